@@ -1,0 +1,48 @@
+"""The vocabulary of kbridge: plain dataclasses and enums, importing nothing else of kbridge."""
+
+from __future__ import annotations
+
+from kbridge.model.errors import ConflictError, KbridgeError, NotFoundError, ValidationError
+from kbridge.model.records import (
+    CONTENT_FIELDS,
+    Changes,
+    Link,
+    LinkedRecord,
+    Record,
+    Revision,
+    normalise_date,
+    normalise_tags,
+)
+from kbridge.model.vocabulary import (
+    KEY_DIGITS,
+    KIND_FIELDS,
+    KIND_STATUSES,
+    Kind,
+    LinkType,
+    format_key,
+    validate_key,
+    validate_status,
+)
+
+__all__ = [
+    "CONTENT_FIELDS",
+    "KEY_DIGITS",
+    "KIND_FIELDS",
+    "KIND_STATUSES",
+    "Changes",
+    "ConflictError",
+    "KbridgeError",
+    "Kind",
+    "Link",
+    "LinkType",
+    "LinkedRecord",
+    "NotFoundError",
+    "Record",
+    "Revision",
+    "ValidationError",
+    "format_key",
+    "normalise_date",
+    "normalise_tags",
+    "validate_key",
+    "validate_status",
+]

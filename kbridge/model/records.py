@@ -1,0 +1,169 @@
+"""Records, links between them, their revisions, and the `Changes` a mutation reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from kbridge.model.errors import ValidationError
+from kbridge.model.vocabulary import Kind, LinkType
+
+# The parts of a record a revision snapshot keeps and a restore brings back.
+CONTENT_FIELDS = ("key", "title", "status", "body", "tags", "owner", "date", "review_by", "fields")
+
+
+@dataclass
+class Record:
+    kind: Kind
+    title: str
+    key: str = ""
+    uid: str = ""
+    status: str = ""
+    body: str = ""
+    tags: list[str] = field(default_factory=list)
+    owner: str | None = None  # uid of a person record
+    date: str | None = None  # ISO date: when decided or when it happened
+    review_by: str | None = None  # ISO date
+    fields: dict[str, Any] = field(default_factory=dict)
+    # Where an imported record came from: {"path": relative path, "format": name, ...}; the format
+    # keeps there whatever it needs to write the file back byte for byte.
+    source: dict[str, Any] | None = None
+    created_at: str = ""
+    updated_at: str = ""
+    deleted_at: str | None = None
+    # Filled when read from storage (a join), never stored: the owner's key and name.
+    owner_key: str | None = None
+    owner_name: str | None = None
+
+    @property
+    def deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    def snapshot(self) -> dict[str, Any]:
+        """The content of the record as a plain dict (what a revision stores)."""
+        data = {name: getattr(self, name) for name in CONTENT_FIELDS}
+        data["kind"] = self.kind.value
+        data["tags"] = list(self.tags)
+        data["fields"] = dict(self.fields)
+        return data
+
+    def is_overdue(self, today: dt.date | None = None) -> bool:
+        if not self.review_by:
+            return False
+        today = today or dt.date.today()
+        try:
+            return dt.date.fromisoformat(self.review_by) < today
+        except ValueError:
+            return False
+
+
+@dataclass(frozen=True)
+class Link:
+    """A directed, typed edge. `target_uid` is None for a dangling link (target not in the base)."""
+
+    source_uid: str
+    type: LinkType
+    target_uid: str | None
+    target_ref: str = ""  # the target as written (key, path or title); shown when dangling
+    note: str = ""
+
+    @property
+    def dangling(self) -> bool:
+        return self.target_uid is None
+
+
+@dataclass(frozen=True)
+class LinkedRecord:
+    """One line of a record's links as a reader shows them, from the record's point of view."""
+
+    type: LinkType
+    direction: Literal["out", "in"]
+    key: str
+    title: str
+    uid: str | None
+    kind: Kind | None
+    status: str
+    note: str = ""
+    deleted: bool = False
+
+    @property
+    def dangling(self) -> bool:
+        return self.uid is None
+
+    @property
+    def label(self) -> str:
+        return self.type.label if self.direction == "out" else self.type.inverse_label
+
+
+@dataclass(frozen=True)
+class Revision:
+    record_uid: str
+    rev: int
+    author: str
+    at: str
+    reason: str
+    snapshot: dict[str, Any]
+
+    @property
+    def title(self) -> str:
+        return str(self.snapshot.get("title", ""))
+
+    @property
+    def status(self) -> str:
+        return str(self.snapshot.get("status", ""))
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What one mutation changed, so that views refresh only that."""
+
+    created: frozenset[str] = frozenset()
+    updated: frozenset[str] = frozenset()
+    deleted: frozenset[str] = frozenset()
+    links: tuple[Link, ...] = ()
+
+    @property
+    def records(self) -> frozenset[str]:
+        return self.created | self.updated | self.deleted
+
+    def __bool__(self) -> bool:
+        return bool(self.records or self.links)
+
+    def merge(self, other: Changes) -> Changes:
+        return Changes(
+            created=self.created | other.created,
+            updated=(self.updated | other.updated) - (self.created | other.created),
+            deleted=self.deleted | other.deleted,
+            links=self.links + other.links,
+        )
+
+
+def normalise_date(value: str | dt.date | None, what: str = "date") -> str | None:
+    """An ISO date string (YYYY-MM-DD) or None; a ValidationError for anything else."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value).strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text[:10]).isoformat() if len(text) >= 10 else _bad(text, what)
+    except ValueError:
+        return _bad(text, what)
+
+
+def _bad(text: str, what: str) -> str:
+    raise ValidationError(f"invalid {what} {text!r}: use YYYY-MM-DD")
+
+
+def normalise_tags(tags: list[str] | tuple[str, ...] | str | None) -> list[str]:
+    """Tags as a sorted, de-duplicated list of lower-case words (commas or spaces separate)."""
+    if tags is None:
+        return []
+    items = tags.replace(",", " ").split() if isinstance(tags, str) else list(tags)
+    cleaned = {str(tag).strip().lstrip("#").lower() for tag in items}
+    return sorted(tag for tag in cleaned if tag)
