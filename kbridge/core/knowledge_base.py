@@ -173,6 +173,11 @@ class KnowledgeBase:
             deleted=deleted,
         )
 
+    def list_summaries(self, *, deleted: bool | None = False) -> list[Record]:
+        """Every record for a list view, in no particular order: everything but the body, the
+        fields and the source, which are left empty (use `get` for the whole record)."""
+        return self._store.list_summaries(deleted=deleted)
+
     def iter_records(self, *, deleted: bool | None = False) -> Iterator[Record]:
         return self._store.iter_records(deleted=deleted)
 

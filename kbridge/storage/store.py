@@ -115,6 +115,34 @@ class Store:
         for row in self.db.query(f"{_RECORD_SELECT}{clause} ORDER BY r.kind, r.key"):
             yield _record_from_row(row)
 
+    def list_summaries(self, *, deleted: bool | None = False) -> list[Record]:
+        """Every record without its body, fields and source (for lists over large bases): one
+        scan of the records table, owners resolved from a small map rather than a join."""
+        people = {
+            uid: (key, title)
+            for uid, key, title in self.db.execute("SELECT uid, key, title FROM records WHERE kind = 'person'")
+        }
+        clause = "" if deleted is None else (
+            " WHERE deleted_at IS NOT NULL" if deleted else " WHERE deleted_at IS NULL"
+        )
+        rows = self.db.execute(
+            "SELECT uid, key, kind, title, status, tags, owner_uid, date, review_by, created_at, "
+            f"updated_at, deleted_at FROM records{clause}"
+        )
+        kinds = {kind.value: kind for kind in Kind}
+        summaries = []
+        for uid, key, kind, title, status, tags, owner, date, review_by, created, updated, gone in rows:
+            owner_key, owner_name = people.get(owner, (None, None)) if owner else (None, None)
+            summaries.append(
+                Record(
+                    kind=kinds[kind], title=title, key=key, uid=uid, status=status,
+                    tags=json.loads(tags) if tags != "[]" else [], owner=owner, date=date,
+                    review_by=review_by, created_at=created, updated_at=updated, deleted_at=gone,
+                    owner_key=owner_key, owner_name=owner_name,
+                )
+            )
+        return summaries
+
     def keys_with_prefix(self, prefix: str) -> list[str]:
         rows = self.db.execute(
             "SELECT key FROM records WHERE key LIKE ? ESCAPE '\\'",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication
 
 from kbridge.render import pygments_css
 
@@ -58,3 +60,58 @@ th, td {{ padding: 2px 6px; }}
 .links-heading {{ color: {muted}; font-weight: bold; margin-top: 10px; }}
 {pygments_css(code_style)}
 """
+
+
+# --- the application's palettes --------------------------------------------------------------
+
+def _dark_palette() -> QPalette:
+    palette = QPalette()
+    roles = {
+        QPalette.ColorRole.Window: "#202124",
+        QPalette.ColorRole.WindowText: "#e8eaed",
+        QPalette.ColorRole.Base: "#17181a",
+        QPalette.ColorRole.AlternateBase: "#26282b",
+        QPalette.ColorRole.ToolTipBase: "#303134",
+        QPalette.ColorRole.ToolTipText: "#e8eaed",
+        QPalette.ColorRole.PlaceholderText: "#9aa0a6",
+        QPalette.ColorRole.Text: "#e8eaed",
+        QPalette.ColorRole.Button: "#2b2d30",
+        QPalette.ColorRole.ButtonText: "#e8eaed",
+        QPalette.ColorRole.BrightText: "#ff7b72",
+        QPalette.ColorRole.Highlight: "#2f6fd1",
+        QPalette.ColorRole.HighlightedText: "#ffffff",
+        QPalette.ColorRole.Link: "#8ab4f8",
+        QPalette.ColorRole.LinkVisited: "#c58af9",
+        QPalette.ColorRole.Mid: "#3c4043",
+        QPalette.ColorRole.Dark: "#111214",
+        QPalette.ColorRole.Light: "#3c4043",
+    }
+    for role, colour in roles.items():
+        palette.setColor(role, QColor(colour))
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#6f7378"))
+    return palette
+
+
+def _light_palette() -> QPalette:
+    palette = QApplication.style().standardPalette()
+    palette.setColor(QPalette.ColorRole.Link, QColor("#0b57d0"))
+    palette.setColor(QPalette.ColorRole.PlaceholderText, QColor("#5f6368"))
+    return palette
+
+
+def system_prefers_dark() -> bool:
+    return QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
+
+
+def apply_theme(app: QApplication, dark: bool | None = None) -> None:
+    """Fusion with a light or dark palette: the system's choice unless `dark` says otherwise.
+    Fusion draws the same on every platform, so the screenshots are what users see."""
+    app.setStyle("Fusion")
+    app.setPalette(_dark_palette() if (system_prefers_dark() if dark is None else dark) else _light_palette())
+
+
+def follow_system_theme(app: QApplication) -> None:
+    """Apply the system's light or dark choice now and whenever it changes."""
+    apply_theme(app)
+    app.styleHints().colorSchemeChanged.connect(lambda _scheme: apply_theme(app))

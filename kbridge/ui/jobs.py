@@ -1,0 +1,163 @@
+"""Long work off the GUI thread: a QRunnable per job, its progress shown in the status bar.
+
+A job is a plain function `work(progress, cancel)`. It runs on a QThreadPool thread and must not
+touch the window's `KnowledgeBase` (one SQLite connection is not safe to share): it opens its own
+on the same file (WAL lets both read and write) and the window refreshes when it has finished.
+"""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QStatusBar, QWidget
+
+from kbridge.model import KbridgeError
+
+Progress = Callable[[int, int, str], None]
+Work = Callable[[Progress, threading.Event], Any]
+
+
+class JobCancelledError(Exception):
+    """Raised inside a job's work when it notices its cancel flag (any exception would do)."""
+
+
+class JobSignals(QObject):
+    progressed = Signal(int, int, str)
+    succeeded = Signal(object)
+    failed = Signal(str)
+    cancelled = Signal()
+    ended = Signal()
+
+
+class Job(QRunnable):
+    """One piece of work with a cancel flag; its signals arrive on the GUI thread."""
+
+    def __init__(self, title: str, work: Work) -> None:
+        super().__init__()
+        self.title = title
+        self.work = work
+        self.cancel_flag = threading.Event()
+        self.signals = JobSignals()
+        self.setAutoDelete(False)
+
+    def cancel(self) -> None:
+        self.cancel_flag.set()
+
+    def run(self) -> None:
+        try:
+            result = self.work(self._progress, self.cancel_flag)
+        except Exception as error:
+            if self.cancel_flag.is_set():
+                self.signals.cancelled.emit()
+            elif isinstance(error, KbridgeError):
+                self.signals.failed.emit(str(error))
+            else:
+                self.signals.failed.emit(f"{error.__class__.__name__}: {error}\n\n{traceback.format_exc(limit=4)}")
+        else:
+            if self.cancel_flag.is_set():
+                self.signals.cancelled.emit()
+            else:
+                self.signals.succeeded.emit(result)
+        self.signals.ended.emit()
+
+    def _progress(self, done: int, total: int, message: str = "") -> None:
+        self.signals.progressed.emit(int(done), int(total), str(message))
+
+
+class JobBar(QWidget):
+    """The status bar's progress bar and Cancel button for the job that is running."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("jobBar")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.label = QLabel(self)
+        self.bar = QProgressBar(self)
+        self.bar.setObjectName("jobProgress")
+        self.bar.setAccessibleName("Progress of the running job")
+        self.bar.setMaximumWidth(220)
+        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button.setObjectName("jobCancel")
+        self.cancel_button.setAccessibleName("Cancel the running job")
+        layout.addWidget(self.label)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.cancel_button)
+        self.hide()
+
+
+class JobRunner(QObject):
+    """Starts jobs one at a time on the global thread pool and shows them in a status bar."""
+
+    job_started = Signal(str)
+    job_finished = Signal(str, bool)  # title, succeeded
+
+    def __init__(self, status_bar: QStatusBar, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.status_bar = status_bar
+        self.bar = JobBar(status_bar)
+        status_bar.addPermanentWidget(self.bar)
+        self.bar.cancel_button.clicked.connect(self._on_cancel_button_clicked)
+        self.current: Job | None = None
+        self._running: list[Job] = []
+
+    @property
+    def busy(self) -> bool:
+        return self.current is not None
+
+    def start(
+        self,
+        job: Job,
+        *,
+        on_success: Callable[[Any], None] | None = None,
+        on_failure: Callable[[str], None] | None = None,
+        show: bool = True,
+    ) -> Job:
+        """Run `job`; `show` puts it in the status bar (background refreshes stay silent)."""
+        if show:
+            self.current = job
+            self.bar.label.setText(job.title)
+            self.bar.bar.setRange(0, 0)
+            self.bar.show()
+            job.signals.progressed.connect(self._on_job_progressed)
+        if on_success:
+            job.signals.succeeded.connect(on_success)
+        if on_failure:
+            job.signals.failed.connect(on_failure)
+        job.signals.cancelled.connect(lambda: self.status_bar.showMessage(f"{job.title}: cancelled", 5000))
+        job.signals.succeeded.connect(lambda _result: self.job_finished.emit(job.title, True))
+        job.signals.failed.connect(lambda _message: self.job_finished.emit(job.title, False))
+        job.signals.ended.connect(lambda: self._on_job_ended(job))
+        self._running.append(job)  # keeps the runnable and its signals alive until it ends
+        self.job_started.emit(job.title)
+        QThreadPool.globalInstance().start(job)
+        return job
+
+    def cancel(self) -> None:
+        if self.current is not None:
+            self.current.cancel()
+            self.bar.label.setText(f"{self.current.title}: cancelling…")
+
+    def wait(self, msecs: int = 30000) -> bool:
+        return QThreadPool.globalInstance().waitForDone(msecs)
+
+    def _on_cancel_button_clicked(self) -> None:
+        self.cancel()
+
+    def _on_job_progressed(self, done: int, total: int, message: str) -> None:
+        if total > 0:
+            self.bar.bar.setRange(0, total)
+            self.bar.bar.setValue(min(done, total))
+        if message and self.current is not None:
+            self.bar.label.setText(f"{self.current.title}: {message}")
+
+    def _on_job_ended(self, job: Job) -> None:
+        if job in self._running:
+            self._running.remove(job)
+        if job is self.current:
+            self.current = None
+            self.bar.hide()

@@ -1,0 +1,214 @@
+"""New record (Ctrl+N): kind, title, template for decisions, status, owner, tags and links to add;
+the key it will get is shown before saving. Also the dialog of "Supersede" (pre-linked)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kbridge.core import KnowledgeBase
+from kbridge.model import Kind, KbridgeError, Record
+from kbridge.ui.link_picker import LinkChoice, LinkPicker
+
+TEMPLATES = (("MADR 4", "madr"), ("Nygard (adr-tools)", "nygard"), ("Blank", ""))
+CREATABLE_KINDS = tuple(kind for kind in Kind)
+
+
+@dataclass
+class NewRecordRequest:
+    kind: Kind
+    title: str
+    template: str | None
+    status: str | None
+    owner: str | None
+    tags: str
+    links: list[LinkChoice] = field(default_factory=list)
+    supersedes: str | None = None  # key of the decision this one replaces
+    open_editor: bool = True
+
+
+class NewRecordDialog(QDialog):
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        records: Sequence[Record],
+        parent: QWidget | None = None,
+        *,
+        kind: Kind = Kind.DECISION,
+        supersedes: Record | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("newRecordDialog")
+        self.kb = kb
+        self._records = records
+        self.supersedes = supersedes
+        self.setWindowTitle(f"Supersede {supersedes.key}" if supersedes else "New record")
+        self.resize(560, 480)
+        self.kind_box = QComboBox(self)
+        self.kind_box.setObjectName("newKind")
+        for each in CREATABLE_KINDS:
+            self.kind_box.addItem(each.label, each)
+        self.kind_box.setCurrentIndex(self.kind_box.findData(kind))
+        self.kind_box.setEnabled(supersedes is None)
+        self.key_label = QLabel(self)
+        self.key_label.setObjectName("newKey")
+        self.key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.title_field = QLineEdit(self)
+        self.title_field.setObjectName("newTitle")
+        self.title_field.setPlaceholderText("Use PostgreSQL for the ledger")
+        if supersedes is not None:
+            self.title_field.setText(supersedes.title)
+            self.title_field.selectAll()
+        self.template_box = QComboBox(self)
+        self.template_box.setObjectName("newTemplate")
+        for label, name in TEMPLATES:
+            self.template_box.addItem(label, name)
+        self.status_box = QComboBox(self)
+        self.status_box.setObjectName("newStatus")
+        self.owner_box = QComboBox(self)
+        self.owner_box.setObjectName("newOwner")
+        self.owner_box.addItem("(nobody)", "")
+        for person in kb.list_records(kind=Kind.PERSON):
+            if person.status != "departed":
+                self.owner_box.addItem(f"{person.key} — {person.title}", person.key)
+        self.tags_field = QLineEdit(self)
+        self.tags_field.setObjectName("newTags")
+        self.tags_field.setPlaceholderText("comma, separated")
+        self.links_list = QListWidget(self)
+        self.links_list.setObjectName("newLinks")
+        self.links_list.setMaximumHeight(110)
+        add_link = QPushButton("Add &link…", self)
+        add_link.setObjectName("newAddLink")
+        add_link.clicked.connect(self._on_add_link_clicked)
+        remove_link = QPushButton("Re&move", self)
+        remove_link.setObjectName("newRemoveLink")
+        remove_link.clicked.connect(self._on_remove_link_clicked)
+        self.open_editor = QCheckBox("&Open in the editor to write it", self)
+        self.open_editor.setObjectName("newOpenEditor")
+        self.open_editor.setChecked(True)
+        links_row = QHBoxLayout()
+        links_row.addWidget(add_link)
+        links_row.addWidget(remove_link)
+        links_row.addStretch(1)
+        form = QFormLayout()
+        self.form = form
+        rows: list[tuple[str, QWidget, str]] = [
+            ("&Kind:", self.kind_box, "Kind of record"),
+            ("Key:", self.key_label, "Key the record will get"),
+            ("&Title:", self.title_field, "Title"),
+            ("Tem&plate:", self.template_box, "Template"),
+            ("&Status:", self.status_box, "Status"),
+            ("O&wner:", self.owner_box, "Owner"),
+            ("Ta&gs:", self.tags_field, "Tags"),
+            ("Links:", self.links_list, "Links to add"),
+        ]
+        for label, widget, name in rows:
+            widget.setAccessibleName(name)
+            caption = QLabel(label, self)
+            caption.setBuddy(widget)
+            form.addRow(caption, widget)
+        form.addRow("", links_row)
+        if supersedes is not None:
+            note = QLabel(f"{supersedes.key} will be set to <b>superseded</b> and linked to the new decision.", self)
+            note.setWordWrap(True)
+            form.addRow("", note)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Create")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setObjectName("newCreate")
+        buttons.accepted.connect(self._on_buttons_accepted)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.open_editor)
+        layout.addWidget(buttons)
+        self.kind_box.currentIndexChanged.connect(self._on_kind_box_changed)
+        self._on_kind_box_changed()
+        self.title_field.setFocus()
+
+    @property
+    def kind(self) -> Kind:
+        return self.kind_box.currentData()
+
+    def request(self) -> NewRecordRequest:
+        return NewRecordRequest(
+            kind=self.kind,
+            title=self.title_field.text(),
+            template=(self.template_box.currentData() or None) if self.kind is Kind.DECISION else None,
+            status=self.status_box.currentText() if self.kind.statuses else None,
+            owner=self.owner_box.currentData() or None,
+            tags=self.tags_field.text(),
+            links=[self.links_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.links_list.count())],
+            supersedes=self.supersedes.key if self.supersedes else None,
+            open_editor=self.open_editor.isChecked(),
+        )
+
+    def add_link(self, choice: LinkChoice) -> None:
+        item = QListWidgetItem(choice.describe())
+        item.setData(Qt.ItemDataRole.UserRole, choice)
+        self.links_list.addItem(item)
+
+    def _on_kind_box_changed(self, *_args: object) -> None:
+        kind = self.kind
+        self.key_label.setText(f"<b>{self.kb.next_key(kind)}</b> (allocated when you create it)")
+        self.form.setRowVisible(self.template_box, kind is Kind.DECISION)
+        self.status_box.clear()
+        self.status_box.addItems(list(kind.statuses))
+        if kind.statuses:
+            self.status_box.setCurrentText(kind.default_status)
+        self.form.setRowVisible(self.status_box, bool(kind.statuses))
+
+    def _on_add_link_clicked(self) -> None:
+        picker = LinkPicker(self._records, self, source_label="the new record")
+        if picker.exec() == QDialog.DialogCode.Accepted and (choice := picker.choice()) is not None:
+            self.add_link(choice)
+
+    def _on_remove_link_clicked(self) -> None:
+        row = self.links_list.currentRow()
+        if row >= 0:
+            self.links_list.takeItem(row)
+
+    def _on_buttons_accepted(self) -> None:
+        if not self.title_field.text().strip():
+            QMessageBox.information(self, self.windowTitle(), "Give the record a title.")
+            self.title_field.setFocus()
+            return
+        self.accept()
+
+
+def create_record(kb: KnowledgeBase, request: NewRecordRequest) -> str:
+    """Create what the dialog asked for, links included, in one transaction; the new uid."""
+    with kb.transaction():
+        changes = kb.create(
+            request.kind,
+            request.title,
+            template=request.template,
+            status=request.status,
+            owner=request.owner,
+            tags=request.tags,
+            supersedes=request.supersedes,
+        )
+        uid = next(iter(changes.created))
+        for link in request.links:
+            kb.link(uid, link.type, link.target_uid, note=link.note)
+    return uid
+
+
+__all__ = ["KbridgeError", "NewRecordDialog", "NewRecordRequest", "create_record"]

@@ -1,0 +1,286 @@
+"""Search as you type: a debounced controller that moves slow searches off the GUI thread, and the
+results pane (count, "did you mean", facet buttons, ranked hits with highlighted snippets)."""
+
+from __future__ import annotations
+
+import time
+from html import escape
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRunnable,
+    Qt,
+    QThreadPool,
+    QTimer,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kbridge.model import Kind
+from kbridge.ui.delegates import HtmlDelegate
+from kbridge.ui.search_service import Hit, SearchOutcome, Searcher
+from kbridge.ui.style import status_hex
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+RESULT_LIMIT = 50
+# A search that took longer than this runs on a worker thread next time, after a short pause.
+SLOW_SECONDS = 0.03
+DEBOUNCE_MS = 120
+
+
+class _SearchSignals(QObject):
+    done = Signal(int, object)
+
+
+class _SearchRun(QRunnable):
+    def __init__(self, generation: int, searcher: Searcher, query: str, limit: int) -> None:
+        super().__init__()
+        self.generation, self.searcher, self.query, self.limit = generation, searcher, query, limit
+        self.signals = _SearchSignals()
+
+    def run(self) -> None:
+        try:
+            outcome: object = self.searcher.search(self.query, self.limit)
+        except Exception as error:  # a bad query must never take the window down
+            outcome = error
+        self.signals.done.emit(self.generation, outcome)
+
+
+class SearchController(QObject):
+    """Turns keystrokes into searches. Fast searchers answer at once on the GUI thread; once a
+    search has been slow, the next ones wait for a pause in typing and run on a worker thread.
+    Only the newest query's results are ever shown."""
+
+    results_ready = Signal(object)  # SearchOutcome
+    search_failed = Signal(str)
+    cleared = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.searcher: Searcher | None = None
+        self.limit = RESULT_LIMIT
+        self.last_seconds = 0.0
+        self.query = ""
+        self.latest: SearchOutcome | None = None
+        self._generation = 0
+        self._running: _SearchRun | None = None
+        self._timer = QTimer(self, singleShot=True, timeout=self._on_timer_timeout)
+
+    def set_searcher(self, searcher: Searcher | None) -> None:
+        self.searcher = searcher
+        self.last_seconds = 0.0
+        if self.query:
+            self.request(self.query)
+
+    @property
+    def slow(self) -> bool:
+        return self.last_seconds >= SLOW_SECONDS
+
+    def request(self, query: str) -> None:
+        self.query = query.strip()
+        self._generation += 1
+        if not self.query:
+            self._timer.stop()
+            self.latest = None
+            self.cleared.emit()
+            return
+        self._timer.start(DEBOUNCE_MS if self.slow else 0)
+
+    def run_now(self) -> SearchOutcome | None:
+        """Search the current query on this thread (Enter pressed before results arrived)."""
+        self._timer.stop()
+        if not self.query or self.searcher is None:
+            return None
+        self._deliver(self._generation, self._search(self.query))
+        return self.latest
+
+    def _search(self, query: str) -> object:
+        assert self.searcher is not None
+        started = time.perf_counter()
+        try:
+            outcome: object = self.searcher.search(query, self.limit)
+        except Exception as error:
+            outcome = error
+        self.last_seconds = time.perf_counter() - started
+        return outcome
+
+    def _on_timer_timeout(self) -> None:
+        if self.searcher is None:
+            return
+        if not self.slow:
+            self._deliver(self._generation, self._search(self.query))
+            return
+        if self._running is not None:
+            return  # the newest query goes when the running one is back
+        run = _SearchRun(self._generation, self.searcher, self.query, self.limit)
+        run.signals.done.connect(self._on_run_done)
+        self._running = run
+        self._started = time.perf_counter()
+        QThreadPool.globalInstance().start(run)
+
+    def _on_run_done(self, generation: int, outcome: object) -> None:
+        self._running = None
+        self.last_seconds = time.perf_counter() - self._started
+        self._deliver(generation, outcome)
+        if generation != self._generation and self.query:
+            self._timer.start(0)
+
+    def _deliver(self, generation: int, outcome: object) -> None:
+        if generation != self._generation:
+            return
+        if isinstance(outcome, Exception):
+            self.search_failed.emit(str(outcome) or outcome.__class__.__name__)
+            return
+        self.latest = outcome  # type: ignore[assignment]
+        self.results_ready.emit(outcome)
+
+
+class SearchResultsModel(QAbstractListModel):
+    UidRole = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.hits: tuple[Hit, ...] = ()
+
+    def set_hits(self, hits: tuple[Hit, ...]) -> None:
+        self.beginResetModel()
+        self.hits = tuple(hits)
+        self.endResetModel()
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.hits)
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.hits):
+            return None
+        hit = self.hits[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _hit_html(hit)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{hit.key}: {hit.title}, {hit.status or hit.kind}"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{hit.key} — {hit.title}"
+        if role == self.UidRole:
+            return hit.uid
+        return None
+
+
+def _hit_html(hit: Hit) -> str:
+    chip = (
+        f' &nbsp;<span style="background-color:{status_hex(hit.status)};color:white">&nbsp;{escape(hit.status)}&nbsp;</span>'
+        if hit.status
+        else ""
+    )
+    snippet = f'<br><span style="color:gray">{hit.snippet_html}</span>' if hit.snippet_html else ""
+    return f"<b>{escape(hit.key)}</b> &nbsp;{escape(hit.title)}{chip}{snippet}"
+
+
+class SearchResultsView(QWidget):
+    """The centre pane while a search is on. Emits `hit_chosen(uid)` as the current hit changes,
+    `hit_activated(uid)` on Enter or double-click, `refine_requested(term)` for a facet."""
+
+    hit_chosen = Signal(str)
+    hit_activated = Signal(str)
+    refine_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("searchResults")
+        self.summary = QLabel(self)
+        self.summary.setObjectName("searchSummary")
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.summary.setWordWrap(True)
+        self.summary.linkActivated.connect(self._on_summary_link_activated)
+        self.facet_bar = QHBoxLayout()
+        self.facet_bar.setContentsMargins(0, 0, 0, 0)
+        self.facet_buttons: list[QToolButton] = []
+        self.model = SearchResultsModel(self)
+        self.list = QListView(self)
+        self.list.setObjectName("searchHits")
+        self.list.setAccessibleName("Search results")
+        self.list.setModel(self.model)
+        self.list.setItemDelegate(HtmlDelegate(self.list))
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.list.setWordWrap(True)
+        self.list.setAlternatingRowColors(True)
+        self.list.selectionModel().currentChanged.connect(self._on_list_current_changed)
+        self.list.activated.connect(self._on_list_activated)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.summary)
+        layout.addLayout(self.facet_bar)
+        layout.addWidget(self.list, 1)
+
+    def show_outcome(self, outcome: SearchOutcome) -> None:
+        self.model.set_hits(outcome.hits)
+        shown = len(outcome.hits)
+        noun = "result" if outcome.total == 1 else "results"
+        text = f"<b>{outcome.total:,}</b> {noun} for <i>{escape(outcome.query)}</i>"
+        if shown < outcome.total:
+            text += f" (best {shown} shown)"
+        if outcome.suggestion:
+            text += f' — did you mean <a href="suggest:{escape(outcome.suggestion)}">{escape(outcome.suggestion)}</a>?'
+        if outcome.note:
+            text += f' <span style="color:gray">· {escape(outcome.note)}</span>'
+        self.summary.setText(text)
+        self._set_facets(outcome.facets)
+
+    def show_error(self, message: str) -> None:
+        self.model.set_hits(())
+        self.summary.setText(f'<span style="color:#cf222e">{escape(message)}</span>')
+        self._set_facets({})
+
+    def _set_facets(self, facets: dict[str, dict[str, int]]) -> None:
+        while self.facet_bar.count():
+            item = self.facet_bar.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self.facet_buttons = []
+        for field_name in ("kind", "status"):
+            counts = facets.get(field_name) or {}
+            for value, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+                label = Kind.parse(value).plural if field_name == "kind" else value
+                button = QToolButton(self)
+                button.setText(f"{label} {count:,}")
+                button.setAutoRaise(True)
+                button.setToolTip(f"Only {label} (adds {field_name}:{value} to the query)")
+                button.setAccessibleName(f"Only {label}: {count}")
+                button.clicked.connect(lambda _checked=False, term=f"{field_name}:{value}": self.refine_requested.emit(term))
+                self.facet_bar.addWidget(button)
+                self.facet_buttons.append(button)
+        self.facet_bar.addStretch(1)
+
+    def first_uid(self) -> str | None:
+        return self.model.hits[0].uid if self.model.hits else None
+
+    def focus_results(self) -> None:
+        self.list.setFocus()
+        if self.model.rowCount() and not self.list.currentIndex().isValid():
+            self.list.setCurrentIndex(self.model.index(0, 0))
+
+    def _on_list_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        uid = current.data(SearchResultsModel.UidRole) if current.isValid() else None
+        if uid:
+            self.hit_chosen.emit(uid)
+
+    def _on_list_activated(self, index: QModelIndex) -> None:
+        uid = index.data(SearchResultsModel.UidRole)
+        if uid:
+            self.hit_activated.emit(uid)
+
+    def _on_summary_link_activated(self, link: str) -> None:
+        if link.startswith("suggest:"):
+            self.refine_requested.emit("=" + link.removeprefix("suggest:"))
