@@ -68,6 +68,8 @@ def verify(path: Path, acknowledged: set[tuple[str, int]]) -> tuple[int, list[st
     """(revisions lost, integrity problems) after reopening."""
     from kbridge.core import KnowledgeBase
 
+    if not path.exists():  # killed before it created the file: nothing can have been promised
+        return len(acknowledged), []
     with KnowledgeBase.open(path) as kb:
         problems = kb.integrity_problems()
         present = {(uid, rev.rev) for uid in {uid for uid, _ in acknowledged} for rev in kb.history(uid)}
