@@ -13,11 +13,13 @@ from kbridge import APP_ID, __version__, paths
 from kbridge.core import KnowledgeBase
 from kbridge.formats.sample import ensure_sample_kb
 from kbridge.model import KbridgeError
+from kbridge.ui import settings as ui_settings
 from kbridge.ui.main_window import MainWindow
+from kbridge.ui.style import apply_theme, follow_system_theme
 
 
 def application(argv: list[str] | None = None) -> QApplication:
-    """The QApplication, created once with kbridge's identity (QSettings and the desktop use it)."""
+    """The QApplication, created once with kbridge's identity, palette and icon."""
     app = QApplication.instance()
     if app is None:
         app = QApplication(argv if argv is not None else sys.argv[:1])
@@ -26,18 +28,34 @@ def application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
     app.setWindowIcon(QIcon(str(paths.resource("icons", "kbridge.svg"))))
+    theme = str(ui_settings.ui_settings().value("view/theme") or "system")
+    if theme == "system":
+        follow_system_theme(app)  # type: ignore[arg-type]
+    else:
+        apply_theme(app, theme == "dark")  # type: ignore[arg-type]
     return app  # type: ignore[return-value]
 
 
-def open_window(path: Path) -> MainWindow:
-    kb = KnowledgeBase.open(path, create=True)
-    window = MainWindow(kb)
+def startup_path(path: Path | None) -> Path | None:
+    """What to open: the path asked for, else the last one opened, else nothing (the welcome
+    page). The default knowledge base is not created behind a first-time user's back."""
+    if path is not None and (path.exists() or path != paths.default_kb_path()):
+        return path
+    return ui_settings.last_file()
+
+
+def open_window(path: Path | None) -> MainWindow:
+    target = startup_path(path)
+    window = MainWindow(None)
+    if target is not None:
+        kb = KnowledgeBase.open(target, create=not target.exists())
+        window.set_knowledge_base(kb, owned=True)
     window.show()
     return window
 
 
-def run(path: Path) -> int:
-    """Open the main window on the knowledge base at `path` and run until it closes."""
+def run(path: Path | None) -> int:
+    """Open the main window (on `path`, or as `startup_path` decides) and run until it closes."""
     app = application()
     try:
         window = open_window(path)
@@ -45,7 +63,7 @@ def run(path: Path) -> int:
         QMessageBox.critical(None, "kbridge", f"Cannot open {path}:\n\n{error}")
         return 1
     code = app.exec()
-    window.kb.close()
+    del window
     return code
 
 

@@ -1,9 +1,14 @@
-"""The main window: the record list beside the reader, with back/forward across visited records."""
+"""The main window: navigator | record list (or search results) | record tabs (or the editor).
+
+Record and file commands live in `record_commands` and `file_commands`; actions and menus in
+`window_actions`. The window holds one `KnowledgeBase` at a time (or none: the welcome page)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, QSortFilterProxyModel, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+import threading
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -11,232 +16,502 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QSplitter,
+    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from kbridge.core import KnowledgeBase
-from kbridge.model import Changes
+from kbridge.model import Changes, Record
+from kbridge.ui import settings as ui_settings
+from kbridge.ui.delegates import StatusChipDelegate
+from kbridge.ui.editor import RecordEditor
+from kbridge.ui.file_commands import FileCommands
+from kbridge.ui.history_view import HistoryView
+from kbridge.ui.jobs import Job, JobRunner
 from kbridge.ui.navigation import NavigationHistory
-from kbridge.ui.reader import ReaderView
+from kbridge.ui.navigator import NavigatorView, build_tree
+from kbridge.ui.record_commands import RecordCommands
+from kbridge.ui.record_page import RecordActions, RecordPage
 from kbridge.ui.record_table_model import (
-    DATE,
-    KEY,
-    OWNER,
-    STATUS,
-    TAGS,
-    TITLE,
-    RecordTableModel,
-    SortRole,
-    UidRole,
+    DATE, KEY, OWNER, STATUS, TAGS, TITLE, RecordFilter, RecordTableModel, StatusColourRole, UidRole, natural_key,
 )
+from kbridge.ui.record_tabs import RecordTabs, extra_tab_factories
+from kbridge.ui.search_panel import SearchController, SearchResultsView
+from kbridge.ui.search_service import make_searcher
+from kbridge.ui.welcome import WelcomePage
+from kbridge.ui.window_actions import WindowActions
 
 # Another process (the CLI, a second window) may change the file; look for that this often.
 EXTERNAL_CHANGE_POLL_MS = 1500
+# Files bigger than this have their record list read on a worker thread, after the window shows.
+ASYNC_LOAD_BYTES = 40 * 1024 * 1024
+# More changed records than this at once (an import) reload the whole list rather than each row.
+ROW_UPDATE_LIMIT = 200
+ATTENTION_DELAY_MS = 1200
 
 
-class MainWindow(QMainWindow):
-    def __init__(self, kb: KnowledgeBase) -> None:
+class MainWindow(RecordCommands, FileCommands, QMainWindow):
+    knowledge_base_opened = Signal(str)  # path
+    records_loaded = Signal(int)
+    record_opened = Signal(str)  # uid
+    attention_updated = Signal(int)
+
+    def __init__(self, kb: KnowledgeBase | None = None) -> None:
         super().__init__()
-        self.kb = kb
+        self.kb: KnowledgeBase | None = None
+        self._owns_kb = False
+        self._unsubscribe = lambda: None
+        self._findings: list | None = None
+        self._data_version = 0
+        self._edit_sizes: list[int] | None = None
         self.setObjectName("mainWindow")
-        self.setWindowTitle(f"{kb.name} — kbridge")
+        self.setWindowTitle("kbridge")
+        self.setAcceptDrops(True)
         self.history = NavigationHistory()
-        self._build_list()
-        self.reader = ReaderView(kb, self)
-        self.reader.record_link_clicked.connect(self._on_reader_record_link_clicked)
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.setObjectName("mainSplitter")
-        splitter.addWidget(self._list_panel)
-        splitter.addWidget(self.reader)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([640, 640])
-        self.splitter = splitter
-        self.setCentralWidget(splitter)
-        self._build_actions()
-        self.count_label = QLabel(self)
-        self.statusBar().addPermanentWidget(self.count_label)
-        self._unsubscribe = kb.subscribe(self._on_kb_changed)
-        self._data_version = kb.data_version()
+        self.jobs = JobRunner(self.statusBar(), self)
+        self._build_widgets()
+        self.actions = WindowActions(self)
+        self.record_page = RecordPage(None, self._record_actions(), self)  # type: ignore[arg-type]
+        self.reader = self.record_page.reader
+        self.history_view = HistoryView(None, self)  # type: ignore[arg-type]
+        self._build_right_pane()
+        self._build_status_bar()
+        self._connect()
         self._poll = QTimer(self, interval=EXTERNAL_CHANGE_POLL_MS, timeout=self._on_poll_timeout)
-        self._poll.start()
-        self.reload()
-        self._restore_state()
+        self._attention_timer = QTimer(self, singleShot=True, interval=ATTENTION_DELAY_MS, timeout=self.refresh_attention)
+        self.restore_window_state()
+        if kb is not None:
+            self.set_knowledge_base(kb, owned=False)
+        else:
+            self.show_welcome()
 
     # --- construction -------------------------------------------------------------------------
 
-    def _build_list(self) -> None:
+    def _build_widgets(self) -> None:
+        self.navigator = NavigatorView(self)
         self.model = RecordTableModel(self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SortRole)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.proxy.setFilterKeyColumn(-1)
         self.filter_field = QLineEdit(self)
         self.filter_field.setObjectName("listFilter")
         self.filter_field.setPlaceholderText("Filter by key, title, status, owner or tag")
         self.filter_field.setAccessibleName("Filter records")
         self.filter_field.setClearButtonEnabled(True)
-        self.filter_field.textChanged.connect(self._on_filter_field_text_changed)
         table = QTableView(self)
         table.setObjectName("recordList")
         table.setAccessibleName("Records")
-        table.setModel(self.proxy)
+        table.setModel(self.model)
         table.setSortingEnabled(True)
-        table.sortByColumn(KEY, Qt.SortOrder.AscendingOrder)
+        table.horizontalHeader().setSortIndicator(KEY, Qt.SortOrder.AscendingOrder)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.setAlternatingRowColors(True)
         table.setShowGrid(False)
+        table.setWordWrap(False)
+        table.setItemDelegateForColumn(STATUS, StatusChipDelegate(StatusColourRole, table))
         table.verticalHeader().hide()
         # Uniform row heights keep scrolling smooth on large bases (no per-row size queries).
         table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((KEY, 88), (STATUS, 100), (DATE, 90), (OWNER, 120)):
-            header.resizeSection(column, width)
-        # Tags are searchable and shown in the reader; the title needs the room more.
+        metrics = table.fontMetrics()
+        for column, sample in ((KEY, "ADR-00000"), (STATUS, "implemented"), (DATE, "2000-00-00"),
+                               (OWNER, "Firstname Lastn"), (TAGS, "tag, tag, tag")):
+            header.resizeSection(column, metrics.horizontalAdvance(sample) + 2 * metrics.height())
         table.setColumnHidden(TAGS, True)
-        table.selectionModel().currentRowChanged.connect(self._on_table_current_row_changed)
         self.table = table
-        panel = QWidget(self)
-        layout = QVBoxLayout(panel)
+        self.list_panel = QWidget(self)
+        layout = QVBoxLayout(self.list_panel)
         layout.setContentsMargins(0, 0, 0, 0)
+        self.list_title = QLabel(self.list_panel)
+        self.list_title.setObjectName("listTitle")
+        layout.addWidget(self.list_title)
         layout.addWidget(self.filter_field)
         layout.addWidget(table)
-        self._list_panel = panel
+        self.search_field = QLineEdit(self)
+        self.search_field.setObjectName("searchField")
+        self.search_field.setAccessibleName("Search")
+        self.search_field.setPlaceholderText("Search (Ctrl+F)")
+        self.search_field.setClearButtonEnabled(True)
+        self.search_field.setMinimumWidth(320)
+        self.search = SearchController(self)
+        self.search_results = SearchResultsView(self)
+        self.centre = QStackedWidget(self)
+        self.centre.setObjectName("centreStack")
+        self.centre.addWidget(self.list_panel)
+        self.centre.addWidget(self.search_results)
 
-    def _build_actions(self) -> None:
-        self.back_action = QAction("Back", self, shortcut=QKeySequence.StandardKey.Back)
-        self.back_action.setToolTip("Back to the previous record (Alt+Left)")
-        self.back_action.triggered.connect(self._on_back_action_triggered)
-        self.forward_action = QAction("Forward", self, shortcut=QKeySequence.StandardKey.Forward)
-        self.forward_action.setToolTip("Forward (Alt+Right)")
-        self.forward_action.triggered.connect(self._on_forward_action_triggered)
-        self.refresh_action = QAction("Reload", self, shortcut=QKeySequence.StandardKey.Refresh)
-        self.refresh_action.triggered.connect(self.reload)
-        self.quit_action = QAction("Quit", self, shortcut=QKeySequence.StandardKey.Quit)
-        self.quit_action.triggered.connect(self.close)
-        toolbar = self.addToolBar("Navigation")
-        toolbar.setObjectName("navigationToolbar")
-        toolbar.addAction(self.back_action)
-        toolbar.addAction(self.forward_action)
-        file_menu = self.menuBar().addMenu("&File")
-        file_menu.addAction(self.refresh_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-        go_menu = self.menuBar().addMenu("&Go")
-        go_menu.addAction(self.back_action)
-        go_menu.addAction(self.forward_action)
+    def _record_actions(self) -> RecordActions:
+        a = self.actions
+        return RecordActions(a.edit, a.supersede, a.links, a.delete, a.restore)
+
+    def _build_right_pane(self) -> None:
+        self.tabs = RecordTabs(self)
+        self.tabs.add_tab("&Record", self.record_page)
+        self.tabs.add_tab("&History", self.history_view)
+        self.editor = RecordEditor(None, self)  # type: ignore[arg-type]
+        self.right = QStackedWidget(self)
+        self.right.setObjectName("rightStack")
+        self.right.addWidget(self.tabs)
+        self.right.addWidget(self.editor)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.setObjectName("mainSplitter")
+        splitter.addWidget(self.navigator)
+        splitter.addWidget(self.centre)
+        splitter.addWidget(self.right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setStretchFactor(2, 1)
+        splitter.setSizes([250, 520, 600])
+        self.splitter = splitter
+        self.welcome = WelcomePage(self)
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(self.welcome)
+        self.pages.addWidget(splitter)
+        self.setCentralWidget(self.pages)
+
+    def _build_status_bar(self) -> None:
+        self.index_label = QLabel(self)
+        self.index_label.setObjectName("indexState")
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("recordCount")
+        self.statusBar().addPermanentWidget(self.index_label)
+        self.statusBar().addPermanentWidget(self.count_label)
+
+    def _connect(self) -> None:
+        self.table.selectionModel().currentRowChanged.connect(self._on_table_current_row_changed)
+        self.table.activated.connect(self._on_table_activated)
+        self.model.rows_refiltered.connect(self._on_model_rows_refiltered)
+        self.filter_field.textChanged.connect(self._on_filter_field_text_changed)
+        self.navigator.filter_chosen.connect(self._on_navigator_filter_chosen)
+        self.navigator.query_chosen.connect(self._on_navigator_query_chosen)
+        self.tabs.record_link_clicked.connect(self._on_reader_record_link_clicked)
+        self.record_page.status_chosen.connect(self._on_record_page_status_chosen)
+        self.history_view.restored.connect(self._on_history_view_restored)
+        self.editor.closed.connect(self._on_editor_closed)
+        self.search_field.textChanged.connect(self.search.request)
+        self.search_field.returnPressed.connect(self._on_search_field_return_pressed)
+        self.search.results_ready.connect(self._on_search_results_ready)
+        self.search.search_failed.connect(self.search_results.show_error)
+        self.search.cleared.connect(self._on_search_cleared)
+        self.search_results.hit_chosen.connect(self._on_search_results_hit_chosen)
+        self.search_results.hit_activated.connect(self._on_search_results_hit_chosen)
+        self.search_results.refine_requested.connect(self._on_search_results_refine_requested)
+        down = QShortcut(QKeySequence(Qt.Key.Key_Down), self.search_field, self.search_results.focus_results)
+        down.setContext(Qt.ShortcutContext.WidgetShortcut)
+        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search_field, self.search_field.clear)
+        escape.setContext(Qt.ShortcutContext.WidgetShortcut)
+        w = self.welcome
+        w.sample_requested.connect(self.open_sample)
+        w.new_requested.connect(self.new_knowledge_base)
+        w.import_requested.connect(self.import_folder_into_new)
+        w.open_requested.connect(self.open_knowledge_base)
+        w.recent_requested.connect(self._on_welcome_recent_requested)
+
+    # --- the knowledge base -------------------------------------------------------------------
+
+    def set_knowledge_base(self, kb: KnowledgeBase, *, owned: bool = True) -> bool:
+        """Show `kb`; False when the person chose to keep editing the current one."""
+        if not self.leave_editor():
+            return False
+        self._detach()
+        self.kb, self._owns_kb = kb, owned
+        self.history = NavigationHistory()
+        for view in (self.record_page, self.history_view, self.editor):
+            view.set_knowledge_base(kb)
+        self.tabs.set_knowledge_base(kb)
+        for title, factory in extra_tab_factories():
+            if self.tabs.tab(title) is None:
+                self.tabs.add_factory_tab(title, factory, kb)
+        self._unsubscribe = kb.subscribe(self._on_kb_changed)
+        self._data_version = kb.data_version()
+        self.setWindowTitle(f"{kb.name} — kbridge")
+        self.pages.setCurrentWidget(self.splitter)
+        self.search_field.setEnabled(True)
+        self._set_kb_actions_enabled(True)
+        self.search_field.clear()
+        self.filter_field.clear()
+        self.navigator.reset_selection()
+        self.model.set_records([])
+        self.model.set_filter(RecordFilter())
+        self.load_records()
+        self._poll.start()
+        ui_settings.remember_file(kb.path)
+        self.knowledge_base_opened.emit(str(kb.path))
+        QTimer.singleShot(0, self.offer_draft_recovery)
+        return True
+
+    def _detach(self) -> None:
+        self._poll.stop()
+        self._unsubscribe()
+        self._unsubscribe = lambda: None
+        if self.kb is not None and self._owns_kb:
+            self.kb.close()
+        self.kb = None
+        self._findings = None
+        self.tabs.show_record(None)
+
+    def show_welcome(self) -> None:
+        self.welcome.set_recent(ui_settings.recent_files())
+        self.pages.setCurrentWidget(self.welcome)
+        self.setWindowTitle("kbridge")
+        self.search_field.setEnabled(False)
+        self._set_kb_actions_enabled(False)
+        self.count_label.setText("")
+        self.index_label.setText("")
+
+    def _set_kb_actions_enabled(self, enabled: bool) -> None:
+        a = self.actions
+        for action in (a.import_folder, a.export, a.sync, a.backup, a.close_kb, a.new_record, a.find,
+                       a.quick_switch, a.filter_list, a.reload, a.save_search, *a.new_kind.values()):
+            action.setEnabled(enabled)
+        self._update_record_actions()
         self._update_navigation_actions()
 
-    # --- public -------------------------------------------------------------------------------
+    def load_records(self) -> None:
+        """Read the list; large files on a worker thread so that the window paints first."""
+        assert self.kb is not None
+        path = self.kb.path
+        if path.stat().st_size < ASYNC_LOAD_BYTES:
+            self._on_records_loaded(sorted_summaries(self.kb))
+            return
+        self.count_label.setText("Loading records…")
+
+        def work(_progress: object, _cancel: threading.Event) -> list[Record]:
+            with KnowledgeBase.open(path) as kb:
+                return sorted_summaries(kb)
+
+        self.jobs.start(Job("Loading records", work), on_success=self._on_records_loaded)
 
     def reload(self) -> None:
-        """Re-read the list, keeping the current record selected and shown."""
-        current = self.reader.record.uid if self.reader.record else None
-        self.model.set_records(self.kb.list_records())
-        self._update_count()
-        if current and self.kb.find(current):
-            self.open_record(current, remember=False)
+        if self.kb is not None:
+            self.load_records()
+            if self.reader.record is not None:
+                self.show_record(self.reader.record.uid)
 
-    def open_record(self, uid: str, *, remember: bool = True) -> None:
-        """Show a record in the reader and select it in the list (if the list shows it)."""
-        record = self.kb.find(uid)
-        if record is None:
-            self.statusBar().showMessage("That record is not in the knowledge base.", 5000)
+    def refresh_attention(self) -> None:
+        """Run the checks behind "Needs attention" on a worker thread."""
+        if self.kb is None:
             return
+        path = self.kb.path
+
+        def work(_progress: object, _cancel: threading.Event) -> list:
+            with KnowledgeBase.open(path) as kb:
+                return kb.check().findings
+
+        self.jobs.start(Job("Checking", work), on_success=self._on_attention_checked, show=False)
+
+    # --- opening records ----------------------------------------------------------------------
+
+    def open_record(self, uid: str, *, remember: bool = True) -> bool:
+        """Show a record in the reader and select it in the list; False if it cannot be shown
+        (not found, or the person chose to stay in the editor)."""
+        if self.kb is None or not self.leave_editor():
+            return False
+        if not self.show_record(uid):
+            return False
         if remember:
             self.history.visit(uid)
-            self._update_navigation_actions()
-        self.reader.show_record(record)
+        self._update_navigation_actions()
+        self.record_opened.emit(uid)
+        return True
+
+    def show_record(self, uid: str) -> bool:
+        record = self.kb.find(uid) if self.kb else None
+        if record is None:
+            self.statusBar().showMessage("That record is not in the knowledge base.", 5000)
+            return False
+        self.tabs.show_record(record)
         self._select_row_of(uid)
+        self._update_record_actions()
+        return True
+
+    def current_record(self) -> Record | None:
+        return self.tabs.record
+
+    def show_tab(self, title: str) -> None:
+        self.tabs.show_tab(title)
+
+    def go_back(self) -> None:
+        self._go(self.history.back, self.history.forward)
+
+    def go_forward(self) -> None:
+        self._go(self.history.forward, self.history.back)
+
+    def _go(self, step: object, undo: object) -> None:
+        uid = step()  # type: ignore[operator]
+        if uid and not self.open_record(uid, remember=False):
+            undo()  # type: ignore[operator]
+        self._update_navigation_actions()
+
+    # --- helpers ------------------------------------------------------------------------------
+
+    def _select_row_of(self, uid: str) -> None:
+        row = self.model.row_of(uid)
+        selection = self.table.selectionModel()
+        if row is None:
+            selection.clearSelection()
+            return
+        index = self.model.index(row, KEY)
+        if selection.currentIndex().row() != row:
+            selection.blockSignals(True)
+            selection.setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+            )
+            selection.blockSignals(False)
+            self.table.viewport().update()
+        self.table.scrollTo(index)
+
+    def _update_count(self) -> None:
+        shown, total = self.model.rowCount(), self.model.total
+        label = self.model.record_filter.label
+        self.list_title.setText(f"<b>{label}</b>")
+        self.count_label.setText(f"{total:,} records" if shown == total else f"{shown:,} of {total:,} records")
+
+    def _update_navigation_actions(self) -> None:
+        self.actions.back.setEnabled(self.kb is not None and self.history.can_go_back)
+        self.actions.forward.setEnabled(self.kb is not None and self.history.can_go_forward)
+
+    def _update_record_actions(self) -> None:
+        record = self.current_record() if self.kb is not None else None
+        live = record is not None and not record.deleted
+        a = self.actions
+        for action in (a.edit, a.links, a.delete, a.change_status):
+            action.setEnabled(live)
+        a.change_status.setEnabled(live and bool(record and record.kind.statuses))
+        a.supersede.setEnabled(live and record is not None and record.kind.value == "decision")
+        a.restore.setEnabled(record is not None and record.deleted)
+
+    def _refresh_navigator(self) -> None:
+        self.navigator.set_tree(build_tree(self.model.all_records(), self._findings, ui_settings.saved_searches()))
+
+    def _refresh_searcher(self) -> None:
+        if self.kb is not None:
+            self.search.set_searcher(make_searcher(self.kb, self.model.all_records))
+            self.index_label.setText("Search: keys and titles")
 
     # --- slots --------------------------------------------------------------------------------
 
-    def _on_table_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if not current.isValid():
-            return
-        uid = self.proxy.data(current, UidRole)
-        if uid and (self.reader.record is None or self.reader.record.uid != uid):
-            self.open_record(uid)
+    def _on_records_loaded(self, records: list[Record]) -> None:
+        self.model.set_records(records)
+        self._refresh_navigator()
+        self._refresh_searcher()
+        self._attention_timer.start()
+        self.records_loaded.emit(self.model.total)
+
+    def _on_attention_checked(self, findings: list) -> None:
+        self._findings = findings
+        self._refresh_navigator()
+        self.attention_updated.emit(len(findings))
+
+    def _on_model_rows_refiltered(self) -> None:
+        self._update_count()
+        if self.current_record() is not None:
+            self._select_row_of(self.current_record().uid)  # type: ignore[union-attr]
+
+    def _on_table_current_row_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
+        uid = self.model.data(current, UidRole) if current.isValid() else None
+        shown = self.current_record()
+        if uid and (shown is None or shown.uid != uid) and not self.open_record(uid):
+            self._select_row_of(shown.uid) if shown else None
+
+    def _on_table_activated(self, index: QModelIndex) -> None:
+        self.reader.setFocus()
+
+    def _on_filter_field_text_changed(self, text: str) -> None:
+        self.model.set_filter(self.model.record_filter.with_text(text.strip()))
+
+    def _on_navigator_filter_chosen(self, record_filter: RecordFilter) -> None:
+        if self.search_field.text():
+            self.search_field.clear()
+        self.model.set_filter(record_filter.with_text(self.filter_field.text().strip()))
+
+    def _on_navigator_query_chosen(self, query: str) -> None:
+        self.search_field.setText(query)
 
     def _on_reader_record_link_clicked(self, uid: str) -> None:
         self.open_record(uid)
 
-    def _on_back_action_triggered(self) -> None:
-        uid = self.history.back()
-        if uid:
-            self.open_record(uid, remember=False)
-        self._update_navigation_actions()
+    def _on_search_field_return_pressed(self) -> None:
+        outcome = self.search.latest
+        if outcome is None or outcome.query != self.search.query:
+            outcome = self.search.run_now()
+        if outcome is not None and outcome.hits:
+            self.open_record(outcome.hits[0].uid)
+            self.search_results.list.setCurrentIndex(self.search_results.model.index(0, 0))
 
-    def _on_forward_action_triggered(self) -> None:
-        uid = self.history.forward()
-        if uid:
-            self.open_record(uid, remember=False)
-        self._update_navigation_actions()
+    def _on_search_results_ready(self, outcome: object) -> None:
+        self.search_results.show_outcome(outcome)  # type: ignore[arg-type]
+        self.centre.setCurrentWidget(self.search_results)
 
-    def _on_filter_field_text_changed(self, text: str) -> None:
-        self.proxy.setFilterFixedString(text.strip())
-        self._update_count()
+    def _on_search_cleared(self) -> None:
+        self.centre.setCurrentWidget(self.list_panel)
+
+    def _on_search_results_hit_chosen(self, uid: str) -> None:
+        self.open_record(uid)
+
+    def _on_search_results_refine_requested(self, term: str) -> None:
+        text = term[1:] if term.startswith("=") else f"{self.search_field.text().strip()} {term}".strip()
+        self.search_field.setText(text)
 
     def _on_kb_changed(self, changes: Changes) -> None:
+        if self.kb is None:
+            return
         self._data_version = self.kb.data_version()
-        self.reload()
+        uids = changes.records | {link.source_uid for link in changes.links}
+        if len(uids) > ROW_UPDATE_LIMIT:
+            self.load_records()
+        else:
+            found = [record for uid in uids if (record := self.kb.find(uid)) is not None]
+            for record in found:
+                record.body, record.fields = "", {}  # the list keeps summaries only
+            self.model.upsert(found)
+            self._refresh_navigator()
+            self._refresh_searcher()
+            self._attention_timer.start()
+        current = self.current_record()
+        if current is not None:
+            touched = {link.target_uid for link in changes.links} | uids
+            if current.uid in touched and self.right.currentWidget() is self.tabs:
+                self.show_record(current.uid)
+        self._update_count()
 
     def _on_poll_timeout(self) -> None:
+        if self.kb is None:
+            return
         version = self.kb.data_version()
         if version != self._data_version:
             self._data_version = version
             self.reload()
             self.statusBar().showMessage("Updated with changes made elsewhere.", 4000)
 
-    # --- helpers ------------------------------------------------------------------------------
+    def _on_welcome_recent_requested(self, path: str) -> None:
+        self.open_path(path)
 
-    def _select_row_of(self, uid: str) -> None:
-        row = self.model.row_of(uid)
-        if row is None:
-            return
-        index = self.proxy.mapFromSource(self.model.index(row, 0))
-        if not index.isValid():
-            return
-        selection = self.table.selectionModel()
-        if selection.currentIndex().row() != index.row():
-            selection.setCurrentIndex(
-                index,
-                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
-            )
-        self.table.scrollTo(index)
+    # --- window events ------------------------------------------------------------------------
 
-    def _update_count(self) -> None:
-        shown, total = self.proxy.rowCount(), self.model.rowCount()
-        text = f"{total} records" if shown == total else f"{shown} of {total} records"
-        self.count_label.setText(text)
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self.dropped_folder(event.mimeData()) is not None:
+            event.acceptProposedAction()
 
-    def _update_navigation_actions(self) -> None:
-        self.back_action.setEnabled(self.history.can_go_back)
-        self.forward_action.setEnabled(self.history.can_go_forward)
-
-    def _restore_state(self) -> None:
-        settings = QSettings()
-        geometry = settings.value("mainWindow/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 800)
-        state = settings.value("mainWindow/splitter")
-        if state is not None:
-            self.splitter.restoreState(state)
+    def dropEvent(self, event: QDropEvent) -> None:
+        folder = self.dropped_folder(event.mimeData())
+        if folder is not None:
+            event.acceptProposedAction()
+            QTimer.singleShot(0, lambda: self.import_dropped_folder(folder))
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        settings = QSettings()
-        settings.setValue("mainWindow/geometry", self.saveGeometry())
-        settings.setValue("mainWindow/splitter", self.splitter.saveState())
-        self._poll.stop()
-        self._unsubscribe()
+        if not self.leave_editor():
+            event.ignore()
+            return
+        self.save_window_state()
+        self.jobs.cancel()
+        self._detach()
         super().closeEvent(event)
+
+
+def sorted_summaries(kb: KnowledgeBase) -> list[Record]:
+    """Every record, trash included, in key order (the list's default sort is then nearly free)."""
+    return sorted(kb.list_summaries(deleted=None), key=lambda record: natural_key(record.key))

@@ -103,7 +103,7 @@ def build_tree(
                 f"attention:{name}",
                 label,
                 len(keys) if findings is not None else None,
-                RecordFilter(uids=keys, label=label),
+                RecordFilter(keys=keys, label=label),
             )
         )
     tag_root = root.add(NavNode("tags", "Tags", len(tags), heading=True))
@@ -118,9 +118,9 @@ def build_tree(
 
 _ATTENTION_LABELS = {
     "overdue-review": "Overdue reviews",
-    "departed-owner": "Owned by people who left",
+    "departed-owner": "Departed owners",
     "dangling-link": "Dangling links",
-    "stale-proposal": "Proposals older than 30 days",
+    "stale-proposal": "Proposals over 30 days",
 }
 
 
@@ -253,6 +253,13 @@ class NavigatorView(QTreeView):
             return False
         self.setCurrentIndex(index)
         return True
+
+    def reset_selection(self) -> None:
+        """Back to "All records" (a newly opened knowledge base)."""
+        self._current_id = "all"
+        self.selectionModel().blockSignals(True)
+        self.clearSelection()
+        self.selectionModel().blockSignals(False)
 
     def current_node(self) -> NavNode | None:
         index = self.currentIndex()

@@ -3,7 +3,7 @@ Restore) above the reader."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QMenu, QToolButton, QVBoxLayout, QWidget
 
@@ -71,6 +71,7 @@ class RecordPage(QWidget):
         button.setDefaultAction(action)
         button.setAccessibleName(action.text().replace("&", "").rstrip("…"))
         button.setAutoRaise(True)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.buttons[name] = button
         return button
 

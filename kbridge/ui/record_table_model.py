@@ -11,10 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor
 
 from kbridge.model import Record
-from kbridge.ui.style import OVERDUE_COLOUR, status_colour
+from kbridge.ui.style import status_colour
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -33,13 +32,13 @@ class RecordFilter:
     kind: str | None = None
     status: str | None = None
     tag: str | None = None
-    uids: frozenset[str] | None = None  # a fixed set (a "Needs attention" group)
+    keys: frozenset[str] | None = None  # a fixed set (a "Needs attention" group)
     trash: bool = False
     text: str = ""
     label: str = "All records"
 
     def with_text(self, text: str) -> RecordFilter:
-        return RecordFilter(self.kind, self.status, self.tag, self.uids, self.trash, text, self.label)
+        return RecordFilter(self.kind, self.status, self.tag, self.keys, self.trash, text, self.label)
 
     def predicate(self) -> Callable[[Record], bool]:
         words = self.text.lower().split()
@@ -53,7 +52,7 @@ class RecordFilter:
                 return False
             if self.tag is not None and self.tag not in record.tags:
                 return False
-            if self.uids is not None and record.uid not in self.uids:
+            if self.keys is not None and record.key not in self.keys:
                 return False
             if words:
                 haystack = _haystack(record)
@@ -160,8 +159,6 @@ class RecordTableModel(QAbstractTableModel):
         column = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return _cell_text(record, column)
-        if role == Qt.ItemDataRole.ForegroundRole and column == DATE and record.is_overdue():
-            return QColor(OVERDUE_COLOUR)
         if role == StatusColourRole and column == STATUS:
             return status_colour(record.status)
         if role == Qt.ItemDataRole.AccessibleTextRole:
@@ -177,7 +174,7 @@ class RecordTableModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):
             return
-        self.layoutAboutToBeChanged.emit([], QAbstractTableModel.LayoutChangeHint.VerticalSortHint)
+        self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
         uids = [self._rows[index.row()].uid if index.row() < len(self._rows) else None for index in persistent]
         self._sort.column, self._sort.order = column, order
@@ -190,7 +187,7 @@ class RecordTableModel(QAbstractTableModel):
                 for uid, index in zip(uids, persistent)
             ],
         )
-        self.layoutChanged.emit([], QAbstractTableModel.LayoutChangeHint.VerticalSortHint)
+        self.layoutChanged.emit()
 
     # --- internals --------------------------------------------------------------------------
 

@@ -1,5 +1,95 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+from PySide6.QtCore import QPoint, Qt, QTimer  # noqa: E402
+from PySide6.QtGui import QTextDocument  # noqa: E402
+from PySide6.QtWidgets import QApplication, QMessageBox, QTableView, QTextBrowser, QWidget  # noqa: E402
+from pytestqt.qtbot import QtBot  # noqa: E402
+
+from kbridge.core import KnowledgeBase  # noqa: E402
+from kbridge.model import Record  # noqa: E402
+from kbridge.ui.main_window import MainWindow  # noqa: E402
+from kbridge.ui.record_table_model import KEY  # noqa: E402
+
+
+@pytest.fixture
+def window(qtbot: QtBot, sample_kb: KnowledgeBase) -> Iterator[MainWindow]:
+    main = MainWindow(sample_kb)
+    qtbot.addWidget(main)
+    main.resize(1300, 820)
+    main.show()
+    qtbot.waitExposed(main)
+    yield main
+    main.jobs.wait()
+
+
+def click_row(qtbot: QtBot, window: MainWindow, key: str) -> None:
+    """Click the list row of `key`, as a person would."""
+    table: QTableView = window.findChild(QTableView, "recordList")
+    for row in range(window.model.rowCount()):
+        index = window.model.index(row, KEY)
+        if index.data() == key:
+            table.scrollTo(index)
+            rect = table.visualRect(index)
+            qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+            return
+    raise AssertionError(f"{key} is not in the list")
+
+
+def click_text(qtbot: QtBot, view: QTextBrowser, text: str) -> None:
+    """Click on the first occurrence of `text` in a text view, like a person clicking a link."""
+    cursor = view.document().find(text, 0, QTextDocument.FindFlag.FindCaseSensitively)
+    assert not cursor.isNull(), f"{text!r} is not shown"
+    cursor.setPosition(cursor.selectionStart() + 1)
+    view.setTextCursor(cursor)
+    view.ensureCursorVisible()
+    point: QPoint = view.cursorRect(cursor).center()
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+
+
+def when_modal(action: Callable[[QWidget], None], *, timeout_ms: int = 10000) -> list[QWidget]:
+    """Run `action` on the next modal dialog that opens (a dialog's exec() blocks the test), the
+    way a person would answer it. Returns a list that holds the dialog once it was seen."""
+    seen: list[QWidget] = []
+    waited = [0]
+
+    def poll() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None or not dialog.isVisible():
+            waited[0] += 20
+            if waited[0] < timeout_ms:
+                QTimer.singleShot(20, poll)
+            return
+        seen.append(dialog)
+        action(dialog)
+
+    QTimer.singleShot(0, poll)
+    return seen
+
+
+def press_button(button: QMessageBox.StandardButton) -> Callable[[QWidget], None]:
+    """Answer a message box by clicking one of its standard buttons."""
+
+    def answer(dialog: QWidget) -> None:
+        assert isinstance(dialog, QMessageBox), f"expected a message box, got {dialog!r}"
+        dialog.button(button).click()
+
+    return answer
+
+
+def superseded_pair(kb: KnowledgeBase) -> tuple[str, str]:
+    """A superseded decision of the sample and the decision that superseded it."""
+    for record in kb.list_records(kind="decision", status="superseded"):
+        newer = [link for link in kb.links_of(record.key) if link.label == "superseded by"]
+        if newer:
+            return record.key, newer[0].key
+    raise AssertionError("the sample has no superseded decision")
+
+
+def shown(window: MainWindow) -> Record | None:
+    return window.current_record()

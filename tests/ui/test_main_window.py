@@ -1,65 +1,25 @@
-"""The foundation window, driven as a person would: click a record, read it, follow a link, go back."""
+"""The main window driven as a person would: the list, the navigator, the reader, links, back and
+forward, the status chip, the trash, the quick switcher and the record tabs."""
 
 from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, Qt, QUrl
-from PySide6.QtGui import QTextDocument
-from PySide6.QtWidgets import QMessageBox, QTableView
+from PySide6.QtWidgets import QLineEdit, QMessageBox, QTreeView
 from pytestqt.qtbot import QtBot
 
 from kbridge.core import KnowledgeBase
 from kbridge.ui.main_window import MainWindow
 from kbridge.ui.reader import ReaderView
-from kbridge.ui.record_table_model import KEY, RecordTableModel
-
-
-@pytest.fixture
-def window(qtbot: QtBot, sample_kb: KnowledgeBase) -> MainWindow:
-    main = MainWindow(sample_kb)
-    qtbot.addWidget(main)
-    main.resize(1200, 800)
-    main.show()
-    qtbot.waitExposed(main)
-    return main
-
-
-def click_row(qtbot: QtBot, window: MainWindow, key: str) -> None:
-    table: QTableView = window.findChild(QTableView, "recordList")
-    for row in range(window.proxy.rowCount()):
-        index = window.proxy.index(row, KEY)
-        if index.data() == key:
-            table.scrollTo(index)
-            rect = table.visualRect(index)
-            qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-            return
-    raise AssertionError(f"{key} is not in the list")
-
-
-def click_text(qtbot: QtBot, reader: ReaderView, text: str) -> None:
-    """Click on the first occurrence of `text` in the reader, like a person clicking a link."""
-    cursor = reader.document().find(text, 0, QTextDocument.FindFlag.FindCaseSensitively)
-    assert not cursor.isNull(), f"{text!r} is not shown"
-    cursor.setPosition(cursor.selectionStart() + 1)
-    reader.setTextCursor(cursor)
-    reader.ensureCursorVisible()
-    point: QPoint = reader.cursorRect(cursor).center()
-    qtbot.mouseClick(reader.viewport(), Qt.MouseButton.LeftButton, pos=point)
-
-
-def superseded_pair(kb: KnowledgeBase) -> tuple[str, str]:
-    """A superseded decision of the sample and the decision that superseded it."""
-    for record in kb.list_records(kind="decision", status="superseded"):
-        newer = [link for link in kb.links_of(record.key) if link.label == "superseded by"]
-        if newer:
-            return record.key, newer[0].key
-    raise AssertionError("the sample has no superseded decision")
+from kbridge.ui.record_table_model import KEY, STATUS, RecordTableModel
+from tests.ui.conftest import click_row, click_text, press_button, superseded_pair, when_modal
 
 
 def test_window_lists_every_record_of_the_sample(window: MainWindow, sample_kb: KnowledgeBase) -> None:
-    assert window.proxy.rowCount() == len(sample_kb.list_records())
-    assert "records" in window.count_label.text()
+    assert window.model.rowCount() == len(sample_kb.list_records())
+    assert window.count_label.text() == f"{len(sample_kb.list_records())} records"
     assert window.windowTitle() == "sample — kbridge"
+    assert window.findChild(QTreeView, "navigator") is window.navigator
 
 
 def test_selecting_a_record_shows_its_title_and_links(
@@ -67,12 +27,47 @@ def test_selecting_a_record_shows_its_title_and_links(
 ) -> None:
     old, new = superseded_pair(sample_kb)
     click_row(qtbot, window, old)
-    reader = window.reader
-    text = reader.toPlainText()
+    text = window.reader.toPlainText()
     assert sample_kb.get(old).title in text
     assert "Superseded by" in text
     assert new in text and sample_kb.get(new).title in text
-    assert "superseded" in text
+    assert window.record_page.status_chip.text().startswith("superseded")
+
+
+def test_navigator_filters_the_list_by_kind_status_and_tag(
+    qtbot: QtBot, window: MainWindow, sample_kb: KnowledgeBase
+) -> None:
+    nav = window.navigator
+    index = nav.nav_model.index_of("kind:control")
+    rect = nav.visualRect(index)
+    qtbot.mouseClick(nav.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    controls = sample_kb.list_records(kind="control")
+    assert window.model.rowCount() == len(controls)
+    assert {window.model.index(r, KEY).data() for r in range(window.model.rowCount())} == {c.key for c in controls}
+    assert index.siblingAtColumn(1).data() == str(len(controls))
+    nav.setExpanded(nav.nav_model.index_of("kind:decision"), True)
+    assert nav.select("kind:decision/status:accepted")
+    accepted = sample_kb.list_records(kind="decision", status="accepted")
+    assert window.model.rowCount() == len(accepted)
+    assert all(window.model.index(r, STATUS).data() == "accepted" for r in range(window.model.rowCount()))
+    tag = sample_kb.list_records(kind="control")[0].tags[0]
+    assert nav.select(f"tag:{tag}")
+    assert window.model.rowCount() == len(sample_kb.list_records(tag=tag))
+    assert "of" in window.count_label.text()
+    nav.select("all")
+    assert window.model.rowCount() == len(sample_kb.list_records())
+
+
+def test_needs_attention_lists_what_the_checks_find(qtbot: QtBot, window: MainWindow, sample_kb: KnowledgeBase) -> None:
+    with qtbot.waitSignal(window.attention_updated, timeout=10000):
+        window.refresh_attention()
+    findings = sample_kb.check().findings
+    overdue = {f.key for f in findings if f.category == "overdue-review"}
+    assert overdue, "the sample has overdue reviews"
+    assert window.navigator.select("attention:overdue-review")
+    assert {window.model.index(r, KEY).data() for r in range(window.model.rowCount())} == overdue
+    attention = window.navigator.nav_model.index_of("attention")
+    assert int(attention.siblingAtColumn(1).data()) > 0
 
 
 def test_following_a_link_and_going_back(qtbot: QtBot, window: MainWindow, sample_kb: KnowledgeBase) -> None:
@@ -82,37 +77,101 @@ def test_following_a_link_and_going_back(qtbot: QtBot, window: MainWindow, sampl
     qtbot.waitUntil(lambda: window.reader.record is not None and window.reader.record.key == new)
     assert sample_kb.get(new).title in window.reader.toPlainText()
     assert window.table.currentIndex().siblingAtColumn(KEY).data() == new
-    assert window.back_action.isEnabled()
+    assert window.actions.back.isEnabled()
     qtbot.keyClick(window.table, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: window.reader.record.key == old)
-    assert window.forward_action.isEnabled()
-    window.forward_action.trigger()
+    assert window.actions.forward.isEnabled()
+    qtbot.keyClick(window.table, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
     assert window.reader.record.key == new
 
 
-def test_filter_narrows_the_list(qtbot: QtBot, window: MainWindow) -> None:
-    total = window.proxy.rowCount()
+def test_filter_field_narrows_the_list(qtbot: QtBot, window: MainWindow) -> None:
+    total = window.model.rowCount()
     qtbot.keyClicks(window.filter_field, "CTL-")
-    assert 0 < window.proxy.rowCount() < total
-    assert all(window.proxy.index(r, KEY).data().startswith("CTL-") for r in range(window.proxy.rowCount()))
+    assert 0 < window.model.rowCount() < total
+    assert all(window.model.index(r, KEY).data().startswith("CTL-") for r in range(window.model.rowCount()))
     assert "of" in window.count_label.text()
 
 
-def test_changes_through_the_facade_refresh_the_window(
+def test_sorting_by_a_column_keeps_the_selection(qtbot: QtBot, window: MainWindow) -> None:
+    click_row(qtbot, window, "ADR-0003")
+    header = window.table.horizontalHeader()
+    x = header.sectionViewportPosition(STATUS) + header.sectionSize(STATUS) // 2
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
+    statuses = [window.model.index(r, STATUS).data() for r in range(window.model.rowCount())]
+    assert statuses == sorted(statuses) or statuses == sorted(statuses, reverse=True)
+    assert window.table.currentIndex().siblingAtColumn(KEY).data() == "ADR-0003"
+
+
+def test_changes_through_the_facade_refresh_the_window(window: MainWindow, sample_kb: KnowledgeBase) -> None:
+    before = window.model.rowCount()
+    sample_kb.create("note", "Written while the window is open")
+    assert window.model.rowCount() == before + 1
+    notes = window.navigator.nav_model.index_of("kind:note").siblingAtColumn(1).data()
+    assert notes == str(len(sample_kb.list_records(kind="note")))
+
+
+def test_status_chip_changes_the_status(qtbot: QtBot, window: MainWindow, sample_kb: KnowledgeBase) -> None:
+    proposed = sample_kb.list_records(kind="decision", status="proposed")[0]
+    click_row(qtbot, window, proposed.key)
+    menu = window.record_page.status_menu
+    action = next(a for a in menu.actions() if a.text() == "accepted")
+    action.trigger()
+    assert sample_kb.get(proposed.key).status == "accepted"
+    assert window.record_page.status_chip.text().startswith("accepted")
+    row = window.model.row_of(proposed.uid)
+    assert window.model.index(row, STATUS).data() == "accepted"
+    assert sample_kb.history(proposed.key)[-1].reason == "status: proposed -> accepted"
+
+
+def test_delete_moves_to_the_trash_and_restore_brings_back(
     qtbot: QtBot, window: MainWindow, sample_kb: KnowledgeBase
 ) -> None:
-    before = window.proxy.rowCount()
-    sample_kb.create("note", "Written while the window is open")
-    assert window.proxy.rowCount() == before + 1
+    click_row(qtbot, window, "NOTE-001")
+    when_modal(press_button(QMessageBox.StandardButton.Yes))
+    qtbot.keyClick(window.table, Qt.Key.Key_Delete)
+    assert sample_kb.get("NOTE-001").deleted
+    assert window.model.row_of(sample_kb.get("NOTE-001").uid) is None
+    assert window.navigator.select("trash")
+    assert [window.model.index(r, KEY).data() for r in range(window.model.rowCount())] == ["NOTE-001"]
+    click_row(qtbot, window, "NOTE-001")
+    assert "in the trash" in window.reader.toPlainText()
+    button = window.record_page.buttons["restoreButton"]
+    assert button.isVisible()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert not sample_kb.get("NOTE-001").deleted
+    assert window.model.rowCount() == 0
+
+
+def test_quick_switcher_jumps_to_a_record(qtbot: QtBot, window: MainWindow, sample_kb: KnowledgeBase) -> None:
+    target = sample_kb.get("SYS-003")
+
+    def type_and_choose(dialog: object) -> None:
+        field = dialog.findChild(QLineEdit, "quickSwitcherField")
+        qtbot.keyClicks(field, target.title.split()[0] + " sys-003")
+        qtbot.keyClick(field, Qt.Key.Key_Return)
+
+    seen = when_modal(type_and_choose)
+    qtbot.keyClick(window.table, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    assert seen and seen[0].objectName() == "quickSwitcher"
+    assert window.reader.record.key == "SYS-003"
+
+
+def test_history_tab_is_one_of_the_record_tabs(qtbot: QtBot, window: MainWindow) -> None:
+    click_row(qtbot, window, "ADR-0001")
+    titles = [window.tabs.tabText(i).replace("&", "") for i in range(window.tabs.count())]
+    assert titles[:2] == ["Record", "History"]
+    window.show_tab("History")
+    assert window.history_view.model.rowCount() >= 1
 
 
 def test_external_links_need_confirmation(qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
     opened: list[str] = []
     monkeypatch.setattr("kbridge.ui.reader.QDesktopServices.openUrl", lambda url: opened.append(url.toString()))
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Cancel)
+    when_modal(press_button(QMessageBox.StandardButton.Cancel))
     window.reader.anchorClicked.emit(QUrl("https://example.com/x"))
     assert opened == []
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Open)
+    when_modal(press_button(QMessageBox.StandardButton.Open))
     window.reader.anchorClicked.emit(QUrl("https://example.com/x"))
     assert opened == ["https://example.com/x"]
     window.reader.anchorClicked.emit(QUrl("file:///etc/passwd"))
@@ -133,6 +192,8 @@ def test_reader_loads_nothing_from_outside(qtbot: QtBot, kb: KnowledgeBase) -> N
 
 def test_record_table_model_passes_the_model_tester(qtmodeltester, sample_kb: KnowledgeBase) -> None:
     model = RecordTableModel()
-    model.set_records(sample_kb.list_records())
+    model.set_records(sample_kb.list_summaries(deleted=None))
     qtmodeltester.check(model)
     assert model.rowCount() == len(sample_kb.list_records())
+    model.sort(STATUS, Qt.SortOrder.DescendingOrder)
+    qtmodeltester.check(model)

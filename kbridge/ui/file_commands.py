@@ -1,0 +1,207 @@
+"""What the window does with files: new/open/close knowledge bases, the recent list, import (also
+by dropping a folder), export, folder sync and backup; window state. A mixin of `MainWindow`."""
+
+from __future__ import annotations
+
+import threading
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QMimeData
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from kbridge import paths
+from kbridge.core import KnowledgeBase
+from kbridge.formats.sample import ensure_sample_kb
+from kbridge.model import KbridgeError
+from kbridge.ui import formats_adapter as formats
+from kbridge.ui import settings as ui_settings
+from kbridge.ui.jobs import Job
+from kbridge.ui.transfer_dialogs import ExportDialog, ImportDialog
+
+if TYPE_CHECKING:
+    from kbridge.ui.main_window import MainWindow
+
+    _Base = MainWindow
+else:
+    _Base = object
+
+KB_FILTER = "kbridge knowledge bases (*.kbridge);;All files (*)"
+
+
+def unused_path(folder: Path, stem: str, suffix: str = ".kbridge") -> Path:
+    candidate = folder / f"{stem}{suffix}"
+    number = 2
+    while candidate.exists():
+        candidate = folder / f"{stem}-{number}{suffix}"
+        number += 1
+    return candidate
+
+
+class FileCommands(_Base):
+    # --- knowledge bases ------------------------------------------------------------------
+
+    def open_path(self, path: Path | str, *, create: bool = False) -> bool:
+        try:
+            kb = KnowledgeBase.init(path) if create else KnowledgeBase.open(path)
+        except KbridgeError as error:
+            QMessageBox.warning(self, "Open knowledge base", f"Cannot open {path}:\n\n{error}")
+            return False
+        if not self.set_knowledge_base(kb, owned=True):
+            kb.close()
+            return False
+        return True
+
+    def open_sample(self) -> bool:
+        return self.open_path(ensure_sample_kb())
+
+    def new_knowledge_base(self) -> bool:
+        start = unused_path(paths.data_dir(), "knowledge")
+        paths.data_dir().mkdir(parents=True, exist_ok=True)
+        name, _ = QFileDialog.getSaveFileName(self, "New knowledge base", str(start), KB_FILTER)
+        if not name:
+            return False
+        path = Path(name) if name.endswith(".kbridge") else Path(f"{name}.kbridge")
+        return self.open_path(path, create=True)
+
+    def open_knowledge_base(self) -> bool:
+        start = str(self.kb.path.parent) if self.kb else str(paths.data_dir())
+        name, _ = QFileDialog.getOpenFileName(self, "Open knowledge base", start, KB_FILTER)
+        return self.open_path(name) if name else False
+
+    def close_knowledge_base(self) -> bool:
+        if not self.leave_editor():
+            return False
+        self._detach()
+        self.model.set_records([])
+        self.show_welcome()
+        return True
+
+    def fill_recent_menu(self) -> None:
+        menu = self.actions.recent_menu
+        menu.clear()
+        files = ui_settings.recent_files()
+        for path in files:
+            action = menu.addAction(f"{path.stem}  ({path})")
+            action.triggered.connect(partial(self.open_path, path))
+        if not files:
+            menu.addAction("No recent knowledge bases").setEnabled(False)
+
+    # --- import, export, sync, backup -----------------------------------------------------
+
+    def import_folder(self, folder: Path | None = None, *, start: bool = False) -> ImportDialog | None:
+        if self.kb is None:
+            return None
+        dialog = ImportDialog(self.jobs, self.kb.path, self, folder=folder)
+        dialog.finished_ok.connect(self._on_import_finished)
+        self.import_dialog = dialog
+        if start:
+            dialog.start()
+        dialog.open()
+        return dialog
+
+    def _on_import_finished(self, summary: Any) -> None:
+        self.reload()
+        self.statusBar().showMessage(f"Import: {summary.describe()}.", 8000)
+
+    def import_folder_into_new(self) -> ImportDialog | None:
+        """From the welcome page: a new knowledge base named after a folder of ADRs, filled from it."""
+        folder = QFileDialog.getExistingDirectory(self, "Folder of ADRs to import")
+        return self.import_into_new(Path(folder)) if folder else None
+
+    def import_into_new(self, folder: Path) -> ImportDialog | None:
+        paths.data_dir().mkdir(parents=True, exist_ok=True)
+        target = unused_path(paths.data_dir(), folder.name or "imported")
+        if not self.open_path(target, create=True):
+            return None
+        return self.import_folder(folder, start=True)
+
+    def dropped_folder(self, mime: QMimeData) -> Path | None:
+        for url in mime.urls() if mime.hasUrls() else []:
+            if url.isLocalFile() and Path(url.toLocalFile()).is_dir():
+                return Path(url.toLocalFile())
+        return None
+
+    def import_dropped_folder(self, folder: Path) -> ImportDialog | None:
+        if self.kb is None:
+            return self.import_into_new(folder)
+        return self.import_folder(folder)
+
+    def export_records(self) -> ExportDialog | None:
+        if self.kb is None:
+            return None
+        dialog = ExportDialog(self.jobs, self.kb.path, self)
+        self.export_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def sync_folder(self, folder: Path | None = None) -> Job | None:
+        if self.kb is None:
+            return None
+        if folder is None:
+            chosen = QFileDialog.getExistingDirectory(self, "Folder to keep in sync (kbridge Markdown)")
+            if not chosen:
+                return None
+            folder = Path(chosen)
+        path = self.kb.path
+
+        def work(progress: formats.Progress, cancel: threading.Event) -> str:
+            return formats.sync_folder(path, folder, progress, cancel)
+
+        return self.jobs.start(
+            Job(f"Syncing with {folder.name}", work),
+            on_success=lambda message: (self.reload(), self.statusBar().showMessage(f"Sync: {message}.", 8000)),
+            on_failure=lambda message: QMessageBox.warning(self, "Sync folder", message),
+        )
+
+    def backup_knowledge_base(self, out: Path | None = None) -> Job | None:
+        if self.kb is None:
+            return None
+        if out is None:
+            suggested = unused_path(self.kb.path.parent, f"{self.kb.name}-backup")
+            name, _ = QFileDialog.getSaveFileName(self, "Back up to", str(suggested), KB_FILTER)
+            if not name:
+                return None
+            out = Path(name)
+        path = self.kb.path
+        target = out
+
+        def work(progress: formats.Progress, cancel: threading.Event) -> Path:
+            return formats.backup(path, target, progress, cancel)
+
+        return self.jobs.start(
+            Job("Backing up", work),
+            on_success=lambda result: self.statusBar().showMessage(f"Backed up to {result}.", 8000),
+            on_failure=lambda message: QMessageBox.warning(self, "Back up", message),
+        )
+
+    # --- window state ---------------------------------------------------------------------
+
+    def restore_window_state(self) -> None:
+        settings = ui_settings.ui_settings()
+        geometry = settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1360, 840)
+        for key, restore in (
+            ("window/state", self.restoreState),
+            ("window/splitter", self.splitter.restoreState),
+            ("window/columns", self.table.horizontalHeader().restoreState),
+        ):
+            value = settings.value(key)
+            if value is not None:
+                restore(value)
+        self.actions.show_navigator.setChecked(self.navigator.isVisibleTo(self) or not self.navigator.isHidden())
+        theme = str(settings.value("view/theme") or "system")
+        if theme in self.actions.theme_actions:
+            self.actions.theme_actions[theme].setChecked(True)
+
+    def save_window_state(self) -> None:
+        settings = ui_settings.ui_settings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState())
+        settings.setValue("window/splitter", self.splitter.saveState())
+        settings.setValue("window/columns", self.table.horizontalHeader().saveState())
+        settings.sync()

@@ -1,0 +1,222 @@
+"""Import and Export dialogs: choose a folder and a format, watch the progress, read the report.
+The work runs on a worker thread through the window's JobRunner (so the status bar shows it too)."""
+
+from __future__ import annotations
+
+import threading
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kbridge.ui import formats_adapter as formats
+from kbridge.ui.jobs import Job, JobRunner
+
+
+class _TransferDialog(QDialog):
+    """What Import and Export share: a path row, a format box, a progress bar, a report."""
+
+    progressed = Signal(int, int, str)
+    finished_ok = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, runner: JobRunner, kb_path: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.kb_path = kb_path
+        self.job: Job | None = None
+        self.result: Any = None
+        self.path_field = QLineEdit(self)
+        self.path_field.setObjectName("transferPath")
+        self.browse = QPushButton("&Browse…", self)
+        self.browse.clicked.connect(self._on_browse_clicked)
+        self.format_box = QComboBox(self)
+        self.format_box.setObjectName("transferFormat")
+        self.format_box.setAccessibleName("Format")
+        self.progress = QProgressBar(self)
+        self.progress.setObjectName("transferProgress")
+        self.progress.setAccessibleName("Progress")
+        self.progress.setValue(0)
+        self.message = QLabel(self)
+        self.message.setObjectName("transferMessage")
+        self.message.setWordWrap(True)
+        self.report = QPlainTextEdit(self)
+        self.report.setObjectName("transferReport")
+        self.report.setAccessibleName("Report")
+        self.report.setReadOnly(True)
+        self.report.hide()
+        self.buttons = QDialogButtonBox(self)
+        self.start_button = self.buttons.addButton("Start", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.start_button.setObjectName("transferStart")
+        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.cancel_button.setObjectName("transferCancel")
+        self.start_button.clicked.connect(self._on_start_clicked)
+        self.cancel_button.clicked.connect(self._on_cancel_clicked)
+        row = QHBoxLayout()
+        row.addWidget(self.path_field, 1)
+        row.addWidget(self.browse)
+        self.form = QFormLayout()
+        self.form.addRow(self._path_label(), row)
+        self.form.addRow("&Format:", self.format_box)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.message)
+        layout.addWidget(self.report, 1)
+        layout.addWidget(self.buttons)
+        self.resize(560, 260)
+
+    def _path_label(self) -> str:
+        return "&Folder:"
+
+    def _browse(self) -> str:
+        return QFileDialog.getExistingDirectory(self, "Choose a folder", self.path_field.text())
+
+    def _work(self, path: Path, fmt: str, progress: formats.Progress, cancel: threading.Event) -> Any:
+        raise NotImplementedError
+
+    def _describe(self, result: Any) -> str:
+        return str(result)
+
+    @property
+    def running(self) -> bool:
+        return self.job is not None
+
+    def start(self) -> Job | None:
+        text = self.path_field.text().strip()
+        if not text:
+            self.message.setText("Choose a folder first.")
+            return None
+        path, fmt = Path(text).expanduser(), str(self.format_box.currentData())
+        self.job = Job(self.windowTitle(), partial(self._work, path, fmt))
+        self.job.signals.progressed.connect(self._on_job_progressed)
+        self.start_button.setEnabled(False)
+        self.path_field.setEnabled(False)
+        self.format_box.setEnabled(False)
+        self.progress.setRange(0, 0)
+        self.runner.start(self.job, on_success=self._on_job_succeeded, on_failure=self._on_job_failed)
+        self.job.signals.cancelled.connect(self._on_job_cancelled)
+        return self.job
+
+    def _finish(self, text: str) -> None:
+        self.job = None
+        self.message.setText(text)
+        self.cancel_button.setText("Close")
+        self.progress.setRange(0, 1)
+
+    def _on_browse_clicked(self) -> None:
+        chosen = self._browse()
+        if chosen:
+            self.path_field.setText(chosen)
+
+    def _on_start_clicked(self) -> None:
+        self.start()
+
+    def _on_cancel_clicked(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+            self.message.setText("Cancelling…")
+        else:
+            self.reject() if self.result is None else self.accept()
+
+    def _on_job_progressed(self, done: int, total: int, message: str) -> None:
+        if total > 0:
+            self.progress.setRange(0, total)
+            self.progress.setValue(min(done, total))
+        self.message.setText(message)
+        self.progressed.emit(done, total, message)
+
+    def _on_job_succeeded(self, result: Any) -> None:
+        self.result = result
+        self.progress.setValue(self.progress.maximum())
+        self._finish(self._describe(result))
+        self.progress.setValue(1)
+        self.finished_ok.emit(result)
+
+    def _on_job_failed(self, message: str) -> None:
+        self._finish(f"Failed: {message}")
+        self.start_button.setEnabled(True)
+        self.failed.emit(message)
+
+    def _on_job_cancelled(self) -> None:
+        self._finish("Cancelled; nothing was changed.")
+        self.start_button.setEnabled(True)
+        self.path_field.setEnabled(True)
+        self.format_box.setEnabled(True)
+
+    def reject(self) -> None:
+        if self.job is not None:
+            self.job.cancel()  # closing the dialog stops the work rather than orphaning it
+        super().reject()
+
+
+class ImportDialog(_TransferDialog):
+    def __init__(self, runner: JobRunner, kb_path: Path, parent: QWidget | None = None, folder: Path | None = None) -> None:
+        super().__init__(runner, kb_path, parent)
+        self.setObjectName("importDialog")
+        self.setWindowTitle("Import folder")
+        self.path_field.setAccessibleName("Folder to import")
+        self.path_field.setPlaceholderText("A folder of ADRs (adr-tools, MADR, log4brains) or kbridge Markdown")
+        for name, label in formats.IMPORT_FORMATS:
+            self.format_box.addItem(label, name)
+        self.detected = QLabel(self)
+        self.detected.setObjectName("detectedFormat")
+        self.form.addRow("Detected:", self.detected)
+        self.path_field.textChanged.connect(self._on_path_field_text_changed)
+        self.start_button.setText("&Import")
+        if folder is not None:
+            self.path_field.setText(str(folder))
+
+    def _work(self, path: Path, fmt: str, progress: formats.Progress, cancel: threading.Event) -> Any:
+        return formats.import_folder(self.kb_path, path, fmt, progress, cancel)
+
+    def _describe(self, result: Any) -> str:
+        summary: formats.ImportSummary = result
+        lines = [f"{path}: {reason}" for path, reason in summary.skipped]
+        lines += [f"{path}: {message}" for path, message in summary.warnings]
+        if lines:
+            self.report.setPlainText("\n".join(lines))
+            self.report.show()
+        return f"Imported as {formats.format_label(summary.format)}: {summary.describe()}."
+
+    def _on_path_field_text_changed(self, text: str) -> None:
+        folder = Path(text.strip()).expanduser()
+        if text.strip() and folder.is_dir():
+            fmt = formats.detect_format(folder)
+            count = len(formats.markdown_files(folder))
+            self.detected.setText(f"{formats.format_label(fmt)} — {count} Markdown files")
+        else:
+            self.detected.setText("")
+
+
+class ExportDialog(_TransferDialog):
+    def __init__(self, runner: JobRunner, kb_path: Path, parent: QWidget | None = None) -> None:
+        super().__init__(runner, kb_path, parent)
+        self.setObjectName("exportDialog")
+        self.setWindowTitle("Export")
+        self.path_field.setAccessibleName("Folder to export to")
+        for name, label in formats.EXPORT_FORMATS:
+            self.format_box.addItem(label, name)
+        self.start_button.setText("&Export")
+
+    def _work(self, path: Path, fmt: str, progress: formats.Progress, cancel: threading.Event) -> Any:
+        return formats.export_all(self.kb_path, path, fmt, progress, cancel)
+
+    def _describe(self, result: Any) -> str:
+        return f"Exported {result} records to {self.path_field.text()}."
