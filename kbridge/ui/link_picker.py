@@ -64,7 +64,7 @@ class LinkPicker(QDialog):
         self.type_box.setObjectName("linkType")
         self.type_box.setAccessibleName("Link type")
         for link_type in LinkType:
-            self.type_box.addItem(f"{source_label} {link_type.label} …", link_type)
+            self.type_box.addItem(f"{source_label} {link_type.label} …", link_type.value)
         self.field = QLineEdit(self)
         self.field.setObjectName("linkTargetSearch")
         self.field.setAccessibleName("Find the record to link to")
@@ -97,14 +97,14 @@ class LinkPicker(QDialog):
         self.field.setFocus()
 
     def set_type(self, link_type: LinkType) -> None:
-        self.type_box.setCurrentIndex(self.type_box.findData(link_type))
+        self.type_box.setCurrentIndex(self.type_box.findData(link_type.value))
 
     def choice(self) -> LinkChoice | None:
         item = self.results.currentItem()
         if item is None:
             return None
         record: Record = item.data(Qt.ItemDataRole.UserRole)
-        return LinkChoice(self.type_box.currentData(), record.uid, record.key, record.title, self.note.text().strip())
+        return LinkChoice(LinkType(self.type_box.currentData()), record.uid, record.key, record.title, self.note.text().strip())
 
     def _on_field_text_changed(self, text: str) -> None:
         self.results.clear()

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from kbridge.core import KnowledgeBase
-from kbridge.model import Kind, KbridgeError, Record
+from kbridge.model import KbridgeError, Kind, Record
 from kbridge.ui.link_picker import LinkChoice, LinkPicker
 
 TEMPLATES = (("MADR 4", "madr"), ("Nygard (adr-tools)", "nygard"), ("Blank", ""))
@@ -65,8 +65,8 @@ class NewRecordDialog(QDialog):
         self.kind_box = QComboBox(self)
         self.kind_box.setObjectName("newKind")
         for each in CREATABLE_KINDS:
-            self.kind_box.addItem(each.label, each)
-        self.kind_box.setCurrentIndex(self.kind_box.findData(kind))
+            self.kind_box.addItem(each.label, each.value)
+        self.kind_box.setCurrentIndex(self.kind_box.findData(kind.value))
         self.kind_box.setEnabled(supersedes is None)
         self.key_label = QLabel(self)
         self.key_label.setObjectName("newKey")
@@ -145,7 +145,7 @@ class NewRecordDialog(QDialog):
 
     @property
     def kind(self) -> Kind:
-        return self.kind_box.currentData()
+        return Kind(self.kind_box.currentData())
 
     def request(self) -> NewRecordRequest:
         return NewRecordRequest(
@@ -210,5 +210,3 @@ def create_record(kb: KnowledgeBase, request: NewRecordRequest) -> str:
             kb.link(uid, link.type, link.target_uid, note=link.note)
     return uid
 
-
-__all__ = ["KbridgeError", "NewRecordDialog", "NewRecordRequest", "create_record"]

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox
 
 from kbridge import __version__
-from kbridge.model import Kind, KbridgeError
+from kbridge.model import KbridgeError, Kind, Record
 from kbridge.ui import settings as ui_settings
-from kbridge.ui.drafts import discard_draft, drafts_for, load_draft
+from kbridge.ui.drafts import Draft, discard_draft, drafts_for, load_draft
 from kbridge.ui.help import ShortcutsDialog
 from kbridge.ui.history_view import local_time
 from kbridge.ui.link_picker import LinksDialog
@@ -78,12 +78,15 @@ class RecordCommands(_Base):
         if draft is not None and not self._ask_recover(draft.key, draft.saved_at):
             discard_draft(self.kb.uid, record.uid)
             draft = None
+        self._start_editing(record, draft)
+        return True
+
+    def _start_editing(self, record: Record, draft: Draft | None) -> None:
         self.editor.edit(record, draft)
         self._edit_sizes = self.splitter.sizes()
         total = sum(self._edit_sizes)
         self.splitter.setSizes([0, min(self._edit_sizes[1], total // 4), total - min(self._edit_sizes[1], total // 4)])
         self.right.setCurrentWidget(self.editor)
-        return True
 
     def leave_editor(self) -> bool:
         """True when the editor is closed, or was closed now (saving or discarding as asked)."""
@@ -104,7 +107,7 @@ class RecordCommands(_Base):
                 discard_draft(self.kb.uid, draft.record_uid)
                 continue
             if self.open_record(record.uid):
-                self.edit_current()
+                self._start_editing(self.kb.get(record.uid), draft)
             return  # one at a time: the next is offered when this knowledge base is opened again
 
     def _ask_recover(self, key: str, saved_at: str) -> bool:

@@ -17,6 +17,50 @@ from kbridge.ui.main_window import MainWindow  # noqa: E402
 from kbridge.ui.record_table_model import KEY  # noqa: E402
 
 
+class _DialogSweeper:
+    """After a test, dialogs still open (a failed test's, or an unsaved-changes prompt raised while
+    qtbot closes the windows) are cancelled, so that a failure can never hang the suite."""
+
+    def __init__(self) -> None:
+        self.active = False
+        self.timer = QTimer()
+        self.timer.setInterval(50)
+        self.timer.timeout.connect(self.sweep)
+        self.timer.start()
+
+    def sweep(self) -> None:
+        dialog = QApplication.activeModalWidget()
+        if not self.active or dialog is None:
+            return
+        discard = dialog.button(QMessageBox.StandardButton.Discard) if isinstance(dialog, QMessageBox) else None
+        if discard is not None:
+            discard.click()  # an unsaved-changes prompt: let the window close
+        elif hasattr(dialog, "reject"):
+            dialog.reject()
+        else:
+            dialog.close()
+
+
+_SWEEPER: list[_DialogSweeper] = []
+
+
+@pytest.fixture(autouse=True)
+def dialog_sweeper(qtbot: QtBot) -> Iterator[_DialogSweeper]:
+    if not _SWEEPER:
+        _SWEEPER.append(_DialogSweeper())
+    sweeper = _SWEEPER[0]
+    sweeper.active = False
+    yield sweeper
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    # Before pytest-qt closes the test's widgets (its own teardown hook), so a prompt raised by
+    # closing a window with unsaved changes is answered.
+    if _SWEEPER:
+        _SWEEPER[0].active = True
+
+
 @pytest.fixture
 def window(qtbot: QtBot, sample_kb: KnowledgeBase) -> Iterator[MainWindow]:
     main = MainWindow(sample_kb)
