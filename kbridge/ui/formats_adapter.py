@@ -8,6 +8,7 @@ stops when `cancel` is set.
 from __future__ import annotations
 
 import json
+import os
 import re
 import threading
 from collections.abc import Callable
@@ -53,20 +54,28 @@ class ImportSummary:
         return ", ".join(parts)
 
 
-def markdown_files(folder: Path) -> list[Path]:
-    """The folder's Markdown files, never following links out of it."""
-    root = folder.resolve()
-    return [
-        path for path in sorted(folder.rglob("*.md"))
-        if path.is_file() and not path.is_symlink() and path.resolve().is_relative_to(root)
-    ]
+def markdown_files(folder: Path, limit: int | None = None) -> list[Path]:
+    """The folder's Markdown files (at most `limit`), never following links out of it; folders
+    that cannot be read are passed over."""
+    found: list[Path] = []
+    for parent, folders, files in os.walk(folder, followlinks=False):
+        folders[:] = sorted(name for name in folders if not name.startswith("."))
+        for name in sorted(files):
+            path = Path(parent, name)
+            if name.lower().endswith(".md") and not path.is_symlink():
+                found.append(path)
+                if limit is not None and len(found) >= limit:
+                    return found
+    return sorted(found)
 
 
 def detect_format(folder: Path) -> str:
     """`kbridge` when the folder's files carry kbridge front matter, else `markdown`."""
-    files = markdown_files(folder)[:20]
-    for path in files:
-        front, _ = split_front_matter(path.read_text(encoding="utf-8", errors="replace")[:4000])
+    for path in markdown_files(folder, limit=20):
+        try:
+            front, _ = split_front_matter(path.read_text(encoding="utf-8", errors="replace")[:4000])
+        except OSError:
+            continue
         if front and re.search(r"^kind:", front, re.MULTILINE) and re.search(r"^key:", front, re.MULTILINE):
             return "kbridge"
     return "markdown"

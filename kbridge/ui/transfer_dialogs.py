@@ -8,7 +8,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
 
 from kbridge.ui import formats_adapter as formats
 from kbridge.ui.jobs import Job, JobRunner
+
+DETECT_LIMIT = 1000
 
 
 class _TransferDialog(QDialog):
@@ -178,7 +180,9 @@ class ImportDialog(_TransferDialog):
         self.detected = QLabel(self)
         self.detected.setObjectName("detectedFormat")
         self.form.addRow("Detected:", self.detected)
-        self.path_field.textChanged.connect(self._on_path_field_text_changed)
+        # Detection reads files: wait for a pause in typing rather than scan every prefix typed.
+        self._detect_timer = QTimer(self, singleShot=True, interval=300, timeout=self._on_detect_timer_timeout)
+        self.path_field.textChanged.connect(self._detect_timer.start)
         self.start_button.setText("&Import")
         if folder is not None:
             self.path_field.setText(str(folder))
@@ -195,11 +199,13 @@ class ImportDialog(_TransferDialog):
             self.report.show()
         return f"Imported as {formats.format_label(summary.format)}: {summary.describe()}."
 
-    def _on_path_field_text_changed(self, text: str) -> None:
-        folder = Path(text.strip()).expanduser()
-        if text.strip() and folder.is_dir():
+    def _on_detect_timer_timeout(self) -> None:
+        text = self.path_field.text().strip()
+        folder = Path(text).expanduser()
+        if text and folder.is_dir():
             fmt = formats.detect_format(folder)
-            count = len(formats.markdown_files(folder))
+            files = formats.markdown_files(folder, limit=DETECT_LIMIT)
+            count = f"{len(files)}+" if len(files) >= DETECT_LIMIT else str(len(files))
             self.detected.setText(f"{formats.format_label(fmt)} — {count} Markdown files")
         else:
             self.detected.setText("")

@@ -1,0 +1,160 @@
+"""Files: the welcome page on first run, opening and creating knowledge bases, the recent list,
+importing a folder through the dialog (and by dropping it), export, sync and backup."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QCommandLinkButton
+from pytestqt.qtbot import QtBot
+
+from kbridge import paths
+from kbridge.core import KnowledgeBase
+from kbridge.ui import settings as ui_settings
+from kbridge.ui.app import open_window, startup_path
+from kbridge.ui.main_window import MainWindow
+
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+GOVUK = CORPUS / "alphagov__govuk-aws"
+
+
+@pytest.fixture
+def empty_window(qtbot: QtBot) -> MainWindow:
+    main = MainWindow(None)
+    qtbot.addWidget(main)
+    main.resize(1200, 800)
+    main.show()
+    qtbot.waitExposed(main)
+    return main
+
+
+def test_first_run_shows_the_welcome_page(qtbot: QtBot) -> None:
+    assert startup_path(paths.default_kb_path()) is None  # nothing is created behind the user's back
+    window = open_window(paths.default_kb_path())
+    qtbot.addWidget(window)
+    assert window.pages.currentWidget() is window.welcome
+    assert not paths.default_kb_path().exists()
+    assert not window.actions.new_record.isEnabled()
+    buttons = {b.objectName() for b in window.welcome.findChildren(QCommandLinkButton)}
+    assert buttons == {"sampleButton", "newKbButton", "importButton"}
+
+
+def test_welcome_opens_the_sample_and_remembers_it(qtbot: QtBot, empty_window: MainWindow) -> None:
+    qtbot.mouseClick(empty_window.welcome.sample_button, Qt.MouseButton.LeftButton)
+    assert empty_window.pages.currentWidget() is empty_window.splitter
+    assert empty_window.windowTitle() == "sample — kbridge"
+    assert empty_window.model.total == 100
+    assert ui_settings.last_file() == paths.sample_kb_path().resolve()
+    assert startup_path(paths.default_kb_path()) == paths.sample_kb_path().resolve()
+    assert empty_window.close_knowledge_base()
+    assert empty_window.pages.currentWidget() is empty_window.welcome
+
+
+def test_new_empty_knowledge_base(qtbot: QtBot, empty_window: MainWindow, tmp_path: Path) -> None:
+    target = tmp_path / "team.kbridge"
+    assert empty_window.open_path(target, create=True)
+    assert target.exists() and empty_window.model.total == 0
+    assert empty_window.windowTitle() == "team — kbridge"
+    assert empty_window.actions.new_record.isEnabled()
+
+
+def test_import_a_corpus_folder_through_the_dialog(qtbot: QtBot, empty_window: MainWindow, tmp_path: Path) -> None:
+    empty_window.open_path(tmp_path / "imported.kbridge", create=True)
+    dialog = empty_window.import_folder()
+    assert dialog is not None and dialog.isVisible()
+    qtbot.keyClicks(dialog.path_field, str(GOVUK))
+    qtbot.waitUntil(lambda: "Markdown" in dialog.detected.text())
+    progress: list[tuple[int, int, str]] = []
+    dialog.progressed.connect(lambda done, total, message: progress.append((done, total, message)))
+    with qtbot.waitSignal(dialog.finished_ok, timeout=60000) as finished:
+        qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+        assert empty_window.jobs.bar.isVisible()  # the status bar shows the job too
+    summary = finished.args[0]
+    assert summary.imported > 10
+    assert progress and progress[-1][0] == progress[-1][1]
+    assert all(total == progress[0][1] for _, total, _ in progress)
+    assert "imported" in dialog.message.text()
+    qtbot.waitUntil(lambda: empty_window.model.total == summary.imported)
+    with KnowledgeBase.open(tmp_path / "imported.kbridge") as kb:
+        assert len(kb.list_records(kind="decision")) == summary.imported
+    # Re-running updates in place, never duplicates.
+    again = empty_window.import_folder(GOVUK, start=True)
+    with qtbot.waitSignal(again.finished_ok, timeout=60000) as second:
+        pass
+    assert second.args[0].imported == 0 and second.args[0].unchanged == summary.imported
+
+
+def test_cancelling_an_import_changes_nothing(qtbot: QtBot, window: MainWindow) -> None:
+    before = window.model.total
+    dialog = window.import_folder(GOVUK)
+    job = dialog.start()
+    with qtbot.waitSignal(job.signals.cancelled, timeout=60000):
+        qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    assert "Cancelled" in dialog.message.text()
+    assert window.model.total == before
+    assert not window.jobs.bar.isVisible()
+
+
+def test_dropping_a_folder_on_the_window_opens_the_import(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    # QTest cannot drag between applications; the window's drag and drop handlers get the events
+    # the platform would deliver.
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(GOVUK))])
+    position = QPoint(200, 200).toPointF()
+    enter = QDragEnterEvent(position, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+    window.dragEnterEvent(enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(position, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    window.dropEvent(drop)
+    qtbot.waitUntil(lambda: getattr(window, "import_dialog", None) is not None and window.import_dialog.isVisible())
+    assert window.import_dialog.path_field.text() == str(GOVUK)
+    window.import_dialog.reject()
+    text_file = QMimeData()
+    text_file.setUrls([QUrl.fromLocalFile(str(tmp_path / "not-a-folder.txt"))])
+    refused = QDragEnterEvent(position, Qt.DropAction.CopyAction, text_file, Qt.MouseButton.LeftButton,
+                              Qt.KeyboardModifier.NoModifier)
+    refused.ignore()
+    window.dragEnterEvent(refused)
+    assert not refused.isAccepted()
+
+
+def test_export_and_backup_run_as_jobs(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    dialog = window.export_records()
+    dialog.path_field.setText(str(tmp_path / "out"))
+    with qtbot.waitSignal(dialog.finished_ok, timeout=60000) as done:
+        dialog.start()
+    assert done.args[0] == window.model.total
+    assert len(list((tmp_path / "out").rglob("*.md"))) == window.model.total
+    job = window.backup_knowledge_base(tmp_path / "copy.kbridge")
+    with qtbot.waitSignal(job.signals.succeeded, timeout=60000):
+        pass
+    with KnowledgeBase.open(tmp_path / "copy.kbridge") as copy:
+        assert len(copy.list_records()) == window.model.total
+
+
+def test_sync_folder_round_trip(qtbot: QtBot, window: MainWindow, sample_kb: KnowledgeBase, tmp_path: Path) -> None:
+    folder = tmp_path / "shared"
+    job = window.sync_folder(folder)
+    with qtbot.waitSignal(job.signals.succeeded, timeout=60000):
+        pass
+    note = folder / "notes" / "NOTE-001.md"
+    assert note.exists()
+    note.write_text(note.read_text(encoding="utf-8").replace("title: ", "title: Edited in git - ", 1), encoding="utf-8")
+    job = window.sync_folder(folder)
+    with qtbot.waitSignal(job.signals.succeeded, timeout=60000):
+        pass
+    qtbot.waitUntil(lambda: sample_kb.get("NOTE-001").title.startswith("Edited in git"))
+
+
+def test_recent_menu_lists_opened_knowledge_bases(qtbot: QtBot, empty_window: MainWindow, tmp_path: Path) -> None:
+    for name in ("one", "two"):
+        empty_window.open_path(tmp_path / f"{name}.kbridge", create=True)
+    empty_window.fill_recent_menu()
+    texts = [action.text() for action in empty_window.actions.recent_menu.actions()]
+    assert texts[0].startswith("two") and texts[1].startswith("one")
+    empty_window.actions.recent_menu.actions()[1].trigger()
+    assert empty_window.windowTitle() == "one — kbridge"
