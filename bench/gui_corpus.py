@@ -1,6 +1,6 @@
 """Synthetic knowledge bases for the GUI benchmark, built once through the facade and cached.
 
-    python bench/gui_corpus.py 100000          # builds /tmp/kbridge-gui-bench-100000.kbridge
+python bench/gui_corpus.py 100000          # builds /tmp/kbridge-gui-bench-100000.kbridge
 """
 
 from __future__ import annotations
@@ -14,21 +14,130 @@ from kbridge.core import KnowledgeBase
 from kbridge.model import Kind, format_key
 
 CACHE_DIR = Path("/tmp")
-_WORDS = (
-    "vault key rotation payments ledger gateway kafka queue retry idempotent token tokenise pci "
-    "audit logging retention backup restore region failover latency budget postgres mysql "
-    "replica schema migration terraform ansible kubernetes cluster node pool ingress tls "
-    "certificate mutual authentication oauth session cookie csrf firewall segmentation vpc "
-    "subnet bastion ssh access review quarterly least privilege role binding secret manager "
-    "encryption at rest transit hsm envelope cipher hash signing webhook carrier invoice "
-    "settlement reconciliation batch nightly report dashboard alert pager incident postmortem "
-    "runbook capacity scaling autoscaler cost saving vendor contract sla rto rpo criticality "
-    "dependency outage degraded mode cache redis eviction ttl consistency eventual strong "
-    "cross team ownership decision option consequence driver context tradeoff risk accepted"
-).split()
+_WORDS = [
+    "vault",
+    "key",
+    "rotation",
+    "payments",
+    "ledger",
+    "gateway",
+    "kafka",
+    "queue",
+    "retry",
+    "idempotent",
+    "token",
+    "tokenise",
+    "pci",
+    "audit",
+    "logging",
+    "retention",
+    "backup",
+    "restore",
+    "region",
+    "failover",
+    "latency",
+    "budget",
+    "postgres",
+    "mysql",
+    "replica",
+    "schema",
+    "migration",
+    "terraform",
+    "ansible",
+    "kubernetes",
+    "cluster",
+    "node",
+    "pool",
+    "ingress",
+    "tls",
+    "certificate",
+    "mutual",
+    "authentication",
+    "oauth",
+    "session",
+    "cookie",
+    "csrf",
+    "firewall",
+    "segmentation",
+    "vpc",
+    "subnet",
+    "bastion",
+    "ssh",
+    "access",
+    "review",
+    "quarterly",
+    "least",
+    "privilege",
+    "role",
+    "binding",
+    "secret",
+    "manager",
+    "encryption",
+    "at",
+    "rest",
+    "transit",
+    "hsm",
+    "envelope",
+    "cipher",
+    "hash",
+    "signing",
+    "webhook",
+    "carrier",
+    "invoice",
+    "settlement",
+    "reconciliation",
+    "batch",
+    "nightly",
+    "report",
+    "dashboard",
+    "alert",
+    "pager",
+    "incident",
+    "postmortem",
+    "runbook",
+    "capacity",
+    "scaling",
+    "autoscaler",
+    "cost",
+    "saving",
+    "vendor",
+    "contract",
+    "sla",
+    "rto",
+    "rpo",
+    "criticality",
+    "dependency",
+    "outage",
+    "degraded",
+    "mode",
+    "cache",
+    "redis",
+    "eviction",
+    "ttl",
+    "consistency",
+    "eventual",
+    "strong",
+    "cross",
+    "team",
+    "ownership",
+    "decision",
+    "option",
+    "consequence",
+    "driver",
+    "context",
+    "tradeoff",
+    "risk",
+    "accepted",
+]
 _KIND_MIX = (
-    (Kind.DECISION, 40), (Kind.SYSTEM, 8), (Kind.CONTROL, 14), (Kind.RISK, 10),
-    (Kind.INCIDENT, 8), (Kind.REQUIREMENT, 8), (Kind.NOTE, 10), (Kind.PERSON, 2),
+    (Kind.DECISION, 40),
+    (Kind.SYSTEM, 8),
+    (Kind.CONTROL, 14),
+    (Kind.RISK, 10),
+    (Kind.INCIDENT, 8),
+    (Kind.REQUIREMENT, 8),
+    (Kind.NOTE, 10),
+    (Kind.PERSON, 2),
 )
 
 

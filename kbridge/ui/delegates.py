@@ -31,16 +31,16 @@ class StatusChipDelegate(QStyledItemDelegate):
         metrics = option.fontMetrics
         width = min(metrics.horizontalAdvance(text) + metrics.height(), option.rect.width() - 6)
         height = metrics.height() + 2
-        chip = QRectF(
-            option.rect.left() + 4, option.rect.center().y() - height / 2 + 0.5, max(width, 0), height
-        )
+        chip = QRectF(option.rect.left() + 4, option.rect.center().y() - height / 2 + 0.5, max(width, 0), height)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(colour)
         painter.drawRoundedRect(chip, height / 2, height / 2)
         painter.setPen(QColor("white"))
-        painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, metrics.elidedText(text, Qt.TextElideMode.ElideRight, int(width)))
+        painter.drawText(
+            chip, Qt.AlignmentFlag.AlignCenter, metrics.elidedText(text, Qt.TextElideMode.ElideRight, int(width))
+        )
         painter.restore()
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QTimer, QUrl, Signal
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QFontDatabase, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -23,10 +23,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from PySide6.QtCore import Qt
 
 from kbridge.core import KnowledgeBase
-from kbridge.model import KIND_FIELDS, Kind, KbridgeError, Record
+from kbridge.model import KIND_FIELDS, KbridgeError, Kind, Record
 from kbridge.render import render_markdown
 from kbridge.ui.drafts import Draft, discard_draft, save_draft
 from kbridge.ui.markdown_highlighter import MarkdownHighlighter
@@ -147,7 +146,9 @@ class RecordEditor(QWidget):
                 item.widget().deleteLater()
         self.inputs = {}
 
-    def _add_input(self, name: str, label: str, widget: QLineEdit | QComboBox, row: int, column: int, span: int = 1) -> None:
+    def _add_input(
+        self, name: str, label: str, widget: QLineEdit | QComboBox, row: int, column: int, span: int = 1
+    ) -> None:
         widget.setObjectName(f"edit_{name}")
         widget.setAccessibleName(label)
         caption = QLabel(f"{label}:", self.form)
@@ -259,7 +260,11 @@ class RecordEditor(QWidget):
             self._finish()
             return True
         current = self.kb.find(self.record.uid)
-        if current is not None and current.updated_at != self.record.updated_at and not self._confirm_overwrite(current):
+        if (
+            current is not None
+            and current.updated_at != self.record.updated_at
+            and not self._confirm_overwrite(current)
+        ):
             return False
         values = self.values()
         fields = dict(current.fields if current else self.record.fields)

@@ -85,9 +85,7 @@ def format_label(name: str) -> str:
     return dict(IMPORT_FORMATS + EXPORT_FORMATS).get(name, name)
 
 
-def import_folder(
-    kb_path: Path, folder: Path, fmt: str, progress: Progress, cancel: threading.Event
-) -> ImportSummary:
+def import_folder(kb_path: Path, folder: Path, fmt: str, progress: Progress, cancel: threading.Event) -> ImportSummary:
     folder = Path(folder)
     if not folder.is_dir():
         raise ValidationError(f"{folder} is not a folder")
@@ -117,9 +115,14 @@ def _import_kbridge(kb: KnowledgeBase, text: str, relative: str, summary: Import
     document = parse_kbridge_markdown(text, relative)
     existing = kb.find(document.uid or "") or kb.find(document.key)
     values = {
-        "title": document.title, "status": document.status, "body": document.body, "tags": document.tags,
+        "title": document.title,
+        "status": document.status,
+        "body": document.body,
+        "tags": document.tags,
         "owner": document.owner if document.owner and kb.find(document.owner) else None,
-        "date": document.date, "review_by": document.review_by, "fields": document.fields,
+        "date": document.date,
+        "review_by": document.review_by,
+        "fields": document.fields,
     }
     if existing is None:
         changes = kb.create(document.kind, key=document.key, reason="imported", **values)  # type: ignore[arg-type]
@@ -158,7 +161,9 @@ def _import_markdown(kb: KnowledgeBase, text: str, relative: str, summary: Impor
         kb.create(Kind.DECISION, title, status=status, body=rest, source=source, reason="imported")
         summary.imported += 1
         return
-    changed = kb.update(existing.uid, title=title, body=rest, reason="imported", **({"status": status} if status else {}))
+    changed = kb.update(
+        existing.uid, title=title, body=rest, reason="imported", **({"status": status} if status else {})
+    )
     summary.updated += bool(changed)
     summary.unchanged += not changed
 
@@ -173,11 +178,21 @@ def export_all(kb_path: Path, out: Path, fmt: str, progress: Progress, cancel: t
                 if cancel.is_set():
                     raise CancelledError("export cancelled")
                 progress(done, len(records), record.key)
-                data.append({
-                    "uid": record.uid, "key": record.key, "kind": record.kind.value, "title": record.title,
-                    "status": record.status, "date": record.date, "tags": record.tags, "owner": record.owner_key,
-                    "body": record.body, "fields": record.fields, "review_by": record.review_by,
-                })
+                data.append(
+                    {
+                        "uid": record.uid,
+                        "key": record.key,
+                        "kind": record.kind.value,
+                        "title": record.title,
+                        "status": record.status,
+                        "date": record.date,
+                        "tags": record.tags,
+                        "owner": record.owner_key,
+                        "body": record.body,
+                        "fields": record.fields,
+                        "review_by": record.review_by,
+                    }
+                )
             target = out if out.suffix == ".json" else out / f"{kb.name}.json"
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
@@ -188,7 +203,9 @@ def export_all(kb_path: Path, out: Path, fmt: str, progress: Progress, cancel: t
             progress(done, len(records), record.key)
             folder = out / KIND_FOLDERS[record.kind]
             folder.mkdir(parents=True, exist_ok=True)
-            (folder / f"{record.key}.md").write_text(write_kbridge_markdown(record, kb.links_of(record.uid)), encoding="utf-8")
+            (folder / f"{record.key}.md").write_text(
+                write_kbridge_markdown(record, kb.links_of(record.uid)), encoding="utf-8"
+            )
         return len(records)
 
 

@@ -218,8 +218,7 @@ class HistoryView(QWidget):
         answer = QMessageBox.question(
             self,
             "Restore revision",
-            f"Bring back revision {rev} of {self.record.key}? It becomes a new revision; "
-            "nothing is lost.",
+            f"Bring back revision {rev} of {self.record.key}? It becomes a new revision; nothing is lost.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Yes,
         )

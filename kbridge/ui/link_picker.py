@@ -104,7 +104,9 @@ class LinkPicker(QDialog):
         if item is None:
             return None
         record: Record = item.data(Qt.ItemDataRole.UserRole)
-        return LinkChoice(LinkType(self.type_box.currentData()), record.uid, record.key, record.title, self.note.text().strip())
+        return LinkChoice(
+            LinkType(self.type_box.currentData()), record.uid, record.key, record.title, self.note.text().strip()
+        )
 
     def _on_field_text_changed(self, text: str) -> None:
         self.results.clear()
@@ -128,7 +130,9 @@ class LinkPicker(QDialog):
 class LinksDialog(QDialog):
     """A record's links both ways; add new ones through the picker, remove the selected one."""
 
-    def __init__(self, kb: KnowledgeBase, record: Record, records: Sequence[Record], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, kb: KnowledgeBase, record: Record, records: Sequence[Record], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("linksDialog")
         self.setWindowTitle(f"Links of {record.key}")
@@ -175,7 +179,9 @@ class LinksDialog(QDialog):
         return True
 
     def remove_link(self, link: LinkedRecord) -> bool:
-        source, target = (self.record.uid, link.uid or link.key) if link.direction == "out" else (link.uid, self.record.uid)
+        source, target = (
+            (self.record.uid, link.uid or link.key) if link.direction == "out" else (link.uid, self.record.uid)
+        )
         try:
             self.kb.unlink(str(source), link.type, str(target))
         except KbridgeError as error:
@@ -195,8 +201,11 @@ class LinksDialog(QDialog):
             return
         link: LinkedRecord = item.data(Qt.ItemDataRole.UserRole)
         answer = QMessageBox.question(
-            self, "Remove a link", f"Remove “{item.text()}”?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
+            self,
+            "Remove a link",
+            f"Remove “{item.text()}”?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
         )
         if answer == QMessageBox.StandardButton.Yes:
             self.remove_link(link)

@@ -35,7 +35,17 @@ from kbridge.ui.navigator import NavigatorView, build_tree
 from kbridge.ui.record_commands import RecordCommands
 from kbridge.ui.record_page import RecordActions, RecordPage
 from kbridge.ui.record_table_model import (
-    DATE, KEY, OWNER, STATUS, TAGS, TITLE, RecordFilter, RecordTableModel, StatusColourRole, UidRole, natural_key,
+    DATE,
+    KEY,
+    OWNER,
+    STATUS,
+    TAGS,
+    TITLE,
+    RecordFilter,
+    RecordTableModel,
+    StatusColourRole,
+    UidRole,
+    natural_key,
 )
 from kbridge.ui.record_tabs import RecordTabs, extra_tab_factories
 from kbridge.ui.search_panel import SearchController, SearchResultsView
@@ -80,7 +90,9 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
         self._build_status_bar()
         self._connect()
         self._poll = QTimer(self, interval=EXTERNAL_CHANGE_POLL_MS, timeout=self._on_poll_timeout)
-        self._attention_timer = QTimer(self, singleShot=True, interval=ATTENTION_DELAY_MS, timeout=self.refresh_attention)
+        self._attention_timer = QTimer(
+            self, singleShot=True, interval=ATTENTION_DELAY_MS, timeout=self.refresh_attention
+        )
         self.restore_window_state()
         if kb is not None:
             self.set_knowledge_base(kb, owned=False)
@@ -118,8 +130,13 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
         metrics = table.fontMetrics()
-        for column, sample in ((KEY, "ADR-00000"), (STATUS, "implemented"), (DATE, "2000-00-00"),
-                               (OWNER, "Firstname Lastn"), (TAGS, "tag, tag, tag")):
+        for column, sample in (
+            (KEY, "ADR-00000"),
+            (STATUS, "implemented"),
+            (DATE, "2000-00-00"),
+            (OWNER, "Firstname Lastn"),
+            (TAGS, "tag, tag, tag"),
+        ):
             header.resizeSection(column, metrics.horizontalAdvance(sample) + 2 * metrics.height())
         table.setColumnHidden(TAGS, True)
         self.table = table
@@ -264,8 +281,20 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
 
     def _set_kb_actions_enabled(self, enabled: bool) -> None:
         a = self.actions
-        for action in (a.import_folder, a.export, a.sync, a.backup, a.close_kb, a.new_record, a.find,
-                       a.quick_switch, a.filter_list, a.reload, a.save_search, *a.new_kind.values()):
+        for action in (
+            a.import_folder,
+            a.export,
+            a.sync,
+            a.backup,
+            a.close_kb,
+            a.new_record,
+            a.find,
+            a.quick_switch,
+            a.filter_list,
+            a.reload,
+            a.save_search,
+            *a.new_kind.values(),
+        ):
             action.setEnabled(enabled)
         self._update_record_actions()
         self._update_navigation_actions()

@@ -22,8 +22,15 @@ NodeIdRole = Qt.ItemDataRole.UserRole + 1
 
 # The order of the kinds in the navigator; events show only when there are some.
 NAVIGATOR_KINDS = (
-    Kind.DECISION, Kind.SYSTEM, Kind.CONTROL, Kind.RISK, Kind.INCIDENT, Kind.REQUIREMENT,
-    Kind.PERSON, Kind.NOTE, Kind.EVENT,
+    Kind.DECISION,
+    Kind.SYSTEM,
+    Kind.CONTROL,
+    Kind.RISK,
+    Kind.INCIDENT,
+    Kind.REQUIREMENT,
+    Kind.PERSON,
+    Kind.NOTE,
+    Kind.EVENT,
 )
 # The "Needs attention" groups the issue asks for, in this order.
 ATTENTION_CATEGORIES = ("overdue-review", "departed-owner", "dangling-link", "stale-proposal")
@@ -51,9 +58,7 @@ class NavNode:
         return self.parent.children.index(self) if self.parent else 0
 
 
-def build_tree(
-    records: Iterable[Record], findings: list[Finding] | None, saved: list[str]
-) -> NavNode:
+def build_tree(records: Iterable[Record], findings: list[Finding] | None, saved: list[str]) -> NavNode:
     """The navigator's entries for these record summaries, check findings and saved searches."""
     root = NavNode("root", "")
     kinds: Counter[str] = Counter()
@@ -75,7 +80,9 @@ def build_tree(
         if kind is Kind.EVENT and not kinds[kind.value]:
             continue
         node = root.add(
-            NavNode(f"kind:{kind.value}", kind.plural, kinds[kind.value], RecordFilter(kind=kind.value, label=kind.plural))
+            NavNode(
+                f"kind:{kind.value}", kind.plural, kinds[kind.value], RecordFilter(kind=kind.value, label=kind.plural)
+            )
         )
         for status in kind.statuses:
             if statuses[(kind.value, status)]:

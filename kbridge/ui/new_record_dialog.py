@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from kbridge.core import KnowledgeBase
-from kbridge.model import KbridgeError, Kind, Record
+from kbridge.model import Kind, Record
 from kbridge.ui.link_picker import LinkChoice, LinkPicker
 
 TEMPLATES = (("MADR 4", "madr"), ("Nygard (adr-tools)", "nygard"), ("Blank", ""))
@@ -209,4 +209,3 @@ def create_record(kb: KnowledgeBase, request: NewRecordRequest) -> str:
         for link in request.links:
             kb.link(uid, link.type, link.target_uid, note=link.note)
     return uid
-

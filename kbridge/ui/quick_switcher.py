@@ -78,9 +78,7 @@ class QuickSwitcher(QDialog):
         self.setWindowTitle("Go to record")
         self.setAccessibleName("Quick switcher")
         self.resize(560, 380)
-        self._records = [
-            (record, f"{record.key} {record.title}".lower()) for record in records if not record.deleted
-        ]
+        self._records = [(record, f"{record.key} {record.title}".lower()) for record in records if not record.deleted]
         self.field = QLineEdit(self)
         self.field.setObjectName("quickSwitcherField")
         self.field.setPlaceholderText("Type a key or part of a title…")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import QEvent, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QTextDocument
 from PySide6.QtWidgets import QMessageBox, QTextBrowser, QWidget
 
@@ -45,6 +45,12 @@ class ReaderView(QTextBrowser):
         self.document().setDefaultStyleSheet(reader_css(self.palette()))
         html = record_page_html(record, self.kb.links_of(record.uid), status_hex=status_hex)
         self.setHtml(html)
+
+    def changeEvent(self, event: QEvent) -> None:
+        # A new palette (light or dark theme) re-renders the record in the new colours.
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self.record is not None:
+            self.show_record(self.record)
 
     def loadResource(self, kind: int, url: QUrl | str) -> Any:
         """Refuse every resource: remote loads and file reads are never made on a record's behalf."""

@@ -184,7 +184,7 @@ class RecordTableModel(QAbstractTableModel):
             persistent,
             [
                 self.index(row_of[uid], index.column()) if uid in row_of else QModelIndex()
-                for uid, index in zip(uids, persistent)
+                for uid, index in zip(uids, persistent, strict=True)
             ],
         )
         self.layoutChanged.emit()
@@ -200,9 +200,7 @@ class RecordTableModel(QAbstractTableModel):
         self.rows_refiltered.emit()
 
     def _sort_rows(self) -> None:
-        self._rows.sort(
-            key=_SORT_KEYS[self._sort.column], reverse=self._sort.order == Qt.SortOrder.DescendingOrder
-        )
+        self._rows.sort(key=_SORT_KEYS[self._sort.column], reverse=self._sort.order == Qt.SortOrder.DescendingOrder)
         self._row_of = None
 
     def _rows_by_uid(self) -> dict[str, int]:

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from kbridge.model import Kind
 from kbridge.ui.delegates import HtmlDelegate
-from kbridge.ui.search_service import Hit, SearchOutcome, Searcher
+from kbridge.ui.search_service import Hit, Searcher, SearchOutcome
 from kbridge.ui.style import status_hex
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -178,11 +178,10 @@ class SearchResultsModel(QAbstractListModel):
 
 
 def _hit_html(hit: Hit) -> str:
-    chip = (
-        f' &nbsp;<span style="background-color:{status_hex(hit.status)};color:white">&nbsp;{escape(hit.status)}&nbsp;</span>'
-        if hit.status
-        else ""
-    )
+    chip = ""
+    if hit.status:
+        colour = status_hex(hit.status)
+        chip = f' &nbsp;<span style="background-color:{colour};color:white">&nbsp;{escape(hit.status)}&nbsp;</span>'
     snippet = f'<br><span style="color:gray">{hit.snippet_html}</span>' if hit.snippet_html else ""
     return f"<b>{escape(hit.key)}</b> &nbsp;{escape(hit.title)}{chip}{snippet}"
 
@@ -258,7 +257,9 @@ class SearchResultsView(QWidget):
                 button.setAutoRaise(True)
                 button.setToolTip(f"Only {label} (adds {field_name}:{value} to the query)")
                 button.setAccessibleName(f"Only {label}: {count}")
-                button.clicked.connect(lambda _checked=False, term=f"{field_name}:{value}": self.refine_requested.emit(term))
+                button.clicked.connect(
+                    lambda _checked=False, term=f"{field_name}:{value}": self.refine_requested.emit(term)
+                )
                 self.facet_bar.addWidget(button)
                 self.facet_buttons.append(button)
         self.facet_bar.addStretch(1)

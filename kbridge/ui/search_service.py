@@ -85,7 +85,15 @@ class TitleSearcher:
             "status": dict(Counter(record.status for _, record in matched if record.status)),
         }
         hits = tuple(
-            Hit(record.uid, record.key, record.kind.value, record.title, record.status, score, _mark(record.title, words))
+            Hit(
+                record.uid,
+                record.key,
+                record.kind.value,
+                record.title,
+                record.status,
+                score,
+                _mark(record.title, words),
+            )
             for score, record in matched[:limit]
         )
         return SearchOutcome(

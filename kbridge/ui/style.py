@@ -10,12 +10,24 @@ from kbridge.render import pygments_css
 
 # Statuses by meaning rather than by kind: green settled, blue in progress, grey ended, red attention.
 _STATUS_COLOURS = {
-    "accepted": "#1a7f37", "implemented": "#1a7f37", "active": "#1a7f37", "resolved": "#1a7f37",
-    "mitigated": "#1a7f37", "closed": "#57606a",
-    "proposed": "#0969da", "draft": "#0969da", "planned": "#0969da", "partial": "#9a6700",
-    "open": "#cf222e", "rejected": "#cf222e",
-    "superseded": "#8250df", "deprecated": "#9a6700", "retired": "#57606a",
-    "decommissioned": "#57606a", "withdrawn": "#57606a", "departed": "#57606a",
+    "accepted": "#1a7f37",
+    "implemented": "#1a7f37",
+    "active": "#1a7f37",
+    "resolved": "#1a7f37",
+    "mitigated": "#1a7f37",
+    "closed": "#57606a",
+    "proposed": "#0969da",
+    "draft": "#0969da",
+    "planned": "#0969da",
+    "partial": "#9a6700",
+    "open": "#cf222e",
+    "rejected": "#cf222e",
+    "superseded": "#8250df",
+    "deprecated": "#9a6700",
+    "retired": "#57606a",
+    "decommissioned": "#57606a",
+    "withdrawn": "#57606a",
+    "departed": "#57606a",
 }
 _DEFAULT_COLOUR = "#57606a"
 OVERDUE_COLOUR = "#cf222e"
@@ -63,6 +75,7 @@ th, td {{ padding: 2px 6px; }}
 
 
 # --- the application's palettes --------------------------------------------------------------
+
 
 def _dark_palette() -> QPalette:
     palette = QPalette()

@@ -169,7 +169,9 @@ class _TransferDialog(QDialog):
 
 
 class ImportDialog(_TransferDialog):
-    def __init__(self, runner: JobRunner, kb_path: Path, parent: QWidget | None = None, folder: Path | None = None) -> None:
+    def __init__(
+        self, runner: JobRunner, kb_path: Path, parent: QWidget | None = None, folder: Path | None = None
+    ) -> None:
         super().__init__(runner, kb_path, parent)
         self.setObjectName("importDialog")
         self.setWindowTitle("Import folder")

@@ -41,14 +41,18 @@ class WelcomePage(QWidget):
         )
         intro.setWordWrap(True)
         self.sample_button = self._choice(
-            "sampleButton", "Explore the sample knowledge base",
+            "sampleButton",
+            "Explore the sample knowledge base",
             "A fictional payments company: 100 decisions, systems, controls, risks and incidents.",
         )
         self.new_button = self._choice(
-            "newKbButton", "Start a new, empty knowledge base", "Choose where to keep the file; nothing leaves this computer."
+            "newKbButton",
+            "Start a new, empty knowledge base",
+            "Choose where to keep the file; nothing leaves this computer.",
         )
         self.import_button = self._choice(
-            "importButton", "Import a folder of ADRs",
+            "importButton",
+            "Import a folder of ADRs",
             "adr-tools, MADR, log4brains or kbridge Markdown: the format is detected for you.",
         )
         self.sample_button.clicked.connect(self.sample_requested)

@@ -31,35 +31,53 @@ class WindowActions:
         sp = QStyle.StandardPixmap
         w = window
         # File
-        self.new_kb = self._make("&New knowledge base…", w.new_knowledge_base, "Ctrl+Shift+N", tip="Create an empty knowledge base file")
-        self.open_kb = self._make("&Open knowledge base…", w.open_knowledge_base, StandardKey.Open, icon(sp.SP_DialogOpenButton))
-        self.import_folder = self._make("&Import folder…", w.import_folder, "Ctrl+I", tip="Import a folder of ADRs or kbridge Markdown")
+        self.new_kb = self._make(
+            "&New knowledge base…", w.new_knowledge_base, "Ctrl+Shift+N", tip="Create an empty knowledge base file"
+        )
+        self.open_kb = self._make(
+            "&Open knowledge base…", w.open_knowledge_base, StandardKey.Open, icon(sp.SP_DialogOpenButton)
+        )
+        self.import_folder = self._make(
+            "&Import folder…", w.import_folder, "Ctrl+I", tip="Import a folder of ADRs or kbridge Markdown"
+        )
         self.export = self._make("&Export…", w.export_records, "Ctrl+Shift+E")
-        self.sync = self._make("S&ync folder…", w.sync_folder, "Ctrl+Shift+Y", tip="Two-way sync with a kbridge Markdown folder")
+        self.sync = self._make(
+            "S&ync folder…", w.sync_folder, "Ctrl+Shift+Y", tip="Two-way sync with a kbridge Markdown folder"
+        )
         self.backup = self._make("&Back up…", w.backup_knowledge_base, "Ctrl+Shift+B")
         self.close_kb = self._make("&Close knowledge base", w.close_knowledge_base, StandardKey.Close)
         self.quit = self._make("&Quit", w.close, StandardKey.Quit)
         self.quit.setMenuRole(QAction.MenuRole.QuitRole)
         # Record
-        self.new_record = self._make("&New record…", lambda: w.new_record(Kind.DECISION), StandardKey.New, icon(sp.SP_FileIcon))
+        self.new_record = self._make(
+            "&New record…", lambda: w.new_record(Kind.DECISION), StandardKey.New, icon(sp.SP_FileIcon)
+        )
         for kind in Kind:
             self.new_kind[kind] = self._make(f"New {kind.label.lower()}…", lambda _c=False, k=kind: w.new_record(k))
-        self.edit = self._make("&Edit", w.edit_current, "F2", icon(sp.SP_FileDialogDetailedView), tip="Edit this record (F2)")
-        self.supersede = self._make("&Supersede…", w.supersede_current, "Ctrl+Shift+U", tip="Write the decision that replaces this one")
+        self.edit = self._make(
+            "&Edit", w.edit_current, "F2", icon(sp.SP_FileDialogDetailedView), tip="Edit this record (F2)"
+        )
+        self.supersede = self._make(
+            "&Supersede…", w.supersede_current, "Ctrl+Shift+U", tip="Write the decision that replaces this one"
+        )
         self.links = self._make("&Links…", w.edit_links, "Ctrl+L", tip="Add or remove typed links")
         self.change_status = self._make("Change &status…", w.change_status_from_keyboard, "Ctrl+Shift+S")
         self.delete = self._make("Move to &trash", w.delete_current, StandardKey.Delete, icon(sp.SP_TrashIcon))
         self.restore = self._make("&Restore from trash", w.restore_current, "Ctrl+Shift+R")
         # Edit / search
         self.find = self._make("&Find…", w.focus_search, StandardKey.Find, tip="Search everything (Ctrl+F)")
-        self.quick_switch = self._make("&Go to record…", w.show_quick_switcher, "Ctrl+K", tip="Jump to a record by key or title")
+        self.quick_switch = self._make(
+            "&Go to record…", w.show_quick_switcher, "Ctrl+K", tip="Jump to a record by key or title"
+        )
         self.filter_list = self._make("Filter the &list", w.focus_filter, "Ctrl+Shift+F")
         self.save_search = self._make("&Save this search", w.save_current_search, "Ctrl+Shift+D")
         self.forget_search = self._make("Forget saved search", w.forget_saved_search)
         self.reload = self._make("&Reload", w.reload, StandardKey.Refresh)
         # Go
         self.back = self._make("&Back", w.go_back, StandardKey.Back, icon(sp.SP_ArrowBack), tip="Back (Alt+Left)")
-        self.forward = self._make("&Forward", w.go_forward, StandardKey.Forward, icon(sp.SP_ArrowForward), tip="Forward (Alt+Right)")
+        self.forward = self._make(
+            "&Forward", w.go_forward, StandardKey.Forward, icon(sp.SP_ArrowForward), tip="Forward (Alt+Right)"
+        )
         self.focus_navigator = self._make("&Navigator", lambda: w.navigator.setFocus(), "Ctrl+1")
         self.focus_list = self._make("Record &list", lambda: w.table.setFocus(), "Ctrl+2")
         self.focus_reader = self._make("&Reader", lambda: w.reader.setFocus(), "Ctrl+3")
@@ -127,20 +145,59 @@ class WindowActions:
         self.recent_menu = QMenu("Open &recent", w)
         self.recent_menu.setObjectName("recentMenu")
         self.recent_menu.aboutToShow.connect(w.fill_recent_menu)
-        self._menu("&File", [self.new_kb, self.open_kb, self.recent_menu, "-", self.import_folder, self.export,
-                             self.sync, self.backup, "-", self.close_kb, self.quit])
+        self._menu(
+            "&File",
+            [
+                self.new_kb,
+                self.open_kb,
+                self.recent_menu,
+                "-",
+                self.import_folder,
+                self.export,
+                self.sync,
+                self.backup,
+                "-",
+                self.close_kb,
+                self.quit,
+            ],
+        )
         new_menu = QMenu("New &record", w)
         new_menu.addAction(self.new_record)
         new_menu.addSeparator()
         for kind in Kind:
             if kind is not Kind.DECISION:
                 new_menu.addAction(self.new_kind[kind])
-        self._menu("&Record", [new_menu, "-", self.edit, self.supersede, self.links, self.change_status, "-",
-                               self.delete, self.restore])
-        self._menu("&Edit", [self.find, self.quick_switch, self.filter_list, "-", self.save_search,
-                             self.forget_search, "-", self.reload])
-        self._menu("&Go", [self.back, self.forward, "-", self.focus_navigator, self.focus_list, self.focus_reader,
-                           "-", self.record_tab, self.history_tab])
+        self._menu(
+            "&Record",
+            [new_menu, "-", self.edit, self.supersede, self.links, self.change_status, "-", self.delete, self.restore],
+        )
+        self._menu(
+            "&Edit",
+            [
+                self.find,
+                self.quick_switch,
+                self.filter_list,
+                "-",
+                self.save_search,
+                self.forget_search,
+                "-",
+                self.reload,
+            ],
+        )
+        self._menu(
+            "&Go",
+            [
+                self.back,
+                self.forward,
+                "-",
+                self.focus_navigator,
+                self.focus_list,
+                self.focus_reader,
+                "-",
+                self.record_tab,
+                self.history_tab,
+            ],
+        )
         theme = QMenu("&Theme", w)
         for action in self.theme_actions.values():
             theme.addAction(action)

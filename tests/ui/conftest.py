@@ -5,16 +5,16 @@ from collections.abc import Callable, Iterator
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
-from PySide6.QtCore import QPoint, Qt, QTimer  # noqa: E402
-from PySide6.QtGui import QTextDocument  # noqa: E402
-from PySide6.QtWidgets import QApplication, QMessageBox, QTableView, QTextBrowser, QWidget  # noqa: E402
-from pytestqt.qtbot import QtBot  # noqa: E402
+import pytest
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import QApplication, QMessageBox, QTableView, QTextBrowser, QWidget
+from pytestqt.qtbot import QtBot
 
-from kbridge.core import KnowledgeBase  # noqa: E402
-from kbridge.model import Record  # noqa: E402
-from kbridge.ui.main_window import MainWindow  # noqa: E402
-from kbridge.ui.record_table_model import KEY  # noqa: E402
+from kbridge.core import KnowledgeBase
+from kbridge.model import Record
+from kbridge.ui.main_window import MainWindow
+from kbridge.ui.record_table_model import KEY
 
 
 class _DialogSweeper:

@@ -104,19 +104,23 @@ def test_dropping_a_folder_on_the_window_opens_the_import(qtbot: QtBot, window: 
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(GOVUK))])
     position = QPoint(200, 200).toPointF()
-    enter = QDragEnterEvent(position, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                            Qt.KeyboardModifier.NoModifier)
+    enter = QDragEnterEvent(
+        position, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
     window.dragEnterEvent(enter)
     assert enter.isAccepted()
-    drop = QDropEvent(position, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    drop = QDropEvent(
+        position, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
     window.dropEvent(drop)
     qtbot.waitUntil(lambda: getattr(window, "import_dialog", None) is not None and window.import_dialog.isVisible())
     assert window.import_dialog.path_field.text() == str(GOVUK)
     window.import_dialog.reject()
     text_file = QMimeData()
     text_file.setUrls([QUrl.fromLocalFile(str(tmp_path / "not-a-folder.txt"))])
-    refused = QDragEnterEvent(position, Qt.DropAction.CopyAction, text_file, Qt.MouseButton.LeftButton,
-                              Qt.KeyboardModifier.NoModifier)
+    refused = QDragEnterEvent(
+        position, Qt.DropAction.CopyAction, text_file, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
     refused.ignore()
     window.dragEnterEvent(refused)
     assert not refused.isAccepted()
