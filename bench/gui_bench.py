@@ -1,0 +1,156 @@
+"""GUI benchmark: time from process start to a painted main window, and from a keystroke in the
+search field to the results on screen, on knowledge bases of 10,000 and 100,000 records.
+
+    python bench/gui_bench.py                 # both sizes (builds and caches them under /tmp first)
+    python bench/gui_bench.py 10000           # one size
+Targets (issue 5): painted window <= 1 s; keystroke to results <= 50 ms.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from gui_corpus import build  # noqa: E402
+
+RUNS = 3
+QUERIES = ("vault rotation", "kafka retry", "ADR-0042", "ledger backup")
+
+
+def _isolated_env() -> dict[str, str]:
+    env = dict(os.environ)
+    home = tempfile.mkdtemp(prefix="kbridge-bench-")
+    for name in ("DATA", "CACHE", "CONFIG"):
+        Path(home, name.lower()).mkdir()
+        env[f"KBRIDGE_{name}_DIR"] = str(Path(home, name.lower()))
+    env.setdefault("QT_QPA_PLATFORM", "offscreen" if not env.get("DISPLAY") else "xcb")
+    return env
+
+
+def _child_startup(path: str) -> None:
+    """Runs in a fresh process: open the window as `kbridge gui PATH` does, print when it has been
+    painted and when the record list is filled (seconds on the monotonic clock)."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    from kbridge.ui.app import application, open_window
+
+    app = application()
+    marks: dict[str, float] = {}
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and "painted" not in marks:
+                QTimer.singleShot(0, lambda: marks.setdefault("painted", time.monotonic()))
+            return False
+
+    painter = FirstPaint()
+    app.installEventFilter(painter)
+    window = open_window(Path(path))
+
+    def on_loaded(_count: int) -> None:
+        marks["loaded"] = time.monotonic()
+
+    window.records_loaded.connect(on_loaded)
+    if window.model.total:
+        marks["loaded"] = time.monotonic()
+
+    def finish() -> None:
+        if "painted" in marks and "loaded" in marks:
+            print(f"{marks['painted']} {marks['loaded']}", flush=True)
+            app.quit()
+        else:
+            QTimer.singleShot(10, finish)
+
+    QTimer.singleShot(0, finish)
+    app.exec()
+
+
+def measure_startup(path: Path) -> tuple[float, float]:
+    """Median seconds from spawning the process to (painted window, filled list)."""
+    painted, loaded = [], []
+    for _ in range(RUNS):
+        started = time.monotonic()
+        output = subprocess.run(
+            [sys.executable, __file__, "--child-startup", str(path)],
+            env=_isolated_env(),
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
+        painted.append(float(output[-2]) - started)
+        loaded.append(float(output[-1]) - started)
+    return statistics.median(painted), statistics.median(loaded)
+
+
+def measure_keystrokes(path: Path) -> tuple[float, float, int]:
+    """Median and worst seconds from a key press in the search field to its results painted."""
+    os.environ.update(_isolated_env())
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from kbridge.ui.app import application, open_window
+
+    app = application()
+    window = open_window(path)
+    window.resize(1360, 840)
+    deadline = time.monotonic() + 120
+    while window.model.total == 0 and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
+    timings: list[float] = []
+    for query in QUERIES:
+        window.search_field.clear()
+        app.processEvents()
+        for character in query:
+            before = window.search.latest
+            started = time.perf_counter()
+            QTest.keyClicks(window.search_field, character)
+            while window.search.latest is before or window.search.latest.query != window.search_field.text().strip():
+                app.processEvents()
+                if time.perf_counter() - started > 10:
+                    break
+            window.search_results.list.viewport().repaint()  # the results drawn, not just computed
+            timings.append(time.perf_counter() - started)
+    window.search_field.clear()
+    QTest.keyClick(window.search_field, Qt.Key.Key_Escape)
+    total = window.model.total
+    window.close()
+    return statistics.median(timings), max(timings), total
+
+
+def main() -> None:
+    if len(sys.argv) == 3 and sys.argv[1] == "--child-startup":
+        _child_startup(sys.argv[2])
+        return
+    if len(sys.argv) == 3 and sys.argv[1] == "--child-keys":
+        median, worst, total = measure_keystrokes(Path(sys.argv[2]))
+        print(f"{median} {worst} {total}", flush=True)
+        return
+    sizes = [int(arg) for arg in sys.argv[1:]] or [10_000, 100_000]
+    print(f"{'records':>8}  {'painted window':>15}  {'list filled':>12}  {'keystroke median':>17}  {'keystroke max':>14}")
+    for size in sizes:
+        path = build(size)
+        painted, loaded = measure_startup(path)
+        output = subprocess.run(
+            [sys.executable, __file__, "--child-keys", str(path)],
+            env=_isolated_env(),
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
+        median, worst = float(output[-3]), float(output[-2])
+        print(
+            f"{size:>8,}  {painted * 1000:>12.0f} ms  {loaded * 1000:>9.0f} ms  "
+            f"{median * 1000:>14.1f} ms  {worst * 1000:>11.1f} ms"
+        )
+    print("targets: painted window <= 1000 ms; keystroke to results <= 50 ms")
+
+
+if __name__ == "__main__":
+    main()
