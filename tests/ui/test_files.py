@@ -103,9 +103,10 @@ def test_dropping_a_folder_on_the_window_opens_the_import(qtbot: QtBot, window: 
     # the platform would deliver.
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(GOVUK))])
-    position = QPoint(200, 200).toPointF()
+    point = QPoint(200, 200)
+    position = point.toPointF()
     enter = QDragEnterEvent(
-        position, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+        point, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
     )
     window.dragEnterEvent(enter)
     assert enter.isAccepted()
@@ -119,7 +120,7 @@ def test_dropping_a_folder_on_the_window_opens_the_import(qtbot: QtBot, window: 
     text_file = QMimeData()
     text_file.setUrls([QUrl.fromLocalFile(str(tmp_path / "not-a-folder.txt"))])
     refused = QDragEnterEvent(
-        position, Qt.DropAction.CopyAction, text_file, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+        point, Qt.DropAction.CopyAction, text_file, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
     )
     refused.ignore()
     window.dragEnterEvent(refused)
