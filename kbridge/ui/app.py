@@ -6,13 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from kbridge import APP_ID, __version__, paths
-from kbridge.core import KnowledgeBase
-from kbridge.formats.sample import ensure_sample_kb
-from kbridge.model import KbridgeError
 from kbridge.ui import settings as ui_settings
 from kbridge.ui.main_window import MainWindow
 from kbridge.ui.style import apply_theme, follow_system_theme
@@ -45,11 +43,13 @@ def startup_path(path: Path | None) -> Path | None:
 
 
 def open_window(path: Path | None) -> MainWindow:
+    """Show the window at once, then open the knowledge base as soon as it has been painted: the
+    database layer and the record list load while the person already sees the window."""
     target = startup_path(path)
     window = MainWindow(None)
     if target is not None:
-        kb = KnowledgeBase.open(target, create=not target.exists())
-        window.set_knowledge_base(kb, owned=True)
+        window.show_opening(target)
+        QTimer.singleShot(0, lambda: window.open_path(target, create=not target.exists()) or window.show_welcome())
     window.show()
     return window
 
@@ -57,11 +57,7 @@ def open_window(path: Path | None) -> MainWindow:
 def run(path: Path | None) -> int:
     """Open the main window (on `path`, or as `startup_path` decides) and run until it closes."""
     app = application()
-    try:
-        window = open_window(path)
-    except KbridgeError as error:
-        QMessageBox.critical(None, "kbridge", f"Cannot open {path}:\n\n{error}")
-        return 1
+    window = open_window(path)
     code = app.exec()
     del window
     return code
@@ -73,5 +69,7 @@ def main() -> None:
     parser.add_argument("path", nargs="?", type=Path, help="knowledge base file")
     parser.add_argument("--sample", action="store_true", help="open the bundled sample knowledge base")
     args = parser.parse_args()
+    from kbridge.formats.sample import ensure_sample_kb
+
     path = ensure_sample_kb() if args.sample else (args.path or paths.default_kb_path())
     sys.exit(run(path))

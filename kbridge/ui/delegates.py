@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
 from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QPainter, QPalette, QTextDocument
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
@@ -46,18 +48,33 @@ class StatusChipDelegate(QStyledItemDelegate):
 
 class HtmlDelegate(QStyledItemDelegate):
     """Rows whose DisplayRole is a small piece of HTML (a search hit with its highlighted snippet).
-    The HTML comes from kbridge itself, already escaped: never from a record unescaped."""
+    The HTML comes from kbridge itself, already escaped: never from a record unescaped.
 
-    def __init__(self, parent: object = None, *, width_hint: int = 480) -> None:
+    Every row is `lines` lines high (the view can then use uniform item sizes and never lays out
+    rows it does not show), and laid-out documents are cached, so typing stays fast."""
+
+    CACHE_SIZE = 300
+
+    def __init__(self, parent: object = None, *, lines: int = 3) -> None:
         super().__init__(parent)
-        self.width_hint = width_hint
+        self.lines = lines
+        self._cache: OrderedDict[tuple[str, int, str], QTextDocument] = OrderedDict()
 
-    def _document(self, option: QStyleOptionViewItem, index: ModelIndex, width: float) -> QTextDocument:
-        document = QTextDocument()
-        document.setDocumentMargin(6)
-        document.setDefaultFont(option.font)
-        document.setHtml(str(index.data() or ""))
-        document.setTextWidth(width)
+    def _document(self, option: QStyleOptionViewItem, index: ModelIndex, width: int) -> QTextDocument:
+        html = str(index.data() or "")
+        key = (html, width, option.font.key())
+        document = self._cache.get(key)
+        if document is None:
+            document = QTextDocument()
+            document.setDocumentMargin(4)
+            document.setDefaultFont(option.font)
+            document.setHtml(html)
+            document.setTextWidth(width)
+            self._cache[key] = document
+            if len(self._cache) > self.CACHE_SIZE:
+                self._cache.popitem(last=False)
+        else:
+            self._cache.move_to_end(key)
         return document
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
@@ -73,11 +90,12 @@ class HtmlDelegate(QStyledItemDelegate):
         context.palette.setColor(QPalette.ColorRole.Text, option.palette.color(role))
         painter.save()
         painter.translate(option.rect.topLeft())
-        painter.setClipRect(option.rect.translated(-option.rect.topLeft()))
+        clip = option.rect.translated(-option.rect.topLeft())
+        painter.setClipRect(clip)
+        context.clip = clip.toRectF()
         document.documentLayout().draw(painter, context)
         painter.restore()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: ModelIndex) -> QSize:
-        width = option.rect.width() if option.rect.width() > 0 else self.width_hint
-        document = self._document(option, index, width)
-        return QSize(int(document.idealWidth()), int(document.size().height()))
+        metrics = option.fontMetrics
+        return QSize(metrics.averageCharWidth() * 40, metrics.lineSpacing() * self.lines + 10)

@@ -4,7 +4,7 @@ asks first, and a draft is autosaved while typing so that a crash can be recover
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QFontDatabase, QKeySequence, QShortcut
@@ -24,12 +24,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kbridge.core import KnowledgeBase
 from kbridge.model import KIND_FIELDS, KbridgeError, Kind, Record
-from kbridge.render import render_markdown
 from kbridge.ui.drafts import Draft, discard_draft, save_draft
 from kbridge.ui.markdown_highlighter import MarkdownHighlighter
 from kbridge.ui.style import is_dark, reader_css
+
+if TYPE_CHECKING:
+    from kbridge.core import KnowledgeBase
 
 AUTOSAVE_MS = 1500
 PREVIEW_MS = 200
@@ -45,6 +46,8 @@ class PreviewBrowser(QTextBrowser):
         bar = self.verticalScrollBar()
         position = bar.value()
         self.document().setDefaultStyleSheet(reader_css(self.palette()))
+        from kbridge.render import render_markdown
+
         self.setHtml(render_markdown(text))
         bar.setValue(position)
 

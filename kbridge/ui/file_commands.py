@@ -12,16 +12,14 @@ from PySide6.QtCore import QMimeData
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from kbridge import paths
-from kbridge.core import KnowledgeBase
-from kbridge.formats.sample import ensure_sample_kb
 from kbridge.model import KbridgeError
-from kbridge.ui import formats_adapter as formats
 from kbridge.ui import settings as ui_settings
 from kbridge.ui.jobs import Job
-from kbridge.ui.transfer_dialogs import ExportDialog, ImportDialog
 
 if TYPE_CHECKING:
+    from kbridge.ui import formats_adapter as formats
     from kbridge.ui.main_window import MainWindow
+    from kbridge.ui.transfer_dialogs import ExportDialog, ImportDialog
 
     _Base = MainWindow
 else:
@@ -43,6 +41,8 @@ class FileCommands(_Base):
     # --- knowledge bases ------------------------------------------------------------------
 
     def open_path(self, path: Path | str, *, create: bool = False) -> bool:
+        from kbridge.core import KnowledgeBase
+
         try:
             kb = KnowledgeBase.init(path) if create else KnowledgeBase.open(path)
         except KbridgeError as error:
@@ -54,6 +54,8 @@ class FileCommands(_Base):
         return True
 
     def open_sample(self) -> bool:
+        from kbridge.formats.sample import ensure_sample_kb
+
         return self.open_path(ensure_sample_kb())
 
     def new_knowledge_base(self) -> bool:
@@ -93,6 +95,8 @@ class FileCommands(_Base):
     def import_folder(self, folder: Path | None = None, *, start: bool = False) -> ImportDialog | None:
         if self.kb is None:
             return None
+        from kbridge.ui.transfer_dialogs import ImportDialog
+
         dialog = ImportDialog(self.jobs, self.kb.path, self, folder=folder)
         dialog.finished_ok.connect(self._on_import_finished)
         self.import_dialog = dialog
@@ -131,6 +135,8 @@ class FileCommands(_Base):
     def export_records(self) -> ExportDialog | None:
         if self.kb is None:
             return None
+        from kbridge.ui.transfer_dialogs import ExportDialog
+
         dialog = ExportDialog(self.jobs, self.kb.path, self)
         self.export_dialog = dialog
         dialog.open()
@@ -147,6 +153,8 @@ class FileCommands(_Base):
         path = self.kb.path
 
         def work(progress: formats.Progress, cancel: threading.Event) -> str:
+            from kbridge.ui import formats_adapter as formats
+
             return formats.sync_folder(path, folder, progress, cancel)
 
         return self.jobs.start(
@@ -168,6 +176,8 @@ class FileCommands(_Base):
         target = out
 
         def work(progress: formats.Progress, cancel: threading.Event) -> Path:
+            from kbridge.ui import formats_adapter as formats
+
             return formats.backup(path, target, progress, cancel)
 
         return self.jobs.start(

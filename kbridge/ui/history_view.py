@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
@@ -23,8 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kbridge.core import KnowledgeBase
 from kbridge.model import KbridgeError, Record, Revision
+
+if TYPE_CHECKING:
+    from kbridge.core import KnowledgeBase
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 REVISION_COLUMNS = ("Rev", "When", "Author", "Reason", "Status")

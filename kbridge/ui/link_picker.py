@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -23,9 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kbridge.core import KnowledgeBase
 from kbridge.model import KbridgeError, LinkedRecord, LinkType, Record
 from kbridge.ui.quick_switcher import rank_records
+
+if TYPE_CHECKING:
+    from kbridge.core import KnowledgeBase
 
 
 @dataclass(frozen=True)

@@ -6,52 +6,44 @@ Record and file commands live in `record_commands` and `file_commands`; actions 
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
     QSplitter,
     QStackedWidget,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
 )
 
-from kbridge.core import KnowledgeBase
 from kbridge.model import Changes, Record
 from kbridge.ui import settings as ui_settings
-from kbridge.ui.delegates import StatusChipDelegate
-from kbridge.ui.editor import RecordEditor
+from kbridge.ui.attention import AttentionChecker
 from kbridge.ui.file_commands import FileCommands
 from kbridge.ui.history_view import HistoryView
 from kbridge.ui.jobs import Job, JobRunner
 from kbridge.ui.navigation import NavigationHistory
 from kbridge.ui.navigator import NavigatorView, build_tree
 from kbridge.ui.record_commands import RecordCommands
+from kbridge.ui.record_list import RecordListPanel
 from kbridge.ui.record_page import RecordActions, RecordPage
 from kbridge.ui.record_table_model import (
-    DATE,
-    KEY,
-    OWNER,
-    STATUS,
-    TAGS,
-    TITLE,
     RecordFilter,
     RecordTableModel,
-    StatusColourRole,
     UidRole,
     natural_key,
 )
 from kbridge.ui.record_tabs import RecordTabs, extra_tab_factories
 from kbridge.ui.search_panel import SearchController, SearchResultsView
-from kbridge.ui.search_service import make_searcher
+from kbridge.ui.search_service import Searcher, make_searcher
 from kbridge.ui.welcome import WelcomePage
 from kbridge.ui.window_actions import WindowActions
+
+if TYPE_CHECKING:
+    from kbridge.core import KnowledgeBase
+    from kbridge.ui.editor import RecordEditor
 
 # Another process (the CLI, a second window) may change the file; look for that this often.
 EXTERNAL_CHANGE_POLL_MS = 1500
@@ -60,6 +52,7 @@ ASYNC_LOAD_BYTES = 40 * 1024 * 1024
 # More changed records than this at once (an import) reload the whole list rather than each row.
 ROW_UPDATE_LIMIT = 200
 ATTENTION_DELAY_MS = 1200
+NAVIGATOR_DELAY_MS = 150
 
 
 class MainWindow(RecordCommands, FileCommands, QMainWindow):
@@ -76,6 +69,7 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
         self._findings: list | None = None
         self._data_version = 0
         self._edit_sizes: list[int] | None = None
+        self._editor: RecordEditor | None = None
         self.setObjectName("mainWindow")
         self.setWindowTitle("kbridge")
         self.setAcceptDrops(True)
@@ -90,6 +84,12 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
         self._build_status_bar()
         self._connect()
         self._poll = QTimer(self, interval=EXTERNAL_CHANGE_POLL_MS, timeout=self._on_poll_timeout)
+        self.attention = AttentionChecker(self)
+        self.attention.checked.connect(self._on_attention_checked)
+        # A burst of changes (typing in the chip menu, an undo) recounts the navigator once.
+        self._navigator_timer = QTimer(
+            self, singleShot=True, interval=NAVIGATOR_DELAY_MS, timeout=self._refresh_navigator
+        )
         self._attention_timer = QTimer(
             self, singleShot=True, interval=ATTENTION_DELAY_MS, timeout=self.refresh_attention
         )
@@ -104,50 +104,10 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
     def _build_widgets(self) -> None:
         self.navigator = NavigatorView(self)
         self.model = RecordTableModel(self)
-        self.filter_field = QLineEdit(self)
-        self.filter_field.setObjectName("listFilter")
-        self.filter_field.setPlaceholderText("Filter by key, title, status, owner or tag")
-        self.filter_field.setAccessibleName("Filter records")
-        self.filter_field.setClearButtonEnabled(True)
-        table = QTableView(self)
-        table.setObjectName("recordList")
-        table.setAccessibleName("Records")
-        table.setModel(self.model)
-        table.setSortingEnabled(True)
-        table.horizontalHeader().setSortIndicator(KEY, Qt.SortOrder.AscendingOrder)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setAlternatingRowColors(True)
-        table.setShowGrid(False)
-        table.setWordWrap(False)
-        table.setItemDelegateForColumn(STATUS, StatusChipDelegate(StatusColourRole, table))
-        table.verticalHeader().hide()
-        # Uniform row heights keep scrolling smooth on large bases (no per-row size queries).
-        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
-        metrics = table.fontMetrics()
-        for column, sample in (
-            (KEY, "ADR-00000"),
-            (STATUS, "implemented"),
-            (DATE, "2000-00-00"),
-            (OWNER, "Firstname Lastn"),
-            (TAGS, "tag, tag, tag"),
-        ):
-            header.resizeSection(column, metrics.horizontalAdvance(sample) + 2 * metrics.height())
-        table.setColumnHidden(TAGS, True)
-        self.table = table
-        self.list_panel = QWidget(self)
-        layout = QVBoxLayout(self.list_panel)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.list_title = QLabel(self.list_panel)
-        self.list_title.setObjectName("listTitle")
-        layout.addWidget(self.list_title)
-        layout.addWidget(self.filter_field)
-        layout.addWidget(table)
+        self.list_panel = RecordListPanel(self.model, self)
+        self.table = self.list_panel.table
+        self.filter_field = self.list_panel.filter_field
+        self.list_title = self.list_panel.title
         self.search_field = QLineEdit(self)
         self.search_field.setObjectName("searchField")
         self.search_field.setAccessibleName("Search")
@@ -169,11 +129,9 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
         self.tabs = RecordTabs(self)
         self.tabs.add_tab("&Record", self.record_page)
         self.tabs.add_tab("&History", self.history_view)
-        self.editor = RecordEditor(None, self)  # type: ignore[arg-type]
         self.right = QStackedWidget(self)
         self.right.setObjectName("rightStack")
         self.right.addWidget(self.tabs)
-        self.right.addWidget(self.editor)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.setObjectName("mainSplitter")
         splitter.addWidget(self.navigator)
@@ -207,7 +165,6 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
         self.tabs.record_link_clicked.connect(self._on_reader_record_link_clicked)
         self.record_page.status_chosen.connect(self._on_record_page_status_chosen)
         self.history_view.restored.connect(self._on_history_view_restored)
-        self.editor.closed.connect(self._on_editor_closed)
         self.search_field.textChanged.connect(self.search.request)
         self.search_field.returnPressed.connect(self._on_search_field_return_pressed)
         self.search.results_ready.connect(self._on_search_results_ready)
@@ -227,6 +184,17 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
         w.open_requested.connect(self.open_knowledge_base)
         w.recent_requested.connect(self._on_welcome_recent_requested)
 
+    @property
+    def editor(self) -> RecordEditor:
+        """The record editor, built the first time it is needed (it is not needed to start)."""
+        if self._editor is None:
+            from kbridge.ui.editor import RecordEditor
+
+            self._editor = RecordEditor(self.kb, self)  # type: ignore[arg-type]
+            self.right.addWidget(self._editor)
+            self._editor.closed.connect(self._on_editor_closed)
+        return self._editor
+
     # --- the knowledge base -------------------------------------------------------------------
 
     def set_knowledge_base(self, kb: KnowledgeBase, *, owned: bool = True) -> bool:
@@ -236,7 +204,7 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
         self._detach()
         self.kb, self._owns_kb = kb, owned
         self.history = NavigationHistory()
-        for view in (self.record_page, self.history_view, self.editor):
+        for view in (self.record_page, self.history_view, *([self._editor] if self._editor else [])):
             view.set_knowledge_base(kb)
         self.tabs.set_knowledge_base(kb)
         for title, factory in extra_tab_factories():
@@ -268,7 +236,15 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
             self.kb.close()
         self.kb = None
         self._findings = None
+        self.attention.stop()
         self.tabs.show_record(None)
+
+    def show_opening(self, path: object) -> None:
+        """The window's look while a knowledge base opens (at start-up, before the first paint)."""
+        self.pages.setCurrentWidget(self.splitter)
+        self.setWindowTitle(f"{getattr(path, 'stem', path)} — kbridge")
+        self.count_label.setText("Opening…")
+        self._set_kb_actions_enabled(False)
 
     def show_welcome(self) -> None:
         self.welcome.set_recent(ui_settings.recent_files())
@@ -304,13 +280,15 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
         assert self.kb is not None
         path = self.kb.path
         if path.stat().st_size < ASYNC_LOAD_BYTES:
-            self._on_records_loaded(sorted_summaries(self.kb))
+            self._on_records_loaded(LoadedRecords.read(self.kb))
             return
         self.count_label.setText("Loading records…")
 
-        def work(_progress: object, _cancel: threading.Event) -> list[Record]:
+        def work(_progress: object, _cancel: threading.Event) -> LoadedRecords:
+            from kbridge.core import KnowledgeBase
+
             with KnowledgeBase.open(path) as kb:
-                return sorted_summaries(kb)
+                return LoadedRecords.read(kb)
 
         self.jobs.start(Job("Loading records", work), on_success=self._on_records_loaded)
 
@@ -321,16 +299,9 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
                 self.show_record(self.reader.record.uid)
 
     def refresh_attention(self) -> None:
-        """Run the checks behind "Needs attention" on a worker thread."""
-        if self.kb is None:
-            return
-        path = self.kb.path
-
-        def work(_progress: object, _cancel: threading.Event) -> list:
-            with KnowledgeBase.open(path) as kb:
-                return kb.check().findings
-
-        self.jobs.start(Job("Checking", work), on_success=self._on_attention_checked, show=False)
+        """Run the checks behind "Needs attention" (in another process: see attention.py)."""
+        if self.kb is not None:
+            self.attention.start(self.kb.path)
 
     # --- opening records ----------------------------------------------------------------------
 
@@ -378,20 +349,7 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
     # --- helpers ------------------------------------------------------------------------------
 
     def _select_row_of(self, uid: str) -> None:
-        row = self.model.row_of(uid)
-        selection = self.table.selectionModel()
-        if row is None:
-            selection.clearSelection()
-            return
-        index = self.model.index(row, KEY)
-        if selection.currentIndex().row() != row:
-            selection.blockSignals(True)
-            selection.setCurrentIndex(
-                index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
-            )
-            selection.blockSignals(False)
-            self.table.viewport().update()
-        self.table.scrollTo(index)
+        self.list_panel.select_uid(uid)
 
     def _update_count(self) -> None:
         shown, total = self.model.rowCount(), self.model.total
@@ -414,19 +372,14 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
         a.restore.setEnabled(record is not None and record.deleted)
 
     def _refresh_navigator(self) -> None:
+        self._navigator_timer.stop()
         self.navigator.set_tree(build_tree(self.model.all_records(), self._findings, ui_settings.saved_searches()))
 
-    def _refresh_searcher(self) -> None:
-        if self.kb is not None:
-            self.search.set_searcher(make_searcher(self.kb, self.model.all_records))
-            self.index_label.setText("Search: keys and titles")
-
-    # --- slots --------------------------------------------------------------------------------
-
-    def _on_records_loaded(self, records: list[Record]) -> None:
-        self.model.set_records(records)
+    def _on_records_loaded(self, loaded: LoadedRecords) -> None:
+        self.model.set_records(loaded.records, presorted=True)
         self._refresh_navigator()
-        self._refresh_searcher()
+        self.search.set_searcher(loaded.searcher)
+        self.index_label.setText("Search: keys and titles")
         self._attention_timer.start()
         self.records_loaded.emit(self.model.total)
 
@@ -497,8 +450,11 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
             for record in found:
                 record.body, record.fields = "", {}  # the list keeps summaries only
             self.model.upsert(found)
-            self._refresh_navigator()
-            self._refresh_searcher()
+            upsert = getattr(self.search.searcher, "upsert", None)
+            if upsert is not None:  # a searcher over the window's records; an index keeps itself
+                upsert(found)
+            self.search.request(self.search_field.text())
+            self._navigator_timer.start()
             self._attention_timer.start()
         current = self.current_record()
         if current is not None:
@@ -541,6 +497,15 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
         super().closeEvent(event)
 
 
-def sorted_summaries(kb: KnowledgeBase) -> list[Record]:
-    """Every record, trash included, in key order (the list's default sort is then nearly free)."""
-    return sorted(kb.list_summaries(deleted=None), key=lambda record: natural_key(record.key))
+class LoadedRecords:
+    """What opening a knowledge base reads, possibly on a worker thread: every record summary in
+    key order (trash included) and the search over them, both built away from the GUI thread."""
+
+    def __init__(self, records: list[Record], searcher: Searcher) -> None:
+        self.records = records
+        self.searcher = searcher
+
+    @classmethod
+    def read(cls, kb: KnowledgeBase) -> LoadedRecords:
+        records = sorted(kb.list_summaries(deleted=None), key=lambda record: natural_key(record.key))
+        return cls(records, make_searcher(kb, lambda: records))

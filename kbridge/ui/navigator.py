@@ -6,16 +6,18 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeView, QWidget
 
-from kbridge.core import CATEGORIES, Finding
 from kbridge.model import Kind, Record
 from kbridge.ui.record_table_model import RecordFilter
 from kbridge.ui.style import status_colour
+
+if TYPE_CHECKING:
+    from kbridge.core import Finding
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 NodeIdRole = Qt.ItemDataRole.UserRole + 1
@@ -103,7 +105,7 @@ def build_tree(records: Iterable[Record], findings: list[Finding] | None, saved:
     if findings is not None:
         attention.count = len(set().union(*by_category.values()))
     for name in ATTENTION_CATEGORIES:
-        label = _ATTENTION_LABELS.get(name, CATEGORIES.get(name, name))
+        label = _ATTENTION_LABELS[name]
         keys = frozenset(by_category[name])
         attention.add(
             NavNode(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -24,9 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kbridge.core import KnowledgeBase
 from kbridge.model import Kind, Record
 from kbridge.ui.link_picker import LinkChoice, LinkPicker
+
+if TYPE_CHECKING:
+    from kbridge.core import KnowledgeBase
 
 TEMPLATES = (("MADR 4", "madr"), ("Nygard (adr-tools)", "nygard"), ("Blank", ""))
 CREATABLE_KINDS = tuple(kind for kind in Kind)

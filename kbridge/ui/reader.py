@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QTextDocument
 from PySide6.QtWidgets import QMessageBox, QTextBrowser, QWidget
 
-from kbridge.core import KnowledgeBase
 from kbridge.model import Record
-from kbridge.render import RECORD_SCHEME, record_page_html
 from kbridge.ui.style import reader_css, status_hex
 
+if TYPE_CHECKING:
+    from kbridge.core import KnowledgeBase
+
+# The reader's own scheme for links to records (kbridge.render.RECORD_SCHEME; not imported at
+# start-up: Markdown and Pygments load when the first record is shown).
+RECORD_SCHEME = "kbridge"
 EXTERNAL_SCHEMES = {"http", "https", "mailto"}
 
 
@@ -41,6 +45,8 @@ class ReaderView(QTextBrowser):
         self.setHtml(f'<p style="color:gray">{text}</p>')
 
     def show_record(self, record: Record) -> None:
+        from kbridge.render import record_page_html
+
         self.record = record
         self.document().setDefaultStyleSheet(reader_css(self.palette()))
         html = record_page_html(record, self.kb.links_of(record.uid), status_hex=status_hex)

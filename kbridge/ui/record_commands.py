@@ -11,15 +11,12 @@ from kbridge import __version__
 from kbridge.model import KbridgeError, Kind, Record
 from kbridge.ui import settings as ui_settings
 from kbridge.ui.drafts import Draft, discard_draft, drafts_for, load_draft
-from kbridge.ui.help import ShortcutsDialog
 from kbridge.ui.history_view import local_time
-from kbridge.ui.link_picker import LinksDialog
-from kbridge.ui.new_record_dialog import NewRecordDialog, create_record
-from kbridge.ui.quick_switcher import QuickSwitcher
 from kbridge.ui.style import apply_theme
 
 if TYPE_CHECKING:
     from kbridge.ui.main_window import MainWindow
+    from kbridge.ui.new_record_dialog import NewRecordDialog
 
     _Base = MainWindow
 else:
@@ -33,6 +30,8 @@ class RecordCommands(_Base):
         """Ask for a new record (Ctrl+N); its uid once created."""
         if self.kb is None or not self.leave_editor():
             return None
+        from kbridge.ui.new_record_dialog import NewRecordDialog
+
         dialog = NewRecordDialog(self.kb, self.model.all_records(), self, kind=kind)
         return self._create_from(dialog)
 
@@ -41,10 +40,14 @@ class RecordCommands(_Base):
         record = self.current_record()
         if self.kb is None or record is None or record.kind is not Kind.DECISION or not self.leave_editor():
             return None
+        from kbridge.ui.new_record_dialog import NewRecordDialog
+
         dialog = NewRecordDialog(self.kb, self.model.all_records(), self, kind=Kind.DECISION, supersedes=record)
         return self._create_from(dialog)
 
     def _create_from(self, dialog: NewRecordDialog) -> str | None:
+        from kbridge.ui.new_record_dialog import create_record
+
         self.new_record_dialog = dialog  # reachable from tests and screenshots while it is open
         try:
             if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -90,7 +93,8 @@ class RecordCommands(_Base):
 
     def leave_editor(self) -> bool:
         """True when the editor is closed, or was closed now (saving or discarding as asked)."""
-        if self.right.currentWidget() is not self.editor or self.editor.record is None:
+        editor = self._editor
+        if editor is None or self.right.currentWidget() is not editor or editor.record is None:
             return True
         return self.editor.maybe_close()
 
@@ -159,6 +163,8 @@ class RecordCommands(_Base):
         record = self.current_record()
         if self.kb is None or record is None or not self.leave_editor():
             return
+        from kbridge.ui.link_picker import LinksDialog
+
         dialog = LinksDialog(self.kb, record, self.model.all_records(), self)
         self.links_dialog = dialog
         dialog.exec()
@@ -210,6 +216,8 @@ class RecordCommands(_Base):
     def show_quick_switcher(self) -> None:
         if self.kb is None:
             return
+        from kbridge.ui.quick_switcher import QuickSwitcher
+
         switcher = QuickSwitcher(self.model.all_records(), self)
         switcher.record_chosen.connect(self._on_quick_switcher_record_chosen)
         self.quick_switcher = switcher
@@ -249,6 +257,8 @@ class RecordCommands(_Base):
             self.show_record(self.current_record().uid)  # type: ignore[union-attr]
 
     def show_shortcuts(self) -> None:
+        from kbridge.ui.help import ShortcutsDialog
+
         dialog = ShortcutsDialog(self.actions.menus, self)
         self.shortcuts_dialog = dialog
         dialog.exec()

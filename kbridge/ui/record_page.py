@@ -3,14 +3,18 @@ Restore) above the reader."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QMenu, QToolButton, QVBoxLayout, QWidget
 
-from kbridge.core import KnowledgeBase
 from kbridge.model import Kind, Record
 from kbridge.ui.reader import ReaderView
 from kbridge.ui.style import status_hex
+
+if TYPE_CHECKING:
+    from kbridge.core import KnowledgeBase
 
 
 class RecordActions:

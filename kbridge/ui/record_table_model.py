@@ -84,9 +84,10 @@ class RecordTableModel(QAbstractTableModel):
 
     # --- contents -------------------------------------------------------------------------
 
-    def set_records(self, records: Iterable[Record]) -> None:
+    def set_records(self, records: Iterable[Record], *, presorted: bool = False) -> None:
+        """All records; `presorted` (in key order) skips sorting when the list shows them so."""
         self._all = {record.uid: record for record in records}
-        self._refilter()
+        self._refilter(presorted=presorted)
 
     def upsert(self, records: Iterable[Record]) -> None:
         """Add or replace records; a change that keeps a row's place only repaints that row."""
@@ -191,11 +192,15 @@ class RecordTableModel(QAbstractTableModel):
 
     # --- internals --------------------------------------------------------------------------
 
-    def _refilter(self) -> None:
+    def _refilter(self, *, presorted: bool = False) -> None:
         self.beginResetModel()
         accepts = self._filter.predicate()
         self._rows = [record for record in self._all.values() if accepts(record)]
-        self._sort_rows()
+        key_order = self._sort.column == KEY and self._sort.order == Qt.SortOrder.AscendingOrder
+        if presorted and key_order:
+            self._row_of = None
+        else:
+            self._sort_rows()
         self.endResetModel()
         self.rows_refiltered.emit()
 

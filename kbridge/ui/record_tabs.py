@@ -14,14 +14,17 @@ Only the visible tab is brought up to date when the record changes; the others w
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTabWidget, QWidget
 
-from kbridge.core import KnowledgeBase
 from kbridge.model import Record
 
-TabFactory = Callable[[KnowledgeBase, QWidget], QWidget]
+if TYPE_CHECKING:
+    from kbridge.core import KnowledgeBase
+
+TabFactory = Callable[["KnowledgeBase", QWidget], QWidget]
 
 
 def extra_tab_factories() -> list[tuple[str, TabFactory]]:

@@ -214,6 +214,7 @@ class SearchResultsView(QWidget):
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.list.setWordWrap(True)
+        self.list.setUniformItemSizes(True)
         self.list.setAlternatingRowColors(True)
         self.list.selectionModel().currentChanged.connect(self._on_list_current_changed)
         self.list.activated.connect(self._on_list_activated)

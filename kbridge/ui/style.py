@@ -6,8 +6,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
-from kbridge.render import pygments_css
-
 # Statuses by meaning rather than by kind: green settled, blue in progress, grey ended, red attention.
 _STATUS_COLOURS = {
     "accepted": "#1a7f37",
@@ -52,6 +50,8 @@ def reader_css(palette: QPalette) -> str:
     muted = palette.color(QPalette.ColorRole.PlaceholderText).name()
     base = palette.color(QPalette.ColorRole.AlternateBase).name()
     link = palette.color(QPalette.ColorRole.Link).name()
+    from kbridge.render import pygments_css  # Pygments loads with the first record shown
+
     code_style = "monokai" if is_dark(palette) else "default"
     return f"""
 body {{ color: {text}; }}

@@ -103,12 +103,14 @@ def test_sorting_by_a_column_keeps_the_selection(qtbot: QtBot, window: MainWindo
     assert window.table.currentIndex().siblingAtColumn(KEY).data() == "ADR-0003"
 
 
-def test_changes_through_the_facade_refresh_the_window(window: MainWindow, sample_kb: KnowledgeBase) -> None:
+def test_changes_through_the_facade_refresh_the_window(
+    qtbot: QtBot, window: MainWindow, sample_kb: KnowledgeBase
+) -> None:
     before = window.model.rowCount()
     sample_kb.create("note", "Written while the window is open")
     assert window.model.rowCount() == before + 1
-    notes = window.navigator.nav_model.index_of("kind:note").siblingAtColumn(1).data()
-    assert notes == str(len(sample_kb.list_records(kind="note")))
+    expected = str(len(sample_kb.list_records(kind="note")))
+    qtbot.waitUntil(lambda: window.navigator.nav_model.index_of("kind:note").siblingAtColumn(1).data() == expected)
 
 
 def test_status_chip_changes_the_status(qtbot: QtBot, window: MainWindow, sample_kb: KnowledgeBase) -> None:
