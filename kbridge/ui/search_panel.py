@@ -35,9 +35,8 @@ from kbridge.ui.style import status_hex
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 RESULT_LIMIT = 50
-# A search that took longer than this runs on a worker thread next time, after a short pause.
+# A search that took longer than this runs on a worker thread next time.
 SLOW_SECONDS = 0.03
-DEBOUNCE_MS = 120
 
 
 class _SearchSignals(QObject):
@@ -60,8 +59,9 @@ class _SearchRun(QRunnable):
 
 class SearchController(QObject):
     """Turns keystrokes into searches. Fast searchers answer at once on the GUI thread; once a
-    search has been slow, the next ones wait for a pause in typing and run on a worker thread.
-    Only the newest query's results are ever shown."""
+    search has been slow, the next ones run on a worker thread, and keystrokes typed while one
+    runs are debounced into a single search for the newest text when it is back. Only the newest
+    query's results are ever shown."""
 
     results_ready = Signal(object)  # SearchOutcome
     search_failed = Signal(str)
@@ -96,7 +96,7 @@ class SearchController(QObject):
             self.latest = None
             self.cleared.emit()
             return
-        self._timer.start(DEBOUNCE_MS if self.slow else 0)
+        self._timer.start(0)
 
     def run_now(self) -> SearchOutcome | None:
         """Search the current query on this thread (Enter pressed before results arrived)."""

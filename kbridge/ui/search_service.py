@@ -73,6 +73,8 @@ class TitleSearcher:
         self._titles = [" " + r.title.lower() for r in live]
         self._by_key = {key: index for index, key in enumerate(self._keys)}
         self._by_uid = {record.uid: index for index, record in enumerate(live)}
+        self._kind_of = [r.kind.value for r in live]
+        self._status_of = [r.status for r in live]
 
     def upsert(self, records: Sequence[Record]) -> None:
         """Take in changed, new and deleted records (a deleted one is never found again)."""
@@ -84,10 +86,13 @@ class TitleSearcher:
                 self._haystacks.append("")
                 self._keys.append("")
                 self._titles.append("")
+                self._kind_of.append("")
+                self._status_of.append("")
                 self._by_uid[record.uid] = index
             else:
                 self._by_key.pop(self._keys[index], None)
             self._records[index] = record
+            self._kind_of[index], self._status_of[index] = record.kind.value, record.status
             if record.deleted:
                 self._haystacks[index] = self._keys[index] = self._titles[index] = "\0"
                 continue
@@ -112,11 +117,10 @@ class TitleSearcher:
             matches = [i for i in matches if _fields_match(records[i], fields)]
         ranked = self._rank(matches, words, limit)
         records = self._records
-        kinds = Counter(records[i].kind for i in matches)
-        statuses = Counter(records[i].status for i in matches)
+        statuses = Counter(map(self._status_of.__getitem__, matches))
         statuses.pop("", None)
         facets: dict[str, dict[str, int]] = {
-            "kind": {kind.value: count for kind, count in kinds.items()},
+            "kind": dict(Counter(map(self._kind_of.__getitem__, matches))),
             "status": dict(statuses),
         }
         hits = tuple(
@@ -135,7 +139,7 @@ class TitleSearcher:
         seen: set[int] = set()
         exact = self._by_key.get(" ".join(words))
         tiers = (
-            lambda: [exact] if exact is not None and exact in set(matches) else [],
+            lambda: [exact] if exact is not None and exact in frozenset(matches) else [],
             lambda: [i for i in matches if keys[i].startswith(first)],
             lambda: [i for i in matches if spaced in titles[i]],
             lambda: matches,
