@@ -1,1 +1,9 @@
-"""storage"""
+"""The only package with SQL: one SQLite file per knowledge base, through sqlite-utils."""
+
+from __future__ import annotations
+
+from kbridge.storage.database import NotAKnowledgeBaseError, create_owner_only
+from kbridge.storage.migrations import MIGRATIONS, schema_version
+from kbridge.storage.store import Store
+
+__all__ = ["MIGRATIONS", "NotAKnowledgeBaseError", "Store", "create_owner_only", "schema_version"]

@@ -1,0 +1,94 @@
+"""Numbered schema migrations. The schema version is SQLite's `user_version`; each step runs once."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+import sqlite_utils
+
+from kbridge.model import KbridgeError
+
+
+def _v1_initial(db: sqlite_utils.Database) -> None:
+    db.execute(
+        "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)"
+    )
+    db.execute(
+        """
+        CREATE TABLE records (
+            uid TEXT PRIMARY KEY,
+            key TEXT NOT NULL COLLATE NOCASE UNIQUE,
+            kind TEXT NOT NULL,
+            title TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT '',
+            body TEXT NOT NULL DEFAULT '',
+            tags TEXT NOT NULL DEFAULT '[]',
+            owner_uid TEXT REFERENCES records(uid),
+            date TEXT,
+            review_by TEXT,
+            fields TEXT NOT NULL DEFAULT '{}',
+            source TEXT,
+            source_path TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            deleted_at TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX records_kind_status ON records (kind, status)")
+    db.execute("CREATE INDEX records_source_path ON records (source_path)")
+    db.execute("CREATE INDEX records_owner ON records (owner_uid)")
+    db.execute(
+        """
+        CREATE TABLE links (
+            id INTEGER PRIMARY KEY,
+            source_uid TEXT NOT NULL REFERENCES records(uid),
+            type TEXT NOT NULL,
+            target_uid TEXT REFERENCES records(uid),
+            target_ref TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL
+        )
+        """
+    )
+    # A resolved link is identified by its target uid, a dangling one by the text it pointed at.
+    db.execute(
+        "CREATE UNIQUE INDEX links_identity ON links "
+        "(source_uid, type, ifnull(target_uid, ''), target_ref)"
+    )
+    db.execute("CREATE INDEX links_target ON links (target_uid)")
+    db.execute(
+        """
+        CREATE TABLE revisions (
+            record_uid TEXT NOT NULL REFERENCES records(uid),
+            rev INTEGER NOT NULL,
+            author TEXT NOT NULL,
+            at TEXT NOT NULL,
+            reason TEXT NOT NULL DEFAULT '',
+            snapshot TEXT NOT NULL,
+            PRIMARY KEY (record_uid, rev)
+        )
+        """
+    )
+    db["meta"].insert({"name": "kb_uid", "value": str(uuid.uuid4())})
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial]
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+def apply_migrations(db: sqlite_utils.Database) -> None:
+    current = schema_version(db)
+    if current > len(MIGRATIONS):
+        raise KbridgeError(
+            f"this knowledge base was written by a newer kbridge (schema {current}, this one knows "
+            f"{len(MIGRATIONS)}); upgrade kbridge to open it"
+        )
+    for number, migrate in enumerate(MIGRATIONS[current:], start=current + 1):
+        with db.atomic():
+            migrate(db)
+            db.execute(f"PRAGMA user_version = {number}")

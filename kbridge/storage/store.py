@@ -1,0 +1,354 @@
+"""All SQL of kbridge: records, links and revisions in one SQLite file, spoken in model types."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from kbridge.model import Kind, Link, LinkedRecord, LinkType, Record, Revision
+from kbridge.storage.database import connect, create_owner_only
+
+_RECORD_COLUMNS = (
+    "r.uid, r.key, r.kind, r.title, r.status, r.body, r.tags, r.owner_uid, r.date, r.review_by, "
+    "r.fields, r.source, r.created_at, r.updated_at, r.deleted_at, "
+    "o.key AS owner_key, o.title AS owner_name"
+)
+_RECORD_SELECT = (
+    f"SELECT {_RECORD_COLUMNS} FROM records r LEFT JOIN records o ON o.uid = r.owner_uid"
+)
+
+
+class Store:
+    """One open knowledge base file."""
+
+    def __init__(self, db: sqlite_utils.Database, path: Path) -> None:
+        self.db = db
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path, *, create: bool = False) -> Store:
+        return cls(connect(Path(path), create=create), Path(path))
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """One transaction (a savepoint when nested): all of it is saved, or none of it."""
+        with self.db.atomic():
+            yield
+
+    # --- meta -------------------------------------------------------------------------------
+
+    def meta(self, name: str, default: str | None = None) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE name = ?", [name]).fetchone()
+        return row[0] if row else default
+
+    def set_meta(self, name: str, value: str) -> None:
+        self.db["meta"].upsert({"name": name, "value": value}, pk="name")
+
+    # --- records ----------------------------------------------------------------------------
+
+    def insert_record(self, record: Record) -> None:
+        self.db["records"].insert(_record_row(record))
+
+    def update_record(self, record: Record) -> None:
+        row = _record_row(record)
+        del row["uid"], row["created_at"]
+        self.db["records"].update(record.uid, row)
+
+    def set_deleted(self, uid: str, deleted_at: str | None, updated_at: str) -> None:
+        self.db["records"].update(uid, {"deleted_at": deleted_at, "updated_at": updated_at})
+
+    def get_record(self, uid: str) -> Record | None:
+        return self._one(f"{_RECORD_SELECT} WHERE r.uid = ?", [uid])
+
+    def get_by_key(self, key: str) -> Record | None:
+        return self._one(f"{_RECORD_SELECT} WHERE r.key = ?", [key])
+
+    def get_by_source_path(self, path: str) -> Record | None:
+        return self._one(f"{_RECORD_SELECT} WHERE r.source_path = ?", [path])
+
+    def list_records(
+        self,
+        *,
+        kind: Kind | None = None,
+        status: str | None = None,
+        tag: str | None = None,
+        owner_uid: str | None = None,
+        deleted: bool | None = False,
+    ) -> list[Record]:
+        """Records matching every given filter, in key order; `deleted=None` means both."""
+        where, params = [], []
+        if kind is not None:
+            where.append("r.kind = ?")
+            params.append(kind.value)
+        if status is not None:
+            where.append("r.status = ?")
+            params.append(status)
+        if tag is not None:
+            where.append("EXISTS (SELECT 1 FROM json_each(r.tags) WHERE json_each.value = ?)")
+            params.append(tag)
+        if owner_uid is not None:
+            where.append("r.owner_uid = ?")
+            params.append(owner_uid)
+        if deleted is not None:
+            where.append("r.deleted_at IS NOT NULL" if deleted else "r.deleted_at IS NULL")
+        clause = f" WHERE {' AND '.join(where)}" if where else ""
+        return self._many(f"{_RECORD_SELECT}{clause} ORDER BY r.kind, r.key", params)
+
+    def iter_records(self, *, deleted: bool | None = False) -> Iterator[Record]:
+        """Every record, streamed (for exports and index rebuilds over large bases)."""
+        clause = "" if deleted is None else (
+            " WHERE r.deleted_at IS NOT NULL" if deleted else " WHERE r.deleted_at IS NULL"
+        )
+        for row in self.db.query(f"{_RECORD_SELECT}{clause} ORDER BY r.kind, r.key"):
+            yield _record_from_row(row)
+
+    def keys_with_prefix(self, prefix: str) -> list[str]:
+        rows = self.db.execute(
+            "SELECT key FROM records WHERE key LIKE ? ESCAPE '\\'",
+            [prefix.replace("_", "\\_").replace("%", "\\%") + "%"],
+        )
+        return [row[0] for row in rows]
+
+    def count_records(self) -> dict[tuple[str, str], int]:
+        """(kind, status) -> number of live records."""
+        rows = self.db.execute(
+            "SELECT kind, status, count(*) FROM records WHERE deleted_at IS NULL "
+            "GROUP BY kind, status"
+        )
+        return {(kind, status): count for kind, status, count in rows}
+
+    # --- links ------------------------------------------------------------------------------
+
+    def insert_link(self, link: Link, created_at: str) -> bool:
+        """Add a link; False when the same link is already there."""
+        try:
+            self.db["links"].insert(
+                {
+                    "source_uid": link.source_uid,
+                    "type": link.type.value,
+                    "target_uid": link.target_uid,
+                    "target_ref": "" if link.target_uid else link.target_ref,
+                    "note": link.note,
+                    "created_at": created_at,
+                }
+            )
+        except sqlite3.IntegrityError as error:
+            if "UNIQUE" in str(error):
+                return False
+            raise
+        return True
+
+    def delete_link(self, link: Link) -> bool:
+        cursor = self.db.execute(
+            "DELETE FROM links WHERE source_uid = ? AND type = ? "
+            "AND ifnull(target_uid, '') = ? AND target_ref = ?",
+            [
+                link.source_uid,
+                link.type.value,
+                link.target_uid or "",
+                "" if link.target_uid else link.target_ref,
+            ],
+        )
+        return cursor.rowcount > 0
+
+    def links_from(self, uid: str) -> list[Link]:
+        rows = self.db.execute(
+            "SELECT source_uid, type, target_uid, target_ref, note FROM links "
+            "WHERE source_uid = ? ORDER BY id",
+            [uid],
+        )
+        return [_link(row) for row in rows]
+
+    def all_links(self) -> list[Link]:
+        rows = self.db.execute(
+            "SELECT source_uid, type, target_uid, target_ref, note FROM links ORDER BY id"
+        )
+        return [_link(row) for row in rows]
+
+    def linked_records(self, uid: str) -> list[LinkedRecord]:
+        """The record's links both ways, each with the record at the other end (if it exists)."""
+        rows = self.db.execute(
+            """
+            SELECT l.type, 'out', coalesce(t.key, l.target_ref), coalesce(t.title, ''), t.uid,
+                   t.kind, coalesce(t.status, ''), l.note, t.deleted_at IS NOT NULL, l.id
+            FROM links l LEFT JOIN records t ON t.uid = l.target_uid
+            WHERE l.source_uid = ?
+            UNION ALL
+            SELECT l.type, 'in', s.key, s.title, s.uid, s.kind, s.status, l.note,
+                   s.deleted_at IS NOT NULL, l.id
+            FROM links l JOIN records s ON s.uid = l.source_uid
+            WHERE l.target_uid = ?
+            ORDER BY 10
+            """,
+            [uid, uid],
+        )
+        return [
+            LinkedRecord(
+                type=LinkType(link_type),
+                direction=direction,
+                key=key,
+                title=title,
+                uid=other_uid,
+                kind=Kind(kind) if kind else None,
+                status=status,
+                note=note,
+                deleted=bool(deleted) and other_uid is not None,
+            )
+            for link_type, direction, key, title, other_uid, kind, status, note, deleted, _ in rows
+        ]
+
+    def dangling_links(self) -> list[Link]:
+        rows = self.db.execute(
+            "SELECT source_uid, type, target_uid, target_ref, note FROM links "
+            "WHERE target_uid IS NULL ORDER BY id"
+        )
+        return [_link(row) for row in rows]
+
+    def resolve_link(self, link: Link, target_uid: str) -> bool:
+        """Point a dangling link at the record that now exists; False if that link exists already."""
+        try:
+            cursor = self.db.execute(
+                "UPDATE links SET target_uid = ?, target_ref = '' WHERE source_uid = ? "
+                "AND type = ? AND target_uid IS NULL AND target_ref = ?",
+                [target_uid, link.source_uid, link.type.value, link.target_ref],
+            )
+        except sqlite3.IntegrityError:
+            self.delete_link(link)
+            return False
+        return cursor.rowcount > 0
+
+    def count_links(self) -> tuple[int, int]:
+        """(all links, dangling links)."""
+        row = self.db.execute(
+            "SELECT count(*), sum(target_uid IS NULL) FROM links"
+        ).fetchone()
+        return int(row[0]), int(row[1] or 0)
+
+    # --- revisions --------------------------------------------------------------------------
+
+    def add_revision(
+        self, uid: str, *, author: str, at: str, reason: str, snapshot: dict[str, Any]
+    ) -> int:
+        row = self.db.execute(
+            "SELECT coalesce(max(rev), 0) FROM revisions WHERE record_uid = ?", [uid]
+        ).fetchone()
+        rev = int(row[0]) + 1
+        self.db["revisions"].insert(
+            {
+                "record_uid": uid,
+                "rev": rev,
+                "author": author,
+                "at": at,
+                "reason": reason,
+                "snapshot": json.dumps(snapshot, sort_keys=True, ensure_ascii=False),
+            }
+        )
+        return rev
+
+    def revisions(self, uid: str) -> list[Revision]:
+        rows = self.db.execute(
+            "SELECT record_uid, rev, author, at, reason, snapshot FROM revisions "
+            "WHERE record_uid = ? ORDER BY rev",
+            [uid],
+        )
+        return [_revision(row) for row in rows]
+
+    def revision(self, uid: str, rev: int) -> Revision | None:
+        row = self.db.execute(
+            "SELECT record_uid, rev, author, at, reason, snapshot FROM revisions "
+            "WHERE record_uid = ? AND rev = ?",
+            [uid, rev],
+        ).fetchone()
+        return _revision(row) if row else None
+
+    def count_revisions(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM revisions").fetchone()[0])
+
+    # --- maintenance ------------------------------------------------------------------------
+
+    def integrity_problems(self) -> list[str]:
+        """What `PRAGMA integrity_check` and `foreign_key_check` find; empty when all is well."""
+        problems = [row[0] for row in self.db.execute("PRAGMA integrity_check")]
+        problems = [p for p in problems if p != "ok"]
+        for table, rowid, parent, _ in self.db.execute("PRAGMA foreign_key_check"):
+            problems.append(f"{table} row {rowid} points at a missing {parent} row")
+        return problems
+
+    def backup_to(self, out: Path) -> None:
+        """A consistent copy made with SQLite's online backup, even while others write."""
+        create_owner_only(out)
+        target = sqlite3.connect(str(out))
+        try:
+            self.db.conn.backup(target)
+        finally:
+            target.close()
+
+    def _one(self, sql: str, params: Iterable[Any]) -> Record | None:
+        rows = list(self.db.query(sql, list(params)))
+        return _record_from_row(rows[0]) if rows else None
+
+    def _many(self, sql: str, params: Iterable[Any]) -> list[Record]:
+        return [_record_from_row(row) for row in self.db.query(sql, list(params))]
+
+
+def _record_row(record: Record) -> dict[str, Any]:
+    source = record.source or None
+    return {
+        "uid": record.uid,
+        "key": record.key,
+        "kind": record.kind.value,
+        "title": record.title,
+        "status": record.status,
+        "body": record.body,
+        "tags": json.dumps(list(record.tags), ensure_ascii=False),
+        "owner_uid": record.owner,
+        "date": record.date,
+        "review_by": record.review_by,
+        "fields": json.dumps(record.fields, sort_keys=True, ensure_ascii=False),
+        "source": json.dumps(source, sort_keys=True, ensure_ascii=False) if source else None,
+        "source_path": source.get("path") if source else None,
+        "created_at": record.created_at,
+        "updated_at": record.updated_at,
+        "deleted_at": record.deleted_at,
+    }
+
+
+def _record_from_row(row: dict[str, Any]) -> Record:
+    return Record(
+        uid=row["uid"],
+        key=row["key"],
+        kind=Kind(row["kind"]),
+        title=row["title"],
+        status=row["status"],
+        body=row["body"],
+        tags=json.loads(row["tags"]),
+        owner=row["owner_uid"],
+        date=row["date"],
+        review_by=row["review_by"],
+        fields=json.loads(row["fields"]),
+        source=json.loads(row["source"]) if row["source"] else None,
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        deleted_at=row["deleted_at"],
+        owner_key=row["owner_key"],
+        owner_name=row["owner_name"],
+    )
+
+
+def _link(row: tuple[Any, ...]) -> Link:
+    source_uid, link_type, target_uid, target_ref, note = row
+    return Link(source_uid, LinkType(link_type), target_uid, target_ref, note)
+
+
+def _revision(row: tuple[Any, ...]) -> Revision:
+    record_uid, rev, author, at, reason, snapshot = row
+    return Revision(record_uid, int(rev), author, at, reason, json.loads(snapshot))
