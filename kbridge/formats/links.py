@@ -21,6 +21,7 @@ from kbridge.model import LinkType
 _LINKS_HEADINGS = {"links", "related", "related decisions", "related adrs", "references",
                    "more information", "see also"}
 _MD_LINK_IN_TEXT = re.compile(r"\[(?P<text>(?:[^\[\]]|\[[^\]]*\])*)\]\((?P<href>[^)\s]*)[^)]*\)")
+_ADR_REFERENCE = re.compile(r"^\s*(?:\[[^\]]+\]\([^)]+\.md[^)]*\)|ADR[\s#-]*\d+(?:-[\w-]+)?)", re.I)
 _FRONT_MATTER_LINK_KEYS = {
     "superseded-by": (LinkType.SUPERSEDES, False), "superseded_by": (LinkType.SUPERSEDES, False),
     "supersededby": (LinkType.SUPERSEDES, False), "supersedes": (LinkType.SUPERSEDES, True),
@@ -95,11 +96,28 @@ def find_links(doc: Document, header: Header, front_matter: dict[str, Any] | Non
                         found.extend(_block_phrase_links(sub, generic=False))
     for block in doc.blocks[header.end_block:]:
         if block.kind in ("paragraph", "item"):
-            phrase = prose_link_phrase(strip_comments(block.text))
-            if phrase:
-                local = [(t, h) for t, h in block.links if _looks_like_decision(t, h)]
-                found.extend(links_from_phrase(phrase, local) if local else [])
+            found.extend(_prose_links(block))
     return dedupe(found)
+
+
+def _prose_links(block: Block) -> list[ParsedLink]:
+    """`This ADR in part supersedes [0003](..)`, or a paragraph opening `Refines ADR 0003-SFS`."""
+    text = strip_comments(block.text)
+    phrase = prose_link_phrase(text)
+    if phrase:
+        local = [(t, h) for t, h in block.links if _looks_like_decision(t, h)]
+        return links_from_phrase(phrase, local) if local else []
+    phrase = link_phrase(text) if block.kind == "paragraph" else None
+    if phrase is None:
+        return []
+    reference = _ADR_REFERENCE.match(phrase.rest)
+    if reference is None:
+        return []
+    if reference.group(0).startswith("["):
+        local = [(t, h) for t, h in block.links if _looks_like_decision(t, h)]
+        return links_from_phrase(phrase, local[:1])
+    return [ParsedLink(phrase.type, phrase.outgoing, reference.group(0).strip(), "",
+                       phrase.note or phrase.verb.lower(), phrase.verb)]
 
 
 def _after_status_word(value: str) -> str:

@@ -186,10 +186,10 @@ def _read_date(record: ParsedRecord, header: Header, front: dict[str, Any] | Non
         if texts:
             candidates.append((texts[0], "section"))
     for text, where in candidates:
-        if extract.is_placeholder(text) or "YYYY" in text:
+        date = extract.parse_date(text)
+        if date is None and extract.is_placeholder(text):
             record.warnings.append(f"date is an unfilled template placeholder: {text.strip()!r}")
             continue
-        date = extract.parse_date(text)
         record.date_text = text
         record.layout["date"] = {"where": where}
         if date:
