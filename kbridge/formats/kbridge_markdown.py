@@ -10,6 +10,8 @@ from typing import Any
 import yaml
 
 from kbridge.core import KnowledgeBase
+from kbridge.formats.parsed import ParsedLink, ParsedRecord
+from kbridge.formats.text import DecodedText
 from kbridge.model import (
     KbridgeError,
     Kind,
@@ -174,3 +176,27 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     return value
+
+
+def read_kbridge(decoded: DecodedText, path: str) -> ParsedRecord:
+    """A kbridge Markdown file as a ParsedRecord for the folder importer."""
+    doc = parse_kbridge_markdown(decoded.text.replace("\r\n", "\n"), path)
+    record = ParsedRecord(
+        path=path,
+        format="kbridge",
+        title=doc.title,
+        kind=doc.kind.value,
+        key=doc.key,
+        uid=doc.uid or "",
+        status=doc.status or "",
+        status_text=doc.status,
+        date=doc.date,
+        review_by=doc.review_by,
+        owner=doc.owner,
+        tags=list(doc.tags),
+        fields=dict(doc.fields),
+        links=[ParsedLink(link.type, True, link.target, "", link.note) for link in doc.links],
+        body=doc.body,
+        warnings=list(decoded.warnings),
+    )
+    return record

@@ -45,6 +45,7 @@ class ParsedRecord:
     warnings: list[str] = field(default_factory=list)
     # What a writer needs to give the file back unchanged, or changed only where the record was.
     layout: dict[str, Any] = field(default_factory=dict)
+    original: bytes = b""  # the file as read
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from kbridge.formats.markdown_doc import Document, parse
 from kbridge.formats.parsed import FileWarning, ParsedRecord, Skipped
 from kbridge.formats.reader import NotADecisionError, read_adr
 from kbridge.formats.text import DecodedText, decode
+from kbridge.model import KbridgeError
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".drawio")
@@ -42,6 +43,7 @@ class _Candidate:
     path: str
     decoded: DecodedText
     doc: Document
+    data: bytes
 
 
 def list_files(root: Path, result: ScanResult) -> list[tuple[str, Path]]:
@@ -180,7 +182,7 @@ def _triage(rel: str, path: Path, result: ScanResult, candidates: dict[str, list
     if reason:
         result.skipped.append(Skipped(rel, reason))
         return
-    candidates[posixpath.dirname(rel)].append(_Candidate(rel, decoded, doc))
+    candidates[posixpath.dirname(rel)].append(_Candidate(rel, decoded, doc, data))
 
 
 def _read_one(candidate: _Candidate, fmt: str, result: ScanResult,
@@ -190,13 +192,13 @@ def _read_one(candidate: _Candidate, fmt: str, result: ScanResult,
             record = kbridge_reader(candidate.decoded, candidate.path)
         else:
             record = read_adr(candidate.decoded, candidate.path, fmt, candidate.doc)
-    except NotADecisionError as reason:
+    except (NotADecisionError, KbridgeError) as reason:
         result.skipped.append(Skipped(candidate.path, str(reason)))
         return
     except Exception as error:
         result.skipped.append(Skipped(candidate.path, f"could not be read: {error!r}"))
         return
-    record.layout["source"] = candidate.decoded.source_info()
+    record.original = candidate.data
     result.records.append(record)
 
 
