@@ -215,8 +215,7 @@ class _Importer:
             "images": parsed.images,
             "baseline": baseline(parsed),
             "links": [_link_key(link) for link in resolved if link.source == parsed.path],
-            "stated": [_link_key(link) for link in resolved
-                       if parsed.path in (link.source, link.target)],
+            "stated": _stated(parsed.path, resolved),
         }
 
     # --- links and attachments ----------------------------------------------------------------
@@ -276,6 +275,19 @@ class _Importer:
                 if uid is not None:
                     self.kb.put_file(uid, image, data, role="attachment")
             self.report.attachments += 1
+
+
+def _stated(path: str, resolved: list[ResolvedLink]) -> list[list[str]]:
+    """The in-folder links a file takes part in, as [type, "out" | "in", other file]."""
+    stated = []
+    for link in resolved:
+        if link.target is None:
+            continue
+        if link.source == path:
+            stated.append([link.type.value, "out", link.target])
+        elif link.target == path:
+            stated.append([link.type.value, "in", link.source])
+    return stated
 
 
 def _link_key(link: ResolvedLink) -> list[str]:

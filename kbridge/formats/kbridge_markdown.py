@@ -10,7 +10,9 @@ from typing import Any
 import yaml
 
 from kbridge.core import KnowledgeBase
+from kbridge.formats.markdown_doc import parse
 from kbridge.formats.parsed import ParsedLink, ParsedRecord
+from kbridge.formats.reader import local_images
 from kbridge.formats.text import DecodedText
 from kbridge.model import (
     KbridgeError,
@@ -89,7 +91,7 @@ def parse_kbridge_markdown(text: str, name: str = "<text>") -> KbridgeDocument:
         kind=Kind.parse(str(data["kind"])),
         title=str(data["title"]),
         status=str(data["status"]) if data.get("status") is not None else None,
-        body=body.lstrip("\n"),
+        body=body,
         tags=[str(tag) for tag in data.get("tags") or []],
         owner=str(data["owner"]) if data.get("owner") else None,
         date=_date_text(data.get("date")),
@@ -123,8 +125,8 @@ def write_kbridge_markdown(record: Record, links: list[LinkedRecord]) -> str:
         data["links"] = outgoing
     data["uid"] = record.uid
     front = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
-    body = record.body if record.body.endswith("\n") or not record.body else record.body + "\n"
-    return f"{FRONT_MATTER_FENCE}\n{front}{FRONT_MATTER_FENCE}\n{body}"
+    # The body follows the fence as it is, so that reading the file back gives it exactly.
+    return f"{FRONT_MATTER_FENCE}\n{front}{FRONT_MATTER_FENCE}\n{record.body}"
 
 
 def load_folder(kb: KnowledgeBase, folder: Path) -> list[str]:
@@ -199,4 +201,5 @@ def read_kbridge(decoded: DecodedText, path: str) -> ParsedRecord:
         body=doc.body,
         warnings=list(decoded.warnings),
     )
+    record.images = local_images(parse(decoded.text), path, record)
     return record

@@ -56,7 +56,7 @@ def read_adr(
         for link in record.links
     ):
         record.status = "superseded"  # no status line, but the file says it was superseded
-    record.images = _images(doc, path, record)
+    record.images = local_images(doc, path, record)
     body_lines = doc.lines[header.body_start :]
     record.body = "".join(strip_line_end(line) + "\n" for line in body_lines).rstrip("\n")
     record.body = record.body + "\n" if record.body else ""
@@ -254,7 +254,8 @@ def _tags(value: Any) -> list[str]:
     return sorted({extract.slugify_tag(item) for item in items if extract.slugify_tag(item)})
 
 
-def _images(doc: Document, path: str, record: ParsedRecord) -> list[str]:
+def local_images(doc: Document, path: str, record: ParsedRecord) -> list[str]:
+    """Images in the folder that the file shows (relative paths); a warning for each outside."""
     folder = posixpath.dirname(path)
     found: list[str] = []
     for block in doc.blocks:
