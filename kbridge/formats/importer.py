@@ -3,6 +3,7 @@ matched on re-import by uid, then source path, then key; links between files res
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import posixpath
 from dataclasses import dataclass, field
@@ -258,10 +259,8 @@ class _Importer:
         target = self.uids.get(target_path) if target_path else target_text
         if target is None:
             return
-        try:
+        with contextlib.suppress(KbridgeError):  # removed in the knowledge base already
             self.kb.unlink(source_uid, link_type, target, reason="link no longer in the file")
-        except KbridgeError:
-            pass  # removed in the knowledge base already
 
     def keep_attachments(self, attachments: dict[str, list[str]]) -> None:
         for image, users in attachments.items():

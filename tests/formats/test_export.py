@@ -112,7 +112,7 @@ def test_supersede_in_adr_tools_writes_both_link_paragraphs(corpus: Path, tmp_pa
     import_folder(kb2, tmp_path / "out")
     again_old = kb2.find_by_source("0024-ami-lookups.md")
     assert again_old.status == "superseded"
-    assert [(l.label, l.title) for l in kb2.links_of(again_old.key)] == [
+    assert [(link.label, link.title) for link in kb2.links_of(again_old.key)] == [
         ("superseded by", "ALB Health Checks")]
 
 
@@ -132,8 +132,8 @@ def test_body_edit_changes_only_the_edited_line(corpus: Path, tmp_path: Path) ->
 def _content(kb: KnowledgeBase) -> dict[str, Any]:
     records = {}
     for record in kb.iter_records():
-        links = sorted((l.type.value, l.direction, l.key, l.note, l.dangling)
-                       for l in kb.links_of(record.uid))
+        links = sorted((link.type.value, link.direction, link.key, link.note, link.dangling)
+                       for link in kb.links_of(record.uid))
         records[record.key] = (
             record.uid, record.kind, record.title, record.status, record.body, record.tags,
             record.date, record.review_by, record.owner_key, record.fields, links,
@@ -145,10 +145,8 @@ def _content(kb: KnowledgeBase) -> dict[str, Any]:
 def test_kbridge_export_then_import_reproduces_everything(
     corpus: Path, tmp_path: Path, sample_file: Path, name: str
 ) -> None:
-    if name == "sample":
-        kb = KnowledgeBase.open(sample_file)
-    else:
-        kb = _import(tmp_path, adr_folder(corpus, name))
+    kb = (KnowledgeBase.open(sample_file) if name == "sample"
+          else _import(tmp_path, adr_folder(corpus, name)))
     export_kb(kb, tmp_path / "kb-md", "kbridge")
     copy = KnowledgeBase.init(tmp_path / "copy.kbridge")
     report = import_folder(copy, tmp_path / "kb-md")
