@@ -8,6 +8,7 @@ data folder, keyed by the knowledge base's uid and the folder, never in the shar
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import subprocess
@@ -227,11 +228,9 @@ class _Sync:
                     if item.direction == "out"}
             for marker, link in wanted.items():
                 if marker not in have:
-                    try:
+                    with contextlib.suppress(ConflictError, NotFoundError):
                         self.kb.link(uid, link.type, link.target, note=link.note,
                                      allow_dangling=True, reason="sync")
-                    except (ConflictError, NotFoundError):
-                        pass
         for uid, path, data in self._remember_later:
             self._remember(self.kb.get(uid), path, data)
 

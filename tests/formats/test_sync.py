@@ -75,9 +75,11 @@ def test_edits_flow_both_ways(team_kb: KnowledgeBase, checkout: Path, tmp_path: 
     assert [link.key for link in theirs.links_of("ADR-0002")] == ["ADR-0001"]
     # a link added in a file becomes a link in the knowledge base
     adr2 = folder / "decisions/ADR-0002.md"
-    adr2.write_text(adr2.read_text().replace("uid:", "links:\n- type: affects\n  target: SYS-001\nuid:"))
+    link_yaml = "links:\n- type: affects\n  target: SYS-001\nuid:"
+    adr2.write_text(adr2.read_text().replace("uid:", link_yaml))
     sync_folder(team_kb, folder)
-    assert ("affects", "SYS-001") in {(l.type.value, l.key) for l in team_kb.links_of("ADR-0002")}
+    links = {(link.type.value, link.key) for link in team_kb.links_of("ADR-0002")}
+    assert ("affects", "SYS-001") in links
 
 
 def test_a_record_changed_on_both_sides_is_a_conflict(
