@@ -106,6 +106,10 @@ class _FileExport:
         self.kb, self.out, self.fmt = kb, out, fmt
         self.report = ExportReport(out=out)
         self.records = list(kb.iter_records())
+        self.by_source: dict[tuple[str, str], Record] = {
+            (str(r.source.get("root")), str(r.source.get("path"))): r
+            for r in self.records if r.source and r.source.get("path")
+        }
         self.paths: dict[str, str] = {}  # uid -> path in the export
         self.ways: dict[str, str] = {}  # uid -> "original" | "kbridge" | a writer format
         self._plan()
@@ -205,13 +209,9 @@ class _FileExport:
     def _stated_lines(self, record: Record, path: str) -> list[LinkLine]:
         """The links the imported file itself states, in the same terms as `_link_lines`."""
         source = record.source or {}
-        by_path = {
-            (r.source or {}).get("path"): r for r in self.records
-            if (r.source or {}).get("root") == source.get("root")
-        }
         lines = []
         for link_type, direction, other_path in source.get("stated", []):
-            other = by_path.get(other_path)
+            other = self.by_source.get((str(source.get("root")), other_path))
             if other is None or other.uid not in self.paths:
                 continue
             href = posixpath.relpath(self.paths[other.uid], posixpath.dirname(path) or ".")

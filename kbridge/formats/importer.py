@@ -131,6 +131,14 @@ class _Importer:
             if existing is None:
                 uid = self._create(parsed, source)
                 self.report.imported += 1
+            elif (existing.source or {}).get("sha256") == source["sha256"] and (
+                existing.source or {}).get("format") == source["format"]:
+                # The file is as it was imported: nothing to do (edits made here since are kept).
+                self.report.unchanged += 1
+                self.uids[parsed.path] = existing.uid
+                self.managed[existing.uid] = (existing.source or {}).get("links", [])
+                self.report.keys[parsed.path] = existing.key
+                return
             else:
                 uid = existing.uid
                 self.managed[uid] = (existing.source or {}).get("links", [])
