@@ -1,41 +1,46 @@
-"""The one place the desktop app calls importers, exporters and folder sync.
+"""The one place the desktop app calls importers, exporters and folder sync (`kbridge.formats`).
 
 Every function runs on a worker thread: it opens its own `KnowledgeBase` on `kb_path` (an SQLite
 connection must not be shared between threads), reports `progress(done, total, message)` and
-stops when `cancel` is set.
+stops when `cancel` is set, leaving the knowledge base as it was.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kbridge.core import KnowledgeBase
-from kbridge.formats.kbridge_markdown import (
-    KIND_FOLDERS,
-    parse_kbridge_markdown,
-    split_front_matter,
-    write_kbridge_markdown,
-)
-from kbridge.model import KbridgeError, Kind, ValidationError
+from kbridge.formats import detect, markdown_doc
+from kbridge.formats.export import EXPORTERS, export_kb
+from kbridge.formats.importer import import_folder as formats_import_folder
+from kbridge.formats.parsed import FORMATS
+from kbridge.formats.sync import sync_folder as formats_sync_folder
+from kbridge.formats.text import decode
+from kbridge.model import KbridgeError, ValidationError
 
 Progress = Callable[[int, int, str], None]
 
-IMPORT_FORMATS = (("auto", "Detect automatically"), ("kbridge", "kbridge Markdown"), ("markdown", "Markdown ADRs"))
-EXPORT_FORMATS = (("kbridge", "kbridge Markdown (one file per record)"), ("json", "JSON"))
-_NOT_DECISIONS = re.compile(r"^(readme|index|template|_?sidebar|contributing|changelog)", re.IGNORECASE)
-_STATUS_LINE = re.compile(r"^\s*[*-]?\s*\**status\**\s*:\s*\**\s*([A-Za-z]+)", re.IGNORECASE | re.MULTILINE)
-_STATUS_SECTION = re.compile(r"^#+\s*status\s*$\n+\s*([A-Za-z]+)", re.IGNORECASE | re.MULTILINE)
-_NUMBERED_TITLE = re.compile(r"^\s*(?:ADR[-\s]?)?\d+[.:]?\s+")
+_LABELS = {
+    "auto": "Detect automatically",
+    "adr-tools": "adr-tools (Nygard)",
+    "madr": "MADR",
+    "log4brains": "log4brains",
+    "kbridge": "kbridge Markdown",
+    "native": "Each record as it was imported (new ones as MADR 4)",
+    "json": "JSON (one file)",
+    "html": "Static HTML site",
+}
+IMPORT_FORMATS = tuple((name, _LABELS.get(name, name)) for name in ("auto", *FORMATS))
+EXPORT_FORMATS = tuple((name, _LABELS.get(name, name)) for name in EXPORTERS)
+DETECT_SAMPLE = 40
 
 
 class CancelledError(KbridgeError):
-    """The person cancelled the job."""
+    """The person cancelled the job; nothing was changed."""
 
 
 @dataclass
@@ -54,6 +59,10 @@ class ImportSummary:
         return ", ".join(parts)
 
 
+def format_label(name: str) -> str:
+    return _LABELS.get(name, name)
+
+
 def markdown_files(folder: Path, limit: int | None = None) -> list[Path]:
     """The folder's Markdown files (at most `limit`), never following links out of it; folders
     that cannot be read are passed over."""
@@ -70,154 +79,67 @@ def markdown_files(folder: Path, limit: int | None = None) -> list[Path]:
 
 
 def detect_format(folder: Path) -> str:
-    """`kbridge` when the folder's files carry kbridge front matter, else `markdown`."""
-    for path in markdown_files(folder, limit=20):
-        try:
-            front, _ = split_front_matter(path.read_text(encoding="utf-8", errors="replace")[:4000])
-        except OSError:
+    """The format the importer will most likely see in `folder`, judged from a sample of its files
+    (the importer itself decides per folder and per file)."""
+    guesses: list[str | None] = []
+    for path in markdown_files(folder, limit=DETECT_SAMPLE):
+        relative = path.relative_to(folder).as_posix()
+        if detect.skip_reason_for_name(relative):
             continue
-        if front and re.search(r"^kind:", front, re.MULTILINE) and re.search(r"^key:", front, re.MULTILINE):
-            return "kbridge"
-    return "markdown"
+        try:
+            document = markdown_doc.parse(decode(path.read_bytes()[:200_000]).text)
+        except (OSError, ValueError):
+            continue
+        guesses.append(detect.guess_file_format(document, relative))
+    index = folder / "index.md"
+    index_text = index.read_text(encoding="utf-8", errors="replace")[:20_000] if index.is_file() else ""
+    return detect.folder_format(guesses, detect.find_config(folder), index_text)
 
 
-def format_label(name: str) -> str:
-    return dict(IMPORT_FORMATS + EXPORT_FORMATS).get(name, name)
-
-
-def import_folder(kb_path: Path, folder: Path, fmt: str, progress: Progress, cancel: threading.Event) -> ImportSummary:
+def import_folder(
+    kb_path: Path, folder: Path, fmt: str, progress: Progress, cancel: threading.Event
+) -> ImportSummary:
     folder = Path(folder)
     if not folder.is_dir():
         raise ValidationError(f"{folder} is not a folder")
-    fmt = detect_format(folder) if fmt == "auto" else fmt
-    files = markdown_files(folder)
-    summary = ImportSummary(fmt)
-    with KnowledgeBase.open(kb_path) as kb, kb.transaction():
-        for done, path in enumerate(files, start=1):
-            if cancel.is_set():
-                raise CancelledError("import cancelled")
-            relative = path.relative_to(folder).as_posix()
-            progress(done - 1, len(files), relative)
-            try:
-                text = path.read_text(encoding="utf-8", errors="replace")
-                if fmt == "kbridge":
-                    _import_kbridge(kb, text, relative, summary)
-                else:
-                    _import_markdown(kb, text, relative, summary)
-            except KbridgeError as error:
-                summary.skipped.append((relative, str(error)))
-        progress(len(files), len(files), "resolving links")
-        kb.resolve_dangling_links()
-    return summary
-
-
-def _import_kbridge(kb: KnowledgeBase, text: str, relative: str, summary: ImportSummary) -> None:
-    document = parse_kbridge_markdown(text, relative)
-    existing = kb.find(document.uid or "") or kb.find(document.key)
-    values = {
-        "title": document.title,
-        "status": document.status,
-        "body": document.body,
-        "tags": document.tags,
-        "owner": document.owner if document.owner and kb.find(document.owner) else None,
-        "date": document.date,
-        "review_by": document.review_by,
-        "fields": document.fields,
-    }
-    if existing is None:
-        changes = kb.create(document.kind, key=document.key, reason="imported", **values)  # type: ignore[arg-type]
-        uid = next(iter(changes.created))
-        summary.imported += 1
-    else:
-        uid = existing.uid
-        changed = kb.update(uid, reason="imported", **{k: v for k, v in values.items() if v is not None})
-        summary.updated += bool(changed)
-        summary.unchanged += not changed
-    present = {(link.type, link.key) for link in kb.links_of(uid) if link.direction == "out"}
-    for link in document.links:
-        if (link.type, link.target) not in present:
-            kb.link(uid, link.type, link.target, note=link.note, allow_dangling=True, reason="imported")
-
-
-def _import_markdown(kb: KnowledgeBase, text: str, relative: str, summary: ImportSummary) -> None:
-    name = Path(relative).name
-    if _NOT_DECISIONS.match(name):
-        summary.skipped.append((relative, "not a decision (README, index or template)"))
-        return
-    _, body = split_front_matter(text)
-    lines = body.replace("\r\n", "\n").split("\n")
-    title_line = next((n for n, line in enumerate(lines) if line.startswith("# ")), None)
-    if title_line is None:
-        summary.skipped.append((relative, "no title (a level-1 heading)"))
-        return
-    title = _NUMBERED_TITLE.sub("", lines[title_line][2:]).strip() or Path(relative).stem
-    rest = "\n".join(lines[title_line + 1 :]).strip() + "\n"
-    match = _STATUS_SECTION.search(rest) or _STATUS_LINE.search(rest)
-    status = match.group(1).lower() if match else None
-    status = status if status in Kind.DECISION.statuses else ("superseded" if status == "superceded" else None)
-    source = {"path": relative, "format": "markdown"}
-    existing = kb.find_by_source(relative)
-    if existing is None:
-        kb.create(Kind.DECISION, title, status=status, body=rest, source=source, reason="imported")
-        summary.imported += 1
-        return
-    changed = kb.update(
-        existing.uid, title=title, body=rest, reason="imported", **({"status": status} if status else {})
+    shown = detect_format(folder) if fmt == "auto" else fmt
+    with KnowledgeBase.open(kb_path) as kb:
+        report = formats_import_folder(kb, folder, fmt=fmt, progress=progress, cancel=cancel.is_set)
+    if report.cancelled:
+        raise CancelledError("import cancelled; nothing was changed")
+    return ImportSummary(
+        shown,
+        report.imported,
+        report.updated,
+        report.unchanged,
+        [(item.path, item.reason) for item in report.skipped],
+        [(item.path, item.message) for item in report.warnings],
     )
-    summary.updated += bool(changed)
-    summary.unchanged += not changed
 
 
 def export_all(kb_path: Path, out: Path, fmt: str, progress: Progress, cancel: threading.Event) -> int:
-    """Write every record to `out` (a folder, or a .json file); the number written."""
+    """Write every record to `out` (a folder, or a .json file); the number of files written."""
+    out = Path(out)
     with KnowledgeBase.open(kb_path) as kb:
-        records = kb.list_records()
-        if fmt == "json":
-            data = []
-            for done, record in enumerate(records, start=1):
-                if cancel.is_set():
-                    raise CancelledError("export cancelled")
-                progress(done, len(records), record.key)
-                data.append(
-                    {
-                        "uid": record.uid,
-                        "key": record.key,
-                        "kind": record.kind.value,
-                        "title": record.title,
-                        "status": record.status,
-                        "date": record.date,
-                        "tags": record.tags,
-                        "owner": record.owner_key,
-                        "body": record.body,
-                        "fields": record.fields,
-                        "review_by": record.review_by,
-                    }
-                )
-            target = out if out.suffix == ".json" else out / f"{kb.name}.json"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
-            return len(data)
-        for done, record in enumerate(records, start=1):
-            if cancel.is_set():
-                raise CancelledError("export cancelled")
-            progress(done, len(records), record.key)
-            folder = out / KIND_FOLDERS[record.kind]
-            folder.mkdir(parents=True, exist_ok=True)
-            (folder / f"{record.key}.md").write_text(
-                write_kbridge_markdown(record, kb.links_of(record.uid)), encoding="utf-8"
-            )
-        return len(records)
+        if fmt == "json" and out.suffix != ".json":
+            out = out / f"{kb.name}.json"
+            out.parent.mkdir(parents=True, exist_ok=True)
+        report = export_kb(kb, out, fmt, progress=progress, cancel=cancel.is_set)
+    if report.cancelled:
+        raise CancelledError("export cancelled")
+    return len(report.written) or (1 if fmt == "json" else 0)
 
 
 def sync_folder(kb_path: Path, folder: Path, progress: Progress, cancel: threading.Event) -> str:
-    """Two-way sync with a kbridge Markdown folder: records in the folder come in, then every
-    record is written out. (Conflict detection arrives with the formats module's sync.)"""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    summary = import_folder(kb_path, folder, "kbridge", progress, cancel) if markdown_files(folder) else None
-    written = export_all(kb_path, folder, "kbridge", progress, cancel)
-    incoming = summary.describe() if summary else "nothing to read"
-    return f"from the folder: {incoming}; {written} records written to it"
+    """Two-way sync with a kbridge Markdown folder; conflicts are reported, never overwritten."""
+    with KnowledgeBase.open(kb_path) as kb:
+        report = formats_sync_folder(kb, folder, progress=progress, cancel=cancel.is_set)
+    parts = [f"{len(report.to_kb)} records updated from the folder", f"{len(report.to_files)} files written"]
+    if report.deleted_records:
+        parts.append(f"{len(report.deleted_records)} moved to the trash")
+    if report.conflicts:
+        parts.append(f"{len(report.conflicts)} conflicts left for you to resolve")
+    return ", ".join(parts)
 
 
 def backup(kb_path: Path, out: Path, progress: Progress, cancel: threading.Event) -> Path:
