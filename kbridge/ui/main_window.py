@@ -295,8 +295,9 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
     def reload(self) -> None:
         if self.kb is not None:
             self.load_records()
-            if self.reader.record is not None:
-                self.show_record(self.reader.record.uid)
+            current = self.current_record()
+            if current is not None:
+                self.show_record(current.uid)
 
     def refresh_attention(self) -> None:
         """Run the checks behind "Needs attention" (in another process: see attention.py)."""

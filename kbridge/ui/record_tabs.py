@@ -3,16 +3,15 @@
 A tab is any QWidget with `show_record(record: Record | None)`; if it has a
 `record_link_clicked(str)` signal (a record uid), following it navigates like a reader link.
 Tabs are built by factories `factory(kb, parent) -> QWidget` so that they are rebuilt when another
-knowledge base is opened. To add one, append to `extra_tab_factories()` below, e.g.
-
-    from kbridge.ui.why_view import WhyView
-    factories.append(("Why?", WhyView))
+knowledge base is opened; `extra_tab_factories()` lists them (the trails views' own list,
+`kbridge.ui.trails_tabs.trail_tab_factories()`), or call `RecordTabs.add_factory_tab` directly.
 
 Only the visible tab is brought up to date when the record changes; the others when shown.
 """
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -28,9 +27,13 @@ TabFactory = Callable[["KnowledgeBase", QWidget], QWidget]
 
 
 def extra_tab_factories() -> list[tuple[str, TabFactory]]:
-    """Tabs after Record and History, in order: the trails views (Why?, Timeline, Graph) go here."""
-    factories: list[tuple[str, TabFactory]] = []
-    return factories
+    """Tabs after Record and History, in order: the trails views (Why?, Timeline, Graph, ...),
+    from `kbridge.ui.trails_tabs` once that module is part of the application."""
+    if importlib.util.find_spec("kbridge.ui.trails_tabs") is None:
+        return []
+    from kbridge.ui.trails_tabs import trail_tab_factories  # type: ignore[import-not-found]
+
+    return list(trail_tab_factories())
 
 
 class RecordTabs(QTabWidget):

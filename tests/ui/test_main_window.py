@@ -4,8 +4,8 @@ forward, the status chip, the trash, the quick switcher and the record tabs."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, Qt, QUrl
-from PySide6.QtWidgets import QLineEdit, QMessageBox, QTreeView
+from PySide6.QtCore import QPoint, Qt, QUrl, Signal
+from PySide6.QtWidgets import QLabel, QLineEdit, QMessageBox, QTreeView
 from pytestqt.qtbot import QtBot
 
 from kbridge.core import KnowledgeBase
@@ -199,3 +199,32 @@ def test_record_table_model_passes_the_model_tester(qtmodeltester, sample_kb: Kn
     assert model.rowCount() == len(sample_kb.list_records())
     model.sort(STATUS, Qt.SortOrder.DescendingOrder)
     qtmodeltester.check(model)
+
+
+class _KeysTab(QLabel):
+    """A stand-in for a trails view: shows the record's key, links to the first linked record."""
+
+    record_link_clicked = Signal(str)
+
+    def __init__(self, kb: KnowledgeBase, parent: object = None) -> None:
+        super().__init__(parent)
+        self.kb = kb
+        self.shown: list[str | None] = []
+
+    def show_record(self, record: object) -> None:
+        self.shown.append(record.key if record is not None else None)  # type: ignore[attr-defined]
+        self.setText(self.shown[-1] or "")
+
+
+def test_a_view_plugs_into_the_record_tabs(qtbot: QtBot, window: MainWindow, sample_kb: KnowledgeBase) -> None:
+    old, new = superseded_pair(sample_kb)
+    tab = window.tabs.add_factory_tab("Keys", _KeysTab, sample_kb)
+    click_row(qtbot, window, old)
+    assert tab.shown == []  # not visible: brought up to date only when shown
+    window.show_tab("Keys")
+    assert tab.shown == [old]
+    tab.record_link_clicked.emit(sample_kb.get(new).uid)
+    assert window.current_record().key == new and tab.text() == new
+    window.open_path(window.kb.path)  # the same file opened again: a new KnowledgeBase
+    rebuilt = window.tabs.tab("Keys")
+    assert rebuilt is not tab and rebuilt.kb is window.kb
