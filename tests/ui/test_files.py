@@ -95,7 +95,7 @@ def test_cancelling_an_import_changes_nothing(qtbot: QtBot, window: MainWindow) 
         qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
     assert "Cancelled" in dialog.message.text()
     assert window.model.total == before
-    assert not window.jobs.bar.isVisible()
+    qtbot.waitUntil(lambda: not window.jobs.bar.isVisible())
 
 
 def test_dropping_a_folder_on_the_window_opens_the_import(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
