@@ -30,5 +30,9 @@ run: setup
 	@sh packaging/check-system.sh run
 	$(BIN)/kbridge gui --sample
 
+# The desktop app's screenshots in docs/screenshots, rendered under Xvfb from the bundled sample.
+screenshots: setup
+	xvfb-run -a -s "-screen 0 1400x900x24" $(BIN)/python packaging/screenshots.py docs/screenshots
+
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache

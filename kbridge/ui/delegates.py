@@ -62,6 +62,8 @@ class HtmlDelegate(QStyledItemDelegate):
 
     def _document(self, option: QStyleOptionViewItem, index: ModelIndex, width: int) -> QTextDocument:
         html = str(index.data() or "")
+        if option.state & QStyle.StateFlag.State_Selected:
+            html = html.replace("color:gray", "")  # muted text would not read on the highlight
         key = (html, width, option.font.key())
         document = self._cache.get(key)
         if document is None:
@@ -91,6 +93,8 @@ class HtmlDelegate(QStyledItemDelegate):
         painter.save()
         painter.translate(option.rect.topLeft())
         clip = option.rect.translated(-option.rect.topLeft())
+        # Whole lines only: a wrapped snippet's extra line is cut cleanly, not half shown.
+        clip.setHeight(min(clip.height(), 4 + self.lines * option.fontMetrics.lineSpacing()))
         painter.setClipRect(clip)
         context.clip = clip.toRectF()
         document.documentLayout().draw(painter, context)

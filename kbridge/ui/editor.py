@@ -235,6 +235,7 @@ class RecordEditor(QWidget):
                 widget.setCurrentIndex(max(index, 0))
             else:
                 widget.setText(str(values[name]))
+                widget.setCursorPosition(0)  # long values show their beginning
         if "body" in values:
             self.body.setPlainText(str(values["body"]))
         self.reason.setText(str(values.get("reason", "")))

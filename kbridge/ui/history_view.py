@@ -120,6 +120,7 @@ class HistoryView(QWidget):
         self.table.verticalHeader().hide()
         self.table.setShowGrid(False)
         self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
@@ -130,6 +131,9 @@ class HistoryView(QWidget):
         self.to_box = QComboBox(self)
         self.to_box.setObjectName("diffTo")
         self.to_box.setAccessibleName("Compare to revision")
+        for box in (self.from_box, self.to_box):
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(18)
         self.from_box.currentIndexChanged.connect(self._on_box_changed)
         self.to_box.currentIndexChanged.connect(self._on_box_changed)
         self.restore_button = QPushButton("&Restore this revision…", self)
@@ -173,7 +177,7 @@ class HistoryView(QWidget):
         for box in (self.from_box, self.to_box):
             box.clear()
             for revision in revisions:
-                box.addItem(f"{revision.rev} — {local_time(revision.at)} — {revision.reason}", revision.rev)
+                box.addItem(f"{revision.rev} · {local_time(revision.at)} · {revision.reason}", revision.rev)
         self._filling = False
         self.restore_button.setEnabled(False)
         if revisions:

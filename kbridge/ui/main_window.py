@@ -139,7 +139,7 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
         splitter.addWidget(self.right)
         splitter.setStretchFactor(1, 1)
         splitter.setStretchFactor(2, 1)
-        splitter.setSizes([250, 520, 600])
+        splitter.setSizes([220, 620, 560])
         self.splitter = splitter
         self.welcome = WelcomePage(self)
         self.pages = QStackedWidget(self)

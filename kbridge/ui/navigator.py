@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeView, QWidget
 
 from kbridge.model import Kind, Record
@@ -141,6 +141,22 @@ class NavigatorModel(QAbstractItemModel):
         self.root = NavNode("root", "")
         self._bold = QFont()
         self._bold.setBold(True)
+        self._dots: dict[str, QIcon] = {}
+
+    def _dot(self, colour: str) -> QIcon:
+        """A small round swatch of a status colour (drawn once per colour)."""
+        icon = self._dots.get(colour)
+        if icon is None:
+            pixmap = QPixmap(16, 16)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(colour))
+            painter.drawEllipse(3, 3, 10, 10)
+            painter.end()
+            icon = self._dots[colour] = QIcon(pixmap)
+        return icon
 
     def set_tree(self, root: NavNode) -> None:
         self.beginResetModel()
@@ -210,7 +226,7 @@ class NavigatorModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.FontRole and (node.heading or node.parent is self.root) and index.column() == 0:
             return self._bold
         if role == Qt.ItemDataRole.DecorationRole and index.column() == 0 and node.colour:
-            return QColor(node.colour)
+            return self._dot(node.colour)
         if role == NodeIdRole:
             return node.node_id
         return None

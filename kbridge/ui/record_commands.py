@@ -86,10 +86,12 @@ class RecordCommands(_Base):
 
     def _start_editing(self, record: Record, draft: Draft | None) -> None:
         self.editor.edit(record, draft)
-        self._edit_sizes = self.splitter.sizes()
-        total = sum(self._edit_sizes)
-        self.splitter.setSizes([0, min(self._edit_sizes[1], total // 4), total - min(self._edit_sizes[1], total // 4)])
         self.right.setCurrentWidget(self.editor)
+        if self._edit_sizes is None:
+            # The editor needs the room: the navigator folds away and the list narrows.
+            self._edit_sizes = self.splitter.sizes()
+            total = sum(self._edit_sizes)
+            self.splitter.setSizes([0, total * 3 // 10, total - total * 3 // 10])
 
     def leave_editor(self) -> bool:
         """True when the editor is closed, or was closed now (saving or discarding as asked)."""

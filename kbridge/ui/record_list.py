@@ -54,10 +54,10 @@ class RecordListPanel(QWidget):
             (KEY, "ADR-00000"),
             (STATUS, "implemented"),
             (DATE, "2000-00-00"),
-            (OWNER, "Firstname Lastn"),
+            (OWNER, "Firstname Last"),
             (TAGS, "tag, tag, tag"),
         ):
-            header.resizeSection(column, metrics.horizontalAdvance(sample) + 2 * metrics.height())
+            header.resizeSection(column, metrics.horizontalAdvance(sample) + metrics.height())
         table.setColumnHidden(TAGS, True)
         return table
 

@@ -20,7 +20,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QLabel,
     QListView,
     QToolButton,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from kbridge.model import Kind
 from kbridge.ui.delegates import HtmlDelegate
+from kbridge.ui.flow_layout import FlowLayout
 from kbridge.ui.search_service import Hit, Searcher, SearchOutcome
 from kbridge.ui.style import status_hex
 
@@ -182,8 +182,9 @@ def _hit_html(hit: Hit) -> str:
     if hit.status:
         colour = status_hex(hit.status)
         chip = f' &nbsp;<span style="background-color:{colour};color:white">&nbsp;{escape(hit.status)}&nbsp;</span>'
-    snippet = f'<br><span style="color:gray">{hit.snippet_html}</span>' if hit.snippet_html else ""
-    return f"<b>{escape(hit.key)}</b> &nbsp;{escape(hit.title)}{chip}{snippet}"
+    snippet = f'<div style="color:gray">{hit.snippet_html}</div>' if hit.snippet_html else ""
+    # The first line never wraps (the key, title and status stay on one line; the rest is cut).
+    return f'<div style="white-space:nowrap"><b>{escape(hit.key)}</b>{chip} &nbsp;{escape(hit.title)}</div>{snippet}'
 
 
 class SearchResultsView(QWidget):
@@ -202,8 +203,10 @@ class SearchResultsView(QWidget):
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.summary.setWordWrap(True)
         self.summary.linkActivated.connect(self._on_summary_link_activated)
-        self.facet_bar = QHBoxLayout()
-        self.facet_bar.setContentsMargins(0, 0, 0, 0)
+        # Facet buttons wrap onto more lines rather than widen the pane.
+        self.facets = QWidget(self)
+        self.facets.setObjectName("searchFacets")
+        self.facet_bar = FlowLayout(self.facets)
         self.facet_buttons: list[QToolButton] = []
         self.model = SearchResultsModel(self)
         self.list = QListView(self)
@@ -221,7 +224,7 @@ class SearchResultsView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.summary)
-        layout.addLayout(self.facet_bar)
+        layout.addWidget(self.facets)
         layout.addWidget(self.list, 1)
 
     def show_outcome(self, outcome: SearchOutcome) -> None:
@@ -253,7 +256,7 @@ class SearchResultsView(QWidget):
             counts = facets.get(field_name) or {}
             for value, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
                 label = Kind.parse(value).plural if field_name == "kind" else value
-                button = QToolButton(self)
+                button = QToolButton(self.facets)
                 button.setText(f"{label} {count:,}")
                 button.setAutoRaise(True)
                 button.setToolTip(f"Only {label} (adds {field_name}:{value} to the query)")
@@ -263,7 +266,6 @@ class SearchResultsView(QWidget):
                 )
                 self.facet_bar.addWidget(button)
                 self.facet_buttons.append(button)
-        self.facet_bar.addStretch(1)
 
     def first_uid(self) -> str | None:
         return self.model.hits[0].uid if self.model.hits else None

@@ -54,9 +54,7 @@ class WindowActions:
         )
         for kind in Kind:
             self.new_kind[kind] = self._make(f"New {kind.label.lower()}…", lambda _c=False, k=kind: w.new_record(k))
-        self.edit = self._make(
-            "&Edit", w.edit_current, "F2", icon(sp.SP_FileDialogDetailedView), tip="Edit this record (F2)"
-        )
+        self.edit = self._make("&Edit", w.edit_current, "F2", tip="Edit this record (F2)")
         self.supersede = self._make(
             "&Supersede…", w.supersede_current, "Ctrl+Shift+U", tip="Write the decision that replaces this one"
         )
