@@ -8,7 +8,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QMimeData
+from PySide6.QtCore import QMimeData, QTimer
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from kbridge import paths
@@ -185,6 +186,18 @@ class FileCommands(_Base):
             on_success=lambda result: self.statusBar().showMessage(f"Backed up to {result}.", 8000),
             on_failure=lambda message: QMessageBox.warning(self, "Back up", message),
         )
+
+    # --- dropping a folder on the window ---------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self.dropped_folder(event.mimeData()) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        folder = self.dropped_folder(event.mimeData())
+        if folder is not None:
+            event.acceptProposedAction()
+            QTimer.singleShot(0, lambda: self.import_dropped_folder(folder))
 
     # --- window state ---------------------------------------------------------------------
 

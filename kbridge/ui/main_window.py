@@ -9,7 +9,7 @@ import threading
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
@@ -24,6 +24,7 @@ from kbridge.ui.attention import AttentionChecker
 from kbridge.ui.file_commands import FileCommands
 from kbridge.ui.history_view import HistoryView
 from kbridge.ui.jobs import Job, JobRunner
+from kbridge.ui.loading import LoadedRecords
 from kbridge.ui.navigation import NavigationHistory
 from kbridge.ui.navigator import NavigatorView, build_tree
 from kbridge.ui.record_commands import RecordCommands
@@ -33,11 +34,9 @@ from kbridge.ui.record_table_model import (
     RecordFilter,
     RecordTableModel,
     UidRole,
-    natural_key,
 )
 from kbridge.ui.record_tabs import RecordTabs, extra_tab_factories
 from kbridge.ui.search_panel import SearchController, SearchResultsView
-from kbridge.ui.search_service import Searcher, make_searcher
 from kbridge.ui.welcome import WelcomePage
 from kbridge.ui.window_actions import WindowActions
 
@@ -478,16 +477,6 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
 
     # --- window events ------------------------------------------------------------------------
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if self.dropped_folder(event.mimeData()) is not None:
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        folder = self.dropped_folder(event.mimeData())
-        if folder is not None:
-            event.acceptProposedAction()
-            QTimer.singleShot(0, lambda: self.import_dropped_folder(folder))
-
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.leave_editor():
             event.ignore()
@@ -496,17 +485,3 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
         self.jobs.cancel()
         self._detach()
         super().closeEvent(event)
-
-
-class LoadedRecords:
-    """What opening a knowledge base reads, possibly on a worker thread: every record summary in
-    key order (trash included) and the search over them, both built away from the GUI thread."""
-
-    def __init__(self, records: list[Record], searcher: Searcher) -> None:
-        self.records = records
-        self.searcher = searcher
-
-    @classmethod
-    def read(cls, kb: KnowledgeBase) -> LoadedRecords:
-        records = sorted(kb.list_summaries(deleted=None), key=lambda record: natural_key(record.key))
-        return cls(records, make_searcher(kb, lambda: records))
