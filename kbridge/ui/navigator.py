@@ -147,13 +147,13 @@ class NavigatorModel(QAbstractItemModel):
         """A small round swatch of a status colour (drawn once per colour)."""
         icon = self._dots.get(colour)
         if icon is None:
-            pixmap = QPixmap(16, 16)
+            pixmap = QPixmap(32, 32)  # drawn at twice the size: sharp on high-DPI screens too
             pixmap.fill(Qt.GlobalColor.transparent)
             painter = QPainter(pixmap)
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor(colour))
-            painter.drawEllipse(3, 3, 10, 10)
+            painter.drawEllipse(6, 6, 20, 20)
             painter.end()
             icon = self._dots[colour] = QIcon(pixmap)
         return icon
