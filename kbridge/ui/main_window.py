@@ -6,6 +6,7 @@ Record and file commands live in `record_commands` and `file_commands`; actions 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
@@ -37,6 +38,7 @@ from kbridge.ui.record_table_model import (
 )
 from kbridge.ui.record_tabs import RecordTabs, extra_tab_factories
 from kbridge.ui.search_panel import SearchController, SearchResultsView
+from kbridge.ui.search_service import IndexSearcher
 from kbridge.ui.welcome import WelcomePage
 from kbridge.ui.window_actions import WindowActions
 
@@ -51,6 +53,7 @@ ASYNC_LOAD_BYTES = 40 * 1024 * 1024
 # More changed records than this at once (an import) reload the whole list rather than each row.
 ROW_UPDATE_LIMIT = 200
 ATTENTION_DELAY_MS = 1200
+ATTENTION_AFTER_CHANGE_MS = 4000
 NAVIGATOR_DELAY_MS = 150
 
 
@@ -298,6 +301,31 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
             if current is not None:
                 self.show_record(current.uid)
 
+    def ensure_index(self) -> None:
+        """Search the full-text index once it is fresh; build it on a worker thread first when it
+        is missing or stale (a search would otherwise build it on the GUI thread)."""
+        if self.kb is None:
+            return
+        if self.kb.search_index.status() == "fresh":  # type: ignore[attr-defined]
+            self.search.set_searcher(IndexSearcher(self.kb))
+            self.index_label.setText("Search index: ready")
+            return
+        self.search.set_searcher(None, "The search index is being built; results follow in a moment.")
+        self.index_label.setText("Search index: building…")
+        path = self.kb.path
+
+        def work(progress: Callable[[int, int, str], None], cancel: threading.Event) -> int:
+            from kbridge.core import KnowledgeBase
+
+            with KnowledgeBase.open(path) as kb:
+                return int(kb.reindex(progress=progress, cancel=cancel))  # type: ignore[attr-defined]
+
+        self.jobs.start(
+            Job("Building the search index", work),
+            on_success=lambda _count: self.ensure_index(),
+            on_failure=lambda message: self.index_label.setText(f"Search index: {message}"),
+        )
+
     def refresh_attention(self) -> None:
         """Run the checks behind "Needs attention" (in another process: see attention.py)."""
         if self.kb is not None:
@@ -378,9 +406,12 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
     def _on_records_loaded(self, loaded: LoadedRecords) -> None:
         self.model.set_records(loaded.records, presorted=True)
         self._refresh_navigator()
-        self.search.set_searcher(loaded.searcher)
-        self.index_label.setText("Search: keys and titles")
-        self._attention_timer.start()
+        if loaded.searcher is not None:
+            self.search.set_searcher(loaded.searcher)
+            self.index_label.setText("Search: keys and titles")
+        else:
+            self.ensure_index()
+        self._attention_timer.start(ATTENTION_DELAY_MS)
         self.records_loaded.emit(self.model.total)
 
     def _on_attention_checked(self, findings: list) -> None:
@@ -455,7 +486,8 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
                 upsert(found)
             self.search.request(self.search_field.text())
             self._navigator_timer.start()
-            self._attention_timer.start()
+            # The checks read every record: after an edit, wait for a pause in editing.
+            self._attention_timer.start(ATTENTION_AFTER_CHANGE_MS)
         current = self.current_record()
         if current is not None:
             touched = {link.target_uid for link in changes.links} | uids

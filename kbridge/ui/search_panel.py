@@ -77,12 +77,27 @@ class SearchController(QObject):
         self._generation = 0
         self._running: _SearchRun | None = None
         self._timer = QTimer(self, singleShot=True, timeout=self._on_timer_timeout)
+        self._worker_searcher: Searcher | None = None
+        self.unavailable = ""
 
-    def set_searcher(self, searcher: Searcher | None) -> None:
+    def set_searcher(self, searcher: Searcher | None, unavailable: str = "") -> None:
+        """Search with `searcher` from now on; None (with the reason) while there is none."""
+        old = self._worker_searcher
+        if old is not None and old is not self.searcher and hasattr(old, "close"):
+            old.close()  # type: ignore[union-attr]
         self.searcher = searcher
+        self.unavailable = unavailable
+        self._worker_searcher = None
         self.last_seconds = 0.0
         if self.query:
             self.request(self.query)
+
+    def _searcher_for_worker(self) -> Searcher:
+        """A searcher a worker thread may use: one with its own database connection if needed."""
+        if self._worker_searcher is None:
+            make = getattr(self.searcher, "for_worker", None)
+            self._worker_searcher = make() if make is not None else self.searcher
+        return self._worker_searcher  # type: ignore[return-value]
 
     @property
     def slow(self) -> bool:
@@ -118,13 +133,15 @@ class SearchController(QObject):
 
     def _on_timer_timeout(self) -> None:
         if self.searcher is None:
+            if self.unavailable:
+                self.search_failed.emit(self.unavailable)
             return
         if not self.slow:
             self._deliver(self._generation, self._search(self.query))
             return
         if self._running is not None:
             return  # the newest query goes when the running one is back
-        run = _SearchRun(self._generation, self.searcher, self.query, self.limit)
+        run = _SearchRun(self._generation, self._searcher_for_worker(), self.query, self.limit)
         run.signals.done.connect(self._on_run_done)
         self._running = run
         self._started = time.perf_counter()

@@ -6,11 +6,13 @@
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from html import escape
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from kbridge.model import Record
@@ -208,6 +210,63 @@ def _mark(text: str, words: list[str]) -> str:
     return "".join(pieces)
 
 
+class IndexSearcher:
+    """The knowledge base's full-text index (`KnowledgeBase.search`), on the window's own
+    KnowledgeBase: for the GUI thread only. `for_worker()` gives the same search over a connection
+    of its own, for a worker thread."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+
+    def search(self, query: str, limit: int) -> SearchOutcome:
+        return _outcome(self.kb, query, limit)
+
+    def for_worker(self) -> Searcher:
+        return WorkerSearcher(self.kb.path)
+
+
+class WorkerSearcher:
+    """Full-text search over a KnowledgeBase of its own, opened on first use; one search at a time."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._kb: KnowledgeBase | None = None
+        self._lock = threading.Lock()
+
+    def search(self, query: str, limit: int) -> SearchOutcome:
+        with self._lock:
+            if self._kb is None:
+                from kbridge.core import KnowledgeBase
+
+                self._kb = KnowledgeBase.open(self.path)
+            return _outcome(self._kb, query, limit)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._kb is not None:
+                self._kb.close()
+                self._kb = None
+
+
+def _outcome(kb: KnowledgeBase, query: str, limit: int) -> SearchOutcome:
+    started = time.perf_counter()
+    results = kb.search(query, limit=limit)  # type: ignore[attr-defined]
+    hits = tuple(
+        Hit(hit.uid, hit.key, hit.kind, hit.title, hit.status, hit.score, hit.snippet.to_html())
+        for hit in results.hits
+    )
+    note = "; ".join(results.warnings)
+    return SearchOutcome(
+        query, results.total, hits, dict(results.facets), results.suggestion, time.perf_counter() - started, note
+    )
+
+
+def has_index(kb: KnowledgeBase) -> bool:
+    return hasattr(kb, "search_index")
+
+
 def make_searcher(kb: KnowledgeBase, records: Callable[[], Sequence[Record]]) -> Searcher:
-    """The searcher for `kb`: over the record summaries the window holds."""
+    """The searcher for `kb`: its full-text index when it has one, else keys and titles."""
+    if has_index(kb):
+        return IndexSearcher(kb)
     return TitleSearcher(records())
