@@ -159,7 +159,7 @@ class FileCommands(_Base):
             return formats.sync_folder(path, folder, progress, cancel)
 
         return self.jobs.start(
-            Job(f"Syncing with {folder.name}", work),
+            Job(f"Syncing with {folder.name}", work, writes=True),
             on_success=lambda message: (self.reload(), self.statusBar().showMessage(f"Sync: {message}.", 8000)),
             on_failure=lambda message: QMessageBox.warning(self, "Sync folder", message),
         )

@@ -7,6 +7,7 @@ on the same file (WAL lets both read and write) and the window refreshes when it
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import traceback
 from collections.abc import Callable
@@ -36,9 +37,12 @@ class JobSignals(QObject):
 class Job(QRunnable):
     """One piece of work with a cancel flag; its signals arrive on the GUI thread."""
 
-    def __init__(self, title: str, work: Work) -> None:
+    def __init__(self, title: str, work: Work, *, writes: bool = False) -> None:
+        """`writes`: the job writes to the knowledge base (an import, a sync); while it runs the
+        window changes nothing itself, rather than wait on the database's write lock."""
         super().__init__()
         self.title = title
+        self.writes = writes
         self.work = work
         self.cancel_flag = threading.Event()
         self.signals = JobSignals()
@@ -48,6 +52,11 @@ class Job(QRunnable):
         self.cancel_flag.set()
 
     def run(self) -> None:
+        # RuntimeError: the window went away while the job ran, and nobody is left to tell.
+        with contextlib.suppress(RuntimeError):
+            self._run()
+
+    def _run(self) -> None:
         try:
             result = self.work(self._progress, self.cancel_flag)
         except Exception as error:
@@ -95,6 +104,7 @@ class JobRunner(QObject):
 
     job_started = Signal(str)
     job_finished = Signal(str, bool)  # title, succeeded
+    writing_changed = Signal(bool)
 
     def __init__(self, status_bar: QStatusBar, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -108,6 +118,11 @@ class JobRunner(QObject):
     @property
     def busy(self) -> bool:
         return self.current is not None
+
+    @property
+    def writing(self) -> bool:
+        """A job that writes to the knowledge base is running."""
+        return any(job.writes for job in self._running)
 
     def start(
         self,
@@ -134,6 +149,8 @@ class JobRunner(QObject):
         job.signals.ended.connect(lambda: self._on_job_ended(job))
         self._running.append(job)  # keeps the runnable and its signals alive until it ends
         self.job_started.emit(job.title)
+        if job.writes:
+            self.writing_changed.emit(True)
         QThreadPool.globalInstance().start(job)
         return job
 
@@ -158,6 +175,8 @@ class JobRunner(QObject):
     def _on_job_ended(self, job: Job) -> None:
         if job in self._running:
             self._running.remove(job)
+            if job.writes:
+                self.writing_changed.emit(self.writing)
         if job is self.current:
             self.current = None
             self.bar.hide()

@@ -167,6 +167,7 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
         self.tabs.record_link_clicked.connect(self._on_reader_record_link_clicked)
         self.record_page.status_chosen.connect(self._on_record_page_status_chosen)
         self.history_view.restored.connect(self._on_history_view_restored)
+        self.jobs.writing_changed.connect(self._on_jobs_writing_changed)
         self.search_field.textChanged.connect(self.search.request)
         self.search_field.returnPressed.connect(self._on_search_field_return_pressed)
         self.search.results_ready.connect(self._on_search_results_ready)
@@ -391,13 +392,20 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
 
     def _update_record_actions(self) -> None:
         record = self.current_record() if self.kb is not None else None
-        live = record is not None and not record.deleted
+        writable = not self.jobs.writing
+        self.actions.new_record.setEnabled(self.kb is not None and writable)
+        for action in self.actions.new_kind.values():
+            action.setEnabled(self.kb is not None and writable)
+        self.record_page.status_chip.setEnabled(writable)
+        if self._editor is not None:
+            self._editor.save_button.setEnabled(writable)
+        live = record is not None and not record.deleted and writable
         a = self.actions
         for action in (a.edit, a.links, a.delete, a.change_status):
             action.setEnabled(live)
         a.change_status.setEnabled(live and bool(record and record.kind.statuses))
         a.supersede.setEnabled(live and record is not None and record.kind.value == "decision")
-        a.restore.setEnabled(record is not None and record.deleted)
+        a.restore.setEnabled(record is not None and record.deleted and writable)
 
     def _refresh_navigator(self) -> None:
         self._navigator_timer.stop()
@@ -503,6 +511,11 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
             self._data_version = version
             self.reload()
             self.statusBar().showMessage("Updated with changes made elsewhere.", 4000)
+
+    def _on_jobs_writing_changed(self, writing: bool) -> None:
+        self._update_record_actions()
+        if writing:
+            self.statusBar().showMessage("Editing pauses until the import or sync has finished.", 5000)
 
     def _on_welcome_recent_requested(self, path: str) -> None:
         self.open_path(path)

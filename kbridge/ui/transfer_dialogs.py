@@ -34,6 +34,8 @@ DETECT_LIMIT = 1000
 class _TransferDialog(QDialog):
     """What Import and Export share: a path row, a format box, a progress bar, a report."""
 
+    writes = False  # whether the job writes to the knowledge base
+
     progressed = Signal(int, int, str)
     finished_ok = Signal(object)
     failed = Signal(str)
@@ -106,7 +108,7 @@ class _TransferDialog(QDialog):
             self.message.setText("Choose a folder first.")
             return None
         path, fmt = Path(text).expanduser(), str(self.format_box.currentData())
-        self.job = Job(self.windowTitle(), partial(self._work, path, fmt))
+        self.job = Job(self.windowTitle(), partial(self._work, path, fmt), writes=self.writes)
         self.job.signals.progressed.connect(self._on_job_progressed)
         self.start_button.setEnabled(False)
         self.path_field.setEnabled(False)
@@ -169,6 +171,7 @@ class _TransferDialog(QDialog):
 
 
 class ImportDialog(_TransferDialog):
+    writes = True
     def __init__(
         self, runner: JobRunner, kb_path: Path, parent: QWidget | None = None, folder: Path | None = None
     ) -> None:

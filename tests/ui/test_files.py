@@ -163,3 +163,17 @@ def test_recent_menu_lists_opened_knowledge_bases(qtbot: QtBot, empty_window: Ma
     assert texts[0].startswith("two") and texts[1].startswith("one")
     empty_window.actions.recent_menu.actions()[1].trigger()
     assert empty_window.windowTitle() == "one — kbridge"
+
+
+def test_editing_pauses_while_an_import_writes(qtbot: QtBot, window: MainWindow) -> None:
+    window.open_record(window.kb.get("ADR-0001").uid)
+    assert window.actions.edit.isEnabled() and window.record_page.status_chip.isEnabled()
+    dialog = window.import_folder(GOVUK)
+    job = dialog.start()
+    assert not window.actions.edit.isEnabled()
+    assert not window.actions.new_record.isEnabled()
+    assert not window.record_page.status_chip.isEnabled()
+    with qtbot.waitSignal(job.signals.ended, timeout=60000):
+        pass
+    qtbot.waitUntil(window.actions.edit.isEnabled)
+    assert window.record_page.status_chip.isEnabled()
