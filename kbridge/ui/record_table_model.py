@@ -40,7 +40,9 @@ class RecordFilter:
     def with_text(self, text: str) -> RecordFilter:
         return RecordFilter(self.kind, self.status, self.tag, self.keys, self.trash, text, self.label)
 
-    def predicate(self) -> Callable[[Record], bool]:
+    def predicate(self, haystack: Callable[[Record], str] | None = None) -> Callable[[Record], bool]:
+        """Whether a record is shown; `haystack` gives the text the filter words are looked for in."""
+        text_of = haystack or _haystack
         words = self.text.lower().split()
 
         def accepts(record: Record) -> bool:
@@ -55,8 +57,8 @@ class RecordFilter:
             if self.keys is not None and record.key not in self.keys:
                 return False
             if words:
-                haystack = _haystack(record)
-                return all(word in haystack for word in words)
+                text = text_of(record)
+                return all(word in text for word in words)
             return True
 
         return accepts
@@ -81,12 +83,14 @@ class RecordTableModel(QAbstractTableModel):
         self._row_of: dict[str, int] | None = None
         self._filter = RecordFilter()
         self._sort = _SortState()
+        self._haystacks: dict[str, str] = {}  # uid -> what the filter field searches, made once
 
     # --- contents -------------------------------------------------------------------------
 
     def set_records(self, records: Iterable[Record], *, presorted: bool = False) -> None:
         """All records; `presorted` (in key order) skips sorting when the list shows them so."""
         self._all = {record.uid: record for record in records}
+        self._haystacks.clear()
         self._refilter(presorted=presorted)
 
     def upsert(self, records: Iterable[Record]) -> None:
@@ -94,11 +98,12 @@ class RecordTableModel(QAbstractTableModel):
         changed = list(records)
         if not changed:
             return
-        accepts = self._filter.predicate()
+        accepts = self._filter.predicate(self._haystack_of)
         row_of = self._rows_by_uid()
         needs_refilter = False
         for record in changed:
             self._all[record.uid] = record
+            self._haystacks.pop(record.uid, None)
             row = row_of.get(record.uid)
             if row is None or not accepts(record):
                 needs_refilter = needs_refilter or accepts(record) or row is not None
@@ -192,9 +197,15 @@ class RecordTableModel(QAbstractTableModel):
 
     # --- internals --------------------------------------------------------------------------
 
+    def _haystack_of(self, record: Record) -> str:
+        text = self._haystacks.get(record.uid)
+        if text is None:
+            text = self._haystacks[record.uid] = _haystack(record)
+        return text
+
     def _refilter(self, *, presorted: bool = False) -> None:
         self.beginResetModel()
-        accepts = self._filter.predicate()
+        accepts = self._filter.predicate(self._haystack_of)
         self._rows = [record for record in self._all.values() if accepts(record)]
         key_order = self._sort.column == KEY and self._sort.order == Qt.SortOrder.AscendingOrder
         if presorted and key_order:
