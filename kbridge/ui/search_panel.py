@@ -37,6 +37,8 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 RESULT_LIMIT = 50
 # A search that took longer than this runs on a worker thread next time.
 SLOW_SECONDS = 0.03
+# Facet buttons shown per field (the most frequent values): enough to narrow, never a wall.
+FACET_LIMIT = 6
 
 
 class _SearchSignals(QObject):
@@ -271,7 +273,8 @@ class SearchResultsView(QWidget):
         self.facet_buttons = []
         for field_name in ("kind", "status"):
             counts = facets.get(field_name) or {}
-            for value, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+            ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+            for value, count in ranked[:FACET_LIMIT]:
                 label = Kind.parse(value).plural if field_name == "kind" else value
                 button = QToolButton(self.facets)
                 button.setText(f"{label} {count:,}")
