@@ -97,6 +97,7 @@ class LinkPicker(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
+        self.set_type(LinkType.RELATES_TO)  # the one link that fits any two records
         self.field.setFocus()
 
     def set_type(self, link_type: LinkType) -> None:
