@@ -228,3 +228,10 @@ def test_a_view_plugs_into_the_record_tabs(qtbot: QtBot, window: MainWindow, sam
     window.open_path(window.kb.path)  # the same file opened again: a new KnowledgeBase
     rebuilt = window.tabs.tab("Keys")
     assert rebuilt is not tab and rebuilt.kb is window.kb
+
+
+def test_the_reader_knows_the_record_scheme_without_loading_the_renderer() -> None:
+    from kbridge import render
+    from kbridge.ui import reader
+
+    assert reader.RECORD_SCHEME == render.RECORD_SCHEME
