@@ -10,6 +10,7 @@ from kbridge.cli.output import emit_json, print_table
 from kbridge.core.recovery import RecoveryPlan
 from kbridge.core.timeline import TIMELINE_KINDS, parse_timeline_kinds
 from kbridge.core.trails import DEFAULT_IMPACT_DEPTH, DEFAULT_WHY_DEPTH, MAX_TRAIL_DEPTH, Trail, TrailNode
+from kbridge.model import KbridgeError
 
 depth_range = click.IntRange(1, MAX_TRAIL_DEPTH)
 
@@ -52,7 +53,10 @@ def impact_command(app: AppContext, key: str, depth: int, as_json: bool) -> None
 @pass_app
 def timeline_command(app: AppContext, key: str, kinds: tuple[str, ...], as_json: bool) -> None:
     """A system's dated history: decisions, events, incidents, risks, controls and status changes."""
-    wanted = parse_timeline_kinds(kinds) if kinds else None
+    try:
+        wanted = parse_timeline_kinds(kinds) if kinds else None
+    except KbridgeError as error:
+        raise click.BadParameter(str(error), param_hint="--kind") from error
     timeline = app.kb().timeline(key, wanted)
     if as_json:
         emit_json(timeline.as_dict())
