@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from kbridge.core import history
-from kbridge.core.checks import CheckReport, run_checks
+from kbridge.core.maintenance import MaintenanceMixin
 from kbridge.core.settings import Settings, load_settings
 from kbridge.core.templates import render_template
 from kbridge.core.trails_api import TrailsMixin
@@ -44,13 +44,16 @@ def utc_now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
-class KnowledgeBase(TrailsMixin):
+class KnowledgeBase(MaintenanceMixin, TrailsMixin):
     """One open knowledge base file and everything that can be asked of it or done to it."""
 
     def __init__(self, store: Store, settings: Settings | None = None) -> None:
         self._store = store
         self.settings = settings or load_settings()
         self._listeners: list[ChangeListener] = []
+        # Extra repairs `check --repair` runs (the search index adds its rebuild); each returns
+        # what it fixed, as sentences.
+        self.repair_steps: list[Callable[[], list[str]]] = []
         self._depth = 0
         self._pending = Changes()
 
@@ -261,16 +264,16 @@ class KnowledgeBase(TrailsMixin):
         unknown = set(values) - {*CONTENT_FIELDS, "source"}
         if unknown:
             raise ValidationError(f"cannot set {', '.join(sorted(unknown))}")
-        record = self.get(ref)
-        before, source_before = record.snapshot(), record.source
-        for name, value in values.items():
-            setattr(record, name, self._clean(record, name, value))
-        source_changed = record.source != source_before
-        if record.snapshot() == before and not source_changed:
-            return Changes()
-        now = utc_now()
-        record.updated_at = now
+        # Read and write in one transaction: another process's change in between is never undone.
         with self.transaction():
+            record = self.get(ref)
+            before, source_before = record.snapshot(), record.source
+            for name, value in values.items():
+                setattr(record, name, self._clean(record, name, value))
+            if record.snapshot() == before and record.source == source_before:
+                return Changes()
+            now = utc_now()
+            record.updated_at = now
             if record.key.lower() != before["key"].lower():
                 record.key = self._free_key(record.key)
             self._store.update_record(record)
@@ -363,12 +366,12 @@ class KnowledgeBase(TrailsMixin):
         return self._set_deleted(ref, deleted=False, reason=reason or "restored from trash")
 
     def _set_deleted(self, ref: str, *, deleted: bool, reason: str) -> Changes:
-        record = self.get(ref)
-        if record.deleted == deleted:
-            state = "in the trash" if deleted else "not in the trash"
-            raise ConflictError(f"{record.key} is already {state}")
-        now = utc_now()
         with self.transaction():
+            record = self.get(ref)
+            if record.deleted == deleted:
+                state = "in the trash" if deleted else "not in the trash"
+                raise ConflictError(f"{record.key} is already {state}")
+            now = utc_now()
             self._store.set_deleted(record.uid, now if deleted else None, now)
             record.deleted_at = now if deleted else None
             self._revise(record, reason, now)
@@ -406,48 +409,6 @@ class KnowledgeBase(TrailsMixin):
         if not changes:
             raise ConflictError(f"{self.get(ref).key} already matches revision {rev}")
         return changes
-
-    # --- maintenance --------------------------------------------------------------------------
-
-    def check(self, today: dt.date | None = None) -> CheckReport:
-        """Integrity, dangling links, duplicate numbers and knowledge at risk."""
-        return run_checks(self, today)
-
-    def integrity_problems(self) -> list[str]:
-        return self._store.integrity_problems()
-
-    def backup(self, out: Path | str, *, overwrite: bool = False) -> Path:
-        """A consistent owner-only copy of the knowledge base, taken while it is in use."""
-        out = Path(out)
-        if out.exists():
-            if not overwrite:
-                raise ConflictError(f"{out} already exists; choose a new file name")
-            if out.resolve() == self.path.resolve():
-                raise ValidationError("cannot back up a knowledge base onto itself")
-            out.unlink()
-        self._store.backup_to(out)
-        return out
-
-    def stats(self) -> dict[str, Any]:
-        counts = self._store.count_records()
-        kinds: dict[str, int] = {}
-        statuses: dict[str, dict[str, int]] = {}
-        for (kind, status), count in counts.items():
-            kinds[kind] = kinds.get(kind, 0) + count
-            if status:
-                statuses.setdefault(kind, {})[status] = count
-        links, dangling = self._store.count_links()
-        return {
-            "path": str(self.path),
-            "records": sum(kinds.values()),
-            "kinds": dict(sorted(kinds.items())),
-            "statuses": {kind: dict(sorted(s.items())) for kind, s in sorted(statuses.items())},
-            "deleted": len(self._store.list_records(deleted=True)),
-            "links": links,
-            "dangling_links": dangling,
-            "revisions": self._store.count_revisions(),
-            "size_bytes": self.path.stat().st_size,
-        }
 
     # --- internals ----------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from kbridge.core import recovery, trails
 from kbridge.core.graph import DEFAULT_NODE_CAP, LinkIndex, Neighbourhood, neighbourhood
 from kbridge.core.ownership import APPROVER, OWNED_BY_LINK, OWNER, Holding, holdings, person_record
 from kbridge.core.timeline import Timeline, system_timeline
-from kbridge.model import Changes, Link, LinkType, ValidationError
+from kbridge.model import Changes, Link, LinkType, Record, ValidationError
 
 if TYPE_CHECKING:
     from kbridge.core.knowledge_base import KnowledgeBase
@@ -56,26 +56,13 @@ class TrailsMixin:
     ) -> Changes:
         """Hand records held by `from_person` (all of them, or those of `keys`) to `to_person`:
         owner, `owned-by` links and recovery approver alike, in one revision per record."""
-        old, new = person_record(self, from_person), person_record(self, to_person)
-        if old.uid == new.uid:
-            raise ValidationError(f"{old.key} cannot hand records to themselves")
-        if new.status == "departed":
-            raise ValidationError(f"{new.title} ({new.key}) has left; choose someone who has not")
-        held = {holding.record.uid: holding for holding in holdings(self, old.key)}
-        if keys is None:
-            chosen = list(held.values())
-        else:
-            records = [self.get(key) for key in keys]
-            strangers = [record.key for record in records if record.uid not in held]
-            if strangers:
-                raise ValidationError(f"{old.key} does not hold {', '.join(strangers)}")
-            chosen = list({record.uid: held[record.uid] for record in records}.values())
-        if not chosen:
-            raise ValidationError(f"{old.title} ({old.key}) holds no records to reassign")
-        reason = reason or f"reassigned from {old.key} to {new.key}"
-        now = _now()
-        links: list[Link] = []
+        # Read and write in one transaction: another process's change in between is never undone.
         with self.transaction():
+            old, new = person_record(self, from_person), person_record(self, to_person)
+            chosen = _chosen_holdings(self, old, new, keys)
+            reason = reason or f"reassigned from {old.key} to {new.key}"
+            now = _now()
+            links: list[Link] = []
             for holding in chosen:
                 record = holding.record
                 if OWNER in holding.roles:
@@ -94,6 +81,25 @@ class TrailsMixin:
             return self._report(
                 Changes(updated=frozenset(holding.record.uid for holding in chosen), links=tuple(links))
             )
+
+
+def _chosen_holdings(kb: KnowledgeBase, old: Record, new: Record, keys: Iterable[str] | None) -> list[Holding]:
+    if old.uid == new.uid:
+        raise ValidationError(f"{old.key} cannot hand records to themselves")
+    if new.status == "departed":
+        raise ValidationError(f"{new.title} ({new.key}) has left; choose someone who has not")
+    held = {holding.record.uid: holding for holding in holdings(kb, old.key)}
+    if keys is None:
+        chosen = list(held.values())
+    else:
+        records = [kb.get(key) for key in keys]
+        strangers = [record.key for record in records if record.uid not in held]
+        if strangers:
+            raise ValidationError(f"{old.key} does not hold {', '.join(strangers)}")
+        chosen = list({record.uid: held[record.uid] for record in records}.values())
+    if not chosen:
+        raise ValidationError(f"{old.title} ({old.key}) holds no records to reassign")
+    return chosen
 
 
 def _now() -> str:

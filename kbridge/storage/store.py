@@ -40,9 +40,31 @@ class Store:
 
     @contextmanager
     def atomic(self) -> Iterator[None]:
-        """One transaction (a savepoint when nested): all of it is saved, or none of it."""
-        with self.db.atomic():
+        """One transaction (a savepoint when nested): all of it is saved, or none of it.
+
+        The outermost level starts with BEGIN IMMEDIATE rather than sqlite-utils' plain BEGIN: a
+        deferred transaction that reads first and writes later cannot wait for another process's
+        write lock (SQLite answers "database is locked" at once, whatever the busy timeout), while
+        an immediate one queues for the lock and then runs. Nested levels use sqlite-utils'
+        savepoints, and so do its own write methods inside."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            with self.db.atomic():
+                yield
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
             yield
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        try:
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
 
     def data_version(self) -> int:
         """Changes whenever another connection commits (SQLite's `PRAGMA data_version`)."""
@@ -295,6 +317,14 @@ class Store:
             self.db.conn.backup(target)
         finally:
             target.close()
+
+    def restore_from(self, source: Path) -> None:
+        """Overwrite this database's content with another file's (SQLite online backup, reversed)."""
+        donor = sqlite3.connect(f"{Path(source).resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            donor.backup(self.db.conn)
+        finally:
+            donor.close()
 
     def _one(self, sql: str, params: Iterable[Any]) -> Record | None:
         rows = list(self.db.query(sql, list(params)))
