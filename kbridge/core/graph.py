@@ -16,6 +16,20 @@ from kbridge.model import Kind, LinkedRecord, LinkType, Record
 if TYPE_CHECKING:
     from kbridge.core.knowledge_base import KnowledgeBase
 
+# One colour per kind, shared by the graph view, the timeline and the static site.
+KIND_COLOURS: dict[Kind, str] = {
+    Kind.DECISION: "#0969da",
+    Kind.SYSTEM: "#1a7f37",
+    Kind.CONTROL: "#8250df",
+    Kind.RISK: "#cf222e",
+    Kind.INCIDENT: "#bc4c00",
+    Kind.REQUIREMENT: "#9a6700",
+    Kind.EVENT: "#0a7b83",
+    Kind.PERSON: "#57606a",
+    Kind.NOTE: "#6e7781",
+}
+MISSING_COLOUR = "#afb8c1"  # the target of a dangling link
+
 # A neighbourhood stops growing at this many records; the view says how many it left out.
 DEFAULT_NODE_CAP = 120
 MAX_GRAPH_DEPTH = 3
