@@ -222,22 +222,24 @@ class KnowledgeBase(MaintenanceMixin, TrailsMixin):
         source: dict[str, Any] | None = None,
         supersedes: str | None = None,
         reason: str = "",
+        uid: str | None = None,
     ) -> Changes:
         """Create a record (its first revision too). `supersedes` links the new decision to an
-        older one and marks that one superseded, all in one transaction."""
+        older one and marks that one superseded, all in one transaction. `uid` keeps the uid a
+        record already has elsewhere (an imported kbridge Markdown file)."""
         kind = _kind(kind)
         title = _title(title)
         if template and body:
             raise ValidationError("give a template or a body, not both")
         if template:
             body = render_template(template, title=title, date=normalise_date(date))
-        if date is None and kind is Kind.DECISION:
-            date = dt.date.today()
+        if date is None and kind is Kind.DECISION and source is None:
+            date = dt.date.today()  # a decision made here; an imported one keeps its file's date
         now = utc_now()
         record = Record(
             kind=kind,
             title=title,
-            uid=str(uuid.uuid4()),
+            uid=_new_uid(uid, self._store),
             status=validate_status(kind, kind.default_status if status is None else status),
             body=body,
             tags=normalise_tags(tags),  # type: ignore[arg-type]
@@ -410,6 +412,30 @@ class KnowledgeBase(MaintenanceMixin, TrailsMixin):
             raise ConflictError(f"{self.get(ref).key} already matches revision {rev}")
         return changes
 
+    # --- files kept with records (imported originals, attachments) ---------------------------
+
+    def put_file(self, ref: str, name: str, data: bytes, *, role: str = "attachment") -> bool:
+        """Keep a file with a record (an image it shows, or the file it was imported from);
+        True when something was stored, False when the same bytes were already there."""
+        record = self.get(ref)
+        with self.transaction():
+            return self._store.put_file(record.uid, role, name, bytes(data))
+
+    def file(self, ref: str, name: str, *, role: str = "attachment") -> bytes | None:
+        return self._store.get_file(self.get(ref).uid, role, name)
+
+    def files(self, ref: str) -> list[dict[str, Any]]:
+        """`{role, name, size, sha256}` of each file kept with a record."""
+        return [
+            {"role": role, "name": name, "size": size, "sha256": digest}
+            for role, name, size, digest in self._store.list_files(self.get(ref).uid)
+        ]
+
+    def remove_file(self, ref: str, name: str, *, role: str = "attachment") -> bool:
+        record = self.get(ref)
+        with self.transaction():
+            return self._store.delete_file(record.uid, role, name)
+
     # --- internals ----------------------------------------------------------------------------
 
     def _revise(self, record: Record, reason: str, at: str) -> int:
@@ -461,6 +487,18 @@ class KnowledgeBase(MaintenanceMixin, TrailsMixin):
         if name == "body":
             return str(value or "")
         return value
+
+
+def _new_uid(wanted: str | None, store: Store) -> str:
+    if not wanted:
+        return str(uuid.uuid4())
+    try:
+        uid = str(uuid.UUID(str(wanted)))
+    except ValueError:
+        raise ValidationError(f"invalid uid {wanted!r}: a uid is a UUID") from None
+    if store.get_record(uid) is not None:
+        raise ConflictError(f"the uid {uid} is already taken")
+    return uid
 
 
 def _kind(kind: Kind | str) -> Kind:

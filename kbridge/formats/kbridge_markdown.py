@@ -10,6 +10,10 @@ from typing import Any
 import yaml
 
 from kbridge.core import KnowledgeBase
+from kbridge.formats.markdown_doc import parse
+from kbridge.formats.parsed import ParsedLink, ParsedRecord
+from kbridge.formats.reader import local_images
+from kbridge.formats.text import DecodedText
 from kbridge.model import (
     KbridgeError,
     Kind,
@@ -87,7 +91,7 @@ def parse_kbridge_markdown(text: str, name: str = "<text>") -> KbridgeDocument:
         kind=Kind.parse(str(data["kind"])),
         title=str(data["title"]),
         status=str(data["status"]) if data.get("status") is not None else None,
-        body=body.lstrip("\n"),
+        body=body,
         tags=[str(tag) for tag in data.get("tags") or []],
         owner=str(data["owner"]) if data.get("owner") else None,
         date=_date_text(data.get("date")),
@@ -121,8 +125,8 @@ def write_kbridge_markdown(record: Record, links: list[LinkedRecord]) -> str:
         data["links"] = outgoing
     data["uid"] = record.uid
     front = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
-    body = record.body if record.body.endswith("\n") or not record.body else record.body + "\n"
-    return f"{FRONT_MATTER_FENCE}\n{front}{FRONT_MATTER_FENCE}\n{body}"
+    # The body follows the fence as it is, so that reading the file back gives it exactly.
+    return f"{FRONT_MATTER_FENCE}\n{front}{FRONT_MATTER_FENCE}\n{record.body}"
 
 
 def load_folder(kb: KnowledgeBase, folder: Path) -> list[str]:
@@ -174,3 +178,28 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     return value
+
+
+def read_kbridge(decoded: DecodedText, path: str) -> ParsedRecord:
+    """A kbridge Markdown file as a ParsedRecord for the folder importer."""
+    doc = parse_kbridge_markdown(decoded.text.replace("\r\n", "\n"), path)
+    record = ParsedRecord(
+        path=path,
+        format="kbridge",
+        title=doc.title,
+        kind=doc.kind.value,
+        key=doc.key,
+        uid=doc.uid or "",
+        status=doc.status or "",
+        status_text=doc.status,
+        date=doc.date,
+        review_by=doc.review_by,
+        owner=doc.owner,
+        tags=list(doc.tags),
+        fields=dict(doc.fields),
+        links=[ParsedLink(link.type, True, link.target, "", link.note) for link in doc.links],
+        body=doc.body,
+        warnings=list(decoded.warnings),
+    )
+    record.images = local_images(parse(decoded.text), path, record)
+    return record

@@ -174,9 +174,14 @@ def test_progress_and_cancel(sample_kb: KnowledgeBase, tmp_path: Path) -> None:
     assert report.cancelled and report.records == 0
 
 
-def test_cli_export_site(sample_path: Path, tmp_path: Path) -> None:
+def test_cli_export_format_html(sample_path: Path, tmp_path: Path) -> None:
     out = tmp_path / "cli-site"
-    result = CliRunner().invoke(cli, ["--kb", str(sample_path), "export-site", str(out), "--json"])
+    result = CliRunner().invoke(cli, ["--kb", str(sample_path), "export", "--format", "html", str(out), "--json"])
     assert result.exit_code == 0, result.stderr
-    assert json.loads(result.stdout)["records"] == 100
-    assert (out / "records" / "SYS-006.html").is_file()
+    written = json.loads(result.stdout)["written"]
+    assert written == len(list(out.rglob("*.*"))) - 1  # every file but the site marker
+    assert (out / "records" / "SYS-006.html").is_file() and (out / "index.html").is_file()
+    (tmp_path / "busy").mkdir()
+    (tmp_path / "busy" / "mine.txt").write_text("x")
+    refused = CliRunner().invoke(cli, ["--kb", str(sample_path), "export", "--format", "html", str(tmp_path / "busy")])
+    assert refused.exit_code == 1 and "not empty" in refused.stderr

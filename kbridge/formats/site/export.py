@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,12 +23,10 @@ from kbridge.core.graph import LinkIndex
 from kbridge.core.recovery import RecoveryPlan
 from kbridge.core.timeline import system_timeline
 from kbridge.core.trails import why
+from kbridge.formats.scan import Cancel, Progress
 from kbridge.formats.site import fragments, pages
 from kbridge.model import ConflictError, Kind, Record
 from kbridge.render import record_page_html, render_markdown
-
-Progress = Callable[[int, int, str], None]
-Cancel = Callable[[], bool]
 
 MARKER = ".kbridge-site"  # marks a folder as a kbridge site, so a new export may replace it
 ASSETS = Path(__file__).resolve().parent / "assets"
