@@ -215,10 +215,12 @@ def force_layout(
     positions = _ring_start(node_ids, rings, spacing, rng)
     if count == 1:
         return {node_ids[0]: (0.0, 0.0)}
+    if centre in positions and all(rings.get(node, 1) == 1 for node in node_ids if node != centre):
+        return _radial(node_ids, centre, spacing)
     pairs = list({(a, b) for a, b in edges if a != b and a in positions and b in positions})
     k = spacing
     if iterations is None:
-        iterations = max(25, min(120, 12000 // count))
+        iterations = max(30, min(150, 6000 // count))
     temperature = spacing * 1.5
     cooling = temperature / (iterations + 1)
     ids = list(node_ids)
@@ -257,10 +259,44 @@ def force_layout(
                 x, y = positions[node]
                 positions[node] = (x + dx / length * step, y + dy / length * step)
         temperature = max(temperature - cooling, spacing * 0.02)
+    _separate(ids, positions, spacing * 0.55)
     if centre in positions:
         cx, cy = positions[centre]
         positions = {node: (x - cx, y - cy) for node, (x, y) in positions.items()}
     return positions
+
+
+def _radial(node_ids: list[str], centre: str, spacing: float) -> dict[str, tuple[float, float]]:
+    """The centre in the middle and its direct neighbours evenly round it: every link from the
+    centre is a spoke, links between neighbours are chords."""
+    around = [node for node in node_ids if node != centre]
+    radius = max(spacing * 1.8, len(around) * spacing / math.tau * 1.1)
+    positions = {centre: (0.0, 0.0)}
+    for index, node in enumerate(around):
+        angle = -math.pi / 2 + math.tau * index / len(around)
+        positions[node] = (radius * math.cos(angle), radius * math.sin(angle))
+    return positions
+
+
+def _separate(ids: list[str], positions: dict[str, tuple[float, float]], gap: float, rounds: int = 30) -> None:
+    """Push apart nodes closer than `gap`, so that no two are drawn over each other."""
+    for _ in range(rounds):
+        moved = False
+        for i, a in enumerate(ids):
+            for b in ids[i + 1:]:
+                (xa, ya), (xb, yb) = positions[a], positions[b]
+                dx, dy = xb - xa, yb - ya
+                distance = math.hypot(dx, dy)
+                if distance >= gap:
+                    continue
+                if distance < 1e-6:
+                    dx, dy, distance = 1.0, 0.0, 1.0
+                push = (gap - distance) / 2 / distance
+                positions[a] = (xa - dx * push, ya - dy * push)
+                positions[b] = (xb + dx * push, yb + dy * push)
+                moved = True
+        if not moved:
+            return
 
 
 def _ring_start(
