@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from kbridge.core import history
+from kbridge.core.history import HistoryMixin
 from kbridge.core.maintenance import MaintenanceMixin
 from kbridge.core.settings import Settings, load_settings
 from kbridge.core.templates import render_template
@@ -25,7 +25,6 @@ from kbridge.model import (
     LinkType,
     NotFoundError,
     Record,
-    Revision,
     ValidationError,
     format_key,
     normalise_date,
@@ -44,7 +43,7 @@ def utc_now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
-class KnowledgeBase(MaintenanceMixin, TrailsMixin):
+class KnowledgeBase(HistoryMixin, MaintenanceMixin, TrailsMixin):
     """One open knowledge base file and everything that can be asked of it or done to it."""
 
     def __init__(self, store: Store, settings: Settings | None = None) -> None:
@@ -380,61 +379,6 @@ class KnowledgeBase(MaintenanceMixin, TrailsMixin):
             if deleted:
                 return self._report(Changes(deleted=frozenset({record.uid})))
             return self._report(Changes(updated=frozenset({record.uid})))
-
-    # --- history ------------------------------------------------------------------------------
-
-    def history(self, ref: str) -> list[Revision]:
-        """Every saved version, oldest first."""
-        return self._store.revisions(self.get(ref).uid)
-
-    def revision(self, ref: str, rev: int) -> Revision:
-        record = self.get(ref)
-        found = self._store.revision(record.uid, int(rev))
-        if found is None:
-            raise NotFoundError(f"{record.key} has no revision {rev}")
-        return found
-
-    def diff(self, ref: str, rev_a: int, rev_b: int) -> str:
-        """A unified diff between two revisions of a record."""
-        return history.diff_revisions(self.revision(ref, rev_a), self.revision(ref, rev_b))
-
-    def restore(self, ref: str, rev: int, *, reason: str = "") -> Changes:
-        """Bring revision `rev` back as a new revision. Links and the key stay as they are now."""
-        old = self.revision(ref, rev)
-        values = {
-            name: old.snapshot[name]
-            for name in CONTENT_FIELDS
-            if name in old.snapshot and name != "key"
-        }
-        values["owner"] = self._owner_ref(values.get("owner"))
-        changes = self.update(ref, reason=reason or f"restored revision {rev}", **values)
-        if not changes:
-            raise ConflictError(f"{self.get(ref).key} already matches revision {rev}")
-        return changes
-
-    # --- files kept with records (imported originals, attachments) ---------------------------
-
-    def put_file(self, ref: str, name: str, data: bytes, *, role: str = "attachment") -> bool:
-        """Keep a file with a record (an image it shows, or the file it was imported from);
-        True when something was stored, False when the same bytes were already there."""
-        record = self.get(ref)
-        with self.transaction():
-            return self._store.put_file(record.uid, role, name, bytes(data))
-
-    def file(self, ref: str, name: str, *, role: str = "attachment") -> bytes | None:
-        return self._store.get_file(self.get(ref).uid, role, name)
-
-    def files(self, ref: str) -> list[dict[str, Any]]:
-        """`{role, name, size, sha256}` of each file kept with a record."""
-        return [
-            {"role": role, "name": name, "size": size, "sha256": digest}
-            for role, name, size, digest in self._store.list_files(self.get(ref).uid)
-        ]
-
-    def remove_file(self, ref: str, name: str, *, role: str = "attachment") -> bool:
-        record = self.get(ref)
-        with self.transaction():
-            return self._store.delete_file(record.uid, role, name)
 
     # --- internals ----------------------------------------------------------------------------
 
