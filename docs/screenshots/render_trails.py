@@ -75,11 +75,15 @@ def main() -> None:
         if chromium is None:
             print("chromium is not installed: the site screenshot was not taken", file=sys.stderr)
             return
-        for name, page, size in (("site-record.png", "records/CTL-001.html", "1280,1500"),
-                                 ("site-timeline.png", "records/SYS-002.html#timeline", "1280,1100")):
+        shots = (("site-record.png", "records/CTL-001.html", "1280,1620"),
+                 ("site-system.png", "records/SYS-004.html", "1280,2300"),
+                 ("site-search.png", "search.html?q=vault+lease", "1280,700"))
+        for number, (name, page, size) in enumerate(shots):
+            path, _, query = page.partition("?")
+            url = (site / path).as_uri() + (f"?{query}" if query else "")
             subprocess.run(
-                [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={work / 'profile'}", f"--window-size={size}",
-                 f"--screenshot={out / name}", (site / page).as_uri().replace("%23", "#")],
+                [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={work / f'profile-{number}'}", f"--window-size={size}",
+                 f"--screenshot={out / name}", url],
                 check=True, capture_output=True,
             )
             print(f"wrote {out / name}")
