@@ -130,7 +130,7 @@ def test_search_index_holds_titles_and_bodies(site: Path) -> None:
 HOSTILE = """Hello <script>alert('body')</script> <iframe src="https://evil.example/"></iframe>
 <img src="https://evil.example/pixel.png" onerror="alert(1)"> <img src="local.png" alt="diagram">
 [click](javascript:alert(2)) [away](https://example.org/page) [gone](ADR-0404)
-<a href="#" onclick="alert(3)">x</a> <style>body{background:url(https://evil.example/x)}</style>
+<a href="#" onclick="alert(3)">x</a> <a title="t" href="ADR-0404">titled</a> <a title="u" href="ADR-0001">self</a> <style>body{background:url(https://evil.example/x)}</style>
 """
 
 
@@ -145,6 +145,8 @@ def test_hostile_records_are_sanitised_like_the_viewer(kb: KnowledgeBase, tmp_pa
         assert forbidden not in lowered, forbidden
     assert '<a href="https://example.org/page" rel="noopener noreferrer">away</a>' in page
     assert '<span class="unresolved" title="ADR-0404">gone</span>' in page  # no broken link
+    assert '<span class="unresolved" title="ADR-0404">titled</span>' in page
+    assert '<a title="u" href="ADR-0001.html" rel="noopener noreferrer">self</a>' in page
     assert "[image: diagram]" in page and "local.png" not in page  # the site ships no attachments
     index = (out / "assets" / "search-index.js").read_text(encoding="utf-8")
     assert "<" not in index and "\\u003cscript>alert" in index  # data only, escaped all the same

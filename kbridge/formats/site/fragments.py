@@ -161,7 +161,8 @@ def _person(person: Person | None) -> str:
 
 # --- links inside rendered bodies -------------------------------------------------------------
 
-_ANCHOR = re.compile(r'<a href="([^"]*)"([^>]*)>(.*?)</a>', re.DOTALL)
+_ANCHOR = re.compile(r"<a\b([^>]*)>(.*?)</a>", re.DOTALL)
+_HREF = re.compile(r'\shref="([^"]*)"')
 _IMAGE = re.compile(r'<img ([^>]*)>')
 _ALT = re.compile(r'alt="([^"]*)"')
 
@@ -172,7 +173,11 @@ def rewrite_links(html: str, resolve: Callable[[str], str | None]) -> str:
     text, so the site has no broken link. Images never load: the site carries no attachments."""
 
     def anchor(match: re.Match[str]) -> str:
-        href, rest, text = unescape(match.group(1)), match.group(2), match.group(3)
+        attributes, text = match.group(1), match.group(2)
+        found = _HREF.search(attributes)
+        if found is None:
+            return match.group(0)
+        href = unescape(found.group(1))
         parts = urlsplit(href)
         if parts.scheme or href.startswith("#"):
             return match.group(0)
@@ -180,7 +185,8 @@ def rewrite_links(html: str, resolve: Callable[[str], str | None]) -> str:
         if target is None:
             return f'<span class="unresolved" title="{escape(href)}">{text}</span>'
         fragment = f"#{parts.fragment}" if parts.fragment else ""
-        return f'<a href="{escape(target + fragment)}"{rest}>{text}</a>'
+        rest = attributes[: found.start()] + f' href="{escape(target + fragment)}"' + attributes[found.end():]
+        return f"<a{rest}>{text}</a>"
 
     def image(match: re.Match[str]) -> str:
         alt = _ALT.search(match.group(1))
