@@ -26,7 +26,7 @@ from kbridge.core.trails import why
 from kbridge.formats.scan import Cancel, Progress
 from kbridge.formats.site import fragments, pages
 from kbridge.model import ConflictError, Kind, Record
-from kbridge.render import record_page_html, render_markdown
+from kbridge.render import record_page_html
 
 MARKER = ".kbridge-site"  # marks a folder as a kbridge site, so a new export may replace it
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -140,7 +140,8 @@ def _record_page(
             single = RecoveryPlan(target=record.key, steps=[step])
             sections.append(("recovery", "Recovery", fragments.recovery_html(single, href)))
     body = pages.record_body(record, page, sections, "../")
-    text = fragments.plain_text(render_markdown(record.body))
+    # The rendered body closes the reader's page; its text is what search reads (no second render).
+    text = fragments.plain_text(page[page.rfind('<div class="body">'):])
     return shell.page(f"{record.key} {record.title}", body, root="../"), text
 
 
