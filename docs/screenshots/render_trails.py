@@ -42,6 +42,25 @@ def grab(widget: QWidget, path: Path, width: int, height: int) -> None:
     print(f"wrote {path}")
 
 
+def window_shot(kb: KnowledgeBase, out: Path) -> None:
+    """The main window with the Why? tab open on CTL-001 (once the window has record tabs)."""
+    from kbridge.ui.main_window import MainWindow
+
+    window = MainWindow(kb)
+    tabs = getattr(window, "tabs", None)
+    if tabs is None or tabs.tab("Why?") is None:
+        print("this main window has no Why? tab yet: window screenshot skipped", file=sys.stderr)
+        window.deleteLater()
+        return
+    window.resize(1400, 820)
+    window.show()
+    window.open_record(kb.get("CTL-001").uid)
+    tabs.show_tab("Why?")
+    grab(window, out / "why-window.png", 1400, 820)
+    tabs.show_tab("Graph")
+    grab(window, out / "graph-window.png", 1400, 820)
+
+
 def main() -> None:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent
     out.mkdir(parents=True, exist_ok=True)
@@ -69,6 +88,7 @@ def main() -> None:
         grab(recovery, out / "recovery.png", 1400, 520)
         dialog = ReassignDialog(kb, "PER-002")
         grab(dialog, out / "recovery-reassign.png", 640, 520)
+        window_shot(kb, out)
         site = work / "site"
         export_site(kb, site)
         chromium = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -246,10 +246,9 @@ class WhyView(QWidget):
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = self.tree.header()
         header.setStretchLastSection(False)
+        for column in (LINK, KEY, STATUS):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
-        header.resizeSection(LINK, 210)
-        header.resizeSection(KEY, 90)
-        header.resizeSection(STATUS, 170)
         self.tree.activated.connect(self._on_tree_activated)
         controls = QHBoxLayout()
         controls.addWidget(self.question)
