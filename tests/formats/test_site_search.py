@@ -106,6 +106,14 @@ def test_search_finds_a_known_phrase_offline(browser: object, site: Path) -> Non
     driver.get((site / "search.html").as_uri() + "?q=kyverno")  # type: ignore[attr-defined]
     keys = [a.text for a in driver.find_elements(By.CSS_SELECTOR, "#search-results li a.key")]  # type: ignore[attr-defined]
     assert sorted(keys) == ["CTL-001", "CTL-011"]
+    # Words match from their start, accents and case aside: "ault" is in "Vault" and "default"
+    # but starts no word, and "LUCIA" finds Lucía Ferrante.
+    driver.get((site / "search.html").as_uri() + "?q=ault")  # type: ignore[attr-defined]
+    assert driver.find_elements(By.CSS_SELECTOR, "#search-results li") == []  # type: ignore[attr-defined]
+    assert driver.find_element(By.ID, "search-status").text == "0 records match."  # type: ignore[attr-defined]
+    driver.get((site / "search.html").as_uri() + "?q=LUCIA")  # type: ignore[attr-defined]
+    keys = [a.text for a in driver.find_elements(By.CSS_SELECTOR, "#search-results li a.key")]  # type: ignore[attr-defined]
+    assert keys[0] == "PER-006"
     requested = _requested_urls(driver)
     assert requested and all(url.startswith("file://") for url in requested), requested
     errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]  # type: ignore[attr-defined]

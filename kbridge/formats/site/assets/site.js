@@ -28,8 +28,28 @@
     });
   }
 
+  var LETTER = /[\p{L}\p{N}]/u;
+
   function fold(text) {
-    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+    // One character out for each character in, so positions in the folded text are positions in
+    // the original: accents and case dropped, everything but letters and digits a space.
+    var out = "";
+    for (var i = 0; i < text.length; i += 1) {
+      var c = text.charAt(i);
+      var f = c.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+      if (f.length !== 1) { f = c.toLowerCase().length === 1 ? c.toLowerCase() : " "; }
+      out += LETTER.test(f) ? f : " ";
+    }
+    return out;
+  }
+
+  function findWord(haystack, term, from) {
+    // Where `term` starts a word of `haystack` (so "lease" finds "lease", not "release").
+    var at = haystack.indexOf(term, from || 0);
+    while (at > 0 && haystack.charAt(at - 1) !== " ") {
+      at = haystack.indexOf(term, at + 1);
+    }
+    return at;
   }
 
   function terms(query) {
@@ -37,7 +57,7 @@
     var pattern = /"([^"]+)"|(\S+)/g;
     var match;
     while ((match = pattern.exec(query)) !== null) {
-      var term = fold((match[1] || match[2]).trim());
+      var term = fold(match[1] || match[2]).split(" ").filter(Boolean).join(" ");
       if (term) { found.push(term); }
     }
     return found;
@@ -48,12 +68,12 @@
     var body = fold(entry.b);
     var total = 0;
     for (var i = 0; i < wanted.length; i += 1) {
-      var inTitle = title.indexOf(wanted[i]) !== -1;
-      var inBody = body.indexOf(wanted[i]) !== -1;
+      var inTitle = findWord(title, wanted[i]) !== -1;
+      var inBody = findWord(body, wanted[i]) !== -1;
       if (!inTitle && !inBody) { return 0; }
       total += (inTitle ? 10 : 0) + (inBody ? 1 : 0);
     }
-    if (fold(entry.k) === wanted.join(" ")) { total += 100; }
+    if (fold(entry.k).trim() === wanted.join(" ")) { total += 100; }
     return total;
   }
 
@@ -62,12 +82,12 @@
     var text = entry.b;
     var folded = fold(text);
     var title = fold(entry.k + " " + entry.t);
-    var ordered = wanted.filter(function (w) { return title.indexOf(w) === -1; })
-      .concat(wanted.filter(function (w) { return title.indexOf(w) !== -1; }));
+    var ordered = wanted.filter(function (w) { return findWord(title, w) === -1; })
+      .concat(wanted.filter(function (w) { return findWord(title, w) !== -1; }));
     var at = -1;
     var term = "";
     for (var i = 0; i < ordered.length && at === -1; i += 1) {
-      at = folded.indexOf(ordered[i]);
+      at = findWord(folded, ordered[i]);
       term = ordered[i];
     }
     if (at === -1) { return { before: text.slice(0, 180), hit: "", after: "" }; }
