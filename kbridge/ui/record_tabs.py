@@ -11,7 +11,6 @@ Only the visible tab is brought up to date when the record changes; the others w
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -27,11 +26,9 @@ TabFactory = Callable[["KnowledgeBase", QWidget], QWidget]
 
 
 def extra_tab_factories() -> list[tuple[str, TabFactory]]:
-    """Tabs after Record and History, in order: the trails views (Why?, Timeline, Graph, ...),
-    from `kbridge.ui.trails_tabs` once that module is part of the application."""
-    if importlib.util.find_spec("kbridge.ui.trails_tabs") is None:
-        return []
-    from kbridge.ui.trails_tabs import trail_tab_factories  # type: ignore[import-not-found]
+    """Tabs after Record and History, in order: the trails views (Why?, Timeline, Graph, ...)."""
+    # Imported here: the trails views need kbridge.core, which loads after the window has shown.
+    from kbridge.ui.trails_tabs import trail_tab_factories
 
     return list(trail_tab_factories())
 
