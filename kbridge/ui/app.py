@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from kbridge import APP_ID, __version__, paths
 from kbridge.ui import settings as ui_settings
+from kbridge.ui.gc_guard import collect_on_gui_thread
 from kbridge.ui.main_window import MainWindow
 from kbridge.ui.style import apply_theme, follow_system_theme
 
@@ -26,6 +27,7 @@ def application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
     app.setWindowIcon(QIcon(str(paths.resource("icons", "kbridge.svg"))))
+    collect_on_gui_thread(app)
     theme = str(ui_settings.ui_settings().value("view/theme") or "system")
     if theme == "system":
         follow_system_theme(app)  # type: ignore[arg-type]

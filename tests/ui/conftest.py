@@ -6,15 +6,26 @@ from collections.abc import Callable, Iterator
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
-from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QApplication, QMessageBox, QTableView, QTextBrowser, QWidget
 from pytestqt.qtbot import QtBot
 
 from kbridge.core import KnowledgeBase
 from kbridge.model import Record
+from kbridge.ui.gc_guard import collect_on_gui_thread, uninstall
 from kbridge.ui.main_window import MainWindow
 from kbridge.ui.record_table_model import KEY
+
+
+@pytest.fixture(scope="module", autouse=True)
+def garbage_collected_on_the_gui_thread(qapp: QApplication) -> Iterator[None]:
+    """As in the app: cycles are collected on the GUI thread, never by a worker thread (which
+    would destroy widgets off the GUI thread). Python's own collector returns after the module."""
+    collect_on_gui_thread(qapp)
+    yield
+    QThreadPool.globalInstance().waitForDone(30000)
+    uninstall()
 
 
 class _DialogSweeper:
