@@ -105,6 +105,9 @@ def measure_keystrokes(path: Path) -> tuple[float, float, int]:
     window.records_loaded.connect(loop.quit)
     QTimer.singleShot(180_000, loop.quit)
     loop.exec()
+    while window.search.searcher is None:  # the full-text index is being built
+        QTimer.singleShot(200, loop.quit)
+        loop.exec()
     window.attention.stop()
     window._attention_timer.stop()  # the checks are another process; keep the machine quiet
     window.search.results_ready.connect(loop.quit)
@@ -153,6 +156,8 @@ def main() -> None:
             f"{median * 1000:>14.1f} ms  {worst * 1000:>11.1f} ms"
         )
     print("targets: painted window <= 1000 ms; keystroke to results <= 50 ms")
+    print("(list filled: the record list read on a worker thread after the window has painted;")
+    print(" keystrokes: each typed into the search field, timed until its results are painted)")
 
 
 if __name__ == "__main__":
