@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -15,6 +16,8 @@ from kbridge.ui import settings as ui_settings
 from kbridge.ui.gc_guard import collect_on_gui_thread
 from kbridge.ui.main_window import MainWindow
 from kbridge.ui.style import apply_theme, follow_system_theme
+
+FIRST_PAINT_WAIT_MS = 500
 
 
 def application(argv: list[str] | None = None) -> QApplication:
@@ -51,9 +54,37 @@ def open_window(path: Path | None) -> MainWindow:
     window = MainWindow(None)
     if target is not None:
         window.show_opening(target)
-        QTimer.singleShot(0, lambda: window.open_path(target, create=not target.exists()) or window.show_welcome())
+        after_first_paint(lambda: window.open_path(target, create=not target.exists()) or window.show_welcome())
     window.show()
     return window
+
+
+class _FirstPaint(QObject):
+    """Calls back once, as soon as the first paint has gone through the event loop."""
+
+    def __init__(self, callback: Callable[[], object]) -> None:
+        super().__init__(QApplication.instance())
+        self.callback: Callable[[], object] | None = callback
+        QApplication.instance().installEventFilter(self)
+        QTimer.singleShot(FIRST_PAINT_WAIT_MS, self._fire)  # no paint at all (a hidden window)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self.callback is not None:
+            QTimer.singleShot(0, self._fire)  # after this paint, not inside it
+        return False
+
+    def _fire(self) -> None:
+        if self.callback is not None:
+            callback, self.callback = self.callback, None
+            QApplication.instance().removeEventFilter(self)
+            callback()
+            self.deleteLater()
+
+
+def after_first_paint(callback: Callable[[], object]) -> None:
+    """Run `callback` once the window has been painted: what takes time (opening the database,
+    reading the list) then happens while the person already sees the window."""
+    _FirstPaint(callback)
 
 
 def run(path: Path | None) -> int:

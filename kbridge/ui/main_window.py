@@ -211,7 +211,7 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
             view.set_knowledge_base(kb)
         self.tabs.set_knowledge_base(kb)
         for title, factory in extra_tab_factories():
-            if self.tabs.tab(title) is None:
+            if not self.tabs.has_tab(title):
                 self.tabs.add_factory_tab(title, factory, kb)
         self._unsubscribe = kb.subscribe(self._on_kb_changed)
         self._data_version = kb.data_version()

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QTabWidget, QWidget
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from kbridge.model import Record
 
@@ -33,6 +33,27 @@ def extra_tab_factories() -> list[tuple[str, TabFactory]]:
     return list(trail_tab_factories())
 
 
+class _LazyTab(QWidget):
+    """A factory tab's place: the view itself is built the first time the tab is shown (opening
+    a knowledge base must not wait for views nobody has looked at yet)."""
+
+    def __init__(self, factory: TabFactory, kb: KnowledgeBase, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.factory, self.kb = factory, kb
+        self.view: QWidget | None = None
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+
+    def build(self, on_link: Callable[[str], None]) -> QWidget:
+        if self.view is None:
+            self.view = self.factory(self.kb, self)
+            self._layout.addWidget(self.view)
+            signal = getattr(self.view, "record_link_clicked", None)
+            if signal is not None:
+                signal.connect(on_link)
+        return self.view
+
+
 class RecordTabs(QTabWidget):
     record_link_clicked = Signal(str)
 
@@ -42,15 +63,12 @@ class RecordTabs(QTabWidget):
         self.setAccessibleName("Record views")
         self.setDocumentMode(True)
         self.record: Record | None = None
-        self._factories: dict[QWidget, TabFactory] = {}
         self._stale: set[QWidget] = set()
         self.currentChanged.connect(self._on_self_current_changed)
 
-    def add_tab(self, title: str, widget: QWidget, factory: TabFactory | None = None) -> QWidget:
-        """Add a view of the current record; `factory` rebuilds it for another knowledge base."""
+    def add_tab(self, title: str, widget: QWidget) -> QWidget:
+        """Add a view of the current record, built now (Record and History are)."""
         self.addTab(widget, title)
-        if factory is not None:
-            self._factories[widget] = factory
         signal = getattr(widget, "record_link_clicked", None)
         if signal is not None:
             signal.connect(self.record_link_clicked)
@@ -60,25 +78,29 @@ class RecordTabs(QTabWidget):
         return widget
 
     def add_factory_tab(self, title: str, factory: TabFactory, kb: KnowledgeBase) -> QWidget:
-        return self.add_tab(title, factory(kb, self), factory)
+        """Add a view built by `factory(kb, parent)` when its tab is first shown, and built anew
+        for another knowledge base."""
+        place = _LazyTab(factory, kb, self)
+        self.addTab(place, title)
+        self._stale.add(place)
+        if place is self.currentWidget():
+            self._refresh(place)
+        return place
 
     def set_knowledge_base(self, kb: KnowledgeBase) -> None:
-        """Rebuild every tab that was made by a factory, for `kb`."""
+        """Start every factory-built tab afresh for `kb`."""
         for index in range(self.count()):
             old = self.widget(index)
-            factory = self._factories.pop(old, None)
-            if factory is None:
+            if not isinstance(old, _LazyTab):
                 continue
             title = self.tabText(index)
-            new = factory(kb, self)
+            current = self.currentIndex() == index
             self.removeTab(index)
-            self.insertTab(index, new, title)
-            self._factories[new] = factory
+            self.insertTab(index, _LazyTab(old.factory, kb, self), title)
+            if current:
+                self.setCurrentIndex(index)
             self._stale.discard(old)
             old.deleteLater()
-            signal = getattr(new, "record_link_clicked", None)
-            if signal is not None:
-                signal.connect(self.record_link_clicked)
         self.show_record(None)
 
     def show_record(self, record: Record | None) -> None:
@@ -88,23 +110,31 @@ class RecordTabs(QTabWidget):
         if current is not None:
             self._refresh(current)
 
+    def has_tab(self, title: str) -> bool:
+        return any(self.tabText(index).replace("&", "") == title for index in range(self.count()))
+
     def tab(self, title: str) -> QWidget | None:
+        """The view of the tab called `title` (built if it had not been yet)."""
         for index in range(self.count()):
             if self.tabText(index).replace("&", "") == title:
-                return self.widget(index)
+                widget = self.widget(index)
+                return widget.build(self.record_link_clicked.emit) if isinstance(widget, _LazyTab) else widget
         return None
 
     def show_tab(self, title: str) -> None:
-        widget = self.tab(title)
-        if widget is not None:
-            self.setCurrentWidget(widget)
+        for index in range(self.count()):
+            if self.tabText(index).replace("&", "") == title:
+                self.setCurrentIndex(index)
+                return
 
     def _refresh(self, widget: QWidget) -> None:
-        if widget in self._stale:
-            self._stale.discard(widget)
-            show = getattr(widget, "show_record", None)
-            if show is not None:
-                show(self.record)
+        if widget not in self._stale:
+            return
+        self._stale.discard(widget)
+        view = widget.build(self.record_link_clicked.emit) if isinstance(widget, _LazyTab) else widget
+        show = getattr(view, "show_record", None)
+        if show is not None:
+            show(self.record)
 
     def _on_self_current_changed(self, index: int) -> None:
         widget = self.widget(index)

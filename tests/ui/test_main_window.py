@@ -218,11 +218,12 @@ class _KeysTab(QLabel):
 
 def test_a_view_plugs_into_the_record_tabs(qtbot: QtBot, window: MainWindow, sample_kb: KnowledgeBase) -> None:
     old, new = superseded_pair(sample_kb)
-    tab = window.tabs.add_factory_tab("Keys", _KeysTab, sample_kb)
+    window.tabs.add_factory_tab("Keys", _KeysTab, sample_kb)
     click_row(qtbot, window, old)
-    assert tab.shown == []  # not visible: brought up to date only when shown
+    assert window.findChildren(_KeysTab) == []  # built only when first shown
     window.show_tab("Keys")
-    assert tab.shown == [old]
+    tab = window.tabs.tab("Keys")
+    assert isinstance(tab, _KeysTab) and tab.shown == [old]
     tab.record_link_clicked.emit(sample_kb.get(new).uid)
     assert window.current_record().key == new and tab.text() == new
     window.open_path(window.kb.path)  # the same file opened again: a new KnowledgeBase
