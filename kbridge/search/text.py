@@ -1,0 +1,99 @@
+"""Text helpers shared by the engines: words as the analyzers see them, edit distance, plain text.
+
+The engines analyse text as: split on anything that is not a letter or digit, lower-case, fold
+accents. `words()` does the same in Python, to find the matching words of a snippet.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from functools import lru_cache
+
+WORD = re.compile(r"[^\W_]+")
+MAX_WORD_LENGTH = 40  # longer tokens are dropped by both engines (hashes, base64...)
+
+# Letters that Unicode decomposition does not fold but the engines' ASCII folding does.
+_EXTRA_FOLDS = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d", "ł": "l"})
+
+
+@lru_cache(maxsize=65536)
+def fold(word: str) -> str:
+    """A word as the index stores it: lower-case, accents removed."""
+    lowered = word.lower()
+    if lowered.isascii():
+        return lowered
+    decomposed = unicodedata.normalize("NFKD", lowered.translate(_EXTRA_FOLDS))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def words(text: str) -> Iterator[tuple[str, int, int]]:
+    """Each word of `text` as (folded word, start, end)."""
+    for match in WORD.finditer(text):
+        if match.end() - match.start() <= MAX_WORD_LENGTH:
+            yield fold(match.group()), match.start(), match.end()
+
+
+def within_distance(a: str, b: str, limit: int) -> bool:
+    """Whether `a` and `b` are at most `limit` edits apart (insert, delete, substitute, swap)."""
+    return edit_distance(a, b, limit) <= limit
+
+
+def edit_distance(a: str, b: str, limit: int = 2) -> int:
+    """The optimal-string-alignment distance of `a` and `b`, or `limit + 1` when above `limit`."""
+    if a == b:
+        return 0
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        best = i
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                value = min(value, previous2[j - 2] + 1)
+            current[j] = value
+            best = min(best, value)
+        if best > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return min(previous[len(b)], limit + 1)
+
+
+# --- Markdown to the plain text that is indexed and shown in snippets -------------------------
+
+_FENCE = re.compile(r"^\s*(```|~~~).*$", re.MULTILINE)
+_IMAGE_OR_LINK = re.compile(r"!?\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)")
+_REFERENCE_LINK = re.compile(r"!?\[([^\]]*)\]\[[^\]]*\]")
+_LINK_DEFINITION = re.compile(r"^\s{0,3}\[[^\]]+\]:\s+\S+.*$", re.MULTILINE)
+_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
+_HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>|<!--.*?-->", re.DOTALL)
+_LINE_MARKERS = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+(?:\[[ xX]\]\s+)?|\d+[.)]\s+)", re.M)
+_RULE = re.compile(r"^\s{0,3}(?:[-*_]\s*){3,}$", re.MULTILINE)
+_EMPHASIS = re.compile(r"(\*\*|__|~~|`+)")
+_STARS = re.compile(r"(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
+_TABLE = re.compile(r"^\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*$", re.MULTILINE)
+_SPACES = re.compile(r"[ \t]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def markdown_to_text(markdown: str) -> str:
+    """The words of a Markdown body without its markup (links keep their text, code its code)."""
+    text = _FENCE.sub("", markdown)
+    text = _LINK_DEFINITION.sub("", text)
+    text = _IMAGE_OR_LINK.sub(r"\1", text)
+    text = _REFERENCE_LINK.sub(r"\1", text)
+    text = _AUTOLINK.sub(r"\1", text)
+    text = _HTML_TAG.sub(" ", text)
+    text = _TABLE.sub("", text)
+    text = _RULE.sub("", text)
+    text = _LINE_MARKERS.sub("", text)
+    text = _EMPHASIS.sub("", text)
+    text = _STARS.sub("", text)
+    text = text.replace("|", " ")
+    text = _SPACES.sub(" ", text)
+    return _BLANK_LINES.sub("\n\n", text).strip()
