@@ -178,11 +178,11 @@ class SearchEngine(ABC):
         if len(term) < 3 or term.isdigit():
             return None
         limit = 1 if len(term) <= 4 else 2
-        # A misspelling seldom touches the first two letters; when it does, they are often
-        # swapped: look at the words starting like the term, or with its first two swapped.
+        # A misspelling seldom changes the first letter: look at the words that start with it,
+        # or with the second letter (the first two swapped, or a letter typed before the word).
         candidates: dict[str, int] = {}
-        for prefix in dict.fromkeys((term[:2], term[1] + term[0])):
-            candidates.update(self.terms_with_prefix(prefix, 20000))
+        for prefix in dict.fromkeys((term[0], term[1])):
+            candidates.update(self.terms_with_prefix(prefix, 50000))
         best: tuple[int, int, str] | None = None
         for candidate, frequency in candidates.items():
             distance = edit_distance(term, candidate, limit)

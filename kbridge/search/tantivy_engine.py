@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import time
@@ -52,6 +53,7 @@ _WRITER_HEAP = 15_000_000  # tantivy's minimum per thread; one record at a time 
 _BULK_HEAP = 256_000_000
 _LOCK_WAIT_S = 3.0
 _T = TypeVar("_T")
+_FIRST_DAY, _LAST_DAY = dt.date(1700, 1, 1), dt.date(2261, 12, 31)
 
 
 def _schema() -> tantivy.Schema:
@@ -69,6 +71,11 @@ def _schema() -> tantivy.Schema:
     builder.add_text_field("meta", tokenizer_name=TOKENIZER)
     builder.add_date_field("date", stored=True, indexed=True, fast=True)
     return builder.build()
+
+
+def _clamp(day: dt.date) -> dt.date:
+    """`day` within the years tantivy can store (nanoseconds since 1970 in 64 bits)."""
+    return min(max(day, _FIRST_DAY), _LAST_DAY)
 
 
 def _analyzer() -> tantivy.TextAnalyzer:
@@ -193,7 +200,7 @@ class TantivyEngine(SearchEngine):
         meta = document.meta_text
         if meta:
             doc.add_text("meta", meta)
-        if document.date is not None:
+        if document.date is not None and _clamp(document.date) == document.date:
             doc.add_date("date", as_datetime(document.date))
         return doc
 
@@ -319,8 +326,8 @@ class _Compiler:
         return tantivy.Query.boolean_query(clauses)
 
     def _date_range(self, node: DateRange) -> tantivy.Query:
-        start = as_datetime(node.start) if node.start else None
-        end = as_datetime(node.end) if node.end else None
+        start = as_datetime(_clamp(node.start)) if node.start else None
+        end = as_datetime(_clamp(node.end)) if node.end else None
         query = tantivy.Query.range_query(
             self.schema, "date", tantivy.FieldType.Date, start, end, True, True
         )
