@@ -44,6 +44,10 @@ class Store:
         with self.db.atomic():
             yield
 
+    def data_version(self) -> int:
+        """Changes whenever another connection commits (SQLite's `PRAGMA data_version`)."""
+        return int(self.db.execute("PRAGMA data_version").fetchone()[0])
+
     # --- meta -------------------------------------------------------------------------------
 
     def meta(self, name: str, default: str | None = None) -> str | None:

@@ -1,0 +1,24 @@
+"""`kbridge gui`: open the desktop application."""
+
+from __future__ import annotations
+
+import click
+
+from kbridge.cli.main import AppContext
+from kbridge.cli.options import pass_app
+from kbridge.formats.sample import ensure_sample_kb
+
+
+@click.command("gui")
+@click.option("--sample", is_flag=True, help="Open the bundled sample knowledge base.")
+@pass_app
+def gui(app: AppContext, sample: bool) -> None:
+    """Open the desktop app (the default when no command is given)."""
+    # Imported here: Qt takes a moment to load and no other command needs it.
+    from kbridge.ui.app import run
+
+    path = ensure_sample_kb() if sample else app.kb_path
+    raise SystemExit(run(path))
+
+
+COMMANDS = [gui]

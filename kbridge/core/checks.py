@@ -1,0 +1,183 @@
+"""`kbridge check`: what is wrong with a knowledge base, or at risk of being lost."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from kbridge.model import Kind, LinkType, Record
+
+if TYPE_CHECKING:
+    from kbridge.core.knowledge_base import KnowledgeBase
+
+STALE_PROPOSAL_DAYS = 30
+
+# Categories, in the order a report lists them, with the heading a person reads.
+CATEGORIES = {
+    "integrity": "Database integrity",
+    "dangling-link": "Dangling links",
+    "duplicate-number": "Duplicate numbers",
+    "overdue-review": "Overdue reviews",
+    "departed-owner": "Owned by people who left",
+    "stale-proposal": f"Proposed for more than {STALE_PROPOSAL_DAYS} days",
+    "control-without-reason": "Controls without a rationale or a risk or requirement",
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    category: str
+    message: str
+    key: str = ""  # the record to open, when there is one
+    title: str = ""
+    person: str = ""  # for departed-owner findings: the person's key
+
+    def as_dict(self) -> dict[str, str]:
+        data = {"category": self.category, "key": self.key, "title": self.title}
+        data["message"] = self.message
+        if self.person:
+            data["person"] = self.person
+        return data
+
+
+@dataclass
+class CheckReport:
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+    def by_category(self) -> dict[str, list[Finding]]:
+        grouped: dict[str, list[Finding]] = {name: [] for name in CATEGORIES}
+        for finding in self.findings:
+            grouped.setdefault(finding.category, []).append(finding)
+        return {name: items for name, items in grouped.items() if items}
+
+
+def run_checks(kb: KnowledgeBase, today: dt.date | None = None) -> CheckReport:
+    today = today or dt.date.today()
+    records = kb.list_records(deleted=None)
+    by_uid = {record.uid: record for record in records}
+    live = [record for record in records if not record.deleted]
+    report = CheckReport()
+    report.findings += [Finding("integrity", problem) for problem in kb.integrity_problems()]
+    report.findings += _dangling(kb, by_uid)
+    report.findings += _duplicate_numbers(live)
+    report.findings += [
+        Finding("overdue-review", f"review was due {r.review_by}", r.key, r.title)
+        for r in live
+        if r.is_overdue(today)
+    ]
+    report.findings += _departed_owners(kb, live, by_uid)
+    report.findings += _stale_proposals(live, today)
+    report.findings += _controls_without_reason(kb, live)
+    return report
+
+
+def _dangling(kb: KnowledgeBase, by_uid: dict[str, Record]) -> list[Finding]:
+    findings = []
+    for link in kb.dangling_links():
+        source = by_uid.get(link.source_uid)
+        if source is None or source.deleted:
+            continue
+        findings.append(
+            Finding(
+                "dangling-link",
+                f"{link.type.label} {link.target_ref!r}, which is not in the knowledge base",
+                source.key,
+                source.title,
+            )
+        )
+    return findings
+
+
+def _duplicate_numbers(live: list[Record]) -> list[Finding]:
+    """Imported records that carried the same number in their source folder (e.g. two 0008-*.md)."""
+    groups: dict[tuple[str, str, int], list[Record]] = defaultdict(list)
+    for record in live:
+        source = record.source or {}
+        number = source.get("number")
+        if isinstance(number, int):
+            folder = str(source.get("path", "")).rpartition("/")[0]
+            groups[(record.kind.value, folder, number)].append(record)
+    findings = []
+    for (_, _, number), same in sorted(groups.items()):
+        if len(same) > 1:
+            keys = ", ".join(r.key for r in same)
+            for record in same:
+                findings.append(
+                    Finding("duplicate-number", f"number {number} is used by {keys}", record.key, record.title)
+                )
+    return findings
+
+
+def _departed_owners(
+    kb: KnowledgeBase, live: list[Record], by_uid: dict[str, Record]
+) -> list[Finding]:
+    departed = {
+        r.uid: r for r in by_uid.values() if r.kind is Kind.PERSON and r.status == "departed"
+    }
+    owned: dict[str, set[str]] = defaultdict(set)
+    for record in live:
+        if record.owner in departed:
+            owned[record.owner].add(record.uid)
+    for link in kb.all_links():
+        if link.type is LinkType.OWNED_BY and link.target_uid in departed:
+            owned[link.target_uid].add(link.source_uid)
+    findings = []
+    for person_uid, owned_uids in sorted(owned.items(), key=lambda item: departed[item[0]].key):
+        person = departed[person_uid]
+        for uid in sorted(owned_uids, key=lambda u: by_uid[u].key):
+            record = by_uid[uid]
+            if record.deleted:
+                continue
+            findings.append(
+                Finding(
+                    "departed-owner",
+                    f"owned by {person.title} ({person.key}), who has left",
+                    record.key,
+                    record.title,
+                    person=person.key,
+                )
+            )
+    return findings
+
+
+def _stale_proposals(live: list[Record], today: dt.date) -> list[Finding]:
+    findings = []
+    for record in live:
+        if record.kind is not Kind.DECISION or record.status != "proposed" or not record.date:
+            continue
+        try:
+            age = (today - dt.date.fromisoformat(record.date)).days
+        except ValueError:
+            continue
+        if age > STALE_PROPOSAL_DAYS:
+            findings.append(
+                Finding("stale-proposal", f"proposed {age} days ago ({record.date})", record.key, record.title)
+            )
+    return findings
+
+
+def _controls_without_reason(kb: KnowledgeBase, live: list[Record]) -> list[Finding]:
+    reasons = {LinkType.MITIGATES, LinkType.IMPLEMENTS}
+    with_reason_link = {
+        link.source_uid for link in kb.all_links() if link.type in reasons and link.target_uid
+    }
+    findings = []
+    for record in live:
+        if record.kind is not Kind.CONTROL or record.status == "retired":
+            continue
+        missing = []
+        if not str(record.fields.get("rationale") or "").strip():
+            missing.append("no rationale")
+        if record.uid not in with_reason_link:
+            missing.append("no link to a risk it mitigates or a requirement it implements")
+        if missing:
+            findings.append(
+                Finding("control-without-reason", " and ".join(missing), record.key, record.title)
+            )
+    return findings

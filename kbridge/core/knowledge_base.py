@@ -1,0 +1,532 @@
+"""`KnowledgeBase`: the one facade the GUI and the CLI use. Every mutation returns `Changes`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from kbridge.core import history
+from kbridge.core.checks import CheckReport, run_checks
+from kbridge.core.settings import Settings, load_settings
+from kbridge.core.templates import render_template
+from kbridge.model import (
+    CONTENT_FIELDS,
+    Changes,
+    ConflictError,
+    Kind,
+    Link,
+    LinkedRecord,
+    LinkType,
+    NotFoundError,
+    Record,
+    Revision,
+    ValidationError,
+    format_key,
+    normalise_date,
+    normalise_tags,
+    validate_key,
+    validate_status,
+)
+from kbridge.storage import Store
+
+ChangeListener = Callable[[Changes], None]
+_UNSET: Any = object()
+_SHORT_KEY = re.compile(r"^([A-Za-z]+)[-_ ]?0*(\d+)$")
+
+
+def utc_now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+class KnowledgeBase:
+    """One open knowledge base file and everything that can be asked of it or done to it."""
+
+    def __init__(self, store: Store, settings: Settings | None = None) -> None:
+        self._store = store
+        self.settings = settings or load_settings()
+        self._listeners: list[ChangeListener] = []
+        self._depth = 0
+        self._pending = Changes()
+
+    # --- opening ----------------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls, path: Path | str, *, create: bool = False, settings: Settings | None = None
+    ) -> KnowledgeBase:
+        return cls(Store.open(Path(path), create=create), settings)
+
+    @classmethod
+    def init(cls, path: Path | str, *, settings: Settings | None = None) -> KnowledgeBase:
+        """Create a new, empty knowledge base; a ConflictError if something is already there."""
+        if Path(path).exists():
+            raise ConflictError(f"{path} already exists; kbridge will not overwrite it")
+        return cls.open(path, create=True, settings=settings)
+
+    def close(self) -> None:
+        self._store.close()
+
+    def __enter__(self) -> KnowledgeBase:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def path(self) -> Path:
+        return self._store.path
+
+    @property
+    def uid(self) -> str:
+        """The knowledge base's own stable id (search caches are keyed by it)."""
+        return self._store.meta("kb_uid") or ""
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+    @property
+    def author(self) -> str:
+        return self.settings.effective_author
+
+    # --- change notification ------------------------------------------------------------------
+
+    def subscribe(self, listener: ChangeListener) -> Callable[[], None]:
+        """Call `listener` with the `Changes` of every committed mutation; returns an unsubscriber."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group mutations: all are saved or none; listeners hear once, after the commit."""
+        self._depth += 1
+        try:
+            with self._store.atomic():
+                yield
+        except BaseException:
+            self._depth -= 1
+            if self._depth == 0:
+                self._pending = Changes()
+            raise
+        self._depth -= 1
+        if self._depth == 0 and self._pending:
+            changes, self._pending = self._pending, Changes()
+            for listener in list(self._listeners):
+                listener(changes)
+
+    def _report(self, changes: Changes) -> Changes:
+        self._pending = self._pending.merge(changes)
+        return changes
+
+    def data_version(self) -> int:
+        """A number that changes when another process commits to this file (for refreshing)."""
+        return self._store.data_version()
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def find(self, ref: str) -> Record | None:
+        """The record with key (any case, `adr-7` for `ADR-0007`) or uid `ref`, deleted or not."""
+        ref = (ref or "").strip()
+        if not ref:
+            return None
+        record = self._store.get_by_key(ref) or self._store.get_record(ref)
+        if record is None and (match := _SHORT_KEY.match(ref)):
+            prefix, number = match.group(1).upper(), int(match.group(2))
+            for kind in Kind:
+                if kind.key_prefix == prefix:
+                    record = self._store.get_by_key(format_key(kind, number))
+        return record
+
+    def get(self, ref: str) -> Record:
+        record = self.find(ref)
+        if record is None:
+            raise NotFoundError(f"no record {ref!r}")
+        return record
+
+    def find_by_source(self, path: str) -> Record | None:
+        return self._store.get_by_source_path(path)
+
+    def list_records(
+        self,
+        *,
+        kind: Kind | str | None = None,
+        status: str | None = None,
+        tag: str | None = None,
+        owner: str | None = None,
+        deleted: bool | None = False,
+    ) -> list[Record]:
+        """Records matching every filter; `deleted=True` lists the trash, `None` everything."""
+        kind_value = _kind(kind) if kind is not None else None
+        if status is not None and kind_value is not None:
+            status = validate_status(kind_value, status)
+        owner_uid = self.get(owner).uid if owner else None
+        return self._store.list_records(
+            kind=kind_value,
+            status=status.strip().lower() if status else None,
+            tag=tag.strip().lower() if tag else None,
+            owner_uid=owner_uid,
+            deleted=deleted,
+        )
+
+    def iter_records(self, *, deleted: bool | None = False) -> Iterator[Record]:
+        return self._store.iter_records(deleted=deleted)
+
+    def links_of(self, ref: str) -> list[LinkedRecord]:
+        """Links both ways: outgoing with their labels, incoming with inverse labels."""
+        return self._store.linked_records(self.get(ref).uid)
+
+    def outgoing_links(self, ref: str) -> list[Link]:
+        return self._store.links_from(self.get(ref).uid)
+
+    def all_links(self) -> list[Link]:
+        return self._store.all_links()
+
+    def dangling_links(self) -> list[Link]:
+        return self._store.dangling_links()
+
+    def next_key(self, kind: Kind | str) -> str:
+        """The key a new record of `kind` would get now (shown in the new-record dialog)."""
+        kind = _kind(kind)
+        pattern = re.compile(rf"^{re.escape(kind.key_prefix)}-(\d+)$", re.IGNORECASE)
+        numbers = [
+            int(m.group(1)) for key in self._store.keys_with_prefix(kind.key_prefix + "-")
+            if (m := pattern.match(key))
+        ]
+        return format_key(kind, max(numbers, default=0) + 1)
+
+    # --- creating and changing ----------------------------------------------------------------
+
+    def create(
+        self,
+        kind: Kind | str,
+        title: str,
+        *,
+        key: str | None = None,
+        status: str | None = None,
+        body: str = "",
+        template: str | None = None,
+        tags: Iterable[str] | str | None = None,
+        owner: str | None = None,
+        date: str | dt.date | None = None,
+        review_by: str | dt.date | None = None,
+        fields: dict[str, Any] | None = None,
+        source: dict[str, Any] | None = None,
+        supersedes: str | None = None,
+        reason: str = "",
+    ) -> Changes:
+        """Create a record (its first revision too). `supersedes` links the new decision to an
+        older one and marks that one superseded, all in one transaction."""
+        kind = _kind(kind)
+        title = _title(title)
+        if template and body:
+            raise ValidationError("give a template or a body, not both")
+        if template:
+            body = render_template(template, title=title, date=normalise_date(date))
+        if date is None and kind is Kind.DECISION:
+            date = dt.date.today()
+        now = utc_now()
+        record = Record(
+            kind=kind,
+            title=title,
+            uid=str(uuid.uuid4()),
+            status=validate_status(kind, kind.default_status if status is None else status),
+            body=body,
+            tags=normalise_tags(tags),  # type: ignore[arg-type]
+            owner=self._owner_uid(owner),
+            date=normalise_date(date),
+            review_by=normalise_date(review_by, "review date"),
+            fields=_fields(fields),
+            source=source,
+            created_at=now,
+            updated_at=now,
+        )
+        with self.transaction():
+            record.key = self._free_key(validate_key(key)) if key else self.next_key(kind)
+            self._store.insert_record(record)
+            self._revise(record, reason or "created", now)
+            changes = self._report(Changes(created=frozenset({record.uid})))
+            if supersedes:
+                changes = changes.merge(self.supersede(supersedes, record.key))
+        return changes
+
+    def update(self, ref: str, *, reason: str = "", **values: Any) -> Changes:
+        """Change any of title, status, body, tags, owner, date, review_by, fields, key, source.
+        Nothing changes (and no revision is written) when every value is already as given."""
+        unknown = set(values) - {*CONTENT_FIELDS, "source"}
+        if unknown:
+            raise ValidationError(f"cannot set {', '.join(sorted(unknown))}")
+        record = self.get(ref)
+        before, source_before = record.snapshot(), record.source
+        for name, value in values.items():
+            setattr(record, name, self._clean(record, name, value))
+        source_changed = record.source != source_before
+        if record.snapshot() == before and not source_changed:
+            return Changes()
+        now = utc_now()
+        record.updated_at = now
+        with self.transaction():
+            if record.key.lower() != before["key"].lower():
+                record.key = self._free_key(record.key)
+            self._store.update_record(record)
+            if record.snapshot() != before:
+                self._revise(record, reason or _describe(before, record.snapshot()), now)
+            return self._report(Changes(updated=frozenset({record.uid})))
+
+    def set_status(self, ref: str, status: str, *, reason: str = "") -> Changes:
+        return self.update(ref, status=status, reason=reason)
+
+    def set_field(self, ref: str, name: str, value: Any, *, reason: str = "") -> Changes:
+        record = self.get(ref)
+        fields = dict(record.fields)
+        if value in (None, "", [], {}):
+            fields.pop(name, None)
+        else:
+            fields[name] = value
+        return self.update(record.uid, fields=fields, reason=reason)
+
+    def supersede(self, old_ref: str, new_ref: str) -> Changes:
+        """`new` supersedes `old`: link them and mark the old one superseded, in one step."""
+        old, new = self.get(old_ref), self.get(new_ref)
+        if old.kind is not Kind.DECISION or new.kind is not Kind.DECISION:
+            raise ValidationError("only a decision can supersede a decision")
+        with self.transaction():
+            changes = self.link(new.uid, LinkType.SUPERSEDES, old.uid)
+            changes = changes.merge(
+                self.update(old.uid, status="superseded", reason=f"superseded by {new.key}")
+            )
+        return changes
+
+    def link(
+        self,
+        source: str,
+        link_type: LinkType | str,
+        target: str,
+        *,
+        note: str = "",
+        allow_dangling: bool = False,
+        reason: str = "",
+    ) -> Changes:
+        """Add a typed link. A target that does not exist is an error, unless `allow_dangling`
+        (imports), in which case the link is kept with the target's text."""
+        link_type = link_type if isinstance(link_type, LinkType) else LinkType.parse(link_type)
+        src = self.get(source)
+        dst = self.find(target)
+        if dst is None and not allow_dangling:
+            raise NotFoundError(f"no record {target!r} to link to")
+        if dst is not None and dst.uid == src.uid:
+            raise ValidationError(f"{src.key} cannot link to itself")
+        link = Link(src.uid, link_type, dst.uid if dst else None, "" if dst else target, note)
+        now = utc_now()
+        with self.transaction():
+            if not self._store.insert_link(link, now):
+                raise ConflictError(f"{src.key} already {link_type.label} {_ref(dst, target)}")
+            self._revise(src, reason or f"{link_type.label} {_ref(dst, target)}", now)
+            return self._report(Changes(updated=frozenset({src.uid}), links=(link,)))
+
+    def unlink(self, source: str, link_type: LinkType | str, target: str, *, reason: str = "") -> Changes:
+        link_type = link_type if isinstance(link_type, LinkType) else LinkType.parse(link_type)
+        src = self.get(source)
+        dst = self.find(target)
+        link = Link(src.uid, link_type, dst.uid if dst else None, "" if dst else target)
+        now = utc_now()
+        with self.transaction():
+            if not self._store.delete_link(link):
+                raise NotFoundError(f"{src.key} has no link {link_type.value} {_ref(dst, target)}")
+            self._revise(src, reason or f"removed link {link_type.label} {_ref(dst, target)}", now)
+            return self._report(Changes(updated=frozenset({src.uid}), links=(link,)))
+
+    def resolve_dangling_links(self) -> Changes:
+        """Point dangling links at records that now exist under the text they named."""
+        resolved: list[Link] = []
+        with self.transaction():
+            for link in self._store.dangling_links():
+                target = self.find(link.target_ref)
+                if target is not None and target.uid != link.source_uid:
+                    self._store.resolve_link(link, target.uid)
+                    resolved.append(link)
+            sources = frozenset(link.source_uid for link in resolved)
+            return self._report(Changes(updated=sources, links=tuple(resolved)))
+
+    # --- deleting -----------------------------------------------------------------------------
+
+    def delete(self, ref: str, *, reason: str = "") -> Changes:
+        """Move a record to the trash; its links and revisions are kept."""
+        return self._set_deleted(ref, deleted=True, reason=reason or "moved to trash")
+
+    def undelete(self, ref: str, *, reason: str = "") -> Changes:
+        return self._set_deleted(ref, deleted=False, reason=reason or "restored from trash")
+
+    def _set_deleted(self, ref: str, *, deleted: bool, reason: str) -> Changes:
+        record = self.get(ref)
+        if record.deleted == deleted:
+            state = "in the trash" if deleted else "not in the trash"
+            raise ConflictError(f"{record.key} is already {state}")
+        now = utc_now()
+        with self.transaction():
+            self._store.set_deleted(record.uid, now if deleted else None, now)
+            record.deleted_at = now if deleted else None
+            self._revise(record, reason, now)
+            if deleted:
+                return self._report(Changes(deleted=frozenset({record.uid})))
+            return self._report(Changes(updated=frozenset({record.uid})))
+
+    # --- history ------------------------------------------------------------------------------
+
+    def history(self, ref: str) -> list[Revision]:
+        """Every saved version, oldest first."""
+        return self._store.revisions(self.get(ref).uid)
+
+    def revision(self, ref: str, rev: int) -> Revision:
+        record = self.get(ref)
+        found = self._store.revision(record.uid, int(rev))
+        if found is None:
+            raise NotFoundError(f"{record.key} has no revision {rev}")
+        return found
+
+    def diff(self, ref: str, rev_a: int, rev_b: int) -> str:
+        """A unified diff between two revisions of a record."""
+        return history.diff_revisions(self.revision(ref, rev_a), self.revision(ref, rev_b))
+
+    def restore(self, ref: str, rev: int, *, reason: str = "") -> Changes:
+        """Bring revision `rev` back as a new revision. Links and the key stay as they are now."""
+        old = self.revision(ref, rev)
+        values = {
+            name: old.snapshot[name]
+            for name in CONTENT_FIELDS
+            if name in old.snapshot and name != "key"
+        }
+        values["owner"] = self._owner_ref(values.get("owner"))
+        changes = self.update(ref, reason=reason or f"restored revision {rev}", **values)
+        if not changes:
+            raise ConflictError(f"{self.get(ref).key} already matches revision {rev}")
+        return changes
+
+    # --- maintenance --------------------------------------------------------------------------
+
+    def check(self, today: dt.date | None = None) -> CheckReport:
+        """Integrity, dangling links, duplicate numbers and knowledge at risk."""
+        return run_checks(self, today)
+
+    def integrity_problems(self) -> list[str]:
+        return self._store.integrity_problems()
+
+    def backup(self, out: Path | str, *, overwrite: bool = False) -> Path:
+        """A consistent owner-only copy of the knowledge base, taken while it is in use."""
+        out = Path(out)
+        if out.exists():
+            if not overwrite:
+                raise ConflictError(f"{out} already exists; choose a new file name")
+            if out.resolve() == self.path.resolve():
+                raise ValidationError("cannot back up a knowledge base onto itself")
+            out.unlink()
+        self._store.backup_to(out)
+        return out
+
+    def stats(self) -> dict[str, Any]:
+        counts = self._store.count_records()
+        kinds: dict[str, int] = {}
+        statuses: dict[str, dict[str, int]] = {}
+        for (kind, status), count in counts.items():
+            kinds[kind] = kinds.get(kind, 0) + count
+            if status:
+                statuses.setdefault(kind, {})[status] = count
+        links, dangling = self._store.count_links()
+        return {
+            "path": str(self.path),
+            "records": sum(kinds.values()),
+            "kinds": dict(sorted(kinds.items())),
+            "statuses": {kind: dict(sorted(s.items())) for kind, s in sorted(statuses.items())},
+            "deleted": len(self._store.list_records(deleted=True)),
+            "links": links,
+            "dangling_links": dangling,
+            "revisions": self._store.count_revisions(),
+            "size_bytes": self.path.stat().st_size,
+        }
+
+    # --- internals ----------------------------------------------------------------------------
+
+    def _revise(self, record: Record, reason: str, at: str) -> int:
+        snapshot = record.snapshot()
+        snapshot["links"] = sorted(
+            f"{item.type.value} {item.key}"
+            for item in self._store.linked_records(record.uid)
+            if item.direction == "out"
+        )
+        snapshot["deleted"] = record.deleted
+        owner = self._store.get_record(record.owner) if record.owner else None
+        snapshot["owner_key"] = owner.key if owner else None
+        return self._store.add_revision(
+            record.uid, author=self.author, at=at, reason=reason, snapshot=snapshot
+        )
+
+    def _free_key(self, key: str) -> str:
+        holder = self._store.get_by_key(key)
+        if holder is not None:
+            raise ConflictError(f"the key {holder.key} is already taken (by {holder.title!r})")
+        return key
+
+    def _owner_uid(self, owner: str | None) -> str | None:
+        if not owner:
+            return None
+        person = self.get(owner)
+        if person.kind is not Kind.PERSON:
+            raise ValidationError(f"an owner must be a person record; {person.key} is a {person.kind.value}")
+        return person.uid
+
+    def _owner_ref(self, uid: str | None) -> str | None:
+        return uid if uid and self._store.get_record(uid) else None
+
+    def _clean(self, record: Record, name: str, value: Any) -> Any:
+        if name == "title":
+            return _title(value)
+        if name == "status":
+            return validate_status(record.kind, value)
+        if name == "tags":
+            return normalise_tags(value)
+        if name == "owner":
+            return self._owner_uid(value)
+        if name in ("date", "review_by"):
+            return normalise_date(value, "review date" if name == "review_by" else "date")
+        if name == "fields":
+            return _fields(value)
+        if name == "key":
+            return validate_key(value)
+        if name == "body":
+            return str(value or "")
+        return value
+
+
+def _kind(kind: Kind | str) -> Kind:
+    return kind if isinstance(kind, Kind) else Kind.parse(kind)
+
+
+def _title(title: str) -> str:
+    cleaned = " ".join(str(title or "").split())
+    if not cleaned:
+        raise ValidationError("a record needs a title")
+    return cleaned
+
+
+def _fields(fields: dict[str, Any] | None) -> dict[str, Any]:
+    if fields is None:
+        return {}
+    if not isinstance(fields, dict):
+        raise ValidationError("fields must be a mapping of names to values")
+    return {str(name): value for name, value in fields.items()}
+
+
+def _ref(record: Record | None, text: str) -> str:
+    return record.key if record else text
+
+
+def _describe(before: dict[str, Any], after: dict[str, Any]) -> str:
+    """A default revision reason naming what changed: "status: proposed -> accepted"."""
+    changed = [name for name in after if before.get(name) != after.get(name)]
+    if changed == ["status"]:
+        return f"status: {before['status'] or '-'} -> {after['status']}"
+    return "changed " + ", ".join(changed)

@@ -1,0 +1,176 @@
+"""kbridge Markdown (docs/kbridge-markdown.md): one record per file, YAML front matter, Markdown body."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kbridge.core import KnowledgeBase
+from kbridge.model import (
+    KbridgeError,
+    Kind,
+    LinkedRecord,
+    LinkType,
+    Record,
+    ValidationError,
+)
+
+FRONT_MATTER_FENCE = "---"
+KIND_FOLDERS = {kind: kind.plural.lower() for kind in Kind}
+# People first, so that every other record can name its owner when it is created.
+CREATION_ORDER = (Kind.PERSON, *(kind for kind in Kind if kind is not Kind.PERSON))
+
+
+@dataclass
+class LinkSpec:
+    type: LinkType
+    target: str
+    note: str = ""
+
+
+@dataclass
+class KbridgeDocument:
+    key: str
+    kind: Kind
+    title: str
+    status: str | None = None
+    body: str = ""
+    tags: list[str] = field(default_factory=list)
+    owner: str | None = None
+    date: str | None = None
+    review_by: str | None = None
+    fields: dict[str, Any] = field(default_factory=dict)
+    links: list[LinkSpec] = field(default_factory=list)
+    uid: str | None = None
+
+
+def split_front_matter(text: str) -> tuple[str | None, str]:
+    """(front matter text or None, body). The front matter must open on the first line."""
+    text = text.lstrip("\ufeff")
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].rstrip() != FRONT_MATTER_FENCE:
+        return None, text
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() == FRONT_MATTER_FENCE:
+            return "".join(lines[1:index]), "".join(lines[index + 1 :])
+    return None, text
+
+
+def parse_kbridge_markdown(text: str, name: str = "<text>") -> KbridgeDocument:
+    """A kbridge Markdown document; a ValidationError saying what is wrong and where otherwise."""
+    front, body = split_front_matter(text)
+    if front is None:
+        raise ValidationError(f"{name}: no YAML front matter (a kbridge record starts with ---)")
+    try:
+        data = yaml.safe_load(front)
+    except yaml.YAMLError as error:
+        raise ValidationError(f"{name}: front matter is not valid YAML ({error})") from error
+    if not isinstance(data, dict):
+        raise ValidationError(f"{name}: front matter must be a mapping of names to values")
+    missing = [name_ for name_ in ("key", "kind", "title") if not data.get(name_)]
+    if missing:
+        raise ValidationError(f"{name}: front matter lacks {', '.join(missing)}")
+    links = []
+    for item in data.get("links") or []:
+        if not isinstance(item, dict) or "type" not in item or "target" not in item:
+            raise ValidationError(f"{name}: each link needs a type and a target (got {item!r})")
+        links.append(LinkSpec(LinkType.parse(str(item["type"])), str(item["target"]), str(item.get("note") or "")))
+    fields = data.get("fields") or {}
+    if not isinstance(fields, dict):
+        raise ValidationError(f"{name}: fields must be a mapping")
+    return KbridgeDocument(
+        key=str(data["key"]),
+        kind=Kind.parse(str(data["kind"])),
+        title=str(data["title"]),
+        status=str(data["status"]) if data.get("status") is not None else None,
+        body=body.lstrip("\n"),
+        tags=[str(tag) for tag in data.get("tags") or []],
+        owner=str(data["owner"]) if data.get("owner") else None,
+        date=_date_text(data.get("date")),
+        review_by=_date_text(data.get("review_by")),
+        fields={str(k): _plain(v) for k, v in fields.items()},
+        links=links,
+        uid=str(data["uid"]) if data.get("uid") else None,
+    )
+
+
+def write_kbridge_markdown(record: Record, links: list[LinkedRecord]) -> str:
+    """The kbridge Markdown file of a record and its outgoing links."""
+    data: dict[str, Any] = {"key": record.key, "kind": record.kind.value, "title": record.title}
+    if record.status:
+        data["status"] = record.status
+    for name in ("date", "review_by"):
+        if getattr(record, name):
+            data[name] = getattr(record, name)
+    if record.owner_key:
+        data["owner"] = record.owner_key
+    if record.tags:
+        data["tags"] = list(record.tags)
+    if record.fields:
+        data["fields"] = dict(record.fields)
+    outgoing = [
+        {"type": link.type.value, "target": link.key, **({"note": link.note} if link.note else {})}
+        for link in links
+        if link.direction == "out"
+    ]
+    if outgoing:
+        data["links"] = outgoing
+    data["uid"] = record.uid
+    front = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    body = record.body if record.body.endswith("\n") or not record.body else record.body + "\n"
+    return f"{FRONT_MATTER_FENCE}\n{front}{FRONT_MATTER_FENCE}\n{body}"
+
+
+def load_folder(kb: KnowledgeBase, folder: Path) -> list[str]:
+    """Create every record of a kbridge Markdown folder in `kb` (one transaction); return warnings.
+
+    The full importer (update in place, reports, other formats) lives with the other formats; this
+    is the plain path the bundled sample needs."""
+    documents: list[KbridgeDocument] = []
+    warnings: list[str] = []
+    for path in sorted(folder.rglob("*.md")):
+        try:
+            documents.append(parse_kbridge_markdown(path.read_text(encoding="utf-8"), path.name))
+        except (KbridgeError, UnicodeDecodeError) as error:
+            warnings.append(f"{path.relative_to(folder)}: skipped: {error}")
+    documents.sort(key=lambda doc: (CREATION_ORDER.index(doc.kind), doc.key))
+    with kb.transaction():
+        for doc in documents:
+            kb.create(
+                doc.kind,
+                doc.title,
+                key=doc.key,
+                status=doc.status,
+                body=doc.body,
+                tags=doc.tags,
+                owner=doc.owner,
+                date=doc.date,
+                review_by=doc.review_by,
+                fields=doc.fields,
+                reason="imported",
+            )
+        for doc in documents:
+            for link in doc.links:
+                kb.link(doc.key, link.type, link.target, note=link.note, allow_dangling=True, reason="imported")
+    return warnings
+
+
+def _date_text(value: Any) -> str | None:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()[:10]
+    return str(value) if value else None
+
+
+def _plain(value: Any) -> Any:
+    """YAML dates become ISO strings so fields survive JSON storage unchanged."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value

@@ -1,0 +1,105 @@
+"""A record as an HTML page body: header, facts, links grouped by label, rendered Markdown body.
+
+Shared by the desktop reader and the static site; each says how a link to another record is
+written (`record_href`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from html import escape
+from typing import Any
+
+from kbridge.model import KIND_FIELDS, LinkedRecord, Record
+from kbridge.render.markdown_html import render_markdown
+
+RECORD_SCHEME = "kbridge"
+
+
+def viewer_href(uid: str) -> str:
+    """How the desktop reader addresses another record."""
+    return f"{RECORD_SCHEME}:record/{uid}"
+
+
+def record_page_html(
+    record: Record,
+    links: list[LinkedRecord],
+    *,
+    status_hex: Callable[[str], str],
+    record_href: Callable[[str], str] = viewer_href,
+    today: dt.date | None = None,
+) -> str:
+    parts = [_header(record, status_hex, today or dt.date.today())]
+    parts.append(_facts(record, today or dt.date.today()))
+    if links:
+        parts.append(_links(links, record_href))
+    parts.append(f'<div class="body">{render_markdown(record.body)}</div>')
+    return "\n".join(parts)
+
+
+def _header(record: Record, status_hex: Callable[[str], str], today: dt.date) -> str:
+    chip = ""
+    if record.status:
+        colour = status_hex(record.status)
+        chip = (
+            f'<span class="chip" style="background-color:{colour}">&nbsp;{escape(record.status)}&nbsp;</span>'
+        )
+    trash = ' <span class="trash">in the trash</span>' if record.deleted else ""
+    return (
+        f'<p><span class="key">{escape(record.key)}</span> &nbsp;{chip}{trash}'
+        f' &nbsp;<span class="kind">{escape(record.kind.label)}</span></p>'
+        f'<h1 class="title">{escape(record.title)}</h1>'
+    )
+
+
+def _facts(record: Record, today: dt.date) -> str:
+    rows: list[tuple[str, str]] = []
+    if record.date:
+        rows.append(("Date", escape(record.date)))
+    if record.owner_key:
+        rows.append(("Owner", escape(record.owner_name or record.owner_key)))
+    if record.review_by:
+        overdue = record.is_overdue(today)
+        text = escape(record.review_by) + (" (overdue)" if overdue else "")
+        rows.append(("Review by", f'<span class="overdue">{text}</span>' if overdue else text))
+    if record.tags:
+        rows.append(("Tags", escape(", ".join(record.tags))))
+    ordered = [name for name in KIND_FIELDS[record.kind] if name in record.fields]
+    ordered += sorted(name for name in record.fields if name not in ordered)
+    for name in ordered:
+        rows.append((name.replace("_", " ").capitalize(), escape(_field_text(record.fields[name]))))
+    if record.source:
+        rows.append(("Source", escape(f"{record.source.get('path')} ({record.source.get('format')})")))
+    if not rows:
+        return ""
+    cells = "".join(f'<tr><td class="name">{name}</td><td>{value}</td></tr>' for name, value in rows)
+    return f'<table class="facts">{cells}</table>'
+
+
+def _links(links: list[LinkedRecord], record_href: Callable[[str], str]) -> str:
+    groups: dict[str, list[LinkedRecord]] = {}
+    for link in links:
+        groups.setdefault(link.label, []).append(link)
+    items = []
+    for label, members in groups.items():
+        entries = []
+        for link in members:
+            if link.dangling:
+                entries.append(
+                    f'<span class="dangling">{escape(link.key)} (not in the knowledge base)</span>'
+                )
+                continue
+            suffix = " (in the trash)" if link.deleted else ""
+            entries.append(
+                f'<a href="{escape(record_href(link.uid or ""))}">{escape(link.key)}</a> '
+                f"{escape(link.title)}{suffix}"
+            )
+        rows = "".join(f"<li>{entry}</li>" for entry in entries)
+        items.append(f'<p class="link-label"><b>{escape(label.capitalize())}</b></p><ul class="links">{rows}</ul>')
+    return f'<div class="links"><p class="links-heading">Links</p>{"".join(items)}</div>'
+
+
+def _field_text(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return str(value)

@@ -1,0 +1,82 @@
+"""The reader: one record rendered (header, facts, links both ways, Markdown body), links clickable."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QTextDocument
+from PySide6.QtWidgets import QMessageBox, QTextBrowser, QWidget
+
+from kbridge.core import KnowledgeBase
+from kbridge.model import Record
+from kbridge.render import RECORD_SCHEME, record_page_html
+from kbridge.ui.style import reader_css, status_hex
+
+EXTERNAL_SCHEMES = {"http", "https", "mailto"}
+
+
+class ReaderView(QTextBrowser):
+    """Shows a record. Internal links emit `record_link_clicked(uid)`; external links open in the
+    desktop's browser only after the user confirms; nothing is ever loaded from the network."""
+
+    record_link_clicked = Signal(str)
+    external_link_opened = Signal(str)
+
+    def __init__(self, kb: KnowledgeBase, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.kb = kb
+        self.record: Record | None = None
+        self.refused_resources: list[str] = []
+        self.setObjectName("recordView")
+        self.setAccessibleName("Record reader")
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.document().setDocumentMargin(14)
+        self.anchorClicked.connect(self._on_self_anchor_clicked)
+        self.show_placeholder()
+
+    def show_placeholder(self, text: str = "Select a record to read it.") -> None:
+        self.record = None
+        self.setHtml(f'<p style="color:gray">{text}</p>')
+
+    def show_record(self, record: Record) -> None:
+        self.record = record
+        self.document().setDefaultStyleSheet(reader_css(self.palette()))
+        html = record_page_html(record, self.kb.links_of(record.uid), status_hex=status_hex)
+        self.setHtml(html)
+
+    def loadResource(self, kind: int, url: QUrl | str) -> Any:
+        """Refuse every resource: remote loads and file reads are never made on a record's behalf."""
+        self.refused_resources.append(QUrl(url).toString() if isinstance(url, QUrl) else str(url))
+        if kind == QTextDocument.ResourceType.StyleSheetResource.value:
+            return ""
+        return None
+
+    def _on_self_anchor_clicked(self, url: QUrl) -> None:
+        scheme = url.scheme().lower()
+        if scheme == RECORD_SCHEME:
+            uid = url.path().removeprefix("record/")
+            if uid:
+                self.record_link_clicked.emit(uid)
+            return
+        if scheme in EXTERNAL_SCHEMES:
+            if self._confirm_external(url):
+                QDesktopServices.openUrl(url)
+                self.external_link_opened.emit(url.toString())
+            return
+        if not scheme:
+            # A Markdown link to another record: [ADR-0003](ADR-0003) or (0003-use-x.md).
+            target = self.kb.find(url.path()) or self.kb.find_by_source(url.path())
+            if target is not None:
+                self.record_link_clicked.emit(target.uid)
+
+    def _confirm_external(self, url: QUrl) -> bool:
+        answer = QMessageBox.question(
+            self,
+            "Open external link?",
+            f"This link leaves kbridge and opens in your browser or mail program:\n\n{url.toString()}",
+            QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Open

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from kbridge.cli.main import cli
+from tests.cli.conftest import Run, as_json
+
+
+def test_check_is_clean_on_a_healthy_base(run: Run) -> None:
+    run("new", "decision", "--title", "A")
+    result = run("check", "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == {"ok": True, "findings": []}
+
+
+def test_check_reports_problems_and_exits_1(run: Run) -> None:
+    run("new", "person", "--title", "Bob Departed", "--status", "departed")
+    run("new", "system", "--title", "Payments", "--owner", "PER-001")
+    run("new", "risk", "--title", "Old risk", "--review-by", "2020-01-01")
+    result = run("check", "--json")
+    assert result.exit_code == 1
+    findings = json.loads(result.stdout)["findings"]
+    assert {(f["category"], f["key"]) for f in findings} == {
+        ("departed-owner", "SYS-001"),
+        ("overdue-review", "RSK-001"),
+    }
+    text = run("check")
+    assert text.exit_code == 1 and "Overdue reviews (1)" in text.stdout
+
+
+def test_check_on_the_sample(sample_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["--kb", str(sample_path), "check", "--json"])
+    assert result.exit_code == 1
+    categories = {f["category"] for f in json.loads(result.stdout)["findings"]}
+    assert {"dangling-link", "overdue-review", "departed-owner", "stale-proposal",
+            "control-without-reason"} <= categories
+    assert "integrity" not in categories
+
+
+def test_backup_and_stats(run: Run, tmp_path: Path) -> None:
+    run("new", "decision", "--title", "A")
+    run("new", "risk", "--title", "R")
+    run("link", "ADR-0001", "accepts", "RSK-001")
+    out = tmp_path / "backup.kbridge"
+    assert run("backup", str(out)).exit_code == 0
+    assert out.stat().st_mode & 0o777 == 0o600
+    assert [r["key"] for r in as_json(run("list", "--json", kb=out))] == ["ADR-0001", "RSK-001"]
+    again = run("backup", str(out))
+    assert again.exit_code == 1 and "already exists" in again.stderr
+    assert run("backup", str(out), "--force").exit_code == 0
+    stats = as_json(run("stats", "--json"))
+    assert stats["records"] == 2 and stats["links"] == 1 and stats["kinds"] == {"decision": 1, "risk": 1}
+    assert stats["revisions"] == 3  # two creations and the link

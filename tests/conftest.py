@@ -1,0 +1,53 @@
+"""Shared fixtures: every test runs with its own user directories and a known author."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kbridge.core import KnowledgeBase
+from kbridge.formats.sample import build_sample
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No test reads or writes the real user's data, cache or settings."""
+    home = tmp_path_factory.mktemp("home")
+    for name in ("DATA", "CACHE", "CONFIG"):
+        (home / name.lower()).mkdir()
+        monkeypatch.setenv(f"KBRIDGE_{name}_DIR", str(home / name.lower()))
+    monkeypatch.setenv("KBRIDGE_AUTHOR", "tester")
+    monkeypatch.delenv("KBRIDGE_KB", raising=False)
+    return home
+
+
+@pytest.fixture
+def kb(tmp_path: Path) -> Iterator[KnowledgeBase]:
+    base = KnowledgeBase.init(tmp_path / "test.kbridge")
+    yield base
+    base.close()
+
+
+@pytest.fixture(scope="session")
+def sample_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled sample, built once per test session (tests get copies)."""
+    return build_sample(tmp_path_factory.mktemp("sample") / "sample.kbridge")
+
+
+@pytest.fixture
+def sample_path(sample_file: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "sample.kbridge"
+    shutil.copyfile(sample_file, copy)
+    return copy
+
+
+@pytest.fixture
+def sample_kb(sample_path: Path) -> Iterator[KnowledgeBase]:
+    base = KnowledgeBase.open(sample_path)
+    yield base
+    base.close()
