@@ -95,9 +95,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from kbridge.cli import cmd_gui, cmd_history, cmd_maintenance, cmd_records
+    from kbridge.cli import cmd_gui, cmd_history, cmd_maintenance, cmd_records, cmd_search
 
-    for module in (cmd_records, cmd_history, cmd_maintenance, cmd_gui):
+    for module in (cmd_records, cmd_history, cmd_maintenance, cmd_search, cmd_gui):
         for command in module.COMMANDS:
             cli.add_command(command)
 

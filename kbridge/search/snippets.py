@@ -95,7 +95,7 @@ def _word_start(text: str, start: int, limit: int) -> int:
 def _cut(text: str, start: int, width: int) -> tuple[str, int, int]:
     """The text from `start` for about `width` characters, cut between words, with ellipses;
     the shift from a position in `text` to the same position in the result; where it ends."""
-    end = start + width
+    end = min(start + width, len(text))
     if end < len(text):
         space = text.rfind(" ", start + width // 2, end)
         end = space if space > 0 else end
