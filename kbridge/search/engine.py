@@ -39,6 +39,19 @@ class BuildCancelledError(Exception):
     """A bulk build stopped because its cancel flag was set; the partial index is unusable."""
 
 
+PROGRESS_EVERY = 1000
+
+
+def checkpoint(done: int, total: int, progress: Progress | None, cancel: CancelFlag | None) -> None:
+    """During a bulk build, every PROGRESS_EVERY documents: report, and stop when cancelled."""
+    if done % PROGRESS_EVERY:
+        return
+    if cancel is not None and cancel.is_set():
+        raise BuildCancelledError("search index build cancelled")
+    if progress is not None:
+        progress(done, total, "indexing records")
+
+
 @dataclass(frozen=True)
 class StoredHit:
     """A hit as an engine reads it back from its index, before the snippet is cut."""
@@ -166,9 +179,7 @@ class SearchEngine(ABC):
             return None
         suggestion = parsed.text
         for word, better in replacements.items():
-            suggestion = re.sub(
-                rf"(?<![^\W_]){re.escape(word)}(?![^\W_])", better, suggestion, flags=re.I
-            )
+            suggestion = re.sub(rf"(?<![^\W_]){re.escape(word)}(?![^\W_])", better, suggestion, flags=re.I)
         if suggestion == parsed.text:
             return None
         found = self.search(suggestion, limit=0, facets=False, suggest=False)

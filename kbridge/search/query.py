@@ -92,20 +92,7 @@ class MatchNone:
     pass
 
 
-Node = (
-    Term
-    | Phrase
-    | Prefix
-    | Fuzzy
-    | Exact
-    | DateRange
-    | KeyBoost
-    | And
-    | Or
-    | Not
-    | MatchAll
-    | MatchNone
-)
+Node = Term | Phrase | Prefix | Fuzzy | Exact | DateRange | KeyBoost | And | Or | Not | MatchAll | MatchNone
 
 
 @dataclass(frozen=True)

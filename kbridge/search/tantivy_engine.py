@@ -27,6 +27,7 @@ from kbridge.search.engine import (
     Progress,
     SearchEngine,
     StoredHit,
+    checkpoint,
 )
 from kbridge.search.query import (
     And,
@@ -93,7 +94,7 @@ def _unusable_on_failure(action: str) -> Iterator[None]:
     """Turn tantivy's errors, panics included, into IndexUnusableError."""
     try:
         yield
-    except (KeyboardInterrupt, SystemExit, GeneratorExit, IndexUnusableError):
+    except (KeyboardInterrupt, SystemExit, GeneratorExit, IndexUnusableError, BuildCancelledError):
         raise
     except BaseException as error:  # a Rust panic arrives as a BaseException
         raise IndexUnusableError(f"tantivy index could not {action}: {error}") from error
@@ -142,15 +143,14 @@ class TantivyEngine(SearchEngine):
         done = 0
         with _unusable_on_failure("be built"):
             writer = self._index.writer(heap_size=_BULK_HEAP, num_threads=threads)
-            for document in documents:
-                writer.add_document(self._document(document))
-                done += 1
-                if done % 1000 == 0:
-                    if cancel is not None and cancel.is_set():
-                        writer.rollback()
-                        raise BuildCancelledError("search index build cancelled")
-                    if progress:
-                        progress(done, total, "indexing records")
+            try:
+                for document in documents:
+                    checkpoint(done, total, progress, cancel)
+                    writer.add_document(self._document(document))
+                    done += 1
+            except BuildCancelledError:
+                writer.rollback()
+                raise
             writer.commit()
             writer.wait_merging_threads()
             self._index.reload()
@@ -252,9 +252,7 @@ class TantivyEngine(SearchEngine):
             date=date.date() if date is not None else None,
         )
 
-    def _facets(
-        self, searcher: tantivy.Searcher, query: tantivy.Query
-    ) -> dict[str, dict[str, int]]:
+    def _facets(self, searcher: tantivy.Searcher, query: tantivy.Query) -> dict[str, dict[str, int]]:
         request = {name: {"terms": {"field": name, "size": 100}} for name in FACET_FIELDS}
         answer = searcher.aggregate(query, request)
         return {
@@ -328,9 +326,7 @@ class _Compiler:
     def _date_range(self, node: DateRange) -> tantivy.Query:
         start = as_datetime(_clamp(node.start)) if node.start else None
         end = as_datetime(_clamp(node.end)) if node.end else None
-        query = tantivy.Query.range_query(
-            self.schema, "date", tantivy.FieldType.Date, start, end, True, True
-        )
+        query = tantivy.Query.range_query(self.schema, "date", tantivy.FieldType.Date, start, end, True, True)
         return tantivy.Query.const_score_query(query, 0.0)
 
     def _text(self, node: Node) -> tantivy.Query | None:

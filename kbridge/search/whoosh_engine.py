@@ -30,6 +30,7 @@ from kbridge.search.engine import (
     Progress,
     SearchEngine,
     StoredHit,
+    checkpoint,
 )
 from kbridge.search.query import (
     And,
@@ -85,7 +86,7 @@ def _schema() -> fields.Schema:
 def _unusable_on_failure(action: str) -> Iterator[None]:
     try:
         yield
-    except IndexUnusableError:
+    except (IndexUnusableError, BuildCancelledError):
         raise
     except Exception as error:
         raise IndexUnusableError(f"whoosh index could not {action}: {error!r}") from error
@@ -146,13 +147,9 @@ class WhooshEngine(SearchEngine):
             writer = self._ix.writer(**options)
             try:
                 for document in documents:
+                    checkpoint(done, total, progress, cancel)
                     writer.add_document(**self._fields(document))
                     done += 1
-                    if done % 1000 == 0:
-                        if cancel is not None and cancel.is_set():
-                            raise BuildCancelledError("search index build cancelled")
-                        if progress:
-                            progress(done, total, "indexing records")
             except BaseException:
                 writer.cancel()
                 raise
@@ -236,18 +233,13 @@ class WhooshEngine(SearchEngine):
         with _unusable_on_failure("be searched"):
             searcher = self._current_searcher()
             grouped = (
-                {name: sorting.FieldFacet(name, maptype=sorting.Count) for name in FACET_FIELDS}
-                if facets
-                else None
+                {name: sorting.FieldFacet(name, maptype=sorting.Count) for name in FACET_FIELDS} if facets else None
             )
             results = searcher.search(compiled, limit=max(offset + limit, 1), groupedby=grouped)
             total = len(results)
             hits = [_stored_hit(hit) for hit in list(results)[offset : offset + limit]]
             counts = (
-                {
-                    name: {str(key): int(n) for key, n in results.groups(name).items() if key}
-                    for name in FACET_FIELDS
-                }
+                {name: {str(key): int(n) for key, n in results.groups(name).items() if key} for name in FACET_FIELDS}
                 if facets and total
                 else {}
             )
@@ -350,11 +342,7 @@ class _Compiler:
                 options.append(query.Sequence([*parts, last], boost=weight) if parts else last)
             elif isinstance(node, Fuzzy) and len(terms) == 1:
                 word = terms[0]
-                options.append(
-                    query.FuzzyTerm(
-                        field, word, boost=weight, maxdist=node.distance, prefixlength=0
-                    )
-                )
+                options.append(query.FuzzyTerm(field, word, boost=weight, maxdist=node.distance, prefixlength=0))
                 # Whoosh's automaton counts a swap of two letters as two edits, tantivy's as
                 # one: add the swapped spellings so that "vualt~" finds "vault" in both.
                 options.extend(query.Term(field, swapped, boost=weight) for swapped in _swaps(word))
