@@ -305,8 +305,11 @@ def _exact_node(field: str, text: str, warnings: list[str]) -> Node | None:
         try:
             value = Kind.parse(value).value
         except ValidationError as error:
-            warnings.append(f"ignored 'kind:{text}': {error}")
-            return None
+            try:  # "adrs", "ctls"
+                value = Kind.parse(value.removesuffix("s")).value
+            except ValidationError:
+                warnings.append(f"ignored 'kind:{text}': {error}")
+                return None
     elif field == "status" and value not in _ALL_STATUSES:
         warnings.append(f"ignored 'status:{text}': no kind has that status")
         return None
