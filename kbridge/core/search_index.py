@@ -39,7 +39,6 @@ from kbridge.search import (
     SearchEngine,
     SearchResults,
     engine_class,
-    markdown_to_text,
 )
 
 if TYPE_CHECKING:
@@ -63,7 +62,7 @@ def record_document(record: Record) -> SearchDocument:
         kind=record.kind.value,
         title=record.title,
         status=record.status,
-        body=markdown_to_text(record.body),
+        body=record.body,
         tags=tuple(record.tags),
         owner=owner,
         date=_date(record.date),

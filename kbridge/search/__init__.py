@@ -22,7 +22,6 @@ from kbridge.search.engine import (
 from kbridge.search.parser import parse_query
 from kbridge.search.query import ParsedQuery
 from kbridge.search.results import SearchHit, SearchResults, Snippet
-from kbridge.search.text import markdown_to_text
 
 ENGINES = ("tantivy", "whoosh")
 DEFAULT_ENGINE = "tantivy"
@@ -64,7 +63,6 @@ __all__ = [
     "Snippet",
     "create_engine",
     "engine_class",
-    "markdown_to_text",
     "open_engine",
     "parse_query",
 ]

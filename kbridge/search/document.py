@@ -10,9 +10,10 @@ from dataclasses import dataclass
 class SearchDocument:
     """One record as the index sees it.
 
-    `body` is plain text (Markdown already stripped, see `text.markdown_to_text`): it is what is
-    matched and what snippets show. `owner` holds the owner's key and name; `extra` any other
-    words worth finding the record by (kind-specific fields, link-neighbour keys).
+    `body` is the Markdown as written: the analyzers skip its punctuation, and snippets drop its
+    markup (converting every body at index time would double the time of a full rebuild).
+    `owner` holds the owner's key and name; `extra` any other words worth finding the record by
+    (kind-specific fields).
     """
 
     uid: str

@@ -62,38 +62,3 @@ def edit_distance(a: str, b: str, limit: int = 2) -> int:
             return limit + 1
         previous2, previous = previous, current
     return min(previous[len(b)], limit + 1)
-
-
-# --- Markdown to the plain text that is indexed and shown in snippets -------------------------
-
-_FENCE = re.compile(r"^\s*(```|~~~).*$", re.MULTILINE)
-_IMAGE_OR_LINK = re.compile(r"!?\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)")
-_REFERENCE_LINK = re.compile(r"!?\[([^\]]*)\]\[[^\]]*\]")
-_LINK_DEFINITION = re.compile(r"^\s{0,3}\[[^\]]+\]:\s+\S+.*$", re.MULTILINE)
-_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
-_HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>|<!--.*?-->", re.DOTALL)
-_LINE_MARKERS = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+(?:\[[ xX]\]\s+)?|\d+[.)]\s+)", re.M)
-_RULE = re.compile(r"^\s{0,3}(?:[-*_]\s*){3,}$", re.MULTILINE)
-_EMPHASIS = re.compile(r"(\*\*|__|~~|`+)")
-_STARS = re.compile(r"(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
-_TABLE = re.compile(r"^\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*$", re.MULTILINE)
-_SPACES = re.compile(r"[ \t]+")
-_BLANK_LINES = re.compile(r"\n{3,}")
-
-
-def markdown_to_text(markdown: str) -> str:
-    """The words of a Markdown body without its markup (links keep their text, code its code)."""
-    text = _FENCE.sub("", markdown)
-    text = _LINK_DEFINITION.sub("", text)
-    text = _IMAGE_OR_LINK.sub(r"\1", text)
-    text = _REFERENCE_LINK.sub(r"\1", text)
-    text = _AUTOLINK.sub(r"\1", text)
-    text = _HTML_TAG.sub(" ", text)
-    text = _TABLE.sub("", text)
-    text = _RULE.sub("", text)
-    text = _LINE_MARKERS.sub("", text)
-    text = _EMPHASIS.sub("", text)
-    text = _STARS.sub("", text)
-    text = text.replace("|", " ")
-    text = _SPACES.sub(" ", text)
-    return _BLANK_LINES.sub("\n\n", text).strip()

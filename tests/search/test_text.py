@@ -4,30 +4,26 @@ from __future__ import annotations
 
 from kbridge.search.parser import parse_query
 from kbridge.search.snippets import ELLIPSIS, Highlighter
-from kbridge.search.text import edit_distance, fold, markdown_to_text, words
+from kbridge.search.text import edit_distance, fold, words
 
 
-def test_markdown_to_text_keeps_words_drops_markup() -> None:
+def test_snippets_drop_markdown_markup() -> None:
     markdown = (
         "# Context\n\n"
-        "We use **HashiCorp Vault** (see [the docs](https://example.org/a_(b)) and "
+        "We use **HashiCorp Vault** (see [the vault docs](https://example.org/vault \"t\") and "
         "![diagram](img.png)).\n\n"
-        "* first item\n- [x] done item\n1. numbered\n\n"
+        "* first vault\n- [x] done item\n1. numbered\n\n"
         "> quoted `code_name`\n\n"
-        "```python\nprint('kept')\n```\n\n"
         "| a | b |\n|---|---|\n| 1 | 2 |\n\n"
-        "<div onclick='x'>html</div> snake_case_name *emphasis*\n\n[ref]: https://x.org\n"
+        "<div onclick='x'>html</div> snake_case_name *emphasis*\n"
     )
-    text = markdown_to_text(markdown)
-    assert "Context" in text and "#" not in text
-    assert "We use HashiCorp Vault (see the docs and diagram)." in text
-    assert "https" not in text and "img.png" not in text
-    assert "first item" in text and "done item" in text and "numbered" in text
-    assert "quoted code_name" in text
-    assert "print('kept')" in text and "```" not in text
-    assert "|" not in text and "---" not in text
-    assert "<div" not in text and "html" in text
-    assert "snake_case_name emphasis" in text
+    snippet = Highlighter.for_query(parse_query("vault").root).snippet(markdown, width=400)
+    assert snippet.text == (
+        "Context We use HashiCorp Vault (see the vault docs and diagram). first vault x done "
+        "item numbered quoted code_name a b 1 2 html snake_case_name emphasis"
+    )
+    # The word inside the link's address is not shown, so not highlighted either.
+    assert snippet.matched_words == ["Vault", "vault", "vault"]
 
 
 def test_fold_and_words() -> None:
