@@ -17,7 +17,7 @@ setup: $(STAMP)
 
 lint: setup
 	$(BIN)/lint-imports
-	$(BIN)/ruff check kbridge tests bench
+	$(BIN)/ruff check .
 
 test: setup
 	@sh packaging/check-system.sh test

@@ -11,6 +11,7 @@ from kbridge.cli.main import AppContext
 from kbridge.cli.options import json_option, pass_app
 from kbridge.cli.output import emit_json
 from kbridge.core import CATEGORIES, KnowledgeBase
+from kbridge.core.backups import list_backups, restore_backup
 
 
 @click.command("init")
@@ -22,15 +23,27 @@ def init_command(path: Path) -> None:
 
 
 @click.command("check")
+@click.option("--repair", "do_repair", is_flag=True,
+              help="Fix what is safe to fix (dangling links whose targets now exist, the search index).")
 @json_option
 @pass_app
-def check_command(app: AppContext, as_json: bool) -> None:
-    """Integrity, dangling links, duplicate numbers, overdue reviews, departed owners.
-    Exits 1 when anything is found."""
-    report = app.kb().check()
-    if as_json:
-        emit_json({"ok": report.ok, "findings": [f.as_dict() for f in report.findings]})
+def check_command(app: AppContext, do_repair: bool, as_json: bool) -> None:
+    """Integrity, dangling links, duplicate numbers, overdue reviews, departed owners and other
+    knowledge at risk. Exits 1 when anything is found (after --repair: anything left)."""
+    fixed: list[str] = []
+    if do_repair:
+        result = app.kb(write=True).repair()
+        fixed, report = result.fixed, result.remaining
     else:
+        report = app.kb().check()
+    if as_json:
+        data = {"ok": report.ok, "findings": [f.as_dict() for f in report.findings]}
+        if do_repair:
+            data["fixed"] = fixed
+        emit_json(data)
+    else:
+        for sentence in fixed:
+            click.echo(f"fixed: {sentence}")
         for category, findings in report.by_category().items():
             click.echo(click.style(f"{CATEGORIES.get(category, category)} ({len(findings)})", bold=True))
             for finding in findings:
@@ -68,4 +81,31 @@ def stats_command(app: AppContext, as_json: bool) -> None:
         click.echo(f"  {kind:<12} {count:>6}" + (f"   ({statuses})" if statuses else ""))
 
 
-COMMANDS = [init_command, check_command, backup_command, stats_command]
+@click.command("restore-backup")
+@click.argument("backup_file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--other", is_flag=True, help="Allow a backup taken of a different knowledge base.")
+@pass_app
+def restore_backup_command(app: AppContext, backup_file: Path, other: bool) -> None:
+    """Replace the knowledge base's content with BACKUP_FILE, after checking that the backup is
+    sound. The current content is saved as a backup first, so nothing is lost."""
+    safety, changes = restore_backup(app.kb(), backup_file, allow_other=other)
+    click.echo(f"restored {backup_file} ({len(changes.records)} records changed); "
+               f"the previous content is kept in {safety}", err=True)
+
+
+@click.command("backups")
+@json_option
+@pass_app
+def backups_command(app: AppContext, as_json: bool) -> None:
+    """List the automatic backups of the knowledge base, newest first."""
+    found = list_backups(app.kb())
+    if as_json:
+        emit_json([{"path": str(p), "size_bytes": p.stat().st_size} for p in found])
+        return
+    for path in found:
+        click.echo(str(path))
+    if not found:
+        click.echo("no automatic backups yet", err=True)
+
+
+COMMANDS = [init_command, check_command, backup_command, restore_backup_command, backups_command, stats_command]

@@ -13,6 +13,7 @@ import click
 
 from kbridge import __version__, paths
 from kbridge.core import KnowledgeBase
+from kbridge.core.backups import auto_backup
 from kbridge.model import KbridgeError, NotFoundError
 
 
@@ -39,6 +40,9 @@ class AppContext:
                     )
                 click.echo(f"kbridge: created a new knowledge base at {path}", err=True)
             self._kb = KnowledgeBase.open(path, create=True)
+        if write:
+            # At most hourly (see core.backups): a rotating safety copy before the first change.
+            auto_backup(self._kb)
         return self._kb
 
     def close(self) -> None:
@@ -95,9 +99,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from kbridge.cli import cmd_gui, cmd_history, cmd_maintenance, cmd_records, cmd_search
+    from kbridge.cli import cmd_formats, cmd_gui, cmd_history, cmd_maintenance, cmd_records, cmd_search
 
-    for module in (cmd_records, cmd_history, cmd_maintenance, cmd_search, cmd_gui):
+    for module in (cmd_records, cmd_history, cmd_maintenance, cmd_search, cmd_gui, cmd_formats):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -57,6 +57,27 @@ class CheckReport:
         return {name: items for name, items in grouped.items() if items}
 
 
+@dataclass
+class RepairReport:
+    fixed: list[str] = field(default_factory=list)
+    remaining: CheckReport = field(default_factory=CheckReport)
+
+
+def repair(kb: KnowledgeBase, today: dt.date | None = None) -> RepairReport:
+    """Fix what can be fixed without a person's judgement; report the rest."""
+    report = RepairReport()
+    dangling_before = {(link.source_uid, link.type, link.target_ref) for link in kb.dangling_links()}
+    changes = kb.resolve_dangling_links()
+    for link in changes.links:
+        if (link.source_uid, link.type, link.target_ref) in dangling_before:
+            source = kb.get(link.source_uid)
+            report.fixed.append(f"{source.key}: {link.type.label} {link.target_ref} now points at the record")
+    for step in kb.repair_steps:
+        report.fixed.extend(step())
+    report.remaining = run_checks(kb, today)
+    return report
+
+
 def run_checks(kb: KnowledgeBase, today: dt.date | None = None) -> CheckReport:
     today = today or dt.date.today()
     records = kb.list_records(deleted=None)

@@ -10,8 +10,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from kbridge.core import history
-from kbridge.core.checks import CheckReport, run_checks
+from kbridge.core.history import HistoryMixin
+from kbridge.core.maintenance import MaintenanceMixin
 from kbridge.core.search_index import SearchIndex
 from kbridge.core.settings import Settings, load_settings
 from kbridge.core.templates import render_template
@@ -25,7 +25,6 @@ from kbridge.model import (
     LinkType,
     NotFoundError,
     Record,
-    Revision,
     ValidationError,
     format_key,
     normalise_date,
@@ -45,13 +44,16 @@ def utc_now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
-class KnowledgeBase:
+class KnowledgeBase(HistoryMixin, MaintenanceMixin):
     """One open knowledge base file and everything that can be asked of it or done to it."""
 
     def __init__(self, store: Store, settings: Settings | None = None) -> None:
         self._store = store
         self.settings = settings or load_settings()
         self._listeners: list[ChangeListener] = []
+        # Extra repairs `check --repair` runs (the search index adds its rebuild); each returns
+        # what it fixed, as sentences.
+        self.repair_steps: list[Callable[[], list[str]]] = []
         self._depth = 0
         self._pending = Changes()
         # Subscribes first, so the index has followed a change before any view hears of it.
@@ -240,22 +242,24 @@ class KnowledgeBase:
         source: dict[str, Any] | None = None,
         supersedes: str | None = None,
         reason: str = "",
+        uid: str | None = None,
     ) -> Changes:
         """Create a record (its first revision too). `supersedes` links the new decision to an
-        older one and marks that one superseded, all in one transaction."""
+        older one and marks that one superseded, all in one transaction. `uid` keeps the uid a
+        record already has elsewhere (an imported kbridge Markdown file)."""
         kind = _kind(kind)
         title = _title(title)
         if template and body:
             raise ValidationError("give a template or a body, not both")
         if template:
             body = render_template(template, title=title, date=normalise_date(date))
-        if date is None and kind is Kind.DECISION:
-            date = dt.date.today()
+        if date is None and kind is Kind.DECISION and source is None:
+            date = dt.date.today()  # a decision made here; an imported one keeps its file's date
         now = utc_now()
         record = Record(
             kind=kind,
             title=title,
-            uid=str(uuid.uuid4()),
+            uid=_new_uid(uid, self._store),
             status=validate_status(kind, kind.default_status if status is None else status),
             body=body,
             tags=normalise_tags(tags),  # type: ignore[arg-type]
@@ -282,16 +286,16 @@ class KnowledgeBase:
         unknown = set(values) - {*CONTENT_FIELDS, "source"}
         if unknown:
             raise ValidationError(f"cannot set {', '.join(sorted(unknown))}")
-        record = self.get(ref)
-        before, source_before = record.snapshot(), record.source
-        for name, value in values.items():
-            setattr(record, name, self._clean(record, name, value))
-        source_changed = record.source != source_before
-        if record.snapshot() == before and not source_changed:
-            return Changes()
-        now = utc_now()
-        record.updated_at = now
+        # Read and write in one transaction: another process's change in between is never undone.
         with self.transaction():
+            record = self.get(ref)
+            before, source_before = record.snapshot(), record.source
+            for name, value in values.items():
+                setattr(record, name, self._clean(record, name, value))
+            if record.snapshot() == before and record.source == source_before:
+                return Changes()
+            now = utc_now()
+            record.updated_at = now
             if record.key.lower() != before["key"].lower():
                 record.key = self._free_key(record.key)
             self._store.update_record(record)
@@ -384,91 +388,18 @@ class KnowledgeBase:
         return self._set_deleted(ref, deleted=False, reason=reason or "restored from trash")
 
     def _set_deleted(self, ref: str, *, deleted: bool, reason: str) -> Changes:
-        record = self.get(ref)
-        if record.deleted == deleted:
-            state = "in the trash" if deleted else "not in the trash"
-            raise ConflictError(f"{record.key} is already {state}")
-        now = utc_now()
         with self.transaction():
+            record = self.get(ref)
+            if record.deleted == deleted:
+                state = "in the trash" if deleted else "not in the trash"
+                raise ConflictError(f"{record.key} is already {state}")
+            now = utc_now()
             self._store.set_deleted(record.uid, now if deleted else None, now)
             record.deleted_at = now if deleted else None
             self._revise(record, reason, now)
             if deleted:
                 return self._report(Changes(deleted=frozenset({record.uid})))
             return self._report(Changes(updated=frozenset({record.uid})))
-
-    # --- history ------------------------------------------------------------------------------
-
-    def history(self, ref: str) -> list[Revision]:
-        """Every saved version, oldest first."""
-        return self._store.revisions(self.get(ref).uid)
-
-    def revision(self, ref: str, rev: int) -> Revision:
-        record = self.get(ref)
-        found = self._store.revision(record.uid, int(rev))
-        if found is None:
-            raise NotFoundError(f"{record.key} has no revision {rev}")
-        return found
-
-    def diff(self, ref: str, rev_a: int, rev_b: int) -> str:
-        """A unified diff between two revisions of a record."""
-        return history.diff_revisions(self.revision(ref, rev_a), self.revision(ref, rev_b))
-
-    def restore(self, ref: str, rev: int, *, reason: str = "") -> Changes:
-        """Bring revision `rev` back as a new revision. Links and the key stay as they are now."""
-        old = self.revision(ref, rev)
-        values = {
-            name: old.snapshot[name]
-            for name in CONTENT_FIELDS
-            if name in old.snapshot and name != "key"
-        }
-        values["owner"] = self._owner_ref(values.get("owner"))
-        changes = self.update(ref, reason=reason or f"restored revision {rev}", **values)
-        if not changes:
-            raise ConflictError(f"{self.get(ref).key} already matches revision {rev}")
-        return changes
-
-    # --- maintenance --------------------------------------------------------------------------
-
-    def check(self, today: dt.date | None = None) -> CheckReport:
-        """Integrity, dangling links, duplicate numbers and knowledge at risk."""
-        return run_checks(self, today)
-
-    def integrity_problems(self) -> list[str]:
-        return self._store.integrity_problems()
-
-    def backup(self, out: Path | str, *, overwrite: bool = False) -> Path:
-        """A consistent owner-only copy of the knowledge base, taken while it is in use."""
-        out = Path(out)
-        if out.exists():
-            if not overwrite:
-                raise ConflictError(f"{out} already exists; choose a new file name")
-            if out.resolve() == self.path.resolve():
-                raise ValidationError("cannot back up a knowledge base onto itself")
-            out.unlink()
-        self._store.backup_to(out)
-        return out
-
-    def stats(self) -> dict[str, Any]:
-        counts = self._store.count_records()
-        kinds: dict[str, int] = {}
-        statuses: dict[str, dict[str, int]] = {}
-        for (kind, status), count in counts.items():
-            kinds[kind] = kinds.get(kind, 0) + count
-            if status:
-                statuses.setdefault(kind, {})[status] = count
-        links, dangling = self._store.count_links()
-        return {
-            "path": str(self.path),
-            "records": sum(kinds.values()),
-            "kinds": dict(sorted(kinds.items())),
-            "statuses": {kind: dict(sorted(s.items())) for kind, s in sorted(statuses.items())},
-            "deleted": len(self._store.list_records(deleted=True)),
-            "links": links,
-            "dangling_links": dangling,
-            "revisions": self._store.count_revisions(),
-            "size_bytes": self.path.stat().st_size,
-        }
 
     # --- internals ----------------------------------------------------------------------------
 
@@ -521,6 +452,18 @@ class KnowledgeBase:
         if name == "body":
             return str(value or "")
         return value
+
+
+def _new_uid(wanted: str | None, store: Store) -> str:
+    if not wanted:
+        return str(uuid.uuid4())
+    try:
+        uid = str(uuid.UUID(str(wanted)))
+    except ValueError:
+        raise ValidationError(f"invalid uid {wanted!r}: a uid is a UUID") from None
+    if store.get_record(uid) is not None:
+        raise ConflictError(f"the uid {uid} is already taken")
+    return uid
 
 
 def _kind(kind: Kind | str) -> Kind:

@@ -46,6 +46,8 @@ if TYPE_CHECKING:
 
 # Bump when what is indexed changes (document fields, analysis): older indexes are rebuilt.
 SCHEMA_VERSION = 1
+# A change touching more records than this is applied by rebuilding (faster than record by record).
+_REBUILD_ABOVE = 5000
 _log = logging.getLogger(__name__)
 
 
@@ -91,6 +93,7 @@ class SearchIndex:
         self._opened_stamp = stamp()
         self._opened_version = kb.data_version()
         kb.subscribe(self.apply)
+        kb.repair_steps.append(self.repair)
 
     @property
     def default_engine(self) -> str:
@@ -132,6 +135,15 @@ class SearchIndex:
         except IndexUnusableError:
             return "unusable"
         return "fresh"
+
+    def repair(self) -> list[str]:
+        """For `check --repair`: rebuild the index of the engine in use unless it is fresh."""
+        name = self.default_engine
+        state = self.status(name)
+        if state == "fresh":
+            return []
+        count = self.rebuild(engine=name)
+        return [f"rebuilt the {name} search index ({state}) with {count} records"]
 
     def _ready(self, name: str) -> _Open:
         entry = self._open.get(name)
@@ -224,6 +236,10 @@ class SearchIndex:
             self._open_for_change(self.default_engine)
         if not self._open:
             return
+        if len(changes.records) > _REBUILD_ABOVE:  # a restored backup, a large import
+            for name in list(self._open):
+                self._rebuild_quietly(name)
+            return
         try:
             documents, removed = self._documents_for(changes)
         except Exception as error:  # the database is the truth: never fail the change
@@ -244,6 +260,13 @@ class SearchIndex:
             else:
                 entry.engine.close()
                 del self._open[name]
+
+    def _rebuild_quietly(self, name: str) -> None:
+        try:
+            self.rebuild(engine=name)
+        except (IndexUnusableError, OSError) as error:
+            _log.warning("the %s search index could not be rebuilt: %s", name, error)
+            self._open.pop(name, None)
 
     def _open_for_change(self, name: str) -> None:
         """Open `name`'s index to apply this process's first change, if it was fresh before."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from urllib.parse import urlsplit
 
 import markdown
@@ -37,11 +38,19 @@ _LINK_SCHEMES = {"http", "https", "mailto", "kbridge"}
 _IMAGE_SCHEMES = {"", "kbridge"}
 
 
+# Browsers ignore ASCII whitespace and control characters inside a URL, so "java\tscript:" runs
+# as "javascript:"; judge the scheme on the URL as a browser would read it.
+_URL_NOISE = re.compile(r"[\x00-\x20\x7f]+")
+
+
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
-    if tag == "img" and attribute == "src":
-        scheme = urlsplit(value.strip()).scheme.lower()
-        return value if scheme in _IMAGE_SCHEMES and not value.strip().startswith("//") else None
-    return value
+    if attribute not in ("href", "src"):
+        return value
+    as_read = _URL_NOISE.sub("", value)
+    scheme = urlsplit(as_read).scheme.lower()
+    if attribute == "src":
+        return value if scheme in _IMAGE_SCHEMES and not as_read.startswith("//") else None
+    return value if not scheme or scheme in _LINK_SCHEMES else None
 
 
 def sanitise_html(html: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -40,9 +41,31 @@ class Store:
 
     @contextmanager
     def atomic(self) -> Iterator[None]:
-        """One transaction (a savepoint when nested): all of it is saved, or none of it."""
-        with self.db.atomic():
+        """One transaction (a savepoint when nested): all of it is saved, or none of it.
+
+        The outermost level starts with BEGIN IMMEDIATE rather than sqlite-utils' plain BEGIN: a
+        deferred transaction that reads first and writes later cannot wait for another process's
+        write lock (SQLite answers "database is locked" at once, whatever the busy timeout), while
+        an immediate one queues for the lock and then runs. Nested levels use sqlite-utils'
+        savepoints, and so do its own write methods inside."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            with self.db.atomic():
+                yield
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
             yield
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        try:
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
 
     def data_version(self) -> int:
         """Changes whenever another connection commits (SQLite's `PRAGMA data_version`)."""
@@ -277,6 +300,46 @@ class Store:
     def count_revisions(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM revisions").fetchone()[0])
 
+    # --- files kept with records ------------------------------------------------------------
+
+    def put_file(self, uid: str, role: str, name: str, data: bytes) -> bool:
+        """Store (or replace) a file of a record; False when the same bytes were already there."""
+        digest = hashlib.sha256(data).hexdigest()
+        row = self.db.execute(
+            "SELECT sha256 FROM files WHERE record_uid = ? AND role = ? AND name = ?",
+            [uid, role, name],
+        ).fetchone()
+        if row and row[0] == digest:
+            return False
+        self.db.execute(
+            "INSERT OR REPLACE INTO files (record_uid, role, name, data, sha256) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [uid, role, name, sqlite3.Binary(data), digest],
+        )
+        return True
+
+    def get_file(self, uid: str, role: str, name: str) -> bytes | None:
+        row = self.db.execute(
+            "SELECT data FROM files WHERE record_uid = ? AND role = ? AND name = ?",
+            [uid, role, name],
+        ).fetchone()
+        return bytes(row[0]) if row else None
+
+    def list_files(self, uid: str) -> list[tuple[str, str, int, str]]:
+        """(role, name, size, sha256) of every file kept with a record."""
+        rows = self.db.execute(
+            "SELECT role, name, length(data), sha256 FROM files WHERE record_uid = ? "
+            "ORDER BY role, name",
+            [uid],
+        )
+        return [(role, name, int(size), digest) for role, name, size, digest in rows]
+
+    def delete_file(self, uid: str, role: str, name: str) -> bool:
+        cursor = self.db.execute(
+            "DELETE FROM files WHERE record_uid = ? AND role = ? AND name = ?", [uid, role, name]
+        )
+        return cursor.rowcount > 0
+
     # --- maintenance ------------------------------------------------------------------------
 
     def integrity_problems(self) -> list[str]:
@@ -295,6 +358,14 @@ class Store:
             self.db.conn.backup(target)
         finally:
             target.close()
+
+    def restore_from(self, source: Path) -> None:
+        """Overwrite this database's content with another file's (SQLite online backup, reversed)."""
+        donor = sqlite3.connect(f"{Path(source).resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            donor.backup(self.db.conn)
+        finally:
+            donor.close()
 
     def _one(self, sql: str, params: Iterable[Any]) -> Record | None:
         rows = list(self.db.query(sql, list(params)))

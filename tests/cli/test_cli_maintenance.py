@@ -54,3 +54,20 @@ def test_backup_and_stats(run: Run, tmp_path: Path) -> None:
     stats = as_json(run("stats", "--json"))
     assert stats["records"] == 2 and stats["links"] == 1 and stats["kinds"] == {"decision": 1, "risk": 1}
     assert stats["revisions"] == 3  # two creations and the link
+
+
+def test_check_repair_relinks_dangling_links_whose_target_now_exists(run: Run, kb_path: Path) -> None:
+    from kbridge.core import KnowledgeBase
+
+    with KnowledgeBase.open(kb_path) as kb:
+        kb.create("decision", "New")
+        kb.link("ADR-0001", "supersedes", "ADR-0007", allow_dangling=True)
+        kb.link("ADR-0001", "relates-to", "ADR-0099", allow_dangling=True)
+        kb.create("decision", "Old", key="ADR-0007")
+    result = run("check", "--repair", "--json")
+    data = json.loads(result.stdout)
+    assert data["fixed"] == ["ADR-0001: supersedes ADR-0007 now points at the record"]
+    assert [(f["category"], f["key"]) for f in data["findings"]] == [("dangling-link", "ADR-0001")]
+    assert result.exit_code == 1  # one dangling link is left, and reported
+    old = as_json(run("show", "ADR-0007", "--json"))
+    assert old["links"][0]["label"] == "superseded by"

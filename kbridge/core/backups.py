@@ -1,0 +1,87 @@
+"""Automatic rotating backups, and putting a backup back, checked first, without losing anything."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kbridge import paths
+from kbridge.model import Changes, ConflictError, ValidationError
+from kbridge.storage import NotAKnowledgeBaseError, Store
+
+if TYPE_CHECKING:
+    from kbridge.core.knowledge_base import KnowledgeBase
+
+# Opening the app many times a day should not fill the disk with identical copies.
+MIN_INTERVAL = dt.timedelta(hours=1)
+_STAMP = "%Y%m%dT%H%M%S"
+
+
+def backup_dir(kb: KnowledgeBase) -> Path:
+    folder = paths.data_dir() / "backups" / kb.uid
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder
+
+
+def list_backups(kb: KnowledgeBase) -> list[Path]:
+    """Automatic backups of this knowledge base, newest first."""
+    return sorted(backup_dir(kb).glob("*.kbridge"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+
+
+def auto_backup(kb: KnowledgeBase, *, keep: int | None = None, now: dt.datetime | None = None) -> Path | None:
+    """Take a rotating backup unless one was taken within the last hour; keep the newest `keep`."""
+    keep = kb.settings.backups_kept if keep is None else keep
+    if keep <= 0:
+        return None
+    now = now or dt.datetime.now()
+    existing = list_backups(kb)
+    if existing:
+        newest = dt.datetime.fromtimestamp(existing[0].stat().st_mtime)
+        if now - newest < MIN_INTERVAL:
+            return None
+    target = backup_dir(kb) / f"{kb.name}-{now.strftime(_STAMP)}.kbridge"
+    if target.exists():
+        return None
+    kb.backup(target)
+    for old in list_backups(kb)[keep:]:
+        old.unlink(missing_ok=True)
+    return target
+
+
+def verify_backup(path: Path) -> str:
+    """The knowledge base uid inside a backup file; a KbridgeError saying why it cannot be used."""
+    if not path.is_file():
+        raise ValidationError(f"{path} is not a file")
+    try:
+        store = Store.open(path)
+    except NotAKnowledgeBaseError as error:
+        raise ValidationError(f"{path} is not a usable backup: {error}") from error
+    try:
+        problems = store.integrity_problems()
+        uid = store.meta("kb_uid")
+    finally:
+        store.close()
+    if problems:
+        raise ValidationError(f"{path} is damaged ({problems[0]}); it was not restored")
+    if not uid:
+        raise ValidationError(f"{path} is not a kbridge backup (no knowledge base id)")
+    return uid
+
+
+def restore_backup(kb: KnowledgeBase, path: Path, *, allow_other: bool = False) -> tuple[Path, Changes]:
+    """Replace the knowledge base's content with a backup's, after checking the backup and saving
+    the current content as a backup of its own. Returns that safety copy and what changed."""
+    path = Path(path)
+    if path.resolve() == kb.path.resolve():
+        raise ValidationError("that is the knowledge base itself, not a backup of it")
+    uid = verify_backup(path)
+    if uid != kb.uid and not allow_other:
+        raise ConflictError(
+            f"{path} is a backup of another knowledge base; use --other to restore it here anyway"
+        )
+    stamp = dt.datetime.now().strftime(_STAMP)
+    safety = backup_dir(kb) / f"{kb.name}-before-restore-{stamp}-{os.getpid()}.kbridge"
+    kb.backup(safety)
+    return safety, kb.replace_content_from(path)
