@@ -222,3 +222,30 @@ def test_engine_can_be_chosen_per_search(kb: KnowledgeBase) -> None:
         assert kb.search("vault", engine=name).engine == name
     with pytest.raises(ValidationError):
         kb.search("vault", engine="lucene")
+
+
+def test_check_repair_rebuilds_an_index_that_is_not_fresh(path: Path, kb: KnowledgeBase, engine: str) -> None:
+    kb.search("vault")
+    assert kb.repair().fixed == []
+    other = reopen(path, next(name for name in ENGINES if name != engine))
+    other.create("incident", "Phishing of an administrator", key="INC-001")
+    other.close()
+    fixed = kb.repair().fixed
+    assert fixed == [f"rebuilt the {engine} search index (stale) with 5 records"]
+    assert kb.search_index.status() == "fresh"
+
+
+@pytest.mark.parametrize("rebuild_above", [5000, 2])
+def test_restoring_a_backup_brings_the_index_back_too(
+    kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rebuild_above: int
+) -> None:
+    monkeypatch.setattr("kbridge.core.search_index._REBUILD_ABOVE", rebuild_above)
+    kb.search("vault")
+    backup = kb.backup(tmp_path / "before.kbridge")
+    kb.create("risk", "Leaked database credentials", key="RSK-001")
+    kb.update("ADR-0001", title="Use an HSM for secrets")
+    assert keys(kb.search("leaked")) == ["RSK-001"]
+    kb.replace_content_from(backup)
+    assert keys(kb.search("leaked")) == []
+    assert keys(kb.search("title:vault")) == ["ADR-0001"]
+    assert keys(kb.search("hsm")) == []
