@@ -137,10 +137,11 @@ class SearchIndex:
         return "fresh"
 
     def repair(self) -> list[str]:
-        """For `check --repair`: rebuild the index of the engine in use unless it is fresh."""
+        """For `check --repair`: rebuild the index of the engine in use when it is stale, of
+        another version or damaged (a missing one is built by the first search anyway)."""
         name = self.default_engine
         state = self.status(name)
-        if state == "fresh":
+        if state in ("fresh", "missing"):
             return []
         count = self.rebuild(engine=name)
         return [f"rebuilt the {name} search index ({state}) with {count} records"]
