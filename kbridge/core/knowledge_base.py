@@ -57,7 +57,9 @@ class KnowledgeBase(HistoryMixin, MaintenanceMixin):
         self._depth = 0
         self._pending = Changes()
         # Subscribes first, so the index has followed a change before any view hears of it.
-        self.search_index = SearchIndex(self, stamp=store.count_revisions)
+        self.search_index = SearchIndex(
+            self, stamp=store.count_revisions, records=store.scan_live_records
+        )
 
     # --- opening ----------------------------------------------------------------------------
 

@@ -23,6 +23,7 @@ import shutil
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -84,9 +85,17 @@ class _Open:
 class SearchIndex:
     """The full-text index of one `KnowledgeBase`, in whichever engines it is asked to use."""
 
-    def __init__(self, kb: KnowledgeBase, stamp: Callable[[], int]) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        stamp: Callable[[], int],
+        records: Callable[[], Iterable[Record]] | None = None,
+    ) -> None:
+        """`stamp` tells the state of the database (it must change with every saved change);
+        `records` reads every live record for a rebuild, in any order, as fast as it can."""
         self._kb = kb
         self._stamp = stamp
+        self._records = records or kb.iter_records
         self._open: dict[str, _Open] = {}
         # The state of the database when it was opened: an index carrying this stamp is fresh
         # until the first change this process makes, which may happen before any search.
@@ -202,7 +211,7 @@ class SearchIndex:
         building = folder / f"build-{uuid.uuid4().hex[:8]}"
         try:
             engine_ = engine_class(name).create(building)
-            documents = (record_document(record) for record in self._kb.iter_records())
+            documents = (record_document(record) for record in self._records())
             count = engine_.add_all(documents, total, progress, cancel)
             engine_.close()
         except (BuildCancelledError, IndexUnusableError, KeyboardInterrupt):
@@ -355,6 +364,7 @@ class SearchIndex:
         os.replace(temporary, path)
 
 
+@lru_cache(maxsize=8192)
 def _date(value: str | None) -> dt.date | None:
     if not value:
         return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ FIELD_WEIGHTS = {"key": 5.0, "title": 3.0, "meta": 1.5, "body": 1.0}
 KEY_LOOKUP_SCORE = 1000.0
 
 
+@lru_cache(maxsize=8192)
 def as_datetime(day: dt.date) -> dt.datetime:
     """Midnight UTC of `day`: how both engines store dates."""
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
