@@ -25,7 +25,7 @@ _WORD_REST = re.compile(r"[^\W_]*")
 # ASCII characters that separate words (everything but letters and digits) -> space.
 _SEPARATORS = {code: " " for code in range(128) if not chr(code).isalnum()}
 # Markup that disappears from a passage (characters), and whole tokens that are line markers.
-_MARKUP_CHARS = str.maketrans({"*": "", "`": "", "[": "", "]": "", "|": " ", "~": ""})
+_MARKUP_CHARS = (("*", ""), ("`", ""), ("[", ""), ("]", ""), ("|", " "), ("~", ""))
 _LINE_MARKERS = frozenset(["#", "##", "###", "####", "#####", "######", ">", "-", "+", "!"])
 _LINK_ADDRESS = re.compile(r"\]\([^)\s]*(?:\s+\"[^\"\n]*\")?\)")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^>\n]*>")
@@ -185,7 +185,9 @@ def _clean(text: str) -> str:
     for mark in ("__", "!["):
         if mark in text:
             text = text.replace(mark, "" if mark == "__" else "[")
-    text = text.translate(_MARKUP_CHARS)
+    for mark, replacement in _MARKUP_CHARS:
+        if mark in text:
+            text = text.replace(mark, replacement)
     kept: list[str] = []
     for line in text.splitlines():
         tokens = line.split()
