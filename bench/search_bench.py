@@ -238,9 +238,11 @@ def _run_kbridge(kb: Any, engine: str, queries: dict[str, list[Query]], records:
     shapes = _time_shapes(queries, lambda shape, query: kb.search(kbridge_text(shape, query), limit=10, engine=engine))
     kb.settings.search_engine = engine  # changes keep this engine's index in step
 
+    run = time.time_ns()  # the knowledge base is kept between runs: every edit must change it
+
     def update(number: int) -> None:
         record = records[number * 7 % len(records)]
-        kb.update(record.key, body=record.body + f"\n\nRevised {number} for the benchmark.\n")
+        kb.update(record.key, body=record.body + f"\n\nRevised {number} in run {run}.\n")
 
     update_ms = _time_updates(update)
     return {"build_s": round(build, 3), "update_ms": update_ms, "shapes": shapes}
