@@ -14,6 +14,7 @@ kbridge's paths add parsing, key/meta fields, facets, snippets and "did you mean
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import random
@@ -194,6 +195,10 @@ def kbridge_text(shape: str, query: Query) -> str:
 
 
 def _time_shapes(queries: dict[str, list[Query]], run: Callable[[str, Query], Any]) -> dict:
+    # The benchmark's own records are many objects: keep the garbage collector from walking
+    # them in the middle of a timed query (an application never holds them all).
+    gc.collect()
+    gc.freeze()
     shapes: dict[str, dict[str, float]] = {}
     for shape, items in queries.items():
         for query in items[:5]:  # warm caches and memory maps

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from kbridge.search.query import Fuzzy, Node, Phrase, Prefix, Term, positive_leaves
 from kbridge.search.results import Snippet
@@ -22,8 +23,6 @@ ELLIPSIS = "…"
 _HIGHLIGHTED_FIELDS = (None, "body", "title")
 _MOST_MATCHES = 40  # of each word: enough to find the best passage of a long record
 _WORD_REST = re.compile(r"[^\W_]*")
-# ASCII characters that separate words (everything but letters and digits) -> space.
-_SEPARATORS = {code: " " for code in range(128) if not chr(code).isalnum()}
 # Markup that disappears from a passage (characters), and whole tokens that are line markers.
 _MARKUP_CHARS = (("*", ""), ("`", ""), ("[", ""), ("]", ""), ("|", " "), ("~", ""))
 _LINE_MARKERS = frozenset(["#", "##", "###", "####", "#####", "######", ">", "-", "+", "!"])
@@ -84,8 +83,8 @@ class Highlighter:
         if len(low) != len(text):  # a letter whose lower case is longer: match as written
             low = _fold_text(text)
         exact = set(self.exact)
-        if self.fuzzy:
-            exact.update(word for word in set(low.translate(_SEPARATORS).split()) if self._near(word))
+        for target, limit in self.fuzzy:
+            exact.update(self._near_words(low, target, limit))
         found: list[tuple[int, int, str]] = []
         for word in exact:
             found.extend(_occurrences(low, word, whole=True))
@@ -93,6 +92,27 @@ class Highlighter:
             found.extend(_occurrences(low, prefix, whole=False))
         found.sort()
         return found
+
+    def _near_words(self, text: str, target: str, limit: int) -> set[str]:
+        """The words of `text` within `limit` edits of `target`. A word that close contains one
+        of `limit + 1` pieces of the target unchanged, so only words around those pieces are
+        compared (most words of a record are never looked at)."""
+        bounds = [round(index * len(target) / (limit + 1)) for index in range(limit + 2)]
+        pieces = {target[a:b] for a, b in pairwise(bounds) if b > a}
+        near: set[str] = set()
+        for piece in pieces:
+            position = text.find(piece)
+            while position >= 0:
+                start = position
+                while start and text[start - 1].isalnum():
+                    start -= 1
+                match = _WORD_REST.match(text, position)
+                end = match.end() if match else position + len(piece)
+                word = text[start:end]
+                if word and self._near(word):
+                    near.add(word)
+                position = text.find(piece, max(end, position + 1))
+        return near
 
     def _near(self, word: str) -> bool:
         known = self._seen.get(word)

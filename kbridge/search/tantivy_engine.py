@@ -48,6 +48,8 @@ from kbridge.search.query import (
 TOKENIZER = "kbridge_text"
 # The text fields a word without a field is looked for in, with their weights.
 DEFAULT_FIELDS = tuple((name, FIELD_WEIGHTS[name]) for name in ("key", "title", "meta", "body"))
+# Misspellings are looked for in titles and bodies only: each field costs a fuzzy automaton.
+FUZZY_FIELDS = tuple((name, FIELD_WEIGHTS[name]) for name in ("title", "body"))
 _TEXT_FIELD = {"title": "title", "body": "body", "owner": "owner"}
 _EXACT_FIELD = {"kind": "kind", "status": "status", "tag": "tags", "key": "key_exact"}
 _WRITER_HEAP = 15_000_000  # tantivy's minimum per thread; one record at a time needs no more
@@ -338,6 +340,8 @@ class _Compiler:
             query = tantivy.Query.regex_query(self.schema, _EXACT_FIELD[node.field], pattern)
             return tantivy.Query.const_score_query(query, 0.0)
         fields = DEFAULT_FIELDS if node.field is None else ((_TEXT_FIELD[node.field], 1.0),)
+        if isinstance(node, Fuzzy) and node.field is None:
+            fields = FUZZY_FIELDS
         terms = self.analyze(node.text)
         if not terms:
             return None

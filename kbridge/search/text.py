@@ -46,6 +46,17 @@ def edit_distance(a: str, b: str, limit: int = 2) -> int:
         return 0
     if abs(len(a) - len(b)) > limit:
         return limit + 1
+    # A common beginning and end cost nothing: compare only what differs.
+    shortest = min(len(a), len(b))
+    head = 0
+    while head < shortest and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < shortest - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    a, b = a[head : len(a) - tail], b[head : len(b) - tail]
+    if not a or not b:
+        return min(max(len(a), len(b)), limit + 1)
     previous2: list[int] = []
     previous = list(range(len(b) + 1))
     for i in range(1, len(a) + 1):

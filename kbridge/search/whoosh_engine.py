@@ -50,6 +50,7 @@ from kbridge.search.query import (
 from kbridge.search.text import MAX_WORD_LENGTH
 
 DEFAULT_FIELDS = tuple((name, FIELD_WEIGHTS[name]) for name in ("key", "title", "meta", "body"))
+FUZZY_FIELDS = tuple((name, FIELD_WEIGHTS[name]) for name in ("title", "body"))
 _TEXT_FIELD = {"title": "title", "body": "body", "owner": "owner"}
 _EXACT_FIELD = {"kind": "kind", "status": "status", "tag": "tags", "key": "key_exact"}
 _LOCK_WAIT_S = 3.0
@@ -331,6 +332,8 @@ class _Compiler:
         if isinstance(node, Prefix) and node.field in _EXACT_FIELD:
             return query.ConstantScoreQuery(query.Prefix(_EXACT_FIELD[node.field], node.text), 0.0)
         fields_ = DEFAULT_FIELDS if node.field is None else ((_TEXT_FIELD[node.field], 1.0),)
+        if isinstance(node, Fuzzy) and node.field is None:
+            fields_ = FUZZY_FIELDS
         terms = self.analyze(node.text)
         if not terms:
             return None
