@@ -106,7 +106,7 @@ class SearchIndex:
 
     @property
     def default_engine(self) -> str:
-        return getattr(self._kb.settings, "search_engine", DEFAULT_ENGINE) or DEFAULT_ENGINE
+        return self._kb.settings.search_engine or DEFAULT_ENGINE
 
     def directory(self, engine: str) -> Path:
         return index_root(self._kb.uid) / engine
@@ -130,7 +130,7 @@ class SearchIndex:
         return self._open[name].engine.search(query, limit=limit, offset=offset)
 
     def status(self, engine: str | None = None) -> str:
-        """ "fresh", "stale", "missing", "other-version" or "unusable" (for `kbridge check`)."""
+        """How the index of `engine` is: fresh, stale, missing, other-version or unusable."""
         name = self._engine_name(engine)
         meta = self._read_meta(name)
         if meta is None:
@@ -181,7 +181,8 @@ class SearchIndex:
             return True  # nobody else has written to the database since
         meta = self._read_meta(name)
         stamp = self._stamp()
-        if meta is not None and meta.get("stamp") == stamp:
+        if meta is not None and meta.get("stamp") == stamp:  # another process kept it in step
+            entry.engine.refresh()
             entry.stamp, entry.data_version = stamp, self._kb.data_version()
             return True
         return False

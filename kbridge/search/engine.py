@@ -107,6 +107,9 @@ class SearchEngine(ABC):
     def close(self) -> None:  # noqa: B027 - engines without resources need nothing here
         """Release files and locks."""
 
+    def refresh(self) -> None:  # noqa: B027 - an engine that always reads the latest needs nothing
+        """See what another process committed to the index since it was opened."""
+
     # --- what each engine does its own way -------------------------------------------------
 
     @abstractmethod

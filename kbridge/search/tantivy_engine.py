@@ -134,6 +134,10 @@ class TantivyEngine(SearchEngine):
                 searcher.doc(address)
         return engine
 
+    def refresh(self) -> None:
+        with _unusable_on_failure("be reloaded"):
+            self._index.reload()
+
     # --- writing ---------------------------------------------------------------------------
 
     def add_all(

@@ -124,6 +124,9 @@ class WhooshEngine(SearchEngine):
             self._searcher.close()
             self._searcher = None
 
+    def refresh(self) -> None:
+        self.close()
+
     def _current_searcher(self) -> Searcher:
         # A searcher sees the index as it was when opened: open a new one after a commit (ours
         # or another process's), never refresh() an old one.

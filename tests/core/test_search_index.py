@@ -249,3 +249,17 @@ def test_restoring_a_backup_brings_the_index_back_too(
     assert keys(kb.search("leaked")) == []
     assert keys(kb.search("title:vault")) == ["ADR-0001"]
     assert keys(kb.search("hsm")) == []
+
+
+def test_a_change_made_by_another_session_is_seen_without_a_rebuild(
+    path: Path, kb: KnowledgeBase, engine: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kb.search("vault")
+    other = reopen(path, engine)
+    other.search("vault")
+    other.create("incident", "Phishing of an administrator", key="INC-001")
+    rebuilds: list[str] = []
+    monkeypatch.setattr(SearchIndex, "rebuild", lambda self, **kw: rebuilds.append("!"))
+    assert keys(kb.search("phishing")) == ["INC-001"]
+    assert rebuilds == []
+    other.close()
