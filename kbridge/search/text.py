@@ -73,3 +73,18 @@ def edit_distance(a: str, b: str, limit: int = 2) -> int:
             return limit + 1
         previous2, previous = previous, current
     return min(previous[len(b)], limit + 1)
+
+
+_FOLDED: dict[int, str] = {}  # character -> its folded form, for every character seen so far
+
+
+def fold_text(text: str) -> str:
+    """`text` with accents folded (as `fold` does to a word), fast for long texts: ASCII text is
+    returned as it is, and other text goes through one translation table."""
+    if text.isascii():
+        return text
+    for char in set(text):
+        code = ord(char)
+        if code > 127 and code not in _FOLDED:
+            _FOLDED[code] = fold(char) if char.isalpha() else char
+    return text.translate(_FOLDED)

@@ -15,7 +15,7 @@ from kbridge import paths
 from kbridge.core import KnowledgeBase, Settings
 from kbridge.core.search_index import SCHEMA_VERSION, SearchIndex
 from kbridge.model import ValidationError
-from kbridge.search import ENGINES, BuildCancelledError, SearchResults
+from kbridge.search import ENGINES, BuildCancelledError, IndexUnusableError, SearchResults
 
 
 def keys(results: SearchResults) -> list[str]:
@@ -149,13 +149,18 @@ def test_garbage_in_the_index_is_rebuilt_at_the_next_search(kb: KnowledgeBase, p
     again.close()
 
 
-def test_garbage_while_open_is_rebuilt_too(kb: KnowledgeBase, engine: str) -> None:
+def test_an_index_failing_while_open_is_rebuilt_too(
+    kb: KnowledgeBase, engine: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     kb.search("vault")
-    for file in (kb.search_index.directory(engine) / "data").iterdir():
-        if file.is_file() and "lock" not in file.name.lower():
-            file.write_bytes(b"\xffnot an index\x00" * 100)
-    kb.search_index.close()  # the next search opens the files again
+    opened = kb.search_index._open[engine].engine  # what a damaged file does to a search
+
+    def fail(*_args: object, **_kwargs: object) -> None:
+        raise IndexUnusableError("damaged")
+
+    monkeypatch.setattr(opened, "search", fail)
     assert keys(kb.search("kubernetes")) == ["SYS-payments"]
+    assert kb.search_index._open[engine].engine is not opened
 
 
 def test_index_of_another_schema_version_is_rebuilt(kb: KnowledgeBase, path: Path, engine: str) -> None:
