@@ -408,7 +408,7 @@ def _print_table(records: int, per_shape: int, results: dict[str, dict[str, Any]
         f"search benchmark: {records} records of 300-800 words, {per_shape} queries per shape "
         "(top 10 + total); p50 / p95 in ms"
     )
-    header = f"{'engine':<16}{'build s':>9}{'update ms':>11}" + "".join(f"{shape:>16}" for shape in SHAPES)
+    header = f"{'engine':<16}{'build s':>9}{'update ms':>11}" + "".join(f" {shape:>17}" for shape in SHAPES)
     print(header)
     for name, result in results.items():
         cells = []
@@ -417,7 +417,7 @@ def _print_table(records: int, per_shape: int, results: dict[str, dict[str, Any]
             cells.append(f"{figures['p50_ms']:.1f} / {figures['p95_ms']:.1f}" if figures else "n/a")
         print(
             f"{name:<16}{result['build_s']:>9.2f}{result['update_ms']:>11.1f}"
-            + "".join(f"{cell:>16}" for cell in cells)
+            + "".join(f" {cell:>17}" for cell in cells)
         )
     raw = results.get("raw-tantivy")
     if not raw:
