@@ -166,13 +166,6 @@ class Store:
             )
         return summaries
 
-    def keys_with_prefix(self, prefix: str) -> list[str]:
-        rows = self.db.execute(
-            "SELECT key FROM records WHERE key LIKE ? ESCAPE '\\'",
-            [prefix.replace("_", "\\_").replace("%", "\\%") + "%"],
-        )
-        return [row[0] for row in rows]
-
     def scan_live_records(self) -> Iterator[Record]:
         """Every live record in no particular order: the quickest full read (no sort, plain
         rows), for rebuilding the search index of a large base."""

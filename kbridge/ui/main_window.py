@@ -307,7 +307,7 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
         is missing or stale (a search would otherwise build it on the GUI thread)."""
         if self.kb is None:
             return
-        if self.kb.search_index.status() == "fresh":  # type: ignore[attr-defined]
+        if self.kb.search_index.status() == "fresh":
             self.search.set_searcher(IndexSearcher(self.kb))
             self.index_label.setText("Search index: ready")
             return
@@ -319,7 +319,7 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
             from kbridge.core import KnowledgeBase
 
             with KnowledgeBase.open(path) as kb:
-                return int(kb.reindex(progress=progress, cancel=cancel))  # type: ignore[attr-defined]
+                return kb.reindex(progress=progress, cancel=cancel)
 
         self.jobs.start(
             Job("Building the search index", work),
@@ -414,11 +414,7 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
     def _on_records_loaded(self, loaded: LoadedRecords) -> None:
         self.model.set_records(loaded.records, presorted=True)
         self._refresh_navigator()
-        if loaded.searcher is not None:
-            self.search.set_searcher(loaded.searcher)
-            self.index_label.setText("Search: keys and titles")
-        else:
-            self.ensure_index()
+        self.ensure_index()
         self._attention_timer.start(ATTENTION_DELAY_MS)
         self.records_loaded.emit(self.model.total)
 
@@ -489,10 +485,7 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
             for record in found:
                 record.body, record.fields = "", {}  # the list keeps summaries only
             self.model.upsert(found)
-            upsert = getattr(self.search.searcher, "upsert", None)
-            if upsert is not None:  # a searcher over the window's records; an index keeps itself
-                upsert(found)
-            self.search.request(self.search_field.text())
+            self.search.request(self.search_field.text())  # the index has taken the change in
             self._navigator_timer.start()
             # The checks read every record: after an edit, wait for a pause in editing.
             self._attention_timer.start(ATTENTION_AFTER_CHANGE_MS)

@@ -22,7 +22,7 @@ from kbridge.ui.main_window import MainWindow
 from kbridge.ui.navigator import NavigatorModel, build_tree
 from kbridge.ui.quick_switcher import SwitcherModel, rank_records
 from kbridge.ui.search_panel import SearchResultsModel
-from kbridge.ui.search_service import TitleSearcher
+from kbridge.ui.search_service import IndexSearcher
 from kbridge.ui.style import apply_theme, is_dark
 from tests.ui.conftest import click_row, when_modal
 
@@ -48,7 +48,7 @@ def test_revision_model(qtmodeltester, sample_kb: KnowledgeBase) -> None:
 
 def test_search_and_switcher_models(qtmodeltester, sample_kb: KnowledgeBase) -> None:
     records = sample_kb.list_summaries()
-    outcome = TitleSearcher(records).search("vault", 20)
+    outcome = IndexSearcher(sample_kb).search("vault", 20)
     results = SearchResultsModel()
     results.set_hits(outcome.hits)
     qtmodeltester.check(results)

@@ -234,3 +234,27 @@ def test_list_row_of_a_new_record_is_selected(qtbot: QtBot, window: MainWindow, 
     window.new_record()
     key = window.reader.record.key
     assert window.table.currentIndex().siblingAtColumn(KEY).data() == key
+
+
+def test_the_index_is_built_off_the_gui_thread_and_then_searched(qtbot: QtBot, window: MainWindow) -> None:
+    qtbot.waitUntil(lambda: window.index_label.text() == "Search index: ready", timeout=30000)
+    search_for(qtbot, window, "vualt")  # misspelled: nothing found, a better spelling offered
+    outcome = window.search.latest
+    assert outcome.total == 0 and outcome.suggestion == "vault"
+    assert "did you mean" in window.search_results.summary.text()
+    window.search_results.summary.linkActivated.emit(f"suggest:{outcome.suggestion}")
+    qtbot.waitUntil(lambda: window.search.latest is not None and window.search.latest.query == "vault")
+    assert window.search.latest.total > 0
+
+
+def test_slow_searches_run_on_a_worker_thread_with_their_own_connection(
+    qtbot: QtBot, window: MainWindow, sample_kb: KnowledgeBase
+) -> None:
+    qtbot.waitUntil(lambda: window.search.searcher is not None, timeout=30000)
+    window.search.last_seconds = 1.0  # as if the last search had been slow
+    window.search_field.setText("kind:control vault")
+    qtbot.waitUntil(lambda: window.search.latest is not None and window.search.latest.query == "kind:control vault")
+    worker = window.search._worker_searcher
+    assert worker is not None and worker is not window.search.searcher
+    assert getattr(worker, "_kb", None) is not sample_kb  # never the window's connection
+    assert {hit.kind for hit in window.search.latest.hits} == {"control"}
