@@ -41,6 +41,22 @@ def unused_path(folder: Path, stem: str, suffix: str = ".kbridge") -> Path:
 class FileCommands(_Base):
     # --- knowledge bases ------------------------------------------------------------------
 
+    def show_opening(self, path: object) -> None:
+        """The window's look while a knowledge base opens (at start-up, before the first paint)."""
+        self.pages.setCurrentWidget(self.splitter)
+        self.setWindowTitle(f"{getattr(path, 'stem', path)} — kbridge")
+        self.count_label.setText("Opening…")
+        self._set_kb_actions_enabled(False)
+
+    def show_welcome(self) -> None:
+        self.welcome.set_recent(ui_settings.recent_files())
+        self.pages.setCurrentWidget(self.welcome)
+        self.setWindowTitle("kbridge")
+        self.search_field.setEnabled(False)
+        self._set_kb_actions_enabled(False)
+        self.count_label.setText("")
+        self.index_label.setText("")
+
     def open_path(self, path: Path | str, *, create: bool = False) -> bool:
         from kbridge.core import KnowledgeBase
 

@@ -242,39 +242,8 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
         self.attention.stop()
         self.tabs.show_record(None)
 
-    def show_opening(self, path: object) -> None:
-        """The window's look while a knowledge base opens (at start-up, before the first paint)."""
-        self.pages.setCurrentWidget(self.splitter)
-        self.setWindowTitle(f"{getattr(path, 'stem', path)} — kbridge")
-        self.count_label.setText("Opening…")
-        self._set_kb_actions_enabled(False)
-
-    def show_welcome(self) -> None:
-        self.welcome.set_recent(ui_settings.recent_files())
-        self.pages.setCurrentWidget(self.welcome)
-        self.setWindowTitle("kbridge")
-        self.search_field.setEnabled(False)
-        self._set_kb_actions_enabled(False)
-        self.count_label.setText("")
-        self.index_label.setText("")
-
     def _set_kb_actions_enabled(self, enabled: bool) -> None:
-        a = self.actions
-        for action in (
-            a.import_folder,
-            a.export,
-            a.sync,
-            a.backup,
-            a.close_kb,
-            a.new_record,
-            a.find,
-            a.quick_switch,
-            a.filter_list,
-            a.reload,
-            a.save_search,
-            *a.new_kind.values(),
-        ):
-            action.setEnabled(enabled)
+        self.actions.set_knowledge_base_open(enabled)
         self._update_record_actions()
         self._update_navigation_actions()
 
@@ -391,21 +360,12 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
         self.actions.forward.setEnabled(self.kb is not None and self.history.can_go_forward)
 
     def _update_record_actions(self) -> None:
-        record = self.current_record() if self.kb is not None else None
         writable = not self.jobs.writing
-        self.actions.new_record.setEnabled(self.kb is not None and writable)
-        for action in self.actions.new_kind.values():
-            action.setEnabled(self.kb is not None and writable)
+        record = self.current_record() if self.kb is not None else None
+        self.actions.set_record(record, has_kb=self.kb is not None, writable=writable)
         self.record_page.status_chip.setEnabled(writable)
         if self._editor is not None:
             self._editor.save_button.setEnabled(writable)
-        live = record is not None and not record.deleted and writable
-        a = self.actions
-        for action in (a.edit, a.links, a.delete, a.change_status):
-            action.setEnabled(live)
-        a.change_status.setEnabled(live and bool(record and record.kind.statuses))
-        a.supersede.setEnabled(live and record is not None and record.kind.value == "decision")
-        a.restore.setEnabled(record is not None and record.deleted and writable)
 
     def _refresh_navigator(self) -> None:
         self._navigator_timer.stop()

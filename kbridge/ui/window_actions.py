@@ -9,7 +9,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
 from PySide6.QtWidgets import QMenu, QStyle, QToolBar
 
-from kbridge.model import Kind
+from kbridge.model import Kind, Record
 from kbridge.ui.search_service import QUERY_SYNTAX
 
 if TYPE_CHECKING:
@@ -97,6 +97,27 @@ class WindowActions:
         self.about.setMenuRole(QAction.MenuRole.AboutRole)
         self._build_menus()
         self._build_toolbar()
+
+    def set_knowledge_base_open(self, is_open: bool) -> None:
+        """Actions that need a knowledge base are enabled only while one is open."""
+        for action in (
+            self.import_folder, self.export, self.sync, self.backup, self.close_kb, self.find,
+            self.quick_switch, self.filter_list, self.reload, self.save_search,
+        ):
+            action.setEnabled(is_open)
+
+    def set_record(self, record: Record | None, *, has_kb: bool, writable: bool) -> None:
+        """Enable what can be done to the record shown (nothing that writes while an import
+        or a sync is writing)."""
+        self.new_record.setEnabled(has_kb and writable)
+        for action in self.new_kind.values():
+            action.setEnabled(has_kb and writable)
+        live = record is not None and not record.deleted and writable
+        for action in (self.edit, self.links, self.delete):
+            action.setEnabled(live)
+        self.change_status.setEnabled(live and record is not None and bool(record.kind.statuses))
+        self.supersede.setEnabled(live and record is not None and record.kind is Kind.DECISION)
+        self.restore.setEnabled(record is not None and record.deleted and writable)
 
     def _make(
         self,
