@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import random
+import select
 import signal
 import subprocess
 import sys
@@ -52,10 +53,20 @@ def run_once(path: Path, rng: random.Random, env: dict[str, str]) -> set[tuple[s
         text=True,
         env=env,
     )
-    # Most of a child's first half-second is interpreter start-up; aim the kill at the writing.
-    time.sleep(rng.uniform(0.3, 1.2))
+    first = ""
+    if rng.random() < 0.1:
+        # Now and then, kill during start-up or the very first save.
+        time.sleep(rng.uniform(0.0, 1.5))
+    else:
+        # Otherwise aim at the writing: wait for the first saved revision (start-up takes most of
+        # a second, and more on a loaded machine), then kill at a random moment after it.
+        ready, _, _ = select.select([child.stdout], [], [], 60)
+        if ready:
+            first = child.stdout.readline()  # type: ignore[union-attr]
+        time.sleep(rng.uniform(0.0, 0.6))
     os.kill(child.pid, signal.SIGKILL)
     output, _ = child.communicate()
+    output = first + output
     acknowledged = set()
     for line in output.splitlines():
         parts = line.split()
