@@ -104,6 +104,9 @@ def _register() -> None:
     for module in (cmd_records, cmd_history, cmd_maintenance, cmd_gui):
         for command in module.COMMANDS:
             cli.add_command(command)
+    from kbridge.cli.cmd_completion import completion_command
+
+    cli.add_command(completion_command)
 
 
 _register()
