@@ -1,0 +1,47 @@
+"""Makes the desktop app close itself once its main window is shown, for headless smoke tests.
+
+`arm()` creates the QApplication that kbridge then reuses, and queues a check for the first turn of
+its event loop: it prints a line naming the main window and one with the time (optionally saving a picture of it to
+$KBRIDGE_SMOKE_SCREENSHOT) and quits with status 0, or with 3 when no main window is showing (an
+error dialog instead, say). Nothing else changes, so the real start-up path is what gets tested.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+NO_WINDOW_STATUS = 3
+_app = None  # the QApplication, kept alive for as long as the process runs
+
+
+def arm() -> None:
+    global _app
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    app = _app = QApplication.instance() or QApplication(sys.argv[:1])
+
+    def check() -> None:
+        windows = [w for w in app.topLevelWidgets() if isinstance(w, QMainWindow) and w.isVisible()]
+        if not windows:
+            shown = ", ".join(type(w).__name__ for w in app.topLevelWidgets() if w.isVisible()) or "nothing"
+            print(f"kbridge-smoke: no main window is showing (showing: {shown})", file=sys.stderr, flush=True)
+            app.exit(NO_WINDOW_STATUS)
+            return
+        window = windows[0]
+        screenshot = os.environ.get("KBRIDGE_SMOKE_SCREENSHOT")
+        if screenshot:
+            window.grab().save(screenshot)
+        size = window.size()
+        print(
+            f"kbridge-smoke: main window shown: {type(window).__name__} {window.windowTitle()!r} "
+            f"{size.width()}x{size.height()} on {app.platformName()}",
+            flush=True,
+        )
+        # CLOCK_MONOTONIC is one clock for every process, so the caller can subtract its launch time.
+        print(f"kbridge-smoke: monotonic {time.monotonic():.6f}", flush=True)
+        app.quit()
+
+    QTimer.singleShot(int(os.environ.get("KBRIDGE_SMOKE_DELAY_MS", "200")), check)
