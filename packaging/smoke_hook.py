@@ -1,7 +1,8 @@
 """Makes the desktop app close itself once its main window is shown, for headless smoke tests.
 
 `arm()` creates the QApplication that kbridge then reuses, and queues a check for the first turn of
-its event loop: it prints a line naming the main window and one with the time (optionally saving a picture of it to
+its event loop: it opens the first record of the window's list, prints a line naming the main
+window and one with the time (optionally saving a picture of it to
 $KBRIDGE_SMOKE_SCREENSHOT) and quits with status 0, or with 3 when no main window is showing (an
 error dialog instead, say). Nothing else changes, so the real start-up path is what gets tested.
 """
@@ -19,7 +20,7 @@ _app = None  # the QApplication, kept alive for as long as the process runs
 def arm() -> None:
     global _app
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication, QMainWindow
+    from PySide6.QtWidgets import QAbstractItemView, QApplication, QMainWindow
 
     app = _app = QApplication.instance() or QApplication(sys.argv[:1])
 
@@ -31,17 +32,29 @@ def arm() -> None:
             app.exit(NO_WINDOW_STATUS)
             return
         window = windows[0]
+        opened = open_first_record(window)
+        app.processEvents()
         screenshot = os.environ.get("KBRIDGE_SMOKE_SCREENSHOT")
         if screenshot:
             window.grab().save(screenshot)
         size = window.size()
         print(
             f"kbridge-smoke: main window shown: {type(window).__name__} {window.windowTitle()!r} "
-            f"{size.width()}x{size.height()} on {app.platformName()}",
+            f"{size.width()}x{size.height()} on {app.platformName()}, {opened}",
             flush=True,
         )
         # CLOCK_MONOTONIC is one clock for every process, so the caller can subtract its launch time.
         print(f"kbridge-smoke: monotonic {time.monotonic():.6f}", flush=True)
         app.quit()
+
+    def open_first_record(window: QMainWindow) -> str:
+        """Make the first row of the window's record list current, as a click would, so that the
+        reader renders a record (Markdown, highlighting) inside the bundle too."""
+        for view in window.findChildren(QAbstractItemView):
+            model = view.model()
+            if view.isVisible() and model is not None and model.rowCount() > 0:
+                view.setCurrentIndex(model.index(0, 0))
+                return f"first of {model.rowCount()} rows opened"
+        return "no list with rows to open"
 
     QTimer.singleShot(int(os.environ.get("KBRIDGE_SMOKE_DELAY_MS", "200")), check)
