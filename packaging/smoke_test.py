@@ -32,7 +32,7 @@ NEEDED_COMMANDS = {
     "search": "kbridge search QUERY (the search work)",
     "gui": "kbridge gui",
 }
-TIMEOUT = 180  # seconds for any one command; a hang is a failure, not a stuck CI
+TIMEOUT = 120  # seconds for any one command; a hang is a failure, not a stuck CI
 
 
 class SmokeError(Exception):
