@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from kbridge.core import history
+from kbridge.core.history import HistoryMixin
 from kbridge.core.maintenance import MaintenanceMixin
 from kbridge.core.settings import Settings, load_settings
 from kbridge.core.templates import render_template
@@ -24,7 +24,6 @@ from kbridge.model import (
     LinkType,
     NotFoundError,
     Record,
-    Revision,
     ValidationError,
     format_key,
     normalise_date,
@@ -43,7 +42,7 @@ def utc_now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
-class KnowledgeBase(MaintenanceMixin):
+class KnowledgeBase(HistoryMixin, MaintenanceMixin):
     """One open knowledge base file and everything that can be asked of it or done to it."""
 
     def __init__(self, store: Store, settings: Settings | None = None) -> None:
@@ -221,22 +220,24 @@ class KnowledgeBase(MaintenanceMixin):
         source: dict[str, Any] | None = None,
         supersedes: str | None = None,
         reason: str = "",
+        uid: str | None = None,
     ) -> Changes:
         """Create a record (its first revision too). `supersedes` links the new decision to an
-        older one and marks that one superseded, all in one transaction."""
+        older one and marks that one superseded, all in one transaction. `uid` keeps the uid a
+        record already has elsewhere (an imported kbridge Markdown file)."""
         kind = _kind(kind)
         title = _title(title)
         if template and body:
             raise ValidationError("give a template or a body, not both")
         if template:
             body = render_template(template, title=title, date=normalise_date(date))
-        if date is None and kind is Kind.DECISION:
-            date = dt.date.today()
+        if date is None and kind is Kind.DECISION and source is None:
+            date = dt.date.today()  # a decision made here; an imported one keeps its file's date
         now = utc_now()
         record = Record(
             kind=kind,
             title=title,
-            uid=str(uuid.uuid4()),
+            uid=_new_uid(uid, self._store),
             status=validate_status(kind, kind.default_status if status is None else status),
             body=body,
             tags=normalise_tags(tags),  # type: ignore[arg-type]
@@ -378,37 +379,6 @@ class KnowledgeBase(MaintenanceMixin):
                 return self._report(Changes(deleted=frozenset({record.uid})))
             return self._report(Changes(updated=frozenset({record.uid})))
 
-    # --- history ------------------------------------------------------------------------------
-
-    def history(self, ref: str) -> list[Revision]:
-        """Every saved version, oldest first."""
-        return self._store.revisions(self.get(ref).uid)
-
-    def revision(self, ref: str, rev: int) -> Revision:
-        record = self.get(ref)
-        found = self._store.revision(record.uid, int(rev))
-        if found is None:
-            raise NotFoundError(f"{record.key} has no revision {rev}")
-        return found
-
-    def diff(self, ref: str, rev_a: int, rev_b: int) -> str:
-        """A unified diff between two revisions of a record."""
-        return history.diff_revisions(self.revision(ref, rev_a), self.revision(ref, rev_b))
-
-    def restore(self, ref: str, rev: int, *, reason: str = "") -> Changes:
-        """Bring revision `rev` back as a new revision. Links and the key stay as they are now."""
-        old = self.revision(ref, rev)
-        values = {
-            name: old.snapshot[name]
-            for name in CONTENT_FIELDS
-            if name in old.snapshot and name != "key"
-        }
-        values["owner"] = self._owner_ref(values.get("owner"))
-        changes = self.update(ref, reason=reason or f"restored revision {rev}", **values)
-        if not changes:
-            raise ConflictError(f"{self.get(ref).key} already matches revision {rev}")
-        return changes
-
     # --- internals ----------------------------------------------------------------------------
 
     def _revise(self, record: Record, reason: str, at: str) -> int:
@@ -460,6 +430,18 @@ class KnowledgeBase(MaintenanceMixin):
         if name == "body":
             return str(value or "")
         return value
+
+
+def _new_uid(wanted: str | None, store: Store) -> str:
+    if not wanted:
+        return str(uuid.uuid4())
+    try:
+        uid = str(uuid.UUID(str(wanted)))
+    except ValueError:
+        raise ValidationError(f"invalid uid {wanted!r}: a uid is a UUID") from None
+    if store.get_record(uid) is not None:
+        raise ConflictError(f"the uid {uid} is already taken")
+    return uid
 
 
 def _kind(kind: Kind | str) -> Kind:

@@ -14,7 +14,7 @@ from kbridge.storage import Store
 
 
 class MaintenanceMixin:
-    """Part of `KnowledgeBase`; kept apart so the facade stays readable."""
+    """Part of `KnowledgeBase`: checks, repair, backups and stats."""
 
     _store: Store
     repair_steps: list[Callable[[], list[str]]]

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import yaml
 
-from kbridge.core import KnowledgeBase
+from kbridge.formats.markdown_doc import parse
+from kbridge.formats.parsed import ParsedLink, ParsedRecord
+from kbridge.formats.reader import local_images
+from kbridge.formats.text import DecodedText
 from kbridge.model import (
-    KbridgeError,
     Kind,
     LinkedRecord,
     LinkType,
@@ -21,8 +22,6 @@ from kbridge.model import (
 
 FRONT_MATTER_FENCE = "---"
 KIND_FOLDERS = {kind: kind.plural.lower() for kind in Kind}
-# People first, so that every other record can name its owner when it is created.
-CREATION_ORDER = (Kind.PERSON, *(kind for kind in Kind if kind is not Kind.PERSON))
 
 
 @dataclass
@@ -87,7 +86,7 @@ def parse_kbridge_markdown(text: str, name: str = "<text>") -> KbridgeDocument:
         kind=Kind.parse(str(data["kind"])),
         title=str(data["title"]),
         status=str(data["status"]) if data.get("status") is not None else None,
-        body=body.lstrip("\n"),
+        body=body,
         tags=[str(tag) for tag in data.get("tags") or []],
         owner=str(data["owner"]) if data.get("owner") else None,
         date=_date_text(data.get("date")),
@@ -121,42 +120,8 @@ def write_kbridge_markdown(record: Record, links: list[LinkedRecord]) -> str:
         data["links"] = outgoing
     data["uid"] = record.uid
     front = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
-    body = record.body if record.body.endswith("\n") or not record.body else record.body + "\n"
-    return f"{FRONT_MATTER_FENCE}\n{front}{FRONT_MATTER_FENCE}\n{body}"
-
-
-def load_folder(kb: KnowledgeBase, folder: Path) -> list[str]:
-    """Create every record of a kbridge Markdown folder in `kb` (one transaction); return warnings.
-
-    The full importer (update in place, reports, other formats) lives with the other formats; this
-    is the plain path the bundled sample needs."""
-    documents: list[KbridgeDocument] = []
-    warnings: list[str] = []
-    for path in sorted(folder.rglob("*.md")):
-        try:
-            documents.append(parse_kbridge_markdown(path.read_text(encoding="utf-8"), path.name))
-        except (KbridgeError, UnicodeDecodeError) as error:
-            warnings.append(f"{path.relative_to(folder)}: skipped: {error}")
-    documents.sort(key=lambda doc: (CREATION_ORDER.index(doc.kind), doc.key))
-    with kb.transaction():
-        for doc in documents:
-            kb.create(
-                doc.kind,
-                doc.title,
-                key=doc.key,
-                status=doc.status,
-                body=doc.body,
-                tags=doc.tags,
-                owner=doc.owner,
-                date=doc.date,
-                review_by=doc.review_by,
-                fields=doc.fields,
-                reason="imported",
-            )
-        for doc in documents:
-            for link in doc.links:
-                kb.link(doc.key, link.type, link.target, note=link.note, allow_dangling=True, reason="imported")
-    return warnings
+    # The body follows the fence as it is, so that reading the file back gives it exactly.
+    return f"{FRONT_MATTER_FENCE}\n{front}{FRONT_MATTER_FENCE}\n{record.body}"
 
 
 def _date_text(value: Any) -> str | None:
@@ -174,3 +139,28 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     return value
+
+
+def read_kbridge(decoded: DecodedText, path: str) -> ParsedRecord:
+    """A kbridge Markdown file as a ParsedRecord for the folder importer."""
+    doc = parse_kbridge_markdown(decoded.text.replace("\r\n", "\n"), path)
+    record = ParsedRecord(
+        path=path,
+        format="kbridge",
+        title=doc.title,
+        kind=doc.kind.value,
+        key=doc.key,
+        uid=doc.uid or "",
+        status=doc.status or "",
+        status_text=doc.status,
+        date=doc.date,
+        review_by=doc.review_by,
+        owner=doc.owner,
+        tags=list(doc.tags),
+        fields=dict(doc.fields),
+        links=[ParsedLink(link.type, True, link.target, "", link.note) for link in doc.links],
+        body=doc.body,
+        warnings=list(decoded.warnings),
+    )
+    record.images = local_images(parse(decoded.text), path, record)
+    return record

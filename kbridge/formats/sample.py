@@ -7,7 +7,7 @@ from pathlib import Path
 
 from kbridge import paths
 from kbridge.core import KnowledgeBase
-from kbridge.formats.kbridge_markdown import load_folder
+from kbridge.formats.importer import import_folder
 
 
 def sample_source_dir() -> Path:
@@ -25,7 +25,9 @@ def build_sample(path: Path) -> Path:
         leftover.unlink(missing_ok=True)
     kb = KnowledgeBase.init(partial)
     try:
-        load_folder(kb, sample_source_dir())
+        report = import_folder(kb, sample_source_dir(), fmt="kbridge")
+        if report.skipped:  # a broken sample is a packaging bug; say which file
+            raise RuntimeError(f"sample files skipped: {report.skipped}")
     finally:
         kb.close()
     os.replace(partial, path)

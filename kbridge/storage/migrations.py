@@ -74,7 +74,24 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
     db["meta"].insert({"name": "kb_uid", "value": str(uuid.uuid4())})
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial]
+def _v2_files(db: sqlite_utils.Database) -> None:
+    """Files kept with a record: the imported original (to write it back byte for byte) and the
+    images next to it. Kept apart from `records` so listing records never loads them."""
+    db.execute(
+        """
+        CREATE TABLE files (
+            record_uid TEXT NOT NULL REFERENCES records(uid),
+            role TEXT NOT NULL,
+            name TEXT NOT NULL,
+            data BLOB NOT NULL,
+            sha256 TEXT NOT NULL,
+            PRIMARY KEY (record_uid, role, name)
+        )
+        """
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial, _v2_files]
 
 
 def schema_version(db: sqlite_utils.Database) -> int:

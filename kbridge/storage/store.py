@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -298,6 +299,46 @@ class Store:
 
     def count_revisions(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM revisions").fetchone()[0])
+
+    # --- files kept with records ------------------------------------------------------------
+
+    def put_file(self, uid: str, role: str, name: str, data: bytes) -> bool:
+        """Store (or replace) a file of a record; False when the same bytes were already there."""
+        digest = hashlib.sha256(data).hexdigest()
+        row = self.db.execute(
+            "SELECT sha256 FROM files WHERE record_uid = ? AND role = ? AND name = ?",
+            [uid, role, name],
+        ).fetchone()
+        if row and row[0] == digest:
+            return False
+        self.db.execute(
+            "INSERT OR REPLACE INTO files (record_uid, role, name, data, sha256) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [uid, role, name, sqlite3.Binary(data), digest],
+        )
+        return True
+
+    def get_file(self, uid: str, role: str, name: str) -> bytes | None:
+        row = self.db.execute(
+            "SELECT data FROM files WHERE record_uid = ? AND role = ? AND name = ?",
+            [uid, role, name],
+        ).fetchone()
+        return bytes(row[0]) if row else None
+
+    def list_files(self, uid: str) -> list[tuple[str, str, int, str]]:
+        """(role, name, size, sha256) of every file kept with a record."""
+        rows = self.db.execute(
+            "SELECT role, name, length(data), sha256 FROM files WHERE record_uid = ? "
+            "ORDER BY role, name",
+            [uid],
+        )
+        return [(role, name, int(size), digest) for role, name, size, digest in rows]
+
+    def delete_file(self, uid: str, role: str, name: str) -> bool:
+        cursor = self.db.execute(
+            "DELETE FROM files WHERE record_uid = ? AND role = ? AND name = ?", [uid, role, name]
+        )
+        return cursor.rowcount > 0
 
     # --- maintenance ------------------------------------------------------------------------
 

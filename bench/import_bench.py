@@ -1,0 +1,119 @@
+"""Import time of every corpus folder and of a generated folder of 10,000 ADR files.
+
+Run: .venv/bin/python bench/import_bench.py [--files N] [--corpus PATH]
+Prints a table (files, records, seconds, files per second). Not a test: numbers, not verdicts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import tempfile
+import time
+from pathlib import Path
+
+from kbridge.core import KnowledgeBase
+from kbridge.formats.export import export_kb
+from kbridge.formats.importer import import_folder
+
+CORPUS_FOLDERS = {
+    "thomvaill__log4brains": "docs/adr",
+    "hyperledger__identus-cloud-agent": "docs/decisions",
+    "adr__madr": "docs/decisions",
+    "DFE-Digital__find-a-tuition-partner": "docs/decisions",
+    "s3gw-tech__s3gw": "docs/decisions",
+    "mozilla__remote-settings": "docs/adr",
+    "elastisys__compliantkubernetes": "docs/adr",
+    "island-is__handbook": "docs/adr",
+    "alphagov__govuk-aws": "docs/architecture/decisions",
+}
+WORDS = [
+    "service",
+    "database",
+    "cluster",
+    "latency",
+    "audit",
+    "vault",
+    "secret",
+    "token",
+    "queue",
+    "cache",
+    "network",
+    "policy",
+    "backup",
+    "restore",
+    "tenant",
+    "region",
+    "deploy",
+    "rollback",
+    "schema",
+    "index",
+    "storage",
+    "gateway",
+]
+
+
+def generated_adr(number: int, rng: random.Random) -> str:
+    """One of three layouts in turn: adr-tools, MADR 2 list, MADR 4 front matter."""
+    title = " ".join(rng.choice(WORDS) for _ in range(5)).capitalize()
+    body = "\n\n".join(" ".join(rng.choice(WORDS) for _ in range(rng.randint(40, 120))) for _ in range(4))
+    status = rng.choice(["Accepted", "Proposed", "Deprecated"])
+    link = ""
+    if number > 1 and rng.random() < 0.1:
+        link = f"Supersedes [{number - 1}. Earlier]({number - 1:04d}-decision-{number - 1}.md)\n\n"
+    style = number % 3
+    if style == 0:
+        return (
+            f"# {number}. {title}\n\nDate: 2021-0{1 + number % 9}-1{number % 9}\n\n"
+            f"## Status\n\n{status}\n\n{link}## Context\n\n{body}\n"
+        )
+    if style == 1:
+        return (
+            f"# {title}\n\n* Status: {status.lower()}\n* Deciders: a, b\n* Date: 2022-03-04\n"
+            f"\n## Context and Problem Statement\n\n{body}\n"
+        )
+    return (
+        f"---\nstatus: {status.lower()}\ndate: 2023-05-06\ndecision-makers: c\n---\n\n"
+        f"# {title}\n\n## Context and Problem Statement\n\n{body}\n"
+    )
+
+
+def timed(kb: KnowledgeBase, folder: Path) -> tuple[int, int, float]:
+    files = sum(1 for path in folder.rglob("*") if path.is_file())
+    start = time.perf_counter()
+    report = import_folder(kb, folder)
+    return files, report.imported + report.updated + report.unchanged, time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--files", type=int, default=10_000)
+    default_corpus = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
+    parser.add_argument("--corpus", type=Path, default=default_corpus)
+    args = parser.parse_args()
+    rows: list[tuple[str, int, int, float]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        kb = KnowledgeBase.init(root / "bench.kbridge")
+        for name, sub in CORPUS_FOLDERS.items():
+            folder = args.corpus / name / sub
+            if folder.is_dir():
+                rows.append((name, *timed(kb, folder)))
+        generated = root / "generated"
+        generated.mkdir()
+        rng = random.Random(7)
+        for number in range(1, args.files + 1):
+            (generated / f"{number:04d}-decision-{number}.md").write_text(generated_adr(number, rng), encoding="utf-8")
+        big = KnowledgeBase.init(root / "big.kbridge")
+        rows.append((f"generated ({args.files} files)", *timed(big, generated)))
+        rows.append(("generated again (all unchanged)", *timed(big, generated)))
+        start = time.perf_counter()
+        export_kb(big, root / "native", "native")
+        rows.append(("export --format native of those", args.files, args.files, time.perf_counter() - start))
+    print(f"{'folder':45} {'files':>6} {'records':>8} {'seconds':>8} {'files/s':>8}")
+    for name, files, records, seconds in rows:
+        print(f"{name:45} {files:6d} {records:8d} {seconds:8.2f} {files / seconds:8.0f}")
+
+
+if __name__ == "__main__":
+    main()

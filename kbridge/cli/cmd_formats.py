@@ -1,0 +1,119 @@
+"""`import`, `export` and `sync`: folders of Markdown in and out of the knowledge base."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kbridge.cli.main import AppContext
+from kbridge.cli.options import json_option, pass_app
+from kbridge.cli.output import emit_json
+from kbridge.formats.export import EXPORTERS, export_kb
+from kbridge.formats.importer import import_folder
+from kbridge.formats.parsed import FORMATS
+from kbridge.formats.sync import KEEP_CHOICES, sync_folder
+
+
+class _TerminalProgress:
+    """A progress bar on stderr, only when stderr is a terminal (never in pipes or tests)."""
+
+    def __init__(self, label: str) -> None:
+        self.enabled = sys.stderr.isatty()
+        self.label = label
+        self.bar: Any = None
+
+    def __call__(self, done: int, total: int, message: str) -> None:
+        if not self.enabled:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=max(total, 1), label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(max(done - self.bar.pos, 0))
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+@click.command("import")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["auto", *FORMATS]), default="auto",
+              show_default=True, help="The folder's format; auto detects it per folder and file.")
+@json_option
+@pass_app
+def import_command(app: AppContext, folder: Path, fmt: str, as_json: bool) -> None:
+    """Import the decision records of FOLDER; running it again updates, never duplicates."""
+    progress = _TerminalProgress("importing")
+    try:
+        report = import_folder(app.kb(write=True), folder, fmt=fmt, progress=progress)
+    finally:
+        progress.close()
+    if as_json:
+        emit_json(report.as_json())
+        return
+    for item in report.skipped:
+        click.echo(f"skipped  {item.path}: {item.reason}")
+    for item in report.warnings:
+        click.echo(f"warning  {item.path}: {item.message}")
+    click.echo(f"{report.imported} imported, {report.updated} updated, {report.unchanged} "
+               f"unchanged, {len(report.skipped)} skipped, {len(report.warnings)} warnings",
+               err=True)
+
+
+@click.command("export")
+@click.option("--format", "fmt", type=click.Choice(sorted(EXPORTERS)), required=True,
+              help="native writes each record where and how it was imported (new ones as MADR 4).")
+@click.argument("out", type=click.Path(path_type=Path))
+@json_option
+@pass_app
+def export_command(app: AppContext, fmt: str, out: Path, as_json: bool) -> None:
+    """Export every record to OUT (a folder; a .json file for --format json)."""
+    progress = _TerminalProgress("exporting")
+    try:
+        report = export_kb(app.kb(), out, fmt, progress=progress)
+    finally:
+        progress.close()
+    if as_json:
+        emit_json(report.as_json())
+        return
+    for item in report.skipped:
+        click.echo(f"skipped  {item.path}: {item.reason}")
+    click.echo(f"{len(report.written)} files written to {report.out} ({report.unchanged} "
+               f"unchanged, {report.patched} edited, {report.generated} new)", err=True)
+
+
+@click.command("sync")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--keep", type=click.Choice(KEEP_CHOICES), default=None,
+              help="Settle conflicts by keeping this side (default: keep both, report them).")
+@click.option("--git", "use_git", is_flag=True, help="git pull before, git add and commit after.")
+@click.option("--push", is_flag=True, help="git push after committing (never without this flag).")
+@json_option
+@pass_app
+def sync_command(app: AppContext, folder: Path, keep: str | None, use_git: bool, push: bool,
+                 as_json: bool) -> None:
+    """Two-way sync with a folder of kbridge Markdown. Exits 1 when conflicts remain."""
+    report = sync_folder(app.kb(write=True), folder, keep=keep, git=use_git or push, push=push)
+    if as_json:
+        emit_json(report.as_json())
+    else:
+        for path in report.to_files:
+            click.echo(f"written   {path}")
+        for key in report.to_kb:
+            click.echo(f"updated   {key}")
+        for key in report.deleted_records:
+            click.echo(f"deleted   {key} (moved to the trash)")
+        for path in report.deleted_files:
+            click.echo(f"removed   {path}")
+        for conflict in report.conflicts:
+            click.echo(f"CONFLICT  {conflict['key']} ({conflict['path']}): {conflict['why']}")
+        for item in report.skipped:
+            click.echo(f"skipped   {item.path}: {item.reason}")
+    if report.conflicts:
+        sys.exit(1)
+
+
+COMMANDS = [import_command, export_command, sync_command]

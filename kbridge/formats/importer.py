@@ -1,0 +1,318 @@
+"""Importing a folder into a knowledge base: every file created, updated in place or left alone,
+matched on re-import by uid, then source path, then key; links between files resolved."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kbridge.core import KnowledgeBase
+from kbridge.formats.kbridge_markdown import read_kbridge
+from kbridge.formats.parsed import FORMATS, FileWarning, ParsedRecord, Skipped
+from kbridge.formats.resolve import ResolvedLink, resolve_links
+from kbridge.formats.scan import Cancel, Progress, scan_folder
+from kbridge.model import (
+    ConflictError,
+    KbridgeError,
+    Kind,
+    LinkType,
+    NotFoundError,
+    Record,
+    ValidationError,
+    format_key,
+    normalise_date,
+    normalise_tags,
+)
+
+_SCAN_SHARE = 600  # progress units of reading and parsing, out of 1000
+
+
+@dataclass
+class ImportReport:
+    imported: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    warnings: list[FileWarning] = field(default_factory=list)
+    attachments: int = 0
+    keys: dict[str, str] = field(default_factory=dict)  # source path -> key
+    cancelled: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "imported": self.imported,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "skipped": [{"path": item.path, "reason": item.reason} for item in self.skipped],
+            "warnings": [{"path": item.path, "message": item.message} for item in self.warnings],
+        }
+
+
+class _CancelledError(Exception):
+    pass
+
+
+def import_folder(
+    kb: KnowledgeBase,
+    folder: Path | str,
+    *,
+    fmt: str = "auto",
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> ImportReport:
+    """Import every record of `folder`. Cancelling leaves the knowledge base as it was."""
+    root = Path(folder)
+    if not root.is_dir():
+        raise NotFoundError(f"no folder {folder}")
+    if fmt not in ("auto", *FORMATS):
+        raise ValidationError(f"unknown format {fmt!r}; formats are: auto, {', '.join(FORMATS)}")
+    scan = scan_folder(root, fmt, _scaled(progress, 0, _SCAN_SHARE), cancel, read_kbridge)
+    report = ImportReport(skipped=list(scan.skipped), warnings=list(scan.warnings))
+    if scan.cancelled:
+        return ImportReport(cancelled=True)
+    records = sorted(scan.records, key=lambda r: (r.kind != Kind.PERSON.value, r.path))
+    resolved = resolve_links(records)
+    importer = _Importer(kb, root.resolve(), report)
+    total = len(records) + 1
+    try:
+        with kb.transaction():
+            for done, parsed in enumerate(records, start=1):
+                if cancel is not None and cancel():
+                    raise _CancelledError
+                if progress is not None and (done % 25 == 0 or done == len(records)):
+                    progress(_SCAN_SHARE + (1000 - _SCAN_SHARE) * done // total, 1000,
+                             f"importing {parsed.path}")
+                importer.upsert(parsed, resolved)
+            importer.apply_links(resolved)
+            importer.keep_attachments(scan.attachments)
+    except _CancelledError:
+        return ImportReport(cancelled=True)
+    if progress is not None:
+        progress(1000, 1000, "imported")
+    return report
+
+
+def _scaled(progress: Progress | None, start: int, share: int) -> Progress | None:
+    if progress is None:
+        return None
+    return lambda done, total, message: progress(
+        start + share * done // max(total, 1), 1000, message
+    )
+
+
+class _Importer:
+    def __init__(self, kb: KnowledgeBase, root: Path, report: ImportReport) -> None:
+        self.kb = kb
+        self.root = root
+        self.report = report
+        self.uids: dict[str, str] = {}  # source path -> uid
+        self.managed: dict[str, list[list[str]]] = {}  # uid -> links it had from the last import
+        self.by_source: dict[str, Record] = {}
+        self.moved: dict[str, Record] = {}
+        for record in kb.iter_records(deleted=None):
+            source = record.source or {}
+            if "path" not in source:
+                continue
+            if source.get("root") == str(root):
+                self.by_source[source["path"]] = record
+            elif source.get("root") and not Path(source["root"]).is_dir():
+                self.moved.setdefault(source["path"], record)
+
+    # --- records ------------------------------------------------------------------------------
+
+    def upsert(self, parsed: ParsedRecord, resolved: list[ResolvedLink]) -> None:
+        try:
+            existing = self._match(parsed)
+            source = self._source(parsed, resolved)
+            if existing is None:
+                uid = self._create(parsed, source)
+                self.report.imported += 1
+            elif (existing.source or {}).get("sha256") == source["sha256"] and (
+                existing.source or {}).get("format") == source["format"]:
+                # The file is as it was imported: nothing to do (edits made here since are kept).
+                self.report.unchanged += 1
+                self.uids[parsed.path] = existing.uid
+                self.managed[existing.uid] = (existing.source or {}).get("links", [])
+                self.report.keys[parsed.path] = existing.key
+                return
+            else:
+                uid = existing.uid
+                self.managed[uid] = (existing.source or {}).get("links", [])
+                if existing.deleted:
+                    self.report.warnings.append(FileWarning(
+                        parsed.path, f"{existing.key} is in the trash: updated there"))
+                if self._update(existing, parsed, source):
+                    self.report.updated += 1
+                else:
+                    self.report.unchanged += 1
+            self.kb.put_file(uid, parsed.path, parsed.original, role="original")
+        except KbridgeError as error:
+            self.report.skipped.append(Skipped(parsed.path, f"not imported: {error}"))
+            return
+        self.uids[parsed.path] = uid
+        self.report.keys[parsed.path] = self.kb.get(uid).key
+
+    def _match(self, parsed: ParsedRecord) -> Record | None:
+        if parsed.uid:
+            found = self.kb.find(parsed.uid)
+            if found is not None and found.uid == parsed.uid:
+                return found
+        if parsed.path in self.by_source:
+            return self.by_source[parsed.path]
+        if parsed.path in self.moved:
+            return self.moved.pop(parsed.path)
+        if parsed.format == "kbridge" and parsed.key:
+            found = self.kb.find(parsed.key)
+            if found is not None and found.source is None and found.kind.value == parsed.kind:
+                return found
+        return None
+
+    def _values(self, parsed: ParsedRecord) -> dict[str, Any]:
+        values: dict[str, Any] = {
+            "title": parsed.title,
+            "body": parsed.body,
+            "tags": parsed.tags,
+            "date": parsed.date,
+            "review_by": parsed.review_by,
+            "fields": parsed.fields,
+        }
+        if parsed.status:
+            values["status"] = parsed.status
+        owner = parsed.owner and self.kb.find(parsed.owner)
+        if parsed.owner and (owner is None or owner.kind is not Kind.PERSON):
+            self.report.warnings.append(FileWarning(
+                parsed.path, f"owner {parsed.owner} is not a person record here: left empty"))
+            owner = None
+        values["owner"] = owner.uid if owner else None
+        return values
+
+    def _create(self, parsed: ParsedRecord, source: dict[str, Any]) -> str:
+        kind = Kind.parse(parsed.kind)
+        key = parsed.key or (format_key(kind, parsed.number) if parsed.number is not None else "")
+        if key and self.kb.find(key) is not None:
+            if parsed.format == "kbridge":
+                self.report.warnings.append(FileWarning(
+                    parsed.path, f"key {key} is taken by another record: given a new key"))
+            key = ""
+        uid = parsed.uid if parsed.uid and self.kb.find(parsed.uid) is None else None
+        values = self._values(parsed)
+        changes = self.kb.create(kind, parsed.title, key=key or None, source=source,
+                                 uid=uid, reason=f"imported from {parsed.path}",
+                                 **{k: v for k, v in values.items() if k != "title"})
+        return next(iter(changes.created))
+
+    def _update(self, existing: Record, parsed: ParsedRecord, source: dict[str, Any]) -> bool:
+        values = self._values(parsed)
+        changes = self.kb.update(existing.uid, source=source,
+                                 reason=f"re-imported from {parsed.path}", **values)
+        return bool(changes)
+
+    def _source(self, parsed: ParsedRecord, resolved: list[ResolvedLink]) -> dict[str, Any]:
+        layout = dict(parsed.layout)
+        return {
+            "path": parsed.path,
+            "format": parsed.format,
+            "root": str(self.root),
+            "sha256": hashlib.sha256(parsed.original).hexdigest(),
+            "layout": layout,
+            "status_text": parsed.status_text,
+            "date_text": parsed.date_text,
+            "images": parsed.images,
+            "baseline": baseline(parsed),
+            "links": [_link_key(link) for link in resolved if link.source == parsed.path],
+            "stated": _stated(parsed.path, resolved),
+        }
+
+    # --- links and attachments ----------------------------------------------------------------
+
+    def apply_links(self, resolved: list[ResolvedLink]) -> None:
+        wanted: dict[str, list[list[str]]] = {}
+        for link in resolved:
+            source_uid = self.uids.get(link.source)
+            if source_uid is None:
+                continue
+            wanted.setdefault(source_uid, []).append(_link_key(link))
+            self._add_link(source_uid, link)
+        for uid, old in self.managed.items():
+            for item in old:
+                if item not in wanted.get(uid, []):
+                    self._remove_link(uid, item)
+
+    def _add_link(self, source_uid: str, link: ResolvedLink) -> None:
+        link_type, note = link.type, link.note
+        if link.target is not None:
+            target = self.uids.get(link.target)
+            if target is None:
+                return  # the target file was skipped; its own skip is reported
+        else:
+            target = link.target_text
+            if link.reversed_from:
+                # "Superseded by X" with X missing: kept from this side, with the words as written.
+                link_type, note = LinkType.RELATES_TO, f"{link.reversed_from} {link.target_text}"
+        try:
+            self.kb.link(source_uid, link_type, target, note=note, allow_dangling=True,
+                         reason="imported")
+        except ConflictError:
+            pass  # already there
+        except KbridgeError as error:
+            path = next((p for p, u in self.uids.items() if u == source_uid), "")
+            self.report.warnings.append(FileWarning(path, f"link not kept: {error}"))
+
+    def _remove_link(self, source_uid: str, item: list[str]) -> None:
+        link_type, target_path, target_text = item
+        target = self.uids.get(target_path) if target_path else target_text
+        if target is None:
+            return
+        with contextlib.suppress(KbridgeError):  # removed in the knowledge base already
+            self.kb.unlink(source_uid, link_type, target, reason="link no longer in the file")
+
+    def keep_attachments(self, attachments: dict[str, list[str]]) -> None:
+        for image, users in attachments.items():
+            try:
+                data = (self.root / image).read_bytes()
+            except OSError as error:
+                self.report.skipped.append(Skipped(image, f"cannot be read: {error.strerror}"))
+                continue
+            for user in users:
+                uid = self.uids.get(user)
+                if uid is not None:
+                    self.kb.put_file(uid, image, data, role="attachment")
+            self.report.attachments += 1
+
+
+def _stated(path: str, resolved: list[ResolvedLink]) -> list[list[str]]:
+    """The in-folder links a file takes part in, as [type, "out" | "in", other file]."""
+    stated = []
+    for link in resolved:
+        if link.target is None:
+            continue
+        if link.source == path:
+            stated.append([link.type.value, "out", link.target])
+        elif link.target == path:
+            stated.append([link.type.value, "in", link.source])
+    return stated
+
+
+def _link_key(link: ResolvedLink) -> list[str]:
+    return [link.type.value, link.target or "", link.target_text if link.target is None else ""]
+
+
+def baseline(parsed: ParsedRecord) -> dict[str, Any]:
+    """The record's values as imported, normalised as the knowledge base stores them, so that
+    an export can tell what changed since."""
+    return {
+        "title": " ".join(parsed.title.split()),
+        "status": parsed.status,
+        "date": normalise_date(parsed.date),
+        "tags": normalise_tags(parsed.tags),
+        "fields": parsed.fields,
+        "body_sha256": hashlib.sha256(parsed.body.encode("utf-8")).hexdigest(),
+    }
+
+
+def folder_of(path: str) -> str:
+    return posixpath.dirname(path)

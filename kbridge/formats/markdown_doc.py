@@ -1,0 +1,187 @@
+"""The structure of a Markdown file: front matter, then blocks with their line ranges.
+
+markdown-it-py gives a CommonMark token stream with line maps, so a `status:` line or a `# heading`
+inside a code fence stays content, and every block knows the lines it came from (which the writers
+need to change one line of a file and leave the rest alone).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from kbridge.formats.text import split_lines, strip_line_end
+
+_FRONT_MATTER_OPEN = "---"
+_FRONT_MATTER_CLOSE = ("---", "...")
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_PARSER = MarkdownIt("commonmark").enable("table")
+
+
+@dataclass
+class FrontMatter:
+    start: int  # line of the opening ---
+    end: int  # line after the closing ---
+    raw: str  # the YAML between the fences
+    data: dict[str, Any] | None  # None when the YAML is broken or not a mapping
+    error: str = ""
+
+
+@dataclass
+class Block:
+    """One leaf block: a heading, a paragraph, a list item's paragraph, a fence, an HTML block."""
+
+    kind: str  # "heading", "paragraph", "item", "fence", "html", "table", "hr", "quote"
+    start: int  # first line (0-based)
+    end: int  # line after the last
+    text: str = ""  # inline Markdown source (headings, paragraphs, items)
+    level: int = 0  # heading level
+    depth: int = 0  # list nesting depth (0: not in a list)
+    links: list[tuple[str, str]] = field(default_factory=list)  # (text, href)
+    images: list[tuple[str, str]] = field(default_factory=list)  # (alt, src)
+    item_start: int = -1  # for items: the first line of the list item
+
+
+@dataclass
+class Document:
+    lines: list[str]  # the file's lines with their own line ends
+    front_matter: FrontMatter | None
+    blocks: list[Block]
+
+    def line(self, index: int) -> str:
+        return strip_line_end(self.lines[index]) if 0 <= index < len(self.lines) else ""
+
+    def headings(self, level: int | None = None) -> list[Block]:
+        return [
+            b for b in self.blocks
+            if b.kind == "heading" and (level is None or b.level == level)
+        ]
+
+    def section(self, heading: Block) -> list[Block]:
+        """The blocks under `heading` up to the next heading of the same or a higher level."""
+        index = self.blocks.index(heading)
+        section: list[Block] = []
+        for block in self.blocks[index + 1 :]:
+            if block.kind == "heading" and block.level <= heading.level:
+                break
+            section.append(block)
+        return section
+
+
+def parse(text: str) -> Document:
+    lines = split_lines(text)
+    plain = [strip_line_end(line) for line in lines]
+    front_matter = _front_matter(plain)
+    if front_matter is not None:
+        # Blank the front matter rather than cut it, so token line maps stay file line numbers.
+        for index in range(front_matter.start, front_matter.end):
+            plain[index] = ""
+    tokens = _PARSER.parse("\n".join(plain))
+    return Document(lines, front_matter, _blocks(tokens))
+
+
+def _front_matter(plain: list[str]) -> FrontMatter | None:
+    if not plain or plain[0].rstrip() != _FRONT_MATTER_OPEN:
+        return None
+    for index in range(1, len(plain)):
+        if plain[index].rstrip() in _FRONT_MATTER_CLOSE:
+            raw = "\n".join(plain[1:index])
+            data, error = _load_yaml(raw)
+            return FrontMatter(0, index + 1, raw, data, error)
+    return None
+
+
+def _load_yaml(raw: str) -> tuple[dict[str, Any] | None, str]:
+    if not raw.strip():
+        return {}, ""
+    try:
+        loaded = yaml.safe_load(raw)
+    except yaml.YAMLError as error:
+        first = str(error).strip().splitlines()
+        return None, f"broken YAML front matter ({first[0] if first else 'unreadable'})"
+    except (ValueError, RecursionError, OverflowError) as error:  # e.g. a date out of range
+        return None, f"broken YAML front matter ({error})"
+    if loaded is None:
+        return {}, ""
+    if not isinstance(loaded, dict):
+        return None, f"front matter is a YAML {type(loaded).__name__}, not a mapping"
+    return {str(key): plain_value(value) for key, value in loaded.items()}, ""
+
+
+def plain_value(value: Any) -> Any:
+    """A YAML value as JSON-safe data (dates become ISO strings)."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): plain_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [plain_value(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def _blocks(tokens: list[Token]) -> list[Block]:
+    blocks: list[Block] = []
+    depth = 0
+    item_starts: list[int] = []
+    pending: Block | None = None
+    for token in tokens:
+        start, end = token.map if token.map else (0, 0)
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            depth += 1
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            depth -= 1
+        elif token.type == "list_item_open":
+            item_starts.append(start)
+        elif token.type == "list_item_close":
+            item_starts.pop()
+        elif token.type == "heading_open":
+            pending = Block("heading", start, end, level=int(token.tag[1:]), depth=depth)
+        elif token.type == "paragraph_open":
+            kind = "item" if item_starts else "paragraph"
+            first = item_starts[-1] if item_starts else -1
+            pending = Block(kind, start, end, depth=depth, item_start=first)
+        elif token.type == "inline" and pending is not None:
+            pending.text = token.content
+            _collect_links(token, pending)
+            blocks.append(pending)
+            pending = None
+        elif token.type in ("fence", "code_block"):
+            blocks.append(Block("fence", start, end, text=token.content, depth=depth))
+        elif token.type == "html_block":
+            blocks.append(Block("html", start, end, text=token.content, depth=depth))
+        elif token.type == "table_open":
+            blocks.append(Block("table", start, end, depth=depth))
+        elif token.type == "hr":
+            blocks.append(Block("hr", start, end, depth=depth))
+    return blocks
+
+
+def _collect_links(inline: Token, block: Block) -> None:
+    children = inline.children or []
+    for index, child in enumerate(children):
+        if child.type == "link_open":
+            text_parts: list[str] = []
+            for after in children[index + 1 :]:
+                if after.type == "link_close":
+                    break
+                text_parts.append(after.content)
+            block.links.append(("".join(text_parts), str(child.attrs.get("href", ""))))
+        elif child.type == "image":
+            block.images.append((child.content, str(child.attrs.get("src", ""))))
+
+
+def strip_comments(text: str) -> str:
+    """Inline text without HTML comments (`<!-- optional -->` after a template's fields)."""
+    return _HTML_COMMENT.sub("", text).strip()
+
+
+def is_comment_only(block: Block) -> bool:
+    return block.kind == "html" and not strip_comments(block.text)

@@ -1,0 +1,60 @@
+"""What a reader makes of one file, before it meets the knowledge base."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from kbridge.model import LinkType
+
+FORMATS = ("adr-tools", "madr", "log4brains", "kbridge")
+
+
+@dataclass(frozen=True)
+class ParsedLink:
+    """A link as written in a file. `outgoing` False means the other file is the link's source."""
+
+    type: LinkType
+    outgoing: bool
+    target: str  # the target as written: a path, a URL, `ADR-0019`, a title
+    href: str = ""  # the Markdown link's destination, when the target was a link
+    note: str = ""
+    verb: str = ""  # the phrase as written ("Superceded by"), kept for writing back
+
+
+@dataclass
+class ParsedRecord:
+    path: str  # relative to the imported folder, with "/" separators
+    format: str
+    title: str
+    kind: str = "decision"
+    key: str = ""  # set by formats that carry one (kbridge Markdown)
+    uid: str = ""
+    number: int | None = None
+    status: str = ""
+    status_text: str | None = None  # the status as written
+    date: str | None = None
+    date_text: str | None = None
+    review_by: str | None = None
+    owner: str | None = None
+    tags: list[str] = field(default_factory=list)
+    fields: dict[str, Any] = field(default_factory=dict)
+    links: list[ParsedLink] = field(default_factory=list)
+    body: str = ""
+    images: list[str] = field(default_factory=list)  # relative paths of local images it shows
+    warnings: list[str] = field(default_factory=list)
+    # What a writer needs to give the file back unchanged, or changed only where the record was.
+    layout: dict[str, Any] = field(default_factory=dict)
+    original: bytes = b""  # the file as read
+
+
+@dataclass(frozen=True)
+class Skipped:
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class FileWarning:
+    path: str
+    message: str

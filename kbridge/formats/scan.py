@@ -1,0 +1,248 @@
+"""Reading a whole folder: every file becomes a parsed record, an attachment, or a skip with a
+reason. Nothing here touches the knowledge base; one bad file never stops the others."""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kbridge.formats import detect
+from kbridge.formats.markdown_doc import Document, parse
+from kbridge.formats.parsed import FileWarning, ParsedRecord, Skipped
+from kbridge.formats.reader import NotADecisionError, read_adr
+from kbridge.formats.text import DecodedText, decode
+from kbridge.model import KbridgeError
+
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".drawio")
+MAX_MARKDOWN_BYTES = 2 * 1024 * 1024
+MAX_IMAGE_BYTES = 20 * 1024 * 1024
+
+Progress = Callable[[int, int, str], None]
+Cancel = Callable[[], bool]
+# Reads a kbridge Markdown file; supplied by the kbridge format module to keep this one generic.
+KbridgeReader = Callable[[DecodedText, str], ParsedRecord]
+
+
+@dataclass
+class ScanResult:
+    root: Path
+    records: list[ParsedRecord] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    warnings: list[FileWarning] = field(default_factory=list)
+    attachments: dict[str, list[str]] = field(default_factory=dict)  # image -> record paths
+    cancelled: bool = False
+
+
+@dataclass
+class _Candidate:
+    path: str
+    decoded: DecodedText
+    doc: Document
+    data: bytes
+
+
+def list_files(root: Path, result: ScanResult) -> list[tuple[str, Path]]:
+    """Regular files under root (relative path, absolute path); links out of it are skipped."""
+    files: list[tuple[str, Path]] = []
+    real_root = root.resolve()
+    for folder, dirnames, filenames in os.walk(root, followlinks=False):
+        base = Path(folder)
+        rel_folder = base.relative_to(root).as_posix()
+        kept = []
+        for name in sorted(dirnames):
+            if name.startswith("."):
+                continue
+            if (base / name).is_symlink():
+                result.skipped.append(Skipped(_join(rel_folder, name),
+                                              "symbolic link to a folder: not followed"))
+                continue
+            kept.append(name)
+        dirnames[:] = kept
+        for name in sorted(filenames):
+            rel = _join(rel_folder, name)
+            path = base / name
+            if path.is_symlink():
+                reason = _symlink_reason(path, real_root)
+                if reason:
+                    result.skipped.append(Skipped(rel, reason))
+                    continue
+            files.append((rel, path))
+    return files
+
+
+def _symlink_reason(path: Path, real_root: Path) -> str | None:
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return "broken symbolic link"
+    if not target.is_relative_to(real_root):
+        return "symbolic link pointing outside the imported folder: not followed"
+    if not target.is_file():
+        return "symbolic link to something that is not a file"
+    return "symbolic link inside the folder: its target is imported under its own name"
+
+
+def _join(folder: str, name: str) -> str:
+    return name if folder in ("", ".") else f"{folder}/{name}"
+
+
+def scan_folder(root: Path, fmt: str = "auto", progress: Progress | None = None,
+                cancel: Cancel | None = None,
+                kbridge_reader: KbridgeReader | None = None) -> ScanResult:
+    result = ScanResult(root)
+    files = list_files(root, result)
+    total = len(files)
+    candidates: dict[str, list[_Candidate]] = defaultdict(list)
+    images: dict[str, Path] = {}
+    for done, (rel, path) in enumerate(files, start=1):
+        if cancel is not None and cancel():
+            result.cancelled = True
+            return result
+        if progress is not None and (done % 25 == 0 or done == total):
+            progress(done, total * 2, f"reading {rel}")
+        _triage(rel, path, result, candidates, images)
+    config = detect.find_config(root)
+    done = total
+    for folder in sorted(candidates):
+        group = candidates[folder]
+        guesses = [detect.guess_file_format(c.doc, c.path) for c in group]
+        index = root / folder / "index.md"
+        index_text = _small_text(index)
+        folder_fmt = detect.folder_format(guesses, config, index_text)
+        for candidate, guess in zip(group, guesses, strict=False):
+            done += 1
+            if cancel is not None and cancel():
+                result.cancelled = True
+                return result
+            if progress is not None and (done % 25 == 0 or done == total * 2):
+                progress(done, total * 2, f"parsing {candidate.path}")
+            chosen = fmt if fmt != "auto" else (guess or folder_fmt)
+            _read_one(candidate, chosen, result, kbridge_reader)
+    _attach_images(images, result)
+    _report_duplicate_numbers(result)
+    for record in result.records:
+        result.warnings.extend(FileWarning(record.path, m) for m in record.warnings)
+    if progress is not None:
+        progress(total * 2, total * 2, "read")
+    return result
+
+
+def _triage(rel: str, path: Path, result: ScanResult, candidates: dict[str, list[_Candidate]],
+            images: dict[str, Path]) -> None:
+    name = posixpath.basename(rel)
+    lower = name.lower()
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        result.skipped.append(Skipped(rel, f"cannot be read: {error.strerror or error}"))
+        return
+    if name in (detect.ADR_TOOLS_CONFIG, *detect.LOG4BRAINS_CONFIGS):
+        result.skipped.append(Skipped(rel, "format configuration file (read to detect the format)"))
+        return
+    if lower.endswith(IMAGE_SUFFIXES):
+        if size > MAX_IMAGE_BYTES:
+            result.skipped.append(Skipped(rel, f"image larger than {MAX_IMAGE_BYTES >> 20} MiB"))
+        else:
+            images[rel] = path
+        return
+    if name.startswith("."):
+        result.skipped.append(Skipped(rel, "hidden file"))
+        return
+    if not lower.endswith(MARKDOWN_SUFFIXES):
+        result.skipped.append(Skipped(rel, "not a Markdown file"))
+        return
+    if size > MAX_MARKDOWN_BYTES:
+        result.skipped.append(Skipped(
+            rel, f"file of {size} bytes is over the {MAX_MARKDOWN_BYTES >> 20} MiB size cap"))
+        return
+    reason = detect.skip_reason_for_name(rel)
+    if reason:
+        result.skipped.append(Skipped(rel, reason))
+        return
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        result.skipped.append(Skipped(rel, f"cannot be read: {error.strerror or error}"))
+        return
+    decoded = decode(data)
+    if not decoded.text.strip():
+        result.skipped.append(Skipped(rel, "empty file"))
+        return
+    try:
+        doc = parse(decoded.text)
+    except Exception as error:
+        result.skipped.append(Skipped(rel, f"Markdown could not be parsed: {error}"))
+        return
+    reason = detect.skip_reason_for_content(doc)
+    if reason:
+        result.skipped.append(Skipped(rel, reason))
+        return
+    candidates[posixpath.dirname(rel)].append(_Candidate(rel, decoded, doc, data))
+
+
+def _read_one(candidate: _Candidate, fmt: str, result: ScanResult,
+              kbridge_reader: KbridgeReader | None) -> None:
+    try:
+        if fmt == "kbridge" and kbridge_reader is not None:
+            record = kbridge_reader(candidate.decoded, candidate.path)
+        else:
+            record = read_adr(candidate.decoded, candidate.path, fmt, candidate.doc)
+    except (NotADecisionError, KbridgeError) as reason:
+        result.skipped.append(Skipped(candidate.path, str(reason)))
+        return
+    except Exception as error:
+        result.skipped.append(Skipped(candidate.path, f"could not be read: {error!r}"))
+        return
+    record.original = candidate.data
+    result.records.append(record)
+
+
+def _small_text(path: Path) -> str:
+    try:
+        if path.is_file() and not path.is_symlink() and path.stat().st_size < 200_000:
+            return decode(path.read_bytes()).text
+    except OSError:
+        pass
+    return ""
+
+
+def _attach_images(images: dict[str, Path], result: ScanResult) -> None:
+    by_path = {record.path: record for record in result.records}
+    for rel in sorted(images):
+        users = [record.path for record in result.records if rel in record.images]
+        if not users:
+            users = _same_prefix(rel, by_path)
+        if users:
+            result.attachments[rel] = users
+        else:
+            result.skipped.append(Skipped(rel, "image not shown by any decision (left in place)"))
+
+
+def _same_prefix(image: str, records: dict[str, ParsedRecord]) -> list[str]:
+    """`0008-example-badge.png` belongs to the decision numbered 8 in the same folder."""
+    from kbridge.formats.extract import parse_filename
+
+    folder = posixpath.dirname(image)
+    number = parse_filename(posixpath.splitext(posixpath.basename(image))[0]).number
+    if number is None:
+        return []
+    return [path for path, record in records.items()
+            if record.number == number and posixpath.dirname(path) == folder]
+
+
+def _report_duplicate_numbers(result: ScanResult) -> None:
+    by_number: dict[tuple[str, int], list[str]] = defaultdict(list)
+    for record in result.records:
+        if record.number is not None:
+            by_number[(posixpath.dirname(record.path), record.number)].append(record.path)
+    for (_, number), paths in sorted(by_number.items()):
+        if len(paths) > 1:
+            for path in paths:
+                others = ", ".join(p for p in paths if p != path)
+                result.warnings.append(FileWarning(
+                    path, f"duplicate number {number} (also {others}): both kept"))

@@ -1,0 +1,50 @@
+"""Fixtures of the formats tests: the shared corpus of real ADR folders, read in place."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Each corpus folder and the ADR folder inside it (../shared/corpus/README.md).
+CORPUS_FOLDERS = {
+    "thomvaill__log4brains": "docs/adr",
+    "hyperledger__identus-cloud-agent": "docs/decisions",
+    "adr__madr": "docs/decisions",
+    "DFE-Digital__find-a-tuition-partner": "docs/decisions",
+    "s3gw-tech__s3gw": "docs/decisions",
+    "mozilla__remote-settings": "docs/adr",
+    "elastisys__compliantkubernetes": "docs/adr",
+    "island-is__handbook": "docs/adr",
+    "alphagov__govuk-aws": "docs/architecture/decisions",
+}
+
+
+def corpus_root() -> Path:
+    """`$KBRIDGE_CORPUS`, else `../shared/corpus` beside the checkout (any worktree of /work)."""
+    override = os.environ.get("KBRIDGE_CORPUS")
+    default = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
+    return Path(override) if override else default
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    root = corpus_root().resolve()
+    if not (root / "README.md").is_file():
+        pytest.fail(f"the ADR corpus is missing at {root}: set KBRIDGE_CORPUS to ../shared/corpus")
+    return root
+
+
+def adr_folder(corpus: Path, name: str) -> Path:
+    return corpus / name / CORPUS_FOLDERS[name]
+
+
+def all_files(folder: Path) -> set[str]:
+    """Every file under the folder (hidden folders aside), relative with "/"."""
+    found: set[str] = set()
+    for path in folder.rglob("*"):
+        rel = path.relative_to(folder)
+        if path.is_file() and not any(part.startswith(".") for part in rel.parts[:-1]):
+            found.add(rel.as_posix())
+    return found
