@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from kbridge import __version__
+from kbridge import APP_ID, __version__
 from tests.packaging.conftest import PACKAGING, REPO
 
 pytestmark = pytest.mark.slow
@@ -64,6 +64,18 @@ def test_resources_come_from_the_installed_package(fresh_venv: Path) -> None:
     in_checkout = sorted(p.relative_to(REPO / "resources").as_posix() for p in (REPO / "resources").rglob("*")
                          if p.is_file() and "__pycache__" not in p.parts)
     assert in_wheel == in_checkout
+
+
+def test_desktop_entry_metainfo_and_icons_land_in_share(fresh_venv: Path) -> None:
+    share = fresh_venv / "share"
+    for installed, source in (
+        (share / "applications" / f"{APP_ID}.desktop", PACKAGING / f"{APP_ID}.desktop"),
+        (share / "metainfo" / f"{APP_ID}.metainfo.xml", PACKAGING / f"{APP_ID}.metainfo.xml"),
+        (share / "icons/hicolor/scalable/apps" / f"{APP_ID}.svg", REPO / "resources/icons/kbridge.svg"),
+    ):
+        assert installed.read_bytes() == source.read_bytes()
+    sizes = sorted(int(p.parts[-3].split("x")[0]) for p in (share / "icons/hicolor").glob(f"*x*/apps/{APP_ID}.png"))
+    assert sizes == [16, 32, 48, 64, 128, 256, 512]
 
 
 def test_commands_work_on_a_new_knowledge_base(fresh_venv: Path, tmp_path: Path) -> None:
