@@ -63,8 +63,9 @@ class Bundle:
         )
         (home / "runtime").mkdir(mode=0o700)
 
-    def run(self, *args: str, program: Path | None = None, env: dict[str, str] | None = None,
-            ok: tuple[int, ...] = (0,)) -> tuple[subprocess.CompletedProcess[str], float]:
+    def run(self, *args: str, program: Path | None = None,
+            env: dict[str, str] | None = None) -> tuple[subprocess.CompletedProcess[str], float]:
+        """Run the bundle; any exit status but 0, or a Python traceback, fails the test."""
         command = [str(program or self.executable), *args]
         started = time.perf_counter()
         try:
@@ -74,7 +75,7 @@ class Bundle:
         except subprocess.TimeoutExpired as error:
             raise SmokeError(f"`{' '.join(command[1:])}` did not finish within {TIMEOUT} s") from error
         seconds = time.perf_counter() - started
-        if done.returncode not in ok or "Traceback (most recent call last)" in done.stderr:
+        if done.returncode != 0 or "Traceback (most recent call last)" in done.stderr:
             raise SmokeError(
                 f"`{Path(command[0]).name} {' '.join(args)}` exited {done.returncode}\n"
                 f"--- stdout\n{done.stdout[-3000:]}\n--- stderr\n{done.stderr[-3000:]}"
