@@ -13,6 +13,7 @@ from kbridge.cli.main import AppContext
 from kbridge.cli.options import json_option, pass_app, reason_option
 from kbridge.cli.output import emit_json, print_record, print_table, record_detail, record_summary
 from kbridge.core import template_names
+from kbridge.formats.safe_yaml import load_yaml
 from kbridge.model import KIND_STATUSES, Kind, LinkType, ValidationError
 
 KIND_CHOICE = click.Choice([kind.value for kind in Kind], case_sensitive=False)
@@ -37,8 +38,8 @@ def _parse_fields(pairs: tuple[str, ...]) -> dict[str, Any]:
         if not sep or not name.strip():
             raise ValidationError(f"--field takes name=value (got {pair!r})")
         try:
-            parsed = yaml.safe_load(value) if value.strip() else ""
-        except yaml.YAMLError:
+            parsed = load_yaml(value) if value.strip() else ""
+        except (yaml.YAMLError, ValueError):
             parsed = value
         fields[name.strip()] = parsed if isinstance(parsed, (str, int, float, list)) else value
     return fields

@@ -11,6 +11,7 @@ import yaml
 from kbridge.formats.markdown_doc import parse
 from kbridge.formats.parsed import ParsedLink, ParsedRecord
 from kbridge.formats.reader import local_images
+from kbridge.formats.safe_yaml import load_yaml
 from kbridge.formats.text import DecodedText
 from kbridge.model import (
     Kind,
@@ -65,8 +66,8 @@ def parse_kbridge_markdown(text: str, name: str = "<text>") -> KbridgeDocument:
     if front is None:
         raise ValidationError(f"{name}: no YAML front matter (a kbridge record starts with ---)")
     try:
-        data = yaml.safe_load(front)
-    except yaml.YAMLError as error:
+        data = load_yaml(front)
+    except (yaml.YAMLError, ValueError) as error:
         raise ValidationError(f"{name}: front matter is not valid YAML ({error})") from error
     if not isinstance(data, dict):
         raise ValidationError(f"{name}: front matter must be a mapping of names to values")

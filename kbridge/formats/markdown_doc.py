@@ -16,12 +16,18 @@ import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from kbridge.formats.safe_yaml import load_yaml
 from kbridge.formats.text import split_lines, strip_line_end
 
 _FRONT_MATTER_OPEN = "---"
 _FRONT_MATTER_CLOSE = ("---", "...")
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_PARSER = MarkdownIt("commonmark").enable("table")
+# Structure comes from the block phase alone; inline parsing (links, images) runs per block, and
+# only on blocks of a sane size: markdown-it's inline phase takes seconds on a hostile 400 kB
+# paragraph of `*a*a*a...`, which must not stall an import.
+_BLOCK_PARSER = MarkdownIt("commonmark").enable("table").disable("inline")
+_INLINE_PARSER = MarkdownIt("commonmark")
+MAX_INLINE_CHARS = 20_000
 
 
 @dataclass
@@ -53,6 +59,8 @@ class Document:
     lines: list[str]  # the file's lines with their own line ends
     front_matter: FrontMatter | None
     blocks: list[Block]
+    # Blocks too long to scan for links and images (first line numbers, 0-based).
+    unscanned: list[int] = field(default_factory=list)
 
     def line(self, index: int) -> str:
         return strip_line_end(self.lines[index]) if 0 <= index < len(self.lines) else ""
@@ -82,8 +90,10 @@ def parse(text: str) -> Document:
         # Blank the front matter rather than cut it, so token line maps stay file line numbers.
         for index in range(front_matter.start, front_matter.end):
             plain[index] = ""
-    tokens = _PARSER.parse("\n".join(plain))
-    return Document(lines, front_matter, _blocks(tokens))
+    env: dict[str, Any] = {}  # the block phase collects [reference]: definitions here
+    tokens = _BLOCK_PARSER.parse("\n".join(plain), env)
+    unscanned: list[int] = []
+    return Document(lines, front_matter, _blocks(tokens, env, unscanned), unscanned)
 
 
 def _front_matter(plain: list[str]) -> FrontMatter | None:
@@ -101,7 +111,7 @@ def _load_yaml(raw: str) -> tuple[dict[str, Any] | None, str]:
     if not raw.strip():
         return {}, ""
     try:
-        loaded = yaml.safe_load(raw)
+        loaded = load_yaml(raw)
     except yaml.YAMLError as error:
         first = str(error).strip().splitlines()
         return None, f"broken YAML front matter ({first[0] if first else 'unreadable'})"
@@ -127,7 +137,7 @@ def plain_value(value: Any) -> Any:
     return str(value)
 
 
-def _blocks(tokens: list[Token]) -> list[Block]:
+def _blocks(tokens: list[Token], env: dict[str, Any], unscanned: list[int]) -> list[Block]:
     blocks: list[Block] = []
     depth = 0
     item_starts: list[int] = []
@@ -150,7 +160,10 @@ def _blocks(tokens: list[Token]) -> list[Block]:
             pending = Block(kind, start, end, depth=depth, item_start=first)
         elif token.type == "inline" and pending is not None:
             pending.text = token.content
-            _collect_links(token, pending)
+            if len(token.content) <= MAX_INLINE_CHARS:
+                _collect_links(_INLINE_PARSER.parseInline(token.content, env)[0], pending)
+            else:
+                unscanned.append(pending.start)
             blocks.append(pending)
             pending = None
         elif token.type in ("fence", "code_block"):

@@ -20,6 +20,7 @@ from kbridge.model import KbridgeError
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".drawio")
 MAX_MARKDOWN_BYTES = 2 * 1024 * 1024
+MAX_MARKDOWN_LINES = 100_000
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 
 Progress = Callable[[int, int, str], None]
@@ -169,6 +170,10 @@ def _triage(rel: str, path: Path, result: ScanResult, candidates: dict[str, list
     except OSError as error:
         result.skipped.append(Skipped(rel, f"cannot be read: {error.strerror or error}"))
         return
+    if data.count(b"\n") > MAX_MARKDOWN_LINES:
+        # Parsing is linear but not cheap (~30 µs a line); no decision record is this long.
+        result.skipped.append(Skipped(rel, f"over {MAX_MARKDOWN_LINES:,} lines; not read"))
+        return
     decoded = decode(data)
     if not decoded.text.strip():
         result.skipped.append(Skipped(rel, "empty file"))
@@ -182,6 +187,10 @@ def _triage(rel: str, path: Path, result: ScanResult, candidates: dict[str, list
     if reason:
         result.skipped.append(Skipped(rel, reason))
         return
+    for line in doc.unscanned:
+        result.warnings.append(FileWarning(
+            rel, f"the paragraph at line {line + 1} is too long to scan for links and images; "
+            "its text is kept as it is"))
     candidates[posixpath.dirname(rel)].append(_Candidate(rel, decoded, doc, data))
 
 

@@ -1,0 +1,54 @@
+"""YAML for front matter that a hostile file cannot turn into a hang or a memory bomb."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+# Front matter is a handful of keys; anything larger is not front matter worth parsing.
+MAX_FRONT_MATTER_CHARS = 256 * 1024
+# PyYAML recurses per nesting level and takes over a second to fail on [[[[...]]]] thousands deep;
+# real front matter nests two or three levels, so refuse deep nesting before parsing.
+MAX_NESTING = 64
+MAX_INDENT = 256
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """SafeLoader without anchors and aliases: "billion laughs" front matter is refused outright
+    (aliases share nodes, which JSON storage and exports would expand exponentially), and no ADR
+    template uses them."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(None, None, "YAML aliases (*name) are not allowed", mark)
+        return super().compose_node(parent, index)
+
+
+def load_yaml(text: str) -> Any:
+    """Parse front matter text; yaml.YAMLError (or ValueError for oversize input) when refused."""
+    if len(text) > MAX_FRONT_MATTER_CHARS:
+        raise ValueError(f"front matter longer than {MAX_FRONT_MATTER_CHARS // 1024} KiB")
+    if _flow_depth(text) > MAX_NESTING or _max_indent(text) > MAX_INDENT:
+        raise ValueError("front matter nested too deeply")
+    try:
+        return yaml.load(text, Loader=_NoAliasLoader)
+    except RecursionError as error:  # [[[[...]]]] thousands deep
+        raise ValueError("front matter nested too deeply") from error
+
+
+def _flow_depth(text: str) -> int:
+    """The deepest [ / { nesting, counted without regard to quoting (an upper bound is enough)."""
+    depth = deepest = 0
+    for char in text:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth = max(0, depth - 1)
+    return deepest
+
+
+def _max_indent(text: str) -> int:
+    return max((len(line) - len(line.lstrip(" ")) for line in text.splitlines()), default=0)
