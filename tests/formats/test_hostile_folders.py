@@ -46,7 +46,7 @@ def _generated(rng: random.Random) -> bytes:
     if shape == 0:
         return rng.randbytes(rng.randint(0, 3000))
     if shape == 1:  # broken UTF-8 inside otherwise plausible text
-        return "# Title\n\n## Status\n\nAccepted\n".encode() + b"\xff\xfe\xc3(" * rng.randint(1, 50)
+        return b"# Title\n\n## Status\n\nAccepted\n" + b"\xff\xfe\xc3(" * rng.randint(1, 50)
     if shape == 2:  # an enormous line
         return b"# Long\n\n" + b"word " * rng.randint(10_000, 60_000)
     if shape == 3:  # deeply nested lists
