@@ -23,6 +23,7 @@ CATEGORIES = {
     "departed-owner": "Owned by people who left",
     "stale-proposal": f"Proposed for more than {STALE_PROPOSAL_DAYS} days",
     "control-without-reason": "Controls without a rationale or a risk or requirement",
+    "recovery-gap": "Systems nobody could restore: no owner, no RTO or a dependency cycle",
 }
 
 
@@ -95,6 +96,7 @@ def run_checks(kb: KnowledgeBase, today: dt.date | None = None) -> CheckReport:
     report.findings += _departed_owners(kb, live, by_uid)
     report.findings += _stale_proposals(live, today)
     report.findings += _controls_without_reason(kb, live)
+    report.findings += _recovery_gaps(kb)
     return report
 
 
@@ -201,4 +203,15 @@ def _controls_without_reason(kb: KnowledgeBase, live: list[Record]) -> list[Find
             findings.append(
                 Finding("control-without-reason", " and ".join(missing), record.key, record.title)
             )
+    return findings
+
+
+def _recovery_gaps(kb: KnowledgeBase) -> list[Finding]:
+    """Running systems without an owner or a usable RTO, and dependency cycles (kbridge.core.recovery
+    works them out; the departed owners and approvers it also flags are reported elsewhere)."""
+    findings = []
+    for step in kb.restore_order().steps:
+        gaps = [gap for gap in step.gaps if gap == "no owner" or "RTO" in gap or "cycle" in gap]
+        if gaps:
+            findings.append(Finding("recovery-gap", "; ".join(gaps), step.key, step.record.title))
     return findings

@@ -14,6 +14,7 @@ from kbridge.core.history import HistoryMixin
 from kbridge.core.maintenance import MaintenanceMixin
 from kbridge.core.settings import Settings, load_settings
 from kbridge.core.templates import render_template
+from kbridge.core.trails_api import TrailsMixin
 from kbridge.model import (
     CONTENT_FIELDS,
     Changes,
@@ -42,7 +43,7 @@ def utc_now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
-class KnowledgeBase(HistoryMixin, MaintenanceMixin):
+class KnowledgeBase(HistoryMixin, MaintenanceMixin, TrailsMixin):
     """One open knowledge base file and everything that can be asked of it or done to it."""
 
     def __init__(self, store: Store, settings: Settings | None = None) -> None:

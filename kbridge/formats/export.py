@@ -259,3 +259,12 @@ def _file_exporter(fmt: str) -> Exporter:
 
 EXPORTERS: dict[str, Exporter] = {fmt: _file_exporter(fmt) for fmt in FILE_FORMATS}
 EXPORTERS["json"] = export_json
+
+
+def _export_site(kb: KnowledgeBase, out: Path, progress: Progress | None, cancel: Cancel | None) -> ExportReport:
+    from kbridge.formats.site import export_html  # the site package builds on this module's report
+
+    return export_html(kb, out, progress, cancel)
+
+
+EXPORTERS["html"] = _export_site

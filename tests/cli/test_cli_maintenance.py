@@ -26,6 +26,7 @@ def test_check_reports_problems_and_exits_1(run: Run) -> None:
     assert {(f["category"], f["key"]) for f in findings} == {
         ("departed-owner", "SYS-001"),
         ("overdue-review", "RSK-001"),
+        ("recovery-gap", "SYS-001"),  # a system with no RTO
     }
     text = run("check")
     assert text.exit_code == 1 and "Overdue reviews (1)" in text.stdout

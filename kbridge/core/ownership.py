@@ -1,0 +1,73 @@
+"""Whose knowledge is where: what a person holds (as owner, through an `owned-by` link, or as a
+system's recovery approver), grouped for the "knowledge at risk" review."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from kbridge.model import Kind, LinkType, Record, ValidationError
+
+if TYPE_CHECKING:
+    from kbridge.core.checks import CheckReport, Finding
+    from kbridge.core.knowledge_base import KnowledgeBase
+
+OWNER = "owner"
+OWNED_BY_LINK = "owned-by link"
+APPROVER = "approver"
+
+
+@dataclass(frozen=True)
+class Holding:
+    """A record a person holds, and in which roles."""
+
+    record: Record
+    roles: tuple[str, ...]
+
+
+def person_record(kb: KnowledgeBase, ref: str) -> Record:
+    person = kb.get(ref)
+    if person.kind is not Kind.PERSON:
+        raise ValidationError(f"{person.key} is a {person.kind.value}, not a person")
+    return person
+
+
+def holdings(kb: KnowledgeBase, ref: str) -> list[Holding]:
+    """Every record (not in the trash) that `ref` owns, is linked as owner of, or approves the
+    recovery of, in key order."""
+    person = person_record(kb, ref)
+    roles: dict[str, list[str]] = {}
+    for record in kb.list_records(owner=person.uid):
+        roles.setdefault(record.uid, []).append(OWNER)
+    for link in kb.links_of(person.uid):
+        if link.type is LinkType.OWNED_BY and link.direction == "in" and link.uid and not link.deleted:
+            roles.setdefault(link.uid, []).append(OWNED_BY_LINK)
+    for system in kb.list_records(kind=Kind.SYSTEM):
+        if names_person(system.fields.get("approver"), person):
+            roles.setdefault(system.uid, []).append(APPROVER)
+    held = []
+    for uid, what in roles.items():
+        record = kb.find(uid)
+        if record is not None and not record.deleted:
+            held.append(Holding(record, tuple(what)))
+    return sorted(held, key=lambda holding: _natural(holding.record.key))
+
+
+def names_person(value: object, person: Record) -> bool:
+    """Whether a field value (a key or a name) designates `person`."""
+    text = str(value or "").strip()
+    return bool(text) and (text.upper() == person.key.upper() or text.casefold() == person.title.casefold())
+
+
+def departed_groups(report: CheckReport) -> dict[str, list[Finding]]:
+    """The report's departed-owner findings grouped by person key, people in key order."""
+    groups: dict[str, list[Finding]] = {}
+    for finding in report.findings:
+        if finding.category == "departed-owner" and finding.person:
+            groups.setdefault(finding.person, []).append(finding)
+    return dict(sorted(groups.items(), key=lambda item: _natural(item[0])))
+
+
+def _natural(key: str) -> str:
+    prefix, _, number = key.rpartition("-")
+    return f"{prefix}-{int(number):010d}" if number.isdigit() else key
