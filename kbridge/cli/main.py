@@ -99,9 +99,18 @@ def main() -> None:
 
 
 def _register() -> None:
-    from kbridge.cli import cmd_formats, cmd_gui, cmd_history, cmd_maintenance, cmd_records, cmd_trails
+    from kbridge.cli import (
+        cmd_formats,
+        cmd_gui,
+        cmd_history,
+        cmd_maintenance,
+        cmd_records,
+        cmd_search,
+        cmd_trails,
+    )
 
-    for module in (cmd_records, cmd_history, cmd_maintenance, cmd_trails, cmd_gui, cmd_formats):
+    modules = (cmd_records, cmd_history, cmd_maintenance, cmd_trails, cmd_search, cmd_gui, cmd_formats)
+    for module in modules:
         for command in module.COMMANDS:
             cli.add_command(command)
     from kbridge.cli.cmd_completion import completion_command

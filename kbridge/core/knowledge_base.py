@@ -12,6 +12,7 @@ from typing import Any
 
 from kbridge.core.history import HistoryMixin
 from kbridge.core.maintenance import MaintenanceMixin
+from kbridge.core.search_index import SearchIndex
 from kbridge.core.settings import Settings, load_settings
 from kbridge.core.templates import render_template
 from kbridge.core.trails_api import TrailsMixin
@@ -32,6 +33,7 @@ from kbridge.model import (
     validate_key,
     validate_status,
 )
+from kbridge.search import CancelFlag, Progress, SearchResults
 from kbridge.storage import Store
 
 ChangeListener = Callable[[Changes], None]
@@ -55,6 +57,10 @@ class KnowledgeBase(HistoryMixin, MaintenanceMixin, TrailsMixin):
         self.repair_steps: list[Callable[[], list[str]]] = []
         self._depth = 0
         self._pending = Changes()
+        # Subscribes first, so the index has followed a change before any view hears of it.
+        self.search_index = SearchIndex(
+            self, stamp=store.count_revisions, records=store.scan_live_records
+        )
 
     # --- opening ----------------------------------------------------------------------------
 
@@ -72,6 +78,7 @@ class KnowledgeBase(HistoryMixin, MaintenanceMixin, TrailsMixin):
         return cls.open(path, create=True, settings=settings)
 
     def close(self) -> None:
+        self.search_index.close()
         self._store.close()
 
     def __enter__(self) -> KnowledgeBase:
@@ -201,6 +208,23 @@ class KnowledgeBase(HistoryMixin, MaintenanceMixin, TrailsMixin):
             if (m := pattern.match(key))
         ]
         return format_key(kind, max(numbers, default=0) + 1)
+
+    def search(
+        self, query: str, *, limit: int = 20, offset: int = 0, engine: str | None = None
+    ) -> SearchResults:
+        """Ranked hits with snippets, facet counts and a "did you mean" (kbridge.search.parser
+        documents the query syntax). `engine` overrides the setting for this search."""
+        return self.search_index.search(query, limit=limit, offset=offset, engine=engine)
+
+    def reindex(
+        self,
+        *,
+        engine: str | None = None,
+        progress: Progress | None = None,
+        cancel: CancelFlag | None = None,
+    ) -> int:
+        """Rebuild the search index from the database; the number of records indexed."""
+        return self.search_index.rebuild(engine=engine, progress=progress, cancel=cancel)
 
     # --- creating and changing ----------------------------------------------------------------
 

@@ -138,6 +138,14 @@ class Store:
         for row in self.db.query(f"{_RECORD_SELECT}{clause} ORDER BY r.kind, r.key"):
             yield _record_from_row(row)
 
+    def scan_live_records(self) -> Iterator[Record]:
+        """Every live record in no particular order: the quickest full read (no sort, plain
+        rows), for rebuilding the search index of a large base."""
+        cursor = self.db.conn.execute(f"{_RECORD_SELECT} WHERE r.deleted_at IS NULL")
+        names = [column[0] for column in cursor.description]
+        for row in cursor:
+            yield _record_from_row(dict(zip(names, row, strict=True)))
+
     def keys_with_prefix(self, prefix: str) -> list[str]:
         rows = self.db.execute(
             "SELECT key FROM records WHERE key LIKE ? ESCAPE '\\'",

@@ -1,0 +1,385 @@
+"""The search index of one knowledge base: a derived cache, kept in step with every change.
+
+It lives in `<user cache>/index/<knowledge base uid>/<engine>/`: the engine's files in `data/`
+and `meta.json` saying which schema built it and which state of the database it reflects. The
+database stays the truth: a missing, stale, other-version or corrupt index is rebuilt from it,
+and deleting the whole folder loses nothing.
+
+Freshness is tracked with a stamp of the database (the number of revisions, which every saved
+change adds to). An index is fresh when its stamp is the database's. Changes made through the
+`KnowledgeBase` are applied to the open index right after they are committed, and the stamp is
+moved on; when the database was changed by someone else since the index was last seen fresh,
+the index is left stale and rebuilt at the next search.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import logging
+import os
+import shutil
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kbridge import paths
+from kbridge.model import Changes, Kind, Record, ValidationError
+from kbridge.search import (
+    DEFAULT_ENGINE,
+    ENGINES,
+    BuildCancelledError,
+    CancelFlag,
+    IndexUnusableError,
+    Progress,
+    SearchDocument,
+    SearchEngine,
+    SearchResults,
+    engine_class,
+)
+
+if TYPE_CHECKING:
+    from kbridge.core.knowledge_base import KnowledgeBase
+
+# Bump when what is indexed changes (document fields, analysis): older indexes are rebuilt.
+SCHEMA_VERSION = 3
+# A change touching more records than this is applied by rebuilding (faster than record by record).
+_REBUILD_ABOVE = 5000
+_log = logging.getLogger(__name__)
+
+
+def index_root(kb_uid: str) -> Path:
+    return paths.cache_dir() / "index" / kb_uid
+
+
+def record_document(record: Record) -> SearchDocument:
+    """A record as the search engines index it."""
+    owner = " ".join(part for part in (record.owner_key, record.owner_name) if part)
+    return SearchDocument(
+        uid=record.uid,
+        key=record.key,
+        kind=record.kind.value,
+        title=record.title,
+        status=record.status,
+        body=record.body,
+        tags=tuple(record.tags),
+        owner=owner,
+        date=_date(record.date),
+        extra=" ".join(_field_words(record.fields)),
+    )
+
+
+@dataclass
+class _Open:
+    """An engine this process has open, and the database stamp its index reflects."""
+
+    engine: SearchEngine
+    stamp: int
+    data_version: int
+
+
+class SearchIndex:
+    """The full-text index of one `KnowledgeBase`, in whichever engines it is asked to use."""
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        stamp: Callable[[], int],
+        records: Callable[[], Iterable[Record]] | None = None,
+    ) -> None:
+        """`stamp` tells the state of the database (it must change with every saved change);
+        `records` reads every live record for a rebuild, in any order, as fast as it can."""
+        self._kb = kb
+        self._stamp = stamp
+        self._records = records or kb.iter_records
+        self._open: dict[str, _Open] = {}
+        # The state of the database when it was opened: an index carrying this stamp is fresh
+        # until the first change this process makes, which may happen before any search.
+        self._opened_stamp = stamp()
+        self._opened_version = kb.data_version()
+        kb.subscribe(self.apply)
+        kb.repair_steps.append(self.repair)
+
+    @property
+    def default_engine(self) -> str:
+        return self._kb.settings.search_engine or DEFAULT_ENGINE
+
+    def directory(self, engine: str) -> Path:
+        return index_root(self._kb.uid) / engine
+
+    def close(self) -> None:
+        for entry in self._open.values():
+            entry.engine.close()
+        self._open.clear()
+
+    # --- searching ------------------------------------------------------------------------
+
+    def search(self, query: str, *, limit: int = 20, offset: int = 0, engine: str | None = None) -> SearchResults:
+        """Ranked hits; the index is (re)built first when it is missing, stale or damaged."""
+        name = self._engine_name(engine)
+        entry = self._ready(name)
+        try:
+            return entry.engine.search(query, limit=limit, offset=offset)
+        except IndexUnusableError as error:  # damaged after it was opened: rebuild, once
+            _log.warning("rebuilding the %s search index: %s", name, error)
+        self.rebuild(engine=name)
+        return self._open[name].engine.search(query, limit=limit, offset=offset)
+
+    def status(self, engine: str | None = None) -> str:
+        """How the index of `engine` is: fresh, stale, missing, other-version or unusable."""
+        name = self._engine_name(engine)
+        meta = self._read_meta(name)
+        if meta is None:
+            return "missing"
+        if not self._compatible(meta, name):
+            return "other-version"
+        if meta.get("stamp") != self._stamp():
+            return "stale"
+        try:
+            engine_class(name).open(self.directory(name) / "data").close()
+        except IndexUnusableError:
+            return "unusable"
+        return "fresh"
+
+    def repair(self) -> list[str]:
+        """For `check --repair`: rebuild the index of the engine in use when it is stale, of
+        another version or damaged (a missing one is built by the first search anyway)."""
+        name = self.default_engine
+        state = self.status(name)
+        if state in ("fresh", "missing"):
+            return []
+        count = self.rebuild(engine=name)
+        return [f"rebuilt the {name} search index ({state}) with {count} records"]
+
+    def _ready(self, name: str) -> _Open:
+        entry = self._open.get(name)
+        if entry is not None and self._still_fresh(name, entry):
+            return entry
+        if entry is not None:
+            entry.engine.close()
+            del self._open[name]
+        meta = self._read_meta(name)
+        stamp = self._stamp()
+        if meta is not None and self._compatible(meta, name) and meta.get("stamp") == stamp:
+            try:
+                engine = engine_class(name).open(self.directory(name) / "data")
+            except IndexUnusableError as error:
+                _log.warning("rebuilding the %s search index: %s", name, error)
+            else:
+                entry = _Open(engine, stamp, self._kb.data_version())
+                self._open[name] = entry
+                return entry
+        self.rebuild(engine=name)
+        return self._open[name]
+
+    def _still_fresh(self, name: str, entry: _Open) -> bool:
+        if self._kb.data_version() == entry.data_version:
+            return True  # nobody else has written to the database since
+        meta = self._read_meta(name)
+        stamp = self._stamp()
+        if meta is not None and meta.get("stamp") == stamp:  # another process kept it in step
+            entry.engine.refresh()
+            entry.stamp, entry.data_version = stamp, self._kb.data_version()
+            return True
+        return False
+
+    # --- rebuilding -----------------------------------------------------------------------
+
+    def rebuild(
+        self,
+        *,
+        engine: str | None = None,
+        progress: Progress | None = None,
+        cancel: CancelFlag | None = None,
+    ) -> int:
+        """Build the index anew from the database; the number of records indexed.
+
+        The new index is built beside the old one and swapped in when complete, so a cancelled
+        or failed build leaves the old one (and a search in another process) untouched.
+        """
+        name = self._engine_name(engine)
+        folder = self.directory(name)
+        folder.mkdir(parents=True, exist_ok=True)
+        old = self._open.pop(name, None)
+        if old is not None:
+            old.engine.close()
+        stamp, version = self._stamp(), self._kb.data_version()
+        total = int(self._kb.stats()["records"])
+        building = folder / f"build-{uuid.uuid4().hex[:8]}"
+        try:
+            engine_ = engine_class(name).create(building)
+            documents = (record_document(record) for record in self._records())
+            count = engine_.add_all(documents, total, progress, cancel)
+            engine_.close()
+        except (BuildCancelledError, IndexUnusableError, KeyboardInterrupt):
+            shutil.rmtree(building, ignore_errors=True)
+            raise
+        self._swap_in(folder, building)
+        self._write_meta(name, stamp=stamp, count=count)
+        self._open[name] = _Open(engine_class(name).open(folder / "data"), stamp, version)
+        return count
+
+    @staticmethod
+    def _swap_in(folder: Path, building: Path) -> None:
+        data = folder / "data"
+        retired = folder / f"retired-{uuid.uuid4().hex[:8]}"
+        with contextlib.suppress(FileNotFoundError):
+            data.rename(retired)
+        building.rename(data)
+        shutil.rmtree(retired, ignore_errors=True)
+        for leftover in folder.glob("retired-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+    # --- keeping in step ------------------------------------------------------------------
+
+    def apply(self, changes: Changes) -> None:
+        """Bring every open, fresh index up to date with `changes` (already committed).
+
+        Never raises: the change is saved whatever happens here, and an index that could not
+        follow is left stale, to be rebuilt at the next search."""
+        if not changes.records:
+            return
+        if not self._open:
+            self._open_for_change(self.default_engine)
+        if not self._open:
+            return
+        if len(changes.records) > _REBUILD_ABOVE:  # a restored backup, a large import
+            for name in list(self._open):
+                self._rebuild_quietly(name)
+            return
+        try:
+            documents, removed = self._documents_for(changes)
+        except Exception as error:  # the database is the truth: never fail the change
+            _log.warning("search index not updated: %s", error)
+            self._forget_all()
+            return
+        stamp, version = self._stamp(), self._kb.data_version()
+        for name, entry in list(self._open.items()):
+            fresh = entry.data_version == version or self._meta_moved_on(name, entry)
+            try:
+                entry.engine.update(documents, removed)
+            except IndexUnusableError as error:
+                _log.warning("the %s search index could not follow a change: %s", name, error)
+                fresh = False
+            if fresh:
+                self._write_meta(name, stamp=stamp, count=entry.engine.count())
+                entry.stamp, entry.data_version = stamp, version
+            else:
+                entry.engine.close()
+                del self._open[name]
+
+    def _rebuild_quietly(self, name: str) -> None:
+        try:
+            self.rebuild(engine=name)
+        except (IndexUnusableError, OSError) as error:
+            _log.warning("the %s search index could not be rebuilt: %s", name, error)
+            self._open.pop(name, None)
+
+    def _open_for_change(self, name: str) -> None:
+        """Open `name`'s index to apply this process's first change, if it was fresh before."""
+        if self._kb.data_version() != self._opened_version:
+            return
+        meta = self._read_meta(name)
+        if meta is None or not self._compatible(meta, name):
+            return
+        if meta.get("stamp") != self._opened_stamp:
+            return
+        try:
+            engine = engine_class(name).open(self.directory(name) / "data")
+        except IndexUnusableError:
+            return
+        self._open[name] = _Open(engine, self._opened_stamp, self._opened_version)
+
+    def _meta_moved_on(self, name: str, entry: _Open) -> bool:
+        """After another process wrote to the database: whether it also kept this index in
+        step (it wrote a newer stamp). If not, the index misses its change: stale."""
+        meta = self._read_meta(name)
+        return meta is not None and meta.get("stamp") != entry.stamp
+
+    def _documents_for(self, changes: Changes) -> tuple[list[SearchDocument], list[str]]:
+        documents: dict[str, SearchDocument] = {}
+        removed: set[str] = set(changes.deleted)
+        people: list[Record] = []
+        for uid in changes.created | changes.updated:
+            record = self._kb.find(uid)
+            if record is None or record.deleted:
+                removed.add(uid)
+                continue
+            documents[uid] = record_document(record)
+            if record.kind is Kind.PERSON:
+                people.append(record)
+        for person in people:  # records owned by a person show the person's key and name
+            for owned in self._owned_by(person):
+                documents.setdefault(owned.uid, record_document(owned))
+        return list(documents.values()), sorted(removed - set(documents))
+
+    def _owned_by(self, person: Record) -> list[Record]:
+        try:
+            return self._kb.list_records(owner=person.uid)
+        except ValidationError:
+            return []
+
+    def _forget_all(self) -> None:
+        for entry in self._open.values():
+            entry.engine.close()
+        self._open.clear()
+
+    # --- meta.json --------------------------------------------------------------------------
+
+    def _engine_name(self, engine: str | None) -> str:
+        name = (engine or self.default_engine).strip().lower()
+        if name not in ENGINES:
+            raise ValidationError(f"unknown search engine {engine!r}; choose {' or '.join(ENGINES)}")
+        return name
+
+    def _compatible(self, meta: dict[str, Any], name: str) -> bool:
+        return (
+            meta.get("schema_version") == SCHEMA_VERSION
+            and meta.get("engine") == name
+            and meta.get("kb_uid") == self._kb.uid
+        )
+
+    def _read_meta(self, name: str) -> dict[str, Any] | None:
+        try:
+            meta = json.loads((self.directory(name) / "meta.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return meta if isinstance(meta, dict) else None
+
+    def _write_meta(self, name: str, *, stamp: int, count: int) -> None:
+        meta = {
+            "schema_version": SCHEMA_VERSION,
+            "engine": name,
+            "kb_uid": self._kb.uid,
+            "stamp": stamp,
+            "records": count,
+            "written_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        }
+        path = self.directory(name) / "meta.json"
+        temporary = path.with_name(f"meta-{uuid.uuid4().hex[:8]}.tmp")
+        temporary.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+        os.replace(temporary, path)
+
+
+@lru_cache(maxsize=8192)
+def _date(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _field_words(fields: dict[str, Any]) -> Iterable[str]:
+    for value in fields.values():
+        if isinstance(value, (list, tuple)):
+            yield from (str(item) for item in value if item not in (None, ""))
+        elif isinstance(value, dict):
+            yield from (str(item) for item in value.values() if item not in (None, ""))
+        elif value not in (None, ""):
+            yield str(value)

@@ -1,0 +1,230 @@
+"""Snippets: the passage of a record's text that best shows why it matched, with words marked.
+
+Engine-neutral on purpose: both engines show the same passage for the same record and query.
+Bodies are Markdown as written; the passage is cleaned of its markup after it is chosen.
+
+Speed matters here (ten snippets per search): matching words are located with `str.find` on a
+lower-cased copy rather than with regular expressions, which scan character by character.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+from kbridge.search.query import Fuzzy, Node, Phrase, Prefix, Term, positive_leaves
+from kbridge.search.results import Snippet
+from kbridge.search.text import fold, within_distance, words
+
+SNIPPET_WIDTH = 220
+_LEAD = 50  # characters of context shown before the first matching word
+ELLIPSIS = "…"
+_HIGHLIGHTED_FIELDS = (None, "body", "title")
+_MOST_MATCHES = 40  # of each word: enough to find the best passage of a long record
+_WORD_REST = re.compile(r"[^\W_]*")
+# Markup that disappears from a passage (characters), and whole tokens that are line markers.
+_MARKUP_CHARS = (("*", ""), ("`", ""), ("[", ""), ("]", ""), ("|", " "), ("~", ""))
+_LINE_MARKERS = frozenset(["#", "##", "###", "####", "#####", "######", ">", "-", "+", "!"])
+_LINK_ADDRESS = re.compile(r"\]\([^)\s]*(?:\s+\"[^\"\n]*\")?\)")
+_HTML_TAG = re.compile(r"</?[A-Za-z][^>\n]*>")
+_NUMBERED = re.compile(r"\d+[.)]")
+_RULE = re.compile(r":?-{3,}:?|[*_]{3,}")  # horizontal rules and table lines
+
+
+@dataclass
+class Highlighter:
+    """Decides which words of a text match a query, and cuts the best passage around them."""
+
+    exact: frozenset[str] = frozenset()
+    prefixes: tuple[str, ...] = ()
+    fuzzy: tuple[tuple[str, int], ...] = ()
+    _seen: dict[str, bool] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def for_query(cls, root: Node) -> Highlighter:
+        exact: set[str] = set()
+        prefixes: list[str] = []
+        fuzzy: list[tuple[str, int]] = []
+        for leaf in positive_leaves(root):
+            if isinstance(leaf, (Term, Phrase)) and leaf.field in _HIGHLIGHTED_FIELDS:
+                exact.update(word for word, _, _ in words(leaf.text))
+            elif isinstance(leaf, Prefix) and leaf.field in _HIGHLIGHTED_FIELDS:
+                parts = [word for word, _, _ in words(leaf.text)]
+                if parts:
+                    exact.update(parts[:-1])
+                    prefixes.append(parts[-1])
+            elif isinstance(leaf, Fuzzy) and leaf.field in _HIGHLIGHTED_FIELDS:
+                fuzzy.extend((word, leaf.distance) for word, _, _ in words(leaf.text))
+        return cls(frozenset(exact), tuple(dict.fromkeys(prefixes)), tuple(dict.fromkeys(fuzzy)))
+
+    def __bool__(self) -> bool:
+        return bool(self.exact or self.prefixes or self.fuzzy)
+
+    def matches(self, word: str) -> bool:
+        """Whether one word (as written) matches the query."""
+        return bool(self._find(word))
+
+    def snippet(self, text: str, width: int = SNIPPET_WIDTH) -> Snippet:
+        """The passage of about `width` characters with the most distinct matching words."""
+        found = self._find(text)
+        start = _best_start(found, width) if found else 0
+        if start:
+            start = _word_start(text, max(0, start - _LEAD), start)
+        # Markup takes room that the cleaned passage will not: take more, cut after cleaning.
+        stop = min(len(text), start + 2 * width)
+        passage = _clean(text[start:stop])
+        more_after = stop < len(text) and bool(text[stop:].strip())
+        return self._cut(passage, width, more_before=start > 0, more_after=more_after)
+
+    def _find(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, lower-case word) of the matching words of `text`, in order."""
+        low = _fold_text(text).lower()
+        if len(low) != len(text):  # a letter whose lower case is longer: match as written
+            low = _fold_text(text)
+        exact = set(self.exact)
+        for target, limit in self.fuzzy:
+            exact.update(self._near_words(low, target, limit))
+        found: list[tuple[int, int, str]] = []
+        for word in exact:
+            found.extend(_occurrences(low, word, whole=True))
+        for prefix in self.prefixes:
+            found.extend(_occurrences(low, prefix, whole=False))
+        found.sort()
+        return found
+
+    def _near_words(self, text: str, target: str, limit: int) -> set[str]:
+        """The words of `text` within `limit` edits of `target`. A word that close contains one
+        of `limit + 1` pieces of the target unchanged, so only words around those pieces are
+        compared (most words of a record are never looked at)."""
+        bounds = [round(index * len(target) / (limit + 1)) for index in range(limit + 2)]
+        pieces = {target[a:b] for a, b in pairwise(bounds) if b > a}
+        near: set[str] = set()
+        for piece in pieces:
+            position = text.find(piece)
+            while position >= 0:
+                start = position
+                while start and text[start - 1].isalnum():
+                    start -= 1
+                match = _WORD_REST.match(text, position)
+                end = match.end() if match else position + len(piece)
+                word = text[start:end]
+                if word and self._near(word):
+                    near.add(word)
+                position = text.find(piece, max(end, position + 1))
+        return near
+
+    def _near(self, word: str) -> bool:
+        known = self._seen.get(word)
+        if known is None:
+            known = any(_close(word, target, limit) for target, limit in self.fuzzy)
+            self._seen[word] = known
+        return known
+
+    def _cut(self, text: str, width: int, *, more_before: bool, more_after: bool) -> Snippet:
+        """The first `width` characters of a cleaned passage, cut between words, with ellipses
+        where the record goes on, and its matching words marked."""
+        end = len(text)
+        if end > width:
+            space = text.rfind(" ", width // 2, width)
+            end = space if space > 0 else width
+            more_after = True
+        body = text[:end].rstrip()
+        prefix = ELLIPSIS if more_before else ""
+        suffix = ELLIPSIS if more_after and body else ""
+        shift = len(prefix)
+        highlights = tuple((start + shift, end + shift) for start, end, _ in self._find(body))
+        return Snippet(prefix + body + suffix, highlights)
+
+
+def _close(word: str, target: str, limit: int) -> bool:
+    """Whether `word` is within `limit` edits of `target`. Cheap tests first: a record has
+    hundreds of distinct words, and most differ in length or in letters the target lacks."""
+    if abs(len(word) - len(target)) > limit:
+        return False
+    foreign = 0
+    for char in word:
+        if char not in target:
+            foreign += 1
+            if foreign > limit:
+                return False
+    return within_distance(word, target, limit)
+
+
+def _occurrences(text: str, word: str, *, whole: bool) -> list[tuple[int, int, str]]:
+    """Where `word` starts a word of `text`: the whole word, or (whole=False) as a prefix."""
+    found: list[tuple[int, int, str]] = []
+    if not word:
+        return found
+    position = text.find(word)
+    while position >= 0 and len(found) < _MOST_MATCHES:
+        end = position + len(word)
+        if position == 0 or not text[position - 1].isalnum():
+            if not whole:
+                match = _WORD_REST.match(text, end)
+                end = match.end() if match else end
+            if not whole or end == len(text) or not text[end].isalnum():
+                found.append((position, end, text[position:end]))
+        position = text.find(word, end)
+    return found
+
+
+def _best_start(found: list[tuple[int, int, str]], width: int) -> int:
+    """Where the window with the most distinct matching words (then the most matches) starts."""
+    best, best_score = 0, (-1, -1)
+    right = 0
+    for left in range(len(found)):
+        limit = found[left][0] + width - _LEAD
+        right = max(right, left)
+        while right + 1 < len(found) and found[right + 1][1] <= limit:
+            right += 1
+        window = found[left : right + 1]
+        score = (len({word for _, _, word in window}), len(window))
+        if score > best_score:
+            best, best_score = left, score
+    return found[best][0]
+
+
+def _word_start(text: str, start: int, limit: int) -> int:
+    """`start` moved forward to the beginning of a word (never past `limit`)."""
+    if start == 0 or text[start - 1].isspace():
+        return start
+    for index in range(start, limit):
+        if text[index].isspace():
+            return index + 1
+    return start
+
+
+def _clean(text: str) -> str:
+    """A passage of Markdown as plain words: no emphasis, code or link marks, no link
+    addresses or HTML tags, no list, quote or heading markers, one space between words."""
+    if "](" in text:
+        text = _LINK_ADDRESS.sub("", text)
+    if "<" in text:
+        text = _HTML_TAG.sub(" ", text)
+    for mark in ("__", "!["):
+        if mark in text:
+            text = text.replace(mark, "" if mark == "__" else "[")
+    for mark, replacement in _MARKUP_CHARS:
+        if mark in text:
+            text = text.replace(mark, replacement)
+    kept: list[str] = []
+    for line in text.splitlines():
+        tokens = line.split()
+        first = 0
+        while first < len(tokens) and (tokens[first] in _LINE_MARKERS or _NUMBERED.fullmatch(tokens[first])):
+            first += 1
+        kept.extend(t for t in tokens[first:] if t[0] not in "-:*_" or not _RULE.fullmatch(t))
+    return " ".join(kept)
+
+
+def _fold_text(text: str) -> str:
+    """`text` with accented letters folded, one character for one, so offsets stay valid."""
+    if text.isascii():
+        return text
+    table: dict[int, str] = {}
+    for char in set(text):
+        if not char.isascii():
+            folded = fold(char)
+            table[ord(char)] = folded if len(folded) == 1 else char
+    return text.translate(table)

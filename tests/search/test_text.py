@@ -1,0 +1,69 @@
+"""Text helpers: plain text from Markdown, folding, edit distance, snippet cutting."""
+
+from __future__ import annotations
+
+from kbridge.search.parser import parse_query
+from kbridge.search.snippets import ELLIPSIS, Highlighter
+from kbridge.search.text import edit_distance, fold, words
+
+
+def test_snippets_drop_markdown_markup() -> None:
+    markdown = (
+        "# Context\n\n"
+        "We use **HashiCorp Vault** (see [the vault docs](https://example.org/vault \"t\") and "
+        "![diagram](img.png)).\n\n"
+        "* first vault\n- [x] done item\n1. numbered\n\n"
+        "> quoted `code_name`\n\n"
+        "| a | b |\n|---|---|\n| 1 | 2 |\n\n"
+        "<div onclick='x'>html</div> snake_case_name *emphasis*\n"
+    )
+    snippet = Highlighter.for_query(parse_query("vault").root).snippet(markdown, width=400)
+    assert snippet.text == (
+        "Context We use HashiCorp Vault (see the vault docs and diagram). first vault x done "
+        "item numbered quoted code_name a b 1 2 html snake_case_name emphasis"
+    )
+    # The word inside the link's address is not shown, so not highlighted either.
+    assert snippet.matched_words == ["Vault", "vault", "vault"]
+
+
+def test_fold_and_words() -> None:
+    assert fold("Müller") == "muller"
+    assert fold("Straße") == "strasse"
+    assert list(words("ADR-0007: Vault!")) == [("adr", 0, 3), ("0007", 4, 8), ("vault", 10, 15)]
+
+
+def test_edit_distance_counts_a_swap_as_one() -> None:
+    assert edit_distance("vault", "vault") == 0
+    assert edit_distance("vualt", "vault") == 1
+    assert edit_distance("kubernets", "kubernetes") == 1
+    assert edit_distance("rotaton", "rotation") == 1
+    assert edit_distance("abc", "xyz", limit=2) == 3
+    assert edit_distance("a", "abcdef", limit=2) == 3
+
+
+def test_snippet_of_a_long_text_is_cut_between_words() -> None:
+    text = " ".join(f"word{i}" for i in range(200)) + " the vault is here " + "tail " * 100
+    snippet = Highlighter.for_query(parse_query("vault").root).snippet(text)
+    assert snippet.text.startswith(ELLIPSIS) and snippet.text.endswith(ELLIPSIS)
+    assert snippet.matched_words == ["vault"]
+    assert len(snippet.text) <= 222
+    inner = snippet.text.strip(ELLIPSIS)
+    assert inner.split()[0].startswith("word") and not inner.startswith(" ")
+
+
+def test_snippet_prefers_the_passage_with_most_distinct_words() -> None:
+    text = "vault " * 3 + "filler " * 80 + "vault rotation policy " + "filler " * 80
+    snippet = Highlighter.for_query(parse_query("vault rotation").root).snippet(text)
+    assert [word.lower() for word in snippet.matched_words][-2:] == ["vault", "rotation"]
+
+
+def test_snippet_ignores_negated_and_filter_words() -> None:
+    highlighter = Highlighter.for_query(parse_query("vault -secret kind:decision").root)
+    snippet = highlighter.snippet("the secret vault of the decision")
+    assert snippet.matched_words == ["vault"]
+
+
+def test_short_and_empty_texts() -> None:
+    highlighter = Highlighter.for_query(parse_query("vault").root)
+    assert highlighter.snippet("").text == ""
+    assert highlighter.snippet("Vault").to_html() == "<b>Vault</b>"
