@@ -202,12 +202,7 @@ class KnowledgeBase(HistoryMixin, MaintenanceMixin, TrailsMixin):
     def next_key(self, kind: Kind | str) -> str:
         """The key a new record of `kind` would get now (shown in the new-record dialog)."""
         kind = _kind(kind)
-        pattern = re.compile(rf"^{re.escape(kind.key_prefix)}-(\d+)$", re.IGNORECASE)
-        numbers = [
-            int(m.group(1)) for key in self._store.keys_with_prefix(kind.key_prefix + "-")
-            if (m := pattern.match(key))
-        ]
-        return format_key(kind, max(numbers, default=0) + 1)
+        return format_key(kind, self._store.highest_key_number(kind.key_prefix) + 1)
 
     def search(
         self, query: str, *, limit: int = 20, offset: int = 0, engine: str | None = None

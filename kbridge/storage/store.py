@@ -146,12 +146,18 @@ class Store:
         for row in cursor:
             yield _record_from_row(dict(zip(names, row, strict=True)))
 
-    def keys_with_prefix(self, prefix: str) -> list[str]:
-        rows = self.db.execute(
-            "SELECT key FROM records WHERE key LIKE ? ESCAPE '\\'",
-            [prefix.replace("_", "\\_").replace("%", "\\%") + "%"],
-        )
-        return [row[0] for row in rows]
+    def highest_key_number(self, prefix: str) -> int:
+        """The largest N among keys `PREFIX-N` (digits only after the dash, any case); 0 if none.
+
+        Counted in SQL: a Python scan of every key made each create O(records)."""
+        start = len(prefix) + 2
+        row = self.db.execute(
+            "SELECT max(CAST(substr(key, ?) AS INTEGER)) FROM records "
+            "WHERE upper(substr(key, 1, ?)) = ? AND substr(key, ?) <> '' "
+            "AND substr(key, ?) NOT GLOB '*[^0-9]*'",
+            [start, start - 1, prefix.upper() + "-", start, start],
+        ).fetchone()
+        return int(row[0] or 0)
 
     def count_records(self) -> dict[tuple[str, str], int]:
         """(kind, status) -> number of live records."""

@@ -20,6 +20,9 @@ def test_keys_are_allocated_per_kind(kb: KnowledgeBase) -> None:
     assert _key(kb, kb.create("control", "MFA everywhere")) == "CTL-001"
     assert _key(kb, kb.create("system", "Payments", key="SYS-payments")) == "SYS-payments"
     assert kb.next_key(Kind.SYSTEM) == "SYS-001"
+    kb.create("system", "Imported", key="sys-0042")
+    kb.create("system", "Not a number", key="SYS-1x")
+    assert kb.next_key(Kind.SYSTEM) == "SYS-043"
     assert kb.next_key("decision") == "ADR-0003"
 
 

@@ -22,7 +22,7 @@ def test_sigkill_during_saves_loses_no_committed_revision() -> None:
     figures = json.loads(result.stdout)
     assert figures["revisions_acknowledged"] > 50
     assert figures["revisions_lost"] == 0
-    assert figures["integrity_failures"] == 0
+    assert figures["integrity_or_index_failures"] == 0
     assert result.returncode == 0
 
 
