@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.kbridge-installed
 PYTEST_ARGS ?=
 
-.PHONY: run test setup lint bench screenshots dist clean
+.PHONY: run test setup lint bench screenshots dist icons smoke clean
 
 $(STAMP): pyproject.toml
 	@PYTHON=$(PYTHON) sh packaging/check-system.sh setup
@@ -33,6 +33,26 @@ run: setup
 # The desktop app's screenshots in docs/screenshots, rendered under Xvfb from the bundled sample.
 screenshots: setup
 	xvfb-run -a -s "-screen 0 1400x900x24" $(BIN)/python packaging/screenshots.py docs/screenshots
+
+# Packaging (docs/install.md). `dist`: wheel and sdist, then the one-folder bundle dist/kbridge/.
+DIST_TOOLS := 'build>=1.2' 'pyinstaller>=6.6,<7'
+
+dist: setup
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check $(DIST_TOOLS)
+	rm -rf dist build/pyinstaller
+	nice $(BIN)/python -m build --outdir dist .
+	@start=$$(date +%s); \
+	nice $(BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build/pyinstaller \
+		packaging/kbridge.spec || exit 1; \
+	echo "dist/kbridge: $$(du -sh dist/kbridge | cut -f1), built in $$(( $$(date +%s) - start )) s"
+
+# Runs the bundle headless: --version, import, search with both engines, the main window.
+smoke:
+	$(PYTHON) packaging/smoke_test.py dist/kbridge
+
+# Regenerates the PNG icons from resources/icons/kbridge.svg.
+icons: setup
+	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/make_icons.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache

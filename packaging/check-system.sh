@@ -1,9 +1,9 @@
 #!/bin/sh
 # Checks that this machine can build and run kbridge, and says exactly what to install if not.
 #   check-system.sh setup     Python with venv, glibc new enough for the Qt wheels
-#   check-system.sh test      + the libraries offscreen Qt needs
+#   check-system.sh test      + the libraries offscreen Qt needs, and the desktop-file and AppStream validators
 #   check-system.sh run       + the libraries a real window needs, and a display
-#   check-system.sh packages  print the Debian packages CI installs (offscreen Qt, Xvfb, fonts)
+#   check-system.sh packages  print the Debian packages CI installs (offscreen Qt, Xvfb, fonts, validators)
 set -u
 mode=${1:-test}
 PYTHON=${PYTHON:-python3}
@@ -12,6 +12,8 @@ PYTHON=${PYTHON:-python3}
 OFFSCREEN_LIBS="libegl1:libEGL.so.1 libgl1:libGL.so.1 libx11-6:libX11.so.6 libdbus-1-3:libdbus-1.so.3
 libfontconfig1:libfontconfig.so.1 libfreetype6:libfreetype.so.6 libglib2.0-0:libglib-2.0.so.0
 libxkbcommon0:libxkbcommon.so.0"
+# Debian package -> a command the packaging tests run (tests/packaging).
+TEST_TOOLS="desktop-file-utils:desktop-file-validate appstream:appstreamcli"
 WINDOW_LIBS="libxcb-cursor0:libxcb-cursor.so.0 libxcb-icccm4:libxcb-icccm.so.4 libxcb-image0:libxcb-image.so.0
 libxcb-keysyms1:libxcb-keysyms.so.1 libxcb-render-util0:libxcb-render-util.so.0
 libxcb-render0:libxcb-render.so.0 libxcb-shape0:libxcb-shape.so.0 libxcb-util1:libxcb-util.so.1
@@ -20,7 +22,7 @@ libxcb-xkb1:libxcb-xkb.so.1 libxkbcommon-x11-0:libxkbcommon-x11.so.0"
 packages_of() { for pair in $1; do printf '%s ' "${pair%%:*}"; done; }
 
 if [ "$mode" = packages ]; then
-    packages_of "$OFFSCREEN_LIBS"; packages_of "$WINDOW_LIBS"
+    packages_of "$OFFSCREEN_LIBS"; packages_of "$WINDOW_LIBS"; packages_of "$TEST_TOOLS"
     echo "fonts-dejavu-core xvfb xauth"
     exit 0
 fi
@@ -58,6 +60,11 @@ if [ "$mode" = test ] || [ "$mode" = run ]; then
         && [ -z "$(find /usr/share/fonts -name '*.tt[fc]' -print -quit 2>/dev/null)" ]; then
         missing="$missing fonts-dejavu-core"
     fi
+fi
+if [ "$mode" = test ]; then
+    for pair in $TEST_TOOLS; do
+        command -v "${pair#*:}" >/dev/null 2>&1 || missing="$missing ${pair%%:*}"
+    done
 fi
 if [ "$mode" = run ]; then
     need_libs "$WINDOW_LIBS"

@@ -113,6 +113,9 @@ def _register() -> None:
     for module in modules:
         for command in module.COMMANDS:
             cli.add_command(command)
+    from kbridge.cli.cmd_completion import completion_command
+
+    cli.add_command(completion_command)
 
 
 _register()
