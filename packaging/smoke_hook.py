@@ -1,7 +1,8 @@
 """Makes the desktop app close itself once its main window is shown, for headless smoke tests.
 
 `arm()` creates the QApplication that kbridge then reuses, and queues a check for the first turn of
-its event loop: it opens the first record of the window's list, prints a line naming the main
+its event loop, repeated until the main window says it is `ready` (its knowledge base open): it
+opens the first record of the window's list, prints a line naming the main
 window and one with the time (saving a picture of the window to $KBRIDGE_SMOKE_SCREENSHOT if set),
 and quits with status 0. It quits with 3 when no main window is showing (an error dialog instead,
 say) and with 4 when Qt found no fonts (the window would show only empty boxes). Nothing else
@@ -16,6 +17,7 @@ import time
 
 NO_WINDOW_STATUS = 3
 NO_FONTS_STATUS = 4
+READY_WAIT_SECONDS = 30
 _app = None  # the QApplication, kept alive for as long as the process runs
 
 
@@ -35,6 +37,11 @@ def arm() -> None:
             app.exit(NO_WINDOW_STATUS)
             return
         window = windows[0]
+        # The window paints first and opens its knowledge base right after: wait until it says
+        # it is ready (records listed), for as long as it stays on screen.
+        if getattr(window, "ready", True) is False and time.monotonic() < deadline:
+            QTimer.singleShot(50, check)
+            return
         # With no usable font Qt still lists its generic aliases (Sans Serif ...), but the font it
         # resolves to has no glyphs: ask whether the window's font can draw a letter.
         font = QFontInfo(window.font()).family()
@@ -72,4 +79,5 @@ def arm() -> None:
                 return f"first of {model.rowCount()} rows opened"
         return "no list with rows to open"
 
+    deadline = time.monotonic() + READY_WAIT_SECONDS
     QTimer.singleShot(int(os.environ.get("KBRIDGE_SMOKE_DELAY_MS", "200")), check)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from kbridge import APP_ID, __version__, paths
 from kbridge.ui import settings as ui_settings
@@ -54,9 +54,25 @@ def open_window(path: Path | None) -> MainWindow:
     window = MainWindow(None)
     if target is not None:
         window.show_opening(target)
-        after_first_paint(lambda: window.open_path(target, create=not target.exists()) or window.show_welcome())
+        after_first_paint(lambda: open_at_start(window, target))
     window.show()
     return window
+
+
+def open_at_start(window: MainWindow, path: Path) -> None:
+    """Open the knowledge base the app was started on. One that cannot be opened ends the app
+    with status 1 after saying why, as every command does with a user error."""
+    from kbridge.core import KnowledgeBase
+    from kbridge.model import KbridgeError
+
+    try:
+        kb = KnowledgeBase.open(path, create=not path.exists())
+    except KbridgeError as error:
+        window.hide()
+        QMessageBox.critical(None, "kbridge", f"Cannot open {path}:\n\n{error}")
+        QApplication.exit(1)
+        return
+    window.set_knowledge_base(kb, owned=True)
 
 
 class _FirstPaint(QObject):

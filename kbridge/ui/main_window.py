@@ -72,6 +72,7 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
         self._data_version = 0
         self._edit_sizes: list[int] | None = None
         self._editor: RecordEditor | None = None
+        self._loaded = False
         self.setObjectName("mainWindow")
         self.setWindowTitle("kbridge")
         self.setAcceptDrops(True)
@@ -188,6 +189,12 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
         w.recent_requested.connect(self._on_welcome_recent_requested)
 
     @property
+    def ready(self) -> bool:
+        """A knowledge base is open and its records are listed (opening finishes after the
+        window has first painted; `records_loaded` says when)."""
+        return self.kb is not None and self._loaded
+
+    @property
     def editor(self) -> RecordEditor:
         """The record editor, built the first time it is needed (it is not needed to start)."""
         if self._editor is None:
@@ -238,6 +245,7 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
         if self.kb is not None and self._owns_kb:
             self.kb.close()
         self.kb = None
+        self._loaded = False
         self._findings = None
         self.attention.stop()
         self.tabs.show_record(None)
@@ -373,6 +381,7 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
 
     def _on_records_loaded(self, loaded: LoadedRecords) -> None:
         self.model.set_records(loaded.records, presorted=True)
+        self._loaded = True
         self._refresh_navigator()
         self.ensure_index()
         self._attention_timer.start(ATTENTION_DELAY_MS)
