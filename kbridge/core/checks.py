@@ -17,6 +17,7 @@ STALE_PROPOSAL_DAYS = 30
 # Categories, in the order a report lists them, with the heading a person reads.
 CATEGORIES = {
     "integrity": "Database integrity",
+    "search-index": "Search index",
     "dangling-link": "Dangling links",
     "duplicate-number": "Duplicate numbers",
     "overdue-review": "Overdue reviews",
@@ -86,6 +87,7 @@ def run_checks(kb: KnowledgeBase, today: dt.date | None = None) -> CheckReport:
     live = [record for record in records if not record.deleted]
     report = CheckReport()
     report.findings += [Finding("integrity", problem) for problem in kb.integrity_problems()]
+    report.findings += _search_index(kb)
     report.findings += _dangling(kb, by_uid)
     report.findings += _duplicate_numbers(live)
     report.findings += [
@@ -98,6 +100,15 @@ def run_checks(kb: KnowledgeBase, today: dt.date | None = None) -> CheckReport:
     report.findings += _controls_without_reason(kb, live)
     report.findings += _recovery_gaps(kb)
     return report
+
+
+def _search_index(kb: KnowledgeBase) -> list[Finding]:
+    """A missing index is simply built by the first search; anything else deserves a word."""
+    state = kb.search_index.status()
+    if state in ("fresh", "missing"):
+        return []
+    return [Finding("search-index", f"the {kb.search_index.default_engine} search index is {state}; "
+                                    "kbridge check --repair (or the next search) rebuilds it")]
 
 
 def _dangling(kb: KnowledgeBase, by_uid: dict[str, Record]) -> list[Finding]:

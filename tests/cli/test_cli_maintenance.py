@@ -72,3 +72,25 @@ def test_check_repair_relinks_dangling_links_whose_target_now_exists(run: Run, k
     assert result.exit_code == 1  # one dangling link is left, and reported
     old = as_json(run("show", "ADR-0007", "--json"))
     assert old["links"][0]["label"] == "superseded by"
+
+
+def test_check_reports_a_damaged_search_index_and_repair_rebuilds_it(run: Run, kb_path: Path) -> None:
+    from kbridge.core import KnowledgeBase
+
+    run("new", "decision", "--title", "Use Vault for secrets")
+    assert as_json(run("search", "vault", "--json"))["total"] == 1  # builds the index
+    with KnowledgeBase.open(kb_path) as kb:
+        folder = kb.search_index.directory(kb.search_index.default_engine) / "data"
+    for file in folder.rglob("*"):
+        if file.is_file():
+            file.write_bytes(b"garbage" * 10)
+    result = run("check", "--json")
+    assert result.exit_code == 1
+    findings = json.loads(result.stdout)["findings"]
+    assert [(f["category"], f["message"].split(";")[0]) for f in findings] == [
+        ("search-index", "the tantivy search index is unusable")
+    ]
+    repaired = run("check", "--repair", "--json")
+    assert repaired.exit_code == 0, repaired.stdout
+    assert any("rebuilt the tantivy search index" in line for line in json.loads(repaired.stdout)["fixed"])
+    assert as_json(run("search", "vault", "--json"))["total"] == 1
