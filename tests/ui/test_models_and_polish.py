@@ -134,3 +134,20 @@ def test_window_state_is_kept_between_sessions(qtbot: QtBot, sample_kb: Knowledg
     assert second.size() == first.size()
     assert second.splitter.sizes() == sizes
     assert second.table.horizontalHeader().sectionSize(0) == 133
+
+
+def test_list_summaries_are_the_records_without_their_text(sample_kb: KnowledgeBase) -> None:
+    sample_kb.delete("NOTE-001")
+    full = {record.uid: record for record in sample_kb.list_records(deleted=None)}
+    summaries = sample_kb.list_summaries(deleted=None)
+    assert {record.uid for record in summaries} == set(full)
+    for summary in summaries:
+        record = full[summary.uid]
+        assert (summary.key, summary.title, summary.status, summary.tags, summary.date) == (
+            record.key, record.title, record.status, record.tags, record.date,
+        )
+        assert (summary.owner_key, summary.owner_name, summary.deleted) == (
+            record.owner_key, record.owner_name, record.deleted,
+        )
+        assert summary.body == "" and summary.fields == {}
+    assert [r.key for r in sample_kb.list_summaries(deleted=True)] == ["NOTE-001"]
