@@ -129,6 +129,11 @@ class SearchIndex:
         self.rebuild(engine=name)
         return self._open[name].engine.search(query, limit=limit, offset=offset)
 
+    def engine(self, engine: str | None = None) -> SearchEngine:
+        """The open engine of `engine`'s index, built first when it is missing or stale: for
+        callers that need the engine's own options (the benchmark's bare search)."""
+        return self._ready(self._engine_name(engine)).engine
+
     def status(self, engine: str | None = None) -> str:
         """How the index of `engine` is: fresh, stale, missing, other-version or unusable."""
         name = self._engine_name(engine)
