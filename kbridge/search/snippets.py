@@ -30,6 +30,7 @@ _LINK_ADDRESS = re.compile(r"\]\([^)\s]*(?:\s+\"[^\"\n]*\")?\)")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^>\n]*>")
 _NUMBERED = re.compile(r"\d+[.)]")
 _RULE = re.compile(r":?-{3,}:?|[*_]{3,}")  # horizontal rules and table lines
+_RULE_STARTS = "-:*_"
 
 
 @dataclass
@@ -208,13 +209,17 @@ def _clean(text: str) -> str:
     for mark, replacement in _MARKUP_CHARS:
         if mark in text:
             text = text.replace(mark, replacement)
+    may_hold_rules = any(mark in text for mark in _RULE_STARTS)
     kept: list[str] = []
     for line in text.splitlines():
         tokens = line.split()
         first = 0
         while first < len(tokens) and (tokens[first] in _LINE_MARKERS or _NUMBERED.fullmatch(tokens[first])):
             first += 1
-        kept.extend(t for t in tokens[first:] if t[0] not in "-:*_" or not _RULE.fullmatch(t))
+        if may_hold_rules:
+            tokens = [t for t in tokens[first:] if t[0] not in _RULE_STARTS or not _RULE.fullmatch(t)]
+            first = 0
+        kept.extend(tokens[first:] if first else tokens)
     return " ".join(kept)
 
 
