@@ -37,6 +37,10 @@ def words(text: str) -> Iterator[tuple[str, int, int]]:
             yield fold(match.group()), match.start(), match.end()
 
 
+# ASCII characters that are not letters or digits (what separates words), to be turned to spaces.
+ASCII_SEPARATORS = str.maketrans({code: " " for code in range(128) if not chr(code).isalnum()})
+
+
 def within_distance(a: str, b: str, limit: int) -> bool:
     """Whether `a` and `b` are at most `limit` edits apart (insert, delete, substitute, swap)."""
     return edit_distance(a, b, limit) <= limit
