@@ -15,7 +15,7 @@ from itertools import pairwise
 
 from kbridge.search.query import Fuzzy, Node, Phrase, Prefix, Term, positive_leaves
 from kbridge.search.results import Snippet
-from kbridge.search.text import ASCII_SEPARATORS, fold, within_distance, words
+from kbridge.search.text import ASCII_SEPARATORS, WORD, fold, within_distance, words
 
 SNIPPET_WIDTH = 220
 _LEAD = 50  # characters of context shown before the first matching word
@@ -96,9 +96,10 @@ class Highlighter:
         return found
 
     def _near_words(self, text: str) -> set[str]:
-        """The words of `text` within reach of a fuzzy word of the query. A word within `limit`
-        edits of a target keeps one of `limit + 1` pieces of it unchanged (unless a swap
-        straddles two), so only the words around those pieces are compared."""
+        """The words of `text` within reach of a fuzzy word of the query: only the words
+        around the pieces of the targets (`_pieces_of`) are compared."""
+        if any(len(target) <= limit for target, limit in self.fuzzy):  # too short for pieces
+            return {word for word in set(WORD.findall(text)) if self._near(word)}
         if not text.isascii():
             return self._near_words_unicode(text)
         # In ASCII text, words are what is left between separators turned to spaces: the word
@@ -152,8 +153,7 @@ class Highlighter:
         if self._fuzzy_pieces is None:
             pieces: dict[str, None] = {}
             for target, limit in self.fuzzy:
-                bounds = [round(index * len(target) / (limit + 1)) for index in range(limit + 2)]
-                pieces.update((target[a:b], None) for a, b in pairwise(bounds) if b > a)
+                pieces.update(dict.fromkeys(_pieces_of(target, limit)))
             self._fuzzy_pieces = tuple(pieces)
         return self._fuzzy_pieces
 
@@ -171,6 +171,28 @@ class Highlighter:
         shift = len(prefix)
         highlights = tuple((start + shift, end + shift) for start, end, _ in self._find(body))
         return Snippet(prefix + body + suffix, highlights)
+
+
+def _pieces_of(target: str, limit: int) -> list[str]:
+    """Strings of which every word within `limit` edits of `target` holds one (for a limit of
+    1 or 2, the most a query asks, and a target longer than the limit): the target cut into
+    `limit + 1` pieces, as an edit spoils at most one of them, except a swap of the two letters
+    around a cut, which spoils two: for those, the pieces around each run of cuts joined, with
+    the letters around the cuts swapped."""
+    points = sorted({round(index * len(target) / (limit + 1)) for index in range(limit + 2)})
+    pieces = [target[a:b] for a, b in pairwise(points)]
+    cuts = points[1:-1]
+    for first in range(len(cuts)):
+        for last in range(first, min(len(cuts), first + limit)):
+            run = cuts[first : last + 1]
+            if any(b - a < 2 for a, b in pairwise(run)):
+                continue  # two swaps sharing a letter are not two edits
+            start, end = points[first], points[last + 2]
+            letters = list(target[start:end])
+            for cut in run:
+                letters[cut - start - 1], letters[cut - start] = letters[cut - start], letters[cut - start - 1]
+            pieces.append("".join(letters))
+    return pieces
 
 
 def _occurrences(text: str, word: str, *, whole: bool) -> list[tuple[int, int, str]]:
