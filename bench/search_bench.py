@@ -1,14 +1,17 @@
 """Search benchmark: kbridge's two engines against raw tantivy and SQLite FTS5 on the same records.
 
     nice .venv/bin/python bench/search_bench.py --records 10000
-    nice .venv/bin/python bench/search_bench.py --records 100000 --engines kbridge-tantivy,raw-tantivy,fts5
+    nice .venv/bin/python bench/search_bench.py --records 100000 --engines kbridge-tantivy,raw-tantivy --reuse
     nice .venv/bin/python bench/search_bench.py --records 100000 --engines kbridge-whoosh --json
 
-The knowledge base is built once through `KnowledgeBase` and kept in --workdir for later runs.
-Each engine then indexes the same records and answers the same queries of six shapes; times are
-wall-clock per query (top 10 with the total count), p50 and p95. "raw-tantivy" is tantivy-py used
-directly (title and body, stored, BM25 with the title boosted, stored fields read for the hits);
-kbridge's paths add parsing, key/meta fields, facets, snippets and "did you mean".
+The knowledge base is built once through `KnowledgeBase` and kept in --workdir for later runs;
+with --reuse the indexes are kept too (when still fresh), and only the queries are timed.
+Every engine is built first; then the queries of six shapes are run round-robin over the
+engines (so that a busy moment of the machine falls on all of them alike), each timed
+wall-clock (top 10 with the total count), p50 and p95. "raw-tantivy" is tantivy-py used
+directly over the same fields (bench/search_baselines.py). "kbridge-tantivy" is the full
+search: parsing, facet counts, snippets; "kbridge-tantivy-bare" the same without facets and
+snippets, the work raw tantivy does.
 """
 
 from __future__ import annotations
@@ -18,22 +21,30 @@ import gc
 import json
 import os
 import random
-import sqlite3
 import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from search_corpus import FUNCTION_WORDS, BenchRecord, bench_date, generate, people
+from search_baselines import SKIP, Fts5, Query, RawTantivy
+from search_corpus import FUNCTION_WORDS, BenchRecord, generate, people
 
 ENGINE_NAMES = ("kbridge-tantivy", "kbridge-whoosh", "raw-tantivy", "fts5")
 SHAPES = ("terms", "phrase", "prefix", "fuzzy", "field", "date")
-Query = dict[str, Any]
+
+
+class Runner(Protocol):
+    """One engine under test; those that can be changed also have `update(number)`."""
+
+    name: str
+    build_s: float | None
+
+    def run(self, shape: str, spec: Query) -> Any: ...
 
 
 def main() -> None:
@@ -53,15 +64,27 @@ def main() -> None:
         _build_knowledge_base(kb_path, records)
     kb = KnowledgeBase.open(kb_path)
     queries = make_queries(records, args.queries, args.seed)
-    results: dict[str, dict[str, Any]] = {}
+    runners: list[Runner] = []
     for name in args.engines:
-        _log(f"{name}: building")
+        _log(f"{name}: {'opening' if args.reuse else 'building'}")
         if name.startswith("kbridge-"):
-            results[name] = _run_kbridge(kb, name.removeprefix("kbridge-"), queries, records)
+            runners += _kbridge_runners(kb, name.removeprefix("kbridge-"), records, args.reuse)
         elif name == "raw-tantivy":
-            results[name] = _run_raw_tantivy(records, queries, workdir)
+            runners.append(RawTantivy(records, workdir, args.seed, args.reuse))
         else:
-            results[name] = _run_fts5(records, queries, workdir)
+            runners.append(Fts5(records, workdir, args.seed, args.reuse))
+        built = runners[-1].build_s
+        _log(f"  built in {built:.2f} s" if built is not None else "  reused")
+    _log("querying")
+    shapes = _time_shapes(queries, runners)
+    results: dict[str, dict[str, Any]] = {}
+    for runner in runners:
+        update = getattr(runner, "update", None)
+        update_ms = _time_updates(update) if update else None
+        build_s = round(runner.build_s, 3) if runner.build_s is not None else None
+        results[runner.name] = {"build_s": build_s, "update_ms": update_ms, "shapes": shapes[runner.name]}
+        if getattr(runner, "shares_index", False):
+            results[runner.name]["shares_index"] = True
     kb.close()
     if args.json:
         print(json.dumps({"records": args.records, "engines": results}, indent=2))
@@ -77,6 +100,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--workdir", default=str(Path(tempfile.gettempdir()) / "kbridge-bench"))
     parser.add_argument("--fresh", action="store_true", help="rebuild the knowledge base")
+    parser.add_argument("--reuse", action="store_true", help="keep the indexes of an earlier run (no build times)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     args.engines = [name.strip() for name in args.engines.split(",") if name.strip()]
@@ -173,10 +197,6 @@ def _misspell(word: str, rng: random.Random) -> str:
     return word[:position] + rng.choice("aeiourst") + word[position + 1 :]
 
 
-def fuzzy_distance(word: str) -> int:
-    return 2 if len(word) >= 6 else 1
-
-
 def kbridge_text(shape: str, query: Query) -> str:
     if shape == "terms":
         return " ".join(query["words"])
@@ -194,27 +214,28 @@ def kbridge_text(shape: str, query: Query) -> str:
 # --- timing -----------------------------------------------------------------------------
 
 
-def _time_shapes(queries: dict[str, list[Query]], run: Callable[[str, Query], Any]) -> dict:
+def _time_shapes(queries: dict[str, list[Query]], runners: list[Runner]) -> dict[str, dict[str, dict]]:
+    """p50 and p95 of each runner for each shape. Each query is put to every runner in turn,
+    starting with a different one each time."""
     # The benchmark's own records are many objects: keep the garbage collector from walking
     # them in the middle of a timed query (an application never holds them all).
     gc.collect()
     gc.freeze()
-    shapes: dict[str, dict[str, float]] = {}
+    found: dict[str, dict[str, dict[str, float]]] = {runner.name: {} for runner in runners}
     for shape, items in queries.items():
+        active = list(runners)
         for query in items[:5]:  # warm caches and memory maps
-            run(shape, query)
-        times = []
-        for query in items:
-            started = time.perf_counter()
-            if run(shape, query) is _SKIP:
-                break
-            times.append((time.perf_counter() - started) * 1000)
-        if times:
-            shapes[shape] = {"p50_ms": _percentile(times, 50), "p95_ms": _percentile(times, 95)}
-    return shapes
-
-
-_SKIP = object()
+            active = [runner for runner in active if runner.run(shape, query) is not SKIP]
+        times: dict[str, list[float]] = {runner.name: [] for runner in active}
+        for number, query in enumerate(items):
+            turn = number % len(active) if active else 0
+            for runner in active[turn:] + active[:turn]:
+                started = time.perf_counter()
+                runner.run(shape, query)
+                times[runner.name].append((time.perf_counter() - started) * 1000)
+        for name, values in times.items():
+            found[name][shape] = {"p50_ms": _percentile(values, 50), "p95_ms": _percentile(values, 95)}
+    return found
 
 
 def _percentile(values: list[float], percent: int) -> float:
@@ -235,169 +256,45 @@ def _time_updates(update: Callable[[int], None], count: int = 20) -> float:
 # --- kbridge ----------------------------------------------------------------------------
 
 
-def _run_kbridge(kb: Any, engine: str, queries: dict[str, list[Query]], records: list[BenchRecord]) -> dict[str, Any]:
-    started = time.perf_counter()
-    kb.reindex(engine=engine)
-    build = time.perf_counter() - started
-    _log(f"  built in {build:.2f} s; querying")
-    shapes = _time_shapes(queries, lambda shape, query: kb.search(kbridge_text(shape, query), limit=10, engine=engine))
-    kb.settings.search_engine = engine  # changes keep this engine's index in step
+class _KbridgeSearch:
+    """kbridge's full search, through the `KnowledgeBase` facade, as the app and CLI call it."""
 
-    run = time.time_ns()  # the knowledge base is kept between runs: every edit must change it
+    def __init__(self, kb: Any, engine: str, records: list[BenchRecord], reuse: bool) -> None:
+        self.name = f"kbridge-{engine}"
+        self.kb, self.engine, self.records = kb, engine, records
+        self.build_s: float | None = None
+        if not (reuse and kb.search_index.status(engine) == "fresh"):
+            started = time.perf_counter()
+            kb.reindex(engine=engine)
+            self.build_s = time.perf_counter() - started
+        self.run_id = time.time_ns()  # the knowledge base is kept between runs: every edit must change it
 
-    def update(number: int) -> None:
-        record = records[number * 7 % len(records)]
-        kb.update(record.key, body=record.body + f"\n\nRevised {number} in run {run}.\n")
+    def run(self, shape: str, spec: Query) -> Any:
+        return self.kb.search(kbridge_text(shape, spec), limit=10, engine=self.engine)
 
-    update_ms = _time_updates(update)
-    return {"build_s": round(build, 3), "update_ms": update_ms, "shapes": shapes}
-
-
-# --- raw tantivy ------------------------------------------------------------------------
-
-
-def _run_raw_tantivy(records: list[BenchRecord], queries: dict[str, list[Query]], workdir: Path) -> dict[str, Any]:
-    import shutil
-
-    import tantivy
-
-    folder = workdir / "raw-tantivy"
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir()
-    builder = tantivy.SchemaBuilder()
-    builder.add_text_field("uid", stored=True, tokenizer_name="raw")
-    builder.add_text_field("title", stored=True)
-    builder.add_text_field("body", stored=True)
-    builder.add_text_field("kind", stored=True, tokenizer_name="raw")
-    builder.add_text_field("status", stored=True, tokenizer_name="raw")
-    builder.add_date_field("date", indexed=True, fast=True)
-    schema = builder.build()
-    started = time.perf_counter()
-    index = tantivy.Index(schema, path=str(folder))
-    writer = index.writer(heap_size=256_000_000, num_threads=2)
-    for record in records:
-        doc = tantivy.Document(uid=record.key, title=record.title, body=record.body, kind=record.kind.value)
-        if record.status:
-            doc.add_text("status", record.status)
-        day = bench_date(record.date)
-        if day:
-            doc.add_date("date", _utc(day.year, day.month, day.day))
-        writer.add_document(doc)
-    writer.commit()
-    writer.wait_merging_threads()
-    index.reload()
-    build = time.perf_counter() - started
-    _log(f"  built in {build:.2f} s; querying")
-    query = tantivy.Query
-    should, must = tantivy.Occur.Should, tantivy.Occur.Must
-
-    def text(words: str) -> Any:
-        return index.parse_query(words, ["title", "body"], field_boosts={"title": 3.0}, conjunction_by_default=True)
-
-    def per_field(make: Callable[[str], Any]) -> Any:
-        return query.boolean_query([(should, query.boost_query(make("title"), 3.0)), (should, make("body"))])
-
-    def build_query(shape: str, spec: Query) -> Any:
-        if shape == "terms":
-            return text(" ".join(spec["words"]))
-        if shape == "phrase":
-            return text('"' + " ".join(spec["words"]) + '"')
-        if shape == "prefix":
-            return per_field(lambda f: query.phrase_prefix_query(schema, f, [spec["prefix"]]))
-        if shape == "fuzzy":
-            distance = fuzzy_distance(spec["word"])
-            return per_field(lambda f: query.fuzzy_term_query(schema, f, spec["word"], distance=distance))
-        if shape == "field":
-            term = query.term_query(schema, spec["field"], spec["value"])
-            return query.boolean_query([(must, term), (must, text(spec["word"]))])
-        span = query.range_query(
-            schema,
-            "date",
-            tantivy.FieldType.Date,
-            _utc(spec["from"], 1, 1),
-            _utc(spec["to"], 12, 31),
-        )
-        return query.boolean_query([(must, span), (must, text(spec["word"]))])
-
-    def run(shape: str, spec: Query) -> Any:
-        searcher = index.searcher()
-        result = searcher.search(build_query(shape, spec), 10, count=True)
-        return result.count, [searcher.doc(address) for _, address in result.hits]
-
-    shapes = _time_shapes(queries, run)
-
-    def update(number: int) -> None:
-        record = records[number * 7 % len(records)]
-        change = index.writer(heap_size=15_000_000, num_threads=1)
-        change.delete_documents_by_term("uid", record.key)
-        change.add_document(
-            tantivy.Document(uid=record.key, title=record.title, body=record.body + str(number), kind=record.kind.value)
-        )
-        change.commit()
-        change.wait_merging_threads()
-        index.reload()
-
-    return {"build_s": round(build, 3), "update_ms": _time_updates(update), "shapes": shapes}
+    def update(self, number: int) -> None:
+        self.kb.settings.search_engine = self.engine  # changes keep this engine's index in step
+        record = self.records[number * 7 % len(self.records)]
+        self.kb.update(record.key, body=record.body + f"\n\nRevised {number} in run {self.run_id}.\n")
 
 
-def _utc(year: int, month: int, day: int) -> Any:
-    import datetime as dt
+class _KbridgeBare:
+    """The same engine without facet counts, snippets or suggestions: the work raw tantivy does."""
 
-    return dt.datetime(year, month, day, tzinfo=dt.timezone.utc)
+    build_s = None
+    shares_index = True
+
+    def __init__(self, kb: Any, engine: str) -> None:
+        self.name = f"kbridge-{engine}-bare"
+        self.kb, self.engine = kb, engine
+
+    def run(self, shape: str, spec: Query) -> Any:
+        engine = self.kb.search_index.engine(self.engine)
+        return engine.search(kbridge_text(shape, spec), limit=10, facets=False, suggest=False, snippets=False)
 
 
-# --- SQLite FTS5 ------------------------------------------------------------------------
-
-
-def _run_fts5(records: list[BenchRecord], queries: dict[str, list[Query]], workdir: Path) -> dict[str, Any]:
-    path = workdir / "fts5.sqlite"
-    path.unlink(missing_ok=True)
-    db = sqlite3.connect(path)
-    db.execute(
-        "CREATE VIRTUAL TABLE docs USING fts5(title, body, kind UNINDEXED, status UNINDEXED, "
-        "date UNINDEXED, tokenize = 'unicode61 remove_diacritics 2')"
-    )
-    started = time.perf_counter()
-    db.executemany(
-        "INSERT INTO docs (title, body, kind, status, date) VALUES (?, ?, ?, ?, ?)",
-        ((r.title, r.body, r.kind.value, r.status, r.date) for r in records),
-    )
-    db.commit()
-    build = time.perf_counter() - started
-    _log(f"  built in {build:.2f} s; querying")
-
-    def run(shape: str, spec: Query) -> Any:
-        where, params = "docs MATCH ?", []
-        if shape == "terms":
-            params.append(" ".join(spec["words"]))
-        elif shape == "phrase":
-            params.append('"' + " ".join(spec["words"]) + '"')
-        elif shape == "prefix":
-            params.append(spec["prefix"] + "*")
-        elif shape == "fuzzy":
-            return _SKIP  # FTS5 has no fuzzy matching
-        elif shape == "field":
-            where += f" AND {spec['field']} = ?"
-            params += [spec["word"], spec["value"]]
-        else:
-            where += " AND date BETWEEN ? AND ?"
-            params += [spec["word"], f"{spec['from']}-01-01", f"{spec['to']}-12-31"]
-        total = db.execute(f"SELECT count(*) FROM docs WHERE {where}", params).fetchone()[0]
-        hits = db.execute(
-            f"SELECT rowid, title, kind, status FROM docs WHERE {where} ORDER BY bm25(docs, 3.0, 1.0) LIMIT 10",
-            params,
-        ).fetchall()
-        return total, hits
-
-    shapes = _time_shapes(queries, run)
-
-    def update(number: int) -> None:
-        db.execute("UPDATE docs SET body = body || ? WHERE rowid = ?", (f" r{number}", number + 1))
-        db.commit()
-
-    update_ms = _time_updates(update)
-    db.close()
-    return {"build_s": round(build, 3), "update_ms": update_ms, "shapes": shapes}
+def _kbridge_runners(kb: Any, engine: str, records: list[BenchRecord], reuse: bool) -> list[Any]:
+    return [_KbridgeSearch(kb, engine, records, reuse), _KbridgeBare(kb, engine)]
 
 
 # --- the table --------------------------------------------------------------------------
@@ -408,17 +305,18 @@ def _print_table(records: int, per_shape: int, results: dict[str, dict[str, Any]
         f"search benchmark: {records} records of 300-800 words, {per_shape} queries per shape "
         "(top 10 + total); p50 / p95 in ms"
     )
-    header = f"{'engine':<16}{'build s':>9}{'update ms':>11}" + "".join(f" {shape:>17}" for shape in SHAPES)
+    header = f"{'engine':<22}{'build s':>9}{'update ms':>11}" + "".join(f" {shape:>17}" for shape in SHAPES)
     print(header)
     for name, result in results.items():
         cells = []
         for shape in SHAPES:
             figures = result["shapes"].get(shape)
             cells.append(f"{figures['p50_ms']:.1f} / {figures['p95_ms']:.1f}" if figures else "n/a")
-        print(
-            f"{name:<16}{result['build_s']:>9.2f}{result['update_ms']:>11.1f}"
-            + "".join(f" {cell:>17}" for cell in cells)
-        )
+        build = f"{result['build_s']:.2f}" if result["build_s"] is not None else "reused"
+        if result.get("shares_index"):
+            build = "-"
+        update = f"{result['update_ms']:.1f}" if result["update_ms"] is not None else "-"
+        print(f"{name:<22}{build:>9}{update:>11}" + "".join(f" {cell:>17}" for cell in cells))
     raw = results.get("raw-tantivy")
     if not raw:
         return
@@ -426,12 +324,14 @@ def _print_table(records: int, per_shape: int, results: dict[str, dict[str, Any]
     for name, result in results.items():
         if name == "raw-tantivy":
             continue
-        ratios = [f"build {result['build_s'] / raw['build_s']:.2f}x"]
+        ratios = []
+        if result["build_s"] is not None and raw["build_s"] is not None:
+            ratios.append(f"build {result['build_s'] / raw['build_s']:.2f}x")
         for shape in SHAPES:
             mine, base = result["shapes"].get(shape), raw["shapes"].get(shape)
             if mine and base:
                 ratios.append(f"{shape} {mine['p95_ms'] / base['p95_ms']:.2f}x")
-        print(f"  {name:<16}" + "  ".join(ratios))
+        print(f"  {name:<22}" + "  ".join(ratios))
 
 
 if __name__ == "__main__":

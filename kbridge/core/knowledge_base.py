@@ -59,7 +59,7 @@ class KnowledgeBase(HistoryMixin, MaintenanceMixin, TrailsMixin):
         self._pending = Changes()
         # Subscribes first, so the index has followed a change before any view hears of it.
         self.search_index = SearchIndex(
-            self, stamp=store.count_revisions, records=store.scan_live_records
+            self, stamp=store.count_revisions, rows=store.scan_search_rows, count=store.count_live_records
         )
 
     # --- opening ----------------------------------------------------------------------------

@@ -21,7 +21,7 @@ import logging
 import os
 import shutil
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -73,6 +73,23 @@ def record_document(record: Record) -> SearchDocument:
     )
 
 
+def row_document(row: tuple[Any, ...]) -> SearchDocument:
+    """The document `record_document` makes, from a row of `Store.scan_search_rows`."""
+    uid, key, kind, title, status, body, tags, date, fields, owner_key, owner_name = row
+    return SearchDocument(
+        uid=uid,
+        key=key,
+        kind=kind,
+        title=title,
+        status=status,
+        body=body,
+        tags=tuple(json.loads(tags)) if tags != "[]" else (),
+        owner=" ".join(part for part in (owner_key, owner_name) if part),
+        date=_date(date),
+        extra=" ".join(_field_words(json.loads(fields))) if fields != "{}" else "",
+    )
+
+
 @dataclass
 class _Open:
     """An engine this process has open, and the database stamp its index reflects."""
@@ -89,13 +106,16 @@ class SearchIndex:
         self,
         kb: KnowledgeBase,
         stamp: Callable[[], int],
-        records: Callable[[], Iterable[Record]] | None = None,
+        rows: Callable[[], Iterable[tuple[Any, ...]]] | None = None,
+        count: Callable[[], int] | None = None,
     ) -> None:
-        """`stamp` tells the state of the database (it must change with every saved change);
-        `records` reads every live record for a rebuild, in any order, as fast as it can."""
+        """`stamp` tells the state of the database (it must change with every saved change).
+        For a rebuild, `rows` reads every live record as `Store.scan_search_rows` does, in any
+        order, and `count` counts them; without them, records are read through `kb`."""
         self._kb = kb
         self._stamp = stamp
-        self._records = records or kb.iter_records
+        self._rows = rows
+        self._count = count or (lambda: int(kb.stats()["records"]))
         self._open: dict[str, _Open] = {}
         # The state of the database when it was opened: an index carrying this stamp is fresh
         # until the first change this process makes, which may happen before any search.
@@ -128,6 +148,11 @@ class SearchIndex:
             _log.warning("rebuilding the %s search index: %s", name, error)
         self.rebuild(engine=name)
         return self._open[name].engine.search(query, limit=limit, offset=offset)
+
+    def engine(self, engine: str | None = None) -> SearchEngine:
+        """The open engine of `engine`'s index, built first when it is missing or stale: for
+        callers that need the engine's own options (the benchmark's bare search)."""
+        return self._ready(self._engine_name(engine)).engine
 
     def status(self, engine: str | None = None) -> str:
         """How the index of `engine` is: fresh, stale, missing, other-version or unusable."""
@@ -208,11 +233,11 @@ class SearchIndex:
         if old is not None:
             old.engine.close()
         stamp, version = self._stamp(), self._kb.data_version()
-        total = int(self._kb.stats()["records"])
+        total = self._count()
         building = folder / f"build-{uuid.uuid4().hex[:8]}"
         try:
             engine_ = engine_class(name).create(building)
-            documents = (record_document(record) for record in self._records())
+            documents = self._all_documents()
             count = engine_.add_all(documents, total, progress, cancel)
             engine_.close()
         except (BuildCancelledError, IndexUnusableError, KeyboardInterrupt):
@@ -222,6 +247,11 @@ class SearchIndex:
         self._write_meta(name, stamp=stamp, count=count)
         self._open[name] = _Open(engine_class(name).open(folder / "data"), stamp, version)
         return count
+
+    def _all_documents(self) -> Iterator[SearchDocument]:
+        if self._rows is not None:
+            return map(row_document, self._rows())
+        return map(record_document, self._kb.iter_records())
 
     @staticmethod
     def _swap_in(folder: Path, building: Path) -> None:

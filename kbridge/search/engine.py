@@ -17,13 +17,14 @@ from typing import ClassVar, Protocol
 from kbridge.search.document import SearchDocument
 from kbridge.search.parser import parse_query
 from kbridge.search.query import Fuzzy, Node, ParsedQuery, Phrase, Term, positive_leaves
-from kbridge.search.results import SearchHit, SearchResults
+from kbridge.search.results import SearchHit, SearchResults, Snippet
 from kbridge.search.snippets import Highlighter
 from kbridge.search.text import edit_distance
 
 Progress = Callable[[int, int, str], None]
 FACET_FIELDS = ("kind", "status")
 DEFAULT_LIMIT = 20
+_NO_SNIPPET = Snippet("")
 
 
 class CancelFlag(Protocol):
@@ -140,7 +141,10 @@ class SearchEngine(ABC):
         *,
         facets: bool = True,
         suggest: bool = True,
+        snippets: bool = True,
     ) -> SearchResults:
+        """One page of ranked hits; `facets`, `suggest` and `snippets` False leave out the
+        facet counts, the "did you mean" and the snippets (empty) when they are not shown."""
         parsed = parse_query(query) if isinstance(query, str) else query
         total, stored, facet_counts = self._execute(parsed.root, max(limit, 0), offset, facets)
         highlighter = Highlighter.for_query(parsed.root)
@@ -152,7 +156,7 @@ class SearchEngine(ABC):
                 title=hit.title,
                 status=hit.status,
                 score=hit.score,
-                snippet=highlighter.snippet(hit.body),
+                snippet=highlighter.snippet(hit.body) if snippets else _NO_SNIPPET,
                 date=hit.date,  # type: ignore[arg-type]
             )
             for hit in stored

@@ -15,7 +15,7 @@ from itertools import pairwise
 
 from kbridge.search.query import Fuzzy, Node, Phrase, Prefix, Term, positive_leaves
 from kbridge.search.results import Snippet
-from kbridge.search.text import fold, within_distance, words
+from kbridge.search.text import ASCII_SEPARATORS, WORD, fold, within_distance, words
 
 SNIPPET_WIDTH = 220
 _LEAD = 50  # characters of context shown before the first matching word
@@ -30,6 +30,7 @@ _LINK_ADDRESS = re.compile(r"\]\([^)\s]*(?:\s+\"[^\"\n]*\")?\)")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^>\n]*>")
 _NUMBERED = re.compile(r"\d+[.)]")
 _RULE = re.compile(r":?-{3,}:?|[*_]{3,}")  # horizontal rules and table lines
+_RULE_STARTS = "-:*_"
 
 
 @dataclass
@@ -39,6 +40,7 @@ class Highlighter:
     exact: frozenset[str] = frozenset()
     prefixes: tuple[str, ...] = ()
     fuzzy: tuple[tuple[str, int], ...] = ()
+    _fuzzy_pieces: tuple[str, ...] | None = field(default=None, repr=False)
     _seen: dict[str, bool] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -83,8 +85,8 @@ class Highlighter:
         if len(low) != len(text):  # a letter whose lower case is longer: match as written
             low = _fold_text(text)
         exact = set(self.exact)
-        for target, limit in self.fuzzy:
-            exact.update(self._near_words(low, target, limit))
+        if self.fuzzy:
+            exact.update(self._near_words(low))
         found: list[tuple[int, int, str]] = []
         for word in exact:
             found.extend(_occurrences(low, word, whole=True))
@@ -93,14 +95,37 @@ class Highlighter:
         found.sort()
         return found
 
-    def _near_words(self, text: str, target: str, limit: int) -> set[str]:
-        """The words of `text` within `limit` edits of `target`. A word that close contains one
-        of `limit + 1` pieces of the target unchanged, so only words around those pieces are
-        compared (most words of a record are never looked at)."""
-        bounds = [round(index * len(target) / (limit + 1)) for index in range(limit + 2)]
-        pieces = {target[a:b] for a, b in pairwise(bounds) if b > a}
+    def _near_words(self, text: str) -> set[str]:
+        """The words of `text` within reach of a fuzzy word of the query: only the words
+        around the pieces of the targets (`_pieces_of`) are compared."""
+        if any(len(target) <= limit for target, limit in self.fuzzy):  # too short for pieces
+            return {word for word in set(WORD.findall(text)) if self._near(word)}
+        if not text.isascii():
+            return self._near_words_unicode(text)
+        # In ASCII text, words are what is left between separators turned to spaces: the word
+        # around a piece is then found with two searches instead of a loop over its letters.
+        spaced = text.translate(ASCII_SEPARATORS)
+        seen = self._seen
         near: set[str] = set()
-        for piece in pieces:
+        for piece in self._pieces():
+            position = text.find(piece)
+            while position >= 0:
+                start = spaced.rfind(" ", 0, position) + 1
+                end = spaced.find(" ", position)
+                if end < 0:
+                    end = len(text)
+                word = text[start:end]
+                known = seen.get(word)
+                if known is None:
+                    known = self._near(word)
+                if known:
+                    near.add(word)
+                position = text.find(piece, end)
+        return near
+
+    def _near_words_unicode(self, text: str) -> set[str]:
+        near: set[str] = set()
+        for piece in self._pieces():
             position = text.find(piece)
             while position >= 0:
                 start = position
@@ -109,17 +134,28 @@ class Highlighter:
                 match = _WORD_REST.match(text, position)
                 end = match.end() if match else position + len(piece)
                 word = text[start:end]
-                if word and self._near(word):
+                if self._near(word):
                     near.add(word)
-                position = text.find(piece, max(end, position + 1))
+                position = text.find(piece, end)
         return near
 
     def _near(self, word: str) -> bool:
         known = self._seen.get(word)
         if known is None:
-            known = any(_close(word, target, limit) for target, limit in self.fuzzy)
+            known = any(
+                abs(len(word) - len(target)) <= limit and within_distance(word, target, limit)
+                for target, limit in self.fuzzy
+            )
             self._seen[word] = known
         return known
+
+    def _pieces(self) -> tuple[str, ...]:
+        if self._fuzzy_pieces is None:
+            pieces: dict[str, None] = {}
+            for target, limit in self.fuzzy:
+                pieces.update(dict.fromkeys(_pieces_of(target, limit)))
+            self._fuzzy_pieces = tuple(pieces)
+        return self._fuzzy_pieces
 
     def _cut(self, text: str, width: int, *, more_before: bool, more_after: bool) -> Snippet:
         """The first `width` characters of a cleaned passage, cut between words, with ellipses
@@ -137,18 +173,26 @@ class Highlighter:
         return Snippet(prefix + body + suffix, highlights)
 
 
-def _close(word: str, target: str, limit: int) -> bool:
-    """Whether `word` is within `limit` edits of `target`. Cheap tests first: a record has
-    hundreds of distinct words, and most differ in length or in letters the target lacks."""
-    if abs(len(word) - len(target)) > limit:
-        return False
-    foreign = 0
-    for char in word:
-        if char not in target:
-            foreign += 1
-            if foreign > limit:
-                return False
-    return within_distance(word, target, limit)
+def _pieces_of(target: str, limit: int) -> list[str]:
+    """Strings of which every word within `limit` edits of `target` holds one (for a limit of
+    1 or 2, the most a query asks, and a target longer than the limit): the target cut into
+    `limit + 1` pieces, as an edit spoils at most one of them, except a swap of the two letters
+    around a cut, which spoils two: for those, the pieces around each run of cuts joined, with
+    the letters around the cuts swapped."""
+    points = sorted({round(index * len(target) / (limit + 1)) for index in range(limit + 2)})
+    pieces = [target[a:b] for a, b in pairwise(points)]
+    cuts = points[1:-1]
+    for first in range(len(cuts)):
+        for last in range(first, min(len(cuts), first + limit)):
+            run = cuts[first : last + 1]
+            if any(b - a < 2 for a, b in pairwise(run)):
+                continue  # two swaps sharing a letter are not two edits
+            start, end = points[first], points[last + 2]
+            letters = list(target[start:end])
+            for cut in run:
+                letters[cut - start - 1], letters[cut - start] = letters[cut - start], letters[cut - start - 1]
+            pieces.append("".join(letters))
+    return pieces
 
 
 def _occurrences(text: str, word: str, *, whole: bool) -> list[tuple[int, int, str]]:
@@ -208,13 +252,17 @@ def _clean(text: str) -> str:
     for mark, replacement in _MARKUP_CHARS:
         if mark in text:
             text = text.replace(mark, replacement)
+    may_hold_rules = any(mark in text for mark in _RULE_STARTS)
     kept: list[str] = []
     for line in text.splitlines():
         tokens = line.split()
         first = 0
         while first < len(tokens) and (tokens[first] in _LINE_MARKERS or _NUMBERED.fullmatch(tokens[first])):
             first += 1
-        kept.extend(t for t in tokens[first:] if t[0] not in "-:*_" or not _RULE.fullmatch(t))
+        if may_hold_rules:
+            tokens = [t for t in tokens[first:] if t[0] not in _RULE_STARTS or not _RULE.fullmatch(t)]
+            first = 0
+        kept.extend(tokens[first:] if first else tokens)
     return " ".join(kept)
 
 

@@ -11,6 +11,8 @@ import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 
+from rapidfuzz.distance import OSA
+
 WORD = re.compile(r"[^\W_]+")
 MAX_WORD_LENGTH = 40  # longer tokens are dropped by both engines (hashes, base64...)
 
@@ -35,44 +37,20 @@ def words(text: str) -> Iterator[tuple[str, int, int]]:
             yield fold(match.group()), match.start(), match.end()
 
 
+# ASCII characters that are not letters or digits (what separates words), to be turned to spaces.
+ASCII_SEPARATORS = str.maketrans({code: " " for code in range(128) if not chr(code).isalnum()})
+
+
 def within_distance(a: str, b: str, limit: int) -> bool:
     """Whether `a` and `b` are at most `limit` edits apart (insert, delete, substitute, swap)."""
     return edit_distance(a, b, limit) <= limit
 
 
 def edit_distance(a: str, b: str, limit: int = 2) -> int:
-    """The optimal-string-alignment distance of `a` and `b`, or `limit + 1` when above `limit`."""
-    if a == b:
-        return 0
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    # A common beginning and end cost nothing: compare only what differs.
-    shortest = min(len(a), len(b))
-    head = 0
-    while head < shortest and a[head] == b[head]:
-        head += 1
-    tail = 0
-    while tail < shortest - head and a[-1 - tail] == b[-1 - tail]:
-        tail += 1
-    a, b = a[head : len(a) - tail], b[head : len(b) - tail]
-    if not a or not b:
-        return min(max(len(a), len(b)), limit + 1)
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        current = [i] + [0] * len(b)
-        best = i
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                value = min(value, previous2[j - 2] + 1)
-            current[j] = value
-            best = min(best, value)
-        if best > limit:
-            return limit + 1
-        previous2, previous = previous, current
-    return min(previous[len(b)], limit + 1)
+    """The optimal-string-alignment distance of `a` and `b` (a swap of two neighbouring
+    letters is one edit, as in the engines' fuzzy queries), or `limit + 1` when above `limit`.
+    rapidfuzz computes it in C++: snippets of a fuzzy query compare hundreds of words."""
+    return OSA.distance(a, b, score_cutoff=limit)
 
 
 _FOLDED: dict[int, str] = {}  # character -> its folded form, for every character seen so far

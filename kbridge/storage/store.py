@@ -23,6 +23,10 @@ _RECORD_COLUMNS = (
 _RECORD_SELECT = (
     f"SELECT {_RECORD_COLUMNS} FROM records r LEFT JOIN records o ON o.uid = r.owner_uid"
 )
+_SEARCH_COLUMNS = (
+    "r.uid, r.key, r.kind, r.title, r.status, r.body, r.tags, r.date, r.fields, o.key, o.title "
+    "FROM records r LEFT JOIN records o ON o.uid = r.owner_uid"
+)
 
 
 class Store:
@@ -166,13 +170,16 @@ class Store:
             )
         return summaries
 
-    def scan_live_records(self) -> Iterator[Record]:
-        """Every live record in no particular order: the quickest full read (no sort, plain
-        rows), for rebuilding the search index of a large base."""
-        cursor = self.db.conn.execute(f"{_RECORD_SELECT} WHERE r.deleted_at IS NULL")
-        names = [column[0] for column in cursor.description]
-        for row in cursor:
-            yield _record_from_row(dict(zip(names, row, strict=True)))
+    def scan_search_rows(self) -> Iterator[tuple[Any, ...]]:
+        """Every live record as the search index reads it, in no particular order, as a plain
+        tuple (uid, key, kind, title, status, body, tags JSON, date, fields JSON, owner key,
+        owner name): the quickest full read, for rebuilding the index of a large base, where
+        making model records took longer than the SQL."""
+        return iter(self.db.conn.execute(f"SELECT {_SEARCH_COLUMNS} WHERE r.deleted_at IS NULL"))
+
+    def count_live_records(self) -> int:
+        row = self.db.execute("SELECT count(*) FROM records WHERE deleted_at IS NULL").fetchone()
+        return int(row[0])
 
     def highest_key_number(self, prefix: str) -> int:
         """The largest N among keys `PREFIX-N` (digits only after the dash, any case); 0 if none.

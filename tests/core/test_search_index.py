@@ -13,9 +13,10 @@ import pytest
 
 from kbridge import paths
 from kbridge.core import KnowledgeBase, Settings
-from kbridge.core.search_index import SCHEMA_VERSION, SearchIndex
+from kbridge.core.search_index import SCHEMA_VERSION, SearchIndex, record_document, row_document
 from kbridge.model import ValidationError
 from kbridge.search import ENGINES, BuildCancelledError, IndexUnusableError, SearchResults
+from kbridge.storage import Store
 
 
 def keys(results: SearchResults) -> list[str]:
@@ -268,3 +269,22 @@ def test_a_change_made_by_another_session_is_seen_without_a_rebuild(
     assert keys(kb.search("phishing")) == ["INC-001"]
     assert rebuilds == []
     other.close()
+
+
+def test_a_rebuild_indexes_each_record_as_a_change_does(sample_kb: KnowledgeBase) -> None:
+    """A rebuild reads plain rows (`row_document`), a change reads records (`record_document`):
+    both must give the same documents, owners' names, tags, fields and dates included."""
+    sample_kb.create("note", "Résumé of the Zürich offsite", body="Straße, café", tags=["Offsite"])
+    deleted = sample_kb.list_records(kind="decision")[0]
+    sample_kb.delete(deleted.key)
+    store = Store.open(sample_kb.path)
+    try:
+        from_rows = sorted(map(row_document, store.scan_search_rows()), key=lambda d: d.uid)
+        live = store.count_live_records()
+    finally:
+        store.close()
+    from_records = sorted(map(record_document, sample_kb.iter_records()), key=lambda d: d.uid)
+    assert from_rows == from_records
+    assert live == len(from_rows) == sample_kb.stats()["records"]
+    assert deleted.uid not in {document.uid for document in from_rows}
+    assert any(document.owner and document.extra and document.date for document in from_rows)

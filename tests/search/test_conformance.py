@@ -345,3 +345,9 @@ def test_garbage_in_the_index_files_is_detected(engine: SearchEngine, engine_nam
     with pytest.raises(IndexUnusableError):
         reopened = open_engine(engine_name, engine.path)
         reopened.search("vault")
+
+
+def test_fuzzy_snippets_mark_the_words_found(engine: SearchEngine) -> None:
+    payments = next(hit for hit in engine.search("vualt~").hits if hit.key == "SYS-payments")
+    assert payments.snippet.matched_words == ["vault"]  # a swap is one edit
+    assert engine.search("phishng~1").hits[0].snippet.matched_words == ["phishing"]

@@ -67,3 +67,22 @@ def test_short_and_empty_texts() -> None:
     highlighter = Highlighter.for_query(parse_query("vault").root)
     assert highlighter.snippet("").text == ""
     assert highlighter.snippet("Vault").to_html() == "<b>Vault</b>"
+
+
+def test_fuzzy_snippets_mark_every_word_within_the_distance() -> None:
+    highlighter = Highlighter.for_query(parse_query("rotaiton~2").root)
+    plain = highlighter.snippet("Key rotation, rotations and **rotaton** of keys; not rotary.")
+    assert plain.matched_words == ["rotation", "rotations", "rotaton"]
+    # Accents are folded and every non-letter ends a word (underscore and dash included).
+    accented = highlighter.snippet("Rotätion des clés — rotation_nightly, ROTATION; rötary.")
+    assert accented.matched_words == ["Rotätion", "rotation", "ROTATION"]
+    assert highlighter.snippet("vault-rotaiton/rotatio").matched_words == ["rotaiton", "rotatio"]
+
+
+def test_fuzzy_snippets_mark_a_word_whatever_letters_it_swaps() -> None:
+    # A swap across the middle of the word leaves no half of it in place.
+    assert Highlighter.for_query(parse_query("vualt~").root).snippet("in the vault").matched_words == ["vault"]
+    two_swaps = Highlighter.for_query(parse_query("abcdef~2").root)
+    assert two_swaps.snippet("acbedf and acbdef, not acbedx").matched_words == ["acbedf", "acbdef"]
+    short = Highlighter.for_query(parse_query("ab~2").root)  # every word of up to 4 letters is near
+    assert short.snippet("xy abcde").matched_words == ["xy"]
