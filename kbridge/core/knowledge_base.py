@@ -12,6 +12,7 @@ from typing import Any
 
 from kbridge.core.history import HistoryMixin
 from kbridge.core.maintenance import MaintenanceMixin
+from kbridge.core.pending import PendingWork
 from kbridge.core.search_index import SearchIndex
 from kbridge.core.settings import Settings, load_settings
 from kbridge.core.templates import render_template
@@ -56,7 +57,7 @@ class KnowledgeBase(HistoryMixin, MaintenanceMixin, TrailsMixin):
         # what it fixed, as sentences.
         self.repair_steps: list[Callable[[], list[str]]] = []
         self._depth = 0
-        self._pending = Changes()
+        self._pending = PendingWork()
         # Subscribes first, so the index has followed a change before any view hears of it.
         self.search_index = SearchIndex(
             self, stamp=store.count_revisions, rows=store.scan_search_rows, count=store.count_live_records
@@ -113,24 +114,28 @@ class KnowledgeBase(HistoryMixin, MaintenanceMixin, TrailsMixin):
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """Group mutations: all are saved or none; listeners hear once, after the commit."""
+        """Group mutations: all are saved or none; each record changed gets one revision, written
+        before the commit; listeners hear once, after it."""
+        mark = self._pending.mark()
         self._depth += 1
         try:
             with self._store.atomic():
                 yield
+                if self._depth == 1:
+                    self._write_revisions()
         except BaseException:
-            self._depth -= 1
-            if self._depth == 0:
-                self._pending = Changes()
+            self._pending.roll_back_to(mark)
             raise
-        self._depth -= 1
-        if self._depth == 0 and self._pending:
-            changes, self._pending = self._pending, Changes()
-            for listener in list(self._listeners):
-                listener(changes)
+        finally:
+            self._depth -= 1
+        if self._depth == 0:
+            changes = self._pending.take_changes()
+            if changes:
+                for listener in list(self._listeners):
+                    listener(changes)
 
     def _report(self, changes: Changes) -> Changes:
-        self._pending = self._pending.merge(changes)
+        self._pending.report(changes)
         return changes
 
     def data_version(self) -> int:
@@ -406,19 +411,28 @@ class KnowledgeBase(HistoryMixin, MaintenanceMixin, TrailsMixin):
 
     # --- internals ----------------------------------------------------------------------------
 
-    def _revise(self, record: Record, reason: str, at: str) -> int:
-        snapshot = record.snapshot()
-        snapshot["links"] = sorted(
-            f"{item.type.value} {item.key}"
-            for item in self._store.linked_records(record.uid)
-            if item.direction == "out"
-        )
-        snapshot["deleted"] = record.deleted
-        owner = self._store.get_record(record.owner) if record.owner else None
-        snapshot["owner_key"] = owner.key if owner else None
-        return self._store.add_revision(
-            record.uid, author=self.author, at=at, reason=reason, snapshot=snapshot
-        )
+    def _revise(self, record: Record, reason: str, at: str) -> None:
+        """A revision of `record` is due: written, once per record, when the transaction commits."""
+        self._pending.revise(record.uid, reason, at)
+
+    def write_revisions_now(self) -> None:
+        """Inside a transaction: write the revisions due so far, so that what follows is a
+        revision of its own rather than merged into them."""
+        if self._depth:
+            self._write_revisions()
+
+    def _write_revisions(self) -> None:
+        for uid, reason, at in self._pending.take_revisions():
+            record = self._store.get_record(uid)
+            if record is None:
+                continue  # gone again before the commit (cannot happen through this facade)
+            snapshot = record.snapshot()
+            snapshot["links"] = sorted(
+                f"{item.type.value} {item.key}" for item in self._store.linked_records(uid) if item.direction == "out"
+            )
+            snapshot["deleted"] = record.deleted
+            snapshot["owner_key"] = record.owner_key
+            self._store.add_revision(uid, author=self.author, at=at, reason=reason, snapshot=snapshot)
 
     def _free_key(self, key: str) -> str:
         holder = self._store.get_by_key(key)

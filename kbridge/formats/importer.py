@@ -255,7 +255,7 @@ class _Importer:
                 link_type, note = LinkType.RELATES_TO, f"{link.reversed_from} {link.target_text}"
         try:
             self.kb.link(source_uid, link_type, target, note=note, allow_dangling=True,
-                         reason="imported")
+                         reason=f"imported from {link.source}")
         except ConflictError:
             pass  # already there
         except KbridgeError as error:

@@ -254,6 +254,7 @@ class _Sync:
                     ("title", "status", "body", "tags", "date", "review_by", "fields", "owner")}
             self.kb.update(record.uid, reason=f"sync conflict: the version in {path}",
                            **self._values(file[1]))
+            self.kb.write_revisions_now()  # two revisions, not one merged
             self.kb.update(record.uid, reason="sync conflict: this knowledge base's version kept",
                            **mine)
         if known:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -131,12 +132,21 @@ class Changes:
         return bool(self.records or self.links)
 
     def merge(self, other: Changes) -> Changes:
-        return Changes(
-            created=self.created | other.created,
-            updated=(self.updated | other.updated) - (self.created | other.created),
-            deleted=self.deleted | other.deleted,
-            links=self.links + other.links,
-        )
+        return Changes.union([self, other])
+
+    @staticmethod
+    def union(items: Iterable[Changes]) -> Changes:
+        """All of `items` as one (linear: a transaction may hold thousands)."""
+        created: set[str] = set()
+        updated: set[str] = set()
+        deleted: set[str] = set()
+        links: list[Link] = []
+        for item in items:
+            created |= item.created
+            updated |= item.updated
+            deleted |= item.deleted
+            links.extend(item.links)
+        return Changes(frozenset(created), frozenset(updated - created), frozenset(deleted), tuple(links))
 
 
 def normalise_date(value: str | dt.date | None, what: str = "date") -> str | None:

@@ -11,6 +11,7 @@ from html import escape
 from typing import Any
 
 from kbridge.model import KIND_FIELDS, LinkedRecord, Record
+from kbridge.render.budget import Budget, links_notice, shorten_markdown, shortened_notice
 from kbridge.render.markdown_html import render_markdown
 
 RECORD_SCHEME = "kbridge"
@@ -28,12 +29,21 @@ def record_page_html(
     status_hex: Callable[[str], str],
     record_href: Callable[[str], str] = viewer_href,
     today: dt.date | None = None,
+    budget: Budget | None = None,
 ) -> str:
+    """The page; with a `budget` (the desktop views), a very long body or link list is cut, with
+    a notice saying so."""
     parts = [_header(record, status_hex, today or dt.date.today())]
     parts.append(_facts(record, today or dt.date.today()))
     if links:
-        parts.append(_links(links, record_href))
-    parts.append(f'<div class="body">{render_markdown(record.body)}</div>')
+        shown = links if budget is None else links[: budget.links]
+        parts.append(_links(shown, record_href, hidden=len(links) - len(shown)))
+    if budget is None:
+        parts.append(f'<div class="body">{render_markdown(record.body)}</div>')
+    else:
+        part = shorten_markdown(record.body, budget)
+        notice = shortened_notice(part)
+        parts.append(f'<div class="body">{notice}{render_markdown(part.text)}{notice}</div>')
     return "\n".join(parts)
 
 
@@ -76,7 +86,7 @@ def _facts(record: Record, today: dt.date) -> str:
     return f'<table class="facts">{cells}</table>'
 
 
-def _links(links: list[LinkedRecord], record_href: Callable[[str], str]) -> str:
+def _links(links: list[LinkedRecord], record_href: Callable[[str], str], hidden: int = 0) -> str:
     groups: dict[str, list[LinkedRecord]] = {}
     for link in links:
         groups.setdefault(link.label, []).append(link)
@@ -96,7 +106,7 @@ def _links(links: list[LinkedRecord], record_href: Callable[[str], str]) -> str:
             )
         rows = "".join(f"<li>{entry}</li>" for entry in entries)
         items.append(f'<p class="link-label"><b>{escape(label.capitalize())}</b></p><ul class="links">{rows}</ul>')
-    return f'<div class="links"><p class="links-heading">Links</p>{"".join(items)}</div>'
+    return f'<div class="links"><p class="links-heading">Links</p>{"".join(items)}{links_notice(hidden)}</div>'
 
 
 def _field_text(value: Any) -> str:

@@ -46,10 +46,16 @@ class PreviewBrowser(QTextBrowser):
         bar = self.verticalScrollBar()
         position = bar.value()
         self.document().setDefaultStyleSheet(reader_css(self.palette()))
-        from kbridge.render import render_markdown
+        from kbridge.render import VIEW_BUDGET, render_markdown, shorten_markdown, shortened_notice
 
-        self.setHtml(render_markdown(text))
+        part = shorten_markdown(text, VIEW_BUDGET)
+        notice = shortened_notice(part, "You are editing all of it; the preview stops there.")
+        self.setHtml(notice + render_markdown(part.text))
         bar.setValue(position)
+
+
+HIGHLIGHT_MAX_CHARS = 500_000
+HIGHLIGHT_MAX_LINES = 10_000
 
 
 def _text(value: Any) -> str:
@@ -237,7 +243,12 @@ class RecordEditor(QWidget):
                 widget.setText(str(values[name]))
                 widget.setCursorPosition(0)  # long values show their beginning
         if "body" in values:
-            self.body.setPlainText(str(values["body"]))
+            body = str(values["body"])
+            # Colouring a very long body would hold the window for seconds (Qt highlights every
+            # line up front); such a body is edited plain.
+            long = len(body) > HIGHLIGHT_MAX_CHARS or body.count("\n") > HIGHLIGHT_MAX_LINES
+            self.highlighter.setDocument(None if long else self.body.document())
+            self.body.setPlainText(body)
         self.reason.setText(str(values.get("reason", "")))
 
     def values(self) -> dict[str, Any]:

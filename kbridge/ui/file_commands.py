@@ -203,6 +203,24 @@ class FileCommands(_Base):
             on_failure=lambda message: QMessageBox.warning(self, "Back up", message),
         )
 
+    def start_auto_backup(self) -> Job | None:
+        """The rotating safety copy taken on open, on a worker thread (a large base takes seconds
+        to copy) and silently: only a failure is worth the person's attention."""
+        if self.kb is None:
+            return None
+        path = self.kb.path
+
+        def work(_progress: formats.Progress, _cancel: threading.Event) -> Path | None:
+            from kbridge.ui import formats_adapter as formats
+
+            return formats.auto_backup(path)
+
+        def failed(message: str) -> None:
+            self.statusBar().showMessage(f"The automatic backup failed: {message}", 15000)
+
+        return self.jobs.start(Job("Automatic backup", work), on_success=self.auto_backup_taken.emit,
+                               on_failure=failed, show=False)
+
     # --- dropping a folder on the window ---------------------------------------------------
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:

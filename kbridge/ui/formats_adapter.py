@@ -142,6 +142,14 @@ def sync_folder(kb_path: Path, folder: Path, progress: Progress, cancel: threadi
     return ", ".join(parts)
 
 
+def auto_backup(kb_path: Path) -> Path | None:
+    """The rotating backup taken when a knowledge base is opened (at most hourly; see core.backups)."""
+    from kbridge.core.backups import auto_backup as take
+
+    with KnowledgeBase.open(kb_path) as kb:
+        return take(kb)
+
+
 def backup(kb_path: Path, out: Path, progress: Progress, cancel: threading.Event) -> Path:
     progress(0, 1, f"copying to {out.name}")
     with KnowledgeBase.open(kb_path) as kb:

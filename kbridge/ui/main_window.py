@@ -62,6 +62,7 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
     records_loaded = Signal(int)
     record_opened = Signal(str)  # uid
     attention_updated = Signal(int)
+    auto_backup_taken = Signal(object)  # the backup's Path, or None when a recent one exists
 
     def __init__(self, kb: KnowledgeBase | None = None) -> None:
         super().__init__()
@@ -233,6 +234,7 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
         self.model.set_filter(RecordFilter())
         self.load_records()
         self._poll.start()
+        self.start_auto_backup()
         ui_settings.remember_file(kb.path)
         self.knowledge_base_opened.emit(str(kb.path))
         QTimer.singleShot(0, self.offer_draft_recovery)

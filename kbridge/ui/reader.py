@@ -45,11 +45,11 @@ class ReaderView(QTextBrowser):
         self.setHtml(f'<p style="color:gray">{text}</p>')
 
     def show_record(self, record: Record) -> None:
-        from kbridge.render import record_page_html
+        from kbridge.render import VIEW_BUDGET, record_page_html
 
         self.record = record
         self.document().setDefaultStyleSheet(reader_css(self.palette()))
-        html = record_page_html(record, self.kb.links_of(record.uid), status_hex=status_hex)
+        html = record_page_html(record, self.kb.links_of(record.uid), status_hex=status_hex, budget=VIEW_BUDGET)
         self.setHtml(html)
 
     def changeEvent(self, event: QEvent) -> None:

@@ -70,6 +70,7 @@ pre, code {{ font-family: monospace; background: {base}; }}
 table.md {{ border-collapse: collapse; }}
 th, td {{ padding: 2px 6px; }}
 .links-heading {{ color: {muted}; font-weight: bold; margin-top: 10px; }}
+.notice {{ color: {muted}; font-style: italic; background: {base}; }}
 {pygments_css(code_style)}
 """
 

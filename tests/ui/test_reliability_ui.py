@@ -1,0 +1,117 @@
+"""The window and the things that must never go wrong: backups on open, a second writer, and
+records too large to render whole."""
+
+from __future__ import annotations
+
+import json
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtWidgets import QTextBrowser
+from pytestqt.qtbot import QtBot
+
+from kbridge.core import KnowledgeBase
+from kbridge.core.backups import list_backups
+from kbridge.formats.export import export_kb
+from kbridge.ui.main_window import MainWindow
+from tests.ui.conftest import click_row
+
+
+def test_opening_takes_an_owner_only_backup_at_most_hourly(qtbot: QtBot, sample_kb: KnowledgeBase) -> None:
+    assert list_backups(sample_kb) == []
+    first = MainWindow()
+    qtbot.addWidget(first)
+    with qtbot.waitSignal(first.auto_backup_taken, timeout=20000) as taken:
+        first.set_knowledge_base(sample_kb, owned=False)
+    backup = taken.args[0]
+    assert isinstance(backup, Path) and list_backups(sample_kb) == [backup]
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    with KnowledgeBase.open(backup) as copy:
+        assert len(copy.list_records()) == len(sample_kb.list_records())
+    first.jobs.wait()
+    second = MainWindow()
+    qtbot.addWidget(second)
+    with qtbot.waitSignal(second.auto_backup_taken, timeout=20000) as again:
+        second.set_knowledge_base(sample_kb, owned=False)
+    assert again.args[0] is None and list_backups(sample_kb) == [backup]  # one within the hour
+    second.jobs.wait()
+
+
+def test_a_change_made_by_the_command_line_shows_in_the_open_window(
+    qtbot: QtBot, window: MainWindow, sample_kb: KnowledgeBase
+) -> None:
+    click_row(qtbot, window, "ADR-0008")
+    before = window.model.total
+    # Another process writes while the window holds the knowledge base open.
+    for args in (["new", "note", "--title", "Written from a terminal"],
+                 ["edit", "ADR-0008", "--body-file", "-", "--reason", "from the terminal"]):
+        run = subprocess.run(
+            [sys.executable, "-m", "kbridge", "--kb", str(sample_kb.path), *args],
+            input="Body written by the command line.\n", capture_output=True, text=True, timeout=120,
+        )
+        assert run.returncode == 0, run.stderr
+        assert "locked" not in run.stderr
+    qtbot.waitUntil(lambda: window.model.total == before + 1, timeout=15000)
+    titles = {record.title for record in window.model.all_records()}
+    assert "Written from a terminal" in titles
+    reader = window.findChild(QTextBrowser, "recordView")
+    qtbot.waitUntil(lambda: "Body written by the command line." in reader.toPlainText(), timeout=15000)
+
+
+def _large_records(kb: KnowledgeBase) -> None:
+    paragraph = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor. " * 10 + "\n\n"
+    with kb.transaction():
+        kb.create("note", "Five megabytes", key="NOTE-1",
+                  body=(paragraph * (5_000_000 // len(paragraph) + 1))[:5_000_000] + "\n\nTHE-END-OF-IT")
+        kb.create("note", "Fifty thousand lines", key="NOTE-2",
+                  body="\n".join(f"- line {n} of a long list" for n in range(50_000)))
+        kb.create("note", "Hub", key="NOTE-3")
+        for number in range(10, 10_010):
+            kb.create("note", f"Target {number}", key=f"NOTE-{number}")
+            kb.link("NOTE-3", "relates-to", f"NOTE-{number}")
+
+
+def test_huge_records_are_shown_in_part_with_a_notice_and_exported_whole(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    kb = KnowledgeBase.init(tmp_path / "large.kbridge")
+    _large_records(kb)
+    window = MainWindow(kb)
+    qtbot.addWidget(window)
+    window.resize(1200, 800)
+    window.show()
+    qtbot.waitUntil(lambda: window.model.total == 10_003, timeout=60000)
+    reader = window.findChild(QTextBrowser, "recordView")
+    expectations = {
+        "NOTE-1": ("lines. The editor and every export have all of it", "THE-END-OF-IT"),
+        "NOTE-2": ("first 2,000 of 50,000 lines", "line 49999 "),
+        "NOTE-3": ("9,700 more links", "NOTE-10009"),
+    }
+    for key, (notice, hidden) in expectations.items():
+        assert window.open_record(kb.get(key).uid)
+        text = reader.toPlainText()
+        assert "This record is long" in text or "more links" in text
+        assert notice in text and hidden not in text
+        assert reader.document().blockCount() < 5_000  # a bounded page, not the whole record
+    assert window.open_record(kb.get("NOTE-2").uid)
+    window.actions.edit.trigger()
+    editor = window.editor
+    assert editor.body.toPlainText().endswith("- line 49999 of a long list")  # all of it is editable
+    editor.preview.set_markdown(editor.body.toPlainText())
+    assert "the preview stops there" in editor.preview.toPlainText()
+    assert editor.highlighter.document() is None  # edited plain: colouring would hold the window
+    editor.cancel_button.click()
+    window.jobs.wait()
+
+    native = export_kb(kb, tmp_path / "native", "native")
+    assert not native.skipped
+    exported = {path.name: path for path in (tmp_path / "native").rglob("NOTE-[123].md")}
+    assert exported["NOTE-1.md"].read_text().rstrip().endswith("THE-END-OF-IT")
+    assert "line 49999 of a long list" in exported["NOTE-2.md"].read_text()
+    export_kb(kb, tmp_path / "all.json", "json")
+    records = {item["key"]: item for item in json.loads((tmp_path / "all.json").read_text())["records"]}
+    assert len(records["NOTE-3"]["links"]) == 10_000
+    window.close()
+    kb.close()
