@@ -10,7 +10,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from kbridge.core.clock import utc_now
 from kbridge.core.history import HistoryMixin
+from kbridge.core.links_api import LinksMixin
 from kbridge.core.maintenance import MaintenanceMixin
 from kbridge.core.pending import PendingWork
 from kbridge.core.search_index import SearchIndex
@@ -42,11 +44,7 @@ _UNSET: Any = object()
 _SHORT_KEY = re.compile(r"^([A-Za-z]+)[-_ ]?0*(\d+)$")
 
 
-def utc_now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-
-
-class KnowledgeBase(HistoryMixin, MaintenanceMixin, TrailsMixin):
+class KnowledgeBase(LinksMixin, HistoryMixin, MaintenanceMixin, TrailsMixin):
     """One open knowledge base file and everything that can be asked of it or done to it."""
 
     def __init__(self, store: Store, settings: Settings | None = None) -> None:
@@ -335,57 +333,6 @@ class KnowledgeBase(HistoryMixin, MaintenanceMixin, TrailsMixin):
             )
         return changes
 
-    def link(
-        self,
-        source: str,
-        link_type: LinkType | str,
-        target: str,
-        *,
-        note: str = "",
-        allow_dangling: bool = False,
-        reason: str = "",
-    ) -> Changes:
-        """Add a typed link. A target that does not exist is an error, unless `allow_dangling`
-        (imports), in which case the link is kept with the target's text."""
-        link_type = link_type if isinstance(link_type, LinkType) else LinkType.parse(link_type)
-        src = self.get(source)
-        dst = self.find(target)
-        if dst is None and not allow_dangling:
-            raise NotFoundError(f"no record {target!r} to link to")
-        if dst is not None and dst.uid == src.uid:
-            raise ValidationError(f"{src.key} cannot link to itself")
-        link = Link(src.uid, link_type, dst.uid if dst else None, "" if dst else target, note)
-        now = utc_now()
-        with self.transaction():
-            if not self._store.insert_link(link, now):
-                raise ConflictError(f"{src.key} already {link_type.label} {_ref(dst, target)}")
-            self._revise(src, reason or f"{link_type.label} {_ref(dst, target)}", now)
-            return self._report(Changes(updated=frozenset({src.uid}), links=(link,)))
-
-    def unlink(self, source: str, link_type: LinkType | str, target: str, *, reason: str = "") -> Changes:
-        link_type = link_type if isinstance(link_type, LinkType) else LinkType.parse(link_type)
-        src = self.get(source)
-        dst = self.find(target)
-        link = Link(src.uid, link_type, dst.uid if dst else None, "" if dst else target)
-        now = utc_now()
-        with self.transaction():
-            if not self._store.delete_link(link):
-                raise NotFoundError(f"{src.key} has no link {link_type.value} {_ref(dst, target)}")
-            self._revise(src, reason or f"removed link {link_type.label} {_ref(dst, target)}", now)
-            return self._report(Changes(updated=frozenset({src.uid}), links=(link,)))
-
-    def resolve_dangling_links(self) -> Changes:
-        """Point dangling links at records that now exist under the text they named."""
-        resolved: list[Link] = []
-        with self.transaction():
-            for link in self._store.dangling_links():
-                target = self.find(link.target_ref)
-                if target is not None and target.uid != link.source_uid:
-                    self._store.resolve_link(link, target.uid)
-                    resolved.append(link)
-            sources = frozenset(link.source_uid for link in resolved)
-            return self._report(Changes(updated=sources, links=tuple(resolved)))
-
     # --- deleting -----------------------------------------------------------------------------
 
     def delete(self, ref: str, *, reason: str = "") -> Changes:
@@ -500,10 +447,6 @@ def _fields(fields: dict[str, Any] | None) -> dict[str, Any]:
     if not isinstance(fields, dict):
         raise ValidationError("fields must be a mapping of names to values")
     return {str(name): value for name, value in fields.items()}
-
-
-def _ref(record: Record | None, text: str) -> str:
-    return record.key if record else text
 
 
 def _describe(before: dict[str, Any], after: dict[str, Any]) -> str:

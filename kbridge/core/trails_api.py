@@ -5,11 +5,11 @@ A mixin, so that the facade stays one object for the GUI and the CLI while its m
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from kbridge.core import recovery, trails
+from kbridge.core.clock import utc_now
 from kbridge.core.graph import DEFAULT_NODE_CAP, LinkIndex, Neighbourhood, neighbourhood
 from kbridge.core.ownership import APPROVER, OWNED_BY_LINK, OWNER, Holding, holdings, person_record
 from kbridge.core.timeline import Timeline, system_timeline
@@ -61,7 +61,7 @@ class TrailsMixin:
             old, new = person_record(self, from_person), person_record(self, to_person)
             chosen = _chosen_holdings(self, old, new, keys)
             reason = reason or f"reassigned from {old.key} to {new.key}"
-            now = _now()
+            now = utc_now()
             links: list[Link] = []
             for holding in chosen:
                 record = holding.record
@@ -100,7 +100,3 @@ def _chosen_holdings(kb: KnowledgeBase, old: Record, new: Record, keys: Iterable
     if not chosen:
         raise ValidationError(f"{old.title} ({old.key}) holds no records to reassign")
     return chosen
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")

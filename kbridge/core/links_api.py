@@ -1,0 +1,72 @@
+"""The links part of the `KnowledgeBase` facade: adding and removing typed links, and pointing
+dangling links at records that now exist. A mixin, like `TrailsMixin`, so the facade stays one
+object while its module stays small."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kbridge.core.clock import utc_now
+from kbridge.model import Changes, ConflictError, Link, LinkType, NotFoundError, Record, ValidationError
+
+if TYPE_CHECKING:
+    from kbridge.core.knowledge_base import KnowledgeBase
+
+
+class LinksMixin:
+    def link(
+        self: KnowledgeBase,
+        source: str,
+        link_type: LinkType | str,
+        target: str,
+        *,
+        note: str = "",
+        allow_dangling: bool = False,
+        reason: str = "",
+    ) -> Changes:
+        """Add a typed link. A target that does not exist is an error, unless `allow_dangling`
+        (imports), in which case the link is kept with the target's text."""
+        link_type = link_type if isinstance(link_type, LinkType) else LinkType.parse(link_type)
+        src = self.get(source)
+        dst = self.find(target)
+        if dst is None and not allow_dangling:
+            raise NotFoundError(f"no record {target!r} to link to")
+        if dst is not None and dst.uid == src.uid:
+            raise ValidationError(f"{src.key} cannot link to itself")
+        link = Link(src.uid, link_type, dst.uid if dst else None, "" if dst else target, note)
+        now = utc_now()
+        with self.transaction():
+            if not self._store.insert_link(link, now):
+                raise ConflictError(f"{src.key} already {link_type.label} {_ref(dst, target)}")
+            self._revise(src, reason or f"{link_type.label} {_ref(dst, target)}", now)
+            return self._report(Changes(updated=frozenset({src.uid}), links=(link,)))
+
+    def unlink(
+        self: KnowledgeBase, source: str, link_type: LinkType | str, target: str, *, reason: str = ""
+    ) -> Changes:
+        link_type = link_type if isinstance(link_type, LinkType) else LinkType.parse(link_type)
+        src = self.get(source)
+        dst = self.find(target)
+        link = Link(src.uid, link_type, dst.uid if dst else None, "" if dst else target)
+        now = utc_now()
+        with self.transaction():
+            if not self._store.delete_link(link):
+                raise NotFoundError(f"{src.key} has no link {link_type.value} {_ref(dst, target)}")
+            self._revise(src, reason or f"removed link {link_type.label} {_ref(dst, target)}", now)
+            return self._report(Changes(updated=frozenset({src.uid}), links=(link,)))
+
+    def resolve_dangling_links(self: KnowledgeBase) -> Changes:
+        """Point dangling links at records that now exist under the text they named."""
+        resolved: list[Link] = []
+        with self.transaction():
+            for link in self._store.dangling_links():
+                target = self.find(link.target_ref)
+                if target is not None and target.uid != link.source_uid:
+                    self._store.resolve_link(link, target.uid)
+                    resolved.append(link)
+            sources = frozenset(link.source_uid for link in resolved)
+            return self._report(Changes(updated=sources, links=tuple(resolved)))
+
+
+def _ref(record: Record | None, text: str) -> str:
+    return record.key if record else text
