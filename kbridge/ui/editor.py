@@ -247,7 +247,9 @@ class RecordEditor(QWidget):
             # Colouring a very long body would hold the window for seconds (Qt highlights every
             # line up front); such a body is edited plain.
             long = len(body) > HIGHLIGHT_MAX_CHARS or body.count("\n") > HIGHLIGHT_MAX_LINES
-            self.highlighter.setDocument(None if long else self.body.document())
+            wanted = None if long else self.body.document()
+            if self.highlighter.document() is not wanted:  # setting it again would colour it all again
+                self.highlighter.setDocument(wanted)
             self.body.setPlainText(body)
         self.reason.setText(str(values.get("reason", "")))
 
