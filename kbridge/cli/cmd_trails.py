@@ -135,16 +135,7 @@ def _status(node: TrailNode) -> str:
 
 
 def _marks(node: TrailNode) -> str:
-    marks = []
-    if node.dangling:
-        marks.append("not in the knowledge base")
-    if node.deleted:
-        marks.append("in the trash")
-    if node.cycle:
-        marks.append("cycle: already on this path")
-    if node.repeated:
-        marks.append("see above")
-    return f"  ({'; '.join(marks)})" if marks else ""
+    return f"  ({'; '.join(node.marks)})" if node.marks else ""
 
 
 def _print_plan(plan: RecoveryPlan) -> None:

@@ -103,6 +103,20 @@ class TrailNode:
     def superseded(self) -> bool:
         return self.status == "superseded"
 
+    @property
+    def marks(self) -> list[str]:
+        """What a reader of the trail must know about this node, as words."""
+        marks = []
+        if self.dangling:
+            marks.append("not in the knowledge base")
+        if self.deleted:
+            marks.append("in the trash")
+        if self.cycle:
+            marks.append("cycle: already on this path")
+        if self.repeated:
+            marks.append("see above")
+        return marks
+
     def walk(self, depth: int = 0) -> Iterator[tuple[int, TrailNode]]:
         """This node and every node below it, depth first, with their depth (this node is `depth`)."""
         yield depth, self

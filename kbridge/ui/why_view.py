@@ -154,15 +154,7 @@ def _cell(node: TrailNode, column: int) -> str:
     if column == KEY:
         return node.key
     if column == TITLE:
-        marks = []
-        if node.dangling:
-            marks.append("not in the knowledge base")
-        if node.deleted:
-            marks.append("in the trash")
-        if node.cycle:
-            marks.append("cycle")
-        if node.repeated:
-            marks.append("see above")
+        marks = node.marks
         return node.title + (f"  ({'; '.join(marks)})" if marks else "")
     if column == STATUS:
         if node.superseded_by:
