@@ -60,9 +60,6 @@ class PendingWork:
         self.changes = []
         return merged
 
-    def clear(self) -> None:
-        self.revisions, self.changes = [], []
-
 
 def _joined(steps: list[_Step]) -> str:
     reasons = list(dict.fromkeys(step.reason for step in steps if step.reason))

@@ -32,7 +32,7 @@ class Shortened:
     shown_lines: int
     total_lines: int
     cut: bool
-    total_chars: int = 0
+    total_chars: int
 
 
 def shorten_markdown(text: str, budget: Budget) -> Shortened:
@@ -40,7 +40,7 @@ def shorten_markdown(text: str, budget: Budget) -> Shortened:
     with any code fence it cut through closed, so the part renders as it would in the whole."""
     total = text.count("\n") + 1
     if total <= budget.lines and len(text) <= budget.chars:
-        return Shortened(text, total, total, False)
+        return Shortened(text, total, total, False, len(text))
     lines = text[: budget.chars].split("\n")
     if len(lines) > budget.lines:
         lines = lines[: budget.lines]
