@@ -36,7 +36,7 @@ from kbridge.model import (
     validate_key,
     validate_status,
 )
-from kbridge.search import CancelFlag, Progress, SearchResults
+from kbridge.search import CancelFlag, FacetCounts, Progress, SearchResults
 from kbridge.storage import Store
 
 ChangeListener = Callable[[Changes], None]
@@ -64,9 +64,7 @@ class KnowledgeBase(LinksMixin, HistoryMixin, MaintenanceMixin, TrailsMixin):
     # --- opening ----------------------------------------------------------------------------
 
     @classmethod
-    def open(
-        cls, path: Path | str, *, create: bool = False, settings: Settings | None = None
-    ) -> KnowledgeBase:
+    def open(cls, path: Path | str, *, create: bool = False, settings: Settings | None = None) -> KnowledgeBase:
         return cls(Store.open(Path(path), create=create), settings)
 
     @classmethod
@@ -213,11 +211,17 @@ class KnowledgeBase(LinksMixin, HistoryMixin, MaintenanceMixin, TrailsMixin):
         return format_key(kind, self._store.highest_key_number(kind.key_prefix) + 1)
 
     def search(
-        self, query: str, *, limit: int = 20, offset: int = 0, engine: str | None = None
+        self, query: str, *, limit: int = 20, offset: int = 0, engine: str | None = None, facets: bool = True
     ) -> SearchResults:
         """Ranked hits with snippets, facet counts and a "did you mean" (kbridge.search.parser
-        documents the query syntax). `engine` overrides the setting for this search."""
-        return self.search_index.search(query, limit=limit, offset=offset, engine=engine)
+        documents the query syntax). `engine` overrides the setting for this search. With
+        `facets` False the facet counts come only when they cost nothing (`facets_counted`):
+        `search_facets` counts them afterwards, so hits can be shown first."""
+        return self.search_index.search(query, limit=limit, offset=offset, engine=engine, facets=facets)
+
+    def search_facets(self, query: str, *, engine: str | None = None) -> FacetCounts:
+        """Facet counts by kind and status of every match of `query`."""
+        return self.search_index.facet_counts(query, engine=engine)
 
     def reindex(
         self,
@@ -328,9 +332,7 @@ class KnowledgeBase(LinksMixin, HistoryMixin, MaintenanceMixin, TrailsMixin):
             raise ValidationError("only a decision can supersede a decision")
         with self.transaction():
             changes = self.link(new.uid, LinkType.SUPERSEDES, old.uid)
-            changes = changes.merge(
-                self.update(old.uid, status="superseded", reason=f"superseded by {new.key}")
-            )
+            changes = changes.merge(self.update(old.uid, status="superseded", reason=f"superseded by {new.key}"))
         return changes
 
     # --- deleting -----------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kbridge import paths
 from kbridge.model import Changes, Kind, Record, ValidationError
@@ -34,6 +34,7 @@ from kbridge.search import (
     ENGINES,
     BuildCancelledError,
     CancelFlag,
+    FacetCounts,
     IndexUnusableError,
     Progress,
     SearchDocument,
@@ -46,10 +47,11 @@ if TYPE_CHECKING:
     from kbridge.core.knowledge_base import KnowledgeBase
 
 # Bump when what is indexed changes (document fields, analysis): older indexes are rebuilt.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # A change touching more records than this is applied by rebuilding (faster than record by record).
 _REBUILD_ABOVE = 5000
 _log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 
 def index_root(kb_uid: str) -> Path:
@@ -138,16 +140,26 @@ class SearchIndex:
 
     # --- searching ------------------------------------------------------------------------
 
-    def search(self, query: str, *, limit: int = 20, offset: int = 0, engine: str | None = None) -> SearchResults:
+    def search(
+        self, query: str, *, limit: int = 20, offset: int = 0, engine: str | None = None, facets: bool = True
+    ) -> SearchResults:
         """Ranked hits; the index is (re)built first when it is missing, stale or damaged."""
+        return self._with_engine(engine, lambda found: found.search(query, limit=limit, offset=offset, facets=facets))
+
+    def facet_counts(self, query: str, *, engine: str | None = None) -> FacetCounts:
+        """Facet counts by kind and status of every match of `query` (for a search made
+        without them)."""
+        return self._with_engine(engine, lambda found: found.facet_counts(query))
+
+    def _with_engine(self, engine: str | None, ask: Callable[[SearchEngine], _T]) -> _T:
         name = self._engine_name(engine)
         entry = self._ready(name)
         try:
-            return entry.engine.search(query, limit=limit, offset=offset)
+            return ask(entry.engine)
         except IndexUnusableError as error:  # damaged after it was opened: rebuild, once
             _log.warning("rebuilding the %s search index: %s", name, error)
         self.rebuild(engine=name)
-        return self._open[name].engine.search(query, limit=limit, offset=offset)
+        return ask(self._open[name].engine)
 
     def engine(self, engine: str | None = None) -> SearchEngine:
         """The open engine of `engine`'s index, built first when it is missing or stale: for

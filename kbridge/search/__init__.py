@@ -15,6 +15,7 @@ from kbridge.search.document import SearchDocument
 from kbridge.search.engine import (
     BuildCancelledError,
     CancelFlag,
+    FacetCounts,
     IndexUnusableError,
     Progress,
     SearchEngine,
@@ -53,6 +54,7 @@ __all__ = [
     "ENGINES",
     "BuildCancelledError",
     "CancelFlag",
+    "FacetCounts",
     "IndexUnusableError",
     "ParsedQuery",
     "Progress",

@@ -23,6 +23,7 @@ from kbridge.search.text import edit_distance
 
 Progress = Callable[[int, int, str], None]
 FACET_FIELDS = ("kind", "status")
+FacetCounts = dict[str, dict[str, int]]  # {"kind": {"adr": 3}, "status": {"accepted": 2}}
 DEFAULT_LIMIT = 20
 _NO_SNIPPET = Snippet("")
 
@@ -116,8 +117,13 @@ class SearchEngine(ABC):
     @abstractmethod
     def _execute(
         self, root: Node, limit: int, offset: int, facets: bool
-    ) -> tuple[int, list[StoredHit], dict[str, dict[str, int]]]:
-        """Run a query: the total, one page of hits, and facet counts by kind and status."""
+    ) -> tuple[int, list[StoredHit], FacetCounts | None]:
+        """Run a query: the total, one page of hits, and facet counts by kind and status; with
+        `facets` False the counts are None unless the engine had them for nothing."""
+
+    @abstractmethod
+    def _count_facets(self, root: Node) -> FacetCounts:
+        """Facet counts by kind and status of every match of a query."""
 
     @abstractmethod
     def analyze(self, text: str) -> list[str]:
@@ -144,10 +150,15 @@ class SearchEngine(ABC):
         snippets: bool = True,
     ) -> SearchResults:
         """One page of ranked hits; `facets`, `suggest` and `snippets` False leave out the
-        facet counts, the "did you mean" and the snippets (empty) when they are not shown."""
+        facet counts, the "did you mean" and the snippets (empty) when they are not shown.
+        Facet counts may cost a second pass over the matches: with `facets` False they come
+        only when they cost nothing (`facets_counted`), and `facet_counts` gives them later."""
         parsed = parse_query(query) if isinstance(query, str) else query
         total, stored, facet_counts = self._execute(parsed.root, max(limit, 0), offset, facets)
-        highlighter = Highlighter.for_query(parsed.root)
+        if snippets:
+            cut = Highlighter.for_query(parsed.root).snippets([hit.body for hit in stored])
+        else:
+            cut = [_NO_SNIPPET] * len(stored)
         hits = tuple(
             SearchHit(
                 uid=hit.uid,
@@ -156,21 +167,27 @@ class SearchEngine(ABC):
                 title=hit.title,
                 status=hit.status,
                 score=hit.score,
-                snippet=highlighter.snippet(hit.body) if snippets else _NO_SNIPPET,
+                snippet=snippet,
                 date=hit.date,  # type: ignore[arg-type]
             )
-            for hit in stored
+            for hit, snippet in zip(stored, cut, strict=True)
         )
         suggestion = self.suggest(parsed) if suggest and total == 0 else None
         return SearchResults(
             query=parsed.text,
             total=total,
             hits=hits,
-            facets=facet_counts,
+            facets=facet_counts or {},
+            facets_counted=facet_counts is not None,
             suggestion=suggestion,
             warnings=parsed.warnings,
             engine=self.name,
         )
+
+    def facet_counts(self, query: str | ParsedQuery) -> FacetCounts:
+        """Facet counts by kind and status of every match of `query`."""
+        parsed = parse_query(query) if isinstance(query, str) else query
+        return self._count_facets(parsed.root)
 
     def suggest(self, parsed: ParsedQuery) -> str | None:
         """The query with its unknown words respelled, when that finds something."""

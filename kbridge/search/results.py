@@ -50,7 +50,8 @@ class SearchHit:
 
 @dataclass(frozen=True)
 class SearchResults:
-    """One page of hits. `total` counts every match; facets count them by kind and by status."""
+    """One page of hits. `total` counts every match; facets count them by kind and by status
+    (when `facets_counted`: a search may leave them for later, see SearchEngine.search)."""
 
     query: str
     total: int
@@ -59,6 +60,7 @@ class SearchResults:
     suggestion: str | None = None
     warnings: tuple[str, ...] = ()
     engine: str = ""
+    facets_counted: bool = True
 
     def to_json(self) -> dict[str, Any]:
         """The shape of `kbridge search --json` (snippets are HTML with <b> around matches)."""

@@ -10,12 +10,15 @@ lower-cased copy rather than with regular expressions, which scan character by c
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import pairwise
+
+from rapidfuzz.distance import OSA
+from rapidfuzz.process import extract_iter
 
 from kbridge.search.query import Fuzzy, Node, Phrase, Prefix, Term, positive_leaves
 from kbridge.search.results import Snippet
-from kbridge.search.text import ASCII_SEPARATORS, WORD, fold, within_distance, words
+from kbridge.search.text import ASCII_SEPARATORS, WORD, fold, words
 
 SNIPPET_WIDTH = 220
 _LEAD = 50  # characters of context shown before the first matching word
@@ -40,8 +43,7 @@ class Highlighter:
     exact: frozenset[str] = frozenset()
     prefixes: tuple[str, ...] = ()
     fuzzy: tuple[tuple[str, int], ...] = ()
-    _fuzzy_pieces: tuple[str, ...] | None = field(default=None, repr=False)
-    _seen: dict[str, bool] = field(default_factory=dict, repr=False)
+    _near_in_texts: set[str] | None = field(default=None, repr=False)  # while `snippets` runs
 
     @classmethod
     def for_query(cls, root: Node) -> Highlighter:
@@ -79,6 +81,17 @@ class Highlighter:
         more_after = stop < len(text) and bool(text[stop:].strip())
         return self._cut(passage, width, more_before=start > 0, more_after=more_after)
 
+    def snippets(self, texts: Sequence[str], width: int = SNIPPET_WIDTH) -> list[Snippet]:
+        """`snippet` of each text; the words near a fuzzy word are looked for in all the texts
+        at once (one page of hits shares most of its words)."""
+        if not self.fuzzy or len(texts) < 2:
+            return [self.snippet(text, width) for text in texts]
+        self._near_in_texts = self._near_words(" ".join(_fold_text(text).lower() for text in texts))
+        try:
+            return [self.snippet(text, width) for text in texts]
+        finally:
+            self._near_in_texts = None
+
     def _find(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, lower-case word) of the matching words of `text`, in order."""
         low = _fold_text(text).lower()
@@ -86,7 +99,7 @@ class Highlighter:
             low = _fold_text(text)
         exact = set(self.exact)
         if self.fuzzy:
-            exact.update(self._near_words(low))
+            exact.update(self._near_words(low) if self._near_in_texts is None else self._near_in_texts)
         found: list[tuple[int, int, str]] = []
         for word in exact:
             found.extend(_occurrences(low, word, whole=True))
@@ -96,66 +109,16 @@ class Highlighter:
         return found
 
     def _near_words(self, text: str) -> set[str]:
-        """The words of `text` within reach of a fuzzy word of the query: only the words
-        around the pieces of the targets (`_pieces_of`) are compared."""
-        if any(len(target) <= limit for target, limit in self.fuzzy):  # too short for pieces
-            return {word for word in set(WORD.findall(text)) if self._near(word)}
-        if not text.isascii():
-            return self._near_words_unicode(text)
-        # In ASCII text, words are what is left between separators turned to spaces: the word
-        # around a piece is then found with two searches instead of a loop over its letters.
-        spaced = text.translate(ASCII_SEPARATORS)
-        seen = self._seen
+        """The distinct words of `text` within reach of a fuzzy word of the query, compared in
+        C++ by rapidfuzz: splitting and comparing all words beats looking for likely ones."""
+        # In ASCII text, words are what is left between separators turned to spaces.
+        split = text.translate(ASCII_SEPARATORS).split() if text.isascii() else WORD.findall(text)
+        distinct = set(split)
         near: set[str] = set()
-        for piece in self._pieces():
-            position = text.find(piece)
-            while position >= 0:
-                start = spaced.rfind(" ", 0, position) + 1
-                end = spaced.find(" ", position)
-                if end < 0:
-                    end = len(text)
-                word = text[start:end]
-                known = seen.get(word)
-                if known is None:
-                    known = self._near(word)
-                if known:
-                    near.add(word)
-                position = text.find(piece, end)
+        for target, limit in self.fuzzy:
+            found = extract_iter(target, distinct, scorer=OSA.distance, score_cutoff=limit)
+            near.update(word for word, _, _ in found)
         return near
-
-    def _near_words_unicode(self, text: str) -> set[str]:
-        near: set[str] = set()
-        for piece in self._pieces():
-            position = text.find(piece)
-            while position >= 0:
-                start = position
-                while start and text[start - 1].isalnum():
-                    start -= 1
-                match = _WORD_REST.match(text, position)
-                end = match.end() if match else position + len(piece)
-                word = text[start:end]
-                if self._near(word):
-                    near.add(word)
-                position = text.find(piece, end)
-        return near
-
-    def _near(self, word: str) -> bool:
-        known = self._seen.get(word)
-        if known is None:
-            known = any(
-                abs(len(word) - len(target)) <= limit and within_distance(word, target, limit)
-                for target, limit in self.fuzzy
-            )
-            self._seen[word] = known
-        return known
-
-    def _pieces(self) -> tuple[str, ...]:
-        if self._fuzzy_pieces is None:
-            pieces: dict[str, None] = {}
-            for target, limit in self.fuzzy:
-                pieces.update(dict.fromkeys(_pieces_of(target, limit)))
-            self._fuzzy_pieces = tuple(pieces)
-        return self._fuzzy_pieces
 
     def _cut(self, text: str, width: int, *, more_before: bool, more_after: bool) -> Snippet:
         """The first `width` characters of a cleaned passage, cut between words, with ellipses
@@ -171,28 +134,6 @@ class Highlighter:
         shift = len(prefix)
         highlights = tuple((start + shift, end + shift) for start, end, _ in self._find(body))
         return Snippet(prefix + body + suffix, highlights)
-
-
-def _pieces_of(target: str, limit: int) -> list[str]:
-    """Strings of which every word within `limit` edits of `target` holds one (for a limit of
-    1 or 2, the most a query asks, and a target longer than the limit): the target cut into
-    `limit + 1` pieces, as an edit spoils at most one of them, except a swap of the two letters
-    around a cut, which spoils two: for those, the pieces around each run of cuts joined, with
-    the letters around the cuts swapped."""
-    points = sorted({round(index * len(target) / (limit + 1)) for index in range(limit + 2)})
-    pieces = [target[a:b] for a, b in pairwise(points)]
-    cuts = points[1:-1]
-    for first in range(len(cuts)):
-        for last in range(first, min(len(cuts), first + limit)):
-            run = cuts[first : last + 1]
-            if any(b - a < 2 for a, b in pairwise(run)):
-                continue  # two swaps sharing a letter are not two edits
-            start, end = points[first], points[last + 2]
-            letters = list(target[start:end])
-            for cut in run:
-                letters[cut - start - 1], letters[cut - start] = letters[cut - start], letters[cut - start - 1]
-            pieces.append("".join(letters))
-    return pieces
 
 
 def _occurrences(text: str, word: str, *, whole: bool) -> list[tuple[int, int, str]]:

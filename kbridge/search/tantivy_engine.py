@@ -20,9 +20,9 @@ from kbridge.search.document import (
     as_datetime,
 )
 from kbridge.search.engine import (
-    FACET_FIELDS,
     BuildCancelledError,
     CancelFlag,
+    FacetCounts,
     IndexUnusableError,
     Progress,
     SearchEngine,
@@ -43,6 +43,14 @@ from kbridge.search.query import (
     Phrase,
     Prefix,
     Term,
+)
+from kbridge.search.tantivy_facets import (
+    FACETS_FROM_HITS,
+    FacetNames,
+    counts_by_aggregation,
+    counts_from_hits,
+    facet_code,
+    facet_name,
 )
 from kbridge.search.text import fold_text
 
@@ -71,8 +79,10 @@ def _schema() -> tantivy.Schema:
     builder.add_text_field("key_exact", **raw)
     builder.add_text_field("kind", stored=True, **raw)
     builder.add_text_field("status", stored=True, **raw)
-    # "kind/status" in one fast field: one aggregation counts both facets.
+    # "kind/status" in one fast field: one aggregation counts both facets; its hash in a
+    # numeric one, which can be read for a list of hits (tantivy_facets).
     builder.add_text_field("facet", fast=True, **raw)
+    builder.add_unsigned_field("facet_code", fast=True)
     builder.add_text_field("title", tokenizer_name=TOKENIZER)
     builder.add_text_field("body", tokenizer_name=TOKENIZER)
     builder.add_bytes_field("shown_title", stored=True)
@@ -123,6 +133,7 @@ class TantivyEngine(SearchEngine):
         self._schema = index.schema
         self._analyzer = _analyzer()
         self._compiler = _Compiler(self._schema, self.analyze)
+        self._facet_names = FacetNames()
 
     @classmethod
     def create(cls, path: Path) -> TantivyEngine:
@@ -213,7 +224,9 @@ class TantivyEngine(SearchEngine):
         doc.add_text("kind", document.kind)
         if document.status:
             doc.add_text("status", document.status)
-        doc.add_text("facet", f"{document.kind}/{document.status}")
+        facet = facet_name(document.kind, document.status)
+        doc.add_text("facet", facet)
+        doc.add_unsigned("facet_code", facet_code(facet))
         doc.add_text("title", fold_text(document.title))
         doc.add_text("body", fold_text(document.body))
         doc.add_bytes("shown_title", document.title.encode("utf-8"))
@@ -252,16 +265,33 @@ class TantivyEngine(SearchEngine):
 
     def _execute(
         self, root: Node, limit: int, offset: int, facets: bool
-    ) -> tuple[int, list[StoredHit], dict[str, dict[str, int]]]:
+    ) -> tuple[int, list[StoredHit], FacetCounts | None]:
         query = self._compiler.compile(root)
         with _unusable_on_failure("be searched"):
             searcher = self._index.searcher()
-            # tantivy refuses a limit of 0: ask for one hit and drop it.
-            result = searcher.search(query, max(limit, 1), count=True, offset=offset)
+            wanted = offset + max(limit, 1)  # tantivy refuses a limit of 0: ask for one hit
+            counts: FacetCounts | None = None
+            if wanted <= FACETS_FROM_HITS:
+                # A few more hits than the page: when they are all the matches, their facets
+                # are counted from them, and no second pass over the matches is needed.
+                result = searcher.search(query, FACETS_FROM_HITS, count=True)
+                addresses = [address for _, address in result.hits]
+                if len(addresses) >= int(result.count or 0):
+                    counts = counts_from_hits(searcher, addresses, self._facet_names)
+                page = result.hits[offset : offset + limit]
+            else:
+                result = searcher.search(query, max(limit, 1), count=True, offset=offset)
+                page = result.hits[:limit]
             total = int(result.count or 0)
-            hits = [self._stored_hit(searcher, score, address) for score, address in result.hits]
-            counts = self._facets(searcher, query) if facets and total else {}
-        return total, hits[:limit], counts
+            hits = [self._stored_hit(searcher, score, address) for score, address in page]
+            if facets and counts is None:
+                counts = counts_by_aggregation(searcher, query) if total else {}
+        return total, hits, counts
+
+    def _count_facets(self, root: Node) -> FacetCounts:
+        query = self._compiler.compile(root)
+        with _unusable_on_failure("be searched"):
+            return counts_by_aggregation(self._index.searcher(), query)
 
     def _stored_hit(self, searcher: tantivy.Searcher, score: float, address: Any) -> StoredHit:
         doc = searcher.doc(address)
@@ -276,17 +306,6 @@ class TantivyEngine(SearchEngine):
             body=_text(doc.get_first("shown_body")),
             date=date.date() if date is not None else None,
         )
-
-    def _facets(self, searcher: tantivy.Searcher, query: tantivy.Query) -> dict[str, dict[str, int]]:
-        answer = searcher.aggregate(query, {"facet": {"terms": {"field": "facet", "size": 1000}}})
-        counts: dict[str, dict[str, int]] = {name: {} for name in FACET_FIELDS}
-        for bucket in answer.get("facet", {}).get("buckets", []):
-            kind, _, status = str(bucket["key"]).partition("/")
-            number = int(bucket["doc_count"])
-            counts["kind"][kind] = counts["kind"].get(kind, 0) + number
-            if status:
-                counts["status"][status] = counts["status"].get(status, 0) + number
-        return counts
 
 
 class _Compiler:

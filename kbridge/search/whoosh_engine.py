@@ -26,6 +26,7 @@ from kbridge.search.engine import (
     FACET_FIELDS,
     BuildCancelledError,
     CancelFlag,
+    FacetCounts,
     IndexUnusableError,
     Progress,
     SearchEngine,
@@ -232,22 +233,32 @@ class WhooshEngine(SearchEngine):
 
     def _execute(
         self, root: Node, limit: int, offset: int, facets: bool
-    ) -> tuple[int, list[StoredHit], dict[str, dict[str, int]]]:
+    ) -> tuple[int, list[StoredHit], FacetCounts | None]:
         compiled = _Compiler(self._analyzer).compile(root)
         with _unusable_on_failure("be searched"):
             searcher = self._current_searcher()
-            grouped = (
-                {name: sorting.FieldFacet(name, maptype=sorting.Count) for name in FACET_FIELDS} if facets else None
+            results = searcher.search(
+                compiled, limit=max(offset + limit, 1), groupedby=_facet_groups() if facets else None
             )
-            results = searcher.search(compiled, limit=max(offset + limit, 1), groupedby=grouped)
             total = len(results)
             hits = [_stored_hit(hit) for hit in list(results)[offset : offset + limit]]
-            counts = (
-                {name: {str(key): int(n) for key, n in results.groups(name).items() if key} for name in FACET_FIELDS}
-                if facets and total
-                else {}
-            )
+            counts = _facet_counts(results) if facets else None
         return total, hits, counts
+
+    def _count_facets(self, root: Node) -> FacetCounts:
+        compiled = _Compiler(self._analyzer).compile(root)
+        with _unusable_on_failure("be searched"):
+            return _facet_counts(self._current_searcher().search(compiled, limit=1, groupedby=_facet_groups()))
+
+
+def _facet_groups() -> dict[str, Any]:
+    return {name: sorting.FieldFacet(name, maptype=sorting.Count) for name in FACET_FIELDS}
+
+
+def _facet_counts(results: Any) -> FacetCounts:
+    if not len(results):
+        return {}
+    return {name: {str(key): int(n) for key, n in results.groups(name).items() if key} for name in FACET_FIELDS}
 
 
 def _stored_hit(hit: Any) -> StoredHit:

@@ -173,6 +173,7 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
         self.search_field.textChanged.connect(self.search.request)
         self.search_field.returnPressed.connect(self._on_search_field_return_pressed)
         self.search.results_ready.connect(self._on_search_results_ready)
+        self.search.facets_ready.connect(self.search_results.show_facets)
         self.search.search_failed.connect(self.search_results.show_error)
         self.search.cleared.connect(self._on_search_cleared)
         self.search_results.hit_chosen.connect(self._on_search_results_hit_chosen)

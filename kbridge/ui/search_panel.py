@@ -4,6 +4,8 @@ results pane (count, "did you mean", facet buttons, ranked hits with highlighted
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from dataclasses import replace
 from html import escape
 from typing import Any
 
@@ -42,13 +44,21 @@ FACET_LIMIT = 6
 
 
 class _SearchSignals(QObject):
-    done = Signal(int, object)
+    hits_found = Signal(int, object)  # generation, SearchOutcome or the exception
+    facets_counted = Signal(int, str, object)  # generation, query, facet counts
+    finished = Signal()
 
 
 class _SearchRun(QRunnable):
-    def __init__(self, generation: int, searcher: Searcher, query: str, limit: int) -> None:
+    """One search on a worker thread: its hits, then its facet counts unless a newer query has
+    been typed in the meantime (`newest()` is the controller's generation)."""
+
+    def __init__(
+        self, generation: int, searcher: Searcher, query: str, limit: int, newest: Callable[[], int]
+    ) -> None:
         super().__init__()
         self.generation, self.searcher, self.query, self.limit = generation, searcher, query, limit
+        self.newest = newest
         self.signals = _SearchSignals()
 
     def run(self) -> None:
@@ -56,16 +66,29 @@ class _SearchRun(QRunnable):
             outcome: object = self.searcher.search(self.query, self.limit)
         except Exception as error:  # a bad query must never take the window down
             outcome = error
-        self.signals.done.emit(self.generation, outcome)
+        self.signals.hits_found.emit(self.generation, outcome)
+        if isinstance(outcome, SearchOutcome) and outcome.facets_pending and self.newest() == self.generation:
+            self.signals.facets_counted.emit(self.generation, self.query, _facets(self.searcher, self.query))
+        self.signals.finished.emit()
+
+
+def _facets(searcher: Searcher, query: str) -> dict[str, dict[str, int]]:
+    try:
+        return searcher.facets(query)
+    except Exception:  # the hits are shown already: no facet buttons is the lesser harm
+        return {}
 
 
 class SearchController(QObject):
     """Turns keystrokes into searches. Fast searchers answer at once on the GUI thread; once a
     search has been slow, the next ones run on a worker thread, and keystrokes typed while one
     runs are debounced into a single search for the newest text when it is back. Only the newest
-    query's results are ever shown."""
+    query's results are ever shown. Hits are delivered first (`results_ready`); facet counts
+    that cost a second pass follow (`facets_ready`), and are not counted for a query the user
+    has typed past."""
 
     results_ready = Signal(object)  # SearchOutcome
+    facets_ready = Signal(str, object)  # query, {"kind": {...}, "status": {...}}
     search_failed = Signal(str)
     cleared = Signal()
 
@@ -79,6 +102,7 @@ class SearchController(QObject):
         self._generation = 0
         self._running: _SearchRun | None = None
         self._timer = QTimer(self, singleShot=True, timeout=self._on_timer_timeout)
+        self._facet_timer = QTimer(self, singleShot=True, timeout=self._on_facet_timer_timeout)
         self._worker_searcher: Searcher | None = None
         self.unavailable = ""
 
@@ -108,6 +132,7 @@ class SearchController(QObject):
     def request(self, query: str) -> None:
         self.query = query.strip()
         self._generation += 1
+        self._facet_timer.stop()
         if not self.query:
             self._timer.stop()
             self.latest = None
@@ -143,20 +168,29 @@ class SearchController(QObject):
             return
         if self._running is not None:
             return  # the newest query goes when the running one is back
-        run = _SearchRun(self._generation, self._searcher_for_worker(), self.query, self.limit)
-        run.signals.done.connect(self._on_run_done)
+        run = _SearchRun(
+            self._generation, self._searcher_for_worker(), self.query, self.limit, lambda: self._generation
+        )
+        run.signals.hits_found.connect(self._on_run_hits_found)
+        run.signals.facets_counted.connect(self._on_run_facets_counted)
+        run.signals.finished.connect(self._on_run_finished)
         self._running = run
         self._started = time.perf_counter()
         QThreadPool.globalInstance().start(run)
 
-    def _on_run_done(self, generation: int, outcome: object) -> None:
-        self._running = None
+    def _on_run_hits_found(self, generation: int, outcome: object) -> None:
         self.last_seconds = time.perf_counter() - self._started
-        self._deliver(generation, outcome)
-        if generation != self._generation and self.query:
-            self._timer.start(0)
+        self._deliver(generation, outcome, facets_here=False)
 
-    def _deliver(self, generation: int, outcome: object) -> None:
+    def _on_run_facets_counted(self, generation: int, query: str, facets: object) -> None:
+        self._deliver_facets(generation, query, facets)  # type: ignore[arg-type]
+
+    def _on_run_finished(self) -> None:
+        run, self._running = self._running, None
+        if run is not None and run.generation != self._generation and self.query:
+            self._timer.start(0)  # keys were typed while it ran: search the newest text now
+
+    def _deliver(self, generation: int, outcome: object, *, facets_here: bool = True) -> None:
         if generation != self._generation:
             return
         if isinstance(outcome, Exception):
@@ -164,6 +198,24 @@ class SearchController(QObject):
             return
         self.latest = outcome  # type: ignore[assignment]
         self.results_ready.emit(outcome)
+        # Counted after the hits are painted, unless a key was pressed in the meantime.
+        if facets_here and generation == self._generation and self.latest and self.latest.facets_pending:
+            self._facet_timer.start(0)
+
+    def _on_facet_timer_timeout(self) -> None:
+        outcome = self.latest
+        if outcome is None or self.searcher is None or not outcome.facets_pending:
+            return
+        started = time.perf_counter()
+        facets = _facets(self.searcher, outcome.query)
+        self.last_seconds += time.perf_counter() - started  # the window waited for both
+        self._deliver_facets(self._generation, outcome.query, facets)
+
+    def _deliver_facets(self, generation: int, query: str, facets: dict[str, dict[str, int]]) -> None:
+        if generation != self._generation or self.latest is None or self.latest.query != query:
+            return
+        self.latest = replace(self.latest, facets=facets, facets_pending=False)
+        self.facets_ready.emit(query, facets)
 
 
 class SearchResultsModel(QAbstractListModel):
@@ -227,6 +279,7 @@ class SearchResultsView(QWidget):
         self.facets.setObjectName("searchFacets")
         self.facet_bar = FlowLayout(self.facets)
         self.facet_buttons: list[QToolButton] = []
+        self.shown_query = ""
         self.model = SearchResultsModel(self)
         self.list = QListView(self)
         self.list.setObjectName("searchHits")
@@ -258,9 +311,19 @@ class SearchResultsView(QWidget):
         if outcome.note:
             text += f' <span style="color:gray">· {escape(outcome.note)}</span>'
         self.summary.setText(text)
-        self._set_facets(outcome.facets)
+        self.shown_query = outcome.query
+        if not outcome.facets_pending or not outcome.total:
+            self._set_facets(outcome.facets)
+        # else the buttons of the query before stay until `show_facets` (milliseconds): the
+        # list does not jump up and down at every keystroke.
+
+    def show_facets(self, query: str, facets: dict[str, dict[str, int]]) -> None:
+        """The facet counts of the shown results, counted after their hits."""
+        if query == self.shown_query:
+            self._set_facets(facets)
 
     def show_error(self, message: str) -> None:
+        self.shown_query = ""
         self.model.set_hits(())
         self.summary.setText(f'<span style="color:#cf222e">{escape(message)}</span>')
         self._set_facets({})

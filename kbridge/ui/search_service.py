@@ -1,5 +1,10 @@
-"""What the search UI asks of search: `search(query, limit) -> SearchOutcome`, answered by the
-knowledge base's full-text index (`KnowledgeBase.search`)."""
+"""What the search UI asks of search: `search(query, limit) -> SearchOutcome` for the hits, then
+`facets(query)` for the facet counts when the outcome says they are pending, answered by the
+knowledge base's full-text index (`KnowledgeBase.search`, `KnowledgeBase.search_facets`).
+
+Hits come first because counting facets can cost a second pass over every match (half the time
+of a search of 90,000 matches): the window shows the hits, then the facet buttons, and skips
+the counts of a query the user has already typed past."""
 
 from __future__ import annotations
 
@@ -44,10 +49,13 @@ class SearchOutcome:
     suggestion: str | None = None
     seconds: float = 0.0
     note: str = ""  # what the query parser ignored (its warnings)
+    facets_pending: bool = False  # `facets` not counted yet: ask `Searcher.facets`
 
 
 class Searcher(Protocol):
     def search(self, query: str, limit: int) -> SearchOutcome: ...
+
+    def facets(self, query: str) -> dict[str, dict[str, int]]: ...
 
 
 class IndexSearcher:
@@ -60,6 +68,9 @@ class IndexSearcher:
 
     def search(self, query: str, limit: int) -> SearchOutcome:
         return _outcome(self.kb, query, limit)
+
+    def facets(self, query: str) -> dict[str, dict[str, int]]:
+        return self.kb.search_facets(query)
 
     def for_worker(self) -> Searcher:
         return WorkerSearcher(self.kb.path)
@@ -75,11 +86,18 @@ class WorkerSearcher:
 
     def search(self, query: str, limit: int) -> SearchOutcome:
         with self._lock:
-            if self._kb is None:
-                from kbridge.core import KnowledgeBase
+            return _outcome(self._opened(), query, limit)
 
-                self._kb = KnowledgeBase.open(self.path)
-            return _outcome(self._kb, query, limit)
+    def facets(self, query: str) -> dict[str, dict[str, int]]:
+        with self._lock:
+            return self._opened().search_facets(query)
+
+    def _opened(self) -> KnowledgeBase:
+        if self._kb is None:
+            from kbridge.core import KnowledgeBase
+
+            self._kb = KnowledgeBase.open(self.path)
+        return self._kb
 
     def close(self) -> None:
         with self._lock:
@@ -90,12 +108,19 @@ class WorkerSearcher:
 
 def _outcome(kb: KnowledgeBase, query: str, limit: int) -> SearchOutcome:
     started = time.perf_counter()
-    results = kb.search(query, limit=limit)
+    results = kb.search(query, limit=limit, facets=False)
     hits = tuple(
         Hit(hit.uid, hit.key, hit.kind, hit.title, hit.status, hit.score, hit.snippet.to_html())
         for hit in results.hits
     )
     note = "; ".join(results.warnings)
     return SearchOutcome(
-        query, results.total, hits, dict(results.facets), results.suggestion, time.perf_counter() - started, note
+        query,
+        results.total,
+        hits,
+        dict(results.facets),
+        results.suggestion,
+        time.perf_counter() - started,
+        note,
+        facets_pending=not results.facets_counted,
     )

@@ -229,6 +229,41 @@ def test_facets_count_every_match_by_kind_and_status(engine: SearchEngine) -> No
     assert sum(results.facets["kind"].values()) == results.total
 
 
+@pytest.mark.parametrize("query", ["pci OR iam OR secrets", "vault", "kind:decision", "-pci", "zzqxwv"])
+def test_facets_left_for_later_are_those_of_the_full_search(engine: SearchEngine, query: str) -> None:
+    full = engine.search(query, limit=1)
+    quick = engine.search(query, limit=1, facets=False)
+    assert (quick.total, keys(quick)) == (full.total, keys(full))
+    assert quick.facets == (full.facets if quick.facets_counted else {})
+    assert engine.facet_counts(query) == full.facets
+    assert (full.facets == {}) == (full.total == 0)
+
+
+def test_facets_of_more_matches_than_a_page_holds(
+    engine_name: str, tmp_path: Path, documents: tuple[SearchDocument, ...]
+) -> None:
+    statuses = ("accepted", "proposed", "rejected")
+    many = [
+        dataclasses.replace(documents[0], uid=f"u{n}", key=f"ADR-{n:04d}", status=statuses[n % 3])
+        for n in range(300)
+    ]
+    built = create_engine(engine_name, tmp_path / "many")
+    built.add_all(many, len(many))
+    everything = {"kind": {"decision": 300}, "status": dict.fromkeys(statuses, 100)}
+    for limit, offset in ((10, 0), (5, 290), (200, 0), (10, 150)):
+        page = built.search("vault", limit=limit, offset=offset)
+        assert (page.total, page.facets, page.facets_counted) == (300, everything, True)
+        assert len(page.hits) == min(limit, 300 - offset)
+    quick = built.search("vault", limit=10, facets=False)
+    assert (quick.total, len(quick.hits), quick.facets_counted, quick.facets) == (300, 10, False, {})
+    assert built.facet_counts("vault") == everything
+    rejected = built.search("vault status:rejected", limit=10, facets=False)
+    if rejected.facets_counted:  # few enough to count from the hits of the first pass
+        assert rejected.facets == {"kind": {"decision": 100}, "status": {"rejected": 100}}
+    assert built.facet_counts("vault status:rejected") == {"kind": {"decision": 100}, "status": {"rejected": 100}}
+    built.close()
+
+
 def test_suggestion_when_nothing_matches(engine: SearchEngine) -> None:
     results = engine.search("kubernets")
     assert results.total == 0
