@@ -69,12 +69,13 @@ def main() -> None:
     for name in args.engines:
         _log(f"{name}: {'opening' if args.reuse else 'building'}")
         if name.startswith("kbridge-"):
-            runners += _kbridge_runners(kb, name.removeprefix("kbridge-"), records, args.reuse)
+            added = _kbridge_runners(kb, name.removeprefix("kbridge-"), records, args.reuse)
         elif name == "raw-tantivy":
-            runners.append(RawTantivy(records, workdir, args.seed, args.reuse))
+            added = [RawTantivy(records, workdir, args.seed, args.reuse)]
         else:
-            runners.append(Fts5(records, workdir, args.seed, args.reuse))
-        built = runners[-1].build_s
+            added = [Fts5(records, workdir, args.seed, args.reuse)]
+        runners += added
+        built = added[0].build_s
         _log(f"  built in {built:.2f} s" if built is not None else "  reused")
     _log("querying")
     shapes = _time_shapes(queries, runners)

@@ -97,6 +97,7 @@ def main() -> None:
 
     QTest.keyClicks(window.search_field, "vault")
     wait_for(lambda: window.search.latest is not None and window.search.latest.query == "vault")
+    wait_for(lambda: not window.search.latest.facets_pending)  # the facet buttons follow the hits
     window.search_results.list.setCurrentIndex(window.search_results.model.index(0, 0))
     save(window, out, "search.png")
     window.search_field.clear()

@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from kbridge.core.knowledge_base import KnowledgeBase
 
 # Bump when what is indexed changes (document fields, analysis): older indexes are rebuilt.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # A change touching more records than this is applied by rebuilding (faster than record by record).
 _REBUILD_ABOVE = 5000
 _log = logging.getLogger(__name__)

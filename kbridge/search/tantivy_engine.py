@@ -79,9 +79,9 @@ def _schema() -> tantivy.Schema:
     builder.add_text_field("key_exact", **raw)
     builder.add_text_field("kind", stored=True, **raw)
     builder.add_text_field("status", stored=True, **raw)
-    # "kind/status" in one fast field: one aggregation counts both facets; its hash in a
-    # numeric one, which can be read for a list of hits (tantivy_facets).
-    builder.add_text_field("facet", fast=True, **raw)
+    # "kind/status" as a term and, hashed, in a numeric fast field: one aggregation counts
+    # both facets, and the codes of a list of hits can be read (tantivy_facets).
+    builder.add_text_field("facet", **raw)
     builder.add_unsigned_field("facet_code", fast=True)
     builder.add_text_field("title", tokenizer_name=TOKENIZER)
     builder.add_text_field("body", tokenizer_name=TOKENIZER)
@@ -285,13 +285,16 @@ class TantivyEngine(SearchEngine):
             total = int(result.count or 0)
             hits = [self._stored_hit(searcher, score, address) for score, address in page]
             if facets and counts is None:
-                counts = counts_by_aggregation(searcher, query) if total else {}
+                counts = self._aggregate_facets(searcher, query) if total else {}
         return total, hits, counts
 
     def _count_facets(self, root: Node) -> FacetCounts:
         query = self._compiler.compile(root)
         with _unusable_on_failure("be searched"):
-            return counts_by_aggregation(self._index.searcher(), query)
+            return self._aggregate_facets(self._index.searcher(), query)
+
+    def _aggregate_facets(self, searcher: tantivy.Searcher, query: tantivy.Query) -> FacetCounts:
+        return counts_by_aggregation(searcher, query, self._facet_names, self._schema)
 
     def _stored_hit(self, searcher: tantivy.Searcher, score: float, address: Any) -> StoredHit:
         doc = searcher.doc(address)

@@ -1,11 +1,15 @@
 """Facet counts (by kind and by status) for the tantivy engine, in one pass when it can be.
 
+Each record's "kind/status" is indexed as a term ("facet") and, as a 64-bit hash, in a numeric
+fast field ("facet_code"): numbers are cheaper to store and to count than strings, and can be
+read for a list of hits. Names behind the codes are the terms of "facet", listed again
+whenever a code is not known.
+
 Counting facets with an aggregation runs the whole query a second time: for a query of a
 hundred matches that doubles its cost, for one of 90,000 it is the price of exact counts. So
 the first pass asks for a few more hits than the page holds (`FACETS_FROM_HITS`); when they are
-all the matches there are, their kind and status are read from a numeric fast field, a hash of
-"kind/status" (`facet_code`), and the second pass is not needed. The names behind the codes
-are the terms of the indexed "facet" field, listed again whenever a code is not known.
+all the matches there are, their codes are read from the fast field and the second pass is not
+needed.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 import tantivy
@@ -30,6 +35,7 @@ def facet_name(kind: str, status: str) -> str:
     return f"{kind}/{status}"
 
 
+@lru_cache(maxsize=4096)
 def facet_code(name: str) -> int:
     """A stable 64-bit number for a facet name (the same in every process and release)."""
     return int.from_bytes(hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest(), "big")
@@ -86,8 +92,26 @@ def counts_from_hits(searcher: tantivy.Searcher, addresses: list[Any], names: Fa
     return split_facets(Counter(found).items())
 
 
-def counts_by_aggregation(searcher: tantivy.Searcher, query: tantivy.Query) -> FacetCounts:
+def counts_by_aggregation(
+    searcher: tantivy.Searcher, query: tantivy.Query, names: FacetNames, schema: tantivy.Schema
+) -> FacetCounts:
     """Facet counts of every match of `query`: a second pass over them."""
-    answer = searcher.aggregate(query, {"facet": {"terms": {"field": "facet", "size": 1000}}})
+    answer = searcher.aggregate(query, {"facet": {"terms": {"field": "facet_code", "size": 10_000}}})
     buckets = answer.get("facet", {}).get("buckets", [])
-    return split_facets((str(bucket["key"]), int(bucket["doc_count"])) for bucket in buckets)
+    found = names.names(searcher, (int(bucket["key"]) for bucket in buckets))
+    if found is None:
+        return _counts_name_by_name(searcher, query, schema)
+    return split_facets(zip(found, (int(bucket["doc_count"]) for bucket in buckets), strict=True))
+
+
+def _counts_name_by_name(searcher: tantivy.Searcher, query: tantivy.Query, schema: tantivy.Schema) -> FacetCounts:
+    """One count per facet name: for two names sharing a code (64-bit hashes: not expected to
+    happen, but a count is never guessed)."""
+    counted: list[tuple[str, int]] = []
+    for name, _ in searcher.terms_with_prefix("facet", "", limit=_FACET_TERMS_LIMIT):
+        only = tantivy.Query.term_query(schema, "facet", name)
+        both = tantivy.Query.boolean_query([(tantivy.Occur.Must, query), (tantivy.Occur.Must, only)])
+        number = int(searcher.search(both, 1, count=True).count or 0)
+        if number:
+            counted.append((name, number))
+    return split_facets(counted)
