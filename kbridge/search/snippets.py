@@ -105,8 +105,8 @@ class Highlighter:
             found.extend(_occurrences(low, word, whole=True))
         for prefix in self.prefixes:
             found.extend(_occurrences(low, prefix, whole=False))
-        found.sort()
-        return found
+        # A word found both whole and by a prefix (`rotation rot*`) is one match, marked once.
+        return sorted(set(found)) if self.prefixes and exact else sorted(found)
 
     def _near_words(self, text: str) -> set[str]:
         """The distinct words of `text` within reach of a fuzzy word of the query, compared in

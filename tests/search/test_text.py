@@ -86,3 +86,8 @@ def test_fuzzy_snippets_mark_a_word_whatever_letters_it_swaps() -> None:
     assert two_swaps.snippet("acbedf and acbdef, not acbedx").matched_words == ["acbedf", "acbdef"]
     short = Highlighter.for_query(parse_query("ab~2").root)  # every word of up to 4 letters is near
     assert short.snippet("xy abcde").matched_words == ["xy"]
+
+
+def test_a_word_matched_whole_and_by_a_prefix_is_marked_once() -> None:
+    snippet = Highlighter.for_query(parse_query("rotation rot* key").root).snippet("Key rotation, nightly rotations.")
+    assert snippet.to_html() == "<b>Key</b> <b>rotation</b>, nightly <b>rotations</b>."
