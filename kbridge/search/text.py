@@ -41,11 +41,6 @@ def words(text: str) -> Iterator[tuple[str, int, int]]:
 ASCII_SEPARATORS = str.maketrans({code: " " for code in range(128) if not chr(code).isalnum()})
 
 
-def within_distance(a: str, b: str, limit: int) -> bool:
-    """Whether `a` and `b` are at most `limit` edits apart (insert, delete, substitute, swap)."""
-    return edit_distance(a, b, limit) <= limit
-
-
 def edit_distance(a: str, b: str, limit: int = 2) -> int:
     """The optimal-string-alignment distance of `a` and `b` (a swap of two neighbouring
     letters is one edit, as in the engines' fuzzy queries), or `limit + 1` when above `limit`.
