@@ -71,18 +71,20 @@ def _child_startup(path: str) -> None:
     app.exec()
 
 
+def _child(role: str, path: Path) -> list[str]:
+    """What this script prints, run afresh as `role` on `path`, with user folders of its own."""
+    done = subprocess.run(
+        [sys.executable, __file__, role, str(path)], env=_isolated_env(), capture_output=True, text=True, check=True
+    )
+    return done.stdout.split()
+
+
 def measure_startup(path: Path) -> tuple[float, float]:
     """Median seconds from spawning the process to (painted window, filled list)."""
     painted, loaded = [], []
     for _ in range(RUNS):
         started = time.monotonic()
-        output = subprocess.run(
-            [sys.executable, __file__, "--child-startup", str(path)],
-            env=_isolated_env(),
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.split()
+        output = _child("--child-startup", path)
         painted.append(float(output[-2]) - started)
         loaded.append(float(output[-1]) - started)
     return statistics.median(painted), statistics.median(loaded)
@@ -156,13 +158,7 @@ def main() -> None:
     for size in sizes:
         path = build(size)
         painted, loaded = measure_startup(path)
-        output = subprocess.run(
-            [sys.executable, __file__, "--child-keys", str(path)],
-            env=_isolated_env(),
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.split()
+        output = _child("--child-keys", path)
         hits_median, hits_worst, facets_median, facets_worst = (float(value) * 1000 for value in output[-5:-1])
         print(
             f"{size:>8,}  {painted * 1000:>12.0f} ms  {loaded * 1000:>9.0f} ms  "

@@ -64,7 +64,9 @@ class KnowledgeBase(LinksMixin, HistoryMixin, MaintenanceMixin, TrailsMixin):
     # --- opening ----------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path | str, *, create: bool = False, settings: Settings | None = None) -> KnowledgeBase:
+    def open(
+        cls, path: Path | str, *, create: bool = False, settings: Settings | None = None
+    ) -> KnowledgeBase:
         return cls(Store.open(Path(path), create=create), settings)
 
     @classmethod
@@ -332,7 +334,9 @@ class KnowledgeBase(LinksMixin, HistoryMixin, MaintenanceMixin, TrailsMixin):
             raise ValidationError("only a decision can supersede a decision")
         with self.transaction():
             changes = self.link(new.uid, LinkType.SUPERSEDES, old.uid)
-            changes = changes.merge(self.update(old.uid, status="superseded", reason=f"superseded by {new.key}"))
+            changes = changes.merge(
+                self.update(old.uid, status="superseded", reason=f"superseded by {new.key}")
+            )
         return changes
 
     # --- deleting -----------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
 from rapidfuzz.process import extract_iter
@@ -36,14 +36,13 @@ _RULE = re.compile(r":?-{3,}:?|[*_]{3,}")  # horizontal rules and table lines
 _RULE_STARTS = "-:*_"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Highlighter:
     """Decides which words of a text match a query, and cuts the best passage around them."""
 
     exact: frozenset[str] = frozenset()
     prefixes: tuple[str, ...] = ()
     fuzzy: tuple[tuple[str, int], ...] = ()
-    _near_in_texts: set[str] | None = field(default=None, repr=False)  # while `snippets` runs
 
     @classmethod
     def for_query(cls, root: Node) -> Highlighter:
@@ -71,7 +70,19 @@ class Highlighter:
 
     def snippet(self, text: str, width: int = SNIPPET_WIDTH) -> Snippet:
         """The passage of about `width` characters with the most distinct matching words."""
-        found = self._find(text)
+        return self._snippet(text, width, None)
+
+    def snippets(self, texts: Sequence[str], width: int = SNIPPET_WIDTH) -> list[Snippet]:
+        """`snippet` of each text; the words near a fuzzy word are looked for in all the texts
+        at once (one page of hits shares most of its words)."""
+        near = None
+        if self.fuzzy and len(texts) > 1:
+            near = self._near_words(" ".join(_fold_text(text).lower() for text in texts))
+        return [self._snippet(text, width, near) for text in texts]
+
+    def _snippet(self, text: str, width: int, near: set[str] | None) -> Snippet:
+        """`snippet`, with the words near a fuzzy word already known (`near`) or not (None)."""
+        found = self._find(text, near)
         start = _best_start(found, width) if found else 0
         if start:
             start = _word_start(text, max(0, start - _LEAD), start)
@@ -79,34 +90,24 @@ class Highlighter:
         stop = min(len(text), start + 2 * width)
         passage = _clean(text[start:stop])
         more_after = stop < len(text) and bool(text[stop:].strip())
-        return self._cut(passage, width, more_before=start > 0, more_after=more_after)
+        return self._cut(passage, width, near, more_before=start > 0, more_after=more_after)
 
-    def snippets(self, texts: Sequence[str], width: int = SNIPPET_WIDTH) -> list[Snippet]:
-        """`snippet` of each text; the words near a fuzzy word are looked for in all the texts
-        at once (one page of hits shares most of its words)."""
-        if not self.fuzzy or len(texts) < 2:
-            return [self.snippet(text, width) for text in texts]
-        self._near_in_texts = self._near_words(" ".join(_fold_text(text).lower() for text in texts))
-        try:
-            return [self.snippet(text, width) for text in texts]
-        finally:
-            self._near_in_texts = None
-
-    def _find(self, text: str) -> list[tuple[int, int, str]]:
-        """(start, end, lower-case word) of the matching words of `text`, in order."""
+    def _find(self, text: str, near: set[str] | None = None) -> list[tuple[int, int, str]]:
+        """(start, end, lower-case word) of the matching words of `text`, in order; `near`:
+        the words near a fuzzy word, when already known."""
         low = _fold_text(text).lower()
         if len(low) != len(text):  # a letter whose lower case is longer: match as written
             low = _fold_text(text)
         exact = set(self.exact)
         if self.fuzzy:
-            exact.update(self._near_words(low) if self._near_in_texts is None else self._near_in_texts)
+            exact.update(self._near_words(low) if near is None else near)
         found: list[tuple[int, int, str]] = []
         for word in exact:
             found.extend(_occurrences(low, word, whole=True))
         for prefix in self.prefixes:
             found.extend(_occurrences(low, prefix, whole=False))
         # A word found both whole and by a prefix (`rotation rot*`) is one match, marked once.
-        return sorted(set(found)) if self.prefixes and exact else sorted(found)
+        return sorted(set(found))
 
     def _near_words(self, text: str) -> set[str]:
         """The distinct words of `text` within reach of a fuzzy word of the query, compared in
@@ -120,7 +121,7 @@ class Highlighter:
             near.update(word for word, _, _ in found)
         return near
 
-    def _cut(self, text: str, width: int, *, more_before: bool, more_after: bool) -> Snippet:
+    def _cut(self, text: str, width: int, near: set[str] | None, *, more_before: bool, more_after: bool) -> Snippet:
         """The first `width` characters of a cleaned passage, cut between words, with ellipses
         where the record goes on, and its matching words marked."""
         end = len(text)
@@ -132,7 +133,7 @@ class Highlighter:
         prefix = ELLIPSIS if more_before else ""
         suffix = ELLIPSIS if more_after and body else ""
         shift = len(prefix)
-        highlights = tuple((start + shift, end + shift) for start, end, _ in self._find(body))
+        highlights = tuple((start + shift, end + shift) for start, end, _ in self._find(body, near))
         return Snippet(prefix + body + suffix, highlights)
 
 
