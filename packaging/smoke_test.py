@@ -26,7 +26,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_BUNDLE = ROOT / "dist" / "kbridge"
-DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "alphagov__govuk-aws" / "docs" / "architecture" / "decisions"
+# The shared corpus: $KBRIDGE_CORPUS (`make` finds it, packaging/find-corpus.sh), else beside the checkout.
+CORPUS = Path(os.environ.get("KBRIDGE_CORPUS") or ROOT.parent / "shared" / "corpus")
+DEFAULT_CORPUS = CORPUS / "alphagov__govuk-aws" / "docs" / "architecture" / "decisions"
 DEFAULT_QUERY = "terraform"
 ENGINES = ("tantivy", "whoosh")
 NEEDED_COMMANDS = {

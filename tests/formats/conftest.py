@@ -22,7 +22,8 @@ CORPUS_FOLDERS = {
 
 
 def corpus_root() -> Path:
-    """`$KBRIDGE_CORPUS`, else `../shared/corpus` beside the checkout (any worktree of /work)."""
+    """`$KBRIDGE_CORPUS` (`make test` sets it: packaging/find-corpus.sh), else `../shared/corpus`
+    beside the checkout."""
     override = os.environ.get("KBRIDGE_CORPUS")
     default = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
     return Path(override) if override else default

@@ -16,9 +16,9 @@ from kbridge.core import KnowledgeBase
 from kbridge.ui import settings as ui_settings
 from kbridge.ui.app import open_window, startup_path
 from kbridge.ui.main_window import MainWindow
+from tests.formats.conftest import corpus_root
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
-GOVUK = CORPUS / "alphagov__govuk-aws"
+GOVUK = corpus_root().resolve() / "alphagov__govuk-aws"
 
 
 @pytest.fixture
