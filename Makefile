@@ -4,9 +4,6 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.kbridge-installed
 PYTEST_ARGS ?=
-# The shared ADR corpus the tests read in place (packaging/find-corpus.sh), unless given.
-KBRIDGE_CORPUS ?= $(shell sh packaging/find-corpus.sh)
-export KBRIDGE_CORPUS
 
 .PHONY: run test setup lint bench screenshots dist icons smoke clean
 

@@ -38,6 +38,12 @@ def config_dir() -> Path:
     return Path(override) if override else Path(platformdirs.user_config_dir(APP_NAME))
 
 
+def state_dir() -> Path:
+    """Logs and other state that is neither data nor cache (`$KBRIDGE_STATE_DIR` overrides it)."""
+    override = os.environ.get("KBRIDGE_STATE_DIR")
+    return Path(override) if override else Path(platformdirs.user_state_dir(APP_NAME))
+
+
 def default_kb_path() -> Path:
     """`$KBRIDGE_KB`, else `default.kbridge` in the user data directory (the CLI contract)."""
     override = os.environ.get("KBRIDGE_KB")

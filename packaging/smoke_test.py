@@ -26,8 +26,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_BUNDLE = ROOT / "dist" / "kbridge"
-# The shared corpus: $KBRIDGE_CORPUS (`make` finds it, packaging/find-corpus.sh), else beside the checkout.
-CORPUS = Path(os.environ.get("KBRIDGE_CORPUS") or ROOT.parent / "shared" / "corpus")
+# The corpus of real ADR folders kept with the tests ($KBRIDGE_CORPUS points elsewhere).
+CORPUS = Path(os.environ.get("KBRIDGE_CORPUS") or ROOT / "tests" / "fixtures" / "corpus")
 DEFAULT_CORPUS = CORPUS / "alphagov__govuk-aws" / "docs" / "architecture" / "decisions"
 DEFAULT_QUERY = "terraform"
 ENGINES = ("tantivy", "whoosh")
@@ -61,6 +61,7 @@ class Bundle:
             KBRIDGE_DATA_DIR=str(home / "kbridge-data"),
             KBRIDGE_CACHE_DIR=str(home / "kbridge-cache"),
             KBRIDGE_CONFIG_DIR=str(home / "kbridge-config"),
+            KBRIDGE_STATE_DIR=str(home / "kbridge-state"),
             QT_QPA_PLATFORM=platform,
         )
         (home / "runtime").mkdir(mode=0o700)

@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parents[1]
 def isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """No test reads or writes the real user's data, cache or settings."""
     home = tmp_path_factory.mktemp("home")
-    for name in ("DATA", "CACHE", "CONFIG"):
+    for name in ("DATA", "CACHE", "CONFIG", "STATE"):
         (home / name.lower()).mkdir()
         monkeypatch.setenv(f"KBRIDGE_{name}_DIR", str(home / name.lower()))
     monkeypatch.setenv("KBRIDGE_AUTHOR", "tester")

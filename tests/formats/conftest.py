@@ -1,4 +1,4 @@
-"""Fixtures of the formats tests: the shared corpus of real ADR folders, read in place."""
+"""Fixtures of the formats tests: the corpus of real ADR folders in tests/fixtures/corpus."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-# Each corpus folder and the ADR folder inside it (../shared/corpus/README.md).
+# Each corpus folder and the ADR folder inside it (tests/fixtures/corpus/README.md).
 CORPUS_FOLDERS = {
     "thomvaill__log4brains": "docs/adr",
     "hyperledger__identus-cloud-agent": "docs/decisions",
@@ -22,10 +22,10 @@ CORPUS_FOLDERS = {
 
 
 def corpus_root() -> Path:
-    """`$KBRIDGE_CORPUS` (`make test` sets it: packaging/find-corpus.sh), else `../shared/corpus`
-    beside the checkout."""
+    """The corpus copied into the repository (tests need nothing outside it); `$KBRIDGE_CORPUS`
+    points the tests at another copy."""
     override = os.environ.get("KBRIDGE_CORPUS")
-    default = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
+    default = Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
     return Path(override) if override else default
 
 
@@ -33,7 +33,7 @@ def corpus_root() -> Path:
 def corpus() -> Path:
     root = corpus_root().resolve()
     if not (root / "README.md").is_file():
-        pytest.fail(f"the ADR corpus is missing at {root}: set KBRIDGE_CORPUS to ../shared/corpus")
+        pytest.fail(f"the ADR corpus is missing at {root} (tests/fixtures/corpus, or $KBRIDGE_CORPUS)")
     return root
 
 
