@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from kbridge.model import Kind, LinkedRecord, LinkType, Record
+from kbridge.model import Kind, Link, LinkedRecord, LinkType, Record
 
 if TYPE_CHECKING:
     from kbridge.core.knowledge_base import KnowledgeBase
@@ -27,6 +27,7 @@ KIND_COLOURS: dict[Kind, str] = {
     Kind.EVENT: "#0a7b83",
     Kind.PERSON: "#57606a",
     Kind.NOTE: "#6e7781",
+    Kind.TEMPLATE: "#8c959f",
 }
 MISSING_COLOUR = "#afb8c1"  # the target of a dangling link
 
@@ -181,6 +182,24 @@ def neighbourhood(index: LinkIndex, record: Record, depth: int = 1, cap: int = D
             if target in nodes:
                 edges.setdefault((node.id, target, link.type), GraphEdge(node.id, target, link.type))
     graph.edges = list(edges.values())
+    return graph
+
+
+def whole_graph(records: Iterable[Record], links: Iterable[Link]) -> Neighbourhood:
+    """Every record of `records` and the links among them, by key; a dangling link's target is
+    drawn as a missing record. Nothing is at the centre (`centre` is empty)."""
+    nodes = {r.uid: _node(r.uid, r.key, r.kind, r.title, r.status, 1) for r in sorted(records, key=lambda r: r.key)}
+    edges: dict[tuple[str, str, LinkType], GraphEdge] = {}
+    for link in links:
+        if link.source_uid not in nodes or (link.target_uid and link.target_uid not in nodes):
+            continue
+        target = link.target_uid or f"missing:{link.target_ref}"
+        if target not in nodes:
+            nodes[target] = _node(target, link.target_ref, None, "", "", 1)
+        edges.setdefault((link.source_uid, target, link.type), GraphEdge(link.source_uid, target, link.type))
+    graph = Neighbourhood(centre="", depth=0, cap=len(nodes))
+    graph.nodes = list(nodes.values())
+    graph.edges = sorted(edges.values(), key=lambda e: (nodes[e.source].key, e.type.value, nodes[e.target].key))
     return graph
 
 

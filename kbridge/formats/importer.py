@@ -4,13 +4,14 @@ matched on re-import by uid, then source path, then key; links between files res
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kbridge.core import KnowledgeBase
+from kbridge.core import KnowledgeBase, lifecycle
 from kbridge.formats.kbridge_markdown import read_kbridge
 from kbridge.formats.parsed import FORMATS, FileWarning, ParsedRecord, Skipped
 from kbridge.formats.resolve import ResolvedLink, resolve_links
@@ -75,7 +76,7 @@ def import_folder(
     if scan.cancelled:
         return ImportReport(cancelled=True)
     records = sorted(scan.records, key=lambda r: (r.kind != Kind.PERSON.value, r.path))
-    resolved = resolve_links(records)
+    resolved = [_kept(link) for link in resolve_links(records)]
     importer = _Importer(kb, root.resolve(), report)
     total = len(records) + 1
     try:
@@ -282,6 +283,13 @@ class _Importer:
                 if uid is not None:
                     self.kb.put_file(uid, image, data, role="attachment")
             self.report.attachments += 1
+
+
+def _kept(link: ResolvedLink) -> ResolvedLink:
+    """The link as the knowledge base keeps it (a partial supersede is an `amends` link; see
+    `core.lifecycle`), in the record's stated links too, so that an export writes it back as is."""
+    link_type, note = lifecycle.kept_link(link.type, link.note)
+    return link if link_type is link.type else dataclasses.replace(link, type=link_type, note=note)
 
 
 def _stated(path: str, resolved: list[ResolvedLink]) -> list[list[str]]:
