@@ -25,13 +25,14 @@ KIND_CHOICE = click.Choice([kind.value for kind in Kind], case_sensitive=False)
               help="The kind of records to list.")
 @click.option("--prefix", default="", help="Put this before every link (a folder or a URL).")
 @click.option("--title", help="The heading (default: Architecture Decision Records, or the kind's name).")
+@json_option
 @pass_app
-def toc_command(app: AppContext, fmt: str, kind: str, prefix: str, title: str | None) -> None:
+def toc_command(app: AppContext, fmt: str, kind: str, prefix: str, title: str | None, as_json: bool) -> None:
     """A table of contents: number, title, status and date of each record, linking to its file
     as `export --format native` writes it."""
     chosen = Kind(kind)
     entries = toc_entries(app.kb(), chosen, prefix)
-    if fmt == "json":
+    if fmt == "json" or as_json:
         emit_json([entry.as_dict() for entry in entries])
         return
     heading = title or ("Architecture Decision Records" if chosen is Kind.DECISION else chosen.plural)

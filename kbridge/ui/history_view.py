@@ -261,8 +261,8 @@ class HistoryView(QWidget):
         consistent = self.kb.consistent_status(current, conflict.status)
         box.setIcon(QMessageBox.Icon.Warning)
         box.setInformativeText(
-            f"Its status, {conflict.status or '(none)'}, contradicts the links now: {conflict.message}. "
-            f"Links are not restored. Keep the status consistent with them ({consistent}) and restore the rest?"
+            f"{conflict.message} (links are not restored). Keep the status consistent with the links "
+            f"({consistent}) and restore the rest?"
         )
         keep = box.addButton(f"Restore, keep status {consistent}", QMessageBox.ButtonRole.AcceptRole)
         keep.setObjectName("restoreKeepConsistent")

@@ -153,6 +153,7 @@ class NewRecordDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addStretch(1)  # rows hidden for some kinds leave room below, not between rows
         layout.addWidget(self.open_editor)
         layout.addWidget(buttons)
         self.kind_box.currentIndexChanged.connect(self._on_kind_box_changed)

@@ -182,4 +182,4 @@ def test_every_reporting_command_speaks_json(run: Run, tmp_path: Path) -> None:
     assert backup["path"] == str(tmp_path / "b.kbridge") and backup["size_bytes"] > 0
     restored = as_json(run("restore-backup", str(tmp_path / "b.kbridge"), "--json"))
     assert restored["restored"] == str(tmp_path / "b.kbridge") and restored["updated"] == 3
-    assert json.loads(run("toc", "--format", "json").stdout)[0]["key"] == "ADR-0001"
+    assert json.loads(run("toc", "--format", "json").stdout) == as_json(run("toc", "--json"))

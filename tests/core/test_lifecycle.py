@@ -10,6 +10,7 @@ import pytest
 
 from kbridge.core import KnowledgeBase, utc_now
 from kbridge.model import Changes, ConflictError, Link, LinkType, ValidationError
+from kbridge.render import record_page_html
 
 
 def _key(kb: KnowledgeBase, changes: Changes) -> str:
@@ -227,6 +228,9 @@ def test_no_overdue_review_for_what_is_no_longer_in_force(kb: KnowledgeBase) -> 
     assert [kb.get(key).is_overdue() for key in keys.values()] == [True, False, False, False]
     assert not kb.get(system).is_overdue()
     assert _categories(kb)["overdue-review"] == [keys["accepted"]]
+    pages = {status: record_page_html(kb.get(key), [], status_hex=lambda s: "#000000", record_href=str)
+             for status, key in keys.items()}
+    assert "(overdue)" in pages["accepted"] and "(overdue)" not in pages["superseded"] + pages["rejected"]
 
 
 # --- what check reports ----------------------------------------------------------------------

@@ -80,3 +80,18 @@ def test_the_site_draws_each_records_links_as_inline_svg(sample_kb: KnowledgeBas
     assert "<script>alert" not in page and 'id="graph"' in page
     lonely = next(r for r in sample_kb.list_records() if not sample_kb.links_of(r.key))
     assert "<svg " not in (tmp_path / "site" / "records" / f"{lonely.key}.html").read_text(encoding="utf-8")
+
+
+def test_templates_travel_through_the_sync_folders_templates(kb: KnowledgeBase, tmp_path: Path) -> None:
+    from kbridge.formats.sync import sync_folder
+
+    kb.create("template", "Security decision", body="## Context\n\n## Threat model\n", fields={"for_kind": "decision"})
+    folder = tmp_path / "shared"
+    sync_folder(kb, folder)
+    assert (folder / "templates" / "TPL-001.md").is_file()
+    (folder / "templates" / "TPL-009.md").write_text(
+        "---\nkey: TPL-009\nkind: template\ntitle: Incident review\nfields:\n  for_kind: incident\n---\n"
+        "## Timeline\n\n## What we change\n", encoding="utf-8")
+    sync_folder(kb, folder)
+    made = kb.create("incident", "Outage of 3 May", template="Incident review")
+    assert kb.get(next(iter(made.created))).body == "## Timeline\n\n## What we change\n"

@@ -222,6 +222,26 @@ def test_new_record_dialog_lists_the_knowledge_bases_templates_with_a_preview(
     assert "## Threat model" in record.body
 
 
+def test_a_template_is_made_in_the_window_from_a_built_in_one(
+    qtbot: QtBot, window: MainWindow, sample_kb: KnowledgeBase
+) -> None:
+    def answer(dialog: QWidget) -> None:
+        kind = dialog.findChild(QComboBox, "newKind")
+        kind.setCurrentIndex(kind.findData("template"))
+        box = dialog.findChild(QComboBox, "newTemplate")
+        box.setCurrentIndex(box.findText("Nygard"))
+        assert "Consequences" in dialog.preview.toPlainText()  # type: ignore[attr-defined]
+        dialog.findChild(QLineEdit, "newTitle").setText("Our Nygard")
+        dialog.findChild(QCheckBox, "newOpenEditor").setChecked(False)
+        dialog.findChild(QPushButton, "newCreate").click()
+
+    when_dialog(named("newRecordDialog"), answer)
+    window.actions.new_kind[next(k for k in window.actions.new_kind if k.value == "template")].trigger()
+    made = sample_kb.get("TPL-001")
+    assert made.body.startswith("## Context") and made.fields == {"for_kind": "decision"}
+    qtbot.waitUntil(lambda: window.navigator.nav_model.index_of("kind:template").isValid())
+
+
 def test_superseded_from_the_status_chip_needs_a_successor(
     qtbot: QtBot, window: MainWindow, sample_kb: KnowledgeBase
 ) -> None:
