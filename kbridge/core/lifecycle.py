@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from kbridge.core.graph import strongly_connected
 from kbridge.model import Kind, LinkedRecord, LinkType, Record
 
 SUPERSEDED = "superseded"
@@ -80,8 +81,9 @@ def supersede_cycles(edges: Iterable[tuple[str, str]]) -> list[list[str]]:
     graph: dict[str, list[str]] = {}
     for newer, older in edges:
         graph.setdefault(newer, []).append(older)
+        graph.setdefault(older, [])
     cycles = []
-    for component in _strongly_connected(graph):
+    for component in strongly_connected(graph):
         if len(component) < 2:
             continue
         members = set(component)
@@ -96,49 +98,6 @@ def supersede_cycles(edges: Iterable[tuple[str, str]]) -> list[list[str]]:
                 cycles.append([start, *back[:-1]])
                 break
     return cycles
-
-
-def _strongly_connected(graph: dict[str, list[str]]) -> list[list[str]]:
-    """Tarjan's algorithm, iterative (a long supersede chain must not exhaust the stack)."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    on_stack: set[str] = set()
-    stack: list[str] = []
-    components: list[list[str]] = []
-    counter = 0
-    for root in list(graph):
-        if root in index:
-            continue
-        work: list[tuple[str, int]] = [(root, 0)]
-        while work:
-            node, position = work.pop()
-            if position == 0:
-                index[node] = low[node] = counter
-                counter += 1
-                stack.append(node)
-                on_stack.add(node)
-            children = graph.get(node, [])
-            if position < len(children):
-                work.append((node, position + 1))
-                child = children[position]
-                if child not in index:
-                    work.append((child, 0))
-                elif child in on_stack:
-                    low[node] = min(low[node], index[child])
-                continue
-            for child in children:
-                if child in on_stack and child in low:
-                    low[node] = min(low[node], low[child])
-            if low[node] == index[node]:
-                component = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    component.append(member)
-                    if member == node:
-                        break
-                components.append(component)
-    return components
 
 
 # --- what a status must agree with -----------------------------------------------------------
