@@ -229,13 +229,13 @@ def force_layout(
     count = len(node_ids)
     if count == 0:
         return {}
-    rng = random.Random(seed)
     rings = rings or {}
-    positions = _ring_start(node_ids, rings, spacing, rng)
     if count == 1:
         return {node_ids[0]: (0.0, 0.0)}
-    if centre in positions and all(rings.get(node, 1) == 1 for node in node_ids if node != centre):
+    if centre in node_ids and all(rings.get(node, 1) == 1 for node in node_ids if node != centre):
         return _radial(node_ids, centre, spacing)
+    rng = random.Random(seed)
+    positions = _ring_start(node_ids, rings, spacing, rng)
     pairs = list({(a, b) for a, b in edges if a != b and a in positions and b in positions})
     k = spacing
     if iterations is None:

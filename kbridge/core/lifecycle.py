@@ -57,8 +57,8 @@ def outside_successor(links: Iterable[LinkedRecord]) -> LinkedRecord | None:
 
 
 def supersede_path(supersedes_of: Callable[[str], Iterable[str]], start: str, goal: str) -> list[str] | None:
-    """The uids of a chain `start` supersedes ... `goal` (both included), or None. Adding
-    "goal supersedes start" would close that chain into a cycle."""
+    """The ids of a chain from `start` to `goal` (both included) following `supersedes_of` (what
+    a record supersedes, or what supersedes it, to walk the other way), or None."""
     previous: dict[str, str | None] = {start: None}
     queue = [start]
     while queue:

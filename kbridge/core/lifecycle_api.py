@@ -51,7 +51,10 @@ class LifecycleMixin:
             return ValidationError(
                 f"only a {kind} can supersede a {kind}: {new.key} is a {new.kind.value}, {old.key} a {old.kind.value}"
             )
-        chain = lifecycle.supersede_path(self._supersedes_of, old.uid, new.uid)
+        # Walked from `new` up through what supersedes it: a new record at the end of a long chain
+        # (the usual case, as an import goes file by file) has nothing above it.
+        upward = lifecycle.supersede_path(self._superseded_by_of, new.uid, old.uid)
+        chain = upward[::-1] if upward is not None else None
         if chain is not None:
             keys = " supersedes ".join(self.get(uid).key for uid in chain)
             return ValidationError(f"{new.key} cannot supersede {old.key}: {keys} already, so that would be a cycle")
@@ -120,9 +123,9 @@ class LifecycleMixin:
         links = self.links_of(record.uid)
         return lifecycle.consistent_status(record, wanted, links, self.status_before_superseded(record.uid))
 
-    def _supersedes_of(self: KnowledgeBase, uid: str) -> list[str]:
+    def _superseded_by_of(self: KnowledgeBase, uid: str) -> list[str]:
         return [
-            link.target_uid
-            for link in self._store.links_from(uid)
-            if link.type is LinkType.SUPERSEDES and link.target_uid is not None
+            str(link.uid)
+            for link in self._store.linked_records(uid)
+            if link.type is LinkType.SUPERSEDES and link.direction == "in"
         ]

@@ -5,6 +5,7 @@ Every text from the knowledge base is escaped for the language it lands in."""
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Container
 from html import escape
@@ -295,6 +296,7 @@ def _colour(node: GraphNode) -> str:
     return KIND_COLOURS.get(node.kind, MISSING_COLOUR) if node.kind else MISSING_COLOUR
 
 
+@functools.lru_cache(maxsize=64)
 def _tint(colour: str) -> str:
     """The colour mixed with white, for a box's fill."""
     red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
