@@ -272,10 +272,10 @@ def _svg_edge(positions: dict[str, tuple[float, float]], boxes: dict[str, tuple[
     if not with_label:
         return line
     mx, my = (start[0] + end[0]) / 2, (start[1] + end[1]) / 2
-    return line + (
-        f'<text x="{mx:.1f}" y="{my - 3:.1f}" text-anchor="middle" font-size="9" fill="#57606a" stroke="#ffffff" '
-        f'stroke-width="3" paint-order="stroke">{escape(label)}</text>'
-    )
+    # A white copy under the label keeps it readable across the line (paint-order is not everywhere).
+    text = f'<text x="{mx:.1f}" y="{my - 3:.1f}" text-anchor="middle" font-size="9"'
+    return (f'{line}{text} stroke="#ffffff" stroke-width="3" fill="#ffffff">{escape(label)}</text>'
+            f'{text} stroke="none" fill="#57606a">{escape(label)}</text>')
 
 
 Point = tuple[float, float]
