@@ -156,3 +156,15 @@ def backup(kb_path: Path, out: Path, progress: Progress, cancel: threading.Event
         result = kb.backup(out, overwrite=False)
     progress(1, 1, "done")
     return result
+
+
+def restore_backup(kb_path: Path, backup_file: Path, progress: Progress, cancel: threading.Event) -> Path:
+    """Put a backup's content back (checked first); the content it replaces is kept as a backup
+    of its own, whose path is returned."""
+    from kbridge.core.backups import restore_backup as put_back
+
+    progress(0, 1, f"checking {backup_file.name}")
+    with KnowledgeBase.open(kb_path) as kb:
+        safety, _changes = put_back(kb, backup_file)
+    progress(1, 1, "done")
+    return safety

@@ -88,8 +88,9 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
         self._build_status_bar()
         self._connect()
         self._poll = QTimer(self, interval=EXTERNAL_CHANGE_POLL_MS, timeout=self._on_poll_timeout)
-        self.attention = AttentionChecker(self)
+        self.attention = AttentionChecker(self.jobs, self)
         self.attention.checked.connect(self._on_attention_checked)
+        self.attention.failed.connect(self._on_attention_failed)
         # A burst of changes (typing in the chip menu, an undo) recounts the navigator once.
         self._navigator_timer = QTimer(
             self, singleShot=True, interval=NAVIGATOR_DELAY_MS, timeout=self._refresh_navigator
@@ -141,9 +142,13 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
         splitter.addWidget(self.navigator)
         splitter.addWidget(self.centre)
         splitter.addWidget(self.right)
+        # The navigator keeps its width when the window is resized; list and reader share the rest.
+        splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
         splitter.setStretchFactor(2, 1)
-        splitter.setSizes([220, 620, 560])
+        splitter.setCollapsible(1, False)
+        splitter.setCollapsible(2, False)
+        splitter.setSizes([190, 560, 650])
         self.splitter = splitter
         self.welcome = WelcomePage(self)
         self.pages = QStackedWidget(self)
@@ -275,6 +280,22 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
 
         self.jobs.start(Job("Loading records", work), on_success=self._on_records_loaded)
 
+    def recover_from_error(self) -> None:
+        """After an unexpected error: show what the file holds now (never a stale list under
+        another base's counts), or the welcome page when it cannot be read."""
+        if self.kb is None:
+            self.show_welcome()
+            return
+        try:
+            self.reload()
+        except Exception as error:  # the file itself is the problem: let go of it
+            from kbridge import diagnostics
+
+            diagnostics.log_exception(error, "the window could not reload after an error")
+            self._detach()
+            self.model.set_records([])
+            self.show_welcome()
+
     def reload(self) -> None:
         if self.kb is not None:
             self.load_records()
@@ -390,6 +411,9 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
         self._attention_timer.start(ATTENTION_DELAY_MS)
         self.records_loaded.emit(self.model.total)
 
+    def _on_attention_failed(self, message: str) -> None:
+        self.statusBar().showMessage(f"The checks behind Needs attention failed: {message}", 15000)
+
     def _on_attention_checked(self, findings: list) -> None:
         self._findings = findings
         self._refresh_navigator()
@@ -448,7 +472,8 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
     def _on_kb_changed(self, changes: Changes) -> None:
         if self.kb is None:
             return
-        self._data_version = self.kb.data_version()
+        # Not `_data_version = kb.data_version()`: this connection's own commits never change it,
+        # and taking it here would swallow a commit another process made since the last poll.
         uids = changes.records | {link.source_uid for link in changes.links}
         if len(uids) > ROW_UPDATE_LIMIT:
             self.load_records()

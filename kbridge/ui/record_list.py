@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kbridge.ui.delegates import StatusChipDelegate
 from kbridge.ui.record_table_model import DATE, KEY, OWNER, STATUS, TAGS, TITLE, RecordTableModel, StatusColourRole
+
+# The title is what a person reads a list by: it keeps at least this share of the list's width,
+# and the columns below fold away (in this order) when the list is too narrow for them and it.
+TITLE_SHARE = 0.45
+TITLE_MIN_PX = 140
+FOLDING_COLUMNS = (OWNER, DATE, STATUS)
 
 
 class RecordListPanel(QWidget):
@@ -27,6 +41,40 @@ class RecordListPanel(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.filter_field)
         layout.addWidget(self.table)
+        self.table.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self.fit_columns()
+        return False
+
+    def fit_columns(self) -> None:
+        """Fold the optional columns that would squeeze the title, unfold them when there is room."""
+        width = self.table.viewport().width()
+        if width <= 0:
+            return
+        header = self.table.horizontalHeader()
+        wanted = max(TITLE_MIN_PX, int(width * TITLE_SHARE))
+
+        def others() -> int:
+            return sum(
+                header.sectionSize(column)
+                for column in range(self.model.columnCount())
+                if column != TITLE and not self.table.isColumnHidden(column)
+            )
+
+        # A hidden folding column was folded here (perhaps in an earlier session, whose header
+        # state was restored): nothing else hides them.
+        for column in reversed(FOLDING_COLUMNS):  # unfold the most useful first
+            if self.table.isColumnHidden(column):
+                self.table.setColumnHidden(column, False)
+                if width - others() < wanted:
+                    self.table.setColumnHidden(column, True)
+                    break
+        for column in FOLDING_COLUMNS:
+            if width - others() >= wanted:
+                break
+            self.table.setColumnHidden(column, True)
 
     def _table(self) -> QTableView:
         table = QTableView(self)

@@ -26,6 +26,7 @@ from kbridge.core import KnowledgeBase
 from kbridge.core.graph import KIND_COLOURS
 from kbridge.core.timeline import STATUS_CHANGE, TIMELINE_KINDS, Timeline, TimelineEntry
 from kbridge.model import Kind, Record
+from kbridge.model.wording import with_article
 
 AXIS_X = 150.0  # where the time axis runs
 ROW = 30.0  # the least room an entry takes
@@ -198,7 +199,7 @@ class TimelineView(QWidget):
             self._draw([], "Select a system to see its timeline.")
             return
         if record.kind is not Kind.SYSTEM:
-            self._draw([], f"Timelines are drawn for systems; {record.key} is a {record.kind.value}. "
+            self._draw([], f"Timelines are drawn for systems; {record.key} is {with_article(record.kind.value)}. "
                            "Its own changes are on the History tab.")
             return
         self.record = record

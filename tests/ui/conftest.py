@@ -16,6 +16,7 @@ from kbridge.model import Record
 from kbridge.ui.gc_guard import collect_on_gui_thread, uninstall
 from kbridge.ui.main_window import MainWindow
 from kbridge.ui.record_table_model import KEY
+from tests.ui.answers import Answers, answers  # noqa: F401  (a fixture of every UI test)
 
 
 @pytest.fixture(scope="module", autouse=True)
