@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 REVISION_COLUMNS = ("Rev", "When", "Author", "Reason", "Status")
+BEFORE_FIRST = 0  # "revision 0": the record before its first revision, empty
 
 
 def local_time(iso: str) -> str:
@@ -184,6 +185,9 @@ class HistoryView(QWidget):
             box.clear()
             for revision in revisions:
                 box.addItem(f"{revision.rev} · {local_time(revision.at)} · {revision.reason}", revision.rev)
+        if revisions:
+            # The first revision is compared with nothing: everything in it was added then.
+            self.from_box.addItem("nothing (before it was recorded)", BEFORE_FIRST)
         self._filling = False
         self.restore_button.setEnabled(False)
         if revisions:
@@ -210,6 +214,13 @@ class HistoryView(QWidget):
         if rev_a is None or rev_b is None:
             self.diff_view.clear()
             return
+        if rev_a == BEFORE_FIRST:
+            from kbridge.core.history import diff_revisions
+
+            newer = self.kb.revision(self.record.uid, int(rev_b))
+            nothing = Revision(self.record.uid, BEFORE_FIRST, "", "", "", {})
+            self.diff_view.setHtml(diff_html(diff_revisions(nothing, newer)))
+            return
         self.diff_view.setHtml(diff_html(self.kb.diff(self.record.uid, int(rev_a), int(rev_b))))
 
     def _on_table_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
@@ -217,7 +228,8 @@ class HistoryView(QWidget):
         latest = self.model.revisions[0].rev if self.model.revisions else None
         self.restore_button.setEnabled(rev is not None and rev != latest)
         if rev is not None:
-            self.compare(max(1, rev - 1), rev)
+            older = [revision.rev for revision in self.model.revisions if revision.rev < rev]
+            self.compare(max(older) if older else BEFORE_FIRST, rev)
 
     def _on_box_changed(self, _index: int) -> None:
         if not self._filling:

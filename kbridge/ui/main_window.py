@@ -81,6 +81,7 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
         self.jobs = JobRunner(self.statusBar(), self)
         self._build_widgets()
         self.actions = WindowActions(self)
+        self.list_panel.set_first_steps(self.actions.import_folder, self.actions.new_record)
         self.record_page = RecordPage(None, self._record_actions(), self)  # type: ignore[arg-type]
         self.reader = self.record_page.reader
         self.history_view = HistoryView(None, self)  # type: ignore[arg-type]
@@ -250,13 +251,13 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
         self._poll.stop()
         self._unsubscribe()
         self._unsubscribe = lambda: None
+        self.attention.stop()
+        self.tabs.show_record(None)  # before the file closes: clearing a view may still read it
         if self.kb is not None and self._owns_kb:
             self.kb.close()
         self.kb = None
         self._loaded = False
         self._findings = None
-        self.attention.stop()
-        self.tabs.show_record(None)
 
     def _set_kb_actions_enabled(self, enabled: bool) -> None:
         self.actions.set_knowledge_base_open(enabled)
@@ -385,6 +386,7 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
         shown, total = self.model.rowCount(), self.model.total
         label = self.model.record_filter.label
         self.list_title.setText(f"<b>{label}</b>")
+        self.list_panel.show_empty_state(self._loaded and total == 0)
         self.count_label.setText(f"{total:,} records" if shown == total else f"{shown:,} of {total:,} records")
 
     def _update_navigation_actions(self) -> None:
@@ -406,6 +408,7 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
     def _on_records_loaded(self, loaded: LoadedRecords) -> None:
         self.model.set_records(loaded.records, presorted=True)
         self._loaded = True
+        self._update_count()
         self._refresh_navigator()
         self.ensure_index()
         self._attention_timer.start(ATTENTION_DELAY_MS)

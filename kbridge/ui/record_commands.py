@@ -220,7 +220,7 @@ class RecordCommands(_Base):
             return
         from kbridge.ui.quick_switcher import QuickSwitcher
 
-        switcher = QuickSwitcher(self.model.all_records(), self)
+        switcher = QuickSwitcher(self.model.all_records(), self, visited=self.history.recent())
         switcher.record_chosen.connect(self._on_quick_switcher_record_chosen)
         self.quick_switcher = switcher
         switcher.exec()

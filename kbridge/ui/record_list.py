@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QStackedWidget,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -36,12 +39,44 @@ class RecordListPanel(QWidget):
         self.filter_field.setAccessibleName("Filter records")
         self.filter_field.setClearButtonEnabled(True)
         self.table = self._table()
+        self.empty_state = QWidget(self)
+        self.empty_state.setObjectName("emptyKnowledgeBase")
+        self.body = QStackedWidget(self)
+        self.body.addWidget(self.table)
+        self.body.addWidget(self.empty_state)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
         layout.addWidget(self.filter_field)
-        layout.addWidget(self.table)
+        layout.addWidget(self.body)
         self.table.viewport().installEventFilter(self)
+
+    def set_first_steps(self, *actions: QAction) -> None:
+        """What an empty knowledge base offers instead of an empty table: its first steps."""
+        layout = QVBoxLayout(self.empty_state)
+        layout.addStretch(1)
+        heading = QLabel("This knowledge base is empty", self.empty_state)
+        heading.setObjectName("emptyHeading")
+        font = heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        heading.setFont(font)
+        hint = QLabel("Bring in the ADRs you already have, or record your first decision.", self.empty_state)
+        hint.setWordWrap(True)
+        for label in (heading, hint):
+            label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+            layout.addWidget(label)
+        for action in actions:
+            button = QToolButton(self.empty_state)
+            button.setDefaultAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            button.setObjectName(f"firstStep{layout.count()}")
+            layout.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
+
+    def show_empty_state(self, empty: bool) -> None:
+        self.body.setCurrentWidget(self.empty_state if empty else self.table)
+        self.filter_field.setVisible(not empty)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
