@@ -1,9 +1,10 @@
 """The head of an ADR file: its H1 and the metadata people put right under it.
 
 A header is the run of blocks from the top of the file that a reader takes as metadata: the H1,
-`* Status: accepted` / `- Date: 2020-01-01` lists, `**Status:** x` and `Date: x` lines, status
-badges, and a `## Status` (or `## Date`) section directly after them. The body starts at the first
-block that is none of these.
+`* Status: accepted` / `- Date: 2020-01-01` lists, `**Status:** x` and `Date: x` lines (in any
+common language: `**Entscheidungsdatum:**`, `statut:`, `日期：`), a metadata table
+(`| Status | Approved |`), a date alone on its line, status badges, and a `## Status` (or
+`## Date`) section directly after them. The body starts at the first block that is none of these.
 """
 
 from __future__ import annotations
@@ -11,44 +12,54 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from kbridge.formats.dates import PLAIN_DATE, date_key_rank, find_dates, month_only, strip_dates
 from kbridge.formats.markdown_doc import Block, Document, is_comment_only, strip_comments
+from kbridge.formats.statuses import is_status_key, plain_text
 
-# Keys that make a `Key: value` line metadata, normalised (lower case, words joined by "_").
+# Keys that make a `Key: value` line metadata, normalised (lower case, words joined by "_");
+# status and date keys in any language count too (see `is_meta_key`).
 KNOWN_KEYS = {
-    "status", "date", "deciders", "decider", "decision_makers", "decision_maker",
-    "decision_maker_s", "decision_makers_s", "consulted", "informed", "tags", "tag",
-    "technical_story", "authors", "author", "owner", "owners", "category", "categories",
-    "revision_date", "last_updated", "updated", "reviewers", "reviewed_by", "inputs",
+    "deciders", "decider", "decision_makers", "decision_maker", "decision_maker_s",
+    "decision_makers_s", "consulted", "informed", "tags", "tag", "technical_story", "authors",
+    "author", "owner", "owners", "category", "categories", "reviewers", "reviewed_by", "inputs",
     "supersedes", "superseded_by", "superceded_by", "amends", "amended_by", "related",
     "related_to", "relates_to", "deadline", "review_by", "review_date", "version", "issue",
-    "ticket", "jira", "story", "drivers", "components", "scope", "area", "priority",
+    "ticket", "tickets", "jira", "story", "drivers", "components", "scope", "area", "priority",
+    "entscheider", "entschieden_durch", "autor", "autoren", "decideurs", "auteurs", "decisores",
+    "autores", "decisori", "autori", "kontext", "github_issue", "github_pr", "other_docs",
 }
 FIELD_ALIASES = {
     "decider": "deciders", "decision_makers": "deciders", "decision_maker": "deciders",
     "decision_maker_s": "deciders", "decision_makers_s": "deciders", "tag": "tags",
     "author": "authors", "categories": "category", "owners": "owner",
-    "superceded_by": "superseded_by", "review_date": "review_by",
+    "superceded_by": "superseded_by", "review_date": "review_by", "entscheider": "deciders",
+    "entschieden_durch": "deciders", "decideurs": "deciders", "decisores": "deciders",
+    "decisori": "deciders",
 }
 _KEY_VALUE = re.compile(
-    r"^\s*(?:\*\*|__)?(?P<key>[A-Za-z][A-Za-z0-9 ()/'_-]{0,40}?)(?:\*\*|__)?\s*:\s*(?:\*\*|__)?"
-    r"(?:\s*)(?P<value>.*?)\s*$"
+    r"^\s*(?:\*\*|__)?(?P<key>[^\W\d_][\w ()/'.’-]{0,40}?)(?:\*\*|__)?\s*[:：]\s*(?:\*\*|__)?"
+    r"\s*(?P<value>.*?)\s*$"
 )
 _KEY_DATE = re.compile(r"^\s*(?P<key>Date|Updated|Last updated)\s+(?P<value>\[?\d.*)$", re.I)
-_STATUS_HEADINGS = {"status", "statuses", "status history", "decision status"}
-_DATE_HEADINGS = {"date", "dates"}
 
 
 def normalise_key(key: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", key.strip().lower()).strip("_")
+    return re.sub(r"[\W_]+", "_", key.strip().lower()).strip("_")
+
+
+def is_meta_key(raw_key: str) -> bool:
+    return (normalise_key(raw_key) in KNOWN_KEYS or is_status_key(raw_key)
+            or date_key_rank(raw_key) is not None)
 
 
 @dataclass
 class MetaEntry:
-    key: str  # normalised
+    key: str  # normalised; "status" for any status key, "date" for a date alone on its line
     raw_key: str  # as written
     value: str  # inline Markdown as written, HTML comments removed
     line: int
     block: Block
+    date_rank: int | None = None  # how much it counts as the decision's date (lower wins)
 
 
 @dataclass
@@ -63,10 +74,28 @@ class Header:
     list_marker: str = ""  # "* " or "- " of a metadata list, for lines a writer adds
 
     def get(self, *keys: str) -> MetaEntry | None:
-        for entry in self.entries:
-            if entry.key in keys or FIELD_ALIASES.get(entry.key) in keys:
-                return entry
+        """The entry for the first of `keys` found; for "date", the one that counts most."""
+        for key in keys:
+            if key == "date":
+                dated = [e for e in self.entries if e.date_rank is not None]
+                if dated:
+                    return min(dated, key=lambda e: e.date_rank or 0)
+                continue
+            for entry in self.entries:
+                if entry.key == key or FIELD_ALIASES.get(entry.key) == key:
+                    return entry
         return None
+
+    def dates(self) -> list[MetaEntry]:
+        return sorted((e for e in self.entries if e.date_rank is not None),
+                      key=lambda e: e.date_rank or 0)
+
+
+def _entry(raw_key: str, value: str, line: int, block: Block) -> MetaEntry:
+    raw_key = raw_key.strip()
+    key = "status" if is_status_key(raw_key) else normalise_key(raw_key)
+    rank = None if key == "status" else date_key_rank(raw_key)
+    return MetaEntry(key, raw_key, value.strip(), line, block, rank)
 
 
 def key_values(block: Block, doc: Document) -> list[MetaEntry] | None:
@@ -79,10 +108,37 @@ def key_values(block: Block, doc: Document) -> list[MetaEntry] | None:
         match = _KEY_VALUE.match(text) or _KEY_DATE.match(text)
         if not match:
             return None
-        raw_key = match["key"].strip()
-        entries.append(MetaEntry(normalise_key(raw_key), raw_key, match["value"].strip(),
-                                 block.start + offset, block))
+        entries.append(_entry(match["key"], match["value"], block.start + offset, block))
     return entries or None
+
+
+def table_entries(block: Block, doc: Document) -> list[MetaEntry]:
+    """The `| Key | Value |` rows of a metadata table whose key is one kbridge knows."""
+    entries: list[MetaEntry] = []
+    for index in range(block.start, block.end):
+        cells = [cell.strip() for cell in re.split(r"(?<!\\)\|", doc.line(index))]
+        if cells and not cells[0]:
+            cells = cells[1:]
+        if cells and not cells[-1]:
+            cells = cells[:-1]
+        if len(cells) < 2 or re.fullmatch(r"[\s:|-]*", "".join(cells)):
+            continue
+        raw_key = plain_text(cells[0]).strip(" :")
+        if raw_key and is_meta_key(raw_key):
+            entries.append(_entry(raw_key, cells[1], index, block))
+    return entries
+
+
+def _date_line(block: Block) -> MetaEntry | None:
+    """A date alone on its line under the H1 (`June 19, 2018`, `8th June 2023`, `May 2023`)."""
+    text = strip_comments(block.text)
+    if "\n" in text or len(text) > 40:
+        return None
+    if find_dates(text):
+        alone = not re.search(r"[^\W\d_]{2,}", strip_dates(text))
+    else:
+        alone = month_only(text) and len(text.split()) <= 3
+    return MetaEntry("date", "", text, block.start, block, PLAIN_DATE) if alone else None
 
 
 def read_header(doc: Document) -> Header:
@@ -98,13 +154,20 @@ def read_header(doc: Document) -> Header:
     in_meta_list = False
     while index < len(blocks):
         block = blocks[index]
-        if is_comment_only(block):
+        if is_comment_only(block) or block.kind == "hr":
             index += 1
             continue
         if block.kind in ("paragraph", "item") and block.images and _only_images(block):
             header.badges.extend(block.images)
             index += 1
             continue
+        if block.kind == "table":
+            rows = table_entries(block, doc)
+            if rows:
+                header.entries.extend(rows)
+                index += 1
+                continue
+            break
         entries = key_values(block, doc) if block.kind in ("paragraph", "item") else None
         if entries and (_has_known_key(entries) or (in_meta_list and block.kind == "item")):
             header.entries.extend(entries)
@@ -113,14 +176,19 @@ def read_header(doc: Document) -> Header:
             in_meta_list = block.kind == "item"
             index += 1
             continue
+        dated = _date_line(block) if block.kind == "paragraph" else None
+        if dated is not None:
+            header.entries.append(dated)
+            index += 1
+            continue
         if block.kind == "heading" and block.level >= 2:
-            name = strip_comments(block.text).strip(" :*").lower()
-            if name in _STATUS_HEADINGS and header.status_section is None:
+            name = strip_comments(block.text).strip(" :*")
+            if is_status_key(name) and header.status_section is None:
                 section = doc.section(block)
                 header.status_section = (block, section)
                 index += 1 + len(section)
                 continue
-            if name in _DATE_HEADINGS and header.date_section is None:
+            if _is_date_heading(name) and header.date_section is None:
                 section = doc.section(block)
                 header.date_section = (block, section)
                 index += 1 + len(section)
@@ -131,16 +199,21 @@ def read_header(doc: Document) -> Header:
     return header
 
 
+def _is_date_heading(name: str) -> bool:
+    return len(name) < 30 and date_key_rank(name) is not None
+
+
 def find_status_section(doc: Document) -> tuple[Block, list[Block]] | None:
-    """A `Status` heading anywhere (some teams put it at the end)."""
+    """A `Status` heading anywhere (some teams put it at the end), in any common language."""
     for block in doc.headings():
-        if block.level >= 2 and strip_comments(block.text).strip(" :*").lower() in _STATUS_HEADINGS:
+        if block.level >= 2 and is_status_key(strip_comments(block.text).strip(" :*")):
             return block, doc.section(block)
     return None
 
 
 def _has_known_key(entries: list[MetaEntry]) -> bool:
-    return any(entry.key in KNOWN_KEYS for entry in entries)
+    return any(entry.key == "status" or entry.date_rank is not None or entry.key in KNOWN_KEYS
+               for entry in entries)
 
 
 def _only_images(block: Block) -> bool:
