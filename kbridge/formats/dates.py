@@ -4,6 +4,7 @@ keys mean "the date of this decision" (and how much each one should count)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import re
 import unicodedata
@@ -70,6 +71,11 @@ class FoundDate:
 
 
 def find_dates(text: str) -> list[FoundDate]:
+    return list(_find_dates(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _find_dates(text: str) -> tuple[FoundDate, ...]:
     """Every full date in `text` (a day, a month and a year), in order of position."""
     value = _plain(text)
     found: list[FoundDate] = []
@@ -101,7 +107,7 @@ def find_dates(text: str) -> list[FoundDate]:
                 add(valid_date(int(match["y"]), month, int(match["d"])), match)
     for match in _COMPACT.finditer(value):
         add(valid_date(int(match["y"]), int(match["m"]), int(match["d"])), match)
-    return sorted(found, key=lambda item: item.start)
+    return tuple(sorted(found, key=lambda item: item.start))
 
 
 def parse_date(text: str) -> str | None:
@@ -139,11 +145,15 @@ DECISION_DATE, PLAIN_DATE, STATUS_DATE, CREATED_DATE, HISTORY_DATE, UPDATED_DATE
 
 _DATE_WORDS = {"date", "datum", "data", "fecha", "dato", "datering", "日期", "日付", "날짜", "дата",
                "päivämäärä", "paivamaara", "datums", "when"}
-_DECISION_WORDS = {"decision", "decided", "decisao", "decisión", "decisione",
-                   "entscheidung", "entscheidungsdatum", "entschieden", "beslis", "beslisdatum",
-                   "besluit", "决策", "决定", "決定", "결정", "approved", "accepted", "adopted",
-                   "approval", "acceptance", "ratified", "genehmigt", "beschlossen",
-                   "beschlussdatum"}
+# Nouns that make a date key the decision's (`Decision date`, `Data da decisão`), and
+# participles that are such a key on their own (`Decided: 2021-03-04`, `Accepted on`).
+_DECISION_NOUNS = {"decision", "decisao", "decisione", "entscheidung", "beslis", "besluit",
+                   "决策", "决定", "決定", "결정", "approval", "acceptance", "adoption"}
+_DECISION_PARTICIPLES = {"decided", "approved", "accepted", "adopted", "ratified", "genehmigt",
+                         "beschlossen", "entschieden", "decide", "decidee", "decidido", "decidida",
+                         "deciso", "aprovado", "aprobado", "approuve"}
+_DECISION_COMPOUNDS = {"entscheidungsdatum", "beslisdatum", "beschlussdatum", "決定日", "决定日期",
+                       "决策日期", "결정일"}
 _CREATED_WORDS = {"created", "creation", "introduced", "proposed", "written", "authored",
                   "submitted", "opened", "started", "start", "erstellt", "erstelldatum",
                   "erstellungsdatum", "angelegt", "cree", "creee", "creado", "creada",
@@ -169,6 +179,7 @@ def _words(key: str) -> list[str]:
     return [word for word in re.split(r"[\W_]+", value) if word]
 
 
+@functools.lru_cache(maxsize=4096)
 def date_key_rank(key: str) -> int | None:
     """How much a `key: value` line counts as the decision's date, or None when the key is not a
     date of the decision (`Date`, `Datum`, `日期`, `Decision Date`, `Introduced`, `Last Modified`,
@@ -180,9 +191,13 @@ def date_key_rank(key: str) -> int | None:
     has_date = any(word in _DATE_WORDS for word in words) or joined in _DATE_WORDS
     if any(word in _NOT_DECISION_WORDS for word in words):
         return None
-    if any(word in _DECISION_WORDS for word in words) and (has_date or len(words) == 1
-                                                           or words[-1] in ("on", "am", "le", "el")):
-        return DECISION_DATE if words != ["decision"] else None
+    if any(word in _DECISION_COMPOUNDS for word in words):
+        return DECISION_DATE
+    if any(word in _DECISION_NOUNS for word in words) and has_date:
+        return DECISION_DATE
+    if any(word in _DECISION_PARTICIPLES for word in words) and (
+            has_date or len(words) == 1 or words[-1] in ("on", "am", "le", "el", "em", "il")):
+        return DECISION_DATE
     if any(word in _CREATED_WORDS for word in words) and (has_date or len(words) <= 2):
         return CREATED_DATE
     if any(word in _UPDATED_WORDS for word in words) and (has_date or len(words) <= 3):

@@ -86,7 +86,9 @@ def skip_reason_for_content(doc: Document, path: str = "") -> str | None:
     text = "\n".join(block.text for block in doc.blocks)
     if "<!-- adrlog" in text or ("adrlog" in text and "adr-log" in text):
         return "index of the decisions (adr-log table of contents), not a decision"
-    if len(_LICENCE_TEXT.findall(text[:20000])) >= 2 and not looks_like_decision(doc, path):
+    head = text[:20000].lower()
+    if ("licen" in head or "warrant" in head or "copyright" in head) and len(
+            _LICENCE_TEXT.findall(head)) >= 2 and not looks_like_decision(doc, path):
         return "licence text, not a decision"
     reason = template_reason(doc, path)
     if reason:

@@ -185,8 +185,8 @@ _LINK_VERBS: list[tuple[str, LinkType, bool, str]] = [
     (rf"{_PARTLY}(?:supersedes|replaces|ersetzt|remplace)", LinkType.SUPERSEDES, True, "in part"),
     (rf"{_PARTLY}(?:superseded|superceded|replaced|ersetzt|remplac[ée]e?){_BY}",
      LinkType.SUPERSEDES, False, "in part"),
-    (rf"(?:is\s+|was\s+|been\s+)?(?:superseded|superceded|supersceded|replaced){_BY}",
-     LinkType.SUPERSEDES, False, ""),
+    (rf"(?:is\s+|was\s+|been\s+)?(?:superseded|superceded|supersceded|replaced|deprecated|"
+     rf"obsoleted){_BY}", LinkType.SUPERSEDES, False, ""),
     (rf"(?:ersetzt|abgel[öo]st|remplac[ée]e?|reemplazad[oa]|sustituid[oa]|substitu[íi]d[oa]|"
      rf"sostituit[oa]|vervangen){_BY}", LinkType.SUPERSEDES, False, ""),
     (r"supersedes|supercedes|replaces|supersede|ersetzt|l[öo]st\s+ab|remplace|reemplaza|"

@@ -176,7 +176,7 @@ def read_date(record: ParsedRecord, doc: Document, header: Header, front: dict[s
                 record.warnings.append(f"date is an unfilled template placeholder: {text.strip()!r}")
             elif dates.month_only(text):
                 record.warnings.append(f"date {text.strip()!r} names no day: no date kept")
-            else:
+            elif re.search(r"\d", text):
                 record.warnings.append(f"date {text.strip()!r} not understood; kept as written")
             record.date_text = record.date_text or text
             continue

@@ -37,7 +37,7 @@ FIELD_ALIASES = {
     "decisori": "deciders",
 }
 _KEY_VALUE = re.compile(
-    r"^\s*(?:\*\*|__)?(?P<key>[^\W\d_][\w ()/'.’-]{0,40}?)(?:\*\*|__)?\s*[:：]\s*(?:\*\*|__)?"
+    r"^\s*(?:[*_]{1,2})?(?P<key>[^\W\d_][\w ()/'.’-]{0,40}?)(?:[*_]{1,2})?\s*[:：]\s*(?:[*_]{1,2}(?=\s|$))?"
     r"\s*(?P<value>.*?)\s*$"
 )
 _KEY_DATE = re.compile(r"^\s*(?P<key>Date|Updated|Last updated)\s+(?P<value>\[?\d.*)$", re.I)
@@ -112,18 +112,30 @@ def key_values(block: Block, doc: Document) -> list[MetaEntry] | None:
     return entries or None
 
 
+def _cells(line: str) -> list[str]:
+    cells = [cell.strip() for cell in re.split(r"(?<!\\)\|", line)]
+    if cells and not cells[0]:
+        cells = cells[1:]
+    if cells and not cells[-1]:
+        cells = cells[:-1]
+    return cells
+
+
 def table_entries(block: Block, doc: Document) -> list[MetaEntry]:
-    """The `| Key | Value |` rows of a metadata table whose key is one kbridge knows."""
+    """A metadata table: `| Key | Value |` rows whose key kbridge knows, or one row of values
+    under a header of keys (`| Status | Decided on |` over `| Accepted | 2022-08-01 |`)."""
+    rows = [(index, _cells(doc.line(index))) for index in range(block.start, block.end)]
+    rows = [(index, cells) for index, cells in rows
+            if cells and not re.fullmatch(r"[\s:|-]*", "".join(cells))]
+    if len(rows) == 2:
+        (_, keys), (line, values) = rows
+        named = [plain_text(key).strip(" :") for key in keys]
+        if len(values) == len(keys) and is_meta_key(named[0]) and sum(map(is_meta_key, named)) > 1:
+            return [_entry(key, value, line, block)
+                    for key, value in zip(named, values, strict=True) if is_meta_key(key)]
     entries: list[MetaEntry] = []
-    for index in range(block.start, block.end):
-        cells = [cell.strip() for cell in re.split(r"(?<!\\)\|", doc.line(index))]
-        if cells and not cells[0]:
-            cells = cells[1:]
-        if cells and not cells[-1]:
-            cells = cells[:-1]
-        if len(cells) < 2 or re.fullmatch(r"[\s:|-]*", "".join(cells)):
-            continue
-        raw_key = plain_text(cells[0]).strip(" :")
+    for index, cells in rows:
+        raw_key = plain_text(cells[0]).strip(" :") if len(cells) >= 2 else ""
         if raw_key and is_meta_key(raw_key):
             entries.append(_entry(raw_key, cells[1], index, block))
     return entries
@@ -142,6 +154,13 @@ def _date_line(block: Block) -> MetaEntry | None:
 
 
 def read_header(doc: Document) -> Header:
+    cached = doc.derived.get("header")
+    if cached is None:
+        cached = doc.derived["header"] = _read_header(doc)
+    return cached
+
+
+def _read_header(doc: Document) -> Header:
     blocks = doc.blocks
     index = 0
     while index < len(blocks) and is_comment_only(blocks[index]):

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from kbridge.core import KnowledgeBase
+from kbridge.formats import extract
 from kbridge.formats.numbering import MAIN_PREFIX
 from kbridge.formats.parsed import FileWarning, ParsedRecord, Skipped
 from kbridge.formats.plan import (
@@ -245,9 +246,12 @@ class _Importer:
             if link.reversed_from:
                 # "Superseded by X" with X missing: kept from this side, with the words as written.
                 link_type, note = LinkType.RELATES_TO, f"{link.reversed_from} {link.target_text}"
+        # A number the folder's files do not carry names no record: kept as written, never
+        # matched to a key that happens to spell it (another folder's, or an unnumbered file's).
+        resolve = link.target is not None or extract.number_in(link.target_text) is None
         try:
             self.kb.link(source_uid, link_type, target, note=note, allow_dangling=True,
-                         reason=f"imported from {link.source}")
+                         resolve=resolve, reason=f"imported from {link.source}")
         except ConflictError:
             pass  # already there
         except KbridgeError as error:

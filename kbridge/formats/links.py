@@ -24,7 +24,10 @@ _LINKS_HEADINGS = {"links", "related", "related decisions", "related adrs", "ref
                    "more information", "see also", "verwandte adrs", "verwandte entscheidungen",
                    "liens", "adr liees", "enlaces", "ligacoes", "collegamenti"}
 _MD_LINK_IN_TEXT = re.compile(r"\[(?P<text>(?:[^\[\]]|\[[^\]]*\])*)\]\((?P<href>[^)\s]*)[^)]*\)")
-_ADR_REFERENCE = re.compile(r"^\s*(?:\[[^\]]+\]\([^)]+\.md[^)]*\)|ADR[\s#-]*\d+(?:-[\w-]+)?)", re.I)
+# A decision named right after a verb, maybe after an article or a preposition ("Reemplaza a
+# [ADR-007](...)", "Remplace l'ADR 7").
+_ADR_REFERENCE = re.compile(
+    r"^\s*(?:[^\W\d_]{1,3}['’]?\s*){0,2}(?:\[[^\]]+\]\([^)]+\.md[^)]*\)|ADR[\s#-]*\d+(?:-[\w-]+)?)", re.I)
 _NONE_TARGETS = {"n/a", "na", "none", "-", "—", "–", "tbd", "tbc", "nil", "null", "keine",
                  "aucun", "aucune", "ninguno", "nenhum", "nessuno", "geen", "无", "なし"}
 _FRONT_MATTER_LINK_KEYS = {
@@ -81,7 +84,7 @@ def _custom_verb_phrase(text: str) -> LinkPhrase | None:
 
 def _block_phrase_links(block: Block, generic: bool) -> list[ParsedLink]:
     text = strip_comments(block.text)
-    phrase = link_phrase(text)
+    phrase = link_phrase(text) or (link_phrase(_after_status_word(text)) if generic else None)
     if phrase is None and generic:
         phrase = _custom_verb_phrase(text)
         if phrase is not None and not block.links:
@@ -137,19 +140,26 @@ def _links_in(text: str) -> list[tuple[str, str]]:
     return [(m["text"], m["href"]) for m in _MD_LINK_IN_TEXT.finditer(text)]
 
 
+# Stems without which a paragraph states no supersede link (most paragraphs: skipped cheaply).
+_SUPERSEDE_STEMS = ("supersed", "superced", "replac", "ersetz", "abgel", "remplac", "reemplaz",
+                    "sustitu", "substitu", "sostitu", "vervang", "deprecated by", "obsoleted by", "amend")
+
+
 def _prose_links(block: Block) -> list[ParsedLink]:
     """Links stated in running text, sentence by sentence."""
     text = strip_comments(block.text)
-    phrase = prose_link_phrase(text)
-    if phrase:
-        local = [(t, h) for t, h in block.links if _looks_like_decision(t, h)]
-        if local:
-            return links_from_phrase(phrase, local)
-    found: list[ParsedLink] = []
-    for sentence in _SENTENCE.split(text):
-        found.extend(_sentence_links(sentence, block))
-    if found:
-        return found
+    lowered = text.lower()
+    if any(stem in lowered for stem in _SUPERSEDE_STEMS):
+        phrase = prose_link_phrase(text)
+        if phrase:
+            local = [(t, h) for t, h in block.links if _looks_like_decision(t, h)]
+            if local:
+                return links_from_phrase(phrase, local)
+        found: list[ParsedLink] = []
+        for sentence in _SENTENCE.split(text):
+            found.extend(_sentence_links(sentence, block))
+        if found:
+            return found
     phrase = link_phrase(text) if block.kind == "paragraph" else None
     if phrase is None and block.kind == "paragraph":
         phrase = _opening_verb(text)
@@ -158,11 +168,12 @@ def _prose_links(block: Block) -> list[ParsedLink]:
     reference = _ADR_REFERENCE.match(phrase.rest)
     if reference is None:
         return []
-    if reference.group(0).startswith("["):
+    if "](" in reference.group(0):
         local = [(t, h) for t, h in block.links if _looks_like_decision(t, h)]
         return links_from_phrase(phrase, local[:1])
-    return [ParsedLink(phrase.type, phrase.outgoing, reference.group(0).strip(), "", phrase.note,
-                       phrase.verb)]
+    named = re.search(r"ADR[\s#-]*\d+(?:-[\w-]+)?", reference.group(0), re.I)
+    return [ParsedLink(phrase.type, phrase.outgoing, named.group(0) if named else reference.group(0).strip(),
+                       "", phrase.note, phrase.verb)]
 
 
 def _opening_verb(text: str) -> LinkPhrase | None:
@@ -210,10 +221,16 @@ def _targets(link_type: LinkType, outgoing: bool, verb: str, links: list[tuple[s
 
 
 def _after_status_word(value: str) -> str:
-    """`superseded by [ADR-0019](..)` stays; `Accepted, superseded by X` -> `superseded by X`."""
-    match = re.search(r"\b(?:superseded|superceded|supersceded|replaced|amended)(?:\s*\([^)]*\))?"
-                      r"\s+(?:by|durch|par|por)\b", value, re.I)
-    return value[match.start():] if match else value
+    """`superseded by [ADR-0019](..)` stays; `Accepted, superseded by X` -> `superseded by X`;
+    `Accepted — supersedes [ADR 3](..)` -> `supersedes [ADR 3](..)`."""
+    match = re.search(r"\b(?:superseded|superceded|supersceded|replaced|amended|deprecated|obsoleted)"
+                      r"(?:\s*\([^)]*\))?\s+(?:by|durch|par|por)\b", value, re.I)
+    if match:
+        return value[match.start():]
+    after = re.search(r"[,;—–]\s*|\s-\s+", value)
+    if after and link_phrase(value[after.end():]) is not None:
+        return value[after.end():]
+    return value
 
 
 def _front_matter_links(data: dict[str, Any]) -> list[ParsedLink]:

@@ -62,6 +62,8 @@ class Document:
     blocks: list[Block]
     # Blocks too long to scan for links and images (first line numbers, 0-based).
     unscanned: list[int] = field(default_factory=list)
+    # What readers work out once from the blocks (the header), kept: a Document never changes.
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def line(self, index: int) -> str:
         return strip_line_end(self.lines[index]) if 0 <= index < len(self.lines) else ""

@@ -20,6 +20,8 @@ from kbridge.formats.text import DecodedText, strip_line_end
 # Front-matter keys the reader turns into record attributes; every other key is kept as a field.
 _FRONT_MATTER_ATTRIBUTES = {"status", "date", "tags"}
 _FIELD_KEYS = {"deciders", "consulted", "informed"}
+# `Title: x` lines, for a file with no H1 and no front-matter title.
+_TITLE_KEYS = ("title", "titel", "titre", "título", "titulo", "titolo", "标题", "タイトル", "제목")
 _MADR_SECTIONS = {
     "decision drivers": "drivers", "considered options": "options", "decision outcome": "outcome",
 }
@@ -80,6 +82,12 @@ def _read_title(record: ParsedRecord, header: Header, front: dict[str, Any] | No
         if info.title and not extract.is_section_title(info.title):
             _take_title(record, info.title, "front_matter", info.number, named)
             return decoration
+    entry = header.get(*_TITLE_KEYS)
+    if entry is not None and plain_text(entry.value):
+        info = extract.clean_title(plain_text(entry.value), name.number)
+        if info.title:
+            _take_title(record, info.title, "line", info.number, named)
+            return decoration
     record.title = extract.title_from_slug(name.slug) or name.slug or record.path
     record.layout["title_from"] = "filename"
     return decoration
@@ -117,7 +125,7 @@ def _read_fields(record: ParsedRecord, doc: Document, header: Header,
             fields[normal if normal in _FIELD_KEYS else key] = value
         record.tags = _tags(front.get("tags"))
     for entry in header.entries:
-        if entry.key in ("status", "date") or entry.date_rank is not None:
+        if entry.key in ("status", "date", *_TITLE_KEYS) or entry.date_rank is not None:
             continue
         if entry.key in ("tags", "tag"):
             record.tags = record.tags or _tags(entry.value)

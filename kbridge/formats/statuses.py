@@ -3,6 +3,7 @@ and which keys and headings hold a status."""
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -140,6 +141,7 @@ class StatusReading:
         return self.word.lower() == self.status and not self.qualified
 
 
+@functools.lru_cache(maxsize=4096)
 def read_status(text: str) -> StatusReading | None:
     """The kbridge decision status a written status means, or None when it names none."""
     value = _fold(plain_text(strip_dates(text or "")))
@@ -196,5 +198,6 @@ def normalise_key(key: str) -> str:
     return " ".join(word for word in re.split(r"[\W_]+", value) if word)
 
 
+@functools.lru_cache(maxsize=4096)
 def is_status_key(key: str) -> bool:
     return normalise_key(key) in STATUS_KEYS

@@ -105,6 +105,34 @@ def test_numbers_dates_and_titles_from_names_and_headings(
     assert (record.title, record.number, record.date, record.date_note) == (title, number, date, date_note)
 
 
+@pytest.mark.parametrize(("name", "text", "facts", "links"), [
+    ("ADR0001 - Choose a license.md", "# ADR0001 - Choose a license\n\n*Status*: Accepted (2020-02-02)\n",
+     ("Choose a license", "accepted", "2020-02-02", 1), set()),
+    ("adr_0002_logging.md", "Title: Centralised logging\nStatus: Proposed\nDate: 02/03/2021\n\n## Context\n",
+     ("Centralised logging", "proposed", "2021-03-02", 2), set()),
+    ("0004-cdn.md", "# Use a CDN\n\n> **Status:** Accepted\n> **Date:** 2023-01-01\n",
+     ("Use a CDN", "accepted", "2023-01-01", 4), set()),
+    ("0005-redis.md", "# 5. Redis cluster\n\n## Status\n\nAccepted — supersedes [ADR 3](0003-cache.md)\n",
+     ("Redis cluster", "accepted", None, 5), {("supersedes", True, "0003-cache.md")}),
+    ("0006-auth.md", "# 6. Cookies\n\n## Status\n\nDeprecated by [7. Use OIDC](0007-oidc.md)\n",
+     ("Cookies", "deprecated", None, 6), {("supersedes", False, "0007-oidc.md")}),
+    ("use-terraform.md", "---\ntitle: Use Terraform\n---\n\n| Status | Decided on |\n|---|---|\n"
+     "| Accepted | 2022-08-01 |\n", ("Use Terraform", "accepted", "2022-08-01", None), set()),
+    ("adr-009-x.md", "# ADR-009: Migrar\n\n**Estado:** Aceptado\n**Fecha:** 3 de febrero de 2024\n\n"
+     "Reemplaza a [ADR-007](adr-007-x.md).\n", ("Migrar", "accepted", "2024-02-03", 9),
+     {("supersedes", True, "adr-007-x.md")}),
+    ("0004-grpc.md", "# 4. gRPC を使う\n\nステータス: 提案\n最終更新日: 2023年1月15日\n\n## 決定\n\ngRPC。\n",
+     ("gRPC を使う", "proposed", "2023-01-15", 4), set()),
+])
+def test_metadata_as_people_write_it(tmp_path: Path, name: str, text: str,
+                                     facts: tuple[str, str, str | None, int | None],
+                                     links: set[tuple[str, bool, str]]) -> None:
+    record = read_one(tmp_path, name, text)
+    assert (record.title, record.status, record.date, record.number) == facts
+    assert {(link.type.value, link.outgoing, link.href) for link in record.links} == links
+    assert not [w for w in record.warnings if "date" in w]
+
+
 def test_one_decision_per_folder_and_a_link_that_tells_the_truth(tmp_path: Path) -> None:
     folder = tmp_path / "decisions"
     write(folder, "README.md", "# Decisions\n\n- [Use Kafka](use-kafka/index.md)\n")
