@@ -7,9 +7,10 @@ import datetime as dt
 import functools
 import html
 import re
-import unicodedata
 from dataclasses import dataclass
 from urllib.parse import unquote
+
+from kbridge.formats.text import fold_accents
 
 # --- month names (lower case, accents removed): English, German, French, Spanish, Portuguese,
 # Italian, Dutch, with their usual abbreviations -------------------------------------------------
@@ -50,9 +51,7 @@ _PLACEHOLDER = re.compile(
 def _plain(text: str) -> str:
     """Markup and entities away, accents off (for month names), one line."""
     value = html.unescape(unquote(text or ""))
-    value = re.sub(r"<[^>]+>|[*_`~]", " ", value)
-    value = unicodedata.normalize("NFKD", value)
-    value = "".join(c for c in value if not unicodedata.combining(c))
+    value = fold_accents(re.sub(r"<[^>]+>|[*_`~]", " ", value))
     return re.sub("[\u2010-\u2015\u2212]", "-", value)
 
 
@@ -174,8 +173,7 @@ _NOT_DECISION_WORDS = {"review", "reviewed", "revisit", "due", "deadline", "expi
 
 
 def _words(key: str) -> list[str]:
-    value = unicodedata.normalize("NFKD", key.lower())
-    value = "".join(c for c in value if not unicodedata.combining(c))
+    value = fold_accents(key.lower())
     return [word for word in re.split(r"[\W_]+", value) if word]
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-import unicodedata
 from collections import Counter
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from kbridge.formats.extract import parse_filename
 from kbridge.formats.header import Header, read_header
 from kbridge.formats.markdown_doc import Document, strip_comments
 from kbridge.formats.statuses import is_placeholder, is_status_key
+from kbridge.formats.text import fold_accents
 
 ADR_TOOLS_CONFIG = ".adr-dir"
 LOG4BRAINS_CONFIGS = (".log4brains.yml", ".log4brains.yaml")
@@ -41,8 +41,7 @@ _DATE_NAME = re.compile(r"^(?:19|20)\d\d-?\d\d-?\d\d[-_]")
 
 
 def _fold(text: str) -> str:
-    value = unicodedata.normalize("NFKD", text.lower())
-    return " ".join(re.findall(r"[^\W_]+", "".join(c for c in value if not unicodedata.combining(c))))
+    return " ".join(re.findall(r"[^\W_]+", fold_accents(text.lower())))
 
 
 # Section headings of a decision record, in the common languages.

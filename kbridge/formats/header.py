@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from kbridge.formats.dates import PLAIN_DATE, date_key_rank, find_dates, month_only, strip_dates
 from kbridge.formats.markdown_doc import Block, Document, is_comment_only, strip_comments
-from kbridge.formats.statuses import is_status_key, plain_text
+from kbridge.formats.statuses import is_status_key, plain_text, read_status
 
 # Keys that make a `Key: value` line metadata, normalised (lower case, words joined by "_");
 # status and date keys in any language count too (see `is_meta_key`).
@@ -40,6 +40,8 @@ _KEY_VALUE = re.compile(
     r"^\s*(?:[*_]{1,2})?(?P<key>[^\W\d_][\w ()/'.’-]{0,40}?)(?:[*_]{1,2})?\s*[:：]\s*(?:[*_]{1,2}(?=\s|$))?"
     r"\s*(?P<value>.*?)\s*$"
 )
+_PAIR_SEPARATOR = re.compile(r"\s+[|·•]\s+(?=(?:[*_]{1,2})?[^\W\d_][\w ]{0,30}?(?:[*_]{1,2})?\s*[:：])")
+_ADMONITION = re.compile(r"^\[!\w+\]$")  # GitHub's `> [!NOTE]` over a block quote
 _KEY_DATE = re.compile(r"^\s*(?P<key>Date|Updated|Last updated)\s+(?P<value>\[?\d.*)$", re.I)
 
 
@@ -69,25 +71,29 @@ class Header:
     status_section: tuple[Block, list[Block]] | None = None
     date_section: tuple[Block, list[Block]] | None = None
     badges: list[tuple[str, str]] = field(default_factory=list)
+    # `Status: accepted | Date: ...` as a paragraph of its own further down (a file whose head
+    # holds none): read, but not part of the head.
+    late_entries: list[MetaEntry] = field(default_factory=list)
     body_start: int = 0  # first line of the body
     end_block: int = 0  # index of the first body block
     list_marker: str = ""  # "* " or "- " of a metadata list, for lines a writer adds
 
     def get(self, *keys: str) -> MetaEntry | None:
         """The entry for the first of `keys` found; for "date", the one that counts most."""
+        every = self.entries + self.late_entries
         for key in keys:
             if key == "date":
-                dated = [e for e in self.entries if e.date_rank is not None]
+                dated = [e for e in every if e.date_rank is not None]
                 if dated:
                     return min(dated, key=lambda e: e.date_rank or 0)
                 continue
-            for entry in self.entries:
+            for entry in every:
                 if entry.key == key or FIELD_ALIASES.get(entry.key) == key:
                     return entry
         return None
 
     def dates(self) -> list[MetaEntry]:
-        return sorted((e for e in self.entries if e.date_rank is not None),
+        return sorted((e for e in self.entries + self.late_entries if e.date_rank is not None),
                       key=lambda e: e.date_rank or 0)
 
 
@@ -103,12 +109,14 @@ def key_values(block: Block, doc: Document) -> list[MetaEntry] | None:
     entries: list[MetaEntry] = []
     for offset, line in enumerate(block.text.split("\n")):
         text = strip_comments(line)
-        if not text:
+        if not text or _ADMONITION.match(text):
             continue
-        match = _KEY_VALUE.match(text) or _KEY_DATE.match(text)
-        if not match:
-            return None
-        entries.append(_entry(match["key"], match["value"], block.start + offset, block))
+        # `Status: accepted | Date: 2021-11-11`: several pairs on one line.
+        for part in _PAIR_SEPARATOR.split(text):
+            match = _KEY_VALUE.match(part) or _KEY_DATE.match(part)
+            if not match:
+                return None
+            entries.append(_entry(match["key"], match["value"], block.start + offset, block))
     return entries or None
 
 
@@ -202,6 +210,11 @@ def _read_header(doc: Document) -> Header:
             continue
         if block.kind == "heading" and block.level >= 2:
             name = strip_comments(block.text).strip(" :*")
+            stated = _heading_entry(block)
+            if stated is not None and header.get("status") is None:
+                header.entries.append(stated)  # `## Status: Accepted`
+                index += 1
+                continue
             if is_status_key(name) and header.status_section is None:
                 section = doc.section(block)
                 header.status_section = (block, section)
@@ -215,7 +228,30 @@ def _read_header(doc: Document) -> Header:
         break
     header.end_block = index
     header.body_start = blocks[index].start if index < len(blocks) else len(doc.lines)
+    if header.get("status") is None and header.status_section is None and find_status_section(doc) is None:
+        header.late_entries = _late_status(doc, index)
     return header
+
+
+def _heading_entry(block: Block) -> MetaEntry | None:
+    key, colon, value = strip_comments(block.text).partition(":")
+    if colon and value.strip() and is_status_key(plain_text(key)):
+        return MetaEntry("status", key.strip(" *_"), value.strip(" *_"), block.start, block)
+    return None
+
+
+def _late_status(doc: Document, start: int) -> list[MetaEntry]:
+    """A paragraph made only of `Key: value` pairs, one of them a status (or a heading
+    `## Status: Accepted`), below the head."""
+    for block in doc.blocks[start:]:
+        if block.kind == "heading" and (stated := _heading_entry(block)) is not None:
+            return [stated]
+        if block.kind != "paragraph" or len(block.text) > 300:
+            continue
+        entries = key_values(block, doc)
+        if entries and any(e.key == "status" and read_status(e.value) for e in entries):
+            return entries
+    return []
 
 
 def _is_date_heading(name: str) -> bool:

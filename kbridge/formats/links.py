@@ -103,7 +103,7 @@ def find_links(doc: Document, header: Header, front_matter: dict[str, Any] | Non
         phrase = link_phrase(h1_decoration)
         if phrase:
             found.extend(links_from_phrase(phrase, []))
-    for entry in header.entries:
+    for entry in header.entries + header.late_entries:
         if entry.key == "status":
             if is_placeholder(entry.value):
                 continue

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from kbridge.formats.dates import strip_dates
+from kbridge.formats.text import fold_accents
 
 # Words (lower case, accents removed) for each decision status. The earliest word in a text wins,
 # so "Accepted, superseded by X" is settled by the overrides below, not by this order.
@@ -106,6 +106,7 @@ _PLACEHOLDER = re.compile(
     r"\||\{[^}]*\}|\bxxx\b|YYYY|\[(?:short title|list |describe)|^\W*(?:tbd|tbc|n/?a|todo|\?+)\W*$", re.I
 )
 _BRACKETED = re.compile(r"^\s*\[[^\]]*\]\s*$")
+_STRUCK = re.compile(r"~~[^~]+~~|<(?:del|s|strike)>.*?</(?:del|s|strike)>", re.I)  # `~~Proposed~~ Rejected`
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_REF_LINK = re.compile(r"\[([^\]]*)\]\[[^\]]*\]")
 
@@ -118,8 +119,7 @@ def plain_text(markdown: str) -> str:
 
 
 def _fold(text: str) -> str:
-    value = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in value if not unicodedata.combining(c))
+    return fold_accents(text)
 
 
 def is_placeholder(text: str) -> bool:
@@ -144,7 +144,7 @@ class StatusReading:
 @functools.lru_cache(maxsize=4096)
 def read_status(text: str) -> StatusReading | None:
     """The kbridge decision status a written status means, or None when it names none."""
-    value = _fold(plain_text(strip_dates(text or "")))
+    value = _fold(plain_text(strip_dates(_STRUCK.sub(" ", text or ""))))
     if not value.strip():
         return None
     partly = _PARTLY.search(value)
@@ -187,6 +187,7 @@ def status_words_first(text: str, within: int = 3) -> bool:
 # by single spaces).
 STATUS_KEYS = {
     "status", "statuses", "statut", "estado", "estatus", "stato", "zustand", "etat", "situacao",
+    "state", "decision state", "adr state",
     "status history", "decision status", "adr status", "current status", "status der entscheidung",
     "estado da decisao", "estado de la decision", "statut de la decision", "stato della decisione",
     "状态", "狀態", "状態", "ステータス", "상태", "статус", "состояние",

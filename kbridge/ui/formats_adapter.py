@@ -120,14 +120,19 @@ class ImportPreview:
         return ", ".join(parts)
 
 
+def _folder_and_format(folder: Path, fmt: str) -> tuple[Path, str]:
+    """The folder to import (an error when it is none) and the format to show for it."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ValidationError(f"{folder} is not a folder")
+    return folder, detect_format(folder) if fmt == "auto" else fmt
+
+
 def preview_import(
     kb_path: Path, folder: Path, fmt: str, progress: Progress, cancel: threading.Event
 ) -> ImportPreview:
     """The import's plan (kbridge.formats.plan), read on a worker thread; writes nothing."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise ValidationError(f"{folder} is not a folder")
-    shown = detect_format(folder) if fmt == "auto" else fmt
+    folder, shown = _folder_and_format(folder, fmt)
     with KnowledgeBase.open(kb_path) as kb:
         plan = plan_import(kb, folder, fmt=fmt, progress=progress, cancel=cancel.is_set)
     if plan.cancelled:
@@ -141,10 +146,7 @@ def import_folder(
     force: bool = False,
 ) -> ImportSummary:
     """Import `folder`; `force` imports it even when nothing in it reads as a decision."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise ValidationError(f"{folder} is not a folder")
-    shown = detect_format(folder) if fmt == "auto" else fmt
+    folder, shown = _folder_and_format(folder, fmt)
     with KnowledgeBase.open(kb_path) as kb:
         report = formats_import_folder(kb, folder, fmt=fmt, progress=progress, cancel=cancel.is_set,
                                        force=force)

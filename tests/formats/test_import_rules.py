@@ -123,6 +123,23 @@ def test_numbers_dates_and_titles_from_names_and_headings(
      {("supersedes", True, "adr-007-x.md")}),
     ("0004-grpc.md", "# 4. gRPC を使う\n\nステータス: 提案\n最終更新日: 2023年1月15日\n\n## 決定\n\ngRPC。\n",
      ("gRPC を使う", "proposed", "2023-01-15", 4), set()),
+    # A Y-statement with its status and date on one line below it.
+    ("0001-use-python.md", "# Use Python for tooling\n\nIn the context of scripts, we decided for Python.\n\n"
+     "Status: accepted | Date: 2021-11-11\n", ("Use Python for tooling", "accepted", "2021-11-11", 1), set()),
+    ("0002-ci.md", "# 2. CI\n\n> [!NOTE]\n> Status: **Accepted** on 2022-02-02\n\n## Context\n\nSlow.\n",
+     ("CI", "accepted", "2022-02-02", 2), set()),
+    ("0005-vue.md", "# 5. Choisir Vue.js\n\nDate : 15 janvier 2022\n\n## Statut\n\nAccepté\n",
+     ("Choisir Vue.js", "accepted", "2022-01-15", 5), set()),
+    ("0001-bus.md", "# 1. 이벤트 버스 도입\n\n날짜: 2022-04-01\n\n## 상태\n\n승인\n",
+     ("이벤트 버스 도입", "accepted", "2022-04-01", 1), set()),
+    ("0002-search.md", "# 2. Использовать Elasticsearch\n\nДата: 12.05.2022\n\n## Статус\n\nПринято\n",
+     ("Использовать Elasticsearch", "accepted", "2022-05-12", 2), set()),
+    ("0006-mobile.md", "# 6. Native apps\n\n## Status\n\n~~Proposed~~ Rejected\n",
+     ("Native apps", "rejected", None, 6), set()),
+    ("0007-pay.md", "# 7. Payments\n\n## Status: Accepted\n\n## Context\n\nMoney.\n",
+     ("Payments", "accepted", None, 7), set()),
+    ("0009-flags.md", "---\ntitle: Feature flags\nstate: approved\ndecision-date: 2021-01-20\n---\n\n## Context\n",
+     ("Feature flags", "accepted", "2021-01-20", 9), set()),
 ])
 def test_metadata_as_people_write_it(tmp_path: Path, name: str, text: str,
                                      facts: tuple[str, str, str | None, int | None],

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QCommandLinkButton
@@ -20,16 +19,6 @@ from kbridge.ui.transfer_dialogs import ImportDialog
 from tests.formats.conftest import corpus_root
 
 GOVUK = corpus_root().resolve() / "alphagov__govuk-aws"
-
-
-@pytest.fixture
-def empty_window(qtbot: QtBot) -> MainWindow:
-    main = MainWindow(None)
-    qtbot.addWidget(main)
-    main.resize(1200, 800)
-    main.show()
-    qtbot.waitExposed(main)
-    return main
 
 
 def test_first_run_shows_the_welcome_page(qtbot: QtBot) -> None:

@@ -22,15 +22,10 @@ from tests.ui.conftest import press_button, when_modal
 
 
 @pytest.fixture
-def empty_kb_window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
-    main = MainWindow(None)
-    qtbot.addWidget(main)
-    main.resize(1300, 820)
-    main.show()
-    qtbot.waitExposed(main)
-    assert main.open_path(tmp_path / "team.kbridge", create=True)
-    yield main
-    main.jobs.wait()
+def empty_kb_window(empty_window: MainWindow, tmp_path: Path) -> Iterator[MainWindow]:
+    assert empty_window.open_path(tmp_path / "team.kbridge", create=True)
+    yield empty_window
+    empty_window.jobs.wait()
 
 
 def write(folder: Path, name: str, text: str) -> None:
