@@ -74,6 +74,17 @@ def pytest_runtest_teardown(item: pytest.Item) -> None:
 
 
 @pytest.fixture
+def empty_window(qtbot: QtBot) -> MainWindow:
+    """A window with no knowledge base open (the welcome page)."""
+    main = MainWindow(None)
+    qtbot.addWidget(main)
+    main.resize(1200, 800)
+    main.show()
+    qtbot.waitExposed(main)
+    return main
+
+
+@pytest.fixture
 def window(qtbot: QtBot, sample_kb: KnowledgeBase) -> Iterator[MainWindow]:
     main = MainWindow(sample_kb)
     qtbot.addWidget(main)
