@@ -71,7 +71,7 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
         )
         """
     )
-    db["meta"].insert({"name": "kb_uid", "value": str(uuid.uuid4())})
+    db.table("meta").insert({"name": "kb_uid", "value": str(uuid.uuid4())})
 
 
 def _v2_files(db: sqlite_utils.Database) -> None:

@@ -88,20 +88,20 @@ class Store:
         return row[0] if row else default
 
     def set_meta(self, name: str, value: str) -> None:
-        self.db["meta"].upsert({"name": name, "value": value}, pk="name")
+        self.db.table("meta").upsert({"name": name, "value": value}, pk="name")
 
     # --- records ----------------------------------------------------------------------------
 
     def insert_record(self, record: Record) -> None:
-        self.db["records"].insert(_record_row(record))
+        self.db.table("records").insert(_record_row(record))
 
     def update_record(self, record: Record) -> None:
         row = _record_row(record)
         del row["uid"], row["created_at"]
-        self.db["records"].update(record.uid, row)
+        self.db.table("records").update(record.uid, row)
 
     def set_deleted(self, uid: str, deleted_at: str | None, updated_at: str) -> None:
-        self.db["records"].update(uid, {"deleted_at": deleted_at, "updated_at": updated_at})
+        self.db.table("records").update(uid, {"deleted_at": deleted_at, "updated_at": updated_at})
 
     def get_record(self, uid: str) -> Record | None:
         return self._one(f"{_RECORD_SELECT} WHERE r.uid = ?", [uid])
@@ -213,7 +213,7 @@ class Store:
     def insert_link(self, link: Link, created_at: str) -> bool:
         """Add a link; False when the same link is already there."""
         try:
-            self.db["links"].insert(
+            self.db.table("links").insert(
                 {
                     "source_uid": link.source_uid,
                     "type": link.type.value,
@@ -324,7 +324,7 @@ class Store:
             "SELECT coalesce(max(rev), 0) FROM revisions WHERE record_uid = ?", [uid]
         ).fetchone()
         rev = int(row[0]) + 1
-        self.db["revisions"].insert(
+        self.db.table("revisions").insert(
             {
                 "record_uid": uid,
                 "rev": rev,
