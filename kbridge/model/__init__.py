@@ -18,9 +18,11 @@ from kbridge.model.vocabulary import (
     KIND_FIELDS,
     KIND_STATUSES,
     NO_REVIEW_STATUSES,
+    UNKNOWN_STATUS,
     Kind,
     LinkType,
     format_key,
+    relation_verb,
     validate_key,
     validate_status,
 )
@@ -31,6 +33,7 @@ __all__ = [
     "KIND_FIELDS",
     "KIND_STATUSES",
     "NO_REVIEW_STATUSES",
+    "UNKNOWN_STATUS",
     "Changes",
     "ConflictError",
     "KbridgeError",
@@ -45,6 +48,7 @@ __all__ = [
     "format_key",
     "normalise_date",
     "normalise_tags",
+    "relation_verb",
     "validate_key",
     "validate_status",
 ]

@@ -64,8 +64,11 @@ def _header(record: Record, status_hex: Callable[[str], str], today: dt.date) ->
 
 def _facts(record: Record, today: dt.date) -> str:
     rows: list[tuple[str, str]] = []
+    status_note, date_note = imported_notes(record)
+    if status_note:
+        rows.append(("Status", f"{escape(record.status)} ({escape(status_note)})"))
     if record.date:
-        rows.append(("Date", escape(record.date)))
+        rows.append(("Date", escape(record.date) + (f" ({escape(date_note)})" if date_note else "")))
     if record.owner_key:
         rows.append(("Owner", escape(record.owner_name or record.owner_key)))
     if record.review_by:
@@ -84,6 +87,16 @@ def _facts(record: Record, today: dt.date) -> str:
         return ""
     cells = "".join(f'<tr><td class="name">{name}</td><td>{value}</td></tr>' for name, value in rows)
     return f'<table class="facts">{cells}</table>'
+
+
+def imported_notes(record: Record) -> tuple[str, str]:
+    """How an import read the record's status and date, when it had to interpret ("read as
+    accepted from 'Decidido'", "from the file name"); shown while they are still as imported."""
+    source = record.source or {}
+    base = source.get("baseline") or {}
+    status_note = str(source.get("status_note") or "") if record.status == base.get("status") else ""
+    date_note = str(source.get("date_note") or "") if record.date and record.date == base.get("date") else ""
+    return status_note, date_note
 
 
 def _links(links: list[LinkedRecord], record_href: Callable[[str], str], hidden: int = 0) -> str:

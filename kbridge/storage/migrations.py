@@ -71,7 +71,7 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
         )
         """
     )
-    db["meta"].insert({"name": "kb_uid", "value": str(uuid.uuid4())})
+    db.table("meta").insert({"name": "kb_uid", "value": str(uuid.uuid4())})
 
 
 def _v2_files(db: sqlite_utils.Database) -> None:
@@ -91,14 +91,29 @@ def _v2_files(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial, _v2_files]
+def _v3_packed(db: sqlite_utils.Database) -> None:
+    """Revisions as a chain of deltas and kept files compressed (kbridge.storage.packing): a
+    knowledge base about the size of its text, growing by about the size of each change."""
+    from kbridge.storage.revisions import repack_all
+
+    db.execute("ALTER TABLE revisions ADD COLUMN encoding TEXT NOT NULL DEFAULT 'json'")
+    db.execute("ALTER TABLE revisions ADD COLUMN packed BLOB")
+    db.execute("ALTER TABLE files ADD COLUMN encoding TEXT NOT NULL DEFAULT 'raw'")
+    db.execute("ALTER TABLE files ADD COLUMN size INTEGER")
+    db.execute("UPDATE files SET size = length(data)")
+    repack_all(db)
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial, _v2_files, _v3_packed]
 
 
 def schema_version(db: sqlite_utils.Database) -> int:
     return int(db.execute("PRAGMA user_version").fetchone()[0])
 
 
-def apply_migrations(db: sqlite_utils.Database) -> None:
+def apply_migrations(db: sqlite_utils.Database, *, stamp: int | None = None) -> None:
+    """Run the steps this file has not had, each in its own transaction; `stamp` is kbridge's
+    application_id, written with the first step (a file being migrated is being written anyway)."""
     current = schema_version(db)
     if current > len(MIGRATIONS):
         raise KbridgeError(
@@ -109,3 +124,5 @@ def apply_migrations(db: sqlite_utils.Database) -> None:
         with db.atomic():
             migrate(db)
             db.execute(f"PRAGMA user_version = {number}")
+            if stamp is not None:
+                db.execute(f"PRAGMA application_id = {int(stamp)}")
