@@ -67,13 +67,14 @@ def import_command(app: AppContext, folder: Path, fmt: str, as_json: bool) -> No
 @click.option("--format", "fmt", type=click.Choice(sorted(EXPORTERS)), required=True,
               help="native writes each record where and how it was imported (new ones as MADR 4).")
 @click.argument("out", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Replace the JSON file if it exists (--format json).")
 @json_option
 @pass_app
-def export_command(app: AppContext, fmt: str, out: Path, as_json: bool) -> None:
+def export_command(app: AppContext, fmt: str, out: Path, force: bool, as_json: bool) -> None:
     """Export every record to OUT (a folder; a .json file for --format json)."""
     progress = _TerminalProgress("exporting")
     try:
-        report = export_kb(app.kb(), out, fmt, progress=progress)
+        report = export_kb(app.kb(), out, fmt, progress=progress, overwrite=force)
     finally:
         progress.close()
     if as_json:

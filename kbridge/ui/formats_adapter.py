@@ -124,7 +124,8 @@ def export_all(kb_path: Path, out: Path, fmt: str, progress: Progress, cancel: t
         if fmt == "json" and out.suffix != ".json":
             out = out / f"{kb.name}.json"
             out.parent.mkdir(parents=True, exist_ok=True)
-        report = export_kb(kb, out, fmt, progress=progress, cancel=cancel.is_set)
+        # The dialog writes into a folder the user chose, replacing what an earlier export wrote there.
+        report = export_kb(kb, out, fmt, progress=progress, cancel=cancel.is_set, overwrite=True)
     if report.cancelled:
         raise CancelledError("export cancelled")
     return len(report.written) or (1 if fmt == "json" else 0)

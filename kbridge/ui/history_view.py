@@ -4,7 +4,6 @@ restore one as a new revision."""
 from __future__ import annotations
 
 import datetime as dt
-from html import escape
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kbridge.escaping import escape_html
 from kbridge.model import KbridgeError, Record, Revision
 
 if TYPE_CHECKING:
@@ -96,7 +96,7 @@ def diff_html(diff: str) -> str:
             style = "background-color:#ffebe9;color:#82071e"
         else:
             style = ""
-        rows.append(f'<div style="{style}">{escape(line) or "&nbsp;"}</div>')
+        rows.append(f'<div style="{style}">{escape_html(line) or "&nbsp;"}</div>')
     return '<pre style="white-space:pre-wrap">' + "".join(rows) + "</pre>"
 
 
