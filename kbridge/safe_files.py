@@ -25,6 +25,7 @@ import posixpath
 import secrets
 import stat
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from kbridge.model import ConflictError, KbridgeError
@@ -139,10 +140,10 @@ def write_file(root: Path, relative: str, data: bytes, *, overwrite: bool = True
 
     `mode` None keeps the umask's default (0666 & ~umask); a number is set exactly (0600 for what
     only the owner may read). Returns the path written."""
-    with replacing(root, relative, overwrite=overwrite, mode=mode, folder_mode=folder_mode) as fd:
+    with replacing(root, relative, overwrite=overwrite, mode=mode, folder_mode=folder_mode) as pending:
         view = memoryview(data)
         while view:
-            written = os.write(fd, view)
+            written = os.write(pending.fd, view)
             view = view[written:]
     return Path(root).joinpath(*inside(relative))
 
@@ -151,11 +152,20 @@ def write_text(root: Path, relative: str, text: str, **options: object) -> Path:
     return write_file(root, relative, text.encode("utf-8"), **options)  # type: ignore[arg-type]
 
 
+@dataclass(frozen=True)
+class Pending:
+    """A new temporary file beside its final name: write through `fd`, or through `path` for a
+    writer that needs a name (SQLite's backup)."""
+
+    fd: int
+    path: Path
+
+
 @contextlib.contextmanager
 def replacing(root: Path, relative: str, *, overwrite: bool = True, mode: int | None = None,
-              folder_mode: int = 0o755) -> Iterator[int]:
-    """A descriptor of a new temporary file that becomes root/relative when the block ends
-    without an error (and is removed when it does not)."""
+              folder_mode: int = 0o755) -> Iterator[Pending]:
+    """A new temporary file that becomes root/relative when the block ends without an error (and
+    is removed when it does not); checked again before it is renamed into place."""
     parts = inside(relative)
     name = parts[-1]
     shown = "/".join(parts)
@@ -170,8 +180,9 @@ def replacing(root: Path, relative: str, *, overwrite: bool = True, mode: int | 
                     _same_file(fd, folder, temporary, shown)
                     if mode is not None:
                         os.fchmod(fd, mode)  # the umask may have narrowed it; `mode` is the promise
-                    yield fd
+                    yield Pending(fd, Path(root).joinpath(*parts[:-1], temporary))
                     os.fsync(fd)
+                    _same_file(fd, folder, temporary, shown)  # still ours, whoever wrote it
                 finally:
                     os.close(fd)
                 _put_in_place(folder, temporary, name, shown, overwrite)
@@ -318,12 +329,13 @@ def _refuse_irregular(info: os.stat_result, shown: str, max_bytes: int) -> None:
     if stat.S_ISLNK(mode):
         raise UnsafePathError(f"{shown}: symbolic link; not followed")
     if not stat.S_ISREG(mode):
-        raise UnsafePathError(f"{shown}: not a regular file ({_kind(mode)}); not read")
+        raise UnsafePathError(f"{shown}: not a regular file ({file_kind(mode)}); not read")
     if info.st_size > max_bytes:
         raise FileTooLargeError(f"{shown}: file of {info.st_size:,} bytes is over the {_size(max_bytes)} size cap")
 
 
-def _kind(mode: int) -> str:
+def file_kind(mode: int) -> str:
+    """What a non-regular file is, in words ("a named pipe")."""
     for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"),
                        (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
                        (stat.S_ISSOCK, "a socket")):

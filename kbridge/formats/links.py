@@ -20,8 +20,12 @@ from kbridge.model import LinkType
 
 _LINKS_HEADINGS = {"links", "related", "related decisions", "related adrs", "references",
                    "more information", "see also"}
-_MD_LINK_IN_TEXT = re.compile(r"\[(?P<text>(?:[^\[\]]|\[[^\]]*\])*)\]\((?P<href>[^)\s]*)[^)]*\)")
-_ADR_REFERENCE = re.compile(r"^\s*(?:\[[^\]]+\]\([^)]+\.md[^)]*\)|ADR[\s#-]*\d+(?:-[\w-]+)?)", re.I)
+# Linear: no `[` inside a nested pair, parentheses in a target only in balanced pairs, none in a
+# title (with `[^)]*`, each `[a](` of a hostile line rescanned the rest of it: quadratic).
+_MD_LINK_IN_TEXT = re.compile(
+    r"\[(?P<text>(?:[^\[\]]|\[[^\[\]]*\])*)\]\((?P<href>(?:[^()\s]|\([^()\s]*\))*)[^()]*\)")
+# `[^).]` before `.md`: with `[^)]+`, every `.md` of a long target was tried against the rest of it.
+_ADR_REFERENCE = re.compile(r"^\s*(?:\[[^\]]+\]\((?:[^).]|\.(?!md))+\.md[^)]*\)|ADR[\s#-]*\d+(?:-[\w-]+)?)", re.I)
 _FRONT_MATTER_LINK_KEYS = {
     "superseded-by": (LinkType.SUPERSEDES, False), "superseded_by": (LinkType.SUPERSEDES, False),
     "supersededby": (LinkType.SUPERSEDES, False), "supersedes": (LinkType.SUPERSEDES, True),
