@@ -10,7 +10,7 @@ import click
 
 from kbridge.cli.main import AppContext
 from kbridge.cli.options import json_option, pass_app
-from kbridge.cli.output import emit_json
+from kbridge.cli.output import emit_json, say
 from kbridge.formats.export import EXPORTERS, export_kb
 from kbridge.formats.importer import import_folder
 from kbridge.formats.parsed import FORMATS
@@ -55,9 +55,9 @@ def import_command(app: AppContext, folder: Path, fmt: str, as_json: bool) -> No
         emit_json(report.as_json())
         return
     for item in report.skipped:
-        click.echo(f"skipped  {item.path}: {item.reason}")
+        say(f"skipped  {item.path}: {item.reason}")
     for item in report.warnings:
-        click.echo(f"warning  {item.path}: {item.message}")
+        say(f"warning  {item.path}: {item.message}")
     click.echo(f"{report.imported} imported, {report.updated} updated, {report.unchanged} "
                f"unchanged, {len(report.skipped)} skipped, {len(report.warnings)} warnings",
                err=True)
@@ -81,9 +81,11 @@ def export_command(app: AppContext, fmt: str, out: Path, force: bool, as_json: b
         emit_json(report.as_json())
         return
     for item in report.skipped:
-        click.echo(f"skipped  {item.path}: {item.reason}")
-    click.echo(f"{len(report.written)} files written to {report.out} ({report.unchanged} "
-               f"unchanged, {report.patched} edited, {report.generated} new)", err=True)
+        say(f"skipped  {item.path}: {item.reason}")
+    for item in report.warnings:
+        say(f"warning  {item.path}: {item.reason}")
+    say(f"{len(report.written)} files written to {report.out} ({report.unchanged} "
+        f"unchanged, {report.patched} edited, {report.generated} new)", err=True)
 
 
 @click.command("sync")
@@ -102,17 +104,17 @@ def sync_command(app: AppContext, folder: Path, keep: str | None, use_git: bool,
         emit_json(report.as_json())
     else:
         for path in report.to_files:
-            click.echo(f"written   {path}")
+            say(f"written   {path}")
         for key in report.to_kb:
-            click.echo(f"updated   {key}")
+            say(f"updated   {key}")
         for key in report.deleted_records:
-            click.echo(f"deleted   {key} (moved to the trash)")
+            say(f"deleted   {key} (moved to the trash)")
         for path in report.deleted_files:
-            click.echo(f"removed   {path}")
+            say(f"removed   {path}")
         for conflict in report.conflicts:
-            click.echo(f"CONFLICT  {conflict['key']} ({conflict['path']}): {conflict['why']}")
+            say(f"CONFLICT  {conflict['key']} ({conflict['path']}): {conflict['why']}")
         for item in report.skipped:
-            click.echo(f"skipped   {item.path}: {item.reason}")
+            say(f"skipped   {item.path}: {item.reason}")
     if report.conflicts:
         sys.exit(1)
 

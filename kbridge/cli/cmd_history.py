@@ -7,6 +7,7 @@ import click
 from kbridge.cli.main import AppContext
 from kbridge.cli.options import json_option, pass_app, reason_option
 from kbridge.cli.output import emit_json, print_table, revision_dict
+from kbridge.escaping import terminal_text
 
 
 @click.command("history")
@@ -35,7 +36,8 @@ def diff_command(app: AppContext, key: str, rev_a: int, rev_b: int) -> None:
     text = app.kb().diff(key, rev_a, rev_b)
     for line in text.splitlines():
         colour = "green" if line.startswith("+") else "red" if line.startswith("-") else None
-        click.echo(click.style(line, fg=colour) if colour else line)
+        shown = terminal_text(line)  # a record's text, shown, never obeyed by the terminal
+        click.echo(click.style(shown, fg=colour) if colour else shown)
     if not text:
         click.echo(f"revisions {rev_a} and {rev_b} have the same content", err=True)
 

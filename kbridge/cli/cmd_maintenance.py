@@ -9,7 +9,7 @@ import click
 
 from kbridge.cli.main import AppContext
 from kbridge.cli.options import json_option, pass_app
-from kbridge.cli.output import emit_json
+from kbridge.cli.output import emit_json, say
 from kbridge.core import CATEGORIES, KnowledgeBase
 from kbridge.core.backups import list_backups, restore_backup
 
@@ -19,7 +19,7 @@ from kbridge.core.backups import list_backups, restore_backup
 def init_command(path: Path) -> None:
     """Create an empty knowledge base at PATH (never overwrites)."""
     KnowledgeBase.init(path).close()
-    click.echo(f"created {path}", err=True)
+    say(f"created {path}", err=True)
 
 
 @click.command("check")
@@ -43,12 +43,12 @@ def check_command(app: AppContext, do_repair: bool, as_json: bool) -> None:
         emit_json(data)
     else:
         for sentence in fixed:
-            click.echo(f"fixed: {sentence}")
+            say(f"fixed: {sentence}")
         for category, findings in report.by_category().items():
             click.echo(click.style(f"{CATEGORIES.get(category, category)} ({len(findings)})", bold=True))
             for finding in findings:
                 where = f"{finding.key}  " if finding.key else ""
-                click.echo(f"  {where}{finding.message}")
+                say(f"  {where}{finding.message}")
         click.echo("no problems found" if report.ok else f"{len(report.findings)} problems found", err=True)
     if not report.ok:
         sys.exit(1)
@@ -61,7 +61,7 @@ def check_command(app: AppContext, do_repair: bool, as_json: bool) -> None:
 def backup_command(app: AppContext, out: Path, force: bool) -> None:
     """Write a consistent, owner-only copy of the knowledge base to OUT (safe while in use)."""
     written = app.kb().backup(out, overwrite=force)
-    click.echo(f"backed up to {written}", err=True)
+    say(f"backed up to {written}", err=True)
 
 
 @click.command("stats")
@@ -73,7 +73,7 @@ def stats_command(app: AppContext, as_json: bool) -> None:
     if as_json:
         emit_json(stats)
         return
-    click.echo(f"{stats['path']}: {stats['records']} records, {stats['links']} links "
+    say(f"{stats['path']}: {stats['records']} records, {stats['links']} links "
                f"({stats['dangling_links']} dangling), {stats['revisions']} revisions, "
                f"{stats['deleted']} in the trash")
     for kind, count in stats["kinds"].items():
@@ -89,8 +89,8 @@ def restore_backup_command(app: AppContext, backup_file: Path, other: bool) -> N
     """Replace the knowledge base's content with BACKUP_FILE, after checking that the backup is
     sound. The current content is saved as a backup first, so nothing is lost."""
     safety, changes = restore_backup(app.kb(), backup_file, allow_other=other)
-    click.echo(f"restored {backup_file} ({len(changes.records)} records changed); "
-               f"the previous content is kept in {safety}", err=True)
+    say(f"restored {backup_file} ({len(changes.records)} records changed); "
+        f"the previous content is kept in {safety}", err=True)
 
 
 @click.command("backups")
@@ -103,7 +103,7 @@ def backups_command(app: AppContext, as_json: bool) -> None:
         emit_json([{"path": str(p), "size_bytes": p.stat().st_size} for p in found])
         return
     for path in found:
-        click.echo(str(path))
+        say(path)
     if not found:
         click.echo("no automatic backups yet", err=True)
 

@@ -65,7 +65,7 @@ def parse_query(text: str) -> ParsedQuery:
     keys = key_candidates(text)
     if keys:
         root = Or((KeyBoost(keys), root))
-    return ParsedQuery(text=text, root=root, warnings=tuple(warnings))
+    return ParsedQuery(text=text, root=root, warnings=tuple(dict.fromkeys(warnings)))
 
 
 # --- key lookups ----------------------------------------------------------------------------
