@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from kbridge.model import KIND_FIELDS, KbridgeError, Kind, Record
 from kbridge.ui.drafts import Draft, discard_draft, save_draft
 from kbridge.ui.markdown_highlighter import MarkdownHighlighter
+from kbridge.ui.plain_text import ask, message_box, plain_label, warn
 from kbridge.ui.style import is_dark, reader_css
 
 if TYPE_CHECKING:
@@ -78,7 +79,7 @@ class RecordEditor(QWidget):
         self.record: Record | None = None
         self._initial: dict[str, Any] = {}
         self._field_list_names: set[str] = set()
-        self.heading = QLabel(self)
+        self.heading = plain_label("", self)
         self.heading.setObjectName("editorHeading")
         font = self.heading.font()
         font.setPointSizeF(font.pointSizeF() * 1.25)
@@ -309,7 +310,7 @@ class RecordEditor(QWidget):
         try:
             self.kb.update(self.record.uid, reason=values["reason"].strip(), **changes)
         except KbridgeError as error:
-            QMessageBox.warning(self, "Cannot save", str(error))
+            warn(self, "Cannot save", str(error))
             return False
         uid = self.record.uid
         self.saved.emit(uid)
@@ -325,12 +326,12 @@ class RecordEditor(QWidget):
             self._finish()
             return True
         assert self.record is not None
-        box = QMessageBox(
+        box = message_box(
+            self,
             QMessageBox.Icon.Question,
             "Unsaved changes",
             f"{self.record.key} has changes that are not saved.",
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            self,
         )
         box.setObjectName("unsavedChangesPrompt")
         box.setInformativeText("Save them as a new revision, or discard them?")
@@ -358,7 +359,7 @@ class RecordEditor(QWidget):
         self.closed.emit(uid)
 
     def _confirm_overwrite(self, current: Record) -> bool:
-        answer = QMessageBox.question(
+        answer = ask(
             self,
             "Changed elsewhere",
             f"{current.key} was changed elsewhere since you began editing. Save yours anyway? "

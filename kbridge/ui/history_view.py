@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from kbridge.escaping import escape_html
 from kbridge.model import KbridgeError, Record, Revision
+from kbridge.ui.plain_text import InertDocument, ask, tooltip, warn
 
 if TYPE_CHECKING:
     from kbridge.core import KnowledgeBase
@@ -68,13 +69,14 @@ class RevisionTableModel(QAbstractTableModel):
             return None
         revision = self.revisions[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return (
+            text = (
                 str(revision.rev),
                 local_time(revision.at),
                 revision.author,
                 revision.reason,
                 revision.status,
             )[index.column()]
+            return tooltip(text) if role == Qt.ItemDataRole.ToolTipRole else text
         if role == Qt.ItemDataRole.UserRole:
             return revision.rev
         return None
@@ -141,6 +143,7 @@ class HistoryView(QWidget):
         self.restore_button.setAccessibleName("Restore the selected revision")
         self.restore_button.clicked.connect(self._on_restore_button_clicked)
         self.diff_view = QTextBrowser(self)
+        self.diff_view.setDocument(InertDocument(self.diff_view))  # a record's old text: nothing loads
         self.diff_view.setObjectName("diffView")
         self.diff_view.setAccessibleName("Differences between the two revisions")
         self.diff_view.setOpenLinks(False)
@@ -221,7 +224,7 @@ class HistoryView(QWidget):
         rev = self.selected_rev()
         if self.record is None or rev is None:
             return
-        answer = QMessageBox.question(
+        answer = ask(
             self,
             "Restore revision",
             f"Bring back revision {rev} of {self.record.key}? It becomes a new revision; nothing is lost.",
@@ -233,6 +236,6 @@ class HistoryView(QWidget):
         try:
             self.kb.restore(self.record.uid, rev)
         except KbridgeError as error:
-            QMessageBox.warning(self, "Restore revision", str(error))
+            warn(self, "Restore revision", str(error))
             return
         self.restored.emit(self.record.uid)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from kbridge.ui.delegates import StatusChipDelegate
+from kbridge.ui.plain_text import plain_label
 from kbridge.ui.record_table_model import DATE, KEY, OWNER, STATUS, TAGS, TITLE, RecordTableModel, StatusColourRole
 
 
@@ -14,7 +15,7 @@ class RecordListPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("recordListPanel")
         self.model = model
-        self.title = QLabel(self)
+        self.title = plain_label("", self)
         self.title.setObjectName("listTitle")
         self.filter_field = QLineEdit(self)
         self.filter_field.setObjectName("listFilter")

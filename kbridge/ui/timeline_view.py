@@ -26,6 +26,7 @@ from kbridge.core import KnowledgeBase
 from kbridge.core.graph import KIND_COLOURS
 from kbridge.core.timeline import STATUS_CHANGE, TIMELINE_KINDS, Timeline, TimelineEntry
 from kbridge.model import Kind, Record
+from kbridge.ui.plain_text import plain_label, tooltip
 
 AXIS_X = 150.0  # where the time axis runs
 ROW = 30.0  # the least room an entry takes
@@ -61,7 +62,7 @@ class TimelineEntryItem(QGraphicsObject):
         self._small.setPointSizeF(max(6.0, self._font.pointSizeF() * 0.85))
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setAcceptHoverEvents(True)
-        self.setToolTip(_tooltip(entry))
+        self.setToolTip(tooltip(_tooltip(entry)))
         self.setAcceptedMouseButtons(Qt.MouseButton.LeftButton)
 
     def boundingRect(self) -> QRectF:
@@ -171,7 +172,7 @@ class TimelineView(QWidget):
             self.filters[name] = box
             filter_row.addWidget(box)
         filter_row.addStretch(1)
-        self.summary = QLabel(self)
+        self.summary = plain_label("", self)
         self.summary.setObjectName("timelineSummary")
         self.summary.setWordWrap(True)
         self.scene = QGraphicsScene(self)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from kbridge.ui import formats_adapter as formats
 from kbridge.ui.jobs import Job, JobRunner
+from kbridge.ui.plain_text import plain_label
 
 DETECT_LIMIT = 1000
 
@@ -57,7 +58,7 @@ class _TransferDialog(QDialog):
         self.progress.setObjectName("transferProgress")
         self.progress.setAccessibleName("Progress")
         self.progress.setValue(0)
-        self.message = QLabel(self)
+        self.message = plain_label("", self)
         self.message.setObjectName("transferMessage")
         self.message.setWordWrap(True)
         self.report = QPlainTextEdit(self)
@@ -77,7 +78,7 @@ class _TransferDialog(QDialog):
         row.addWidget(self.browse)
         self.form = QFormLayout()
         # Labels with a buddy, so that Alt+F and Alt+O reach their fields.
-        path_label = QLabel(self._path_label(), self)
+        path_label = plain_label(self._path_label(), self)
         path_label.setBuddy(self.path_field)
         format_label = QLabel("F&ormat:", self)
         format_label.setBuddy(self.format_box)
@@ -187,7 +188,7 @@ class ImportDialog(_TransferDialog):
         self.path_field.setPlaceholderText("A folder of ADRs (adr-tools, MADR, log4brains) or kbridge Markdown")
         for name, label in formats.IMPORT_FORMATS:
             self.format_box.addItem(label, name)
-        self.detected = QLabel(self)
+        self.detected = plain_label("", self)
         self.detected.setObjectName("detectedFormat")
         self.form.addRow("Detected:", self.detected)
         # Detection reads files: wait for a pause in typing rather than scan every prefix typed.

@@ -1,0 +1,76 @@
+"""Record text in Qt widgets: shown as text, never read as markup.
+
+Qt reads a label, a message box or a tooltip as rich text when it *looks* like HTML
+(`Qt::mightBeRichText`), so a title `<img src="/dev/zero">` in a delete confirmation read
+/dev/zero until the process died, and a FIFO path hung the window. So:
+
+- labels and message boxes that show record text are set to Qt.TextFormat.PlainText
+  (`plain_label`, `ask`, `warn`, `inform`);
+- where the markup is kbridge's own (a bold key), every value goes through
+  `kbridge.escaping.escape_html` and the format is set to RichText explicitly (`rich_label`);
+- a tooltip cannot be told its format, so it is always our markup around escaped text
+  (`tooltip`);
+- a QTextDocument that lays out our HTML loads no resource (`InertDocument`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+
+from kbridge.escaping import escape_html
+
+Button = QMessageBox.StandardButton
+
+
+def tooltip(text: object) -> str:
+    """A tooltip showing `text` exactly (line breaks kept), whatever it contains."""
+    return "<qt>" + escape_html(text).replace("\n", "<br>") + "</qt>"
+
+
+def plain_label(text: str = "", parent: QWidget | None = None) -> QLabel:
+    label = QLabel(parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setText(text)
+    return label
+
+
+def rich_label(html: str, parent: QWidget | None = None) -> QLabel:
+    """A label of kbridge's own markup (every value in it already through escape_html)."""
+    label = QLabel(parent)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setText(html)
+    return label
+
+
+def message_box(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str,
+                buttons: Button = Button.Ok, default: Button = Button.NoButton) -> QMessageBox:
+    box = QMessageBox(icon, title, "", buttons, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setText(text)
+    if default != Button.NoButton:
+        box.setDefaultButton(default)
+    return box
+
+
+def ask(parent: QWidget | None, title: str, text: str, buttons: Button, default: Button) -> Button:
+    """QMessageBox.question, with `text` shown as plain text."""
+    return Button(message_box(parent, QMessageBox.Icon.Question, title, text, buttons, default).exec())
+
+
+def warn(parent: QWidget | None, title: str, text: str) -> None:
+    """QMessageBox.warning, with `text` (often an error message quoting a record) as plain text."""
+    message_box(parent, QMessageBox.Icon.Warning, title, text).exec()
+
+
+def inform(parent: QWidget | None, title: str, text: str) -> None:
+    message_box(parent, QMessageBox.Icon.Information, title, text).exec()
+
+
+class InertDocument(QTextDocument):
+    """A document for kbridge's own HTML that never loads an image, a style sheet or a file."""
+
+    def loadResource(self, kind: int, name: QUrl) -> Any:
+        return "" if kind == QTextDocument.ResourceType.StyleSheetResource.value else None
