@@ -50,7 +50,7 @@ _ALLOWED_ATTRIBUTES = {
 # Links may leave the knowledge base only through these; the viewer still asks before opening them.
 _LINK_SCHEMES = {"http", "https", "mailto", "kbridge"}
 # Images never load from the network or the file system: only relative paths (attachments) and
-# the viewer's own kbridge: scheme.
+# the viewer's own kbridge: scheme; no absolute path (`/dev/zero`, a FIFO).
 _IMAGE_SCHEMES = {"", "kbridge"}
 
 
@@ -65,7 +65,7 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     as_read = _URL_NOISE.sub("", value)
     scheme = urlsplit(as_read).scheme.lower()
     if attribute == "src":
-        return value if scheme in _IMAGE_SCHEMES and not as_read.startswith("//") else None
+        return value if scheme in _IMAGE_SCHEMES and not as_read.startswith(("/", "\\")) else None
     return value if not scheme or scheme in _LINK_SCHEMES else None
 
 

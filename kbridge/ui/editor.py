@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from kbridge.model import KIND_FIELDS, KbridgeError, Kind, Record
 from kbridge.ui.drafts import Draft, discard_draft, save_draft
 from kbridge.ui.markdown_highlighter import MarkdownHighlighter
-from kbridge.ui.plain_text import ask, message_box, plain_label, warn
+from kbridge.ui.plain_text import ask, message_box, plain_label, refused, warn
 from kbridge.ui.style import is_dark, reader_css
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ class PreviewBrowser(QTextBrowser):
     """The live preview: sanitised HTML, and nothing loaded from disk or network."""
 
     def loadResource(self, kind: int, url: QUrl | str) -> Any:
-        return "" if kind == 3 else None  # 3: a style sheet; images and the rest are refused
+        return refused(kind)  # images and the rest are refused (an empty value: None lets Qt read the file)
 
     def set_markdown(self, text: str) -> None:
         bar = self.verticalScrollBar()

@@ -10,14 +10,18 @@ Qt reads a label, a message box or a tooltip as rich text when it *looks* like H
   `kbridge.escaping.escape_html` and the format is set to RichText explicitly (`rich_label`);
 - a tooltip cannot be told its format, so it is always our markup around escaped text
   (`tooltip`);
-- a QTextDocument that lays out our HTML loads no resource (`InertDocument`)."""
+- a QTextDocument that lays out our HTML loads no resource (`InertDocument`, `refused`).
+
+A refusal must be an empty value, not None: when a QTextBrowser's `loadResource` returns None,
+QTextDocument reads the file itself (an `<img src="/dev/zero">` in a body did, until the process
+died)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QTextDocument
+from PySide6.QtCore import QByteArray, Qt, QUrl
+from PySide6.QtGui import QImage, QTextDocument
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from kbridge.escaping import escape_html
@@ -69,8 +73,18 @@ def inform(parent: QWidget | None, title: str, text: str) -> None:
     message_box(parent, QMessageBox.Icon.Information, title, text).exec()
 
 
+def refused(kind: int) -> Any:
+    """What `loadResource` returns to load nothing: an empty image, style sheet or file (never
+    None, which lets Qt read the file itself)."""
+    if kind == QTextDocument.ResourceType.ImageResource.value:
+        return QImage()
+    if kind == QTextDocument.ResourceType.StyleSheetResource.value:
+        return ""
+    return QByteArray()
+
+
 class InertDocument(QTextDocument):
     """A document for kbridge's own HTML that never loads an image, a style sheet or a file."""
 
     def loadResource(self, kind: int, name: QUrl) -> Any:
-        return "" if kind == QTextDocument.ResourceType.StyleSheetResource.value else None
+        return refused(kind)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QTextDocument
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox, QTextBrowser, QWidget
 
 from kbridge.diagnostics import log_exception
 from kbridge.escaping import escape_html
 from kbridge.model import Record
-from kbridge.ui.plain_text import ask
+from kbridge.ui.plain_text import ask, refused
 from kbridge.ui.style import reader_css, status_hex
 
 if TYPE_CHECKING:
@@ -73,9 +73,7 @@ class ReaderView(QTextBrowser):
     def loadResource(self, kind: int, url: QUrl | str) -> Any:
         """Refuse every resource: remote loads and file reads are never made on a record's behalf."""
         self.refused_resources.append(QUrl(url).toString() if isinstance(url, QUrl) else str(url))
-        if kind == QTextDocument.ResourceType.StyleSheetResource.value:
-            return ""
-        return None
+        return refused(kind)  # an empty value: with None, Qt would read the file itself
 
     def _on_self_anchor_clicked(self, url: QUrl) -> None:
         scheme = url.scheme().lower()

@@ -55,3 +55,48 @@ def html_problems(html: str) -> list[str]:
     collector.feed(html)
     collector.close()
     return collector.problems
+
+
+# --- whole pages of the static site -------------------------------------------------------------
+
+_OWN_SCRIPT = re.compile(r"^(\.\./)?assets/(site|search-index)\.js$")
+_OWN_COLOUR = re.compile(r"^background-color:#[0-9a-f]{6}$")
+
+
+def _own_site_element(tag: str, attrs: dict[str, str]) -> bool:
+    """The site shell's own elements (kbridge.formats.site.pages): exactly these shapes."""
+    if tag == "script":
+        return set(attrs) == {"src"} and bool(_OWN_SCRIPT.match(attrs["src"]))
+    if tag == "meta":
+        own = ({"charset": "utf-8"}, {"name": "viewport", "content": "width=device-width, initial-scale=1"},
+               {"name": "referrer", "content": "no-referrer"})
+        policy = attrs.get("http-equiv") == "Content-Security-Policy"
+        return attrs in own or (policy and attrs.get("content", "").startswith("default-src 'none'"))
+    if tag == "link":
+        return attrs.get("rel") == "stylesheet" and attrs.get("href", "").removeprefix("../") == "assets/site.css"
+    if tag == "form":
+        return attrs.get("class") == "search" and attrs.get("action", "").removeprefix("../") == "search.html"
+    if tag == "input":
+        return attrs.get("type") == "search" or (attrs.get("type") == "checkbox" and any(
+            name.startswith("data-filter-") for name in attrs))
+    if tag == "button":
+        return attrs == {"type": "submit"}
+    if tag == "span":
+        return attrs.get("class") == "chip" and bool(_OWN_COLOUR.match(attrs.get("style", "")))
+    return tag == "noscript" and not attrs
+
+
+class _PageCollector(_Collector):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if not _own_site_element(tag, {name: value or "" for name, value in attrs}):
+            super().handle_starttag(tag, attrs)
+
+    handle_startendtag = handle_starttag
+
+
+def page_problems(html: str) -> list[str]:
+    """`html_problems` for a page kbridge makes (the reader's, the site's), its own chip, scripts and form aside."""
+    collector = _PageCollector()
+    collector.feed(html)
+    collector.close()
+    return collector.problems
