@@ -41,6 +41,8 @@ class AppContext:
         that only reads fails instead, so a mistyped path never yields an empty answer."""
         if self._kb is None:
             path = self.kb_path
+            if path.exists() and not (path.is_file() or path.is_dir()):  # a FIFO would block the open
+                raise KbridgeError(f"{path} is not a regular file; a knowledge base is one")
             if not path.exists():
                 if not write and self.explicit_path is not None:
                     raise NotFoundError(
