@@ -7,6 +7,7 @@ from __future__ import annotations
 import errno
 import os
 import random
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -42,32 +43,79 @@ def kb_path(tmp_path: Path) -> Path:
     return path
 
 
-BAD_COMMAND_LINES: list[tuple[str, ...]] = [
-    ("frobnicate",), ("show",), ("show", "ADR-9999"), ("show", "../../etc/passwd"), ("show", ""),
-    ("new",), ("new", "widget", "--title", "x"), ("new", "decision"), ("new", "decision", "--title", ""),
-    ("new", "decision", "--title", "x", "--key", "../escape"), ("new", "decision", "--title", "x", "--key", "-rf"),
-    ("new", "decision", "--title", "x", "--key", "a" * 300), ("new", "decision", "--title", "x", "--date", "2023-13-45"),
-    ("new", "decision", "--title", "x", "--review-by", "tomorrow"), ("new", "decision", "--title", "x", "--owner", "PER-404"),
-    ("new", "decision", "--title", "x", "--status", "exploded"), ("new", "decision", "--title", "x", "--field", "=v"),
-    ("new", "decision", "--title", "x", "--template", "none"), ("new", "decision", "--title", "x", "--supersedes", "ADR-0404"),
-    ("new", "control", "--title", "x", "--status", "accepted"), ("set", "ADR-0001"), ("set", "ADR-0001", "--status", "x"),
-    ("set", "ADR-0001", "--new-key", "ADR-0002"), ("set", "ADR-0001", "--new-key", "bad key"), ("set", "ADR-0001", "--date", "x"),
-    ("set", "ADR-0404", "--title", "x"), ("edit", "ADR-0001"), ("edit", "ADR-0001", "--body-file", "/nonexistent/x.md"),
-    ("link", "ADR-0001", "causes", "ADR-0002"), ("link", "ADR-0001", "supersedes", "ADR-0404"),
-    ("link", "ADR-0001", "supersedes", "ADR-0001"), ("unlink", "ADR-0001", "supersedes", "ADR-0002"),
-    ("list", "--kind", "x"), ("list", "--status", "x"), ("list", "--owner", "PER-404"), ("delete", "ADR-0404"),
-    ("undelete", "ADR-0001"), ("history", "ADR-0404"), ("diff", "ADR-0001", "1", "99"), ("diff", "ADR-0001", "a", "b"),
-    ("restore", "ADR-0001", "99"), ("restore", "ADR-0001", "-1"), ("why", "ADR-0404"), ("why", "ADR-0001", "--depth", "0"),
-    ("why", "ADR-0001", "--depth", "999"), ("impact", "ADR-0404"), ("timeline", "ADR-0001", "--kind", "nope"),
-    ("timeline", "SYS-404"), ("restore-order", "SYS-404"), ("reassign", "PER-1", "PER-2"),
-    ("search", "x", "--limit", "0"), ("search", "x", "--engine", "lucene"), ("reindex", "--engine", "lucene"),
-    ("import", "/nonexistent/folder"), ("import", "/etc/passwd"), ("import", ".", "--format", "docx"),
-    ("export", "out"), ("export", "--format", "pdf", "out"), ("export", "--format", "madr", "/etc/passwd"),
-    ("export", "--format", "html", "/etc"), ("sync", "/etc/passwd"), ("sync", ".", "--keep", "both"),
-    ("backup", "/proc/b.kbridge"), ("restore-backup", "/nonexistent.kbridge"), ("init",),
-    ("check", "--repair", "--extra"), ("stats", "--json", "--json", "extra"), ("completion", "tcsh"),
-    ("--kb",), ("gui", "--unknown"),
-]
+# One bad command line a line (shell words; {LONG} is a 300-character key).
+BAD_COMMAND_LINES: list[tuple[str, ...]] = [tuple(shlex.split(line.format(LONG="a" * 300))) for line in """
+    frobnicate
+    show
+    show ADR-9999
+    show ../../etc/passwd
+    show ''
+    new
+    new widget --title x
+    new decision
+    new decision --title ''
+    new decision --title x --key ../escape
+    new decision --title x --key -rf
+    new decision --title x --key {LONG}
+    new decision --title x --date 2023-13-45
+    new decision --title x --review-by tomorrow
+    new decision --title x --owner PER-404
+    new decision --title x --status exploded
+    new decision --title x --field =v
+    new decision --title x --template none
+    new decision --title x --supersedes ADR-0404
+    new control --title x --status accepted
+    set ADR-0001
+    set ADR-0001 --status x
+    set ADR-0001 --new-key ADR-0002
+    set ADR-0001 --new-key 'bad key'
+    set ADR-0001 --date x
+    set ADR-0404 --title x
+    edit ADR-0001
+    edit ADR-0001 --body-file /nonexistent/x.md
+    link ADR-0001 causes ADR-0002
+    link ADR-0001 supersedes ADR-0404
+    link ADR-0001 supersedes ADR-0001
+    unlink ADR-0001 supersedes ADR-0002
+    list --kind x
+    list --status x
+    list --owner PER-404
+    delete ADR-0404
+    undelete ADR-0001
+    history ADR-0404
+    diff ADR-0001 1 99
+    diff ADR-0001 a b
+    restore ADR-0001 99
+    restore ADR-0001 -1
+    why ADR-0404
+    why ADR-0001 --depth 0
+    why ADR-0001 --depth 999
+    impact ADR-0404
+    timeline ADR-0001 --kind nope
+    timeline SYS-404
+    restore-order SYS-404
+    reassign PER-1 PER-2
+    search x --limit 0
+    search x --engine lucene
+    reindex --engine lucene
+    import /nonexistent/folder
+    import /etc/passwd
+    import . --format docx
+    export out
+    export --format pdf out
+    export --format madr /etc/passwd
+    export --format html /etc
+    sync /etc/passwd
+    sync . --keep both
+    backup /proc/b.kbridge
+    restore-backup /nonexistent.kbridge
+    init
+    check --repair --extra
+    stats --json --json extra
+    completion tcsh
+    --kb
+    gui --unknown
+""".strip().splitlines()]
 
 
 @pytest.mark.parametrize("args", BAD_COMMAND_LINES, ids=lambda args: " ".join(args)[:60] or "empty")
