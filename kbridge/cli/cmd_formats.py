@@ -13,7 +13,7 @@ from kbridge.cli.options import json_option, pass_app
 from kbridge.cli.output import emit_json, say
 from kbridge.formats.export import EXPORTERS, export_kb
 from kbridge.formats.importer import import_folder
-from kbridge.formats.parsed import FORMATS
+from kbridge.formats.parsed import FORMATS, FileWarning, Skipped
 from kbridge.formats.sync import KEEP_CHOICES, sync_folder
 
 
@@ -38,6 +38,13 @@ class _TerminalProgress:
             self.bar.__exit__(None, None, None)
 
 
+def _print_skipped_and_warnings(skipped: list[Skipped], warnings: list[FileWarning]) -> None:
+    for item in skipped:
+        say(f"skipped  {item.path}: {item.reason}")
+    for warning in warnings:
+        say(f"warning  {warning.path}: {warning.message}")
+
+
 @click.command("import")
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["auto", *FORMATS]), default="auto",
@@ -54,10 +61,7 @@ def import_command(app: AppContext, folder: Path, fmt: str, as_json: bool) -> No
     if as_json:
         emit_json(report.as_json())
         return
-    for item in report.skipped:
-        say(f"skipped  {item.path}: {item.reason}")
-    for item in report.warnings:
-        say(f"warning  {item.path}: {item.message}")
+    _print_skipped_and_warnings(report.skipped, report.warnings)
     click.echo(f"{report.imported} imported, {report.updated} updated, {report.unchanged} "
                f"unchanged, {len(report.skipped)} skipped, {len(report.warnings)} warnings",
                err=True)
@@ -80,10 +84,7 @@ def export_command(app: AppContext, fmt: str, out: Path, force: bool, as_json: b
     if as_json:
         emit_json(report.as_json())
         return
-    for item in report.skipped:
-        say(f"skipped  {item.path}: {item.reason}")
-    for item in report.warnings:
-        say(f"warning  {item.path}: {item.reason}")
+    _print_skipped_and_warnings(report.skipped, report.warnings)
     say(f"{len(report.written)} files written to {report.out} ({report.unchanged} "
         f"unchanged, {report.patched} edited, {report.generated} new)", err=True)
 

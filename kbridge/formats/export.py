@@ -15,7 +15,7 @@ from kbridge import __version__, safe_files
 from kbridge.core import KnowledgeBase
 from kbridge.formats import generate
 from kbridge.formats.kbridge_markdown import KIND_FOLDERS, write_kbridge_markdown
-from kbridge.formats.parsed import Skipped
+from kbridge.formats.parsed import FileWarning, Skipped
 from kbridge.formats.patch import LinkLine, changed_parts, patch_text
 from kbridge.formats.scan import Cancel, Progress
 from kbridge.formats.text import decode
@@ -33,7 +33,7 @@ class ExportReport:
     generated: int = 0  # written new in the target format
     attachments: int = 0
     skipped: list[Skipped] = field(default_factory=list)
-    warnings: list[Skipped] = field(default_factory=list)  # written, but not as asked
+    warnings: list[FileWarning] = field(default_factory=list)  # written, but not as asked
     cancelled: bool = False
 
     def as_json(self) -> dict[str, Any]:
@@ -45,7 +45,7 @@ class ExportReport:
             "generated": self.generated,
             "attachments": self.attachments,
             "skipped": [{"path": item.path, "reason": item.reason} for item in self.skipped],
-            "warnings": [{"path": item.path, "message": item.reason} for item in self.warnings],
+            "warnings": [{"path": item.path, "message": item.message} for item in self.warnings],
         }
 
 
@@ -248,8 +248,8 @@ class _FileExport:
                     self.report.skipped.append(Skipped(name, "attachment named outside the folder: not written"))
                     continue
                 where = posixpath.normpath(name)
-                self.report.warnings.append(Skipped(where, f"written here: {path} links to it as {relative}, "
-                                                           "which is outside the export folder"))
+                self.report.warnings.append(FileWarning(where, f"written here: {path} links to it as {relative}, "
+                                                               "which is outside the export folder"))
             if (self.out / where).exists() or (self.out / where).is_symlink():
                 continue
             data = self.kb.file(record.uid, name, role="attachment")

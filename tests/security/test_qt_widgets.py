@@ -11,17 +11,17 @@ refusal test below cover them): a regression must fail a test, not exhaust the m
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
-from PySide6.QtCore import QAbstractItemModel, QAbstractListModel, QModelIndex, Qt, QTimer, QUrl
+from PySide6.QtCore import QAbstractItemModel, QAbstractListModel, QModelIndex, Qt, QUrl
 from PySide6.QtGui import QImage, QTextDocument
 from PySide6.QtGui import Qt as QtGuiNamespace
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QLabel, QMessageBox, QTabWidget, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QMessageBox, QTabWidget, QWidget
 from pytestqt.qtbot import QtBot
 
 from kbridge.core import KnowledgeBase
@@ -29,7 +29,7 @@ from kbridge.ui.link_picker import LinkPicker
 from kbridge.ui.main_window import MainWindow
 from kbridge.ui.reassign_dialog import ReassignDialog
 from tests.security.payloads import BY_NAME, PAYLOADS
-from tests.ui.conftest import garbage_collected_on_the_gui_thread  # noqa: F401 (autouse, as in tests/ui)
+from tests.ui.conftest import garbage_collected_on_the_gui_thread, when_modal, window  # noqa: F401 (autouse; window)
 
 WINDOW_PAYLOADS = [payload for payload in PAYLOADS if "/dev/zero" not in payload.text]
 OWN_STYLES = ("color", "background-color", "white-space", "")
@@ -96,36 +96,27 @@ def model_problems(model: QAbstractItemModel, limit: int = 400) -> list[str]:
 
 def answer_modal(trigger: Callable[[], object], inspect: Callable[[QWidget], None]) -> list[QWidget]:
     """Run `trigger` (which opens a modal dialog and waits), inspect the dialog, then cancel it."""
-    seen: list[QWidget] = []
-    tries = [0]
 
-    def poll() -> None:
-        dialog = QApplication.activeModalWidget()
-        if dialog is None or not dialog.isVisible():
-            tries[0] += 1
-            if tries[0] < 250:
-                QTimer.singleShot(20, poll)
-            return
-        seen.append(dialog)
+    def inspect_then_cancel(dialog: QWidget) -> None:
         try:
             inspect(dialog)
         finally:
             dialog.reject() if hasattr(dialog, "reject") else dialog.close()
 
-    QTimer.singleShot(0, poll)
+    seen = when_modal(inspect_then_cancel, timeout_ms=5000)
     trigger()
     return seen
 
 
 @pytest.fixture
-def hostile_window(qtbot: QtBot, hostile_kb: KnowledgeBase) -> Iterator[MainWindow]:
-    main = MainWindow(hostile_kb)
-    qtbot.addWidget(main)
-    main.resize(1300, 820)
-    main.show()
-    qtbot.waitExposed(main)
-    yield main
-    main.jobs.wait()
+def sample_kb(hostile_kb: KnowledgeBase) -> KnowledgeBase:
+    """What tests/ui's `window` opens: here, the hostile knowledge base."""
+    return hostile_kb
+
+
+@pytest.fixture
+def hostile_window(request: pytest.FixtureRequest) -> MainWindow:
+    return request.getfixturevalue("window")  # type: ignore[no-any-return]
 
 
 def test_the_checks_see_rich_text_from_a_payload() -> None:
@@ -137,25 +128,25 @@ def test_the_checks_see_rich_text_from_a_payload() -> None:
 
 def test_no_widget_reads_a_payload_as_markup(qtbot: QtBot, hostile_window: MainWindow,
                                             hostile_uids: dict[str, str]) -> None:
-    window = hostile_window
-    tabs = window.findChild(QTabWidget)
+    main = hostile_window
+    tabs = main.findChild(QTabWidget)
     assert tabs is not None and tabs.count() >= 4
-    problems = [f"list: {p}" for p in model_problems(window.model, limit=10_000)]  # every row, once
-    skip = (window.model, *(view.model() for view in window.findChildren(QAbstractItemView)
+    problems = [f"list: {p}" for p in model_problems(main.model, limit=10_000)]  # every row, once
+    skip = (main.model, *(view.model() for view in main.findChildren(QAbstractItemView)
                             if view.model() is not None and view.model().rowCount() > 100))
     for payload in WINDOW_PAYLOADS:
-        assert window.open_record(hostile_uids[payload.name])
+        assert main.open_record(hostile_uids[payload.name])
         for index in range(tabs.count()):
             tabs.setCurrentIndex(index)
-        problems += [f"{payload.name}: {p}" for p in widget_problems(window, skip_models=skip)]
-        reader = window.record_page.reader
+        problems += [f"{payload.name}: {p}" for p in widget_problems(main, skip_models=skip)]
+        reader = main.record_page.reader
         assert reader.record is not None and reader.record.uid == hostile_uids[payload.name]
     tabs.setCurrentIndex(0)
     for word in ("script", "img", "onerror", "dev zero"):
-        window.search_field.setText(word)
-        qtbot.waitUntil(lambda word=word: window.search.latest is not None and window.search.latest.query == word)
-        problems += [f"search {word}: {p}" for p in widget_problems(window)]
-        hits = window.search_results.model
+        main.search_field.setText(word)
+        qtbot.waitUntil(lambda word=word: main.search.latest is not None and main.search.latest.query == word)
+        problems += [f"search {word}: {p}" for p in widget_problems(main)]
+        hits = main.search_results.model
         for row in range(hits.rowCount()):  # the hits' own HTML (drawn by HtmlDelegate)
             html = hits.index(row, 0).data()
             problems += [f"hit {row}: {p}" for p in rich_text_problems(html, Qt.TextFormat.RichText)]
@@ -165,13 +156,13 @@ def test_no_widget_reads_a_payload_as_markup(qtbot: QtBot, hostile_window: MainW
 def test_confirmations_and_dialogs_show_titles_as_text(qtbot: QtBot, hostile_window: MainWindow,
                                                        hostile_kb: KnowledgeBase,
                                                        hostile_uids: dict[str, str]) -> None:
-    window = hostile_window
+    main = hostile_window
     names = ["qt-img-file-url", "qt-img-fifo", "anchor-in-title", "qt-font-huge", "qt-table-huge", "mxss-noscript"]
     checked: list[str] = []
     for name in names:
         uid = hostile_uids[name]
         record = hostile_kb.get(uid)
-        assert window.open_record(uid)
+        assert main.open_record(uid)
 
         def delete_prompt(dialog: QWidget, title: str = record.title) -> None:
             assert isinstance(dialog, QMessageBox) and dialog.textFormat() == Qt.TextFormat.PlainText
@@ -179,22 +170,22 @@ def test_confirmations_and_dialogs_show_titles_as_text(qtbot: QtBot, hostile_win
             assert widget_problems(dialog) == []
             checked.append("delete")
 
-        assert answer_modal(window.actions.delete.trigger, delete_prompt)
+        assert answer_modal(main.actions.delete.trigger, delete_prompt)
         assert not hostile_kb.get(uid).deleted  # cancelled: nothing changed
 
         def links_dialog(dialog: QWidget) -> None:
             assert widget_problems(dialog) == []
             checked.append("links")
 
-        assert answer_modal(window.actions.links.trigger, links_dialog)
+        assert answer_modal(main.actions.links.trigger, links_dialog)
 
         def status_error(dialog: QWidget, text: str = record.title) -> None:
             assert isinstance(dialog, QMessageBox) and dialog.textFormat() == Qt.TextFormat.PlainText
             assert widget_problems(dialog) == []
             checked.append("error")
 
-        assert answer_modal(lambda text=record.title: window.set_status(text), status_error)
-        picker = LinkPicker(window.model.all_records(), window, source_label=record.key)
+        assert answer_modal(lambda text=record.title: main.set_status(text), status_error)
+        picker = LinkPicker(main.model.all_records(), main, source_label=record.key)
         qtbot.addWidget(picker)
         picker.field.setText(record.title[:30])
         assert picker.results.count() > 0

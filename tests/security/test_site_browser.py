@@ -6,7 +6,6 @@ pointed (`../../tools/helper.js`): if any page ran it, it would say so."""
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +14,7 @@ import pytest
 
 from kbridge.core import KnowledgeBase
 from kbridge.formats.site import export_site
-from tests.formats.test_site_search import CHROMIUM_FLAGS, _find_browser
+from tests.fixtures.browser import requested_urls, start_chromium
 
 # Counts every dialog a page asks for instead of showing it; runs before any script of the page.
 _DIALOG_TRAP = """
@@ -30,23 +29,12 @@ OWN_SCRIPTS = {"site.js", "search-index.js"}
 
 @pytest.fixture(scope="module")
 def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    chromium_path, driver_path = _find_browser()
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium_path
-    for flag in CHROMIUM_FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-security')}")
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
-    driver = webdriver.Chrome(options=options, service=Service(executable_path=driver_path))
-    driver.set_page_load_timeout(30)
-    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": _DIALOG_TRAP})
+    driver = start_chromium(tmp_path_factory.mktemp("chromium-security"))
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": _DIALOG_TRAP})  # type: ignore[attr-defined]
     try:
         yield driver
     finally:
-        driver.quit()
+        driver.quit()  # type: ignore[attr-defined]
 
 
 @pytest.fixture
@@ -59,15 +47,6 @@ def hostile_site(hostile_kb: KnowledgeBase, tmp_path: Path) -> Path:
     (tmp_path / "tools").mkdir()
     (tmp_path / "tools" / "helper.js").write_text(_PLANTED)
     return out
-
-
-def _requests(driver: object) -> list[str]:
-    urls = []
-    for entry in driver.get_log("performance"):  # type: ignore[attr-defined]
-        message = json.loads(entry["message"])["message"]
-        if message.get("method") == "Network.requestWillBeSent":
-            urls.append(message["params"]["request"]["url"])
-    return urls
 
 
 def _visit(driver: object, url: str) -> dict[str, object]:
@@ -101,7 +80,7 @@ def test_no_page_of_the_hostile_site_runs_loads_or_navigates(chromium: object, h
         assert seen["frames"] == 0, url
         assert seen["url"] == url, (url, seen["url"])  # no meta refresh, no script navigation
     site_root = hostile_site.resolve().as_uri()
-    requested = _requests(driver)
+    requested = requested_urls(driver)
     assert len(requested) >= len(pages)
     outside = [url for url in requested if not url.startswith(site_root)]
     assert outside == [], outside[:10]
