@@ -12,20 +12,17 @@ import tempfile
 import time
 from pathlib import Path
 
+import yaml
+
 from kbridge.core import KnowledgeBase
 from kbridge.formats.export import export_kb
 from kbridge.formats.importer import import_folder
 
+REPO = Path(__file__).resolve().parents[1]
+# The corpus folders and the ADR folder inside each (their labels name them).
 CORPUS_FOLDERS = {
-    "thomvaill__log4brains": "docs/adr",
-    "hyperledger__identus-cloud-agent": "docs/decisions",
-    "adr__madr": "docs/decisions",
-    "DFE-Digital__find-a-tuition-partner": "docs/decisions",
-    "s3gw-tech__s3gw": "docs/decisions",
-    "mozilla__remote-settings": "docs/adr",
-    "elastisys__compliantkubernetes": "docs/adr",
-    "island-is__handbook": "docs/adr",
-    "alphagov__govuk-aws": "docs/architecture/decisions",
+    name: spec["folder"]
+    for name, spec in yaml.safe_load((REPO / "tests/fixtures/corpus_labels.yaml").read_text("utf-8")).items()
 }
 WORDS = [
     "service",
@@ -88,8 +85,7 @@ def timed(kb: KnowledgeBase, folder: Path) -> tuple[int, int, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--files", type=int, default=10_000)
-    default_corpus = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
-    parser.add_argument("--corpus", type=Path, default=default_corpus)
+    parser.add_argument("--corpus", type=Path, default=REPO / "tests" / "fixtures" / "corpus")
     args = parser.parse_args()
     rows: list[tuple[str, int, int, float]] = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -272,14 +272,15 @@ def is_regular(root: Path, relative: str) -> bool:
 # --- reading ----------------------------------------------------------------------------------
 
 
-def read_file(root: Path, relative: str, *, max_bytes: int) -> bytes:
+def read_file(root: Path, relative: str, *, max_bytes: int, head: bool = False) -> bytes:
     """The bytes of root/relative: a regular file reached without a symbolic link, at most
-    `max_bytes` long (FileTooLargeError beyond). Never blocks on a FIFO or a device."""
+    `max_bytes` long (FileTooLargeError beyond; with `head`, its first `max_bytes`). Never
+    blocks on a FIFO or a device."""
     parts = inside(relative)
     shown = "/".join(parts)
     try:
         with _folder(Path(root), parts[:-1], create=False, mode=0o755) as folder:
-            return _read_regular(parts[-1], folder, shown, max_bytes)
+            return _read_regular(parts[-1], folder, shown, max_bytes, head)
     except OSError as error:
         if error.errno == errno.ELOOP:
             raise UnsafePathError(f"{shown}: symbolic link; not followed") from error
@@ -291,7 +292,7 @@ def read_regular(path: Path, *, max_bytes: int) -> bytes:
     path = Path(path)
     fd = os.open(path.parent, os.O_RDONLY | _O_DIRECTORY | _O_CLOEXEC)
     try:
-        return _read_regular(path.name, fd, str(path), max_bytes)
+        return _read_regular(path.name, fd, str(path), max_bytes, False)
     except OSError as error:
         if error.errno == errno.ELOOP:
             raise UnsafePathError(f"{path}: symbolic link; not followed") from error
@@ -300,13 +301,14 @@ def read_regular(path: Path, *, max_bytes: int) -> bytes:
         os.close(fd)
 
 
-def _read_regular(name: str, folder: int, shown: str, max_bytes: int) -> bytes:
+def _read_regular(name: str, folder: int, shown: str, max_bytes: int, head: bool) -> bytes:
+    limit = None if head else max_bytes
     info = os.lstat(name, dir_fd=folder)
-    _refuse_irregular(info, shown, max_bytes)
+    _refuse_irregular(info, shown, limit)
     fd = os.open(name, os.O_RDONLY | _O_NONBLOCK | _O_NOFOLLOW | _O_CLOEXEC, dir_fd=folder)
     try:
         opened = os.fstat(fd)
-        _refuse_irregular(opened, shown, max_bytes)
+        _refuse_irregular(opened, shown, limit)
         if (opened.st_dev, opened.st_ino) != (info.st_dev, info.st_ino):
             raise UnsafePathError(f"{shown}: changed while being opened; not read")
         chunks: list[bytes] = []
@@ -318,19 +320,21 @@ def _read_regular(name: str, folder: int, shown: str, max_bytes: int) -> bytes:
             chunks.append(chunk)
             size += len(chunk)
             if size > max_bytes:
+                if head:
+                    return b"".join(chunks)[:max_bytes]
                 raise FileTooLargeError(f"{shown}: grew over the {_size(max_bytes)} size cap while being read")
         return b"".join(chunks)
     finally:
         os.close(fd)
 
 
-def _refuse_irregular(info: os.stat_result, shown: str, max_bytes: int) -> None:
+def _refuse_irregular(info: os.stat_result, shown: str, max_bytes: int | None) -> None:
     mode = info.st_mode
     if stat.S_ISLNK(mode):
         raise UnsafePathError(f"{shown}: symbolic link; not followed")
     if not stat.S_ISREG(mode):
         raise UnsafePathError(f"{shown}: not a regular file ({file_kind(mode)}); not read")
-    if info.st_size > max_bytes:
+    if max_bytes is not None and info.st_size > max_bytes:
         raise FileTooLargeError(f"{shown}: file of {info.st_size:,} bytes is over the {_size(max_bytes)} size cap")
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +13,17 @@ import click
 from kbridge.cli.main import AppContext
 from kbridge.cli.options import json_option, pass_app
 from kbridge.cli.output import emit_json, say
+from kbridge.core import KnowledgeBase
 from kbridge.formats.export import EXPORTERS, export_kb
-from kbridge.formats.importer import import_folder
-from kbridge.formats.parsed import FORMATS, FileWarning, Skipped
+from kbridge.formats.importer import ImportReport, import_folder
+from kbridge.formats.parsed import FORMATS
+from kbridge.formats.plan import (
+    ImportPlan,
+    NoDecisionsError,
+    PlannedRecord,
+    no_decisions_message,
+    plan_import,
+)
 from kbridge.formats.sync import KEEP_CHOICES, sync_folder
 
 
@@ -38,33 +48,66 @@ class _TerminalProgress:
             self.bar.__exit__(None, None, None)
 
 
-def _print_skipped_and_warnings(skipped: list[Skipped], warnings: list[FileWarning]) -> None:
-    for item in skipped:
-        say(f"skipped  {item.path}: {item.reason}")
-    for warning in warnings:
-        say(f"warning  {warning.path}: {warning.message}")
-
-
 @click.command("import")
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["auto", *FORMATS]), default="auto",
               show_default=True, help="The folder's format; auto detects it per folder and file.")
+@click.option("--dry-run", is_flag=True,
+              help="Show what would be imported, updated and skipped, and change nothing.")
+@click.option("--force", is_flag=True,
+              help="Import even files (or a folder) that do not read as decision records.")
 @json_option
 @pass_app
-def import_command(app: AppContext, folder: Path, fmt: str, as_json: bool) -> None:
+def import_command(app: AppContext, folder: Path, fmt: str, dry_run: bool, force: bool,
+                   as_json: bool) -> None:
     """Import the decision records of FOLDER; running it again updates, never duplicates."""
-    progress = _TerminalProgress("importing")
+    progress = _TerminalProgress("reading" if dry_run else "importing")
+    with contextlib.ExitStack() as stack:
+        if dry_run and not app.kb_path.exists():
+            # Nothing to compare with, and a dry run creates nothing: plan against an empty one.
+            scratch = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+            kb = stack.enter_context(KnowledgeBase.init(scratch / "dry-run.kbridge"))
+        else:
+            kb = app.kb(write=not dry_run)
+        report, rows = _import_or_plan(kb, folder, fmt, dry_run, force, progress)
+    if as_json:
+        emit_json({"dry_run": dry_run, **report.as_json()})
+        return
+    _print_rows(rows, [(w.path, w.message) for w in report.warnings], dry_run)
+
+
+def _import_or_plan(kb: KnowledgeBase, folder: Path, fmt: str, dry_run: bool, force: bool,
+                    progress: _TerminalProgress) -> tuple[ImportPlan | ImportReport, list[PlannedRecord]]:
     try:
-        report = import_folder(app.kb(write=True), folder, fmt=fmt, progress=progress)
+        plan = plan_import(kb, folder, fmt=fmt, progress=progress, force=force)
+        if not plan.decisions_found and plan.records and not force:
+            raise NoDecisionsError(no_decisions_message(folder))
+        if dry_run:
+            return plan, plan.rows
+        report = import_folder(kb, folder, fmt=fmt, progress=progress, force=force, plan=plan)
+        return report, report.records
     finally:
         progress.close()
-    if as_json:
-        emit_json(report.as_json())
-        return
-    _print_skipped_and_warnings(report.skipped, report.warnings)
-    click.echo(f"{report.imported} imported, {report.updated} updated, {report.unchanged} "
-               f"unchanged, {len(report.skipped)} skipped, {len(report.warnings)} warnings",
-               err=True)
+
+
+def _print_rows(rows: list[PlannedRecord], warnings: list[tuple[str, str]], dry_run: bool) -> None:
+    verbs = {"import": "would import" if dry_run else "imported",
+             "update": "would update" if dry_run else "updated",
+             "unchanged": "unchanged", "skip": "skipped"}
+    for row in rows:
+        if row.action == "skip":
+            say(f"skipped  {row.path}: {row.reason}")
+            continue
+        notes = "; ".join(note for note in (row.status_note, row.date_note) if note)
+        say(f"{verbs[row.action]:<13}{row.key:<14}{row.status:<11}{row.date or '-':<11}"
+            f"{row.path}: {row.title}" + (f"  ({notes})" if notes else ""))
+    for path, message in warnings:
+        say(f"warning  {path}: {message}")
+    counts = {action: sum(1 for row in rows if row.action == action) for action in verbs}
+    done = "would be " if dry_run else ""
+    click.echo(f"{counts['import']} {done}imported, {counts['update']} {done}updated, "
+               f"{counts['unchanged']} unchanged, {counts['skip']} skipped, {len(warnings)} warnings"
+               + (" (dry run: nothing was changed)" if dry_run else ""), err=True)
 
 
 @click.command("export")
@@ -84,7 +127,10 @@ def export_command(app: AppContext, fmt: str, out: Path, force: bool, as_json: b
     if as_json:
         emit_json(report.as_json())
         return
-    _print_skipped_and_warnings(report.skipped, report.warnings)
+    for item in report.skipped:
+        say(f"skipped  {item.path}: {item.reason}")
+    for warning in report.warnings:
+        say(f"warning  {warning.path}: {warning.message}")
     say(f"{len(report.written)} files written to {report.out} ({report.unchanged} "
         f"unchanged, {report.patched} edited, {report.generated} new)", err=True)
 

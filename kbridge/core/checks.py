@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -20,6 +21,7 @@ CATEGORIES = {
     "search-index": "Search index",
     "dangling-link": "Dangling links",
     "duplicate-number": "Duplicate numbers",
+    "key-number": "Keys that differ from their file's number",
     "overdue-review": "Overdue reviews",
     "departed-owner": "Owned by people who left",
     "stale-proposal": f"Proposed for more than {STALE_PROPOSAL_DAYS} days",
@@ -129,16 +131,22 @@ def _dangling(kb: KnowledgeBase, by_uid: dict[str, Record]) -> list[Finding]:
 
 
 def _duplicate_numbers(live: list[Record]) -> list[Finding]:
-    """Imported records that carried the same number in their source folder (e.g. two 0008-*.md)."""
-    groups: dict[tuple[str, str, int], list[Record]] = defaultdict(list)
+    """Imported records whose files carry the same number in one ADR log (two 0020-*.md), and
+    records whose key is not their file's number (ADR-0033 imported from 0032-x.md)."""
+    groups: dict[tuple[str, str, str, int], list[Record]] = defaultdict(list)
+    findings = []
     for record in live:
         source = record.source or {}
         number = source.get("number")
-        if isinstance(number, int):
-            folder = str(source.get("path", "")).rpartition("/")[0]
-            groups[(record.kind.value, folder, number)].append(record)
-    findings = []
-    for (_, _, number), same in sorted(groups.items()):
+        if not isinstance(number, int) or isinstance(number, bool):
+            continue
+        log = str(source.get("log") or str(source.get("path", "")).rpartition("/")[0])
+        groups[(record.kind.value, str(source.get("root", "")), log, number)].append(record)
+        prefix = str(source.get("log") or "")
+        if prefix and not re.fullmatch(rf"{re.escape(prefix)}-0*{number}(?:-\d+)?", record.key, re.I):
+            findings.append(Finding("key-number", f"its file ({source.get('path')}) is number {number}, "
+                                    f"its key {record.key}", record.key, record.title))
+    for (_, _, _, number), same in sorted(groups.items()):
         if len(same) > 1:
             keys = ", ".join(r.key for r in same)
             for record in same:

@@ -15,7 +15,9 @@ _HEADER_FIELDS = ("key", "kind", "title", "status", "date", "review_by", "owner"
 
 def snapshot_lines(snapshot: dict[str, Any]) -> list[str]:
     """A snapshot as lines a person can read in a diff: header fields, fields, links, then body."""
-    shown = dict(snapshot, owner=snapshot.get("owner_key") or snapshot.get("owner"))
+    shown = dict(snapshot)
+    if "owner" in snapshot or "owner_key" in snapshot:
+        shown["owner"] = snapshot.get("owner_key") or snapshot.get("owner")
     lines = [f"{name}: {_text(shown.get(name))}" for name in _HEADER_FIELDS if name in shown]
     for name, value in sorted((snapshot.get("fields") or {}).items()):
         lines.append(f"{name}: {_text(value)}")
@@ -30,9 +32,10 @@ def snapshot_lines(snapshot: dict[str, Any]) -> list[str]:
 
 def diff_revisions(old: Revision, new: Revision) -> str:
     diff = difflib.unified_diff(
-        snapshot_lines(old.snapshot),
+        snapshot_lines(old.snapshot) if old.snapshot else [],
         snapshot_lines(new.snapshot),
-        fromfile=f"revision {old.rev} ({old.author}, {old.at})",
+        # Revision 0 is the record before it was recorded: there is nothing to compare with.
+        fromfile=f"revision {old.rev} ({old.author}, {old.at})" if old.rev else "before it was recorded",
         tofile=f"revision {new.rev} ({new.author}, {new.at})",
         lineterm="",
     )

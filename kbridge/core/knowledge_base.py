@@ -36,6 +36,7 @@ from kbridge.model import (
     validate_key,
     validate_status,
 )
+from kbridge.model.wording import with_article
 from kbridge.search import CancelFlag, FacetCounts, Progress, SearchResults
 from kbridge.storage import Store
 
@@ -398,7 +399,9 @@ class KnowledgeBase(LinksMixin, HistoryMixin, MaintenanceMixin, TrailsMixin):
             return None
         person = self.get(owner)
         if person.kind is not Kind.PERSON:
-            raise ValidationError(f"an owner must be a person record; {person.key} is a {person.kind.value}")
+            raise ValidationError(
+                f"an owner must be a person record; {person.key} is {with_article(person.kind.value)}"
+            )
         return person.uid
 
     def _owner_ref(self, uid: str | None) -> str | None:

@@ -22,13 +22,18 @@ class LinksMixin:
         *,
         note: str = "",
         allow_dangling: bool = False,
+        resolve: bool = True,
         reason: str = "",
     ) -> Changes:
         """Add a typed link. A target that does not exist is an error, unless `allow_dangling`
-        (imports), in which case the link is kept with the target's text."""
+        (imports), in which case the link is kept with the target's text. With `resolve` False
+        the target is kept as text even if a record has that key (an import's reference to a
+        number its own folder does not have)."""
         link_type = link_type if isinstance(link_type, LinkType) else LinkType.parse(link_type)
         src = self.get(source)
-        dst = self.find(target)
+        dst = self.find(target) if resolve else None
+        if dst is None and not resolve and not allow_dangling:
+            raise NotFoundError(f"no record {target!r} to link to")
         if dst is None and not allow_dangling:
             raise NotFoundError(f"no record {target!r} to link to")
         if dst is not None and dst.uid == src.uid:

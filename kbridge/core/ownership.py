@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kbridge.model import Kind, LinkType, Record, ValidationError
+from kbridge.model.wording import with_article
 
 if TYPE_CHECKING:
     from kbridge.core.checks import CheckReport, Finding
@@ -28,7 +29,7 @@ class Holding:
 def person_record(kb: KnowledgeBase, ref: str) -> Record:
     person = kb.get(ref)
     if person.kind is not Kind.PERSON:
-        raise ValidationError(f"{person.key} is a {person.kind.value}, not a person")
+        raise ValidationError(f"{person.key} is {with_article(person.kind.value)}, not a person")
     return person
 
 

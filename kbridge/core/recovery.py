@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from kbridge.model import Kind, LinkType, Record, ValidationError
+from kbridge.model.wording import with_article
 
 if TYPE_CHECKING:
     from kbridge.core.knowledge_base import KnowledgeBase
@@ -427,7 +428,7 @@ def recovery_plan(kb: KnowledgeBase, system: str | None = None) -> RecoveryPlan:
     """The restore order of every running system of `kb`, or of `system` and what it needs."""
     target = kb.get(system) if system else None
     if target is not None and target.kind is not Kind.SYSTEM:
-        raise ValidationError(f"{target.key} is a {target.kind.value}; restore-order takes a system")
+        raise ValidationError(f"{target.key} is {with_article(target.kind.value)}; restore-order takes a system")
     records = {record.uid: record for record in kb.list_records()}
     people: dict[str, Record] = {}
     for record in records.values():

@@ -1,12 +1,18 @@
 """The search index of one knowledge base: a derived cache, kept in step with every change.
 
-It lives in `<user cache>/index/<knowledge base uid>/<engine>/`: the engine's files in `data/`
-and `meta.json` saying which schema built it and which state of the database it reflects. It
-holds the records' text, so it is the owner's alone like the knowledge base: every folder from
-the user cache down is 0700 and every file 0600 (the engines write with the umask's modes; the
-folders alone already keep others out). The
-database stays the truth: a missing, stale, other-version or corrupt index is rebuilt from it,
-and deleting the whole folder loses nothing.
+It lives in `<user cache>/index/<knowledge base uid>/<engine>/`: the engine's files in a folder
+`data-<id>/` per build, and `meta.json` naming that folder and saying which schema built it and
+which state of the database it reflects. The database stays the truth: a missing, stale,
+other-version or corrupt index is rebuilt from it, and deleting the whole folder loses nothing.
+It holds the records' text, so it is the owner's alone like the knowledge base: every folder
+from the user cache down is 0700 and every file 0600 (the engines write with the umask's modes;
+the folders alone already keep others out).
+
+Several processes (the window, its workers, the command line) share the index. A rebuild never
+touches a folder another process may be reading: it builds a new one and then points `meta.json`
+at it with one atomic rename; folders nobody points at are removed once they are
+`RETIRED_AFTER_S` old. (Renaming the one `data/` folder aside and the new one in its place, as
+before, left a moment with no index at all, and a search in another process failed in it.)
 
 Freshness is tracked with a stamp of the database (the number of revisions, which every saved
 change adds to). An index is fresh when its stamp is the database's. Changes made through the
@@ -52,6 +58,11 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = 5
 # A change touching more records than this is applied by rebuilding (faster than record by record).
 _REBUILD_ABOVE = 5000
+# An index folder that meta.json no longer names is removed after this long (a search in another
+# process may still be reading it).
+RETIRED_AFTER_S = 120.0
+# What an index written before the per-build folders called its one folder.
+_LEGACY_DATA = "data"
 _log = logging.getLogger(__name__)
 _T = TypeVar("_T")
 
@@ -111,6 +122,7 @@ class _Open:
     engine: SearchEngine
     stamp: int
     data_version: int
+    folder: str  # the `data-<id>` folder the engine reads
 
 
 class SearchIndex:
@@ -144,6 +156,12 @@ class SearchIndex:
 
     def directory(self, engine: str) -> Path:
         return index_root(self._kb.uid) / engine
+
+    def data_directory(self, engine: str | None = None) -> Path | None:
+        """The folder of `engine`'s current index (None when there is none yet)."""
+        name = self._engine_name(engine)
+        meta = self._read_meta(name)
+        return None if meta is None else self._data_path(name, meta)
 
     def close(self) -> None:
         for entry in self._open.values():
@@ -189,7 +207,7 @@ class SearchIndex:
         if meta.get("stamp") != self._stamp():
             return "stale"
         try:
-            engine_class(name).open(self.directory(name) / "data").close()
+            engine_class(name).open(self._data_path(name, meta)).close()
         except IndexUnusableError:
             return "unusable"
         return "fresh"
@@ -215,11 +233,11 @@ class SearchIndex:
         stamp = self._stamp()
         if meta is not None and self._compatible(meta, name) and meta.get("stamp") == stamp:
             try:
-                engine = engine_class(name).open(self.directory(name) / "data")
+                engine = engine_class(name).open(self._data_path(name, meta))
             except IndexUnusableError as error:
                 _log.warning("rebuilding the %s search index: %s", name, error)
             else:
-                entry = _Open(engine, stamp, self._kb.data_version())
+                entry = _Open(engine, stamp, self._kb.data_version(), _data_name(meta))
                 self._open[name] = entry
                 return entry
         self.rebuild(engine=name)
@@ -230,7 +248,8 @@ class SearchIndex:
             return True  # nobody else has written to the database since
         meta = self._read_meta(name)
         stamp = self._stamp()
-        if meta is not None and meta.get("stamp") == stamp:  # another process kept it in step
+        if meta is not None and meta.get("stamp") == stamp and _data_name(meta) == entry.folder:
+            # Another process kept the same index in step.
             entry.engine.refresh()
             entry.stamp, entry.data_version = stamp, self._kb.data_version()
             return True
@@ -247,8 +266,9 @@ class SearchIndex:
     ) -> int:
         """Build the index anew from the database; the number of records indexed.
 
-        The new index is built beside the old one and swapped in when complete, so a cancelled
-        or failed build leaves the old one (and a search in another process) untouched.
+        The new index is built in a folder of its own and made current when complete (meta.json
+        names it), so a cancelled or failed build leaves the old one, and a search in another
+        process, untouched.
         """
         name = self._engine_name(engine)
         folder = _private_index_folder(self.directory(name))
@@ -257,7 +277,8 @@ class SearchIndex:
             old.engine.close()
         stamp, version = self._stamp(), self._kb.data_version()
         total = self._count()
-        building = folder / f"build-{uuid.uuid4().hex[:8]}"
+        data_name = f"data-{uuid.uuid4().hex[:12]}"
+        building = folder / data_name
         try:
             engine_ = engine_class(name).create(building)
             documents = self._all_documents()
@@ -266,9 +287,9 @@ class SearchIndex:
         except (BuildCancelledError, IndexUnusableError, KeyboardInterrupt):
             shutil.rmtree(building, ignore_errors=True)
             raise
-        self._swap_in(folder, building)
-        self._write_meta(name, stamp=stamp, count=count)
-        self._open[name] = _Open(engine_class(name).open(folder / "data"), stamp, version)
+        self._write_meta(name, stamp=stamp, count=count, data=data_name)
+        self._open[name] = _Open(engine_class(name).open(building), stamp, version, data_name)
+        self._remove_retired(folder, keep=data_name)
         return count
 
     def _all_documents(self) -> Iterator[SearchDocument]:
@@ -277,15 +298,16 @@ class SearchIndex:
         return map(record_document, self._kb.iter_records())
 
     @staticmethod
-    def _swap_in(folder: Path, building: Path) -> None:
-        data = folder / "data"
-        retired = folder / f"retired-{uuid.uuid4().hex[:8]}"
-        with contextlib.suppress(FileNotFoundError):
-            data.rename(retired)
-        building.rename(data)
-        shutil.rmtree(retired, ignore_errors=True)
-        for leftover in folder.glob("retired-*"):
-            shutil.rmtree(leftover, ignore_errors=True)
+    def _remove_retired(folder: Path, *, keep: str) -> None:
+        """Index folders no longer named by meta.json (older builds, the one `data/` of older
+        versions, builds interrupted by a crash), once nobody can still be reading them."""
+        now = dt.datetime.now().timestamp()
+        for child in folder.iterdir():
+            if child.name == keep or not child.is_dir() or not child.name.startswith(("data", "build-", "retired-")):
+                continue
+            with contextlib.suppress(OSError):
+                if now - child.stat().st_mtime > RETIRED_AFTER_S:
+                    shutil.rmtree(child, ignore_errors=True)
 
     # --- keeping in step ------------------------------------------------------------------
 
@@ -319,7 +341,7 @@ class SearchIndex:
                 _log.warning("the %s search index could not follow a change: %s", name, error)
                 fresh = False
             if fresh:
-                self._write_meta(name, stamp=stamp, count=entry.engine.count())
+                self._write_meta(name, stamp=stamp, count=entry.engine.count(), data=entry.folder)
                 entry.stamp, entry.data_version = stamp, version
             else:
                 entry.engine.close()
@@ -342,16 +364,16 @@ class SearchIndex:
         if meta.get("stamp") != self._opened_stamp:
             return
         try:
-            engine = engine_class(name).open(self.directory(name) / "data")
+            engine = engine_class(name).open(self._data_path(name, meta))
         except IndexUnusableError:
             return
-        self._open[name] = _Open(engine, self._opened_stamp, self._opened_version)
+        self._open[name] = _Open(engine, self._opened_stamp, self._opened_version, _data_name(meta))
 
     def _meta_moved_on(self, name: str, entry: _Open) -> bool:
         """After another process wrote to the database: whether it also kept this index in
         step (it wrote a newer stamp). If not, the index misses its change: stale."""
         meta = self._read_meta(name)
-        return meta is not None and meta.get("stamp") != entry.stamp
+        return meta is not None and meta.get("stamp") != entry.stamp and _data_name(meta) == entry.folder
 
     def _documents_for(self, changes: Changes) -> tuple[list[SearchDocument], list[str]]:
         documents: dict[str, SearchDocument] = {}
@@ -396,6 +418,9 @@ class SearchIndex:
             and meta.get("kb_uid") == self._kb.uid
         )
 
+    def _data_path(self, name: str, meta: dict[str, Any]) -> Path:
+        return self.directory(name) / _data_name(meta)
+
     def _read_meta(self, name: str) -> dict[str, Any] | None:
         try:
             meta = json.loads((self.directory(name) / "meta.json").read_text(encoding="utf-8"))
@@ -403,11 +428,12 @@ class SearchIndex:
             return None
         return meta if isinstance(meta, dict) else None
 
-    def _write_meta(self, name: str, *, stamp: int, count: int) -> None:
+    def _write_meta(self, name: str, *, stamp: int, count: int, data: str) -> None:
         meta = {
             "schema_version": SCHEMA_VERSION,
             "engine": name,
             "kb_uid": self._kb.uid,
+            "data": data,
             "stamp": stamp,
             "records": count,
             "written_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -415,6 +441,12 @@ class SearchIndex:
         folder = _private_index_folder(self.directory(name))
         safe_files.write_text(folder, "meta.json", json.dumps(meta, indent=2) + "\n", mode=0o600)
         safe_files.restrict_tree(folder)  # what the engine wrote since, with the umask's modes
+
+
+def _data_name(meta: dict[str, Any]) -> str:
+    """The index folder meta.json names; only a plain `data-<id>` name is taken from the file."""
+    name = str(meta.get("data") or _LEGACY_DATA)
+    return name if name == _LEGACY_DATA or (name.startswith("data-") and name[5:].isalnum()) else _LEGACY_DATA
 
 
 @lru_cache(maxsize=8192)

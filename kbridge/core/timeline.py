@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from kbridge.core.graph import LinkIndex
 from kbridge.model import Kind, LinkType, Record, ValidationError
+from kbridge.model.wording import with_article
 
 if TYPE_CHECKING:
     from kbridge.core.knowledge_base import KnowledgeBase
@@ -121,7 +122,7 @@ def system_timeline(kb: KnowledgeBase, record: Record, index: LinkIndex | None =
     first. Anything but a system is a ValidationError."""
     if record.kind is not Kind.SYSTEM:
         raise ValidationError(
-            f"a timeline is drawn for a system; {record.key} is a {record.kind.value} "
+            f"a timeline is drawn for a system; {record.key} is {with_article(record.kind.value)} "
             f"(try: kbridge why {record.key}, or kbridge history {record.key})"
         )
     index = index or LinkIndex.lazy(kb)

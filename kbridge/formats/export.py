@@ -19,7 +19,7 @@ from kbridge.formats.parsed import FileWarning, Skipped
 from kbridge.formats.patch import LinkLine, changed_parts, patch_text
 from kbridge.formats.scan import Cancel, Progress
 from kbridge.formats.text import decode
-from kbridge.model import ConflictError, Kind, LinkedRecord, LinkType, Record, ValidationError
+from kbridge.model import ConflictError, Kind, LinkedRecord, LinkType, Record, ValidationError, relation_verb
 
 FILE_FORMATS = ("native", "madr", "adr-tools", "log4brains", "kbridge")
 
@@ -217,7 +217,8 @@ class _FileExport:
             other = self.kb.get(link.uid)
             href = posixpath.relpath(self.paths[link.uid], posixpath.dirname(path) or ".")
             text = _link_text(other, self.ways.get(record.uid, ""), record)
-            lines.append(LinkLine(link.type, link.direction == "out", text, href))
+            label = (relation_verb(link.type, link.note) or "") if link.direction == "out" else ""
+            lines.append(LinkLine(link.type, link.direction == "out", text, href, label))
         return lines
 
     def _stated_lines(self, record: Record, path: str) -> list[LinkLine]:

@@ -1,5 +1,6 @@
-"""Importing a folder into a knowledge base: every file created, updated in place or left alone,
-matched on re-import by uid, then source path, then key; links between files resolved."""
+"""Importing a folder into a knowledge base: the plan (`kbridge.formats.plan`) carried out —
+every file created, updated in place or left alone, matched on re-import by uid, then source
+path, then key; links between files resolved."""
 
 from __future__ import annotations
 
@@ -12,24 +13,29 @@ from typing import Any
 
 from kbridge import safe_files
 from kbridge.core import KnowledgeBase
-from kbridge.formats.kbridge_markdown import read_kbridge
-from kbridge.formats.parsed import FORMATS, FileWarning, ParsedRecord, Skipped
-from kbridge.formats.resolve import ResolvedLink, resolve_links
-from kbridge.formats.scan import MAX_IMAGE_BYTES, Cancel, Progress, scan_folder
+from kbridge.formats import extract
+from kbridge.formats.numbering import MAIN_PREFIX
+from kbridge.formats.parsed import FileWarning, ParsedRecord, Skipped
+from kbridge.formats.plan import (
+    SCAN_SHARE,
+    ImportPlan,
+    NoDecisionsError,
+    PlannedRecord,
+    no_decisions_message,
+    plan_import,
+    unchanged,
+)
+from kbridge.formats.resolve import ResolvedLink
+from kbridge.formats.scan import MAX_IMAGE_BYTES, Cancel, Progress
 from kbridge.model import (
     ConflictError,
     KbridgeError,
     Kind,
     LinkType,
-    NotFoundError,
     Record,
-    ValidationError,
-    format_key,
     normalise_date,
     normalise_tags,
 )
-
-_SCAN_SHARE = 600  # progress units of reading and parsing, out of 1000
 
 
 @dataclass
@@ -41,6 +47,7 @@ class ImportReport:
     warnings: list[FileWarning] = field(default_factory=list)
     attachments: int = 0
     keys: dict[str, str] = field(default_factory=dict)  # source path -> key
+    records: list[PlannedRecord] = field(default_factory=list)  # the plan carried out
     cancelled: bool = False
 
     def as_json(self) -> dict[str, Any]:
@@ -50,6 +57,7 @@ class ImportReport:
             "unchanged": self.unchanged,
             "skipped": [{"path": item.path, "reason": item.reason} for item in self.skipped],
             "warnings": [{"path": item.path, "message": item.message} for item in self.warnings],
+            "records": [row.as_json() for row in self.records],
         }
 
 
@@ -64,76 +72,67 @@ def import_folder(
     fmt: str = "auto",
     progress: Progress | None = None,
     cancel: Cancel | None = None,
+    force: bool = False,
+    plan: ImportPlan | None = None,
 ) -> ImportReport:
-    """Import every record of `folder`. Cancelling leaves the knowledge base as it was."""
-    root = Path(folder)
-    if not root.is_dir():
-        raise NotFoundError(f"no folder {folder}")
-    if fmt not in ("auto", *FORMATS):
-        raise ValidationError(f"unknown format {fmt!r}; formats are: auto, {', '.join(FORMATS)}")
-    scan = scan_folder(root, fmt, _scaled(progress, 0, _SCAN_SHARE), cancel, read_kbridge)
-    report = ImportReport(skipped=list(scan.skipped), warnings=list(scan.warnings))
-    if scan.cancelled:
+    """Import every record of `folder` (or carry out a `plan` made for it). Cancelling leaves the
+    knowledge base as it was. A folder where nothing reads as a decision is refused unless
+    `force` (NoDecisionsError)."""
+    plan = plan or plan_import(kb, folder, fmt=fmt, progress=progress, cancel=cancel, force=force)
+    if plan.cancelled:
         return ImportReport(cancelled=True)
-    records = sorted(scan.records, key=lambda r: (r.kind != Kind.PERSON.value, r.path))
-    resolved = resolve_links(records)
-    importer = _Importer(kb, root.resolve(), report)
-    total = len(records) + 1
+    if not plan.decisions_found and plan.records and not force:
+        raise NoDecisionsError(no_decisions_message(folder))
+    report = ImportReport(skipped=list(plan.skipped), warnings=list(plan.warnings))
+    importer = _Importer(kb, plan, report)
+    total = len(plan.records) + 1
     try:
         with kb.transaction():
-            for done, parsed in enumerate(records, start=1):
+            for done, parsed in enumerate(plan.records, start=1):
                 if cancel is not None and cancel():
                     raise _CancelledError
-                if progress is not None and (done % 25 == 0 or done == len(records)):
-                    progress(_SCAN_SHARE + (1000 - _SCAN_SHARE) * done // total, 1000,
+                if progress is not None and (done % 25 == 0 or done == len(plan.records)):
+                    progress(SCAN_SHARE + (1000 - SCAN_SHARE) * done // total, 1000,
                              f"importing {parsed.path}")
-                importer.upsert(parsed, resolved)
-            importer.apply_links(resolved)
-            importer.keep_attachments(scan.attachments)
+                importer.upsert(parsed)
+            importer.apply_links(plan.resolved)
+            importer.keep_attachments(plan.attachments)
     except _CancelledError:
         return ImportReport(cancelled=True)
+    report.records = [_carried_out(row, report) for row in plan.rows]
     if progress is not None:
         progress(1000, 1000, "imported")
     return report
 
 
-def _scaled(progress: Progress | None, start: int, share: int) -> Progress | None:
-    if progress is None:
-        return None
-    return lambda done, total, message: progress(
-        start + share * done // max(total, 1), 1000, message
-    )
+def _carried_out(row: PlannedRecord, report: ImportReport) -> PlannedRecord:
+    if row.action == "skip" or row.path not in report.keys:
+        failed = next((s.reason for s in report.skipped if s.path == row.path), row.reason)
+        return PlannedRecord(row.path, "skip", reason=failed) if row.action != "skip" else row
+    return PlannedRecord(row.path, row.action, row.title, row.status, row.date,
+                         report.keys[row.path], "", row.status_note, row.date_note)
 
 
 class _Importer:
-    def __init__(self, kb: KnowledgeBase, root: Path, report: ImportReport) -> None:
+    def __init__(self, kb: KnowledgeBase, plan: ImportPlan, report: ImportReport) -> None:
         self.kb = kb
-        self.root = root
+        self.plan = plan
+        self.root = plan.root.resolve()
         self.report = report
         self.uids: dict[str, str] = {}  # source path -> uid
         self.managed: dict[str, list[list[str]]] = {}  # uid -> links it had from the last import
-        self.by_source: dict[str, Record] = {}
-        self.moved: dict[str, Record] = {}
-        for record in kb.iter_records(deleted=None):
-            source = record.source or {}
-            if "path" not in source:
-                continue
-            if source.get("root") == str(root):
-                self.by_source[source["path"]] = record
-            elif source.get("root") and not Path(source["root"]).is_dir():
-                self.moved.setdefault(source["path"], record)
 
     # --- records ------------------------------------------------------------------------------
 
-    def upsert(self, parsed: ParsedRecord, resolved: list[ResolvedLink]) -> None:
+    def upsert(self, parsed: ParsedRecord) -> None:
+        resolved = self.plan.resolved
         try:
-            existing = self._match(parsed)
+            existing = self.plan.matches.get(parsed.path)
             source = self._source(parsed, resolved)
             if existing is None:
                 uid = self._create(parsed, source)
                 self.report.imported += 1
-            elif (existing.source or {}).get("sha256") == source["sha256"] and (
-                existing.source or {}).get("format") == source["format"]:
+            elif unchanged(existing, parsed):
                 # The file is as it was imported: nothing to do (edits made here since are kept).
                 self.report.unchanged += 1
                 self.uids[parsed.path] = existing.uid
@@ -157,22 +156,7 @@ class _Importer:
         self.uids[parsed.path] = uid
         self.report.keys[parsed.path] = self.kb.get(uid).key
 
-    def _match(self, parsed: ParsedRecord) -> Record | None:
-        if parsed.uid:
-            found = self.kb.find(parsed.uid)
-            if found is not None and found.uid == parsed.uid:
-                return found
-        if parsed.path in self.by_source:
-            return self.by_source[parsed.path]
-        if parsed.path in self.moved:
-            return self.moved.pop(parsed.path)
-        if parsed.format == "kbridge" and parsed.key:
-            found = self.kb.find(parsed.key)
-            if found is not None and found.source is None and found.kind.value == parsed.kind:
-                return found
-        return None
-
-    def _values(self, parsed: ParsedRecord) -> dict[str, Any]:
+    def _values(self, parsed: ParsedRecord, existing: Record | None = None) -> dict[str, Any]:
         values: dict[str, Any] = {
             "title": parsed.title,
             "body": parsed.body,
@@ -183,6 +167,13 @@ class _Importer:
         }
         if parsed.status:
             values["status"] = parsed.status
+        if existing is not None:
+            # What the file still says as it said at the last import does not undo a change
+            # made here since (a status set on a record its file left unknown, say).
+            base = (existing.source or {}).get("baseline") or {}
+            for name in ("status", "date"):
+                if name in base and values.get(name) == base[name]:
+                    values.pop(name, None)
         owner = parsed.owner and self.kb.find(parsed.owner)
         if parsed.owner and (owner is None or owner.kind is not Kind.PERSON):
             self.report.warnings.append(FileWarning(
@@ -193,28 +184,23 @@ class _Importer:
 
     def _create(self, parsed: ParsedRecord, source: dict[str, Any]) -> str:
         kind = Kind.parse(parsed.kind)
-        key = parsed.key or (format_key(kind, parsed.number) if parsed.number is not None else "")
-        if key and self.kb.find(key) is not None:
-            if parsed.format == "kbridge":
-                self.report.warnings.append(FileWarning(
-                    parsed.path, f"key {key} is taken by another record: given a new key"))
-            key = ""
+        key = self.plan.keys.get(parsed.path) or None
         uid = parsed.uid if parsed.uid and self.kb.find(parsed.uid) is None else None
         values = self._values(parsed)
-        changes = self.kb.create(kind, parsed.title, key=key or None, source=source,
+        changes = self.kb.create(kind, parsed.title, key=key, source=source,
                                  uid=uid, reason=f"imported from {parsed.path}",
                                  **{k: v for k, v in values.items() if k != "title"})
         return next(iter(changes.created))
 
     def _update(self, existing: Record, parsed: ParsedRecord, source: dict[str, Any]) -> bool:
-        values = self._values(parsed)
+        values = self._values(parsed, existing)
         changes = self.kb.update(existing.uid, source=source,
                                  reason=f"re-imported from {parsed.path}", **values)
         return bool(changes)
 
     def _source(self, parsed: ParsedRecord, resolved: list[ResolvedLink]) -> dict[str, Any]:
         layout = dict(parsed.layout)
-        return {
+        source = {
             "path": parsed.path,
             "format": parsed.format,
             "root": str(self.root),
@@ -227,6 +213,13 @@ class _Importer:
             "links": [_link_key(link) for link in resolved if link.source == parsed.path],
             "stated": _stated(parsed.path, resolved),
         }
+        if parsed.number is not None and parsed.format != "kbridge":
+            source["number"] = parsed.number
+            source["log"] = parsed.log or MAIN_PREFIX
+        for name in ("status_note", "date_note"):
+            if getattr(parsed, name):
+                source[name] = getattr(parsed, name)
+        return source
 
     # --- links and attachments ----------------------------------------------------------------
 
@@ -254,9 +247,12 @@ class _Importer:
             if link.reversed_from:
                 # "Superseded by X" with X missing: kept from this side, with the words as written.
                 link_type, note = LinkType.RELATES_TO, f"{link.reversed_from} {link.target_text}"
+        # A number the folder's files do not carry names no record: kept as written, never
+        # matched to a key that happens to spell it (another folder's, or an unnumbered file's).
+        resolve = link.target is not None or extract.number_in(link.target_text) is None
         try:
             self.kb.link(source_uid, link_type, target, note=note, allow_dangling=True,
-                         reason=f"imported from {link.source}")
+                         resolve=resolve, reason=f"imported from {link.source}")
         except ConflictError:
             pass  # already there
         except KbridgeError as error:

@@ -1,4 +1,7 @@
-"""Finding supersede / amend / `adr link` links wherever a file states them."""
+"""Finding supersede / amend / `adr link` links wherever a file states them: the status line or
+section, metadata lines and tables, a `## Links` list, the H1's decoration, and sentences such as
+"This ADR supersedes ADRs 60 and 61" or "We supersede [ADR 18](/adr/18)". A verb kbridge has no
+link type for (`Clarifies`, `Contradicts`, `Refines`) makes a relates-to link labelled with it."""
 
 from __future__ import annotations
 
@@ -8,24 +11,29 @@ from typing import Any
 from kbridge.formats.extract import (
     LinkPhrase,
     generic_verb,
-    is_placeholder,
     link_phrase,
-    plain_text,
     prose_link_phrase,
 )
-from kbridge.formats.header import Header
+from kbridge.formats.header import Header, find_status_section
 from kbridge.formats.markdown_doc import Block, Document, strip_comments
 from kbridge.formats.parsed import ParsedLink
+from kbridge.formats.statuses import is_placeholder, plain_text, read_status
 from kbridge.model import LinkType
 
 _LINKS_HEADINGS = {"links", "related", "related decisions", "related adrs", "references",
-                   "more information", "see also"}
+                   "more information", "see also", "verwandte adrs", "verwandte entscheidungen",
+                   "liens", "adr liees", "enlaces", "ligacoes", "collegamenti"}
 # Linear: no `[` inside a nested pair, parentheses in a target only in balanced pairs, none in a
 # title (with `[^)]*`, each `[a](` of a hostile line rescanned the rest of it: quadratic).
 _MD_LINK_IN_TEXT = re.compile(
     r"\[(?P<text>(?:[^\[\]]|\[[^\[\]]*\])*)\]\((?P<href>(?:[^()\s]|\([^()\s]*\))*)[^()]*\)")
-# `[^).]` before `.md`: with `[^)]+`, every `.md` of a long target was tried against the rest of it.
-_ADR_REFERENCE = re.compile(r"^\s*(?:\[[^\]]+\]\((?:[^).]|\.(?!md))+\.md[^)]*\)|ADR[\s#-]*\d+(?:-[\w-]+)?)", re.I)
+# A decision named right after a verb, maybe after an article or a preposition ("Reemplaza a
+# [ADR-007](...)", "Remplace l'ADR 7").
+_ADR_REFERENCE = re.compile(
+    r"^\s*(?:[^\W\d_]{1,3}['’]?\s*){0,2}(?:\[[^\]]+\]\((?:[^).]|\.(?!md))+\.md[^)]*\)|ADR[\s#-]*\d+(?:-[\w-]+)?)",
+    re.I)  # `[^).]` before `.md`: with `[^)]+`, each `.md` of a long target was tried against the rest
+_NONE_TARGETS = {"n/a", "na", "none", "-", "—", "–", "tbd", "tbc", "nil", "null", "keine",
+                 "aucun", "aucune", "ninguno", "nenhum", "nessuno", "geen", "无", "なし"}
 _FRONT_MATTER_LINK_KEYS = {
     "superseded-by": (LinkType.SUPERSEDES, False), "superseded_by": (LinkType.SUPERSEDES, False),
     "supersededby": (LinkType.SUPERSEDES, False), "supersedes": (LinkType.SUPERSEDES, True),
@@ -33,6 +41,22 @@ _FRONT_MATTER_LINK_KEYS = {
     "amended_by": (LinkType.AMENDS, False), "depends-on": (LinkType.DEPENDS_ON, True),
     "related": (LinkType.RELATES_TO, True), "relates-to": (LinkType.RELATES_TO, True),
 }
+# Sentences that state a supersede link: "This ADR supersedes X", "We (decided to) supersede X",
+# "X has been superseded by Y", "[X], durch diese ADR superseded" (superseded by this one).
+_ACTIVE = re.compile(r"\b(?:supersedes?|supercedes?|replaces)\b", re.I)
+_PASSIVE = re.compile(r"\b(?:superseded|superceded|replaced)(?:\s*\([^)]{0,60}\))?\s+by\b", re.I)
+_SELF_SUBJECT = re.compile(
+    r"(?:\bthis\s+(?:adr|document|decision|record|proposal)|\bthe\s+(?:current|present)\s+adr|"
+    r"\bwe)(?:\s+[\w-]+){0,3}\s*$", re.I)
+_BY_THIS = re.compile(
+    r"\b(?:by|durch|par|por|da|door)\s+(?:this|diese[sr]?|cet(?:te)?|est[ae]|questo|questa|deze)\s+"
+    r"(?:adr|document|dokument|decision|entscheidung|record|décision|decisão|decisión)\b", re.I)
+_SUPERSEDE_WORD = re.compile(r"\b(?:superseded|superceded|replaced|ersetzt|abgel[öo]st|remplac[ée]e?|"
+                             r"substitu[íi]d[oa]|reemplazad[oa]|sostituit[oa]|vervangen)\b", re.I)
+_NEGATION = re.compile(r"\b(?:not|never|nicht|kein\w*|pas|nunca|non|niet)\b|n't\b", re.I)
+_ADR_NUMBERS = re.compile(
+    r"\bADRs?\s*[-#]?\s*0*(\d{1,5})((?:\s*(?:,|and|&|und|et|y|e|or)\s*(?:ADR\s*[-#]?\s*)?0*\d{1,5}\b)*)", re.I)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\[])")
 
 
 def links_from_phrase(phrase: LinkPhrase, block_links: list[tuple[str, str]]) -> list[ParsedLink]:
@@ -48,18 +72,29 @@ def links_from_phrase(phrase: LinkPhrase, block_links: list[tuple[str, str]]) ->
             for text, href in targets
         ]
     target = plain_text(rest).strip(" .;,")
-    if not target or len(target) > 200:
+    if not target or len(target) > 200 or target.lower() in _NONE_TARGETS or is_placeholder(target):
         return []
     return [ParsedLink(phrase.type, phrase.outgoing, target, "", phrase.note, phrase.verb)]
 
 
+def _custom_verb_phrase(text: str) -> LinkPhrase | None:
+    """`Clarifies [X](x.md)`: a verb kbridge has no type for, kept as written on a relates-to."""
+    verb = generic_verb(text)
+    if not verb or verb.lower() in ("status", "date") or read_status(verb):
+        return None
+    start = text.index(verb) + len(verb)
+    return LinkPhrase(LinkType.RELATES_TO, True, text[start:], verb, verb)
+
+
 def _block_phrase_links(block: Block, generic: bool) -> list[ParsedLink]:
     text = strip_comments(block.text)
-    phrase = link_phrase(text)
-    if phrase is None and generic and block.links:
-        verb = generic_verb(text)
-        if verb and verb.lower() not in ("status", "date"):
-            phrase = LinkPhrase(LinkType.RELATES_TO, True, text[len(verb):], verb, verb.lower())
+    phrase = link_phrase(text) or (link_phrase(_after_status_word(text)) if generic else None)
+    if phrase is None and generic:
+        phrase = _custom_verb_phrase(text)
+        if phrase is not None and not block.links:
+            reference = _ADR_REFERENCE.match(phrase.rest)
+            return [ParsedLink(phrase.type, True, reference.group(0).strip(), "", phrase.note,
+                               phrase.verb)] if reference else []
     return links_from_phrase(phrase, block.links) if phrase else []
 
 
@@ -72,7 +107,7 @@ def find_links(doc: Document, header: Header, front_matter: dict[str, Any] | Non
         phrase = link_phrase(h1_decoration)
         if phrase:
             found.extend(links_from_phrase(phrase, []))
-    for entry in header.entries:
+    for entry in header.entries + header.late_entries:
         if entry.key == "status":
             if is_placeholder(entry.value):
                 continue
@@ -82,10 +117,11 @@ def find_links(doc: Document, header: Header, front_matter: dict[str, Any] | Non
             continue
         phrase = link_phrase(f"{entry.raw_key} {entry.value}")
         if phrase:
-            found.extend(links_from_phrase(phrase, entry.block.links))
-    if header.status_section:
-        for block in header.status_section[1]:
-            if block.kind in ("paragraph", "item"):
+            found.extend(links_from_phrase(phrase, _links_in(entry.value) or entry.block.links))
+    section = header.status_section or find_status_section(doc)
+    if section:
+        for block in section[1]:
+            if block.kind in ("paragraph", "item") and not block.quoted:
                 for line in block.text.split("\n"):
                     sub = Block(block.kind, block.start, block.end, line, links=block.links)
                     found.extend(_block_phrase_links(sub, generic=True))
@@ -97,38 +133,108 @@ def find_links(doc: Document, header: Header, front_matter: dict[str, Any] | Non
                     local = [(t, h) for t, h in block.links if _looks_like_decision(t, h)]
                     if local or not block.links:
                         sub = Block(block.kind, block.start, block.end, block.text, links=local)
-                        found.extend(_block_phrase_links(sub, generic=False))
+                        found.extend(_block_phrase_links(sub, generic=bool(local)))
     for block in doc.blocks[header.end_block:]:
-        if block.kind in ("paragraph", "item"):
+        if block.kind in ("paragraph", "item") and not block.quoted:
             found.extend(_prose_links(block))
     return dedupe(found)
 
 
+def _links_in(text: str) -> list[tuple[str, str]]:
+    return [(m["text"], m["href"]) for m in _MD_LINK_IN_TEXT.finditer(text)]
+
+
+# Stems without which a paragraph states no supersede link (most paragraphs: skipped cheaply).
+_SUPERSEDE_STEMS = ("supersed", "superced", "replac", "ersetz", "abgel", "remplac", "reemplaz",
+                    "sustitu", "substitu", "sostitu", "vervang", "deprecated by", "obsoleted by", "amend")
+
+
 def _prose_links(block: Block) -> list[ParsedLink]:
-    """`This ADR in part supersedes [0003](..)`, or a paragraph opening `Refines ADR 0003-SFS`."""
+    """Links stated in running text, sentence by sentence."""
     text = strip_comments(block.text)
-    phrase = prose_link_phrase(text)
-    if phrase:
-        local = [(t, h) for t, h in block.links if _looks_like_decision(t, h)]
-        return links_from_phrase(phrase, local) if local else []
+    lowered = text.lower()
+    if any(stem in lowered for stem in _SUPERSEDE_STEMS):
+        phrase = prose_link_phrase(text)
+        if phrase:
+            local = [(t, h) for t, h in block.links if _looks_like_decision(t, h)]
+            if local:
+                return links_from_phrase(phrase, local)
+        found: list[ParsedLink] = []
+        for sentence in _SENTENCE.split(text):
+            found.extend(_sentence_links(sentence, block))
+        if found:
+            return found
     phrase = link_phrase(text) if block.kind == "paragraph" else None
+    if phrase is None and block.kind == "paragraph":
+        phrase = _opening_verb(text)
     if phrase is None:
         return []
     reference = _ADR_REFERENCE.match(phrase.rest)
     if reference is None:
         return []
-    if reference.group(0).startswith("["):
+    if "](" in reference.group(0):
         local = [(t, h) for t, h in block.links if _looks_like_decision(t, h)]
         return links_from_phrase(phrase, local[:1])
-    return [ParsedLink(phrase.type, phrase.outgoing, reference.group(0).strip(), "",
-                       phrase.note or phrase.verb.lower(), phrase.verb)]
+    named = re.search(r"ADR[\s#-]*\d+(?:-[\w-]+)?", reference.group(0), re.I)
+    return [ParsedLink(phrase.type, phrase.outgoing, named.group(0) if named else reference.group(0).strip(),
+                       "", phrase.note, phrase.verb)]
+
+
+def _opening_verb(text: str) -> LinkPhrase | None:
+    """`Refines ADR 0003-SFS on the object state machine.`: a verb of its own, then a decision."""
+    match = re.match(r"^([A-Z][a-z]+s(?:\s+by)?|[A-Z][a-z]+ed\s+by)\s+(?=ADR[\s#-]*\d|\[)", text)
+    if not match or read_status(match.group(1)):
+        return None
+    verb = match.group(1)
+    return LinkPhrase(LinkType.RELATES_TO, True, text[match.end():], verb, verb)
+
+
+def _sentence_links(sentence: str, block: Block) -> list[ParsedLink]:
+    local = [(t, h) for t, h in block.links if _looks_like_decision(t, h) and f"[{t}]" in sentence]
+    by_this = _BY_THIS.search(sentence)
+    if by_this and _SUPERSEDE_WORD.search(sentence) and not _NEGATION.search(sentence[: by_this.start()]):
+        before = sentence[: by_this.start()]
+        return _targets(LinkType.SUPERSEDES, True, "superseded by this",
+                        [(t, h) for t, h in local if f"[{t}]" in before], before)
+    passive = _PASSIVE.search(sentence)
+    if passive:
+        before, after = sentence[: passive.start()], sentence[passive.end():]
+        if _NEGATION.search(before) or _links_in(before) or _ADR_NUMBERS.search(before):
+            return []
+        return _targets(LinkType.SUPERSEDES, False, passive.group(0),
+                        [(t, h) for t, h in local if f"[{t}]" in after], after)
+    active = _ACTIVE.search(sentence)
+    if active:
+        before, after = sentence[: active.start()], sentence[active.end():]
+        if _NEGATION.search(before) or not _SELF_SUBJECT.search(before):
+            return []
+        return _targets(LinkType.SUPERSEDES, True, active.group(0),
+                        [(t, h) for t, h in local if f"[{t}]" in after], after)
+    return []
+
+
+def _targets(link_type: LinkType, outgoing: bool, verb: str, links: list[tuple[str, str]],
+             text: str) -> list[ParsedLink]:
+    if links:
+        return [ParsedLink(link_type, outgoing, plain_text(t) or h, h, "", verb) for t, h in links]
+    match = _ADR_NUMBERS.search(text)
+    if not match:
+        return []
+    numbers = [match.group(1), *re.findall(r"\d{1,5}", match.group(2) or "")]
+    return [ParsedLink(link_type, outgoing, f"ADR {int(n)}", "", "", verb) for n in numbers]
 
 
 def _after_status_word(value: str) -> str:
-    """`superseded by [ADR-0019](..)` stays; `Accepted, superseded by X` -> `superseded by X`."""
-    match = re.search(r"\b(?:superseded|superceded|supersceded|replaced|amended)\s+by\b", value,
-                      re.I)
-    return value[match.start():] if match else value
+    """`superseded by [ADR-0019](..)` stays; `Accepted, superseded by X` -> `superseded by X`;
+    `Accepted — supersedes [ADR 3](..)` -> `supersedes [ADR 3](..)`."""
+    match = re.search(r"\b(?:superseded|superceded|supersceded|replaced|amended|deprecated|obsoleted)"
+                      r"(?:\s*\([^)]*\))?\s+(?:by|durch|par|por)\b", value, re.I)
+    if match:
+        return value[match.start():]
+    after = re.search(r"[,;—–]\s*|\s-\s+", value)
+    if after and link_phrase(value[after.end():]) is not None:
+        return value[after.end():]
+    return value
 
 
 def _front_matter_links(data: dict[str, Any]) -> list[ParsedLink]:
@@ -144,7 +250,7 @@ def _front_matter_links(data: dict[str, Any]) -> list[ParsedLink]:
             continue
         values = value if isinstance(value, list) else [value]
         for item in values:
-            if isinstance(item, str) and item.strip():
+            if isinstance(item, str) and item.strip() and item.strip().lower() not in _NONE_TARGETS:
                 target = plain_text(item)
                 match = _MD_LINK_IN_TEXT.search(item)
                 href = match["href"] if match else (item.strip() if item.endswith(".md") else "")
@@ -154,7 +260,8 @@ def _front_matter_links(data: dict[str, Any]) -> list[ParsedLink]:
 
 def _looks_like_decision(text: str, href: str) -> bool:
     target = href.split("#")[0].split("?")[0]
-    return target.endswith(".md") or bool(re.match(r"^\W*adr\W*\d", text, re.I))
+    return (target.endswith((".md", ".markdown")) or bool(re.match(r"^\W*adr\W*\d", text, re.I))
+            or bool(re.match(r"^/?(?:[\w-]+/)*(?:adrs?|decisions?)/[\w-]+/?$", target, re.I)))
 
 
 def dedupe(links: list[ParsedLink]) -> list[ParsedLink]:

@@ -52,6 +52,7 @@ class Block:
     links: list[tuple[str, str]] = field(default_factory=list)  # (text, href)
     images: list[tuple[str, str]] = field(default_factory=list)  # (alt, src)
     item_start: int = -1  # for items: the first line of the list item
+    quoted: bool = False  # inside a block quote (a template's instructions, a citation)
 
 
 @dataclass
@@ -61,6 +62,8 @@ class Document:
     blocks: list[Block]
     # Blocks too long to scan for links and images (first line numbers, 0-based).
     unscanned: list[int] = field(default_factory=list)
+    # What readers work out once from the blocks (the header), kept: a Document never changes.
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def line(self, index: int) -> str:
         return strip_line_end(self.lines[index]) if 0 <= index < len(self.lines) else ""
@@ -140,11 +143,14 @@ def plain_value(value: Any) -> Any:
 def _blocks(tokens: list[Token], env: dict[str, Any], unscanned: list[int]) -> list[Block]:
     blocks: list[Block] = []
     depth = 0
+    quotes = 0
     item_starts: list[int] = []
     pending: Block | None = None
     for token in tokens:
         start, end = token.map if token.map else (0, 0)
-        if token.type in ("bullet_list_open", "ordered_list_open"):
+        if token.type in ("blockquote_open", "blockquote_close"):
+            quotes += 1 if token.type == "blockquote_open" else -1
+        elif token.type in ("bullet_list_open", "ordered_list_open"):
             depth += 1
         elif token.type in ("bullet_list_close", "ordered_list_close"):
             depth -= 1
@@ -157,7 +163,7 @@ def _blocks(tokens: list[Token], env: dict[str, Any], unscanned: list[int]) -> l
         elif token.type == "paragraph_open":
             kind = "item" if item_starts else "paragraph"
             first = item_starts[-1] if item_starts else -1
-            pending = Block(kind, start, end, depth=depth, item_start=first)
+            pending = Block(kind, start, end, depth=depth, item_start=first, quoted=quotes > 0)
         elif token.type == "inline" and pending is not None:
             pending.text = token.content
             if len(token.content) <= MAX_INLINE_CHARS:

@@ -33,8 +33,10 @@ class ParsedRecord:
     number: int | None = None
     status: str = ""
     status_text: str | None = None  # the status as written
+    status_note: str = ""  # how the status was arrived at, when kbridge had to interpret
     date: str | None = None
     date_text: str | None = None
+    date_note: str = ""  # where the date came from, when not from a date the text states
     review_by: str | None = None
     owner: str | None = None
     tags: list[str] = field(default_factory=list)
@@ -46,6 +48,10 @@ class ParsedRecord:
     # What a writer needs to give the file back unchanged, or changed only where the record was.
     layout: dict[str, Any] = field(default_factory=dict)
     original: bytes = b""  # the file as read
+    decision_like: bool = True  # whether the file reads as a decision record (detect)
+    slug: str = ""  # a site slug the file declares (`slug: 23`), which links may use
+    log: str = ""  # the folder whose number space the record belongs to ("" for the main one)
+    key_hint: str = ""  # the key its file's number gives it (set when the folder is numbered)
 
 
 @dataclass(frozen=True)

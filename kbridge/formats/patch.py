@@ -32,9 +32,10 @@ class LinkLine:
     outgoing: bool
     text: str  # link text
     href: str  # relative path from this file
+    label: str = ""  # a relation's own verb as written ("Clarifies"), used instead of the type's
 
     def render(self) -> str:
-        return f"{verb(self.type, self.outgoing)} [{self.text}]({self.href})"
+        return f"{self.label or verb(self.type, self.outgoing)} [{self.text}]({self.href})"
 
 
 def changed_parts(record: Record, base: dict[str, Any]) -> set[str]:

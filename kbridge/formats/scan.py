@@ -14,6 +14,7 @@ from pathlib import Path
 from kbridge import safe_files
 from kbridge.formats import detect
 from kbridge.formats.markdown_doc import Document, parse
+from kbridge.formats.numbering import assign_keys
 from kbridge.formats.parsed import FileWarning, ParsedRecord, Skipped
 from kbridge.formats.reader import NotADecisionError, read_adr
 from kbridge.formats.text import DecodedText, decode
@@ -39,6 +40,9 @@ class ScanResult:
     warnings: list[FileWarning] = field(default_factory=list)
     attachments: dict[str, list[str]] = field(default_factory=dict)  # image -> record paths
     cancelled: bool = False
+    # Whether any file reads as a decision record; a folder where none does is not imported
+    # unless the person asks for it (`--force`, or yes in the window).
+    decisions_found: bool = False
 
 
 @dataclass
@@ -47,10 +51,14 @@ class _Candidate:
     decoded: DecodedText
     doc: Document
     data: bytes
+    named_by_folder: bool = False  # a `<slug>/README.md` or `<slug>/index.md`: its folder's decision
 
 
-def list_files(root: Path, result: ScanResult) -> list[tuple[str, Path]]:
-    """Regular files under root (relative path, absolute path); links out of it are skipped."""
+def list_files(root: Path, result: ScanResult,
+               inner_links: dict[str, str] | None = None) -> list[tuple[str, Path]]:
+    """Regular files under root (relative path, absolute path); links out of it are skipped. A
+    link to a file inside the folder goes to `inner_links` (link -> target, both relative), to be
+    reported once the target's fate is known."""
     files: list[tuple[str, Path]] = []
     real_root = root.resolve()
     for folder, dirnames, filenames in os.walk(root, followlinks=False):
@@ -70,24 +78,43 @@ def list_files(root: Path, result: ScanResult) -> list[tuple[str, Path]]:
             rel = _join(rel_folder, name)
             path = base / name
             if path.is_symlink():
-                reason = _symlink_reason(path, real_root)
+                reason, target = _symlink_target(path, real_root)
                 if reason:
                     result.skipped.append(Skipped(rel, reason))
-                    continue
+                elif inner_links is not None:
+                    inner_links[rel] = target
+                else:
+                    result.skipped.append(Skipped(rel, f"symbolic link to {target}: not read twice"))
+                continue
             files.append((rel, path))
     return files
 
 
-def _symlink_reason(path: Path, real_root: Path) -> str | None:
+def _symlink_target(path: Path, real_root: Path) -> tuple[str, str]:
+    """(why it is skipped now, "") or ("", its target relative to the root)."""
     try:
         target = path.resolve(strict=True)
     except (OSError, RuntimeError):
-        return "broken symbolic link"
+        return "broken symbolic link", ""
     if not target.is_relative_to(real_root):
-        return "symbolic link pointing outside the imported folder: not followed"
+        return "symbolic link pointing outside the imported folder: not followed", ""
     if not target.is_file():
-        return "symbolic link to something that is not a file"
-    return "symbolic link inside the folder: its target is imported under its own name"
+        return "symbolic link to something that is not a file", ""
+    return "", target.relative_to(real_root).as_posix()
+
+
+def _report_links(inner_links: dict[str, str], result: ScanResult) -> None:
+    """A link's reason names what really happened to its target."""
+    imported = {record.path for record in result.records}
+    skipped = {item.path: item.reason for item in result.skipped}
+    for link, target in sorted(inner_links.items()):
+        if target in imported:
+            reason = f"symbolic link to {target}, which is imported (not imported twice)"
+        elif target in skipped:
+            reason = f"symbolic link to {target}, which is not imported either ({skipped[target]})"
+        else:
+            reason = f"symbolic link to {target}, which is not a decision file"
+        result.skipped.append(Skipped(link, reason))
 
 
 def _join(folder: str, name: str) -> str:
@@ -96,9 +123,13 @@ def _join(folder: str, name: str) -> str:
 
 def scan_folder(root: Path, fmt: str = "auto", progress: Progress | None = None,
                 cancel: Cancel | None = None,
-                kbridge_reader: KbridgeReader | None = None) -> ScanResult:
+                kbridge_reader: KbridgeReader | None = None, *, force: bool = False) -> ScanResult:
+    """Read the folder. Files that do not read as decisions are skipped when others do (all kept
+    with `force`, or when none does: `decisions_found` then says so, for the caller to ask)."""
     result = ScanResult(root)
-    files = list_files(root, result)
+    inner_links: dict[str, str] = {}
+    files = list_files(root, result, inner_links)
+    own_folder = _folder_decisions([rel for rel, _ in files], list(inner_links))
     total = len(files)
     candidates: dict[str, list[_Candidate]] = defaultdict(list)
     images: dict[str, Path] = {}
@@ -108,7 +139,7 @@ def scan_folder(root: Path, fmt: str = "auto", progress: Progress | None = None,
             return result
         if progress is not None and (done % 25 == 0 or done == total):
             progress(done, total * 2, f"reading {rel}")
-        _triage(root, rel, path, result, candidates, images)
+        _triage(root, rel, path, result, candidates, images, rel in own_folder)
     config = detect.find_config(root)
     done = total
     for folder in sorted(candidates):
@@ -125,17 +156,57 @@ def scan_folder(root: Path, fmt: str = "auto", progress: Progress | None = None,
                 progress(done, total * 2, f"parsing {candidate.path}")
             chosen = fmt if fmt != "auto" else (guess or folder_fmt)
             _read_one(candidate, chosen, result, kbridge_reader)
+    _keep_decisions(result, force)
     _attach_images(images, result)
-    _report_duplicate_numbers(result)
+    result.warnings.extend(assign_keys(result.records))
     for record in result.records:
         result.warnings.extend(FileWarning(record.path, m) for m in record.warnings)
+    _report_links(inner_links, result)
     if progress is not None:
         progress(total * 2, total * 2, "read")
     return result
 
 
-def _triage(root: Path, rel: str, path: Path, result: ScanResult,
-            candidates: dict[str, list[_Candidate]], images: dict[str, Path]) -> None:
+def _folder_decisions(files: list[str], links: list[str]) -> set[str]:
+    """`<slug>/README.md` or `<slug>/index.md` alone in a folder with no Markdown below it: the
+    folder holds one decision, and that page is it (dated folders, Docusaurus-style layouts)."""
+    markdown: dict[str, list[str]] = defaultdict(list)
+    below: set[str] = set()
+    for rel in files + links:
+        if rel.lower().endswith(MARKDOWN_SUFFIXES):
+            folder = posixpath.dirname(rel)
+            markdown[folder].append(rel)
+            parent = posixpath.dirname(folder) if folder else None
+            while parent is not None:
+                below.add(parent)
+                parent = posixpath.dirname(parent) if parent else None
+    chosen = set()
+    for folder, pages in markdown.items():
+        real = [page for page in pages if page not in links]
+        if len(real) != 1 or folder in below:
+            continue
+        stem = posixpath.splitext(posixpath.basename(real[0]))[0].lower()
+        if stem in ("readme", "index", "_index"):
+            chosen.add(real[0])
+    return chosen
+
+
+def _keep_decisions(result: ScanResult, force: bool) -> None:
+    result.decisions_found = any(record.decision_like for record in result.records)
+    if force or not result.decisions_found:
+        return
+    kept = []
+    for record in result.records:
+        if record.decision_like:
+            kept.append(record)
+        else:
+            result.skipped.append(Skipped(record.path, "does not read as a decision record (no "
+                                          "status, no decision sections, no number in its name)"))
+    result.records = kept
+
+
+def _triage(root: Path, rel: str, path: Path, result: ScanResult, candidates: dict[str, list[_Candidate]],
+            images: dict[str, Path], named_by_folder: bool = False) -> None:
     name = posixpath.basename(rel)
     lower = name.lower()
     try:
@@ -166,7 +237,7 @@ def _triage(root: Path, rel: str, path: Path, result: ScanResult,
         result.skipped.append(Skipped(
             rel, f"file of {size} bytes is over the {MAX_MARKDOWN_BYTES >> 20} MiB size cap"))
         return
-    reason = detect.skip_reason_for_name(rel)
+    reason = detect.skip_reason_for_name(rel, folder_decision=named_by_folder)
     if reason:
         result.skipped.append(Skipped(rel, reason))
         return
@@ -191,7 +262,7 @@ def _triage(root: Path, rel: str, path: Path, result: ScanResult,
     except Exception as error:
         result.skipped.append(Skipped(rel, f"Markdown could not be parsed: {error}"))
         return
-    reason = detect.skip_reason_for_content(doc)
+    reason = detect.skip_reason_for_content(doc, rel)
     if reason:
         result.skipped.append(Skipped(rel, reason))
         return
@@ -199,7 +270,7 @@ def _triage(root: Path, rel: str, path: Path, result: ScanResult,
         result.warnings.append(FileWarning(
             rel, f"the paragraph at line {line + 1} is too long to scan for links and images; "
             "its text is kept as it is"))
-    candidates[posixpath.dirname(rel)].append(_Candidate(rel, decoded, doc, data))
+    candidates[posixpath.dirname(rel)].append(_Candidate(rel, decoded, doc, data, named_by_folder))
 
 
 def _read_one(candidate: _Candidate, fmt: str, result: ScanResult,
@@ -208,7 +279,11 @@ def _read_one(candidate: _Candidate, fmt: str, result: ScanResult,
         if fmt == "kbridge" and kbridge_reader is not None:
             record = kbridge_reader(candidate.decoded, candidate.path)
         else:
-            record = read_adr(candidate.decoded, candidate.path, fmt, candidate.doc)
+            record = read_adr(candidate.decoded, candidate.path, fmt, candidate.doc,
+                              named_by_folder=candidate.named_by_folder)
+            record.decision_like = detect.looks_like_decision(candidate.doc, candidate.path)
+            if candidate.named_by_folder:
+                record.layout["named_by_folder"] = True
     except (NotADecisionError, KbridgeError) as reason:
         result.skipped.append(Skipped(candidate.path, str(reason)))
         return
@@ -248,16 +323,3 @@ def _same_prefix(image: str, records: dict[str, ParsedRecord]) -> list[str]:
         return []
     return [path for path, record in records.items()
             if record.number == number and posixpath.dirname(path) == folder]
-
-
-def _report_duplicate_numbers(result: ScanResult) -> None:
-    by_number: dict[tuple[str, int], list[str]] = defaultdict(list)
-    for record in result.records:
-        if record.number is not None:
-            by_number[(posixpath.dirname(record.path), record.number)].append(record.path)
-    for (_, number), paths in sorted(by_number.items()):
-        if len(paths) > 1:
-            for path in paths:
-                others = ", ".join(p for p in paths if p != path)
-                result.warnings.append(FileWarning(
-                    path, f"duplicate number {number} (also {others}): both kept"))

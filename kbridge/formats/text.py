@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -105,3 +106,10 @@ def strip_line_end(line: str) -> str:
 
 def line_end(line: str) -> str:
     return line[len(strip_line_end(line)) :]
+
+
+def fold_accents(text: str) -> str:
+    """`Accepté` -> `Accepte`, for comparing words; scripts without accents (Hangul, CJK) stay
+    as they are (decomposed, then put back together)."""
+    value = unicodedata.normalize("NFKD", text)
+    return unicodedata.normalize("NFC", "".join(c for c in value if not unicodedata.combining(c)))

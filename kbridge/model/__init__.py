@@ -17,9 +17,11 @@ from kbridge.model.vocabulary import (
     KEY_DIGITS,
     KIND_FIELDS,
     KIND_STATUSES,
+    UNKNOWN_STATUS,
     Kind,
     LinkType,
     format_key,
+    relation_verb,
     validate_key,
     validate_status,
 )
@@ -29,6 +31,7 @@ __all__ = [
     "KEY_DIGITS",
     "KIND_FIELDS",
     "KIND_STATUSES",
+    "UNKNOWN_STATUS",
     "Changes",
     "ConflictError",
     "KbridgeError",
@@ -43,6 +46,7 @@ __all__ = [
     "format_key",
     "normalise_date",
     "normalise_tags",
+    "relation_verb",
     "validate_key",
     "validate_status",
 ]

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from kbridge.model.errors import ValidationError
-from kbridge.model.vocabulary import Kind, LinkType
+from kbridge.model.vocabulary import Kind, LinkType, relation_verb
 
 # The parts of a record a revision snapshot keeps and a restore brings back.
 CONTENT_FIELDS = ("key", "title", "status", "body", "tags", "owner", "date", "review_by", "fields")
@@ -94,6 +94,11 @@ class LinkedRecord:
 
     @property
     def label(self) -> str:
+        """How the link reads from this record; a relation written with its own verb keeps it
+        ("clarifies ADR-0005" on the source, "clarifies this: ADR-0007" on the target)."""
+        verb = relation_verb(self.type, self.note)
+        if verb:
+            return verb.lower() if self.direction == "out" else f"{verb.lower()} this"
         return self.type.label if self.direction == "out" else self.type.inverse_label
 
 

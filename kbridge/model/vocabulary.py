@@ -62,15 +62,19 @@ _KIND_LABELS: dict[Kind, tuple[str, str]] = {
     Kind.NOTE: ("Note", "Notes"),
 }
 
+# What a record gets when nothing states its status (an imported file without one): kbridge never
+# invents a status, so every kind that has statuses also has this one.
+UNKNOWN_STATUS = "unknown"
+
 KIND_STATUSES: dict[Kind, tuple[str, ...]] = {
-    Kind.DECISION: ("draft", "proposed", "accepted", "rejected", "deprecated", "superseded"),
-    Kind.SYSTEM: ("planned", "active", "deprecated", "decommissioned"),
-    Kind.CONTROL: ("planned", "implemented", "partial", "retired"),
-    Kind.RISK: ("open", "mitigated", "accepted", "closed"),
-    Kind.INCIDENT: ("open", "resolved"),
-    Kind.REQUIREMENT: ("active", "withdrawn"),
+    Kind.DECISION: ("draft", "proposed", "accepted", "rejected", "deprecated", "superseded", UNKNOWN_STATUS),
+    Kind.SYSTEM: ("planned", "active", "deprecated", "decommissioned", UNKNOWN_STATUS),
+    Kind.CONTROL: ("planned", "implemented", "partial", "retired", UNKNOWN_STATUS),
+    Kind.RISK: ("open", "mitigated", "accepted", "closed", UNKNOWN_STATUS),
+    Kind.INCIDENT: ("open", "resolved", UNKNOWN_STATUS),
+    Kind.REQUIREMENT: ("active", "withdrawn", UNKNOWN_STATUS),
     Kind.EVENT: (),
-    Kind.PERSON: ("active", "departed"),
+    Kind.PERSON: ("active", "departed", UNKNOWN_STATUS),
     Kind.NOTE: (),
 }
 
@@ -182,6 +186,19 @@ class LinkType(str, Enum):
                 return link_type
         names = ", ".join(t.value for t in cls)
         raise ValidationError(f"unknown link type {text!r}; link types are: {names}")
+
+
+# A relation written with a verb kbridge has no link type for ("Clarifies", "Contradicts") is a
+# relates-to link whose note is that verb: a short phrase of words, no digits or punctuation.
+_RELATION_VERB = re.compile(r"^[^\W\d_](?:[^\W\d_]|[ '’-]){0,38}[^\W\d_]$")
+
+
+def relation_verb(link_type: LinkType, note: str) -> str | None:
+    """The verb a relates-to link was written with, when its note is one (at most four words)."""
+    text = (note or "").strip()
+    if link_type is not LinkType.RELATES_TO or not _RELATION_VERB.match(text) or len(text.split()) > 4:
+        return None
+    return text
 
 
 _INVERSE_LABELS: dict[LinkType, str] = {

@@ -66,8 +66,11 @@ def _facts(record: Record, today: dt.date) -> str:
     # (name, value) pairs, both escaped here: a field's name is a front-matter key of an imported
     # file, as hostile as its value.
     rows: list[tuple[str, str]] = []
+    status_note, date_note = imported_notes(record)
+    if status_note:
+        rows.append(("Status", f"{escape_html(record.status)} ({escape_html(status_note)})"))
     if record.date:
-        rows.append(("Date", escape_html(record.date)))
+        rows.append(("Date", escape_html(record.date) + (f" ({escape_html(date_note)})" if date_note else "")))
     if record.owner_key:
         rows.append(("Owner", escape_html(record.owner_name or record.owner_key)))
     if record.review_by:
@@ -87,6 +90,16 @@ def _facts(record: Record, today: dt.date) -> str:
         return ""
     cells = "".join(f'<tr><td class="name">{name}</td><td>{value}</td></tr>' for name, value in rows)
     return f'<table class="facts">{cells}</table>'
+
+
+def imported_notes(record: Record) -> tuple[str, str]:
+    """How an import read the record's status and date, when it had to interpret ("read as
+    accepted from 'Decidido'", "from the file name"); shown while they are still as imported."""
+    source = record.source or {}
+    base = source.get("baseline") or {}
+    status_note = str(source.get("status_note") or "") if record.status == base.get("status") else ""
+    date_note = str(source.get("date_note") or "") if record.date and record.date == base.get("date") else ""
+    return status_note, date_note
 
 
 def _links(links: list[LinkedRecord], record_href: Callable[[str], str], hidden: int = 0) -> str:

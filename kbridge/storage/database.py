@@ -1,36 +1,96 @@
-"""Opening a knowledge base file: owner-only permissions, WAL, foreign keys, busy timeout, migrations."""
+"""Opening a knowledge base file: identity first, then owner-only permissions, WAL, foreign keys,
+busy timeout, migrations.
+
+Nothing here opens a knowledge-base file except through SQLite. On Linux, closing *any* descriptor
+of a file drops every POSIX advisory lock the process holds on it, so a plain `open()`/`close()`
+while a connection is open (to read the header, say) lets another process believe it is the last
+user, checkpoint and delete the WAL the first one still reads: the file is then corrupted (SQLite's
+"How To Corrupt An SQLite Database File", 2.2). SQLite itself keeps such descriptors open until
+the process's last connection to the file lets go of its locks.
+
+A kbridge file carries `PRAGMA application_id = APPLICATION_ID`. Any other file is looked at
+read-only and refused before anything is written to it; a kbridge file written before the id
+existed (recognised by its tables) receives it with its next write (`stamp_pending`)."""
 
 from __future__ import annotations
 
 import os
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 
 import sqlite_utils
 
 from kbridge.model import KbridgeError, NotFoundError
-from kbridge.storage.migrations import apply_migrations
+from kbridge.storage.migrations import MIGRATIONS, apply_migrations
 
 # Another kbridge process (the GUI while the CLI writes) may hold the write lock briefly; wait for it
 # rather than surfacing "database is locked" to the user.
 BUSY_TIMEOUT_S = 15.0
-SQLITE_HEADER = b"SQLite format 3\x00"
+# "kbrg": what `PRAGMA application_id` (and `file(1)`) use to tell a kbridge file from others.
+APPLICATION_ID = 0x6B627267
+_KBRIDGE_TABLES = {"meta", "records", "links", "revisions"}
 
 
 class NotAKnowledgeBaseError(KbridgeError):
     """The file exists but is not a kbridge knowledge base."""
 
 
+@dataclass(frozen=True)
+class Identity:
+    """What a file is, read through SQLite without writing to it."""
+
+    stamped: bool  # carries kbridge's application_id
+    empty: bool  # a new, empty database (an interrupted create)
+
+
 def create_owner_only(path: Path) -> None:
     """Create an empty file readable and writable by its owner only (0600), failing if it exists."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
     os.close(fd)
     os.chmod(path, 0o600)  # the umask may have narrowed it further; 0600 is what we promise
 
 
-def connect(path: Path, *, create: bool = False) -> sqlite_utils.Database:
-    """Open (or create) the knowledge base at `path` and bring its schema up to date."""
+def identify(path: Path) -> Identity:
+    """Whether `path` is a kbridge knowledge base, looked at read-only through SQLite.
+
+    Raises NotAKnowledgeBaseError, naming what the file is, for anything else. Nothing is written:
+    another application's database keeps its journal mode, tables and bytes."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+    except sqlite3.Error as error:
+        raise NotAKnowledgeBaseError(f"{path} cannot be opened: {error}") from error
+    try:
+        app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError as error:
+        raise NotAKnowledgeBaseError(f"{path} is not a kbridge knowledge base (not an SQLite database)") from error
+    finally:
+        conn.close()
+    if app_id == APPLICATION_ID:
+        return Identity(stamped=True, empty=False)
+    if app_id != 0:
+        raise NotAKnowledgeBaseError(
+            f"{path} is not a kbridge knowledge base: it is another application's SQLite database "
+            f"(application id {app_id:#x}); kbridge leaves it as it is"
+        )
+    if not tables and version == 0:
+        return Identity(stamped=False, empty=True)
+    if tables >= _KBRIDGE_TABLES and version >= 1:
+        return Identity(stamped=False, empty=False)  # written by a kbridge from before the id
+    raise NotAKnowledgeBaseError(
+        f"{path} is not a kbridge knowledge base: it is an SQLite database of another application "
+        f"(tables: {', '.join(sorted(tables)[:5]) or 'none'}); kbridge leaves it as it is"
+    )
+
+
+def connect(path: Path, *, create: bool = False) -> tuple[sqlite_utils.Database, bool]:
+    """Open (or create) the knowledge base at `path` and bring its schema up to date.
+
+    Returns the database and whether it still needs kbridge's application_id (an older kbridge
+    file, stamped with its next write rather than by a read-only command)."""
     path = Path(path)
     created = False
     if not path.exists():
@@ -38,10 +98,16 @@ def connect(path: Path, *, create: bool = False) -> sqlite_utils.Database:
             raise NotFoundError(f"no knowledge base at {path}")
         create_owner_only(path)
         created = True
+        identity = Identity(stamped=False, empty=True)
     elif path.is_dir():
         raise NotAKnowledgeBaseError(f"{path} is a folder, not a knowledge base file")
+    elif not path.is_file():
+        raise NotAKnowledgeBaseError(f"{path} is not a regular file")
     else:
-        _check_header(path)
+        identity = identify(path)
+        if identity.empty and path.stat().st_size > 0:
+            # An SQLite database with nothing in it, made by someone else: not ours to take over.
+            raise NotAKnowledgeBaseError(f"{path} is an empty SQLite database, not a kbridge knowledge base")
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
     db = sqlite_utils.Database(conn)
     try:
@@ -52,18 +118,14 @@ def connect(path: Path, *, create: bool = False) -> sqlite_utils.Database:
         db.execute("PRAGMA synchronous = FULL")
         if db.journal_mode != "wal":
             db.enable_wal()
-        apply_migrations(db)
+        migrating = identity.empty or int(db.execute("PRAGMA user_version").fetchone()[0]) < len(MIGRATIONS)
+        apply_migrations(db, stamp=APPLICATION_ID if migrating else None)
     except sqlite3.DatabaseError as error:
         conn.close()
         if created:
             path.unlink(missing_ok=True)
         raise NotAKnowledgeBaseError(f"{path} is not a usable knowledge base: {error}") from error
-    return db
-
-
-def _check_header(path: Path) -> None:
-    with path.open("rb") as handle:
-        header = handle.read(len(SQLITE_HEADER))
-    # An empty file is what create_owner_only leaves if the first connect was interrupted.
-    if header and header != SQLITE_HEADER:
-        raise NotAKnowledgeBaseError(f"{path} is not a kbridge knowledge base (not an SQLite file)")
+    except BaseException:
+        conn.close()
+        raise
+    return db, not (identity.stamped or migrating)

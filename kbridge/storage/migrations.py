@@ -98,7 +98,9 @@ def schema_version(db: sqlite_utils.Database) -> int:
     return int(db.execute("PRAGMA user_version").fetchone()[0])
 
 
-def apply_migrations(db: sqlite_utils.Database) -> None:
+def apply_migrations(db: sqlite_utils.Database, *, stamp: int | None = None) -> None:
+    """Run the steps this file has not had, each in its own transaction; `stamp` is kbridge's
+    application_id, written with the first step (a file being migrated is being written anyway)."""
     current = schema_version(db)
     if current > len(MIGRATIONS):
         raise KbridgeError(
@@ -109,3 +111,5 @@ def apply_migrations(db: sqlite_utils.Database) -> None:
         with db.atomic():
             migrate(db)
             db.execute(f"PRAGMA user_version = {number}")
+            if stamp is not None:
+                db.execute(f"PRAGMA application_id = {int(stamp)}")

@@ -13,7 +13,7 @@ from typing import Any
 import sqlite_utils
 
 from kbridge.model import KbridgeError, Kind, Link, LinkedRecord, LinkType, Record, Revision
-from kbridge.storage.database import connect
+from kbridge.storage.database import APPLICATION_ID, connect
 
 _RECORD_COLUMNS = (
     "r.uid, r.key, r.kind, r.title, r.status, r.body, r.tags, r.owner_uid, r.date, r.review_by, "
@@ -32,13 +32,16 @@ _SEARCH_COLUMNS = (
 class Store:
     """One open knowledge base file."""
 
-    def __init__(self, db: sqlite_utils.Database, path: Path) -> None:
+    def __init__(self, db: sqlite_utils.Database, path: Path, *, needs_stamp: bool = False) -> None:
         self.db = db
         self.path = path
+        # A file written by a kbridge from before `application_id`: stamped with its next write.
+        self._needs_stamp = needs_stamp
 
     @classmethod
     def open(cls, path: Path, *, create: bool = False) -> Store:
-        return cls(connect(Path(path), create=create), Path(path))
+        db, needs_stamp = connect(Path(path), create=create)
+        return cls(db, Path(path), needs_stamp=needs_stamp)
 
     def close(self) -> None:
         self.db.close()
@@ -59,6 +62,8 @@ class Store:
             return
         conn.execute("BEGIN IMMEDIATE")
         try:
+            if self._needs_stamp:
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             yield
         except BaseException:
             if conn.in_transaction:
@@ -70,6 +75,7 @@ class Store:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
+        self._needs_stamp = False
 
     def data_version(self) -> int:
         """Changes whenever another connection commits (SQLite's `PRAGMA data_version`)."""
@@ -418,6 +424,8 @@ class Store:
             donor.backup(self.db.conn)
         finally:
             donor.close()
+        # The copy brought the donor's header; a backup older than the id must not unmark this file.
+        self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
     def _one(self, sql: str, params: Iterable[Any]) -> Record | None:
         rows = list(self.db.query(sql, list(params)))

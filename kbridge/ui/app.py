@@ -9,10 +9,11 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from kbridge import APP_ID, __version__, paths
 from kbridge.ui import settings as ui_settings
+from kbridge.ui.errors import install_exception_hook, show_error
 from kbridge.ui.gc_guard import collect_on_gui_thread
 from kbridge.ui.main_window import MainWindow
 from kbridge.ui.style import apply_theme, follow_system_theme
@@ -69,7 +70,7 @@ def open_at_start(window: MainWindow, path: Path) -> None:
         kb = KnowledgeBase.open(path, create=not path.exists())
     except KbridgeError as error:
         window.hide()
-        QMessageBox.critical(None, "kbridge", f"Cannot open {path}:\n\n{error}")
+        show_error(None, "kbridge", f"Cannot open {path}:\n\n{error}")
         QApplication.exit(1)
         return
     window.set_knowledge_base(kb, owned=True)
@@ -106,9 +107,11 @@ def after_first_paint(callback: Callable[[], object]) -> None:
 def run(path: Path | None) -> int:
     """Open the main window (on `path`, or as `startup_path` decides) and run until it closes."""
     app = application()
-    window = open_window(path)
+    shown = [open_window(path)]
+    hook = install_exception_hook(app, lambda: shown[0] if shown else None)
     code = app.exec()
-    del window
+    hook.uninstall()
+    shown.clear()
     return code
 
 

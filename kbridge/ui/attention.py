@@ -1,17 +1,19 @@
-"""The checks behind "Needs attention", run as `kbridge check --json` in a separate process.
+"""The checks behind "Needs attention", run in this process on a worker thread.
 
-A separate process rather than a worker thread: on a large knowledge base the checks are seconds
-of Python, and a thread would take turns with the GUI thread for the interpreter lock and make
-typing stutter. The command line's JSON output is a documented contract (DESIGN.md)."""
+The worker opens its own connection to the file (one SQLite connection is not shared between
+threads) and runs the same `KnowledgeBase.check()` as `kbridge check`. It used to run the command
+line as a subprocess: that failed inside the one-folder bundle (no `python -m kbridge` there) and
+its failures reached nobody."""
 
 from __future__ import annotations
 
-import json
-import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QProcess, Signal
+from PySide6.QtCore import QObject, Signal
+
+from kbridge.ui.jobs import Job, JobRunner
 
 
 @dataclass(frozen=True)
@@ -22,75 +24,62 @@ class AttentionFinding:
     message: str
 
 
+def run_checks(path: Path, cancel: threading.Event) -> list[AttentionFinding]:
+    from kbridge.core import KnowledgeBase
+
+    with KnowledgeBase.open(path) as kb:
+        report = kb.check()
+    return [AttentionFinding(f.category, f.key, f.title, f.message) for f in report.findings]
+
+
 class AttentionChecker(QObject):
     checked = Signal(list)  # list[AttentionFinding]
     failed = Signal(str)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, runner: JobRunner, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.process: QProcess | None = None
+        self.runner = runner
+        self.job: Job | None = None
         self._pending: Path | None = None
+        self._generation = 0
 
     @property
     def running(self) -> bool:
-        return self.process is not None
+        return self.job is not None
 
     def start(self, path: Path) -> None:
         """Check `path`; a check asked for while one runs starts when that one is done."""
-        if self.process is not None:
+        if self.job is not None:
             self._pending = path
             return
-        process = QProcess(self)
-        process.setProgram(sys.executable)
-        process.setArguments(["-m", "kbridge", "--kb", str(path), "check", "--json"])
-        process.finished.connect(self._on_process_finished)
-        process.errorOccurred.connect(self._on_process_error_occurred)
-        self.process = process
-        process.start()
+        generation = self._generation
+        job = Job("Checking the knowledge base", lambda _progress, cancel: run_checks(path, cancel))
+        self.job = job
+        self.runner.start(
+            job,
+            show=False,
+            on_success=lambda findings: self._on_job_done(job, generation, findings),
+            on_failure=lambda message: self._on_job_done(job, generation, None, message),
+        )
 
     def stop(self) -> None:
+        """Forget the running check (its answer, about a knowledge base no longer shown, is dropped;
+        only `stop` cancels a check)."""
         self._pending = None
-        if self.process is not None:
-            process, self.process = self.process, None
-            process.finished.disconnect(self._on_process_finished)
-            process.errorOccurred.disconnect(self._on_process_error_occurred)
-            process.kill()
-            process.waitForFinished(2000)
-            process.deleteLater()
+        self._generation += 1
+        if self.job is not None:
+            self.job.cancel()
+            self.job = None
 
-    def _on_process_finished(self, _code: int, _status: QProcess.ExitStatus) -> None:
-        process, self.process = self.process, None
-        if process is None:
+    def _on_job_done(self, job: Job, generation: int, findings: list | None, message: str = "") -> None:
+        if job is self.job:
+            self.job = None
+        if generation != self._generation:
             return
-        output = bytes(process.readAllStandardOutput().data()).decode("utf-8", "replace")
-        process.deleteLater()
-        try:
-            data = json.loads(output)
-            findings = [
-                AttentionFinding(
-                    str(item.get("category", "")),
-                    str(item.get("key", "")),
-                    str(item.get("title", "")),
-                    str(item.get("message", "")),
-                )
-                for item in data.get("findings", [])
-            ]
-        except (ValueError, AttributeError):
-            error = bytes(process.readAllStandardError().data()).decode("utf-8", "replace").strip()
-            self.failed.emit(error or "the checks gave no answer")
-        else:
+        if findings is not None:
             self.checked.emit(findings)
-        self._start_pending()
-
-    def _on_process_error_occurred(self, _error: QProcess.ProcessError) -> None:
-        if self.process is not None and self.process.state() == QProcess.ProcessState.NotRunning:
-            message = self.process.errorString()
-            self.process.deleteLater()
-            self.process = None
+        elif message:
             self.failed.emit(message)
-            self._start_pending()
-
-    def _start_pending(self) -> None:
         if self._pending is not None:
             path, self._pending = self._pending, None
             self.start(path)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from kbridge import paths
 from kbridge.model import KbridgeError
 from kbridge.ui import settings as ui_settings
+from kbridge.ui.errors import report_failure, show_error
 from kbridge.ui.jobs import Job
 
 if TYPE_CHECKING:
@@ -60,10 +61,14 @@ class FileCommands(_Base):
     def open_path(self, path: Path | str, *, create: bool = False) -> bool:
         from kbridge.core import KnowledgeBase
 
+        title = "New knowledge base" if create else "Open knowledge base"
         try:
             kb = KnowledgeBase.init(path) if create else KnowledgeBase.open(path)
         except KbridgeError as error:
-            QMessageBox.warning(self, "Open knowledge base", f"Cannot open {path}:\n\n{error}")
+            show_error(self, title, f"Cannot open {path}:\n\n{error}")
+            return False
+        except Exception as error:  # a file damaged beyond what SQLite reports as such
+            report_failure(self, title, error, f"opening {path}")
             return False
         if not self.set_knowledge_base(kb, owned=True):
             kb.close()
@@ -177,7 +182,7 @@ class FileCommands(_Base):
         return self.jobs.start(
             Job(f"Syncing with {folder.name}", work, writes=True),
             on_success=lambda message: (self.reload(), self.statusBar().showMessage(f"Sync: {message}.", 8000)),
-            on_failure=lambda message: QMessageBox.warning(self, "Sync folder", message),
+            on_error=lambda error: report_failure(self, "Sync folder", error),
         )
 
     def backup_knowledge_base(self, out: Path | None = None) -> Job | None:
@@ -200,7 +205,46 @@ class FileCommands(_Base):
         return self.jobs.start(
             Job("Backing up", work),
             on_success=lambda result: self.statusBar().showMessage(f"Backed up to {result}.", 8000),
-            on_failure=lambda message: QMessageBox.warning(self, "Back up", message),
+            on_error=lambda error: report_failure(self, "Back up", error),
+        )
+
+    def restore_from_backup(self, backup_file: Path | None = None) -> Job | None:
+        """Put a backup's content back: the backup is checked first, and what it replaces is kept as
+        a backup of its own, so a wrong choice can be undone the same way."""
+        if self.kb is None or not self.leave_editor():
+            return None
+        if backup_file is None:
+            from kbridge.core.backups import backup_dir
+
+            name, _ = QFileDialog.getOpenFileName(self, "Restore from backup", str(backup_dir(self.kb)), KB_FILTER)
+            if not name:
+                return None
+            backup_file = Path(name)
+        answer = QMessageBox.question(
+            self,
+            "Restore from backup",
+            f"Replace everything in {self.kb.name} with the content of {backup_file.name}?\n\n"
+            "What it holds now is kept as a backup of its own first.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return None
+        path, chosen = self.kb.path, backup_file
+
+        def work(progress: formats.Progress, cancel: threading.Event) -> Path:
+            from kbridge.ui import formats_adapter as formats
+
+            return formats.restore_backup(path, chosen, progress, cancel)
+
+        def restored(safety: Path) -> None:
+            self.reload()
+            self.statusBar().showMessage(f"Restored from {chosen.name}; what was there is kept in {safety}.", 10000)
+
+        return self.jobs.start(
+            Job("Restoring from a backup", work, writes=True),
+            on_success=restored,
+            on_error=lambda error: report_failure(self, "Restore from backup", error),
         )
 
     def start_auto_backup(self) -> Job | None:

@@ -13,11 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kbridge import safe_files
 from kbridge.core import KnowledgeBase
 from kbridge.formats import detect, markdown_doc
 from kbridge.formats.export import EXPORTERS, export_kb
 from kbridge.formats.importer import import_folder as formats_import_folder
 from kbridge.formats.parsed import FORMATS
+from kbridge.formats.plan import PlannedRecord, plan_import
 from kbridge.formats.sync import sync_folder as formats_sync_folder
 from kbridge.formats.text import decode
 from kbridge.model import KbridgeError, ValidationError
@@ -84,27 +86,74 @@ def detect_format(folder: Path) -> str:
     guesses: list[str | None] = []
     for path in markdown_files(folder, limit=DETECT_SAMPLE):
         relative = path.relative_to(folder).as_posix()
-        if detect.skip_reason_for_name(relative):
+        if detect.skip_reason_for_name(relative, folder_decision=relative.count("/") > 0):
             continue
-        try:
-            document = markdown_doc.parse(decode(path.read_bytes()[:200_000]).text)
-        except (OSError, ValueError):
+        try:  # a regular file's first part: a FIFO or a device named .md would hang the dialog
+            head = safe_files.read_file(folder, relative, max_bytes=200_000, head=True)
+            document = markdown_doc.parse(decode(head).text)
+        except (OSError, ValueError, safe_files.UnsafePathError):
             continue
         guesses.append(detect.guess_file_format(document, relative))
-    index = folder / "index.md"
-    index_text = index.read_text(encoding="utf-8", errors="replace")[:20_000] if index.is_file() else ""
+    try:
+        index_text = decode(safe_files.read_file(folder, "index.md", max_bytes=20_000, head=True)).text
+    except (OSError, safe_files.UnsafePathError):
+        index_text = ""
     return detect.folder_format(guesses, detect.find_config(folder), index_text)
 
 
-def import_folder(
-    kb_path: Path, folder: Path, fmt: str, progress: Progress, cancel: threading.Event
-) -> ImportSummary:
+@dataclass
+class ImportPreview:
+    """What an import would do, file by file; nothing written yet."""
+
+    folder: Path
+    format: str
+    rows: list[PlannedRecord] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    decisions_found: bool = True
+
+    def count(self, action: str) -> int:
+        return sum(1 for row in self.rows if row.action == action)
+
+    def describe(self) -> str:
+        parts = [f"{self.count('import')} to import", f"{self.count('update')} to update",
+                 f"{self.count('unchanged')} unchanged"]
+        if self.count("skip"):
+            parts.append(f"{self.count('skip')} skipped")
+        if self.warnings:
+            parts.append(f"{len(self.warnings)} warnings")
+        return ", ".join(parts)
+
+
+def _folder_and_format(folder: Path, fmt: str) -> tuple[Path, str]:
+    """The folder to import (an error when it is none) and the format to show for it."""
     folder = Path(folder)
     if not folder.is_dir():
         raise ValidationError(f"{folder} is not a folder")
-    shown = detect_format(folder) if fmt == "auto" else fmt
+    return folder, detect_format(folder) if fmt == "auto" else fmt
+
+
+def preview_import(
+    kb_path: Path, folder: Path, fmt: str, progress: Progress, cancel: threading.Event
+) -> ImportPreview:
+    """The import's plan (kbridge.formats.plan), read on a worker thread; writes nothing."""
+    folder, shown = _folder_and_format(folder, fmt)
     with KnowledgeBase.open(kb_path) as kb:
-        report = formats_import_folder(kb, folder, fmt=fmt, progress=progress, cancel=cancel.is_set)
+        plan = plan_import(kb, folder, fmt=fmt, progress=progress, cancel=cancel.is_set)
+    if plan.cancelled:
+        raise CancelledError("preview cancelled; nothing was changed")
+    return ImportPreview(folder, shown, plan.rows, [(w.path, w.message) for w in plan.warnings],
+                         plan.decisions_found)
+
+
+def import_folder(
+    kb_path: Path, folder: Path, fmt: str, progress: Progress, cancel: threading.Event,
+    force: bool = False,
+) -> ImportSummary:
+    """Import `folder`; `force` imports it even when nothing in it reads as a decision."""
+    folder, shown = _folder_and_format(folder, fmt)
+    with KnowledgeBase.open(kb_path) as kb:
+        report = formats_import_folder(kb, folder, fmt=fmt, progress=progress, cancel=cancel.is_set,
+                                       force=force)
     if report.cancelled:
         raise CancelledError("import cancelled; nothing was changed")
     return ImportSummary(
@@ -157,3 +206,15 @@ def backup(kb_path: Path, out: Path, progress: Progress, cancel: threading.Event
         result = kb.backup(out, overwrite=False)
     progress(1, 1, "done")
     return result
+
+
+def restore_backup(kb_path: Path, backup_file: Path, progress: Progress, cancel: threading.Event) -> Path:
+    """Put a backup's content back (checked first); the content it replaces is kept as a backup
+    of its own, whose path is returned."""
+    from kbridge.core.backups import restore_backup as put_back
+
+    progress(0, 1, f"checking {backup_file.name}")
+    with KnowledgeBase.open(kb_path) as kb:
+        safety, _changes = put_back(kb, backup_file)
+    progress(1, 1, "done")
+    return safety

@@ -224,7 +224,8 @@ class GraphView(QWidget):
         self.depth.valueChanged.connect(self._on_depth_value_changed)
         self.fit_button = QPushButton("Fit", self)
         self.fit_button.clicked.connect(self._on_fit_button_clicked)
-        self.export_button = QPushButton("Export as SVG/PNG…", self)
+        self.export_button = QPushButton("Export…", self)
+        self.export_button.setToolTip("Save the graph as an SVG or PNG picture")
         self.export_button.setObjectName("graphExport")
         self.export_button.clicked.connect(self._on_export_button_clicked)
         self.summary = plain_label("", self)
@@ -238,10 +239,11 @@ class GraphView(QWidget):
         controls.addWidget(self.depth)
         controls.addWidget(self.fit_button)
         controls.addWidget(self.export_button)
-        controls.addWidget(self.summary, 1)
+        controls.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(controls)
+        layout.addWidget(self.summary)  # below the buttons: a long summary wraps, never widens
         layout.addWidget(self.canvas, 1)
         self.show_record(None)
 

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 REVISION_COLUMNS = ("Rev", "When", "Author", "Reason", "Status")
+BEFORE_FIRST = 0  # "revision 0": the record before its first revision, empty
 
 
 def local_time(iso: str) -> str:
@@ -135,7 +136,7 @@ class HistoryView(QWidget):
         self.to_box.setAccessibleName("Compare to revision")
         for box in (self.from_box, self.to_box):
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            box.setMinimumContentsLength(18)
+            box.setMinimumContentsLength(8)
         self.from_box.currentIndexChanged.connect(self._on_box_changed)
         self.to_box.currentIndexChanged.connect(self._on_box_changed)
         self.restore_button = QPushButton("&Restore this revision…", self)
@@ -148,19 +149,25 @@ class HistoryView(QWidget):
         self.diff_view.setAccessibleName("Differences between the two revisions")
         self.diff_view.setOpenLinks(False)
         compare = QHBoxLayout()
-        compare.addWidget(QLabel("Compare revision", self))
-        compare.addWidget(self.from_box)
+        compare.addWidget(QLabel("Compare", self))
+        compare.addWidget(self.from_box, 1)
         compare.addWidget(QLabel("with", self))
-        compare.addWidget(self.to_box)
-        compare.addStretch(1)
-        compare.addWidget(self.restore_button)
+        compare.addWidget(self.to_box, 1)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Every saved version, newest first", self), 1)
+        top.addWidget(self.restore_button)
+        upper = QWidget(self)
+        upper_layout = QVBoxLayout(upper)
+        upper_layout.setContentsMargins(0, 0, 0, 0)
+        upper_layout.addLayout(top)
+        upper_layout.addWidget(self.table)
         lower = QWidget(self)
         lower_layout = QVBoxLayout(lower)
         lower_layout.setContentsMargins(0, 0, 0, 0)
         lower_layout.addLayout(compare)
         lower_layout.addWidget(self.diff_view)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
-        splitter.addWidget(self.table)
+        splitter.addWidget(upper)
         splitter.addWidget(lower)
         splitter.setSizes([180, 400])
         layout = QVBoxLayout(self)
@@ -181,6 +188,9 @@ class HistoryView(QWidget):
             box.clear()
             for revision in revisions:
                 box.addItem(f"{revision.rev} · {local_time(revision.at)} · {revision.reason}", revision.rev)
+        if revisions:
+            # The first revision is compared with nothing: everything in it was added then.
+            self.from_box.addItem("nothing (before it was recorded)", BEFORE_FIRST)
         self._filling = False
         self.restore_button.setEnabled(False)
         if revisions:
@@ -207,6 +217,13 @@ class HistoryView(QWidget):
         if rev_a is None or rev_b is None:
             self.diff_view.clear()
             return
+        if rev_a == BEFORE_FIRST:
+            from kbridge.core.history import diff_revisions
+
+            newer = self.kb.revision(self.record.uid, int(rev_b))
+            nothing = Revision(self.record.uid, BEFORE_FIRST, "", "", "", {})
+            self.diff_view.setHtml(diff_html(diff_revisions(nothing, newer)))
+            return
         self.diff_view.setHtml(diff_html(self.kb.diff(self.record.uid, int(rev_a), int(rev_b))))
 
     def _on_table_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
@@ -214,7 +231,8 @@ class HistoryView(QWidget):
         latest = self.model.revisions[0].rev if self.model.revisions else None
         self.restore_button.setEnabled(rev is not None and rev != latest)
         if rev is not None:
-            self.compare(max(1, rev - 1), rev)
+            older = [revision.rev for revision in self.model.revisions if revision.rev < rev]
+            self.compare(max(older) if older else BEFORE_FIRST, rev)
 
     def _on_box_changed(self, _index: int) -> None:
         if not self._filling:

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import contextlib
 import threading
-import traceback
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QStatusBar, QWidget
 
+from kbridge import diagnostics
 from kbridge.model import KbridgeError
+from kbridge.ui.errors import describe
 
 Progress = Callable[[int, int, str], None]
 Work = Callable[[Progress, threading.Event], Any]
@@ -29,7 +30,8 @@ class JobCancelledError(Exception):
 class JobSignals(QObject):
     progressed = Signal(int, int, str)
     succeeded = Signal(object)
-    failed = Signal(str)
+    failed = Signal(str)  # one sentence for the person
+    error_raised = Signal(object)  # the exception itself, after `failed`
     cancelled = Signal()
     ended = Signal()
 
@@ -62,10 +64,14 @@ class Job(QRunnable):
         except Exception as error:
             if self.cancel_flag.is_set():
                 self.signals.cancelled.emit()
-            elif isinstance(error, KbridgeError):
-                self.signals.failed.emit(str(error))
             else:
-                self.signals.failed.emit(f"{error.__class__.__name__}: {error}\n\n{traceback.format_exc(limit=4)}")
+                message = describe(error)
+                if not isinstance(error, KbridgeError):
+                    # A defect: its traceback goes to the log, the person reads one sentence.
+                    logged = diagnostics.log_exception(error, f"job failed: {self.title}")
+                    message += f" (details in {logged})" if logged else ""
+                self.signals.failed.emit(message)
+                self.signals.error_raised.emit(error)
         else:
             if self.cancel_flag.is_set():
                 self.signals.cancelled.emit()
@@ -130,23 +136,17 @@ class JobRunner(QObject):
         *,
         on_success: Callable[[Any], None] | None = None,
         on_failure: Callable[[str], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
         show: bool = True,
     ) -> Job:
-        """Run `job`; `show` puts it in the status bar (background refreshes stay silent)."""
+        """Run `job`; `show` puts it in the status bar (background refreshes stay silent).
+        `on_failure` hears a failure as a sentence, `on_error` as the exception."""
         if show:
             self.current = job
             self.bar.label.setText(job.title)
             self.bar.bar.setRange(0, 0)
             self.bar.show()
-            job.signals.progressed.connect(self._on_job_progressed)
-        if on_success:
-            job.signals.succeeded.connect(on_success)
-        if on_failure:
-            job.signals.failed.connect(on_failure)
-        job.signals.cancelled.connect(lambda: self.status_bar.showMessage(f"{job.title}: cancelled", 5000))
-        job.signals.succeeded.connect(lambda _result: self.job_finished.emit(job.title, True))
-        job.signals.failed.connect(lambda _message: self.job_finished.emit(job.title, False))
-        job.signals.ended.connect(lambda: self._on_job_ended(job))
+        _JobWatch(self, job, on_success, on_failure, on_error, show=show)
         self._running.append(job)  # keeps the runnable and its signals alive until it ends
         self.job_started.emit(job.title)
         if job.writes:
@@ -165,7 +165,9 @@ class JobRunner(QObject):
     def _on_cancel_button_clicked(self) -> None:
         self.cancel()
 
-    def _on_job_progressed(self, done: int, total: int, message: str) -> None:
+    def _on_job_progressed(self, job: Job, done: int, total: int, message: str) -> None:
+        if job is not self.current:
+            return
         if total > 0:
             self.bar.bar.setRange(0, total)
             self.bar.bar.setValue(min(done, total))
@@ -180,3 +182,55 @@ class JobRunner(QObject):
         if job is self.current:
             self.current = None
             self.bar.hide()
+
+
+class _JobWatch(QObject):
+    """Hears one job for the runner, on the GUI thread. A child of the runner, so that a job
+    ending after its window has closed calls nothing on what is gone: Qt drops the connections
+    of a deleted receiver, which it cannot do for a bare lambda."""
+
+    def __init__(
+        self,
+        runner: JobRunner,
+        job: Job,
+        on_success: Callable[[Any], None] | None,
+        on_failure: Callable[[str], None] | None,
+        on_error: Callable[[BaseException], None] | None,
+        *,
+        show: bool,
+    ) -> None:
+        super().__init__(runner)
+        self.runner, self.job = runner, job
+        self.on_success, self.on_failure, self.on_error = on_success, on_failure, on_error
+        signals = job.signals
+        if show:
+            signals.progressed.connect(self._on_job_progressed)
+        signals.succeeded.connect(self._on_job_succeeded)
+        signals.failed.connect(self._on_job_failed)
+        signals.error_raised.connect(self._on_job_error_raised)
+        signals.cancelled.connect(self._on_job_cancelled)
+        signals.ended.connect(self._on_job_ended)
+
+    def _on_job_progressed(self, done: int, total: int, message: str) -> None:
+        self.runner._on_job_progressed(self.job, done, total, message)
+
+    def _on_job_succeeded(self, result: Any) -> None:
+        self.runner.job_finished.emit(self.job.title, True)
+        if self.on_success is not None:
+            self.on_success(result)
+
+    def _on_job_failed(self, message: str) -> None:
+        self.runner.job_finished.emit(self.job.title, False)
+        if self.on_failure is not None:
+            self.on_failure(message)
+
+    def _on_job_error_raised(self, error: BaseException) -> None:
+        if self.on_error is not None:
+            self.on_error(error)
+
+    def _on_job_cancelled(self) -> None:
+        self.runner.status_bar.showMessage(f"{self.job.title}: cancelled", 5000)
+
+    def _on_job_ended(self) -> None:
+        self.runner._on_job_ended(self.job)
+        self.deleteLater()

@@ -81,6 +81,7 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
         self.jobs = JobRunner(self.statusBar(), self)
         self._build_widgets()
         self.actions = WindowActions(self)
+        self.list_panel.set_first_steps(self.actions.import_folder, self.actions.new_record)
         self.record_page = RecordPage(None, self._record_actions(), self)  # type: ignore[arg-type]
         self.reader = self.record_page.reader
         self.history_view = HistoryView(None, self)  # type: ignore[arg-type]
@@ -88,8 +89,9 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
         self._build_status_bar()
         self._connect()
         self._poll = QTimer(self, interval=EXTERNAL_CHANGE_POLL_MS, timeout=self._on_poll_timeout)
-        self.attention = AttentionChecker(self)
+        self.attention = AttentionChecker(self.jobs, self)
         self.attention.checked.connect(self._on_attention_checked)
+        self.attention.failed.connect(self._on_attention_failed)
         # A burst of changes (typing in the chip menu, an undo) recounts the navigator once.
         self._navigator_timer = QTimer(
             self, singleShot=True, interval=NAVIGATOR_DELAY_MS, timeout=self._refresh_navigator
@@ -141,9 +143,13 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
         splitter.addWidget(self.navigator)
         splitter.addWidget(self.centre)
         splitter.addWidget(self.right)
+        # The navigator keeps its width when the window is resized; list and reader share the rest.
+        splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
         splitter.setStretchFactor(2, 1)
-        splitter.setSizes([220, 620, 560])
+        splitter.setCollapsible(1, False)
+        splitter.setCollapsible(2, False)
+        splitter.setSizes([190, 560, 650])
         self.splitter = splitter
         self.welcome = WelcomePage(self)
         self.pages = QStackedWidget(self)
@@ -245,13 +251,13 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
         self._poll.stop()
         self._unsubscribe()
         self._unsubscribe = lambda: None
+        self.attention.stop()
+        self.tabs.show_record(None)  # before the file closes: clearing a view may still read it
         if self.kb is not None and self._owns_kb:
             self.kb.close()
         self.kb = None
         self._loaded = False
         self._findings = None
-        self.attention.stop()
-        self.tabs.show_record(None)
 
     def _set_kb_actions_enabled(self, enabled: bool) -> None:
         self.actions.set_knowledge_base_open(enabled)
@@ -274,6 +280,22 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
                 return LoadedRecords.read(kb)
 
         self.jobs.start(Job("Loading records", work), on_success=self._on_records_loaded)
+
+    def recover_from_error(self) -> None:
+        """After an unexpected error: show what the file holds now (never a stale list under
+        another base's counts), or the welcome page when it cannot be read."""
+        if self.kb is None:
+            self.show_welcome()
+            return
+        try:
+            self.reload()
+        except Exception as error:  # the file itself is the problem: let go of it
+            from kbridge import diagnostics
+
+            diagnostics.log_exception(error, "the window could not reload after an error")
+            self._detach()
+            self.model.set_records([])
+            self.show_welcome()
 
     def reload(self) -> None:
         if self.kb is not None:
@@ -364,6 +386,7 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
         shown, total = self.model.rowCount(), self.model.total
         label = self.model.record_filter.label
         self.list_title.setText(f"<b>{label}</b>")
+        self.list_panel.show_empty_state(self._loaded and total == 0)
         self.count_label.setText(f"{total:,} records" if shown == total else f"{shown:,} of {total:,} records")
 
     def _update_navigation_actions(self) -> None:
@@ -385,10 +408,14 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
     def _on_records_loaded(self, loaded: LoadedRecords) -> None:
         self.model.set_records(loaded.records, presorted=True)
         self._loaded = True
+        self._update_count()
         self._refresh_navigator()
         self.ensure_index()
         self._attention_timer.start(ATTENTION_DELAY_MS)
         self.records_loaded.emit(self.model.total)
+
+    def _on_attention_failed(self, message: str) -> None:
+        self.statusBar().showMessage(f"The checks behind Needs attention failed: {message}", 15000)
 
     def _on_attention_checked(self, findings: list) -> None:
         self._findings = findings
@@ -448,7 +475,8 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
     def _on_kb_changed(self, changes: Changes) -> None:
         if self.kb is None:
             return
-        self._data_version = self.kb.data_version()
+        # Not `_data_version = kb.data_version()`: this connection's own commits never change it,
+        # and taking it here would swallow a commit another process made since the last poll.
         uids = changes.records | {link.source_uid for link in changes.links}
         if len(uids) > ROW_UPDATE_LIMIT:
             self.load_records()

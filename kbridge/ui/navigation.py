@@ -31,6 +31,16 @@ class NavigationHistory:
             del self._entries[0]
         self._position = len(self._entries) - 1
 
+    def recent(self, limit: int = 10) -> list[str]:
+        """The records visited last, newest first, each once."""
+        seen: list[str] = []
+        for uid in reversed(self._entries):
+            if uid not in seen:
+                seen.append(uid)
+                if len(seen) >= limit:
+                    break
+        return seen
+
     def back(self) -> str | None:
         if self.can_go_back:
             self._position -= 1

@@ -3,6 +3,7 @@ and the trash. Choosing an entry filters the record list (or runs a saved search
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -67,6 +68,7 @@ def build_tree(records: Iterable[Record], findings: list[Finding] | None, saved:
     kinds: Counter[str] = Counter()
     statuses: Counter[tuple[str, str]] = Counter()
     tags: Counter[str] = Counter()
+    logs: dict[str, set[str]] = {}
     trash = 0
     live = 0
     for record in records:
@@ -78,6 +80,8 @@ def build_tree(records: Iterable[Record], findings: list[Finding] | None, saved:
         if record.status:
             statuses[(record.kind.value, record.status)] += 1
         tags.update(record.tags)
+        if record.kind is Kind.DECISION:
+            logs.setdefault(log_prefix(record.key), set()).add(record.key)
     root.add(NavNode("all", "All records", live, RecordFilter()))
     for kind in NAVIGATOR_KINDS:
         if kind is Kind.EVENT and not kinds[kind.value]:
@@ -96,6 +100,17 @@ def build_tree(records: Iterable[Record], findings: list[Finding] | None, saved:
                         statuses[(kind.value, status)],
                         RecordFilter(kind=kind.value, status=status, label=f"{kind.plural}: {status}"),
                         colour=status_colour(status).name(),
+                    )
+                )
+        if kind is Kind.DECISION and len(logs) > 1:
+            # Separate ADR logs imported from one tree: each keeps its own number space.
+            for prefix, keys in sorted(logs.items()):
+                node.add(
+                    NavNode(
+                        f"kind:decision/log:{prefix}",
+                        f"log {prefix}",
+                        len(keys),
+                        RecordFilter(kind=kind.value, keys=frozenset(keys), label=f"Decisions: log {prefix}"),
                     )
                 )
     attention = root.add(NavNode("attention", "Needs attention", None, heading=True))
@@ -124,6 +139,12 @@ def build_tree(records: Iterable[Record], findings: list[Finding] | None, saved:
         saved_root.add(NavNode(f"saved:{query}", query, None, query=query))
     root.add(NavNode("trash", "Trash", trash, RecordFilter(trash=True, label="Trash")))
     return root
+
+
+def log_prefix(key: str) -> str:
+    """The ADR log a decision's key names: ADR-0007 -> ADR, INFRA-0003 -> INFRA, ADR-0020-2 -> ADR."""
+    match = re.match(r"^(.*?)-\d+(?:-\d+)?$", key)
+    return match.group(1).upper() if match else key.upper()
 
 
 _ATTENTION_LABELS = {

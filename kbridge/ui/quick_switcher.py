@@ -13,6 +13,18 @@ from kbridge.model import Record
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 SWITCHER_LIMIT = 50
+# Before anything is typed: the records opened last, then those changed last, this many in all.
+RECENT_LIMIT = 15
+
+
+def recent_records(records: Sequence[Record], visited: Sequence[str], limit: int = RECENT_LIMIT) -> list[Record]:
+    """What a person most likely wants to go back to: the records they opened last (newest
+    first), then the records changed last."""
+    live = {record.uid: record for record in records if not record.deleted}
+    chosen = [live[uid] for uid in visited if uid in live][:limit]
+    taken = {record.uid for record in chosen}
+    changed = sorted((r for r in live.values() if r.uid not in taken), key=lambda r: r.updated_at, reverse=True)
+    return chosen + changed[: limit - len(chosen)]
 
 
 def rank_records(records: Sequence[tuple[Record, str]], text: str, limit: int = SWITCHER_LIMIT) -> list[Record]:
@@ -77,7 +89,9 @@ class QuickSwitcher(QDialog):
 
     record_chosen = Signal(str)
 
-    def __init__(self, records: Sequence[Record], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, records: Sequence[Record], parent: QWidget | None = None, *, visited: Sequence[str] = ()
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("quickSwitcher")
         self.setWindowTitle("Go to record")
@@ -98,12 +112,17 @@ class QuickSwitcher(QDialog):
         self.list.setUniformItemSizes(True)
         self.list.activated.connect(self._on_list_activated)
         self.list.clicked.connect(self._on_list_activated)
+        self.heading = QLabel(self)
+        self.heading.setObjectName("quickSwitcherHeading")
         hint = QLabel("↑↓ to move · Enter to open · Esc to close", self)
         hint.setEnabled(False)
         layout = QVBoxLayout(self)
         layout.addWidget(self.field)
+        layout.addWidget(self.heading)
         layout.addWidget(self.list)
         layout.addWidget(hint)
+        self._recent = recent_records(records, visited)
+        self._on_field_text_changed("")
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # Up/Down move through the list while typing continues in the field.
@@ -121,7 +140,12 @@ class QuickSwitcher(QDialog):
         return super().eventFilter(watched, event)
 
     def _on_field_text_changed(self, text: str) -> None:
-        self.model.set_records(rank_records(self._records, text))
+        if text.strip():
+            self.heading.setText("Matching records")
+            self.model.set_records(rank_records(self._records, text))
+        else:
+            self.heading.setText("Recently opened or changed" if self._recent else "No records yet")
+            self.model.set_records(self._recent)
         if self.model.rowCount():
             self.list.setCurrentIndex(self.model.index(0, 0))
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import posixpath
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from PySide6.QtCore import QEvent, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QImage, QTextDocument
 from PySide6.QtWidgets import QMessageBox, QTextBrowser, QWidget
 
 from kbridge.diagnostics import log_exception
@@ -21,6 +23,8 @@ if TYPE_CHECKING:
 # start-up: Markdown and Pygments load when the first record is shown).
 RECORD_SCHEME = "kbridge"
 EXTERNAL_SCHEMES = {"http", "https", "mailto"}
+# An image kept with a record is shown up to this size; a bigger one is refused like any remote one.
+IMAGE_LIMIT_BYTES = 20 * 1024 * 1024
 
 
 class ReaderView(QTextBrowser):
@@ -71,9 +75,32 @@ class ReaderView(QTextBrowser):
             self.show_record(self.record)
 
     def loadResource(self, kind: int, url: QUrl | str) -> Any:
-        """Refuse every resource: remote loads and file reads are never made on a record's behalf."""
-        self.refused_resources.append(QUrl(url).toString() if isinstance(url, QUrl) else str(url))
+        """Images come from the files kept with the record in the knowledge base (imported from
+        its folder); everything else is refused: no remote load and no file read is ever made on
+        a record's behalf."""
+        url = url if isinstance(url, QUrl) else QUrl(str(url))
+        if kind == QTextDocument.ResourceType.ImageResource.value:
+            image = self._attachment_image(url)
+            if image is not None:
+                return image
+        self.refused_resources.append(url.toString())
         return refused(kind)  # an empty value: with None, Qt would read the file itself
+
+    def _attachment_image(self, url: QUrl) -> QImage | None:
+        record = self.record
+        if record is None or url.scheme() or url.host() or not url.path():
+            return None
+        source = str((record.source or {}).get("path") or "")
+        # The link is relative to the record's own file, as it was in the imported folder
+        # ("../assets/x.png" from decisions/0007-x.md); `?raw=true` and the like are dropped.
+        name = posixpath.normpath(posixpath.join(posixpath.dirname(source), unquote(url.path())))
+        if name.startswith(("../", "/")) or name == "..":
+            return None
+        data = self.kb.file(record.uid, name)
+        if data is None or len(data) > IMAGE_LIMIT_BYTES:
+            return None
+        image = QImage.fromData(data)
+        return None if image.isNull() else image
 
     def _on_self_anchor_clicked(self, url: QUrl) -> None:
         scheme = url.scheme().lower()

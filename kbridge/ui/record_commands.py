@@ -222,7 +222,7 @@ class RecordCommands(_Base):
             return
         from kbridge.ui.quick_switcher import QuickSwitcher
 
-        switcher = QuickSwitcher(self.model.all_records(), self)
+        switcher = QuickSwitcher(self.model.all_records(), self, visited=self.history.recent())
         switcher.record_chosen.connect(self._on_quick_switcher_record_chosen)
         self.quick_switcher = switcher
         switcher.exec()
@@ -230,6 +230,12 @@ class RecordCommands(_Base):
 
     def _on_quick_switcher_record_chosen(self, uid: str) -> None:
         self.open_record(uid)
+
+    def copy_current_key(self) -> None:
+        record = self.current_record()
+        if record is not None:
+            QApplication.clipboard().setText(record.key)
+            self.statusBar().showMessage(f"Copied {record.key}.", 3000)
 
     def save_current_search(self) -> None:
         query = self.search_field.text().strip()

@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QStackedWidget,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kbridge.ui.delegates import StatusChipDelegate
 from kbridge.ui.plain_text import plain_label
 from kbridge.ui.record_table_model import DATE, KEY, OWNER, STATUS, TAGS, TITLE, RecordTableModel, StatusColourRole
+
+# The title is what a person reads a list by: it keeps at least this share of the list's width,
+# and the columns below fold away (in this order) when the list is too narrow for them and it.
+TITLE_SHARE = 0.45
+TITLE_MIN_PX = 140
+FOLDING_COLUMNS = (OWNER, DATE, STATUS)
 
 
 class RecordListPanel(QWidget):
@@ -23,11 +40,77 @@ class RecordListPanel(QWidget):
         self.filter_field.setAccessibleName("Filter records")
         self.filter_field.setClearButtonEnabled(True)
         self.table = self._table()
+        self.empty_state = QWidget(self)
+        self.empty_state.setObjectName("emptyKnowledgeBase")
+        self.body = QStackedWidget(self)
+        self.body.addWidget(self.table)
+        self.body.addWidget(self.empty_state)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
         layout.addWidget(self.filter_field)
-        layout.addWidget(self.table)
+        layout.addWidget(self.body)
+        self.table.viewport().installEventFilter(self)
+
+    def set_first_steps(self, *actions: QAction) -> None:
+        """What an empty knowledge base offers instead of an empty table: its first steps."""
+        layout = QVBoxLayout(self.empty_state)
+        layout.addStretch(1)
+        heading = QLabel("This knowledge base is empty", self.empty_state)
+        heading.setObjectName("emptyHeading")
+        font = heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        heading.setFont(font)
+        hint = QLabel("Bring in the ADRs you already have, or record your first decision.", self.empty_state)
+        hint.setWordWrap(True)
+        for label in (heading, hint):
+            label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+            layout.addWidget(label)
+        for action in actions:
+            button = QToolButton(self.empty_state)
+            button.setDefaultAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            button.setObjectName(f"firstStep{layout.count()}")
+            layout.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
+
+    def show_empty_state(self, empty: bool) -> None:
+        self.body.setCurrentWidget(self.empty_state if empty else self.table)
+        self.filter_field.setVisible(not empty)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self.fit_columns()
+        return False
+
+    def fit_columns(self) -> None:
+        """Fold the optional columns that would squeeze the title, unfold them when there is room."""
+        width = self.table.viewport().width()
+        if width <= 0:
+            return
+        header = self.table.horizontalHeader()
+        wanted = max(TITLE_MIN_PX, int(width * TITLE_SHARE))
+
+        def others() -> int:
+            return sum(
+                header.sectionSize(column)
+                for column in range(self.model.columnCount())
+                if column != TITLE and not self.table.isColumnHidden(column)
+            )
+
+        # A hidden folding column was folded here (perhaps in an earlier session, whose header
+        # state was restored): nothing else hides them.
+        for column in reversed(FOLDING_COLUMNS):  # unfold the most useful first
+            if self.table.isColumnHidden(column):
+                self.table.setColumnHidden(column, False)
+                if width - others() < wanted:
+                    self.table.setColumnHidden(column, True)
+                    break
+        for column in FOLDING_COLUMNS:
+            if width - others() >= wanted:
+                break
+            self.table.setColumnHidden(column, True)
 
     def _table(self) -> QTableView:
         table = QTableView(self)

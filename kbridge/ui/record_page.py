@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QHBoxLayout, QMenu, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMenu, QSizePolicy, QToolBar, QToolButton, QVBoxLayout, QWidget
 
 from kbridge.model import Kind, Record
 from kbridge.ui.reader import ReaderView
@@ -49,23 +49,31 @@ class RecordPage(QWidget):
         self.status_menu.setObjectName("statusMenu")
         self.status_menu.triggered.connect(self._on_status_menu_triggered)
         self.status_chip.setMenu(self.status_menu)
-        bar = QHBoxLayout()
-        bar.setContentsMargins(8, 6, 8, 0)
+        # A tool bar rather than a row of buttons: in a narrow window what does not fit goes behind
+        # its "»" button instead of forcing the whole pane (and the window) wider.
+        bar = QToolBar(self)
+        bar.setObjectName("recordActionBar")
+        bar.setMovable(False)
+        bar.setContentsMargins(4, 2, 4, 0)
         bar.addWidget(self.status_chip)
         self.buttons: dict[str, QToolButton] = {}
+        self._placed: dict[str, QAction] = {}
         for name, action in (
             ("editButton", actions.edit),
             ("supersedeButton", actions.supersede),
             ("linksButton", actions.links),
         ):
-            bar.addWidget(self._button(name, action))
-        bar.addStretch(1)
-        bar.addWidget(self._button("deleteButton", actions.delete))
-        bar.addWidget(self._button("restoreButton", actions.restore))
+            self._placed[name] = bar.addWidget(self._button(name, action))
+        spacer = QWidget(bar)
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        bar.addWidget(spacer)
+        for name, action in (("deleteButton", actions.delete), ("restoreButton", actions.restore)):
+            self._placed[name] = bar.addWidget(self._button(name, action))
+        self.bar = bar
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
-        layout.addLayout(bar)
+        layout.addWidget(bar)
         layout.addWidget(self.reader, 1)
         self.show_record(None)
 
@@ -113,11 +121,14 @@ class RecordPage(QWidget):
                 action.setChecked(status == record.status)
                 action.setData(status)
         live = record is not None and not record.deleted
-        self.buttons["editButton"].setVisible(live)
-        self.buttons["linksButton"].setVisible(live)
-        self.buttons["supersedeButton"].setVisible(live and record is not None and record.kind is Kind.DECISION)
-        self.buttons["deleteButton"].setVisible(live)
-        self.buttons["restoreButton"].setVisible(record is not None and record.deleted)
+        self._placed["editButton"].setVisible(live)
+        self._placed["linksButton"].setVisible(live)
+        self._placed["supersedeButton"].setVisible(live and record is not None and record.kind is Kind.DECISION)
+        self._placed["deleteButton"].setVisible(live)
+        self._placed["restoreButton"].setVisible(record is not None and record.deleted)
+        # The tool bar lays its buttons out on the next event; now, so that what is shown is
+        # there at once (a key press right after a record opens acts on the right buttons).
+        self.bar.layout().activate()
 
     def _on_status_menu_triggered(self, action: QAction) -> None:
         status = str(action.data() or "")

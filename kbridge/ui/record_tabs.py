@@ -104,8 +104,15 @@ class RecordTabs(QTabWidget):
         self.show_record(None)
 
     def show_record(self, record: Record | None) -> None:
+        """Bring the visible view up to date (the others when shown). No record clears them all
+        now: a view left holding a record of a closed knowledge base would read from it (when
+        the theme changes, say)."""
         self.record = record
         self._stale = {self.widget(index) for index in range(self.count())}
+        if record is None:
+            for index in range(self.count()):
+                self._refresh(self.widget(index), build=False)
+            return
         current = self.currentWidget()
         if current is not None:
             self._refresh(current)
@@ -127,11 +134,16 @@ class RecordTabs(QTabWidget):
                 self.setCurrentIndex(index)
                 return
 
-    def _refresh(self, widget: QWidget) -> None:
+    def _refresh(self, widget: QWidget, *, build: bool = True) -> None:
         if widget not in self._stale:
             return
         self._stale.discard(widget)
-        view = widget.build(self.record_link_clicked.emit) if isinstance(widget, _LazyTab) else widget
+        if isinstance(widget, _LazyTab):
+            if widget.view is None and not build:
+                return
+            view = widget.build(self.record_link_clicked.emit)
+        else:
+            view = widget
         show = getattr(view, "show_record", None)
         if show is not None:
             show(self.record)

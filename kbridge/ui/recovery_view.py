@@ -25,8 +25,10 @@ from kbridge.ui.plain_text import plain_label, tooltip
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
-COLUMNS = ("#", "Wave", "System", "Criticality", "RTO", "RPO", "Needs", "Owner", "Approver", "Governed by", "Gaps")
-(POSITION, WAVE, SYSTEM, CRITICALITY, RTO, RPO, NEEDS, OWNER, APPROVER, GOVERNED, GAPS) = range(len(COLUMNS))
+# Gaps right after the system: what is missing is what a person reads this table for, and the
+# last of eleven columns is off-screen in any reader narrower than the whole screen.
+COLUMNS = ("#", "Wave", "System", "Gaps", "Criticality", "RTO", "RPO", "Needs", "Owner", "Approver", "Governed by")
+(POSITION, WAVE, SYSTEM, GAPS, CRITICALITY, RTO, RPO, NEEDS, OWNER, APPROVER, GOVERNED) = range(len(COLUMNS))
 UidRole = Qt.ItemDataRole.UserRole + 1
 ALERT = QColor("#cf222e")
 CRITICALITY_COLOURS = {"critical": "#cf222e", "high": "#bc4c00", "medium": "#9a6700", "low": "#57606a"}
@@ -143,6 +145,9 @@ class RecoveryView(QWidget):
         self.system.setObjectName("recoverySystem")
         self.system.setAccessibleName("System to restore")
         self.system.currentIndexChanged.connect(self._on_system_current_index_changed)
+        # A long system title must not widen the window; the list itself shows it whole.
+        self.system.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.system.setMinimumContentsLength(16)
         self.summary = plain_label("", self)
         self.summary.setObjectName("recoverySummary")
         self.summary.setWordWrap(True)
@@ -163,15 +168,17 @@ class RecoveryView(QWidget):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(GAPS, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((SYSTEM, 200), (GAPS, 220)):  # long texts wrap in a readable width
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
         self.table.activated.connect(self._on_table_activated)
         top = QHBoxLayout()
         top.addWidget(QLabel("Restore:", self))
-        top.addWidget(self.system)
-        top.addWidget(self.summary, 1)
+        top.addWidget(self.system, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(top)
+        layout.addWidget(self.summary)
         layout.addWidget(self.warning)
         layout.addWidget(self.table, 1)
         self.refresh()

@@ -338,9 +338,17 @@ class SearchResultsView(QWidget):
             if item.widget() is not None:
                 item.widget().deleteLater()
         self.facet_buttons = []
-        for field_name in ("kind", "status"):
+        for field_name, heading in (("kind", "Kinds:"), ("status", "Statuses:")):
             counts = facets.get(field_name) or {}
             ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+            if ranked:
+                # Each group is named: "accepted 12" beside "decisions 30" would read as one list.
+                title = QLabel(heading, self.facets)
+                title.setObjectName(f"facetHeading_{field_name}")
+                font = title.font()
+                font.setBold(True)
+                title.setFont(font)
+                self.facet_bar.addWidget(title)
             for value, count in ranked[:FACET_LIMIT]:
                 label = Kind.parse(value).plural if field_name == "kind" else value
                 button = QToolButton(self.facets)

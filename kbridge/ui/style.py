@@ -26,6 +26,7 @@ _STATUS_COLOURS = {
     "decommissioned": "#57606a",
     "withdrawn": "#57606a",
     "departed": "#57606a",
+    "unknown": "#8c959f",  # nothing stated: shown, never taken for a status
 }
 _DEFAULT_COLOUR = "#57606a"
 OVERDUE_COLOUR = "#cf222e"

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QGraphicsScene,
     QGraphicsSceneMouseEvent,
     QGraphicsView,
-    QHBoxLayout,
     QLabel,
     QStyleOptionGraphicsItem,
     QVBoxLayout,
@@ -26,6 +25,8 @@ from kbridge.core import KnowledgeBase
 from kbridge.core.graph import KIND_COLOURS
 from kbridge.core.timeline import STATUS_CHANGE, TIMELINE_KINDS, Timeline, TimelineEntry
 from kbridge.model import Kind, Record
+from kbridge.model.wording import with_article
+from kbridge.ui.flow_layout import FlowLayout
 from kbridge.ui.plain_text import plain_label, tooltip
 
 AXIS_X = 150.0  # where the time axis runs
@@ -161,17 +162,18 @@ class TimelineView(QWidget):
         self.items: list[TimelineEntryItem] = []
         self.setObjectName("timelineView")
         self.filters: dict[str, QCheckBox] = {}
-        filter_row = QHBoxLayout()
-        filter_row.addWidget(QLabel("Show:", self))
+        # The filters wrap onto more lines in a narrow window rather than widen it.
+        filters = QWidget(self)
+        filter_row = FlowLayout(filters, spacing=8)
+        filter_row.addWidget(QLabel("Show:", filters))
         for name in TIMELINE_KINDS:
-            box = QCheckBox(name.replace("-", " ") if name != STATUS_CHANGE else "status changes", self)
+            box = QCheckBox(name.replace("-", " ") if name != STATUS_CHANGE else "status changes", filters)
             box.setObjectName(f"timelineFilter-{name}")
             box.setChecked(True)
             box.setStyleSheet(f"QCheckBox {{ color: {kind_colour(name).name()}; font-weight: bold; }}")
             box.toggled.connect(self._on_filter_toggled)
             self.filters[name] = box
             filter_row.addWidget(box)
-        filter_row.addStretch(1)
         self.summary = plain_label("", self)
         self.summary.setObjectName("timelineSummary")
         self.summary.setWordWrap(True)
@@ -183,7 +185,7 @@ class TimelineView(QWidget):
         self.view.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        layout.addLayout(filter_row)
+        layout.addWidget(filters)
         layout.addWidget(self.summary)
         layout.addWidget(self.view, 1)
         self.show_record(None)
@@ -199,7 +201,7 @@ class TimelineView(QWidget):
             self._draw([], "Select a system to see its timeline.")
             return
         if record.kind is not Kind.SYSTEM:
-            self._draw([], f"Timelines are drawn for systems; {record.key} is a {record.kind.value}. "
+            self._draw([], f"Timelines are drawn for systems; {record.key} is {with_article(record.kind.value)}. "
                            "Its own changes are on the History tab.")
             return
         self.record = record

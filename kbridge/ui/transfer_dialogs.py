@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -26,8 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from kbridge.ui import formats_adapter as formats
+from kbridge.ui.import_preview import PreviewModel, preview_table
 from kbridge.ui.jobs import Job, JobRunner
-from kbridge.ui.plain_text import plain_label
+from kbridge.ui.plain_text import ask, plain_label
 
 DETECT_LIMIT = 1000
 
@@ -40,6 +42,7 @@ class _TransferDialog(QDialog):
     progressed = Signal(int, int, str)
     finished_ok = Signal(object)
     failed = Signal(str)
+    previewed = Signal(object)  # the import dialog's preview, once it is shown
 
     def __init__(self, runner: JobRunner, kb_path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -177,7 +180,12 @@ class _TransferDialog(QDialog):
 
 
 class ImportDialog(_TransferDialog):
+    """Choose a folder: its preview (every file with the record it would make, or why it is
+    skipped) fills the table; only then does Import write, after asking when nothing in the
+    folder reads as a decision."""
+
     writes = True
+
     def __init__(
         self, runner: JobRunner, kb_path: Path, parent: QWidget | None = None, folder: Path | None = None
     ) -> None:
@@ -191,15 +199,79 @@ class ImportDialog(_TransferDialog):
         self.detected = plain_label("", self)
         self.detected.setObjectName("detectedFormat")
         self.form.addRow("Detected:", self.detected)
+        self.preview_model = PreviewModel(self)
+        self.preview_view = preview_table(self, self.preview_model)
+        self.layout().insertWidget(1, self.preview_view, 3)
+        self.preview: formats.ImportPreview | None = None
+        self.preview_job: Job | None = None
+        self._preview_for: tuple[str, str] | None = None  # (folder, format) previewed or being previewed
+        self.force = False
         # Detection reads files: wait for a pause in typing rather than scan every prefix typed.
         self._detect_timer = QTimer(self, singleShot=True, interval=300, timeout=self._on_detect_timer_timeout)
         self.path_field.textChanged.connect(self._detect_timer.start)
-        self.start_button.setText("&Import")
-        if folder is not None:
+        self.format_box.currentIndexChanged.connect(self._on_format_box_current_index_changed)
+        self.start_button.setText("&Preview")
+        self.resize(900, 520)
+        # Only a real folder: File > Import's `triggered(bool)` reaches here as `folder=False`.
+        if isinstance(folder, Path):
             self.path_field.setText(str(folder))
 
+    def _target(self) -> tuple[str, str]:
+        return str(Path(self.path_field.text().strip()).expanduser()), str(self.format_box.currentData())
+
+    @property
+    def preview_current(self) -> bool:
+        return self.preview is not None and self._preview_for == self._target()
+
+    def start(self) -> Job | None:
+        """Import: previews first when the table does not show this folder yet; then, after a yes
+        when nothing reads as a decision, writes."""
+        if not self.path_field.text().strip():
+            self.message.setText("Choose a folder first.")
+            return None
+        if not self.preview_current:
+            return self.start_preview()
+        assert self.preview is not None
+        self.force = False
+        if not self.preview.decisions_found and self.preview.count("import") + self.preview.count("update"):
+            answer = ask(
+                self, "Import folder",
+                f"Nothing in {self.preview.folder} reads as a decision record: no status, no decision "
+                "sections, no numbered file names. Import its files as decisions anyway?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+            if answer != QMessageBox.StandardButton.Yes:
+                self.message.setText("Not imported; nothing was changed.")
+                return None
+            self.force = True
+        return super().start()
+
+    def start_preview(self) -> Job | None:
+        path, fmt = self._target()
+        if not Path(path).is_dir():
+            self.message.setText(f"{path} is not a folder.")
+            return None
+        if self.preview_job is not None:
+            self.preview_job.cancel()
+        self._preview_for = (path, fmt)
+        self.preview = None
+        self.preview_model.set_rows([])
+        self.start_button.setText("&Preview")
+        job = Job("Preview import", partial(formats.preview_import, self.kb_path, Path(path), fmt))
+        self.preview_job = job
+        self.message.setText("Reading the folder…")
+        self.progress.setRange(0, 0)
+        # Slots of this dialog, so that a preview ending after the dialog closed calls nothing.
+        job.signals.progressed.connect(self._on_preview_job_progressed)
+        self.runner.start(job, on_success=self._on_preview_job_succeeded,
+                          on_failure=self._on_preview_job_failed, show=False)
+        return job
+
+    def _from_preview_job(self) -> bool:
+        """Whether the signal comes from the preview of the folder chosen now (not an older one)."""
+        return self.preview_job is not None and self.sender() is self.preview_job.signals
+
     def _work(self, path: Path, fmt: str, progress: formats.Progress, cancel: threading.Event) -> Any:
-        return formats.import_folder(self.kb_path, path, fmt, progress, cancel)
+        return formats.import_folder(self.kb_path, path, fmt, progress, cancel, force=self.force)
 
     def _describe(self, result: Any) -> str:
         summary: formats.ImportSummary = result
@@ -210,6 +282,38 @@ class ImportDialog(_TransferDialog):
             self.report.show()
         return f"Imported as {formats.format_label(summary.format)}: {summary.describe()}."
 
+    def _on_preview_job_progressed(self, done: int, total: int, _message: str) -> None:
+        if self._from_preview_job() and total > 0:
+            self.progress.setRange(0, total)
+            self.progress.setValue(min(done, total))
+
+    def _on_preview_job_succeeded(self, preview: formats.ImportPreview) -> None:
+        if not self._from_preview_job():
+            return  # an older preview, for a folder no longer chosen
+        self.preview_job = None
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.preview = preview
+        self.preview_model.set_rows(preview.rows)
+        self.start_button.setText("&Import")
+        self.start_button.setEnabled(True)
+        warning = "" if preview.decisions_found else " Nothing here reads as a decision record."
+        self.message.setText(f"Preview: {preview.describe()}. Nothing has been written yet.{warning}")
+        if preview.warnings:
+            self.report.setPlainText("\n".join(f"{path}: {message}" for path, message in preview.warnings))
+            self.report.show()
+        self.previewed.emit(preview)
+
+    def _on_preview_job_failed(self, message: str) -> None:
+        if self._from_preview_job():
+            self.preview_job = None
+            self.progress.setRange(0, 1)
+            self._preview_for = None
+            self.message.setText(f"Cannot preview: {message}")
+
+    def _on_format_box_current_index_changed(self, _index: int) -> None:
+        self._detect_timer.start()
+
     def _on_detect_timer_timeout(self) -> None:
         text = self.path_field.text().strip()
         folder = Path(text).expanduser()
@@ -218,8 +322,15 @@ class ImportDialog(_TransferDialog):
             files = formats.markdown_files(folder, limit=DETECT_LIMIT)
             count = f"{len(files)}+" if len(files) >= DETECT_LIMIT else str(len(files))
             self.detected.setText(f"{formats.format_label(fmt)} — {count} Markdown files")
+            if self._preview_for != self._target() and not self.running:
+                self.start_preview()
         else:
             self.detected.setText("")
+
+    def reject(self) -> None:
+        if self.preview_job is not None:
+            self.preview_job.cancel()
+        super().reject()
 
 
 class ExportDialog(_TransferDialog):

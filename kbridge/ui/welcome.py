@@ -43,7 +43,7 @@ class WelcomePage(QWidget):
         self.sample_button = self._choice(
             "sampleButton",
             "Explore the sample knowledge base",
-            "A fictional payments company: 100 decisions, systems, controls, risks and incidents.",
+            f"A fictional payments company: {sample_contents()}.",
         )
         self.new_button = self._choice(
             "newKbButton",
@@ -112,3 +112,16 @@ class WelcomePage(QWidget):
             button.setAccessibleName(f"Open {path.stem}")
             button.clicked.connect(lambda _checked=False, p=str(path): self.recent_requested.emit(p))
             self.recent_box.addWidget(button)
+
+
+def sample_contents() -> str:
+    """What the bundled sample holds, counted from its sources ("100 records: 25 decisions, ...")."""
+    folder = paths.resource("sample")
+    counts = {
+        kind.name: sum(1 for _ in kind.glob("*.md"))
+        for kind in sorted(folder.iterdir()) if kind.is_dir()
+    } if folder.is_dir() else {}
+    counts = {name: count for name, count in counts.items() if count}
+    ordered = sorted(counts.items(), key=lambda item: -item[1])
+    parts = ", ".join(f"{count} {name if count != 1 else name.rstrip('s')}" for name, count in ordered[:4])
+    return f"{sum(counts.values())} records: {parts} and more" if counts else "decisions, systems and controls"

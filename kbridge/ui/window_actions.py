@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QPoint, QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
-from PySide6.QtWidgets import QMenu, QStyle, QToolBar
+from PySide6.QtWidgets import QAbstractItemView, QMenu, QStyle, QToolBar, QWidget
 
 from kbridge.model import Kind, Record
 from kbridge.ui.search_service import QUERY_SYNTAX
@@ -45,6 +45,9 @@ class WindowActions:
             "S&ync folder…", w.sync_folder, "Ctrl+Shift+Y", tip="Two-way sync with a kbridge Markdown folder"
         )
         self.backup = self._make("&Back up…", w.backup_knowledge_base, "Ctrl+Shift+B")
+        self.restore_backup = self._make(
+            "Restore from bac&kup…", w.restore_from_backup, tip="Put the content of a backup back"
+        )
         self.close_kb = self._make("&Close knowledge base", w.close_knowledge_base, StandardKey.Close)
         self.quit = self._make("&Quit", w.close, StandardKey.Quit)
         self.quit.setMenuRole(QAction.MenuRole.QuitRole)
@@ -53,7 +56,9 @@ class WindowActions:
             "&New record…", lambda: w.new_record(Kind.DECISION), StandardKey.New, icon(sp.SP_FileIcon)
         )
         for kind in Kind:
-            self.new_kind[kind] = self._make(f"New {kind.label.lower()}…", lambda _c=False, k=kind: w.new_record(k))
+            self.new_kind[kind] = self.new_record if kind is Kind.DECISION else self._make(
+                f"New {kind.label.lower()}…", lambda k=kind: w.new_record(k)
+            )
         self.edit = self._make("&Edit", w.edit_current, "F2", tip="Edit this record (F2)")
         self.supersede = self._make(
             "&Supersede…", w.supersede_current, "Ctrl+Shift+U", tip="Write the decision that replaces this one"
@@ -62,6 +67,9 @@ class WindowActions:
         self.change_status = self._make("Change &status…", w.change_status_from_keyboard, "Ctrl+Shift+S")
         self.delete = self._make("Move to &trash", w.delete_current, StandardKey.Delete, icon(sp.SP_TrashIcon))
         self.restore = self._make("&Restore from trash", w.restore_current, "Ctrl+Shift+R")
+        self.copy_key = self._make(
+            "&Copy key", w.copy_current_key, "Ctrl+Shift+C", tip="Copy the record's key, to paste it in a link"
+        )
         # Edit / search
         self.find = self._make("&Find…", w.focus_search, StandardKey.Find, tip="Search everything (Ctrl+F)")
         self.quick_switch = self._make(
@@ -97,11 +105,12 @@ class WindowActions:
         self.about.setMenuRole(QAction.MenuRole.AboutRole)
         self._build_menus()
         self._build_toolbar()
+        self._build_context_menus()
 
     def set_knowledge_base_open(self, is_open: bool) -> None:
         """Actions that need a knowledge base are enabled only while one is open."""
         for action in (
-            self.import_folder, self.export, self.sync, self.backup, self.close_kb, self.find,
+            self.import_folder, self.export, self.sync, self.backup, self.restore_backup, self.close_kb, self.find,
             self.quick_switch, self.filter_list, self.reload, self.save_search,
         ):
             action.setEnabled(is_open)
@@ -115,6 +124,7 @@ class WindowActions:
         live = record is not None and not record.deleted and writable
         for action in (self.edit, self.links, self.delete):
             action.setEnabled(live)
+        self.copy_key.setEnabled(record is not None)
         self.change_status.setEnabled(live and record is not None and bool(record.kind.statuses))
         self.supersede.setEnabled(live and record is not None and record.kind is Kind.DECISION)
         self.restore.setEnabled(record is not None and record.deleted and writable)
@@ -138,7 +148,14 @@ class WindowActions:
         if tip:
             action.setToolTip(tip)
             action.setStatusTip(tip)
-        action.triggered.connect(slot)
+        # `triggered` carries `checked`; only a checkable action's slot is given it. Any other slot
+        # would take it for its first argument (an import folder of False, a backup path of False).
+        if checkable:
+            # A lambda, not the slot itself: PySide may pick the signal's no-argument overload for
+            # a C++ slot (QWidget.setVisible) and call it with nothing.
+            action.triggered.connect(lambda checked=False: slot(checked))
+        else:
+            action.triggered.connect(lambda _checked=False: slot())
         # Shortcuts work even when the menu bar is hidden or a dialog-like pane has focus.
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.window.addAction(action)
@@ -175,6 +192,7 @@ class WindowActions:
                 self.export,
                 self.sync,
                 self.backup,
+                self.restore_backup,
                 "-",
                 self.close_kb,
                 self.quit,
@@ -188,7 +206,10 @@ class WindowActions:
                 new_menu.addAction(self.new_kind[kind])
         self._menu(
             "&Record",
-            [new_menu, "-", self.edit, self.supersede, self.links, self.change_status, "-", self.delete, self.restore],
+            [
+                new_menu, "-", self.edit, self.supersede, self.links, self.change_status, self.copy_key, "-",
+                self.delete, self.restore,
+            ],
         )
         self._menu(
             "&Edit",
@@ -223,6 +244,20 @@ class WindowActions:
         self._menu("&View", [self.show_navigator, theme])
         self._menu("&Help", [self.shortcuts, "-", self.about])
 
+    def _build_context_menus(self) -> None:
+        """Right-click menus: the record actions on the list and the search hits (the row clicked
+        becomes the current record first), saved-search actions on the navigator."""
+        w = self.window
+        record_actions: list[QAction | str] = [
+            self.edit, self.supersede, self.links, self.change_status, self.copy_key, "-", self.delete, self.restore
+        ]
+        self.context_menus: dict[str, QMenu] = {}
+        self.context_menus["list"] = _context_menu(w.table, "recordListMenu", record_actions)
+        self.context_menus["search"] = _context_menu(w.search_results.list, "searchHitsMenu", record_actions)
+        self.context_menus["navigator"] = _context_menu(
+            w.navigator, "navigatorMenu", [self.forget_search, "-", self.show_navigator]
+        )
+
     def _build_toolbar(self) -> None:
         w = self.window
         toolbar = QToolBar("Main", w)
@@ -249,3 +284,32 @@ class WindowActions:
             button = toolbar.widgetForAction(action)
             if button is not None:
                 button.setAccessibleName(action.text().replace("&", "").rstrip("…"))
+
+
+def _fill(menu: QMenu, actions: list[QAction | str]) -> QMenu:
+    for item in actions:
+        if item == "-":
+            menu.addSeparator()
+        elif isinstance(item, QAction):
+            menu.addAction(item)
+    return menu
+
+
+def _context_menu(view: QWidget, name: str, actions: list[QAction | str]) -> QMenu:
+    """A right-click menu on an item view: the item under the pointer is made current first."""
+    menu = _fill(QMenu(view), actions)
+    menu.setObjectName(name)
+    view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+
+    def popup(point: QPoint) -> None:
+        # An item view reports the point in its viewport's coordinates.
+        if isinstance(view, QAbstractItemView):
+            index = view.indexAt(point)
+            if index.isValid():
+                view.setCurrentIndex(index)
+            menu.popup(view.viewport().mapToGlobal(point))
+        else:
+            menu.popup(view.mapToGlobal(point))
+
+    view.customContextMenuRequested.connect(popup)
+    return menu

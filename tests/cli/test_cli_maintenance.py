@@ -80,7 +80,8 @@ def test_check_reports_a_damaged_search_index_and_repair_rebuilds_it(run: Run, k
     run("new", "decision", "--title", "Use Vault for secrets")
     assert as_json(run("search", "vault", "--json"))["total"] == 1  # builds the index
     with KnowledgeBase.open(kb_path) as kb:
-        folder = kb.search_index.directory(kb.search_index.default_engine) / "data"
+        folder = kb.search_index.data_directory()
+    assert folder is not None
     for file in folder.rglob("*"):
         if file.is_file():
             file.write_bytes(b"garbage" * 10)

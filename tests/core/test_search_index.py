@@ -120,7 +120,7 @@ def test_index_lives_in_the_cache_keyed_by_the_knowledge_base(kb: KnowledgeBase,
     assert meta["schema_version"] == SCHEMA_VERSION
     assert meta["engine"] == engine and meta["kb_uid"] == kb.uid
     assert meta["records"] == 4
-    assert (folder / "data").is_dir()
+    assert meta["data"].startswith("data-") and (folder / meta["data"]).is_dir()
 
 
 def test_deleting_the_index_loses_nothing(kb: KnowledgeBase, path: Path, engine: str) -> None:
@@ -138,7 +138,8 @@ def test_deleting_the_index_loses_nothing(kb: KnowledgeBase, path: Path, engine:
 
 def test_garbage_in_the_index_is_rebuilt_at_the_next_search(kb: KnowledgeBase, path: Path, engine: str) -> None:
     kb.search("vault")
-    data = kb.search_index.directory(engine) / "data"
+    folder = kb.search_index.directory(engine)
+    data = folder / json.loads((folder / "meta.json").read_text())["data"]
     kb.close()
     for file in data.iterdir():
         if file.is_file() and "lock" not in file.name.lower():
@@ -219,8 +220,9 @@ def test_reindex_reports_progress_and_can_be_cancelled(kb: KnowledgeBase, engine
     with pytest.raises(BuildCancelledError):
         kb.reindex(cancel=cancel)
     assert keys(kb.search("vault")) == ["ADR-0001"]  # the old index is still there
-    leftovers = [p.name for p in kb.search_index.directory(engine).iterdir()]
-    assert sorted(leftovers) == ["data", "meta.json"]
+    folder = kb.search_index.directory(engine)
+    leftovers = [p.name for p in folder.iterdir()]
+    assert sorted(leftovers) == sorted([json.loads((folder / "meta.json").read_text())["data"], "meta.json"])
 
 
 def test_engine_can_be_chosen_per_search(kb: KnowledgeBase) -> None:
@@ -288,3 +290,21 @@ def test_a_rebuild_indexes_each_record_as_a_change_does(sample_kb: KnowledgeBase
     assert live == len(from_rows) == sample_kb.stats()["records"]
     assert deleted.uid not in {document.uid for document in from_rows}
     assert any(document.owner and document.extra and document.date for document in from_rows)
+
+
+def test_a_rebuild_in_another_process_never_leaves_a_moment_without_an_index(
+    kb: KnowledgeBase, path: Path, engine: str
+) -> None:
+    """A search in one process while another rebuilds: the searcher reads the index meta.json
+    names until it is pointed elsewhere, and the old folder stays until nobody can be reading it."""
+    kb.search("vault")
+    folder = kb.search_index.directory(engine)
+    first = json.loads((folder / "meta.json").read_text())["data"]
+    other = reopen(path, engine)
+    other.reindex()
+    second = json.loads((folder / "meta.json").read_text())["data"]
+    assert second != first and (folder / first).is_dir()  # kept: kb may still be reading it
+    assert keys(kb.search("vault")) == ["ADR-0001"]
+    kb.create("note", "Written while the other index was current", body="vault rotation note")
+    assert "NOTE-001" in keys(other.search("vault"))
+    other.close()

@@ -18,6 +18,14 @@ CORPUS_FOLDERS = {
     "elastisys__compliantkubernetes": "docs/adr",
     "island-is__handbook": "docs/adr",
     "alphagov__govuk-aws": "docs/architecture/decisions",
+    "MTES-MCT__zero-logement-vacant": "docs/decisions",
+    "scieloorg__kernel": "docs/adr",
+    "smart-village-solutions__sva-studio": "docs/adr",
+    "cardano-scaling__hydra": "docs/adr",
+    "opendatahub-io__architecture-decision-records": "architecture-decision-records",
+    "eclipse-tractusx__tractusx-edc": "docs/development/decision-records",
+    "cometbft__cometbft": "docs/references/architecture",
+    "zooniverse__front-end-monorepo": "docs/arch",
 }
 
 

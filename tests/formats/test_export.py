@@ -28,15 +28,21 @@ def _diff(before: bytes, after: bytes) -> list[str]:
     return [line for line in lines if line[:1] in "+-" and line[:3] not in ("+++", "---")]
 
 
-@pytest.mark.parametrize("name", sorted(CORPUS_FOLDERS))
-@pytest.mark.parametrize("fmt", ["native", "own"])
+# Folders whose files are written in more than one format (sva-studio: two ADRs use MADR lists
+# among bold-key ones): exported in each file's own format by "native" only.
+MIXED_FORMATS = {"smart-village-solutions__sva-studio"}
+CASES_BY_FORMAT = [("native", name) for name in sorted(CORPUS_FOLDERS)] + [
+    ("own", name) for name in sorted(CORPUS_FOLDERS) if name not in MIXED_FORMATS]
+
+
+@pytest.mark.parametrize(("fmt", "name"), CASES_BY_FORMAT)
 def test_unchanged_corpus_is_written_back_byte_for_byte(
     corpus: Path, tmp_path: Path, name: str, fmt: str
 ) -> None:
     folder = adr_folder(corpus, name)
     kb = _import(tmp_path, folder)
     own = {(r.source or {}).get("format") for r in kb.list_records()}
-    assert len(own) == 1
+    assert len(own) == (1 if name not in MIXED_FORMATS else 2)
     out = tmp_path / "out"
     report = export_kb(kb, out, "native" if fmt == "native" else own.pop())
     assert report.unchanged == len(report.written) == len(kb.list_records())

@@ -43,7 +43,8 @@ def test_import_never_raises_and_accounts_for_every_file(files: list[tuple[str, 
                                                                                  "surrogatepass")
             (folder / name).write_bytes(data)
         kb = KnowledgeBase.init(Path(tmp) / "fuzz.kbridge")
-        report = import_folder(kb, folder)
+        # Junk that reads as no decision at all is refused without `force`: import it anyway.
+        report = import_folder(kb, folder, force=True)
         records = {r.source["path"] for r in kb.list_records() if r.source}
         skipped = {item.path for item in report.skipped}
         attached = {f["name"] for r in kb.list_records() for f in kb.files(r.uid)
@@ -55,6 +56,6 @@ def test_import_never_raises_and_accounts_for_every_file(files: list[tuple[str, 
         export_kb(kb, Path(tmp) / "out", "native")
         for path in records:
             assert (Path(tmp) / "out" / path).read_bytes() == (folder / path).read_bytes()
-        again = import_folder(kb, folder)
+        again = import_folder(kb, folder, force=True)
         assert again.imported == 0 and again.unchanged == len(records)
         kb.close()

@@ -92,8 +92,9 @@ def test_structure_not_lines(kb: KnowledgeBase, folder: Path) -> None:
     write(folder, "0001-fenced.md", "# Real title\n\n```yaml\nstatus: rejected\n# not a title\n```\n"
           "\n~~~\n- Status: deprecated\n~~~\n")
     by_path = imported(kb, folder)["by_path"]
+    # The only statuses are examples in code blocks: the file states none.
     assert (by_path["0001-fenced.md"].title, by_path["0001-fenced.md"].status) == (
-        "Real title", "accepted")
+        "Real title", "unknown")
 
 
 @pytest.mark.parametrize(("text", "title", "status", "date"), [
@@ -105,11 +106,12 @@ def test_structure_not_lines(kb: KnowledgeBase, folder: Path) -> None:
      "Date: 21.10.2022\n", "Use Z", "rejected", "2022-10-21"),
     ("---\nstatus: 'superseded by ADR-0009'\ndate: 2024-07-08\n---\n# ✅ Use W\n", "Use W",
      "superseded", "2024-07-08"),
+    # A dated history: its latest entry is the status, and that entry's date the decision's.
     ("# Use V\n\n## Status\n\n* 2020-01-01 proposed\n* 2020-03-01 accepted\n* 2020-02-01 "
-     "rejected\n", "Use V", "accepted", None),
+     "rejected\n", "Use V", "accepted", "2020-03-01"),
     ("# Use U\n\n- Status: [Pending](https://example.org/pr/1)\n- Date: July 8 2024\n", "Use U",
      "proposed", "2024-07-08"),
-    ("## Context\n\nNo H1 here.\n", "Plain name", "accepted", None),
+    ("## Context\n\nNo H1 here.\n", "Plain name", "unknown", None),
 ])
 def test_titles_statuses_and_dates_wherever_they_are(
     kb: KnowledgeBase, folder: Path, text: str, title: str, status: str, date: str | None
@@ -117,7 +119,7 @@ def test_titles_statuses_and_dates_wherever_they_are(
     write(folder, "0001-plain-name.md", text)
     record = imported(kb, folder)["by_path"]["0001-plain-name.md"]
     assert (record.title, record.status, record.date) == (title, status, date)
-    assert record.source["status_text"] is not None or status == "accepted"
+    assert record.source["status_text"] is not None or status == "unknown"
 
 
 def test_links_by_path_url_number_and_dangling(kb: KnowledgeBase, folder: Path) -> None:
@@ -134,15 +136,19 @@ def test_links_by_path_url_number_and_dangling(kb: KnowledgeBase, folder: Path) 
     a, b, c, d = (by_path[f"000{n}-{x}.md"] for n, x in ((1, "a"), (2, "b"), (3, "c"), (4, "d")))
     assert a.status == "superseded" and c.status == "superseded"
     assert [(lk.label, lk.key) for lk in kb.links_of(a.key)] == [("superseded by", b.key)]
-    assert ("amends", "out", c.key) in {(lk.type.value, lk.direction, lk.key) for lk in kb.links_of(b.key)}
+    # "Clarifies": a verb kbridge has no link type for, kept as written on a relates-to link.
+    assert ("relates-to", "out", c.key, "Clarifies", "clarifies") in {
+        (lk.type.value, lk.direction, lk.key, lk.note, lk.label) for lk in kb.links_of(b.key)}
     dangling = {(kb.get(lk.source_uid).key, lk.type.value, lk.target_ref, lk.note)
                 for lk in kb.dangling_links()}
     assert (d.key, "supersedes", "ADR-0098", "") in dangling
     assert (c.key, "relates-to", "ADR-0099", "Superseded by ADR-0099") in {
         (k, t, r, n[:1].upper() + n[1:]) for k, t, r, n in dangling}
     assert {by_path["0005-d.md"].fields["number"], by_path["0005-e.md"].fields["number"]} == {5}
-    assert by_path["0005-d.md"].key != by_path["0005-e.md"].key
-    assert sum("duplicate number 5" in m for _, m in result["warnings"]) == 2
+    # Keys follow the files: the second 0005 is ADR-0005-2, and no later key shifts.
+    assert (by_path["0005-d.md"].key, by_path["0005-e.md"].key) == ("ADR-0005", "ADR-0005-2")
+    assert (a.key, b.key, c.key, d.key) == ("ADR-0001", "ADR-0002", "ADR-0003", "ADR-0004")
+    assert sum("number 5 is also used by" in m for _, m in result["warnings"]) == 2
 
 
 def test_progress_and_cancel(kb: KnowledgeBase, folder: Path) -> None:

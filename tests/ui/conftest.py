@@ -16,6 +16,7 @@ from kbridge.model import Record
 from kbridge.ui.gc_guard import collect_on_gui_thread, uninstall
 from kbridge.ui.main_window import MainWindow
 from kbridge.ui.record_table_model import KEY
+from tests.ui.answers import Answers, answers  # noqa: F401  (a fixture of every UI test)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -70,6 +71,17 @@ def pytest_runtest_teardown(item: pytest.Item) -> None:
     # closing a window with unsaved changes is answered.
     if _SWEEPER:
         _SWEEPER[0].active = True
+
+
+@pytest.fixture
+def empty_window(qtbot: QtBot) -> MainWindow:
+    """A window with no knowledge base open (the welcome page)."""
+    main = MainWindow(None)
+    qtbot.addWidget(main)
+    main.resize(1200, 800)
+    main.show()
+    qtbot.waitExposed(main)
+    return main
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QCommandLinkButton
@@ -16,19 +15,10 @@ from kbridge.core import KnowledgeBase
 from kbridge.ui import settings as ui_settings
 from kbridge.ui.app import open_window, startup_path
 from kbridge.ui.main_window import MainWindow
+from kbridge.ui.transfer_dialogs import ImportDialog
 from tests.formats.conftest import corpus_root
 
 GOVUK = corpus_root().resolve() / "alphagov__govuk-aws"
-
-
-@pytest.fixture
-def empty_window(qtbot: QtBot) -> MainWindow:
-    main = MainWindow(None)
-    qtbot.addWidget(main)
-    main.resize(1200, 800)
-    main.show()
-    qtbot.waitExposed(main)
-    return main
 
 
 def test_first_run_shows_the_welcome_page(qtbot: QtBot) -> None:
@@ -67,6 +57,8 @@ def test_import_a_corpus_folder_through_the_dialog(qtbot: QtBot, empty_window: M
     assert dialog is not None and dialog.isVisible()
     qtbot.keyClicks(dialog.path_field, str(GOVUK))
     qtbot.waitUntil(lambda: "Markdown" in dialog.detected.text())
+    previewed(qtbot, dialog)  # the preview comes first; nothing is written before Import
+    assert empty_window.model.total == 0
     progress: list[tuple[int, int, str]] = []
     dialog.progressed.connect(lambda done, total, message: progress.append((done, total, message)))
     with qtbot.waitSignal(dialog.finished_ok, timeout=60000) as finished:
@@ -82,14 +74,22 @@ def test_import_a_corpus_folder_through_the_dialog(qtbot: QtBot, empty_window: M
         assert len(kb.list_records(kind="decision")) == summary.imported
     # Re-running updates in place, never duplicates.
     again = empty_window.import_folder(GOVUK, start=True)
+    previewed(qtbot, again)
+    assert again.preview.count("unchanged") == summary.imported
     with qtbot.waitSignal(again.finished_ok, timeout=60000) as second:
-        pass
+        again.start()
     assert second.args[0].imported == 0 and second.args[0].unchanged == summary.imported
+
+
+def previewed(qtbot: QtBot, dialog: ImportDialog) -> None:
+    """Wait until the import dialog shows the preview of its folder."""
+    qtbot.waitUntil(lambda: dialog.preview_current, timeout=60000)
 
 
 def test_cancelling_an_import_changes_nothing(qtbot: QtBot, window: MainWindow) -> None:
     before = window.model.total
     dialog = window.import_folder(GOVUK)
+    previewed(qtbot, dialog)
     job = dialog.start()
     with qtbot.waitSignal(job.signals.cancelled, timeout=60000):
         qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
@@ -169,6 +169,8 @@ def test_editing_pauses_while_an_import_writes(qtbot: QtBot, window: MainWindow)
     window.open_record(window.kb.get("ADR-0001").uid)
     assert window.actions.edit.isEnabled() and window.record_page.status_chip.isEnabled()
     dialog = window.import_folder(GOVUK)
+    previewed(qtbot, dialog)
+    assert window.actions.edit.isEnabled()  # a preview writes nothing: editing goes on
     job = dialog.start()
     assert not window.actions.edit.isEnabled()
     assert not window.actions.new_record.isEnabled()

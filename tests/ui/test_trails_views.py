@@ -14,7 +14,7 @@ from kbridge.core import KnowledgeBase
 from kbridge.model import LinkType
 from kbridge.ui.graph_view import GraphView
 from kbridge.ui.reassign_dialog import ReassignDialog
-from kbridge.ui.recovery_view import RecoveryView
+from kbridge.ui.recovery_view import GAPS, OWNER, RecoveryView
 from kbridge.ui.timeline_view import TimelineView
 from kbridge.ui.why_view import KEY, LINK, STATUS, TrailTreeModel, WhyView
 
@@ -187,8 +187,8 @@ def test_recovery_view_lists_the_order_and_narrows_to_one_system(
     qtmodeltester.check(view.model)
     keys = [view.model.step(row).key for row in range(view.model.rowCount())]
     assert keys == ["SYS-003", "SYS-006", "SYS-002", "SYS-005", "SYS-004", "SYS-001", "SYS-008", "SYS-007"]
-    assert view.model.index(6, 10).data() == "no RTO"
-    assert view.model.index(7, 7).data() == "— none —"
+    assert view.model.index(6, GAPS).data() == "no RTO"
+    assert view.model.index(7, OWNER).data() == "— none —"
     view.show_record(sample_kb.get("SYS-002"))
     assert [view.model.step(row).key for row in range(view.model.rowCount())] == ["SYS-003", "SYS-006", "SYS-002"]
     with qtbot.waitSignal(view.record_link_clicked) as clicked:

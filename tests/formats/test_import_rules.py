@@ -1,0 +1,268 @@
+"""The general rules of reading a decision, on files written the ways the corpus does not show:
+dates under any key that means "date" in the common languages, status sections, lists, tables,
+badges and histories in those languages, numbers and dates in names, layouts with one decision
+per folder, templates told by their content, licences, links by path and by number, and verbs
+kbridge has no link type for."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from kbridge.core import KnowledgeBase
+from kbridge.formats.export import export_kb
+from kbridge.formats.importer import import_folder
+from kbridge.formats.parsed import ParsedRecord
+from kbridge.formats.scan import scan_folder
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def read_one(tmp_path: Path, name: str, text: str) -> ParsedRecord:
+    folder = tmp_path / "adr"
+    write(folder, name, text)
+    result = scan_folder(folder, force=True)
+    assert [r.path for r in result.records] == [name], result.skipped
+    return result.records[0]
+
+
+@pytest.mark.parametrize(("text", "date"), [
+    ("# 1. X\n\nIntroduced: 2021-03-04\n\n## Status\n\nAccepted\n", "2021-03-04"),
+    ("# 1. X\n\n- Status: accepted\n- Last Modified: 4 March 2021\n", "2021-03-04"),
+    ("# X\n\n**Decision Date:** March 4th, 2021\n**Status:** accepted\n", "2021-03-04"),
+    ("# X\n\n状态: 已接受\n日期: 2021年3月4日\n", "2021-03-04"),
+    ("# X\n\n- Status: Akzeptiert\n- Datum: 4. März 2021\n", "2021-03-04"),
+    ("# X\n\n- Estado: Aceptado\n- Fecha: 4 de marzo de 2021\n", "2021-03-04"),
+    ("# X\n\n- Stato: Approvato\n- Data: 4 marzo 2021\n", "2021-03-04"),
+    ("# X\n\n- Status: Geaccepteerd\n- Datum: 4 maart 2021\n", "2021-03-04"),
+    ("# X\n\n**Entscheidungsdatum:** 04.03.2021\n**Status:** Entwurf\n", "2021-03-04"),
+    ("# X\n\n| Field | Value |\n|---|---|\n| Status | Accepted |\n| Created | 2021-03-04 |\n",
+     "2021-03-04"),
+    ("# X\n\n## Changelog\n\n- 2021-05-01: Accepted\n- 2021-03-04: Initial draft\n\n## Status\n\n"
+     "Accepted\n", "2021-03-04"),
+    ("# X\n\nDate: 2021&#8209;03&#8209;04\n\n## Status\n\nAccepted\n", "2021-03-04"),
+    # Date wins over Updated, whatever the order; a month without a day is no date.
+    ("# X\n\n- Updated: 2022-01-01\n- Date: 2021-03-04\n- Status: accepted\n", "2021-03-04"),
+    ("# X\n\nMay 2023\n\n## Status\n\nAccepted\n", None),
+    ("# X\n\n- Status: accepted\n- Review date: 2030-01-01\n", None),
+])
+def test_dates_under_any_key_that_means_date(tmp_path: Path, text: str, date: str | None) -> None:
+    record = read_one(tmp_path, "x-decision.md", text)
+    assert record.date == date
+    # Stated in the text: no note, except which entry of a history gave it.
+    assert record.date_note == ("from the first entry of its history" if "Changelog" in text else "")
+
+
+@pytest.mark.parametrize(("text", "status", "note"), [
+    ("# X\n\n## 状态\n\n- 2020-01-01 提议\n- 2020-06-01 已接受\n- 2021-02-01 已弃用\n",
+     "deprecated", "read as deprecated from '2021-02-01 已弃用'"),
+    ("# X\n\n## 状态\n\n提议\n\n已接受\n\n已弃用\n", "deprecated", "read as deprecated from '已弃用'"),
+    ("# X\n\n**Status:** Akzeptiert, 2026-03-09\n", "accepted", "read as accepted from 'Akzeptiert, 2026-03-09'"),
+    ("---\nstatut: accepté\n---\n# X\n", "accepted", "read as accepted from 'accepté'"),
+    ("# X\n\n## Status\n\nAceito\n", "accepted", "read as accepted from 'Aceito'"),
+    ("# X\n\n- Estado: Decidido\n", "accepted", "read as accepted from 'Decidido'"),
+    ("# X\n\n## Stato\n\nRifiutato\n", "rejected", "read as rejected from 'Rifiutato'"),
+    ("# X\n\n## Status\n\n✅\n", "accepted", "read as accepted from '✅'"),
+    ("# X\n\n![status](https://img.shields.io/badge/status-deprecated-orange.svg)\n",
+     "deprecated", ""),
+    ("# X\n\n## Status\n\nAccepted\n\nSuperseded by [2. Y](0002-y.md)\n", "superseded", ""),
+    ("# X\n\n## Status\n\nProposed\n\nWas partially implemented in v2.\n", "proposed", ""),
+    ("# X\n\n## Context\n\nNo status anywhere.\n\n## Decision\n\nDo it.\n", "unknown",
+     "no status stated in the file"),
+    ("# X\n\n- Status: [proposed | accepted | rejected]\n\n## Decision\n\nDo.\n", "unknown",
+     "no status stated in the file"),
+    ("# X\n\n## Status\n\nDiscussed with the team.\n", "unknown",
+     "the file's status 'Discussed with the team.' names none kbridge knows"),
+])
+def test_status_sections_lists_badges_histories_in_any_language(
+    tmp_path: Path, text: str, status: str, note: str
+) -> None:
+    record = read_one(tmp_path, "x-decision.md", text)
+    assert (record.status, record.status_note) == (status, note)
+
+
+@pytest.mark.parametrize(("name", "text", "title", "number", "date", "date_note"), [
+    ("0034-eks-fargate.md", "# 34 EKS Fargate\n\n* Status: accepted\n", "EKS Fargate", 34, None, ""),
+    ("2026-01-content-management-system.md", "# Content management system\n\n* Status: accepted\n",
+     "Content management system", None, None, ""),
+    ("20240516132303-use-x.md", "# Use X\n\n* Status: accepted\n", "Use X", None, "2024-05-16",
+     "from the file name"),
+    ("2021-06-05_007-use-y.md", "## Status\n\nAccepted\n", "Use y", 7, "2021-06-05", "from the file name"),
+    ("RFC-12-use-z.md", "# RFC-12: Use Z\n\n* Status: accepted\n", "Use Z", 12, None, ""),
+    ("use-w.md", "# ADR 9: Use W\n\n* Status: accepted\n", "Use W", 9, None, ""),
+])
+def test_numbers_dates_and_titles_from_names_and_headings(
+    tmp_path: Path, name: str, text: str, title: str, number: int | None, date: str | None, date_note: str
+) -> None:
+    record = read_one(tmp_path, name, text)
+    assert (record.title, record.number, record.date, record.date_note) == (title, number, date, date_note)
+
+
+@pytest.mark.parametrize(("name", "text", "facts", "links"), [
+    ("ADR0001 - Choose a license.md", "# ADR0001 - Choose a license\n\n*Status*: Accepted (2020-02-02)\n",
+     ("Choose a license", "accepted", "2020-02-02", 1), set()),
+    ("adr_0002_logging.md", "Title: Centralised logging\nStatus: Proposed\nDate: 02/03/2021\n\n## Context\n",
+     ("Centralised logging", "proposed", "2021-03-02", 2), set()),
+    ("0004-cdn.md", "# Use a CDN\n\n> **Status:** Accepted\n> **Date:** 2023-01-01\n",
+     ("Use a CDN", "accepted", "2023-01-01", 4), set()),
+    ("0005-redis.md", "# 5. Redis cluster\n\n## Status\n\nAccepted — supersedes [ADR 3](0003-cache.md)\n",
+     ("Redis cluster", "accepted", None, 5), {("supersedes", True, "0003-cache.md")}),
+    ("0006-auth.md", "# 6. Cookies\n\n## Status\n\nDeprecated by [7. Use OIDC](0007-oidc.md)\n",
+     ("Cookies", "deprecated", None, 6), {("supersedes", False, "0007-oidc.md")}),
+    ("use-terraform.md", "---\ntitle: Use Terraform\n---\n\n| Status | Decided on |\n|---|---|\n"
+     "| Accepted | 2022-08-01 |\n", ("Use Terraform", "accepted", "2022-08-01", None), set()),
+    ("adr-009-x.md", "# ADR-009: Migrar\n\n**Estado:** Aceptado\n**Fecha:** 3 de febrero de 2024\n\n"
+     "Reemplaza a [ADR-007](adr-007-x.md).\n", ("Migrar", "accepted", "2024-02-03", 9),
+     {("supersedes", True, "adr-007-x.md")}),
+    ("0004-grpc.md", "# 4. gRPC を使う\n\nステータス: 提案\n最終更新日: 2023年1月15日\n\n## 決定\n\ngRPC。\n",
+     ("gRPC を使う", "proposed", "2023-01-15", 4), set()),
+    # A Y-statement with its status and date on one line below it.
+    ("0001-use-python.md", "# Use Python for tooling\n\nIn the context of scripts, we decided for Python.\n\n"
+     "Status: accepted | Date: 2021-11-11\n", ("Use Python for tooling", "accepted", "2021-11-11", 1), set()),
+    ("0002-ci.md", "# 2. CI\n\n> [!NOTE]\n> Status: **Accepted** on 2022-02-02\n\n## Context\n\nSlow.\n",
+     ("CI", "accepted", "2022-02-02", 2), set()),
+    ("0005-vue.md", "# 5. Choisir Vue.js\n\nDate : 15 janvier 2022\n\n## Statut\n\nAccepté\n",
+     ("Choisir Vue.js", "accepted", "2022-01-15", 5), set()),
+    ("0001-bus.md", "# 1. 이벤트 버스 도입\n\n날짜: 2022-04-01\n\n## 상태\n\n승인\n",
+     ("이벤트 버스 도입", "accepted", "2022-04-01", 1), set()),
+    ("0002-search.md", "# 2. Использовать Elasticsearch\n\nДата: 12.05.2022\n\n## Статус\n\nПринято\n",
+     ("Использовать Elasticsearch", "accepted", "2022-05-12", 2), set()),
+    ("0006-mobile.md", "# 6. Native apps\n\n## Status\n\n~~Proposed~~ Rejected\n",
+     ("Native apps", "rejected", None, 6), set()),
+    ("0007-pay.md", "# 7. Payments\n\n## Status: Accepted\n\n## Context\n\nMoney.\n",
+     ("Payments", "accepted", None, 7), set()),
+    ("0009-flags.md", "---\ntitle: Feature flags\nstate: approved\ndecision-date: 2021-01-20\n---\n\n## Context\n",
+     ("Feature flags", "accepted", "2021-01-20", 9), set()),
+])
+def test_metadata_as_people_write_it(tmp_path: Path, name: str, text: str,
+                                     facts: tuple[str, str, str | None, int | None],
+                                     links: set[tuple[str, bool, str]]) -> None:
+    record = read_one(tmp_path, name, text)
+    assert (record.title, record.status, record.date, record.number) == facts
+    assert {(link.type.value, link.outgoing, link.href) for link in record.links} == links
+    assert not [w for w in record.warnings if "date" in w]
+
+
+def test_one_decision_per_folder_and_a_link_that_tells_the_truth(tmp_path: Path) -> None:
+    folder = tmp_path / "decisions"
+    write(folder, "README.md", "# Decisions\n\n- [Use Kafka](use-kafka/index.md)\n")
+    write(folder, "use-kafka/index.md", "# Use Kafka for events\n\n## Status\n\nAccepted\n\n"
+          "## Decision\n\nKafka.\n")
+    os.symlink("index.md", folder / "use-kafka" / "README.md")
+    write(folder, "2024-02-03_pick-a-cache/README.md", "## Context\n\nSlow.\n\n## Decision\n\nRedis.\n")
+    result = scan_folder(folder)
+    records = {r.path: r for r in result.records}
+    assert set(records) == {"use-kafka/index.md", "2024-02-03_pick-a-cache/README.md"}
+    assert records["use-kafka/index.md"].title == "Use Kafka for events"
+    cache = records["2024-02-03_pick-a-cache/README.md"]
+    assert (cache.title, cache.date, cache.date_note, cache.status) == (
+        "Pick a cache", "2024-02-03", "from the folder name", "unknown")
+    skipped = {s.path: s.reason for s in result.skipped}
+    assert "README" in skipped["README.md"]
+    assert skipped["use-kafka/README.md"] == (
+        "symbolic link to use-kafka/index.md, which is imported (not imported twice)")
+
+
+def test_templates_by_content_never_by_a_word_in_the_name(tmp_path: Path) -> None:
+    folder = tmp_path / "adr"
+    write(folder, "0012-use-jinja-as-template-engine.md", "# 12. Use Jinja as template engine\n\n"
+          "## Status\n\nAccepted\n")
+    write(folder, "0013-templates-for-emails.md", "# 13. Templates for e-mails\n\n* Status: proposed\n")
+    write(folder, "adr-template.md", "# {short title of solved problem}\n\n* Status: {proposed | accepted}\n")
+    write(folder, "0000-template.md", "# 0. Title\n\n## Status\n\n[Proposed | Accepted]\n\n"
+          "## Context\n\n[Describe the context and problem statement]\n")
+    write(folder, "template.md", "# Decide the release train\n\n* Status: accepted\n* Date: 2024-01-01\n")
+    result = scan_folder(folder)
+    records = {r.path for r in result.records}
+    skipped = {s.path: s.reason for s in result.skipped}
+    assert records == {"0012-use-jinja-as-template-engine.md", "0013-templates-for-emails.md",
+                       "template.md"}  # a filled-in file called template.md is a decision
+    assert "template" in skipped["adr-template.md"] and "template" in skipped["0000-template.md"]
+
+
+def test_readme_index_and_licence_files_are_skipped_with_their_reason(tmp_path: Path) -> None:
+    root = tmp_path / "shipped"
+    write(root, "_license/project.LICENSE.md", "MIT License\n\nPermission is hereby granted, free of "
+          "charge ...\n\nTHE SOFTWARE IS PROVIDED \"AS IS\" ...\n")
+    write(root, "LICENSE-docs.md", "# Attribution 4.0 International\n\nCreative Commons ...\n")
+    write(root, "docs/adr/0001-record-decisions.md", "# 1. Record decisions\n\n## Status\n\nAccepted\n")
+    write(root, "docs/adr/0002-use-mit-license.md", "# 2. Use the MIT license\n\n## Status\n\nAccepted\n")
+    write(root, "docs/adr/index.md", "# Index\n\n- [1](0001-record-decisions.md)\n")
+    result = scan_folder(root)
+    skipped = {s.path: s.reason for s in result.skipped}
+    assert "licence" in skipped["_license/project.LICENSE.md"]
+    assert "licence" in skipped["LICENSE-docs.md"]
+    assert "index" in skipped["docs/adr/index.md"]
+    assert {r.path: r.key_hint for r in result.records} == {
+        "docs/adr/0001-record-decisions.md": "ADR-0001", "docs/adr/0002-use-mit-license.md": "ADR-0002"}
+
+
+def test_links_by_path_first_and_a_disagreement_is_a_warning(kb: KnowledgeBase, tmp_path: Path) -> None:
+    folder = tmp_path / "adr"
+    write(folder, "0018-old-cache.md", "# 18. Old cache\n\n## Status\n\nSuperseded by "
+          "[ADR-0019](0020-new-cache.md)\n")
+    write(folder, "0019-unrelated.md", "# 19. Unrelated\n\n## Status\n\nAccepted\n")
+    write(folder, "0020-new-cache.md", "# 20. New cache\n\n## Status\n\nAccepted\n")
+    report = import_folder(kb, folder)
+    assert [(link.label, link.key) for link in kb.links_of("ADR-0018")] == [("superseded by", "ADR-0020")]
+    assert kb.links_of("ADR-0019") == []
+    assert any("names number 19" in w.message and "linked by the path" in w.message
+               for w in report.warnings if w.path == "0018-old-cache.md")
+
+
+def test_verbs_of_their_own_are_kept_and_written_back(kb: KnowledgeBase, tmp_path: Path) -> None:
+    folder = tmp_path / "adr"
+    write(folder, "0005-api.md", "# 5. API\n\nDate: 2020-01-01\n\n## Status\n\nAccepted\n")
+    write(folder, "0007-api-errors.md", "# 7. API errors\n\nDate: 2020-02-01\n\n## Status\n\nAccepted\n\n"
+          "Clarifies [5. API](0005-api.md)\n\nContradicts [6. Old](0006-old.md)\n")
+    write(folder, "0006-old.md", "# 6. Old\n\nDate: 2019-01-01\n\n## Status\n\nAccepted\n\n"
+          "Extends [5. API](0005-api.md)\n")
+    import_folder(kb, folder)
+    seven = {(lk.label, lk.key, lk.type.value) for lk in kb.links_of("ADR-0007")}
+    assert seven == {("clarifies", "ADR-0005", "relates-to"), ("contradicts", "ADR-0006", "relates-to")}
+    assert ("clarifies this", "ADR-0007") in {(lk.label, lk.key) for lk in kb.links_of("ADR-0005")}
+    assert ("extends", "ADR-0005") in {(lk.label, lk.key) for lk in kb.links_of("ADR-0006")}
+    out = tmp_path / "out"
+    export_kb(kb, out, "adr-tools")
+    written = (out / "0007-api-errors.md").read_text(encoding="utf-8")
+    assert "Clarifies [" in written and "Contradicts [" in written
+    native = tmp_path / "native"
+    export_kb(kb, native, "native")
+    assert (native / "0007-api-errors.md").read_bytes() == (folder / "0007-api-errors.md").read_bytes()
+
+
+def test_a_status_set_here_survives_a_reimport_of_a_file_that_states_none(
+    kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    folder = tmp_path / "adr"
+    path = write(folder, "0001-x.md", "# 1. X\n\n## Context\n\nA.\n\n## Decision\n\nB.\n")
+    import_folder(kb, folder)
+    assert kb.get("ADR-0001").status == "unknown"
+    kb.set_status("ADR-0001", "accepted")
+    path.write_text(path.read_text() + "\nMore context.\n", encoding="utf-8")
+    report = import_folder(kb, folder)
+    assert report.updated == 1
+    assert kb.get("ADR-0001").status == "accepted"  # the file still says nothing: kept
+    path.write_text(path.read_text().replace("## Context", "## Status\n\nRejected\n\n## Context"),
+                    encoding="utf-8")
+    import_folder(kb, folder)
+    assert kb.get("ADR-0001").status == "rejected"  # the file now says something: it wins
+
+
+def test_unknown_is_a_status_of_every_kind_with_statuses(kb: KnowledgeBase) -> None:
+    from kbridge.model import KIND_STATUSES, Kind
+
+    for kind, statuses in KIND_STATUSES.items():
+        assert ("unknown" in statuses) == bool(statuses)
+        if statuses:
+            key = next(iter(kb.create(kind, f"A {kind.value}", status="unknown").created))
+            assert kb.get(key).status == "unknown"
+    hits = kb.search("status:unknown")
+    assert hits.total == sum(1 for kind in Kind if kind.statuses)
