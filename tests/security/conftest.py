@@ -58,7 +58,7 @@ def write_madr_folder(folder: Path) -> Path:
         text = payload.text.replace("\x00", "")  # YAML cannot carry NUL; the body still may
         front = yaml.safe_dump({"status": "accepted", text[:200]: text, "tags": [text[:100]]},
                                allow_unicode=True, width=10_000)
-        title = text.splitlines()[0] if text.strip() else "x"
+        title = f"Use payload {number} " + (text.splitlines()[0] if text.strip() else "x")
         body = f"---\n{front}---\n\n# {title}\n\n## Status\n\n{text}\n\n{text}\n"
         (folder / f"{number:04d}-payload.md").write_text(body, encoding="utf-8", errors="surrogatepass")
     return folder
@@ -69,7 +69,7 @@ def imported_kb_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("hostile-import")
     path = root / "imported.kbridge"
     with KnowledgeBase.init(path) as kb:
-        report = import_folder(kb, write_madr_folder(root / "adr"))
+        report = import_folder(kb, write_madr_folder(root / "adr"), force=True)
     assert report.imported >= len(PAYLOADS) * 9 // 10, report.skipped[:5]
     return path
 

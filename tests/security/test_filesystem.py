@@ -359,15 +359,15 @@ def test_an_attachment_swapped_for_a_link_during_import_is_not_stored(tmp_path: 
     folder.mkdir()
     (folder / "0001-x.md").write_text("# 1. X\n\n## Status\n\nAccepted\n\n![d](diagram.png)\n")
     (folder / "diagram.png").write_bytes(b"\x89PNG real")
-    real_scan = importer_module.scan_folder
+    real_plan = importer_module.plan_import
 
-    def scan_then_swap(*args: object, **kwargs: object) -> object:
-        result = real_scan(*args, **kwargs)  # type: ignore[arg-type]
+    def plan_then_swap(*args: object, **kwargs: object) -> object:
+        result = real_plan(*args, **kwargs)  # type: ignore[arg-type]
         (folder / "diagram.png").unlink()
         (folder / "diagram.png").symlink_to(secret)  # the race: after the scan, before the read
         return result
 
-    monkeypatch.setattr(importer_module, "scan_folder", scan_then_swap)
+    monkeypatch.setattr(importer_module, "plan_import", plan_then_swap)
     report = import_folder(kb, folder)
     stored = [kb.file(record.uid, item["name"]) for record in kb.list_records() for item in kb.files(record.uid)
               if item["role"] == "attachment"]
