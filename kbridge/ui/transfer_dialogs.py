@@ -262,12 +262,16 @@ class ImportDialog(_TransferDialog):
         self.progress.setRange(0, 0)
         # Slots of this dialog, so that a preview ending after the dialog closed calls nothing.
         job.signals.progressed.connect(self._on_preview_job_progressed)
-        self.runner.start(job, on_success=self._on_preview_job_succeeded,
-                          on_failure=self._on_preview_job_failed, show=False)
+        self.runner.start(
+            job,
+            on_success=lambda preview: self._on_preview_job_succeeded(preview) if job is self.preview_job else None,
+            on_failure=lambda message: self._on_preview_job_failed(message) if job is self.preview_job else None,
+            show=False,
+        )
         return job
 
     def _from_preview_job(self) -> bool:
-        """Whether the signal comes from the preview of the folder chosen now (not an older one)."""
+        """Whether the progress comes from the preview of the folder chosen now (not an older one)."""
         return self.preview_job is not None and self.sender() is self.preview_job.signals
 
     def _work(self, path: Path, fmt: str, progress: formats.Progress, cancel: threading.Event) -> Any:
@@ -288,8 +292,7 @@ class ImportDialog(_TransferDialog):
             self.progress.setValue(min(done, total))
 
     def _on_preview_job_succeeded(self, preview: formats.ImportPreview) -> None:
-        if not self._from_preview_job():
-            return  # an older preview, for a folder no longer chosen
+        """The preview of the folder chosen now (an older one's answer never gets here)."""
         self.preview_job = None
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
@@ -305,11 +308,10 @@ class ImportDialog(_TransferDialog):
         self.previewed.emit(preview)
 
     def _on_preview_job_failed(self, message: str) -> None:
-        if self._from_preview_job():
-            self.preview_job = None
-            self.progress.setRange(0, 1)
-            self._preview_for = None
-            self.message.setText(f"Cannot preview: {message}")
+        self.preview_job = None
+        self.progress.setRange(0, 1)
+        self._preview_for = None
+        self.message.setText(f"Cannot preview: {message}")
 
     def _on_format_box_current_index_changed(self, _index: int) -> None:
         self._detect_timer.start()

@@ -123,10 +123,13 @@ def run_transfer(folder: Path, fmt: str | None = None) -> Callable[[QWidget], No
         if dialog.result is not None or dialog.message.text().startswith("Failed"):  # type: ignore[attr-defined]
             dialog.accept()  # type: ignore[attr-defined]
             return
-        dialog.path_field.setText(str(folder))  # type: ignore[attr-defined]
-        if fmt is not None:
-            box = dialog.format_box  # type: ignore[attr-defined]
-            box.setCurrentIndex(box.findData(fmt))
+        if dialog.path_field.text() != str(folder):  # type: ignore[attr-defined]
+            dialog.path_field.setText(str(folder))  # type: ignore[attr-defined]
+            if fmt is not None:
+                box = dialog.format_box  # type: ignore[attr-defined]
+                box.setCurrentIndex(box.findData(fmt))
+        if getattr(dialog, "preview_job", None) is not None and not dialog.preview_current:  # type: ignore[attr-defined]
+            return  # the import's preview is being read: a person looks at it first
         dialog.start()  # type: ignore[attr-defined]
 
     return answer
