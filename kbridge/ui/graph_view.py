@@ -53,7 +53,7 @@ from kbridge.core.graph import (
     force_layout,
 )
 from kbridge.model import Record
-from kbridge.ui.plain_text import plain_label, tooltip
+from kbridge.ui.plain_text import plain_label, text_markup
 
 NODE_RADIUS = 20.0
 CENTRE_RADIUS = 28.0
@@ -74,7 +74,7 @@ class NodeItem(QGraphicsObject):
         self._font.setBold(True)
         self._font.setPointSizeF(max(6.0, self._font.pointSizeF() * 0.85))
         kind = node.kind.label if node.kind else "not in the knowledge base"
-        self.setToolTip(tooltip(f"{node.key} ({kind})\n{node.title}\n{node.status}".rstrip()))
+        self.setToolTip(text_markup(f"{node.key} ({kind})\n{node.title}\n{node.status}".rstrip()))
         self.setCursor(Qt.CursorShape.PointingHandCursor if node.uid else Qt.CursorShape.ArrowCursor)
         self.setZValue(2)
         self.setAcceptedMouseButtons(Qt.MouseButton.LeftButton)
@@ -142,7 +142,7 @@ class EdgeItem(QGraphicsPathItem):
         self.angle = math.degrees(math.atan2(unit.y(), unit.x()))
         self.setPen(QPen(QColor(120, 130, 140, 200), 1.3))
         self.setBrush(QBrush(QColor(120, 130, 140, 200)))
-        self.setToolTip(tooltip(edge.label))
+        self.setToolTip(text_markup(edge.label))
         self.setZValue(0)
 
     def boundingRect(self) -> QRectF:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from kbridge.escaping import escape_html
 from kbridge.model import KbridgeError, Record, Revision
-from kbridge.ui.plain_text import InertDocument, ask, tooltip, warn
+from kbridge.ui.plain_text import InertDocument, ask, text_markup, warn
 
 if TYPE_CHECKING:
     from kbridge.core import KnowledgeBase
@@ -77,7 +77,7 @@ class RevisionTableModel(QAbstractTableModel):
                 revision.reason,
                 revision.status,
             )[index.column()]
-            return tooltip(text) if role == Qt.ItemDataRole.ToolTipRole else text
+            return text_markup(text) if role == Qt.ItemDataRole.ToolTipRole else text
         if role == Qt.ItemDataRole.UserRole:
             return revision.rev
         return None

@@ -4,12 +4,13 @@ Qt reads a label, a message box or a tooltip as rich text when it *looks* like H
 (`Qt::mightBeRichText`), so a title `<img src="/dev/zero">` in a delete confirmation read
 /dev/zero until the process died, and a FIFO path hung the window. So:
 
-- labels and message boxes that show record text are set to Qt.TextFormat.PlainText
-  (`plain_label`, `ask`, `warn`, `inform`);
+- labels that show record text are set to Qt.TextFormat.PlainText (`plain_label`, and
+  `message_box` for a box of our own);
 - where the markup is kbridge's own (a bold key), every value goes through
   `kbridge.escaping.escape_html` and the format is set to RichText explicitly (`rich_label`);
-- a tooltip cannot be told its format, so it is always our markup around escaped text
-  (`tooltip`);
+- a tooltip and the text of QMessageBox's static questions cannot be told their format, so they
+  are always our markup around the escaped text (`text_markup`, used by `ask`, `warn`,
+  `inform`, which stay Qt's own functions so that everything answering them still can);
 - a QTextDocument that lays out our HTML loads no resource (`InertDocument`, `refused`).
 
 A refusal must be an empty value, not None: when a QTextBrowser's `loadResource` returns None,
@@ -29,8 +30,9 @@ from kbridge.escaping import escape_html
 Button = QMessageBox.StandardButton
 
 
-def tooltip(text: object) -> str:
-    """A tooltip showing `text` exactly (line breaks kept), whatever it contains."""
+def text_markup(text: object) -> str:
+    """Markup that shows `text` exactly (line breaks kept), whatever it contains: for a tooltip or
+    a message box, which Qt reads as rich text whenever the text looks like HTML."""
     return "<qt>" + escape_html(text).replace("\n", "<br>") + "</qt>"
 
 
@@ -60,17 +62,17 @@ def message_box(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text
 
 
 def ask(parent: QWidget | None, title: str, text: str, buttons: Button, default: Button) -> Button:
-    """QMessageBox.question, with `text` shown as plain text."""
-    return Button(message_box(parent, QMessageBox.Icon.Question, title, text, buttons, default).exec())
+    """QMessageBox.question, with `text` (a title, a name) shown exactly."""
+    return QMessageBox.question(parent, title, text_markup(text), buttons, default)
 
 
 def warn(parent: QWidget | None, title: str, text: str) -> None:
-    """QMessageBox.warning, with `text` (often an error message quoting a record) as plain text."""
-    message_box(parent, QMessageBox.Icon.Warning, title, text).exec()
+    """QMessageBox.warning, with `text` (often an error message quoting a record) shown exactly."""
+    QMessageBox.warning(parent, title, text_markup(text))
 
 
 def inform(parent: QWidget | None, title: str, text: str) -> None:
-    message_box(parent, QMessageBox.Icon.Information, title, text).exec()
+    QMessageBox.information(parent, title, text_markup(text))
 
 
 def refused(kind: int) -> Any:

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
 )
 
 from kbridge.ui.delegates import StatusChipDelegate
-from kbridge.ui.plain_text import plain_label
 from kbridge.ui.record_table_model import DATE, KEY, OWNER, STATUS, TAGS, TITLE, RecordTableModel, StatusColourRole
 
 # The title is what a person reads a list by: it keeps at least this share of the list's width,
@@ -27,12 +26,30 @@ TITLE_MIN_PX = 140
 FOLDING_COLUMNS = (OWNER, DATE, STATUS)
 
 
+class ListTitle(QLabel):
+    """The list's title: what the list shows ("#pci", a saved search), often a tag or a name from
+    an imported folder, so it is plain text; the window gives it as `<b>label</b>`, and the bold
+    is this label's font, never markup read from the label."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        font = self.font()
+        font.setBold(True)
+        self.setFont(font)
+
+    def setText(self, text: str) -> None:
+        if text.startswith("<b>") and text.endswith("</b>"):
+            text = text[3:-4]
+        super().setText(text)
+
+
 class RecordListPanel(QWidget):
     def __init__(self, model: RecordTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("recordListPanel")
         self.model = model
-        self.title = plain_label("", self)
+        self.title = ListTitle(self)
         self.title.setObjectName("listTitle")
         self.filter_field = QLineEdit(self)
         self.filter_field.setObjectName("listFilter")

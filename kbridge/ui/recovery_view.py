@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from kbridge.core import KnowledgeBase
 from kbridge.core.recovery import Person, RecoveryPlan, RecoveryStep
 from kbridge.model import Kind, Record
-from kbridge.ui.plain_text import plain_label, tooltip
+from kbridge.ui.plain_text import plain_label, text_markup
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -70,7 +70,7 @@ class RecoveryTableModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return _cell(step, column)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return tooltip(_tooltip(step, column))
+            return text_markup(_tooltip(step, column))
         if role == Qt.ItemDataRole.ForegroundRole:
             return _foreground(step, column)
         if role == Qt.ItemDataRole.FontRole and column in (POSITION, SYSTEM):

@@ -32,7 +32,7 @@ from kbridge.escaping import escape_html
 from kbridge.model import Kind
 from kbridge.ui.delegates import HtmlDelegate
 from kbridge.ui.flow_layout import FlowLayout
-from kbridge.ui.plain_text import tooltip
+from kbridge.ui.plain_text import text_markup
 from kbridge.ui.search_service import Hit, Searcher, SearchOutcome
 from kbridge.ui.style import status_hex
 
@@ -243,7 +243,7 @@ class SearchResultsModel(QAbstractListModel):
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{hit.key}: {hit.title}, {hit.status or hit.kind}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            return tooltip(f"{hit.key} — {hit.title}")
+            return text_markup(f"{hit.key} — {hit.title}")
         if role == self.UidRole:
             return hit.uid
         return None
@@ -354,7 +354,7 @@ class SearchResultsView(QWidget):
                 button = QToolButton(self.facets)
                 button.setText(f"{label} {count:,}")
                 button.setAutoRaise(True)
-                button.setToolTip(tooltip(f"Only {label} (adds {field_name}:{value} to the query)"))
+                button.setToolTip(text_markup(f"Only {label} (adds {field_name}:{value} to the query)"))
                 button.setAccessibleName(f"Only {label}: {count}")
                 button.clicked.connect(
                     lambda _checked=False, term=f"{field_name}:{value}": self.refine_requested.emit(term)

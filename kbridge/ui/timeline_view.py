@@ -27,7 +27,7 @@ from kbridge.core.timeline import STATUS_CHANGE, TIMELINE_KINDS, Timeline, Timel
 from kbridge.model import Kind, Record
 from kbridge.model.wording import with_article
 from kbridge.ui.flow_layout import FlowLayout
-from kbridge.ui.plain_text import plain_label, tooltip
+from kbridge.ui.plain_text import plain_label, text_markup
 
 AXIS_X = 150.0  # where the time axis runs
 ROW = 30.0  # the least room an entry takes
@@ -63,7 +63,7 @@ class TimelineEntryItem(QGraphicsObject):
         self._small.setPointSizeF(max(6.0, self._font.pointSizeF() * 0.85))
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setAcceptHoverEvents(True)
-        self.setToolTip(tooltip(_tooltip(entry)))
+        self.setToolTip(text_markup(_tooltip(entry)))
         self.setAcceptedMouseButtons(Qt.MouseButton.LeftButton)
 
     def boundingRect(self) -> QRectF:
