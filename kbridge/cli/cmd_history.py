@@ -6,8 +6,9 @@ import click
 
 from kbridge.cli.main import AppContext
 from kbridge.cli.options import json_option, pass_app, reason_option
-from kbridge.cli.output import changed_records, emit_json, print_table, revision_dict
+from kbridge.cli.output import changed_records, emit_json, print_table, revision_dict, say
 from kbridge.core.history import snapshot_lines
+from kbridge.escaping import terminal_text
 
 
 @click.command("history")
@@ -48,7 +49,8 @@ def diff_command(app: AppContext, key: str, rev_a: int, rev_b: int, as_json: boo
         return
     for line in text.splitlines():
         colour = "green" if line.startswith("+") else "red" if line.startswith("-") else None
-        click.echo(click.style(line, fg=colour) if colour else line)
+        shown = terminal_text(line)  # a record's text, shown, never obeyed by the terminal
+        click.echo(click.style(shown, fg=colour) if colour else shown)
     if not text:
         click.echo(f"revisions {rev_a} and {rev_b} have the same content", err=True)
 
@@ -75,12 +77,12 @@ def restore_command(app: AppContext, key: str, rev: int, keep_status: bool, reas
                    "conflict": conflict.message if conflict else None, "status_kept": bool(conflict and keep_status),
                    "changed": changed_records(kb, changes)})
         return
-    click.echo(f"{record.key}: revision {rev} restored as revision {latest.rev}", err=True)
+    say(f"{record.key}: revision {rev} restored as revision {latest.rev}", err=True)
     if conflict is not None and keep_status:
-        click.echo(f"kept the status {record.status}: revision {rev} said {conflict.status or 'none'}, "
+        say(f"kept the status {record.status}: revision {rev} said {conflict.status or 'none'}, "
                    "which the links contradict", err=True)
     elif conflict is not None:
-        click.echo(f"warning: {conflict.message} (kbridge check reports it; kbridge restore {record.key} "
+        say(f"warning: {conflict.message} (kbridge check reports it; kbridge restore {record.key} "
                    f"{rev} --keep-status keeps the status the links imply)", err=True)
 
 

@@ -9,7 +9,7 @@ import click
 
 from kbridge.cli.main import AppContext
 from kbridge.cli.options import json_option, pass_app
-from kbridge.cli.output import emit_json
+from kbridge.cli.output import emit_json, say
 from kbridge.core import CATEGORIES, KnowledgeBase, templates
 from kbridge.core.backups import list_backups, restore_backup
 
@@ -30,7 +30,7 @@ def init_command(path: Path, first_decision: bool, as_json: bool) -> None:
     if as_json:
         emit_json({"path": str(path), "first_decision": key})
         return
-    click.echo(f"created {path}" + (f" with {key}" if key else ""), err=True)
+    say(f"created {path}" + (f" with {key}" if key else ""), err=True)
 
 
 @click.command("check")
@@ -54,12 +54,12 @@ def check_command(app: AppContext, do_repair: bool, as_json: bool) -> None:
         emit_json(data)
     else:
         for sentence in fixed:
-            click.echo(f"fixed: {sentence}")
+            say(f"fixed: {sentence}")
         for category, findings in report.by_category().items():
             click.echo(click.style(f"{CATEGORIES.get(category, category)} ({len(findings)})", bold=True))
             for finding in findings:
                 where = f"{finding.key}  " if finding.key else ""
-                click.echo(f"  {where}{finding.message}")
+                say(f"  {where}{finding.message}")
         click.echo("no problems found" if report.ok else f"{len(report.findings)} problems found", err=True)
     if not report.ok:
         sys.exit(1)
@@ -76,7 +76,7 @@ def backup_command(app: AppContext, out: Path, force: bool, as_json: bool) -> No
     if as_json:
         emit_json({"path": str(written), "size_bytes": written.stat().st_size})
         return
-    click.echo(f"backed up to {written}", err=True)
+    say(f"backed up to {written}", err=True)
 
 
 @click.command("stats")
@@ -88,7 +88,7 @@ def stats_command(app: AppContext, as_json: bool) -> None:
     if as_json:
         emit_json(stats)
         return
-    click.echo(f"{stats['path']}: {stats['records']} records, {stats['links']} links "
+    say(f"{stats['path']}: {stats['records']} records, {stats['links']} links "
                f"({stats['dangling_links']} dangling), {stats['revisions']} revisions, "
                f"{stats['deleted']} in the trash")
     for kind, count in stats["kinds"].items():
@@ -109,8 +109,8 @@ def restore_backup_command(app: AppContext, backup_file: Path, other: bool, as_j
         emit_json({"restored": str(backup_file), "previous_content": str(safety),
                    "created": len(changes.created), "updated": len(changes.updated), "deleted": len(changes.deleted)})
         return
-    click.echo(f"restored {backup_file} ({len(changes.records)} records changed); "
-               f"the previous content is kept in {safety}", err=True)
+    say(f"restored {backup_file} ({len(changes.records)} records changed); "
+        f"the previous content is kept in {safety}", err=True)
 
 
 @click.command("backups")
@@ -123,7 +123,7 @@ def backups_command(app: AppContext, as_json: bool) -> None:
         emit_json([{"path": str(p), "size_bytes": p.stat().st_size} for p in found])
         return
     for path in found:
-        click.echo(str(path))
+        say(path)
     if not found:
         click.echo("no automatic backups yet", err=True)
 

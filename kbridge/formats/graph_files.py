@@ -159,7 +159,7 @@ def to_svg(graph: Neighbourhood, *, title: str = "kbridge", href: Href | None = 
         parts.append('<?xml version="1.0" encoding="UTF-8"?>\n')
     parts.append(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{left:.1f} {top:.1f} {width:.1f} {height:.1f}" '
-        f'width="{width:.0f}" height="{height:.0f}" style="max-width:100%;height:auto" role="img" '
+        f'width="{width:.0f}" height="{height:.0f}" role="img" '
         f'aria-label="{escape(title)}" '
         'font-family="Helvetica, Arial, sans-serif" class="kb-graph">'
         f"<title>{escape(title)}</title>"

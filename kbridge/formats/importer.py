@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kbridge import safe_files
 from kbridge.core import KnowledgeBase, lifecycle
 from kbridge.formats import extract
 from kbridge.formats.numbering import MAIN_PREFIX
@@ -26,7 +27,7 @@ from kbridge.formats.plan import (
     unchanged,
 )
 from kbridge.formats.resolve import ResolvedLink
-from kbridge.formats.scan import Cancel, Progress
+from kbridge.formats.scan import MAX_IMAGE_BYTES, Cancel, Progress
 from kbridge.model import (
     ConflictError,
     KbridgeError,
@@ -270,8 +271,11 @@ class _Importer:
 
     def keep_attachments(self, attachments: dict[str, list[str]]) -> None:
         for image, users in attachments.items():
-            try:
-                data = (self.root / image).read_bytes()
+            try:  # a regular file, no link followed: it may have been swapped since the scan
+                data = safe_files.read_file(self.root, image, max_bytes=MAX_IMAGE_BYTES)
+            except safe_files.UnsafePathError as error:
+                self.report.skipped.append(Skipped(image, str(error).removeprefix(f"{image}: ")))
+                continue
             except OSError as error:
                 self.report.skipped.append(Skipped(image, f"cannot be read: {error.strerror}"))
                 continue

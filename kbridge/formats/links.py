@@ -23,11 +23,15 @@ from kbridge.model import LinkType
 _LINKS_HEADINGS = {"links", "related", "related decisions", "related adrs", "references",
                    "more information", "see also", "verwandte adrs", "verwandte entscheidungen",
                    "liens", "adr liees", "enlaces", "ligacoes", "collegamenti"}
-_MD_LINK_IN_TEXT = re.compile(r"\[(?P<text>(?:[^\[\]]|\[[^\]]*\])*)\]\((?P<href>[^)\s]*)[^)]*\)")
+# Linear: no `[` inside a nested pair, parentheses in a target only in balanced pairs, none in a
+# title (with `[^)]*`, each `[a](` of a hostile line rescanned the rest of it: quadratic).
+_MD_LINK_IN_TEXT = re.compile(
+    r"\[(?P<text>(?:[^\[\]]|\[[^\[\]]*\])*)\]\((?P<href>(?:[^()\s]|\([^()\s]*\))*)[^()]*\)")
 # A decision named right after a verb, maybe after an article or a preposition ("Reemplaza a
 # [ADR-007](...)", "Remplace l'ADR 7").
 _ADR_REFERENCE = re.compile(
-    r"^\s*(?:[^\W\d_]{1,3}['’]?\s*){0,2}(?:\[[^\]]+\]\([^)]+\.md[^)]*\)|ADR[\s#-]*\d+(?:-[\w-]+)?)", re.I)
+    r"^\s*(?:[^\W\d_]{1,3}['’]?\s*){0,2}(?:\[[^\]]+\]\((?:[^).]|\.(?!md))+\.md[^)]*\)|ADR[\s#-]*\d+(?:-[\w-]+)?)",
+    re.I)  # `[^).]` before `.md`: with `[^)]+`, each `.md` of a long target was tried against the rest
 _HEADING_PREPOSITIONS = {"of", "by", "to", "on", "from", "with", "upon", "von", "auf", "de", "par", "da"}
 _NONE_TARGETS = {"n/a", "na", "none", "-", "—", "–", "tbd", "tbc", "nil", "null", "keine",
                  "aucun", "aucune", "ninguno", "nenhum", "nessuno", "geen", "无", "なし"}

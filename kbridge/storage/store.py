@@ -11,9 +11,9 @@ from typing import Any
 
 import sqlite_utils
 
-from kbridge.model import Kind, Link, LinkedRecord, LinkType, Record, Revision
+from kbridge.model import KbridgeError, Kind, Link, LinkedRecord, LinkType, Record, Revision
 from kbridge.storage import revisions as kept
-from kbridge.storage.database import APPLICATION_ID, connect, create_owner_only
+from kbridge.storage.database import APPLICATION_ID, connect
 
 _RECORD_COLUMNS = (
     "r.uid, r.key, r.kind, r.title, r.status, r.body, r.tags, r.owner_uid, r.date, r.review_by, "
@@ -368,12 +368,15 @@ class Store:
             problems.append(f"{table} row {rowid} points at a missing {parent} row")
         return problems
 
-    def backup_to(self, out: Path) -> None:
-        """A consistent copy made with SQLite's online backup, even while others write."""
-        create_owner_only(out)
+    def backup_into(self, out: Path) -> None:
+        """A consistent copy made with SQLite's online backup, even while others write, into a
+        file already made (empty, owner-only) by the caller: the safe writer makes it beside
+        its final name and renames it there when the copy is complete."""
         target = sqlite3.connect(str(out))
         try:
             self.db.conn.backup(target)
+        except sqlite3.DatabaseError as error:  # a full disk: "database or disk is full"
+            raise KbridgeError(f"the backup could not be written: {error}") from error
         finally:
             target.close()
 

@@ -28,6 +28,7 @@ from kbridge.core import lifecycle
 from kbridge.model import KIND_FIELDS, KbridgeError, Kind, Record
 from kbridge.ui.drafts import Draft, discard_draft, save_draft
 from kbridge.ui.markdown_highlighter import MarkdownHighlighter
+from kbridge.ui.plain_text import ask, message_box, plain_label, refused, warn
 from kbridge.ui.style import is_dark, reader_css
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ class PreviewBrowser(QTextBrowser):
     """The live preview: sanitised HTML, and nothing loaded from disk or network."""
 
     def loadResource(self, kind: int, url: QUrl | str) -> Any:
-        return "" if kind == 3 else None  # 3: a style sheet; images and the rest are refused
+        return refused(kind)  # images and the rest are refused (an empty value: None lets Qt read the file)
 
     def set_markdown(self, text: str) -> None:
         bar = self.verticalScrollBar()
@@ -79,7 +80,7 @@ class RecordEditor(QWidget):
         self.record: Record | None = None
         self._initial: dict[str, Any] = {}
         self._field_list_names: set[str] = set()
-        self.heading = QLabel(self)
+        self.heading = plain_label("", self)
         self.heading.setObjectName("editorHeading")
         font = self.heading.font()
         font.setPointSizeF(font.pointSizeF() * 1.25)
@@ -315,7 +316,7 @@ class RecordEditor(QWidget):
         try:
             self.kb.update(self.record.uid, reason=values["reason"].strip(), strict=True, **changes)
         except KbridgeError as error:
-            QMessageBox.warning(self, "Cannot save", str(error))
+            warn(self, "Cannot save", str(error))
             return False
         uid = self.record.uid
         self.saved.emit(uid)
@@ -331,12 +332,12 @@ class RecordEditor(QWidget):
             self._finish()
             return True
         assert self.record is not None
-        box = QMessageBox(
+        box = message_box(
+            self,
             QMessageBox.Icon.Question,
             "Unsaved changes",
             f"{self.record.key} has changes that are not saved.",
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            self,
         )
         box.setObjectName("unsavedChangesPrompt")
         box.setInformativeText("Save them as a new revision, or discard them?")
@@ -364,7 +365,7 @@ class RecordEditor(QWidget):
         self.closed.emit(uid)
 
     def _confirm_overwrite(self, current: Record) -> bool:
-        answer = QMessageBox.question(
+        answer = ask(
             self,
             "Changed elsewhere",
             f"{current.key} was changed elsewhere since you began editing. Save yours anyway? "

@@ -5,7 +5,6 @@ keep the status the links imply)."""
 from __future__ import annotations
 
 import datetime as dt
-from html import escape
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -25,7 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kbridge.escaping import escape_html
 from kbridge.model import KbridgeError, Record, Revision
+from kbridge.ui.plain_text import InertDocument, text_markup, warn
 
 if TYPE_CHECKING:
     from kbridge.core import KnowledgeBase
@@ -71,13 +72,14 @@ class RevisionTableModel(QAbstractTableModel):
             return None
         revision = self.revisions[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return (
+            text = (
                 str(revision.rev),
                 local_time(revision.at),
                 revision.author,
                 revision.reason,
                 revision.status,
             )[index.column()]
+            return text_markup(text) if role == Qt.ItemDataRole.ToolTipRole else text
         if role == Qt.ItemDataRole.UserRole:
             return revision.rev
         return None
@@ -99,7 +101,7 @@ def diff_html(diff: str) -> str:
             style = "background-color:#ffebe9;color:#82071e"
         else:
             style = ""
-        rows.append(f'<div style="{style}">{escape(line) or "&nbsp;"}</div>')
+        rows.append(f'<div style="{style}">{escape_html(line) or "&nbsp;"}</div>')
     return '<pre style="white-space:pre-wrap">' + "".join(rows) + "</pre>"
 
 
@@ -149,6 +151,7 @@ class HistoryView(QWidget):
         self.restore_button.setAccessibleName("Restore the selected revision")
         self.restore_button.clicked.connect(self.restore_action.trigger)
         self.diff_view = QTextBrowser(self)
+        self.diff_view.setDocument(InertDocument(self.diff_view))  # a record's old text: nothing loads
         self.diff_view.setObjectName("diffView")
         self.diff_view.setAccessibleName("Differences between the two revisions")
         self.diff_view.setOpenLinks(False)
@@ -256,7 +259,7 @@ class HistoryView(QWidget):
         try:
             self.kb.restore(self.record.uid, rev, keep_consistent=answer)
         except KbridgeError as error:
-            QMessageBox.warning(self, "Restore revision", str(error))
+            warn(self, "Restore revision", str(error))
             return
         self.restored.emit(self.record.uid)
 

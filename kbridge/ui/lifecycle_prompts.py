@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from kbridge.model import KbridgeError
+from kbridge.ui.plain_text import warn
 
 if TYPE_CHECKING:
     from kbridge.core import KnowledgeBase
@@ -36,6 +37,6 @@ def offer_status_restore(parent: QWidget, kb: KnowledgeBase, uid: str) -> bool:
     try:
         kb.restore_status(uid)
     except KbridgeError as error:
-        QMessageBox.warning(parent, "Restore status", str(error))
+        warn(parent, "Restore status", str(error))
         return False
     return True

@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeView, QWidget
 
 from kbridge.model import Kind, Record
+from kbridge.ui.plain_text import text_markup
 from kbridge.ui.record_table_model import RecordFilter
 from kbridge.ui.style import status_colour
 
@@ -255,7 +256,7 @@ class NavigatorModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return node.label if node.count is None else f"{node.label}: {node.count}"
         if role == Qt.ItemDataRole.ToolTipRole and node.query:
-            return f"Saved search: {node.query}"
+            return text_markup(f"Saved search: {node.query}")
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 1:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.FontRole and (node.heading or node.parent is self.root) and index.column() == 0:

@@ -10,7 +10,10 @@ from PySide6.QtCore import QEvent, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QImage, QTextDocument
 from PySide6.QtWidgets import QMessageBox, QTextBrowser, QWidget
 
+from kbridge.diagnostics import log_exception
+from kbridge.escaping import escape_html
 from kbridge.model import Record
+from kbridge.ui.plain_text import ask, refused
 from kbridge.ui.style import reader_css, status_hex
 
 if TYPE_CHECKING:
@@ -49,11 +52,20 @@ class ReaderView(QTextBrowser):
         self.setHtml(f'<p style="color:gray">{text}</p>')
 
     def show_record(self, record: Record) -> None:
+        """Show `record`; if it cannot be laid out, say so for this record (never leave the one
+        before on screen while Edit and Delete act on this one)."""
         from kbridge.render import VIEW_BUDGET, record_page_html
 
         self.record = record
         self.document().setDefaultStyleSheet(reader_css(self.palette()))
-        html = record_page_html(record, self.kb.links_of(record.uid), status_hex=status_hex, budget=VIEW_BUDGET)
+        try:
+            html = record_page_html(record, self.kb.links_of(record.uid), status_hex=status_hex, budget=VIEW_BUDGET)
+        except Exception as error:  # the renderer is bounded and does not raise; this is the backstop
+            logged = log_exception(error, f"showing {record.key} in the reader")
+            details = f" Details: {escape_html(logged)}" if logged else ""
+            html = (f'<h1 class="title">{escape_html(record.key)} {escape_html(record.title)}</h1>'
+                    f'<p class="notice">This record could not be shown ({escape_html(type(error).__name__)}). '
+                    f"Its text is unchanged and can be edited.{details}</p>")
         self.setHtml(html)
 
     def changeEvent(self, event: QEvent) -> None:
@@ -72,9 +84,7 @@ class ReaderView(QTextBrowser):
             if image is not None:
                 return image
         self.refused_resources.append(url.toString())
-        if kind == QTextDocument.ResourceType.StyleSheetResource.value:
-            return ""
-        return None
+        return refused(kind)  # an empty value: with None, Qt would read the file itself
 
     def _attachment_image(self, url: QUrl) -> QImage | None:
         record = self.record
@@ -111,7 +121,7 @@ class ReaderView(QTextBrowser):
                 self.record_link_clicked.emit(target.uid)
 
     def _confirm_external(self, url: QUrl) -> bool:
-        answer = QMessageBox.question(
+        answer = ask(
             self,
             "Open external link?",
             f"This link leaves kbridge and opens in your browser or mail program:\n\n{url.toString()}",
