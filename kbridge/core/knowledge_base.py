@@ -19,6 +19,7 @@ from kbridge.core.maintenance import MaintenanceMixin
 from kbridge.core.pending import PendingWork
 from kbridge.core.search_index import SearchIndex
 from kbridge.core.settings import Settings, load_settings
+from kbridge.core.sync_store import SyncStoreMixin
 from kbridge.core.templates import find_template, render_body
 from kbridge.core.trails_api import TrailsMixin
 from kbridge.model import (
@@ -46,7 +47,7 @@ _UNSET: Any = object()
 _SHORT_KEY = re.compile(r"^([A-Za-z]+)[-_ ]?0*(\d+)$")
 
 
-class KnowledgeBase(LinksMixin, LifecycleMixin, HistoryMixin, MaintenanceMixin, TrailsMixin):
+class KnowledgeBase(LinksMixin, LifecycleMixin, HistoryMixin, MaintenanceMixin, TrailsMixin, SyncStoreMixin):
     """One open knowledge base file and everything that can be asked of it or done to it."""
 
     def __init__(self, store: Store, settings: Settings | None = None) -> None:

@@ -48,7 +48,7 @@ def test_first_sync_writes_files_and_commits_them(team_kb: KnowledgeBase, checko
     report = sync_folder(team_kb, folder, git=True)
     assert sorted(report.to_files) == ["decisions/ADR-0001.md", "decisions/ADR-0002.md",
                                        "systems/SYS-001.md"]
-    assert "git pull --ff-only" in report.git and report.git[-1].startswith("git commit")
+    assert report.git[0].startswith("git fetch") and report.git[-1].startswith("git commit")
     assert "kbridge sync" in git(checkout, "log", "-1", "--format=%s")
     assert git(checkout, "status", "--porcelain") == ""
     assert "type: supersedes" in (folder / "decisions/ADR-0001.md").read_text()
