@@ -396,3 +396,64 @@ def test_a_remote_that_refuses_pushes_is_found_before_any_change(pair: tuple[Mat
 
 def team_file(mate: Mate, path: str) -> str:
     return (mate.folder / path).read_text(encoding="utf-8")
+
+
+# --- 6. killed in the middle ----------------------------------------------------------------------
+
+CRASHING_SYNC = """
+import os, signal, sys
+from pathlib import Path
+from kbridge import safe_files
+from kbridge.core import KnowledgeBase
+from kbridge.formats import git_repo
+from kbridge.formats.sync import sync_folder
+
+def die(*_args, **_kwargs):
+    os.kill(os.getpid(), signal.SIGKILL)
+
+point = sys.argv[3]
+if point == "writing files":
+    real_write, written = safe_files.write_file, []
+    def write_file(*args, **kwargs):
+        written.append(args)
+        if len(written) == 2:
+            die()
+        return real_write(*args, **kwargs)
+    safe_files.write_file = write_file
+elif point == "after the checkout moved":
+    real_move = git_repo.Repository.move_to
+    def move_to(self, commit):
+        real_move(self, commit)
+        die()
+    git_repo.Repository.move_to = move_to
+else:
+    git_repo.Repository.commit = die
+with KnowledgeBase.open(sys.argv[1]) as kb:
+    sync_folder(kb, Path(sys.argv[2]), git=True, push=True)
+"""
+
+
+@pytest.mark.parametrize("point", ["writing files", "after the checkout moved", "before committing"])
+def test_a_sync_killed_midway_loses_nothing_when_run_again(pair: tuple[Mate, Mate], team: Team, point: str) -> None:
+    import subprocess
+    import sys
+
+    alice, bob = pair
+    bob.kb.set_status("ADR-0001", "deprecated")
+    bob.sync(push=False)  # Bob's status change is committed in his checkout only
+    alice.kb.update("ADR-0001", title="Use PostgreSQL everywhere")  # the line next to it: git cannot merge
+    edit_body(alice, "ADR-0002", "Ansible.", "Ansible, said Alice.")
+    alice.sync()
+    bob.new("decision", "Trace with OpenTelemetry", body="Spans everywhere.\n")
+    edit_body(bob, "ADR-0003", "Loki.", "Loki, said Bob.")
+    killed = subprocess.run([sys.executable, "-c", CRASHING_SYNC, str(bob.kb.path), str(bob.folder), point],
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert killed.returncode == -9, killed.stderr
+    report = bob.sync()
+    assert report.conflicts == [] and report.pushed
+    assert git(bob.clone, "status", "--porcelain") == ""
+    alice.sync()
+    for mate in (alice, bob):
+        record = mate.kb.get("ADR-0001")
+        assert (record.title, record.status) == ("Use PostgreSQL everywhere", "deprecated")
+        no_word_lost(mate, ["Ansible, said Alice.", "Trace with OpenTelemetry", "Spans everywhere.", "Loki, said Bob."])
