@@ -46,6 +46,23 @@ def _environment() -> dict[str, str]:
     return env
 
 
+def in_git_checkout(folder: Path) -> bool:
+    """Whether `folder` (or the nearest folder above it that exists) is in a git checkout; False
+    when git is not installed."""
+    existing = Path(folder).absolute()
+    while not existing.is_dir() and existing != existing.parent:
+        existing = existing.parent
+    if shutil.which("git") is None:
+        return False
+    try:
+        done = subprocess.run(["git", "rev-parse", "--is-inside-work-tree"], cwd=existing, capture_output=True,
+                              text=True, stdin=subprocess.DEVNULL, timeout=GIT_TIMEOUT, check=False,
+                              env=_environment())
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return done.returncode == 0 and done.stdout.strip() == "true"
+
+
 class Repository:
     def __init__(self, folder: Path) -> None:
         if shutil.which("git") is None:

@@ -68,8 +68,10 @@ class GitSync:
         self._say_what_waits(upstream)
         self.report.git = self.repo.log
         self.report.remote = f"{upstream.remote}/{upstream.branch}" if upstream else ""
+        report = self.report
         update_summary(self.kb, FolderState.load(self.kb, self.folder),
-                       {"remote": self.report.remote, "pushed": self.report.pushed, "git": True})
+                       {"remote": report.remote, "pushed": report.pushed, "git": True, "in": len(report.to_kb),
+                        "out": len(report.to_files) + len(report.deleted_files), "conflicts": len(report.conflicts)})
         return self.report
 
     # --- before anything changes --------------------------------------------------------------

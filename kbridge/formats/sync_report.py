@@ -91,6 +91,8 @@ class SyncReport:
             parts.append(f"{len(self.deleted_files)} files removed")
         if self.conflicts:
             parts.append(f"{len(self.conflicts)} conflicts left for you to resolve")
+        if self.skipped:
+            parts.append(f"{len(self.skipped)} files skipped")
         if self.pushed:
             parts.append("pushed")
         return ", ".join(parts)

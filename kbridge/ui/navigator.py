@@ -47,6 +47,7 @@ ATTENTION_CATEGORIES = (
     "successor-not-in-force",
     "supersede-cycle",
     "status-contradicts-links",
+    "sync-conflict",
 )
 TAG_LIMIT = 60
 
@@ -166,6 +167,7 @@ _ATTENTION_LABELS = {
     "successor-not-in-force": "Successor rejected or deleted",
     "supersede-cycle": "Supersede cycles",
     "status-contradicts-links": "Status contradicts links",
+    "sync-conflict": "Sync conflicts",
 }
 
 
