@@ -69,7 +69,7 @@ class FolderSync:
             self.state.intent = {}  # its merge bases are `bases`: done with once this sync is saved
         if self.state.moved_from:
             self.report.note("", f"the folder was at {self.state.moved_from}; its sync state moved with it")
-        self.files = read_folder(self.folder, self.cancel)
+        self.files = read_folder(self.folder, self.cancel, self.progress)
         self.writer = RecordWriter(self.kb, self.report, self.files)
         with self.kb.transaction():
             self._index()
@@ -189,7 +189,6 @@ class FolderSync:
             self.settled.add(uid)
             self.file_must_say[uid] = version
             self.report.to_kb.append(self.records[uid].key)
-            self.report.read.append(entry.path)
             self.report.changes.append(Change("added", self.records[uid].key, version.title, "", entry.path))
 
     # --- deciding, record by record -----------------------------------------------------------
@@ -221,9 +220,8 @@ class FolderSync:
             if record is None:
                 self.state.entries.pop(uid, None)
                 continue
-            if file is None and known is not None and known.path not in self.files.entries \
-                    and self.files.there(known.path):
-                continue  # there but not read (a link, a FIFO, unreadable): reported, left alone
+            if file is None and known is not None and self.files.there(known.path):
+                continue  # its file is there but cannot be read (a link, a FIFO, bad YAML): reported, left alone
             if self.export_only:
                 self._export(uid, record, known, file)
             else:
@@ -329,7 +327,6 @@ class FolderSync:
         if verb:
             record = self.kb.get(uid)
             self.report.to_kb.append(record.key)
-            self.report.read.append(file.path)
             self.report.changes.append(Change(verb, record.key, record.title, "edited in the folder", file.path))
 
     def _merge(self, uid: str, base: Version | None, file: FileEntry, why: str) -> None:
@@ -351,7 +348,6 @@ class FolderSync:
             if not self.writer.apply(uid, result, f"sync: merged with {file.path}", file.path, self.touched):
                 return
             self.report.to_kb.append(mine.key)
-            self.report.read.append(file.path)
         if base is not None and not result.same_content(theirs) and not result.same_content(mine):
             self.report.merged.append(result.key)
             self.report.changes.append(Change("merged", result.key, result.title, "changed on both sides", file.path))

@@ -11,7 +11,7 @@ from pathlib import Path
 from kbridge import safe_files
 from kbridge.formats.kbridge_markdown import KIND_FOLDERS, parse_version
 from kbridge.formats.parsed import Skipped
-from kbridge.formats.scan import MAX_MARKDOWN_BYTES, Cancel
+from kbridge.formats.scan import MAX_MARKDOWN_BYTES, Cancel, Progress
 from kbridge.formats.sync_state import sha
 from kbridge.formats.text import decode
 from kbridge.formats.versions import Version
@@ -55,11 +55,14 @@ class FolderFiles:
         return entry.version
 
 
-def read_folder(folder: Path, cancel: Cancel | None = None) -> FolderFiles:
+def read_folder(folder: Path, cancel: Cancel | None = None, progress: Progress | None = None) -> FolderFiles:
     files = FolderFiles(folder)
-    for relative in _markdown_files(folder, files):
+    found = _markdown_files(folder, files)
+    for done, relative in enumerate(found):
         if cancel is not None and cancel():
             raise SyncCancelledError("sync cancelled: nothing was changed")
+        if progress is not None and done % 500 == 0:
+            progress(done, len(found), f"reading {relative}")
         try:
             data = safe_files.read_file(folder, relative, max_bytes=MAX_MARKDOWN_BYTES)
         except safe_files.UnsafePathError as error:

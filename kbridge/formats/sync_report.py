@@ -50,7 +50,6 @@ class SyncReport:
     commits: int = 0
     pushed: bool = False
     remote: str = ""
-    read: list[str] = field(default_factory=list)  # files whose content went into the knowledge base
     unchanged: int = 0  # records whose file already said what they say (an export)
 
     def as_json(self) -> dict[str, Any]:
@@ -67,7 +66,7 @@ class SyncReport:
 
     def absorb(self, other: SyncReport) -> None:
         """Add a later pass's report to this one (a git sync runs the folder sync more than once)."""
-        for name in ("to_kb", "to_files", "deleted_records", "deleted_files", "merged", "read"):
+        for name in ("to_kb", "to_files", "deleted_records", "deleted_files", "merged"):
             mine: list[str] = getattr(self, name)
             mine += [item for item in getattr(other, name) if item not in mine]
         self.conflicts = [c for c in self.conflicts if c["key"] not in {o["key"] for o in other.conflicts}]
@@ -76,10 +75,6 @@ class SyncReport:
         seen = {(item.path, item.reason) for item in self.skipped}
         self.skipped += [item for item in other.skipped if (item.path, item.reason) not in seen]
         self.changes += other.changes
-
-    @property
-    def changed_anything(self) -> bool:
-        return bool(self.to_kb or self.to_files or self.deleted_records or self.deleted_files)
 
     def summary(self) -> str:
         parts = [f"{len(self.to_kb)} records updated from the folder", f"{len(self.to_files)} files written"]

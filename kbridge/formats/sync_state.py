@@ -138,10 +138,6 @@ def folder_summaries(kb: KnowledgeBase) -> list[dict[str, Any]]:
     return sorted(items, key=lambda item: str(item.get("last_sync") or ""), reverse=True)
 
 
-def open_conflicts(kb: KnowledgeBase) -> dict[str, dict[str, Any]]:
-    return kb.sync_conflicts()
-
-
 def save_conflicts(kb: KnowledgeBase, conflicts: dict[str, dict[str, Any]]) -> None:
     kb.save_sync_document(CONFLICTS, conflicts)
 
