@@ -170,8 +170,7 @@ class FolderSync:
                 continue
             self.report.note(new, f"{path} renumbered from {entry.key}: {plan.reasons[path]}")
             self.report.changes.append(Change("renumbered", new, version.title, f"was {entry.key}", path))
-            entry.version, entry.key = version.with_values(key=new), new
-            entry.renumbered = True  # type: ignore[attr-defined]
+            entry.version, entry.key, entry.renumbered = version.with_values(key=new), new, True
         if renamed:
             self._refresh(renamed | {source for uid in renamed for source in self.incoming[uid]})
 
@@ -404,8 +403,8 @@ class FolderSync:
     # --- writing ------------------------------------------------------------------------------
 
     def _finish(self) -> None:
-        renamed = {uid for uid in self.touched if uid in self.keys and self.kb.find(uid) is not None
-                   and self.kb.get(uid).key != self.keys[uid]}
+        renamed = {uid for uid in self.touched
+                   if uid in self.keys and (record := self.kb.find(uid)) is not None and record.key != self.keys[uid]}
         linking = {source for uid in renamed for source in self.incoming[uid]}
         candidates = self.touched | self.to_write | set(self.file_must_say) | renamed | linking
         self._refresh(candidates)
@@ -430,7 +429,7 @@ class FolderSync:
         known = self.state.entries.get(uid)
         if uid not in self.conflicted and target.key != self.versions[uid].key:
             target = target.with_values(key=self.versions[uid].key)  # the record was renumbered here
-        if file is not None and not getattr(file, "renumbered", False):
+        if file is not None and not file.renumbered:
             said = self.files.version(file)
             if said is not None and said.same_content(target) and said.uid == uid:
                 self._remember(uid, file.path, file.data, said.key)

@@ -31,6 +31,7 @@ class FileEntry:
     key: str = ""  # the key it states
     version: Version | None = None  # parsed; None for a file unchanged since the last sync
     error: str | None = None  # why it cannot be read as a record
+    renumbered: bool = False  # this sync gave the record it holds a new key: the file is written again
 
 
 @dataclass
