@@ -61,11 +61,17 @@ class Shooter:
         settle()
         picture: QPixmap = widget.grab()
         if dialog is not None:
+            # A dialog larger than the window shows whole (a cut-off dialog is what to look for).
             over = dialog.grab()
-            painter = QPainter(picture)
-            corner = QPoint((picture.width() - over.width()) // 2, (picture.height() - over.height()) // 2)
+            canvas = QPixmap(max(picture.width(), over.width()), max(picture.height(), over.height()))
+            canvas.fill(Qt.GlobalColor.darkGray)
+            painter = QPainter(canvas)
+            painter.drawPixmap(0, 0, picture)
+            left, top = (picture.width() - over.width()) // 2, (picture.height() - over.height()) // 2
+            corner = QPoint(max(0, left), max(0, top))
             painter.drawPixmap(corner, over)
             painter.end()
+            picture = canvas
         flags = Qt.ImageConversionFlag.AvoidDither  # flat colours compress far better than dithered ones
         image = picture.toImage().convertToFormat(QImage.Format.Format_Indexed8, flags)
         path = self.out / f"{name}.png"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QTextDocument
-from PySide6.QtWidgets import QApplication, QLabel, QToolButton
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QToolButton
 from pytestqt.qtbot import QtBot
 
 from kbridge.core import KnowledgeBase
@@ -44,6 +44,22 @@ def test_no_view_forces_the_window_wider_and_the_title_keeps_its_room(
     viewport = window.table.viewport().width()
     assert window.table.columnWidth(TITLE) >= 0.4 * viewport
     assert min(window.splitter.sizes()) > 0
+
+
+def test_the_welcome_page_with_recent_files_fits_a_short_window(qtbot: QtBot, tmp_path: Path) -> None:
+    from kbridge.ui import settings as ui_settings
+
+    for number in range(6):
+        path = tmp_path / f"knowledge-base-with-a-long-name-{number}.kbridge"
+        KnowledgeBase.init(path).close()
+        ui_settings.remember_file(path)
+    window = window_on(qtbot, None, (900, 600))
+    window.show_welcome()
+    qtbot.wait(50)
+    assert window.size().height() == 600 and window.size().width() == 900
+    buttons = [b for b in window.welcome.findChildren(QPushButton) if b.accessibleName().startswith("Open knowledge")]
+    assert len(buttons) == 5
+    assert all(button.height() >= button.sizeHint().height() for button in buttons)  # none squeezed
 
 
 def test_the_navigator_can_be_folded_away(qtbot: QtBot, window: MainWindow) -> None:
