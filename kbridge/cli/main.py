@@ -105,11 +105,12 @@ def _register() -> None:
         cmd_history,
         cmd_maintenance,
         cmd_records,
+        cmd_resilience,
         cmd_search,
         cmd_trails,
     )
 
-    modules = (cmd_records, cmd_history, cmd_maintenance, cmd_trails, cmd_search, cmd_gui, cmd_formats)
+    modules = (cmd_records, cmd_history, cmd_maintenance, cmd_trails, cmd_search, cmd_gui, cmd_formats, cmd_resilience)
     for module in modules:
         for command in module.COMMANDS:
             cli.add_command(command)

@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from kbridge.core.readiness import resilience_findings
 from kbridge.model import Kind, LinkType, Record
 
 if TYPE_CHECKING:
@@ -27,6 +28,8 @@ CATEGORIES = {
     "stale-proposal": f"Proposed for more than {STALE_PROPOSAL_DAYS} days",
     "control-without-reason": "Controls without a rationale or a risk or requirement",
     "recovery-gap": "Systems nobody could restore: no owner, no RTO or a dependency cycle",
+    "recovery-approver": "Systems whose recovery approver has left or is not a person here",
+    "overdue-exercise": "Recovery exercises overdue",
 }
 
 
@@ -101,6 +104,7 @@ def run_checks(kb: KnowledgeBase, today: dt.date | None = None) -> CheckReport:
     report.findings += _stale_proposals(live, today)
     report.findings += _controls_without_reason(kb, live)
     report.findings += _recovery_gaps(kb)
+    report.findings += resilience_findings(kb, today)
     return report
 
 

@@ -9,6 +9,7 @@ from kbridge import paths
 from kbridge.model import ValidationError
 
 TEMPLATES = {"madr": "madr.md", "nygard": "nygard.md"}
+TEMPLATES["ai-initiative"] = "ai-initiative.md"  # a decision that introduces an AI system: security's questions
 
 
 def template_names() -> tuple[str, ...]:

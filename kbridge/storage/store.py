@@ -344,6 +344,18 @@ class Store:
         )
         return [_revision(row) for row in rows]
 
+    def iter_revisions(self) -> Iterator[Revision]:
+        """Every revision of every record, oldest first (the knowledge base's past, replayed)."""
+        rows = self.db.execute(
+            "SELECT record_uid, rev, author, at, reason, snapshot FROM revisions ORDER BY at, record_uid, rev"
+        )
+        for row in rows:
+            yield _revision(row)
+
+    def revision_times(self) -> list[str]:
+        """The distinct moments revisions were saved at, oldest first."""
+        return [row[0] for row in self.db.execute("SELECT DISTINCT at FROM revisions ORDER BY at")]
+
     def revision(self, uid: str, rev: int) -> Revision | None:
         row = self.db.execute(
             "SELECT record_uid, rev, author, at, reason, snapshot FROM revisions "

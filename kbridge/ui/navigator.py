@@ -36,7 +36,9 @@ NAVIGATOR_KINDS = (
     Kind.EVENT,
 )
 # The "Needs attention" groups the issue asks for, in this order.
-ATTENTION_CATEGORIES = ("overdue-review", "departed-owner", "dangling-link", "stale-proposal")
+ATTENTION_CATEGORIES = (
+    "overdue-review", "departed-owner", "dangling-link", "stale-proposal", "recovery-approver", "overdue-exercise",
+)
 TAG_LIMIT = 60
 
 
@@ -151,6 +153,8 @@ _ATTENTION_LABELS = {
     "departed-owner": "Departed owners",
     "dangling-link": "Dangling links",
     "stale-proposal": "Proposals over 30 days",
+    "recovery-approver": "Approver missing",
+    "overdue-exercise": "Exercise overdue",
 }
 
 
