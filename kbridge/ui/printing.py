@@ -12,12 +12,13 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSizeF, Qt, QUrl
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSize, QSizeF, Qt, QUrl
 from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetricsF,
     QGuiApplication,
+    QImage,
     QPageLayout,
     QPageSize,
     QPainter,
@@ -84,6 +85,33 @@ def pdf_bytes(document: Printable) -> bytes:
     return bytes(data.data())
 
 
+def preview_page(document: Printable, number: int, size: QSize) -> QImage:
+    """Page `number` (from 1) as print preview shows it: the page as laid out for the PDF, scaled to
+    fit `size`, on a grey desk (for screenshots and for looking at a pack without printing it)."""
+    ensure_gui_application()
+    writer = QPdfWriter(QBuffer())  # a device to lay the pages out on; nothing is written
+    writer.setResolution(RESOLUTION)
+    writer.setPageLayout(page_layout())
+    text = _layout(document, writer)
+    page = text.pageSize()
+    number = max(1, min(number, text.pageCount()))
+    image = QImage(size, QImage.Format.Format_RGB32)
+    image.fill(QColor("#8c959f"))
+    scale = min((size.width() - 40) / page.width(), (size.height() - 40) / page.height())
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+    painter.translate((size.width() - page.width() * scale) / 2, (size.height() - page.height() * scale) / 2)
+    painter.scale(scale, scale)
+    painter.fillRect(QRectF(0, 0, page.width(), page.height()), QColor("white"))
+    painter.translate(0, -(number - 1) * page.height())
+    text.drawContents(painter, QRectF(0, (number - 1) * page.height(), page.width(), page.height()))
+    painter.translate(0, (number - 1) * page.height())
+    _footer(painter, page, f"page {number} of {text.pageCount()}", document.footer or document.title)
+    painter.end()
+    return image
+
+
 def _layout(document: Printable, writer: QPdfWriter) -> QTextDocument:
     """The document laid out in pages of the writer, MARGIN_CM on every side."""
     text = QTextDocument()
@@ -110,12 +138,12 @@ def _layout(document: Printable, writer: QPdfWriter) -> QTextDocument:
 def _footer(painter: QPainter, page: QSizeF, left: str, right: str) -> None:
     margin = MARGIN_CM / 2.54 * RESOLUTION
     font = QFont("DejaVu Sans")
-    font.setPointSizeF(8.5)
+    font.setPixelSize(round(8.5 / 72 * RESOLUTION))  # 8.5 pt in the page's own units, whatever it is drawn on
     painter.setFont(font)
     painter.setPen(QColor("#57606a"))
     line = QRectF(margin, page.height() - margin * 0.75, page.width() - 2 * margin, margin * 0.5)
     painter.drawText(line, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), left)
-    shown = QFontMetricsF(font, painter.device()).elidedText(right, Qt.TextElideMode.ElideMiddle, line.width() * 0.7)
+    shown = QFontMetricsF(font).elidedText(right, Qt.TextElideMode.ElideMiddle, line.width() * 0.7)
     painter.drawText(line, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), shown)
 
 

@@ -122,6 +122,8 @@ def _system(step: RecoveryStep, item: SystemReadiness) -> str:
         ["Needs first", escape(", ".join(step.depends_on) or "nothing")],
         ["Last exercised", _exercise_line(item)],
     ]
+    if step.gaps:
+        facts.append(["Known gaps", '<span class="alert">' + "<br>".join(escape(gap) for gap in step.gaps) + "</span>"])
     text = (f'<h2 class="new-page">{step.position}. {_system_name(step)}</h2>'
             + grid(None, facts, [30, 70]))
     if item.steps:
@@ -136,8 +138,6 @@ def _system(step: RecoveryStep, item: SystemReadiness) -> str:
     else:
         text += ('<h3>Safe to restore when</h3><p class="alert">No safe-to-restore criteria: nothing written '
                  "guards this system against reinfection when it comes back.</p>")
-    if step.gaps:
-        text += "<h3>Known gaps</h3><ul>" + "".join(f"<li>{escape(gap)}</li>" for gap in step.gaps) + "</ul>"
     return text
 
 
@@ -214,13 +214,15 @@ def _contact_line(item: SystemReadiness) -> str:
 
 def _exercise_line(item: SystemReadiness) -> str:
     last = item.last_exercise
-    problem = item.exercise_problem()
+    period = item.period_text if item.period_stated else f"{item.period_text} (default)"
     if last is None:
-        text = "never"
-    else:
-        text = f"{last.date}, {last.type}" + (f", {last.result}" if last.result else "")
-        if last.recovery_time:
-            text += f", recovered in {last.recovery_time}"
-        text += f" ({last.key})"
-    text = escape(text)
-    return text + (f'<br><span class="alert">{escape(problem)}</span>' if problem else "")
+        problem = item.exercise_problem()
+        return "never" + (f'<br><span class="alert">{escape(problem)}</span>' if problem else "")
+    text = f"{last.date}, {last.type}" + (f", {last.result}" if last.result else "")
+    if last.recovery_time:
+        text += f", recovered in {last.recovery_time}"
+    text = escape(f"{text} ({last.key}); every {period}")
+    due = item.exercise_due
+    if due is not None and due < item.today:
+        text += f'<br><span class="alert">overdue since {escape(due.isoformat())}</span>'
+    return text
