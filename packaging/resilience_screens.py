@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSize
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 
 from kbridge.core import KnowledgeBase
@@ -75,6 +76,13 @@ def _exercise(kb: KnowledgeBase) -> None:
     kb.link(kb.get(next(iter(created.created))).key, "affects", "SYS-006")
 
 
+def wait_until(condition: Callable[[], bool], timeout_ms: int = 30000) -> None:
+    waited = 0
+    while not condition() and waited < timeout_ms:
+        QTest.qWait(50)
+        waited += 50
+
+
 def resilience_screenshots(out: Path, size: tuple[int, int], save: Callable[[QWidget, Path, str], None],
                            new_window: Callable[[KnowledgeBase | None], MainWindow], home: Path) -> None:
     (home / "resilience").mkdir(exist_ok=True)
@@ -91,8 +99,11 @@ def resilience_screenshots(out: Path, size: tuple[int, int], save: Callable[[QWi
     worked = KnowledgeBase.open(sample_with_a_month_of_work(home / "a-month-on" / "sample.kbridge"))
     window = new_window(worked)
     window.open_record(worked.get("SYS-006").uid)
-    window.show_tab("Scorecard")
     view = window.tabs.tab("Scorecard")
+    computed: list[bool] = []
+    view.computed.connect(lambda: computed.append(True))  # type: ignore[union-attr]
+    window.show_tab("Scorecard")
+    wait_until(lambda: bool(computed))
     view.figures.selectRow(3)  # type: ignore[union-attr]  # exercised within the period
     save(window, out, "scorecard.png")
     window.close()

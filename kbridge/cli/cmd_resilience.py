@@ -54,7 +54,8 @@ def tick_command(app: AppContext, incident: str, item: str, undo: bool) -> None:
 @click.argument("system")
 @click.option("--type", "kind", type=click.Choice(EXERCISE_TYPES), required=True,
               help="A tabletop walks through the playbook; a test restores for real.")
-@click.option("--result", type=click.Choice(EXERCISE_RESULTS), required=True)
+@click.option("--result", type=click.Choice(EXERCISE_RESULTS), required=True,
+              help="How it went: passed, partial (recovered, with problems) or failed.")
 @click.option("--date", "date", required=True, help="When it took place (YYYY-MM-DD).")
 @click.option("--recovery-time", default="", help="How long the recovery took (45m, 2h), when it was timed.")
 @click.option("--title", default="", help="Default: '<Type> of <system title>'.")
@@ -98,7 +99,8 @@ def scorecard_command(app: AppContext, today: str | None, as_json: bool) -> None
 
 @click.command("brief")
 @click.option("--system", default=None, help="A brief about this system (default: about every system).")
-@click.option("--format", "fmt", type=click.Choice(BRIEF_FORMATS), required=True)
+@click.option("--format", "fmt", type=click.Choice(BRIEF_FORMATS), required=True,
+              help="html: one self-contained page; pdf: printed by Qt, for A4 or Letter.")
 @click.argument("out", type=click.Path(path_type=Path))
 @pass_app
 def brief_command(app: AppContext, system: str | None, fmt: str, out: Path) -> None:

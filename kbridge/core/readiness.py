@@ -16,10 +16,12 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from kbridge.core.playbook import Playbook, PlaybookItem, parse_playbook
+from kbridge.core.playbook import PlaybookItem, parse_playbook
 from kbridge.core.recovery import RUNNING_STATUSES, parse_duration
+from kbridge.core.recovery import _natural as natural_key  # "SYS-9" before "SYS-10", as the restore order sorts
 from kbridge.model import Kind, LinkType, Record
 from kbridge.model.vocabulary import EXERCISE_TYPES
 
@@ -27,6 +29,8 @@ if TYPE_CHECKING:
     from kbridge.core.checks import Finding
     from kbridge.core.knowledge_base import KnowledgeBase
 
+# The kinds an estate reads whole; of the others it needs only what a summary holds.
+WHOLE_KINDS = (Kind.SYSTEM, Kind.EVENT, Kind.PERSON, Kind.CONTROL)
 DEFAULT_PERIOD_DAYS = 365
 DEFAULT_PERIOD_TEXT = "12 months"
 # Systems so important that never having exercised their recovery is itself a finding.
@@ -63,7 +67,12 @@ class Estate:
 
     @classmethod
     def of(cls, kb: KnowledgeBase) -> Estate:
-        return cls(kb.list_records(), ((link.source_uid, link.type, link.target_uid) for link in kb.all_links()))
+        """The knowledge base now: whole records of the kinds whose fields and bodies are read
+        (systems, their exercises, people, controls), summaries of the rest (key, title, status,
+        owner, dates: all a reference or a count needs), which is several times quicker."""
+        records = [record for kind in WHOLE_KINDS for record in kb.list_records(kind=kind)]
+        records += [record for record in kb.list_summaries() if record.kind not in WHOLE_KINDS]
+        return cls(records, ((link.source_uid, link.type, link.target_uid) for link in kb.all_links()))
 
     def of_kind(self, kind: Kind) -> list[Record]:
         return sorted((r for r in self.records.values() if r.kind is kind), key=lambda r: natural_key(r.key))
@@ -161,8 +170,7 @@ class SystemReadiness:
     rpo: str
     approver: Contact | None
     approver_text: str  # as written, when it names nobody in the knowledge base
-    steps: list[Item] = field(default_factory=list)
-    criteria: list[Item] = field(default_factory=list)
+    estate: Estate | None = field(default=None, repr=False)  # where the playbook's references are resolved
     exercises: list[Exercise] = field(default_factory=list)  # dated ones, newest first, then undated
     period_days: int = DEFAULT_PERIOD_DAYS
     period_text: str = DEFAULT_PERIOD_TEXT
@@ -176,6 +184,23 @@ class SystemReadiness:
     @property
     def running(self) -> bool:
         return self.record.status in RUNNING_STATUSES
+
+    @cached_property
+    def _playbook(self) -> tuple[list[Item], list[Item]]:
+        # Read when first asked for: the Needs attention checks ask only about approvers and exercises.
+        playbook = parse_playbook(self.record.body)
+        estate = self.estate or Estate([self.record], [])
+        return [_resolve(estate, i) for i in playbook.steps], [_resolve(estate, i) for i in playbook.criteria]
+
+    @property
+    def steps(self) -> list[Item]:
+        """The ordered recovery steps of the system's playbook."""
+        return self._playbook[0]
+
+    @property
+    def criteria(self) -> list[Item]:
+        """The checks that must hold before it is safe to bring back."""
+        return self._playbook[1]
 
     @property
     def has_playbook(self) -> bool:
@@ -276,7 +301,6 @@ def readiness_of(estate: Estate, system: Record, exercises: list[Exercise], toda
     fields = system.fields
     approver_text = str(fields.get("approver") or "").strip()
     approver = estate.person(approver_text) if approver_text else None
-    playbook: Playbook = parse_playbook(system.body)
     period_text = str(fields.get("review_period") or "").strip()
     period = parse_period(period_text)
     return SystemReadiness(
@@ -286,8 +310,7 @@ def readiness_of(estate: Estate, system: Record, exercises: list[Exercise], toda
         rpo=str(fields.get("rpo") or "").strip(),
         approver=Contact.of(approver) if approver else None,
         approver_text="" if approver else approver_text,
-        steps=[_resolve(estate, item) for item in playbook.steps],
-        criteria=[_resolve(estate, item) for item in playbook.criteria],
+        estate=estate,
         exercises=exercises,
         period_days=period or DEFAULT_PERIOD_DAYS,
         period_text=period_text if period else DEFAULT_PERIOD_TEXT,
@@ -338,11 +361,6 @@ def _resolve(estate: Estate, item: PlaybookItem) -> Item:
 
 def _date(text: str) -> dt.date:
     return dt.date.fromisoformat(text[:10])
-
-
-def natural_key(key: str) -> str:
-    prefix, _, number = key.rpartition("-")
-    return f"{prefix}-{int(number):010d}" if number.isdigit() else key
 
 
 def resilience_findings(kb: KnowledgeBase, today: dt.date | None = None) -> list[Finding]:

@@ -58,4 +58,9 @@ class ResilienceMixin:
         return self._store.iter_revisions()
 
     def revision_times(self: KnowledgeBase) -> list[str]:
+        """The distinct moments revisions were saved at, oldest first."""
         return self._store.revision_times()
+
+    def revision_count(self: KnowledgeBase) -> int:
+        """How many revisions there are: it changes with every save (a cheap "has anything changed")."""
+        return self._store.count_revisions()

@@ -4,9 +4,19 @@ ones that fall short first, with why. Activating a record opens it."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRectF,
+    QSize,
+    Qt,
+    QThreadPool,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,6 +34,7 @@ from kbridge.core import KnowledgeBase
 from kbridge.core.scorecard import COUNT, SHARE, Entry, Figure, Scorecard
 from kbridge.model import Record
 from kbridge.ui.charts import paint_trend
+from kbridge.ui.jobs import Job
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 TrendRole = Qt.ItemDataRole.UserRole + 1
@@ -32,6 +43,11 @@ FIGURE_COLUMNS = ("Figure", "Now", "Trend")
 FIGURE, NOW, TREND = range(3)
 RECORD_COLUMNS = ("", "Record", "Why")
 GOOD, BAD = QColor("#1a7f37"), QColor("#cf222e")
+
+
+def _scorecard_of(path: Path) -> Scorecard:
+    with KnowledgeBase.open(path) as kb:
+        return kb.scorecard()
 
 
 def trend_text(figure: Figure) -> str:
@@ -170,15 +186,19 @@ class BehindModel(QAbstractTableModel):
 
 
 class ScorecardView(QWidget):
-    """The scorecard, computed when shown and again after the knowledge base has changed."""
+    """The scorecard, computed when shown and again after the knowledge base has changed, on a
+    worker thread with a connection of its own: replaying a large knowledge base's revisions takes
+    seconds, which the window must not wait for."""
 
     record_link_clicked = Signal(str)
+    computed = Signal()  # a new scorecard is shown
 
     def __init__(self, kb: KnowledgeBase, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.kb = kb
         self.card: Scorecard | None = None
-        self._computed_for: tuple[int, str] | None = None
+        self._computed_for: int | None = None
+        self._job: Job | None = None
         self.setObjectName("scorecardView")
         self.summary = QLabel(self)
         self.summary.setObjectName("scorecardSummary")
@@ -241,15 +261,41 @@ class ScorecardView(QWidget):
         """The scorecard is about the whole knowledge base: computed again only when it changed."""
         if record is None:
             return
-        times = self.kb.revision_times()
-        stamp = (len(times), times[-1] if times else "")
+        stamp = self.kb.revision_count()
         if stamp != self._computed_for:
             self.refresh()
             self._computed_for = stamp
 
     def refresh(self) -> None:
+        """Compute the scorecard anew (the answer replaces the one shown when it comes)."""
+        if self._job is not None:
+            self._job.cancel()
+        path = self.kb.path
+        job = Job("Scorecard", lambda _progress, _cancel: _scorecard_of(path))
+        # Bound methods, not lambdas: Qt forgets them if this view goes away before the answer.
+        job.signals.succeeded.connect(self._on_job_succeeded)
+        job.signals.failed.connect(self._on_job_failed)
+        self._job = job
+        if self.card is None:
+            self.summary.setText("Computing the scorecard from the revisions…")
+        QThreadPool.globalInstance().start(job)
+
+    def _current_job_answered(self) -> bool:
+        """Whether the signal being handled comes from the job last started (older ones are stale)."""
+        return self._job is not None and self.sender() is self._job.signals
+
+    def _on_job_failed(self, message: str) -> None:
+        if self._current_job_answered():
+            self._job = None
+            self._computed_for = None  # try again next time
+            self.summary.setText(f"The scorecard could not be computed: {message}")
+
+    def _on_job_succeeded(self, card: Scorecard) -> None:
+        if not self._current_job_answered():
+            return  # an answer about the knowledge base as it was before a newer question
+        self._job = None
         chosen = self.figures.currentIndex().row()
-        self.card = self.kb.scorecard()
+        self.card = card
         self.figures_model.set_scorecard(self.card)
         days = len(self.card.figures[0].trend) if self.card.figures else 0
         self.summary.setText(
@@ -257,6 +303,7 @@ class ScorecardView(QWidget):
             f"({days} {'day' if days == 1 else 'days'} of history). Choose a figure to see the records behind it."
         )
         self.figures.selectRow(max(chosen, 0))
+        self.computed.emit()
 
     def _on_figures_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         figure = self.figures_model.figures[current.row()] if current.isValid() else None

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt, QThreadPool
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
@@ -89,9 +89,10 @@ def test_a_system_of_the_checklist_opens_and_other_records_offer_the_open_incide
 def test_scorecard_figures_lead_to_their_records(qtbot: QtBot, window: MainWindow, sample_kb: KnowledgeBase) -> None:
     assert window.kb is not None
     window.open_record(sample_kb.get("SYS-001").uid)
-    window.show_tab("Scorecard")
     view = window.tabs.tab("Scorecard")
     assert isinstance(view, ScorecardView)
+    with qtbot.waitSignal(view.computed, timeout=20000):  # on a worker thread
+        window.show_tab("Scorecard")
     labels = [view.figures_model.index(row, 0).data() for row in range(view.figures_model.rowCount())]
     assert labels[0] == "Critical systems with a recovery playbook" and len(labels) == 8
     row = labels.index("Critical systems that met their RTO when last exercised")
@@ -184,5 +185,6 @@ def test_new_tabs_follow_the_tab_contract(qtbot: QtBot, sample_kb: KnowledgeBase
         tab.record_link_clicked.connect(seen.append)
         tab.record_link_clicked.emit("x")
         assert seen == ["x"]
+    QThreadPool.globalInstance().waitForDone(20000)  # the scorecard's answer reaches a view still there
     incidents = sample_kb.list_records(kind=Kind.INCIDENT)
     assert {r.key for r in incidents if r.status == "open"} == {"INC-005", "INC-006"}
