@@ -134,7 +134,7 @@ class TrendDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem, index: ModelIndex) -> QSize:
         hint = super().sizeHint(option, index)
-        return QSize(max(hint.width(), 120), max(hint.height(), 28)) if index.column() == TREND else hint
+        return QSize(max(hint.width(), 80), max(hint.height(), 28)) if index.column() == TREND else hint
 
 
 class BehindModel(QAbstractTableModel):
@@ -220,7 +220,7 @@ class ScorecardView(QWidget):
         header.setSectionResizeMode(FIGURE, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(NOW, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(TREND, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(TREND, 130)
+        header.resizeSection(TREND, 96)  # a small line: the label keeps the room in a narrow window
         self.figures.selectionModel().currentRowChanged.connect(self._on_figures_current_row_changed)
         self.behind_title = QLabel(self)
         self.behind_title.setObjectName("scorecardBehindTitle")
@@ -238,9 +238,8 @@ class ScorecardView(QWidget):
         self.behind.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         records_header = self.behind.horizontalHeader()
         records_header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        records_header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        records_header.resizeSection(1, 260)
-        records_header.setStretchLastSection(True)
+        records_header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        records_header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.behind.activated.connect(self._on_behind_activated)
         lower = QWidget(self)
         lower_layout = QVBoxLayout(lower)
