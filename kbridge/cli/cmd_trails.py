@@ -6,7 +6,7 @@ import click
 
 from kbridge.cli.main import AppContext
 from kbridge.cli.options import json_option, pass_app, reason_option
-from kbridge.cli.output import emit_json, print_table
+from kbridge.cli.output import changed_records, emit_json, print_table
 from kbridge.core.recovery import RecoveryPlan
 from kbridge.core.timeline import TIMELINE_KINDS, parse_timeline_kinds
 from kbridge.core.trails import DEFAULT_IMPACT_DEPTH, DEFAULT_WHY_DEPTH, MAX_TRAIL_DEPTH, Trail, TrailNode
@@ -89,11 +89,17 @@ def restore_order_command(app: AppContext, system: str | None, as_json: bool) ->
 @click.argument("to_person")
 @click.argument("keys", nargs=-1)
 @reason_option
+@json_option
 @pass_app
-def reassign_command(app: AppContext, from_person: str, to_person: str, keys: tuple[str, ...], reason: str) -> None:
+def reassign_command(app: AppContext, from_person: str, to_person: str, keys: tuple[str, ...], reason: str,
+                     as_json: bool) -> None:
     """Hand the records FROM_PERSON owns or approves (all, or only KEYS) to TO_PERSON."""
     kb = app.kb(write=True)
     changes = kb.reassign(from_person, to_person, keys or None, reason=reason)
+    if as_json:
+        emit_json({"from": kb.get(from_person).key, "to": kb.get(to_person).key,
+                   "records": changed_records(kb, changes)})
+        return
     for uid in sorted(changes.updated, key=lambda u: kb.get(u).key):
         record = kb.get(uid)
         click.echo(f"{record.key}  {record.title}")

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from kbridge.core import KnowledgeBase
-from kbridge.model import LinkedRecord, Record, Revision
+from kbridge.model import Changes, Link, LinkedRecord, Record, Revision
 
 
 def emit_json(data: Any) -> None:
@@ -58,6 +58,24 @@ def record_detail(kb: KnowledgeBase, record: Record) -> dict[str, Any]:
         }
     )
     return data
+
+
+def changed_records(kb: KnowledgeBase, changes: Changes) -> list[dict[str, Any]]:
+    """The records a change touched, each as `list` shows it (with `deleted`), by key."""
+    records = sorted((kb.get(uid) for uid in changes.records), key=lambda record: record.key)
+    return [{**record_summary(record), "deleted": record.deleted} for record in records]
+
+
+def stored_link(kb: KnowledgeBase, link: Link) -> dict[str, Any]:
+    """A link as it was added or removed: `{source, type, target, note, dangling}`."""
+    target = kb.find(link.target_uid) if link.target_uid else None
+    return {
+        "source": kb.get(link.source_uid).key,
+        "type": link.type.value,
+        "target": target.key if target else link.target_ref,
+        "note": link.note,
+        "dangling": target is None,
+    }
 
 
 def revision_dict(revision: Revision) -> dict[str, Any]:

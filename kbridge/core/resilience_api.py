@@ -53,9 +53,9 @@ class ResilienceMixin:
         """The resilience scorecard with each figure's records and trend (kbridge.core.scorecard)."""
         return scorecard.scorecard(self, today)
 
-    def all_revisions(self: KnowledgeBase) -> Iterator[Revision]:
-        """Every revision of every record, oldest first."""
-        return self._store.iter_revisions()
+    def record_histories(self: KnowledgeBase) -> Iterator[list[Revision]]:
+        """Every record's revisions (oldest first), one record at a time, deleted records too."""
+        return self._store.record_histories()
 
     def revision_times(self: KnowledgeBase) -> list[str]:
         """The distinct moments revisions were saved at, oldest first."""

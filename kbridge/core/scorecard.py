@@ -2,7 +2,7 @@
 today (playbook, an active approver, safe-to-restore criteria, an exercise within its period, the RTO
 met when last exercised), how many controls say why they exist, what is overdue for review, and what
 knowledge is at risk. Each figure lists the records behind it, and its trend is computed from the
-revisions: the knowledge base is replayed as it was at the end of up to `TREND_POINTS` days of its history.
+revisions: the knowledge base is rebuilt as it was at the end of up to `TREND_POINTS` days of its history.
 
 Knowledge at risk: a record whose owner has left and that nobody still here has edited since. An
 edit is a revision by an author who names an active person (by name, key or e-mail); an import is
@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from kbridge.core.lifecycle import has_rationale
 from kbridge.core.readiness import Estate, SystemReadiness, natural_key, system_readiness
 from kbridge.model import Kind, LinkType, Record, Revision
 
@@ -27,6 +28,7 @@ SHARE = "share"
 COUNT = "count"
 _IMPORT_REASONS = ("imported from ", "re-imported from ")
 _REASONED_LINKS = {LinkType.MITIGATES: Kind.RISK, LinkType.IMPLEMENTS: Kind.REQUIREMENT}
+_BODIES_READ = frozenset({Kind.SYSTEM.value, Kind.CONTROL.value})  # playbooks; a rationale may be a section
 
 
 @dataclass(frozen=True)
@@ -146,7 +148,7 @@ def _exercise_gap(item: SystemReadiness) -> str:
 
 def _control_gap(estate: Estate, control: Record) -> str:
     missing = []
-    if not str(control.fields.get("rationale") or "").strip():
+    if not has_rationale(control.fields, control.body):  # as `kbridge check` reads it
         missing.append("no rationale")
     reasons = [r for link_type, kind in _REASONED_LINKS.items() for r in estate.targets(control.uid, link_type)
                if r.kind is kind]
@@ -160,35 +162,37 @@ def _in_key_order(records: Iterable[Record]) -> list[Record]:
 
 
 class KnowledgeAtRisk:
-    """Follows revisions, oldest first, to tell which records nobody active has edited since their
-    owner left."""
+    """Reads each record's revisions to tell which records nobody active has edited since their
+    owner left, now or at the end of a day of the past."""
 
     def __init__(self) -> None:
-        self.departed_at: dict[str, str | None] = {}  # person uid -> when they left (None: unknown)
-        self.people: dict[str, Record] = {}  # person uid -> latest snapshot
+        self.departures: dict[str, list[str | None]] = {}  # person uid -> when they left (None: unknown)
         self.edits: dict[str, list[tuple[str, str]]] = {}  # record uid -> [(at, author)]
 
-    def follow(self, revision: Revision, record: Record) -> None:
-        if record.kind is Kind.PERSON:
-            before = self.people.get(record.uid)
-            if record.status == "departed" and (before is None or before.status != "departed"):
-                self.departed_at[record.uid] = revision.at if before is not None else None
-            elif record.status != "departed":
-                self.departed_at.pop(record.uid, None)
-            self.people[record.uid] = record
-        if not revision.reason.startswith(_IMPORT_REASONS):
-            self.edits.setdefault(record.uid, []).append((revision.at, revision.author))
+    def follow(self, history: list[Revision]) -> None:
+        """Take in one record's revisions, oldest first."""
+        before: str | None = None
+        for number, revision in enumerate(history):
+            status = revision.status
+            if revision.snapshot.get("kind") == Kind.PERSON.value and status == "departed" and before != "departed":
+                uid = revision.record_uid
+                self.departures.setdefault(uid, []).append(revision.at if number else None)
+            before = status
+            if not revision.reason.startswith(_IMPORT_REASONS):
+                self.edits.setdefault(revision.record_uid, []).append((revision.at, revision.author))
 
-    def at_risk(self, estate: Estate) -> dict[str, str]:
+    def at_risk(self, estate: Estate, until: str | None = None) -> dict[str, str]:
+        """uid -> why, for the records of `estate`; `until` (a day) ignores what came after it."""
         active = _active_names(estate)
         found: dict[str, str] = {}
         for record in estate.records.values():
             owner = estate.records.get(record.owner or "")
             if owner is None or owner.kind is not Kind.PERSON or owner.status != "departed":
                 continue
-            since = self.departed_at.get(owner.uid)
+            left = [at for at in self.departures.get(owner.uid, []) if at is None or until is None or at[:10] <= until]
+            since = left[-1] if left else None
             edited = any(author.casefold() in active and (since is None or at > since)
-                         for at, author in self.edits.get(record.uid, []))
+                         and (until is None or at[:10] <= until) for at, author in self.edits.get(record.uid, []))
             if not edited:
                 when = f" on {since[:10]}" if since else ""
                 found[record.uid] = f"owned by {owner.title} ({owner.key}), who left{when}"
@@ -208,7 +212,7 @@ def _active_names(estate: Estate) -> set[str]:
 
 def record_of(revision: Revision, keep_body: Callable[[str], bool]) -> Record:
     """The record a revision's snapshot describes (its body only when `keep_body(kind)`: the past is
-    replayed for systems' playbooks, and nothing else needs a body)."""
+    rebuilt for systems' playbooks and controls' rationales, and nothing else needs a body)."""
     snapshot = revision.snapshot
     kind = Kind(str(snapshot.get("kind") or "note"))
     fields = snapshot.get("fields")
@@ -241,41 +245,46 @@ def trend_days(stamps: list[str], points: int = TREND_POINTS) -> list[str]:
 def scorecard(kb: KnowledgeBase, today: dt.date | None = None, points: int = TREND_POINTS) -> Scorecard:
     today = today or dt.date.today()
     risk = KnowledgeAtRisk()
-    records: dict[str, Record] = {}
-    links: dict[str, list[str]] = {}
     days = trend_days(kb.revision_times(), points)
-    series: list[tuple[str, list[Figure]]] = []
-    replay = kb.all_revisions()  # oldest first, streamed: the past is never all in memory at once
-    waiting: Revision | None = next(replay, None)
-    for day in days:  # the knowledge base as it was at the end of each day
-        while waiting is not None and waiting.at[:10] <= day:
-            record = record_of(waiting, lambda kind: kind == Kind.SYSTEM.value)
-            records[record.uid] = record
-            links[record.uid] = [str(text) for text in waiting.snapshot.get("links") or []]
-            risk.follow(waiting, record)
-            waiting = next(replay, None)
-        estate = _past_estate(records, links)
-        series.append((day, compute_figures(estate, min(today, _day(day)), risk.at_risk(estate))))
-    while waiting is not None:  # saved since the days were read: edits that count now
-        risk.follow(waiting, record_of(waiting, lambda _kind: False))
-        waiting = next(replay, None)
+    # The knowledge base at the end of each day: each record as its last revision of that day left
+    # it (records read one at a time, their revisions unpacked together; a record's state is shared
+    # by the days it did not change).
+    past: list[dict[str, tuple[Record, list[str]]]] = [{} for _ in days]
+    for history in kb.record_histories():
+        risk.follow(history)
+        shown: dict[int, tuple[Record, list[str]]] = {}
+        position = 0
+        for index, day in enumerate(days):
+            while position < len(history) and history[position].at[:10] <= day:
+                position += 1
+            if position:
+                latest = history[position - 1]
+                if position not in shown:
+                    record = record_of(latest, lambda kind: kind in _BODIES_READ)
+                    shown[position] = (record, [str(text) for text in latest.snapshot.get("links") or []])
+                past[index][latest.record_uid] = shown[position]
+    series = []
+    for day, state in zip(days, past, strict=True):
+        estate = _past_estate(state)
+        series.append((day, compute_figures(estate, min(today, _day(day)), risk.at_risk(estate, day))))
     now = Estate.of(kb)
     figures = compute_figures(now, today, risk.at_risk(now))
     for index, figure in enumerate(figures):
-        figure.trend = [(day, past[index].value) for day, past in series]
+        figure.trend = [(day, figures_then[index].value) for day, figures_then in series]
     return Scorecard(today, figures)
 
 
-def _past_estate(records: dict[str, Record], links: dict[str, list[str]]) -> Estate:
-    by_key = {record.key.upper(): record.uid for record in records.values() if not record.deleted}
+def _past_estate(state: dict[str, tuple[Record, list[str]]]) -> Estate:
+    records = [record for record, _ in state.values()]
+    by_key = {record.key.upper(): record.uid for record in records if not record.deleted}
     found = []
-    for source, texts in links.items():
+    for source, (_, texts) in state.items():
         for text in texts:
             name, _, key = text.partition(" ")
             target = by_key.get(key.upper())
             if target is not None and name in _LINK_VALUES:
                 found.append((source, LinkType(name), target))
-    return Estate(records.values(), found)
+    return Estate(records, found)
 
 
 _LINK_VALUES = {link_type.value for link_type in LinkType}

@@ -187,6 +187,9 @@ class _FileExport:
         stated = self._stated_lines(record, path)
         added = [line for line in current if _identity(line) not in {_identity(s) for s in stated}]
         removed = [line for line in stated if _identity(line) not in {_identity(c) for c in current}]
+        if "status" in parts and record.status == "superseded" and not any(_superseded_by(line) for line in added):
+            # Superseded by a link the other file states: the status line names it all the same.
+            added += [line for line in current if _superseded_by(line)][:1]
         if not parts and not added and not removed:
             self.report.unchanged += 1
             return original
@@ -236,6 +239,10 @@ class _FileExport:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(data)
                 self.report.attachments += 1
+
+
+def _superseded_by(line: LinkLine) -> bool:
+    return line.type is LinkType.SUPERSEDES and not line.outgoing
 
 
 def _identity(line: LinkLine) -> tuple[LinkType, bool, str]:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kbridge.core import lifecycle
 from kbridge.model import KIND_FIELDS, KbridgeError, Kind, Record
 from kbridge.ui.drafts import Draft, discard_draft, save_draft
 from kbridge.ui.markdown_highlighter import MarkdownHighlighter
@@ -308,8 +309,13 @@ class RecordEditor(QWidget):
         }
         if "status" in values:
             changes["status"] = values["status"]
+        if self.record.kind is Kind.CONTROL and not lifecycle.has_rationale(fields, values["body"]):
+            QMessageBox.warning(self, "Cannot save", "A control needs its rationale: fill in Rationale (why it "
+                                "exists), or write a Rationale section in its body.")
+            self.inputs["field:rationale"].setFocus()
+            return False
         try:
-            self.kb.update(self.record.uid, reason=values["reason"].strip(), **changes)
+            self.kb.update(self.record.uid, reason=values["reason"].strip(), strict=True, **changes)
         except KbridgeError as error:
             QMessageBox.warning(self, "Cannot save", str(error))
             return False

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from kbridge.model import KbridgeError, LinkedRecord, LinkType, Record
+from kbridge.ui.lifecycle_prompts import offer_status_restore
 from kbridge.ui.quick_switcher import rank_records
 
 if TYPE_CHECKING:
@@ -191,6 +192,8 @@ class LinksDialog(QDialog):
         except KbridgeError as error:
             QMessageBox.warning(self, "Remove a link", str(error))
             return False
+        if link.type is LinkType.SUPERSEDES and link.uid is not None:
+            offer_status_restore(self, self.kb, str(target))
         self.refresh()
         return True
 

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 ModelIndex = QModelIndex | QPersistentModelIndex
 NodeIdRole = Qt.ItemDataRole.UserRole + 1
 
-# The order of the kinds in the navigator; events show only when there are some.
+# The order of the kinds in the navigator; events and templates show only when there are some.
 NAVIGATOR_KINDS = (
     Kind.DECISION,
     Kind.SYSTEM,
@@ -34,10 +34,20 @@ NAVIGATOR_KINDS = (
     Kind.PERSON,
     Kind.NOTE,
     Kind.EVENT,
+    Kind.TEMPLATE,
 )
 # The "Needs attention" groups the issue asks for, in this order.
 ATTENTION_CATEGORIES = (
-    "overdue-review", "departed-owner", "dangling-link", "stale-proposal", "recovery-approver", "overdue-exercise",
+    "overdue-review",
+    "departed-owner",
+    "dangling-link",
+    "stale-proposal",
+    "superseded-alone",
+    "successor-not-in-force",
+    "supersede-cycle",
+    "status-contradicts-links",
+    "recovery-approver",
+    "overdue-exercise",
 )
 TAG_LIMIT = 60
 
@@ -85,7 +95,7 @@ def build_tree(records: Iterable[Record], findings: list[Finding] | None, saved:
             logs.setdefault(log_prefix(record.key), set()).add(record.key)
     root.add(NavNode("all", "All records", live, RecordFilter()))
     for kind in NAVIGATOR_KINDS:
-        if kind is Kind.EVENT and not kinds[kind.value]:
+        if kind in (Kind.EVENT, Kind.TEMPLATE) and not kinds[kind.value]:
             continue
         node = root.add(
             NavNode(
@@ -153,6 +163,10 @@ _ATTENTION_LABELS = {
     "departed-owner": "Departed owners",
     "dangling-link": "Dangling links",
     "stale-proposal": "Proposals over 30 days",
+    "superseded-alone": "Superseded by nothing",
+    "successor-not-in-force": "Successor rejected or deleted",
+    "supersede-cycle": "Supersede cycles",
+    "status-contradicts-links": "Status contradicts links",
     "recovery-approver": "Approver missing",
     "overdue-exercise": "Exercise overdue",
 }

@@ -145,7 +145,7 @@ class RecordCommands(_Base):
         if self.kb is None or record is None:
             return False
         try:
-            self.kb.set_status(record.uid, status)
+            self.kb.set_status(record.uid, status, strict=True)
         except KbridgeError as error:
             QMessageBox.warning(self, "Change status", str(error))
             return False

@@ -23,6 +23,7 @@ from kbridge.core.graph import LinkIndex
 from kbridge.core.recovery import RecoveryPlan
 from kbridge.core.timeline import system_timeline
 from kbridge.core.trails import why
+from kbridge.formats.graph_files import record_graph_svg
 from kbridge.formats.scan import Cancel, Progress
 from kbridge.formats.site import fragments, pages
 from kbridge.model import ConflictError, Kind, Record
@@ -133,6 +134,9 @@ def _record_page(
     sections = [("why", "Why it exists", fragments.trail_html(
         why(index, record, SITE_WHY_DEPTH), href, "No risk, requirement, incident or decision is linked as its reason."
     ))]
+    graph = record_graph_svg(index, record, href, by_key)
+    if graph is not None:
+        sections.append(("graph", "Links graph", graph))
     if record.kind is Kind.SYSTEM:
         sections.append(("timeline", "Timeline", fragments.timeline_html(system_timeline(kb, record, index), href)))
         step = next((step for step in plan.steps if step.key == record.key), None)
