@@ -128,9 +128,8 @@ KIND_FIELDS: dict[Kind, tuple[str, ...]] = {
 NO_REVIEW_STATUSES = frozenset({"superseded", "deprecated", "rejected"})
 
 # A system's `review_period` ("6 months", "1 year") is how often its recovery is exercised; an event
-# recording an exercise of it (linked `affects` to the system) carries these fields
-# (kbridge.core.readiness reads them).
-EXERCISE_FIELDS = ("exercise", "result", "recovery_time")
+# recording an exercise of it (linked `affects` to the system) has the fields `exercise` (one of the
+# types), `result` and, when timed, `recovery_time` (kbridge.core.readiness reads them).
 EXERCISE_TYPES = ("tabletop", "test")
 EXERCISE_RESULTS = ("passed", "partial", "failed")
 # An incident's field holding the ticks of its recovery checklist (kbridge.core.incident).
