@@ -119,3 +119,11 @@ def test_brief_target_and_durations_in_words(tmp_path: Path) -> None:
         brief_target(tmp_path / "vault.html", "pdf")
     assert [in_words(text) for text in ("2h", "15m", "1d", "90m", "", "soon")] == [
         "2 hours", "15 minutes", "1 day", "90 minutes", "not agreed", "soon"]
+
+
+def test_brief_of_a_knowledge_base_without_systems_says_so(kb: KnowledgeBase) -> None:
+    kb.create("decision", "Use PostgreSQL")
+    document = build_brief(kb)
+    text = visible_text(standalone_html(document))
+    assert "No running system is recorded" in text and "No running system is rated critical" in text
+    assert "0 of 0" not in text and len(document.charts) == 4

@@ -97,6 +97,11 @@ def _impact_of_one(brief: Printable, system: Record, dependants: list[Record],
 def _impact_of_all(brief: Printable, systems: list[Record], estate: Estate,
                    readiness: dict[str, SystemReadiness]) -> None:
     brief.add("<h2>What the business depends on</h2>")
+    if not systems:
+        brief.add("<p>No running system is recorded, so nothing here says what the business depends on. "
+                  "Record the systems, with their criticality, RTO and RPO, to fill this in.</p>")
+        brief.add(_rto_chart([], readiness, "How soon each system must run again"))
+        return
     critical = [r for r in systems if readiness[r.key].criticality == "critical"]
     brief.add(f"<p>{len(systems)} systems are running; {len(critical)} of them are rated critical. Each is listed "
               "with how soon it must run again after an outage (its recovery time objective) and how much recent "
@@ -235,6 +240,8 @@ def _readiness(brief: Printable, items: list[SystemReadiness]) -> None:
         _readiness_of_one(brief, items[0])
         return
     critical = [item for item in items if item.criticality == "critical"]
+    if not critical:
+        brief.add("<p>No running system is rated critical, so there is no readiness to count yet.</p>")
     checks = (
         ("have written recovery steps", lambda i: i.has_playbook),
         ("have someone still here to decide they are safe to bring back", lambda i: i.approver_active),
@@ -246,7 +253,8 @@ def _readiness(brief: Printable, items: list[SystemReadiness]) -> None:
     for words, test in checks:
         met = sum(1 for item in critical if test(item))
         share = met / len(critical) if critical else 0
-        brief.add(f"<p>{met} of {len(critical)} critical systems {escape(words)}.</p>")
+        if critical:
+            brief.add(f"<p>{met} of {len(critical)} critical systems {escape(words)}.</p>")
         bars.append(Bar(words.capitalize(), 100 * share, f"{met} of {len(critical)}",
                         "good" if share == 1 else ("warn" if share >= 0.5 else "bad")))
     brief.add(Chart("Critical systems ready to recover", bars, maximum=100, note="Share of the critical systems."))
