@@ -288,7 +288,9 @@ class RecordEditor(QWidget):
         values = self.values()
         fields = dict(current.fields if current else self.record.fields)
         for name, text in values.items():
-            if name.startswith("field:"):
+            # A field left as it was keeps its value as it is (a list of mappings, like an incident's
+            # checklist, cannot go through a line of text and back).
+            if name.startswith("field:") and text != self._initial.get(name):
                 field_name = name.removeprefix("field:")
                 if not text.strip():
                     fields.pop(field_name, None)
