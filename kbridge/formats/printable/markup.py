@@ -6,13 +6,11 @@ lets the browser's print dialog choose."""
 
 from __future__ import annotations
 
-import contextlib
-import os
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kbridge import safe_files
 from kbridge.formats.printable.charts import Chart, svg_chart
 from kbridge.formats.printable.text import escape
 from kbridge.model import ValidationError
@@ -122,28 +120,11 @@ def grid(headers: list[str] | None, rows: list[list[str]], widths: list[int] | N
 
 
 def write_inside(folder: Path, name: str, data: bytes) -> Path:
-    """Write `data` as `name` in `folder` (made when missing), never through a symbolic link and
-    never outside it: `name` is one file name. Written whole or not at all (a temporary file
-    renamed into place). The security work's `kbridge.safe_files.write_file` replaces this."""
+    """Write `data` as `name` in `folder` (made when missing): one file name, through the one
+    writer (`kbridge.safe_files`: atomic, never through a symbolic link, never outside)."""
     if not name or name in (".", "..") or "/" in name or "\\" in name or "\x00" in name:
         raise ValidationError(f"{name!r} is not a file name")
-    folder = Path(folder)
-    if folder.is_symlink():
-        raise ValidationError(f"{folder} is a symbolic link; kbridge writes only into real folders")
-    folder.mkdir(parents=True, exist_ok=True)
-    if not folder.is_dir():
-        raise ValidationError(f"{folder} is not a folder")
-    target = folder / name
-    if target.is_symlink() or (target.exists() and not target.is_file()):
-        raise ValidationError(f"{target} is not a regular file; kbridge will not write through it")
-    temporary = folder / f".kbridge-{secrets.token_hex(6)}.tmp"
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        raise
-    return target
+        return safe_files.write_file(Path(folder), name, data)
+    except safe_files.UnsafePathError as error:
+        raise ValidationError(str(error)) from error
