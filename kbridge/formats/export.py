@@ -195,6 +195,8 @@ class _FileExport:
                 record, self._link_lines(record, path, links)).encode("utf-8")
         baseline = source.get("baseline") or {}
         parts = changed_parts(record, baseline)
+        if own == "kbridge" and (record.fields != baseline.get("fields") or record.tags != baseline.get("tags")):
+            parts.add("front matter")  # kbridge Markdown holds every field: a change there is written too
         current = self._link_lines(record, path, links)
         stated = self._stated_lines(record, path)
         added = [line for line in current if _identity(line) not in {_identity(s) for s in stated}]
