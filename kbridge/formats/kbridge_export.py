@@ -28,9 +28,10 @@ def export_kbridge(kb: KnowledgeBase, out: Path, progress: Progress | None, canc
     except SyncCancelledError:
         result.cancelled = True
         return result
-    result.written = list(report.to_files)
-    result.generated = len(report.to_files)
-    result.unchanged = report.unchanged
+    result.written = [*report.to_files, *report.kept]
+    result.unchanged = report.ways.get("unchanged", 0)
+    result.patched = report.ways.get("patched", 0)
+    result.generated = report.ways.get("generated", 0)
     result.skipped = list(report.skipped)
     # Images kept with a record go beside its file, as every file export writes them.
     attachments = _FileExport(kb, out, "kbridge")

@@ -16,16 +16,18 @@ from kbridge.formats.versions import LinkValue, Version
 from kbridge.model import UNKNOWN_STATUS, KbridgeError, Kind, Record
 
 
-def record_bytes(kb: KnowledgeBase, record: Record, version: Version) -> bytes:
+def record_bytes(kb: KnowledgeBase, record: Record, version: Version) -> tuple[bytes, str]:
     """What kbridge writes for `record` (whose content is `version`): the file it was imported
-    from, byte for byte, while its content is still that file's; else the canonical form."""
+    from, byte for byte, while its content is still that file's; else the canonical form. With
+    how: "unchanged" (the original), "patched" (an imported record changed), "generated"."""
     source = record.source or {}
-    if source.get("format") == "kbridge" and source.get("path") and not source.get("sync"):
+    imported = source.get("format") == "kbridge" and source.get("path") and not source.get("sync")
+    if imported:
         original = kb.file(record.uid, str(source["path"]), role="original")
         said = parse_bytes(original, str(source["path"])) if original else None
         if original and said is not None and said.uid == record.uid and said.same_content(version):
-            return original
-    return render_version(version.with_values(uid=record.uid)).encode("utf-8")
+            return original, "unchanged"
+    return render_version(version.with_values(uid=record.uid)).encode("utf-8"), "patched" if imported else "generated"
 
 
 def parse_bytes(data: bytes, name: str) -> Version | None:
@@ -43,10 +45,10 @@ class RecordWriter:
 
     parse_bytes = staticmethod(parse_bytes)
 
-    def bytes_for(self, record: Record, target: Version, current: Version) -> bytes:
+    def bytes_for(self, record: Record, target: Version, current: Version) -> tuple[bytes, str]:
         if target.same_content(current):
             return record_bytes(self.kb, record, current)
-        return render_version(target.with_values(uid=record.uid)).encode("utf-8")
+        return render_version(target.with_values(uid=record.uid)).encode("utf-8"), "generated"
 
     # --- records ----------------------------------------------------------------------------
 

@@ -297,15 +297,19 @@ class FolderSync:
             if fingerprint(self.versions[uid]) != known.record_fp:
                 self.to_write.add(uid)
             else:
-                self.report.unchanged += 1
+                self._kept(file.path)
             return
         theirs = self.files.version(file)
         if theirs is not None and theirs.same_content(self.versions[uid]):
-            self.report.unchanged += 1
+            self._kept(file.path)
             self._remember(uid, file.path, file.data, theirs.key)
             return
         self.report.skipped.append(Skipped(file.path, "changed in the folder since kbridge last wrote it: "
                                                       "not overwritten (kbridge sync merges it)"))
+
+    def _kept(self, path: str, way: str = "unchanged") -> None:
+        self.report.kept.append(path)
+        self.report.ways[way] = self.report.ways.get(way, 0) + 1
 
     def _base(self, uid: str) -> Version | None:
         data = self.overrides[uid] if uid in self.overrides else self.kb.sync_base(uid, self.state.folder_id)
@@ -432,9 +436,12 @@ class FolderSync:
         if file is not None and not file.renumbered:
             said = self.files.version(file)
             if said is not None and said.same_content(target) and said.uid == uid:
+                if self.export_only:
+                    self._kept(file.path)
                 self._remember(uid, file.path, file.data, said.key)
                 return
-        data = self.writer.bytes_for(record, target, self.versions[uid])
+        data, way = self.writer.bytes_for(record, target, self.versions[uid])
+        self.report.ways[way] = self.report.ways.get(way, 0) + 1
         old_key = known.key if known else (file.key if file else "")
         path = self._path_for(uid, target, file.path if file else (known.path if known else None), old_key)
         try:

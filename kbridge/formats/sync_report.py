@@ -50,7 +50,8 @@ class SyncReport:
     commits: int = 0
     pushed: bool = False
     remote: str = ""
-    unchanged: int = 0  # records whose file already said what they say (an export)
+    kept: list[str] = field(default_factory=list)  # files already saying what their record says (an export)
+    ways: dict[str, int] = field(default_factory=dict)  # unchanged / patched / generated: how files were written
 
     def as_json(self) -> dict[str, Any]:
         return {
