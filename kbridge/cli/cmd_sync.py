@@ -62,6 +62,8 @@ def print_report(report: SyncReport) -> None:
     if report.commits or report.pushed:
         say(f"{report.commits} commit{'s' if report.commits != 1 else ''}"
             + (f", pushed to {report.remote}" if report.pushed else ""), err=True)
+    elif report.remote:
+        say(f"nothing new to commit or push; up to date with {report.remote}", err=True)
 
 
 @click.command("resolve")

@@ -220,7 +220,8 @@ class Repository:
         else:
             self.run("reset", "--keep", "--quiet", commit)
 
-    def push(self, upstream: Upstream, *, set_upstream: bool, dry_run: bool = False) -> None:
+    def push(self, upstream: Upstream, *, set_upstream: bool, dry_run: bool = False) -> bool:
+        """Push HEAD to the upstream; whether anything was sent (False: it was up to date)."""
         args = ["push", "--porcelain"]
         if dry_run:
             args.append("--dry-run")
@@ -229,7 +230,8 @@ class Repository:
         args += [upstream.remote, f"HEAD:refs/heads/{upstream.branch}"]
         done = self.run(*args, check=False)
         if done.returncode == 0:
-            return
+            flags = [line.split("\t", 1)[0] for line in done.stdout.splitlines() if "\t" in line]
+            return any(flag != "=" for flag in flags)
         text = done.stdout + done.stderr
         if "[rejected]" in text and "[remote rejected]" not in text:
             raise PushRejectedError(f"{upstream.remote} has commits this checkout has not fetched yet")

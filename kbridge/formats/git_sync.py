@@ -57,13 +57,12 @@ class GitSync:
             if not self.push or upstream is None:
                 break
             try:
-                self.repo.push(upstream, set_upstream=not upstream.configured)
+                self.report.pushed = self.repo.push(upstream, set_upstream=not upstream.configured)
             except PushRejectedError:
                 if attempt == PUSH_ATTEMPTS - 1:
                     raise GitError(f"{upstream.remote} kept moving on while kbridge merged it; sync again") from None
                 self.repo.fetch(upstream)
                 continue
-            self.report.pushed = True
             break
         self._say_what_waits(upstream)
         self.report.git = self.repo.log
@@ -116,9 +115,19 @@ class GitSync:
             return
         described = {change.path for change in report.changes}
         changes = [change for change in report.changes if change.path in paths]
-        changes += [Change("changed", path) for path in sorted(paths - described)]
+        changes += [self._described(path) for path in sorted(paths - described)]
         if self.repo.commit([self.repo.prefix + path for path in sorted(paths)], commit_message(changes)):
             self.report.commits += 1
+
+    def _described(self, path: str) -> Change:
+        """A file the folder sync did not write this time (an export wrote it, or a killed sync):
+        named by its record."""
+        state = FolderState.load(self.kb, self.folder)
+        uid = state.by_path().get(path)
+        record = self.kb.find(uid) if uid else None
+        if record is None:
+            return Change("removed", path)
+        return Change("added" if self.repo.head() is None else "changed", record.key, record.title, "", path)
 
     def _uncommitted_records(self) -> bool:
         prefix = self.repo.prefix
@@ -229,17 +238,20 @@ class GitSync:
                 raise GitError(f"git cannot merge {path}, which is not a kbridge record: merge it yourself "
                                "(git pull), then sync again")
             remote, local, common = stages.get(theirs), stages.get(ours), stages.get(1)
+            said = {oid: parse_bytes(self.repo.blob(oid), path) for oid in (remote, local) if oid}
+            if any(version is None for version in said.values()):  # a README.md, say: its words are not ours to pick
+                raise GitError(f"git cannot merge {path}, which does not read as a kbridge record: merge it "
+                               "yourself (git pull), then sync again")
             if remote and local:
-                remote_version = parse_bytes(self.repo.blob(remote), path)
-                local_version = parse_bytes(self.repo.blob(local), path)
+                remote_version, local_version = said[remote], said[local]
                 files[path] = remote
                 if (remote_version and local_version and remote_version.uid and local_version.uid
                         and remote_version.uid != local_version.uid):
                     files[path.removesuffix(".md") + f"-{local_version.uid[:8]}.md"] = local
                     continue
-                said = local_version or remote_version
-                if said is not None and said.uid:
-                    bases[said.uid] = common or ""
+                either = local_version or remote_version
+                if either is not None and either.uid:
+                    bases[either.uid] = common or ""
             else:
                 files[path] = remote or local  # deleted on one side, changed on the other: kept
         return self.repo.tree_with(tree, files) if files else tree

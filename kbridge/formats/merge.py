@@ -133,14 +133,8 @@ class _Change:
 def merge_lines(base: str | None, mine: str, theirs: str) -> tuple[str, str, bool]:
     """(mine's result, theirs' result, conflicted) for two texts changed from `base`: changes to
     different lines are both applied; where changes overlap, each result keeps its own side's."""
-    if mine == theirs:
-        return mine, mine, False
-    if base is not None and mine == base:
-        return theirs, theirs, False
-    if base is not None and theirs == base:
-        return mine, mine, False
-    if base is None:
-        return mine, theirs, True
+    if base is None or mine == theirs or base in (mine, theirs):
+        return _pick(_MISSING if base is None else base, mine, theirs)
     old, ours, other = (text.splitlines(keepends=True) for text in (base, mine, theirs))
     if max(len(old), len(ours), len(other)) > MAX_MERGE_LINES:
         return mine, theirs, True

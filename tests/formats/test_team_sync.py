@@ -48,8 +48,9 @@ def test_first_export_then_sync_is_clean_and_commits_everything(team: Team, samp
     assert report.conflicts == [] and report.to_files == [] and report.to_kb == []
     assert report.commits == 1 and report.pushed  # the exported files reach the team
     assert len(git(team.remote, "ls-tree", "-r", "--name-only", "main").split()) == len(export.written)
+    assert team.remote_log()[0].startswith("kbridge sync: ") and "decisions/" not in team.remote_log()[0]
     again = sync_folder(sample_kb, alice.folder, git=True, push=True)
-    assert (again.to_files, again.to_kb, again.commits, again.conflicts) == ([], [], 0, [])
+    assert (again.to_files, again.to_kb, again.commits, again.conflicts, again.pushed) == ([], [], 0, [], False)
     assert len(team.remote_log()) == 1
     bob = team.join("bob")
     bob.sync()
@@ -392,6 +393,19 @@ def test_a_remote_that_refuses_pushes_is_found_before_any_change(pair: tuple[Mat
     with pytest.raises(KbridgeError, match="refused the push"):
         alice.sync()
     assert _state(alice) == before
+
+
+def test_a_markdown_file_that_is_no_record_is_never_merged_by_picking_a_side(pair: tuple[Mate, Mate]) -> None:
+    alice, bob = pair
+    for mate, words in ((alice, "Alice's rules"), (bob, "Bob's rules")):  # each on the same base
+        (mate.folder / "README.md").write_text(f"# How we work\n\n{words}\n")
+        git(mate.clone, "add", "kb/README.md")
+        git(mate.clone, "commit", "-qm", "readme")
+    git(alice.clone, "push", "-q")
+    before = _state(bob)
+    with pytest.raises(KbridgeError, match=r"README\.md, which does not read as a kbridge record"):
+        bob.sync()
+    assert _state(bob) == before
 
 
 def team_file(mate: Mate, path: str) -> str:
