@@ -170,9 +170,14 @@ def _represent_dict(dumper: yaml.SafeDumper, data: dict[Any, Any]) -> yaml.Node:
 
 
 def _represent_text(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
-    # Text of several lines as a literal block (PyYAML quotes it instead when it cannot be one).
-    style = "|" if "\n" in data else None
+    # Text of several lines as a literal block (PyYAML quotes it instead when it cannot be one). The
+    # line breaks YAML knows besides \n (NEL, LS, PS) would be read back as spaces in any style but
+    # a double-quoted one, which escapes them.
+    style = '"' if _OTHER_BREAKS.intersection(data) else "|" if "\n" in data else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_OTHER_BREAKS = frozenset("\x85\u2028\u2029")
 
 
 _Writer.add_representer(list, _represent_list)

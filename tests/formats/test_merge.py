@@ -118,6 +118,12 @@ def test_the_canonical_form_reads_back_the_same_and_looks_like_the_documentation
 _TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
 
 
+def test_every_kind_of_line_break_survives_the_canonical_form() -> None:
+    for text in ("\x85", "a\u2028b", "a\u2029", "one\ntwo\x85three", " \r\n ", "\t"):
+        version = BASE.with_values(fields={"x": text}, links=(LinkValue("relates-to", "ADR-0001", text),))
+        assert parse_version(render_version(version)).same_content(version), repr(text)
+
+
 @settings(max_examples=80, deadline=None)
 @given(title=_TEXT.filter(lambda t: " ".join(t.split())), value=_TEXT, note=_TEXT,
        tag=st.from_regex(r"[a-z]{1,8}", fullmatch=True))
