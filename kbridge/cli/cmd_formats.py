@@ -24,7 +24,6 @@ from kbridge.formats.plan import (
     no_decisions_message,
     plan_import,
 )
-from kbridge.formats.sync import KEEP_CHOICES, sync_folder
 
 
 class _TerminalProgress:
@@ -140,35 +139,4 @@ def export_command(app: AppContext, fmt: str, out: Path, force: bool, as_json: b
         f"unchanged, {report.patched} edited, {report.generated} new)", err=True)
 
 
-@click.command("sync")
-@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
-@click.option("--keep", type=click.Choice(KEEP_CHOICES), default=None,
-              help="Settle conflicts by keeping this side (default: keep both, report them).")
-@click.option("--git", "use_git", is_flag=True, help="git pull before, git add and commit after.")
-@click.option("--push", is_flag=True, help="git push after committing (never without this flag).")
-@json_option
-@pass_app
-def sync_command(app: AppContext, folder: Path, keep: str | None, use_git: bool, push: bool,
-                 as_json: bool) -> None:
-    """Two-way sync with a folder of kbridge Markdown. Exits 1 when conflicts remain."""
-    report = sync_folder(app.kb(write=True), folder, keep=keep, git=use_git or push, push=push)
-    if as_json:
-        emit_json(report.as_json())
-    else:
-        for path in report.to_files:
-            say(f"written   {path}")
-        for key in report.to_kb:
-            say(f"updated   {key}")
-        for key in report.deleted_records:
-            say(f"deleted   {key} (moved to the trash)")
-        for path in report.deleted_files:
-            say(f"removed   {path}")
-        for conflict in report.conflicts:
-            say(f"CONFLICT  {conflict['key']} ({conflict['path']}): {conflict['why']}")
-        for item in report.skipped:
-            say(f"skipped   {item.path}: {item.reason}")
-    if report.conflicts:
-        sys.exit(1)
-
-
-COMMANDS = [import_command, export_command, sync_command]
+COMMANDS = [import_command, export_command]

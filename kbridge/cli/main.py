@@ -152,11 +152,12 @@ def _register() -> None:
         cmd_resilience,
         cmd_search,
         cmd_share,
+        cmd_sync,
         cmd_trails,
     )
 
     modules = (cmd_records, cmd_lifecycle, cmd_history, cmd_maintenance, cmd_trails, cmd_search, cmd_gui,
-               cmd_formats, cmd_share, cmd_resilience)
+               cmd_formats, cmd_sync, cmd_share, cmd_resilience)
     for module in modules:
         for command in module.COMMANDS:
             cli.add_command(command)

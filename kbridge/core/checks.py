@@ -35,6 +35,7 @@ CATEGORIES = {
     "status-contradicts-links": "Status contradicts the supersede links",
     "recovery-approver": "Systems whose recovery approver has left or is not a person here",
     "overdue-exercise": "Recovery exercises overdue",
+    "sync-conflict": "Sync conflicts: changed in the same place here and in the shared folder",
 }
 
 
@@ -111,6 +112,7 @@ def run_checks(kb: KnowledgeBase, today: dt.date | None = None) -> CheckReport:
     report.findings += _recovery_gaps(kb)
     report.findings += _supersede_findings(kb.all_links(), by_uid)
     report.findings += resilience_findings(kb, today)
+    report.findings += _sync_conflicts(kb, by_uid)
     return report
 
 
@@ -244,6 +246,18 @@ def _recovery_gaps(kb: KnowledgeBase) -> list[Finding]:
         if gaps:
             findings.append(Finding("recovery-gap", "; ".join(gaps), step.key, step.record.title))
     return findings
+
+
+def _sync_conflicts(kb: KnowledgeBase, by_uid: dict[str, Record]) -> list[Finding]:
+    findings = []
+    for uid, info in kb.sync_conflicts().items():
+        record = by_uid.get(uid)
+        if record is None:
+            continue
+        where = ", ".join(str(name) for name in info.get("fields") or []) or "the record"
+        findings.append(Finding("sync-conflict", f"{where} changed here and in {info.get('path', 'the folder')}; "
+                                f"kbridge resolve {record.key} --keep mine|theirs|FILE", record.key, record.title))
+    return sorted(findings, key=lambda finding: finding.key)
 
 
 def _supersede_findings(links: list[Link], by_uid: dict[str, Record]) -> list[Finding]:

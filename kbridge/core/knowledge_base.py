@@ -20,6 +20,7 @@ from kbridge.core.pending import PendingWork
 from kbridge.core.resilience_api import ResilienceMixin
 from kbridge.core.search_index import SearchIndex
 from kbridge.core.settings import Settings, load_settings
+from kbridge.core.sync_store import SyncStoreMixin
 from kbridge.core.templates import find_template, render_body
 from kbridge.core.trails_api import TrailsMixin
 from kbridge.model import (
@@ -47,7 +48,8 @@ _UNSET: Any = object()
 _SHORT_KEY = re.compile(r"^([A-Za-z]+)[-_ ]?0*(\d+)$")
 
 
-class KnowledgeBase(LinksMixin, LifecycleMixin, HistoryMixin, MaintenanceMixin, TrailsMixin, ResilienceMixin):
+class KnowledgeBase(LinksMixin, LifecycleMixin, HistoryMixin, MaintenanceMixin, TrailsMixin, ResilienceMixin,
+                    SyncStoreMixin):
     """One open knowledge base file and everything that can be asked of it or done to it."""
 
     def __init__(self, store: Store, settings: Settings | None = None) -> None:

@@ -299,6 +299,15 @@ EXPORTERS: dict[str, Exporter] = {fmt: _file_exporter(fmt) for fmt in FILE_FORMA
 EXPORTERS["json"] = export_json
 
 
+def _export_kbridge(kb: KnowledgeBase, out: Path, progress: Progress | None, cancel: Cancel | None) -> ExportReport:
+    from kbridge.formats.kbridge_export import export_kbridge  # sync's writer: export then sync is clean
+
+    return export_kbridge(kb, out, progress, cancel)  # type: ignore[return-value]
+
+
+EXPORTERS["kbridge"] = _export_kbridge
+
+
 def _export_site(kb: KnowledgeBase, out: Path, progress: Progress | None, cancel: Cancel | None) -> ExportReport:
     from kbridge.formats.site import export_html  # the site package builds on this module's report
 

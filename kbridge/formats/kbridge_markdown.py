@@ -13,6 +13,7 @@ from kbridge.formats.parsed import ParsedLink, ParsedRecord
 from kbridge.formats.reader import local_images
 from kbridge.formats.safe_yaml import load_yaml
 from kbridge.formats.text import DecodedText
+from kbridge.formats.versions import LinkValue, Version, version_of_parts
 from kbridge.model import (
     Kind,
     LinkedRecord,
@@ -99,30 +100,97 @@ def parse_kbridge_markdown(text: str, name: str = "<text>") -> KbridgeDocument:
 
 
 def write_kbridge_markdown(record: Record, links: list[LinkedRecord]) -> str:
-    """The kbridge Markdown file of a record and its outgoing links."""
-    data: dict[str, Any] = {"key": record.key, "kind": record.kind.value, "title": record.title}
-    if record.status:
-        data["status"] = record.status
+    """The kbridge Markdown file of a record and its outgoing links (the canonical form)."""
+    outgoing = [LinkValue(link.type.value, link.key, link.note) for link in links if link.direction == "out"]
+    return render_version(version_of_parts(
+        key=record.key, kind=record.kind.value, title=record.title, status=record.status,
+        date=record.date, review_by=record.review_by, owner=record.owner_key, tags=record.tags,
+        fields=record.fields, links=outgoing, body=record.body, uid=record.uid,
+    ))
+
+
+def render_version(version: Version) -> str:
+    """The one form kbridge writes a record in: the same content gives the same bytes in every
+    knowledge base (links in a stable order, tags sorted), in the style of the documentation:
+    unquoted ISO dates, short lists on one line, every link on lines of its own."""
+    data: dict[str, Any] = {"key": version.key, "kind": version.kind, "title": version.title}
+    if version.status:
+        data["status"] = version.status
     for name in ("date", "review_by"):
-        if getattr(record, name):
-            data[name] = getattr(record, name)
-    if record.owner_key:
-        data["owner"] = record.owner_key
-    if record.tags:
-        data["tags"] = list(record.tags)
-    if record.fields:
-        data["fields"] = dict(record.fields)
-    outgoing = [
-        {"type": link.type.value, "target": link.key, **({"note": link.note} if link.note else {})}
-        for link in links
-        if link.direction == "out"
-    ]
-    if outgoing:
-        data["links"] = outgoing
-    data["uid"] = record.uid
-    front = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+        value = getattr(version, name)
+        if value:
+            data[name] = _yaml_date(value)
+    if version.owner:
+        data["owner"] = version.owner
+    if version.tags:
+        data["tags"] = list(version.tags)
+    if version.fields:
+        data["fields"] = dict(version.fields)
+    if version.links:
+        data["links"] = [
+            {"type": link.type, "target": link.target, **({"note": link.note} if link.note else {})}
+            for link in version.links
+        ]
+    if version.uid:
+        data["uid"] = version.uid
+    front = yaml.dump(data, Dumper=_Writer, sort_keys=False, allow_unicode=True, width=_NO_FOLDING)
     # The body follows the fence as it is, so that reading the file back gives it exactly.
-    return f"{FRONT_MATTER_FENCE}\n{front}{FRONT_MATTER_FENCE}\n{record.body}"
+    return f"{FRONT_MATTER_FENCE}\n{front}{FRONT_MATTER_FENCE}\n{version.body}"
+
+
+def parse_version(text: str, name: str = "<text>") -> Version:
+    """A kbridge Markdown file's content as sync compares it (ValidationError when unreadable)."""
+    doc = parse_kbridge_markdown(text.replace("\r\n", "\n"), name)
+    return version_of_parts(
+        key=doc.key, kind=doc.kind.value, title=doc.title, status=doc.status, date=doc.date,
+        review_by=doc.review_by, owner=doc.owner, tags=doc.tags, fields=doc.fields,
+        links=[LinkValue(link.type.value, link.target, link.note) for link in doc.links],
+        body=doc.body, uid=doc.uid,
+    )
+
+
+# Long titles and values stay on one line: a change is then a one-line change in git.
+_NO_FOLDING = 1 << 16
+
+
+class _Writer(yaml.SafeDumper):
+    """Block lists indented under their key (`links:` then `  - type: ...`)."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+
+def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
+    plain = bool(data) and all(isinstance(item, (str, int, float, bool)) for item in data)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=plain)
+
+
+def _represent_dict(dumper: yaml.SafeDumper, data: dict[Any, Any]) -> yaml.Node:
+    return dumper.represent_mapping("tag:yaml.org,2002:map", data, flow_style=False)
+
+
+def _represent_text(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
+    # Text of several lines as a literal block (PyYAML quotes it instead when it cannot be one). The
+    # line breaks YAML knows besides \n (NEL, LS, PS) would be read back as spaces in any style but
+    # a double-quoted one, which escapes them.
+    style = '"' if _OTHER_BREAKS.intersection(data) else "|" if "\n" in data else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_OTHER_BREAKS = frozenset("\x85\u2028\u2029")
+
+
+_Writer.add_representer(list, _represent_list)
+_Writer.add_representer(dict, _represent_dict)
+_Writer.add_representer(str, _represent_text)
+
+
+def _yaml_date(value: str) -> dt.date | str:
+    """An ISO date as a YAML date (written unquoted); any other text as text."""
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return value
 
 
 def _date_text(value: Any) -> str | None:

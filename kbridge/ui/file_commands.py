@@ -166,25 +166,20 @@ class FileCommands(_Base):
         return dialog
 
     def sync_folder(self, folder: Path | None = None) -> Job | None:
+        """File › Sync folder…: choose the folder (it becomes the one Sync now uses), then sync."""
         if self.kb is None:
             return None
         if folder is None:
-            chosen = QFileDialog.getExistingDirectory(self, "Folder to keep in sync (kbridge Markdown)")
-            if not chosen:
+            folder = self.sync_controller.choose_folder()
+            if folder is None:
                 return None
-            folder = Path(chosen)
-        path = self.kb.path
+        return self.sync_controller.sync_now(folder)
 
-        def work(progress: formats.Progress, cancel: threading.Event) -> str:
-            from kbridge.ui import formats_adapter as formats
+    def sync_now(self) -> Job | None:
+        return self.sync_controller.sync_now()
 
-            return formats.sync_folder(path, folder, progress, cancel)
-
-        return self.jobs.start(
-            Job(f"Syncing with {folder.name}", work, writes=True),
-            on_success=lambda message: (self.reload(), self.statusBar().showMessage(f"Sync: {message}.", 8000)),
-            on_error=lambda error: report_failure(self, "Sync folder", error),
-        )
+    def show_sync_panel(self, visible: bool) -> None:
+        self.sync_controller.show_panel(visible)
 
     def backup_knowledge_base(self, out: Path | None = None) -> Job | None:
         if self.kb is None:

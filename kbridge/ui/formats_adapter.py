@@ -17,6 +17,7 @@ from kbridge import safe_files
 from kbridge.core import KnowledgeBase
 from kbridge.formats import detect, markdown_doc
 from kbridge.formats.export import EXPORTERS, export_kb
+from kbridge.formats.git_repo import in_git_checkout
 from kbridge.formats.importer import import_folder as formats_import_folder
 from kbridge.formats.parsed import FORMATS
 from kbridge.formats.plan import PlannedRecord, plan_import
@@ -180,16 +181,24 @@ def export_all(kb_path: Path, out: Path, fmt: str, progress: Progress, cancel: t
     return len(report.written) or (1 if fmt == "json" else 0)
 
 
-def sync_folder(kb_path: Path, folder: Path, progress: Progress, cancel: threading.Event) -> str:
-    """Two-way sync with a kbridge Markdown folder; conflicts are reported, never overwritten."""
+@dataclass
+class SyncOutcome:
+    summary: str
+    conflicts: int = 0
+    notes: list[str] = field(default_factory=list)
+    git: bool = False
+
+
+def sync_folder(kb_path: Path, folder: Path, push: bool, progress: Progress, cancel: threading.Event) -> SyncOutcome:
+    """Two-way sync with a kbridge Markdown folder, through git when the folder is in a checkout
+    (`push`: and push); conflicts keep both versions and are counted, never overwritten."""
+    use_git = in_git_checkout(folder)
     with KnowledgeBase.open(kb_path) as kb:
-        report = formats_sync_folder(kb, folder, progress=progress, cancel=cancel.is_set)
-    parts = [f"{len(report.to_kb)} records updated from the folder", f"{len(report.to_files)} files written"]
-    if report.deleted_records:
-        parts.append(f"{len(report.deleted_records)} moved to the trash")
-    if report.conflicts:
-        parts.append(f"{len(report.conflicts)} conflicts left for you to resolve")
-    return ", ".join(parts)
+        report = formats_sync_folder(kb, folder, git=use_git, push=push and use_git, progress=progress,
+                                     cancel=cancel.is_set)
+    notes = [f"{note['key']}: {note['message']}" if note["key"] else note["message"] for note in report.notes]
+    notes += [f"skipped {item.path}: {item.reason}" for item in report.skipped]
+    return SyncOutcome(report.summary(), len(report.conflicts), notes, use_git)
 
 
 def auto_backup(kb_path: Path) -> Path | None:

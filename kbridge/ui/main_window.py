@@ -39,6 +39,7 @@ from kbridge.ui.record_table_model import (
 from kbridge.ui.record_tabs import RecordTabs, extra_tab_factories
 from kbridge.ui.search_panel import SearchController, SearchResultsView
 from kbridge.ui.search_service import IndexSearcher
+from kbridge.ui.sync_panel import SyncController
 from kbridge.ui.welcome import WelcomePage
 from kbridge.ui.window_actions import WindowActions
 
@@ -99,6 +100,7 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
         self._attention_timer = QTimer(
             self, singleShot=True, interval=ATTENTION_DELAY_MS, timeout=self.refresh_attention
         )
+        self.sync_controller = SyncController(self)  # File › Sync now, the Sync panel, syncs on a timer
         self.restore_window_state()
         if kb is not None:
             self.set_knowledge_base(kb, owned=False)

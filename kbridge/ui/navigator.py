@@ -49,6 +49,7 @@ ATTENTION_CATEGORIES = (
     "status-contradicts-links",
     "recovery-approver",
     "overdue-exercise",
+    "sync-conflict",
 )
 TAG_LIMIT = 60
 
@@ -170,6 +171,7 @@ _ATTENTION_LABELS = {
     "status-contradicts-links": "Status contradicts links",
     "recovery-approver": "Approver missing",
     "overdue-exercise": "Exercise overdue",
+    "sync-conflict": "Sync conflicts",
 }
 
 

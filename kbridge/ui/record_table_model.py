@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import QApplication, QStyle
 
 from kbridge.model import Record
 from kbridge.ui.plain_text import text_markup
@@ -85,6 +86,7 @@ class RecordTableModel(QAbstractTableModel):
         self._filter = RecordFilter()
         self._sort = _SortState()
         self._haystacks: dict[str, str] = {}  # uid -> what the filter field searches, made once
+        self._flags: dict[str, str] = {}  # uid -> why the record is marked (a sync conflict)
 
     # --- contents -------------------------------------------------------------------------
 
@@ -118,6 +120,13 @@ class RecordTableModel(QAbstractTableModel):
         gone = [uid for uid in uids if self._all.pop(uid, None) is not None]
         if gone:
             self._refilter()
+
+    def set_flagged(self, flags: dict[str, str]) -> None:
+        """Records marked before their title (a warning sign, the reason as its tooltip)."""
+        if flags != self._flags:
+            self._flags = dict(flags)
+            if self._rows:
+                self.dataChanged.emit(self.index(0, TITLE), self.index(len(self._rows) - 1, TITLE))
 
     def set_filter(self, record_filter: RecordFilter) -> None:
         self._filter = record_filter
@@ -164,6 +173,11 @@ class RecordTableModel(QAbstractTableModel):
         if record is None:
             return None
         column = index.column()
+        if column == TITLE and record.uid in self._flags and role in (Qt.ItemDataRole.DecorationRole,
+                                                                       Qt.ItemDataRole.ToolTipRole):
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return text_markup(f"{record.key}: {self._flags[record.uid]}")
+            return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         if role == Qt.ItemDataRole.DisplayRole:
             return _cell_text(record, column)
         if role == Qt.ItemDataRole.ToolTipRole:

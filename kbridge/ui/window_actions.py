@@ -49,6 +49,10 @@ class WindowActions:
         self.sync = self._make(
             "S&ync folder…", w.sync_folder, "Ctrl+Shift+Y", tip="Two-way sync with a kbridge Markdown folder"
         )
+        self.sync_now = self._make(
+            "Sync no&w", w.sync_now, "Ctrl+Alt+S", tip="Sync with the shared folder (and its git remote) now"
+        )
+        self.show_sync_panel = self._make("S&ync panel", w.show_sync_panel, checkable=True)
         self.backup = self._make("&Back up…", w.backup_knowledge_base, "Ctrl+Shift+B")
         self.restore_backup = self._make(
             "Restore from bac&kup…", w.restore_from_backup, tip="Put the content of a backup back"
@@ -115,8 +119,8 @@ class WindowActions:
     def set_knowledge_base_open(self, is_open: bool) -> None:
         """Actions that need a knowledge base are enabled only while one is open."""
         for action in (
-            self.import_folder, self.export, self.export_pack, self.sync, self.backup, self.restore_backup,
-            self.close_kb, self.find,
+            self.import_folder, self.export, self.export_pack, self.sync, self.sync_now, self.backup,
+            self.restore_backup, self.close_kb, self.find,
             self.quick_switch, self.filter_list, self.reload, self.save_search,
         ):
             action.setEnabled(is_open)
@@ -198,6 +202,7 @@ class WindowActions:
                 self.export,
                 self.export_pack,
                 self.sync,
+                self.sync_now,
                 self.backup,
                 self.restore_backup,
                 "-",
@@ -248,7 +253,7 @@ class WindowActions:
         theme = QMenu("&Theme", w)
         for action in self.theme_actions.values():
             theme.addAction(action)
-        self._menu("&View", [self.show_navigator, theme])
+        self._menu("&View", [self.show_navigator, self.show_sync_panel, theme])
         self._menu("&Help", [self.shortcuts, "-", self.about])
 
     def _build_context_menus(self) -> None:

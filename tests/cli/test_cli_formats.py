@@ -78,6 +78,11 @@ def test_sync_reports_and_exits_1_on_conflict(run: Run, tmp_path: Path) -> None:
     path = folder / "decisions/ADR-0001.md"
     path.write_text(path.read_text().replace("title: Use Vault", "title: Use Vault for secrets"))
     assert run("set", "ADR-0001", "--status", "accepted").exit_code == 0
+    merged = run("sync", str(folder))  # the title in the file, the status here: both kept
+    assert merged.exit_code == 0 and "merged    ADR-0001" in merged.stdout
+    assert "title: Use Vault for secrets" in path.read_text() and "status: accepted" in path.read_text()
+    path.write_text(path.read_text().replace("title: Use Vault for secrets", "title: Vault for every secret"))
+    assert run("set", "ADR-0001", "--title", "Use Vault, not env files").exit_code == 0
     conflict = run("sync", str(folder))
     assert conflict.exit_code == 1
     assert "CONFLICT  ADR-0001 (decisions/ADR-0001.md)" in conflict.stdout

@@ -159,9 +159,10 @@ def _content(kb: KnowledgeBase) -> dict[str, Any]:
 
 @pytest.mark.parametrize("name", [*sorted(CORPUS_FOLDERS), "sample"])
 def test_kbridge_export_then_import_reproduces_everything(
-    corpus: Path, tmp_path: Path, sample_file: Path, name: str
+    corpus: Path, tmp_path: Path, sample_path: Path, name: str
 ) -> None:
-    kb = (KnowledgeBase.open(sample_file) if name == "sample"
+    # A copy of the sample: a kbridge export records its sync baseline in the knowledge base.
+    kb = (KnowledgeBase.open(sample_path) if name == "sample"
           else _import(tmp_path, adr_folder(corpus, name)))
     export_kb(kb, tmp_path / "kb-md", "kbridge")
     copy = KnowledgeBase.init(tmp_path / "copy.kbridge")

@@ -48,7 +48,7 @@ def test_first_sync_writes_files_and_commits_them(team_kb: KnowledgeBase, checko
     report = sync_folder(team_kb, folder, git=True)
     assert sorted(report.to_files) == ["decisions/ADR-0001.md", "decisions/ADR-0002.md",
                                        "systems/SYS-001.md"]
-    assert "git pull --ff-only" in report.git and report.git[-1].startswith("git commit")
+    assert report.git[0].startswith("git fetch") and report.git[-1].startswith("git commit")
     assert "kbridge sync" in git(checkout, "log", "-1", "--format=%s")
     assert git(checkout, "status", "--porcelain") == ""
     assert "type: supersedes" in (folder / "decisions/ADR-0001.md").read_text()
@@ -118,3 +118,17 @@ def test_deletions_propagate_as_soft_deletes(team_kb: KnowledgeBase, checkout: P
     assert report.deleted_files == ["decisions/ADR-0002.md"]
     assert not (folder / "decisions/ADR-0002.md").exists()
     assert sync_folder(team_kb, folder).deleted_files == []
+
+
+def test_a_file_broken_by_hand_is_reported_and_its_record_kept(team_kb: KnowledgeBase, checkout: Path) -> None:
+    folder = checkout / "kb"
+    sync_folder(team_kb, folder)
+    path = folder / "decisions/ADR-0001.md"
+    good = path.read_text()
+    path.write_text(good.replace("title: Use PostgreSQL", "title: [unclosed"))
+    report = sync_folder(team_kb, folder)
+    assert [item.path for item in report.skipped] == ["decisions/ADR-0001.md"]
+    assert not team_kb.get("ADR-0001").deleted and report.deleted_records == []
+    path.write_text(good.replace("title: Use PostgreSQL", "title: Use PostgreSQL, fixed"))
+    assert sync_folder(team_kb, folder).to_kb == ["ADR-0001"]
+    assert team_kb.get("ADR-0001").title == "Use PostgreSQL, fixed"

@@ -22,7 +22,7 @@ from kbridge.formats import importer as importer_module
 from kbridge.formats.export import export_kb
 from kbridge.formats.importer import import_folder
 from kbridge.formats.site import export_site
-from kbridge.formats.sync import state_file, sync_folder
+from kbridge.formats.sync import sync_folder
 from kbridge.model import ConflictError, KbridgeError
 
 VICTIM_TEXT = "the user's own file\n"
@@ -317,11 +317,12 @@ def test_sync_skips_fifos_devices_and_huge_files_without_hanging(tmp_path: Path,
     assert "character device" in reasons["notes/zero.md"] or "symbolic link" in reasons["notes/zero.md"]
 
 
-def test_sync_state_is_owner_only(tmp_path: Path, kb: KnowledgeBase) -> None:
+def test_sync_state_is_owner_only(tmp_path: Path, kb: KnowledgeBase, isolated_user_dirs: Path) -> None:
     kb.create("decision", "Stateful")
     sync_folder(kb, tmp_path / "repo")
-    path = state_file(kb, tmp_path / "repo")
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600 and stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    # Kept in the knowledge base itself (kbridge.core.sync_store), which only its owner can read.
+    assert kb.sync_document("folders") and stat.S_IMODE(kb.path.stat().st_mode) == 0o600
+    assert not [path for path in (isolated_user_dirs / "data").rglob("*") if "sync" in path.name]
 
 
 def test_cancel_stops_a_sync_before_it_changes_anything(tmp_path: Path, kb: KnowledgeBase) -> None:

@@ -12,6 +12,7 @@ import pytest
 
 from kbridge.core import KnowledgeBase
 from kbridge.formats.sync import sync_folder
+from kbridge.model import KbridgeError
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 VICTIM_TEXT = "export SECRET=do-not-touch\n"
@@ -48,14 +49,26 @@ def repositories(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path,
 def test_sync_commits_only_what_it_wrote(repositories: tuple[Path, Path], kb: KnowledgeBase) -> None:
     user, _ = repositories
     kb.create("decision", "Committed by kbridge")
-    (user / ".env.local").write_text("API_TOKEN=secret\n")  # untracked, in the folder
-    (user / "README.txt").write_text("edited, not for this commit\n")  # tracked, changed
-    report = sync_folder(kb, user, git=True)
+    (user / "kb").mkdir()
+    (user / "kb" / ".env.local").write_text("API_TOKEN=secret\n")  # untracked, in the sync folder
+    (user / "README.txt").write_text("edited, not for this commit\n")  # tracked, changed, beside the folder
+    report = sync_folder(kb, user / "kb", git=True)
     committed = git(user, "show", "--name-only", "--format=", "HEAD").split()
-    assert committed == report.to_files and committed == ["decisions/ADR-0001.md"]
+    assert committed == [f"kb/{path}" for path in report.to_files] == ["kb/decisions/ADR-0001.md"]
     status = git(user, "status", "--porcelain")
-    assert "?? .env.local" in status and " M README.txt" in status
+    assert "?? kb/.env.local" in status and " M README.txt" in status
     assert any("paths" in line for line in report.git)
+
+
+def test_a_change_sync_did_not_make_in_its_folder_stops_it_first(repositories: tuple[Path, Path],
+                                                                 kb: KnowledgeBase) -> None:
+    user, _ = repositories
+    kb.create("decision", "Not written yet")
+    (user / "README.txt").write_text("edited, not for kbridge\n")  # the sync folder is the whole checkout
+    before = git(user, "rev-parse", "HEAD")
+    with pytest.raises(KbridgeError, match=r"README\.txt"):
+        sync_folder(kb, user, git=True)
+    assert git(user, "rev-parse", "HEAD") == before and not (user / "decisions").exists()
 
 
 def test_hostile_repository_content_is_not_followed(repositories: tuple[Path, Path], kb: KnowledgeBase,
