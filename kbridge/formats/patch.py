@@ -33,6 +33,7 @@ class LinkLine:
     text: str  # link text
     href: str  # relative path from this file
     label: str = ""  # a relation's own verb as written ("Clarifies"), used instead of the type's
+    note: str = ""  # the link's note in the knowledge base (MADR's front matter keeps it whole)
 
     def render(self) -> str:
         return f"{self.label or verb(self.type, self.outgoing)} [{self.text}]({self.href})"
