@@ -34,7 +34,7 @@ FILE_FORMATS = export_paths.FILE_FORMATS
 @dataclass
 class ExportReport:
     out: Path
-    written: list[str] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)  # the records' files written
     up_to_date: list[str] = field(default_factory=list)  # already there with the same bytes: left alone
     refused: list[str] = field(default_factory=list)  # another file there: not replaced without --force
     unchanged: int = 0  # records written back byte for byte as imported
@@ -184,13 +184,16 @@ class _FileExport:
         else:
             data = self._generated(record, path, way, links)
             self.report.generated += 1
-        if self._put(path, data):
+        done = self._put(path, data)
+        if done is not None:
             self.report.paths[record.uid] = path
+            if done == "written":
+                self.report.written.append(path)
             self._attachments(record, path)
 
     def _generated(self, record: Record, path: str, way: str, links: list[LinkedRecord]) -> bytes:
         draft, successor = self.drafts[record.uid]
-        lines = self.link_plan.unstated(record, links, self.by_uid)
+        lines = self.link_plan.unstated(record, links, self.by_uid, both_ways=way == "adr-tools")
         written = generate.WRITERS[way](draft, lines, draft.body, successor)
         if written.left_out:
             self.report.left_out[record.uid] = written.left_out
@@ -200,23 +203,22 @@ class _FileExport:
                                                           f"written ({way} has no place for it)"))
         return written.text.encode("utf-8")
 
-    def _put(self, path: str, data: bytes) -> bool:
-        """Write one file unless the same bytes are there; never replace other bytes without
-        `overwrite`. True when the file now holds `data`."""
+    def _put(self, path: str, data: bytes) -> str | None:
+        """Write one file unless the same bytes are there ("up to date"); never replace other
+        bytes without `overwrite` (refused: None). "written" when it was written."""
         try:
             present = export_paths.present(self.out, path, len(data))
             if present == data:
                 self.report.up_to_date.append(path)
-                return True
+                return "up to date"
             if present is not None and not self.overwrite:
                 self.report.refused.append(path)
-                return False
+                return None
             safe_files.write_file(self.out, path, data)
         except safe_files.UnsafePathError as error:
             self.report.skipped.append(Skipped(path, f"not written: {error}"))
-            return False
-        self.report.written.append(path)
-        return True
+            return None
+        return "written"
 
     def _original(self, record: Record, path: str, links: list[LinkedRecord]) -> bytes:
         source = record.source or {}
@@ -291,7 +293,7 @@ class _FileExport:
                 continue
             self.placed.add(where)
             data = self.kb.file(record.uid, name, role="attachment")
-            if data is not None and self._put(where, data):
+            if data is not None and self._put(where, data) == "written":
                 self.report.attachments += 1
 
 

@@ -15,7 +15,7 @@ from kbridge.formats import generate
 from kbridge.formats.markdown_doc import parse
 from kbridge.formats.numbering import assign_keys
 from kbridge.formats.parsed import ParsedRecord
-from kbridge.formats.patch import LinkLine, verb
+from kbridge.formats.patch import LinkLine
 from kbridge.formats.reader import read_adr
 from kbridge.formats.resolve import Resolver, links_stated_by
 from kbridge.formats.text import decode
@@ -39,6 +39,7 @@ class LinkPlan:
         self.ways = ways
         self.by_path = {path: uid for uid, path in paths.items()}
         self.stated: set[LinkKey] = set()
+        self.stated_by: dict[str, set[LinkKey]] = {}  # uid -> the links its own file states
         stubs = []
         for record in records:
             if record.uid not in paths:
@@ -76,30 +77,30 @@ class LinkPlan:
         decoded = decode(text.encode("utf-8"))
         parsed = read_adr(decoded, path, way, parse(decoded.text))
         parsed.number = generate.record_number(record)
+        own = self.stated_by.setdefault(record.uid, set())
         for item in links_stated_by(parsed, self.resolver):
             source = self.by_path.get(item.source)
-            if source is None:
+            target = self.by_path.get(item.target) if item.target is not None else f"?{item.target_text.lower()}"
+            if source is None or target is None:
                 continue
-            if item.target is None:
-                if item.reversed_from:
-                    self.stated.add(link_key(source, LinkType.RELATES_TO, f"?{item.target_text.lower()}"))
-                else:
-                    link_type, _ = lifecycle.kept_link(item.type, item.note)
-                    self.stated.add(link_key(source, link_type, f"?{item.target_text.lower()}"))
-                continue
-            target = self.by_path.get(item.target)
-            if target is not None:
-                link_type, _ = lifecycle.kept_link(item.type, item.note)
-                self.stated.add(link_key(source, link_type, target))
+            link_type = LinkType.RELATES_TO if item.reversed_from else lifecycle.kept_link(item.type, item.note)[0]
+            key = link_key(source, link_type, target)
+            self.stated.add(key)
+            own.add(key)
 
-    def unstated(self, record: Record, links: list[LinkedRecord], title_of: dict[str, Record]) -> list[LinkLine]:
-        """The outgoing links of `record` that no exported file states yet."""
+    def unstated(self, record: Record, links: list[LinkedRecord], title_of: dict[str, Record], *,
+                 both_ways: bool = False) -> list[LinkLine]:
+        """The outgoing links of `record` that no exported file states yet; with `both_ways`
+        (adr-tools writes a link in both files), every link its own file does not state, a
+        relation's reverse aside (the other file says it in its own words)."""
         lines = []
         for link in links:
-            if link.direction != "out":
+            if link.direction != "out" and not (both_ways and not link.type.symmetric):
                 continue
-            target = link.uid if link.uid is not None else f"?{link.key.lower()}"
-            if link_key(record.uid, link.type, target) in self.stated:
+            other = link.uid if link.uid is not None else f"?{link.key.lower()}"
+            key = link_key(record.uid, link.type, other) if link.direction == "out" else \
+                link_key(other, link.type, record.uid)
+            if key in (self.stated_by.get(record.uid, set()) if both_ways else self.stated):
                 continue
             line = self.line(record, link, title_of)
             if line is not None:
@@ -123,7 +124,3 @@ def successor_line(plan: LinkPlan, record: Record, links: list[LinkedRecord],
         if line is not None:
             return LinkLine(LinkType.SUPERSEDES, False, line.text, "", line.label, line.note)
     return None
-
-
-def stated_verb(line: LinkLine) -> str:
-    return line.label or verb(line.type, line.outgoing)

@@ -23,7 +23,7 @@ from kbridge.formats.markdown_doc import parse
 from kbridge.formats.patch import LinkLine
 from kbridge.formats.patch import verb as patch_verb
 from kbridge.formats.reader import SECTION_FIELDS, UID_KEY, section_fields
-from kbridge.model import UNKNOWN_STATUS, LinkType, Record
+from kbridge.model import UNKNOWN_STATUS, Record
 
 _SLUG = re.compile(r"[^a-z0-9]+")
 UNKNOWN_DATE = "unknown"
@@ -190,12 +190,9 @@ def _field_lines(record: Record, body: str, taken: set[str]) -> tuple[list[tuple
 
 
 def _link_entry(line: LinkLine) -> tuple[str, str]:
-    """(verb, target) of a link line: ("Supersedes", "[3. X](0003-x.md)"); a partial supersede
-    as the words an import reads back; a target outside the knowledge base as its name."""
-    if line.type is LinkType.AMENDS and "in part" in line.note.lower():
-        verb = "In part supersedes"
-    else:
-        verb = line.label or patch_verb(line.type, line.outgoing)
+    """(verb, target) of a link line: ("Supersedes", "[3. X](0003-x.md)"); a target outside the
+    knowledge base as its name."""
+    verb = line.label or patch_verb(line.type, line.outgoing)
     return verb, f"[{line.text}]({line.href})" if line.href else line.text
 
 
@@ -226,12 +223,12 @@ def adr_tools(record: Record, links: list[LinkLine], body: str,
     heading = f"# {number}. {record.title}" if number is not None else f"# {record.title}"
     status = status_words(record, superseded_by) if _has_status(record) else ""
     status = status[:1].upper() + status[1:]
-    stated = [_link_phrase(line) for line in links if line.outgoing]
+    stated = [_link_phrase(line) for line in links]
     meta = [("Date", record.date)] if record.date else []
     in_section = not body.strip() or bool(_OPENS_SECTION.match(body.lstrip("\n")))
     if not in_section:
         meta += [("Status", status)] if status else []
-        meta += [_link_entry(line) for line in links if line.outgoing]
+        meta += [_link_entry(line) for line in links]
     if record.tags:
         meta.append(("Tags", ", ".join(record.tags)))
     if record.review_by:
