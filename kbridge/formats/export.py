@@ -252,7 +252,7 @@ class _FileExport:
         self.report.patched += 1
         if own == "kbridge":
             return write_kbridge_markdown(record, links).encode("utf-8")
-        text = patch_text(decoded.text, own, source, record, parts, added, removed)
+        text = patch_text(decoded.text, own, source, record, parts, added, removed, generate.record_number(record))
         return decoded.encode(relink(text, folder, folder, moved))
 
     def _link_lines(self, record: Record, path: str, links: list[LinkedRecord]) -> list[LinkLine]:

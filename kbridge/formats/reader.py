@@ -94,6 +94,7 @@ def _read_title(record: ParsedRecord, header: Header, front: dict[str, Any] | No
         info = extract.clean_title(plain_text(entry.value), name.number)
         if info.title:
             _take_title(record, info.title, "line", info.number, named)
+            record.layout["title_line"] = entry.line
             return decoration
     record.title = extract.title_from_slug(name.slug) or name.slug or record.path
     record.layout["title_from"] = "filename"
