@@ -112,8 +112,9 @@ def _print_rows(rows: list[PlannedRecord], warnings: list[tuple[str, str]], dry_
 
 
 @click.command("export")
-@click.option("--format", "fmt", type=click.Choice(sorted(EXPORTERS)), required=True,
-              help="native writes each record where and how it was imported (new ones as MADR 4).")
+@click.option("--format", "fmt", type=click.Choice(sorted([*EXPORTERS, "pack"])), required=True,
+              help="native writes each record where and how it was imported (new ones as MADR 4); pack "
+                   "writes the printable incident pack (HTML and PDF).")
 @click.argument("out", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True,
               help="Replace files in OUT that hold something else (never files the export does not write).")
@@ -121,6 +122,10 @@ def _print_rows(rows: list[PlannedRecord], warnings: list[tuple[str, str]], dry_
 @pass_app
 def export_command(app: AppContext, fmt: str, out: Path, force: bool, as_json: bool) -> None:
     """Export every record to OUT (a folder; a .json file for --format json)."""
+    if fmt == "pack":  # printed by the desktop layer (Qt's PDF writer): see cmd_resilience
+        from kbridge.cli.cmd_resilience import export_pack
+
+        return export_pack(app, out, as_json)
     progress = _TerminalProgress("exporting")
     try:
         report = export_kb(app.kb(), out, fmt, progress=progress, overwrite=force)

@@ -149,13 +149,14 @@ def _register() -> None:
         cmd_lifecycle,
         cmd_maintenance,
         cmd_records,
+        cmd_resilience,
         cmd_search,
         cmd_share,
         cmd_trails,
     )
 
     modules = (cmd_records, cmd_lifecycle, cmd_history, cmd_maintenance, cmd_trails, cmd_search, cmd_gui,
-               cmd_formats, cmd_share)
+               cmd_formats, cmd_share, cmd_resilience)
     for module in modules:
         for command in module.COMMANDS:
             cli.add_command(command)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kbridge.core import lifecycle
+from kbridge.core.readiness import resilience_findings
 from kbridge.model import Kind, Link, LinkType, Record
 
 if TYPE_CHECKING:
@@ -33,6 +34,8 @@ CATEGORIES = {
     "successor-not-in-force": "Superseded by a rejected or deleted record",
     "supersede-cycle": "Supersede cycles",
     "status-contradicts-links": "Status contradicts the supersede links",
+    "recovery-approver": "Systems whose recovery approver has left or is not a person here",
+    "overdue-exercise": "Recovery exercises overdue",
 }
 
 
@@ -109,6 +112,7 @@ def run_checks(kb: KnowledgeBase, today: dt.date | None = None) -> CheckReport:
     report.findings += _controls_without_reason(kb, live)
     report.findings += _recovery_gaps(kb)
     report.findings += _supersede_findings(kb.all_links(), by_uid)
+    report.findings += resilience_findings(kb, today)
     return report
 
 

@@ -17,6 +17,7 @@ from kbridge.core.lifecycle_api import LifecycleMixin
 from kbridge.core.links_api import LinksMixin
 from kbridge.core.maintenance import MaintenanceMixin
 from kbridge.core.pending import PendingWork
+from kbridge.core.resilience_api import ResilienceMixin
 from kbridge.core.search_index import SearchIndex
 from kbridge.core.settings import Settings, load_settings
 from kbridge.core.templates import find_template, render_body
@@ -46,7 +47,7 @@ _UNSET: Any = object()
 _SHORT_KEY = re.compile(r"^([A-Za-z]+)[-_ ]?0*(\d+)$")
 
 
-class KnowledgeBase(LinksMixin, LifecycleMixin, HistoryMixin, MaintenanceMixin, TrailsMixin):
+class KnowledgeBase(LinksMixin, LifecycleMixin, HistoryMixin, MaintenanceMixin, TrailsMixin, ResilienceMixin):
     """One open knowledge base file and everything that can be asked of it or done to it."""
 
     def __init__(self, store: Store, settings: Settings | None = None) -> None:

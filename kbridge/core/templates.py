@@ -29,6 +29,7 @@ BUILT_IN: dict[str, tuple[str, str]] = {
     "madr": ("MADR 4", "madr.md"),
     "nygard": ("Nygard", "nygard.md"),
     "adr-tools": ("adr-tools", "adr-tools.md"),
+    "ai-initiative": ("AI initiative", "ai-initiative.md"),  # a decision bringing in an AI system: security asks
 }
 FIRST_DECISION_FILE = "first-decision.md"  # adr-tools' own first record (its src/init.md)
 TEMPLATE_FILE_LIMIT = 256 * 1024  # a template is a page of prose; anything bigger is a mistake

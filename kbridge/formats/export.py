@@ -234,6 +234,8 @@ class _FileExport:
             return writer(record, current, record.body, successor).text.encode("utf-8")
         baseline = source.get("baseline") or {}
         parts = changed_parts(record, baseline)
+        if own == "kbridge" and (record.fields != baseline.get("fields") or record.tags != baseline.get("tags")):
+            parts.add("front matter")  # kbridge Markdown holds every field: a change there is written too
         if source.get("number") is not None and generate.record_number(record) != source.get("number"):
             parts.add("number")
         current = self._link_lines(record, path, links)

@@ -113,19 +113,27 @@ KEY_DIGITS: dict[Kind, int] = {kind: (4 if kind is Kind.DECISION else 3) for kin
 # Fields that a kind is expected to carry; they are shown and edited as form fields.
 KIND_FIELDS: dict[Kind, tuple[str, ...]] = {
     Kind.DECISION: ("deciders", "consulted", "informed", "drivers", "options", "outcome"),
-    Kind.SYSTEM: ("criticality", "rto", "rpo", "approver"),
+    Kind.SYSTEM: ("criticality", "rto", "rpo", "approver", "review_period"),
     Kind.CONTROL: ("rationale", "framework_ref"),
     Kind.RISK: ("likelihood", "impact"),
     Kind.INCIDENT: ("severity",),
     Kind.REQUIREMENT: ("framework", "reference"),
     Kind.EVENT: (),
-    Kind.PERSON: ("email", "role", "team"),
+    Kind.PERSON: ("email", "role", "team", "phone"),
     Kind.NOTE: (),
     Kind.TEMPLATE: ("for_kind",),  # the kind of record it starts (empty: any)
 }
 
 # A record in one of these states is no longer in force: nothing about it is due for review.
 NO_REVIEW_STATUSES = frozenset({"superseded", "deprecated", "rejected"})
+
+# A system's `review_period` ("6 months", "1 year") is how often its recovery is exercised; an event
+# recording an exercise of it (linked `affects` to the system) has the fields `exercise` (one of the
+# types), `result` and, when timed, `recovery_time` (kbridge.core.readiness reads them).
+EXERCISE_TYPES = ("tabletop", "test")
+EXERCISE_RESULTS = ("passed", "partial", "failed")
+# An incident's field holding the ticks of its recovery checklist (kbridge.core.incident).
+CHECKLIST_FIELD = "checklist"
 
 _KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 

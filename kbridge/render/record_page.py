@@ -126,6 +126,8 @@ def _links(links: list[LinkedRecord], record_href: Callable[[str], str], hidden:
 
 
 def _field_text(value: Any) -> str:
+    if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+        return f"{len(value)} entries"  # structured (an incident's checklist): shown by its own view
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
     return str(value)

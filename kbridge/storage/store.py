@@ -328,6 +328,15 @@ class Store:
     def revisions(self, uid: str) -> list[Revision]:
         return kept.all_revisions(self.db, uid)
 
+    def record_histories(self) -> Iterator[list[Revision]]:
+        """Every record's revisions (oldest first), one record at a time (the past, rebuilt)."""
+        for (uid,) in self.db.execute("SELECT DISTINCT record_uid FROM revisions").fetchall():
+            yield kept.all_revisions(self.db, uid)
+
+    def revision_times(self) -> list[str]:
+        """The distinct moments revisions were saved at, oldest first."""
+        return [row[0] for row in self.db.execute("SELECT DISTINCT at FROM revisions ORDER BY at")]
+
     def revision(self, uid: str, rev: int) -> Revision | None:
         return kept.one_revision(self.db, uid, rev)
 

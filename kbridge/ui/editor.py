@@ -184,9 +184,9 @@ class RecordEditor(QWidget):
             self._add_input("status", "St&atus", status, 1, 1)
         owner = QComboBox(self.form)
         owner.addItem("(nobody)", "")
-        for person in sorted(self.kb.list_summaries(), key=lambda r: r.key):
-            if person.kind is Kind.PERSON:
-                owner.addItem(f"{person.key} — {person.title}", person.key)
+        # People only, read by kind in SQL (every summary of a large base took a second).
+        for person in self.kb.list_records(kind=Kind.PERSON):
+            owner.addItem(f"{person.key} — {person.title}", person.key)
         self._add_input("owner", "O&wner", owner, 2, 0)
         self._add_input("tags", "Ta&gs", QLineEdit(self.form), 2, 1)
         self._add_input("date", "&Date", QLineEdit(self.form), 3, 0)
@@ -288,7 +288,9 @@ class RecordEditor(QWidget):
         values = self.values()
         fields = dict(current.fields if current else self.record.fields)
         for name, text in values.items():
-            if name.startswith("field:"):
+            # A field left as it was keeps its value as it is (a list of mappings, like an incident's
+            # checklist, cannot go through a line of text and back).
+            if name.startswith("field:") and text != self._initial.get(name):
                 field_name = name.removeprefix("field:")
                 if not text.strip():
                     fields.pop(field_name, None)

@@ -47,6 +47,8 @@ ATTENTION_CATEGORIES = (
     "successor-not-in-force",
     "supersede-cycle",
     "status-contradicts-links",
+    "recovery-approver",
+    "overdue-exercise",
 )
 TAG_LIMIT = 60
 
@@ -166,6 +168,8 @@ _ATTENTION_LABELS = {
     "successor-not-in-force": "Successor rejected or deleted",
     "supersede-cycle": "Supersede cycles",
     "status-contradicts-links": "Status contradicts links",
+    "recovery-approver": "Approver missing",
+    "overdue-exercise": "Exercise overdue",
 }
 
 

@@ -69,7 +69,6 @@ class NewRecordDialog(QDialog):
         self._records = records
         self.supersedes = supersedes
         self.setWindowTitle(f"Supersede {supersedes.key}" if supersedes else "New record")
-        self.resize(640, 700)
         self._templates: list[Template] = []
         self.kind_box = QComboBox(self)
         self.kind_box.setObjectName("newKind")
@@ -91,7 +90,7 @@ class NewRecordDialog(QDialog):
         self.preview = PreviewBrowser(self)
         self.preview.setObjectName("newTemplatePreview")
         self.preview.setOpenLinks(False)
-        self.preview.setMinimumHeight(160)
+        self.preview.setMinimumHeight(80)
         self.rationale_field = QLineEdit(self)
         self.rationale_field.setObjectName("newRationale")
         self.rationale_field.setPlaceholderText("Why this control exists (required)")
@@ -161,6 +160,16 @@ class NewRecordDialog(QDialog):
         self.title_field.textChanged.connect(self._on_template_box_changed)
         self._on_kind_box_changed()
         self.title_field.setFocus()
+        self._fit_to(parent)
+
+    def _fit_to(self, parent: QWidget | None) -> None:
+        """As tall as the window it opens over allows (a small screen, a 600 px window): the
+        preview gives up its room first; the buttons always stay on screen."""
+        screen = (parent.screen() if parent is not None else None) or self.screen()
+        room = screen.availableGeometry().height() - 40 if screen is not None else 700
+        if parent is not None:
+            room = min(room, max(parent.window().height(), self.minimumSizeHint().height()))
+        self.resize(640, min(700, room))
 
     @property
     def kind(self) -> Kind:

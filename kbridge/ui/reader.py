@@ -6,8 +6,8 @@ import posixpath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from PySide6.QtCore import QEvent, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QImage, QTextDocument
+from PySide6.QtCore import QBuffer, QByteArray, QEvent, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QImage, QImageReader, QTextDocument
 from PySide6.QtWidgets import QMessageBox, QTextBrowser, QWidget
 
 from kbridge.diagnostics import log_exception
@@ -97,10 +97,7 @@ class ReaderView(QTextBrowser):
         if name.startswith(("../", "/")) or name == "..":
             return None
         data = self.kb.file(record.uid, name)
-        if data is None or len(data) > IMAGE_LIMIT_BYTES:
-            return None
-        image = QImage.fromData(data)
-        return None if image.isNull() else image
+        return raster_image(data) if data is not None else None
 
     def _on_self_anchor_clicked(self, url: QUrl) -> None:
         scheme = url.scheme().lower()
@@ -129,3 +126,30 @@ class ReaderView(QTextBrowser):
             QMessageBox.StandardButton.Cancel,
         )
         return answer == QMessageBox.StandardButton.Open
+
+
+def raster_image(data: bytes) -> QImage | None:
+    """A kept image, decoded only when it is a raster picture of a sane size. An SVG is refused:
+    Qt's SVG reader loads the files an SVG names (`<image href="/etc/...">`, or a FIFO, which hung
+    the window), and a decompression bomb is refused by its declared size before decoding."""
+    if len(data) > IMAGE_LIMIT_BYTES:
+        return None
+    kind = next((name for magic, name in _RASTER_MAGIC if data.startswith(magic)), None)
+    if kind is None or (kind == "WEBP" and data[8:12] != b"WEBP"):
+        return None
+    buffer = QBuffer()
+    buffer.setData(QByteArray(data))
+    reader = QImageReader(buffer, kind.encode())
+    size = reader.size()
+    if not size.isValid() or size.width() * size.height() > IMAGE_LIMIT_PIXELS:
+        return None
+    image = reader.read()
+    return None if image.isNull() else image
+
+
+# Formats by their first bytes; the format is then given to Qt, never guessed by it.
+_RASTER_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "PNG"), (b"\xff\xd8\xff", "JPEG"), (b"GIF87a", "GIF"), (b"GIF89a", "GIF"),
+    (b"BM", "BMP"), (b"RIFF", "WEBP"),
+)
+IMAGE_LIMIT_PIXELS = 40_000_000

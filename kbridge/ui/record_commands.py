@@ -155,10 +155,9 @@ class RecordCommands(_Base):
         return True
 
     def change_status_from_keyboard(self) -> None:
-        chip = self.record_page.status_chip
-        if chip.isVisible():
+        if self.record_page.status_chip_shown:  # shown for this record, on whichever tab is open
             self.show_tab("Record")
-            chip.showMenu()
+            self.record_page.status_chip.showMenu()
 
     def _on_record_page_status_chosen(self, status: str) -> None:
         self.set_status(status)

@@ -108,7 +108,8 @@ def test_templates_list_and_new_from_a_template_record_or_a_file(run: Run, tmp_p
     assert run("new", "template", "--title", "Security decision", "--body-file", str(body)).stdout == "TPL-001\n"
     listed = as_json(run("templates", "--json"))
     assert [(t["name"], t["origin"]) for t in listed] == [
-        ("madr", "built-in"), ("nygard", "built-in"), ("adr-tools", "built-in"), ("TPL-001", "record")]
+        ("madr", "built-in"), ("nygard", "built-in"), ("adr-tools", "built-in"), ("ai-initiative", "built-in"),
+        ("TPL-001", "record")]
     assert "TPL-001" in run("templates").stdout
     made = as_json(run("new", "decision", "--title", "X", "--template", "TPL-001", "--json"))
     assert "## Threat model" in made["body"]
@@ -116,7 +117,7 @@ def test_templates_list_and_new_from_a_template_record_or_a_file(run: Run, tmp_p
     file.write_text("# NUMBER. TITLE\n\nDate: DATE\n\n## Status\n\nSTATUS\n\n## Why TITLE\n")
     assert as_json(run("new", "decision", "--title", "Y", "--template", str(file), "--json"))["body"] == "## Why Y\n"
     unknown = run("new", "decision", "--title", "Z", "--template", "arc42")
-    assert unknown.exit_code == 1 and "templates are: madr, nygard, adr-tools, TPL-001" in unknown.stderr
+    assert unknown.exit_code == 1 and "templates are: madr, nygard, adr-tools, ai-initiative, TPL-001" in unknown.stderr
 
 
 def test_init_first_decision(tmp_path: Path, run: Run) -> None:

@@ -20,7 +20,8 @@ def _new(kb: KnowledgeBase, changes: Changes) -> str:
 
 def test_the_built_in_templates_are_there_from_the_start(kb: KnowledgeBase) -> None:
     assert [(t.name, t.label, t.origin) for t in available_templates(kb)] == [
-        ("madr", "MADR 4", "built-in"), ("nygard", "Nygard", "built-in"), ("adr-tools", "adr-tools", "built-in")]
+        ("madr", "MADR 4", "built-in"), ("nygard", "Nygard", "built-in"), ("adr-tools", "adr-tools", "built-in"),
+        ("ai-initiative", "AI initiative", "built-in")]
     assert available_templates(kb, Kind.CONTROL) == []
 
 

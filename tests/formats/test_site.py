@@ -103,7 +103,7 @@ def test_system_pages_carry_their_timeline_and_recovery(site: Path) -> None:
     page = (site / "records" / "SYS-002.html").read_text(encoding="utf-8")
     timeline = page[page.index('<section id="timeline">'):page.index('<section id="recovery">')]
     order = re.findall(r'<time>(\d{4}-\d{2}-\d{2})</time>', timeline)
-    assert order == sorted(order) and len(order) == 22
+    assert order == sorted(order) and len(order) == 23
     assert timeline.index("EVT-002") < timeline.index("INC-003") < timeline.index("EVT-014")
     assert 'data-filter-kind="event"' in timeline
     recovery = (site / "recovery.html").read_text(encoding="utf-8")

@@ -83,7 +83,8 @@ def test_supersede_action_writes_the_successor_from_the_adr_tools_template(
 
     def answer(dialog: QWidget) -> None:
         box = dialog.findChild(QComboBox, "newTemplate")
-        assert [box.itemText(i) for i in range(box.count())] == ["MADR 4", "Nygard", "adr-tools", "Blank"]
+        assert [box.itemText(i) for i in range(box.count())] == [
+            "MADR 4", "Nygard", "adr-tools", "AI initiative", "Blank"]
         box.setCurrentIndex(box.findText("adr-tools"))
         previews.append(dialog.preview.toPlainText())  # type: ignore[attr-defined]
         dialog.findChild(QLineEdit, "newTitle").setText("Move the queue to Kafka")
