@@ -76,9 +76,9 @@ def export_kb(kb: KnowledgeBase, out: Path | str, fmt: str, *, progress: Progres
         raise ValidationError(f"unknown export format {fmt!r}; formats are: {names}")
     if fmt == "json":
         return export_json(kb, Path(out), progress, cancel, overwrite=overwrite)
-    if fmt in FILE_FORMATS:
+    if exporter is _FILE_EXPORTERS.get(fmt):
         return _export_files(kb, Path(out), fmt, progress, cancel, overwrite=overwrite)
-    return exporter(kb, Path(out), progress, cancel)
+    return exporter(kb, Path(out), progress, cancel)  # one registered in its own module
 
 
 def export_json(kb: KnowledgeBase, out: Path, progress: Progress | None,
@@ -329,7 +329,8 @@ def _file_exporter(fmt: str) -> Exporter:
     return run
 
 
-EXPORTERS: dict[str, Exporter] = {fmt: _file_exporter(fmt) for fmt in FILE_FORMATS}
+_FILE_EXPORTERS: dict[str, Exporter] = {fmt: _file_exporter(fmt) for fmt in FILE_FORMATS}
+EXPORTERS: dict[str, Exporter] = dict(_FILE_EXPORTERS)
 EXPORTERS["json"] = export_json
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from kbridge.formats.extract import parse_filename
+from kbridge.formats.extract import clean_title, parse_filename
 from kbridge.formats.header import FIELD_ALIASES, KNOWN_KEYS, is_meta_key, normalise_key
 from kbridge.formats.markdown_doc import parse
 from kbridge.formats.patch import LinkLine
@@ -72,6 +72,16 @@ def _name_slug(record: Record) -> str:
         if words != "untitled":
             return words
     return slug(record.title)
+
+
+def heading(record: Record) -> str:
+    """`# Title`, or `# 7. Title` when the title alone would not read back as itself (a title
+    that starts like a number, an `ADR-5:` prefix or a `[superseded]` mark, which a reader takes
+    away from a heading)."""
+    number = record_number(record)
+    if number is None or clean_title(record.title).title == record.title:
+        return f"# {record.title}"
+    return f"# {number}. {record.title}"
 
 
 @dataclass
@@ -150,7 +160,7 @@ def madr(record: Record, links: list[LinkLine], body: str, superseded_by: LinkLi
         ]
     front[UID_KEY] = record.uid
     text = "---\n" + yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=100)
-    return Written(f"{text}---\n\n# {record.title}\n\n{_body(body)}", left_out)
+    return Written(f"{text}---\n\n{heading(record)}\n\n{_body(body)}", left_out)
 
 
 def _yaml_date(value: str) -> Any:
@@ -270,7 +280,7 @@ def log4brains(record: Record, links: list[LinkLine], body: str,
     items += fields
     items += [_link_entry(line) for line in links if line.outgoing]
     items = _anchored(items)
-    lines = [f"# {record.title}", ""] + [f"- {name}: {value}" for name, value in items]
+    lines = [heading(record), ""] + [f"- {name}: {value}" for name, value in items]
     text = "\n".join(lines).rstrip("\n") + "\n\n" + _body(body)
     return Written(text, left_out)
 
