@@ -111,6 +111,8 @@ def read_json_export(path: Path) -> JsonExport:
         document = json.loads(raw.decode("utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, KbridgeError) as error:
         raise ValidationError(f"{path} is not a kbridge JSON export: {error}") from error
+    except RecursionError:  # nested deeper than the parser goes: no export of kbridge's is
+        raise ValidationError(f"{path} is not a kbridge JSON export: nested too deep") from None
     if not isinstance(document, dict) or not isinstance(document.get("records"), list):
         raise ValidationError(f"{path} is not a kbridge JSON export (no list of records)")
     result = JsonExport()

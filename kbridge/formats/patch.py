@@ -136,14 +136,23 @@ def _patch_date(lines: list[str], fmt: str, layout: dict[str, Any], old: str | N
         return
     if new is None:
         return
+    line = _metadata_line(layout, "Date", new, newline, first=False)
+    if line is not None:
+        later.append(line)
+    elif fmt == "adr-tools" and int(layout.get("h1_line", -1)) >= 0:
+        later.append((int(layout["h1_line"]) + 1, 0, [newline, f"Date: {new}{newline}"]))
+
+
+def _metadata_line(layout: dict[str, Any], key: str, value: str, newline: str, *, first: bool) -> Insertion | None:
+    """A line for a fact the file did not state, where it keeps the others: its front matter, or
+    its run of `Key: value` lines (first or last in it); None when it has neither."""
     front = layout.get("front_matter")
     meta = layout.get("meta_lines")
     if front:
-        later.append((int(front[0]) + 1, 0, [f"date: {new}{newline}"]))
-    elif meta:
-        later.append((int(meta[1]), 0, [f"{layout.get('list_marker') or ''}Date: {new}{newline}"]))
-    elif fmt == "adr-tools" and int(layout.get("h1_line", -1)) >= 0:
-        later.append((int(layout["h1_line"]) + 1, 0, [newline, f"Date: {new}{newline}"]))
+        return int(front[0]) + 1, 0, [f"{key.lower()}: {value}{newline}"]
+    if meta:
+        return int(meta[0] if first else meta[1]), 0, [f"{layout.get('list_marker') or ''}{key}: {value}{newline}"]
+    return None
 
 
 def _patch_value(lines: list[str], index: int, old: str | None, new: str) -> bool:
@@ -180,12 +189,9 @@ def _patch_status(lines: list[str], fmt: str, layout: dict[str, Any], old: str |
         else:
             lines[line] = new + newline
         return
-    front = layout.get("front_matter")
-    meta = layout.get("meta_lines")
-    if front:
-        later.append((int(front[0]) + 1, 0, [f"status: {new}{newline}"]))
-    elif meta:
-        later.append((int(meta[0]), 0, [f"{layout.get('list_marker') or '* '}Status: {new}{newline}"]))
+    line = _metadata_line(layout, "Status", new, newline, first=True)
+    if line is not None:
+        later.append(line)
     elif fmt == "adr-tools":
         at = int(layout.get("body_start", len(lines)))
         later.append((at, 0, [f"## Status{newline}", newline, new[:1].upper() + new[1:] + newline, newline]))

@@ -33,7 +33,8 @@ def test_records_whose_names_clash_get_a_file_each(kb: KnowledgeBase, tmp_path: 
         assert any("is another record's file" in w.message for w in report.warnings)
         fresh = KnowledgeBase.init(tmp_path / f"{fmt}.kbridge")
         import_folder(fresh, tmp_path / fmt)
-        assert {(r.key, r.status) for r in fresh.list_records()} == {("ADR-0001", "accepted"), ("ADR-0001-2", "rejected")}
+        expected = {("ADR-0001", "accepted"), ("ADR-0001-2", "rejected")}
+        assert {(r.key, r.status) for r in fresh.list_records()} == expected
         fresh.close()
 
 
@@ -140,3 +141,24 @@ def test_a_json_export_imports_as_the_same_knowledge_base(run: Run, sample_file:
         sorted((lk["type"], lk["direction"], lk["key"]) for lk in original["links"])
     second = as_json(run("import", str(exported), "--json", kb=fresh))
     assert (second["imported"], second["updated"], second["unchanged"]) == (0, 0, len(records))
+
+
+def test_a_file_that_is_no_json_export_is_refused_with_a_reason(run: Run, tmp_path: Path) -> None:
+    for name, text in (("broken.json", "{"), ("deep.json", "[" * 100_000), ("other.json", '{"a": 1}')):
+        (tmp_path / name).write_text(text)
+        result = run("import", str(tmp_path / name))
+        assert result.exit_code == 1 and "is not a kbridge JSON export" in result.stderr, result.stderr
+        assert "Traceback" not in result.output
+    assert as_json(run("list", "--json")) == []
+
+
+def test_titles_a_heading_would_change_come_back_as_they_were(kb: KnowledgeBase, tmp_path: Path) -> None:
+    titles = ["[superseded] Old fetch rules", "Adr001 add adr log", "2. Two-phase commit", "`goose` for migrations"]
+    for title in titles:
+        kb.create("decision", title, status="accepted", date="2020-02-02")
+    for fmt in ("madr", "adr-tools", "log4brains"):
+        export_kb(kb, tmp_path / fmt, fmt)
+        fresh = KnowledgeBase.init(tmp_path / f"{fmt}.kbridge")
+        import_folder(fresh, tmp_path / fmt)
+        assert sorted(r.title for r in fresh.list_records()) == sorted(titles), fmt
+        fresh.close()
