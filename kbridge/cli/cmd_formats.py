@@ -140,8 +140,10 @@ def export_command(app: AppContext, fmt: str, out: Path, force: bool, as_json: b
         say(f"warning  {warning.path}: {warning.message}")
     for path in report.refused:
         say(f"refused  {path}: a different file is there (--force replaces it)")
-    say(f"{len(report.written)} files written to {report.out} ({report.unchanged} as imported, "
-        f"{report.patched} edited, {report.generated} new; {report.attachments} attachments), "
+    ways = f"{report.unchanged} as imported, {report.patched} edited, {report.generated} new"
+    if report.out.suffix.lower() == ".json":
+        ways = f"{report.generated} records"
+    say(f"{len(report.written)} files written to {report.out} ({ways}; {report.attachments} attachments), "
         f"{len(report.up_to_date)} already up to date, {len(report.refused)} refused", err=True)
     if report.refused:
         sys.exit(1)

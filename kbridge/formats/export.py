@@ -89,8 +89,12 @@ def export_json(kb: KnowledgeBase, out: Path, progress: Progress | None,
     if made is None:
         return ExportReport(out=target, cancelled=True)
     text, count = made
-    report = ExportReport(out=target, generated=count)
-    (report.written if write_json(target, text, overwrite) else report.up_to_date).append(target.name)
+    report = ExportReport(out=target)
+    if write_json(target, text, overwrite):
+        report.written.append(target.name)
+        report.generated = count
+    else:
+        report.up_to_date.append(target.name)
     return report
 
 
@@ -176,19 +180,19 @@ class _FileExport:
         path, way = self.paths[record.uid], self.ways[record.uid]
         links = self.kb.links_of(record.uid)
         data: bytes
+        how = "generated"  # or, for an original: "unchanged" (byte for byte), "patched"
         if way == "original":
-            data = self._original(record, path, links)
+            data, how = self._original(record, path, links)
         elif way == "kbridge":
             data = write_kbridge_markdown(record, links).encode("utf-8")
-            self.report.generated += 1
         else:
             data = self._generated(record, path, way, links)
-            self.report.generated += 1
         done = self._put(path, data)
         if done is not None:
             self.report.paths[record.uid] = path
             if done == "written":
                 self.report.written.append(path)
+                setattr(self.report, how, getattr(self.report, how) + 1)
             self._attachments(record, path)
 
     def _generated(self, record: Record, path: str, way: str, links: list[LinkedRecord]) -> bytes:
@@ -220,18 +224,19 @@ class _FileExport:
             return None
         return "written"
 
-    def _original(self, record: Record, path: str, links: list[LinkedRecord]) -> bytes:
+    def _original(self, record: Record, path: str, links: list[LinkedRecord]) -> tuple[bytes, str]:
+        """The file the record was imported from: as it was ("unchanged"), changed where the
+        record was ("patched"), or written anew when it was not kept ("generated")."""
         source = record.source or {}
         original = self.kb.file(record.uid, str(source.get("path")), role="original")
         own = str(source.get("format"))
         if original is None:  # imported before originals were kept (or from JSON): written anew
-            self.report.generated += 1
             if own == "kbridge":
-                return write_kbridge_markdown(record, links).encode("utf-8")
+                return write_kbridge_markdown(record, links).encode("utf-8"), "generated"
             writer = generate.WRITERS.get(own, generate.madr)
             successor = successor_line(self.link_plan, record, links, self.by_uid)
             current = [line for line in self._link_lines(record, path, links) if line.outgoing]
-            return writer(record, current, record.body, successor).text.encode("utf-8")
+            return writer(record, current, record.body, successor).text.encode("utf-8"), "generated"
         baseline = source.get("baseline") or {}
         parts = changed_parts(record, baseline)
         if own == "kbridge" and (record.fields != baseline.get("fields") or record.tags != baseline.get("tags")):
@@ -249,13 +254,11 @@ class _FileExport:
         decoded = decode(original)
         folder = posixpath.dirname(str(source.get("path")))
         if not parts and not added and not removed and relink(decoded.text, folder, folder, moved) == decoded.text:
-            self.report.unchanged += 1
-            return original
-        self.report.patched += 1
+            return original, "unchanged"
         if own == "kbridge":
-            return write_kbridge_markdown(record, links).encode("utf-8")
+            return write_kbridge_markdown(record, links).encode("utf-8"), "patched"
         text = patch_text(decoded.text, own, source, record, parts, added, removed, generate.record_number(record))
-        return decoded.encode(relink(text, folder, folder, moved))
+        return decoded.encode(relink(text, folder, folder, moved)), "patched"
 
     def _link_lines(self, record: Record, path: str, links: list[LinkedRecord]) -> list[LinkLine]:
         lines = []

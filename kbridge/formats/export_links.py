@@ -18,6 +18,7 @@ from kbridge.formats.parsed import ParsedRecord
 from kbridge.formats.patch import LinkLine
 from kbridge.formats.reader import read_adr
 from kbridge.formats.resolve import Resolver, links_stated_by
+from kbridge.formats.scan import MAX_MARKDOWN_BYTES, MAX_MARKDOWN_LINES
 from kbridge.formats.text import decode
 from kbridge.model import Kind, LinkedRecord, LinkType, Record, relation_verb
 
@@ -74,7 +75,10 @@ class LinkPlan:
     def read_back(self, record: Record, text: str) -> None:
         """Note the links a generated file states (in its body, its status line)."""
         path, way = self.paths[record.uid], self.ways[record.uid]
-        decoded = decode(text.encode("utf-8"))
+        data = text.encode("utf-8")
+        if len(data) > MAX_MARKDOWN_BYTES or data.count(b"\n") > MAX_MARKDOWN_LINES:
+            return  # an import skips a file this big: it states nothing, every link gets a line
+        decoded = decode(data)
         parsed = read_adr(decoded, path, way, parse(decoded.text))
         parsed.number = generate.record_number(record)
         own = self.stated_by.setdefault(record.uid, set())
