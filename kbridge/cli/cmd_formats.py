@@ -48,7 +48,7 @@ class _TerminalProgress:
 
 
 @click.command("import")
-@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.argument("folder", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["auto", *FORMATS]), default="auto",
               show_default=True, help="The folder's format; auto detects it per folder and file.")
 @click.option("--dry-run", is_flag=True,
@@ -59,7 +59,8 @@ class _TerminalProgress:
 @pass_app
 def import_command(app: AppContext, folder: Path, fmt: str, dry_run: bool, force: bool,
                    as_json: bool) -> None:
-    """Import the decision records of FOLDER; running it again updates, never duplicates."""
+    """Import the decision records of FOLDER (or a kbridge JSON export); running it again
+    updates, never duplicates, and an export of this knowledge base finds everything unchanged."""
     progress = _TerminalProgress("reading" if dry_run else "importing")
     with contextlib.ExitStack() as stack:
         if dry_run and not app.kb_path.exists():
@@ -114,7 +115,8 @@ def _print_rows(rows: list[PlannedRecord], warnings: list[tuple[str, str]], dry_
               help="native writes each record where and how it was imported (new ones as MADR 4); pack "
                    "writes the printable incident pack (HTML and PDF).")
 @click.argument("out", type=click.Path(path_type=Path))
-@click.option("--force", is_flag=True, help="Replace the JSON file if it exists (--format json).")
+@click.option("--force", is_flag=True,
+              help="Replace files in OUT that hold something else (never files the export does not write).")
 @json_option
 @pass_app
 def export_command(app: AppContext, fmt: str, out: Path, force: bool, as_json: bool) -> None:
@@ -130,13 +132,20 @@ def export_command(app: AppContext, fmt: str, out: Path, force: bool, as_json: b
         progress.close()
     if as_json:
         emit_json(report.as_json())
-        return
+        sys.exit(1 if report.refused else 0)
     for item in report.skipped:
         say(f"skipped  {item.path}: {item.reason}")
     for warning in report.warnings:
         say(f"warning  {warning.path}: {warning.message}")
-    say(f"{len(report.written)} files written to {report.out} ({report.unchanged} "
-        f"unchanged, {report.patched} edited, {report.generated} new)", err=True)
+    for path in report.refused:
+        say(f"refused  {path}: a different file is there (--force replaces it)")
+    ways = f"{report.unchanged} as imported, {report.patched} edited, {report.generated} new"
+    if report.out.suffix.lower() == ".json":
+        ways = f"{report.generated} records"
+    say(f"{len(report.written)} files written to {report.out} ({ways}; {report.attachments} attachments), "
+        f"{len(report.up_to_date)} already up to date, {len(report.refused)} refused", err=True)
+    if report.refused:
+        sys.exit(1)
 
 
 COMMANDS = [import_command, export_command]

@@ -24,6 +24,7 @@ CATEGORIES = {
     "dangling-link": "Dangling links",
     "duplicate-number": "Duplicate numbers",
     "key-number": "Keys that differ from their file's number",
+    "likely-duplicate": "Likely duplicates: the same title and date",
     "overdue-review": "Overdue reviews",
     "departed-owner": "Owned by people who left",
     "stale-proposal": f"Proposed for more than {STALE_PROPOSAL_DAYS} days",
@@ -101,6 +102,7 @@ def run_checks(kb: KnowledgeBase, today: dt.date | None = None) -> CheckReport:
     report.findings += _search_index(kb)
     report.findings += _dangling(kb, by_uid)
     report.findings += _duplicate_numbers(live)
+    report.findings += _likely_duplicates(live)
     report.findings += [
         Finding("overdue-review", f"review was due {r.review_by}", r.key, r.title)
         for r in live
@@ -165,6 +167,24 @@ def _duplicate_numbers(live: list[Record]) -> list[Finding]:
                 findings.append(
                     Finding("duplicate-number", f"number {number} is used by {keys}", record.key, record.title)
                 )
+    return findings
+
+
+def _likely_duplicates(live: list[Record]) -> list[Finding]:
+    """Records of one kind with the same title and the same date (or none): one decision imported
+    twice, from two copies of a folder or an export, is the usual cause."""
+    groups: dict[tuple[str, str, str], list[Record]] = defaultdict(list)
+    for record in live:
+        if record.kind is not Kind.TEMPLATE:
+            groups[(record.kind.value, " ".join(record.title.casefold().split()), record.date or "")].append(record)
+    findings = []
+    for (_, _, date), same in sorted(groups.items()):
+        if len(same) < 2:
+            continue
+        keys = ", ".join(sorted(r.key for r in same))
+        when = f"dated {date}" if date else "neither dated"
+        for record in same:
+            findings.append(Finding("likely-duplicate", f"{keys} have this title, {when}", record.key, record.title))
     return findings
 
 

@@ -169,7 +169,7 @@ def strip_leading_symbols(text: str) -> str:
     while index < len(text):
         char = text[index]
         category = unicodedata.category(char)
-        if char.isspace() or category in ("So", "Sk", "Cf", "Mn") or char in "\ufe0f\u200d":
+        if char.isspace() or (category in ("So", "Sk", "Cf", "Mn") and char not in "`^") or char in "\ufe0f\u200d":
             index += 1
             continue
         break
@@ -197,6 +197,13 @@ _LINK_VERBS: list[tuple[str, LinkType, bool, str]] = [
     (r"amends|[äa]ndert|modifie|modifica|altera|wijzigt", LinkType.AMENDS, True, ""),
     (r"depends\s+on|h[äa]ngt\s+ab\s+von|d[ée]pend\s+de|depende\s+de", LinkType.DEPENDS_ON, True, ""),
     (r"dependency\s+of|required\s+by", LinkType.DEPENDS_ON, False, ""),
+    # kbridge's own link types, as its exports write them.
+    (r"motivated\s+by", LinkType.MOTIVATED_BY, True, ""),
+    (r"implements", LinkType.IMPLEMENTS, True, ""),
+    (r"mitigates", LinkType.MITIGATES, True, ""),
+    (r"applies\s+to", LinkType.APPLIES_TO, True, ""),
+    (r"affects", LinkType.AFFECTS, True, ""),
+    (r"owned\s+by", LinkType.OWNED_BY, True, ""),
     (r"relates\s+to|related\s+to|related|see\s+also|siehe\s+auch|voir\s+aussi|ver\s+tamb[ié]m|"
      r"verwandt\s+mit", LinkType.RELATES_TO, True, ""),
 ]

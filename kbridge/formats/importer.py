@@ -15,6 +15,7 @@ from typing import Any
 from kbridge import safe_files
 from kbridge.core import KnowledgeBase, lifecycle
 from kbridge.formats import extract
+from kbridge.formats.json_format import JSON_FORMAT
 from kbridge.formats.numbering import MAIN_PREFIX
 from kbridge.formats.parsed import FileWarning, ParsedRecord, Skipped
 from kbridge.formats.plan import (
@@ -27,6 +28,7 @@ from kbridge.formats.plan import (
     unchanged,
 )
 from kbridge.formats.resolve import ResolvedLink
+from kbridge.formats.sameness import as_text
 from kbridge.formats.scan import MAX_IMAGE_BYTES, Cancel, Progress
 from kbridge.model import (
     ConflictError,
@@ -37,6 +39,10 @@ from kbridge.model import (
     normalise_date,
     normalise_tags,
 )
+
+# Formats that state every attribute of a record (an owner, a review date): elsewhere, what the
+# file cannot say is kept as the knowledge base has it.
+OWN_FORMATS = ("kbridge", JSON_FORMAT)
 
 
 @dataclass
@@ -134,16 +140,16 @@ class _Importer:
             if existing is None:
                 uid = self._create(parsed, source)
                 self.report.imported += 1
-            elif unchanged(existing, parsed):
+            elif unchanged(existing, parsed, self.plan):
                 # The file is as it was imported: nothing to do (edits made here since are kept).
                 self.report.unchanged += 1
                 self.uids[parsed.path] = existing.uid
-                self.managed[existing.uid] = (existing.source or {}).get("links", [])
+                self.managed[existing.uid] = self._managed(existing)
                 self.report.keys[parsed.path] = existing.key
                 return
             else:
                 uid = existing.uid
-                self.managed[uid] = (existing.source or {}).get("links", [])
+                self.managed[uid] = self._managed(existing)
                 if existing.deleted:
                     self.report.warnings.append(FileWarning(
                         parsed.path, f"{existing.key} is in the trash: updated there"))
@@ -151,12 +157,19 @@ class _Importer:
                     self.report.updated += 1
                 else:
                     self.report.unchanged += 1
-            self.kb.put_file(uid, parsed.path, parsed.original, role="original")
+            if parsed.format != JSON_FORMAT:
+                self.kb.put_file(uid, parsed.path, parsed.original, role="original")
         except KbridgeError as error:
             self.report.skipped.append(Skipped(parsed.path, f"not imported: {error}"))
             return
         self.uids[parsed.path] = uid
         self.report.keys[parsed.path] = self.kb.get(uid).key
+
+    def _managed(self, existing: Record) -> list[list[str]]:
+        """The links the last import of this folder made (a file that no longer states one
+        takes it away); none for a record imported from elsewhere."""
+        source = existing.source or {}
+        return list(source.get("links", [])) if source.get("root") == str(self.root) else []
 
     def _values(self, parsed: ParsedRecord, existing: Record | None = None) -> dict[str, Any]:
         values: dict[str, Any] = {
@@ -176,6 +189,11 @@ class _Importer:
             for name in ("status", "date"):
                 if name in base and values.get(name) == base[name]:
                     values.pop(name, None)
+            values["fields"] = _fields(existing, parsed)
+            if parsed.review_by is None and parsed.format not in OWN_FORMATS:
+                values.pop("review_by")  # the format has no review date: the record's stays
+            if parsed.format not in OWN_FORMATS:
+                return values  # nor an owner
         owner = parsed.owner and self.kb.find(parsed.owner)
         if parsed.owner and (owner is None or owner.kind is not Kind.PERSON):
             self.report.warnings.append(FileWarning(
@@ -194,13 +212,19 @@ class _Importer:
                                  **{k: v for k, v in values.items() if k != "title"})
         return next(iter(changes.created))
 
-    def _update(self, existing: Record, parsed: ParsedRecord, source: dict[str, Any]) -> bool:
+    def _update(self, existing: Record, parsed: ParsedRecord, source: dict[str, Any] | None) -> bool:
         values = self._values(parsed, existing)
-        changes = self.kb.update(existing.uid, source=source,
-                                 reason=f"re-imported from {parsed.path}", **values)
+        if parsed.format != JSON_FORMAT:  # a JSON export is not a file a record lives in
+            values["source"] = source
+        changes = self.kb.update(existing.uid, reason=f"re-imported from {parsed.path}", **values)
         return bool(changes)
 
-    def _source(self, parsed: ParsedRecord, resolved: list[ResolvedLink]) -> dict[str, Any]:
+    def _source(self, parsed: ParsedRecord, resolved: list[ResolvedLink]) -> dict[str, Any] | None:
+        if parsed.format == JSON_FORMAT:
+            # Where the record was imported from before it was exported (a native export of this
+            # knowledge base writes it there again, in that format).
+            stated = parsed.layout.get("json_source")
+            return {**stated, "root": str(self.root)} if stated else None
         layout = dict(parsed.layout)
         source = {
             "path": parsed.path,
@@ -271,6 +295,9 @@ class _Importer:
 
     def keep_attachments(self, attachments: dict[str, list[str]]) -> None:
         for image, users in attachments.items():
+            if self.plan.json is not None:
+                self._keep(image, self.plan.json.attachments[image][0], users)
+                continue
             try:  # a regular file, no link followed: it may have been swapped since the scan
                 data = safe_files.read_file(self.root, image, max_bytes=MAX_IMAGE_BYTES)
             except safe_files.UnsafePathError as error:
@@ -279,11 +306,27 @@ class _Importer:
             except OSError as error:
                 self.report.skipped.append(Skipped(image, f"cannot be read: {error.strerror}"))
                 continue
-            for user in users:
-                uid = self.uids.get(user)
-                if uid is not None:
-                    self.kb.put_file(uid, image, data, role="attachment")
-            self.report.attachments += 1
+            self._keep(image, data, users)
+
+    def _keep(self, image: str, data: bytes, users: list[str]) -> None:
+        for user in users:
+            uid = self.uids.get(user)
+            if uid is not None:
+                self.kb.put_file(uid, image, data, role="attachment")
+        self.report.attachments += 1
+
+
+def _fields(existing: Record, parsed: ParsedRecord) -> dict[str, Any]:
+    """The fields after a re-import: the file's, and those it never stated (set here since, or
+    that its format cannot hold: a list an adr-tools line wrote as text keeps its list)."""
+    source = existing.source or {}
+    same_file = source.get("format") == parsed.format and source.get("path") == parsed.path
+    stated = set((source.get("baseline") or {}).get("fields") or {}) if same_file else set()
+    fields = {name: value for name, value in existing.fields.items() if name not in stated}
+    for name, value in parsed.fields.items():
+        mine = existing.fields.get(name)
+        fields[name] = mine if as_text(mine, value, parsed.format) else value
+    return fields
 
 
 def _kept(link: ResolvedLink) -> ResolvedLink:

@@ -14,11 +14,11 @@ from kbridge.formats.extract import (
     link_phrase,
     prose_link_phrase,
 )
-from kbridge.formats.header import Header, find_status_section
+from kbridge.formats.header import KNOWN_KEYS, Header, find_status_section, normalise_key
 from kbridge.formats.markdown_doc import Block, Document, strip_comments
 from kbridge.formats.parsed import ParsedLink
 from kbridge.formats.statuses import is_placeholder, plain_text, read_status
-from kbridge.model import LinkType
+from kbridge.model import KbridgeError, LinkType
 
 _LINKS_HEADINGS = {"links", "related", "related decisions", "related adrs", "references",
                    "more information", "see also", "verwandte adrs", "verwandte entscheidungen",
@@ -119,6 +119,11 @@ def find_links(doc: Document, header: Header, front_matter: dict[str, Any] | Non
         phrase = link_phrase(f"{entry.raw_key} {entry.value}")
         if phrase:
             found.extend(links_from_phrase(phrase, _links_in(entry.value) or entry.block.links))
+        elif _only_decision_links(entry.value) and normalise_key(entry.raw_key) not in KNOWN_KEYS:
+            # `- Clarifies: [X](x.md)`: a verb of its own over links to decisions.
+            custom = _custom_verb_phrase(f"{entry.raw_key} {entry.value}")
+            if custom is not None:
+                found.extend(links_from_phrase(custom, _links_in(entry.value)))
     section = header.status_section or find_status_section(doc)
     if section:
         for block in section[1]:
@@ -161,6 +166,22 @@ def _heading_verb(text: str) -> LinkPhrase | None:
     if 2 <= len(words) <= 4 and words[-1].lower() in _HEADING_PREPOSITIONS and name.replace(" ", "").isalpha():
         return LinkPhrase(LinkType.RELATES_TO, True, "", name, name)
     return None
+
+
+def states_links(raw_key: str, value: str) -> bool:
+    """A metadata line that states links (`Supersedes: [X](x.md)`, `Relates to: ADR-0099`, a
+    verb of its own over links to decisions: `Clarifies: [Y](y.md)`): links, not a field."""
+    phrase = link_phrase(f"{raw_key} {value}")
+    if phrase is not None:
+        return bool(links_from_phrase(phrase, _links_in(value)))
+    return (_only_decision_links(value) and normalise_key(raw_key) not in KNOWN_KEYS
+            and _custom_verb_phrase(f"{raw_key} {value}") is not None)
+
+
+def _only_decision_links(text: str) -> bool:
+    links = _links_in(text)
+    rest = _MD_LINK_IN_TEXT.sub("", text).strip(" ,;")
+    return bool(links) and not rest and all(_looks_like_decision(t, h) for t, h in links)
 
 
 def _links_in(text: str) -> list[tuple[str, str]]:
@@ -260,8 +281,27 @@ def _after_status_word(value: str) -> str:
     return value
 
 
+def front_matter_links(value: Any) -> list[ParsedLink]:
+    """A `links:` list as kbridge writes it in MADR front matter (`- type: supersedes`,
+    `target: 0003-x.md`, `note: ...`); [] for anything else under that name (kept as a field)."""
+    if not isinstance(value, list) or not value:
+        return []
+    found = []
+    for item in value:
+        if not isinstance(item, dict) or not isinstance(item.get("target"), (str, int)):
+            return []
+        try:
+            link_type = LinkType.parse(str(item.get("type")))
+        except KbridgeError:
+            return []
+        target, note = str(item["target"]).strip(), str(item.get("note") or "")
+        href = target if target.lower().endswith((".md", ".markdown")) else ""
+        found.append(ParsedLink(link_type, True, target, href, note, note or link_type.label))
+    return found
+
+
 def _front_matter_links(data: dict[str, Any]) -> list[ParsedLink]:
-    found: list[ParsedLink] = []
+    found: list[ParsedLink] = front_matter_links(data.get("links"))
     status = data.get("status")
     if isinstance(status, str) and not is_placeholder(status):
         phrase = link_phrase(_after_status_word(status))

@@ -6,17 +6,20 @@ warnings. `kbridge import --dry-run` prints it; the window's import dialog shows
 from __future__ import annotations
 
 import hashlib
+import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kbridge.core import KnowledgeBase
+from kbridge.formats.json_format import JsonExport, is_json_export, read_json_export
 from kbridge.formats.kbridge_markdown import read_kbridge
 from kbridge.formats.parsed import FORMATS, FileWarning, ParsedRecord, Skipped
 from kbridge.formats.resolve import ResolvedLink, resolve_links
-from kbridge.formats.scan import Cancel, Progress, ScanResult, scan_folder
-from kbridge.model import KbridgeError, Kind, NotFoundError, Record, ValidationError, format_key
+from kbridge.formats.sameness import Named, same_content
+from kbridge.formats.scan import Cancel, Progress, scan_folder
+from kbridge.model import KbridgeError, Kind, NotFoundError, Record, ValidationError, format_key, normalise_date
 
 SCAN_SHARE = 600  # progress units of reading and parsing, out of 1000
 
@@ -65,6 +68,8 @@ class ImportPlan:
     resolved: list[ResolvedLink] = field(default_factory=list)
     attachments: dict[str, list[str]] = field(default_factory=dict)
     matches: dict[str, Record | None] = field(default_factory=dict)
+    same: set[str] = field(default_factory=set)  # files of another folder that change nothing
+    json: JsonExport | None = None  # a JSON export being imported (its attachments are inside)
     keys: dict[str, str] = field(default_factory=dict)  # new records: path -> key they get
 
     def count(self, action: str) -> int:
@@ -92,6 +97,8 @@ def plan_import(kb: KnowledgeBase, folder: Path | str, *, fmt: str = "auto",
                 force: bool = False) -> ImportPlan:
     """The preview of importing `folder`; reads the folder and the knowledge base, writes nothing."""
     root = Path(folder)
+    if is_json_export(root):
+        return _plan_json(kb, root)
     if not root.is_dir():
         raise NotFoundError(f"no folder {folder}")
     if fmt not in ("auto", *FORMATS):
@@ -106,7 +113,21 @@ def plan_import(kb: KnowledgeBase, folder: Path | str, *, fmt: str = "auto",
     plan.resolved = resolve_links(plan.records, plan.warnings)
     _match(kb, root.resolve(), plan)
     _plan_keys(kb, plan)
-    _rows(plan, scan)
+    _rows(plan, set(scan.attachments))
+    return plan
+
+
+def _plan_json(kb: KnowledgeBase, path: Path) -> ImportPlan:
+    """Importing a JSON export: every record with its uid, key and links as the file says."""
+    data = read_json_export(path)
+    plan = ImportPlan(path, json=data)
+    plan.records = sorted(data.records, key=lambda r: (r.kind != Kind.PERSON.value, r.path))
+    plan.skipped = list(data.skipped)
+    plan.resolved = list(data.links)
+    plan.attachments = {name: users for name, (_, users) in data.attachments.items()}
+    _match(kb, path.resolve(), plan)
+    _plan_keys(kb, plan)
+    _rows(plan, set(plan.attachments))
     return plan
 
 
@@ -119,22 +140,43 @@ def scaled(progress: Progress | None, start: int, share: int) -> Progress | None
 
 
 class Matcher:
-    """Which record of the knowledge base a file is: by uid, then source path, then key."""
+    """Which record of the knowledge base a file is: by the uid the file carries, then by its
+    path in the folder it was imported from; a file of another folder (an export of this
+    knowledge base, a copy) by the same path and bytes, else by its path or its number with the
+    same title and date. No record is matched twice."""
 
     def __init__(self, kb: KnowledgeBase, root: Path) -> None:
         self.kb = kb
         self.by_source: dict[str, Record] = {}
         self.moved: dict[str, Record] = {}
+        self.elsewhere: dict[str, list[Record]] = {}  # path -> records imported from other folders
+        self.by_place: dict[tuple[str, str], str] = {}  # (root, path) -> uid
+        self.taken: set[str] = set()
         for record in kb.iter_records(deleted=None):
             source = record.source or {}
             if "path" not in source:
                 continue
+            self.by_place[(str(source.get("root")), str(source["path"]))] = record.uid
+            if (source.get("layout") or {}).get("named_by_folder"):  # `../2023-04-20_x` names it
+                self.by_place[(str(source.get("root")), posixpath.dirname(str(source["path"])))] = record.uid
             if source.get("root") == str(root):
                 self.by_source[source["path"]] = record
             elif source.get("root") and not Path(source["root"]).is_dir():
                 self.moved.setdefault(source["path"], record)
+            else:
+                self.elsewhere.setdefault(str(source["path"]), []).append(record)
 
-    def match(self, parsed: ParsedRecord) -> Record | None:
+    def match(self, parsed: ParsedRecord, *, elsewhere: bool = False) -> Record | None:
+        """The record `parsed` is, by what identifies it for sure; with `elsewhere`, by what a
+        file of another folder shares with it (after every file had its sure match)."""
+        found = self._elsewhere(parsed) if elsewhere else self._match(parsed)
+        if found is not None:
+            if found.uid in self.taken:
+                return None
+            self.taken.add(found.uid)
+        return found
+
+    def _match(self, parsed: ParsedRecord) -> Record | None:
         if parsed.uid:
             found = self.kb.find(parsed.uid)
             if found is not None and found.uid == parsed.uid:
@@ -149,14 +191,61 @@ class Matcher:
                 return found
         return None
 
+    def _elsewhere(self, parsed: ParsedRecord) -> Record | None:
+        same_path = [r for r in self.elsewhere.get(parsed.path, []) if r.uid not in self.taken]
+        digest = hashlib.sha256(parsed.original).hexdigest() if parsed.original else ""
+        for record in same_path:
+            if digest and (record.source or {}).get("sha256") == digest:
+                return record
+        key = parsed.key or parsed.key_hint
+        keyed = self.kb.find(key) if key else None
+        title, date = " ".join(parsed.title.split()), normalise_date(parsed.date)
+        for record in [*same_path, *([keyed] if keyed is not None else [])]:
+            if (record.uid not in self.taken and record.kind.value == parsed.kind
+                    and record.title == title and record.date == date):
+                return record
+        return None
+
+    def record_named(self, record: Record) -> Named:
+        """What a relative link in `record`'s body names, in the folder it was imported from."""
+        root = str((record.source or {}).get("root"))
+
+        def named(path: str) -> str | None:
+            uid = self.by_place.get((root, path))
+            return f"record:{uid}" if uid else None
+
+        return named
+
 
 def _match(kb: KnowledgeBase, root: Path, plan: ImportPlan) -> None:
     matcher = Matcher(kb, root)
     for parsed in plan.records:
         plan.matches[parsed.path] = matcher.match(parsed)
+    for parsed in plan.records:
+        if plan.matches[parsed.path] is None:
+            plan.matches[parsed.path] = matcher.match(parsed, elsewhere=True)
+
+    folders = {posixpath.dirname(p.path): p.path for p in plan.records if p.layout.get("named_by_folder")}
+
+    def file_named(path: str) -> str | None:
+        found = plan.matches.get(folders.get(path, path))
+        return f"record:{found.uid}" if found is not None else None
+
+    for parsed in plan.records:
+        existing = plan.matches.get(parsed.path)
+        if existing is None or unchanged(existing, parsed):
+            continue
+        source = existing.source or {}
+        elsewhere = source.get("root") != str(root) or source.get("format") != parsed.format
+        if elsewhere and same_content(existing, parsed, matcher.record_named(existing), file_named):
+            plan.same.add(parsed.path)
 
 
-def unchanged(existing: Record, parsed: ParsedRecord) -> bool:
+def unchanged(existing: Record, parsed: ParsedRecord, plan: ImportPlan | None = None) -> bool:
+    """The file is the one the record was imported from, byte for byte, or (`plan.same`) a file
+    of another folder that says everything the record says."""
+    if plan is not None and parsed.path in plan.same:
+        return True
     source = existing.source or {}
     return (source.get("sha256") == hashlib.sha256(parsed.original).hexdigest()
             and source.get("format") == parsed.format)
@@ -209,18 +298,17 @@ def _plan_keys(kb: KnowledgeBase, plan: ImportPlan) -> None:
             plan.keys[parsed.path] = chosen
 
 
-def _rows(plan: ImportPlan, scan: ScanResult) -> None:
+def _rows(plan: ImportPlan, images: set[str]) -> None:
     rows: list[PlannedRecord] = []
     for parsed in plan.records:
         existing = plan.matches.get(parsed.path)
         if existing is None:
             action, key = "import", plan.keys.get(parsed.path, "")
         else:
-            action, key = ("unchanged" if unchanged(existing, parsed) else "update"), existing.key
+            action, key = ("unchanged" if unchanged(existing, parsed, plan) else "update"), existing.key
         rows.append(PlannedRecord(parsed.path, action, " ".join(parsed.title.split()),
                                   parsed.status, parsed.date, key, "", parsed.status_note,
                                   parsed.date_note))
-    images = set(scan.attachments)
     for item in plan.skipped:
         if item.path not in images:
             rows.append(PlannedRecord(item.path, "skip", reason=item.reason))

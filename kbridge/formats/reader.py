@@ -11,17 +11,23 @@ from kbridge.formats import extract
 from kbridge.formats.dates import date_key_rank, parse_date
 from kbridge.formats.facts import front_line, read_date, read_status
 from kbridge.formats.header import FIELD_ALIASES, Header, MetaEntry, read_header
-from kbridge.formats.links import find_links
+from kbridge.formats.links import find_links, front_matter_links, states_links
 from kbridge.formats.markdown_doc import Block, Document, parse, strip_comments
 from kbridge.formats.parsed import ParsedRecord
 from kbridge.formats.statuses import is_placeholder, is_status_key, plain_text
 from kbridge.formats.text import DecodedText, strip_line_end
 
 # Front-matter keys the reader turns into record attributes; every other key is kept as a field.
+# (`links`, `kbridge-uid` and `review-by` are what kbridge's MADR export writes: see `_own_keys`.)
 _FRONT_MATTER_ATTRIBUTES = {"status", "date", "tags"}
+_REVIEW_KEYS = ("review-by", "review_by")
 _FIELD_KEYS = {"deciders", "consulted", "informed"}
 # `Title: x` lines, for a file with no H1 and no front-matter title.
 _TITLE_KEYS = ("title", "titel", "titre", "título", "titulo", "titolo", "标题", "タイトル", "제목")
+UID_KEY = "kbridge-uid"
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
+# Fields a body's MADR sections give: reading a body again gives them again.
+SECTION_FIELDS = ("drivers", "options", "outcome")
 _MADR_SECTIONS = {
     "decision drivers": "drivers", "considered options": "options", "decision outcome": "outcome",
 }
@@ -55,6 +61,7 @@ def read_adr(
     read_status(record, doc, header, front)
     read_date(record, doc, header, front, name.date, named)
     _read_fields(record, doc, header, front)
+    _own_keys(record, front)
     if front and isinstance(front.get("slug"), (str, int)):
         record.slug = str(front["slug"]).strip().strip("/")
     record.images = local_images(doc, path, record)
@@ -87,6 +94,7 @@ def _read_title(record: ParsedRecord, header: Header, front: dict[str, Any] | No
         info = extract.clean_title(plain_text(entry.value), name.number)
         if info.title:
             _take_title(record, info.title, "line", info.number, named)
+            record.layout["title_line"] = entry.line
             return decoration
     record.title = extract.title_from_slug(name.slug) or name.slug or record.path
     record.layout["title_from"] = "filename"
@@ -127,19 +135,50 @@ def _read_fields(record: ParsedRecord, doc: Document, header: Header,
     for entry in header.entries:
         if entry.key in ("status", "date", *_TITLE_KEYS) or entry.date_rank is not None:
             continue
+        if states_links(entry.raw_key, entry.value):
+            continue
         if entry.key in ("tags", "tag"):
             record.tags = record.tags or _tags(entry.value)
             continue
+        if FIELD_ALIASES.get(entry.key, entry.key) == "review_by" and parse_date(plain_text(entry.value)):
+            record.review_by = record.review_by or parse_date(plain_text(entry.value))
+            continue
         fields.setdefault(FIELD_ALIASES.get(entry.key, entry.key), _entry_value(entry))
+    for field_name, value in section_fields(doc).items():
+        fields.setdefault(field_name, value)
+    if record.number is not None:
+        fields["number"] = record.number
+    record.fields = fields
+
+
+def _own_keys(record: ParsedRecord, front: dict[str, Any] | None) -> None:
+    """The keys kbridge's MADR export adds to the front matter, read back: the uid (a UUID only),
+    the review date and the links (which `find_links` read) are attributes, not fields."""
+    if not front:
+        return
+    uid = front.get(UID_KEY)
+    if isinstance(uid, str) and _UUID.match(uid.strip()):
+        record.uid = uid.strip().lower()
+        record.fields.pop(UID_KEY, None)
+    for key in _REVIEW_KEYS:
+        review = parse_date(str(front.get(key) or ""))
+        if review:
+            record.review_by = review
+            record.fields.pop(key, None)
+    if front_matter_links(front.get("links")):
+        record.fields.pop("links", None)
+
+
+def section_fields(doc: Document) -> dict[str, Any]:
+    """The fields MADR's sections give: drivers, options (their list items), outcome."""
+    fields: dict[str, Any] = {}
     for heading in doc.headings():
         field_name = _MADR_SECTIONS.get(strip_comments(heading.text).strip(" :").lower())
         if field_name and heading.level >= 2 and field_name not in fields:
             value = _section_value(doc.section(heading), field_name)
             if value:
                 fields[field_name] = value
-    if record.number is not None:
-        fields["number"] = record.number
-    record.fields = fields
+    return fields
 
 
 def _entry_value(entry: MetaEntry) -> str:
