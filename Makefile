@@ -30,9 +30,13 @@ run: setup
 	@sh packaging/check-system.sh run
 	$(BIN)/kbridge gui --sample
 
-# The desktop app's screenshots in docs/screenshots, rendered under Xvfb from the bundled sample.
+# Every picture in docs/screenshots, from the bundled sample: the app's main screens (under Xvfb),
+# the trails views and the static site's pages (render_trails.py; the site's need chromium), and
+# the matrix of every screen at two sizes and two themes (screens.py, in docs/screenshots/screens).
 screenshots: setup
 	xvfb-run -a -s "-screen 0 1400x900x24" $(BIN)/python packaging/screenshots.py docs/screenshots
+	QT_QPA_PLATFORM=offscreen $(BIN)/python docs/screenshots/render_trails.py docs/screenshots
+	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/screens.py docs/screenshots/screens
 
 # Packaging (docs/install.md). `dist`: wheel and sdist, then the one-folder bundle dist/kbridge/.
 DIST_TOOLS := 'build>=1.2' 'pyinstaller>=6.6,<7'

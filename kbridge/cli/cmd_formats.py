@@ -6,13 +6,13 @@ import contextlib
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
 
 import click
 
 from kbridge.cli.main import AppContext
 from kbridge.cli.options import json_option, pass_app
 from kbridge.cli.output import emit_json
+from kbridge.cli.progress import TerminalProgress
 from kbridge.core import KnowledgeBase
 from kbridge.formats.export import EXPORTERS, export_kb
 from kbridge.formats.importer import ImportReport, import_folder
@@ -25,27 +25,6 @@ from kbridge.formats.plan import (
     plan_import,
 )
 from kbridge.formats.sync import KEEP_CHOICES, sync_folder
-
-
-class _TerminalProgress:
-    """A progress bar on stderr, only when stderr is a terminal (never in pipes or tests)."""
-
-    def __init__(self, label: str) -> None:
-        self.enabled = sys.stderr.isatty()
-        self.label = label
-        self.bar: Any = None
-
-    def __call__(self, done: int, total: int, message: str) -> None:
-        if not self.enabled:
-            return
-        if self.bar is None:
-            self.bar = click.progressbar(length=max(total, 1), label=self.label, file=sys.stderr)
-            self.bar.__enter__()
-        self.bar.update(max(done - self.bar.pos, 0))
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
 
 
 @click.command("import")
@@ -61,7 +40,7 @@ class _TerminalProgress:
 def import_command(app: AppContext, folder: Path, fmt: str, dry_run: bool, force: bool,
                    as_json: bool) -> None:
     """Import the decision records of FOLDER; running it again updates, never duplicates."""
-    progress = _TerminalProgress("reading" if dry_run else "importing")
+    progress = TerminalProgress("reading" if dry_run else "importing")
     with contextlib.ExitStack() as stack:
         if dry_run and not app.kb_path.exists():
             # Nothing to compare with, and a dry run creates nothing: plan against an empty one.
@@ -77,7 +56,7 @@ def import_command(app: AppContext, folder: Path, fmt: str, dry_run: bool, force
 
 
 def _import_or_plan(kb: KnowledgeBase, folder: Path, fmt: str, dry_run: bool, force: bool,
-                    progress: _TerminalProgress) -> tuple[ImportPlan | ImportReport, list[PlannedRecord]]:
+                    progress: TerminalProgress) -> tuple[ImportPlan | ImportReport, list[PlannedRecord]]:
     try:
         plan = plan_import(kb, folder, fmt=fmt, progress=progress, force=force)
         if not plan.decisions_found and plan.records and not force:
@@ -118,7 +97,7 @@ def _print_rows(rows: list[PlannedRecord], warnings: list[tuple[str, str]], dry_
 @pass_app
 def export_command(app: AppContext, fmt: str, out: Path, as_json: bool) -> None:
     """Export every record to OUT (a folder; a .json file for --format json)."""
-    progress = _TerminalProgress("exporting")
+    progress = TerminalProgress("exporting")
     try:
         report = export_kb(app.kb(), out, fmt, progress=progress)
     finally:
@@ -143,7 +122,9 @@ def export_command(app: AppContext, fmt: str, out: Path, as_json: bool) -> None:
 def sync_command(app: AppContext, folder: Path, keep: str | None, use_git: bool, push: bool,
                  as_json: bool) -> None:
     """Two-way sync with a folder of kbridge Markdown. Exits 1 when conflicts remain."""
-    report = sync_folder(app.kb(write=True), folder, keep=keep, git=use_git or push, push=push)
+    with TerminalProgress("syncing") as progress:
+        report = sync_folder(app.kb(write=True), folder, keep=keep, git=use_git or push, push=push,
+                             progress=progress)
     if as_json:
         emit_json(report.as_json())
     else:
