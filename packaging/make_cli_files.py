@@ -189,11 +189,11 @@ def main() -> int:
         if current == text:
             continue
         if check:
-            stale.append(path.relative_to(ROOT).as_posix())
+            stale.append(path.name)
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
-            print(f"wrote {path.relative_to(ROOT)}")
+            print(f"wrote {path}")
     if stale:
         print(f"stale, regenerate with `make cli-files`: {', '.join(stale)}", file=sys.stderr)
         return 1

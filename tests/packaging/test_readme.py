@@ -39,7 +39,7 @@ def test_the_link_check_catches_a_relative_picture(monkeypatch) -> None:
 @pytest.mark.parametrize("document", DOCUMENTS, ids=lambda path: path.relative_to(REPO).as_posix())
 def test_no_document_points_outside_the_repository(document) -> None:
     text = document.read_text(encoding="utf-8")
-    assert "../shared" not in text and "/work/" not in text
+    assert not re.search(r"\.\./shared|/work/", text)
 
 
 def test_the_design_card_is_in_the_repository() -> None:
