@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.kbridge-installed
 PYTEST_ARGS ?=
 
-.PHONY: run test setup lint bench screenshots dist icons smoke clean cli-files release-check check-floors deb deb-smoke
+.PHONY: run test setup lint bench screenshots dist icons smoke clean cli-files release-check check-floors deb deb-smoke flatpak-manifest
 
 $(STAMP): pyproject.toml
 	@PYTHON=$(PYTHON) sh packaging/check-system.sh setup
@@ -64,6 +64,11 @@ deb:
 
 deb-smoke:
 	$(PYTHON) packaging/deb.py smoke
+
+# The Flatpak manifest for Flathub (packaging/flatpak/), its wheels resolved on the package index.
+# Written, not built: see docs/install.md.
+flatpak-manifest:
+	$(PYTHON) packaging/flatpak/make_manifest.py
 
 dist: setup
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check $(DIST_TOOLS)

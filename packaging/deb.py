@@ -28,6 +28,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 from pathlib import Path
 
@@ -84,6 +85,21 @@ def copyright_file() -> str:
     )
 
 
+def changelog() -> str:
+    """A Debian changelog entry for each release the metainfo lists, newest first."""
+    import datetime as dt
+    import xml.etree.ElementTree as ET
+
+    entries = []
+    for release in ET.parse(ROOT / "packaging" / f"{APP_ID}.metainfo.xml").getroot().iter("release"):
+        text = " ".join(" ".join(" ".join(p.itertext()) for p in release.iter("p")).split())
+        day = dt.datetime.strptime(release.get("date", ""), "%Y-%m-%d").replace(tzinfo=dt.timezone.utc)
+        wrapped = textwrap.fill(text, 78, initial_indent="  * ", subsequent_indent="    ")
+        entries.append(f"{PACKAGE} ({release.get('version')}-1) unstable; urgency=medium\n\n{wrapped}\n\n"
+                       f" -- {MAINTAINER}  {day.strftime('%a, %d %b %Y %H:%M:%S +0000')}\n")
+    return "\n".join(entries)
+
+
 def build(bundle: Path, out: Path) -> Path:
     if not (bundle / "kbridge").is_file():
         raise DebError(f"no bundle at {bundle}: build it with `make dist`")
@@ -109,9 +125,13 @@ def build(bundle: Path, out: Path) -> Path:
         doc = root / "usr" / "share" / "doc" / PACKAGE
         doc.mkdir(parents=True)
         (doc / "copyright").write_text(copyright_file(), encoding="utf-8")
+        (doc / "changelog.Debian.gz").write_bytes(gzip.compress(changelog().encode(), 9, mtime=0))
+        # `man kbridge-gui` shows kbridge's page, which says what kbridge-gui does.
+        (root / "usr/share/man/man1/kbridge-gui.1.gz").write_bytes(gzip.compress(b".so man1/kbridge.1\n", 9, mtime=0))
         for path in root.rglob("*"):
             if not path.is_symlink():
-                path.chmod(0o755 if path.is_dir() or os.access(path, os.X_OK) else 0o644)
+                executable = path.is_dir() or (os.access(path, os.X_OK) and ".so" not in path.name)
+                path.chmod(0o755 if executable else 0o644)
         size_kib = sum(p.stat().st_size for p in root.rglob("*") if p.is_file() and not p.is_symlink()) // 1024
         control = root / "DEBIAN" / "control"
         control.parent.mkdir()
@@ -124,7 +144,7 @@ def build(bundle: Path, out: Path) -> Path:
         )
         out.mkdir(parents=True, exist_ok=True)
         deb = out / f"{PACKAGE}_{version()}-1_amd64.deb"
-        subprocess.run(["dpkg-deb", "--root-owner-group", "-Zzstd", "-z9", "--build", str(root), str(deb)],
+        subprocess.run(["dpkg-deb", "--root-owner-group", "-Zxz", "-z1", "--build", str(root), str(deb)],
                        check=True, stdout=subprocess.DEVNULL)
     print(f"{deb}: {deb.stat().st_size / 1e6:.1f} MB ({size_kib / 1024:.0f} MB installed), needs glibc {glibc}, "
           f"built in {time.monotonic() - started:.0f} s")

@@ -5,6 +5,7 @@ matches the command line, and `make screenshots` redraws every picture it shows.
 from __future__ import annotations
 
 import re
+import sys
 
 import click
 import pytest
@@ -79,3 +80,15 @@ def test_make_screenshots_redraws_every_picture_the_readme_shows() -> None:
     assert pictures
     not_drawn = [name for name in pictures if f'"{name}"' not in sources]
     assert not_drawn == [], f"make screenshots ({', '.join(scripts)}) does not draw {not_drawn}"
+
+
+def test_install_guide_states_the_glibc_floor_the_smoke_test_enforces() -> None:
+    sys.path.insert(0, str(REPO / "packaging"))
+    try:
+        import smoke_test
+    finally:
+        sys.path.remove(str(REPO / "packaging"))
+    guide = (REPO / "docs" / "install.md").read_text(encoding="utf-8")
+    assert f"**The bundle and the Debian package: glibc {smoke_test.GLIBC_FLOOR}.**" in guide
+    bundle_row = next(line for line in guide.splitlines() if line.startswith("| [the bundle]"))
+    assert f"| {smoke_test.GLIBC_FLOOR} |" in bundle_row
