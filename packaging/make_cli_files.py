@@ -52,8 +52,9 @@ ENVIRONMENT = (
 FILES = (
     ("~/.local/share/kbridge/default.kbridge", "The default knowledge base."),
     ("~/.local/share/kbridge/backups/", "Automatic backups, one folder per knowledge base, taken at most "
-                                        "hourly before a change; the newest backups_kept of them are kept "
-                                        "(default 20)."),
+                                        "hourly when the desktop app opens a knowledge base and before the "
+                                        "command line's first change; the newest backups_kept of them are "
+                                        "kept (default 20), never fewer than the newest one."),
     ("~/.config/kbridge/settings.json", "Settings: author, search_engine, backups_kept."),
     ("~/.local/state/kbridge/kbridge.log", "Details of unexpected errors, for a bug report."),
 )
