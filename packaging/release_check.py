@@ -152,7 +152,7 @@ def try_wheel(wheel: Path, work: Path) -> None:
 
 
 def main() -> int:
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "build" / "release"
+    out = (Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "build" / "release").resolve()
     print(f"kbridge release check: {out}", flush=True)
     try:
         sdist, wheel = build(out)
