@@ -72,6 +72,11 @@ def roff(text: str) -> str:
     return re.sub(r"^([.'])", r"\\&\1", text, flags=re.M)
 
 
+def breakable(text: str) -> str:
+    """A long list of choices (`{a|b|c}`) may break after each `|`."""
+    return text.replace("|", "|\\:")
+
+
 def paragraphs(help_text: str) -> Iterator[tuple[bool, str]]:
     """(verbatim, text) for each paragraph of a click help text; `\\b` marks one kept as written."""
     for block in re.split(r"\n\s*\n", inspect.cleandoc(help_text)):
@@ -104,8 +109,7 @@ def options_section(command: click.Command, ctx: click.Context, *, with_help: bo
         if record is None:
             continue
         names, text = record
-        breakable = roff(names).replace("|", "|\\:")  # a long list of choices may break after a `|`
-        out += [".TP", f"\\fB{breakable}\\fR", roff(text)]
+        out += [".TP", f"\\fB{breakable(roff(names))}\\fR", roff(text)]
     return out
 
 
@@ -156,7 +160,7 @@ def man_page() -> str:
     ]
     for sub, command in walk(cli, ctx):
         usage = " ".join(command.collect_usage_pieces(sub))
-        lines += [f'.SS "{roff(sub.command_path)} {roff(usage)}"', *help_section(command.help or "")]
+        lines += [f'.SS "{roff(sub.command_path)} {breakable(roff(usage))}"', *help_section(command.help or "")]
         options = options_section(command, sub, with_help=False)
         if options:
             lines += [".PP", "Options:", ".RS", *options, ".RE"]

@@ -22,7 +22,7 @@ for _name in ("DATA", "CACHE", "CONFIG", "STATE"):
 os.environ.setdefault("KBRIDGE_AUTHOR", "Maren Okafor")
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QEventLoop, QPoint, Qt, QTimer  # noqa: E402
+from PySide6.QtCore import QEventLoop, QPoint, QSize, Qt, QTimer  # noqa: E402
 from PySide6.QtGui import QImage, QPainter, QPixmap  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QDialog, QWidget  # noqa: E402
@@ -61,11 +61,17 @@ class Shooter:
         settle()
         picture: QPixmap = widget.grab()
         if dialog is not None:
+            # A dialog larger than the window shows whole (a cut-off dialog is what to look for).
             over = dialog.grab()
-            painter = QPainter(picture)
-            corner = QPoint((picture.width() - over.width()) // 2, (picture.height() - over.height()) // 2)
+            canvas = QPixmap(max(picture.width(), over.width()), max(picture.height(), over.height()))
+            canvas.fill(Qt.GlobalColor.darkGray)
+            painter = QPainter(canvas)
+            painter.drawPixmap(0, 0, picture)
+            left, top = (picture.width() - over.width()) // 2, (picture.height() - over.height()) // 2
+            corner = QPoint(max(0, left), max(0, top))
             painter.drawPixmap(corner, over)
             painter.end()
+            picture = canvas
         flags = Qt.ImageConversionFlag.AvoidDither  # flat colours compress far better than dithered ones
         image = picture.toImage().convertToFormat(QImage.Format.Format_Indexed8, flags)
         path = self.out / f"{name}.png"
@@ -111,11 +117,16 @@ def sample_screens(kb: KnowledgeBase, size: tuple[int, int], shooter: Shooter) -
     window.open_record(kb.get("ADR-0014").uid)
     window.actions.history_tab.trigger()
     shooter.save(window, "history")
-    for tab, key in (("Why?", "CTL-001"), ("Timeline", "SYS-001"), ("Graph", "ADR-0014"), ("Recovery", "SYS-001")):
+    for tab, key in (("Why?", "CTL-001"), ("Timeline", "SYS-001"), ("Graph", "ADR-0014"), ("Recovery", "SYS-001"),
+                     ("Checklist", "INC-006"), ("Scorecard", "SYS-001")):
         window.open_record(kb.get(key).uid)
         window.show_tab(tab)
         settle(400)
         shooter.save(window, tab.lower().rstrip("?"))
+    from kbridge.formats.printable.pack import build_pack
+    from kbridge.ui.printing import preview_page
+
+    preview_page(build_pack(kb), 5, QSize(*size)).save(str(shooter.out / "pack-page.png"))
     window.show_tab("Record")
     window.open_record(kb.get("ADR-0023").uid)
     window.actions.edit.trigger()

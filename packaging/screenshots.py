@@ -131,6 +131,9 @@ def main() -> None:
     apply_theme(app, dark=False)
     window.close()
     kb.close()
+    from resilience_screens import resilience_screenshots  # incident mode, the scorecard, the pack
+
+    resilience_screenshots(out, SIZE, save, new_window, HOME)
     QApplication.processEvents()
 
 

@@ -11,7 +11,7 @@ import click
 
 from kbridge.cli.main import AppContext
 from kbridge.cli.options import json_option, pass_app
-from kbridge.cli.output import emit_json
+from kbridge.cli.output import emit_json, say
 from kbridge.cli.progress import TerminalProgress
 from kbridge.core import KnowledgeBase
 from kbridge.formats.export import EXPORTERS, export_kb
@@ -75,13 +75,13 @@ def _print_rows(rows: list[PlannedRecord], warnings: list[tuple[str, str]], dry_
              "unchanged": "unchanged", "skip": "skipped"}
     for row in rows:
         if row.action == "skip":
-            click.echo(f"skipped  {row.path}: {row.reason}")
+            say(f"skipped  {row.path}: {row.reason}")
             continue
         notes = "; ".join(note for note in (row.status_note, row.date_note) if note)
-        click.echo(f"{verbs[row.action]:<13}{row.key:<14}{row.status:<11}{row.date or '-':<11}"
-                   f"{row.path}: {row.title}" + (f"  ({notes})" if notes else ""))
+        say(f"{verbs[row.action]:<13}{row.key:<14}{row.status:<11}{row.date or '-':<11}"
+            f"{row.path}: {row.title}" + (f"  ({notes})" if notes else ""))
     for path, message in warnings:
-        click.echo(f"warning  {path}: {message}")
+        say(f"warning  {path}: {message}")
     counts = {action: sum(1 for row in rows if row.action == action) for action in verbs}
     done = "would be " if dry_run else ""
     click.echo(f"{counts['import']} {done}imported, {counts['update']} {done}updated, "
@@ -90,25 +90,33 @@ def _print_rows(rows: list[PlannedRecord], warnings: list[tuple[str, str]], dry_
 
 
 @click.command("export")
-@click.option("--format", "fmt", type=click.Choice(sorted(EXPORTERS)), required=True,
-              help="native writes each record where and how it was imported (new ones as MADR 4).")
+@click.option("--format", "fmt", type=click.Choice(sorted([*EXPORTERS, "pack"])), required=True,
+              help="native writes each record where and how it was imported (new ones as MADR 4); pack "
+                   "writes the printable incident pack (HTML and PDF).")
 @click.argument("out", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Replace the JSON file if it exists (--format json).")
 @json_option
 @pass_app
-def export_command(app: AppContext, fmt: str, out: Path, as_json: bool) -> None:
+def export_command(app: AppContext, fmt: str, out: Path, force: bool, as_json: bool) -> None:
     """Export every record to OUT (a folder; a .json file for --format json)."""
+    if fmt == "pack":  # printed by the desktop layer (Qt's PDF writer): see cmd_resilience
+        from kbridge.cli.cmd_resilience import export_pack
+
+        return export_pack(app, out, as_json)
     progress = TerminalProgress("exporting")
     try:
-        report = export_kb(app.kb(), out, fmt, progress=progress)
+        report = export_kb(app.kb(), out, fmt, progress=progress, overwrite=force)
     finally:
         progress.close()
     if as_json:
         emit_json(report.as_json())
         return
     for item in report.skipped:
-        click.echo(f"skipped  {item.path}: {item.reason}")
-    click.echo(f"{len(report.written)} files written to {report.out} ({report.unchanged} "
-               f"unchanged, {report.patched} edited, {report.generated} new)", err=True)
+        say(f"skipped  {item.path}: {item.reason}")
+    for warning in report.warnings:
+        say(f"warning  {warning.path}: {warning.message}")
+    say(f"{len(report.written)} files written to {report.out} ({report.unchanged} "
+        f"unchanged, {report.patched} edited, {report.generated} new)", err=True)
 
 
 @click.command("sync")
@@ -129,17 +137,17 @@ def sync_command(app: AppContext, folder: Path, keep: str | None, use_git: bool,
         emit_json(report.as_json())
     else:
         for path in report.to_files:
-            click.echo(f"written   {path}")
+            say(f"written   {path}")
         for key in report.to_kb:
-            click.echo(f"updated   {key}")
+            say(f"updated   {key}")
         for key in report.deleted_records:
-            click.echo(f"deleted   {key} (moved to the trash)")
+            say(f"deleted   {key} (moved to the trash)")
         for path in report.deleted_files:
-            click.echo(f"removed   {path}")
+            say(f"removed   {path}")
         for conflict in report.conflicts:
-            click.echo(f"CONFLICT  {conflict['key']} ({conflict['path']}): {conflict['why']}")
+            say(f"CONFLICT  {conflict['key']} ({conflict['path']}): {conflict['why']}")
         for item in report.skipped:
-            click.echo(f"skipped   {item.path}: {item.reason}")
+            say(f"skipped   {item.path}: {item.reason}")
     if report.conflicts:
         sys.exit(1)
 

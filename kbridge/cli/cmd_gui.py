@@ -7,6 +7,8 @@ import click
 from kbridge.cli.main import AppContext
 from kbridge.cli.options import pass_app
 from kbridge.formats.sample import ensure_sample_kb
+from kbridge.model import KbridgeError
+from kbridge.ui.display import display_missing
 
 
 @click.command("gui")
@@ -14,6 +16,10 @@ from kbridge.formats.sample import ensure_sample_kb
 @pass_app
 def gui(app: AppContext, sample: bool) -> None:
     """Open the desktop app (the default when no command is given)."""
+    missing = display_missing()
+    if missing is not None:
+        raise KbridgeError(f"no display to open the desktop app on ({missing}); every command works "
+                           "without one: kbridge --help")
     # Imported here: Qt takes a moment to load and no other command needs it.
     from kbridge.ui.app import run
 

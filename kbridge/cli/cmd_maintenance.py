@@ -9,18 +9,29 @@ import click
 
 from kbridge.cli.main import AppContext
 from kbridge.cli.options import json_option, pass_app
-from kbridge.cli.output import emit_json
+from kbridge.cli.output import emit_json, say
 from kbridge.cli.progress import TerminalProgress
-from kbridge.core import CATEGORIES, KnowledgeBase
+from kbridge.core import CATEGORIES, KnowledgeBase, templates
 from kbridge.core.backups import list_backups, restore_backup
 
 
 @click.command("init")
 @click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
-def init_command(path: Path) -> None:
+@click.option("--first-decision", is_flag=True,
+              help='Record ADR-0001 "Record architecture decisions", as adr-tools\' adr init does.')
+@json_option
+def init_command(path: Path, first_decision: bool, as_json: bool) -> None:
     """Create an empty knowledge base at PATH (never overwrites)."""
-    KnowledgeBase.init(path).close()
-    click.echo(f"created {path}", err=True)
+    key = None
+    with KnowledgeBase.init(path) as kb:
+        if first_decision:
+            title, status, body = templates.first_decision()
+            changes = kb.create("decision", title, status=status, body=body, reason="kbridge init --first-decision")
+            key = kb.get(next(iter(changes.created))).key
+    if as_json:
+        emit_json({"path": str(path), "first_decision": key})
+        return
+    say(f"created {path}" + (f" with {key}" if key else ""), err=True)
 
 
 @click.command("check")
@@ -45,12 +56,12 @@ def check_command(app: AppContext, do_repair: bool, as_json: bool) -> None:
         emit_json(data)
     else:
         for sentence in fixed:
-            click.echo(f"fixed: {sentence}")
+            say(f"fixed: {sentence}")
         for category, findings in report.by_category().items():
             click.echo(click.style(f"{CATEGORIES.get(category, category)} ({len(findings)})", bold=True))
             for finding in findings:
                 where = f"{finding.key}  " if finding.key else ""
-                click.echo(f"  {where}{finding.message}")
+                say(f"  {where}{finding.message}")
         click.echo("no problems found" if report.ok else f"{len(report.findings)} problems found", err=True)
     if not report.ok:
         sys.exit(1)
@@ -59,11 +70,15 @@ def check_command(app: AppContext, do_repair: bool, as_json: bool) -> None:
 @click.command("backup")
 @click.argument("out", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--force", is_flag=True, help="Replace OUT if it exists.")
+@json_option
 @pass_app
-def backup_command(app: AppContext, out: Path, force: bool) -> None:
+def backup_command(app: AppContext, out: Path, force: bool, as_json: bool) -> None:
     """Write a consistent, owner-only copy of the knowledge base to OUT (safe while in use)."""
     written = app.kb().backup(out, overwrite=force)
-    click.echo(f"backed up to {written}", err=True)
+    if as_json:
+        emit_json({"path": str(written), "size_bytes": written.stat().st_size})
+        return
+    say(f"backed up to {written}", err=True)
 
 
 @click.command("stats")
@@ -75,7 +90,7 @@ def stats_command(app: AppContext, as_json: bool) -> None:
     if as_json:
         emit_json(stats)
         return
-    click.echo(f"{stats['path']}: {stats['records']} records, {stats['links']} links "
+    say(f"{stats['path']}: {stats['records']} records, {stats['links']} links "
                f"({stats['dangling_links']} dangling), {stats['revisions']} revisions, "
                f"{stats['deleted']} in the trash")
     for kind, count in stats["kinds"].items():
@@ -86,13 +101,18 @@ def stats_command(app: AppContext, as_json: bool) -> None:
 @click.command("restore-backup")
 @click.argument("backup_file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.option("--other", is_flag=True, help="Allow a backup taken of a different knowledge base.")
+@json_option
 @pass_app
-def restore_backup_command(app: AppContext, backup_file: Path, other: bool) -> None:
+def restore_backup_command(app: AppContext, backup_file: Path, other: bool, as_json: bool) -> None:
     """Replace the knowledge base's content with BACKUP_FILE, after checking that the backup is
     sound. The current content is saved as a backup first, so nothing is lost."""
     safety, changes = restore_backup(app.kb(), backup_file, allow_other=other)
-    click.echo(f"restored {backup_file} ({len(changes.records)} records changed); "
-               f"the previous content is kept in {safety}", err=True)
+    if as_json:
+        emit_json({"restored": str(backup_file), "previous_content": str(safety),
+                   "created": len(changes.created), "updated": len(changes.updated), "deleted": len(changes.deleted)})
+        return
+    say(f"restored {backup_file} ({len(changes.records)} records changed); "
+        f"the previous content is kept in {safety}", err=True)
 
 
 @click.command("backups")
@@ -105,7 +125,7 @@ def backups_command(app: AppContext, as_json: bool) -> None:
         emit_json([{"path": str(p), "size_bytes": p.stat().st_size} for p in found])
         return
     for path in found:
-        click.echo(str(path))
+        say(path)
     if not found:
         click.echo("no automatic backups yet", err=True)
 

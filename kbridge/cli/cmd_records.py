@@ -11,10 +11,18 @@ import yaml
 
 from kbridge.cli.main import AppContext
 from kbridge.cli.options import json_option, pass_app, reason_option
-from kbridge.cli.output import emit_json, print_record, print_table, record_detail, record_summary
-from kbridge.core import template_names
+from kbridge.cli.output import (
+    changed_records,
+    emit_json,
+    print_record,
+    print_table,
+    record_detail,
+    record_summary,
+    stored_link,
+)
+from kbridge.core import KnowledgeBase, template_names
 from kbridge.formats.safe_yaml import load_yaml
-from kbridge.model import KIND_STATUSES, Kind, LinkType, ValidationError
+from kbridge.model import KIND_STATUSES, Changes, Kind, Link, LinkType, ValidationError
 
 KIND_CHOICE = click.Choice([kind.value for kind in Kind], case_sensitive=False)
 LINK_CHOICE = click.Choice([link.value for link in LinkType], case_sensitive=False)
@@ -49,28 +57,34 @@ def _parse_fields(pairs: tuple[str, ...]) -> dict[str, Any]:
 @click.argument("kind", type=KIND_CHOICE)
 @click.option("--title", "-t", required=True, help="Title of the new record.")
 @click.option("--key", help="Use this key instead of the next free one (e.g. SYS-payments).")
-@click.option("--template", type=click.Choice(template_names()), help="Fill the body from a template.")
+@click.option("--template", metavar="NAME|FILE",
+              help=f"Fill the body from a template: {', '.join(template_names())}, a template record "
+                   "(kbridge templates lists them) or a Markdown file.")
 @click.option("--status", help="Initial status (default: the kind's first working status).")
 @click.option("--date", help="Decision or event date, YYYY-MM-DD (decisions default to today).")
 @click.option("--review-by", help="When to review it, YYYY-MM-DD.")
 @click.option("--owner", help="Key of the person who owns it.")
 @click.option("--tag", "tags", multiple=True, help="A tag (repeat for more).")
 @click.option("--field", "field_pairs", multiple=True, metavar="NAME=VALUE", help="A kind-specific field.")
+@click.option("--rationale", help="Why it exists (a control needs it, or a body with a Rationale section).")
 @click.option("--body-file", type=click.Path(dir_okay=False, allow_dash=True), help="Markdown body ('-': stdin).")
-@click.option("--supersedes", help="Key of the decision this one supersedes (marked superseded).")
+@click.option("--supersedes", "supersedes", multiple=True, metavar="KEY",
+              help="A decision this one supersedes, marked superseded (repeat for several).")
 @json_option
 @pass_app
 def new_command(app: AppContext, kind: str, title: str, key: str | None, template: str | None,
                 status: str | None, date: str | None, review_by: str | None, owner: str | None,
-                tags: tuple[str, ...], field_pairs: tuple[str, ...], body_file: str | None,
-                supersedes: str | None, as_json: bool) -> None:
+                tags: tuple[str, ...], field_pairs: tuple[str, ...], rationale: str | None,
+                body_file: str | None, supersedes: tuple[str, ...], as_json: bool) -> None:
     """Create a record of KIND; prints its new key."""
     body = _read_body(body_file) if body_file else ""
+    fields = _parse_fields(field_pairs)
+    if rationale is not None:
+        fields["rationale"] = rationale
     kb = app.kb(write=True)
     changes = kb.create(
         kind, title, key=key, template=template, status=status, date=date, review_by=review_by,
-        owner=owner, tags=list(tags), fields=_parse_fields(field_pairs), body=body,
-        supersedes=supersedes,
+        owner=owner, tags=list(tags), fields=fields, body=body, supersedes=list(supersedes), strict=True,
     )
     (uid,) = changes.created
     record = kb.get(uid)
@@ -78,6 +92,7 @@ def new_command(app: AppContext, kind: str, title: str, key: str | None, templat
         emit_json(record_detail(kb, record))
     else:
         click.echo(record.key)
+        _say_superseded(kb, changes, record.uid)
 
 
 @click.command("set")
@@ -115,7 +130,7 @@ def set_command(app: AppContext, key: str, status: str | None, title: str | None
         values["fields"] = fields
     if not values:
         raise click.UsageError("nothing to change: give at least one option (see kbridge set --help)")
-    changes = kb.update(record.uid, reason=reason, **values)
+    changes = kb.update(record.uid, reason=reason, strict=True, **values)
     if as_json:
         emit_json(record_detail(kb, kb.get(record.uid)))
     elif not changes:
@@ -127,8 +142,9 @@ def set_command(app: AppContext, key: str, status: str | None, title: str | None
 @click.option("--body-file", type=click.Path(dir_okay=False, allow_dash=True),
               help="New Markdown body ('-': stdin). Without it, opens $EDITOR.")
 @reason_option
+@json_option
 @pass_app
-def edit_command(app: AppContext, key: str, body_file: str | None, reason: str) -> None:
+def edit_command(app: AppContext, key: str, body_file: str | None, reason: str, as_json: bool) -> None:
     """Replace a record's body (one new revision)."""
     kb = app.kb(write=True)
     record = kb.get(key)
@@ -142,7 +158,10 @@ def edit_command(app: AppContext, key: str, body_file: str | None, reason: str) 
         body = edited
     else:
         raise click.UsageError("give --body-file FILE (or '-' for stdin)")
-    if not kb.update(record.uid, body=body, reason=reason):
+    changed = kb.update(record.uid, body=body, reason=reason, strict=True)
+    if as_json:
+        emit_json(record_detail(kb, kb.get(record.uid)))
+    elif not changed:
         click.echo(f"{record.key}'s body is already that; nothing changed", err=True)
 
 
@@ -151,20 +170,50 @@ def edit_command(app: AppContext, key: str, body_file: str | None, reason: str) 
 @click.argument("link_type", metavar="TYPE", type=LINK_CHOICE)
 @click.argument("target")
 @click.option("--note", default="", help="A note kept on the link.")
+@json_option
 @pass_app
-def link_command(app: AppContext, source: str, link_type: str, target: str, note: str) -> None:
-    """Add a typed link SOURCE -TYPE-> TARGET (e.g. CTL-004 mitigates RSK-002)."""
-    app.kb(write=True).link(source, link_type, target, note=note)
+def link_command(app: AppContext, source: str, link_type: str, target: str, note: str, as_json: bool) -> None:
+    """Add a typed link SOURCE -TYPE-> TARGET (e.g. CTL-004 mitigates RSK-002). SOURCE supersedes
+    TARGET marks TARGET superseded (as kbridge supersede does)."""
+    kb = app.kb(write=True)
+    changes = kb.link(source, link_type, target, note=note)
+    added = _added_link(changes, kb.get(source).uid)
+    if as_json:
+        emit_json({"link": stored_link(kb, added), "changed": changed_records(kb, changes)})
+        return
+    if added.type.value != link_type:
+        click.echo(f"kept as {kb.get(source).key} {added.type.label} {target} ({added.note}): a partial "
+                   "supersede changes no status", err=True)
+    _say_superseded(kb, changes, added.source_uid)
 
 
 @click.command("unlink")
 @click.argument("source")
 @click.argument("link_type", metavar="TYPE", type=LINK_CHOICE)
 @click.argument("target")
+@click.option("--restore-status", is_flag=True,
+              help="For a supersedes link: give TARGET back the status it had before it was superseded.")
+@json_option
 @pass_app
-def unlink_command(app: AppContext, source: str, link_type: str, target: str) -> None:
+def unlink_command(app: AppContext, source: str, link_type: str, target: str, restore_status: bool,
+                   as_json: bool) -> None:
     """Remove a typed link."""
-    app.kb(write=True).unlink(source, link_type, target)
+    kb = app.kb(write=True)
+    changes = kb.unlink(source, link_type, target, restore_status=restore_status)
+    old = kb.find(target)
+    offer = kb.restorable_status(old.uid) if old is not None and link_type == "supersedes" else None
+    if as_json:
+        emit_json({
+            "link": stored_link(kb, changes.links[0]),
+            "changed": changed_records(kb, changes),
+            "restorable_status": {"key": old.key, "status": offer} if old is not None and offer else None,
+        })
+        return
+    if restore_status and old is not None:
+        click.echo(f"{old.key} is {old.status} again", err=True)
+    elif old is not None and offer:
+        click.echo(f"{old.key} is still marked superseded, though nothing supersedes it now; it was {offer} "
+                   f"before: kbridge set {old.key} --status {offer} (or unlink with --restore-status)", err=True)
 
 
 @click.command("list")
@@ -207,21 +256,42 @@ def show_command(app: AppContext, key: str, as_json: bool) -> None:
 @click.command("delete")
 @click.argument("key")
 @reason_option
+@json_option
 @pass_app
-def delete_command(app: AppContext, key: str, reason: str) -> None:
+def delete_command(app: AppContext, key: str, reason: str, as_json: bool) -> None:
     """Move a record to the trash (its links and history are kept; undelete brings it back)."""
     kb = app.kb(write=True)
-    kb.delete(key, reason=reason)
-    click.echo(f"{kb.get(key).key} moved to the trash (kbridge undelete {kb.get(key).key} restores it)", err=True)
+    changes = kb.delete(key, reason=reason)
+    record = kb.get(key)
+    if as_json:
+        emit_json({"changed": changed_records(kb, changes)})
+        return
+    click.echo(f"{record.key} moved to the trash (kbridge undelete {record.key} restores it)", err=True)
 
 
 @click.command("undelete")
 @click.argument("key")
 @reason_option
+@json_option
 @pass_app
-def undelete_command(app: AppContext, key: str, reason: str) -> None:
+def undelete_command(app: AppContext, key: str, reason: str, as_json: bool) -> None:
     """Bring a record back from the trash."""
-    app.kb(write=True).undelete(key, reason=reason)
+    kb = app.kb(write=True)
+    changes = kb.undelete(key, reason=reason)
+    if as_json:
+        emit_json({"changed": changed_records(kb, changes)})
+
+
+def _added_link(changes: Changes, source_uid: str) -> Link:
+    return next(link for link in changes.links if link.source_uid == source_uid)
+
+
+def _say_superseded(kb: KnowledgeBase, changes: Changes, new_uid: str) -> None:
+    """On stderr: which records a new or linked record marked superseded."""
+    for uid in sorted(changes.updated - {new_uid}):
+        record = kb.get(uid)
+        if record.status == "superseded":
+            click.echo(f"{record.key} is now superseded by {kb.get(new_uid).key}", err=True)
 
 
 COMMANDS = [

@@ -9,8 +9,9 @@ import click
 
 from kbridge.cli.main import AppContext
 from kbridge.cli.options import json_option, pass_app
-from kbridge.cli.output import emit_json
+from kbridge.cli.output import emit_json, say
 from kbridge.cli.query_args import QueryCommand
+from kbridge.escaping import terminal_text
 from kbridge.search import ENGINES, SearchResults
 
 ENGINE_CHOICE = click.Choice(ENGINES, case_sensitive=False)
@@ -40,22 +41,21 @@ def search_command(app: AppContext, query: tuple[str, ...], limit: int, engine: 
     else:
         _print_results(results)
     for warning in results.warnings:
-        click.echo(f"kbridge: {warning}", err=True)
+        say(f"kbridge: {warning}", err=True)
 
 
 def _print_results(results: SearchResults) -> None:
     for hit in results.hits:
         status = f"  {hit.status}" if hit.status else ""
         click.echo(
-            click.style(hit.key, bold=True) + f"  {hit.title}" + click.style(f"  [{hit.kind}{status}]", dim=True)
+            click.style(terminal_text(hit.key), bold=True) + f"  {terminal_text(hit.title)}"
+            + click.style(terminal_text(f"  [{hit.kind}{status}]"), dim=True)
         )
-        snippet = hit.snippet.marked("\x00", "\x01")
+        # kbridge's own styling around the matched words; every part of the text made inert.
+        mark_on, mark_off = click.style("\x00", bold=True, underline=True).split("\x00")
+        snippet = hit.snippet.marked(mark_on, mark_off, escape=terminal_text)
         if snippet:
-            parts = snippet.replace("\x01", "\x00").split("\x00")
-            styled = "".join(
-                click.style(part, bold=True, underline=True) if index % 2 else part for index, part in enumerate(parts)
-            )
-            click.echo(f"    {styled}")
+            click.echo(f"    {snippet}")
     shown = len(results.hits)
     if results.total:
         kinds = ", ".join(f"{n} {kind}" for kind, n in results.facets.get("kind", {}).items())
@@ -63,7 +63,7 @@ def _print_results(results: SearchResults) -> None:
     else:
         click.echo("no matches", err=True)
     if results.suggestion:
-        click.echo(f"did you mean: {results.suggestion}", err=True)
+        say(f"did you mean: {results.suggestion}", err=True)
 
 
 @click.command("reindex")

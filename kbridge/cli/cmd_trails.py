@@ -6,10 +6,11 @@ import click
 
 from kbridge.cli.main import AppContext
 from kbridge.cli.options import json_option, pass_app, reason_option
-from kbridge.cli.output import emit_json, print_table
+from kbridge.cli.output import changed_records, emit_json, print_table, say
 from kbridge.core.recovery import RecoveryPlan
 from kbridge.core.timeline import TIMELINE_KINDS, parse_timeline_kinds
 from kbridge.core.trails import DEFAULT_IMPACT_DEPTH, DEFAULT_WHY_DEPTH, MAX_TRAIL_DEPTH, Trail, TrailNode
+from kbridge.escaping import terminal_text
 from kbridge.model import KbridgeError
 
 depth_range = click.IntRange(1, MAX_TRAIL_DEPTH)
@@ -61,7 +62,7 @@ def timeline_command(app: AppContext, key: str, kinds: tuple[str, ...], as_json:
     if as_json:
         emit_json(timeline.as_dict())
         return
-    click.echo(click.style(f"{timeline.record.key}  {timeline.record.title}", bold=True))
+    click.echo(click.style(terminal_text(f"{timeline.record.key}  {timeline.record.title}"), bold=True))
     rows = [[e.date, e.kind.value, e.key, e.via, _entry_text(e.title, e.change)] for e in timeline.entries]
     rows += [["undated", e.kind.value, e.key, e.via, e.title] for e in timeline.undated]
     if not rows:
@@ -89,14 +90,20 @@ def restore_order_command(app: AppContext, system: str | None, as_json: bool) ->
 @click.argument("to_person")
 @click.argument("keys", nargs=-1)
 @reason_option
+@json_option
 @pass_app
-def reassign_command(app: AppContext, from_person: str, to_person: str, keys: tuple[str, ...], reason: str) -> None:
+def reassign_command(app: AppContext, from_person: str, to_person: str, keys: tuple[str, ...], reason: str,
+                     as_json: bool) -> None:
     """Hand the records FROM_PERSON owns or approves (all, or only KEYS) to TO_PERSON."""
     kb = app.kb(write=True)
     changes = kb.reassign(from_person, to_person, keys or None, reason=reason)
+    if as_json:
+        emit_json({"from": kb.get(from_person).key, "to": kb.get(to_person).key,
+                   "records": changed_records(kb, changes)})
+        return
     for uid in sorted(changes.updated, key=lambda u: kb.get(u).key):
         record = kb.get(uid)
-        click.echo(f"{record.key}  {record.title}")
+        say(f"{record.key}  {record.title}")
     click.echo(f"{len(changes.updated)} records reassigned to {kb.get(to_person).key}", err=True)
 
 
@@ -106,12 +113,12 @@ def _entry_text(title: str, change: tuple[str, str] | None) -> str:
 
 def _print_trail(trail: Trail, empty: str) -> None:
     root = trail.root
-    click.echo(click.style(f"{root.key}  {root.title}", bold=True) + _status(root))
+    click.echo(click.style(terminal_text(f"{root.key}  {root.title}"), bold=True) + terminal_text(_status(root)))
     if not root.children:
         click.echo(f"  {empty}", err=True)
         return
     for line in _tree_lines(root.children, ""):
-        click.echo(line)
+        say(line)
 
 
 def _tree_lines(nodes: list[TrailNode], prefix: str) -> list[str]:
@@ -151,23 +158,23 @@ def _print_plan(plan: RecoveryPlan) -> None:
         ])
     print_table(rows, ["#", "WAVE", "SYSTEM", "CRITICALITY", "RTO", "RPO", "OWNER", "APPROVER", "TITLE"])
     for cycle in plan.cycles:
-        click.echo(click.style("cycle: ", fg="red", bold=True) + " → ".join([*cycle, cycle[0]])
+        click.echo(click.style("cycle: ", fg="red", bold=True) + terminal_text(" → ".join([*cycle, cycle[0]]))
                    + "  (restored together; break the cycle)")
     governed = [step for step in plan.steps if step.governing]
     if governed:
         click.echo("")
         click.echo(click.style("Governing recovery", bold=True))
         for step in governed:
-            click.echo(f"  {step.key}  " + ", ".join(g.key for g in step.governing))
+            say(f"  {step.key}  " + ", ".join(g.key for g in step.governing))
     gaps = [step for step in plan.steps if step.gaps]
     if gaps:
         click.echo("")
         click.echo(click.style("Gaps", bold=True))
         for step in gaps:
             for gap in step.gaps:
-                click.echo(f"  {step.key}  {gap}")
+                say(f"  {step.key}  {gap}")
     for item in plan.excluded:
-        click.echo(f"not restored: {item['key']} is {item['status']}", err=True)
+        say(f"not restored: {item['key']} is {item['status']}", err=True)
 
 
 COMMANDS = [why_command, impact_command, timeline_command, restore_order_command, reassign_command]

@@ -9,7 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from kbridge.model import Kind, LinkType, Record
+from kbridge.core import lifecycle
+from kbridge.core.readiness import resilience_findings
+from kbridge.model import Kind, Link, LinkType, Record
 from kbridge.search import Progress
 
 if TYPE_CHECKING:
@@ -29,6 +31,12 @@ CATEGORIES = {
     "stale-proposal": f"Proposed for more than {STALE_PROPOSAL_DAYS} days",
     "control-without-reason": "Controls without a rationale or a risk or requirement",
     "recovery-gap": "Systems nobody could restore: no owner, no RTO or a dependency cycle",
+    "superseded-alone": "Superseded, but nothing supersedes them",
+    "successor-not-in-force": "Superseded by a rejected or deleted record",
+    "supersede-cycle": "Supersede cycles",
+    "status-contradicts-links": "Status contradicts the supersede links",
+    "recovery-approver": "Systems whose recovery approver has left or is not a person here",
+    "overdue-exercise": "Recovery exercises overdue",
 }
 
 
@@ -100,6 +108,8 @@ def run_checks(kb: KnowledgeBase, today: dt.date | None = None, progress: Progre
         ("proposals", lambda: _stale_proposals(live, today)),
         ("controls", lambda: _controls_without_reason(kb, live)),
         ("recovery", lambda: _recovery_gaps(kb)),
+        ("supersedes", lambda: _supersede_findings(kb.all_links(), by_uid)),
+        ("resilience", lambda: resilience_findings(kb, today)),
     ]
     report = CheckReport()
     for done, (name, step) in enumerate(steps):
@@ -221,7 +231,7 @@ def _controls_without_reason(kb: KnowledgeBase, live: list[Record]) -> list[Find
         if record.kind is not Kind.CONTROL or record.status == "retired":
             continue
         missing = []
-        if not str(record.fields.get("rationale") or "").strip():
+        if not lifecycle.has_rationale(record.fields, record.body):
             missing.append("no rationale")
         if record.uid not in with_reason_link:
             missing.append("no link to a risk it mitigates or a requirement it implements")
@@ -240,4 +250,45 @@ def _recovery_gaps(kb: KnowledgeBase) -> list[Finding]:
         gaps = [gap for gap in step.gaps if gap == "no owner" or "RTO" in gap or "cycle" in gap]
         if gaps:
             findings.append(Finding("recovery-gap", "; ".join(gaps), step.key, step.record.title))
+    return findings
+
+
+def _supersede_findings(links: list[Link], by_uid: dict[str, Record]) -> list[Finding]:
+    """Statuses and supersede links that disagree, and supersede cycles (from one read of the
+    links, so that it stays quick on a large knowledge base)."""
+    successors: dict[str, list[Record]] = defaultdict(list)
+    outside: set[str] = set()  # superseded by something not in the knowledge base
+    edges: list[tuple[str, str]] = []
+    for link in links:
+        source = by_uid.get(link.source_uid)
+        if source is None:
+            continue
+        if link.type is LinkType.SUPERSEDES and link.target_uid in by_uid:
+            successors[link.target_uid].append(source)
+            if not source.deleted and not by_uid[link.target_uid].deleted:
+                edges.append((source.key, by_uid[link.target_uid].key))  # keys: a cycle reads from the lowest
+        elif link.target_uid is None and link.note.lower().startswith(("superseded", "superceded")):
+            outside.add(link.source_uid)
+    findings = []
+    for record in sorted(by_uid.values(), key=lambda r: r.key):
+        if record.deleted or not lifecycle.has_superseded_status(record.kind):
+            continue
+        newer = successors.get(record.uid, [])
+        live = [r for r in newer if not r.deleted and r.status not in lifecycle.NOT_IN_FORCE]
+        if record.status == lifecycle.SUPERSEDED and not live and record.uid not in outside:
+            if newer:
+                why = "; ".join(f"{r.key} is {'in the trash' if r.deleted else r.status}" for r in newer)
+                findings.append(Finding("successor-not-in-force", f"superseded, but {why}", record.key, record.title))
+            else:
+                findings.append(Finding("superseded-alone", "marked superseded, but nothing supersedes it",
+                                        record.key, record.title))
+        elif record.status != lifecycle.SUPERSEDED and live:
+            keys = ", ".join(r.key for r in live)
+            findings.append(Finding("status-contradicts-links", f"superseded by {keys}, but its status is "
+                                    f"{record.status or 'empty'}", record.key, record.title))
+    by_key = {record.key: record for record in by_uid.values()}
+    for cycle in lifecycle.supersede_cycles(edges):
+        chain = " supersedes ".join([*cycle, cycle[0]])
+        for key in cycle:
+            findings.append(Finding("supersede-cycle", f"supersede cycle: {chain}", key, by_key[key].title))
     return findings

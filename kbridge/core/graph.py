@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from kbridge.model import Kind, LinkedRecord, LinkType, Record
+from kbridge.model import Kind, Link, LinkedRecord, LinkType, Record
 
 if TYPE_CHECKING:
     from kbridge.core.knowledge_base import KnowledgeBase
@@ -27,6 +27,7 @@ KIND_COLOURS: dict[Kind, str] = {
     Kind.EVENT: "#0a7b83",
     Kind.PERSON: "#57606a",
     Kind.NOTE: "#6e7781",
+    Kind.TEMPLATE: "#8c959f",
 }
 MISSING_COLOUR = "#afb8c1"  # the target of a dangling link
 
@@ -184,6 +185,24 @@ def neighbourhood(index: LinkIndex, record: Record, depth: int = 1, cap: int = D
     return graph
 
 
+def whole_graph(records: Iterable[Record], links: Iterable[Link]) -> Neighbourhood:
+    """Every record of `records` and the links among them, by key; a dangling link's target is
+    drawn as a missing record. Nothing is at the centre (`centre` is empty)."""
+    nodes = {r.uid: _node(r.uid, r.key, r.kind, r.title, r.status, 1) for r in sorted(records, key=lambda r: r.key)}
+    edges: dict[tuple[str, str, LinkType], GraphEdge] = {}
+    for link in links:
+        if link.source_uid not in nodes or (link.target_uid and link.target_uid not in nodes):
+            continue
+        target = link.target_uid or f"missing:{link.target_ref}"
+        if target not in nodes:
+            nodes[target] = _node(target, link.target_ref, None, "", "", 1)
+        edges.setdefault((link.source_uid, target, link.type), GraphEdge(link.source_uid, target, link.type))
+    graph = Neighbourhood(centre="", depth=0, cap=len(nodes))
+    graph.nodes = list(nodes.values())
+    graph.edges = sorted(edges.values(), key=lambda e: (nodes[e.source].key, e.type.value, nodes[e.target].key))
+    return graph
+
+
 def _node(node_id: str, key: str, kind: Kind | None, title: str, status: str, depth: int) -> GraphNode:
     uid = None if node_id.startswith("missing:") else node_id
     return GraphNode(id=node_id, key=key, kind=kind, title=title, status=status, depth=depth, uid=uid)
@@ -210,13 +229,13 @@ def force_layout(
     count = len(node_ids)
     if count == 0:
         return {}
-    rng = random.Random(seed)
     rings = rings or {}
-    positions = _ring_start(node_ids, rings, spacing, rng)
     if count == 1:
         return {node_ids[0]: (0.0, 0.0)}
-    if centre in positions and all(rings.get(node, 1) == 1 for node in node_ids if node != centre):
+    if centre in node_ids and all(rings.get(node, 1) == 1 for node in node_ids if node != centre):
         return _radial(node_ids, centre, spacing)
+    rng = random.Random(seed)
+    positions = _ring_start(node_ids, rings, spacing, rng)
     pairs = list({(a, b) for a, b in edges if a != b and a in positions and b in positions})
     k = spacing
     if iterations is None:
@@ -314,3 +333,55 @@ def _ring_start(
             jitter = rng.uniform(-0.05, 0.05) * spacing
             positions[node] = (radius * math.cos(angle) + jitter, radius * math.sin(angle) + jitter)
     return positions
+
+
+# --- cycles ----------------------------------------------------------------------------------
+
+
+def strongly_connected(graph: dict[str, list[str]]) -> list[list[str]]:
+    """The strongly connected groups of a directed graph (every node a key of `graph`): Tarjan's
+    algorithm, iterative (a long dependency chain must not hit the recursion limit)."""
+    index_of: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    components: list[list[str]] = []
+    counter = 0
+    for start in sorted(graph):
+        if start in index_of:
+            continue
+        work = [(start, iter(graph[start]))]
+        index_of[start] = low[start] = counter
+        counter += 1
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, children = work[-1]
+            advanced = False
+            for child in children:
+                if child not in index_of:
+                    index_of[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(graph[child])))
+                    advanced = True
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index_of[child])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index_of[node]:
+                members = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    members.append(member)
+                    if member == node:
+                        break
+                components.append(members)
+    return components

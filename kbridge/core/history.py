@@ -58,6 +58,7 @@ class HistoryMixin:
     get: Callable[[str], Record]
     update: Callable[..., Changes]
     _owner_ref: Callable[[str | None], str | None]
+    consistent_status: Callable[[Record, str], str]
 
     def history(self, ref: str) -> list[Revision]:
         """Every saved version, oldest first."""
@@ -74,8 +75,10 @@ class HistoryMixin:
         """A unified diff between two revisions of a record."""
         return diff_revisions(self.revision(ref, rev_a), self.revision(ref, rev_b))
 
-    def restore(self, ref: str, rev: int, *, reason: str = "") -> Changes:
-        """Bring revision `rev` back as a new revision. Links and the key stay as they are now."""
+    def restore(self, ref: str, rev: int, *, reason: str = "", keep_consistent: bool = False) -> Changes:
+        """Bring revision `rev` back as a new revision. Links and the key stay as they are now;
+        with `keep_consistent`, so does a status that the links imply (`restore_conflict` says
+        when the revision's status would contradict them)."""
         old = self.revision(ref, rev)
         values = {
             name: old.snapshot[name]
@@ -83,6 +86,8 @@ class HistoryMixin:
             if name in old.snapshot and name != "key"
         }
         values["owner"] = self._owner_ref(values.get("owner"))
+        if keep_consistent and "status" in values:
+            values["status"] = self.consistent_status(self.get(ref), str(values["status"] or ""))
         changes = self.update(ref, reason=reason or f"restored revision {rev}", **values)
         if not changes:
             raise ConflictError(f"{self.get(ref).key} already matches revision {rev}")

@@ -10,14 +10,17 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from kbridge.core import lifecycle
 from kbridge.core.clock import utc_now
 from kbridge.core.history import HistoryMixin
+from kbridge.core.lifecycle_api import LifecycleMixin
 from kbridge.core.links_api import LinksMixin
 from kbridge.core.maintenance import MaintenanceMixin
 from kbridge.core.pending import PendingWork
+from kbridge.core.resilience_api import ResilienceMixin
 from kbridge.core.search_index import SearchIndex
 from kbridge.core.settings import Settings, load_settings
-from kbridge.core.templates import render_template
+from kbridge.core.templates import find_template, render_body
 from kbridge.core.trails_api import TrailsMixin
 from kbridge.model import (
     CONTENT_FIELDS,
@@ -26,7 +29,6 @@ from kbridge.model import (
     Kind,
     Link,
     LinkedRecord,
-    LinkType,
     NotFoundError,
     Record,
     ValidationError,
@@ -45,7 +47,7 @@ _UNSET: Any = object()
 _SHORT_KEY = re.compile(r"^([A-Za-z]+)[-_ ]?0*(\d+)$")
 
 
-class KnowledgeBase(LinksMixin, HistoryMixin, MaintenanceMixin, TrailsMixin):
+class KnowledgeBase(LinksMixin, LifecycleMixin, HistoryMixin, MaintenanceMixin, TrailsMixin, ResilienceMixin):
     """One open knowledge base file and everything that can be asked of it or done to it."""
 
     def __init__(self, store: Store, settings: Settings | None = None) -> None:
@@ -144,7 +146,8 @@ class KnowledgeBase(LinksMixin, HistoryMixin, MaintenanceMixin, TrailsMixin):
     # --- reading ------------------------------------------------------------------------------
 
     def find(self, ref: str) -> Record | None:
-        """The record with key (any case, `adr-7` for `ADR-0007`) or uid `ref`, deleted or not."""
+        """The record with key (any case, `adr-7` for `ADR-0007`, `7` for the decision numbered
+        so, as adr-tools names them) or uid `ref`, deleted or not."""
         ref = (ref or "").strip()
         if not ref:
             return None
@@ -154,6 +157,8 @@ class KnowledgeBase(LinksMixin, HistoryMixin, MaintenanceMixin, TrailsMixin):
             for kind in Kind:
                 if kind.key_prefix == prefix:
                     record = self._store.get_by_key(format_key(kind, number))
+        if record is None and ref.isdigit():
+            record = self._store.get_by_key(format_key(Kind.DECISION, int(ref)))
         return record
 
     def get(self, ref: str) -> Record:
@@ -253,19 +258,22 @@ class KnowledgeBase(LinksMixin, HistoryMixin, MaintenanceMixin, TrailsMixin):
         review_by: str | dt.date | None = None,
         fields: dict[str, Any] | None = None,
         source: dict[str, Any] | None = None,
-        supersedes: str | None = None,
+        supersedes: str | Iterable[str] | None = None,
         reason: str = "",
         uid: str | None = None,
+        strict: bool = False,
     ) -> Changes:
-        """Create a record (its first revision too). `supersedes` links the new decision to an
-        older one and marks that one superseded, all in one transaction. `uid` keeps the uid a
-        record already has elsewhere (an imported kbridge Markdown file)."""
+        """Create a record (its first revision too). `template` names a built-in template, a
+        template record or a file (kbridge.core.templates). `supersedes` (one key or several)
+        are superseded by the new record, all in one transaction. `uid` keeps the uid a record
+        already has elsewhere (an imported kbridge Markdown file). `strict` applies the rules of
+        a record a person makes here (a control states its rationale); imports and sync keep
+        what their files say, and `check` reports it."""
         kind = _kind(kind)
         title = _title(title)
         if template and body:
             raise ValidationError("give a template or a body, not both")
-        if template:
-            body = render_template(template, title=title, date=normalise_date(date))
+        chosen = find_template(self, template) if template else None
         if date is None and kind is Kind.DECISION and source is None:
             date = dt.date.today()  # a decision made here; an imported one keeps its file's date
         now = utc_now()
@@ -284,18 +292,29 @@ class KnowledgeBase(LinksMixin, HistoryMixin, MaintenanceMixin, TrailsMixin):
             created_at=now,
             updated_at=now,
         )
+        older = [supersedes] if isinstance(supersedes, str) else list(supersedes or [])
         with self.transaction():
             record.key = self._free_key(validate_key(key)) if key else self.next_key(kind)
+            if chosen is not None and kind is Kind.TEMPLATE:  # a copy, for the same kind of record
+                record.body = chosen.text
+                if chosen.for_kind:
+                    record.fields.setdefault("for_kind", chosen.for_kind)
+            elif chosen is not None:
+                record.body = render_body(chosen, title=title, date=record.date, key=record.key, status=record.status)
+            if strict:
+                self._check_rules(None, record)
             self._store.insert_record(record)
             self._revise(record, reason or "created", now)
             changes = self._report(Changes(created=frozenset({record.uid})))
-            if supersedes:
-                changes = changes.merge(self.supersede(supersedes, record.key))
+            for ref in older:
+                changes = changes.merge(self.supersede(ref, record.uid))
         return changes
 
-    def update(self, ref: str, *, reason: str = "", **values: Any) -> Changes:
+    def update(self, ref: str, *, reason: str = "", strict: bool = False, **values: Any) -> Changes:
         """Change any of title, status, body, tags, owner, date, review_by, fields, key, source.
-        Nothing changes (and no revision is written) when every value is already as given."""
+        Nothing changes (and no revision is written) when every value is already as given.
+        `strict` applies the rules of a change a person makes (see `create`): a control keeps
+        its rationale, and only a successor marks a record superseded."""
         unknown = set(values) - {*CONTENT_FIELDS, "source"}
         if unknown:
             raise ValidationError(f"cannot set {', '.join(sorted(unknown))}")
@@ -307,6 +326,8 @@ class KnowledgeBase(LinksMixin, HistoryMixin, MaintenanceMixin, TrailsMixin):
                 setattr(record, name, self._clean(record, name, value))
             if record.snapshot() == before and record.source == source_before:
                 return Changes()
+            if strict:
+                self._check_rules(before, record)
             now = utc_now()
             record.updated_at = now
             if record.key.lower() != before["key"].lower():
@@ -316,29 +337,17 @@ class KnowledgeBase(LinksMixin, HistoryMixin, MaintenanceMixin, TrailsMixin):
                 self._revise(record, reason or _describe(before, record.snapshot()), now)
             return self._report(Changes(updated=frozenset({record.uid})))
 
-    def set_status(self, ref: str, status: str, *, reason: str = "") -> Changes:
-        return self.update(ref, status=status, reason=reason)
+    def set_status(self, ref: str, status: str, *, reason: str = "", strict: bool = False) -> Changes:
+        return self.update(ref, status=status, reason=reason, strict=strict)
 
-    def set_field(self, ref: str, name: str, value: Any, *, reason: str = "") -> Changes:
+    def set_field(self, ref: str, name: str, value: Any, *, reason: str = "", strict: bool = False) -> Changes:
         record = self.get(ref)
         fields = dict(record.fields)
         if value in (None, "", [], {}):
             fields.pop(name, None)
         else:
             fields[name] = value
-        return self.update(record.uid, fields=fields, reason=reason)
-
-    def supersede(self, old_ref: str, new_ref: str) -> Changes:
-        """`new` supersedes `old`: link them and mark the old one superseded, in one step."""
-        old, new = self.get(old_ref), self.get(new_ref)
-        if old.kind is not Kind.DECISION or new.kind is not Kind.DECISION:
-            raise ValidationError("only a decision can supersede a decision")
-        with self.transaction():
-            changes = self.link(new.uid, LinkType.SUPERSEDES, old.uid)
-            changes = changes.merge(
-                self.update(old.uid, status="superseded", reason=f"superseded by {new.key}")
-            )
-        return changes
+        return self.update(record.uid, fields=fields, reason=reason, strict=strict)
 
     # --- deleting -----------------------------------------------------------------------------
 
@@ -387,6 +396,26 @@ class KnowledgeBase(LinksMixin, HistoryMixin, MaintenanceMixin, TrailsMixin):
             snapshot["deleted"] = record.deleted
             snapshot["owner_key"] = record.owner_key
             self._store.add_revision(uid, author=self.author, at=at, reason=reason, snapshot=snapshot)
+
+    def _check_rules(self, before: dict[str, Any] | None, record: Record) -> None:
+        """The rules of a change a person makes: a control states its rationale (one that had
+        none, imported so, may still be changed otherwise), and a status of superseded comes
+        only with a successor (`supersede`)."""
+        had_rationale = before is None or lifecycle.has_rationale(before.get("fields") or {}, before.get("body") or "")
+        if record.kind is Kind.CONTROL and had_rationale and not lifecycle.has_rationale(record.fields, record.body):
+            raise ValidationError(lifecycle.RATIONALE_REQUIRED)
+        became_superseded = record.status == lifecycle.SUPERSEDED and (before or {}).get("status") != record.status
+        if became_superseded and before is not None:
+            conflict = lifecycle.status_conflict(record, record.status, self._store.linked_records(record.uid))
+            if conflict is not None:
+                raise ValidationError(
+                    f"nothing supersedes {record.key}: record what replaces it (kbridge supersede "
+                    f"{record.key} NEW, or Supersede… in the window) and it is marked superseded"
+                )
+        elif became_superseded:
+            raise ValidationError(
+                "a new record cannot start superseded: create it, then record what supersedes it"
+            )
 
     def _free_key(self, key: str) -> str:
         holder = self._store.get_by_key(key)

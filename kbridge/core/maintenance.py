@@ -8,6 +8,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
+from kbridge import safe_files
 from kbridge.core.checks import CheckReport, RepairReport, repair, run_checks
 from kbridge.model import Changes, ConflictError, Record, ValidationError
 from kbridge.search import Progress
@@ -36,15 +37,17 @@ class MaintenanceMixin:
         return self._store.integrity_problems()
 
     def backup(self, out: Path | str, *, overwrite: bool = False) -> Path:
-        """A consistent owner-only copy of the knowledge base, taken while it is in use."""
+        """A consistent owner-only copy of the knowledge base, taken while it is in use. Written
+        beside `out` and renamed onto it when complete (kbridge.safe_files): a full disk leaves
+        no partial backup and an earlier one untouched, and a link at `out` is not followed."""
         out = Path(out)
-        if out.exists():
-            if not overwrite:
-                raise ConflictError(f"{out} already exists; choose a new file name")
-            if out.resolve() == self.path.resolve():
-                raise ValidationError("cannot back up a knowledge base onto itself")
-            out.unlink()
-        self._store.backup_to(out)
+        if out.exists() and out.resolve() == self.path.resolve():
+            raise ValidationError("cannot back up a knowledge base onto itself")
+        try:
+            with safe_files.replacing(out.parent, out.name, overwrite=overwrite, mode=0o600) as pending:
+                self._store.backup_into(pending.path)
+        except ConflictError as error:
+            raise ConflictError(f"{out} already exists; choose a new file name (or --force)") from error
         return out
 
     def replace_content_from(self, path: Path | str) -> Changes:

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from kbridge.core.graph import strongly_connected
 from kbridge.model import Kind, LinkType, Record, ValidationError
 from kbridge.model.wording import with_article
 
@@ -162,7 +163,7 @@ def plan_recovery(systems: Iterable[SystemFacts], target_uid: str | None = None)
     plan.unresolved.sort(key=lambda item: (item["key"], item["depends_on"]))
     if target_uid in graph:
         graph = _restrict(graph, target_uid)
-    components = _strongly_connected(graph)
+    components = strongly_connected(graph)
     component_of = {uid: index for index, members in enumerate(components) for uid in members}
     cyclic = [members for members in components if len(members) > 1]
     cycle_index = {
@@ -292,52 +293,6 @@ def _topological(needs: dict[int, set[int]], waiting: dict[int, set[int]]) -> li
     return order
 
 
-def _strongly_connected(graph: dict[str, list[str]]) -> list[list[str]]:
-    """Tarjan's algorithm, iterative (a long dependency chain must not hit the recursion limit)."""
-    index_of: dict[str, int] = {}
-    low: dict[str, int] = {}
-    on_stack: set[str] = set()
-    stack: list[str] = []
-    components: list[list[str]] = []
-    counter = 0
-    for start in sorted(graph):
-        if start in index_of:
-            continue
-        work = [(start, iter(graph[start]))]
-        index_of[start] = low[start] = counter
-        counter += 1
-        stack.append(start)
-        on_stack.add(start)
-        while work:
-            node, children = work[-1]
-            advanced = False
-            for child in children:
-                if child not in index_of:
-                    index_of[child] = low[child] = counter
-                    counter += 1
-                    stack.append(child)
-                    on_stack.add(child)
-                    work.append((child, iter(graph[child])))
-                    advanced = True
-                    break
-                if child in on_stack:
-                    low[node] = min(low[node], index_of[child])
-            if advanced:
-                continue
-            work.pop()
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[node])
-            if low[node] == index_of[node]:
-                members = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    members.append(member)
-                    if member == node:
-                        break
-                components.append(members)
-    return components
 
 
 def _restrict(graph: dict[str, list[str]], target: str) -> dict[str, list[str]]:

@@ -4,6 +4,9 @@ It lives in `<user cache>/index/<knowledge base uid>/<engine>/`: the engine's fi
 `data-<id>/` per build, and `meta.json` naming that folder and saying which schema built it and
 which state of the database it reflects. The database stays the truth: a missing, stale,
 other-version or corrupt index is rebuilt from it, and deleting the whole folder loses nothing.
+It holds the records' text, so it is the owner's alone like the knowledge base: every folder
+from the user cache down is 0700 and every file 0600 (the engines write with the umask's modes;
+the folders alone already keep others out).
 
 Several processes (the window, its workers, the command line) share the index. A rebuild never
 touches a folder another process may be reading: it builds a new one and then points `meta.json`
@@ -24,7 +27,6 @@ import contextlib
 import datetime as dt
 import json
 import logging
-import os
 import shutil
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -33,7 +35,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from kbridge import paths
+from kbridge import paths, safe_files
 from kbridge.model import Changes, Kind, Record, ValidationError
 from kbridge.search import (
     DEFAULT_ENGINE,
@@ -67,6 +69,16 @@ _T = TypeVar("_T")
 
 def index_root(kb_uid: str) -> Path:
     return paths.cache_dir() / "index" / kb_uid
+
+
+def _private_index_folder(folder: Path) -> Path:
+    """`folder` and every folder between it and the user cache, owner-only."""
+    cache = paths.cache_dir()
+    safe_files.private_folder(cache)
+    current = cache
+    for part in folder.relative_to(cache).parts:
+        current = safe_files.private_folder(current / part)
+    return folder
 
 
 def record_document(record: Record) -> SearchDocument:
@@ -259,8 +271,7 @@ class SearchIndex:
         process, untouched.
         """
         name = self._engine_name(engine)
-        folder = self.directory(name)
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = _private_index_folder(self.directory(name))
         old = self._open.pop(name, None)
         if old is not None:
             old.engine.close()
@@ -427,10 +438,9 @@ class SearchIndex:
             "records": count,
             "written_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         }
-        path = self.directory(name) / "meta.json"
-        temporary = path.with_name(f"meta-{uuid.uuid4().hex[:8]}.tmp")
-        temporary.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-        os.replace(temporary, path)
+        folder = _private_index_folder(self.directory(name))
+        safe_files.write_text(folder, "meta.json", json.dumps(meta, indent=2) + "\n", mode=0o600)
+        safe_files.restrict_tree(folder)  # what the engine wrote since, with the umask's modes
 
 
 def _data_name(meta: dict[str, Any]) -> str:

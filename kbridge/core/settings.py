@@ -8,7 +8,7 @@ import os
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
-from kbridge import paths
+from kbridge import paths, safe_files
 from kbridge.model import ValidationError
 
 SEARCH_ENGINES = ("tantivy", "whoosh")
@@ -68,7 +68,4 @@ def load_settings(path: Path | None = None) -> Settings:
 def save_settings(settings: Settings, path: Path | None = None) -> None:
     settings.validate()
     path = path or settings_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(asdict(settings), indent=2) + "\n", encoding="utf-8")
-    os.replace(temporary, path)
+    safe_files.write_text(path.parent, path.name, json.dumps(asdict(settings), indent=2) + "\n")

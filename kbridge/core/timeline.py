@@ -141,6 +141,10 @@ def system_timeline(kb: KnowledgeBase, record: Record, index: LinkIndex | None =
         )
         (timeline.entries if subject.date else timeline.undated).append(entry)
         timeline.entries.extend(_status_changes(kb, subject))
+        if subject.kind is Kind.INCIDENT:
+            from kbridge.core.incident import timeline_ticks  # incident mode builds on this module
+
+            timeline.entries.extend(timeline_ticks(kb, subject, record.key))
     timeline.entries.sort(key=_order)
     timeline.undated.sort(key=_order)
     return timeline

@@ -11,15 +11,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kbridge import __version__
+from kbridge import __version__, safe_files
 from kbridge.core import KnowledgeBase
 from kbridge.formats import generate
 from kbridge.formats.kbridge_markdown import KIND_FOLDERS, write_kbridge_markdown
-from kbridge.formats.parsed import Skipped
+from kbridge.formats.parsed import FileWarning, Skipped
 from kbridge.formats.patch import LinkLine, changed_parts, patch_text
 from kbridge.formats.scan import Cancel, Progress
 from kbridge.formats.text import decode
-from kbridge.model import Kind, LinkedRecord, LinkType, Record, ValidationError, relation_verb
+from kbridge.model import ConflictError, Kind, LinkedRecord, LinkType, Record, ValidationError, relation_verb
 
 FILE_FORMATS = ("native", "madr", "adr-tools", "log4brains", "kbridge")
 
@@ -33,6 +33,7 @@ class ExportReport:
     generated: int = 0  # written new in the target format
     attachments: int = 0
     skipped: list[Skipped] = field(default_factory=list)
+    warnings: list[FileWarning] = field(default_factory=list)  # written, but not as asked
     cancelled: bool = False
 
     def as_json(self) -> dict[str, Any]:
@@ -44,6 +45,7 @@ class ExportReport:
             "generated": self.generated,
             "attachments": self.attachments,
             "skipped": [{"path": item.path, "reason": item.reason} for item in self.skipped],
+            "warnings": [{"path": item.path, "message": item.message} for item in self.warnings],
         }
 
 
@@ -51,11 +53,16 @@ Exporter = Callable[[KnowledgeBase, Path, "Progress | None", "Cancel | None"], E
 
 
 def export_kb(kb: KnowledgeBase, out: Path | str, fmt: str, *, progress: Progress | None = None,
-              cancel: Cancel | None = None) -> ExportReport:
+              cancel: Cancel | None = None, overwrite: bool = False) -> ExportReport:
+    """Export every record. Every file is written through `kbridge.safe_files` (inside `out`,
+    never through a symbolic link, atomically). `overwrite` lets a JSON export replace its file;
+    the folder formats replace the files they write and leave the others alone."""
     exporter = EXPORTERS.get(fmt)
     if exporter is None:
         names = ", ".join(sorted(EXPORTERS))
         raise ValidationError(f"unknown export format {fmt!r}; formats are: {names}")
+    if fmt == "json":
+        return export_json(kb, Path(out), progress, cancel, overwrite=overwrite)
     return exporter(kb, Path(out), progress, cancel)
 
 
@@ -79,9 +86,10 @@ def record_json(record: Record, links: list[LinkedRecord]) -> dict[str, Any]:
 
 
 def export_json(kb: KnowledgeBase, out: Path, progress: Progress | None,
-                cancel: Cancel | None) -> ExportReport:
+                cancel: Cancel | None, *, overwrite: bool = False) -> ExportReport:
     target = out if out.suffix.lower() == ".json" else out / "kbridge.json"
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if (target.exists() or target.is_symlink()) and not overwrite:
+        raise ConflictError(f"{target} already exists; use --force to replace it")
     records = list(kb.iter_records())
     report = ExportReport(out=target)
     data = []
@@ -92,7 +100,11 @@ def export_json(kb: KnowledgeBase, out: Path, progress: Progress | None,
         if progress is not None and done % 50 == 0:
             progress(done, len(records), record.key)
     document = {"kbridge": __version__, "records": data}
-    target.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    try:
+        safe_files.write_text(target.parent, target.name, text, overwrite=overwrite)
+    except ConflictError as error:
+        raise ConflictError(f"{target} already exists; use --force to replace it") from error
     report.written.append(target.name)
     report.generated = len(data)
     return report
@@ -163,9 +175,11 @@ class _FileExport:
         else:
             data = generate.WRITERS[way](record, self._link_lines(record, path, links)).encode()
             self.report.generated += 1
-        target = self.out / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        try:
+            safe_files.write_file(self.out, path, data)
+        except safe_files.UnsafePathError as error:
+            self.report.skipped.append(Skipped(path, f"not written: {error}"))
+            return
         self.report.written.append(path)
         self._attachments(record, path)
 
@@ -181,10 +195,15 @@ class _FileExport:
                 record, self._link_lines(record, path, links)).encode("utf-8")
         baseline = source.get("baseline") or {}
         parts = changed_parts(record, baseline)
+        if own == "kbridge" and (record.fields != baseline.get("fields") or record.tags != baseline.get("tags")):
+            parts.add("front matter")  # kbridge Markdown holds every field: a change there is written too
         current = self._link_lines(record, path, links)
         stated = self._stated_lines(record, path)
         added = [line for line in current if _identity(line) not in {_identity(s) for s in stated}]
         removed = [line for line in stated if _identity(line) not in {_identity(c) for c in current}]
+        if "status" in parts and record.status == "superseded" and not any(_superseded_by(line) for line in added):
+            # Superseded by a link the other file states: the status line names it all the same.
+            added += [line for line in current if _superseded_by(line)][:1]
         if not parts and not added and not removed:
             self.report.unchanged += 1
             return original
@@ -220,20 +239,38 @@ class _FileExport:
         return lines
 
     def _attachments(self, record: Record, path: str) -> None:
-        """Images go where the exported file's relative links expect them."""
+        """Images go where the exported file's relative links expect them, inside the export
+        folder: where that would be above it (the file now sits higher than the original did, or
+        the image's name climbs out), the image keeps the path it had in the imported folder."""
         source_dir = posixpath.dirname(str((record.source or {}).get("path") or path))
         for item in self.kb.files(record.uid):
             if item["role"] != "attachment":
                 continue
-            relative = posixpath.relpath(item["name"], source_dir or ".")
-            target = self.out / posixpath.normpath(posixpath.join(posixpath.dirname(path), relative))
-            if target.exists():
+            name = str(item["name"])
+            relative = posixpath.relpath(name, source_dir or ".")
+            where = posixpath.normpath(posixpath.join(posixpath.dirname(path), relative))
+            if not safe_files.is_inside(where):
+                if not safe_files.is_inside(name):
+                    self.report.skipped.append(Skipped(name, "attachment named outside the folder: not written"))
+                    continue
+                where = posixpath.normpath(name)
+                self.report.warnings.append(FileWarning(where, f"written here: {path} links to it as {relative}, "
+                                                               "which is outside the export folder"))
+            if (self.out / where).exists() or (self.out / where).is_symlink():
                 continue
-            data = self.kb.file(record.uid, item["name"], role="attachment")
-            if data is not None:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(data)
-                self.report.attachments += 1
+            data = self.kb.file(record.uid, name, role="attachment")
+            if data is None:
+                continue
+            try:
+                safe_files.write_file(self.out, where, data)
+            except safe_files.UnsafePathError as error:
+                self.report.skipped.append(Skipped(where, f"not written: {error}"))
+                continue
+            self.report.attachments += 1
+
+
+def _superseded_by(line: LinkLine) -> bool:
+    return line.type is LinkType.SUPERSEDES and not line.outgoing
 
 
 def _identity(line: LinkLine) -> tuple[LinkType, bool, str]:
@@ -252,7 +289,7 @@ def _file_exporter(fmt: str) -> Exporter:
             cancel: Cancel | None) -> ExportReport:
         if out.exists() and not out.is_dir():
             raise ValidationError(f"{out} is a file; export writes into a folder")
-        out.mkdir(parents=True, exist_ok=True)
+        out.mkdir(parents=True, exist_ok=True)  # the folder itself is the user's choice
         return _FileExport(kb, out, fmt).run(progress, cancel)
 
     return run

@@ -88,8 +88,9 @@ _STATUS_DECORATION = re.compile(
     r"proposed|accepted|amended)\b[^\[\]]*(?:\[[^\]]*\]\([^)]*\)[^\[\]]*)*)[\])]\s*[:\-–—]?\s*",
     re.I,
 )
+# One try per run of spaces, a short decoration: linear on a hostile title (was 48 s on 100,000 spaces).
 _TRAILING_DECORATION = re.compile(
-    r"\s*[\[(](?:superseded|superceded|deprecated|rejected|obsolete|draft)[^\])]*[\])]\s*$", re.I
+    r"(?<!\s)\s*[\[(](?:superseded|superceded|deprecated|rejected|obsolete|draft)[^\])]{0,200}[\])]\s*$", re.I
 )
 # H1s that name a section or a page rather than a decision.
 _SECTION_TITLES = {

@@ -5,13 +5,15 @@ path, then key; links between files resolved."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kbridge.core import KnowledgeBase
+from kbridge import safe_files
+from kbridge.core import KnowledgeBase, lifecycle
 from kbridge.formats import extract
 from kbridge.formats.numbering import MAIN_PREFIX
 from kbridge.formats.parsed import FileWarning, ParsedRecord, Skipped
@@ -25,7 +27,7 @@ from kbridge.formats.plan import (
     unchanged,
 )
 from kbridge.formats.resolve import ResolvedLink
-from kbridge.formats.scan import Cancel, Progress
+from kbridge.formats.scan import MAX_IMAGE_BYTES, Cancel, Progress
 from kbridge.model import (
     ConflictError,
     KbridgeError,
@@ -83,6 +85,7 @@ def import_folder(
     if not plan.decisions_found and plan.records and not force:
         raise NoDecisionsError(no_decisions_message(folder))
     report = ImportReport(skipped=list(plan.skipped), warnings=list(plan.warnings))
+    plan.resolved = [_kept(link) for link in plan.resolved]
     importer = _Importer(kb, plan, report)
     total = len(plan.records) + 1
     try:
@@ -268,8 +271,11 @@ class _Importer:
 
     def keep_attachments(self, attachments: dict[str, list[str]]) -> None:
         for image, users in attachments.items():
-            try:
-                data = (self.root / image).read_bytes()
+            try:  # a regular file, no link followed: it may have been swapped since the scan
+                data = safe_files.read_file(self.root, image, max_bytes=MAX_IMAGE_BYTES)
+            except safe_files.UnsafePathError as error:
+                self.report.skipped.append(Skipped(image, str(error).removeprefix(f"{image}: ")))
+                continue
             except OSError as error:
                 self.report.skipped.append(Skipped(image, f"cannot be read: {error.strerror}"))
                 continue
@@ -278,6 +284,13 @@ class _Importer:
                 if uid is not None:
                     self.kb.put_file(uid, image, data, role="attachment")
             self.report.attachments += 1
+
+
+def _kept(link: ResolvedLink) -> ResolvedLink:
+    """The link as the knowledge base keeps it (a partial supersede is an `amends` link; see
+    `core.lifecycle`), in the record's stated links too, so that an export writes it back as is."""
+    link_type, note = lifecycle.kept_link(link.type, link.note)
+    return link if link_type is link.type else dataclasses.replace(link, type=link_type, note=note)
 
 
 def _stated(path: str, resolved: list[ResolvedLink]) -> list[list[str]]:

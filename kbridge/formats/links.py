@@ -23,11 +23,16 @@ from kbridge.model import LinkType
 _LINKS_HEADINGS = {"links", "related", "related decisions", "related adrs", "references",
                    "more information", "see also", "verwandte adrs", "verwandte entscheidungen",
                    "liens", "adr liees", "enlaces", "ligacoes", "collegamenti"}
-_MD_LINK_IN_TEXT = re.compile(r"\[(?P<text>(?:[^\[\]]|\[[^\]]*\])*)\]\((?P<href>[^)\s]*)[^)]*\)")
+# Linear: no `[` inside a nested pair, parentheses in a target only in balanced pairs, none in a
+# title (with `[^)]*`, each `[a](` of a hostile line rescanned the rest of it: quadratic).
+_MD_LINK_IN_TEXT = re.compile(
+    r"\[(?P<text>(?:[^\[\]]|\[[^\[\]]*\])*)\]\((?P<href>(?:[^()\s]|\([^()\s]*\))*)[^()]*\)")
 # A decision named right after a verb, maybe after an article or a preposition ("Reemplaza a
 # [ADR-007](...)", "Remplace l'ADR 7").
 _ADR_REFERENCE = re.compile(
-    r"^\s*(?:[^\W\d_]{1,3}['’]?\s*){0,2}(?:\[[^\]]+\]\([^)]+\.md[^)]*\)|ADR[\s#-]*\d+(?:-[\w-]+)?)", re.I)
+    r"^\s*(?:[^\W\d_]{1,3}['’]?\s*){0,2}(?:\[[^\]]+\]\((?:[^).]|\.(?!md))+\.md[^)]*\)|ADR[\s#-]*\d+(?:-[\w-]+)?)",
+    re.I)  # `[^).]` before `.md`: with `[^)]+`, each `.md` of a long target was tried against the rest
+_HEADING_PREPOSITIONS = {"of", "by", "to", "on", "from", "with", "upon", "von", "auf", "de", "par", "da"}
 _NONE_TARGETS = {"n/a", "na", "none", "-", "—", "–", "tbd", "tbc", "nil", "null", "keine",
                  "aucun", "aucune", "ninguno", "nenhum", "nessuno", "geen", "无", "なし"}
 _FRONT_MATTER_LINK_KEYS = {
@@ -123,6 +128,14 @@ def find_links(doc: Document, header: Header, front_matter: dict[str, Any] | Non
                     found.extend(_block_phrase_links(sub, generic=True))
     for heading in doc.headings():
         name = strip_comments(heading.text).strip(" :").lower()
+        verb = _heading_verb(heading.text) if heading.level >= 2 and name not in _LINKS_HEADINGS else None
+        if verb is not None:
+            for block in doc.section(heading):
+                if block.kind == "item":
+                    found.extend(
+                        ParsedLink(verb.type, verb.outgoing, plain_text(text) or href, href, verb.note, verb.verb)
+                        for text, href in block.links if _looks_like_decision(text, href)
+                    )
         if heading.level >= 2 and name in _LINKS_HEADINGS:
             for block in doc.section(heading):
                 if block.kind == "item":
@@ -134,6 +147,20 @@ def find_links(doc: Document, header: Header, front_matter: dict[str, Any] | Non
         if block.kind in ("paragraph", "item") and not block.quoted:
             found.extend(_prose_links(block))
     return dedupe(found)
+
+
+def _heading_verb(text: str) -> LinkPhrase | None:
+    """A heading that is itself the verb of the links listed under it: `## Superseded by`,
+    `## Consequence of`, `## Depends on`. A known verb gives its link type; a short phrase ending
+    in a preposition gives a relates-to link labelled as written."""
+    name = strip_comments(text).strip(" :")
+    known = link_phrase(f"{name} [x](x.md)")
+    if known is not None and known.rest.strip() == "[x](x.md)":
+        return known
+    words = name.split()
+    if 2 <= len(words) <= 4 and words[-1].lower() in _HEADING_PREPOSITIONS and name.replace(" ", "").isalpha():
+        return LinkPhrase(LinkType.RELATES_TO, True, "", name, name)
+    return None
 
 
 def _links_in(text: str) -> list[tuple[str, str]]:

@@ -6,7 +6,7 @@ path wins and a warning says so."""
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import unquote, urlparse
 
 from kbridge.formats import extract
@@ -147,7 +147,7 @@ def resolve_links(records: list[ParsedRecord],
                   warnings: list[FileWarning] | None = None) -> list[ResolvedLink]:
     """Every link stated in the records, once, from its source to its target."""
     resolver = Resolver(records)
-    seen: set[tuple[str, LinkType, str]] = set()
+    seen: dict[tuple[str, LinkType, str], int] = {}
     resolved: list[ResolvedLink] = []
     for record in records:
         for item in links_stated_by(record, resolver):
@@ -157,8 +157,11 @@ def resolve_links(records: list[ParsedRecord],
                 first, second = sorted((item.source, item.target))
                 marker = (first, item.type, second)
             if marker not in seen:
-                seen.add(marker)
+                seen[marker] = len(resolved)
                 resolved.append(item)
+            elif item.note and not resolved[seen[marker]].note:
+                # Stated by both files: the words one of them adds ("in part") are kept.
+                resolved[seen[marker]] = replace(resolved[seen[marker]], note=item.note)
     if warnings is not None:
         warnings.extend(resolver.warnings)
     return resolved

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import os
 import posixpath
+import stat
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kbridge import safe_files
 from kbridge.formats import detect
 from kbridge.formats.markdown_doc import Document, parse
 from kbridge.formats.numbering import assign_keys
@@ -137,14 +139,13 @@ def scan_folder(root: Path, fmt: str = "auto", progress: Progress | None = None,
             return result
         if progress is not None and (done % 25 == 0 or done == total):
             progress(done, total * 2, f"reading {rel}")
-        _triage(rel, path, result, candidates, images, rel in own_folder)
+        _triage(root, rel, path, result, candidates, images, rel in own_folder)
     config = detect.find_config(root)
     done = total
     for folder in sorted(candidates):
         group = candidates[folder]
         guesses = [detect.guess_file_format(c.doc, c.path) for c in group]
-        index = root / folder / "index.md"
-        index_text = _small_text(index)
+        index_text = _small_text(root, posixpath.join(folder, "index.md"))
         folder_fmt = detect.folder_format(guesses, config, index_text)
         for candidate, guess in zip(group, guesses, strict=False):
             done += 1
@@ -204,15 +205,19 @@ def _keep_decisions(result: ScanResult, force: bool) -> None:
     result.records = kept
 
 
-def _triage(rel: str, path: Path, result: ScanResult, candidates: dict[str, list[_Candidate]],
+def _triage(root: Path, rel: str, path: Path, result: ScanResult, candidates: dict[str, list[_Candidate]],
             images: dict[str, Path], named_by_folder: bool = False) -> None:
     name = posixpath.basename(rel)
     lower = name.lower()
     try:
-        size = path.stat().st_size
+        info = path.lstat()
     except OSError as error:
         result.skipped.append(Skipped(rel, f"cannot be read: {error.strerror or error}"))
         return
+    if not stat.S_ISREG(info.st_mode):  # a FIFO would hang the read, a device never end it
+        result.skipped.append(Skipped(rel, f"not a regular file ({safe_files.file_kind(info.st_mode)}); not read"))
+        return
+    size = info.st_size
     if name in (detect.ADR_TOOLS_CONFIG, *detect.LOG4BRAINS_CONFIGS):
         result.skipped.append(Skipped(rel, "format configuration file (read to detect the format)"))
         return
@@ -236,8 +241,11 @@ def _triage(rel: str, path: Path, result: ScanResult, candidates: dict[str, list
     if reason:
         result.skipped.append(Skipped(rel, reason))
         return
-    try:
-        data = path.read_bytes()
+    try:  # regular files only, no link followed, capped: the file may have changed since the walk
+        data = safe_files.read_file(root, rel, max_bytes=MAX_MARKDOWN_BYTES)
+    except safe_files.UnsafePathError as error:
+        result.skipped.append(Skipped(rel, str(error).removeprefix(f"{rel}: ")))
+        return
     except OSError as error:
         result.skipped.append(Skipped(rel, f"cannot be read: {error.strerror or error}"))
         return
@@ -286,13 +294,11 @@ def _read_one(candidate: _Candidate, fmt: str, result: ScanResult,
     result.records.append(record)
 
 
-def _small_text(path: Path) -> str:
+def _small_text(root: Path, relative: str) -> str:
     try:
-        if path.is_file() and not path.is_symlink() and path.stat().st_size < 200_000:
-            return decode(path.read_bytes()).text
-    except OSError:
-        pass
-    return ""
+        return decode(safe_files.read_file(root, relative, max_bytes=200_000)).text
+    except (OSError, safe_files.UnsafePathError):
+        return ""
 
 
 def _attach_images(images: dict[str, Path], result: ScanResult) -> None:

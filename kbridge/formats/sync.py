@@ -4,23 +4,29 @@ both sides is a conflict: the file stays as it is, the knowledge base keeps its 
 the file's version as a revision, and the report lists it. Deletions become soft deletes.
 
 The state of the last sync (per record: its file and the hashes of both sides) lives in the user
-data folder, keyed by the knowledge base's uid and the folder, never in the shared folder."""
+data folder (owner-only), keyed by the knowledge base's uid and the folder, never in the shared
+folder.
+
+The folder is not trusted (anyone with push access writes to it): files are read and written
+through `kbridge.safe_files`, so a symbolic link or a FIFO planted under a record's name is
+reported and left alone, never read, written or removed through."""
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
 import json
+import os
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kbridge import paths
+from kbridge import paths, safe_files
 from kbridge.core import KnowledgeBase
 from kbridge.formats.kbridge_markdown import KIND_FOLDERS, read_kbridge, write_kbridge_markdown
 from kbridge.formats.parsed import ParsedRecord, Skipped
-from kbridge.formats.scan import Cancel, Progress
+from kbridge.formats.scan import MAX_MARKDOWN_BYTES, Cancel, Progress
 from kbridge.formats.text import decode
 from kbridge.model import ConflictError, KbridgeError, Kind, NotFoundError, Record
 
@@ -71,19 +77,36 @@ class _Sync:
 
     # --- reading both sides -----------------------------------------------------------------
 
-    def read_files(self) -> None:
-        for path in sorted(self.folder.rglob("*.md")):
-            rel = path.relative_to(self.folder).as_posix()
-            if any(part.startswith(".") for part in path.relative_to(self.folder).parts):
+    def read_files(self, cancel: Cancel | None = None) -> None:
+        for rel in self._markdown_files():
+            if cancel is not None and cancel():
+                raise KbridgeError("sync cancelled: nothing was changed")
+            try:
+                data = safe_files.read_file(self.folder, rel, max_bytes=MAX_MARKDOWN_BYTES)
+            except safe_files.UnsafePathError as error:
+                self.report.skipped.append(Skipped(rel, _reason(error, rel)))
                 continue
-            if path.is_symlink():
-                self.report.skipped.append(Skipped(rel, "symbolic link: not followed"))
+            except OSError as error:
+                self.report.skipped.append(Skipped(rel, f"cannot be read: {error.strerror or error}"))
                 continue
-            data = path.read_bytes()
             try:
                 self.files[rel] = (data, read_kbridge(decode(data), rel))
             except KbridgeError as error:
                 self.report.skipped.append(Skipped(rel, str(error)))
+
+    def _markdown_files(self) -> list[str]:
+        """Every `*.md` below the folder, hidden folders aside, folder links not followed."""
+        found = []
+        for current, folders, files in os.walk(self.folder, followlinks=False):
+            base = Path(current).relative_to(self.folder)
+            folders[:] = sorted(name for name in folders if not name.startswith("."))
+            for name in [name for name in folders if (Path(current) / name).is_symlink()]:
+                folders.remove(name)
+                self.report.skipped.append(Skipped((base / name).as_posix(),
+                                                   "symbolic link to a folder; not followed"))
+            found += [(base / name).as_posix() for name in files
+                      if name.endswith(".md") and not name.startswith(".")]
+        return sorted(found)
 
     def rendering(self, record: Record) -> bytes:
         return write_kbridge_markdown(record, self.kb.links_of(record.uid)).encode("utf-8")
@@ -91,7 +114,7 @@ class _Sync:
     # --- the sync -----------------------------------------------------------------------------
 
     def run(self, cancel: Cancel | None, progress: Progress | None) -> SyncReport:
-        self.read_files()
+        self.read_files(cancel)
         records = {record.uid: record for record in self.kb.iter_records(deleted=None)}
         claimed: set[str] = set()
         with self.kb.transaction():
@@ -121,6 +144,8 @@ class _Sync:
     def _pair(self, record: Record, path: str) -> None:
         known = self.state.get(record.uid)
         file = self.files.get(path)
+        if file is None and os.path.lexists(self.folder / path):
+            return  # there but not read (a link, a FIFO, too large): reported as skipped, left alone
         if known is None:
             if record.deleted:
                 return
@@ -134,8 +159,6 @@ class _Sync:
         record_changed = _sha(self.rendering(record)) != known["record_sha"] or (
             record.deleted != bool(known.get("deleted")))
         if file is None:
-            if (self.folder / path).exists():
-                return  # unreadable file, reported as skipped
             if record.deleted:
                 self.state.pop(record.uid, None)
             elif record_changed:
@@ -149,9 +172,7 @@ class _Sync:
         if record.deleted:
             if file_changed:
                 self._conflict(record, path, file, "changed in the folder, deleted here")
-            else:
-                (self.folder / path).unlink()
-                self.report.deleted_files.append(path)
+            elif self._remove(path):
                 self.state.pop(record.uid, None)
             return
         if file_changed and record_changed:
@@ -168,11 +189,23 @@ class _Sync:
 
     def _write(self, record: Record, path: str) -> None:
         data = self.rendering(record)
-        target = self.folder / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        try:
+            safe_files.write_file(self.folder, path, data)
+        except safe_files.UnsafePathError as error:
+            self.report.skipped.append(Skipped(path, f"{_reason(error, path)}; {record.key} was not written"))
+            return
         self.report.to_files.append(path)
         self._remember(record, path, data)
+
+    def _remove(self, path: str) -> bool:
+        try:
+            removed = safe_files.remove_file(self.folder, path)
+        except safe_files.UnsafePathError as error:
+            self.report.skipped.append(Skipped(path, f"{_reason(error, path)}; not removed"))
+            return False
+        if removed:
+            self.report.deleted_files.append(path)
+        return True
 
     def _values(self, parsed: ParsedRecord) -> dict[str, Any]:
         owner = self.kb.find(parsed.owner) if parsed.owner else None
@@ -241,8 +274,7 @@ class _Sync:
             return
         if self.keep == "kb" or (self.keep == "files" and file is None):
             if record.deleted:
-                (self.folder / path).unlink(missing_ok=True)
-                self.report.deleted_files.append(path)
+                self._remove(path)
             else:
                 self._write(record, path)
             return
@@ -266,8 +298,14 @@ class _Sync:
                                   "record_sha": _sha(self.rendering(record))}
 
     def _save_state(self) -> None:
-        self.state_path.parent.mkdir(parents=True, exist_ok=True)
-        self.state_path.write_text(json.dumps(self.state, indent=1, sort_keys=True))
+        folder = safe_files.private_folder(self.state_path.parent)
+        safe_files.write_text(folder, self.state_path.name, json.dumps(self.state, indent=1, sort_keys=True),
+                              mode=0o600)
+
+
+def _reason(error: safe_files.UnsafePathError, path: str) -> str:
+    """The refusal without the path the report already shows."""
+    return str(error).removeprefix(f"{path}: ")
 
 
 def sync_folder(kb: KnowledgeBase, folder: Path | str, *, keep: str | None = None,
@@ -283,21 +321,29 @@ def sync_folder(kb: KnowledgeBase, folder: Path | str, *, keep: str | None = Non
     report = _Sync(kb, folder, keep).run(cancel, progress)
     report.git = git_log
     if git and (report.to_files or report.deleted_files):
-        _git(folder, report.git, "add", "-A", ".")
+        # Only what this sync wrote or removed: never whatever else lies in the folder.
+        changed = "\0".join(sorted({*report.to_files, *report.deleted_files})) + "\0"
+        spec = ("--pathspec-from-file=-", "--pathspec-file-nul")
+        _git(folder, report.git, "add", "--all", *spec, stdin=changed)
         message = (f"kbridge sync: {len(report.to_files)} written, "
                    f"{len(report.deleted_files)} deleted")
-        _git(folder, report.git, "commit", "-m", message, "--", ".")
+        _git(folder, report.git, "commit", "-m", message, *spec, stdin=changed)
     if push:
         _git(folder, report.git, "push")
     return report
 
 
-def _git(folder: Path, log: list[str], *args: str) -> None:
+def _git(folder: Path, log: list[str], *args: str, stdin: str | None = None) -> None:
+    # Paths are literal (a name with `*` or `:(` is no pattern) and given on stdin, never as options.
+    command = ["git", "--literal-pathspecs", *args]
     try:
-        done = subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True,
+        done = subprocess.run(command, cwd=folder, capture_output=True, text=True, input=stdin,
                               timeout=300, check=False)
     except (OSError, subprocess.TimeoutExpired) as error:
         raise KbridgeError(f"git {args[0]} failed: {error}") from error
-    log.append("git " + " ".join(args))
+    shown = " ".join(args)
+    if stdin is not None:
+        shown += f" ({stdin.count(chr(0))} paths)"
+    log.append("git " + shown)
     if done.returncode != 0:
         raise KbridgeError(f"git {args[0]} failed: {(done.stderr or done.stdout).strip()}")

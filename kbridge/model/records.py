@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from kbridge.model.errors import ValidationError
-from kbridge.model.vocabulary import Kind, LinkType, relation_verb
+from kbridge.model.vocabulary import NO_REVIEW_STATUSES, Kind, LinkType, relation_verb
 
 # The parts of a record a revision snapshot keeps and a restore brings back.
 CONTENT_FIELDS = ("key", "title", "status", "body", "tags", "owner", "date", "review_by", "fields")
@@ -50,7 +50,7 @@ class Record:
         return data
 
     def is_overdue(self, today: dt.date | None = None) -> bool:
-        if not self.review_by:
+        if not self.review_by or self.status in NO_REVIEW_STATUSES:
             return False
         today = today or dt.date.today()
         try:

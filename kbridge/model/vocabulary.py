@@ -18,6 +18,7 @@ class Kind(str, Enum):
     EVENT = "event"
     PERSON = "person"
     NOTE = "note"
+    TEMPLATE = "template"  # the starting text of new records, kept and shared like any record
 
     @property
     def label(self) -> str:
@@ -60,6 +61,7 @@ _KIND_LABELS: dict[Kind, tuple[str, str]] = {
     Kind.EVENT: ("Event", "Events"),
     Kind.PERSON: ("Person", "People"),
     Kind.NOTE: ("Note", "Notes"),
+    Kind.TEMPLATE: ("Template", "Templates"),
 }
 
 # What a record gets when nothing states its status (an imported file without one): kbridge never
@@ -76,6 +78,7 @@ KIND_STATUSES: dict[Kind, tuple[str, ...]] = {
     Kind.EVENT: (),
     Kind.PERSON: ("active", "departed", UNKNOWN_STATUS),
     Kind.NOTE: (),
+    Kind.TEMPLATE: (),
 }
 
 DEFAULT_STATUS: dict[Kind, str] = {
@@ -88,6 +91,7 @@ DEFAULT_STATUS: dict[Kind, str] = {
     Kind.EVENT: "",
     Kind.PERSON: "active",
     Kind.NOTE: "",
+    Kind.TEMPLATE: "",
 }
 
 KEY_PREFIX: dict[Kind, str] = {
@@ -100,6 +104,7 @@ KEY_PREFIX: dict[Kind, str] = {
     Kind.EVENT: "EVT",
     Kind.PERSON: "PER",
     Kind.NOTE: "NOTE",
+    Kind.TEMPLATE: "TPL",
 }
 
 # ADR numbers are conventionally four digits (adr-tools, MADR); everything else uses three.
@@ -108,15 +113,27 @@ KEY_DIGITS: dict[Kind, int] = {kind: (4 if kind is Kind.DECISION else 3) for kin
 # Fields that a kind is expected to carry; they are shown and edited as form fields.
 KIND_FIELDS: dict[Kind, tuple[str, ...]] = {
     Kind.DECISION: ("deciders", "consulted", "informed", "drivers", "options", "outcome"),
-    Kind.SYSTEM: ("criticality", "rto", "rpo", "approver"),
+    Kind.SYSTEM: ("criticality", "rto", "rpo", "approver", "review_period"),
     Kind.CONTROL: ("rationale", "framework_ref"),
     Kind.RISK: ("likelihood", "impact"),
     Kind.INCIDENT: ("severity",),
     Kind.REQUIREMENT: ("framework", "reference"),
     Kind.EVENT: (),
-    Kind.PERSON: ("email", "role", "team"),
+    Kind.PERSON: ("email", "role", "team", "phone"),
     Kind.NOTE: (),
+    Kind.TEMPLATE: ("for_kind",),  # the kind of record it starts (empty: any)
 }
+
+# A record in one of these states is no longer in force: nothing about it is due for review.
+NO_REVIEW_STATUSES = frozenset({"superseded", "deprecated", "rejected"})
+
+# A system's `review_period` ("6 months", "1 year") is how often its recovery is exercised; an event
+# recording an exercise of it (linked `affects` to the system) has the fields `exercise` (one of the
+# types), `result` and, when timed, `recovery_time` (kbridge.core.readiness reads them).
+EXERCISE_TYPES = ("tabletop", "test")
+EXERCISE_RESULTS = ("passed", "partial", "failed")
+# An incident's field holding the ticks of its recovery checklist (kbridge.core.incident).
+CHECKLIST_FIELD = "checklist"
 
 _KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 

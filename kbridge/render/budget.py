@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from html import escape
+
+from kbridge.escaping import escape_html
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
@@ -67,7 +68,7 @@ def shortened_notice(part: Shortened, where: str = "The editor and every export 
         shown = f"its first {part.shown_lines:,} of {part.total_lines:,} lines"
     else:
         shown = f"its first {len(part.text):,} of {part.total_chars:,} characters"
-    return f'<p class="notice">This record is long: shown here are {shown}. {escape(where)}</p>'
+    return f'<p class="notice">This record is long: shown here are {shown}. {escape_html(where)}</p>'
 
 
 def links_notice(hidden: int) -> str:

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from html import escape
 from typing import Any
 
+from kbridge.escaping import escape_html
 from kbridge.model import KIND_FIELDS, LinkedRecord, Record
 from kbridge.render.budget import Budget, links_notice, shorten_markdown, shortened_notice
 from kbridge.render.markdown_html import render_markdown
@@ -52,37 +52,40 @@ def _header(record: Record, status_hex: Callable[[str], str], today: dt.date) ->
     if record.status:
         colour = status_hex(record.status)
         chip = (
-            f'<span class="chip" style="background-color:{colour}">&nbsp;{escape(record.status)}&nbsp;</span>'
+            f'<span class="chip" style="background-color:{colour}">&nbsp;{escape_html(record.status)}&nbsp;</span>'
         )
     trash = ' <span class="trash">in the trash</span>' if record.deleted else ""
     return (
-        f'<p><span class="key">{escape(record.key)}</span> &nbsp;{chip}{trash}'
-        f' &nbsp;<span class="kind">{escape(record.kind.label)}</span></p>'
-        f'<h1 class="title">{escape(record.title)}</h1>'
+        f'<p><span class="key">{escape_html(record.key)}</span> &nbsp;{chip}{trash}'
+        f' &nbsp;<span class="kind">{escape_html(record.kind.label)}</span></p>'
+        f'<h1 class="title">{escape_html(record.title)}</h1>'
     )
 
 
 def _facts(record: Record, today: dt.date) -> str:
+    # (name, value) pairs, both escaped here: a field's name is a front-matter key of an imported
+    # file, as hostile as its value.
     rows: list[tuple[str, str]] = []
     status_note, date_note = imported_notes(record)
     if status_note:
-        rows.append(("Status", f"{escape(record.status)} ({escape(status_note)})"))
+        rows.append(("Status", f"{escape_html(record.status)} ({escape_html(status_note)})"))
     if record.date:
-        rows.append(("Date", escape(record.date) + (f" ({escape(date_note)})" if date_note else "")))
+        rows.append(("Date", escape_html(record.date) + (f" ({escape_html(date_note)})" if date_note else "")))
     if record.owner_key:
-        rows.append(("Owner", escape(record.owner_name or record.owner_key)))
+        rows.append(("Owner", escape_html(record.owner_name or record.owner_key)))
     if record.review_by:
         overdue = record.is_overdue(today)
-        text = escape(record.review_by) + (" (overdue)" if overdue else "")
+        text = escape_html(record.review_by) + (" (overdue)" if overdue else "")
         rows.append(("Review by", f'<span class="overdue">{text}</span>' if overdue else text))
     if record.tags:
-        rows.append(("Tags", escape(", ".join(record.tags))))
+        rows.append(("Tags", escape_html(", ".join(record.tags))))
     ordered = [name for name in KIND_FIELDS[record.kind] if name in record.fields]
-    ordered += sorted(name for name in record.fields if name not in ordered)
+    ordered += sorted((name for name in record.fields if name not in ordered), key=str)
     for name in ordered:
-        rows.append((name.replace("_", " ").capitalize(), escape(_field_text(record.fields[name]))))
+        label = escape_html(str(name).replace("_", " ").capitalize())
+        rows.append((label, escape_html(_field_text(record.fields[name]))))
     if record.source:
-        rows.append(("Source", escape(f"{record.source.get('path')} ({record.source.get('format')})")))
+        rows.append(("Source", escape_html(f"{record.source.get('path')} ({record.source.get('format')})")))
     if not rows:
         return ""
     cells = "".join(f'<tr><td class="name">{name}</td><td>{value}</td></tr>' for name, value in rows)
@@ -109,20 +112,22 @@ def _links(links: list[LinkedRecord], record_href: Callable[[str], str], hidden:
         for link in members:
             if link.dangling:
                 entries.append(
-                    f'<span class="dangling">{escape(link.key)} (not in the knowledge base)</span>'
+                    f'<span class="dangling">{escape_html(link.key)} (not in the knowledge base)</span>'
                 )
                 continue
             suffix = " (in the trash)" if link.deleted else ""
             entries.append(
-                f'<a href="{escape(record_href(link.uid or ""))}">{escape(link.key)}</a> '
-                f"{escape(link.title)}{suffix}"
+                f'<a href="{escape_html(record_href(link.uid or ""))}">{escape_html(link.key)}</a> '
+                f"{escape_html(link.title)}{suffix}"
             )
         rows = "".join(f"<li>{entry}</li>" for entry in entries)
-        items.append(f'<p class="link-label"><b>{escape(label.capitalize())}</b></p><ul class="links">{rows}</ul>')
+        items.append(f'<p class="link-label"><b>{escape_html(label.capitalize())}</b></p><ul class="links">{rows}</ul>')
     return f'<div class="links"><p class="links-heading">Links</p>{"".join(items)}{links_notice(hidden)}</div>'
 
 
 def _field_text(value: Any) -> str:
+    if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+        return f"{len(value)} entries"  # structured (an incident's checklist): shown by its own view
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
     return str(value)

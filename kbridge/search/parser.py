@@ -9,7 +9,9 @@
 
 The parser never raises: whatever it cannot understand (an unbalanced quote or parenthesis, an
 unknown field, a dangling operator, a bad date) is ignored or searched as plain words, and a
-warning says so.
+warning says so. It is bounded: parentheses nested deeper than MAX_NESTING are read as if they
+were not there, and a run of NOTs is read as one NOT or none (so 250 `(` or 3,000 `NOT` cost
+neither recursion nor time).
 """
 
 from __future__ import annotations
@@ -42,6 +44,10 @@ _WORD_END = frozenset(' \t\r\n()"')
 _FIELD_WORD = re.compile(r"^([A-Za-z_]+):(.*)$", re.DOTALL)
 _FUZZY = re.compile(r"^(.*[^~])~(\d?)$")
 _ALL_STATUSES = frozenset(status for statuses in KIND_STATUSES.values() for status in statuses)
+MAX_NESTING = 32
+# Words and phrases a query may hold: past it, whoosh recursed out of its stack (2,000 fuzzy
+# words) and spent seconds on what no person types.
+MAX_TERMS = 64
 
 
 @dataclass(frozen=True)
@@ -54,12 +60,12 @@ class _Token:
 def parse_query(text: str) -> ParsedQuery:
     """The query `text` means, with a warning for everything that had to be ignored."""
     warnings: list[str] = []
-    tokens = _lex(text, warnings)
+    tokens = _at_most_terms(_lex(text, warnings), warnings)
     root = _Parser(tokens, warnings).parse()
     keys = key_candidates(text)
     if keys:
         root = Or((KeyBoost(keys), root))
-    return ParsedQuery(text=text, root=root, warnings=tuple(warnings))
+    return ParsedQuery(text=text, root=root, warnings=tuple(dict.fromkeys(warnings)))
 
 
 # --- key lookups ----------------------------------------------------------------------------
@@ -91,15 +97,22 @@ def key_candidates(text: str) -> tuple[str, ...]:
 def _lex(text: str, warnings: list[str]) -> list[_Token]:
     tokens: list[_Token] = []
     i, n = 0, len(text)
+    depth = 0  # parentheses open; those past MAX_NESTING (and their partners) are left out
     while i < n:
         char = text[i]
         if char.isspace():
             i += 1
         elif char == "(":
-            tokens.append(_Token("LP"))
+            depth += 1
+            if depth <= MAX_NESTING:
+                tokens.append(_Token("LP"))
+            elif depth == MAX_NESTING + 1:
+                warnings.append(f"read parentheses nested deeper than {MAX_NESTING} levels as if they were not there")
             i += 1
         elif char == ")":
-            tokens.append(_Token("RP"))
+            if depth <= MAX_NESTING:
+                tokens.append(_Token("RP"))
+            depth = max(depth - 1, 0)
             i += 1
         elif char == '"':
             i = _lex_phrase(text, i, tokens, warnings)
@@ -126,6 +139,17 @@ def _lex(text: str, warnings: list[str]) -> list[_Token]:
                     tokens.append(_Token("WORD", ""))
             elif word.strip("-+"):
                 tokens.append(_Token("WORD", word))
+    return tokens
+
+
+def _at_most_terms(tokens: list[_Token], warnings: list[str]) -> list[_Token]:
+    terms = 0
+    for index, token in enumerate(tokens):
+        terms += token.type in ("WORD", "PHRASE")
+        if terms > MAX_TERMS:
+            warnings.append(f"searched the first {MAX_TERMS} words of the query; the rest was ignored")
+            kept = tokens[:index]
+            return kept[:-1] if kept and kept[-1].type == "FIELD" else kept
     return tokens
 
 
@@ -207,19 +231,19 @@ class _Parser:
 
     def _unary(self, field: str | None) -> Node | None:
         token = self._next()
-        if token.type in ("NOT", "MINUS"):
+        negations = 0
+        while token.type in ("NOT", "MINUS", "PLUS"):  # a loop, not recursion: 3,000 NOTs in a row
             following = self._peek()
             if following is None or following.type in ("RP", "OR", "AND"):
-                self.warnings.append("ignored a NOT with nothing after it")
+                if token.type != "PLUS":
+                    self.warnings.append("ignored a NOT with nothing after it")
                 return None
-            child = self._unary(field)
-            return Not(child) if child is not None else None
-        if token.type == "PLUS":
-            following = self._peek()
-            if following is None or following.type in ("RP", "OR", "AND"):
-                return None
-            return self._unary(field)
-        return self._primary(token, field)
+            negations += token.type != "PLUS"
+            token = self._next()
+        if negations > 1:
+            self.warnings.append(f"read {negations} NOTs in a row as {'one NOT' if negations % 2 else 'none'}")
+        child = self._primary(token, field)
+        return Not(child) if child is not None and negations % 2 else child
 
     def _primary(self, token: _Token, field: str | None) -> Node | None:
         if token.type == "LP":

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 from dataclasses import dataclass, field
 from typing import Any
+
+from kbridge.escaping import escape_html
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class Snippet:
 
     def to_html(self) -> str:
         """HTML-escaped text with the matching words in <b>...</b>."""
-        return self.marked("<b>", "</b>", lambda part: html.escape(part, quote=False))
+        return self.marked("<b>", "</b>", escape_html)
 
     @property
     def matched_words(self) -> list[str]:

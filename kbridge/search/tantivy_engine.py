@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import tantivy
 
@@ -51,6 +51,7 @@ from kbridge.search.tantivy_facets import (
     counts_from_hits,
     facet_code,
     facet_name,
+    match_count,
 )
 from kbridge.search.text import fold_text
 
@@ -67,27 +68,26 @@ _EXACT_FIELD = {"kind": "kind", "status": "status", "tag": "tags", "key": "key_e
 _WRITER_HEAP = 15_000_000  # tantivy's minimum per thread; one record at a time needs no more
 _BULK_HEAP = 256_000_000
 _LOCK_WAIT_S = 3.0
-_T = TypeVar("_T")
 _FIRST_DAY, _LAST_DAY = dt.date(1700, 1, 1), dt.date(2261, 12, 31)
 
 
 def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
-    raw = {"tokenizer_name": "raw", "index_option": "basic"}
-    builder.add_text_field("uid", stored=True, **raw)
+    raw = "raw"  # untokenised, positions not kept: exact values
+    builder.add_text_field("uid", stored=True, tokenizer_name=raw, index_option="basic")
     builder.add_text_field("key", stored=True, tokenizer_name=TOKENIZER)
-    builder.add_text_field("key_exact", **raw)
-    builder.add_text_field("kind", stored=True, **raw)
-    builder.add_text_field("status", stored=True, **raw)
+    builder.add_text_field("key_exact", tokenizer_name=raw, index_option="basic")
+    builder.add_text_field("kind", stored=True, tokenizer_name=raw, index_option="basic")
+    builder.add_text_field("status", stored=True, tokenizer_name=raw, index_option="basic")
     # "kind/status" as a term and, hashed, in a numeric fast field: one aggregation counts
     # both facets, and the codes of a list of hits can be read (tantivy_facets).
-    builder.add_text_field("facet", **raw)
+    builder.add_text_field("facet", tokenizer_name=raw, index_option="basic")
     builder.add_unsigned_field("facet_code", fast=True)
     builder.add_text_field("title", tokenizer_name=TOKENIZER)
     builder.add_text_field("body", tokenizer_name=TOKENIZER)
     builder.add_bytes_field("shown_title", stored=True)
     builder.add_bytes_field("shown_body", stored=True)
-    builder.add_text_field("tags", **raw)
+    builder.add_text_field("tags", tokenizer_name=raw, index_option="basic")
     builder.add_text_field("owner", tokenizer_name=TOKENIZER)
     builder.add_text_field("meta", tokenizer_name=TOKENIZER)
     builder.add_date_field("date", stored=True, indexed=True, fast=True)
@@ -276,13 +276,13 @@ class TantivyEngine(SearchEngine):
                 # are counted from them, and no second pass over the matches is needed.
                 result = searcher.search(query, FACETS_FROM_HITS, count=True)
                 addresses = [address for _, address in result.hits]
-                if len(addresses) >= int(result.count or 0):
+                if len(addresses) >= match_count(result):
                     counts = counts_from_hits(searcher, addresses, self._facet_names)
                 page = result.hits[offset : offset + limit]
             else:
                 result = searcher.search(query, max(limit, 1), count=True, offset=offset)
                 page = result.hits[:limit]
-            total = int(result.count or 0)
+            total = match_count(result)
             hits = [self._stored_hit(searcher, score, address) for score, address in page]
             if facets and counts is None:
                 counts = self._aggregate_facets(searcher, query) if total else {}
@@ -328,10 +328,11 @@ class _Compiler:
             return self._and(node.children)
         if isinstance(node, Or):
             options = [self._node(child) for child in node.children]
-            if any(option is None for option in options):
+            queries = [option for option in options if option is not None]
+            if len(queries) < len(options):
                 return None  # one option matches everything, so the OR does
             occur = tantivy.Occur.Should
-            return tantivy.Query.boolean_query([(occur, option) for option in options])
+            return tantivy.Query.boolean_query([(occur, option) for option in queries])
         if isinstance(node, Not):
             return self._and((node,))
         if isinstance(node, MatchAll):
@@ -387,6 +388,7 @@ class _Compiler:
         terms = self.analyze(node.text)
         if not terms:
             return None
+        build: Callable[[str, list[str]], tantivy.Query]
         if isinstance(node, Prefix):
             build = self._prefix
         elif isinstance(node, Fuzzy) and len(terms) == 1:
@@ -401,7 +403,8 @@ class _Compiler:
         return tantivy.Query.term_query(self.schema, field, terms[0])
 
     def _prefix(self, field: str, terms: list[str]) -> tantivy.Query:
-        return tantivy.Query.phrase_prefix_query(self.schema, field, terms)
+        words: list[str | tuple[int, str]] = list(terms)
+        return tantivy.Query.phrase_prefix_query(self.schema, field, words)
 
     def _fuzzy(self, distance: int) -> Callable[[str, list[str]], tantivy.Query]:
         def build(field: str, terms: list[str]) -> tantivy.Query:
@@ -417,7 +420,8 @@ class _Compiler:
 
     def _phrase(self, slop: int) -> Callable[[str, list[str]], tantivy.Query]:
         def build(field: str, terms: list[str]) -> tantivy.Query:
-            return tantivy.Query.phrase_query(self.schema, field, terms, slop=slop)
+            words: list[str | tuple[int, str]] = list(terms)
+            return tantivy.Query.phrase_query(self.schema, field, words, slop=slop)
 
         return build
 
@@ -425,8 +429,8 @@ class _Compiler:
 def _weighted(
     fields: Sequence[tuple[str, float]],
     terms: list[str],
-    build: Callable[[str, list[str]], _T],
-) -> Any:
+    build: Callable[[str, list[str]], tantivy.Query],
+) -> tantivy.Query:
     queries = []
     for field, weight in fields:
         query = build(field, terms)

@@ -30,6 +30,12 @@ FACETS_FROM_HITS = 128
 _FACET_TERMS_LIMIT = 100_000
 
 
+def match_count(result: tantivy.SearchResult) -> int:
+    """How many documents a search matched (asked with count=True)."""
+    # tantivy-py's stub omits SearchResult.count, which the library has had since 0.20.
+    return int(result.count or 0)  # type: ignore[attr-defined]
+
+
 def facet_name(kind: str, status: str) -> str:
     """What the "facet" field holds for a record: "kind/status"."""
     return f"{kind}/{status}"
@@ -111,7 +117,7 @@ def _counts_name_by_name(searcher: tantivy.Searcher, query: tantivy.Query, schem
     for name, _ in searcher.terms_with_prefix("facet", "", limit=_FACET_TERMS_LIMIT):
         only = tantivy.Query.term_query(schema, "facet", name)
         both = tantivy.Query.boolean_query([(tantivy.Occur.Must, query), (tantivy.Occur.Must, only)])
-        number = int(searcher.search(both, 1, count=True).count or 0)
+        number = match_count(searcher.search(both, 1, count=True))
         if number:
             counted.append((name, number))
     return split_facets(counted)

@@ -71,7 +71,7 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
         )
         """
     )
-    db["meta"].insert({"name": "kb_uid", "value": str(uuid.uuid4())})
+    db.table("meta").insert({"name": "kb_uid", "value": str(uuid.uuid4())})
 
 
 def _v2_files(db: sqlite_utils.Database) -> None:
@@ -91,7 +91,20 @@ def _v2_files(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial, _v2_files]
+def _v3_packed(db: sqlite_utils.Database) -> None:
+    """Revisions as a chain of deltas and kept files compressed (kbridge.storage.packing): a
+    knowledge base about the size of its text, growing by about the size of each change."""
+    from kbridge.storage.revisions import repack_all
+
+    db.execute("ALTER TABLE revisions ADD COLUMN encoding TEXT NOT NULL DEFAULT 'json'")
+    db.execute("ALTER TABLE revisions ADD COLUMN packed BLOB")
+    db.execute("ALTER TABLE files ADD COLUMN encoding TEXT NOT NULL DEFAULT 'raw'")
+    db.execute("ALTER TABLE files ADD COLUMN size INTEGER")
+    db.execute("UPDATE files SET size = length(data)")
+    repack_all(db)
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial, _v2_files, _v3_packed]
 
 
 def schema_version(db: sqlite_utils.Database) -> int:

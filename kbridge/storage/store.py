@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -12,8 +11,9 @@ from typing import Any
 
 import sqlite_utils
 
-from kbridge.model import Kind, Link, LinkedRecord, LinkType, Record, Revision
-from kbridge.storage.database import APPLICATION_ID, connect, create_owner_only
+from kbridge.model import KbridgeError, Kind, Link, LinkedRecord, LinkType, Record, Revision
+from kbridge.storage import revisions as kept
+from kbridge.storage.database import APPLICATION_ID, connect
 
 _RECORD_COLUMNS = (
     "r.uid, r.key, r.kind, r.title, r.status, r.body, r.tags, r.owner_uid, r.date, r.review_by, "
@@ -88,20 +88,23 @@ class Store:
         return row[0] if row else default
 
     def set_meta(self, name: str, value: str) -> None:
-        self.db["meta"].upsert({"name": name, "value": value}, pk="name")
+        self.db.table("meta").upsert({"name": name, "value": value}, pk="name")
 
     # --- records ----------------------------------------------------------------------------
 
     def insert_record(self, record: Record) -> None:
-        self.db["records"].insert(_record_row(record))
+        self.db.table("records").insert(_record_row(record))
 
     def update_record(self, record: Record) -> None:
+        old = self.db.execute("SELECT body FROM records WHERE uid = ?", [record.uid]).fetchone()
+        if old is not None and old[0] != record.body:
+            kept.before_body_change(self.db, record.uid, str(old[0]))
         row = _record_row(record)
         del row["uid"], row["created_at"]
-        self.db["records"].update(record.uid, row)
+        self.db.table("records").update(record.uid, row)
 
     def set_deleted(self, uid: str, deleted_at: str | None, updated_at: str) -> None:
-        self.db["records"].update(uid, {"deleted_at": deleted_at, "updated_at": updated_at})
+        self.db.table("records").update(uid, {"deleted_at": deleted_at, "updated_at": updated_at})
 
     def get_record(self, uid: str) -> Record | None:
         return self._one(f"{_RECORD_SELECT} WHERE r.uid = ?", [uid])
@@ -213,7 +216,7 @@ class Store:
     def insert_link(self, link: Link, created_at: str) -> bool:
         """Add a link; False when the same link is already there."""
         try:
-            self.db["links"].insert(
+            self.db.table("links").insert(
                 {
                     "source_uid": link.source_uid,
                     "type": link.type.value,
@@ -320,37 +323,22 @@ class Store:
     def add_revision(
         self, uid: str, *, author: str, at: str, reason: str, snapshot: dict[str, Any]
     ) -> int:
-        row = self.db.execute(
-            "SELECT coalesce(max(rev), 0) FROM revisions WHERE record_uid = ?", [uid]
-        ).fetchone()
-        rev = int(row[0]) + 1
-        self.db["revisions"].insert(
-            {
-                "record_uid": uid,
-                "rev": rev,
-                "author": author,
-                "at": at,
-                "reason": reason,
-                "snapshot": json.dumps(snapshot, sort_keys=True, ensure_ascii=False),
-            }
-        )
-        return rev
+        return kept.add_revision(self.db, uid, author=author, at=at, reason=reason, snapshot=snapshot)
 
     def revisions(self, uid: str) -> list[Revision]:
-        rows = self.db.execute(
-            "SELECT record_uid, rev, author, at, reason, snapshot FROM revisions "
-            "WHERE record_uid = ? ORDER BY rev",
-            [uid],
-        )
-        return [_revision(row) for row in rows]
+        return kept.all_revisions(self.db, uid)
+
+    def record_histories(self) -> Iterator[list[Revision]]:
+        """Every record's revisions (oldest first), one record at a time (the past, rebuilt)."""
+        for (uid,) in self.db.execute("SELECT DISTINCT record_uid FROM revisions").fetchall():
+            yield kept.all_revisions(self.db, uid)
+
+    def revision_times(self) -> list[str]:
+        """The distinct moments revisions were saved at, oldest first."""
+        return [row[0] for row in self.db.execute("SELECT DISTINCT at FROM revisions ORDER BY at")]
 
     def revision(self, uid: str, rev: int) -> Revision | None:
-        row = self.db.execute(
-            "SELECT record_uid, rev, author, at, reason, snapshot FROM revisions "
-            "WHERE record_uid = ? AND rev = ?",
-            [uid, rev],
-        ).fetchone()
-        return _revision(row) if row else None
+        return kept.one_revision(self.db, uid, rev)
 
     def count_revisions(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM revisions").fetchone()[0])
@@ -359,31 +347,15 @@ class Store:
 
     def put_file(self, uid: str, role: str, name: str, data: bytes) -> bool:
         """Store (or replace) a file of a record; False when the same bytes were already there."""
-        digest = hashlib.sha256(data).hexdigest()
-        row = self.db.execute(
-            "SELECT sha256 FROM files WHERE record_uid = ? AND role = ? AND name = ?",
-            [uid, role, name],
-        ).fetchone()
-        if row and row[0] == digest:
-            return False
-        self.db.execute(
-            "INSERT OR REPLACE INTO files (record_uid, role, name, data, sha256) "
-            "VALUES (?, ?, ?, ?, ?)",
-            [uid, role, name, sqlite3.Binary(data), digest],
-        )
-        return True
+        return kept.put_file(self.db, uid, role, name, data)
 
     def get_file(self, uid: str, role: str, name: str) -> bytes | None:
-        row = self.db.execute(
-            "SELECT data FROM files WHERE record_uid = ? AND role = ? AND name = ?",
-            [uid, role, name],
-        ).fetchone()
-        return bytes(row[0]) if row else None
+        return kept.get_file(self.db, uid, role, name)
 
     def list_files(self, uid: str) -> list[tuple[str, str, int, str]]:
         """(role, name, size, sha256) of every file kept with a record."""
         rows = self.db.execute(
-            "SELECT role, name, length(data), sha256 FROM files WHERE record_uid = ? "
+            "SELECT role, name, size, sha256 FROM files WHERE record_uid = ? "
             "ORDER BY role, name",
             [uid],
         )
@@ -405,12 +377,15 @@ class Store:
             problems.append(f"{table} row {rowid} points at a missing {parent} row")
         return problems
 
-    def backup_to(self, out: Path) -> None:
-        """A consistent copy made with SQLite's online backup, even while others write."""
-        create_owner_only(out)
+    def backup_into(self, out: Path) -> None:
+        """A consistent copy made with SQLite's online backup, even while others write, into a
+        file already made (empty, owner-only) by the caller: the safe writer makes it beside
+        its final name and renames it there when the copy is complete."""
         target = sqlite3.connect(str(out))
         try:
             self.db.conn.backup(target)
+        except sqlite3.DatabaseError as error:  # a full disk: "database or disk is full"
+            raise KbridgeError(f"the backup could not be written: {error}") from error
         finally:
             target.close()
 
@@ -479,8 +454,3 @@ def _record_from_row(row: dict[str, Any]) -> Record:
 def _link(row: tuple[Any, ...]) -> Link:
     source_uid, link_type, target_uid, target_ref, note = row
     return Link(source_uid, LinkType(link_type), target_uid, target_ref, note)
-
-
-def _revision(row: tuple[Any, ...]) -> Revision:
-    record_uid, rev, author, at, reason, snapshot = row
-    return Revision(record_uid, int(rev), author, at, reason, json.loads(snapshot))

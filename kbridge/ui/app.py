@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from kbridge import APP_ID, __version__, paths
 from kbridge.ui import settings as ui_settings
+from kbridge.ui.display import display_missing
 from kbridge.ui.errors import install_exception_hook, show_error
 from kbridge.ui.gc_guard import collect_on_gui_thread
 from kbridge.ui.main_window import MainWindow
@@ -121,6 +122,11 @@ def main() -> None:
     parser.add_argument("path", nargs="?", type=Path, help="knowledge base file")
     parser.add_argument("--sample", action="store_true", help="open the bundled sample knowledge base")
     args = parser.parse_args()
+    missing = display_missing()
+    if missing is not None:
+        print(f"kbridge-gui: no display to open the desktop app on ({missing}); the kbridge command "
+              "works without one: kbridge --help", file=sys.stderr)
+        sys.exit(1)
     from kbridge.formats.sample import ensure_sample_kb
 
     path = ensure_sample_kb() if args.sample else (args.path or paths.default_kb_path())

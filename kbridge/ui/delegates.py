@@ -8,6 +8,8 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
 from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QPainter, QPalette, QTextDocument
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from kbridge.ui.plain_text import InertDocument
+
 ModelIndex = QModelIndex | QPersistentModelIndex
 
 
@@ -67,7 +69,7 @@ class HtmlDelegate(QStyledItemDelegate):
         key = (html, width, option.font.key())
         document = self._cache.get(key)
         if document is None:
-            document = QTextDocument()
+            document = InertDocument()  # our escaped HTML; no image or file is ever loaded
             document.setDocumentMargin(4)
             document.setDefaultFont(option.font)
             document.setHtml(html)

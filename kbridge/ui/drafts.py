@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kbridge import paths
+from kbridge import paths, safe_files
 
 
 @dataclass
@@ -35,15 +34,11 @@ def _path(kb_uid: str, record_uid: str) -> Path:
 
 
 def save_draft(draft: Draft) -> Path:
-    folder = drafts_dir()
-    folder.mkdir(parents=True, exist_ok=True)
+    # A draft is a record's text: owner-only, like the knowledge base.
+    folder = safe_files.private_folder(drafts_dir())
     target = _path(draft.kb_uid, draft.record_uid)
-    partial = target.with_suffix(".partial")
-    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        json.dump(asdict(draft), handle, ensure_ascii=False, indent=1)
-    os.replace(partial, target)
-    return target
+    text = json.dumps(asdict(draft), ensure_ascii=False, indent=1)
+    return safe_files.write_text(folder, target.name, text, mode=0o600)
 
 
 def load_draft(kb_uid: str, record_uid: str) -> Draft | None:

@@ -24,9 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kbridge.core import lifecycle
 from kbridge.model import KIND_FIELDS, KbridgeError, Kind, Record
 from kbridge.ui.drafts import Draft, discard_draft, save_draft
 from kbridge.ui.markdown_highlighter import MarkdownHighlighter
+from kbridge.ui.plain_text import ask, message_box, plain_label, refused, warn
 from kbridge.ui.style import is_dark, reader_css
 
 if TYPE_CHECKING:
@@ -40,7 +42,7 @@ class PreviewBrowser(QTextBrowser):
     """The live preview: sanitised HTML, and nothing loaded from disk or network."""
 
     def loadResource(self, kind: int, url: QUrl | str) -> Any:
-        return "" if kind == 3 else None  # 3: a style sheet; images and the rest are refused
+        return refused(kind)  # images and the rest are refused (an empty value: None lets Qt read the file)
 
     def set_markdown(self, text: str) -> None:
         bar = self.verticalScrollBar()
@@ -78,7 +80,7 @@ class RecordEditor(QWidget):
         self.record: Record | None = None
         self._initial: dict[str, Any] = {}
         self._field_list_names: set[str] = set()
-        self.heading = QLabel(self)
+        self.heading = plain_label("", self)
         self.heading.setObjectName("editorHeading")
         font = self.heading.font()
         font.setPointSizeF(font.pointSizeF() * 1.25)
@@ -182,9 +184,9 @@ class RecordEditor(QWidget):
             self._add_input("status", "St&atus", status, 1, 1)
         owner = QComboBox(self.form)
         owner.addItem("(nobody)", "")
-        for person in sorted(self.kb.list_summaries(), key=lambda r: r.key):
-            if person.kind is Kind.PERSON:
-                owner.addItem(f"{person.key} — {person.title}", person.key)
+        # People only, read by kind in SQL (every summary of a large base took a second).
+        for person in self.kb.list_records(kind=Kind.PERSON):
+            owner.addItem(f"{person.key} — {person.title}", person.key)
         self._add_input("owner", "O&wner", owner, 2, 0)
         self._add_input("tags", "Ta&gs", QLineEdit(self.form), 2, 1)
         self._add_input("date", "&Date", QLineEdit(self.form), 3, 0)
@@ -286,7 +288,9 @@ class RecordEditor(QWidget):
         values = self.values()
         fields = dict(current.fields if current else self.record.fields)
         for name, text in values.items():
-            if name.startswith("field:"):
+            # A field left as it was keeps its value as it is (a list of mappings, like an incident's
+            # checklist, cannot go through a line of text and back).
+            if name.startswith("field:") and text != self._initial.get(name):
                 field_name = name.removeprefix("field:")
                 if not text.strip():
                     fields.pop(field_name, None)
@@ -306,10 +310,15 @@ class RecordEditor(QWidget):
         }
         if "status" in values:
             changes["status"] = values["status"]
+        if self.record.kind is Kind.CONTROL and not lifecycle.has_rationale(fields, values["body"]):
+            QMessageBox.warning(self, "Cannot save", "A control needs its rationale: fill in Rationale (why it "
+                                "exists), or write a Rationale section in its body.")
+            self.inputs["field:rationale"].setFocus()
+            return False
         try:
-            self.kb.update(self.record.uid, reason=values["reason"].strip(), **changes)
+            self.kb.update(self.record.uid, reason=values["reason"].strip(), strict=True, **changes)
         except KbridgeError as error:
-            QMessageBox.warning(self, "Cannot save", str(error))
+            warn(self, "Cannot save", str(error))
             return False
         uid = self.record.uid
         self.saved.emit(uid)
@@ -325,12 +334,12 @@ class RecordEditor(QWidget):
             self._finish()
             return True
         assert self.record is not None
-        box = QMessageBox(
+        box = message_box(
+            self,
             QMessageBox.Icon.Question,
             "Unsaved changes",
             f"{self.record.key} has changes that are not saved.",
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            self,
         )
         box.setObjectName("unsavedChangesPrompt")
         box.setInformativeText("Save them as a new revision, or discard them?")
@@ -358,7 +367,7 @@ class RecordEditor(QWidget):
         self.closed.emit(uid)
 
     def _confirm_overwrite(self, current: Record) -> bool:
-        answer = QMessageBox.question(
+        answer = ask(
             self,
             "Changed elsewhere",
             f"{current.key} was changed elsewhere since you began editing. Save yours anyway? "

@@ -13,11 +13,12 @@ import traceback
 from collections.abc import Callable
 from types import TracebackType
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from kbridge import diagnostics
 from kbridge.model import KbridgeError
+from kbridge.ui.plain_text import message_box
 
 ERROR_DIALOG_NAME = "errorDialog"
 
@@ -36,9 +37,8 @@ def describe(error: BaseException) -> str:
 def error_box(parent: QWidget | None, title: str, message: str, details: str = "") -> QMessageBox:
     """The error dialog: plain text (a message may quote a file name or a record's title), the
     details behind "Show Details…"."""
-    box = QMessageBox(QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Close, parent)
+    box = message_box(parent, QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Close)
     box.setObjectName(ERROR_DIALOG_NAME)
-    box.setTextFormat(Qt.TextFormat.PlainText)
     if details:
         box.setDetailedText(details)
     return box

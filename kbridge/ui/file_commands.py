@@ -17,6 +17,7 @@ from kbridge.model import KbridgeError
 from kbridge.ui import settings as ui_settings
 from kbridge.ui.errors import report_failure, show_error
 from kbridge.ui.jobs import Job
+from kbridge.ui.plain_text import ask
 
 if TYPE_CHECKING:
     from kbridge.ui import formats_adapter as formats
@@ -220,7 +221,7 @@ class FileCommands(_Base):
             if not name:
                 return None
             backup_file = Path(name)
-        answer = QMessageBox.question(
+        answer = ask(
             self,
             "Restore from backup",
             f"Replace everything in {self.kb.name} with the content of {backup_file.name}?\n\n"

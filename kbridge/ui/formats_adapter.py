@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kbridge import safe_files
 from kbridge.core import KnowledgeBase
 from kbridge.formats import detect, markdown_doc
 from kbridge.formats.export import EXPORTERS, export_kb
@@ -87,13 +88,16 @@ def detect_format(folder: Path) -> str:
         relative = path.relative_to(folder).as_posix()
         if detect.skip_reason_for_name(relative, folder_decision=relative.count("/") > 0):
             continue
-        try:
-            document = markdown_doc.parse(decode(path.read_bytes()[:200_000]).text)
-        except (OSError, ValueError):
+        try:  # a regular file's first part: a FIFO or a device named .md would hang the dialog
+            head = safe_files.read_file(folder, relative, max_bytes=200_000, head=True)
+            document = markdown_doc.parse(decode(head).text)
+        except (OSError, ValueError, safe_files.UnsafePathError):
             continue
         guesses.append(detect.guess_file_format(document, relative))
-    index = folder / "index.md"
-    index_text = index.read_text(encoding="utf-8", errors="replace")[:20_000] if index.is_file() else ""
+    try:
+        index_text = decode(safe_files.read_file(folder, "index.md", max_bytes=20_000, head=True)).text
+    except (OSError, safe_files.UnsafePathError):
+        index_text = ""
     return detect.folder_format(guesses, detect.find_config(folder), index_text)
 
 
@@ -169,7 +173,8 @@ def export_all(kb_path: Path, out: Path, fmt: str, progress: Progress, cancel: t
         if fmt == "json" and out.suffix != ".json":
             out = out / f"{kb.name}.json"
             out.parent.mkdir(parents=True, exist_ok=True)
-        report = export_kb(kb, out, fmt, progress=progress, cancel=cancel.is_set)
+        # The dialog writes into a folder the user chose, replacing what an earlier export wrote there.
+        report = export_kb(kb, out, fmt, progress=progress, cancel=cancel.is_set, overwrite=True)
     if report.cancelled:
         raise CancelledError("export cancelled")
     return len(report.written) or (1 if fmt == "json" else 0)

@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QGraphicsSceneMouseEvent,
     QGraphicsView,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QSpinBox,
     QStyleOptionGraphicsItem,
@@ -54,6 +53,7 @@ from kbridge.core.graph import (
     force_layout,
 )
 from kbridge.model import Record
+from kbridge.ui.plain_text import plain_label, text_markup
 
 NODE_RADIUS = 20.0
 CENTRE_RADIUS = 28.0
@@ -74,7 +74,7 @@ class NodeItem(QGraphicsObject):
         self._font.setBold(True)
         self._font.setPointSizeF(max(6.0, self._font.pointSizeF() * 0.85))
         kind = node.kind.label if node.kind else "not in the knowledge base"
-        self.setToolTip(f"{node.key} ({kind})\n{node.title}\n{node.status}".rstrip())
+        self.setToolTip(text_markup(f"{node.key} ({kind})\n{node.title}\n{node.status}".rstrip()))
         self.setCursor(Qt.CursorShape.PointingHandCursor if node.uid else Qt.CursorShape.ArrowCursor)
         self.setZValue(2)
         self.setAcceptedMouseButtons(Qt.MouseButton.LeftButton)
@@ -142,7 +142,7 @@ class EdgeItem(QGraphicsPathItem):
         self.angle = math.degrees(math.atan2(unit.y(), unit.x()))
         self.setPen(QPen(QColor(120, 130, 140, 200), 1.3))
         self.setBrush(QBrush(QColor(120, 130, 140, 200)))
-        self.setToolTip(f"{edge.label}")
+        self.setToolTip(text_markup(edge.label))
         self.setZValue(0)
 
     def boundingRect(self) -> QRectF:
@@ -228,7 +228,7 @@ class GraphView(QWidget):
         self.export_button.setToolTip("Save the graph as an SVG or PNG picture")
         self.export_button.setObjectName("graphExport")
         self.export_button.clicked.connect(self._on_export_button_clicked)
-        self.summary = QLabel(self)
+        self.summary = plain_label("", self)
         self.summary.setObjectName("graphSummary")
         self.summary.setWordWrap(True)
         self.scene = QGraphicsScene(self)

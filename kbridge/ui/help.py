@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from html import escape
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
+
+from kbridge.escaping import escape_html
 
 # Keys that belong to a widget rather than to a window action.
 WIDGET_SHORTCUTS = (
@@ -42,9 +43,9 @@ class ShortcutsDialog(QDialog):
         section = None
         for menu, name, keys in self.rows:
             if menu != section:
-                body.append(f'<tr><td colspan="2"><h3>{escape(menu)}</h3></td></tr>')
+                body.append(f'<tr><td colspan="2"><h3>{escape_html(menu)}</h3></td></tr>')
                 section = menu
-            body.append(f"<tr><td>{escape(name)}</td><td><b>{escape(keys) or '—'}</b></td></tr>")
+            body.append(f"<tr><td>{escape_html(name)}</td><td><b>{escape_html(keys) or '—'}</b></td></tr>")
         view = QTextBrowser(self)
         view.setObjectName("shortcutsTable")
         view.setAccessibleName("Keyboard shortcuts")

@@ -1,13 +1,14 @@
 """The History tab: every revision with author, time and reason; a readable diff between any two;
-restore one as a new revision."""
+restore one as a new revision (asking, when its status would contradict the links now, whether to
+keep the status the links imply)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from html import escape
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -23,7 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kbridge.escaping import escape_html
 from kbridge.model import KbridgeError, Record, Revision
+from kbridge.ui.plain_text import InertDocument, text_markup, warn
 
 if TYPE_CHECKING:
     from kbridge.core import KnowledgeBase
@@ -69,13 +72,14 @@ class RevisionTableModel(QAbstractTableModel):
             return None
         revision = self.revisions[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return (
+            text = (
                 str(revision.rev),
                 local_time(revision.at),
                 revision.author,
                 revision.reason,
                 revision.status,
             )[index.column()]
+            return text_markup(text) if role == Qt.ItemDataRole.ToolTipRole else text
         if role == Qt.ItemDataRole.UserRole:
             return revision.rev
         return None
@@ -97,7 +101,7 @@ def diff_html(diff: str) -> str:
             style = "background-color:#ffebe9;color:#82071e"
         else:
             style = ""
-        rows.append(f'<div style="{style}">{escape(line) or "&nbsp;"}</div>')
+        rows.append(f'<div style="{style}">{escape_html(line) or "&nbsp;"}</div>')
     return '<pre style="white-space:pre-wrap">' + "".join(rows) + "</pre>"
 
 
@@ -137,11 +141,17 @@ class HistoryView(QWidget):
             box.setMinimumContentsLength(8)
         self.from_box.currentIndexChanged.connect(self._on_box_changed)
         self.to_box.currentIndexChanged.connect(self._on_box_changed)
-        self.restore_button = QPushButton("&Restore this revision…", self)
+        self.restore_action = QAction("&Restore this revision…", self)
+        self.restore_action.setObjectName("restoreRevisionAction")
+        self.restore_action.setToolTip("Bring back the selected revision as a new revision")
+        self.restore_action.triggered.connect(self._on_restore_action_triggered)
+        self.addAction(self.restore_action)
+        self.restore_button = QPushButton(self.restore_action.text(), self)
         self.restore_button.setObjectName("restoreRevision")
         self.restore_button.setAccessibleName("Restore the selected revision")
-        self.restore_button.clicked.connect(self._on_restore_button_clicked)
+        self.restore_button.clicked.connect(self.restore_action.trigger)
         self.diff_view = QTextBrowser(self)
+        self.diff_view.setDocument(InertDocument(self.diff_view))  # a record's old text: nothing loads
         self.diff_view.setObjectName("diffView")
         self.diff_view.setAccessibleName("Differences between the two revisions")
         self.diff_view.setOpenLinks(False)
@@ -189,7 +199,7 @@ class HistoryView(QWidget):
             # The first revision is compared with nothing: everything in it was added then.
             self.from_box.addItem("nothing (before it was recorded)", BEFORE_FIRST)
         self._filling = False
-        self.restore_button.setEnabled(False)
+        self._set_restorable(False)
         if revisions:
             self.table.selectRow(0)  # the newest, compared with the one before it
         else:
@@ -226,7 +236,7 @@ class HistoryView(QWidget):
     def _on_table_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         rev = self.model.data(current, Qt.ItemDataRole.UserRole) if current.isValid() else None
         latest = self.model.revisions[0].rev if self.model.revisions else None
-        self.restore_button.setEnabled(rev is not None and rev != latest)
+        self._set_restorable(rev is not None and rev != latest)
         if rev is not None:
             older = [revision.rev for revision in self.model.revisions if revision.rev < rev]
             self.compare(max(older) if older else BEFORE_FIRST, rev)
@@ -235,22 +245,58 @@ class HistoryView(QWidget):
         if not self._filling:
             self._show_diff()
 
-    def _on_restore_button_clicked(self) -> None:
+    def _set_restorable(self, enabled: bool) -> None:
+        self.restore_action.setEnabled(enabled)
+        self.restore_button.setEnabled(enabled)
+
+    def _on_restore_action_triggered(self) -> None:
         rev = self.selected_rev()
-        if self.record is None or rev is None:
+        if self.record is None or rev is None or not self.restore_action.isEnabled():
             return
-        answer = QMessageBox.question(
-            self,
-            "Restore revision",
-            f"Bring back revision {rev} of {self.record.key}? It becomes a new revision; nothing is lost.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Yes,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        answer = self._ask_restore(self.record, rev)
+        if answer is None:
             return
         try:
-            self.kb.restore(self.record.uid, rev)
+            self.kb.restore(self.record.uid, rev, keep_consistent=answer)
         except KbridgeError as error:
-            QMessageBox.warning(self, "Restore revision", str(error))
+            warn(self, "Restore revision", str(error))
             return
         self.restored.emit(self.record.uid)
+
+    def _ask_restore(self, record: Record, rev: int) -> bool | None:
+        """None: cancelled; else whether to keep the status consistent with the links."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Restore revision",
+            f"Bring back revision {rev} of {record.key}? It becomes a new revision; nothing is lost.",
+            QMessageBox.StandardButton.NoButton,
+            self,
+        )
+        box.setObjectName("restoreRevisionPrompt")
+        conflict = self.kb.restore_conflict(record.uid, rev)
+        if conflict is None:
+            box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
+            box.setDefaultButton(QMessageBox.StandardButton.Yes)
+            return False if box.exec() == QMessageBox.StandardButton.Yes else None
+        current = self.kb.get(record.uid)
+        consistent = self.kb.consistent_status(current, conflict.status)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setInformativeText(
+            f"{conflict.message} (links are not restored). Keep the status consistent with the links "
+            f"({consistent}) and restore the rest?"
+        )
+        keep = box.addButton(f"Restore, keep status {consistent}", QMessageBox.ButtonRole.AcceptRole)
+        keep.setObjectName("restoreKeepConsistent")
+        as_was = box.addButton(
+            f"Restore as it was ({conflict.status or 'no status'})", QMessageBox.ButtonRole.ApplyRole
+        )
+        as_was.setObjectName("restoreAsItWas")
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(keep)
+        box.exec()
+        clicked = box.clickedButton()
+        if clicked is keep:
+            return True
+        if clicked is as_was:
+            return False
+        return None

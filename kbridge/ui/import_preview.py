@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from kbridge.ui.formats_adapter import PlannedRecord
+from kbridge.ui.plain_text import text_markup
 from kbridge.ui.style import status_colour
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -47,8 +48,10 @@ class PreviewModel(QAbstractTableModel):
             return None
         row = self.rows[index.row()]
         column = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return self._text(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole:  # a file's name and title, from the imported folder
+            return text_markup(self._text(row, column))
         if role == Qt.ItemDataRole.ForegroundRole:
             if row.action == "skip" and column != FILE:
                 return QColor("#6e7781")

@@ -24,7 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kbridge.escaping import escape_html
 from kbridge.model import KbridgeError, LinkedRecord, LinkType, Record
+from kbridge.ui.lifecycle_prompts import offer_status_restore
+from kbridge.ui.plain_text import ask, inform, rich_label, warn
 from kbridge.ui.quick_switcher import rank_records
 
 if TYPE_CHECKING:
@@ -126,7 +129,7 @@ class LinkPicker(QDialog):
 
     def _on_buttons_accepted(self) -> None:
         if self.choice() is None:
-            QMessageBox.information(self, "Add a link", "Find and select the record to link to.")
+            inform(self, "Add a link", "Find and select the record to link to.")
             return
         self.accept()
 
@@ -159,7 +162,7 @@ class LinksDialog(QDialog):
         row.addStretch(1)
         row.addWidget(close)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"<b>{record.key}</b> {record.title}", self))
+        layout.addWidget(rich_label(f"<b>{escape_html(record.key)}</b> {escape_html(record.title)}", self))
         layout.addWidget(self.list)
         layout.addLayout(row)
         self.refresh()
@@ -177,7 +180,7 @@ class LinksDialog(QDialog):
         try:
             self.kb.link(self.record.uid, choice.type, choice.target_uid, note=choice.note)
         except KbridgeError as error:
-            QMessageBox.warning(self, "Add a link", str(error))
+            warn(self, "Add a link", str(error))
             return False
         self.refresh()
         return True
@@ -189,8 +192,10 @@ class LinksDialog(QDialog):
         try:
             self.kb.unlink(str(source), link.type, str(target))
         except KbridgeError as error:
-            QMessageBox.warning(self, "Remove a link", str(error))
+            warn(self, "Remove a link", str(error))
             return False
+        if link.type is LinkType.SUPERSEDES and link.uid is not None:
+            offer_status_restore(self, self.kb, str(target))
         self.refresh()
         return True
 
@@ -204,7 +209,7 @@ class LinksDialog(QDialog):
         if item is None:
             return
         link: LinkedRecord = item.data(Qt.ItemDataRole.UserRole)
-        answer = QMessageBox.question(
+        answer = ask(
             self,
             "Remove a link",
             f"Remove “{item.text()}”?",

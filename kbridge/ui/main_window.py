@@ -385,7 +385,7 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
     def _update_count(self) -> None:
         shown, total = self.model.rowCount(), self.model.total
         label = self.model.record_filter.label
-        self.list_title.setText(f"<b>{label}</b>")
+        self.list_title.setText(label)
         self.list_panel.show_empty_state(self._loaded and total == 0)
         self.count_label.setText(f"{total:,} records" if shown == total else f"{shown:,} of {total:,} records")
 

@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeView, QWidget
 
 from kbridge.model import Kind, Record
+from kbridge.ui.plain_text import text_markup
 from kbridge.ui.record_table_model import RecordFilter
 from kbridge.ui.style import status_colour
 
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 ModelIndex = QModelIndex | QPersistentModelIndex
 NodeIdRole = Qt.ItemDataRole.UserRole + 1
 
-# The order of the kinds in the navigator; events show only when there are some.
+# The order of the kinds in the navigator; events and templates show only when there are some.
 NAVIGATOR_KINDS = (
     Kind.DECISION,
     Kind.SYSTEM,
@@ -34,9 +35,21 @@ NAVIGATOR_KINDS = (
     Kind.PERSON,
     Kind.NOTE,
     Kind.EVENT,
+    Kind.TEMPLATE,
 )
 # The "Needs attention" groups the issue asks for, in this order.
-ATTENTION_CATEGORIES = ("overdue-review", "departed-owner", "dangling-link", "stale-proposal")
+ATTENTION_CATEGORIES = (
+    "overdue-review",
+    "departed-owner",
+    "dangling-link",
+    "stale-proposal",
+    "superseded-alone",
+    "successor-not-in-force",
+    "supersede-cycle",
+    "status-contradicts-links",
+    "recovery-approver",
+    "overdue-exercise",
+)
 TAG_LIMIT = 60
 
 
@@ -83,7 +96,7 @@ def build_tree(records: Iterable[Record], findings: list[Finding] | None, saved:
             logs.setdefault(log_prefix(record.key), set()).add(record.key)
     root.add(NavNode("all", "All records", live, RecordFilter()))
     for kind in NAVIGATOR_KINDS:
-        if kind is Kind.EVENT and not kinds[kind.value]:
+        if kind in (Kind.EVENT, Kind.TEMPLATE) and not kinds[kind.value]:
             continue
         node = root.add(
             NavNode(
@@ -151,6 +164,12 @@ _ATTENTION_LABELS = {
     "departed-owner": "Departed owners",
     "dangling-link": "Dangling links",
     "stale-proposal": "Proposals over 30 days",
+    "superseded-alone": "Superseded by nothing",
+    "successor-not-in-force": "Successor rejected or deleted",
+    "supersede-cycle": "Supersede cycles",
+    "status-contradicts-links": "Status contradicts links",
+    "recovery-approver": "Approver missing",
+    "overdue-exercise": "Exercise overdue",
 }
 
 
@@ -241,7 +260,7 @@ class NavigatorModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return node.label if node.count is None else f"{node.label}: {node.count}"
         if role == Qt.ItemDataRole.ToolTipRole and node.query:
-            return f"Saved search: {node.query}"
+            return text_markup(f"Saved search: {node.query}")
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 1:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.FontRole and (node.heading or node.parent is self.root) and index.column() == 0:

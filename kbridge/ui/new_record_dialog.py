@@ -1,5 +1,6 @@
-"""New record (Ctrl+N): kind, title, template for decisions, status, owner, tags and links to add;
-the key it will get is shown before saving. Also the dialog of "Supersede" (pre-linked)."""
+"""New record (Ctrl+N): kind, title, template (the built-in ones and the knowledge base's own, with
+a preview), status, owner, tags, a control's rationale and links to add; the key it will get is
+shown before saving. Also the dialog of "Supersede" (pre-linked)."""
 
 from __future__ import annotations
 
@@ -25,14 +26,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kbridge.core import lifecycle
+from kbridge.core.templates import Template, available_templates, render_body
 from kbridge.model import Kind, Record
+from kbridge.ui.editor import PreviewBrowser
 from kbridge.ui.link_picker import LinkChoice, LinkPicker
 
 if TYPE_CHECKING:
     from kbridge.core import KnowledgeBase
 
-TEMPLATES = (("MADR 4", "madr"), ("Nygard (adr-tools)", "nygard"), ("Blank", ""))
 CREATABLE_KINDS = tuple(kind for kind in Kind)
+BLANK = "Blank"
 
 
 @dataclass
@@ -44,6 +48,7 @@ class NewRecordRequest:
     owner: str | None
     tags: str
     links: list[LinkChoice] = field(default_factory=list)
+    rationale: str = ""  # a control's
     supersedes: str | None = None  # key of the decision this one replaces
     open_editor: bool = True
 
@@ -64,7 +69,7 @@ class NewRecordDialog(QDialog):
         self._records = records
         self.supersedes = supersedes
         self.setWindowTitle(f"Supersede {supersedes.key}" if supersedes else "New record")
-        self.resize(560, 480)
+        self._templates: list[Template] = []
         self.kind_box = QComboBox(self)
         self.kind_box.setObjectName("newKind")
         for each in CREATABLE_KINDS:
@@ -82,8 +87,13 @@ class NewRecordDialog(QDialog):
             self.title_field.selectAll()
         self.template_box = QComboBox(self)
         self.template_box.setObjectName("newTemplate")
-        for label, name in TEMPLATES:
-            self.template_box.addItem(label, name)
+        self.preview = PreviewBrowser(self)
+        self.preview.setObjectName("newTemplatePreview")
+        self.preview.setOpenLinks(False)
+        self.preview.setMinimumHeight(80)
+        self.rationale_field = QLineEdit(self)
+        self.rationale_field.setObjectName("newRationale")
+        self.rationale_field.setPlaceholderText("Why this control exists (required)")
         self.status_box = QComboBox(self)
         self.status_box.setObjectName("newStatus")
         self.owner_box = QComboBox(self)
@@ -118,7 +128,9 @@ class NewRecordDialog(QDialog):
             ("Key:", self.key_label, "Key the record will get"),
             ("&Title:", self.title_field, "Title"),
             ("Tem&plate:", self.template_box, "Template"),
+            ("Preview:", self.preview, "Preview of the template"),
             ("&Status:", self.status_box, "Status"),
+            ("&Rationale:", self.rationale_field, "Rationale"),
             ("O&wner:", self.owner_box, "Owner"),
             ("Ta&gs:", self.tags_field, "Tags"),
             ("Links:", self.links_list, "Links to add"),
@@ -140,11 +152,24 @@ class NewRecordDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addStretch(1)  # rows hidden for some kinds leave room below, not between rows
         layout.addWidget(self.open_editor)
         layout.addWidget(buttons)
         self.kind_box.currentIndexChanged.connect(self._on_kind_box_changed)
+        self.template_box.currentIndexChanged.connect(self._on_template_box_changed)
+        self.title_field.textChanged.connect(self._on_template_box_changed)
         self._on_kind_box_changed()
         self.title_field.setFocus()
+        self._fit_to(parent)
+
+    def _fit_to(self, parent: QWidget | None) -> None:
+        """As tall as the window it opens over allows (a small screen, a 600 px window): the
+        preview gives up its room first; the buttons always stay on screen."""
+        screen = (parent.screen() if parent is not None else None) or self.screen()
+        room = screen.availableGeometry().height() - 40 if screen is not None else 700
+        if parent is not None:
+            room = min(room, max(parent.window().height(), self.minimumSizeHint().height()))
+        self.resize(640, min(700, room))
 
     @property
     def kind(self) -> Kind:
@@ -154,14 +179,30 @@ class NewRecordDialog(QDialog):
         return NewRecordRequest(
             kind=self.kind,
             title=self.title_field.text(),
-            template=(self.template_box.currentData() or None) if self.kind is Kind.DECISION else None,
+            template=self.template_box.currentData() or None,
             status=self.status_box.currentText() if self.kind.statuses else None,
             owner=self.owner_box.currentData() or None,
             tags=self.tags_field.text(),
             links=[self.links_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.links_list.count())],
             supersedes=self.supersedes.key if self.supersedes else None,
             open_editor=self.open_editor.isChecked(),
+            rationale=self.rationale_field.text().strip() if self.kind is Kind.CONTROL else "",
         )
+
+    def template(self) -> Template | None:
+        name = self.template_box.currentData()
+        return next((t for t in self._templates if t.name == name), None)
+
+    def template_body(self) -> str:
+        """The body the chosen template gives the new record (its text, for a new template)."""
+        chosen = self.template()
+        if chosen is None:
+            return ""
+        if self.kind is Kind.TEMPLATE:
+            return chosen.text
+        title = self.title_field.text().strip() or "Title"
+        return render_body(chosen, title=title, key=self.kb.next_key(self.kind),
+                           status=self.status_box.currentText())
 
     def add_link(self, choice: LinkChoice) -> None:
         item = QListWidgetItem(choice.describe())
@@ -171,12 +212,36 @@ class NewRecordDialog(QDialog):
     def _on_kind_box_changed(self, *_args: object) -> None:
         kind = self.kind
         self.key_label.setText(f"<b>{self.kb.next_key(kind)}</b> (allocated when you create it)")
-        self.form.setRowVisible(self.template_box, kind is Kind.DECISION)
+        self._templates = available_templates(self.kb, kind)
+        self.template_box.blockSignals(True)
+        self.template_box.clear()
+        for template in self._templates:
+            label = template.label if template.origin == "built-in" else f"{template.name} — {template.label}"
+            self.template_box.addItem(label, template.name)
+        self.template_box.addItem(BLANK, "")
+        # A decision (or a new template) starts from the first (MADR 4); another kind from a
+        # template made for it, else blank.
+        own = [i for i, t in enumerate(self._templates) if t.for_kind == kind.value]
+        first = 0 if kind in (Kind.DECISION, Kind.TEMPLATE) else (own[0] if own else self.template_box.count() - 1)
+        self.template_box.setCurrentIndex(first)
+        self.template_box.blockSignals(False)
+        has_templates = self.template_box.count() > 1
+        self.form.setRowVisible(self.template_box, has_templates)
+        self.form.setRowVisible(self.preview, has_templates)
+        self.form.setRowVisible(self.rationale_field, kind is Kind.CONTROL)
+        self._on_template_box_changed()
         self.status_box.clear()
         self.status_box.addItems(list(kind.statuses))
         if kind.statuses:
             self.status_box.setCurrentText(kind.default_status)
         self.form.setRowVisible(self.status_box, bool(kind.statuses))
+
+    def _on_template_box_changed(self, *_args: object) -> None:
+        body = self.template_body()
+        if body:
+            self.preview.set_markdown(body)
+        else:
+            self.preview.setHtml("<p><i>An empty body.</i></p>")
 
     def _on_add_link_clicked(self) -> None:
         picker = LinkPicker(self._records, self, source_label="the new record")
@@ -193,6 +258,11 @@ class NewRecordDialog(QDialog):
             QMessageBox.information(self, self.windowTitle(), "Give the record a title.")
             self.title_field.setFocus()
             return
+        fields = {"rationale": self.rationale_field.text()}
+        if self.kind is Kind.CONTROL and not lifecycle.has_rationale(fields, self.template_body()):
+            QMessageBox.information(self, self.windowTitle(), "A control needs its rationale: say why it exists.")
+            self.rationale_field.setFocus()
+            return
         self.accept()
 
 
@@ -207,6 +277,8 @@ def create_record(kb: KnowledgeBase, request: NewRecordRequest) -> str:
             owner=request.owner,
             tags=request.tags,
             supersedes=request.supersedes,
+            fields={"rationale": request.rationale} if request.rationale else None,
+            strict=True,
         )
         uid = next(iter(changes.created))
         for link in request.links:

@@ -6,11 +6,14 @@ import posixpath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from PySide6.QtCore import QEvent, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QImage, QTextDocument
+from PySide6.QtCore import QBuffer, QByteArray, QEvent, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QImage, QImageReader, QTextDocument
 from PySide6.QtWidgets import QMessageBox, QTextBrowser, QWidget
 
+from kbridge.diagnostics import log_exception
+from kbridge.escaping import escape_html
 from kbridge.model import Record
+from kbridge.ui.plain_text import ask, refused
 from kbridge.ui.style import reader_css, status_hex
 
 if TYPE_CHECKING:
@@ -49,11 +52,20 @@ class ReaderView(QTextBrowser):
         self.setHtml(f'<p style="color:gray">{text}</p>')
 
     def show_record(self, record: Record) -> None:
+        """Show `record`; if it cannot be laid out, say so for this record (never leave the one
+        before on screen while Edit and Delete act on this one)."""
         from kbridge.render import VIEW_BUDGET, record_page_html
 
         self.record = record
         self.document().setDefaultStyleSheet(reader_css(self.palette()))
-        html = record_page_html(record, self.kb.links_of(record.uid), status_hex=status_hex, budget=VIEW_BUDGET)
+        try:
+            html = record_page_html(record, self.kb.links_of(record.uid), status_hex=status_hex, budget=VIEW_BUDGET)
+        except Exception as error:  # the renderer is bounded and does not raise; this is the backstop
+            logged = log_exception(error, f"showing {record.key} in the reader")
+            details = f" Details: {escape_html(logged)}" if logged else ""
+            html = (f'<h1 class="title">{escape_html(record.key)} {escape_html(record.title)}</h1>'
+                    f'<p class="notice">This record could not be shown ({escape_html(type(error).__name__)}). '
+                    f"Its text is unchanged and can be edited.{details}</p>")
         self.setHtml(html)
 
     def changeEvent(self, event: QEvent) -> None:
@@ -72,9 +84,7 @@ class ReaderView(QTextBrowser):
             if image is not None:
                 return image
         self.refused_resources.append(url.toString())
-        if kind == QTextDocument.ResourceType.StyleSheetResource.value:
-            return ""
-        return None
+        return refused(kind)  # an empty value: with None, Qt would read the file itself
 
     def _attachment_image(self, url: QUrl) -> QImage | None:
         record = self.record
@@ -87,10 +97,7 @@ class ReaderView(QTextBrowser):
         if name.startswith(("../", "/")) or name == "..":
             return None
         data = self.kb.file(record.uid, name)
-        if data is None or len(data) > IMAGE_LIMIT_BYTES:
-            return None
-        image = QImage.fromData(data)
-        return None if image.isNull() else image
+        return raster_image(data) if data is not None else None
 
     def _on_self_anchor_clicked(self, url: QUrl) -> None:
         scheme = url.scheme().lower()
@@ -111,7 +118,7 @@ class ReaderView(QTextBrowser):
                 self.record_link_clicked.emit(target.uid)
 
     def _confirm_external(self, url: QUrl) -> bool:
-        answer = QMessageBox.question(
+        answer = ask(
             self,
             "Open external link?",
             f"This link leaves kbridge and opens in your browser or mail program:\n\n{url.toString()}",
@@ -119,3 +126,30 @@ class ReaderView(QTextBrowser):
             QMessageBox.StandardButton.Cancel,
         )
         return answer == QMessageBox.StandardButton.Open
+
+
+def raster_image(data: bytes) -> QImage | None:
+    """A kept image, decoded only when it is a raster picture of a sane size. An SVG is refused:
+    Qt's SVG reader loads the files an SVG names (`<image href="/etc/...">`, or a FIFO, which hung
+    the window), and a decompression bomb is refused by its declared size before decoding."""
+    if len(data) > IMAGE_LIMIT_BYTES:
+        return None
+    kind = next((name for magic, name in _RASTER_MAGIC if data.startswith(magic)), None)
+    if kind is None or (kind == "WEBP" and data[8:12] != b"WEBP"):
+        return None
+    buffer = QBuffer()
+    buffer.setData(QByteArray(data))
+    reader = QImageReader(buffer, kind.encode())
+    size = reader.size()
+    if not size.isValid() or size.width() * size.height() > IMAGE_LIMIT_PIXELS:
+        return None
+    image = reader.read()
+    return None if image.isNull() else image
+
+
+# Formats by their first bytes; the format is then given to Qt, never guessed by it.
+_RASTER_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "PNG"), (b"\xff\xd8\xff", "JPEG"), (b"GIF87a", "GIF"), (b"GIF89a", "GIF"),
+    (b"BM", "BMP"), (b"RIFF", "WEBP"),
+)
+IMAGE_LIMIT_PIXELS = 40_000_000

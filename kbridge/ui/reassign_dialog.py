@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -18,7 +17,9 @@ from PySide6.QtWidgets import (
 )
 
 from kbridge.core import KnowledgeBase
+from kbridge.escaping import escape_html
 from kbridge.model import Changes, KbridgeError, Kind
+from kbridge.ui.plain_text import plain_label, rich_label
 
 KeyRole = Qt.ItemDataRole.UserRole + 1
 
@@ -39,8 +40,8 @@ class ReassignDialog(QDialog):
         self.setObjectName("reassignDialog")
         self.setWindowTitle(f"Reassign what {self.person.title} holds")
         state = " (has left)" if self.person.status == "departed" else ""
-        intro = QLabel(f"<b>{self.person.key} {self.person.title}</b>{state} holds these records. "
-                       "Choose who takes them over.", self)
+        who = escape_html(f"{self.person.key} {self.person.title}")
+        intro = rich_label(f"<b>{who}</b>{state} holds these records. Choose who takes them over.", self)
         intro.setWordWrap(True)
         self.records = QListWidget(self)
         self.records.setObjectName("reassignRecords")
@@ -66,7 +67,7 @@ class ReassignDialog(QDialog):
         self.reason = QLineEdit(self)
         self.reason.setObjectName("reassignReason")
         self.reason.setPlaceholderText(f"reassigned from {self.person.key} (kept with each revision)")
-        self.error = QLabel(self)
+        self.error = plain_label("", self)  # quotes the person's title, or an error quoting a record
         self.error.setObjectName("reassignError")
         self.error.setStyleSheet("color: #cf222e;")
         self.error.setWordWrap(True)

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QLabel, QMessageBox
 
 from kbridge import __version__
 from kbridge.model import KbridgeError, Kind, Record
 from kbridge.ui import settings as ui_settings
 from kbridge.ui.drafts import Draft, discard_draft, drafts_for, load_draft
 from kbridge.ui.history_view import local_time
+from kbridge.ui.plain_text import ask, message_box, warn
 from kbridge.ui.style import apply_theme
 
 if TYPE_CHECKING:
@@ -56,7 +58,7 @@ class RecordCommands(_Base):
             try:
                 uid = create_record(self.kb, request)  # type: ignore[arg-type]
             except KbridgeError as error:
-                QMessageBox.warning(self, dialog.windowTitle(), str(error))
+                warn(self, dialog.windowTitle(), str(error))
                 return None
         finally:
             self.new_record_dialog = None
@@ -117,12 +119,12 @@ class RecordCommands(_Base):
             return  # one at a time: the next is offered when this knowledge base is opened again
 
     def _ask_recover(self, key: str, saved_at: str) -> bool:
-        box = QMessageBox(
+        box = message_box(
+            self,
             QMessageBox.Icon.Question,
             "Recover unsaved changes",
             f"There are unsaved changes to {key} from {local_time(saved_at)} (kbridge closed before they were saved).",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Discard,
-            self,
         )
         box.setObjectName("recoverDraftPrompt")
         box.setInformativeText("Open them in the editor?")
@@ -145,18 +147,17 @@ class RecordCommands(_Base):
         if self.kb is None or record is None:
             return False
         try:
-            self.kb.set_status(record.uid, status)
+            self.kb.set_status(record.uid, status, strict=True)
         except KbridgeError as error:
-            QMessageBox.warning(self, "Change status", str(error))
+            warn(self, "Change status", str(error))
             return False
         self.statusBar().showMessage(f"{record.key} is now {status}.", 5000)
         return True
 
     def change_status_from_keyboard(self) -> None:
-        chip = self.record_page.status_chip
-        if chip.isVisible():
+        if self.record_page.status_chip_shown:  # shown for this record, on whichever tab is open
             self.show_tab("Record")
-            chip.showMenu()
+            self.record_page.status_chip.showMenu()
 
     def _on_record_page_status_chosen(self, status: str) -> None:
         self.set_status(status)
@@ -176,7 +177,7 @@ class RecordCommands(_Base):
         record = self.current_record()
         if self.kb is None or record is None or record.deleted or not self.leave_editor():
             return False
-        answer = QMessageBox.question(
+        answer = ask(
             self,
             "Move to trash",
             f"Move {record.key} “{record.title}” to the trash? Its links and history are kept; "
@@ -281,5 +282,10 @@ class RecordCommands(_Base):
         )
 
     def ask_text(self, title: str, label: str, text: str = "") -> str | None:
-        value, ok = QInputDialog.getText(self, title, label, text=text)
-        return value if ok else None
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle(title)
+        dialog.setLabelText(label)
+        dialog.setTextValue(text)
+        for child in dialog.findChildren(QLabel):  # the label may quote a record (a saved search)
+            child.setTextFormat(Qt.TextFormat.PlainText)
+        return dialog.textValue() if dialog.exec() == QDialog.DialogCode.Accepted else None

@@ -26,12 +26,24 @@ TITLE_MIN_PX = 140
 FOLDING_COLUMNS = (OWNER, DATE, STATUS)
 
 
+class ListTitle(QLabel):
+    """The list's title: what the list shows ("#pci", a saved search), often a tag or a name from
+    an imported folder, so it is plain text, in a bold font (never markup read from the label)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        font = self.font()
+        font.setBold(True)
+        self.setFont(font)
+
+
 class RecordListPanel(QWidget):
     def __init__(self, model: RecordTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("recordListPanel")
         self.model = model
-        self.title = QLabel(self)
+        self.title = ListTitle(self)
         self.title.setObjectName("listTitle")
         self.filter_field = QLineEdit(self)
         self.filter_field.setObjectName("listFilter")

@@ -55,7 +55,7 @@ class RecordPage(QWidget):
         bar.setObjectName("recordActionBar")
         bar.setMovable(False)
         bar.setContentsMargins(4, 2, 4, 0)
-        bar.addWidget(self.status_chip)
+        self._chip_place = bar.addWidget(self.status_chip)
         self.buttons: dict[str, QToolButton] = {}
         self._placed: dict[str, QAction] = {}
         for name, action in (
@@ -88,6 +88,10 @@ class RecordPage(QWidget):
         return button
 
     @property
+    def status_chip_shown(self) -> bool:
+        return self._chip_place.isVisible()
+
+    @property
     def record(self) -> Record | None:
         return self.reader.record
 
@@ -104,7 +108,7 @@ class RecordPage(QWidget):
 
     def _update_bar(self, record: Record | None) -> None:
         has_status = record is not None and bool(record.kind.statuses) and not record.deleted
-        self.status_chip.setVisible(has_status)
+        self._chip_place.setVisible(has_status)  # in a tool bar, its action shows or hides a widget
         self.status_menu.clear()
         if record is not None and has_status:
             colour = status_hex(record.status)

@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from kbridge.model import Record
+from kbridge.ui.plain_text import text_markup
 from kbridge.ui.style import status_colour
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -163,8 +164,10 @@ class RecordTableModel(QAbstractTableModel):
         if record is None:
             return None
         column = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return _cell_text(record, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return text_markup(_cell_text(record, column))
         if role == StatusColourRole and column == STATUS:
             return status_colour(record.status)
         if role == Qt.ItemDataRole.AccessibleTextRole:

@@ -28,9 +28,11 @@ TabFactory = Callable[["KnowledgeBase", QWidget], QWidget]
 def extra_tab_factories() -> list[tuple[str, TabFactory]]:
     """Tabs after Record and History, in order: the trails views (Why?, Timeline, Graph, ...)."""
     # Imported here: the trails views need kbridge.core, which loads after the window has shown.
+    from kbridge.ui.checklist_view import ChecklistView
+    from kbridge.ui.scorecard_view import ScorecardView
     from kbridge.ui.trails_tabs import trail_tab_factories
 
-    return list(trail_tab_factories())
+    return [*trail_tab_factories(), ("Checklist", ChecklistView), ("Scorecard", ScorecardView)]
 
 
 class _LazyTab(QWidget):

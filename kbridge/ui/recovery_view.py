@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from kbridge.core import KnowledgeBase
 from kbridge.core.recovery import Person, RecoveryPlan, RecoveryStep
 from kbridge.model import Kind, Record
+from kbridge.ui.plain_text import plain_label, text_markup
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -69,7 +70,7 @@ class RecoveryTableModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return _cell(step, column)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return _tooltip(step, column)
+            return text_markup(_tooltip(step, column))
         if role == Qt.ItemDataRole.ForegroundRole:
             return _foreground(step, column)
         if role == Qt.ItemDataRole.FontRole and column in (POSITION, SYSTEM):
@@ -147,10 +148,10 @@ class RecoveryView(QWidget):
         # A long system title must not widen the window; the list itself shows it whole.
         self.system.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.system.setMinimumContentsLength(16)
-        self.summary = QLabel(self)
+        self.summary = plain_label("", self)
         self.summary.setObjectName("recoverySummary")
         self.summary.setWordWrap(True)
-        self.warning = QLabel(self)
+        self.warning = plain_label("", self)
         self.warning.setObjectName("recoveryCycles")
         self.warning.setWordWrap(True)
         self.warning.setStyleSheet(f"color: {ALERT.name()}; font-weight: bold;")

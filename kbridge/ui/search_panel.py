@@ -6,7 +6,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from html import escape
 from typing import Any
 
 from PySide6.QtCore import (
@@ -29,9 +28,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kbridge.escaping import escape_html
 from kbridge.model import Kind
 from kbridge.ui.delegates import HtmlDelegate
 from kbridge.ui.flow_layout import FlowLayout
+from kbridge.ui.plain_text import text_markup
 from kbridge.ui.search_service import Hit, Searcher, SearchOutcome
 from kbridge.ui.style import status_hex
 
@@ -242,7 +243,7 @@ class SearchResultsModel(QAbstractListModel):
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{hit.key}: {hit.title}, {hit.status or hit.kind}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{hit.key} — {hit.title}"
+            return text_markup(f"{hit.key} — {hit.title}")
         if role == self.UidRole:
             return hit.uid
         return None
@@ -252,10 +253,12 @@ def _hit_html(hit: Hit) -> str:
     chip = ""
     if hit.status:
         colour = status_hex(hit.status)
-        chip = f' &nbsp;<span style="background-color:{colour};color:white">&nbsp;{escape(hit.status)}&nbsp;</span>'
+        status = escape_html(hit.status)
+        chip = f' &nbsp;<span style="background-color:{colour};color:white">&nbsp;{status}&nbsp;</span>'
     snippet = f'<div style="color:gray">{hit.snippet_html}</div>' if hit.snippet_html else ""
     # The first line never wraps (the key, title and status stay on one line; the rest is cut).
-    return f'<div style="white-space:nowrap"><b>{escape(hit.key)}</b>{chip} &nbsp;{escape(hit.title)}</div>{snippet}'
+    key, title = escape_html(hit.key), escape_html(hit.title)
+    return f'<div style="white-space:nowrap"><b>{key}</b>{chip} &nbsp;{title}</div>{snippet}'
 
 
 class SearchResultsView(QWidget):
@@ -303,13 +306,14 @@ class SearchResultsView(QWidget):
         self.model.set_hits(outcome.hits)
         shown = len(outcome.hits)
         noun = "result" if outcome.total == 1 else "results"
-        text = f"<b>{outcome.total:,}</b> {noun} for <i>{escape(outcome.query)}</i>"
+        text = f"<b>{outcome.total:,}</b> {noun} for <i>{escape_html(outcome.query)}</i>"
         if shown < outcome.total:
             text += f" (best {shown} shown)"
         if outcome.suggestion:
-            text += f' — did you mean <a href="suggest:{escape(outcome.suggestion)}">{escape(outcome.suggestion)}</a>?'
+            suggestion = escape_html(outcome.suggestion)
+            text += f' — did you mean <a href="suggest:{suggestion}">{suggestion}</a>?'
         if outcome.note:
-            text += f' <span style="color:gray">· {escape(outcome.note)}</span>'
+            text += f' <span style="color:gray">· {escape_html(outcome.note)}</span>'
         self.summary.setText(text)
         self.shown_query = outcome.query
         if not outcome.facets_pending or not outcome.total:
@@ -325,7 +329,7 @@ class SearchResultsView(QWidget):
     def show_error(self, message: str) -> None:
         self.shown_query = ""
         self.model.set_hits(())
-        self.summary.setText(f'<span style="color:#cf222e">{escape(message)}</span>')
+        self.summary.setText(f'<span style="color:#cf222e">{escape_html(message)}</span>')
         self._set_facets({})
 
     def _set_facets(self, facets: dict[str, dict[str, int]]) -> None:
@@ -350,7 +354,7 @@ class SearchResultsView(QWidget):
                 button = QToolButton(self.facets)
                 button.setText(f"{label} {count:,}")
                 button.setAutoRaise(True)
-                button.setToolTip(f"Only {label} (adds {field_name}:{value} to the query)")
+                button.setToolTip(text_markup(f"Only {label} (adds {field_name}:{value} to the query)"))
                 button.setAccessibleName(f"Only {label}: {count}")
                 button.clicked.connect(
                     lambda _checked=False, term=f"{field_name}:{value}": self.refine_requested.emit(term)

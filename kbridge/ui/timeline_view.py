@@ -27,6 +27,7 @@ from kbridge.core.timeline import STATUS_CHANGE, TIMELINE_KINDS, Timeline, Timel
 from kbridge.model import Kind, Record
 from kbridge.model.wording import with_article
 from kbridge.ui.flow_layout import FlowLayout
+from kbridge.ui.plain_text import plain_label, text_markup
 
 AXIS_X = 150.0  # where the time axis runs
 ROW = 30.0  # the least room an entry takes
@@ -62,7 +63,7 @@ class TimelineEntryItem(QGraphicsObject):
         self._small.setPointSizeF(max(6.0, self._font.pointSizeF() * 0.85))
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setAcceptHoverEvents(True)
-        self.setToolTip(_tooltip(entry))
+        self.setToolTip(text_markup(_tooltip(entry)))
         self.setAcceptedMouseButtons(Qt.MouseButton.LeftButton)
 
     def boundingRect(self) -> QRectF:
@@ -173,7 +174,7 @@ class TimelineView(QWidget):
             box.toggled.connect(self._on_filter_toggled)
             self.filters[name] = box
             filter_row.addWidget(box)
-        self.summary = QLabel(self)
+        self.summary = plain_label("", self)
         self.summary.setObjectName("timelineSummary")
         self.summary.setWordWrap(True)
         self.scene = QGraphicsScene(self)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from kbridge.ui import formats_adapter as formats
 from kbridge.ui.import_preview import PreviewModel, preview_table
 from kbridge.ui.jobs import Job, JobRunner
+from kbridge.ui.plain_text import ask, plain_label
 
 DETECT_LIMIT = 1000
 
@@ -60,7 +61,7 @@ class _TransferDialog(QDialog):
         self.progress.setObjectName("transferProgress")
         self.progress.setAccessibleName("Progress")
         self.progress.setValue(0)
-        self.message = QLabel(self)
+        self.message = plain_label("", self)
         self.message.setObjectName("transferMessage")
         self.message.setWordWrap(True)
         self.report = QPlainTextEdit(self)
@@ -80,7 +81,7 @@ class _TransferDialog(QDialog):
         row.addWidget(self.browse)
         self.form = QFormLayout()
         # Labels with a buddy, so that Alt+F and Alt+O reach their fields.
-        path_label = QLabel(self._path_label(), self)
+        path_label = plain_label(self._path_label(), self)
         path_label.setBuddy(self.path_field)
         format_label = QLabel("F&ormat:", self)
         format_label.setBuddy(self.format_box)
@@ -195,7 +196,7 @@ class ImportDialog(_TransferDialog):
         self.path_field.setPlaceholderText("A folder of ADRs (adr-tools, MADR, log4brains) or kbridge Markdown")
         for name, label in formats.IMPORT_FORMATS:
             self.format_box.addItem(label, name)
-        self.detected = QLabel(self)
+        self.detected = plain_label("", self)
         self.detected.setObjectName("detectedFormat")
         self.form.addRow("Detected:", self.detected)
         self.preview_model = PreviewModel(self)
@@ -233,7 +234,7 @@ class ImportDialog(_TransferDialog):
         assert self.preview is not None
         self.force = False
         if not self.preview.decisions_found and self.preview.count("import") + self.preview.count("update"):
-            answer = QMessageBox.question(
+            answer = ask(
                 self, "Import folder",
                 f"Nothing in {self.preview.folder} reads as a decision record: no status, no decision "
                 "sections, no numbered file names. Import its files as decisions anyway?",

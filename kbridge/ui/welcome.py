@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -85,10 +86,21 @@ class WelcomePage(QWidget):
         holder = QWidget(self)
         holder.setMaximumWidth(640)
         holder.setLayout(column)
-        outer = QHBoxLayout(self)
-        outer.addStretch(1)
-        outer.addWidget(holder, 3)
-        outer.addStretch(1)
+        centred = QWidget(self)
+        row = QHBoxLayout(centred)
+        row.addStretch(1)
+        row.addWidget(holder, 3)
+        row.addStretch(1)
+        # In a scroll area: a short window scrolls the page rather than being made taller (five
+        # recent files under the three choices need more than 600 pixels).
+        scroll = QScrollArea(self)
+        scroll.setObjectName("welcomeScroll")
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(centred)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
 
     def _choice(self, name: str, text: str, description: str) -> QCommandLinkButton:
         button = QCommandLinkButton(text, description, self)

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QSpinBox,
     QTreeView,
     QVBoxLayout,
@@ -24,6 +23,7 @@ from kbridge.core import KnowledgeBase
 from kbridge.core.graph import KIND_COLOURS, MISSING_COLOUR
 from kbridge.core.trails import DEFAULT_IMPACT_DEPTH, DEFAULT_WHY_DEPTH, MAX_TRAIL_DEPTH, Trail, TrailNode
 from kbridge.model import Record
+from kbridge.ui.plain_text import plain_label, text_markup
 from kbridge.ui.style import DANGLING_COLOUR, status_colour
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -126,7 +126,7 @@ class TrailTreeModel(QAbstractItemModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return _cell(node, column)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return _tooltip(node)
+            return text_markup(_tooltip(node))
         if role == Qt.ItemDataRole.ForegroundRole:
             return _foreground(node, column)
         if role == Qt.ItemDataRole.FontRole:
@@ -225,7 +225,7 @@ class WhyView(QWidget):
         self.depth.setPrefix("depth ")
         self.depth.setAccessibleName("Depth")
         self.depth.valueChanged.connect(self._on_depth_value_changed)
-        self.summary = QLabel(self)
+        self.summary = plain_label("", self)
         self.summary.setObjectName("trailSummary")
         self.summary.setWordWrap(True)
         self.model = TrailTreeModel(self)

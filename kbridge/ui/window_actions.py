@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QMenu, QStyle, QToolBar, QWidget
 
 from kbridge.model import Kind, Record
+from kbridge.ui.pack_commands import export_incident_pack
 from kbridge.ui.search_service import QUERY_SYNTAX
 
 if TYPE_CHECKING:
@@ -41,6 +42,10 @@ class WindowActions:
             "&Import folder…", w.import_folder, "Ctrl+I", tip="Import a folder of ADRs or kbridge Markdown"
         )
         self.export = self._make("&Export…", w.export_records, "Ctrl+Shift+E")
+        self.export_pack = self._make(
+            "Export incident &pack…", lambda: export_incident_pack(w), "Ctrl+Shift+P",
+            tip="Restore order, playbooks, approvers and the reasons behind the controls, as HTML and PDF to print",
+        )
         self.sync = self._make(
             "S&ync folder…", w.sync_folder, "Ctrl+Shift+Y", tip="Two-way sync with a kbridge Markdown folder"
         )
@@ -110,7 +115,8 @@ class WindowActions:
     def set_knowledge_base_open(self, is_open: bool) -> None:
         """Actions that need a knowledge base are enabled only while one is open."""
         for action in (
-            self.import_folder, self.export, self.sync, self.backup, self.restore_backup, self.close_kb, self.find,
+            self.import_folder, self.export, self.export_pack, self.sync, self.backup, self.restore_backup,
+            self.close_kb, self.find,
             self.quick_switch, self.filter_list, self.reload, self.save_search,
         ):
             action.setEnabled(is_open)
@@ -190,6 +196,7 @@ class WindowActions:
                 "-",
                 self.import_folder,
                 self.export,
+                self.export_pack,
                 self.sync,
                 self.backup,
                 self.restore_backup,

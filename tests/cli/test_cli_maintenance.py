@@ -27,6 +27,7 @@ def test_check_reports_problems_and_exits_1(run: Run) -> None:
         ("departed-owner", "SYS-001"),
         ("overdue-review", "RSK-001"),
         ("recovery-gap", "SYS-001"),  # a system with no RTO
+        ("recovery-approver", "SYS-001"),  # and nobody named to decide it is safe to bring back
     }
     text = run("check")
     assert text.exit_code == 1 and "Overdue reviews (1)" in text.stdout

@@ -9,7 +9,7 @@ def test_new_prints_the_key_alone(run: Run) -> None:
     result = run("new", "decision", "--title", "Use Postgres")
     assert result.exit_code == 0
     assert result.stdout == "ADR-0001\n"
-    assert run("new", "control", "--title", "MFA").stdout == "CTL-001\n"
+    assert run("new", "control", "--title", "MFA", "--rationale", "Phishing").stdout == "CTL-001\n"
 
 
 def test_new_with_json_gives_the_show_shape(run: Run, tmp_path: Path) -> None:
@@ -41,7 +41,7 @@ def test_new_from_template_and_superseding(run: Run) -> None:
 
 def test_set_changes_fields_and_makes_a_revision(run: Run) -> None:
     run("new", "person", "--title", "Alice Martin")
-    run("new", "control", "--title", "MFA")
+    run("new", "control", "--title", "MFA", "--rationale", "Phishing")
     result = run("set", "CTL-001", "--status", "implemented", "--owner", "PER-001",
                  "--review-by", "2027-01-01", "--field", "rationale=Phishing", "--reason", "rolled out")
     assert result.exit_code == 0, result.stderr
@@ -64,7 +64,7 @@ def test_edit_replaces_the_body_from_a_file_or_stdin(run: Run, tmp_path: Path) -
 
 
 def test_link_show_unlink(run: Run) -> None:
-    run("new", "control", "--title", "MFA")
+    run("new", "control", "--title", "MFA", "--rationale", "Phishing")
     run("new", "risk", "--title", "Account takeover")
     assert run("link", "CTL-001", "mitigates", "RSK-001", "--note", "primary").exit_code == 0
     risk = as_json(run("show", "RSK-001", "--json"))
@@ -78,7 +78,7 @@ def test_link_show_unlink(run: Run) -> None:
 def test_list_filters_and_json_shape(run: Run) -> None:
     run("new", "decision", "--title", "A", "--status", "accepted", "--tag", "pci")
     run("new", "decision", "--title", "B")
-    run("new", "control", "--title", "C", "--tag", "pci")
+    run("new", "control", "--title", "C", "--tag", "pci", "--rationale", "PCI DSS asks for it")
     rows = as_json(run("list", "--json"))
     assert [r["key"] for r in rows] == ["CTL-001", "ADR-0001", "ADR-0002"]
     assert set(rows[0]) == {"uid", "key", "kind", "title", "status", "date", "tags", "owner"}

@@ -34,7 +34,7 @@ def filled(run: Run, tmp_path: Path) -> Run:
         == 0
     )
     assert run("new", "system", "--title", "Payments platform", "--key", "SYS-payments").exit_code == 0
-    assert run("new", "control", "--title", "Vault audit logging").exit_code == 0
+    assert run("new", "control", "--title", "Vault audit logging", "--rationale", "Keep a trail").exit_code == 0
     return run
 
 

@@ -34,6 +34,7 @@ LEDGER_HISTORY = [
     ("2023-11-20", "RSK-003", "affected by"),
     ("2024-01-22", "ADR-0020", "affected by"),
     ("2024-11-04", "EVT-014", "affected by"),
+    ("2026-10-14", "EVT-021", "affected by"),  # the quarterly restore test: an exercise
 ]
 
 
@@ -55,7 +56,8 @@ def test_ledger_timeline_in_date_order(sample_kb: KnowledgeBase) -> None:
 
 def test_filter_by_kind(sample_kb: KnowledgeBase) -> None:
     events = sample_kb.timeline("SYS-002", ["event", "incident"])
-    assert [e.key for e in events.entries] == ["EVT-002", "INC-003", "EVT-006", "EVT-010", "EVT-014"]
+    assert [e.key for e in events.entries] == ["EVT-002", "INC-003", "EVT-006", "EVT-010", "EVT-014",
+                                                "EVT-021"]
     assert parse_timeline_kinds(["decisions,events", "status"]) == ["decision", "event", STATUS_CHANGE]
     with pytest.raises(ValidationError, match="timeline shows no person"):
         parse_timeline_kinds(["people"])

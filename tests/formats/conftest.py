@@ -57,3 +57,21 @@ def all_files(folder: Path) -> set[str]:
         if path.is_file() and not any(part.startswith(".") for part in rel.parts[:-1]):
             found.add(rel.as_posix())
     return found
+
+
+def superseded_in_folder(folder: Path) -> set[str]:
+    """The files of `folder` whose decision another file supersedes (not in part, not a rejected
+    one): an import marks them superseded whatever their own status line says, as `kbridge
+    supersede` would (kbridge.core.lifecycle), so an export writes that status line anew."""
+    from kbridge.core.lifecycle import NOT_IN_FORCE, kept_link
+    from kbridge.formats.resolve import resolve_links
+    from kbridge.formats.scan import scan_folder
+    from kbridge.model import LinkType
+
+    records = scan_folder(folder).records
+    status = {record.path: record.status for record in records}
+    return {
+        link.target for link in resolve_links(records)
+        if link.target and kept_link(link.type, link.note)[0] is LinkType.SUPERSEDES
+        and status.get(link.source) not in NOT_IN_FORCE
+    }

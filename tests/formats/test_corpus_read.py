@@ -13,7 +13,7 @@ from kbridge.core import KnowledgeBase
 from kbridge.formats.importer import import_folder
 from kbridge.formats.scan import scan_folder
 from tests.fixtures.corpus_labels import FIELDS, load_labels, score_folder
-from tests.formats.conftest import CORPUS_FOLDERS, adr_folder, all_files
+from tests.formats.conftest import CORPUS_FOLDERS, adr_folder, all_files, superseded_in_folder
 from tests.formats.corpus_expected import EXPECTED
 
 LABELS = load_labels()
@@ -63,10 +63,12 @@ def test_corpus_folder_imports_what_it_reads(corpus: Path, name: str, kb: Knowle
     report = import_folder(kb, folder)
     assert report.imported == len(scan.records) and not report.cancelled
     by_path = {r.source["path"]: r for r in kb.list_records() if r.source}
+    superseded = superseded_in_folder(folder)
     for parsed in scan.records:
         record = by_path[parsed.path]
+        status = "superseded" if parsed.path in superseded else parsed.status
         assert (record.title, record.status, record.date) == (
-            " ".join(parsed.title.split()), parsed.status, parsed.date), parsed.path
+            " ".join(parsed.title.split()), status, parsed.date), parsed.path
         if parsed.key_hint:
             assert record.key == parsed.key_hint, parsed.path
         number = record.source.get("number")

@@ -12,7 +12,7 @@ import pytest
 from kbridge.core import KnowledgeBase
 from kbridge.formats.export import export_kb
 from kbridge.formats.importer import import_folder
-from tests.formats.conftest import CORPUS_FOLDERS, adr_folder
+from tests.formats.conftest import CORPUS_FOLDERS, adr_folder, superseded_in_folder
 
 
 def _import(tmp_path: Path, folder: Path) -> KnowledgeBase:
@@ -45,10 +45,20 @@ def test_unchanged_corpus_is_written_back_byte_for_byte(
     assert len(own) == (1 if name not in MIXED_FORMATS else 2)
     out = tmp_path / "out"
     report = export_kb(kb, out, "native" if fmt == "native" else own.pop())
-    assert report.unchanged == len(report.written) == len(kb.list_records())
+    # A decision another file supersedes was marked superseded by the import: only its status
+    # line is written anew (kbridge.core.lifecycle); every other file comes back as it was.
+    superseded = {r.source["path"] for r in kb.list_records() if r.status != r.source["baseline"]["status"]}
+    assert superseded <= superseded_in_folder(folder)
+    assert {kb.find_by_source(path).status for path in superseded} <= {"superseded"}
+    assert len(report.written) == len(kb.list_records())
+    assert (report.unchanged, report.patched) == (len(report.written) - len(superseded), len(superseded))
     exported = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     for rel in exported:
-        assert (out / rel).read_bytes() == (folder / rel).read_bytes(), rel
+        if rel in superseded:
+            changed = _diff((folder / rel).read_bytes(), (out / rel).read_bytes())
+            assert len(changed) == 2 and changed[1].lower().startswith("+superseded by"), (rel, changed)
+        else:
+            assert (out / rel).read_bytes() == (folder / rel).read_bytes(), rel
     # every image that a decision shows is written too
     kept = {f["name"] for r in kb.list_records() for f in kb.files(r.uid) if f["role"] == "attachment"}
     assert kept <= set(exported)

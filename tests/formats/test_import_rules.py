@@ -217,6 +217,21 @@ def test_links_by_path_first_and_a_disagreement_is_a_warning(kb: KnowledgeBase, 
                for w in report.warnings if w.path == "0018-old-cache.md")
 
 
+def test_a_heading_can_be_the_verb_of_the_links_listed_under_it(kb: KnowledgeBase, tmp_path: Path) -> None:
+    """As Ensembl's decisions write it: `## Consequence of` over a list of the decisions it follows."""
+    folder = tmp_path / "adr"
+    write(folder, "0008-use-wasm.md", "# 8. Use WASM\n\nDate: 2018-08-31\n\n## Status\n\nAccepted\n")
+    write(folder, "0009-use-rust.md", "# 9. Use Rust\n\nDate: 2018-08-31\n\n## Status\n\nAccepted\n\n"
+          "## Consequence of\n\n* [0008-use-wasm](0008-use-wasm.md)\n\n## Context\n\n"
+          "See [the WASM spec](https://webassembly.org).\n")
+    write(folder, "0010-old.md", "# 10. Old\n\n## Status\n\nAccepted\n\n## Superseded by\n\n"
+          "- [9. Use Rust](0009-use-rust.md)\n")
+    import_folder(kb, folder)
+    assert {(lk.label, lk.key) for lk in kb.links_of("ADR-0009")} >= {("consequence of", "ADR-0008")}
+    assert ("superseded by", "ADR-0009") in {(lk.label, lk.key) for lk in kb.links_of("ADR-0010")}
+    assert not any("webassembly" in lk.key for lk in kb.links_of("ADR-0009"))
+
+
 def test_verbs_of_their_own_are_kept_and_written_back(kb: KnowledgeBase, tmp_path: Path) -> None:
     folder = tmp_path / "adr"
     write(folder, "0005-api.md", "# 5. API\n\nDate: 2020-01-01\n\n## Status\n\nAccepted\n")

@@ -12,10 +12,10 @@ from kbridge.formats.sample import ensure_sample_kb, sample_source_dir
 def test_every_sample_file_becomes_a_record(sample_kb: KnowledgeBase) -> None:
     files = sorted(sample_source_dir().rglob("*.md"))
     records = sample_kb.list_records()
-    assert len(records) == len(files) == 100
+    assert len(records) == len(files) == 106
     assert {record.key for record in records} == {path.stem for path in files}
     kinds = sample_kb.stats()["kinds"]
-    assert kinds == {"control": 15, "decision": 25, "event": 17, "incident": 5, "note": 2, "person": 8,
+    assert kinds == {"control": 15, "decision": 25, "event": 22, "incident": 6, "note": 2, "person": 8,
                      "requirement": 10, "risk": 10, "system": 8}
 
 

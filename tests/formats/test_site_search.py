@@ -4,9 +4,6 @@ KBRIDGE_REQUIRE_BROWSER, so there a missing browser fails; elsewhere it skips, s
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,48 +11,16 @@ import pytest
 
 from kbridge.core import KnowledgeBase
 from kbridge.formats.site import export_site
-
-CHROMIUM_FLAGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--window-size=1280,1000",
-)
-
-
-def _find_browser() -> tuple[str, str]:
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver = shutil.which("chromedriver")
-    missing = [name for name, path in (("chromium", chromium), ("chromium-driver", driver)) if path is None]
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
-        missing.append("the selenium Python package (pip install -e '.[test]')")
-    if missing:
-        message = "the site search test needs " + " and ".join(missing) + " (apt-get install chromium chromium-driver)"
-        if os.environ.get("KBRIDGE_REQUIRE_BROWSER"):
-            pytest.fail(message + "; KBRIDGE_REQUIRE_BROWSER is set, so this is a failure", pytrace=False)
-        pytest.skip(message + "; set KBRIDGE_REQUIRE_BROWSER to make this a failure")
-    assert chromium is not None and driver is not None
-    return chromium, driver
+from tests.fixtures.browser import requested_urls, start_chromium
 
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    chromium, driver_path = _find_browser()
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in CHROMIUM_FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
-    driver = webdriver.Chrome(options=options, service=Service(executable_path=driver_path))
-    driver.set_page_load_timeout(30)
+    driver = start_chromium(tmp_path_factory.mktemp("chromium-profile"))
     try:
         yield driver
     finally:
-        driver.quit()
+        driver.quit()  # type: ignore[attr-defined]
 
 
 @pytest.fixture
@@ -63,15 +28,6 @@ def site(sample_kb: KnowledgeBase, tmp_path: Path) -> Path:
     out = tmp_path / "site"
     export_site(sample_kb, out)
     return out
-
-
-def _requested_urls(driver: object) -> list[str]:
-    urls = []
-    for entry in driver.get_log("performance"):  # type: ignore[attr-defined]
-        message = json.loads(entry["message"])["message"]
-        if message.get("method") == "Network.requestWillBeSent":
-            urls.append(message["params"]["request"]["url"])
-    return urls
 
 
 def test_search_finds_a_known_phrase_offline(browser: object, site: Path) -> None:
@@ -114,7 +70,7 @@ def test_search_finds_a_known_phrase_offline(browser: object, site: Path) -> Non
     driver.get((site / "search.html").as_uri() + "?q=LUCIA")  # type: ignore[attr-defined]
     keys = [a.text for a in driver.find_elements(By.CSS_SELECTOR, "#search-results li a.key")]  # type: ignore[attr-defined]
     assert keys[0] == "PER-006"
-    requested = _requested_urls(driver)
+    requested = requested_urls(driver)
     assert requested and all(url.startswith("file://") for url in requested), requested
     errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]  # type: ignore[attr-defined]
     assert errors == []

@@ -28,8 +28,9 @@ def readme_text() -> str:
 
 
 def links(text: str) -> list[tuple[bool, str]]:
-    """(is a picture, target) for every Markdown link and picture."""
-    return [(bang == "!", target) for bang, target in re.findall(r"(!?)\[[^\]]*\]\(([^)\s]+)\)", text)]
+    """(is a picture, target) for every Markdown link and picture (not those shown as code)."""
+    prose = re.sub(r"`[^`\n]*`", "", text)
+    return [(bang == "!", target) for bang, target in re.findall(r"(!?)\[[^\]]*\]\(([^)\s]+)\)", prose)]
 
 
 @dataclass

@@ -53,7 +53,7 @@ def test_entry_called_kbridge_gui_opens_the_window(stand_in_bundle: Path) -> Non
     done = run(stand_in_bundle / "kbridge-gui", "--sample", KBRIDGE_SMOKE_TEST="1", KBRIDGE_SMOKE_DELAY_MS="0")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "kbridge-smoke: main window shown: MainWindow 'sample — kbridge'" in done.stdout
-    assert "first of 100 rows opened" in done.stdout
+    assert "first of 106 rows opened" in done.stdout
 
 
 def test_smoke_hook_fails_when_no_main_window_shows(stand_in_bundle: Path, tmp_path: Path) -> None:

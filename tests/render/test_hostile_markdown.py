@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 from kbridge.core import KnowledgeBase
 from kbridge.render import render_markdown
 from tests.fixtures.hostile_markdown import FORBIDDEN_MARKUP, PAYLOADS
+from tests.security.inert import html_problems
 
 HANDLER = re.compile(r"<[^>]*\son[a-z]+\s*=", re.IGNORECASE)
 REMOTE_OR_FILE_SOURCE = re.compile(r"""\ssrc\s*=\s*["']?\s*(https?:|//|file:|data:)""", re.IGNORECASE)
@@ -24,11 +25,11 @@ def test_there_are_at_least_forty_payloads() -> None:
 def test_rendered_payload_is_inert(payload: str) -> None:
     html = render_markdown(f"Before\n\n{payload}\n\nAfter")
     lowered = html.lower()
-    for forbidden in FORBIDDEN_MARKUP:
-        assert forbidden not in lowered, f"{forbidden!r} survived in {html!r}"
+    for forbidden in FORBIDDEN_MARKUP:  # as markup: a payload may still be shown as text
+        if forbidden.startswith("<"):
+            assert forbidden not in lowered, f"{forbidden!r} survived in {html!r}"
+    assert html_problems(html) == [], html
     assert not HANDLER.search(html), html
-    squeezed = re.sub(r"[\x00-\x20]", "", lowered)  # as a browser reads a URL
-    assert "javascript:" not in squeezed and "vbscript:" not in squeezed, html
     assert not REMOTE_OR_FILE_SOURCE.search(html), html
     assert "Before" in html and "After" in html  # the rest of the record still renders
 

@@ -36,7 +36,7 @@ def test_welcome_opens_the_sample_and_remembers_it(qtbot: QtBot, empty_window: M
     qtbot.mouseClick(empty_window.welcome.sample_button, Qt.MouseButton.LeftButton)
     assert empty_window.pages.currentWidget() is empty_window.splitter
     assert empty_window.windowTitle() == "sample — kbridge"
-    assert empty_window.model.total == 100
+    assert empty_window.model.total == 106
     assert ui_settings.last_file() == paths.sample_kb_path().resolve()
     assert startup_path(paths.default_kb_path()) == paths.sample_kb_path().resolve()
     assert empty_window.close_knowledge_base()

@@ -89,7 +89,7 @@ def test_supersede_creates_the_new_decision_linked_and_marks_the_old(
     old = sample_kb.list_records(kind="decision", status="accepted")[0]
     click_row(qtbot, window, old.key)
     new_key = sample_kb.next_key("decision")
-    when_modal(fill_new_record(qtbot, "Replace it with something better", template="Nygard (adr-tools)")[0])
+    when_modal(fill_new_record(qtbot, "Replace it with something better", template="Nygard")[0])
     qtbot.mouseClick(window.record_page.buttons["supersedeButton"], Qt.MouseButton.LeftButton)
     assert sample_kb.get(old.key).status == "superseded"
     labels = {(link.label, link.key) for link in sample_kb.links_of(new_key)}

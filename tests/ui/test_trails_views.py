@@ -111,14 +111,14 @@ def test_timeline_draws_entries_in_date_order_and_filters(qtbot: QtBot, sample_k
     view.resize(900, 700)
     view.show()
     view.show_record(sample_kb.get("SYS-002"))
-    assert len(view.items) == 22
+    assert len(view.items) == 23
     ys = [item.pos().y() for item in view.items]
-    assert ys == sorted(ys) and len(set(ys)) == 22  # one mark per entry, none on another
+    assert ys == sorted(ys) and len(set(ys)) == 23  # one mark per entry, none on another
     assert [item.entry.key for item in view.items[:4]] == ["ADR-0006", "CTL-010", "SYS-002", "EVT-002"]
     view.filters["control"].setChecked(False)
     view.filters["risk"].setChecked(False)
     assert {item.entry.kind.value for item in view.items} == {"decision", "event", "incident", "system"}
-    assert "12 of 22 entries" in view.summary.text()  # six controls and four risks hidden
+    assert "13 of 23 entries" in view.summary.text()  # six controls and four risks hidden
     incident = next(item for item in view.items if item.entry.key == "INC-003")
     view.view.ensureVisible(incident)
     point = view.view.mapFromScene(incident.mapToScene(QPoint(200, 0)))

@@ -46,7 +46,7 @@ def test_timeline_and_graph_follow_the_current_record(
     click_row(qtbot, window, "SYS-002")
     window.tabs.show_tab("Timeline")
     timeline = window.tabs.tab("Timeline")
-    assert isinstance(timeline, TimelineView) and len(timeline.items) == 22
+    assert isinstance(timeline, TimelineView) and len(timeline.items) == 23
     window.tabs.show_tab("Graph")
     graph = window.tabs.tab("Graph")
     assert isinstance(graph, GraphView)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QTextDocument
-from PySide6.QtWidgets import QApplication, QLabel, QToolButton
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QToolButton
 from pytestqt.qtbot import QtBot
 
 from kbridge.core import KnowledgeBase
@@ -46,6 +46,22 @@ def test_no_view_forces_the_window_wider_and_the_title_keeps_its_room(
     assert min(window.splitter.sizes()) > 0
 
 
+def test_the_welcome_page_with_recent_files_fits_a_short_window(qtbot: QtBot, tmp_path: Path) -> None:
+    from kbridge.ui import settings as ui_settings
+
+    for number in range(6):
+        path = tmp_path / f"knowledge-base-with-a-long-name-{number}.kbridge"
+        KnowledgeBase.init(path).close()
+        ui_settings.remember_file(path)
+    window = window_on(qtbot, None, (900, 600))
+    window.show_welcome()
+    qtbot.wait(50)
+    assert window.size().height() == 600 and window.size().width() == 900
+    buttons = [b for b in window.welcome.findChildren(QPushButton) if b.accessibleName().startswith("Open knowledge")]
+    assert len(buttons) == 5
+    assert all(button.height() >= button.sizeHint().height() for button in buttons)  # none squeezed
+
+
 def test_the_navigator_can_be_folded_away(qtbot: QtBot, window: MainWindow) -> None:
     window.actions.show_navigator.trigger()
     assert not window.navigator.isVisible()
@@ -65,6 +81,44 @@ def test_images_of_an_imported_folder_show_from_the_knowledge_base(qtbot: QtBot,
     image = document.resource(QTextDocument.ResourceType.ImageResource, "./adr_005_chart.png")
     assert image is not None and not image.isNull()
     assert not any("adr_005_chart" in url for url in window.reader.refused_resources)
+
+
+def test_an_svg_attachment_is_never_decoded_and_a_bomb_is_refused_by_its_size(
+    qtbot: QtBot, kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    """Found trying a folder no test used: Qt's SVG reader loads the files an SVG names, and an
+    `<image href>` naming a FIFO hung the window."""
+    import os
+    import struct
+    import zlib
+
+    from kbridge.ui.reader import ReaderView, raster_image
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="9" '
+           f'height="9"><image xlink:href="{fifo}" width="9" height="9"/></svg>').encode()
+    uid = next(iter(kb.create("note", "Pictures", body="![a](a.svg)\n\n![b](b.png)\n").created))
+    kb.put_file(uid, "a.svg", svg)
+
+    def png(width: int, height: int) -> bytes:
+        def chunk(kind: bytes, data: bytes) -> bytes:
+            return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+        pixels = zlib.compress(b"".join(b"\x00" + b"\xff\x00\x00" * min(width, 4) for _ in range(min(height, 4))))
+        return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+
+    kb.put_file(uid, "b.png", png(4, 4))
+    reader = ReaderView(kb)
+    qtbot.addWidget(reader)
+    reader.show_record(kb.get(uid))
+    reader.show()
+    qtbot.waitExposed(reader)  # images load when laid out; the FIFO is never opened
+    qtbot.waitUntil(lambda: bool(reader.refused_resources))
+    assert "a.svg" in " ".join(reader.refused_resources)
+    assert not any("b.png" in url for url in reader.refused_resources)
+    assert raster_image(png(100_000, 100_000)) is None  # 10^10 pixels declared: refused unread
+    assert raster_image(svg) is None
 
 
 def test_the_first_revision_is_compared_with_nothing_not_itself(qtbot: QtBot, window: MainWindow) -> None:

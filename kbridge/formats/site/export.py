@@ -18,11 +18,13 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kbridge import safe_files
 from kbridge.core import KnowledgeBase
 from kbridge.core.graph import LinkIndex
 from kbridge.core.recovery import RecoveryPlan
 from kbridge.core.timeline import system_timeline
 from kbridge.core.trails import why
+from kbridge.formats.graph_files import record_graph_svg
 from kbridge.formats.scan import Cancel, Progress
 from kbridge.formats.site import fragments, pages
 from kbridge.model import ConflictError, Kind, Record
@@ -57,6 +59,9 @@ def export_site(
     """Write the site into `out`, which must be missing, empty, or an earlier kbridge site."""
     out = Path(out)
     _prepare(out)
+    # Marked first: an export stopped half-way (a full disk, a cancel) leaves a folder the next
+    # export recognises as its own and replaces.
+    safe_files.write_text(out, MARKER, "kbridge static site\n")
     today = today or dt.date.today()
     report = SiteReport(out)
     index = LinkIndex.preloaded(kb)
@@ -97,7 +102,6 @@ def export_site(
     writer.write("assets/search-index.js", index_js)
     for asset in ("site.css", "site.js"):
         writer.write(f"assets/{asset}", (ASSETS / asset).read_text(encoding="utf-8"))
-    (out / MARKER).write_text("kbridge static site\n", encoding="utf-8")
     if progress is not None:
         progress(total, total, f"site written to {out}")
     return report
@@ -133,6 +137,9 @@ def _record_page(
     sections = [("why", "Why it exists", fragments.trail_html(
         why(index, record, SITE_WHY_DEPTH), href, "No risk, requirement, incident or decision is linked as its reason."
     ))]
+    graph = record_graph_svg(index, record, href, by_key)
+    if graph is not None:
+        sections.append(("graph", "Links graph", graph))
     if record.kind is Kind.SYSTEM:
         sections.append(("timeline", "Timeline", fragments.timeline_html(system_timeline(kb, record, index), href)))
         step = next((step for step in plan.steps if step.key == record.key), None)
@@ -178,9 +185,7 @@ class _Writer:
         self.report = report
 
     def write(self, relative: str, text: str) -> None:
-        path = self.out / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        safe_files.write_text(self.out, relative, text)
         self.report.files.append(relative)
         if relative.endswith(".html"):
             self.report.pages += 1

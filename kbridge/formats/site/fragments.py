@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from html import escape, unescape
+from html import unescape
 from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
 
 from kbridge.core.recovery import Person, RecoveryPlan
 from kbridge.core.timeline import Timeline, TimelineEntry
 from kbridge.core.trails import Trail, TrailNode
+from kbridge.escaping import escape_html
 
 # Statuses by meaning, as the desktop reader colours them: green settled, blue in progress,
 # grey ended, red attention.
@@ -34,15 +35,15 @@ def status_hex(status: str) -> str:
 def chip(status: str) -> str:
     if not status:
         return ""
-    return f'<span class="chip status-{escape(status)}">{escape(status)}</span>'
+    return f'<span class="chip status-{escape_html(status)}">{escape_html(status)}</span>'
 
 
 def record_anchor(key: str, uid: str | None, href: Href) -> str:
     """A link to the record's page; plain text for a dangling link or a record not exported."""
     target = href(key) if uid else None
     if target is None:
-        return f'<span class="key missing">{escape(key)}</span>'
-    return f'<a class="key" href="{escape(target)}">{escape(key)}</a>'
+        return f'<span class="key missing">{escape_html(key)}</span>'
+    return f'<a class="key" href="{escape_html(target)}">{escape_html(key)}</a>'
 
 
 # --- why-trees -------------------------------------------------------------------------------
@@ -50,7 +51,7 @@ def record_anchor(key: str, uid: str | None, href: Href) -> str:
 
 def trail_html(trail: Trail, href: Href, empty: str) -> str:
     if not trail.root.children:
-        return f'<p class="empty">{escape(empty)}</p>'
+        return f'<p class="empty">{escape_html(empty)}</p>'
     return _tree(trail.root.children, href)
 
 
@@ -67,14 +68,14 @@ def _tree(nodes: list[TrailNode], href: Href) -> str:
             marks.append("cycle: already on this path")
         if node.repeated:
             marks.append("see above")
-        mark = "".join(f' <span class="mark">({escape(text)})</span>' for text in marks)
+        mark = "".join(f' <span class="mark">({escape_html(text)})</span>' for text in marks)
         more = f'<li class="more">… {node.more} more reasons on its own page</li>' if node.more else ""
         children = _tree(node.children, href) if node.children else ""
         if more:
             children = children.replace("</ul>", more + "</ul>") if children else f'<ul class="trail">{more}</ul>'
         items.append(
-            f'<li class="kind-{kind}"><span class="via">{escape(node.via)}</span> '
-            f"{record_anchor(node.key, node.uid, href)} {escape(node.title)} {chip(node.status)}{mark}"
+            f'<li class="kind-{kind}"><span class="via">{escape_html(node.via)}</span> '
+            f"{record_anchor(node.key, node.uid, href)} {escape_html(node.title)} {chip(node.status)}{mark}"
             f"{children}</li>"
         )
     return f'<ul class="trail">{"".join(items)}</ul>'
@@ -89,8 +90,8 @@ def timeline_html(timeline: Timeline, href: Href) -> str:
         return '<p class="empty">Nothing dated is linked to this system.</p>'
     kinds = sorted({entry.filter_kind for entry in entries})
     boxes = "".join(
-        f'<label><input type="checkbox" checked data-filter-kind="{escape(kind)}"> '
-        f'<span class="swatch kind-{escape(kind)}"></span>{escape(kind.replace("-", " "))}</label>'
+        f'<label><input type="checkbox" checked data-filter-kind="{escape_html(kind)}"> '
+        f'<span class="swatch kind-{escape_html(kind)}"></span>{escape_html(kind.replace("-", " "))}</label>'
         for kind in kinds
     )
     rows = []
@@ -98,7 +99,7 @@ def timeline_html(timeline: Timeline, href: Href) -> str:
     for entry in timeline.entries:
         if entry.date[:4] != year:
             year = entry.date[:4]
-            rows.append(f'<li class="tl-year">{escape(year)}</li>')
+            rows.append(f'<li class="tl-year">{escape_html(year)}</li>')
         rows.append(_timeline_row(entry.date, entry, href))
     for entry in timeline.undated:
         if year != "undated":
@@ -113,14 +114,16 @@ def timeline_html(timeline: Timeline, href: Href) -> str:
 
 def _timeline_row(date: str, entry: TimelineEntry, href: Href) -> str:
     kind = entry.filter_kind
-    what = escape(entry.title)
+    what = escape_html(entry.title)
     if entry.change:
-        what = f'<span class="change">{escape(entry.change[0] or "-")} → {escape(entry.change[1])}</span> {what}'
+        before, after = escape_html(entry.change[0] or "-"), escape_html(entry.change[1])
+        what = f'<span class="change">{before} → {after}</span> {what}'
+    kind_class, kind_words = escape_html(kind), escape_html(kind.replace("-", " "))
     return (
-        f'<li class="tl-entry kind-{escape(kind)}" data-kind="{escape(kind)}">'
-        f'<time>{escape(date)}</time><span class="badge kind-{escape(kind)}">{escape(kind.replace("-", " "))}</span> '
+        f'<li class="tl-entry kind-{kind_class}" data-kind="{kind_class}">'
+        f'<time>{escape_html(date)}</time><span class="badge kind-{kind_class}">{kind_words}</span> '
         f"{record_anchor(entry.key, entry.uid, href)} {what} "
-        f'<span class="via">{escape(entry.via if entry.via != "self" else "this system")}</span></li>'
+        f'<span class="via">{escape_html(entry.via if entry.via != "self" else "this system")}</span></li>'
     )
 
 
@@ -134,20 +137,21 @@ def recovery_html(plan: RecoveryPlan, href: Href) -> str:
         "#", "Wave", "System", "Criticality", "RTO", "RPO", "Needs", "Owner", "Approver", "Governed by", "Gaps"))
     rows = []
     for step in plan.steps:
-        needs = ", ".join(escape(key) for key in step.depends_on)
+        needs = ", ".join(escape_html(key) for key in step.depends_on)
         governing = ", ".join(record_anchor(g.key, g.key, href) for g in step.governing)
-        gaps = "".join(f"<li>{escape(gap)}</li>" for gap in step.gaps)
+        gaps = "".join(f"<li>{escape_html(gap)}</li>" for gap in step.gaps)
         cls = ' class="gap"' if step.gaps else ""
         rows.append(
             f"<tr{cls}><td>{step.position}</td><td>{step.wave}</td>"
-            f"<td>{record_anchor(step.key, step.record.uid, href)} {escape(step.record.title)}</td>"
-            f"<td>{escape(step.criticality or '?')}</td><td>{escape(step.rto or '?')}</td>"
-            f"<td>{escape(step.rpo or '?')}</td><td>{needs}</td>"
+            f"<td>{record_anchor(step.key, step.record.uid, href)} {escape_html(step.record.title)}</td>"
+            f"<td>{escape_html(step.criticality or '?')}</td><td>{escape_html(step.rto or '?')}</td>"
+            f"<td>{escape_html(step.rpo or '?')}</td><td>{needs}</td>"
             f"<td>{_person(step.owner)}</td><td>{_person(step.approver)}</td>"
             f"<td>{governing}</td><td><ul class=\"gaps\">{gaps}</ul></td></tr>"
         )
     cycles = "".join(
-        f'<p class="warning">Dependency cycle: {escape(" → ".join([*cycle, cycle[0]]))}</p>' for cycle in plan.cycles
+        f'<p class="warning">Dependency cycle: {escape_html(" → ".join([*cycle, cycle[0]]))}</p>'
+        for cycle in plan.cycles
     )
     return f'{cycles}<table class="recovery"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
@@ -156,7 +160,7 @@ def _person(person: Person | None) -> str:
     if person is None:
         return '<span class="missing">none</span>'
     left = ' <span class="mark">(has left)</span>' if person.departed else ""
-    return f"{escape(person.name)}{left}"
+    return f"{escape_html(person.name)}{left}"
 
 
 # --- links inside rendered bodies -------------------------------------------------------------
@@ -183,14 +187,15 @@ def rewrite_links(html: str, resolve: Callable[[str], str | None]) -> str:
             return match.group(0)
         target = resolve(unquote(parts.path))
         if target is None:
-            return f'<span class="unresolved" title="{escape(href)}">{text}</span>'
+            return f'<span class="unresolved" title="{escape_html(href)}">{text}</span>'
         fragment = f"#{parts.fragment}" if parts.fragment else ""
-        rest = attributes[: found.start()] + f' href="{escape(target + fragment)}"' + attributes[found.end():]
+        rest = attributes[: found.start()] + f' href="{escape_html(target + fragment)}"' + attributes[found.end():]
         return f"<a{rest}>{text}</a>"
 
     def image(match: re.Match[str]) -> str:
         alt = _ALT.search(match.group(1))
-        return f'<span class="image-placeholder">[image: {alt.group(1) if alt else ""}]</span>'
+        text = escape_html(unescape(alt.group(1))) if alt else ""
+        return f'<span class="image-placeholder">[image: {text}]</span>'
 
     return _IMAGE.sub(image, _ANCHOR.sub(anchor, html))
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from html import escape
 
+from kbridge.escaping import escape_html
 from kbridge.model import Kind, Record
 
 # No page may load or send anything beyond its own folder: scripts and styles from the site itself,
@@ -27,7 +27,7 @@ class Shell:
 
     def page(self, title: str, body: str, *, root: str, scripts: Iterable[str] = ()) -> str:
         nav = "".join(
-            f'<a href="{root}kinds/{kind.value}.html">{escape(kind.plural)}</a>'
+            f'<a href="{root}kinds/{kind.value}.html">{escape_html(kind.plural)}</a>'
             for kind in SITE_KINDS
             if self.kind_counts.get(kind)
         )
@@ -39,12 +39,12 @@ class Shell:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">
 <meta name="referrer" content="no-referrer">
-<title>{escape(title)} — {escape(self.site_title)}</title>
+<title>{escape_html(title)} — {escape_html(self.site_title)}</title>
 <link rel="stylesheet" href="{root}assets/site.css">
 </head>
 <body data-root="{root}">
 <header class="top">
-<a class="brand" href="{root}index.html">{escape(self.site_title)}</a>
+<a class="brand" href="{root}index.html">{escape_html(self.site_title)}</a>
 <nav>{nav}<a href="{root}recovery.html">Recovery order</a></nav>
 <form class="search" action="{root}search.html" method="get" role="search">
 <input type="search" name="q" placeholder="Search titles and text" aria-label="Search">
@@ -54,7 +54,7 @@ class Shell:
 <main>
 {body}
 </main>
-<footer>Read-only export of {escape(self.site_title)}, made by kbridge on {escape(self.exported_on)}.</footer>
+<footer>Read-only export of {escape_html(self.site_title)}, made by kbridge on {escape_html(self.exported_on)}.</footer>
 {script_tags}
 </body>
 </html>
@@ -64,8 +64,8 @@ class Shell:
 def breadcrumbs(root: str, record: Record) -> str:
     return (
         f'<p class="crumbs"><a href="{root}index.html">Home</a> › '
-        f'<a href="{root}kinds/{record.kind.value}.html">{escape(record.kind.plural)}</a> › '
-        f"{escape(record.key)}</p>"
+        f'<a href="{root}kinds/{record.kind.value}.html">{escape_html(record.kind.plural)}</a> › '
+        f"{escape_html(record.key)}</p>"
     )
 
 
@@ -74,7 +74,7 @@ def record_body(record: Record, page_html: str, sections: list[tuple[str, str, s
     given as (id, heading, html)."""
     parts = [breadcrumbs(root, record), f'<article class="record">{page_html}</article>']
     for section_id, heading, html in sections:
-        parts.append(f'<section id="{section_id}"><h2>{escape(heading)}</h2>{html}</section>')
+        parts.append(f'<section id="{section_id}"><h2>{escape_html(heading)}</h2>{html}</section>')
     return "\n".join(parts)
 
 
@@ -83,20 +83,20 @@ def kind_index(kind: Kind, records: list[Record], href: dict[str, str]) -> str:
     for record in records:
         statuses[record.status or "none"] = statuses.get(record.status or "none", 0) + 1
     boxes = "".join(
-        f'<label><input type="checkbox" checked data-filter-status="{escape(status)}"> '
-        f"{escape(status)} ({count})</label>"
+        f'<label><input type="checkbox" checked data-filter-status="{escape_html(status)}"> '
+        f"{escape_html(status)} ({count})</label>"
         for status, count in sorted(statuses.items())
     )
     filters = f'<div class="filters" data-filter-group="status">Status: {boxes}</div>' if len(statuses) > 1 else ""
     rows = "".join(
-        f'<tr data-status="{escape(record.status or "none")}"><td><a href="{escape(href[record.key])}">'
-        f"{escape(record.key)}</a></td><td>{escape(record.title)}</td>"
-        f'<td><span class="chip status-{escape(record.status)}">{escape(record.status)}</span></td>'
-        f"<td>{escape(record.date or '')}</td><td>{escape(record.owner_name or '')}</td></tr>"
+        f'<tr data-status="{escape_html(record.status or "none")}"><td><a href="{escape_html(href[record.key])}">'
+        f"{escape_html(record.key)}</a></td><td>{escape_html(record.title)}</td>"
+        f'<td><span class="chip status-{escape_html(record.status)}">{escape_html(record.status)}</span></td>'
+        f"<td>{escape_html(record.date or '')}</td><td>{escape_html(record.owner_name or '')}</td></tr>"
         for record in records
     )
     return (
-        f"<h1>{escape(kind.plural)} <small>({len(records)})</small></h1>{filters}"
+        f"<h1>{escape_html(kind.plural)} <small>({len(records)})</small></h1>{filters}"
         '<table class="index"><thead><tr><th>Key</th><th>Title</th><th>Status</th><th>Date</th>'
         f"<th>Owner</th></tr></thead><tbody>{rows}</tbody></table>"
         '<p class="filter-count" aria-live="polite"></p>'
@@ -105,17 +105,17 @@ def kind_index(kind: Kind, records: list[Record], href: dict[str, str]) -> str:
 
 def home(shell: Shell, recent: list[Record], href: dict[str, str]) -> str:
     kinds = "".join(
-        f'<li><a href="kinds/{kind.value}.html">{escape(kind.plural)}</a> <small>{count}</small></li>'
+        f'<li><a href="kinds/{kind.value}.html">{escape_html(kind.plural)}</a> <small>{count}</small></li>'
         for kind, count in shell.kind_counts.items()
         if count
     )
     latest = "".join(
-        f'<li><time>{escape(r.date or "")}</time> <a href="{escape(href[r.key])}">{escape(r.key)}</a> '
-        f'{escape(r.title)} <span class="chip status-{escape(r.status)}">{escape(r.status)}</span></li>'
+        f'<li><time>{escape_html(r.date or "")}</time> <a href="{escape_html(href[r.key])}">{escape_html(r.key)}</a> '
+        f'{escape_html(r.title)} <span class="chip status-{escape_html(r.status)}">{escape_html(r.status)}</span></li>'
         for r in recent
     )
     return (
-        f"<h1>{escape(shell.site_title)}</h1>"
+        f"<h1>{escape_html(shell.site_title)}</h1>"
         "<p>Decisions, systems, controls and the reasons that link them, exported for reading. "
         "Every page works offline; search runs in your browser.</p>"
         f'<ul class="kinds">{kinds}</ul>'

@@ -1,0 +1,160 @@
+"""Where the window freezes: a person's journey through a large knowledge base with an event-loop
+watchdog (`kbridge/ui/watchdog.py`) recording every time the GUI thread is away for over 50 ms.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/stall_bench.py [--records 100000] [--top 5]
+
+The journey (issue 21): open, scroll to the end, sort by each column, filter, 20 searches of every
+shape, open the longest and the most-linked record with its Why?/Timeline/Graph, edit and save,
+import 1,000 files, export. Prints each step's longest stall and the five longest overall with
+what was running. Target: none over 50 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+HOME = Path(tempfile.mkdtemp(prefix="kbridge-stalls-"))
+for _name in ("DATA", "CACHE", "CONFIG", "STATE"):
+    (HOME / _name.lower()).mkdir()
+    os.environ[f"KBRIDGE_{_name}_DIR"] = str(HOME / _name.lower())
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QEventLoop, Qt, QTimer  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from bench.gui_corpus import build  # noqa: E402
+from kbridge.core import KnowledgeBase  # noqa: E402
+from kbridge.ui.main_window import MainWindow  # noqa: E402
+from kbridge.ui.watchdog import Watchdog  # noqa: E402
+
+SHAPES = {
+    "terms": ["vault rotation", "kafka retry", "ledger backup", "token expiry", "cluster upgrade"],
+    "phrase": ['"key rotation"', '"ledger backup"', '"incident review"'],
+    "prefix": ["rot*", "led*", "kub*", "cert*"],
+    "fuzzy": ["vualt~", "ledgr~", "kafak~"],
+    "field": ["kind:decision vault", "status:accepted ledger", "title:kafka"],
+    "date": ["date:2021..2022 vault", "date:>2023-01-01"],
+}
+
+
+def pump(ms: int) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def wait_for(condition: Callable[[], bool], timeout_s: float = 300) -> None:
+    end = time.monotonic() + timeout_s
+    while not condition() and time.monotonic() < end:
+        pump(20)
+
+
+def import_folder(count: int) -> Path:
+    folder = HOME / "adrs"
+    folder.mkdir()
+    rng = random.Random(5)
+    for number in range(1, count + 1):
+        (folder / f"{number:04d}-decision-{number}.md").write_text(
+            f"# {number}. Decision {number}\n\nDate: 2024-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}\n\n"
+            f"## Status\n\nAccepted\n\n## Context\n\nWe needed to decide about item {number}.\n\n"
+            "## Decision\n\nWe will do it.\n\n## Consequences\n\nIt is done.\n",
+            encoding="utf-8",
+        )
+    return folder
+
+
+def run_dialog(dialog: object, folder: Path | None = None, fmt: str | None = None) -> None:
+    """Fill in an Import or Export dialog and start it as a person would; wait until it is done
+    (an import previews first, then imports)."""
+    if folder is not None:
+        dialog.path_field.setText(str(folder))  # type: ignore[attr-defined]
+    if fmt is not None:
+        dialog.format_box.setCurrentIndex(dialog.format_box.findData(fmt))  # type: ignore[attr-defined]
+    end = time.monotonic() + 600
+    while dialog.result is None and time.monotonic() < end:  # type: ignore[attr-defined]
+        previewing = getattr(dialog, "preview_job", None) is not None and not dialog.preview_current  # type: ignore[attr-defined]
+        if not dialog.running and not previewing:  # type: ignore[attr-defined]
+            dialog.start()  # type: ignore[attr-defined]
+        pump(50)
+    dialog.accept()  # type: ignore[attr-defined]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=100000)
+    parser.add_argument("--top", type=int, default=5)
+    args = parser.parse_args()
+    app = QApplication.instance() or QApplication([])
+    path = build(args.records, HOME / "stalls.kbridge")
+    with KnowledgeBase.open(path) as kb:
+        kb.reindex()  # the index is built before the journey: its first build is not a stall of the window
+    dog = Watchdog(50)
+    dog.start()
+    steps: list[tuple[str, float]] = []
+
+    def step(label: str, action: Callable[[], object]) -> None:
+        dog.label = label
+        before = len(dog.stalls)
+        started = time.perf_counter()
+        action()
+        pump(100)
+        new = dog.stalls[before:]
+        steps.append((label, max((stall.ms for stall in new), default=0.0)))
+        print(f"  {label:<34} {time.perf_counter() - started:6.1f} s  longest stall "
+              f"{steps[-1][1]:6.0f} ms", flush=True)
+
+    window = MainWindow(None)
+    window.resize(1400, 900)
+    window.show()
+    step("open", lambda: (window.open_path(path), wait_for(lambda: window.ready)))
+    table = window.table
+    step("scroll to the end", lambda: (table.scrollToBottom(), pump(200)))
+    for column in range(window.model.columnCount()):
+        if not table.isColumnHidden(column):
+            step(f"sort by column {column}", lambda c=column: table.sortByColumn(c, Qt.SortOrder.DescendingOrder))
+    step("filter the list", lambda: (QTest.keyClicks(window.filter_field, "ledger"), pump(300)))
+    window.filter_field.clear()
+    for shape, queries in SHAPES.items():
+        def search(queries: list[str] = queries) -> None:
+            for number in range(20):
+                window.search_field.setText(queries[number % len(queries)])
+                pump(60)
+            wait_for(lambda: window.search.latest is not None, 30)
+
+        step(f"20 searches: {shape}", search)
+    window.search_field.clear()
+    kb = window.kb
+    assert kb is not None
+    dog.label = "(the bench choosing a record)"
+    summaries = kb.list_summaries()
+    longest = max(summaries[:5000], key=lambda r: len(kb.get(r.uid).body))
+    step("open the longest record", lambda: window.open_record(longest.uid))
+    for tab in ("Why?", "Timeline", "Graph"):
+        step(f"{tab} of the longest", lambda t=tab: (window.show_tab(t), pump(300)))
+    window.show_tab("Record")
+    step("edit and save", lambda: (window.actions.edit.trigger(), pump(200), window.editor.body.appendPlainText(
+        "\nReviewed."), window.editor.save()))
+    folder = import_folder(1000)
+    step("import 1,000 files", lambda: run_dialog(window.import_folder(folder)))
+    step("export (kbridge Markdown)", lambda: run_dialog(window.export_records(), HOME / "export", "kbridge"))
+    stalls = dog.stop()
+    print(f"\n{len(stalls)} stalls over 50 ms; the {args.top} longest:")
+    for stall in dog.longest(args.top):
+        print("  " + stall.describe())
+    window.close()
+    app.processEvents()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,156 @@
+"""How revisions and kept files are packed in the database, so that a knowledge base is about the
+size of its text and grows by about the size of each change.
+
+Revisions of a record form a chain, newest first:
+
+- the newest is stored without its body (`current`): its body is the record's own, since every
+  committed change writes a revision of the record as it then is;
+- an older one is a reverse delta (`delta`) from the revision after it: the fields that differ,
+  long texts as one splice (common prefix and suffix kept by reference);
+- every `KEYFRAME_EVERY`th is stored whole (`full`), so that reading any revision applies at most
+  that many deltas;
+- `json` is how revisions were kept before (whole, uncompressed), read as they are.
+
+The imported original of a record (kept to write the file back byte for byte) is stored as a
+splice around the record's body (`splice`: what comes before and after the body in the file) while
+the body is unchanged, and compressed (`zlib`) once the body is edited. Other files are compressed
+when that saves space (`zlib`), else kept as they are (`raw`).
+
+Everything here is pure: bytes in, values out. The store decides when to re-pack.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+import zlib
+from typing import Any
+
+KEYFRAME_EVERY = 32
+# Texts shorter than this are kept whole in a delta: a splice would not be shorter.
+_SPLICE_FROM = 64
+_LEVEL = 6
+
+JSON, FULL, CURRENT, DELTA = "json", "full", "current", "delta"
+RAW, ZLIB, SPLICE = "raw", "zlib", "splice"
+
+
+class PackingError(Exception):
+    """Packed data that cannot be read back (a damaged file)."""
+
+
+def _dump(value: Any) -> bytes:
+    return zlib.compress(json.dumps(value, sort_keys=True, ensure_ascii=False).encode("utf-8"), _LEVEL)
+
+
+def _load(data: bytes) -> Any:
+    try:
+        return json.loads(zlib.decompress(data).decode("utf-8"))
+    except (zlib.error, UnicodeDecodeError, ValueError) as error:
+        raise PackingError(f"packed revision data cannot be read: {error}") from error
+
+
+# --- revisions --------------------------------------------------------------------------------
+
+
+def pack_full(snapshot: dict[str, Any]) -> bytes:
+    return _dump(snapshot)
+
+
+def pack_current(snapshot: dict[str, Any]) -> bytes:
+    """The newest revision, without the body it shares with the record."""
+    return _dump({name: value for name, value in snapshot.items() if name != "body"})
+
+
+def pack_delta(old: dict[str, Any], new: dict[str, Any]) -> bytes:
+    """What turns `new` back into `old`."""
+    changed: dict[str, Any] = {}
+    for name, value in old.items():
+        if name in new and new[name] == value:
+            continue
+        after = new.get(name)
+        if isinstance(value, str) and isinstance(after, str) and len(value) >= _SPLICE_FROM:
+            changed[name] = {"splice": _splice(value, after)}
+        else:
+            changed[name] = {"value": value}
+    dropped = sorted(name for name in new if name not in old)
+    return _dump({"changed": changed, "dropped": dropped})
+
+
+def unpack(
+    encoding: str, packed: bytes | None, text: str, *, body: str | None, newer: dict[str, Any] | None
+) -> dict[str, Any]:
+    """A revision's snapshot. `text` is the old `snapshot` column (encoding `json`), `body` the
+    record's current body (encoding `current`), `newer` the snapshot of the next revision
+    (encoding `delta`)."""
+    if encoding == JSON:
+        return dict(json.loads(text))
+    if packed is None:
+        raise PackingError(f"a {encoding} revision has no packed data")
+    if encoding == FULL:
+        return dict(_load(packed))
+    if encoding == CURRENT:
+        if body is None:
+            raise PackingError("the newest revision needs the record's body")
+        return {**_load(packed), "body": body}
+    if encoding == DELTA:
+        if newer is None:
+            raise PackingError("a delta revision needs the revision after it")
+        delta = _load(packed)
+        old = {name: value for name, value in newer.items() if name not in set(delta["dropped"])}
+        for name, change in delta["changed"].items():
+            old[name] = _unsplice(change["splice"], str(newer.get(name, ""))) if "splice" in change else change["value"]
+        return old
+    raise PackingError(f"unknown revision encoding {encoding!r}")
+
+
+def _splice(old: str, new: str) -> list[Any]:
+    """[prefix length, suffix length, middle]: old == new[:p] + middle + new[len(new) - s:]."""
+    limit = min(len(old), len(new))
+    prefix = 0
+    while prefix < limit and old[prefix] == new[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < limit - prefix and old[-1 - suffix] == new[-1 - suffix]:
+        suffix += 1
+    return [prefix, suffix, old[prefix : len(old) - suffix]]
+
+
+def _unsplice(splice: list[Any], new: str) -> str:
+    prefix, suffix, middle = int(splice[0]), int(splice[1]), str(splice[2])
+    return new[:prefix] + middle + new[len(new) - suffix :]
+
+
+# --- files ------------------------------------------------------------------------------------
+
+
+def pack_file(data: bytes, *, body: str | None = None) -> tuple[str, bytes]:
+    """The smallest way to keep `data`: around `body` when the file holds it whole, compressed
+    when that saves a tenth, else as it is."""
+    if body is not None and len(body) >= _SPLICE_FROM:
+        encoded = body.encode("utf-8")
+        start = data.find(encoded)
+        if start >= 0:
+            before, after = data[:start], data[start + len(encoded) :]
+            return SPLICE, zlib.compress(struct.pack(">Q", len(before)) + before + after, _LEVEL)
+    squeezed = zlib.compress(data, _LEVEL)
+    if len(squeezed) < len(data) * 0.9:
+        return ZLIB, squeezed
+    return RAW, data
+
+
+def unpack_file(encoding: str, packed: bytes, *, body: str | None = None) -> bytes:
+    try:
+        if encoding == RAW:
+            return bytes(packed)
+        if encoding == ZLIB:
+            return zlib.decompress(packed)
+        if encoding == SPLICE:
+            if body is None:
+                raise PackingError("a file kept around its record's body needs that body")
+            joined = zlib.decompress(packed)
+            (length,) = struct.unpack(">Q", joined[:8])
+            return joined[8 : 8 + length] + body.encode("utf-8") + joined[8 + length :]
+    except (zlib.error, struct.error) as error:
+        raise PackingError(f"a kept file cannot be read: {error}") from error
+    raise PackingError(f"unknown file encoding {encoding!r}")

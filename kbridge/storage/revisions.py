@@ -1,0 +1,174 @@
+"""The revisions and kept files of records, packed (`kbridge.storage.packing`).
+
+Every function takes the open database and runs inside the caller's transaction: a re-packing is
+saved with the change that caused it, or not at all."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from typing import Any
+
+import sqlite_utils
+
+from kbridge.model import Revision
+from kbridge.storage import packing
+from kbridge.storage.packing import CURRENT, DELTA, FULL, KEYFRAME_EVERY, RAW, SPLICE
+
+_COLUMNS = "rev, author, at, reason, encoding, packed, snapshot"
+
+
+def _body(db: sqlite_utils.Database, uid: str) -> str | None:
+    row = db.execute("SELECT body FROM records WHERE uid = ?", [uid]).fetchone()
+    return str(row[0]) if row else None
+
+
+def _chain(db: sqlite_utils.Database, uid: str, rows: list[tuple[Any, ...]]) -> list[Revision]:
+    """Snapshots of `rows` (newest first, consecutive down from a whole one), newest first."""
+    body = _body(db, uid)
+    found: list[Revision] = []
+    newer: dict[str, Any] | None = None
+    for rev, author, at, reason, encoding, packed, text in rows:
+        snapshot = packing.unpack(encoding, packed, text, body=body, newer=newer)
+        found.append(Revision(uid, int(rev), author, at, reason, snapshot))
+        newer = snapshot
+    return found
+
+
+def all_revisions(db: sqlite_utils.Database, uid: str) -> list[Revision]:
+    """Every revision of a record, oldest first."""
+    rows = list(db.execute(f"SELECT {_COLUMNS} FROM revisions WHERE record_uid = ? ORDER BY rev DESC", [uid]))
+    return list(reversed(_chain(db, uid, rows)))
+
+
+def one_revision(db: sqlite_utils.Database, uid: str, rev: int) -> Revision | None:
+    """Revision `rev`, read from the nearest whole revision at or after it."""
+    anchor = db.execute(
+        "SELECT min(rev) FROM revisions WHERE record_uid = ? AND rev >= ? AND encoding != ?", [uid, rev, DELTA]
+    ).fetchone()[0]
+    if anchor is None:
+        return None
+    rows = list(db.execute(
+        f"SELECT {_COLUMNS} FROM revisions WHERE record_uid = ? AND rev BETWEEN ? AND ? ORDER BY rev DESC",
+        [uid, rev, anchor],
+    ))
+    chain = _chain(db, uid, rows)
+    return chain[-1] if chain and chain[-1].rev == rev else None
+
+
+def add_revision(
+    db: sqlite_utils.Database, uid: str, *, author: str, at: str, reason: str, snapshot: dict[str, Any]
+) -> int:
+    """Append a revision (the record as it is now): the one before it becomes a delta from it."""
+    newest = db.execute(
+        f"SELECT {_COLUMNS} FROM revisions WHERE record_uid = ? ORDER BY rev DESC LIMIT 1", [uid]
+    ).fetchone()
+    rev = int(newest[0]) + 1 if newest else 1
+    if newest is not None:
+        previous = _chain(db, uid, [newest])[0]
+        if previous.rev % KEYFRAME_EVERY == 0:
+            encoding, packed = FULL, packing.pack_full(previous.snapshot)
+        else:
+            encoding, packed = DELTA, packing.pack_delta(previous.snapshot, snapshot)
+        _store(db, uid, previous.rev, encoding, packed)
+    body = _body(db, uid)
+    if body is not None and snapshot.get("body") == body:
+        encoding, packed = CURRENT, packing.pack_current(snapshot)
+    else:  # cannot happen through the facade (it snapshots the record itself); kept whole
+        encoding, packed = FULL, packing.pack_full(snapshot)
+    db.execute(
+        "INSERT INTO revisions (record_uid, rev, author, at, reason, snapshot, encoding, packed) "
+        "VALUES (?, ?, ?, ?, ?, '', ?, ?)",
+        [uid, rev, author, at, reason, encoding, sqlite3.Binary(packed)],
+    )
+    return rev
+
+
+def before_body_change(db: sqlite_utils.Database, uid: str, old_body: str) -> None:
+    """The record's body is about to change: what was kept by reference to it is kept whole."""
+    newest = db.execute(
+        f"SELECT {_COLUMNS} FROM revisions WHERE record_uid = ? AND encoding = ? ORDER BY rev DESC LIMIT 1",
+        [uid, CURRENT],
+    ).fetchone()
+    if newest is not None:
+        rev, _author, _at, _reason, encoding, packed, text = newest
+        snapshot = packing.unpack(encoding, packed, text, body=old_body, newer=None)
+        _store(db, uid, int(rev), FULL, packing.pack_full(snapshot))
+    for role, name, encoding, packed in list(db.execute(
+        "SELECT role, name, encoding, data FROM files WHERE record_uid = ? AND encoding = ?", [uid, SPLICE]
+    )):
+        data = packing.unpack_file(encoding, packed, body=old_body)
+        new_encoding, new_packed = packing.pack_file(data)
+        db.execute(
+            "UPDATE files SET encoding = ?, data = ? WHERE record_uid = ? AND role = ? AND name = ?",
+            [new_encoding, sqlite3.Binary(new_packed), uid, role, name],
+        )
+
+
+def _store(db: sqlite_utils.Database, uid: str, rev: int, encoding: str, packed: bytes) -> None:
+    db.execute(
+        "UPDATE revisions SET encoding = ?, packed = ?, snapshot = '' WHERE record_uid = ? AND rev = ?",
+        [encoding, sqlite3.Binary(packed), uid, rev],
+    )
+
+
+# --- kept files --------------------------------------------------------------------------------
+
+
+def put_file(db: sqlite_utils.Database, uid: str, role: str, name: str, data: bytes) -> bool:
+    """Store (or replace) a file of a record; False when the same bytes were already there."""
+    digest = hashlib.sha256(data).hexdigest()
+    row = db.execute(
+        "SELECT sha256 FROM files WHERE record_uid = ? AND role = ? AND name = ?", [uid, role, name]
+    ).fetchone()
+    if row and row[0] == digest:
+        return False
+    body = _body(db, uid) if role == "original" else None
+    encoding, packed = packing.pack_file(data, body=body)
+    db.execute(
+        "INSERT OR REPLACE INTO files (record_uid, role, name, data, sha256, encoding, size) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [uid, role, name, sqlite3.Binary(packed), digest, encoding, len(data)],
+    )
+    return True
+
+
+def get_file(db: sqlite_utils.Database, uid: str, role: str, name: str) -> bytes | None:
+    row = db.execute(
+        "SELECT encoding, data FROM files WHERE record_uid = ? AND role = ? AND name = ?", [uid, role, name]
+    ).fetchone()
+    if row is None:
+        return None
+    encoding, packed = row
+    return packing.unpack_file(encoding, bytes(packed), body=_body(db, uid) if encoding == SPLICE else None)
+
+
+# --- packing what an older kbridge kept whole --------------------------------------------------
+
+
+def repack_all(db: sqlite_utils.Database) -> None:
+    """Pack every revision and file (a migration step: run once, in its transaction)."""
+    uids = [row[0] for row in db.execute("SELECT DISTINCT record_uid FROM revisions")]
+    for uid in uids:
+        revisions = all_revisions(db, uid)
+        body = _body(db, uid)
+        newer: dict[str, Any] | None = None
+        for revision in reversed(revisions):
+            if newer is None:
+                current = body is not None and revision.snapshot.get("body") == body
+                encoding = CURRENT if current else FULL
+                packed = packing.pack_current(revision.snapshot) if current else packing.pack_full(revision.snapshot)
+            elif revision.rev % KEYFRAME_EVERY == 0:
+                encoding, packed = FULL, packing.pack_full(revision.snapshot)
+            else:
+                encoding, packed = DELTA, packing.pack_delta(revision.snapshot, newer)
+            _store(db, uid, revision.rev, encoding, packed)
+            newer = revision.snapshot
+    files = list(db.execute("SELECT record_uid, role, name, data FROM files WHERE encoding = ?", [RAW]))
+    for uid, role, name, data in files:
+        raw = bytes(data)
+        encoding, packed = packing.pack_file(raw, body=_body(db, uid) if role == "original" else None)
+        db.execute(
+            "UPDATE files SET encoding = ?, data = ?, size = ? WHERE record_uid = ? AND role = ? AND name = ?",
+            [encoding, sqlite3.Binary(packed), len(raw), uid, role, name],
+        )

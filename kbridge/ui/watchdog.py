@@ -1,0 +1,90 @@
+"""An event-loop watchdog: every time the GUI thread does not come back to its event loop for
+longer than a threshold, what it was running is recorded.
+
+A timer on the GUI thread beats every few milliseconds; a Python thread watches the beats and,
+when one is late past the threshold, takes the GUI thread's stack (`sys._current_frames`) once
+per stall, then measures how long the stall lasted when the beats resume. Used by
+`bench/stall_bench.py` and by tests that must not freeze the window; `kbridge --verbose gui`
+could log the same."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+import traceback
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QObject, QTimer
+
+BEAT_MS = 5
+
+
+@dataclass
+class Stall:
+    """The GUI thread away from its event loop for `ms`, running `where` (innermost last)."""
+
+    ms: float
+    started: float
+    where: list[str] = field(default_factory=list)
+    label: str = ""
+
+    def describe(self, depth: int = 4) -> str:
+        kbridge_frames = [line for line in self.where if "/kbridge/" in line] or self.where
+        place = " <- ".join(line.rsplit("/", 1)[-1] for line in reversed(kbridge_frames[-depth:]))
+        return f"{self.ms:7.0f} ms  {self.label}  {place}"
+
+
+class Watchdog(QObject):
+    """Start it on the GUI thread; `stalls` fills while it runs. `label` names what the journey
+    is doing, so that a stall can be traced to a step."""
+
+    def __init__(self, threshold_ms: float = 50.0, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.threshold = threshold_ms / 1000
+        self.stalls: list[Stall] = []
+        self.label = ""
+        self._beat = time.perf_counter()
+        self._gui_thread = threading.get_ident()
+        self._timer = QTimer(self, interval=BEAT_MS, timeout=self._on_timer_timeout)
+        self._stop = threading.Event()
+        self._current: Stall | None = None
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._watch, name="kbridge-watchdog", daemon=True)
+
+    def start(self) -> None:
+        self._beat = time.perf_counter()
+        self._timer.start()
+        self._thread.start()
+
+    def stop(self) -> list[Stall]:
+        self._timer.stop()
+        self._stop.set()
+        self._thread.join(timeout=1)
+        return self.stalls
+
+    def longest(self, count: int = 5) -> list[Stall]:
+        return sorted(self.stalls, key=lambda stall: -stall.ms)[:count]
+
+    def _on_timer_timeout(self) -> None:
+        now = time.perf_counter()
+        with self._lock:
+            late = now - self._beat
+            stall, self._current = self._current, None
+            self._beat = now
+        if stall is not None:
+            stall.ms = (now - stall.started) * 1000
+            self.stalls.append(stall)
+        elif late > self.threshold + BEAT_MS / 1000:  # missed by the watcher (it sleeps too)
+            self.stalls.append(Stall(late * 1000, now - late, [], self.label))
+
+    def _watch(self) -> None:
+        while not self._stop.wait(self.threshold / 4):
+            with self._lock:
+                late = time.perf_counter() - self._beat
+                if late <= self.threshold or self._current is not None:
+                    continue
+                frame = sys._current_frames().get(self._gui_thread)
+                summary = traceback.extract_stack(frame, limit=40) if frame else []
+                where = [f"{item.filename}:{item.lineno} {item.name}" for item in summary]
+                self._current = Stall(0.0, self._beat, where, self.label)
