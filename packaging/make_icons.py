@@ -65,13 +65,6 @@ def render(size: int):  # -> QImage (Qt is imported lazily: the module is also r
     return image
 
 
-def allowed_share(size: int) -> float:
-    """DIFFERING_PIXELS_ALLOWED, or as many pixels as one side is long if that is more: Qt versions
-    antialias edges differently (PySide6 6.6 draws 6 of the 16x16 icon's 256 pixels unlike 6.11),
-    and edges are a large part of a small icon. A stale icon differs in far more."""
-    return max(DIFFERING_PIXELS_ALLOWED, size / (size * size))
-
-
 def differing_fraction(expected, actual) -> float:
     """The share of pixels whose colour or alpha differs by more than CHANNEL_TOLERANCE."""
     from PySide6.QtGui import QImage
@@ -107,7 +100,7 @@ def problems() -> list[str]:
             found.append(f"{path.relative_to(ROOT)} is missing or not a PNG")
         elif (image.width(), image.height()) != (size, size):
             found.append(f"{path.relative_to(ROOT)} is {image.width()}x{image.height()}, not {size}x{size}")
-        elif (share := differing_fraction(render(size), image)) > allowed_share(size):
+        elif (share := differing_fraction(render(size), image)) > DIFFERING_PIXELS_ALLOWED:
             found.append(f"{path.relative_to(ROOT)} differs from the SVG in {share:.0%} of its pixels")
     return found
 
