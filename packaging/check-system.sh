@@ -12,8 +12,11 @@ PYTHON=${PYTHON:-python3}
 OFFSCREEN_LIBS="libegl1:libEGL.so.1 libgl1:libGL.so.1 libx11-6:libX11.so.6 libdbus-1-3:libdbus-1.so.3
 libfontconfig1:libfontconfig.so.1 libfreetype6:libfreetype.so.6 libglib2.0-0:libglib-2.0.so.0
 libxkbcommon0:libxkbcommon.so.0"
-# Debian package -> a command the tests run (tests/packaging; pdftotext reads the printed PDFs back).
-TEST_TOOLS="desktop-file-utils:desktop-file-validate appstream:appstreamcli poppler-utils:pdftotext"
+# Debian package -> a command the tests run (tests/packaging): the validators, the desktop's
+# file-type tools and launcher (gio), groff for the man page, the shells whose completion files are
+# shipped, objdump to measure the glibc the bundle needs; pdftotext reads the printed PDFs back.
+TEST_TOOLS="desktop-file-utils:desktop-file-validate appstream:appstreamcli shared-mime-info:update-mime-database
+libglib2.0-bin:gio groff-base:groff zsh:zsh fish:fish binutils:objdump poppler-utils:pdftotext"
 WINDOW_LIBS="libxcb-cursor0:libxcb-cursor.so.0 libxcb-icccm4:libxcb-icccm.so.4 libxcb-image0:libxcb-image.so.0
 libxcb-keysyms1:libxcb-keysyms.so.1 libxcb-render-util0:libxcb-render-util.so.0
 libxcb-render0:libxcb-render.so.0 libxcb-shape0:libxcb-shape.so.0 libxcb-util1:libxcb-util.so.1

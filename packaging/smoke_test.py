@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -37,6 +38,9 @@ NEEDED_COMMANDS = {
     "gui": "kbridge gui",
 }
 TIMEOUT = 120  # seconds for any one command; a hang is a failure, not a stuck CI
+# The newest glibc the bundle may need: the oldest distributions docs/install.md names for the
+# bundle (Ubuntu 22.04: 2.35) must run it. Measured over every binary with objdump (binutils).
+GLIBC_FLOOR = "2.35"
 
 
 class SmokeError(Exception):
@@ -120,6 +124,33 @@ def checkout_commands() -> set[str] | None:
     return set(re.findall(r"""@click\.command\(\s*["']([\w-]+)["']""", source))
 
 
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split("."))
+
+
+def glibc_needed(bundle_dir: Path) -> tuple[str, list[str]]:
+    """The newest GLIBC_x.y symbol version any binary of the bundle needs, and the binaries that
+    need it (`objdump -T`: the dynamic symbols each one imports, with their versions)."""
+    objdump = shutil.which("objdump")
+    if objdump is None:
+        raise SmokeError("objdump is missing, so the glibc the bundle needs cannot be measured "
+                         "(Debian: apt-get install binutils)")
+    needs: dict[str, set[str]] = {}
+    for path in sorted(bundle_dir.rglob("*")):
+        if not path.is_file() or path.is_symlink():
+            continue
+        with path.open("rb") as handle:
+            if handle.read(4) != b"\x7fELF":
+                continue
+        symbols = subprocess.run([objdump, "-T", str(path)], capture_output=True, text=True).stdout
+        for version in set(re.findall(r"\bGLIBC_(\d+(?:\.\d+)+)\b", symbols)):
+            needs.setdefault(version, set()).add(path.relative_to(bundle_dir).as_posix())
+    if not needs:
+        raise SmokeError(f"no binary in {bundle_dir} names a glibc version: is it a bundle?")
+    newest = max(needs, key=_version)
+    return newest, sorted(needs[newest])
+
+
 def report(label: str, text: str) -> None:
     print(f"  {label:<16} {text}", flush=True)
 
@@ -131,6 +162,12 @@ def smoke(bundle_dir: Path, executable: Path, corpus: Path, query: str, platform
     size, files = folder_size(bundle_dir)
     report("bundle", f"{bundle_dir}")
     report("bundle size", f"{size / 1e6:.1f} MB in {files} files")
+    glibc, needing = glibc_needed(bundle_dir)
+    if _version(glibc) > _version(GLIBC_FLOOR):
+        raise SmokeError(f"the bundle needs glibc {glibc} ({', '.join(needing)}), above the {GLIBC_FLOOR} "
+                         "docs/install.md promises")
+    report("glibc needed", f"{glibc} (by {', '.join(needing[:3])}{' ...' if len(needing) > 3 else ''}); "
+           f"floor {GLIBC_FLOOR}")
 
     with tempfile.TemporaryDirectory(prefix="kbridge-smoke-") as home_name:
         kb = Bundle(executable, Path(home_name), platform)

@@ -1,4 +1,4 @@
-"""`import`, `export` and `sync`: folders of Markdown in and out of the knowledge base."""
+"""`import` and `export`: folders of Markdown (and JSON) in and out of the knowledge base."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ import contextlib
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
 
 import click
 
 from kbridge.cli.main import AppContext
 from kbridge.cli.options import json_option, pass_app
 from kbridge.cli.output import emit_json, say
+from kbridge.cli.progress import TerminalProgress
 from kbridge.core import KnowledgeBase
 from kbridge.formats.export import EXPORTERS, export_kb
 from kbridge.formats.importer import ImportReport, import_folder
@@ -24,27 +24,6 @@ from kbridge.formats.plan import (
     no_decisions_message,
     plan_import,
 )
-
-
-class _TerminalProgress:
-    """A progress bar on stderr, only when stderr is a terminal (never in pipes or tests)."""
-
-    def __init__(self, label: str) -> None:
-        self.enabled = sys.stderr.isatty()
-        self.label = label
-        self.bar: Any = None
-
-    def __call__(self, done: int, total: int, message: str) -> None:
-        if not self.enabled:
-            return
-        if self.bar is None:
-            self.bar = click.progressbar(length=max(total, 1), label=self.label, file=sys.stderr)
-            self.bar.__enter__()
-        self.bar.update(max(done - self.bar.pos, 0))
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
 
 
 @click.command("import")
@@ -61,7 +40,7 @@ def import_command(app: AppContext, folder: Path, fmt: str, dry_run: bool, force
                    as_json: bool) -> None:
     """Import the decision records of FOLDER (or a kbridge JSON export); running it again
     updates, never duplicates, and an export of this knowledge base finds everything unchanged."""
-    progress = _TerminalProgress("reading" if dry_run else "importing")
+    progress = TerminalProgress("reading" if dry_run else "importing")
     with contextlib.ExitStack() as stack:
         if dry_run and not app.kb_path.exists():
             # Nothing to compare with, and a dry run creates nothing: plan against an empty one.
@@ -77,7 +56,7 @@ def import_command(app: AppContext, folder: Path, fmt: str, dry_run: bool, force
 
 
 def _import_or_plan(kb: KnowledgeBase, folder: Path, fmt: str, dry_run: bool, force: bool,
-                    progress: _TerminalProgress) -> tuple[ImportPlan | ImportReport, list[PlannedRecord]]:
+                    progress: TerminalProgress) -> tuple[ImportPlan | ImportReport, list[PlannedRecord]]:
     try:
         plan = plan_import(kb, folder, fmt=fmt, progress=progress, force=force)
         if not plan.decisions_found and plan.records and not force:
@@ -125,7 +104,7 @@ def export_command(app: AppContext, fmt: str, out: Path, force: bool, as_json: b
         from kbridge.cli.cmd_resilience import export_pack
 
         return export_pack(app, out, as_json)
-    progress = _TerminalProgress("exporting")
+    progress = TerminalProgress("exporting")
     try:
         report = export_kb(app.kb(), out, fmt, progress=progress, overwrite=force)
     finally:

@@ -10,6 +10,7 @@ import click
 from kbridge.cli.main import AppContext
 from kbridge.cli.options import json_option, pass_app
 from kbridge.cli.output import emit_json, say
+from kbridge.cli.progress import TerminalProgress
 from kbridge.core import CATEGORIES, KnowledgeBase, templates
 from kbridge.core.backups import list_backups, restore_backup
 
@@ -42,11 +43,12 @@ def check_command(app: AppContext, do_repair: bool, as_json: bool) -> None:
     """Integrity, dangling links, duplicate numbers, overdue reviews, departed owners and other
     knowledge at risk. Exits 1 when anything is found (after --repair: anything left)."""
     fixed: list[str] = []
-    if do_repair:
-        result = app.kb(write=True).repair()
-        fixed, report = result.fixed, result.remaining
-    else:
-        report = app.kb().check()
+    with TerminalProgress("checking") as progress:
+        if do_repair:
+            result = app.kb(write=True).repair(progress=progress)
+            fixed, report = result.fixed, result.remaining
+        else:
+            report = app.kb().check(progress=progress)
     if as_json:
         data = {"ok": report.ok, "findings": [f.as_dict() for f in report.findings]}
         if do_repair:

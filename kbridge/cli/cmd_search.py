@@ -10,6 +10,7 @@ import click
 from kbridge.cli.main import AppContext
 from kbridge.cli.options import json_option, pass_app
 from kbridge.cli.output import emit_json, say
+from kbridge.cli.query_args import QueryCommand
 from kbridge.escaping import terminal_text
 from kbridge.search import ENGINES, SearchResults
 
@@ -17,7 +18,7 @@ ENGINE_CHOICE = click.Choice(ENGINES, case_sensitive=False)
 engine_option = click.option("--engine", type=ENGINE_CHOICE, help="Search engine (default: the search_engine setting).")
 
 
-@click.command("search")
+@click.command("search", cls=QueryCommand)
 @click.argument("query", nargs=-1)
 @click.option(
     "--limit", "-n", type=click.IntRange(1, 10000), default=20, show_default=True, help="How many hits to show."

@@ -11,6 +11,7 @@ import click
 from kbridge.cli.main import AppContext
 from kbridge.cli.options import json_option, pass_app
 from kbridge.cli.output import emit_json, say
+from kbridge.cli.progress import TerminalProgress
 from kbridge.formats.conflicts import resolve_conflict
 from kbridge.formats.sync import KEEP_CHOICES, SyncReport, sync_folder
 
@@ -30,7 +31,9 @@ from kbridge.formats.sync import KEEP_CHOICES, SyncReport, sync_folder
 def sync_command(app: AppContext, folder: Path, keep: str | None, use_git: bool, push: bool,
                  as_json: bool) -> None:
     """Two-way sync with a folder of kbridge Markdown. Exits 1 when conflicts remain."""
-    report = sync_folder(app.kb(write=True), folder, keep=keep, git=use_git or push, push=push)
+    with TerminalProgress("syncing") as progress:
+        report = sync_folder(app.kb(write=True), folder, keep=keep, git=use_git or push, push=push,
+                             progress=progress)
     if as_json:
         emit_json(report.as_json())
     else:

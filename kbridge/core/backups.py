@@ -31,7 +31,8 @@ def list_backups(kb: KnowledgeBase) -> list[Path]:
 
 
 def auto_backup(kb: KnowledgeBase, *, keep: int | None = None, now: dt.datetime | None = None) -> Path | None:
-    """Take a rotating backup unless one was taken within the last hour; keep the newest `keep`."""
+    """Take a rotating backup unless one was taken within the last hour; keep the newest `keep`
+    (the `backups_kept` setting unless given; 0 takes none)."""
     keep = kb.settings.backups_kept if keep is None else keep
     if keep <= 0:
         return None
@@ -45,9 +46,17 @@ def auto_backup(kb: KnowledgeBase, *, keep: int | None = None, now: dt.datetime 
     if target.exists():
         return None
     kb.backup(target)
-    for old in list_backups(kb)[keep:]:
-        old.unlink(missing_ok=True)
+    prune_backups(kb, keep)
     return target
+
+
+def prune_backups(kb: KnowledgeBase, keep: int) -> list[Path]:
+    """Delete all but the newest `keep` backups of this knowledge base (never the newest one,
+    whatever `keep` says); returns what was deleted."""
+    removed = list_backups(kb)[max(keep, 1):]
+    for old in removed:
+        old.unlink(missing_ok=True)
+    return removed
 
 
 def verify_backup(path: Path) -> str:
@@ -84,4 +93,7 @@ def restore_backup(kb: KnowledgeBase, path: Path, *, allow_other: bool = False) 
     stamp = dt.datetime.now().strftime(_STAMP)
     safety = backup_dir(kb) / f"{kb.name}-before-restore-{stamp}-{os.getpid()}.kbridge"
     kb.backup(safety)
-    return safety, kb.replace_content_from(path)
+    changes = kb.replace_content_from(path)
+    if kb.settings.backups_kept > 0:
+        prune_backups(kb, kb.settings.backups_kept)
+    return safety, changes

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kbridge.core import lifecycle
 from kbridge.core.readiness import resilience_findings
 from kbridge.model import Kind, Link, LinkType, Record
+from kbridge.search import Progress
 
 if TYPE_CHECKING:
     from kbridge.core.knowledge_base import KnowledgeBase
@@ -77,7 +79,7 @@ class RepairReport:
     remaining: CheckReport = field(default_factory=CheckReport)
 
 
-def repair(kb: KnowledgeBase, today: dt.date | None = None) -> RepairReport:
+def repair(kb: KnowledgeBase, today: dt.date | None = None, progress: Progress | None = None) -> RepairReport:
     """Fix what can be fixed without a person's judgement; report the rest."""
     report = RepairReport()
     dangling_before = {(link.source_uid, link.type, link.target_ref) for link in kb.dangling_links()}
@@ -88,33 +90,38 @@ def repair(kb: KnowledgeBase, today: dt.date | None = None) -> RepairReport:
             report.fixed.append(f"{source.key}: {link.type.label} {link.target_ref} now points at the record")
     for step in kb.repair_steps:
         report.fixed.extend(step())
-    report.remaining = run_checks(kb, today)
+    report.remaining = run_checks(kb, today, progress)
     return report
 
 
-def run_checks(kb: KnowledgeBase, today: dt.date | None = None) -> CheckReport:
+def run_checks(kb: KnowledgeBase, today: dt.date | None = None, progress: Progress | None = None) -> CheckReport:
     today = today or dt.date.today()
     records = kb.list_records(deleted=None)
     by_uid = {record.uid: record for record in records}
     live = [record for record in records if not record.deleted]
-    report = CheckReport()
-    report.findings += [Finding("integrity", problem) for problem in kb.integrity_problems()]
-    report.findings += _search_index(kb)
-    report.findings += _dangling(kb, by_uid)
-    report.findings += _duplicate_numbers(live)
-    report.findings += _likely_duplicates(live)
-    report.findings += [
-        Finding("overdue-review", f"review was due {r.review_by}", r.key, r.title)
-        for r in live
-        if r.is_overdue(today)
+    steps: list[tuple[str, Callable[[], list[Finding]]]] = [
+        ("integrity", lambda: [Finding("integrity", problem) for problem in kb.integrity_problems()]),
+        ("search index", lambda: _search_index(kb)),
+        ("links", lambda: _dangling(kb, by_uid)),
+        ("numbers", lambda: _duplicate_numbers(live)),
+        ("duplicates", lambda: _likely_duplicates(live)),
+        ("reviews", lambda: [Finding("overdue-review", f"review was due {r.review_by}", r.key, r.title)
+                             for r in live if r.is_overdue(today)]),
+        ("owners", lambda: _departed_owners(kb, live, by_uid)),
+        ("proposals", lambda: _stale_proposals(live, today)),
+        ("controls", lambda: _controls_without_reason(kb, live)),
+        ("recovery", lambda: _recovery_gaps(kb)),
+        ("supersedes", lambda: _supersede_findings(kb.all_links(), by_uid)),
+        ("resilience", lambda: resilience_findings(kb, today)),
+        ("sync", lambda: _sync_conflicts(kb, by_uid)),
     ]
-    report.findings += _departed_owners(kb, live, by_uid)
-    report.findings += _stale_proposals(live, today)
-    report.findings += _controls_without_reason(kb, live)
-    report.findings += _recovery_gaps(kb)
-    report.findings += _supersede_findings(kb.all_links(), by_uid)
-    report.findings += resilience_findings(kb, today)
-    report.findings += _sync_conflicts(kb, by_uid)
+    report = CheckReport()
+    for done, (name, step) in enumerate(steps):
+        if progress is not None:
+            progress(done, len(steps), name)
+        report.findings += step()
+    if progress is not None:
+        progress(len(steps), len(steps), "")
     return report
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from kbridge import safe_files
 from kbridge.core.checks import CheckReport, RepairReport, repair, run_checks
 from kbridge.model import Changes, ConflictError, Record, ValidationError
+from kbridge.search import Progress
 from kbridge.storage import Store
 
 
@@ -24,13 +25,13 @@ class MaintenanceMixin:
     _report: Callable[[Changes], Changes]
     iter_records: Callable[..., Iterator[Record]]
 
-    def check(self, today: dt.date | None = None) -> CheckReport:
+    def check(self, today: dt.date | None = None, progress: Progress | None = None) -> CheckReport:
         """Integrity, dangling links, duplicate numbers and knowledge at risk."""
-        return run_checks(self, today)  # type: ignore[arg-type]
+        return run_checks(self, today, progress)  # type: ignore[arg-type]
 
-    def repair(self, today: dt.date | None = None) -> RepairReport:
+    def repair(self, today: dt.date | None = None, progress: Progress | None = None) -> RepairReport:
         """`check --repair`: fix what is safe to fix, and report what is left."""
-        return repair(self, today)  # type: ignore[arg-type]
+        return repair(self, today, progress)  # type: ignore[arg-type]
 
     def integrity_problems(self) -> list[str]:
         return self._store.integrity_problems()

@@ -18,7 +18,7 @@ SEARCH_ENGINES = ("tantivy", "whoosh")
 class Settings:
     author: str = ""  # empty: the operating-system user
     search_engine: str = "tantivy"
-    backups_kept: int = 5
+    backups_kept: int = 20  # automatic backups kept per knowledge base (core.backups); 0: none taken
 
     @property
     def effective_author(self) -> str:

@@ -5,6 +5,7 @@ as the PyInstaller executable runs it. (The real bundle is built and smoke-teste
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -25,6 +26,8 @@ def stand_in_bundle(tmp_path: Path) -> Path:
     under that name (the entry script looks at its name, as it does in the bundle)."""
     folder = tmp_path / "bundle"
     (folder / "_internal").mkdir(parents=True)
+    # A real binary of this machine for the glibc measurement: this Python's own executable.
+    shutil.copy(os.path.realpath(sys.executable), folder / "_internal" / "python")
     gui_entry = folder / "_internal" / "kbridge-gui"
     gui_entry.symlink_to(PACKAGING / "kbridge_entry.py")
     for name, script in (("kbridge", PACKAGING / "kbridge_entry.py"), ("kbridge-gui", gui_entry)):
@@ -73,6 +76,7 @@ def test_smoke_test_passes_on_the_checkout(stand_in_bundle: Path, tmp_path: Path
     done = run(sys.executable, SMOKE_TEST, stand_in_bundle, "--screenshot", screenshot)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "bundle size" in done.stdout and f"kbridge, version {__version__}" in done.stdout
+    assert "  glibc needed     2." in done.stdout and "(by _internal/python" in done.stdout
     assert "  main window" in done.stdout and "closed cleanly (exit 0)" in done.stdout
     assert "  start time" in done.stdout
     assert screenshot.stat().st_size > 0
@@ -109,3 +113,14 @@ def test_smoke_hook_fails_when_qt_finds_no_fonts(stand_in_bundle: Path, tmp_path
     done = run(stand_in_bundle / "kbridge-gui", "--sample", KBRIDGE_SMOKE_TEST="1", FONTCONFIG_FILE=str(config))
     assert done.returncode == 4, done.stdout + done.stderr
     assert "Qt found no fonts" in done.stderr and "fonts-dejavu-core" in done.stderr
+
+
+def test_smoke_test_fails_when_a_binary_needs_a_newer_glibc(stand_in_bundle: Path) -> None:
+    # Debian 12's own libstdc++ needs glibc 2.36 (arc4random): the kind of library the bundle must
+    # take from the target system rather than carry (packaging/kbridge.spec).
+    system_libstdcxx = Path("/usr/lib/x86_64-linux-gnu/libstdc++.so.6")
+    assert system_libstdcxx.is_file(), "this test needs Debian 12's libstdc++6"
+    shutil.copy(system_libstdcxx, stand_in_bundle / "_internal" / "libstdc++.so.6")
+    done = run(sys.executable, SMOKE_TEST, stand_in_bundle)
+    assert done.returncode == 1
+    assert "FAIL: the bundle needs glibc 2.36 (_internal/libstdc++.so.6), above the 2.35" in done.stderr
