@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kbridge.core import KnowledgeBase
-from kbridge.formats.importer import import_folder
+from kbridge.formats.read.importer import import_folder
 from tests.fixtures.roundtrip import MATRIX_FORMATS, run_format
 from tests.formats.conftest import CORPUS_FOLDERS, adr_folder
 

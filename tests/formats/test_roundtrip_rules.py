@@ -10,8 +10,8 @@ from pathlib import Path
 
 from kbridge.core import KnowledgeBase
 from kbridge.core.checks import run_checks
-from kbridge.formats.export import export_kb
-from kbridge.formats.importer import import_folder
+from kbridge.formats.read.importer import import_folder
+from kbridge.formats.write.export import export_kb
 from tests.cli.conftest import Run, as_json
 from tests.cli.conftest import kb_path as kb_path  # the CLI fixtures
 from tests.cli.conftest import run as run
