@@ -18,7 +18,7 @@ import pytest
 
 from kbridge import safe_files
 from kbridge.core import KnowledgeBase
-from kbridge.formats import importer as importer_module
+from kbridge.formats.read import importer as importer_module
 from kbridge.formats.read.importer import import_folder
 from kbridge.formats.site import export_site
 from kbridge.formats.sync.folder import sync_folder
