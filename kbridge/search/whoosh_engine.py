@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from itertools import islice, pairwise
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -49,17 +49,13 @@ from kbridge.search.query import (
     Term,
 )
 from kbridge.search.text import MAX_WORD_LENGTH
+from kbridge.search.whoosh_flat import CappedPrefix, FlatDateRange, FlatFuzzy, FlatPrefix
 
 DEFAULT_FIELDS = tuple((name, FIELD_WEIGHTS[name]) for name in ("key", "title", "meta", "body"))
 FUZZY_FIELDS = tuple((name, FIELD_WEIGHTS[name]) for name in ("title", "body"))
 _TEXT_FIELD = {"title": "title", "body": "body", "owner": "owner"}
 _EXACT_FIELD = {"kind": "kind", "status": "status", "tag": "tags", "key": "key_exact"}
 _LOCK_WAIT_S = 3.0
-# As tantivy's phrase-prefix query: a prefix (`rot*`) or a misspelling (`vualt~`) stands for at
-# most this many words of the index, the first in its order. Unbounded, `rot*` on 100,000
-# records expanded to every word starting with "rot" and took 29 s. (tantivy's default of 50
-# expansions matches 51 words, measured: tests/search/test_conformance.py.)
-MAX_EXPANSIONS = 51
 _BULK_OPTIONS = {"procs": 2, "limitmb": 256, "multisegment": True}
 
 
@@ -318,7 +314,7 @@ class _Compiler:
         if isinstance(node, DateRange):
             start = dt.datetime.combine(node.start, dt.time.min) if node.start else None
             end = dt.datetime.combine(node.end, dt.time.max) if node.end else None
-            return query.ConstantScoreQuery(query.DateRange("date", start, end), 0.0)
+            return FlatDateRange("date", start, end, boost=0.0)
         if isinstance(node, KeyBoost):
             keys = query.Or([query.Term("key_exact", key) for key in node.keys])
             return query.ConstantScoreQuery(keys, KEY_LOOKUP_SCORE)
@@ -359,12 +355,14 @@ class _Compiler:
         options: list[query.Query] = []
         for field, weight in fields_:
             if isinstance(node, Prefix):
-                parts = [query.Term(field, term) for term in terms[:-1]]
-                last = _CappedPrefix(field, terms[-1], boost=weight)
-                options.append(query.Sequence([*parts, last], boost=weight) if parts else last)
+                if len(terms) == 1:
+                    options.append(FlatPrefix(field, terms[0], boost=weight))
+                else:  # a phrase ending in a prefix needs the words' positions: whoosh's matchers
+                    parts = [query.Term(field, term) for term in terms[:-1]]
+                    options.append(query.Sequence([*parts, CappedPrefix(field, terms[-1])], boost=weight))
             elif isinstance(node, Fuzzy) and len(terms) == 1:
                 word = terms[0]
-                options.append(_CappedFuzzy(field, word, boost=weight, maxdist=node.distance, prefixlength=0))
+                options.append(FlatFuzzy(field, word, boost=weight, maxdist=node.distance, prefixlength=0))
                 # Whoosh's automaton counts a swap of two letters as two edits, tantivy's as
                 # one: add the swapped spellings so that "vualt~" finds "vault" in both.
                 options.extend(query.Term(field, swapped, boost=weight) for swapped in _swaps(word))
@@ -376,16 +374,6 @@ class _Compiler:
                 slop += node.slop if isinstance(node, Phrase) else 0
                 options.append(query.Phrase(field, terms, slop=slop, boost=weight))
         return options[0] if len(options) == 1 else query.Or(options)
-
-
-class _CappedPrefix(query.Prefix):  # whoosh has no type hints: a subclass of Any
-    def _btexts(self, ixreader: Any) -> Iterator[bytes]:
-        return islice(super()._btexts(ixreader), MAX_EXPANSIONS)
-
-
-class _CappedFuzzy(query.FuzzyTerm):  # whoosh has no type hints: a subclass of Any
-    def _btexts(self, ixreader: Any) -> Iterator[bytes]:
-        return islice(super()._btexts(ixreader), MAX_EXPANSIONS)
 
 
 def _swaps(word: str) -> list[str]:
