@@ -67,7 +67,13 @@ class _Capped:
     """Mixed into a whoosh MultiTerm query: at most MAX_EXPANSIONS words."""
 
     def _btexts(self, ixreader: Any) -> Iterator[bytes]:
-        return islice(super()._btexts(ixreader), MAX_EXPANSIONS)  # type: ignore[misc]
+        # Whoosh expands a query more than once per segment (to estimate its size, then to
+        # match): a fuzzy word's automaton walk over the term dictionary is done once here.
+        cache: dict[int, list[bytes]] = self.__dict__.setdefault("_expanded", {})
+        words = cache.get(id(ixreader))
+        if words is None:
+            words = cache[id(ixreader)] = list(islice(super()._btexts(ixreader), MAX_EXPANSIONS))  # type: ignore[misc]
+        return iter(words)
 
 
 class CappedPrefix(_Capped, query.Prefix):
