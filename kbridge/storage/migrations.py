@@ -104,7 +104,39 @@ def _v3_packed(db: sqlite_utils.Database) -> None:
     repack_all(db)
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial, _v2_files, _v3_packed]
+def _v4_revisions_without_rowid(db: sqlite_utils.Database) -> None:
+    """Revisions in a table without rowid: its primary key (record, rev) is the table itself
+    rather than a second copy of every key in an index beside it (a tenth of the revisions'
+    space). The file's larger pages come with it (`database.compact`)."""
+    db.execute(
+        """
+        CREATE TABLE revisions_v4 (
+            record_uid TEXT NOT NULL REFERENCES records(uid),
+            rev INTEGER NOT NULL,
+            author TEXT NOT NULL,
+            at TEXT NOT NULL,
+            reason TEXT NOT NULL DEFAULT '',
+            snapshot TEXT NOT NULL,
+            encoding TEXT NOT NULL DEFAULT 'json',
+            packed BLOB,
+            PRIMARY KEY (record_uid, rev)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute(
+        "INSERT INTO revisions_v4 (record_uid, rev, author, at, reason, snapshot, encoding, packed) "
+        "SELECT record_uid, rev, author, at, reason, snapshot, encoding, packed FROM revisions"
+    )
+    db.execute("DROP TABLE revisions")
+    db.execute("ALTER TABLE revisions_v4 RENAME TO revisions")
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _v1_initial,
+    _v2_files,
+    _v3_packed,
+    _v4_revisions_without_rowid,
+]
 
 
 def schema_version(db: sqlite_utils.Database) -> int:
