@@ -107,7 +107,10 @@ def _v3_packed(db: sqlite_utils.Database) -> None:
 def _v4_revisions_without_rowid(db: sqlite_utils.Database) -> None:
     """Revisions in a table without rowid: its primary key (record, rev) is the table itself
     rather than a second copy of every key in an index beside it (a tenth of the revisions'
-    space). The file's larger pages come with it (`database.compact`)."""
+    space); the newest revision of a record kept as what differs from the record's row (a few
+    dozen bytes instead of a compressed copy of every field). The file's larger pages come with
+    it (`database._compact`)."""
+    from kbridge.storage.revisions import repack_newest
     db.execute(
         """
         CREATE TABLE revisions_v4 (
@@ -129,6 +132,7 @@ def _v4_revisions_without_rowid(db: sqlite_utils.Database) -> None:
     )
     db.execute("DROP TABLE revisions")
     db.execute("ALTER TABLE revisions_v4 RENAME TO revisions")
+    repack_newest(db)
 
 
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [

@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -47,7 +48,7 @@ def test_a_knowledge_base_of_the_schema_before_migrates_without_losing_a_byte(tm
         for (uid, role, name), data in files.items():
             assert kb.file(uid, name, role=role) == data
     encodings = dict(_rows(path, "SELECT encoding, count(*) FROM revisions GROUP BY encoding"))
-    assert set(encodings) <= {"current", "delta", "full"} and encodings["current"] == len(
+    assert set(encodings) <= {"record", "delta", "full"} and encodings["record"] == len(
         {uid for uid, _rev in revisions})
     assert _rows(path, "PRAGMA integrity_check") == [("ok",)]
     _rows(path, "PRAGMA wal_checkpoint(TRUNCATE)")
@@ -114,9 +115,10 @@ def test_an_imported_original_is_kept_around_its_body_and_survives_an_edit(tmp_p
         assert _rows(tmp_path / "kb.kbridge", "SELECT encoding FROM files") == [("zlib",)]
 
 
-def test_damaged_packed_data_is_a_clear_error_not_a_wrong_answer() -> None:
+@pytest.mark.parametrize(("encoding", "packed"), [("delta", b"not zlib"), ("record", b"\xff"), ("record", b"[1]")])
+def test_damaged_packed_data_is_a_clear_error_not_a_wrong_answer(encoding: str, packed: bytes) -> None:
     try:
-        packing.unpack("delta", b"not zlib", "", body=None, newer={})
+        packing.unpack(encoding, packed, "", row={"body": ""}, newer={})
     except packing.PackingError as error:
         assert "cannot be read" in str(error)
     else:
@@ -162,3 +164,37 @@ def test_the_move_waits_for_no_one_when_another_connection_holds_the_file(tmp_pa
     with KnowledgeBase.open(path) as kb:
         assert len(kb.list_summaries()) == 10
     assert _rows(path, "PRAGMA user_version") == [(4,)] and _rows(path, "PRAGMA integrity_check") == [("ok",)]
+
+
+def test_the_newest_revision_kept_against_its_record_survives_every_kind_of_change(tmp_path: Path) -> None:
+    """The newest revision is kept as what differs from the record's row: whatever changes the
+    row (an edit, a delete, an undelete, a restore) or not (a link, the owner's key) leaves every
+    revision reading back as it was saved."""
+    with KnowledgeBase.init(tmp_path / "kb.kbridge") as kb:
+        owner = kb.get(next(iter(kb.create("person", "Ann", key="PER-001").created)))
+        other = kb.get(next(iter(kb.create("decision", "Other", body="x").created)))
+        uid = next(iter(kb.create("decision", "A decision", body="Line one.\n", owner=owner.key).created))
+        saved: dict[int, dict] = {}
+
+        def keep() -> None:
+            newest = kb.history(uid)[-1]
+            saved[newest.rev] = newest.snapshot
+
+        keep()
+        for change in (
+            lambda: kb.update(uid, title="Renamed"),
+            lambda: kb.link(uid, "relates-to", other.key),
+            lambda: kb.update(owner.uid, key="PER-009"),
+            lambda: kb.update(uid, body="Line one.\nLine two.\n", tags=["a", "b"]),
+            lambda: kb.delete(uid),
+            lambda: kb.undelete(uid),
+            lambda: kb.set_field(uid, "deciders", "Ann and Bob"),
+            lambda: kb.restore(uid, 1),
+        ):
+            change()
+            keep()
+        assert len(saved) == 8  # the owner's new key is a revision of the owner
+        assert saved[3]["owner_key"] == "PER-001" and saved[4]["owner_key"] == "PER-009"
+        assert {rev: revision.snapshot for rev, revision in ((r.rev, r) for r in kb.history(uid))} == saved
+        for rev, snapshot in saved.items():
+            assert kb.revision(uid, rev).snapshot == snapshot
