@@ -49,7 +49,16 @@ from kbridge.search.query import (
     Term,
 )
 from kbridge.search.text import MAX_WORD_LENGTH
-from kbridge.search.whoosh_flat import CappedPrefix, FlatDateRange, FlatFuzzy, FlatPrefix
+from kbridge.search.whoosh_flat import (
+    CappedPrefix,
+    FlatAnyOf,
+    FlatDateRange,
+    FlatFuzzy,
+    FlatPart,
+    FlatPrefix,
+    FlatWord,
+    collect_flat,
+)
 
 DEFAULT_FIELDS = tuple((name, FIELD_WEIGHTS[name]) for name in ("key", "title", "meta", "body"))
 FUZZY_FIELDS = tuple((name, FIELD_WEIGHTS[name]) for name in ("title", "body"))
@@ -238,18 +247,27 @@ class WhooshEngine(SearchEngine):
         compiled = _Compiler(self._analyzer).compile(root)
         with _unusable_on_failure("be searched"):
             searcher = self._current_searcher()
+            if isinstance(compiled, FlatAnyOf):
+                total, best, counts = collect_flat(
+                    searcher, compiled, offset + limit, FACET_FIELDS if facets else None
+                )
+                hits = [_stored_hit(searcher.stored_fields(doc), score) for score, doc in best[offset:]]
+                return total, hits, counts
             results = searcher.search(
                 compiled, limit=max(offset + limit, 1), groupedby=_facet_groups() if facets else None
             )
             total = len(results)
-            hits = [_stored_hit(hit) for hit in list(results)[offset : offset + limit]]
+            hits = [_stored_hit(hit.fields(), hit.score) for hit in list(results)[offset : offset + limit]]
             counts = _facet_counts(results) if facets else None
         return total, hits, counts
 
     def _count_facets(self, root: Node) -> FacetCounts:
         compiled = _Compiler(self._analyzer).compile(root)
         with _unusable_on_failure("be searched"):
-            return _facet_counts(self._current_searcher().search(compiled, limit=1, groupedby=_facet_groups()))
+            searcher = self._current_searcher()
+            if isinstance(compiled, FlatAnyOf):
+                return collect_flat(searcher, compiled, 0, FACET_FIELDS)[2] or {}
+            return _facet_counts(searcher.search(compiled, limit=1, groupedby=_facet_groups()))
 
 
 def _facet_groups() -> dict[str, Any]:
@@ -262,8 +280,7 @@ def _facet_counts(results: Any) -> FacetCounts:
     return {name: {str(key): int(n) for key, n in results.groups(name).items() if key} for name in FACET_FIELDS}
 
 
-def _stored_hit(hit: Any) -> StoredHit:
-    stored = hit.fields()
+def _stored_hit(stored: dict[str, Any], score: float | None) -> StoredHit:
     date = stored.get("date")
     return StoredHit(
         uid=stored.get("uid", ""),
@@ -271,7 +288,7 @@ def _stored_hit(hit: Any) -> StoredHit:
         kind=stored.get("kind", ""),
         title=stored.get("title", ""),
         status=stored.get("status", ""),
-        score=float(hit.score or 0.0),
+        score=float(score or 0.0),
         body=stored.get("body", ""),
         date=date.date() if date is not None else None,
     )
@@ -352,21 +369,13 @@ class _Compiler:
         terms = self.analyze(node.text)
         if not terms:
             return None
+        if isinstance(node, (Prefix, Fuzzy)) and len(terms) == 1:
+            return self._flat(node, terms[0], fields_)
         options: list[query.Query] = []
         for field, weight in fields_:
-            if isinstance(node, Prefix):
-                if len(terms) == 1:
-                    options.append(FlatPrefix(field, terms[0], boost=weight))
-                else:  # a phrase ending in a prefix needs the words' positions: whoosh's matchers
-                    parts = [query.Term(field, term) for term in terms[:-1]]
-                    options.append(query.Sequence([*parts, CappedPrefix(field, terms[-1])], boost=weight))
-            elif isinstance(node, Fuzzy) and len(terms) == 1:
-                word = terms[0]
-                options.append(FlatFuzzy(field, word, boost=weight, maxdist=node.distance, prefixlength=0))
-                # Whoosh's automaton counts a swap of two letters as two edits, tantivy's as
-                # one: add the swapped spellings so that "vualt~" finds "vault" in both.
-                options.extend(query.Term(field, swapped, boost=weight) for swapped in _swaps(word))
-                options.append(query.Term(field, word, boost=weight))
+            if isinstance(node, Prefix):  # a phrase ending in a prefix needs the words' positions
+                parts = [query.Term(field, term) for term in terms[:-1]]
+                options.append(query.Sequence([*parts, CappedPrefix(field, terms[-1])], boost=weight))
             elif len(terms) == 1:
                 options.append(query.Term(field, terms[0], boost=weight))
             else:
@@ -374,6 +383,23 @@ class _Compiler:
                 slop += node.slop if isinstance(node, Phrase) else 0
                 options.append(query.Phrase(field, terms, slop=slop, boost=weight))
         return options[0] if len(options) == 1 else query.Or(options)
+
+    @staticmethod
+    def _flat(node: Prefix | Fuzzy, word: str, fields_: Sequence[tuple[str, float]]) -> FlatAnyOf:
+        """A prefix or a misspelling, as tantivy scores them: a record scores the weight of each
+        field holding one of the words it stands for, whichever; for a misspelling, the word as
+        typed once more (tantivy adds it as a term of its own: exact spellings first)."""
+        parts: list[FlatPart] = []
+        for field, weight in fields_:
+            if isinstance(node, Prefix):
+                parts.append(FlatPrefix(field, word, boost=weight))
+            else:
+                # Whoosh's automaton counts a swap of two letters as two edits, tantivy's as
+                # one: the swapped spellings are added, so that "vualt~" finds "vault" in both.
+                parts.append(FlatFuzzy(field, word, also=_swaps(word), boost=weight, maxdist=node.distance,
+                                       prefixlength=0))
+                parts.append(FlatWord(field, word, boost=weight))
+        return FlatAnyOf(parts)
 
 
 def _swaps(word: str) -> list[str]:

@@ -13,8 +13,10 @@ dictionary, as tantivy's phrase-prefix and fuzzy queries take them.
 
 from __future__ import annotations
 
+import heapq
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain, islice
 from typing import Any
 
@@ -29,7 +31,8 @@ MAX_EXPANSIONS = 51
 
 class _SortedIdsMatcher(matching.ListMatcher):  # whoosh has no type hints: a subclass of Any
     """A ListMatcher that skips by bisection (whoosh's steps one id at a time, which an
-    intersection with a long list, `date:2020..2022 vault`, pays for every record in range)."""
+    intersection with a long list, `date:2020..2022 vault`, pays for every record in range)
+    and scores 0.0 when told so (ListMatcher's weight turns 0.0 into 1.0)."""
 
     def skip_to(self, id: int) -> None:
         if not self.is_active():
@@ -38,14 +41,13 @@ class _SortedIdsMatcher(matching.ListMatcher):  # whoosh has no type hints: a su
             self._i = bisect_left(self._ids, id, self._i)
 
     def copy(self) -> _SortedIdsMatcher:
-        return _SortedIdsMatcher(self._ids, position=self._i, all_weights=self._all_weights)
+        return _SortedIdsMatcher(self._ids, self._weights, position=self._i, all_weights=self._all_weights)
 
-    # Every record scores the boost, 0.0 included (ListMatcher's weight turns 0.0 into 1.0).
     def weight(self) -> float:
-        return float(self._all_weights)
+        return float(self._weights[self._i] if self._weights is not None else self._all_weights)
 
     def score(self) -> float:
-        return float(self._all_weights)
+        return self.weight()
 
 
 def documents_holding(reader: Any, fieldname: str, btexts: Iterable[bytes]) -> list[int]:
@@ -57,10 +59,10 @@ def documents_holding(reader: Any, fieldname: str, btexts: Iterable[bytes]) -> l
     return sorted(found)
 
 
-def flat_matcher(ids: list[int], boost: float) -> Any:
+def flat_matcher(ids: list[int], boost: float, weights: list[float] | None = None) -> Any:
     if not ids:
         return matching.NullMatcher()
-    return _SortedIdsMatcher(ids, all_weights=boost)
+    return _SortedIdsMatcher(ids, weights, all_weights=boost)
 
 
 class _Capped:
@@ -72,8 +74,11 @@ class _Capped:
         cache: dict[int, list[bytes]] = self.__dict__.setdefault("_expanded", {})
         words = cache.get(id(ixreader))
         if words is None:
-            words = cache[id(ixreader)] = list(islice(super()._btexts(ixreader), MAX_EXPANSIONS))  # type: ignore[misc]
+            words = cache[id(ixreader)] = self._expand(ixreader)
         return iter(words)
+
+    def _expand(self, ixreader: Any) -> list[bytes]:
+        return list(islice(super()._btexts(ixreader), MAX_EXPANSIONS))  # type: ignore[misc]
 
 
 class CappedPrefix(_Capped, query.Prefix):
@@ -84,24 +89,114 @@ class _FlatMultiTerm(_Capped):
     """Mixed into a whoosh MultiTerm query: its words capped, matched as one flat list."""
 
     boost: float
-    field: Any
+    fieldname: str
+
+    def documents(self, reader: Any) -> list[int]:
+        return documents_holding(reader, self.fieldname, self._btexts(reader))
 
     def matcher(self, searcher: Any, context: Any = None) -> Any:
-        reader = searcher.reader()
-        return flat_matcher(documents_holding(reader, self.field(), self._btexts(reader)), self.boost)
+        return flat_matcher(self.documents(searcher.reader()), self.boost)
 
 
 class FlatPrefix(_FlatMultiTerm, query.Prefix):
     """Records holding one of the first MAX_EXPANSIONS words of a field starting with a prefix."""
 
-    def matcher(self, searcher: Any, context: Any = None) -> Any:
-        if not self.text:
-            return query.Prefix.matcher(self, searcher, context)  # every record: whoosh's own
-        return super().matcher(searcher, context)
-
 
 class FlatFuzzy(_FlatMultiTerm, query.FuzzyTerm):
-    """Records holding one of the first MAX_EXPANSIONS words of a field near a word."""
+    """Records holding one of the first MAX_EXPANSIONS words of a field near a word, or one of
+    `also` (spellings whoosh's automaton misses: it counts a swap of two letters as two edits,
+    tantivy as one)."""
+
+    def __init__(self, fieldname: str, text: str, *, also: Sequence[str] = (), **options: Any) -> None:
+        super().__init__(fieldname, text, **options)
+        self.also = tuple(also)
+
+    def _expand(self, ixreader: Any) -> list[bytes]:
+        words = super()._expand(ixreader)
+        return list(dict.fromkeys([*words, *(word.encode("utf-8") for word in self.also)]))
+
+
+class FlatWord(query.Term):  # whoosh has no type hints: a subclass of Any
+    """Records holding a word, scoring the boost alike (with FlatAnyOf: a fuzzy word's own
+    spelling on top)."""
+
+    def documents(self, reader: Any) -> list[int]:
+        return documents_holding(reader, self.fieldname, [self.text.encode("utf-8")])
+
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
+        return flat_matcher(self.documents(searcher.reader()), self.boost)
+
+
+FlatPart = FlatPrefix | FlatFuzzy | FlatWord
+
+
+class FlatAnyOf(query.Query):  # whoosh has no type hints: a subclass of Any
+    """Records matching any of several flat queries (a prefix or a misspelling in each field),
+    as one list: a record scores the sum of the boosts of those it matches. Also searched
+    without whoosh's collector (`collect_flat`)."""
+
+    def __init__(self, parts: Sequence[FlatPart]) -> None:
+        self.parts = list(parts)
+        self.boost = 1.0
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, FlatAnyOf) and self.parts == other.parts
+
+    def __hash__(self) -> int:
+        return hash(tuple(self.parts))
+
+    def __repr__(self) -> str:
+        return f"FlatAnyOf({self.parts!r})"
+
+    def children(self) -> list[Any]:
+        return []
+
+    def estimate_size(self, ixreader: Any) -> int:
+        return sum(part.estimate_size(ixreader) for part in self.parts)
+
+    def estimate_min_size(self, ixreader: Any) -> int:
+        return min((part.estimate_min_size(ixreader) for part in self.parts), default=0)
+
+    def scored(self, reader: Any) -> tuple[list[int], list[float]]:
+        """The documents of one segment matching, sorted, and their scores."""
+        scores: dict[int, float] = {}
+        for part in self.parts:
+            boost = float(part.boost)
+            for doc in part.documents(reader):
+                scores[doc] = scores.get(doc, 0.0) + boost
+        ids = sorted(scores)
+        return ids, [scores[doc] for doc in ids]
+
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
+        ids, weights = self.scored(searcher.reader())
+        return flat_matcher(ids, 1.0, weights)
+
+
+def collect_flat(
+    searcher: Any, flat: FlatAnyOf, top: int, facet_fields: Sequence[str] | None
+) -> tuple[int, list[tuple[float, int]], dict[str, dict[str, int]] | None]:
+    """A flat query searched without whoosh's collector (which walks every match in Python
+    through its matcher tree): the total, the `top` best (score, document) pairs (ties in the
+    index's order) and the facet counts of `facet_fields`, read from their columns."""
+    total = 0
+    best: list[tuple[float, int]] = []
+    counts: dict[str, Counter[str]] = {name: Counter() for name in facet_fields or ()}
+    for sub, offset in searcher.leaf_searchers():
+        reader = sub.reader()
+        ids, scores = flat.scored(reader)
+        total += len(ids)
+        if top > 0:
+            ranked = heapq.nsmallest(top, zip(scores, ids, strict=True), key=lambda pair: (-pair[0], pair[1]))
+            best = heapq.nsmallest(top, [*best, *((score, doc + offset) for score, doc in ranked)],
+                                   key=lambda pair: (-pair[0], pair[1]))
+        for name, counter in counts.items():
+            if reader.has_column(name):
+                column = reader.column_reader(name)
+                counter.update(map(column.__getitem__, ids))
+    facets = None
+    if facet_fields is not None:
+        facets = {name: {str(key): n for key, n in counter.items() if key} for name, counter in counts.items()}
+    return total, best, facets
 
 
 class FlatDateRange(query.DateRange):  # whoosh has no type hints: a subclass of Any
