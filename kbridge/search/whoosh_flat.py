@@ -193,10 +193,11 @@ def collect_flat(
             if reader.has_column(name):
                 column = reader.column_reader(name)
                 counter.update(map(column.__getitem__, ids))
-    facets = None
-    if facet_fields is not None:
-        facets = {name: {str(key): n for key, n in counter.items() if key} for name, counter in counts.items()}
-    return total, best, facets
+    if facet_fields is None:
+        return total, best, None
+    if not total:  # as whoosh's collector answers
+        return total, best, {}
+    return total, best, {name: {str(key): n for key, n in counter.items() if key} for name, counter in counts.items()}
 
 
 class FlatDateRange(query.DateRange):  # whoosh has no type hints: a subclass of Any
