@@ -1,5 +1,5 @@
 """Where the window freezes: a person's journey through a large knowledge base with an event-loop
-watchdog (`kbridge/ui/watchdog.py`) recording every time the GUI thread is away for over 50 ms.
+watchdog (`kbridge/ui/jobs/watchdog.py`) recording every time the GUI thread is away for over 50 ms.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python bench/stall_bench.py [--records 100000] [--top 5]
 
@@ -34,8 +34,8 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from bench.gui_corpus import build  # noqa: E402
 from kbridge.core import KnowledgeBase  # noqa: E402
-from kbridge.ui.main_window import MainWindow  # noqa: E402
-from kbridge.ui.watchdog import Watchdog  # noqa: E402
+from kbridge.ui.jobs.watchdog import Watchdog  # noqa: E402
+from kbridge.ui.window.main_window import MainWindow  # noqa: E402
 
 SHAPES = {
     "terms": ["vault rotation", "kafka retry", "ledger backup", "token expiry", "cluster upgrade"],

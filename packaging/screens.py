@@ -30,8 +30,8 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget  # noqa: E402
 from kbridge.core import KnowledgeBase  # noqa: E402
 from kbridge.formats.sample import build_sample  # noqa: E402
 from kbridge.ui.app import application  # noqa: E402
-from kbridge.ui.main_window import MainWindow  # noqa: E402
 from kbridge.ui.style import apply_theme  # noqa: E402
+from kbridge.ui.window.main_window import MainWindow  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL_FOLDER = ROOT / "tests" / "fixtures" / "corpus" / "mozilla__remote-settings" / "docs" / "adr"

@@ -14,8 +14,8 @@ from pytestqt.qtbot import QtBot
 from kbridge.core import KnowledgeBase
 from kbridge.model import Record
 from kbridge.ui.gc_guard import collect_on_gui_thread, uninstall
-from kbridge.ui.main_window import MainWindow
-from kbridge.ui.record_table_model import KEY
+from kbridge.ui.models.record_table_model import KEY
+from kbridge.ui.window.main_window import MainWindow
 from tests.ui.answers import Answers, answers  # noqa: F401  (a fixture of every UI test)
 
 

@@ -14,7 +14,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QMenu, QWidgetAction
 from pytestqt.qtbot import QtBot
 
-from kbridge.ui.main_window import MainWindow
+from kbridge.ui.window.main_window import MainWindow
 from tests.formats.conftest import corpus_root
 from tests.ui.answers import Answers, integrity_check, run_transfer, wait_until_idle, window_on
 

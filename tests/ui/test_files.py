@@ -14,8 +14,8 @@ from kbridge import paths
 from kbridge.core import KnowledgeBase
 from kbridge.ui import settings as ui_settings
 from kbridge.ui.app import open_window, startup_path
-from kbridge.ui.main_window import MainWindow
-from kbridge.ui.transfer_dialogs import ImportDialog
+from kbridge.ui.dialogs.transfer_dialogs import ImportDialog
+from kbridge.ui.window.main_window import MainWindow
 from tests.formats.conftest import corpus_root
 
 GOVUK = corpus_root().resolve() / "alphagov__govuk-aws"

@@ -14,10 +14,10 @@ from pytestqt.qtbot import QtBot
 
 from kbridge.core import KnowledgeBase
 from kbridge.formats.plan import plan_import
-from kbridge.ui.import_preview import COLUMNS, PreviewModel
-from kbridge.ui.main_window import MainWindow
-from kbridge.ui.record_table_model import KEY, STATUS
-from kbridge.ui.transfer_dialogs import ImportDialog
+from kbridge.ui.dialogs.import_preview import COLUMNS, PreviewModel
+from kbridge.ui.dialogs.transfer_dialogs import ImportDialog
+from kbridge.ui.models.record_table_model import KEY, STATUS
+from kbridge.ui.window.main_window import MainWindow
 from tests.ui.conftest import press_button, when_modal
 
 

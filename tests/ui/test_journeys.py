@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from kbridge.core import KnowledgeBase
-from kbridge.ui.main_window import MainWindow
+from kbridge.ui.window.main_window import MainWindow
 from tests.formats.conftest import corpus_root
 from tests.ui.answers import Answers, integrity_check, run_transfer, wait_until_idle
 

@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QLineEdit, QMe
 from pytestqt.qtbot import QtBot
 
 from kbridge.core import KnowledgeBase
-from kbridge.ui.main_window import MainWindow
-from kbridge.ui.record_table_model import KEY
+from kbridge.ui.models.record_table_model import KEY
+from kbridge.ui.window.main_window import MainWindow
 from tests.ui.conftest import click_row
 
 _GENERATION = [0]

@@ -8,10 +8,10 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QMessageBox, QPus
 from pytestqt.qtbot import QtBot
 
 from kbridge.core import KnowledgeBase
-from kbridge.ui.drafts import drafts_for
-from kbridge.ui.editor import RecordEditor
-from kbridge.ui.main_window import MainWindow
-from kbridge.ui.record_table_model import KEY
+from kbridge.ui.models.record_table_model import KEY
+from kbridge.ui.views.drafts import drafts_for
+from kbridge.ui.views.editor import RecordEditor
+from kbridge.ui.window.main_window import MainWindow
 from tests.ui.conftest import click_row, press_button, when_modal
 
 

@@ -12,9 +12,9 @@ from pytestqt.qtbot import QtBot
 
 from kbridge.core import KnowledgeBase
 from kbridge.search.tantivy_facets import FACETS_FROM_HITS
-from kbridge.ui.main_window import MainWindow
-from kbridge.ui.search_panel import SearchController
-from kbridge.ui.search_service import Hit, SearchOutcome
+from kbridge.ui.jobs.search_service import Hit, SearchOutcome
+from kbridge.ui.views.search_panel import SearchController
+from kbridge.ui.window.main_window import MainWindow
 
 COUNTS = {"kind": {"decision": 200}, "status": {"accepted": 150, "proposed": 50}}
 

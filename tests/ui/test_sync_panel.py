@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QApplication, QPlainTextEdit, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from kbridge.core import KnowledgeBase
-from kbridge.ui.main_window import MainWindow
-from kbridge.ui.record_table_model import TITLE
+from kbridge.ui.models.record_table_model import TITLE
+from kbridge.ui.window.main_window import MainWindow
 from tests.formats.team import git, make_team
 from tests.ui.answers import Answers, wait_until_idle, window_on
 from tests.ui.conftest import when_modal

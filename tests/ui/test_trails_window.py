@@ -7,11 +7,11 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from kbridge.core import KnowledgeBase
-from kbridge.ui.graph_view import GraphView
-from kbridge.ui.main_window import MainWindow
-from kbridge.ui.recovery_view import RecoveryView
-from kbridge.ui.timeline_view import TimelineView
-from kbridge.ui.why_view import KEY, WhyView
+from kbridge.ui.views.graph_view import GraphView
+from kbridge.ui.views.recovery_view import RecoveryView
+from kbridge.ui.views.timeline_view import TimelineView
+from kbridge.ui.views.why_view import KEY, WhyView
+from kbridge.ui.window.main_window import MainWindow
 from tests.ui.conftest import click_row
 
 
