@@ -116,7 +116,7 @@ def main() -> int:
     window = MainWindow(None)
     window.resize(1400, 900)
     window.show()
-    step("open", lambda: (window.open_path(path), wait_for(lambda: window.ready)))
+    step("open", lambda: (window.file_commands.open_path(path), wait_for(lambda: window.ready)))
     table = window.table
     step("scroll to the end", lambda: (table.scrollToBottom(), pump(200)))
     for column in range(window.model.columnCount()):
@@ -145,8 +145,9 @@ def main() -> int:
     step("edit and save", lambda: (window.actions.edit.trigger(), pump(200), window.editor.body.appendPlainText(
         "\nReviewed."), window.editor.save()))
     folder = import_folder(1000)
-    step("import 1,000 files", lambda: run_dialog(window.import_folder(folder)))
-    step("export (kbridge Markdown)", lambda: run_dialog(window.export_records(), HOME / "export", "kbridge"))
+    step("import 1,000 files", lambda: run_dialog(window.file_commands.import_folder(folder)))
+    files = window.file_commands
+    step("export (kbridge Markdown)", lambda: run_dialog(files.export_records(), HOME / "export", "kbridge"))
     stalls = dog.stop()
     print(f"\n{len(stalls)} stalls over 50 ms; the {args.top} longest:")
     for stall in dog.longest(args.top):

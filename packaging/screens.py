@@ -136,10 +136,10 @@ def sample_screens(kb: KnowledgeBase, size: tuple[int, int], shooter: Shooter) -
     open_dialog(window, window.actions.new_record.trigger, shooter, "new-record")
     open_dialog(window, window.actions.quick_switch.trigger, shooter, "quick-switcher")
     open_dialog(window, window.actions.links.trigger, shooter, "links")
-    dialog = window.import_folder(REAL_FOLDER)
+    dialog = window.file_commands.import_folder(REAL_FOLDER)
     settle(600)
     shooter.save(window, "import-dialog", dialog)
-    window.import_dialog.reject()
+    window.file_commands.import_dialog.reject()
     window.close()
 
 

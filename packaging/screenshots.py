@@ -116,7 +116,7 @@ def main() -> None:
     window.show_tab("Record")
 
     window.open_record(kb.get("ADR-0023").uid)
-    window.edit_current()
+    window.editing.edit_current()
     editor = window.editor
     editor.body.moveCursor(editor.body.textCursor().MoveOperation.End)
     QTest.keyClicks(editor.body, "Traces sampled at 10% in production; 100% for errors.")

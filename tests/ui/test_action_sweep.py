@@ -128,7 +128,7 @@ def test_every_action_on_an_empty_knowledge_base(
     qtbot.addWidget(window)
     window.resize(900, 600)
     window.show()
-    assert window.open_path(tmp_path / "empty.kbridge", create=True)
+    assert window.file_commands.open_path(tmp_path / "empty.kbridge", create=True)
     qtbot.waitUntil(lambda: window.ready)
     listed = [name for name, _action in every_action(window)]
     assert sweep(qtbot, window, answers) == listed

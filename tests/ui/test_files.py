@@ -39,21 +39,21 @@ def test_welcome_opens_the_sample_and_remembers_it(qtbot: QtBot, empty_window: M
     assert empty_window.model.total == 106
     assert ui_settings.last_file() == paths.sample_kb_path().resolve()
     assert startup_path(paths.default_kb_path()) == paths.sample_kb_path().resolve()
-    assert empty_window.close_knowledge_base()
+    assert empty_window.file_commands.close_knowledge_base()
     assert empty_window.pages.currentWidget() is empty_window.welcome
 
 
 def test_new_empty_knowledge_base(qtbot: QtBot, empty_window: MainWindow, tmp_path: Path) -> None:
     target = tmp_path / "team.kbridge"
-    assert empty_window.open_path(target, create=True)
+    assert empty_window.file_commands.open_path(target, create=True)
     assert target.exists() and empty_window.model.total == 0
     assert empty_window.windowTitle() == "team — kbridge"
     assert empty_window.actions.new_record.isEnabled()
 
 
 def test_import_a_corpus_folder_through_the_dialog(qtbot: QtBot, empty_window: MainWindow, tmp_path: Path) -> None:
-    empty_window.open_path(tmp_path / "imported.kbridge", create=True)
-    dialog = empty_window.import_folder()
+    empty_window.file_commands.open_path(tmp_path / "imported.kbridge", create=True)
+    dialog = empty_window.file_commands.import_folder()
     assert dialog is not None and dialog.isVisible()
     qtbot.keyClicks(dialog.path_field, str(GOVUK))
     qtbot.waitUntil(lambda: "Markdown" in dialog.detected.text())
@@ -73,7 +73,7 @@ def test_import_a_corpus_folder_through_the_dialog(qtbot: QtBot, empty_window: M
     with KnowledgeBase.open(tmp_path / "imported.kbridge") as kb:
         assert len(kb.list_records(kind="decision")) == summary.imported
     # Re-running updates in place, never duplicates.
-    again = empty_window.import_folder(GOVUK, start=True)
+    again = empty_window.file_commands.import_folder(GOVUK, start=True)
     previewed(qtbot, again)
     assert again.preview.count("unchanged") == summary.imported
     with qtbot.waitSignal(again.finished_ok, timeout=60000) as second:
@@ -88,7 +88,7 @@ def previewed(qtbot: QtBot, dialog: ImportDialog) -> None:
 
 def test_cancelling_an_import_changes_nothing(qtbot: QtBot, window: MainWindow) -> None:
     before = window.model.total
-    dialog = window.import_folder(GOVUK)
+    dialog = window.file_commands.import_folder(GOVUK)
     previewed(qtbot, dialog)
     job = dialog.start()
     with qtbot.waitSignal(job.signals.cancelled, timeout=60000):
@@ -114,9 +114,10 @@ def test_dropping_a_folder_on_the_window_opens_the_import(qtbot: QtBot, window: 
         position, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
     )
     window.dropEvent(drop)
-    qtbot.waitUntil(lambda: getattr(window, "import_dialog", None) is not None and window.import_dialog.isVisible())
-    assert window.import_dialog.path_field.text() == str(GOVUK)
-    window.import_dialog.reject()
+    files = window.file_commands
+    qtbot.waitUntil(lambda: files.import_dialog is not None and files.import_dialog.isVisible())
+    assert files.import_dialog.path_field.text() == str(GOVUK)
+    files.import_dialog.reject()
     text_file = QMimeData()
     text_file.setUrls([QUrl.fromLocalFile(str(tmp_path / "not-a-folder.txt"))])
     refused = QDragEnterEvent(
@@ -128,13 +129,13 @@ def test_dropping_a_folder_on_the_window_opens_the_import(qtbot: QtBot, window: 
 
 
 def test_export_and_backup_run_as_jobs(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
-    dialog = window.export_records()
+    dialog = window.file_commands.export_records()
     dialog.path_field.setText(str(tmp_path / "out"))
     with qtbot.waitSignal(dialog.finished_ok, timeout=60000) as done:
         dialog.start()
     assert done.args[0] == window.model.total
     assert len(list((tmp_path / "out").rglob("*.md"))) == window.model.total
-    job = window.backup_knowledge_base(tmp_path / "copy.kbridge")
+    job = window.file_commands.backup_knowledge_base(tmp_path / "copy.kbridge")
     with qtbot.waitSignal(job.signals.succeeded, timeout=60000):
         pass
     with KnowledgeBase.open(tmp_path / "copy.kbridge") as copy:
@@ -143,13 +144,13 @@ def test_export_and_backup_run_as_jobs(qtbot: QtBot, window: MainWindow, tmp_pat
 
 def test_sync_folder_round_trip(qtbot: QtBot, window: MainWindow, sample_kb: KnowledgeBase, tmp_path: Path) -> None:
     folder = tmp_path / "shared"
-    job = window.sync_folder(folder)
+    job = window.file_commands.sync_folder(folder)
     with qtbot.waitSignal(job.signals.succeeded, timeout=60000):
         pass
     note = folder / "notes" / "NOTE-001.md"
     assert note.exists()
     note.write_text(note.read_text(encoding="utf-8").replace("title: ", "title: Edited in git - ", 1), encoding="utf-8")
-    job = window.sync_folder(folder)
+    job = window.file_commands.sync_folder(folder)
     with qtbot.waitSignal(job.signals.succeeded, timeout=60000):
         pass
     qtbot.waitUntil(lambda: sample_kb.get("NOTE-001").title.startswith("Edited in git"))
@@ -157,8 +158,8 @@ def test_sync_folder_round_trip(qtbot: QtBot, window: MainWindow, sample_kb: Kno
 
 def test_recent_menu_lists_opened_knowledge_bases(qtbot: QtBot, empty_window: MainWindow, tmp_path: Path) -> None:
     for name in ("one", "two"):
-        empty_window.open_path(tmp_path / f"{name}.kbridge", create=True)
-    empty_window.fill_recent_menu()
+        empty_window.file_commands.open_path(tmp_path / f"{name}.kbridge", create=True)
+    empty_window.file_commands.fill_recent_menu()
     texts = [action.text() for action in empty_window.actions.recent_menu.actions()]
     assert texts[0].startswith("two") and texts[1].startswith("one")
     empty_window.actions.recent_menu.actions()[1].trigger()
@@ -168,7 +169,7 @@ def test_recent_menu_lists_opened_knowledge_bases(qtbot: QtBot, empty_window: Ma
 def test_editing_pauses_while_an_import_writes(qtbot: QtBot, window: MainWindow) -> None:
     window.open_record(window.kb.get("ADR-0001").uid)
     assert window.actions.edit.isEnabled() and window.record_page.status_chip.isEnabled()
-    dialog = window.import_folder(GOVUK)
+    dialog = window.file_commands.import_folder(GOVUK)
     previewed(qtbot, dialog)
     assert window.actions.edit.isEnabled()  # a preview writes nothing: editing goes on
     job = dialog.start()

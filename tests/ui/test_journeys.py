@@ -43,7 +43,7 @@ def test_new_base_import_search_edit_history_export(qtbot: QtBot, answers: Answe
 
     window.actions.import_folder.trigger()
     wait_until_idle(qtbot, window)
-    imported = window.import_dialog.result.imported  # type: ignore[union-attr]
+    imported = window.file_commands.import_dialog.result.imported  # type: ignore[union-attr]
     assert imported >= 10
     qtbot.waitUntil(lambda: window.model.total == imported)
     assert _cli(kb_path, "list", "--json").stdout.count('"uid"') == imported

@@ -255,7 +255,7 @@ def test_superseded_from_the_status_chip_needs_a_successor(
         press(QMessageBox.StandardButton.Ok)(box)
 
     when_dialog(titled("Change status"), read)
-    assert window.set_status("superseded") is False
+    assert window.record_commands.set_status("superseded") is False
     assert warned and "nothing supersedes" in warned[0]
     assert sample_kb.get(old).status == "accepted"
 

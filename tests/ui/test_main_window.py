@@ -226,7 +226,7 @@ def test_a_view_plugs_into_the_record_tabs(qtbot: QtBot, window: MainWindow, sam
     assert isinstance(tab, _KeysTab) and tab.shown == [old]
     tab.record_link_clicked.emit(sample_kb.get(new).uid)
     assert window.current_record().key == new and tab.text() == new
-    window.open_path(window.kb.path)  # the same file opened again: a new KnowledgeBase
+    window.file_commands.open_path(window.kb.path)  # the same file opened again: a new KnowledgeBase
     rebuilt = window.tabs.tab("Keys")
     assert rebuilt is not tab and rebuilt.kb is window.kb
 

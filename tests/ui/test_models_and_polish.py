@@ -88,7 +88,7 @@ def test_shortcuts_do_not_clash(window: MainWindow) -> None:
 
 def test_every_control_has_an_accessible_name(qtbot: QtBot, window: MainWindow) -> None:
     click_row(qtbot, window, "ADR-0001")
-    window.edit_current()
+    window.editing.edit_current()
     controls = (QLineEdit, QComboBox, QAbstractItemView, QPlainTextEdit, QTextBrowser)
     unnamed = []
     for widget in window.findChildren(QWidget):

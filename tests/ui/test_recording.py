@@ -147,7 +147,7 @@ def test_unsaved_changes_prompt_on_navigate_and_cancel_keeps_editing(
     qtbot: QtBot, window: MainWindow, sample_kb: KnowledgeBase
 ) -> None:
     click_row(qtbot, window, "ADR-0002")
-    window.edit_current()
+    window.editing.edit_current()
     qtbot.keyClicks(window.editor.body, "an unsaved thought")
     seen = when_modal(press_button(QMessageBox.StandardButton.Cancel))
     window.actions.quick_switch.setEnabled(True)
@@ -166,7 +166,7 @@ def test_unsaved_changes_prompt_on_close_and_discard(
 ) -> None:
     click_row(qtbot, window, "ADR-0002")
     body = sample_kb.get("ADR-0002").body
-    window.edit_current()
+    window.editing.edit_current()
     qtbot.keyClicks(window.editor.body, "thrown away")
     seen = when_modal(press_button(QMessageBox.StandardButton.Discard))
     window.close()
@@ -231,7 +231,7 @@ def test_links_dialog_adds_and_removes_a_typed_link(qtbot: QtBot, window: MainWi
 
 def test_list_row_of_a_new_record_is_selected(qtbot: QtBot, window: MainWindow, sample_kb: KnowledgeBase) -> None:
     when_modal(fill_new_record(qtbot, "A small decision")[0])
-    window.new_record()
+    window.record_commands.new_record()
     key = window.reader.record.key
     assert window.table.currentIndex().siblingAtColumn(KEY).data() == key
 

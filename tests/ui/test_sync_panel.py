@@ -114,7 +114,7 @@ def test_sync_on_open_and_on_a_timer_through_git(qtbot: QtBot, sample_path: Path
     clone = tmp_path / "clone"
     git(tmp_path, "clone", "-q", str(team.remote), str(clone))
     window = window_on(qtbot, sample_path)
-    window.show_sync_panel(True)
+    window.file_commands.show_sync_panel(True)
     panel = window.sync_controller.panel
     panel.push_box.setChecked(True)
     panel.on_open_box.setChecked(True)

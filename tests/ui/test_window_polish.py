@@ -137,7 +137,7 @@ def test_the_first_revision_is_compared_with_nothing_not_itself(qtbot: QtBot, wi
 
 def test_an_empty_knowledge_base_offers_its_first_steps(qtbot: QtBot, tmp_path: Path) -> None:
     window = window_on(qtbot, None)
-    assert window.open_path(tmp_path / "new.kbridge", create=True)
+    assert window.file_commands.open_path(tmp_path / "new.kbridge", create=True)
     qtbot.waitUntil(lambda: window.ready)
     panel = window.list_panel
     assert panel.body.currentWidget() is panel.empty_state and panel.empty_state.isVisible()

@@ -1,5 +1,5 @@
 """What the window does with files: new/open/close knowledge bases, the recent list, import (also
-by dropping a folder), export, folder sync and backup; window state. A mixin of `MainWindow`."""
+by dropping a folder), export, folder sync and backup. Owns the File menu's actions."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QMimeData, QTimer
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtCore import QMimeData, QObject, QTimer
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QStyle
 
 from kbridge import paths
 from kbridge.model import KbridgeError
@@ -18,16 +18,15 @@ from kbridge.ui import settings as ui_settings
 from kbridge.ui.dialogs.errors import report_failure, show_error
 from kbridge.ui.jobs.worker import Job
 from kbridge.ui.widgets.plain_text import ask
+from kbridge.ui.window.pack_commands import export_incident_pack
+from kbridge.ui.window.window_actions import make_action
 
 if TYPE_CHECKING:
     from kbridge.ui.dialogs.transfer_dialogs import ExportDialog, ImportDialog
     from kbridge.ui.jobs import formats_adapter as formats
     from kbridge.ui.window.main_window import MainWindow
 
-    _Base = MainWindow
-else:
-    _Base = object
-
+StandardKey = QKeySequence.StandardKey
 KB_FILTER = "kbridge knowledge bases (*.kbridge);;All files (*)"
 
 
@@ -40,38 +39,67 @@ def unused_path(folder: Path, stem: str, suffix: str = ".kbridge") -> Path:
     return candidate
 
 
-class FileCommands(_Base):
+class FileCommands(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        # Open while shown, so that tests and screenshots can reach them.
+        self.import_dialog: ImportDialog | None = None
+        self.export_dialog: ExportDialog | None = None
+        self._build_actions()
+
+    def _build_actions(self) -> None:
+        w = self.window
+        icon, sp = w.style().standardIcon, QStyle.StandardPixmap
+        self.new_kb = make_action(
+            w, "&New knowledge base…", self.new_knowledge_base, "Ctrl+Shift+N",
+            tip="Create an empty knowledge base file",
+        )
+        self.open_kb = make_action(
+            w, "&Open knowledge base…", self.open_knowledge_base, StandardKey.Open, icon(sp.SP_DialogOpenButton)
+        )
+        self.recent_menu = QMenu("Open &recent", w)
+        self.recent_menu.setObjectName("recentMenu")
+        self.recent_menu.aboutToShow.connect(self.fill_recent_menu)
+        self.import_folder_action = make_action(
+            w, "&Import folder…", self.import_folder, "Ctrl+I", tip="Import a folder of ADRs or kbridge Markdown"
+        )
+        self.export = make_action(w, "&Export…", self.export_records, "Ctrl+Shift+E")
+        self.export_pack = make_action(
+            w, "Export incident &pack…", lambda: export_incident_pack(w), "Ctrl+Shift+P",
+            tip="Restore order, playbooks, approvers and the reasons behind the controls, as HTML and PDF to print",
+        )
+        self.sync = make_action(
+            w, "S&ync folder…", self.sync_folder, "Ctrl+Shift+Y", tip="Two-way sync with a kbridge Markdown folder"
+        )
+        self.sync_now_action = make_action(
+            w, "Sync no&w", self.sync_now, "Ctrl+Alt+S", tip="Sync with the shared folder (and its git remote) now"
+        )
+        self.show_sync_panel_action = make_action(w, "S&ync panel", self.show_sync_panel, checkable=True)
+        self.backup = make_action(w, "&Back up…", self.backup_knowledge_base, "Ctrl+Shift+B")
+        self.restore_backup = make_action(
+            w, "Restore from bac&kup…", self.restore_from_backup, tip="Put the content of a backup back"
+        )
+        self.close_kb = make_action(w, "&Close knowledge base", self.close_knowledge_base, StandardKey.Close)
+
     # --- knowledge bases ------------------------------------------------------------------
 
-    def show_opening(self, path: object) -> None:
-        """The window's look while a knowledge base opens (at start-up, before the first paint)."""
-        self.pages.setCurrentWidget(self.splitter)
-        self.setWindowTitle(f"{getattr(path, 'stem', path)} — kbridge")
-        self.count_label.setText("Opening…")
-        self._set_kb_actions_enabled(False)
-
-    def show_welcome(self) -> None:
-        self.welcome.set_recent(ui_settings.recent_files())
-        self.pages.setCurrentWidget(self.welcome)
-        self.setWindowTitle("kbridge")
-        self.search_field.setEnabled(False)
-        self._set_kb_actions_enabled(False)
-        self.count_label.setText("")
-        self.index_label.setText("")
+    # --- knowledge bases ------------------------------------------------------------------
 
     def open_path(self, path: Path | str, *, create: bool = False) -> bool:
+        w = self.window
         from kbridge.core import KnowledgeBase
 
         title = "New knowledge base" if create else "Open knowledge base"
         try:
             kb = KnowledgeBase.init(path) if create else KnowledgeBase.open(path)
         except KbridgeError as error:
-            show_error(self, title, f"Cannot open {path}:\n\n{error}")
+            show_error(w, title, f"Cannot open {path}:\n\n{error}")
             return False
         except Exception as error:  # a file damaged beyond what SQLite reports as such
-            report_failure(self, title, error, f"opening {path}")
+            report_failure(w, title, error, f"opening {path}")
             return False
-        if not self.set_knowledge_base(kb, owned=True):
+        if not w.set_knowledge_base(kb, owned=True):
             kb.close()
             return False
         return True
@@ -84,27 +112,29 @@ class FileCommands(_Base):
     def new_knowledge_base(self) -> bool:
         start = unused_path(paths.data_dir(), "knowledge")
         paths.data_dir().mkdir(parents=True, exist_ok=True)
-        name, _ = QFileDialog.getSaveFileName(self, "New knowledge base", str(start), KB_FILTER)
+        name, _ = QFileDialog.getSaveFileName(self.window, "New knowledge base", str(start), KB_FILTER)
         if not name:
             return False
         path = Path(name) if name.endswith(".kbridge") else Path(f"{name}.kbridge")
         return self.open_path(path, create=True)
 
     def open_knowledge_base(self) -> bool:
-        start = str(self.kb.path.parent) if self.kb else str(paths.data_dir())
-        name, _ = QFileDialog.getOpenFileName(self, "Open knowledge base", start, KB_FILTER)
+        w = self.window
+        start = str(w.kb.path.parent) if w.kb else str(paths.data_dir())
+        name, _ = QFileDialog.getOpenFileName(w, "Open knowledge base", start, KB_FILTER)
         return self.open_path(name) if name else False
 
     def close_knowledge_base(self) -> bool:
-        if not self.leave_editor():
+        w = self.window
+        if not w.editing.leave():
             return False
-        self._detach()
-        self.model.set_records([])
-        self.show_welcome()
+        w.detach()
+        w.model.set_records([])
+        w.show_welcome()
         return True
 
     def fill_recent_menu(self) -> None:
-        menu = self.actions.recent_menu
+        menu = self.recent_menu
         menu.clear()
         files = ui_settings.recent_files()
         for path in files:
@@ -116,11 +146,12 @@ class FileCommands(_Base):
     # --- import, export, sync, backup -----------------------------------------------------
 
     def import_folder(self, folder: Path | None = None, *, start: bool = False) -> ImportDialog | None:
-        if self.kb is None:
+        w = self.window
+        if w.kb is None:
             return None
         from kbridge.ui.dialogs.transfer_dialogs import ImportDialog
 
-        dialog = ImportDialog(self.jobs, self.kb.path, self, folder=folder)
+        dialog = ImportDialog(w.jobs, w.kb.path, w, folder=folder)
         dialog.finished_ok.connect(self._on_import_finished)
         self.import_dialog = dialog
         if start:
@@ -129,12 +160,13 @@ class FileCommands(_Base):
         return dialog
 
     def _on_import_finished(self, summary: Any) -> None:
-        self.reload()
-        self.statusBar().showMessage(f"Import: {summary.describe()}.", 8000)
+        w = self.window
+        w.reload()
+        w.statusBar().showMessage(f"Import: {summary.describe()}.", 8000)
 
     def import_folder_into_new(self) -> ImportDialog | None:
         """From the welcome page: a new knowledge base named after a folder of ADRs, filled from it."""
-        folder = QFileDialog.getExistingDirectory(self, "Folder of ADRs to import")
+        folder = QFileDialog.getExistingDirectory(self.window, "Folder of ADRs to import")
         return self.import_into_new(Path(folder)) if folder else None
 
     def import_into_new(self, folder: Path) -> ImportDialog | None:
@@ -151,46 +183,52 @@ class FileCommands(_Base):
         return None
 
     def import_dropped_folder(self, folder: Path) -> ImportDialog | None:
-        if self.kb is None:
+        w = self.window
+        if w.kb is None:
             return self.import_into_new(folder)
         return self.import_folder(folder)
 
     def export_records(self) -> ExportDialog | None:
-        if self.kb is None:
+        w = self.window
+        if w.kb is None:
             return None
         from kbridge.ui.dialogs.transfer_dialogs import ExportDialog
 
-        dialog = ExportDialog(self.jobs, self.kb.path, self)
+        dialog = ExportDialog(w.jobs, w.kb.path, self.window)
         self.export_dialog = dialog
         dialog.open()
         return dialog
 
     def sync_folder(self, folder: Path | None = None) -> Job | None:
         """File › Sync folder…: choose the folder (it becomes the one Sync now uses), then sync."""
-        if self.kb is None:
+        w = self.window
+        if w.kb is None:
             return None
         if folder is None:
-            folder = self.sync_controller.choose_folder()
+            folder = w.sync_controller.choose_folder()
             if folder is None:
                 return None
-        return self.sync_controller.sync_now(folder)
+        return w.sync_controller.sync_now(folder)
 
     def sync_now(self) -> Job | None:
-        return self.sync_controller.sync_now()
+        w = self.window
+        return w.sync_controller.sync_now()
 
     def show_sync_panel(self, visible: bool) -> None:
-        self.sync_controller.show_panel(visible)
+        w = self.window
+        w.sync_controller.show_panel(visible)
 
     def backup_knowledge_base(self, out: Path | None = None) -> Job | None:
-        if self.kb is None:
+        w = self.window
+        if w.kb is None:
             return None
         if out is None:
-            suggested = unused_path(self.kb.path.parent, f"{self.kb.name}-backup")
-            name, _ = QFileDialog.getSaveFileName(self, "Back up to", str(suggested), KB_FILTER)
+            suggested = unused_path(w.kb.path.parent, f"{w.kb.name}-backup")
+            name, _ = QFileDialog.getSaveFileName(w, "Back up to", str(suggested), KB_FILTER)
             if not name:
                 return None
             out = Path(name)
-        path = self.kb.path
+        path = w.kb.path
         target = out
 
         def work(progress: formats.Progress, cancel: threading.Event) -> Path:
@@ -198,35 +236,36 @@ class FileCommands(_Base):
 
             return formats.backup(path, target, progress, cancel)
 
-        return self.jobs.start(
+        return w.jobs.start(
             Job("Backing up", work),
-            on_success=lambda result: self.statusBar().showMessage(f"Backed up to {result}.", 8000),
-            on_error=lambda error: report_failure(self, "Back up", error),
+            on_success=lambda result: w.statusBar().showMessage(f"Backed up to {result}.", 8000),
+            on_error=lambda error: report_failure(w, "Back up", error),
         )
 
     def restore_from_backup(self, backup_file: Path | None = None) -> Job | None:
         """Put a backup's content back: the backup is checked first, and what it replaces is kept as
         a backup of its own, so a wrong choice can be undone the same way."""
-        if self.kb is None or not self.leave_editor():
+        w = self.window
+        if w.kb is None or not w.editing.leave():
             return None
         if backup_file is None:
             from kbridge.core.backups import backup_dir
 
-            name, _ = QFileDialog.getOpenFileName(self, "Restore from backup", str(backup_dir(self.kb)), KB_FILTER)
+            name, _ = QFileDialog.getOpenFileName(w, "Restore from backup", str(backup_dir(w.kb)), KB_FILTER)
             if not name:
                 return None
             backup_file = Path(name)
         answer = ask(
-            self,
+            w,
             "Restore from backup",
-            f"Replace everything in {self.kb.name} with the content of {backup_file.name}?\n\n"
+            f"Replace everything in {w.kb.name} with the content of {backup_file.name}?\n\n"
             "What it holds now is kept as a backup of its own first.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )
         if answer != QMessageBox.StandardButton.Yes:
             return None
-        path, chosen = self.kb.path, backup_file
+        path, chosen = w.kb.path, backup_file
 
         def work(progress: formats.Progress, cancel: threading.Event) -> Path:
             from kbridge.ui.jobs import formats_adapter as formats
@@ -234,21 +273,22 @@ class FileCommands(_Base):
             return formats.restore_backup(path, chosen, progress, cancel)
 
         def restored(safety: Path) -> None:
-            self.reload()
-            self.statusBar().showMessage(f"Restored from {chosen.name}; what was there is kept in {safety}.", 10000)
+            w.reload()
+            w.statusBar().showMessage(f"Restored from {chosen.name}; what was there is kept in {safety}.", 10000)
 
-        return self.jobs.start(
+        return w.jobs.start(
             Job("Restoring from a backup", work, writes=True),
             on_success=restored,
-            on_error=lambda error: report_failure(self, "Restore from backup", error),
+            on_error=lambda error: report_failure(w, "Restore from backup", error),
         )
 
     def start_auto_backup(self) -> Job | None:
         """The rotating safety copy taken on open, on a worker thread (a large base takes seconds
         to copy) and silently: only a failure is worth the person's attention."""
-        if self.kb is None:
+        w = self.window
+        if w.kb is None:
             return None
-        path = self.kb.path
+        path = w.kb.path
 
         def work(_progress: formats.Progress, _cancel: threading.Event) -> Path | None:
             from kbridge.ui.jobs import formats_adapter as formats
@@ -256,49 +296,19 @@ class FileCommands(_Base):
             return formats.auto_backup(path)
 
         def failed(message: str) -> None:
-            self.statusBar().showMessage(f"The automatic backup failed: {message}", 15000)
+            w.statusBar().showMessage(f"The automatic backup failed: {message}", 15000)
 
-        return self.jobs.start(Job("Automatic backup", work), on_success=self.auto_backup_taken.emit,
+        return w.jobs.start(Job("Automatic backup", work), on_success=w.auto_backup_taken.emit,
                                on_failure=failed, show=False)
 
-    # --- dropping a folder on the window ---------------------------------------------------
+    # --- dropping a folder on the window (the window forwards its drag and drop events) -----
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+    def drag_entered(self, event: QDragEnterEvent) -> None:
         if self.dropped_folder(event.mimeData()) is not None:
             event.acceptProposedAction()
 
-    def dropEvent(self, event: QDropEvent) -> None:
+    def dropped(self, event: QDropEvent) -> None:
         folder = self.dropped_folder(event.mimeData())
         if folder is not None:
             event.acceptProposedAction()
             QTimer.singleShot(0, lambda: self.import_dropped_folder(folder))
-
-    # --- window state ---------------------------------------------------------------------
-
-    def restore_window_state(self) -> None:
-        settings = ui_settings.ui_settings()
-        geometry = settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1360, 840)
-        for key, restore in (
-            ("window/state", self.restoreState),
-            ("window/splitter", self.splitter.restoreState),
-            ("window/columns", self.table.horizontalHeader().restoreState),
-        ):
-            value = settings.value(key)
-            if value is not None:
-                restore(value)
-        self.actions.show_navigator.setChecked(self.navigator.isVisibleTo(self) or not self.navigator.isHidden())
-        theme = str(settings.value("view/theme") or "system")
-        if theme in self.actions.theme_actions:
-            self.actions.theme_actions[theme].setChecked(True)
-
-    def save_window_state(self) -> None:
-        settings = ui_settings.ui_settings()
-        settings.setValue("window/geometry", self.saveGeometry())
-        settings.setValue("window/state", self.saveState())
-        settings.setValue("window/splitter", self.splitter.saveState())
-        settings.setValue("window/columns", self.table.horizontalHeader().saveState())
-        settings.sync()

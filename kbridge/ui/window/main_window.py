@@ -1,7 +1,8 @@
 """The main window: navigator | record list (or search results) | record tabs (or the editor).
 
-Record and file commands live in `record_commands` and `file_commands`; actions and menus in
-`window_actions`. The window holds one `KnowledgeBase` at a time (or none: the welcome page)."""
+The window holds its commands (`record_commands`, `file_commands`, each owning its actions), the
+editor (`editing`) and `actions` (menus, toolbar); one `KnowledgeBase` at a time (or none: the
+welcome page)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
@@ -38,10 +39,12 @@ from kbridge.ui.views.record_tabs import RecordTabs, extra_tab_factories
 from kbridge.ui.views.search_panel import SearchController, SearchResultsView
 from kbridge.ui.views.sync_panel import SyncController
 from kbridge.ui.views.welcome import WelcomePage
+from kbridge.ui.window.editing import Editing
 from kbridge.ui.window.file_commands import FileCommands
 from kbridge.ui.window.navigation import NavigationHistory
 from kbridge.ui.window.record_commands import RecordCommands
 from kbridge.ui.window.window_actions import WindowActions
+from kbridge.ui.window.window_state import restore_window_state, save_window_state
 
 if TYPE_CHECKING:
     from kbridge.core import KnowledgeBase
@@ -58,7 +61,7 @@ ATTENTION_AFTER_CHANGE_MS = 4000
 NAVIGATOR_DELAY_MS = 150
 
 
-class MainWindow(RecordCommands, FileCommands, QMainWindow):
+class MainWindow(QMainWindow):
     knowledge_base_opened = Signal(str)  # path
     records_loaded = Signal(int)
     record_opened = Signal(str)  # uid
@@ -72,8 +75,6 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
         self._unsubscribe = lambda: None
         self._findings: list | None = None
         self._data_version = 0
-        self._edit_sizes: list[int] | None = None
-        self._editor: RecordEditor | None = None
         self._loaded = False
         self.setObjectName("mainWindow")
         self.setWindowTitle("kbridge")
@@ -81,6 +82,9 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
         self.history = NavigationHistory()
         self.jobs = JobRunner(self.statusBar(), self)
         self._build_widgets()
+        self.editing = Editing(self)
+        self.file_commands = FileCommands(self)
+        self.record_commands = RecordCommands(self)
         self.actions = WindowActions(self)
         self.list_panel.set_first_steps(self.actions.import_folder, self.actions.new_record)
         self.record_page = RecordPage(None, self._record_actions(), self)  # type: ignore[arg-type]
@@ -95,13 +99,13 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
         self.attention.failed.connect(self._on_attention_failed)
         # A burst of changes (typing in the chip menu, an undo) recounts the navigator once.
         self._navigator_timer = QTimer(
-            self, singleShot=True, interval=NAVIGATOR_DELAY_MS, timeout=self._refresh_navigator
+            self, singleShot=True, interval=NAVIGATOR_DELAY_MS, timeout=self.refresh_navigator
         )
         self._attention_timer = QTimer(
             self, singleShot=True, interval=ATTENTION_DELAY_MS, timeout=self.refresh_attention
         )
         self.sync_controller = SyncController(self)  # File › Sync now, the Sync panel, syncs on a timer
-        self.restore_window_state()
+        restore_window_state(self)
         if kb is not None:
             self.set_knowledge_base(kb, owned=False)
         else:
@@ -175,7 +179,7 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
         self.navigator.filter_chosen.connect(self._on_navigator_filter_chosen)
         self.navigator.query_chosen.connect(self._on_navigator_query_chosen)
         self.tabs.record_link_clicked.connect(self._on_reader_record_link_clicked)
-        self.record_page.status_chosen.connect(self._on_record_page_status_chosen)
+        self.record_page.status_chosen.connect(self.record_commands.set_status)
         self.history_view.restored.connect(self._on_history_view_restored)
         self.jobs.writing_changed.connect(self._on_jobs_writing_changed)
         self.search_field.textChanged.connect(self.search.request)
@@ -191,12 +195,12 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
         down.setContext(Qt.ShortcutContext.WidgetShortcut)
         escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search_field, self.search_field.clear)
         escape.setContext(Qt.ShortcutContext.WidgetShortcut)
-        w = self.welcome
-        w.sample_requested.connect(self.open_sample)
-        w.new_requested.connect(self.new_knowledge_base)
-        w.import_requested.connect(self.import_folder_into_new)
-        w.open_requested.connect(self.open_knowledge_base)
-        w.recent_requested.connect(self._on_welcome_recent_requested)
+        w, files = self.welcome, self.file_commands
+        w.sample_requested.connect(files.open_sample)
+        w.new_requested.connect(files.new_knowledge_base)
+        w.import_requested.connect(files.import_folder_into_new)
+        w.open_requested.connect(files.open_knowledge_base)
+        w.recent_requested.connect(files.open_path)
 
     @property
     def ready(self) -> bool:
@@ -207,24 +211,18 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
     @property
     def editor(self) -> RecordEditor:
         """The record editor, built the first time it is needed (it is not needed to start)."""
-        if self._editor is None:
-            from kbridge.ui.views.editor import RecordEditor
-
-            self._editor = RecordEditor(self.kb, self)  # type: ignore[arg-type]
-            self.right.addWidget(self._editor)
-            self._editor.closed.connect(self._on_editor_closed)
-        return self._editor
+        return self.editing.editor
 
     # --- the knowledge base -------------------------------------------------------------------
 
     def set_knowledge_base(self, kb: KnowledgeBase, *, owned: bool = True) -> bool:
         """Show `kb`; False when the person chose to keep editing the current one."""
-        if not self.leave_editor():
+        if not self.editing.leave():
             return False
-        self._detach()
+        self.detach()
         self.kb, self._owns_kb = kb, owned
         self.history = NavigationHistory()
-        for view in (self.record_page, self.history_view, *([self._editor] if self._editor else [])):
+        for view in (self.record_page, self.history_view, *([self.editing.built] if self.editing.built else [])):
             view.set_knowledge_base(kb)
         self.tabs.set_knowledge_base(kb)
         for title, factory in extra_tab_factories():
@@ -235,7 +233,7 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
         self.setWindowTitle(f"{kb.name} — kbridge")
         self.pages.setCurrentWidget(self.splitter)
         self.search_field.setEnabled(True)
-        self._set_kb_actions_enabled(True)
+        self.set_kb_actions_enabled(True)
         self.search_field.clear()
         self.filter_field.clear()
         self.navigator.reset_selection()
@@ -243,13 +241,13 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
         self.model.set_filter(RecordFilter())
         self.load_records()
         self._poll.start()
-        self.start_auto_backup()
+        self.file_commands.start_auto_backup()
         ui_settings.remember_file(kb.path)
         self.knowledge_base_opened.emit(str(kb.path))
-        QTimer.singleShot(0, self.offer_draft_recovery)
+        QTimer.singleShot(0, self.editing.offer_draft_recovery)
         return True
 
-    def _detach(self) -> None:
+    def detach(self) -> None:
         self._poll.stop()
         self._unsubscribe()
         self._unsubscribe = lambda: None
@@ -261,7 +259,23 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
         self._loaded = False
         self._findings = None
 
-    def _set_kb_actions_enabled(self, enabled: bool) -> None:
+    def show_opening(self, path: object) -> None:
+        """The window's look while a knowledge base opens (at start-up, before the first paint)."""
+        self.pages.setCurrentWidget(self.splitter)
+        self.setWindowTitle(f"{getattr(path, 'stem', path)} — kbridge")
+        self.count_label.setText("Opening…")
+        self.set_kb_actions_enabled(False)
+
+    def show_welcome(self) -> None:
+        self.welcome.set_recent(ui_settings.recent_files())
+        self.pages.setCurrentWidget(self.welcome)
+        self.setWindowTitle("kbridge")
+        self.search_field.setEnabled(False)
+        self.set_kb_actions_enabled(False)
+        self.count_label.setText("")
+        self.index_label.setText("")
+
+    def set_kb_actions_enabled(self, enabled: bool) -> None:
         self.actions.set_knowledge_base_open(enabled)
         self._update_record_actions()
         self._update_navigation_actions()
@@ -295,7 +309,7 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
             from kbridge import diagnostics
 
             diagnostics.log_exception(error, "the window could not reload after an error")
-            self._detach()
+            self.detach()
             self.model.set_records([])
             self.show_welcome()
 
@@ -341,7 +355,7 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
     def open_record(self, uid: str, *, remember: bool = True) -> bool:
         """Show a record in the reader and select it in the list; False if it cannot be shown
         (not found, or the person chose to stay in the editor)."""
-        if self.kb is None or not self.leave_editor():
+        if self.kb is None or not self.editing.leave():
             return False
         if not self.show_record(uid):
             return False
@@ -400,10 +414,10 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
         record = self.current_record() if self.kb is not None else None
         self.actions.set_record(record, has_kb=self.kb is not None, writable=writable)
         self.record_page.status_chip.setEnabled(writable)
-        if self._editor is not None:
-            self._editor.save_button.setEnabled(writable)
+        if self.editing.built is not None:
+            self.editing.built.save_button.setEnabled(writable)
 
-    def _refresh_navigator(self) -> None:
+    def refresh_navigator(self) -> None:
         self._navigator_timer.stop()
         self.navigator.set_tree(build_tree(self.model.all_records(), self._findings, ui_settings.saved_searches()))
 
@@ -411,7 +425,7 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
         self.model.set_records(loaded.records, presorted=True)
         self._loaded = True
         self._update_count()
-        self._refresh_navigator()
+        self.refresh_navigator()
         self.ensure_index()
         self._attention_timer.start(ATTENTION_DELAY_MS)
         self.records_loaded.emit(self.model.total)
@@ -421,7 +435,7 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
 
     def _on_attention_checked(self, findings: list) -> None:
         self._findings = findings
-        self._refresh_navigator()
+        self.refresh_navigator()
         self.attention_updated.emit(len(findings))
 
     def _on_model_rows_refiltered(self) -> None:
@@ -512,16 +526,24 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
         if writing:
             self.statusBar().showMessage("Editing pauses until the import or sync has finished.", 5000)
 
-    def _on_welcome_recent_requested(self, path: str) -> None:
-        self.open_path(path)
+    def _on_history_view_restored(self, uid: str) -> None:
+        self.show_record(uid)
+        self.show_tab("History")
+        self.statusBar().showMessage("Revision restored as a new revision.", 5000)
 
     # --- window events ------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self.leave_editor():
+        if not self.editing.leave():
             event.ignore()
             return
-        self.save_window_state()
+        save_window_state(self)
         self.jobs.cancel()
-        self._detach()
+        self.detach()
         super().closeEvent(event)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        self.file_commands.drag_entered(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self.file_commands.dropped(event)

@@ -7,11 +7,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
-from PySide6.QtWidgets import QAbstractItemView, QMenu, QStyle, QToolBar, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QMenu, QMessageBox, QStyle, QToolBar, QWidget
 
+from kbridge import __version__
 from kbridge.model import Kind, Record
+from kbridge.ui import settings as ui_settings
 from kbridge.ui.jobs.search_service import QUERY_SYNTAX
-from kbridge.ui.window.pack_commands import export_incident_pack
+from kbridge.ui.style import apply_theme
 
 if TYPE_CHECKING:
     from kbridge.ui.window.main_window import MainWindow
@@ -26,67 +28,25 @@ class WindowActions:
     def __init__(self, window: MainWindow) -> None:
         self.window = window
         self.menus: list[tuple[str, list[QAction]]] = []
-        self.new_kind: dict[Kind, QAction] = {}
         style = window.style()
         icon = style.standardIcon
         sp = QStyle.StandardPixmap
         w = window
-        # File
-        self.new_kb = self._make(
-            "&New knowledge base…", w.new_knowledge_base, "Ctrl+Shift+N", tip="Create an empty knowledge base file"
-        )
-        self.open_kb = self._make(
-            "&Open knowledge base…", w.open_knowledge_base, StandardKey.Open, icon(sp.SP_DialogOpenButton)
-        )
-        self.import_folder = self._make(
-            "&Import folder…", w.import_folder, "Ctrl+I", tip="Import a folder of ADRs or kbridge Markdown"
-        )
-        self.export = self._make("&Export…", w.export_records, "Ctrl+Shift+E")
-        self.export_pack = self._make(
-            "Export incident &pack…", lambda: export_incident_pack(w), "Ctrl+Shift+P",
-            tip="Restore order, playbooks, approvers and the reasons behind the controls, as HTML and PDF to print",
-        )
-        self.sync = self._make(
-            "S&ync folder…", w.sync_folder, "Ctrl+Shift+Y", tip="Two-way sync with a kbridge Markdown folder"
-        )
-        self.sync_now = self._make(
-            "Sync no&w", w.sync_now, "Ctrl+Alt+S", tip="Sync with the shared folder (and its git remote) now"
-        )
-        self.show_sync_panel = self._make("S&ync panel", w.show_sync_panel, checkable=True)
-        self.backup = self._make("&Back up…", w.backup_knowledge_base, "Ctrl+Shift+B")
-        self.restore_backup = self._make(
-            "Restore from bac&kup…", w.restore_from_backup, tip="Put the content of a backup back"
-        )
-        self.close_kb = self._make("&Close knowledge base", w.close_knowledge_base, StandardKey.Close)
+        files, records = window.file_commands, window.record_commands
+        # File (the file commands own these)
+        self.new_kb, self.open_kb, self.recent_menu = files.new_kb, files.open_kb, files.recent_menu
+        self.import_folder, self.export, self.export_pack = files.import_folder_action, files.export, files.export_pack
+        self.sync, self.sync_now, self.show_sync_panel = files.sync, files.sync_now_action, files.show_sync_panel_action
+        self.backup, self.restore_backup, self.close_kb = files.backup, files.restore_backup, files.close_kb
         self.quit = self._make("&Quit", w.close, StandardKey.Quit)
         self.quit.setMenuRole(QAction.MenuRole.QuitRole)
-        # Record
-        self.new_record = self._make(
-            "&New record…", lambda: w.new_record(Kind.DECISION), StandardKey.New, icon(sp.SP_FileIcon)
-        )
-        for kind in Kind:
-            self.new_kind[kind] = self.new_record if kind is Kind.DECISION else self._make(
-                f"New {kind.label.lower()}…", lambda k=kind: w.new_record(k)
-            )
-        self.edit = self._make("&Edit", w.edit_current, "F2", tip="Edit this record (F2)")
-        self.supersede = self._make(
-            "&Supersede…", w.supersede_current, "Ctrl+Shift+U", tip="Write the decision that replaces this one"
-        )
-        self.links = self._make("&Links…", w.edit_links, "Ctrl+L", tip="Add or remove typed links")
-        self.change_status = self._make("Change &status…", w.change_status_from_keyboard, "Ctrl+Shift+S")
-        self.delete = self._make("Move to &trash", w.delete_current, StandardKey.Delete, icon(sp.SP_TrashIcon))
-        self.restore = self._make("&Restore from trash", w.restore_current, "Ctrl+Shift+R")
-        self.copy_key = self._make(
-            "&Copy key", w.copy_current_key, "Ctrl+Shift+C", tip="Copy the record's key, to paste it in a link"
-        )
-        # Edit / search
-        self.find = self._make("&Find…", w.focus_search, StandardKey.Find, tip="Search everything (Ctrl+F)")
-        self.quick_switch = self._make(
-            "&Go to record…", w.show_quick_switcher, "Ctrl+K", tip="Jump to a record by key or title"
-        )
-        self.filter_list = self._make("Filter the &list", w.focus_filter, "Ctrl+Shift+F")
-        self.save_search = self._make("&Save this search", w.save_current_search, "Ctrl+Shift+D")
-        self.forget_search = self._make("Forget saved search", w.forget_saved_search)
+        # Record, and finding records (the record commands own these)
+        self.new_record, self.new_kind = records.new_record_action, records.new_kind_actions
+        self.edit, self.supersede, self.links = records.edit, records.supersede, records.links
+        self.change_status, self.delete, self.restore = records.change_status, records.delete, records.restore
+        self.copy_key, self.find, self.quick_switch = records.copy_key, records.find, records.quick_switch
+        self.filter_list, self.save_search = records.filter_list, records.save_search
+        self.forget_search = records.forget_search
         self.reload = self._make("&Reload", w.reload, StandardKey.Refresh)
         # Go
         self.back = self._make("&Back", w.go_back, StandardKey.Back, icon(sp.SP_ArrowBack), tip="Back (Alt+Left)")
@@ -103,14 +63,14 @@ class WindowActions:
         self.show_navigator.setChecked(True)
         self.theme_group = QActionGroup(window)
         self.theme_actions = {
-            name: self._make(label, lambda _c=False, n=name: w.set_theme(n), checkable=True)
+            name: self._make(label, lambda _c=False, n=name: self.set_theme(n), checkable=True)
             for name, label in (("system", "Follow the &system"), ("light", "&Light"), ("dark", "&Dark"))
         }
         for action in self.theme_actions.values():
             self.theme_group.addAction(action)
         # Help
-        self.shortcuts = self._make("&Keyboard shortcuts", w.show_shortcuts, StandardKey.HelpContents)
-        self.about = self._make("&About kbridge", w.show_about)
+        self.shortcuts = self._make("&Keyboard shortcuts", self.show_shortcuts, StandardKey.HelpContents)
+        self.about = self._make("&About kbridge", self.show_about)
         self.about.setMenuRole(QAction.MenuRole.AboutRole)
         self._build_menus()
         self._build_toolbar()
@@ -139,37 +99,36 @@ class WindowActions:
         self.supersede.setEnabled(live and record is not None and record.kind is Kind.DECISION)
         self.restore.setEnabled(record is not None and record.deleted and writable)
 
-    def _make(
-        self,
-        text: str,
-        slot: Callable[..., object],
-        shortcut: Shortcut = None,
-        icon: QIcon | None = None,
-        *,
-        tip: str | None = None,
-        checkable: bool = False,
-    ) -> QAction:
-        action = QAction(text, self.window)
-        if icon is not None:
-            action.setIcon(icon)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.setCheckable(checkable)
-        if tip:
-            action.setToolTip(tip)
-            action.setStatusTip(tip)
-        # `triggered` carries `checked`; only a checkable action's slot is given it. Any other slot
-        # would take it for its first argument (an import folder of False, a backup path of False).
-        if checkable:
-            # A lambda, not the slot itself: PySide may pick the signal's no-argument overload for
-            # a C++ slot (QWidget.setVisible) and call it with nothing.
-            action.triggered.connect(lambda checked=False: slot(checked))
-        else:
-            action.triggered.connect(lambda _checked=False: slot())
-        # Shortcuts work even when the menu bar is hidden or a dialog-like pane has focus.
-        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        self.window.addAction(action)
-        return action
+    def _make(self, text: str, slot: Callable[..., object], shortcut: Shortcut = None, icon: QIcon | None = None,
+              *, tip: str | None = None, checkable: bool = False) -> QAction:
+        return make_action(self.window, text, slot, shortcut, icon, tip=tip, checkable=checkable)
+
+    # --- view and help --------------------------------------------------------------------
+
+    def set_theme(self, name: str) -> None:
+        ui_settings.ui_settings().setValue("view/theme", name)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, None if name == "system" else name == "dark")
+        record = self.window.current_record()
+        if record is not None:
+            self.window.show_record(record.uid)
+
+    def show_shortcuts(self) -> None:
+        from kbridge.ui.dialogs.help import ShortcutsDialog
+
+        dialog = ShortcutsDialog(self.menus, self.window)
+        self.shortcuts_dialog = dialog
+        dialog.exec()
+        self.shortcuts_dialog = None
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self.window,
+            "About kbridge",
+            f"<h3>kbridge {__version__}</h3><p>An offline knowledge base for architecture decisions, "
+            "system histories and the reasons behind security controls.</p>",
+        )
 
     def _menu(self, title: str, actions: list[QAction | str | QMenu]) -> QMenu:
         menu = self.window.menuBar().addMenu(title)
@@ -188,9 +147,6 @@ class WindowActions:
 
     def _build_menus(self) -> None:
         w = self.window
-        self.recent_menu = QMenu("Open &recent", w)
-        self.recent_menu.setObjectName("recentMenu")
-        self.recent_menu.aboutToShow.connect(w.fill_recent_menu)
         self._menu(
             "&File",
             [
@@ -296,6 +252,40 @@ class WindowActions:
             button = toolbar.widgetForAction(action)
             if button is not None:
                 button.setAccessibleName(action.text().replace("&", "").rstrip("…"))
+
+
+def make_action(
+    window: QWidget,
+    text: str,
+    slot: Callable[..., object],
+    shortcut: Shortcut = None,
+    icon: QIcon | None = None,
+    *,
+    tip: str | None = None,
+    checkable: bool = False,
+) -> QAction:
+    """An action of the window: its shortcut works wherever focus is in the window."""
+    action = QAction(text, window)
+    if icon is not None:
+        action.setIcon(icon)
+    if shortcut is not None:
+        action.setShortcut(QKeySequence(shortcut))
+    action.setCheckable(checkable)
+    if tip:
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+    # `triggered` carries `checked`; only a checkable action's slot is given it. Any other slot
+    # would take it for its first argument (an import folder of False, a backup path of False).
+    if checkable:
+        # A lambda, not the slot itself: PySide may pick the signal's no-argument overload for
+        # a C++ slot (QWidget.setVisible) and call it with nothing.
+        action.triggered.connect(lambda checked=False: slot(checked))
+    else:
+        action.triggered.connect(lambda _checked=False: slot())
+    # Shortcuts work even when the menu bar is hidden or a dialog-like pane has focus.
+    action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    window.addAction(action)
+    return action
 
 
 def _fill(menu: QMenu, actions: list[QAction | str]) -> QMenu:
