@@ -136,7 +136,7 @@ def test_export_and_backup_run_as_jobs(qtbot: QtBot, window: MainWindow, tmp_pat
     assert done.args[0] == window.model.total
     assert len(list((tmp_path / "out").rglob("*.md"))) == window.model.total
     job = window.file_commands.backup_knowledge_base(tmp_path / "copy.kbridge")
-    with qtbot.waitSignal(job.signals.succeeded, timeout=60000):
+    with qtbot.waitSignal(job.signals.finished, timeout=60000):
         pass
     with KnowledgeBase.open(tmp_path / "copy.kbridge") as copy:
         assert len(copy.list_records()) == window.model.total
@@ -145,13 +145,13 @@ def test_export_and_backup_run_as_jobs(qtbot: QtBot, window: MainWindow, tmp_pat
 def test_sync_folder_round_trip(qtbot: QtBot, window: MainWindow, sample_kb: KnowledgeBase, tmp_path: Path) -> None:
     folder = tmp_path / "shared"
     job = window.file_commands.sync_folder(folder)
-    with qtbot.waitSignal(job.signals.succeeded, timeout=60000):
+    with qtbot.waitSignal(job.signals.finished, timeout=60000):
         pass
     note = folder / "notes" / "NOTE-001.md"
     assert note.exists()
     note.write_text(note.read_text(encoding="utf-8").replace("title: ", "title: Edited in git - ", 1), encoding="utf-8")
     job = window.file_commands.sync_folder(folder)
-    with qtbot.waitSignal(job.signals.succeeded, timeout=60000):
+    with qtbot.waitSignal(job.signals.finished, timeout=60000):
         pass
     qtbot.waitUntil(lambda: sample_kb.get("NOTE-001").title.startswith("Edited in git"))
 

@@ -34,6 +34,16 @@ def describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
+def failure_sentence(error: BaseException, context: str) -> str:
+    """A failure said in one sentence; a defect (not a `KbridgeError`) is logged with its
+    traceback first, and the sentence says where."""
+    message = describe(error)
+    if not isinstance(error, KbridgeError):
+        logged = diagnostics.log_exception(error, context)
+        message += f" (details in {logged})" if logged else ""
+    return message
+
+
 def error_box(parent: QWidget | None, title: str, message: str, details: str = "") -> QMessageBox:
     """The error dialog: plain text (a message may quote a file name or a record's title), the
     details behind "Show Details…"."""

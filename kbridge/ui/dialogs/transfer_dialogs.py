@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kbridge.ui.dialogs.errors import failure_sentence
 from kbridge.ui.dialogs.import_preview import PreviewModel, preview_table
 from kbridge.ui.jobs import formats_adapter as formats
 from kbridge.ui.jobs.worker import Job, JobRunner
@@ -162,7 +163,8 @@ class _TransferDialog(QDialog):
         self.progress.setValue(1)
         self.finished_ok.emit(result)
 
-    def _on_job_failed(self, message: str) -> None:
+    def _on_job_failed(self, error: Exception) -> None:
+        message = failure_sentence(error, f"job failed: {self.windowTitle()}")
         self._finish(f"Failed: {message}")
         self.start_button.setEnabled(True)
         self.failed.emit(message)
@@ -265,7 +267,7 @@ class ImportDialog(_TransferDialog):
         self.runner.start(
             job,
             on_success=lambda preview: self._on_preview_job_succeeded(preview) if job is self.preview_job else None,
-            on_failure=lambda message: self._on_preview_job_failed(message) if job is self.preview_job else None,
+            on_failure=lambda error: self._on_preview_job_failed(error) if job is self.preview_job else None,
             show=False,
         )
         return job
@@ -307,7 +309,8 @@ class ImportDialog(_TransferDialog):
             self.report.show()
         self.previewed.emit(preview)
 
-    def _on_preview_job_failed(self, message: str) -> None:
+    def _on_preview_job_failed(self, error: Exception) -> None:
+        message = failure_sentence(error, "previewing an import")
         self.preview_job = None
         self.progress.setRange(0, 1)
         self._preview_for = None

@@ -34,7 +34,7 @@ def run_checks(path: Path, cancel: threading.Event) -> list[AttentionFinding]:
 
 class AttentionChecker(QObject):
     checked = Signal(list)  # list[AttentionFinding]
-    failed = Signal(str)
+    failed = Signal(object)  # the exception
 
     def __init__(self, runner: JobRunner, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -59,7 +59,7 @@ class AttentionChecker(QObject):
             job,
             show=False,
             on_success=lambda findings: self._on_job_done(job, generation, findings),
-            on_failure=lambda message: self._on_job_done(job, generation, None, message),
+            on_failure=lambda error: self._on_job_done(job, generation, None, error),
         )
 
     def stop(self) -> None:
@@ -71,15 +71,15 @@ class AttentionChecker(QObject):
             self.job.cancel()
             self.job = None
 
-    def _on_job_done(self, job: Job, generation: int, findings: list | None, message: str = "") -> None:
+    def _on_job_done(self, job: Job, generation: int, findings: list | None, error: Exception | None = None) -> None:
         if job is self.job:
             self.job = None
         if generation != self._generation:
             return
         if findings is not None:
             self.checked.emit(findings)
-        elif message:
-            self.failed.emit(message)
+        elif error is not None:
+            self.failed.emit(error)
         if self._pending is not None:
             path, self._pending = self._pending, None
             self.start(path)

@@ -1,37 +1,36 @@
-"""Long work off the GUI thread: a QRunnable per job, its progress shown in the status bar.
+"""The one worker of the window: long work off the GUI thread, its progress shown in the status bar.
 
-A job is a plain function `work(progress, cancel)`. It runs on a QThreadPool thread and must not
-touch the window's `KnowledgeBase` (one SQLite connection is not safe to share): it opens its own
-on the same file (WAL lets both read and write) and the window refreshes when it has finished.
+A job is a plain function `work(progress, cancel)` run on a QThreadPool thread; imports, exports,
+syncs, backups, the search index, the scorecard, the checks behind "Needs attention" and slow
+searches all run as jobs. Its signals arrive on the GUI thread: `progressed`, `yielded` (each item
+of a work function that is a generator: a search's hits, then its facet counts), `finished` with
+the result, `failed` with the exception itself (`errors.failure_sentence` says it to a person),
+`cancelled`, and `ended` after any of them.
+
+A job must not touch the window's `KnowledgeBase` (one SQLite connection is not safe to share): it
+opens its own on the same file (WAL lets both read and write).
 """
 
 from __future__ import annotations
 
 import contextlib
+import inspect
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QStatusBar, QWidget
 
-from kbridge import diagnostics
-from kbridge.model import KbridgeError
-from kbridge.ui.dialogs.errors import describe
-
 Progress = Callable[[int, int, str], None]
 Work = Callable[[Progress, threading.Event], Any]
 
 
-class JobCancelledError(Exception):
-    """Raised inside a job's work when it notices its cancel flag (any exception would do)."""
-
-
 class JobSignals(QObject):
     progressed = Signal(int, int, str)
-    succeeded = Signal(object)
-    failed = Signal(str)  # one sentence for the person
-    error_raised = Signal(object)  # the exception itself, after `failed`
+    yielded = Signal(object)  # one item of a generator's work, as soon as it is made
+    finished = Signal(object)  # the result
+    failed = Signal(object)  # the exception (not for a cancelled job: that one is `cancelled`)
     cancelled = Signal()
     ended = Signal()
 
@@ -53,6 +52,12 @@ class Job(QRunnable):
     def cancel(self) -> None:
         self.cancel_flag.set()
 
+    def start(self) -> Job:
+        """Run on the global thread pool, unseen (`JobRunner.start` shows it in the status bar);
+        the caller keeps the job referenced until it has ended."""
+        QThreadPool.globalInstance().start(self)
+        return self
+
     def run(self) -> None:
         # RuntimeError: the window went away while the job ran, and nobody is left to tell.
         with contextlib.suppress(RuntimeError):
@@ -61,23 +66,27 @@ class Job(QRunnable):
     def _run(self) -> None:
         try:
             result = self.work(self._progress, self.cancel_flag)
+            if inspect.isgenerator(result):
+                result = self._drain(result)
         except Exception as error:
             if self.cancel_flag.is_set():
                 self.signals.cancelled.emit()
             else:
-                message = describe(error)
-                if not isinstance(error, KbridgeError):
-                    # A defect: its traceback goes to the log, the person reads one sentence.
-                    logged = diagnostics.log_exception(error, f"job failed: {self.title}")
-                    message += f" (details in {logged})" if logged else ""
-                self.signals.failed.emit(message)
-                self.signals.error_raised.emit(error)
+                self.signals.failed.emit(error)
         else:
             if self.cancel_flag.is_set():
                 self.signals.cancelled.emit()
             else:
-                self.signals.succeeded.emit(result)
+                self.signals.finished.emit(result)
         self.signals.ended.emit()
+
+    def _drain(self, items: Generator[Any, None, Any]) -> Any:
+        while True:
+            try:
+                item = next(items)
+            except StopIteration as stop:
+                return stop.value
+            self.signals.yielded.emit(item)
 
     def _progress(self, done: int, total: int, message: str = "") -> None:
         self.signals.progressed.emit(int(done), int(total), str(message))
@@ -136,24 +145,22 @@ class JobRunner(QObject):
         job: Job,
         *,
         on_success: Callable[[Any], None] | None = None,
-        on_failure: Callable[[str], None] | None = None,
-        on_error: Callable[[BaseException], None] | None = None,
+        on_failure: Callable[[Exception], None] | None = None,
         show: bool = True,
     ) -> Job:
         """Run `job`; `show` puts it in the status bar (background refreshes stay silent).
-        `on_failure` hears a failure as a sentence, `on_error` as the exception."""
+        `on_failure` hears the exception a failed job raised."""
         if show:
             self.current = job
             self.bar.label.setText(job.title)
             self.bar.bar.setRange(0, 0)
             self.bar.show()
-        _JobWatch(self, job, on_success, on_failure, on_error, show=show)
+        _JobWatch(self, job, on_success, on_failure, show=show)
         self._running.append(job)  # keeps the runnable and its signals alive until it ends
         self.job_started.emit(job.title)
         if job.writes:
             self.writing_changed.emit(True)
-        QThreadPool.globalInstance().start(job)
-        return job
+        return job.start()
 
     def cancel(self) -> None:
         if self.current is not None:
@@ -195,39 +202,33 @@ class _JobWatch(QObject):
         runner: JobRunner,
         job: Job,
         on_success: Callable[[Any], None] | None,
-        on_failure: Callable[[str], None] | None,
-        on_error: Callable[[BaseException], None] | None,
+        on_failure: Callable[[Exception], None] | None,
         *,
         show: bool,
     ) -> None:
         super().__init__(runner)
         self.runner, self.job = runner, job
-        self.on_success, self.on_failure, self.on_error = on_success, on_failure, on_error
+        self.on_success, self.on_failure = on_success, on_failure
         signals = job.signals
         if show:
             signals.progressed.connect(self._on_job_progressed)
-        signals.succeeded.connect(self._on_job_succeeded)
+        signals.finished.connect(self._on_job_finished)
         signals.failed.connect(self._on_job_failed)
-        signals.error_raised.connect(self._on_job_error_raised)
         signals.cancelled.connect(self._on_job_cancelled)
         signals.ended.connect(self._on_job_ended)
 
     def _on_job_progressed(self, done: int, total: int, message: str) -> None:
         self.runner._on_job_progressed(self.job, done, total, message)
 
-    def _on_job_succeeded(self, result: Any) -> None:
+    def _on_job_finished(self, result: Any) -> None:
         self.runner.job_finished.emit(self.job.title, True)
         if self.on_success is not None:
             self.on_success(result)
 
-    def _on_job_failed(self, message: str) -> None:
+    def _on_job_failed(self, error: Exception) -> None:
         self.runner.job_finished.emit(self.job.title, False)
         if self.on_failure is not None:
-            self.on_failure(message)
-
-    def _on_job_error_raised(self, error: BaseException) -> None:
-        if self.on_error is not None:
-            self.on_error(error)
+            self.on_failure(error)
 
     def _on_job_cancelled(self) -> None:
         self.runner.status_bar.showMessage(f"{self.job.title}: cancelled", 5000)

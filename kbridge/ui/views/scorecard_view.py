@@ -14,7 +14,6 @@ from PySide6.QtCore import (
     QRectF,
     QSize,
     Qt,
-    QThreadPool,
     Signal,
 )
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter
@@ -33,6 +32,7 @@ from PySide6.QtWidgets import (
 from kbridge.core import KnowledgeBase
 from kbridge.core.scorecard import COUNT, SHARE, Entry, Figure, Scorecard
 from kbridge.model import Record
+from kbridge.ui.dialogs.errors import failure_sentence
 from kbridge.ui.jobs.worker import Job
 from kbridge.ui.widgets.charts import paint_trend
 
@@ -272,24 +272,25 @@ class ScorecardView(QWidget):
         path = self.kb.path
         job = Job("Scorecard", lambda _progress, _cancel: _scorecard_of(path))
         # Bound methods, not lambdas: Qt forgets them if this view goes away before the answer.
-        job.signals.succeeded.connect(self._on_job_succeeded)
+        job.signals.finished.connect(self._on_job_finished)
         job.signals.failed.connect(self._on_job_failed)
         self._job = job
         if self.card is None:
             self.summary.setText("Computing the scorecard from the revisions…")
-        QThreadPool.globalInstance().start(job)
+        job.start()
 
     def _current_job_answered(self) -> bool:
         """Whether the signal being handled comes from the job last started (older ones are stale)."""
         return self._job is not None and self.sender() is self._job.signals
 
-    def _on_job_failed(self, message: str) -> None:
+    def _on_job_failed(self, error: Exception) -> None:
         if self._current_job_answered():
+            message = failure_sentence(error, "computing the scorecard")
             self._job = None
             self._computed_for = None  # try again next time
             self.summary.setText(f"The scorecard could not be computed: {message}")
 
-    def _on_job_succeeded(self, card: Scorecard) -> None:
+    def _on_job_finished(self, card: Scorecard) -> None:
         if not self._current_job_answered():
             return  # an answer about the knowledge base as it was before a newer question
         self._job = None

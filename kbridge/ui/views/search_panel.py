@@ -4,7 +4,7 @@ results pane (count, "did you mean", facet buttons, ranked hits with highlighted
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -13,9 +13,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QRunnable,
     Qt,
-    QThreadPool,
     QTimer,
     Signal,
 )
@@ -31,6 +29,7 @@ from PySide6.QtWidgets import (
 from kbridge.escaping import escape_html
 from kbridge.model import Kind
 from kbridge.ui.jobs.search_service import Hit, Searcher, SearchOutcome
+from kbridge.ui.jobs.worker import Job, Work
 from kbridge.ui.models.delegates import HtmlDelegate
 from kbridge.ui.style import status_hex
 from kbridge.ui.widgets.flow_layout import FlowLayout
@@ -44,33 +43,17 @@ SLOW_SECONDS = 0.03
 FACET_LIMIT = 6
 
 
-class _SearchSignals(QObject):
-    hits_found = Signal(int, object)  # generation, SearchOutcome or the exception
-    facets_counted = Signal(int, str, object)  # generation, query, facet counts
-    finished = Signal()
+def _search_work(searcher: Searcher, query: str, limit: int, wanted: Callable[[], bool]) -> Work:
+    """A search as a job: its hits, then its facet counts unless a newer query has been typed in
+    the meantime (`wanted()` says whether this query is still the newest)."""
 
+    def work(_progress: object, _cancel: object) -> Iterator[tuple[str, object]]:
+        outcome = searcher.search(query, limit)
+        yield "hits", outcome
+        if outcome.facets_pending and wanted():
+            yield "facets", _facets(searcher, query)
 
-class _SearchRun(QRunnable):
-    """One search on a worker thread: its hits, then its facet counts unless a newer query has
-    been typed in the meantime (`newest()` is the controller's generation)."""
-
-    def __init__(
-        self, generation: int, searcher: Searcher, query: str, limit: int, newest: Callable[[], int]
-    ) -> None:
-        super().__init__()
-        self.generation, self.searcher, self.query, self.limit = generation, searcher, query, limit
-        self.newest = newest
-        self.signals = _SearchSignals()
-
-    def run(self) -> None:
-        try:
-            outcome: object = self.searcher.search(self.query, self.limit)
-        except Exception as error:  # a bad query must never take the window down
-            outcome = error
-        self.signals.hits_found.emit(self.generation, outcome)
-        if isinstance(outcome, SearchOutcome) and outcome.facets_pending and self.newest() == self.generation:
-            self.signals.facets_counted.emit(self.generation, self.query, _facets(self.searcher, self.query))
-        self.signals.finished.emit()
+    return work
 
 
 def _facets(searcher: Searcher, query: str) -> dict[str, dict[str, int]]:
@@ -101,7 +84,8 @@ class SearchController(QObject):
         self.query = ""
         self.latest: SearchOutcome | None = None
         self._generation = 0
-        self._running: _SearchRun | None = None
+        self._running: Job | None = None
+        self._running_generation, self._running_query = 0, ""
         self._timer = QTimer(self, singleShot=True, timeout=self._on_timer_timeout)
         self._facet_timer = QTimer(self, singleShot=True, timeout=self._on_facet_timer_timeout)
         self._worker_searcher: Searcher | None = None
@@ -169,26 +153,31 @@ class SearchController(QObject):
             return
         if self._running is not None:
             return  # the newest query goes when the running one is back
-        run = _SearchRun(
-            self._generation, self._searcher_for_worker(), self.query, self.limit, lambda: self._generation
-        )
-        run.signals.hits_found.connect(self._on_run_hits_found)
-        run.signals.facets_counted.connect(self._on_run_facets_counted)
-        run.signals.finished.connect(self._on_run_finished)
-        self._running = run
+        generation, query = self._generation, self.query
+        job = Job("Searching", _search_work(self._searcher_for_worker(), query, self.limit,
+                                            lambda: self._generation == generation))
+        job.signals.yielded.connect(self._on_search_job_yielded)
+        job.signals.failed.connect(self._on_search_job_failed)
+        job.signals.ended.connect(self._on_search_job_ended)
+        self._running, self._running_generation, self._running_query = job, generation, query
         self._started = time.perf_counter()
-        QThreadPool.globalInstance().start(run)
+        job.start()
 
-    def _on_run_hits_found(self, generation: int, outcome: object) -> None:
+    def _on_search_job_yielded(self, item: tuple[str, object]) -> None:
+        what, value = item
+        if what == "hits":
+            self.last_seconds = time.perf_counter() - self._started
+            self._deliver(self._running_generation, value, facets_here=False)
+        else:
+            self._deliver_facets(self._running_generation, self._running_query, value)  # type: ignore[arg-type]
+
+    def _on_search_job_failed(self, error: Exception) -> None:
         self.last_seconds = time.perf_counter() - self._started
-        self._deliver(generation, outcome, facets_here=False)
+        self._deliver(self._running_generation, error)
 
-    def _on_run_facets_counted(self, generation: int, query: str, facets: object) -> None:
-        self._deliver_facets(generation, query, facets)  # type: ignore[arg-type]
-
-    def _on_run_finished(self) -> None:
-        run, self._running = self._running, None
-        if run is not None and run.generation != self._generation and self.query:
+    def _on_search_job_ended(self) -> None:
+        self._running = None
+        if self._running_generation != self._generation and self.query:
             self._timer.start(0)  # keys were typed while it ran: search the newest text now
 
     def _deliver(self, generation: int, outcome: object, *, facets_here: bool = True) -> None:

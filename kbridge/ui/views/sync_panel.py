@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from kbridge.ui import settings as ui_settings
-from kbridge.ui.dialogs.errors import report_failure
+from kbridge.ui.dialogs.errors import failure_sentence, report_failure
 from kbridge.ui.jobs.worker import Job
 from kbridge.ui.widgets.plain_text import plain_label, text_markup
 
@@ -270,7 +270,7 @@ class SyncController(QObject):
         self.job = window.jobs.start(
             Job(f"Syncing with {folder.name}", work, writes=True),
             on_success=self._on_job_succeeded,
-            on_error=lambda error: self._on_job_failed(error, quiet),
+            on_failure=lambda error: self._on_job_failed(error, quiet),
         )
         self.job.signals.ended.connect(self._on_job_ended)
         self.refresh()
@@ -370,7 +370,8 @@ class SyncController(QObject):
 
     def _on_job_failed(self, error: BaseException, quiet: bool) -> None:
         if quiet:
-            self.window.statusBar().showMessage(f"The automatic sync failed: {error}", 15000)
+            message = failure_sentence(error, "the automatic sync")
+            self.window.statusBar().showMessage(f"The automatic sync failed: {message}", 15000)
         else:
             report_failure(self.window, "Sync", error)
 

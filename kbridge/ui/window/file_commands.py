@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QStyle
 from kbridge import paths
 from kbridge.model import KbridgeError
 from kbridge.ui import settings as ui_settings
-from kbridge.ui.dialogs.errors import report_failure, show_error
+from kbridge.ui.dialogs.errors import failure_sentence, report_failure, show_error
 from kbridge.ui.jobs.worker import Job
 from kbridge.ui.widgets.plain_text import ask
 from kbridge.ui.window.pack_commands import export_incident_pack
@@ -239,7 +239,7 @@ class FileCommands(QObject):
         return w.jobs.start(
             Job("Backing up", work),
             on_success=lambda result: w.statusBar().showMessage(f"Backed up to {result}.", 8000),
-            on_error=lambda error: report_failure(w, "Back up", error),
+            on_failure=lambda error: report_failure(w, "Back up", error),
         )
 
     def restore_from_backup(self, backup_file: Path | None = None) -> Job | None:
@@ -279,7 +279,7 @@ class FileCommands(QObject):
         return w.jobs.start(
             Job("Restoring from a backup", work, writes=True),
             on_success=restored,
-            on_error=lambda error: report_failure(w, "Restore from backup", error),
+            on_failure=lambda error: report_failure(w, "Restore from backup", error),
         )
 
     def start_auto_backup(self) -> Job | None:
@@ -295,7 +295,8 @@ class FileCommands(QObject):
 
             return formats.auto_backup(path)
 
-        def failed(message: str) -> None:
+        def failed(error: Exception) -> None:
+            message = failure_sentence(error, "the automatic backup")
             w.statusBar().showMessage(f"The automatic backup failed: {message}", 15000)
 
         return w.jobs.start(Job("Automatic backup", work), on_success=w.auto_backup_taken.emit,

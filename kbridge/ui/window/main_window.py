@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from kbridge.model import Changes, Record
 from kbridge.ui import settings as ui_settings
+from kbridge.ui.dialogs.errors import failure_sentence
 from kbridge.ui.jobs.attention import AttentionChecker
 from kbridge.ui.jobs.loading import LoadedRecords
 from kbridge.ui.jobs.search_service import IndexSearcher
@@ -342,7 +343,9 @@ class MainWindow(QMainWindow):
         self.jobs.start(
             Job("Building the search index", work),
             on_success=lambda _count: self.ensure_index(),
-            on_failure=lambda message: self.index_label.setText(f"Search index: {message}"),
+            on_failure=lambda error: self.index_label.setText(
+                f"Search index: {failure_sentence(error, 'building the search index')}"
+            ),
         )
 
     def refresh_attention(self) -> None:
@@ -430,7 +433,8 @@ class MainWindow(QMainWindow):
         self._attention_timer.start(ATTENTION_DELAY_MS)
         self.records_loaded.emit(self.model.total)
 
-    def _on_attention_failed(self, message: str) -> None:
+    def _on_attention_failed(self, error: Exception) -> None:
+        message = failure_sentence(error, "the checks behind Needs attention")
         self.statusBar().showMessage(f"The checks behind Needs attention failed: {message}", 15000)
 
     def _on_attention_checked(self, findings: list) -> None:

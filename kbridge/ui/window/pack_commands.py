@@ -53,5 +53,5 @@ def export_incident_pack(window: MainWindow, folder: Path | None = None) -> Job 
     return window.jobs.start(
         Job("Writing the incident pack", work),
         on_success=print_pdf,
-        on_error=lambda error: report_failure(window, "Export incident pack", error),
+        on_failure=lambda error: report_failure(window, "Export incident pack", error),
     )

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from kbridge.ui.dialogs.link_picker import LinksDialog
     from kbridge.ui.dialogs.new_record_dialog import NewRecordDialog
     from kbridge.ui.dialogs.quick_switcher import QuickSwitcher
+    from kbridge.ui.dialogs.reassign_dialog import ReassignDialog
     from kbridge.ui.window.main_window import MainWindow
 
 StandardKey = QKeySequence.StandardKey
@@ -31,6 +32,7 @@ class RecordCommands(QObject):
         self.new_record_dialog: NewRecordDialog | None = None
         self.links_dialog: LinksDialog | None = None
         self.quick_switcher: QuickSwitcher | None = None
+        self.reassign_dialog: ReassignDialog | None = None
         self._build_actions()
 
     def _build_actions(self) -> None:
@@ -52,6 +54,9 @@ class RecordCommands(QObject):
         self.change_status = make_action(w, "Change &status…", self.change_status_from_keyboard, "Ctrl+Shift+S")
         self.delete = make_action(w, "Move to &trash", self.delete_current, StandardKey.Delete, icon(sp.SP_TrashIcon))
         self.restore = make_action(w, "&Restore from trash", self.restore_current, "Ctrl+Shift+R")
+        self.reassign = make_action(
+            w, "Rea&ssign…", self.reassign_current, tip="Hand what this person holds to someone else"
+        )
         self.copy_key = make_action(
             w, "&Copy key", self.copy_current_key, "Ctrl+Shift+C", tip="Copy the record's key, to paste it in a link"
         )
@@ -172,6 +177,26 @@ class RecordCommands(QObject):
         w.show_record(record.uid)
         w.statusBar().showMessage(f"{record.key} restored from the trash.", 5000)
         return True
+
+    def reassign_current(self) -> int | None:
+        """Hand what the person shown holds (owns, is linked as owner of, approves) to someone else;
+        how many records changed hands, or None when nothing was reassigned."""
+        w = self.window
+        record = w.current_record()
+        if w.kb is None or record is None or record.kind is not Kind.PERSON or not w.editing.leave():
+            return None
+        from kbridge.ui.dialogs.reassign_dialog import ReassignDialog
+
+        dialog = ReassignDialog(w.kb, record.key, w)
+        self.reassign_dialog = dialog
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted or dialog.changes is None:
+                return None
+        finally:
+            self.reassign_dialog = None
+        count = len(dialog.changes.updated)
+        w.statusBar().showMessage(f"Reassigned {count} record{'s' if count != 1 else ''} from {record.key}.", 8000)
+        return count
 
     # --- search and switching -------------------------------------------------------------
 

@@ -45,6 +45,7 @@ class WindowActions:
         self.edit, self.supersede, self.links = records.edit, records.supersede, records.links
         self.change_status, self.delete, self.restore = records.change_status, records.delete, records.restore
         self.copy_key, self.find, self.quick_switch = records.copy_key, records.find, records.quick_switch
+        self.reassign = records.reassign
         self.filter_list, self.save_search = records.filter_list, records.save_search
         self.forget_search = records.forget_search
         self.reload = self._make("&Reload", w.reload, StandardKey.Refresh)
@@ -97,6 +98,7 @@ class WindowActions:
         self.copy_key.setEnabled(record is not None)
         self.change_status.setEnabled(live and record is not None and bool(record.kind.statuses))
         self.supersede.setEnabled(live and record is not None and record.kind is Kind.DECISION)
+        self.reassign.setEnabled(live and record is not None and record.kind is Kind.PERSON)
         self.restore.setEnabled(record is not None and record.deleted and writable)
 
     def _make(self, text: str, slot: Callable[..., object], shortcut: Shortcut = None, icon: QIcon | None = None,
@@ -175,8 +177,8 @@ class WindowActions:
         self._menu(
             "&Record",
             [
-                new_menu, "-", self.edit, self.supersede, self.links, self.change_status, self.copy_key, "-",
-                self.delete, self.restore,
+                new_menu, "-", self.edit, self.supersede, self.links, self.change_status, self.reassign,
+                self.copy_key, "-", self.delete, self.restore,
             ],
         )
         self._menu(
