@@ -7,7 +7,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 from PySide6.QtCore import QPoint, Qt, QThreadPool, QTimer
-from PySide6.QtGui import QTextDocument
+from PySide6.QtGui import QAction, QTextDocument
 from PySide6.QtWidgets import QApplication, QMessageBox, QTableView, QTextBrowser, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -93,6 +93,12 @@ def window(qtbot: QtBot, sample_kb: KnowledgeBase) -> Iterator[MainWindow]:
     qtbot.waitExposed(main)
     yield main
     main.jobs.wait()
+
+
+def menu_action(window: MainWindow, menu: str, text: str) -> QAction:
+    """An action as a person finds it: in the menu bar's menu `menu`, by its text (without `&`)."""
+    top = next(a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == menu)
+    return next(a for a in top.actions() if a.text().replace("&", "") == text)
 
 
 def click_row(qtbot: QtBot, window: MainWindow, key: str) -> None:

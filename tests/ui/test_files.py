@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QCommandLinkButton
@@ -12,11 +13,15 @@ from pytestqt.qtbot import QtBot
 
 from kbridge import paths
 from kbridge.core import KnowledgeBase
+from kbridge.model import Changes
 from kbridge.ui import settings as ui_settings
 from kbridge.ui.app import open_window, startup_path
 from kbridge.ui.dialogs.transfer_dialogs import ImportDialog
+from kbridge.ui.window.change_feed import EXTERNAL_CHANGE_POLL_MS
 from kbridge.ui.window.main_window import MainWindow
 from tests.formats.conftest import corpus_root
+from tests.ui.answers import Answers, run_transfer, wait_until_idle
+from tests.ui.conftest import menu_action
 
 GOVUK = corpus_root().resolve() / "alphagov__govuk-aws"
 
@@ -180,3 +185,39 @@ def test_editing_pauses_while_an_import_writes(qtbot: QtBot, window: MainWindow)
         pass
     qtbot.waitUntil(window.actions.edit.isEnabled)
     assert window.record_page.status_chip.isEnabled()
+
+
+def test_an_import_refreshes_the_list_once_and_keeps_its_own_message(
+    qtbot: QtBot, empty_window: MainWindow, tmp_path: Path, answers: Answers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """File › Import: the job's changes reach the list once, through the knowledge base's change
+    channel; the poll does not take them for changes made elsewhere, then or later."""
+    window = empty_window
+    assert window.file_commands.open_path(tmp_path / "team.kbridge", create=True)
+    qtbot.waitUntil(lambda: window.ready)
+    refreshes: list[str] = []
+    model = window.model
+    for name in ("set_records", "upsert"):
+        original = getattr(model, name)
+        monkeypatch.setattr(
+            model, name, lambda *args, _name=name, _original=original, **kwargs: (
+                refreshes.append(_name), _original(*args, **kwargs)
+            )[1]
+        )
+    heard: list[Changes] = []
+    assert window.kb is not None
+    window.kb.subscribe(heard.append)
+    answers.dialogs["ImportDialog"] = run_transfer(GOVUK)
+    menu_action(window, "File", "Import folder…").trigger()
+    qtbot.waitUntil(lambda: window.file_commands.import_dialog is not None
+                    and window.file_commands.import_dialog.result is not None, timeout=60000)
+    wait_until_idle(qtbot, window)
+    summary = window.file_commands.import_dialog.result
+    assert summary.imported > 10 and not answers.errors
+    assert len(heard) == 1 and len(heard[0].created) == summary.imported  # one change set, announced
+    assert refreshes == ["upsert"] and window.model.total == summary.imported
+    message = f"Import: {summary.describe()}."
+    assert window.statusBar().currentMessage() == message
+    qtbot.wait(2 * EXTERNAL_CHANGE_POLL_MS + 300)  # the poll has looked at the file twice since
+    assert refreshes == ["upsert"]
+    assert window.statusBar().currentMessage() == message

@@ -4,7 +4,6 @@ timeline entry, click a graph node; each opens the record as a reader link would
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialogButtonBox, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -16,7 +15,7 @@ from kbridge.ui.views.timeline_view import TimelineView
 from kbridge.ui.views.why_view import KEY, WhyView
 from kbridge.ui.window.main_window import MainWindow
 from tests.ui.answers import Answers
-from tests.ui.conftest import click_row
+from tests.ui.conftest import click_row, menu_action
 
 
 def test_trails_tabs_are_in_the_reader(qtbot: QtBot, window: MainWindow, sample_kb: KnowledgeBase) -> None:
@@ -60,12 +59,6 @@ def test_timeline_and_graph_follow_the_current_record(
     qtbot.waitUntil(lambda: window.current_record() is not None and window.current_record().key == "ADR-0006")
 
 
-def _menu_action(window: MainWindow, menu: str, text: str) -> QAction:
-    """An action as a person finds it: in the menu bar's menu `menu`, by its text."""
-    top = next(a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == menu)
-    return next(a for a in top.actions() if a.text().replace("&", "") == text)
-
-
 def test_records_menu_reassigns_what_a_person_holds(
     qtbot: QtBot, window: MainWindow, sample_kb: KnowledgeBase, answers: Answers
 ) -> None:
@@ -79,7 +72,7 @@ def test_records_menu_reassigns_what_a_person_holds(
         dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
 
     answers.dialogs["ReassignDialog"] = hand_over
-    reassign = _menu_action(window, "Record", "Reassign…")
+    reassign = menu_action(window, "Record", "Reassign…")
     click_row(qtbot, window, "SYS-004")
     assert not reassign.isEnabled()  # only a person holds records
     click_row(qtbot, window, "PER-004")

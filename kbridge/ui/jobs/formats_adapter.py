@@ -2,14 +2,17 @@
 
 Every function runs on a worker thread: it opens its own `KnowledgeBase` on `kb_path` (an SQLite
 connection must not be shared between threads), reports `progress(done, total, message)` and
-stops when `cancel` is set, leaving the knowledge base as it was.
+stops when `cancel` is set, leaving the knowledge base as it was. What a job changes is returned
+with its result (`changes`): the window hands it to its own `KnowledgeBase`, which announces it to
+the views (`KnowledgeBase.announce`), the way it announces the window's own changes.
 """
 
 from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +26,7 @@ from kbridge.formats.parsed import FORMATS
 from kbridge.formats.plan import PlannedRecord, plan_import
 from kbridge.formats.sync import sync_folder as formats_sync_folder
 from kbridge.formats.text import decode
-from kbridge.model import KbridgeError, ValidationError
+from kbridge.model import Changes, KbridgeError, ValidationError
 
 Progress = Callable[[int, int, str], None]
 
@@ -54,6 +57,7 @@ class ImportSummary:
     unchanged: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)
+    changes: Changes = field(default_factory=Changes)
 
     def describe(self) -> str:
         parts = [f"{self.imported} imported", f"{self.updated} updated", f"{self.unchanged} unchanged"]
@@ -152,7 +156,7 @@ def import_folder(
 ) -> ImportSummary:
     """Import `folder`; `force` imports it even when nothing in it reads as a decision."""
     folder, shown = _folder_and_format(folder, fmt)
-    with KnowledgeBase.open(kb_path) as kb:
+    with KnowledgeBase.open(kb_path) as kb, _heard(kb) as heard:
         report = formats_import_folder(kb, folder, fmt=fmt, progress=progress, cancel=cancel.is_set,
                                        force=force)
     if report.cancelled:
@@ -164,6 +168,7 @@ def import_folder(
         report.unchanged,
         [(item.path, item.reason) for item in report.skipped],
         [(item.path, item.message) for item in report.warnings],
+        Changes.union(heard),
     )
 
 
@@ -187,18 +192,19 @@ class SyncOutcome:
     conflicts: int = 0
     notes: list[str] = field(default_factory=list)
     git: bool = False
+    changes: Changes = field(default_factory=Changes)
 
 
 def sync_folder(kb_path: Path, folder: Path, push: bool, progress: Progress, cancel: threading.Event) -> SyncOutcome:
     """Two-way sync with a kbridge Markdown folder, through git when the folder is in a checkout
     (`push`: and push); conflicts keep both versions and are counted, never overwritten."""
     use_git = in_git_checkout(folder)
-    with KnowledgeBase.open(kb_path) as kb:
+    with KnowledgeBase.open(kb_path) as kb, _heard(kb) as heard:
         report = formats_sync_folder(kb, folder, git=use_git, push=push and use_git, progress=progress,
                                      cancel=cancel.is_set)
     notes = [f"{note['key']}: {note['message']}" if note["key"] else note["message"] for note in report.notes]
     notes += [f"skipped {item.path}: {item.reason}" for item in report.skipped]
-    return SyncOutcome(report.summary(), len(report.conflicts), notes, use_git)
+    return SyncOutcome(report.summary(), len(report.conflicts), notes, use_git, Changes.union(heard))
 
 
 def auto_backup(kb_path: Path) -> Path | None:
@@ -217,13 +223,31 @@ def backup(kb_path: Path, out: Path, progress: Progress, cancel: threading.Event
     return result
 
 
-def restore_backup(kb_path: Path, backup_file: Path, progress: Progress, cancel: threading.Event) -> Path:
+@dataclass(frozen=True)
+class Restored:
+    safety: Path  # the backup of what the restore replaced
+    changes: Changes
+
+
+def restore_backup(kb_path: Path, backup_file: Path, progress: Progress, cancel: threading.Event) -> Restored:
     """Put a backup's content back (checked first); the content it replaces is kept as a backup
-    of its own, whose path is returned."""
+    of its own (`Restored.safety`)."""
     from kbridge.core.backups import restore_backup as put_back
 
     progress(0, 1, f"checking {backup_file.name}")
     with KnowledgeBase.open(kb_path) as kb:
-        safety, _changes = put_back(kb, backup_file)
+        safety, changes = put_back(kb, backup_file)
     progress(1, 1, "done")
-    return safety
+    return Restored(safety, changes)
+
+
+@contextmanager
+def _heard(kb: KnowledgeBase) -> Iterator[list[Changes]]:
+    """Every `Changes` the job's own `KnowledgeBase` announces meanwhile (an import, a sync:
+    many transactions), to be handed to the window's."""
+    heard: list[Changes] = []
+    unsubscribe = kb.subscribe(heard.append)
+    try:
+        yield heard
+    finally:
+        unsubscribe()

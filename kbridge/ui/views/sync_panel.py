@@ -360,7 +360,7 @@ class SyncController(QObject):
 
     def _on_job_succeeded(self, outcome: SyncOutcome) -> None:
         self.notes = outcome.notes
-        self.window.reload()
+        self.window.change_feed.take_from_job(outcome.changes)
         message = f"Sync: {outcome.summary}."
         if outcome.conflicts:
             message += " Resolve them in the Sync panel."
@@ -380,8 +380,7 @@ class SyncController(QObject):
         self.refresh()
 
     def _on_dialog_resolved(self, message: str) -> None:
-        self.window.statusBar().showMessage(message, 8000)
-        self.window.reload()
+        self.window.statusBar().showMessage(message, 8000)  # the views heard the change from the knowledge base
         self.window.refresh_attention()
         self.refresh()
 

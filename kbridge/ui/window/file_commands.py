@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMimeData, QObject, QTimer
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence
@@ -159,9 +159,9 @@ class FileCommands(QObject):
         dialog.open()
         return dialog
 
-    def _on_import_finished(self, summary: Any) -> None:
+    def _on_import_finished(self, summary: formats.ImportSummary) -> None:
         w = self.window
-        w.reload()
+        w.change_feed.take_from_job(summary.changes)
         w.statusBar().showMessage(f"Import: {summary.describe()}.", 8000)
 
     def import_folder_into_new(self) -> ImportDialog | None:
@@ -267,14 +267,16 @@ class FileCommands(QObject):
             return None
         path, chosen = w.kb.path, backup_file
 
-        def work(progress: formats.Progress, cancel: threading.Event) -> Path:
+        def work(progress: formats.Progress, cancel: threading.Event) -> formats.Restored:
             from kbridge.ui.jobs import formats_adapter as formats
 
             return formats.restore_backup(path, chosen, progress, cancel)
 
-        def restored(safety: Path) -> None:
-            w.reload()
-            w.statusBar().showMessage(f"Restored from {chosen.name}; what was there is kept in {safety}.", 10000)
+        def restored(result: formats.Restored) -> None:
+            w.change_feed.take_from_job(result.changes)
+            w.statusBar().showMessage(
+                f"Restored from {chosen.name}; what was there is kept in {result.safety}.", 10000
+            )
 
         return w.jobs.start(
             Job("Restoring from a backup", work, writes=True),

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
 )
 
-from kbridge.model import Changes, Record
+from kbridge.model import Record
 from kbridge.ui import settings as ui_settings
 from kbridge.ui.dialogs.errors import failure_sentence
 from kbridge.ui.jobs.attention import AttentionChecker
@@ -40,6 +40,7 @@ from kbridge.ui.views.record_tabs import RecordTabs, extra_tab_factories
 from kbridge.ui.views.search_panel import SearchController, SearchResultsView
 from kbridge.ui.views.sync_panel import SyncController
 from kbridge.ui.views.welcome import WelcomePage
+from kbridge.ui.window.change_feed import ChangeFeed
 from kbridge.ui.window.editing import Editing
 from kbridge.ui.window.file_commands import FileCommands
 from kbridge.ui.window.navigation import NavigationHistory
@@ -51,14 +52,9 @@ if TYPE_CHECKING:
     from kbridge.core import KnowledgeBase
     from kbridge.ui.views.editor import RecordEditor
 
-# Another process (the CLI, a second window) may change the file; look for that this often.
-EXTERNAL_CHANGE_POLL_MS = 1500
 # Files bigger than this have their record list read on a worker thread, after the window shows.
 ASYNC_LOAD_BYTES = 40 * 1024 * 1024
-# More changed records than this at once (an import) reload the whole list rather than each row.
-ROW_UPDATE_LIMIT = 200
 ATTENTION_DELAY_MS = 1200
-ATTENTION_AFTER_CHANGE_MS = 4000
 NAVIGATOR_DELAY_MS = 150
 
 
@@ -73,9 +69,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.kb: KnowledgeBase | None = None
         self._owns_kb = False
-        self._unsubscribe = lambda: None
         self._findings: list | None = None
-        self._data_version = 0
         self._loaded = False
         self.setObjectName("mainWindow")
         self.setWindowTitle("kbridge")
@@ -94,15 +88,15 @@ class MainWindow(QMainWindow):
         self._build_right_pane()
         self._build_status_bar()
         self._connect()
-        self._poll = QTimer(self, interval=EXTERNAL_CHANGE_POLL_MS, timeout=self._on_poll_timeout)
+        self.change_feed = ChangeFeed(self)  # every change reaches the views through it, once
         self.attention = AttentionChecker(self.jobs, self)
         self.attention.checked.connect(self._on_attention_checked)
         self.attention.failed.connect(self._on_attention_failed)
         # A burst of changes (typing in the chip menu, an undo) recounts the navigator once.
-        self._navigator_timer = QTimer(
+        self.navigator_timer = QTimer(
             self, singleShot=True, interval=NAVIGATOR_DELAY_MS, timeout=self.refresh_navigator
         )
-        self._attention_timer = QTimer(
+        self.attention_timer = QTimer(
             self, singleShot=True, interval=ATTENTION_DELAY_MS, timeout=self.refresh_attention
         )
         self.sync_controller = SyncController(self)  # File › Sync now, the Sync panel, syncs on a timer
@@ -229,8 +223,6 @@ class MainWindow(QMainWindow):
         for title, factory in extra_tab_factories():
             if not self.tabs.has_tab(title):
                 self.tabs.add_factory_tab(title, factory, kb)
-        self._unsubscribe = kb.subscribe(self._on_kb_changed)
-        self._data_version = kb.data_version()
         self.setWindowTitle(f"{kb.name} — kbridge")
         self.pages.setCurrentWidget(self.splitter)
         self.search_field.setEnabled(True)
@@ -241,7 +233,7 @@ class MainWindow(QMainWindow):
         self.model.set_records([])
         self.model.set_filter(RecordFilter())
         self.load_records()
-        self._poll.start()
+        self.change_feed.attach(kb)
         self.file_commands.start_auto_backup()
         ui_settings.remember_file(kb.path)
         self.knowledge_base_opened.emit(str(kb.path))
@@ -249,9 +241,7 @@ class MainWindow(QMainWindow):
         return True
 
     def detach(self) -> None:
-        self._poll.stop()
-        self._unsubscribe()
-        self._unsubscribe = lambda: None
+        self.change_feed.detach()
         self.attention.stop()
         self.tabs.show_record(None)  # before the file closes: clearing a view may still read it
         if self.kb is not None and self._owns_kb:
@@ -401,7 +391,7 @@ class MainWindow(QMainWindow):
     def _select_row_of(self, uid: str) -> None:
         self.list_panel.select_uid(uid)
 
-    def _update_count(self) -> None:
+    def update_count(self) -> None:
         shown, total = self.model.rowCount(), self.model.total
         label = self.model.record_filter.label
         self.list_title.setText(label)
@@ -421,16 +411,16 @@ class MainWindow(QMainWindow):
             self.editing.built.save_button.setEnabled(writable)
 
     def refresh_navigator(self) -> None:
-        self._navigator_timer.stop()
+        self.navigator_timer.stop()
         self.navigator.set_tree(build_tree(self.model.all_records(), self._findings, ui_settings.saved_searches()))
 
     def _on_records_loaded(self, loaded: LoadedRecords) -> None:
         self.model.set_records(loaded.records, presorted=True)
         self._loaded = True
-        self._update_count()
+        self.update_count()
         self.refresh_navigator()
         self.ensure_index()
-        self._attention_timer.start(ATTENTION_DELAY_MS)
+        self.attention_timer.start(ATTENTION_DELAY_MS)
         self.records_loaded.emit(self.model.total)
 
     def _on_attention_failed(self, error: Exception) -> None:
@@ -443,7 +433,7 @@ class MainWindow(QMainWindow):
         self.attention_updated.emit(len(findings))
 
     def _on_model_rows_refiltered(self) -> None:
-        self._update_count()
+        self.update_count()
         if self.current_record() is not None:
             self._select_row_of(self.current_record().uid)  # type: ignore[union-attr]
 
@@ -491,39 +481,6 @@ class MainWindow(QMainWindow):
     def _on_search_results_refine_requested(self, term: str) -> None:
         text = term[1:] if term.startswith("=") else f"{self.search_field.text().strip()} {term}".strip()
         self.search_field.setText(text)
-
-    def _on_kb_changed(self, changes: Changes) -> None:
-        if self.kb is None:
-            return
-        # Not `_data_version = kb.data_version()`: this connection's own commits never change it,
-        # and taking it here would swallow a commit another process made since the last poll.
-        uids = changes.records | {link.source_uid for link in changes.links}
-        if len(uids) > ROW_UPDATE_LIMIT:
-            self.load_records()
-        else:
-            found = [record for uid in uids if (record := self.kb.find(uid)) is not None]
-            for record in found:
-                record.body, record.fields = "", {}  # the list keeps summaries only
-            self.model.upsert(found)
-            self.search.request(self.search_field.text())  # the index has taken the change in
-            self._navigator_timer.start()
-            # The checks read every record: after an edit, wait for a pause in editing.
-            self._attention_timer.start(ATTENTION_AFTER_CHANGE_MS)
-        current = self.current_record()
-        if current is not None:
-            touched = {link.target_uid for link in changes.links} | uids
-            if current.uid in touched and self.right.currentWidget() is self.tabs:
-                self.show_record(current.uid)
-        self._update_count()
-
-    def _on_poll_timeout(self) -> None:
-        if self.kb is None:
-            return
-        version = self.kb.data_version()
-        if version != self._data_version:
-            self._data_version = version
-            self.reload()
-            self.statusBar().showMessage("Updated with changes made elsewhere.", 4000)
 
     def _on_jobs_writing_changed(self, writing: bool) -> None:
         self._update_record_actions()
