@@ -75,7 +75,7 @@ def test_search_then_enter_opens_the_top_hit_and_escape_returns_to_the_list(
     assert outcome.facets["kind"]
     assert sum(outcome.facets["kind"].values()) == outcome.total
     assert "kind:" in window.search_field.toolTip()
-    assert any("<b>vault</b>" in hit.snippet_html.lower() for hit in outcome.hits)  # highlighted
+    assert any("<b>vault</b>" in hit.snippet.to_html().lower() for hit in outcome.hits)  # highlighted
     qtbot.keyClick(window.search_field, Qt.Key.Key_Return)
     assert window.reader.record.uid == outcome.hits[0].uid
     qtbot.keyClick(window.search_field, Qt.Key.Key_Escape)

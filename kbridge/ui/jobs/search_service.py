@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from kbridge.search import SearchHit
+
 if TYPE_CHECKING:
     from kbridge.core import KnowledgeBase
 
@@ -30,21 +32,10 @@ QUERY_SYNTAX = (
 
 
 @dataclass(frozen=True)
-class Hit:
-    uid: str
-    key: str
-    kind: str
-    title: str
-    status: str
-    score: float
-    snippet_html: str = ""  # escaped text with the matching words in <b>…</b>
-
-
-@dataclass(frozen=True)
 class SearchOutcome:
     query: str
     total: int
-    hits: tuple[Hit, ...]
+    hits: tuple[SearchHit, ...]  # the search layer's own hits
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     suggestion: str | None = None
     seconds: float = 0.0
@@ -109,15 +100,11 @@ class WorkerSearcher:
 def _outcome(kb: KnowledgeBase, query: str, limit: int) -> SearchOutcome:
     started = time.perf_counter()
     results = kb.search(query, limit=limit, facets=False)
-    hits = tuple(
-        Hit(hit.uid, hit.key, hit.kind, hit.title, hit.status, hit.score, hit.snippet.to_html())
-        for hit in results.hits
-    )
     note = "; ".join(results.warnings)
     return SearchOutcome(
         query,
         results.total,
-        hits,
+        results.hits,
         dict(results.facets),
         results.suggestion,
         time.perf_counter() - started,

@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
 
 from kbridge.escaping import escape_html
 from kbridge.model import Kind
-from kbridge.ui.jobs.search_service import Hit, Searcher, SearchOutcome
+from kbridge.search import SearchHit
+from kbridge.ui.jobs.search_service import Searcher, SearchOutcome
 from kbridge.ui.jobs.worker import Job, Work
 from kbridge.ui.models.delegates import HtmlDelegate
 from kbridge.ui.style import status_hex
@@ -213,9 +214,9 @@ class SearchResultsModel(QAbstractListModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self.hits: tuple[Hit, ...] = ()
+        self.hits: tuple[SearchHit, ...] = ()
 
-    def set_hits(self, hits: tuple[Hit, ...]) -> None:
+    def set_hits(self, hits: tuple[SearchHit, ...]) -> None:
         self.beginResetModel()
         self.hits = tuple(hits)
         self.endResetModel()
@@ -238,13 +239,14 @@ class SearchResultsModel(QAbstractListModel):
         return None
 
 
-def _hit_html(hit: Hit) -> str:
+def _hit_html(hit: SearchHit) -> str:
     chip = ""
     if hit.status:
         colour = status_hex(hit.status)
         status = escape_html(hit.status)
         chip = f' &nbsp;<span style="background-color:{colour};color:white">&nbsp;{status}&nbsp;</span>'
-    snippet = f'<div style="color:gray">{hit.snippet_html}</div>' if hit.snippet_html else ""
+    marked = hit.snippet.to_html()  # escaped text with the matching words in <b>…</b>
+    snippet = f'<div style="color:gray">{marked}</div>' if marked else ""
     # The first line never wraps (the key, title and status stay on one line; the rest is cut).
     key, title = escape_html(hit.key), escape_html(hit.title)
     return f'<div style="white-space:nowrap"><b>{key}</b>{chip} &nbsp;{title}</div>{snippet}'
