@@ -7,11 +7,10 @@ welcome page)."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
@@ -25,7 +24,6 @@ from kbridge.ui import settings as ui_settings
 from kbridge.ui.dialogs.errors import failure_sentence
 from kbridge.ui.jobs.attention import AttentionChecker
 from kbridge.ui.jobs.loading import LoadedRecords
-from kbridge.ui.jobs.search_service import IndexSearcher
 from kbridge.ui.jobs.worker import Job, JobRunner
 from kbridge.ui.models.record_table_model import (
     RecordFilter,
@@ -45,6 +43,7 @@ from kbridge.ui.window.editing import Editing
 from kbridge.ui.window.file_commands import FileCommands
 from kbridge.ui.window.navigation import NavigationHistory
 from kbridge.ui.window.record_commands import RecordCommands
+from kbridge.ui.window.search_binding import SearchBinding
 from kbridge.ui.window.window_actions import WindowActions
 from kbridge.ui.window.window_state import restore_window_state, save_window_state
 
@@ -88,6 +87,7 @@ class MainWindow(QMainWindow):
         self._build_right_pane()
         self._build_status_bar()
         self._connect()
+        self.search_binding = SearchBinding(self)
         self.change_feed = ChangeFeed(self)  # every change reaches the views through it, once
         self.attention = AttentionChecker(self.jobs, self)
         self.attention.checked.connect(self._on_attention_checked)
@@ -177,19 +177,6 @@ class MainWindow(QMainWindow):
         self.record_page.status_chosen.connect(self.record_commands.set_status)
         self.history_view.restored.connect(self._on_history_view_restored)
         self.jobs.writing_changed.connect(self._on_jobs_writing_changed)
-        self.search_field.textChanged.connect(self.search.request)
-        self.search_field.returnPressed.connect(self._on_search_field_return_pressed)
-        self.search.results_ready.connect(self._on_search_results_ready)
-        self.search.facets_ready.connect(self.search_results.show_facets)
-        self.search.search_failed.connect(self.search_results.show_error)
-        self.search.cleared.connect(self._on_search_cleared)
-        self.search_results.hit_chosen.connect(self._on_search_results_hit_chosen)
-        self.search_results.hit_activated.connect(self._on_search_results_hit_chosen)
-        self.search_results.refine_requested.connect(self._on_search_results_refine_requested)
-        down = QShortcut(QKeySequence(Qt.Key.Key_Down), self.search_field, self.search_results.focus_results)
-        down.setContext(Qt.ShortcutContext.WidgetShortcut)
-        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search_field, self.search_field.clear)
-        escape.setContext(Qt.ShortcutContext.WidgetShortcut)
         w, files = self.welcome, self.file_commands
         w.sample_requested.connect(files.open_sample)
         w.new_requested.connect(files.new_knowledge_base)
@@ -311,35 +298,8 @@ class MainWindow(QMainWindow):
             if current is not None:
                 self.show_record(current.uid)
 
-    def ensure_index(self) -> None:
-        """Search the full-text index once it is fresh; build it on a worker thread first when it
-        is missing or stale (a search would otherwise build it on the GUI thread)."""
-        if self.kb is None:
-            return
-        if self.kb.search_index.status() == "fresh":
-            self.search.set_searcher(IndexSearcher(self.kb))
-            self.index_label.setText("Search index: ready")
-            return
-        self.search.set_searcher(None, "The search index is being built; results follow in a moment.")
-        self.index_label.setText("Search index: building…")
-        path = self.kb.path
-
-        def work(progress: Callable[[int, int, str], None], cancel: threading.Event) -> int:
-            from kbridge.core import KnowledgeBase
-
-            with KnowledgeBase.open(path) as kb:
-                return kb.reindex(progress=progress, cancel=cancel)
-
-        self.jobs.start(
-            Job("Building the search index", work),
-            on_success=lambda _count: self.ensure_index(),
-            on_failure=lambda error: self.index_label.setText(
-                f"Search index: {failure_sentence(error, 'building the search index')}"
-            ),
-        )
-
     def refresh_attention(self) -> None:
-        """Run the checks behind "Needs attention" (in another process: see attention.py)."""
+        """Run the checks behind "Needs attention" (on a worker thread: see jobs/attention.py)."""
         if self.kb is not None:
             self.attention.start(self.kb.path)
 
@@ -419,7 +379,7 @@ class MainWindow(QMainWindow):
         self._loaded = True
         self.update_count()
         self.refresh_navigator()
-        self.ensure_index()
+        self.search_binding.ensure_index()
         self.attention_timer.start(ATTENTION_DELAY_MS)
         self.records_loaded.emit(self.model.total)
 
@@ -459,28 +419,6 @@ class MainWindow(QMainWindow):
 
     def _on_reader_record_link_clicked(self, uid: str) -> None:
         self.open_record(uid)
-
-    def _on_search_field_return_pressed(self) -> None:
-        outcome = self.search.latest
-        if outcome is None or outcome.query != self.search.query:
-            outcome = self.search.run_now()
-        if outcome is not None and outcome.hits:
-            self.open_record(outcome.hits[0].uid)
-            self.search_results.list.setCurrentIndex(self.search_results.model.index(0, 0))
-
-    def _on_search_results_ready(self, outcome: object) -> None:
-        self.search_results.show_outcome(outcome)  # type: ignore[arg-type]
-        self.centre.setCurrentWidget(self.search_results)
-
-    def _on_search_cleared(self) -> None:
-        self.centre.setCurrentWidget(self.list_panel)
-
-    def _on_search_results_hit_chosen(self, uid: str) -> None:
-        self.open_record(uid)
-
-    def _on_search_results_refine_requested(self, term: str) -> None:
-        text = term[1:] if term.startswith("=") else f"{self.search_field.text().strip()} {term}".strip()
-        self.search_field.setText(text)
 
     def _on_jobs_writing_changed(self, writing: bool) -> None:
         self._update_record_actions()
