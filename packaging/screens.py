@@ -149,7 +149,7 @@ def other_screens(size: tuple[int, int], shooter: Shooter, theme: str) -> None:
     welcome.show()
     shooter.save(welcome, "welcome")
     empty_path = HOME / f"empty-{size[0]}-{theme}.kbridge"
-    welcome.open_path(empty_path, create=True)
+    welcome.file_commands.open_path(empty_path, create=True)
     wait_for(lambda: welcome.ready)
     shooter.save(welcome, "empty-knowledge-base")
     welcome.close()
