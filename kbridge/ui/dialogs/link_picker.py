@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
 
 from kbridge.escaping import escape_html
 from kbridge.model import KbridgeError, LinkedRecord, LinkType, Record
+from kbridge.ui.dialogs.lifecycle_prompts import offer_status_restore
 from kbridge.ui.dialogs.quick_switcher import rank_records
 from kbridge.ui.widgets.plain_text import ask, inform, rich_label, warn
-from kbridge.ui.window.lifecycle_prompts import offer_status_restore
 
 if TYPE_CHECKING:
     from kbridge.core import KnowledgeBase
