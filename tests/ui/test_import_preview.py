@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from kbridge.core import KnowledgeBase
-from kbridge.formats.plan import plan_import
+from kbridge.formats.read.plan import plan_import
 from kbridge.ui.dialogs.import_preview import COLUMNS, PreviewModel
 from kbridge.ui.dialogs.transfer_dialogs import ImportDialog
 from kbridge.ui.models.record_table_model import KEY, STATUS
