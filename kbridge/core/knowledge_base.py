@@ -132,10 +132,15 @@ class KnowledgeBase(LinksMixin, LifecycleMixin, HistoryMixin, MaintenanceMixin, 
         finally:
             self._depth -= 1
         if self._depth == 0:
-            changes = self._pending.take_changes()
-            if changes:
-                for listener in list(self._listeners):
-                    listener(changes)
+            self.announce(self._pending.take_changes())
+
+    def announce(self, changes: Changes) -> None:
+        """Tell the listeners about `changes`: this object's own once committed, and those another
+        connection to the file committed that are handed over (a background job of this process,
+        which opens its own): listeners hear both the same way."""
+        if changes:
+            for listener in list(self._listeners):
+                listener(changes)
 
     def _report(self, changes: Changes) -> Changes:
         self._pending.report(changes)
