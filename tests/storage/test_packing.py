@@ -148,22 +148,22 @@ def test_a_knowledge_base_of_schema_3_moves_to_larger_pages_and_revisions_withou
     assert _rows(path, "PRAGMA integrity_check") == [("ok",)]
 
 
-def test_the_move_waits_for_no_one_when_another_connection_holds_the_file(tmp_path: Path) -> None:
+def test_the_move_to_larger_pages_waits_for_no_one_reading_the_file(tmp_path: Path) -> None:
+    """Another kbridge reading the file: the schema moves on, the rewrite into larger pages (which
+    needs the file to itself) is left out at once rather than waited for."""
     path = tmp_path / "v3.kbridge"
     shutil.copyfile(V3_FIXTURE, path)
     other = sqlite3.connect(path)
-    other.execute("BEGIN IMMEDIATE")  # another kbridge in the middle of a save
+    other.execute("BEGIN")
+    assert other.execute("SELECT count(*) FROM records").fetchone() == (10,)  # holds a read lock
     try:
         with KnowledgeBase.open(path) as kb:
             assert len(kb.list_summaries()) == 10
-    except Exception as error:  # the schema step needs the write lock: a clear error is fine too
-        assert "locked" in str(error)
     finally:
         other.rollback()
         other.close()
-    with KnowledgeBase.open(path) as kb:
-        assert len(kb.list_summaries()) == 10
-    assert _rows(path, "PRAGMA user_version") == [(4,)] and _rows(path, "PRAGMA integrity_check") == [("ok",)]
+    assert _rows(path, "PRAGMA user_version") == [(4,)] and _rows(path, "PRAGMA page_size") == [(4096,)]
+    assert _rows(path, "PRAGMA journal_mode") == [("wal",)] and _rows(path, "PRAGMA integrity_check") == [("ok",)]
 
 
 def test_the_newest_revision_kept_against_its_record_survives_every_kind_of_change(tmp_path: Path) -> None:
