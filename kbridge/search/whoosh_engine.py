@@ -51,6 +51,7 @@ from kbridge.search.query import (
 from kbridge.search.text import MAX_WORD_LENGTH
 from kbridge.search.whoosh_flat import (
     CappedPrefix,
+    FacetColumns,
     FlatAnyOf,
     FlatDateRange,
     FlatFuzzy,
@@ -112,6 +113,7 @@ class WhooshEngine(SearchEngine):
         self._ix = ix
         self._analyzer = _analyzer()
         self._searcher: Searcher | None = None
+        self._facet_columns: FacetColumns = {}  # of the searcher's segments
 
     @classmethod
     def create(cls, path: Path) -> WhooshEngine:
@@ -131,6 +133,7 @@ class WhooshEngine(SearchEngine):
         return engine
 
     def close(self) -> None:
+        self._facet_columns.clear()
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
@@ -249,7 +252,7 @@ class WhooshEngine(SearchEngine):
             searcher = self._current_searcher()
             if isinstance(compiled, FlatAnyOf):
                 total, best, counts = collect_flat(
-                    searcher, compiled, offset + limit, FACET_FIELDS if facets else None
+                    searcher, compiled, offset + limit, FACET_FIELDS if facets else None, self._facet_columns
                 )
                 hits = [_stored_hit(searcher.stored_fields(doc), score) for score, doc in best[offset:]]
                 return total, hits, counts
@@ -266,7 +269,7 @@ class WhooshEngine(SearchEngine):
         with _unusable_on_failure("be searched"):
             searcher = self._current_searcher()
             if isinstance(compiled, FlatAnyOf):
-                return collect_flat(searcher, compiled, 0, FACET_FIELDS)[2] or {}
+                return collect_flat(searcher, compiled, 0, FACET_FIELDS, self._facet_columns)[2] or {}
             return _facet_counts(searcher.search(compiled, limit=1, groupedby=_facet_groups()))
 
 
