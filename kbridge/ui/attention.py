@@ -28,7 +28,7 @@ def run_checks(path: Path, cancel: threading.Event) -> list[AttentionFinding]:
     from kbridge.core import KnowledgeBase
 
     with KnowledgeBase.open(path) as kb:
-        report = kb.check()
+        report = kb.maintenance.check()
     return [AttentionFinding(f.category, f.key, f.title, f.message) for f in report.findings]
 
 

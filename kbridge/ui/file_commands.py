@@ -13,7 +13,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from kbridge import paths
-from kbridge.model import KbridgeError
+from kbridge.model import Initiator, KbridgeError
 from kbridge.ui import settings as ui_settings
 from kbridge.ui.errors import report_failure, show_error
 from kbridge.ui.jobs import Job
@@ -64,7 +64,8 @@ class FileCommands(_Base):
 
         title = "New knowledge base" if create else "Open knowledge base"
         try:
-            kb = KnowledgeBase.init(path) if create else KnowledgeBase.open(path)
+            opener = KnowledgeBase.init if create else KnowledgeBase.open
+            kb = opener(path, initiator=Initiator.WINDOW)
         except KbridgeError as error:
             show_error(self, title, f"Cannot open {path}:\n\n{error}")
             return False

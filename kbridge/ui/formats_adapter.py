@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,9 +22,7 @@ from kbridge.formats.parsed import FORMATS
 from kbridge.formats.plan import PlannedRecord, plan_import
 from kbridge.formats.sync import sync_folder as formats_sync_folder
 from kbridge.formats.text import decode
-from kbridge.model import KbridgeError, ValidationError
-
-Progress = Callable[[int, int, str], None]
+from kbridge.model import Initiator, KbridgeError, Progress, ValidationError
 
 _LABELS = {
     "auto": "Detect automatically",
@@ -138,7 +135,7 @@ def preview_import(
 ) -> ImportPreview:
     """The import's plan (kbridge.formats.plan), read on a worker thread; writes nothing."""
     folder, shown = _folder_and_format(folder, fmt)
-    with KnowledgeBase.open(kb_path) as kb:
+    with KnowledgeBase.open(kb_path, initiator=Initiator.JOB) as kb:
         plan = plan_import(kb, folder, fmt=fmt, progress=progress, cancel=cancel.is_set)
     if plan.cancelled:
         raise CancelledError("preview cancelled; nothing was changed")
@@ -152,7 +149,7 @@ def import_folder(
 ) -> ImportSummary:
     """Import `folder`; `force` imports it even when nothing in it reads as a decision."""
     folder, shown = _folder_and_format(folder, fmt)
-    with KnowledgeBase.open(kb_path) as kb:
+    with KnowledgeBase.open(kb_path, initiator=Initiator.JOB) as kb:
         report = formats_import_folder(kb, folder, fmt=fmt, progress=progress, cancel=cancel.is_set,
                                        force=force)
     if report.cancelled:
@@ -170,7 +167,7 @@ def import_folder(
 def export_all(kb_path: Path, out: Path, fmt: str, progress: Progress, cancel: threading.Event) -> int:
     """Write every record to `out` (a folder, or a .json file); the number of files written."""
     out = Path(out)
-    with KnowledgeBase.open(kb_path) as kb:
+    with KnowledgeBase.open(kb_path, initiator=Initiator.JOB) as kb:
         if fmt == "json" and out.suffix != ".json":
             out = out / f"{kb.name}.json"
             out.parent.mkdir(parents=True, exist_ok=True)
@@ -193,7 +190,7 @@ def sync_folder(kb_path: Path, folder: Path, push: bool, progress: Progress, can
     """Two-way sync with a kbridge Markdown folder, through git when the folder is in a checkout
     (`push`: and push); conflicts keep both versions and are counted, never overwritten."""
     use_git = in_git_checkout(folder)
-    with KnowledgeBase.open(kb_path) as kb:
+    with KnowledgeBase.open(kb_path, initiator=Initiator.JOB) as kb:
         report = formats_sync_folder(kb, folder, git=use_git, push=push and use_git, progress=progress,
                                      cancel=cancel.is_set)
     notes = [f"{note['key']}: {note['message']}" if note["key"] else note["message"] for note in report.notes]
@@ -205,14 +202,14 @@ def auto_backup(kb_path: Path) -> Path | None:
     """The rotating backup taken when a knowledge base is opened (at most hourly; see core.backups)."""
     from kbridge.core.backups import auto_backup as take
 
-    with KnowledgeBase.open(kb_path) as kb:
+    with KnowledgeBase.open(kb_path, initiator=Initiator.JOB) as kb:
         return take(kb)
 
 
 def backup(kb_path: Path, out: Path, progress: Progress, cancel: threading.Event) -> Path:
     progress(0, 1, f"copying to {out.name}")
-    with KnowledgeBase.open(kb_path) as kb:
-        result = kb.backup(out, overwrite=False)
+    with KnowledgeBase.open(kb_path, initiator=Initiator.JOB) as kb:
+        result = kb.maintenance.backup(out, overwrite=False)
     progress(1, 1, "done")
     return result
 
@@ -223,7 +220,7 @@ def restore_backup(kb_path: Path, backup_file: Path, progress: Progress, cancel:
     from kbridge.core.backups import restore_backup as put_back
 
     progress(0, 1, f"checking {backup_file.name}")
-    with KnowledgeBase.open(kb_path) as kb:
+    with KnowledgeBase.open(kb_path, initiator=Initiator.JOB) as kb:
         safety, _changes = put_back(kb, backup_file)
     progress(1, 1, "done")
     return safety

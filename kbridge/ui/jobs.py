@@ -16,10 +16,9 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QStatusBar, QWidget
 
 from kbridge import diagnostics
-from kbridge.model import KbridgeError
+from kbridge.model import KbridgeError, Progress
 from kbridge.ui.errors import describe
 
-Progress = Callable[[int, int, str], None]
 Work = Callable[[Progress, threading.Event], Any]
 
 

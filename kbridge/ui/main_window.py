@@ -323,7 +323,7 @@ class MainWindow(RecordCommands, FileCommands, QMainWindow):
             from kbridge.core import KnowledgeBase
 
             with KnowledgeBase.open(path) as kb:
-                return kb.reindex(progress=progress, cancel=cancel)
+                return kb.reindex(progress=progress, cancel=cancel.is_set)
 
         self.jobs.start(
             Job("Building the search index", work),

@@ -69,7 +69,7 @@ def export_site(
     by_key = {record.key: record for record in records}
     counts = {kind: sum(1 for r in records if r.kind is kind) for kind in Kind}
     shell = pages.Shell(kb.name, today.isoformat(), counts)
-    plan = kb.restore_order()
+    plan = kb.trails.restore_order()
     writer = _Writer(out, report)
     total = len(records) + len(Kind) + 4
     search_entries = []
