@@ -15,9 +15,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kbridge.core import KnowledgeBase
-from kbridge.formats.export import export_kb
-from kbridge.formats.scan import scan_folder
-from kbridge.formats.sync import sync_folder
+from kbridge.formats.read.scan import scan_folder
+from kbridge.formats.sync.folder import sync_folder
+from kbridge.formats.write.export import export_kb
 from kbridge.render import render_markdown
 from kbridge.search.parser import parse_query
 

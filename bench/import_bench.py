@@ -15,8 +15,8 @@ from pathlib import Path
 import yaml
 
 from kbridge.core import KnowledgeBase
-from kbridge.formats.export import export_kb
-from kbridge.formats.importer import import_folder
+from kbridge.formats.read.importer import import_folder
+from kbridge.formats.write.export import export_kb
 
 REPO = Path(__file__).resolve().parents[1]
 # The corpus folders and the ADR folder inside each (their labels name them).

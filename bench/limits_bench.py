@@ -19,7 +19,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from kbridge.core import KnowledgeBase
-from kbridge.formats.export import EXPORTERS, export_kb
+from kbridge.formats.write.export import EXPORTERS, export_kb
 from kbridge.render import VIEW_BUDGET, record_page_html
 
 PARAGRAPH = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor. " * 10 + "\n\n"

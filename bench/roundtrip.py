@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from kbridge.core import KnowledgeBase  # noqa: E402
-from kbridge.formats.importer import import_folder  # noqa: E402
+from kbridge.formats.read.importer import import_folder  # noqa: E402
 from kbridge.formats.sample import build_sample  # noqa: E402
 from tests.fixtures.roundtrip import MATRIX_FORMATS, FormatResult, run_format  # noqa: E402
 from tests.formats.conftest import CORPUS_FOLDERS  # noqa: E402

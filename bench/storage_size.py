@@ -29,7 +29,7 @@ for _name in ("DATA", "CACHE", "CONFIG", "STATE"):
 
 from bench.gui_corpus import build  # noqa: E402
 from kbridge.core import KnowledgeBase  # noqa: E402
-from kbridge.formats.importer import import_folder  # noqa: E402
+from kbridge.formats.read.importer import import_folder  # noqa: E402
 
 FOLDER = ROOT / "tests" / "fixtures" / "corpus" / "alphagov__govuk-aws" / "docs" / "architecture" / "decisions"
 

@@ -68,7 +68,7 @@ def main() -> None:
 
 def run(root: Path, records: int, edits: int) -> None:
     from kbridge.core import KnowledgeBase
-    from kbridge.formats.sync import sync_folder
+    from kbridge.formats.sync.folder import sync_folder
 
     git(root, "init", "-q", "--bare", "-b", "main", str(root / "remote.git"))
     for name in ("alice", "bob"):

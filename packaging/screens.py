@@ -154,7 +154,7 @@ def other_screens(size: tuple[int, int], shooter: Shooter, theme: str) -> None:
     shooter.save(welcome, "empty-knowledge-base")
     welcome.close()
 
-    from kbridge.formats.importer import import_folder
+    from kbridge.formats.read.importer import import_folder
 
     real_path = HOME / f"real-{size[0]}-{theme}.kbridge"
     with KnowledgeBase.init(real_path) as kb:

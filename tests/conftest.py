@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,9 +35,14 @@ def kb(tmp_path: Path) -> Iterator[KnowledgeBase]:
 
 
 @pytest.fixture(scope="session")
-def sample_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled sample, built once per test session (tests get copies)."""
-    return build_sample(tmp_path_factory.mktemp("sample") / "sample.kbridge")
+def sample_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The bundled sample, built once per test session (tests get copies). A test that changed it
+    would change what every later test sees (a sync folder recorded in it, say): the session ends
+    with an error naming this fixture."""
+    path = build_sample(tmp_path_factory.mktemp("sample") / "sample.kbridge")
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    yield path
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before, "a test changed the session's sample"
 
 
 @pytest.fixture

@@ -14,16 +14,16 @@ from kbridge.cli.options import json_option, pass_app
 from kbridge.cli.output import emit_json, say
 from kbridge.cli.progress import TerminalProgress
 from kbridge.core import KnowledgeBase
-from kbridge.formats.export import EXPORTERS, export_kb
-from kbridge.formats.importer import ImportReport, import_folder
-from kbridge.formats.parsed import FORMATS
-from kbridge.formats.plan import (
+from kbridge.formats.read.importer import ImportReport, import_folder
+from kbridge.formats.read.parsed import FORMATS
+from kbridge.formats.read.plan import (
     ImportPlan,
     NoDecisionsError,
     PlannedRecord,
     no_decisions_message,
     plan_import,
 )
+from kbridge.formats.write.export import EXPORTERS, export_kb
 
 
 @click.command("import")

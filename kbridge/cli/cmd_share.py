@@ -11,8 +11,8 @@ from kbridge.cli.main import AppContext
 from kbridge.cli.options import json_option, pass_app
 from kbridge.cli.output import emit_json
 from kbridge.core.graph import MAX_GRAPH_DEPTH
-from kbridge.formats.graph_files import GRAPH_FORMATS, link_graph, write_graph
-from kbridge.formats.toc import toc_entries, toc_markdown
+from kbridge.formats.write.graph_files import GRAPH_FORMATS, link_graph, write_graph
+from kbridge.formats.write.toc import toc_entries, toc_markdown
 from kbridge.model import Kind
 
 KIND_CHOICE = click.Choice([kind.value for kind in Kind], case_sensitive=False)

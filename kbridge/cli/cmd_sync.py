@@ -12,8 +12,8 @@ from kbridge.cli.main import AppContext
 from kbridge.cli.options import json_option, pass_app
 from kbridge.cli.output import emit_json, say
 from kbridge.cli.progress import TerminalProgress
-from kbridge.formats.conflicts import resolve_conflict
-from kbridge.formats.sync import KEEP_CHOICES, SyncReport, sync_folder
+from kbridge.formats.sync.conflicts import resolve_conflict
+from kbridge.formats.sync.folder import KEEP_CHOICES, SyncReport, sync_folder
 
 
 @click.command("sync")

@@ -14,9 +14,9 @@ from typing import Any
 
 from kbridge import __version__, safe_files
 from kbridge.core import KnowledgeBase
-from kbridge.formats.parsed import ParsedRecord, Skipped
-from kbridge.formats.resolve import ResolvedLink
-from kbridge.formats.scan import Cancel, Progress
+from kbridge.formats.read.parsed import ParsedRecord, Skipped
+from kbridge.formats.read.resolve import ResolvedLink
+from kbridge.formats.read.scan import Cancel, Progress
 from kbridge.model import ConflictError, KbridgeError, Kind, LinkedRecord, LinkType, Record, ValidationError
 
 MAX_JSON_BYTES = 512 * 1024 * 1024

@@ -9,11 +9,11 @@ from typing import Any
 import yaml
 
 from kbridge.formats.markdown_doc import parse
-from kbridge.formats.parsed import ParsedLink, ParsedRecord
-from kbridge.formats.reader import local_images
+from kbridge.formats.read.parsed import ParsedLink, ParsedRecord
+from kbridge.formats.read.reader import local_images
 from kbridge.formats.safe_yaml import load_yaml
+from kbridge.formats.sync.versions import LinkValue, Version, version_of_parts
 from kbridge.formats.text import DecodedText
-from kbridge.formats.versions import LinkValue, Version, version_of_parts
 from kbridge.model import (
     Kind,
     LinkedRecord,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from kbridge import paths
 from kbridge.core import KnowledgeBase
-from kbridge.formats.importer import import_folder
+from kbridge.formats.read.importer import import_folder
 
 
 def sample_source_dir() -> Path:

@@ -1,6 +1,6 @@
 """A sync conflict side by side: this knowledge base's version and the shared folder's, the lines
 that differ marked, and the three ways to settle it: keep mine, keep theirs, or edit a version
-from both (kbridge.formats.conflicts does the work; the next sync shares the result)."""
+from both (kbridge.formats.sync.conflicts does the work; the next sync shares the result)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kbridge.formats.conflicts import Conflict, conflict_of, resolve_conflict
+from kbridge.formats.sync.conflicts import Conflict, conflict_of, resolve_conflict
 from kbridge.model import KbridgeError
 from kbridge.ui.plain_text import plain_label
 

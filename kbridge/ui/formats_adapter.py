@@ -14,14 +14,15 @@ from pathlib import Path
 
 from kbridge import safe_files
 from kbridge.core import KnowledgeBase
-from kbridge.formats import detect, markdown_doc
-from kbridge.formats.export import EXPORTERS, export_kb
-from kbridge.formats.git_repo import in_git_checkout
-from kbridge.formats.importer import import_folder as formats_import_folder
-from kbridge.formats.parsed import FORMATS
-from kbridge.formats.plan import PlannedRecord, plan_import
-from kbridge.formats.sync import sync_folder as formats_sync_folder
+from kbridge.formats import markdown_doc
+from kbridge.formats.read import detect
+from kbridge.formats.read.importer import import_folder as formats_import_folder
+from kbridge.formats.read.parsed import FORMATS
+from kbridge.formats.read.plan import PlannedRecord, plan_import
+from kbridge.formats.sync.folder import sync_folder as formats_sync_folder
+from kbridge.formats.sync.git_repo import in_git_checkout
 from kbridge.formats.text import decode
+from kbridge.formats.write.export import EXPORTERS, export_kb
 from kbridge.model import Initiator, KbridgeError, Progress, ValidationError
 
 _LABELS = {
@@ -133,7 +134,7 @@ def _folder_and_format(folder: Path, fmt: str) -> tuple[Path, str]:
 def preview_import(
     kb_path: Path, folder: Path, fmt: str, progress: Progress, cancel: threading.Event
 ) -> ImportPreview:
-    """The import's plan (kbridge.formats.plan), read on a worker thread; writes nothing."""
+    """The import's plan (kbridge.formats.read.plan), read on a worker thread; writes nothing."""
     folder, shown = _folder_and_format(folder, fmt)
     with KnowledgeBase.open(kb_path, initiator=Initiator.JOB) as kb:
         plan = plan_import(kb, folder, fmt=fmt, progress=progress, cancel=cancel.is_set)

@@ -20,7 +20,7 @@ _ACTIONS = {"import": "import", "update": "update", "unchanged": "unchanged", "s
 
 
 class PreviewModel(QAbstractTableModel):
-    """Rows of an import plan (kbridge.formats.plan.PlannedRecord)."""
+    """Rows of an import plan (kbridge.formats.read.plan.PlannedRecord)."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)

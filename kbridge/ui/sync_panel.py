@@ -4,7 +4,7 @@ syncs run on the window's job runner, never on the GUI thread; optionally when t
 opens and every N minutes.
 
 The folder and the options are remembered per knowledge base in the desktop settings; what the
-last sync did is read from the knowledge base itself (kbridge.formats.sync_state)."""
+last sync did is read from the knowledge base itself (kbridge.formats.sync.state)."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ from kbridge.ui.jobs import Job
 from kbridge.ui.plain_text import plain_label, text_markup
 
 if TYPE_CHECKING:
-    from kbridge.formats.conflicts import Conflict
+    from kbridge.formats.sync.conflicts import Conflict
     from kbridge.ui.formats_adapter import SyncOutcome
     from kbridge.ui.main_window import MainWindow
 
@@ -229,7 +229,7 @@ class SyncController(QObject):
             return Path(chosen)
         if self.window.kb is None:
             return None
-        from kbridge.formats.sync_state import folder_summaries
+        from kbridge.formats.sync.state import folder_summaries
 
         known = folder_summaries(self.window.kb)
         return Path(str(known[0]["path"])) if known else None
@@ -306,7 +306,7 @@ class SyncController(QObject):
         kb = self.window.kb
         conflicts = []
         if kb is not None:
-            from kbridge.formats.conflicts import list_conflicts
+            from kbridge.formats.sync.conflicts import list_conflicts
 
             conflicts = list_conflicts(kb)
         self.window.model.set_flagged({c.record.uid: f"Sync conflict: {', '.join(c.fields)} changed on both sides"
@@ -319,7 +319,7 @@ class SyncController(QObject):
         folder = self.folder()
         info: dict[str, Any] = {}
         if self.window.kb is not None and folder is not None:
-            from kbridge.formats.sync_state import folder_summaries
+            from kbridge.formats.sync.state import folder_summaries
 
             info = next((item for item in folder_summaries(self.window.kb)
                          if Path(str(item.get("path"))) == folder.resolve()), {})

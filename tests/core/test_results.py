@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from kbridge.core import KnowledgeBase
-from kbridge.formats.importer import import_folder
-from kbridge.formats.sync import sync_folder
+from kbridge.formats.read.importer import import_folder
+from kbridge.formats.sync.folder import sync_folder
 from kbridge.model import Changes, Initiator, natural_key
 
 

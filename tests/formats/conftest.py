@@ -64,8 +64,8 @@ def superseded_in_folder(folder: Path) -> set[str]:
     one): an import marks them superseded whatever their own status line says, as `kbridge
     supersede` would (kbridge.core.lifecycle), so an export writes that status line anew."""
     from kbridge.core.lifecycle import NOT_IN_FORCE, kept_link
-    from kbridge.formats.resolve import resolve_links
-    from kbridge.formats.scan import scan_folder
+    from kbridge.formats.read.resolve import resolve_links
+    from kbridge.formats.read.scan import scan_folder
     from kbridge.model import LinkType
 
     records = scan_folder(folder).records

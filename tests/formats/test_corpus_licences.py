@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from kbridge.core import KnowledgeBase
-from kbridge.formats.importer import import_folder
-from kbridge.formats.scan import scan_folder
+from kbridge.formats.read.importer import import_folder
+from kbridge.formats.read.scan import scan_folder
 from tests.formats.conftest import CORPUS_FOLDERS
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from kbridge.core import KnowledgeBase
-from kbridge.formats.export import export_kb
-from kbridge.formats.importer import import_folder
+from kbridge.formats.read.importer import import_folder
+from kbridge.formats.write.export import export_kb
 
 
 def _changed(before: str, after: str) -> list[str]:

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from kbridge.core import KnowledgeBase
-from kbridge.formats.export import export_kb
-from kbridge.formats.importer import import_folder
+from kbridge.formats.read.importer import import_folder
+from kbridge.formats.write.export import export_kb
 from tests.formats.conftest import CORPUS_FOLDERS, adr_folder, superseded_in_folder
 
 

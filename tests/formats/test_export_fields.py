@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from kbridge.core import KnowledgeBase
-from kbridge.formats.export import export_kb
+from kbridge.formats.write.export import export_kb
 
 
 def front_matter(path: Path) -> dict:

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kbridge.core import KnowledgeBase
-from kbridge.formats.export import export_kb
-from kbridge.formats.importer import import_folder
+from kbridge.formats.read.importer import import_folder
+from kbridge.formats.write.export import export_kb
 
 FRAGMENTS = [
     "---\n", "---", "...\n", "status: accepted\n", "status: [\n", "date: 2020-13-45\n",

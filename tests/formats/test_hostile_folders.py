@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from kbridge.core import KnowledgeBase
-from kbridge.formats.importer import import_folder
+from kbridge.formats.read.importer import import_folder
 
 BATCHES = 20
 FILES_PER_BATCH = 500  # 10,000 files in all
@@ -112,7 +112,7 @@ def test_ten_thousand_generated_files_in_batches(tmp_path: Path) -> None:
 HANG_CHECK = r"""
 import sys
 from kbridge.core import KnowledgeBase
-from kbridge.formats.importer import import_folder
+from kbridge.formats.read.importer import import_folder
 kb = KnowledgeBase.init(sys.argv[2])
 report = import_folder(kb, sys.argv[1])
 print(report.imported, len(report.skipped), len(report.warnings))

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from kbridge.core import KnowledgeBase
-from kbridge.formats.export import export_kb
-from kbridge.formats.importer import import_folder
-from kbridge.formats.parsed import ParsedRecord
-from kbridge.formats.scan import scan_folder
+from kbridge.formats.read.importer import import_folder
+from kbridge.formats.read.parsed import ParsedRecord
+from kbridge.formats.read.scan import scan_folder
+from kbridge.formats.write.export import export_kb
 
 
 def write(folder: Path, name: str, text: str) -> Path:

@@ -8,9 +8,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from kbridge.core import KnowledgeBase
-from kbridge.formats.export import export_kb
-from kbridge.formats.importer import import_folder
+from kbridge.formats.read.importer import import_folder
 from kbridge.formats.site import export_site
+from kbridge.formats.write.export import export_kb
 from kbridge.model import LinkType
 
 FIRST = "# 1. Use RabbitMQ\n\nDate: 2020-01-01\n\n## Status\n\nAccepted\n\n## Context\n\nQueues.\n"
@@ -83,7 +83,7 @@ def test_the_site_draws_each_records_links_as_inline_svg(sample_kb: KnowledgeBas
 
 
 def test_templates_travel_through_the_sync_folders_templates(kb: KnowledgeBase, tmp_path: Path) -> None:
-    from kbridge.formats.sync import sync_folder
+    from kbridge.formats.sync.folder import sync_folder
 
     kb.create("template", "Security decision", body="## Context\n\n## Threat model\n", fields={"for_kind": "decision"})
     folder = tmp_path / "shared"

@@ -1,4 +1,4 @@
-"""The three-way merge of record versions (kbridge.formats.merge) and the one form kbridge writes
+"""The three-way merge of record versions (kbridge.formats.sync.merge) and the one form kbridge writes
 them in (kbridge.formats.kbridge_markdown.render_version)."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kbridge.formats.kbridge_markdown import parse_version, render_version
-from kbridge.formats.merge import merge_lines, merge_versions
-from kbridge.formats.versions import LinkValue, Version
+from kbridge.formats.sync.merge import merge_lines, merge_versions
+from kbridge.formats.sync.versions import LinkValue, Version
 
 BASE = Version(key="ADR-0007", kind="decision", title="Use Vault", status="proposed", date="2024-01-02",
                tags=("secrets",), fields={"deciders": ["Ana"], "rto": "4h"},

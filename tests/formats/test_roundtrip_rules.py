@@ -10,8 +10,8 @@ from pathlib import Path
 
 from kbridge.core import KnowledgeBase
 from kbridge.core.checks import run_checks
-from kbridge.formats.export import export_kb
-from kbridge.formats.importer import import_folder
+from kbridge.formats.read.importer import import_folder
+from kbridge.formats.write.export import export_kb
 from tests.cli.conftest import Run, as_json
 from tests.cli.conftest import kb_path as kb_path  # the CLI fixtures
 from tests.cli.conftest import run as run
@@ -124,9 +124,9 @@ def test_check_reports_likely_duplicates(kb: KnowledgeBase) -> None:
     assert "dated 2021-05-01" in found[0].message
 
 
-def test_a_json_export_imports_as_the_same_knowledge_base(run: Run, sample_file: Path, tmp_path: Path) -> None:
+def test_a_json_export_imports_as_the_same_knowledge_base(run: Run, sample_path: Path, tmp_path: Path) -> None:
     exported = tmp_path / "kb.json"
-    as_json(run("export", "--format", "json", str(exported), "--json", kb=sample_file))
+    as_json(run("export", "--format", "json", str(exported), "--json", kb=sample_path))
     records = json.loads(exported.read_text())["records"]
     assert all("attachments" in record for record in records)
     fresh = tmp_path / "fresh.kbridge"
@@ -134,7 +134,7 @@ def test_a_json_export_imports_as_the_same_knowledge_base(run: Run, sample_file:
     first = as_json(run("import", str(exported), "--json", kb=fresh))
     assert first["imported"] == len(records)
     shown = as_json(run("show", "ADR-0005", "--json", kb=fresh))
-    original = as_json(run("show", "ADR-0005", "--json", kb=sample_file))
+    original = as_json(run("show", "ADR-0005", "--json", kb=sample_path))
     for name in ("uid", "title", "status", "date", "fields", "tags", "owner", "body"):
         assert shown[name] == original[name], name
     assert sorted((lk["type"], lk["direction"], lk["key"]) for lk in shown["links"]) == \

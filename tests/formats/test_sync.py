@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kbridge.core import KnowledgeBase
-from kbridge.formats.sync import sync_folder
+from kbridge.formats.sync.folder import sync_folder
 
 
 def git(folder: Path, *args: str) -> str:

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from kbridge.core import KnowledgeBase
-from kbridge.formats.conflicts import conflict_of, resolve_conflict
-from kbridge.formats.export import export_kb
-from kbridge.formats.sync import sync_folder
+from kbridge.formats.sync.conflicts import conflict_of, resolve_conflict
+from kbridge.formats.sync.folder import sync_folder
+from kbridge.formats.write.export import export_kb
 from kbridge.model import KbridgeError
 from tests.formats.team import Mate, Team, git, make_team, no_word_lost, start_pair
 
@@ -419,8 +419,8 @@ import os, signal, sys
 from pathlib import Path
 from kbridge import safe_files
 from kbridge.core import KnowledgeBase
-from kbridge.formats import git_repo
-from kbridge.formats.sync import sync_folder
+from kbridge.formats.sync import git_repo
+from kbridge.formats.sync.folder import sync_folder
 
 def die(*_args, **_kwargs):
     os.kill(os.getpid(), signal.SIGKILL)

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from kbridge.core import KnowledgeBase
-from kbridge.formats.export import export_kb
-from kbridge.formats.importer import import_folder
-from kbridge.formats.scan import MAX_MARKDOWN_BYTES
+from kbridge.formats.read.importer import import_folder
+from kbridge.formats.read.scan import MAX_MARKDOWN_BYTES
+from kbridge.formats.write.export import export_kb
 
 
 def write(folder: Path, name: str, text: str | bytes) -> Path:

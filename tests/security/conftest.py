@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from kbridge.core import KnowledgeBase
-from kbridge.formats.importer import import_folder
+from kbridge.formats.read.importer import import_folder
 from tests.security.payloads import PAYLOADS, Payload
 
 

@@ -84,7 +84,7 @@ def _own_site_element(tag: str, attrs: dict[str, str]) -> bool:
         return attrs == {"type": "submit"}
     if tag == "span":
         return attrs.get("class") == "chip" and bool(_OWN_COLOUR.match(attrs.get("style", "")))
-    if tag == "svg":  # a record's link graph, drawn by kbridge.formats.graph_files
+    if tag == "svg":  # a record's link graph, drawn by kbridge.formats.write.graph_files
         return attrs.get("class") == "kb-graph" and set(attrs) <= _OWN_SVG_ATTRIBUTES
     return tag == "noscript" and not attrs
 

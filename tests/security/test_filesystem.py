@@ -18,11 +18,11 @@ import pytest
 
 from kbridge import safe_files
 from kbridge.core import KnowledgeBase
-from kbridge.formats import importer as importer_module
-from kbridge.formats.export import export_kb
-from kbridge.formats.importer import import_folder
+from kbridge.formats.read import importer as importer_module
+from kbridge.formats.read.importer import import_folder
 from kbridge.formats.site import export_site
-from kbridge.formats.sync import sync_folder
+from kbridge.formats.sync.folder import sync_folder
+from kbridge.formats.write.export import export_kb
 from kbridge.model import ConflictError, KbridgeError
 
 VICTIM_TEXT = "the user's own file\n"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kbridge.core import KnowledgeBase
-from kbridge.formats.sync import sync_folder
+from kbridge.formats.sync.folder import sync_folder
 from kbridge.model import KbridgeError
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from kbridge.core import KnowledgeBase
-from kbridge.formats.plan import plan_import
+from kbridge.formats.read.plan import plan_import
 from kbridge.ui.import_preview import COLUMNS, PreviewModel
 from kbridge.ui.main_window import MainWindow
 from kbridge.ui.record_table_model import KEY, STATUS

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QToolButton
 from pytestqt.qtbot import QtBot
 
 from kbridge.core import KnowledgeBase
-from kbridge.formats.importer import import_folder
+from kbridge.formats.read.importer import import_folder
 from kbridge.ui.main_window import MainWindow
 from kbridge.ui.record_table_model import TITLE
 from kbridge.ui.recovery_view import COLUMNS

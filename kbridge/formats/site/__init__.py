@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from kbridge.core import KnowledgeBase
-from kbridge.formats.export import ExportReport
-from kbridge.formats.scan import Cancel, Progress
+from kbridge.formats.read.scan import Cancel, Progress
 from kbridge.formats.site.export import SiteReport, export_site
+from kbridge.formats.write.export import ExportReport
 
 
 def export_html(kb: KnowledgeBase, out: Path, progress: Progress | None, cancel: Cancel | None) -> ExportReport:
-    """`export_site` as an entry of kbridge.formats.export.EXPORTERS."""
+    """`export_site` as an entry of kbridge.formats.write.export.EXPORTERS."""
     site = export_site(kb, out, progress=progress, cancel=cancel)
     return ExportReport(out=site.out, written=list(site.files), generated=len(site.files), cancelled=site.cancelled)
 

@@ -1,0 +1,367 @@
+"""Importing a folder into a knowledge base: the plan (`kbridge.formats.read.plan`) carried out —
+every file created, updated in place or left alone, matched on re-import by uid, then source
+path, then key; links between files resolved."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kbridge import safe_files
+from kbridge.core import KnowledgeBase, lifecycle
+from kbridge.formats.json_format import JSON_FORMAT
+from kbridge.formats.read import extract
+from kbridge.formats.read.numbering import MAIN_PREFIX
+from kbridge.formats.read.parsed import FileWarning, ParsedRecord, Skipped
+from kbridge.formats.read.plan import (
+    SCAN_SHARE,
+    ImportPlan,
+    NoDecisionsError,
+    PlannedRecord,
+    no_decisions_message,
+    plan_import,
+    unchanged,
+)
+from kbridge.formats.read.resolve import ResolvedLink
+from kbridge.formats.read.sameness import as_text
+from kbridge.formats.read.scan import MAX_IMAGE_BYTES, Cancel, Progress
+from kbridge.model import (
+    ConflictError,
+    KbridgeError,
+    Kind,
+    LinkType,
+    OpResult,
+    Record,
+    normalise_date,
+    normalise_tags,
+)
+
+# Formats that state every attribute of a record (an owner, a review date): elsewhere, what the
+# file cannot say is kept as the knowledge base has it.
+OWN_FORMATS = ("kbridge", JSON_FORMAT)
+
+
+@dataclass
+class ImportReport:
+    imported: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    warnings: list[FileWarning] = field(default_factory=list)
+    attachments: int = 0
+    keys: dict[str, str] = field(default_factory=dict)  # source path -> key
+    records: list[PlannedRecord] = field(default_factory=list)  # the plan carried out
+    cancelled: bool = False
+    result: OpResult | None = None  # what the import changed, for the views (None when cancelled)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "imported": self.imported,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "skipped": [{"path": item.path, "reason": item.reason} for item in self.skipped],
+            "warnings": [{"path": item.path, "message": item.message} for item in self.warnings],
+            "records": [row.as_json() for row in self.records],
+        }
+
+
+class _CancelledError(Exception):
+    pass
+
+
+def import_folder(
+    kb: KnowledgeBase,
+    folder: Path | str,
+    *,
+    fmt: str = "auto",
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+    force: bool = False,
+    plan: ImportPlan | None = None,
+) -> ImportReport:
+    """Import every record of `folder` (or carry out a `plan` made for it). Cancelling leaves the
+    knowledge base as it was. A folder where nothing reads as a decision is refused unless
+    `force` (NoDecisionsError)."""
+    plan = plan or plan_import(kb, folder, fmt=fmt, progress=progress, cancel=cancel, force=force)
+    if plan.cancelled:
+        return ImportReport(cancelled=True)
+    if not plan.decisions_found and plan.records and not force:
+        raise NoDecisionsError(no_decisions_message(folder))
+    report = ImportReport(skipped=list(plan.skipped), warnings=list(plan.warnings))
+    plan.resolved = [_kept(link) for link in plan.resolved]
+    importer = _Importer(kb, plan, report)
+    total = len(plan.records) + 1
+    try:
+        with kb.recording() as recorded, kb.transaction():
+            for done, parsed in enumerate(plan.records, start=1):
+                if cancel is not None and cancel():
+                    raise _CancelledError
+                if progress is not None and (done % 25 == 0 or done == len(plan.records)):
+                    progress(SCAN_SHARE + (1000 - SCAN_SHARE) * done // total, 1000,
+                             f"importing {parsed.path}")
+                importer.upsert(parsed)
+            importer.apply_links(plan.resolved)
+            importer.keep_attachments(plan.attachments)
+    except _CancelledError:
+        return ImportReport(cancelled=True)
+    report.records = [_carried_out(row, report) for row in plan.rows]
+    report.result = recorded.result
+    if progress is not None:
+        progress(1000, 1000, "imported")
+    return report
+
+
+def _carried_out(row: PlannedRecord, report: ImportReport) -> PlannedRecord:
+    if row.action == "skip" or row.path not in report.keys:
+        failed = next((s.reason for s in report.skipped if s.path == row.path), row.reason)
+        return PlannedRecord(row.path, "skip", reason=failed) if row.action != "skip" else row
+    return PlannedRecord(row.path, row.action, row.title, row.status, row.date,
+                         report.keys[row.path], "", row.status_note, row.date_note)
+
+
+class _Importer:
+    def __init__(self, kb: KnowledgeBase, plan: ImportPlan, report: ImportReport) -> None:
+        self.kb = kb
+        self.plan = plan
+        self.root = plan.root.resolve()
+        self.report = report
+        self.uids: dict[str, str] = {}  # source path -> uid
+        self.managed: dict[str, list[list[str]]] = {}  # uid -> links it had from the last import
+
+    # --- records ------------------------------------------------------------------------------
+
+    def upsert(self, parsed: ParsedRecord) -> None:
+        resolved = self.plan.resolved
+        try:
+            existing = self.plan.matches.get(parsed.path)
+            source = self._source(parsed, resolved)
+            if existing is None:
+                uid = self._create(parsed, source)
+                self.report.imported += 1
+            elif unchanged(existing, parsed, self.plan):
+                # The file is as it was imported: nothing to do (edits made here since are kept).
+                self.report.unchanged += 1
+                self.uids[parsed.path] = existing.uid
+                self.managed[existing.uid] = self._managed(existing)
+                self.report.keys[parsed.path] = existing.key
+                return
+            else:
+                uid = existing.uid
+                self.managed[uid] = self._managed(existing)
+                if existing.deleted:
+                    self.report.warnings.append(FileWarning(
+                        parsed.path, f"{existing.key} is in the trash: updated there"))
+                if self._update(existing, parsed, source):
+                    self.report.updated += 1
+                else:
+                    self.report.unchanged += 1
+            if parsed.format != JSON_FORMAT:
+                self.kb.files.put(uid, parsed.path, parsed.original, role="original")
+        except KbridgeError as error:
+            self.report.skipped.append(Skipped(parsed.path, f"not imported: {error}"))
+            return
+        self.uids[parsed.path] = uid
+        self.report.keys[parsed.path] = self.kb.get(uid).key
+
+    def _managed(self, existing: Record) -> list[list[str]]:
+        """The links the last import of this folder made (a file that no longer states one
+        takes it away); none for a record imported from elsewhere."""
+        source = existing.source or {}
+        return list(source.get("links", [])) if source.get("root") == str(self.root) else []
+
+    def _values(self, parsed: ParsedRecord, existing: Record | None = None) -> dict[str, Any]:
+        values: dict[str, Any] = {
+            "title": parsed.title,
+            "body": parsed.body,
+            "tags": parsed.tags,
+            "date": parsed.date,
+            "review_by": parsed.review_by,
+            "fields": parsed.fields,
+        }
+        if parsed.status:
+            values["status"] = parsed.status
+        if existing is not None:
+            # What the file still says as it said at the last import does not undo a change
+            # made here since (a status set on a record its file left unknown, say).
+            base = (existing.source or {}).get("baseline") or {}
+            for name in ("status", "date"):
+                if name in base and values.get(name) == base[name]:
+                    values.pop(name, None)
+            values["fields"] = _fields(existing, parsed)
+            if parsed.review_by is None and parsed.format not in OWN_FORMATS:
+                values.pop("review_by")  # the format has no review date: the record's stays
+            if parsed.format not in OWN_FORMATS:
+                return values  # nor an owner
+        owner = self.kb.find(parsed.owner) if parsed.owner else None
+        if parsed.owner and (owner is None or owner.kind is not Kind.PERSON):
+            self.report.warnings.append(FileWarning(
+                parsed.path, f"owner {parsed.owner} is not a person record here: left empty"))
+            owner = None
+        values["owner"] = owner.uid if owner else None
+        return values
+
+    def _create(self, parsed: ParsedRecord, source: dict[str, Any] | None) -> str:
+        kind = Kind.parse(parsed.kind)
+        key = self.plan.keys.get(parsed.path) or None
+        uid = parsed.uid if parsed.uid and self.kb.find(parsed.uid) is None else None
+        values = self._values(parsed)
+        created = self.kb.create(kind, parsed.title, key=key, source=source,
+                                 uid=uid, reason=f"imported from {parsed.path}",
+                                 **{k: v for k, v in values.items() if k != "title"})
+        return created.uid
+
+    def _update(self, existing: Record, parsed: ParsedRecord, source: dict[str, Any] | None) -> bool:
+        values = self._values(parsed, existing)
+        if parsed.format != JSON_FORMAT:  # a JSON export is not a file a record lives in
+            values["source"] = source
+        return bool(self.kb.update(existing.uid, reason=f"re-imported from {parsed.path}", **values))
+
+    def _source(self, parsed: ParsedRecord, resolved: list[ResolvedLink]) -> dict[str, Any] | None:
+        if parsed.format == JSON_FORMAT:
+            # Where the record was imported from before it was exported (a native export of this
+            # knowledge base writes it there again, in that format).
+            stated = parsed.layout.get("json_source")
+            return {**stated, "root": str(self.root)} if stated else None
+        layout = dict(parsed.layout)
+        source: dict[str, Any] = {
+            "path": parsed.path,
+            "format": parsed.format,
+            "root": str(self.root),
+            "sha256": hashlib.sha256(parsed.original).hexdigest(),
+            "layout": layout,
+            "status_text": parsed.status_text,
+            "date_text": parsed.date_text,
+            "images": parsed.images,
+            "baseline": baseline(parsed),
+            "links": [_link_key(link) for link in resolved if link.source == parsed.path],
+            "stated": _stated(parsed.path, resolved),
+        }
+        if parsed.number is not None and parsed.format != "kbridge":
+            source["number"] = parsed.number
+            source["log"] = parsed.log or MAIN_PREFIX
+        for name in ("status_note", "date_note"):
+            if getattr(parsed, name):
+                source[name] = getattr(parsed, name)
+        return source
+
+    # --- links and attachments ----------------------------------------------------------------
+
+    def apply_links(self, resolved: list[ResolvedLink]) -> None:
+        wanted: dict[str, list[list[str]]] = {}
+        for link in resolved:
+            source_uid = self.uids.get(link.source)
+            if source_uid is None:
+                continue
+            wanted.setdefault(source_uid, []).append(_link_key(link))
+            self._add_link(source_uid, link)
+        for uid, old in self.managed.items():
+            for item in old:
+                if item not in wanted.get(uid, []):
+                    self._remove_link(uid, item)
+
+    def _add_link(self, source_uid: str, link: ResolvedLink) -> None:
+        link_type, note = link.type, link.note
+        if link.target is not None:
+            target = self.uids.get(link.target)
+            if target is None:
+                return  # the target file was skipped; its own skip is reported
+        else:
+            target = link.target_text
+            if link.reversed_from:
+                # "Superseded by X" with X missing: kept from this side, with the words as written.
+                link_type, note = LinkType.RELATES_TO, f"{link.reversed_from} {link.target_text}"
+        # A number the folder's files do not carry names no record: kept as written, never
+        # matched to a key that happens to spell it (another folder's, or an unnumbered file's).
+        resolve = link.target is not None or extract.number_in(link.target_text) is None
+        try:
+            self.kb.links.add(source_uid, link_type, target, note=note, allow_dangling=True,
+                              resolve=resolve, reason=f"imported from {link.source}")
+        except ConflictError:
+            pass  # already there
+        except KbridgeError as error:
+            path = next((p for p, u in self.uids.items() if u == source_uid), "")
+            self.report.warnings.append(FileWarning(path, f"link not kept: {error}"))
+
+    def _remove_link(self, source_uid: str, item: list[str]) -> None:
+        link_type, target_path, target_text = item
+        target = self.uids.get(target_path) if target_path else target_text
+        if target is None:
+            return
+        with contextlib.suppress(KbridgeError):  # removed in the knowledge base already
+            self.kb.links.remove(source_uid, link_type, target, reason="link no longer in the file")
+
+    def keep_attachments(self, attachments: dict[str, list[str]]) -> None:
+        for image, users in attachments.items():
+            if self.plan.json is not None:
+                self._keep(image, self.plan.json.attachments[image][0], users)
+                continue
+            try:  # a regular file, no link followed: it may have been swapped since the scan
+                data = safe_files.read_file(self.root, image, max_bytes=MAX_IMAGE_BYTES)
+            except safe_files.UnsafePathError as error:
+                self.report.skipped.append(Skipped(image, str(error).removeprefix(f"{image}: ")))
+                continue
+            except OSError as error:
+                self.report.skipped.append(Skipped(image, f"cannot be read: {error.strerror}"))
+                continue
+            self._keep(image, data, users)
+
+    def _keep(self, image: str, data: bytes, users: list[str]) -> None:
+        for user in users:
+            uid = self.uids.get(user)
+            if uid is not None:
+                self.kb.files.put(uid, image, data, role="attachment")
+        self.report.attachments += 1
+
+
+def _fields(existing: Record, parsed: ParsedRecord) -> dict[str, Any]:
+    """The fields after a re-import: the file's, and those it never stated (set here since, or
+    that its format cannot hold: a list an adr-tools line wrote as text keeps its list)."""
+    source = existing.source or {}
+    same_file = source.get("format") == parsed.format and source.get("path") == parsed.path
+    stated = set((source.get("baseline") or {}).get("fields") or {}) if same_file else set()
+    fields = {name: value for name, value in existing.fields.items() if name not in stated}
+    for name, value in parsed.fields.items():
+        mine = existing.fields.get(name)
+        fields[name] = mine if as_text(mine, value, parsed.format) else value
+    return fields
+
+
+def _kept(link: ResolvedLink) -> ResolvedLink:
+    """The link as the knowledge base keeps it (a partial supersede is an `amends` link; see
+    `core.lifecycle`), in the record's stated links too, so that an export writes it back as is."""
+    link_type, note = lifecycle.kept_link(link.type, link.note)
+    return link if link_type is link.type else dataclasses.replace(link, type=link_type, note=note)
+
+
+def _stated(path: str, resolved: list[ResolvedLink]) -> list[list[str]]:
+    """The in-folder links a file takes part in, as [type, "out" | "in", other file]."""
+    stated = []
+    for link in resolved:
+        if link.target is None:
+            continue
+        if link.source == path:
+            stated.append([link.type.value, "out", link.target])
+        elif link.target == path:
+            stated.append([link.type.value, "in", link.source])
+    return stated
+
+
+def _link_key(link: ResolvedLink) -> list[str]:
+    return [link.type.value, link.target or "", link.target_text if link.target is None else ""]
+
+
+def baseline(parsed: ParsedRecord) -> dict[str, Any]:
+    """The record's values as imported, normalised as the knowledge base stores them, so that
+    an export can tell what changed since."""
+    return {
+        "title": " ".join(parsed.title.split()),
+        "status": parsed.status,
+        "date": normalise_date(parsed.date),
+        "tags": normalise_tags(parsed.tags),
+        "fields": parsed.fields,
+        "body_sha256": hashlib.sha256(parsed.body.encode("utf-8")).hexdigest(),
+    }

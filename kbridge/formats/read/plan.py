@@ -1,0 +1,315 @@
+"""What importing a folder would do, worked out before anything is written: every file with the
+record it would create or update (title, status, date, key) or the reason it is skipped, and the
+warnings. `kbridge import --dry-run` prints it; the window's import dialog shows it as a table;
+`import_folder` carries it out."""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kbridge.core import KnowledgeBase
+from kbridge.formats.json_format import JsonExport, is_json_export, read_json_export
+from kbridge.formats.kbridge_markdown import read_kbridge
+from kbridge.formats.read.parsed import FORMATS, FileWarning, ParsedRecord, Skipped
+from kbridge.formats.read.resolve import ResolvedLink, resolve_links
+from kbridge.formats.read.sameness import Named, same_content
+from kbridge.formats.read.scan import Cancel, Progress, scan_folder
+from kbridge.model import KbridgeError, Kind, NotFoundError, Record, ValidationError, format_key, normalise_date
+
+SCAN_SHARE = 600  # progress units of reading and parsing, out of 1000
+
+
+class NoDecisionsError(KbridgeError):
+    """Nothing in the folder reads as a decision record; importing it needs a yes (`--force`)."""
+
+
+@dataclass
+class PlannedRecord:
+    """One file's line of the preview."""
+
+    path: str
+    action: str  # "import", "update", "unchanged" or "skip"
+    title: str = ""
+    status: str = ""
+    date: str | None = None
+    key: str = ""
+    reason: str = ""  # why a file is skipped
+    status_note: str = ""
+    date_note: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"path": self.path, "action": self.action}
+        if self.action == "skip":
+            data["reason"] = self.reason
+            return data
+        data.update(key=self.key, title=self.title, status=self.status, date=self.date)
+        if self.status_note:
+            data["status_note"] = self.status_note
+        if self.date_note:
+            data["date_note"] = self.date_note
+        return data
+
+
+@dataclass
+class ImportPlan:
+    root: Path
+    rows: list[PlannedRecord] = field(default_factory=list)
+    warnings: list[FileWarning] = field(default_factory=list)
+    decisions_found: bool = True
+    cancelled: bool = False
+    # What carrying the plan out needs.
+    records: list[ParsedRecord] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    resolved: list[ResolvedLink] = field(default_factory=list)
+    attachments: dict[str, list[str]] = field(default_factory=dict)
+    matches: dict[str, Record | None] = field(default_factory=dict)
+    same: set[str] = field(default_factory=set)  # files of another folder that change nothing
+    json: JsonExport | None = None  # a JSON export being imported (its attachments are inside)
+    keys: dict[str, str] = field(default_factory=dict)  # new records: path -> key they get
+
+    def count(self, action: str) -> int:
+        return sum(1 for row in self.rows if row.action == action)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "imported": self.count("import"),
+            "updated": self.count("update"),
+            "unchanged": self.count("unchanged"),
+            "skipped": [{"path": item.path, "reason": item.reason} for item in self.skipped],
+            "warnings": [{"path": item.path, "message": item.message} for item in self.warnings],
+            "decisions_found": self.decisions_found,
+            "records": [row.as_json() for row in self.rows],
+        }
+
+
+def no_decisions_message(folder: Path | str) -> str:
+    return (f"nothing in {folder} reads as a decision record (no status, no decision sections, "
+            "no numbered file names); nothing was imported. Import it anyway with --force")
+
+
+def plan_import(kb: KnowledgeBase, folder: Path | str, *, fmt: str = "auto",
+                progress: Progress | None = None, cancel: Cancel | None = None,
+                force: bool = False) -> ImportPlan:
+    """The preview of importing `folder`; reads the folder and the knowledge base, writes nothing."""
+    root = Path(folder)
+    if is_json_export(root):
+        return _plan_json(kb, root)
+    if not root.is_dir():
+        raise NotFoundError(f"no folder {folder}")
+    if fmt not in ("auto", *FORMATS):
+        raise ValidationError(f"unknown format {fmt!r}; formats are: auto, {', '.join(FORMATS)}")
+    scan = scan_folder(root, fmt, scaled(progress, 0, SCAN_SHARE), cancel, read_kbridge, force=force)
+    if scan.cancelled:
+        return ImportPlan(root, cancelled=True)
+    plan = ImportPlan(root, warnings=list(scan.warnings), decisions_found=scan.decisions_found)
+    plan.records = sorted(scan.records, key=lambda r: (r.kind != Kind.PERSON.value, r.path))
+    plan.skipped = list(scan.skipped)
+    plan.attachments = scan.attachments
+    plan.resolved = resolve_links(plan.records, plan.warnings)
+    _match(kb, root.resolve(), plan)
+    _plan_keys(kb, plan)
+    _rows(plan, set(scan.attachments))
+    return plan
+
+
+def _plan_json(kb: KnowledgeBase, path: Path) -> ImportPlan:
+    """Importing a JSON export: every record with its uid, key and links as the file says."""
+    data = read_json_export(path)
+    plan = ImportPlan(path, json=data)
+    plan.records = sorted(data.records, key=lambda r: (r.kind != Kind.PERSON.value, r.path))
+    plan.skipped = list(data.skipped)
+    plan.resolved = list(data.links)
+    plan.attachments = {name: users for name, (_, users) in data.attachments.items()}
+    _match(kb, path.resolve(), plan)
+    _plan_keys(kb, plan)
+    _rows(plan, set(plan.attachments))
+    return plan
+
+
+def scaled(progress: Progress | None, start: int, share: int) -> Progress | None:
+    if progress is None:
+        return None
+    return lambda done, total, message: progress(
+        start + share * done // max(total, 1), 1000, message
+    )
+
+
+class Matcher:
+    """Which record of the knowledge base a file is: by the uid the file carries, then by its
+    path in the folder it was imported from; a file of another folder (an export of this
+    knowledge base, a copy) by the same path and bytes, else by its path or its number with the
+    same title and date. No record is matched twice."""
+
+    def __init__(self, kb: KnowledgeBase, root: Path) -> None:
+        self.kb = kb
+        self.by_source: dict[str, Record] = {}
+        self.moved: dict[str, Record] = {}
+        self.elsewhere: dict[str, list[Record]] = {}  # path -> records imported from other folders
+        self.by_place: dict[tuple[str, str], str] = {}  # (root, path) -> uid
+        self.taken: set[str] = set()
+        for record in kb.iter_records(deleted=None):
+            source = record.source or {}
+            if "path" not in source:
+                continue
+            self.by_place[(str(source.get("root")), str(source["path"]))] = record.uid
+            if (source.get("layout") or {}).get("named_by_folder"):  # `../2023-04-20_x` names it
+                self.by_place[(str(source.get("root")), posixpath.dirname(str(source["path"])))] = record.uid
+            if source.get("root") == str(root):
+                self.by_source[source["path"]] = record
+            elif source.get("root") and not Path(source["root"]).is_dir():
+                self.moved.setdefault(source["path"], record)
+            else:
+                self.elsewhere.setdefault(str(source["path"]), []).append(record)
+
+    def match(self, parsed: ParsedRecord, *, elsewhere: bool = False) -> Record | None:
+        """The record `parsed` is, by what identifies it for sure; with `elsewhere`, by what a
+        file of another folder shares with it (after every file had its sure match)."""
+        found = self._elsewhere(parsed) if elsewhere else self._match(parsed)
+        if found is not None:
+            if found.uid in self.taken:
+                return None
+            self.taken.add(found.uid)
+        return found
+
+    def _match(self, parsed: ParsedRecord) -> Record | None:
+        if parsed.uid:
+            found = self.kb.find(parsed.uid)
+            if found is not None and found.uid == parsed.uid:
+                return found
+        if parsed.path in self.by_source:
+            return self.by_source[parsed.path]
+        if parsed.path in self.moved:
+            return self.moved.pop(parsed.path)
+        if parsed.format == "kbridge" and parsed.key:
+            found = self.kb.find(parsed.key)
+            if found is not None and found.source is None and found.kind.value == parsed.kind:
+                return found
+        return None
+
+    def _elsewhere(self, parsed: ParsedRecord) -> Record | None:
+        same_path = [r for r in self.elsewhere.get(parsed.path, []) if r.uid not in self.taken]
+        digest = hashlib.sha256(parsed.original).hexdigest() if parsed.original else ""
+        for record in same_path:
+            if digest and (record.source or {}).get("sha256") == digest:
+                return record
+        key = parsed.key or parsed.key_hint
+        keyed = self.kb.find(key) if key else None
+        title, date = " ".join(parsed.title.split()), normalise_date(parsed.date)
+        for record in [*same_path, *([keyed] if keyed is not None else [])]:
+            if (record.uid not in self.taken and record.kind.value == parsed.kind
+                    and record.title == title and record.date == date):
+                return record
+        return None
+
+    def record_named(self, record: Record) -> Named:
+        """What a relative link in `record`'s body names, in the folder it was imported from."""
+        root = str((record.source or {}).get("root"))
+
+        def named(path: str) -> str | None:
+            uid = self.by_place.get((root, path))
+            return f"record:{uid}" if uid else None
+
+        return named
+
+
+def _match(kb: KnowledgeBase, root: Path, plan: ImportPlan) -> None:
+    matcher = Matcher(kb, root)
+    for parsed in plan.records:
+        plan.matches[parsed.path] = matcher.match(parsed)
+    for parsed in plan.records:
+        if plan.matches[parsed.path] is None:
+            plan.matches[parsed.path] = matcher.match(parsed, elsewhere=True)
+
+    folders = {posixpath.dirname(p.path): p.path for p in plan.records if p.layout.get("named_by_folder")}
+
+    def file_named(path: str) -> str | None:
+        found = plan.matches.get(folders.get(path, path))
+        return f"record:{found.uid}" if found is not None else None
+
+    for parsed in plan.records:
+        existing = plan.matches.get(parsed.path)
+        if existing is None or unchanged(existing, parsed):
+            continue
+        source = existing.source or {}
+        elsewhere = source.get("root") != str(root) or source.get("format") != parsed.format
+        if elsewhere and same_content(existing, parsed, matcher.record_named(existing), file_named):
+            plan.same.add(parsed.path)
+
+
+def unchanged(existing: Record, parsed: ParsedRecord, plan: ImportPlan | None = None) -> bool:
+    """The file is the one the record was imported from, byte for byte, or (`plan.same`) a file
+    of another folder that says everything the record says."""
+    if plan is not None and parsed.path in plan.same:
+        return True
+    source = existing.source or {}
+    return (source.get("sha256") == hashlib.sha256(parsed.original).hexdigest()
+            and source.get("format") == parsed.format)
+
+
+def _plan_keys(kb: KnowledgeBase, plan: ImportPlan) -> None:
+    """The key each new record gets: its file's key (ADR-0032, ADR-0020-2, INFRA-0003), another
+    free one with a warning when that key is taken, the next number when its file has none."""
+    holders = {r.key.lower(): r for r in kb.list_summaries(deleted=None)}
+    planned: set[str] = set()
+    highest: dict[str, int] = {}
+
+    def free(key: str) -> bool:
+        return key.lower() not in holders and key.lower() not in planned
+
+    def next_number(kind: Kind) -> str:
+        prefix = kind.key_prefix
+        if prefix not in highest:
+            highest[prefix] = int(kb.next_key(kind).rsplit("-", 1)[1]) - 1
+            pattern = re.compile(rf"^{prefix}-(\d+)$", re.I)
+            for key in planned:
+                match = pattern.match(key)
+                if match:
+                    highest[prefix] = max(highest[prefix], int(match.group(1)))
+        while True:
+            highest[prefix] += 1
+            key = format_key(kind, highest[prefix])
+            if free(key):
+                return key
+
+    new = [p for p in plan.records if plan.matches.get(p.path) is None]
+    wanted = [(p, p.key or p.key_hint) for p in new]
+    for parsed, key in sorted((item for item in wanted if item[1]), key=lambda item: item[0].path):
+        chosen = key
+        index = 2
+        while not free(chosen):
+            chosen = f"{key}-{index}"
+            index += 1
+        if chosen != key:
+            holder = holders.get(key.lower())
+            whom = f"{holder.key} {holder.title!r}" if holder else "another file of this folder"
+            plan.warnings.append(FileWarning(parsed.path, f"key {key} is taken by {whom}: "
+                                             f"imported as {chosen}"))
+        planned.add(chosen.lower())
+        plan.keys[parsed.path] = chosen
+    for parsed, key in wanted:
+        if not key:
+            chosen = next_number(Kind.parse(parsed.kind))
+            planned.add(chosen.lower())
+            plan.keys[parsed.path] = chosen
+
+
+def _rows(plan: ImportPlan, images: set[str]) -> None:
+    rows: list[PlannedRecord] = []
+    for parsed in plan.records:
+        existing = plan.matches.get(parsed.path)
+        if existing is None:
+            action, key = "import", plan.keys.get(parsed.path, "")
+        else:
+            action, key = ("unchanged" if unchanged(existing, parsed, plan) else "update"), existing.key
+        rows.append(PlannedRecord(parsed.path, action, " ".join(parsed.title.split()),
+                                  parsed.status, parsed.date, key, "", parsed.status_note,
+                                  parsed.date_note))
+    for item in plan.skipped:
+        if item.path not in images:
+            rows.append(PlannedRecord(item.path, "skip", reason=item.reason))
+    plan.rows = sorted(rows, key=lambda row: row.path)

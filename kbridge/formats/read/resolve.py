@@ -1,0 +1,167 @@
+"""Turning the links files state into links between files: by path first (a relative path, a URL
+ending in a file of the folder, a site slug such as `/adr/23`), then by number within the record's
+own ADR log, then by file name or title. When the path and the number a link names disagree, the
+path wins and a warning says so."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, replace
+from urllib.parse import unquote, urlparse
+
+from kbridge.formats.read import extract
+from kbridge.formats.read.numbering import log_folder
+from kbridge.formats.read.parsed import FileWarning, ParsedLink, ParsedRecord
+from kbridge.model import LinkType
+
+
+@dataclass(frozen=True)
+class ResolvedLink:
+    """A link between two files of the folder; `target` None keeps a dangling link's text.
+
+    A file that says "Superseded by X" where X is not in the folder gives a link whose source is
+    missing: it is kept from the stating file's side with `reversed_from` set, so nothing is lost.
+    """
+
+    source: str
+    type: LinkType
+    target: str | None
+    target_text: str = ""
+    note: str = ""
+    reversed_from: str = ""  # the phrase of an incoming link whose source is missing
+    stated_in: str = ""  # the file whose text states the link
+
+
+class Resolver:
+    def __init__(self, records: list[ParsedRecord]) -> None:
+        self.paths = {record.path: record for record in records}
+        self.by_basename: dict[str, list[str]] = {}
+        self.by_stem: dict[str, list[str]] = {}
+        self.by_number: dict[tuple[str, int], list[str]] = {}
+        self.by_title: dict[str, list[str]] = {}
+        self.by_slug: dict[str, list[str]] = {}
+        self.warnings: list[FileWarning] = []
+        for record in records:
+            base = posixpath.basename(record.path)
+            self.by_basename.setdefault(base.lower(), []).append(record.path)
+            self.by_stem.setdefault(posixpath.splitext(base)[0].lower(), []).append(record.path)
+            if record.number is not None:
+                self.by_number.setdefault((record.log, record.number), []).append(record.path)
+            self.by_title.setdefault(record.title.strip().lower(), []).append(record.path)
+            if record.slug:
+                self.by_slug.setdefault(record.slug.lower(), []).append(record.path)
+            if record.layout.get("named_by_folder"):
+                folder = posixpath.basename(posixpath.dirname(record.path)).lower()
+                self.by_stem.setdefault(folder, []).append(record.path)
+
+    def find(self, link: ParsedLink, where: str) -> str | None:
+        """The path of the record a link from the file `where` points to, or None."""
+        folder = posixpath.dirname(where)
+        text = link.target.strip()
+        number = extract.number_in(text)
+        by_number = self._by_number(number, where) if number is not None else None
+        if link.href:
+            found = self._by_href(link.href, folder)
+            if found:
+                if (by_number and by_number != found and self.paths[found].number != number):
+                    self.warnings.append(FileWarning(where, (
+                        f"the link [{text}]({link.href}) names number {number} ({by_number}) but "
+                        f"its path is {found}: linked by the path")))
+                return found
+        if by_number:
+            if link.href.lower().split("#")[0].endswith((".md", ".markdown")) and "://" not in link.href:
+                self.warnings.append(FileWarning(where, (
+                    f"the link [{text}]({link.href}) names no file of the folder: linked by its "
+                    f"number to {by_number}")))
+            return by_number
+        for table, value in ((self.by_stem, text.lower()), (self.by_title, text.lower())):
+            candidates = table.get(value.removesuffix(".md")) or []
+            if len(candidates) == 1:
+                return candidates[0]
+        return None
+
+    def _by_number(self, number: int, where: str) -> str | None:
+        record = self.paths.get(where)
+        log = record.log if record is not None else ""
+        candidates = self.by_number.get((log, number)) or []
+        if len(candidates) > 1 and record is not None:
+            near = [c for c in candidates if log_folder(self.paths[c]) == log_folder(record)]
+            candidates = near or candidates
+        return candidates[0] if candidates else None
+
+    def _by_href(self, href: str, folder: str) -> str | None:
+        url = urlparse(href)
+        if url.scheme in ("http", "https"):
+            base = posixpath.basename(unquote(url.path))
+            if base.lower().endswith((".md", ".markdown")):
+                return _prefer(self.by_basename.get(base.lower()) or [], folder)
+            return None
+        if url.scheme:
+            return None
+        target = unquote(url.path)
+        if not target:
+            return None
+        joined = posixpath.normpath(posixpath.join(folder, target)).removeprefix("./")
+        if joined in self.paths:
+            return joined
+        for index in ("README.md", "index.md"):
+            inside = posixpath.join(joined, index)
+            if inside in self.paths:
+                return inside
+        found = _prefer(self.by_basename.get(posixpath.basename(target).lower()) or [], folder)
+        if found or target.lower().endswith((".md", ".markdown")):
+            return found
+        # A site address (`/adr/23`, `../decisions/use-x`): its last part names a slug.
+        last = posixpath.basename(target.rstrip("/")).lower()
+        return _prefer(self.by_slug.get(last) or self.by_stem.get(last) or [], folder)
+
+
+def _prefer(candidates: list[str], folder: str) -> str | None:
+    if not candidates:
+        return None
+    same = [c for c in candidates if posixpath.dirname(c) == folder]
+    return (same or candidates)[0]
+
+
+def links_stated_by(record: ParsedRecord, resolver: Resolver) -> list[ResolvedLink]:
+    """The links `record`'s own text states, each from its source to its target."""
+    stated: list[ResolvedLink] = []
+    for link in record.links:
+        other = resolver.find(link, record.path)
+        if other == record.path:
+            continue
+        if link.outgoing:
+            item = ResolvedLink(record.path, link.type, other, link.target, link.note,
+                                stated_in=record.path)
+        elif other is not None:
+            item = ResolvedLink(other, link.type, record.path, record.title, link.note,
+                                stated_in=record.path)
+        else:
+            item = ResolvedLink(record.path, link.type, None, link.target, link.note,
+                                reversed_from=link.verb or "superseded by", stated_in=record.path)
+        stated.append(item)
+    return stated
+
+
+def resolve_links(records: list[ParsedRecord],
+                  warnings: list[FileWarning] | None = None) -> list[ResolvedLink]:
+    """Every link stated in the records, once, from its source to its target."""
+    resolver = Resolver(records)
+    seen: dict[tuple[str, LinkType, str], int] = {}
+    resolved: list[ResolvedLink] = []
+    for record in records:
+        for item in links_stated_by(record, resolver):
+            target = item.target or f"?{item.target_text.lower()}"
+            marker = (item.source, item.type, target)
+            if item.type.symmetric and item.target is not None:
+                first, second = sorted((item.source, item.target))
+                marker = (first, item.type, second)
+            if marker not in seen:
+                seen[marker] = len(resolved)
+                resolved.append(item)
+            elif item.note and not resolved[seen[marker]].note:
+                # Stated by both files: the words one of them adds ("in part") are kept.
+                resolved[seen[marker]] = replace(resolved[seen[marker]], note=item.note)
+    if warnings is not None:
+        warnings.extend(resolver.warnings)
+    return resolved

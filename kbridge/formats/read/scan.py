@@ -1,0 +1,323 @@
+"""Reading a whole folder: every file becomes a parsed record, an attachment, or a skip with a
+reason. Nothing here touches the knowledge base; one bad file never stops the others."""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import stat
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kbridge import safe_files
+from kbridge.formats.markdown_doc import Document, parse
+from kbridge.formats.read import detect
+from kbridge.formats.read.numbering import assign_keys
+from kbridge.formats.read.parsed import FileWarning, ParsedRecord, Skipped
+from kbridge.formats.read.reader import NotADecisionError, read_adr
+from kbridge.formats.text import DecodedText, decode
+from kbridge.model import Cancel, KbridgeError, Progress
+
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".drawio")
+MAX_MARKDOWN_BYTES = 2 * 1024 * 1024
+MAX_MARKDOWN_LINES = 100_000
+MAX_IMAGE_BYTES = 20 * 1024 * 1024
+
+# Reads a kbridge Markdown file; supplied by the kbridge format module to keep this one generic.
+KbridgeReader = Callable[[DecodedText, str], ParsedRecord]
+
+
+@dataclass
+class ScanResult:
+    root: Path
+    records: list[ParsedRecord] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    warnings: list[FileWarning] = field(default_factory=list)
+    attachments: dict[str, list[str]] = field(default_factory=dict)  # image -> record paths
+    cancelled: bool = False
+    # Whether any file reads as a decision record; a folder where none does is not imported
+    # unless the person asks for it (`--force`, or yes in the window).
+    decisions_found: bool = False
+
+
+@dataclass
+class _Candidate:
+    path: str
+    decoded: DecodedText
+    doc: Document
+    data: bytes
+    named_by_folder: bool = False  # a `<slug>/README.md` or `<slug>/index.md`: its folder's decision
+
+
+def list_files(root: Path, result: ScanResult,
+               inner_links: dict[str, str] | None = None) -> list[tuple[str, Path]]:
+    """Regular files under root (relative path, absolute path); links out of it are skipped. A
+    link to a file inside the folder goes to `inner_links` (link -> target, both relative), to be
+    reported once the target's fate is known."""
+    files: list[tuple[str, Path]] = []
+    real_root = root.resolve()
+    for folder, dirnames, filenames in os.walk(root, followlinks=False):
+        base = Path(folder)
+        rel_folder = base.relative_to(root).as_posix()
+        kept = []
+        for name in sorted(dirnames):
+            if name.startswith("."):
+                continue
+            if (base / name).is_symlink():
+                result.skipped.append(Skipped(_join(rel_folder, name),
+                                              "symbolic link to a folder: not followed"))
+                continue
+            kept.append(name)
+        dirnames[:] = kept
+        for name in sorted(filenames):
+            rel = _join(rel_folder, name)
+            path = base / name
+            if path.is_symlink():
+                reason, target = _symlink_target(path, real_root)
+                if reason:
+                    result.skipped.append(Skipped(rel, reason))
+                elif inner_links is not None:
+                    inner_links[rel] = target
+                else:
+                    result.skipped.append(Skipped(rel, f"symbolic link to {target}: not read twice"))
+                continue
+            files.append((rel, path))
+    return files
+
+
+def _symlink_target(path: Path, real_root: Path) -> tuple[str, str]:
+    """(why it is skipped now, "") or ("", its target relative to the root)."""
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return "broken symbolic link", ""
+    if not target.is_relative_to(real_root):
+        return "symbolic link pointing outside the imported folder: not followed", ""
+    if not target.is_file():
+        return "symbolic link to something that is not a file", ""
+    return "", target.relative_to(real_root).as_posix()
+
+
+def _report_links(inner_links: dict[str, str], result: ScanResult) -> None:
+    """A link's reason names what really happened to its target."""
+    imported = {record.path for record in result.records}
+    skipped = {item.path: item.reason for item in result.skipped}
+    for link, target in sorted(inner_links.items()):
+        if target in imported:
+            reason = f"symbolic link to {target}, which is imported (not imported twice)"
+        elif target in skipped:
+            reason = f"symbolic link to {target}, which is not imported either ({skipped[target]})"
+        else:
+            reason = f"symbolic link to {target}, which is not a decision file"
+        result.skipped.append(Skipped(link, reason))
+
+
+def _join(folder: str, name: str) -> str:
+    return name if folder in ("", ".") else f"{folder}/{name}"
+
+
+def scan_folder(root: Path, fmt: str = "auto", progress: Progress | None = None,
+                cancel: Cancel | None = None,
+                kbridge_reader: KbridgeReader | None = None, *, force: bool = False) -> ScanResult:
+    """Read the folder. Files that do not read as decisions are skipped when others do (all kept
+    with `force`, or when none does: `decisions_found` then says so, for the caller to ask)."""
+    result = ScanResult(root)
+    inner_links: dict[str, str] = {}
+    files = list_files(root, result, inner_links)
+    own_folder = _folder_decisions([rel for rel, _ in files], list(inner_links))
+    total = len(files)
+    candidates: dict[str, list[_Candidate]] = defaultdict(list)
+    images: dict[str, Path] = {}
+    for done, (rel, path) in enumerate(files, start=1):
+        if cancel is not None and cancel():
+            result.cancelled = True
+            return result
+        if progress is not None and (done % 25 == 0 or done == total):
+            progress(done, total * 2, f"reading {rel}")
+        _triage(root, rel, path, result, candidates, images, rel in own_folder)
+    config = detect.find_config(root)
+    done = total
+    for folder in sorted(candidates):
+        group = candidates[folder]
+        guesses = [detect.guess_file_format(c.doc, c.path) for c in group]
+        index_text = _small_text(root, posixpath.join(folder, "index.md"))
+        folder_fmt = detect.folder_format(guesses, config, index_text)
+        for candidate, guess in zip(group, guesses, strict=False):
+            done += 1
+            if cancel is not None and cancel():
+                result.cancelled = True
+                return result
+            if progress is not None and (done % 25 == 0 or done == total * 2):
+                progress(done, total * 2, f"parsing {candidate.path}")
+            chosen = fmt if fmt != "auto" else (guess or folder_fmt)
+            _read_one(candidate, chosen, result, kbridge_reader)
+    _keep_decisions(result, force)
+    _attach_images(images, result)
+    result.warnings.extend(assign_keys(result.records))
+    for record in result.records:
+        result.warnings.extend(FileWarning(record.path, m) for m in record.warnings)
+    _report_links(inner_links, result)
+    if progress is not None:
+        progress(total * 2, total * 2, "read")
+    return result
+
+
+def _folder_decisions(files: list[str], links: list[str]) -> set[str]:
+    """`<slug>/README.md` or `<slug>/index.md` alone in a folder with no Markdown below it: the
+    folder holds one decision, and that page is it (dated folders, Docusaurus-style layouts)."""
+    markdown: dict[str, list[str]] = defaultdict(list)
+    below: set[str] = set()
+    for rel in files + links:
+        if rel.lower().endswith(MARKDOWN_SUFFIXES):
+            folder = posixpath.dirname(rel)
+            markdown[folder].append(rel)
+            parent = posixpath.dirname(folder) if folder else None
+            while parent is not None:
+                below.add(parent)
+                parent = posixpath.dirname(parent) if parent else None
+    chosen = set()
+    for folder, pages in markdown.items():
+        real = [page for page in pages if page not in links]
+        if len(real) != 1 or folder in below:
+            continue
+        stem = posixpath.splitext(posixpath.basename(real[0]))[0].lower()
+        if stem in ("readme", "index", "_index"):
+            chosen.add(real[0])
+    return chosen
+
+
+def _keep_decisions(result: ScanResult, force: bool) -> None:
+    result.decisions_found = any(record.decision_like for record in result.records)
+    if force or not result.decisions_found:
+        return
+    kept = []
+    for record in result.records:
+        if record.decision_like:
+            kept.append(record)
+        else:
+            result.skipped.append(Skipped(record.path, "does not read as a decision record (no "
+                                          "status, no decision sections, no number in its name)"))
+    result.records = kept
+
+
+def _triage(root: Path, rel: str, path: Path, result: ScanResult, candidates: dict[str, list[_Candidate]],
+            images: dict[str, Path], named_by_folder: bool = False) -> None:
+    name = posixpath.basename(rel)
+    lower = name.lower()
+    try:
+        info = path.lstat()
+    except OSError as error:
+        result.skipped.append(Skipped(rel, f"cannot be read: {error.strerror or error}"))
+        return
+    if not stat.S_ISREG(info.st_mode):  # a FIFO would hang the read, a device never end it
+        result.skipped.append(Skipped(rel, f"not a regular file ({safe_files.file_kind(info.st_mode)}); not read"))
+        return
+    size = info.st_size
+    if name in (detect.ADR_TOOLS_CONFIG, *detect.LOG4BRAINS_CONFIGS):
+        result.skipped.append(Skipped(rel, "format configuration file (read to detect the format)"))
+        return
+    if lower.endswith(IMAGE_SUFFIXES):
+        if size > MAX_IMAGE_BYTES:
+            result.skipped.append(Skipped(rel, f"image larger than {MAX_IMAGE_BYTES >> 20} MiB"))
+        else:
+            images[rel] = path
+        return
+    if name.startswith("."):
+        result.skipped.append(Skipped(rel, "hidden file"))
+        return
+    if not lower.endswith(MARKDOWN_SUFFIXES):
+        result.skipped.append(Skipped(rel, "not a Markdown file"))
+        return
+    if size > MAX_MARKDOWN_BYTES:
+        result.skipped.append(Skipped(
+            rel, f"file of {size} bytes is over the {MAX_MARKDOWN_BYTES >> 20} MiB size cap"))
+        return
+    reason = detect.skip_reason_for_name(rel, folder_decision=named_by_folder)
+    if reason:
+        result.skipped.append(Skipped(rel, reason))
+        return
+    try:  # regular files only, no link followed, capped: the file may have changed since the walk
+        data = safe_files.read_file(root, rel, max_bytes=MAX_MARKDOWN_BYTES)
+    except safe_files.UnsafePathError as error:
+        result.skipped.append(Skipped(rel, str(error).removeprefix(f"{rel}: ")))
+        return
+    except OSError as error:
+        result.skipped.append(Skipped(rel, f"cannot be read: {error.strerror or error}"))
+        return
+    if data.count(b"\n") > MAX_MARKDOWN_LINES:
+        # Parsing is linear but not cheap (~30 µs a line); no decision record is this long.
+        result.skipped.append(Skipped(rel, f"over {MAX_MARKDOWN_LINES:,} lines; not read"))
+        return
+    decoded = decode(data)
+    if not decoded.text.strip():
+        result.skipped.append(Skipped(rel, "empty file"))
+        return
+    try:
+        doc = parse(decoded.text)
+    except Exception as error:
+        result.skipped.append(Skipped(rel, f"Markdown could not be parsed: {error}"))
+        return
+    reason = detect.skip_reason_for_content(doc, rel)
+    if reason:
+        result.skipped.append(Skipped(rel, reason))
+        return
+    for line in doc.unscanned:
+        result.warnings.append(FileWarning(
+            rel, f"the paragraph at line {line + 1} is too long to scan for links and images; "
+            "its text is kept as it is"))
+    candidates[posixpath.dirname(rel)].append(_Candidate(rel, decoded, doc, data, named_by_folder))
+
+
+def _read_one(candidate: _Candidate, fmt: str, result: ScanResult,
+              kbridge_reader: KbridgeReader | None) -> None:
+    try:
+        if fmt == "kbridge" and kbridge_reader is not None:
+            record = kbridge_reader(candidate.decoded, candidate.path)
+        else:
+            record = read_adr(candidate.decoded, candidate.path, fmt, candidate.doc,
+                              named_by_folder=candidate.named_by_folder)
+            record.decision_like = detect.looks_like_decision(candidate.doc, candidate.path)
+            if candidate.named_by_folder:
+                record.layout["named_by_folder"] = True
+    except (NotADecisionError, KbridgeError) as reason:
+        result.skipped.append(Skipped(candidate.path, str(reason)))
+        return
+    except Exception as error:
+        result.skipped.append(Skipped(candidate.path, f"could not be read: {error!r}"))
+        return
+    record.original = candidate.data
+    result.records.append(record)
+
+
+def _small_text(root: Path, relative: str) -> str:
+    try:
+        return decode(safe_files.read_file(root, relative, max_bytes=200_000)).text
+    except (OSError, safe_files.UnsafePathError):
+        return ""
+
+
+def _attach_images(images: dict[str, Path], result: ScanResult) -> None:
+    by_path = {record.path: record for record in result.records}
+    for rel in sorted(images):
+        users = [record.path for record in result.records if rel in record.images]
+        if not users:
+            users = _same_prefix(rel, by_path)
+        if users:
+            result.attachments[rel] = users
+        else:
+            result.skipped.append(Skipped(rel, "image not shown by any decision (left in place)"))
+
+
+def _same_prefix(image: str, records: dict[str, ParsedRecord]) -> list[str]:
+    """`0008-example-badge.png` belongs to the decision numbered 8 in the same folder."""
+    from kbridge.formats.read.extract import parse_filename
+
+    folder = posixpath.dirname(image)
+    number = parse_filename(posixpath.splitext(posixpath.basename(image))[0]).number
+    if number is None:
+        return []
+    return [path for path, record in records.items()
+            if record.number == number and posixpath.dirname(path) == folder]

@@ -1,0 +1,44 @@
+"""`export --format kbridge`: the sync folder's writer, in one direction. It writes each record
+with the same bytes `sync` would (kbridge.formats.sync.apply.record_bytes) and records the sync
+baseline, so that `export` then `sync` finds nothing to do. A file changed in the folder since
+kbridge last wrote it is left for `sync` to merge, never overwritten."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kbridge.core import KnowledgeBase
+from kbridge.formats.read.scan import Cancel, Progress
+from kbridge.formats.sync.engine import FolderSync
+from kbridge.formats.sync.files import SyncCancelledError
+from kbridge.formats.sync.state import FolderState
+from kbridge.model import ValidationError
+
+
+def export_kbridge(kb: KnowledgeBase, out: Path, progress: Progress | None, cancel: Cancel | None) -> object:
+    from kbridge.formats.write.export import ExportReport, _FileExport  # export builds on this module's engine
+
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise ValidationError(f"{out} is a file; export writes into a folder")
+    out.mkdir(parents=True, exist_ok=True)  # the folder itself is the user's choice
+    result = ExportReport(out=out)
+    try:
+        report = FolderSync(kb, out, export_only=True, progress=progress, cancel=cancel).run()
+    except SyncCancelledError:
+        result.cancelled = True
+        return result
+    result.written = [*report.to_files, *report.kept]
+    result.unchanged = report.ways.get("unchanged", 0)
+    result.patched = report.ways.get("patched", 0)
+    result.generated = report.ways.get("generated", 0)
+    result.skipped = list(report.skipped)
+    # Images kept with a record go beside its file, as every file export writes them.
+    attachments = _FileExport(kb, out, "kbridge")
+    attachments.report = result
+    state = FolderState.load(kb, out)
+    for record in kb.iter_records():
+        entry = state.entries.get(record.uid)
+        if entry is not None:
+            attachments._attachments(record, entry.path)
+    return result
