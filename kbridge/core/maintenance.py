@@ -26,10 +26,6 @@ class Maintenance(Manager):
         # what it fixed, as sentences.
         self.repair_steps: list[Callable[[], list[str]]] = []
 
-    @property
-    def path(self) -> Path:
-        return self._store.path
-
     def check(self, today: dt.date | None = None, progress: Progress | None = None) -> CheckReport:
         """Integrity, dangling links, duplicate numbers and knowledge at risk."""
         return run_checks(self._kb, today, progress)
@@ -46,7 +42,7 @@ class Maintenance(Manager):
         beside `out` and renamed onto it when complete (kbridge.safe_files): a full disk leaves
         no partial backup and an earlier one untouched, and a link at `out` is not followed."""
         out = Path(out)
-        if out.exists() and out.resolve() == self.path.resolve():
+        if out.exists() and out.resolve() == self._kb.path.resolve():
             raise ValidationError("cannot back up a knowledge base onto itself")
         try:
             with safe_files.replacing(out.parent, out.name, overwrite=overwrite, mode=0o600) as pending:
@@ -80,7 +76,7 @@ class Maintenance(Manager):
                 statuses.setdefault(kind, {})[status] = count
         links, dangling = self._store.count_links()
         return {
-            "path": str(self.path),
+            "path": str(self._kb.path),
             "records": sum(kinds.values()),
             "kinds": dict(sorted(kinds.items())),
             "statuses": {kind: dict(sorted(s.items())) for kind, s in sorted(statuses.items())},
@@ -88,5 +84,5 @@ class Maintenance(Manager):
             "links": links,
             "dangling_links": dangling,
             "revisions": self._store.count_revisions(),
-            "size_bytes": self.path.stat().st_size,
+            "size_bytes": self._kb.path.stat().st_size,
         }

@@ -262,7 +262,6 @@ def _haystack(record: Record) -> str:
     return f"{record.key} {record.title} {record.status} {record.owner_name or ''} {' '.join(record.tags)}".lower()
 
 
-
 _SORT_KEYS: dict[int, Callable[[Record], Any]] = {
     KEY: lambda record: natural_key(record.key),
     TITLE: lambda record: (record.title.lower(), natural_key(record.key)),
