@@ -1,5 +1,5 @@
 """Whose knowledge is where: what a person holds (as owner, through an `owned-by` link, or as a
-system's recovery approver), grouped for the "knowledge at risk" review."""
+system's recovery approver), for the "knowledge at risk" review and for handing it on."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from kbridge.model import Kind, LinkType, Record, ValidationError, natural_key
 from kbridge.model.wording import with_article
 
 if TYPE_CHECKING:
-    from kbridge.core.checks import CheckReport, Finding
     from kbridge.core.knowledge_base import KnowledgeBase
 
 OWNER = "owner"
@@ -58,14 +57,3 @@ def names_person(value: object, person: Record) -> bool:
     """Whether a field value (a key or a name) designates `person`."""
     text = str(value or "").strip()
     return bool(text) and (text.upper() == person.key.upper() or text.casefold() == person.title.casefold())
-
-
-def departed_groups(report: CheckReport) -> dict[str, list[Finding]]:
-    """The report's departed-owner findings grouped by person key, people in key order."""
-    groups: dict[str, list[Finding]] = {}
-    for finding in report.findings:
-        if finding.category == "departed-owner" and finding.person:
-            groups.setdefault(finding.person, []).append(finding)
-    return dict(sorted(groups.items(), key=lambda item: natural_key(item[0])))
-
-
