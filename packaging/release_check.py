@@ -122,7 +122,9 @@ def check_wheel(wheel: Path) -> None:
     ]
     if problems:
         raise ReleaseError(f"the wheel's metadata lacks {', '.join(problems)}")
-    relative = re.findall(r"\]\((?!https?://|#)([^)]+)\)", meta.get_payload())
+    # Code (fenced blocks, indented examples, inline spans) shows a link's syntax without being one.
+    prose = re.sub(r"^```.*?^```|^(?:    |\t).*$|`[^`\n]*`", "", meta.get_payload(), flags=re.M | re.S)
+    relative = re.findall(r"\]\((?!https?://|#)([^)]+)\)", prose)
     if relative:
         raise ReleaseError(f"the description links to paths the index cannot show: {', '.join(relative[:5])}")
     step("wheel", f"licence, {len(urls)} project URLs, Python {', '.join(pythons)}, {len(IN_SHARE)} files in share/")
