@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from kbridge.core.readiness import Estate, Item, SystemReadiness, system_readiness
+from kbridge.core.readiness import Estate, Item, Source, SystemReadiness, system_readiness
 from kbridge.core.recovery import RecoveryStep
 from kbridge.core.timeline import TimelineEntry
 from kbridge.model import Kind, LinkType, Record, ValidationError, natural_key
@@ -39,7 +39,7 @@ class ChecklistItem:
     number: int  # 1-based within its kind
     text: str
     detail: str = ""
-    sources: tuple = ()  # kbridge.core.readiness.Source
+    sources: tuple[Source, ...] = ()
     by: str = ""  # who ticked it ("" while not done)
     at: str = ""  # when (ISO 8601, UTC)
 

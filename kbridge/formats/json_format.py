@@ -16,8 +16,17 @@ from kbridge import __version__, safe_files
 from kbridge.core import KnowledgeBase
 from kbridge.formats.read.parsed import ParsedRecord, Skipped
 from kbridge.formats.read.resolve import ResolvedLink
-from kbridge.formats.read.scan import Cancel, Progress
-from kbridge.model import ConflictError, KbridgeError, Kind, LinkedRecord, LinkType, Record, ValidationError
+from kbridge.model import (
+    Cancel,
+    ConflictError,
+    KbridgeError,
+    Kind,
+    LinkedRecord,
+    LinkType,
+    Progress,
+    Record,
+    ValidationError,
+)
 
 MAX_JSON_BYTES = 512 * 1024 * 1024
 JSON_FORMAT = "json"

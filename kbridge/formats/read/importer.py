@@ -28,13 +28,15 @@ from kbridge.formats.read.plan import (
 )
 from kbridge.formats.read.resolve import ResolvedLink
 from kbridge.formats.read.sameness import as_text
-from kbridge.formats.read.scan import MAX_IMAGE_BYTES, Cancel, Progress
+from kbridge.formats.read.scan import MAX_IMAGE_BYTES
 from kbridge.model import (
+    Cancel,
     ConflictError,
     KbridgeError,
     Kind,
     LinkType,
     OpResult,
+    Progress,
     Record,
     normalise_date,
     normalise_tags,

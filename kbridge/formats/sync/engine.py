@@ -22,7 +22,6 @@ from kbridge import safe_files
 from kbridge.core import KnowledgeBase, utc_now
 from kbridge.formats.kbridge_markdown import render_version
 from kbridge.formats.read.parsed import Skipped
-from kbridge.formats.read.scan import Cancel, Progress
 from kbridge.formats.sync.apply import RecordWriter
 from kbridge.formats.sync.files import FileEntry, SyncCancelledError, canonical_path, read_folder, refusal
 from kbridge.formats.sync.keys import plan_renumbering
@@ -30,7 +29,7 @@ from kbridge.formats.sync.merge import Merged, merge_versions
 from kbridge.formats.sync.report import Change, SyncReport, keep_side
 from kbridge.formats.sync.state import Entry, FolderState, save_conflicts, sha
 from kbridge.formats.sync.versions import Version, fingerprint, version_of_record
-from kbridge.model import Record
+from kbridge.model import Cancel, Progress, Record
 
 WHY_FIRST = "changed on both sides before the first sync"
 WHY_BOTH = "changed on both sides"

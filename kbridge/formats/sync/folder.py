@@ -14,10 +14,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from kbridge.core import KnowledgeBase
-from kbridge.formats.read.scan import Cancel, Progress
 from kbridge.formats.sync.engine import FolderSync
 from kbridge.formats.sync.report import KEEP_CHOICES, SyncReport
-from kbridge.model import KbridgeError
+from kbridge.model import Cancel, KbridgeError, Progress
 
 __all__ = ["KEEP_CHOICES", "SyncReport", "sync_folder"]
 

@@ -20,14 +20,13 @@ from kbridge.core import KnowledgeBase
 from kbridge.formats.json_format import json_target, json_text, write_json
 from kbridge.formats.kbridge_markdown import write_kbridge_markdown
 from kbridge.formats.read.parsed import FileWarning, Skipped
-from kbridge.formats.read.scan import Cancel, Progress
 from kbridge.formats.text import decode
 from kbridge.formats.write import generate
 from kbridge.formats.write import paths as export_paths
 from kbridge.formats.write.links import LinkPlan, successor_line
 from kbridge.formats.write.patch import LinkLine, changed_parts, patch_text
 from kbridge.formats.write.relink import relink
-from kbridge.model import LinkedRecord, LinkType, Record, ValidationError
+from kbridge.model import Cancel, LinkedRecord, LinkType, Progress, Record, ValidationError
 
 FILE_FORMATS = export_paths.FILE_FORMATS
 
