@@ -31,7 +31,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from kbridge.core import KnowledgeBase  # noqa: E402
 from kbridge.formats.sample import build_sample  # noqa: E402
-from kbridge.ui.main_window import MainWindow  # noqa: E402
+from kbridge.ui.window.main_window import MainWindow  # noqa: E402
 from tests.ui.stress import run_stress  # noqa: E402
 
 FOLDER = ROOT / "tests" / "fixtures" / "corpus" / "alphagov__govuk-aws" / "docs" / "architecture" / "decisions"

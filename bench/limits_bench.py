@@ -65,7 +65,7 @@ def main() -> None:
 
     from PySide6.QtWidgets import QApplication
 
-    from kbridge.ui.main_window import MainWindow
+    from kbridge.ui.window.main_window import MainWindow
 
     app = QApplication([])
     window = MainWindow(kb)

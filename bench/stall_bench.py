@@ -1,5 +1,5 @@
 """Where the window freezes: a person's journey through a large knowledge base with an event-loop
-watchdog (`kbridge/ui/watchdog.py`) recording every time the GUI thread is away for over 50 ms.
+watchdog (`kbridge/ui/jobs/watchdog.py`) recording every time the GUI thread is away for over 50 ms.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python bench/stall_bench.py [--records 100000] [--top 5]
 
@@ -34,8 +34,8 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from bench.gui_corpus import build  # noqa: E402
 from kbridge.core import KnowledgeBase  # noqa: E402
-from kbridge.ui.main_window import MainWindow  # noqa: E402
-from kbridge.ui.watchdog import Watchdog  # noqa: E402
+from kbridge.ui.jobs.watchdog import Watchdog  # noqa: E402
+from kbridge.ui.window.main_window import MainWindow  # noqa: E402
 
 SHAPES = {
     "terms": ["vault rotation", "kafka retry", "ledger backup", "token expiry", "cluster upgrade"],
@@ -116,7 +116,7 @@ def main() -> int:
     window = MainWindow(None)
     window.resize(1400, 900)
     window.show()
-    step("open", lambda: (window.open_path(path), wait_for(lambda: window.ready)))
+    step("open", lambda: (window.file_commands.open_path(path), wait_for(lambda: window.ready)))
     table = window.table
     step("scroll to the end", lambda: (table.scrollToBottom(), pump(200)))
     for column in range(window.model.columnCount()):
@@ -145,8 +145,9 @@ def main() -> int:
     step("edit and save", lambda: (window.actions.edit.trigger(), pump(200), window.editor.body.appendPlainText(
         "\nReviewed."), window.editor.save()))
     folder = import_folder(1000)
-    step("import 1,000 files", lambda: run_dialog(window.import_folder(folder)))
-    step("export (kbridge Markdown)", lambda: run_dialog(window.export_records(), HOME / "export", "kbridge"))
+    step("import 1,000 files", lambda: run_dialog(window.file_commands.import_folder(folder)))
+    files = window.file_commands
+    step("export (kbridge Markdown)", lambda: run_dialog(files.export_records(), HOME / "export", "kbridge"))
     stalls = dog.stop()
     print(f"\n{len(stalls)} stalls over 50 ms; the {args.top} longest:")
     for stall in dog.longest(args.top):

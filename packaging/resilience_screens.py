@@ -19,8 +19,8 @@ from PySide6.QtWidgets import QWidget
 from kbridge.core import KnowledgeBase
 from kbridge.formats.printable.pack import build_pack
 from kbridge.formats.sample import build_sample
-from kbridge.ui.main_window import MainWindow
 from kbridge.ui.printing import preview_page
+from kbridge.ui.window.main_window import MainWindow
 
 CLOCK_USERS = ("knowledge_base", "links_api", "trails_api", "resilience_api")
 PACK_PAGE = 5  # HashiCorp Vault: a playbook with criteria, an overdue exercise

@@ -30,8 +30,8 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget  # noqa: E402
 from kbridge.core import KnowledgeBase  # noqa: E402
 from kbridge.formats.sample import build_sample  # noqa: E402
 from kbridge.ui.app import application  # noqa: E402
-from kbridge.ui.main_window import MainWindow  # noqa: E402
 from kbridge.ui.style import apply_theme  # noqa: E402
+from kbridge.ui.window.main_window import MainWindow  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL_FOLDER = ROOT / "tests" / "fixtures" / "corpus" / "mozilla__remote-settings" / "docs" / "adr"
@@ -136,10 +136,10 @@ def sample_screens(kb: KnowledgeBase, size: tuple[int, int], shooter: Shooter) -
     open_dialog(window, window.actions.new_record.trigger, shooter, "new-record")
     open_dialog(window, window.actions.quick_switch.trigger, shooter, "quick-switcher")
     open_dialog(window, window.actions.links.trigger, shooter, "links")
-    dialog = window.import_folder(REAL_FOLDER)
+    dialog = window.file_commands.import_folder(REAL_FOLDER)
     settle(600)
     shooter.save(window, "import-dialog", dialog)
-    window.import_dialog.reject()
+    window.file_commands.import_dialog.reject()
     window.close()
 
 
@@ -149,7 +149,7 @@ def other_screens(size: tuple[int, int], shooter: Shooter, theme: str) -> None:
     welcome.show()
     shooter.save(welcome, "welcome")
     empty_path = HOME / f"empty-{size[0]}-{theme}.kbridge"
-    welcome.open_path(empty_path, create=True)
+    welcome.file_commands.open_path(empty_path, create=True)
     wait_for(lambda: welcome.ready)
     shooter.save(welcome, "empty-knowledge-base")
     welcome.close()

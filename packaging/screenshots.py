@@ -29,8 +29,8 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 from kbridge.core import KnowledgeBase  # noqa: E402
 from kbridge.formats.sample import build_sample  # noqa: E402
 from kbridge.ui.app import application  # noqa: E402
-from kbridge.ui.main_window import MainWindow  # noqa: E402
 from kbridge.ui.style import apply_theme  # noqa: E402
+from kbridge.ui.window.main_window import MainWindow  # noqa: E402
 
 SIZE = (1400, 860)
 
@@ -116,7 +116,7 @@ def main() -> None:
     window.show_tab("Record")
 
     window.open_record(kb.get("ADR-0023").uid)
-    window.edit_current()
+    window.editing.edit_current()
     editor = window.editor
     editor.body.moveCursor(editor.body.textCursor().MoveOperation.End)
     QTest.keyClicks(editor.body, "Traces sampled at 10% in production; 100% for errors.")

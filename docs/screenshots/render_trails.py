@@ -21,11 +21,11 @@ from PySide6.QtWidgets import QApplication, QWidget
 from kbridge.core import KnowledgeBase
 from kbridge.formats.sample import build_sample
 from kbridge.formats.site import export_site
-from kbridge.ui.graph_view import GraphView
-from kbridge.ui.reassign_dialog import ReassignDialog
-from kbridge.ui.recovery_view import RecoveryView
-from kbridge.ui.timeline_view import TimelineView
-from kbridge.ui.why_view import WhyView
+from kbridge.ui.dialogs.reassign_dialog import ReassignDialog
+from kbridge.ui.views.graph_view import GraphView
+from kbridge.ui.views.recovery_view import RecoveryView
+from kbridge.ui.views.timeline_view import TimelineView
+from kbridge.ui.views.why_view import WhyView
 
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -44,7 +44,7 @@ def grab(widget: QWidget, path: Path, width: int, height: int) -> None:
 
 def window_shot(kb: KnowledgeBase, out: Path) -> None:
     """The main window with the Why? tab open on CTL-001 (once the window has record tabs)."""
-    from kbridge.ui.main_window import MainWindow
+    from kbridge.ui.window.main_window import MainWindow
 
     window = MainWindow(kb)
     tabs = getattr(window, "tabs", None)

@@ -1,5 +1,5 @@
 """`KnowledgeBase`: the one facade the GUI and the CLI use, holding a manager per concern (`kb.links`,
-`kb.history`, `kb.lifecycle`, ...) as Anki's collection does. Every mutation returns an `OpResult`:
+`kb.history.revisions`, `kb.lifecycle`, ...) as Anki's collection does. Every mutation returns an `OpResult`:
 its `Changes`, who caused it, and the record it created."""
 
 from __future__ import annotations
@@ -164,10 +164,15 @@ class KnowledgeBase:
         finally:
             self._depth -= 1
         if self._depth == 0:
-            changes = self._pending.take_changes()
-            if changes:
-                for listener in list(self._listeners):
-                    listener(changes)
+            self.announce(self._pending.take_changes())
+
+    def announce(self, changes: Changes) -> None:
+        """Tell the listeners about `changes`: this object's own once committed, and those another
+        connection to the file committed that are handed over (a background job of this process,
+        which opens its own): listeners hear both the same way."""
+        if changes:
+            for listener in list(self._listeners):
+                listener(changes)
 
     def _report(self, changes: Changes) -> Changes:
         """Inside a transaction: `changes` are announced when it commits."""

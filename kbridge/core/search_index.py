@@ -318,6 +318,7 @@ class SearchIndex:
             return
         if not self._open:
             self._open_for_change(self.default_engine)
+        self._forget_out_of_step()
         if not self._open:
             return
         if len(changes.records) > _REBUILD_ABOVE:  # a restored backup, a large import
@@ -342,6 +343,16 @@ class SearchIndex:
                 self._write_meta(name, stamp=stamp, count=entry.engine.count(), data=entry.folder)
                 entry.stamp, entry.data_version = stamp, version
             else:
+                entry.engine.close()
+                del self._open[name]
+
+    def _forget_out_of_step(self) -> None:
+        """Close the open indexes another connection has written past without keeping them in
+        step (a job of this process that imported, announced here afterwards): they are stale,
+        and the next search rebuilds them off the caller's thread, not this change."""
+        version = self._kb.data_version()
+        for name, entry in list(self._open.items()):
+            if entry.data_version != version and not self._meta_moved_on(name, entry):
                 entry.engine.close()
                 del self._open[name]
 

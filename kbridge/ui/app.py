@@ -13,11 +13,11 @@ from PySide6.QtWidgets import QApplication
 
 from kbridge import APP_ID, __version__, paths
 from kbridge.ui import settings as ui_settings
+from kbridge.ui.dialogs.errors import install_exception_hook, show_error
 from kbridge.ui.display import display_missing
-from kbridge.ui.errors import install_exception_hook, show_error
 from kbridge.ui.gc_guard import collect_on_gui_thread
-from kbridge.ui.main_window import MainWindow
 from kbridge.ui.style import apply_theme, follow_system_theme
+from kbridge.ui.window.main_window import MainWindow
 
 FIRST_PAINT_WAIT_MS = 500
 

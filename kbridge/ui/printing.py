@@ -29,7 +29,7 @@ from PySide6.QtWidgets import QApplication
 
 from kbridge.formats.printable import Printable, write_inside
 from kbridge.formats.printable.markup import PAGE_HEIGHT_MM, PAGE_WIDTH_MM, qt_html
-from kbridge.ui.charts import chart_image
+from kbridge.ui.widgets.charts import chart_image
 
 if TYPE_CHECKING:
     from kbridge.core import KnowledgeBase

@@ -35,7 +35,7 @@ def test_rendered_payload_is_inert(payload: str) -> None:
 
 
 def test_the_reader_requests_no_remote_or_file_resource(qtbot: QtBot, kb: KnowledgeBase) -> None:
-    from kbridge.ui.reader import ReaderView
+    from kbridge.ui.views.reader import ReaderView
 
     body = "![attachment](diagram.png)\n\n" + "\n\n".join(PAYLOADS)
     uid = kb.create("note", "Hostile", body=body).uid

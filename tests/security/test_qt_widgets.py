@@ -27,9 +27,9 @@ from PySide6.QtWidgets import QAbstractItemView, QLabel, QMessageBox, QTabWidget
 from pytestqt.qtbot import QtBot
 
 from kbridge.core import KnowledgeBase
-from kbridge.ui.link_picker import LinkPicker
-from kbridge.ui.main_window import MainWindow
-from kbridge.ui.reassign_dialog import ReassignDialog
+from kbridge.ui.dialogs.link_picker import LinkPicker
+from kbridge.ui.dialogs.reassign_dialog import ReassignDialog
+from kbridge.ui.window.main_window import MainWindow
 from tests.security.payloads import BY_NAME, PAYLOADS
 from tests.ui.conftest import garbage_collected_on_the_gui_thread, when_modal, window  # noqa: F401 (autouse; window)
 
@@ -198,7 +198,7 @@ def test_confirmations_and_dialogs_show_titles_as_text(qtbot: QtBot, hostile_win
             assert widget_problems(dialog) == []
             checked.append("error")
 
-        assert answer_modal(lambda text=record.title: main.set_status(text), status_error)
+        assert answer_modal(lambda text=record.title: main.record_commands.set_status(text), status_error)
         picker = LinkPicker(main.model.all_records(), main, source_label=record.key)
         qtbot.addWidget(picker)
         picker.field.setText(record.title[:30])
@@ -217,8 +217,8 @@ def test_a_refused_image_is_not_read_by_qt_either(qtbot: QtBot, kb: KnowledgeBas
     """The reader and the editor preview refuse every resource, and Qt must not read it behind
     them: a refusal returned as None let QTextDocument open the file itself (/dev/zero: the
     process grew until it died). Here the file is a real small image, so a regression shows."""
-    from kbridge.ui.editor import PreviewBrowser
-    from kbridge.ui.reader import ReaderView
+    from kbridge.ui.views.editor import PreviewBrowser
+    from kbridge.ui.views.reader import ReaderView
 
     image = tmp_path / "planted.png"
     assert QImage(8, 8, QImage.Format.Format_RGB32).save(str(image))

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QInputDialog, 
 from pytestqt.qtbot import QtBot
 
 from kbridge.core import KnowledgeBase
-from kbridge.ui.errors import ERROR_DIALOG_NAME
-from kbridge.ui.main_window import MainWindow
+from kbridge.ui.dialogs.errors import ERROR_DIALOG_NAME
+from kbridge.ui.window.main_window import MainWindow
 
 Button = QMessageBox.StandardButton
 

@@ -7,15 +7,15 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 from PySide6.QtCore import QPoint, Qt, QThreadPool, QTimer
-from PySide6.QtGui import QTextDocument
+from PySide6.QtGui import QAction, QTextDocument
 from PySide6.QtWidgets import QApplication, QMessageBox, QTableView, QTextBrowser, QWidget
 from pytestqt.qtbot import QtBot
 
 from kbridge.core import KnowledgeBase
 from kbridge.model import Record
 from kbridge.ui.gc_guard import collect_on_gui_thread, uninstall
-from kbridge.ui.main_window import MainWindow
-from kbridge.ui.record_table_model import KEY
+from kbridge.ui.models.record_table_model import KEY
+from kbridge.ui.window.main_window import MainWindow
 from tests.ui.answers import Answers, answers  # noqa: F401  (a fixture of every UI test)
 
 
@@ -93,6 +93,12 @@ def window(qtbot: QtBot, sample_kb: KnowledgeBase) -> Iterator[MainWindow]:
     qtbot.waitExposed(main)
     yield main
     main.jobs.wait()
+
+
+def menu_action(window: MainWindow, menu: str, text: str) -> QAction:
+    """An action as a person finds it: in the menu bar's menu `menu`, by its text (without `&`)."""
+    top = next(a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == menu)
+    return next(a for a in top.actions() if a.text().replace("&", "") == text)
 
 
 def click_row(qtbot: QtBot, window: MainWindow, key: str) -> None:

@@ -133,7 +133,7 @@ def run_stress(
             continue
         kb = window.kb
         if import_folder is not None and not imported and time.monotonic() > end - seconds / 2:
-            dialog = window.import_folder(import_folder, start=True)
+            dialog = window.file_commands.import_folder(import_folder, start=True)
             imported = dialog is not None
             result.window_imports += int(imported)
             continue
@@ -166,7 +166,7 @@ def run_stress(
         capture_output=True, text=True, timeout=120, check=True,
     )
     result.listed_by_cli = {row["uid"] for row in json.loads(listing.stdout)}
-    dialog = getattr(window, "import_dialog", None)
+    dialog = getattr(window.file_commands, "import_dialog", None)
     if dialog is not None and dialog.isVisible():
         dialog.accept()
     conn = sqlite3.connect(kb_path)

@@ -14,7 +14,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QMenu, QWidgetAction
 from pytestqt.qtbot import QtBot
 
-from kbridge.ui.main_window import MainWindow
+from kbridge.ui.window.main_window import MainWindow
 from tests.formats.conftest import corpus_root
 from tests.ui.answers import Answers, integrity_check, run_transfer, wait_until_idle, window_on
 
@@ -128,7 +128,7 @@ def test_every_action_on_an_empty_knowledge_base(
     qtbot.addWidget(window)
     window.resize(900, 600)
     window.show()
-    assert window.open_path(tmp_path / "empty.kbridge", create=True)
+    assert window.file_commands.open_path(tmp_path / "empty.kbridge", create=True)
     qtbot.waitUntil(lambda: window.ready)
     listed = [name for name, _action in every_action(window)]
     assert sweep(qtbot, window, answers) == listed

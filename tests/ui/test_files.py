@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QCommandLinkButton
@@ -12,11 +13,15 @@ from pytestqt.qtbot import QtBot
 
 from kbridge import paths
 from kbridge.core import KnowledgeBase
+from kbridge.model import Changes
 from kbridge.ui import settings as ui_settings
 from kbridge.ui.app import open_window, startup_path
-from kbridge.ui.main_window import MainWindow
-from kbridge.ui.transfer_dialogs import ImportDialog
+from kbridge.ui.dialogs.transfer_dialogs import ImportDialog
+from kbridge.ui.window.change_feed import EXTERNAL_CHANGE_POLL_MS
+from kbridge.ui.window.main_window import MainWindow
 from tests.formats.conftest import corpus_root
+from tests.ui.answers import Answers, run_transfer, wait_until_idle
+from tests.ui.conftest import menu_action
 
 GOVUK = corpus_root().resolve() / "alphagov__govuk-aws"
 
@@ -39,21 +44,21 @@ def test_welcome_opens_the_sample_and_remembers_it(qtbot: QtBot, empty_window: M
     assert empty_window.model.total == 106
     assert ui_settings.last_file() == paths.sample_kb_path().resolve()
     assert startup_path(paths.default_kb_path()) == paths.sample_kb_path().resolve()
-    assert empty_window.close_knowledge_base()
+    assert empty_window.file_commands.close_knowledge_base()
     assert empty_window.pages.currentWidget() is empty_window.welcome
 
 
 def test_new_empty_knowledge_base(qtbot: QtBot, empty_window: MainWindow, tmp_path: Path) -> None:
     target = tmp_path / "team.kbridge"
-    assert empty_window.open_path(target, create=True)
+    assert empty_window.file_commands.open_path(target, create=True)
     assert target.exists() and empty_window.model.total == 0
     assert empty_window.windowTitle() == "team — kbridge"
     assert empty_window.actions.new_record.isEnabled()
 
 
 def test_import_a_corpus_folder_through_the_dialog(qtbot: QtBot, empty_window: MainWindow, tmp_path: Path) -> None:
-    empty_window.open_path(tmp_path / "imported.kbridge", create=True)
-    dialog = empty_window.import_folder()
+    empty_window.file_commands.open_path(tmp_path / "imported.kbridge", create=True)
+    dialog = empty_window.file_commands.import_folder()
     assert dialog is not None and dialog.isVisible()
     qtbot.keyClicks(dialog.path_field, str(GOVUK))
     qtbot.waitUntil(lambda: "Markdown" in dialog.detected.text())
@@ -73,7 +78,7 @@ def test_import_a_corpus_folder_through_the_dialog(qtbot: QtBot, empty_window: M
     with KnowledgeBase.open(tmp_path / "imported.kbridge") as kb:
         assert len(kb.list_records(kind="decision")) == summary.imported
     # Re-running updates in place, never duplicates.
-    again = empty_window.import_folder(GOVUK, start=True)
+    again = empty_window.file_commands.import_folder(GOVUK, start=True)
     previewed(qtbot, again)
     assert again.preview.count("unchanged") == summary.imported
     with qtbot.waitSignal(again.finished_ok, timeout=60000) as second:
@@ -88,7 +93,7 @@ def previewed(qtbot: QtBot, dialog: ImportDialog) -> None:
 
 def test_cancelling_an_import_changes_nothing(qtbot: QtBot, window: MainWindow) -> None:
     before = window.model.total
-    dialog = window.import_folder(GOVUK)
+    dialog = window.file_commands.import_folder(GOVUK)
     previewed(qtbot, dialog)
     job = dialog.start()
     with qtbot.waitSignal(job.signals.cancelled, timeout=60000):
@@ -114,9 +119,10 @@ def test_dropping_a_folder_on_the_window_opens_the_import(qtbot: QtBot, window: 
         position, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
     )
     window.dropEvent(drop)
-    qtbot.waitUntil(lambda: getattr(window, "import_dialog", None) is not None and window.import_dialog.isVisible())
-    assert window.import_dialog.path_field.text() == str(GOVUK)
-    window.import_dialog.reject()
+    files = window.file_commands
+    qtbot.waitUntil(lambda: files.import_dialog is not None and files.import_dialog.isVisible())
+    assert files.import_dialog.path_field.text() == str(GOVUK)
+    files.import_dialog.reject()
     text_file = QMimeData()
     text_file.setUrls([QUrl.fromLocalFile(str(tmp_path / "not-a-folder.txt"))])
     refused = QDragEnterEvent(
@@ -128,14 +134,14 @@ def test_dropping_a_folder_on_the_window_opens_the_import(qtbot: QtBot, window: 
 
 
 def test_export_and_backup_run_as_jobs(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
-    dialog = window.export_records()
+    dialog = window.file_commands.export_records()
     dialog.path_field.setText(str(tmp_path / "out"))
     with qtbot.waitSignal(dialog.finished_ok, timeout=60000) as done:
         dialog.start()
     assert done.args[0] == window.model.total
     assert len(list((tmp_path / "out").rglob("*.md"))) == window.model.total
-    job = window.backup_knowledge_base(tmp_path / "copy.kbridge")
-    with qtbot.waitSignal(job.signals.succeeded, timeout=60000):
+    job = window.file_commands.backup_knowledge_base(tmp_path / "copy.kbridge")
+    with qtbot.waitSignal(job.signals.finished, timeout=60000):
         pass
     with KnowledgeBase.open(tmp_path / "copy.kbridge") as copy:
         assert len(copy.list_records()) == window.model.total
@@ -143,23 +149,22 @@ def test_export_and_backup_run_as_jobs(qtbot: QtBot, window: MainWindow, tmp_pat
 
 def test_sync_folder_round_trip(qtbot: QtBot, window: MainWindow, sample_kb: KnowledgeBase, tmp_path: Path) -> None:
     folder = tmp_path / "shared"
-    job = window.sync_folder(folder)
-    # Until `ended` is handled the window still counts the sync as running and starts no other.
-    with qtbot.waitSignals([job.signals.succeeded, job.signals.ended], timeout=60000):
+    job = window.file_commands.sync_folder(folder)
+    with qtbot.waitSignal(job.signals.finished, timeout=60000):
         pass
     note = folder / "notes" / "NOTE-001.md"
     assert note.exists()
     note.write_text(note.read_text(encoding="utf-8").replace("title: ", "title: Edited in git - ", 1), encoding="utf-8")
-    job = window.sync_folder(folder)
-    with qtbot.waitSignal(job.signals.succeeded, timeout=60000):
+    job = window.file_commands.sync_folder(folder)
+    with qtbot.waitSignal(job.signals.finished, timeout=60000):
         pass
     qtbot.waitUntil(lambda: sample_kb.get("NOTE-001").title.startswith("Edited in git"))
 
 
 def test_recent_menu_lists_opened_knowledge_bases(qtbot: QtBot, empty_window: MainWindow, tmp_path: Path) -> None:
     for name in ("one", "two"):
-        empty_window.open_path(tmp_path / f"{name}.kbridge", create=True)
-    empty_window.fill_recent_menu()
+        empty_window.file_commands.open_path(tmp_path / f"{name}.kbridge", create=True)
+    empty_window.file_commands.fill_recent_menu()
     texts = [action.text() for action in empty_window.actions.recent_menu.actions()]
     assert texts[0].startswith("two") and texts[1].startswith("one")
     empty_window.actions.recent_menu.actions()[1].trigger()
@@ -169,7 +174,7 @@ def test_recent_menu_lists_opened_knowledge_bases(qtbot: QtBot, empty_window: Ma
 def test_editing_pauses_while_an_import_writes(qtbot: QtBot, window: MainWindow) -> None:
     window.open_record(window.kb.get("ADR-0001").uid)
     assert window.actions.edit.isEnabled() and window.record_page.status_chip.isEnabled()
-    dialog = window.import_folder(GOVUK)
+    dialog = window.file_commands.import_folder(GOVUK)
     previewed(qtbot, dialog)
     assert window.actions.edit.isEnabled()  # a preview writes nothing: editing goes on
     job = dialog.start()
@@ -180,3 +185,39 @@ def test_editing_pauses_while_an_import_writes(qtbot: QtBot, window: MainWindow)
         pass
     qtbot.waitUntil(window.actions.edit.isEnabled)
     assert window.record_page.status_chip.isEnabled()
+
+
+def test_an_import_refreshes_the_list_once_and_keeps_its_own_message(
+    qtbot: QtBot, empty_window: MainWindow, tmp_path: Path, answers: Answers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """File › Import: the job's changes reach the list once, through the knowledge base's change
+    channel; the poll does not take them for changes made elsewhere, then or later."""
+    window = empty_window
+    assert window.file_commands.open_path(tmp_path / "team.kbridge", create=True)
+    qtbot.waitUntil(lambda: window.ready)
+    refreshes: list[str] = []
+    model = window.model
+    for name in ("set_records", "upsert"):
+        original = getattr(model, name)
+        monkeypatch.setattr(
+            model, name, lambda *args, _name=name, _original=original, **kwargs: (
+                refreshes.append(_name), _original(*args, **kwargs)
+            )[1]
+        )
+    heard: list[Changes] = []
+    assert window.kb is not None
+    window.kb.subscribe(heard.append)
+    answers.dialogs["ImportDialog"] = run_transfer(GOVUK)
+    menu_action(window, "File", "Import folder…").trigger()
+    qtbot.waitUntil(lambda: window.file_commands.import_dialog is not None
+                    and window.file_commands.import_dialog.result is not None, timeout=60000)
+    wait_until_idle(qtbot, window)
+    summary = window.file_commands.import_dialog.result
+    assert summary.imported > 10 and not answers.errors
+    assert len(heard) == 1 and len(heard[0].created) == summary.imported  # one change set, announced
+    assert refreshes == ["upsert"] and window.model.total == summary.imported
+    message = f"Import: {summary.describe()}."
+    assert window.statusBar().currentMessage() == message
+    qtbot.wait(2 * EXTERNAL_CHANGE_POLL_MS + 300)  # the poll has looked at the file twice since
+    assert refreshes == ["upsert"]
+    assert window.statusBar().currentMessage() == message

@@ -14,16 +14,16 @@ from pytestqt.qtbot import QtBot
 
 from kbridge.core import KnowledgeBase
 from kbridge.formats.read.plan import plan_import
-from kbridge.ui.import_preview import COLUMNS, PreviewModel
-from kbridge.ui.main_window import MainWindow
-from kbridge.ui.record_table_model import KEY, STATUS
-from kbridge.ui.transfer_dialogs import ImportDialog
+from kbridge.ui.dialogs.import_preview import COLUMNS, PreviewModel
+from kbridge.ui.dialogs.transfer_dialogs import ImportDialog
+from kbridge.ui.models.record_table_model import KEY, STATUS
+from kbridge.ui.window.main_window import MainWindow
 from tests.ui.conftest import press_button, when_modal
 
 
 @pytest.fixture
 def empty_kb_window(empty_window: MainWindow, tmp_path: Path) -> Iterator[MainWindow]:
-    assert empty_window.open_path(tmp_path / "team.kbridge", create=True)
+    assert empty_window.file_commands.open_path(tmp_path / "team.kbridge", create=True)
     yield empty_window
     empty_window.jobs.wait()
 
@@ -37,7 +37,7 @@ def write(folder: Path, name: str, text: str) -> None:
 def open_import(qtbot: QtBot, window: MainWindow, folder: Path) -> ImportDialog:
     """File > Import, then the folder typed in, as a person would."""
     window.actions.import_folder.trigger()
-    dialog = window.import_dialog
+    dialog = window.file_commands.import_dialog
     assert isinstance(dialog, ImportDialog) and dialog.isVisible()
     qtbot.keyClicks(dialog.path_field, str(folder))
     qtbot.waitUntil(lambda: dialog.preview_current, timeout=60000)

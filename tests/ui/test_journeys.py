@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from kbridge.core import KnowledgeBase
-from kbridge.ui.main_window import MainWindow
+from kbridge.ui.window.main_window import MainWindow
 from tests.formats.conftest import corpus_root
 from tests.ui.answers import Answers, integrity_check, run_transfer, wait_until_idle
 
@@ -43,7 +43,7 @@ def test_new_base_import_search_edit_history_export(qtbot: QtBot, answers: Answe
 
     window.actions.import_folder.trigger()
     wait_until_idle(qtbot, window)
-    imported = window.import_dialog.result.imported  # type: ignore[union-attr]
+    imported = window.file_commands.import_dialog.result.imported  # type: ignore[union-attr]
     assert imported >= 10
     qtbot.waitUntil(lambda: window.model.total == imported)
     assert _cli(kb_path, "list", "--json").stdout.count('"uid"') == imported

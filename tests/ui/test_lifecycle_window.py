@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QLineEdit, QMe
 from pytestqt.qtbot import QtBot
 
 from kbridge.core import KnowledgeBase
-from kbridge.ui.main_window import MainWindow
-from kbridge.ui.record_table_model import KEY
+from kbridge.ui.models.record_table_model import KEY
+from kbridge.ui.window.main_window import MainWindow
 from tests.ui.conftest import click_row
 
 _GENERATION = [0]
@@ -255,7 +255,7 @@ def test_superseded_from_the_status_chip_needs_a_successor(
         press(QMessageBox.StandardButton.Ok)(box)
 
     when_dialog(titled("Change status"), read)
-    assert window.set_status("superseded") is False
+    assert window.record_commands.set_status("superseded") is False
     assert warned and "nothing supersedes" in warned[0]
     assert sample_kb.get(old).status == "accepted"
 

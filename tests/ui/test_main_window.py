@@ -9,9 +9,9 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QMessageBox, QTreeView
 from pytestqt.qtbot import QtBot
 
 from kbridge.core import KnowledgeBase
-from kbridge.ui.main_window import MainWindow
-from kbridge.ui.reader import ReaderView
-from kbridge.ui.record_table_model import KEY, STATUS, RecordTableModel
+from kbridge.ui.models.record_table_model import KEY, STATUS, RecordTableModel
+from kbridge.ui.views.reader import ReaderView
+from kbridge.ui.window.main_window import MainWindow
 from tests.ui.conftest import click_row, click_text, press_button, superseded_pair, when_modal
 
 
@@ -169,7 +169,7 @@ def test_history_tab_is_one_of_the_record_tabs(qtbot: QtBot, window: MainWindow)
 
 def test_external_links_need_confirmation(qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
     opened: list[str] = []
-    monkeypatch.setattr("kbridge.ui.reader.QDesktopServices.openUrl", lambda url: opened.append(url.toString()))
+    monkeypatch.setattr("kbridge.ui.views.reader.QDesktopServices.openUrl", lambda url: opened.append(url.toString()))
     when_modal(press_button(QMessageBox.StandardButton.Cancel))
     window.reader.anchorClicked.emit(QUrl("https://example.com/x"))
     assert opened == []
@@ -226,13 +226,13 @@ def test_a_view_plugs_into_the_record_tabs(qtbot: QtBot, window: MainWindow, sam
     assert isinstance(tab, _KeysTab) and tab.shown == [old]
     tab.record_link_clicked.emit(sample_kb.get(new).uid)
     assert window.current_record().key == new and tab.text() == new
-    window.open_path(window.kb.path)  # the same file opened again: a new KnowledgeBase
+    window.file_commands.open_path(window.kb.path)  # the same file opened again: a new KnowledgeBase
     rebuilt = window.tabs.tab("Keys")
     assert rebuilt is not tab and rebuilt.kb is window.kb
 
 
 def test_the_reader_knows_the_record_scheme_without_loading_the_renderer() -> None:
     from kbridge import render
-    from kbridge.ui import reader
+    from kbridge.ui.views import reader
 
     assert reader.RECORD_SCHEME == render.RECORD_SCHEME

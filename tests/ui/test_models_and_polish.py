@@ -17,13 +17,13 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from kbridge.core import KnowledgeBase
-from kbridge.ui.history_view import RevisionTableModel
-from kbridge.ui.main_window import MainWindow
-from kbridge.ui.navigator import NavigatorModel, build_tree
-from kbridge.ui.quick_switcher import SwitcherModel, rank_records
-from kbridge.ui.search_panel import SearchResultsModel
-from kbridge.ui.search_service import IndexSearcher
+from kbridge.ui.dialogs.quick_switcher import SwitcherModel, rank_records
+from kbridge.ui.jobs.search_service import IndexSearcher
 from kbridge.ui.style import apply_theme, is_dark
+from kbridge.ui.views.history_view import RevisionTableModel
+from kbridge.ui.views.navigator import NavigatorModel, build_tree
+from kbridge.ui.views.search_panel import SearchResultsModel
+from kbridge.ui.window.main_window import MainWindow
 from tests.ui.conftest import click_row, when_modal
 
 
@@ -90,7 +90,7 @@ def test_shortcuts_do_not_clash(window: MainWindow) -> None:
 
 def test_every_control_has_an_accessible_name(qtbot: QtBot, window: MainWindow) -> None:
     click_row(qtbot, window, "ADR-0001")
-    window.edit_current()
+    window.editing.edit_current()
     controls = (QLineEdit, QComboBox, QAbstractItemView, QPlainTextEdit, QTextBrowser)
     unnamed = []
     for widget in window.findChildren(QWidget):

@@ -15,8 +15,8 @@ from kbridge.core import KnowledgeBase
 from kbridge.formats.printable import Chart
 from kbridge.formats.printable.charts import Bar
 from kbridge.formats.printable.pack import build_pack
-from kbridge.ui.charts import chart_image
 from kbridge.ui.printing import pdf_bytes
+from kbridge.ui.widgets.charts import chart_image
 from tests.fixtures.pdf import A4, LETTER, page_count, page_size, pdf_text, pdf_words
 
 MIN_MARGIN = 36.0  # points (half an inch): inside what printers leave blank on either paper

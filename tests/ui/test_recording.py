@@ -8,10 +8,10 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QMessageBox, QPus
 from pytestqt.qtbot import QtBot
 
 from kbridge.core import KnowledgeBase
-from kbridge.ui.drafts import drafts_for
-from kbridge.ui.editor import RecordEditor
-from kbridge.ui.main_window import MainWindow
-from kbridge.ui.record_table_model import KEY
+from kbridge.ui.models.record_table_model import KEY
+from kbridge.ui.views.drafts import drafts_for
+from kbridge.ui.views.editor import RecordEditor
+from kbridge.ui.window.main_window import MainWindow
 from tests.ui.conftest import click_row, press_button, when_modal
 
 
@@ -75,7 +75,7 @@ def test_search_then_enter_opens_the_top_hit_and_escape_returns_to_the_list(
     assert outcome.facets["kind"]
     assert sum(outcome.facets["kind"].values()) == outcome.total
     assert "kind:" in window.search_field.toolTip()
-    assert any("<b>vault</b>" in hit.snippet_html.lower() for hit in outcome.hits)  # highlighted
+    assert any("<b>vault</b>" in hit.snippet.to_html().lower() for hit in outcome.hits)  # highlighted
     qtbot.keyClick(window.search_field, Qt.Key.Key_Return)
     assert window.reader.record.uid == outcome.hits[0].uid
     qtbot.keyClick(window.search_field, Qt.Key.Key_Escape)
@@ -147,7 +147,7 @@ def test_unsaved_changes_prompt_on_navigate_and_cancel_keeps_editing(
     qtbot: QtBot, window: MainWindow, sample_kb: KnowledgeBase
 ) -> None:
     click_row(qtbot, window, "ADR-0002")
-    window.edit_current()
+    window.editing.edit_current()
     qtbot.keyClicks(window.editor.body, "an unsaved thought")
     seen = when_modal(press_button(QMessageBox.StandardButton.Cancel))
     window.actions.quick_switch.setEnabled(True)
@@ -166,7 +166,7 @@ def test_unsaved_changes_prompt_on_close_and_discard(
 ) -> None:
     click_row(qtbot, window, "ADR-0002")
     body = sample_kb.get("ADR-0002").body
-    window.edit_current()
+    window.editing.edit_current()
     qtbot.keyClicks(window.editor.body, "thrown away")
     seen = when_modal(press_button(QMessageBox.StandardButton.Discard))
     window.close()
@@ -231,7 +231,7 @@ def test_links_dialog_adds_and_removes_a_typed_link(qtbot: QtBot, window: MainWi
 
 def test_list_row_of_a_new_record_is_selected(qtbot: QtBot, window: MainWindow, sample_kb: KnowledgeBase) -> None:
     when_modal(fill_new_record(qtbot, "A small decision")[0])
-    window.new_record()
+    window.record_commands.new_record()
     key = window.reader.record.key
     assert window.table.currentIndex().siblingAtColumn(KEY).data() == key
 

@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from kbridge.core import KnowledgeBase
 from kbridge.core.backups import list_backups
 from kbridge.formats.write.export import export_kb
-from kbridge.ui.main_window import MainWindow
+from kbridge.ui.window.main_window import MainWindow
 from tests.ui.conftest import click_row
 
 

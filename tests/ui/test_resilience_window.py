@@ -13,10 +13,10 @@ from pytestqt.qtbot import QtBot
 
 from kbridge.core import KnowledgeBase
 from kbridge.model import Kind
-from kbridge.ui.checklist_view import ChecklistModel, ChecklistView, ItemIdRole, TickLogModel
-from kbridge.ui.main_window import MainWindow
-from kbridge.ui.record_table_model import KEY
-from kbridge.ui.scorecard_view import BehindModel, FiguresModel, ScorecardView
+from kbridge.ui.models.record_table_model import KEY
+from kbridge.ui.views.checklist_view import ChecklistModel, ChecklistView, ItemIdRole, TickLogModel
+from kbridge.ui.views.scorecard_view import BehindModel, FiguresModel, ScorecardView
+from kbridge.ui.window.main_window import MainWindow
 from tests.fixtures.pdf import page_count, pdf_text
 from tests.ui.answers import Answers, window_on
 

@@ -11,10 +11,11 @@ from PySide6.QtCore import Qt, QTimer
 from pytestqt.qtbot import QtBot
 
 from kbridge.core import KnowledgeBase
+from kbridge.search import SearchHit, Snippet
 from kbridge.search.tantivy_facets import FACETS_FROM_HITS
-from kbridge.ui.main_window import MainWindow
-from kbridge.ui.search_panel import SearchController
-from kbridge.ui.search_service import Hit, SearchOutcome
+from kbridge.ui.jobs.search_service import SearchOutcome
+from kbridge.ui.views.search_panel import SearchController
+from kbridge.ui.window.main_window import MainWindow
 
 COUNTS = {"kind": {"decision": 200}, "status": {"accepted": 150, "proposed": 50}}
 
@@ -31,7 +32,7 @@ class CountingSearcher:
         with self.lock:
             self.asked.append(("search", query))
         time.sleep(self.seconds)
-        hit = Hit("u1", "ADR-0001", "decision", f"About {query}", "accepted", 1.0)
+        hit = SearchHit("u1", "ADR-0001", "decision", f"About {query}", "accepted", 1.0, Snippet(""))
         return SearchOutcome(query, 200, (hit,), facets_pending=True)
 
     def facets(self, query: str) -> dict[str, dict[str, int]]:

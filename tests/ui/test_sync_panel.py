@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QApplication, QPlainTextEdit, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from kbridge.core import KnowledgeBase
-from kbridge.ui.main_window import MainWindow
-from kbridge.ui.record_table_model import TITLE
+from kbridge.ui.models.record_table_model import TITLE
+from kbridge.ui.window.main_window import MainWindow
 from tests.formats.team import git, make_team
 from tests.ui.answers import Answers, wait_until_idle, window_on
 from tests.ui.conftest import when_modal
@@ -114,7 +114,7 @@ def test_sync_on_open_and_on_a_timer_through_git(qtbot: QtBot, sample_path: Path
     clone = tmp_path / "clone"
     git(tmp_path, "clone", "-q", str(team.remote), str(clone))
     window = window_on(qtbot, sample_path)
-    window.show_sync_panel(True)
+    window.file_commands.show_sync_panel(True)
     panel = window.sync_controller.panel
     panel.push_box.setChecked(True)
     panel.on_open_box.setChecked(True)

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from kbridge.core import KnowledgeBase
-from kbridge.ui.trails_tabs import trail_tab_factories
+from kbridge.ui.views.trails_tabs import trail_tab_factories
 
 
 def test_trail_tabs_follow_the_tab_contract(qtbot: QtBot, sample_kb: KnowledgeBase) -> None:

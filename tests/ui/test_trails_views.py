@@ -12,11 +12,11 @@ from pytestqt.qtbot import QtBot
 
 from kbridge.core import KnowledgeBase
 from kbridge.model import LinkType
-from kbridge.ui.graph_view import GraphView
-from kbridge.ui.reassign_dialog import ReassignDialog
-from kbridge.ui.recovery_view import GAPS, OWNER, RecoveryView
-from kbridge.ui.timeline_view import TimelineView
-from kbridge.ui.why_view import KEY, LINK, STATUS, TrailTreeModel, WhyView
+from kbridge.ui.dialogs.reassign_dialog import ReassignDialog
+from kbridge.ui.views.graph_view import GraphView
+from kbridge.ui.views.recovery_view import GAPS, OWNER, RecoveryView
+from kbridge.ui.views.timeline_view import TimelineView
+from kbridge.ui.views.why_view import KEY, LINK, STATUS, TrailTreeModel, WhyView
 
 
 def rows(model: TrailTreeModel, parent: QModelIndex | None = None, depth: int = 0) -> list[tuple[int, str, str]]:

@@ -4,15 +4,18 @@ timeline entry, click a graph node; each opens the record as a reader link would
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from kbridge.core import KnowledgeBase
-from kbridge.ui.graph_view import GraphView
-from kbridge.ui.main_window import MainWindow
-from kbridge.ui.recovery_view import RecoveryView
-from kbridge.ui.timeline_view import TimelineView
-from kbridge.ui.why_view import KEY, WhyView
-from tests.ui.conftest import click_row
+from kbridge.ui.dialogs.reassign_dialog import ReassignDialog
+from kbridge.ui.views.graph_view import GraphView
+from kbridge.ui.views.recovery_view import RecoveryView
+from kbridge.ui.views.timeline_view import TimelineView
+from kbridge.ui.views.why_view import KEY, WhyView
+from kbridge.ui.window.main_window import MainWindow
+from tests.ui.answers import Answers
+from tests.ui.conftest import click_row, menu_action
 
 
 def test_trails_tabs_are_in_the_reader(qtbot: QtBot, window: MainWindow, sample_kb: KnowledgeBase) -> None:
@@ -54,3 +57,30 @@ def test_timeline_and_graph_follow_the_current_record(
     with qtbot.waitSignal(window.tabs.record_link_clicked):
         graph.record_link_clicked.emit(sample_kb.get("ADR-0006").uid)
     qtbot.waitUntil(lambda: window.current_record() is not None and window.current_record().key == "ADR-0006")
+
+
+def test_records_menu_reassigns_what_a_person_holds(
+    qtbot: QtBot, window: MainWindow, sample_kb: KnowledgeBase, answers: Answers
+) -> None:
+    def hand_over(dialog: QWidget) -> None:
+        assert isinstance(dialog, ReassignDialog)
+        dialog.target.setCurrentIndex(dialog.target.findData("PER-005"))
+        dialog.reason.setText("Daniel left in 2025")
+        for row in range(dialog.records.count()):  # only the system: the rest stays with Daniel
+            item = dialog.records.item(row)
+            item.setCheckState(Qt.CheckState.Checked if item.text().startswith("SYS-004") else Qt.CheckState.Unchecked)
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+
+    answers.dialogs["ReassignDialog"] = hand_over
+    reassign = menu_action(window, "Record", "Reassign…")
+    click_row(qtbot, window, "SYS-004")
+    assert not reassign.isEnabled()  # only a person holds records
+    click_row(qtbot, window, "PER-004")
+    assert reassign.isEnabled()
+    reassign.trigger()
+    assert answers.asked == ["ReassignDialog"] and not answers.errors
+    assert sample_kb.get("SYS-004").owner_key == "PER-005"
+    assert sample_kb.history.revisions("SYS-004")[-1].reason == "Daniel left in 2025"
+    assert window.statusBar().currentMessage() == "Reassigned 1 record from PER-004."
+    click_row(qtbot, window, "SYS-004")
+    assert "PER-005" in window.reader.toPlainText()  # the list and the reader show the new owner

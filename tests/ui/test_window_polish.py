@@ -15,9 +15,9 @@ from pytestqt.qtbot import QtBot
 
 from kbridge.core import KnowledgeBase
 from kbridge.formats.read.importer import import_folder
-from kbridge.ui.main_window import MainWindow
-from kbridge.ui.record_table_model import TITLE
-from kbridge.ui.recovery_view import COLUMNS
+from kbridge.ui.models.record_table_model import TITLE
+from kbridge.ui.views.recovery_view import COLUMNS
+from kbridge.ui.window.main_window import MainWindow
 from tests.formats.conftest import corpus_root
 from tests.ui.answers import Answers, window_on
 
@@ -92,7 +92,7 @@ def test_an_svg_attachment_is_never_decoded_and_a_bomb_is_refused_by_its_size(
     import struct
     import zlib
 
-    from kbridge.ui.reader import ReaderView, raster_image
+    from kbridge.ui.views.reader import ReaderView, raster_image
 
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)
@@ -137,7 +137,7 @@ def test_the_first_revision_is_compared_with_nothing_not_itself(qtbot: QtBot, wi
 
 def test_an_empty_knowledge_base_offers_its_first_steps(qtbot: QtBot, tmp_path: Path) -> None:
     window = window_on(qtbot, None)
-    assert window.open_path(tmp_path / "new.kbridge", create=True)
+    assert window.file_commands.open_path(tmp_path / "new.kbridge", create=True)
     qtbot.waitUntil(lambda: window.ready)
     panel = window.list_panel
     assert panel.body.currentWidget() is panel.empty_state and panel.empty_state.isVisible()
@@ -201,7 +201,7 @@ def test_an_unexpected_error_becomes_a_dialog_and_a_log_line(
     qtbot: QtBot, window: MainWindow, answers: Answers
 ) -> None:
     from kbridge import diagnostics
-    from kbridge.ui.errors import install_exception_hook
+    from kbridge.ui.dialogs.errors import install_exception_hook
 
     hook = install_exception_hook(QApplication.instance(), lambda: window)  # type: ignore[arg-type]
     try:

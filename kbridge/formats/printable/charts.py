@@ -1,5 +1,5 @@
 """Charts of the printed documents: horizontal bars, one value per bar, drawn as inline SVG in the
-HTML file (here) and with QPainter in the PDF (kbridge.ui.charts), from the same `Chart`."""
+HTML file (here) and with QPainter in the PDF (kbridge.ui.widgets.charts), from the same `Chart`."""
 
 from __future__ import annotations
 

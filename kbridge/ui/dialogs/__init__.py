@@ -1,0 +1,1 @@
+"""Dialogs the window opens: new record, import/export, links, quick switcher, errors."""

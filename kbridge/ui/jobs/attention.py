@@ -1,0 +1,85 @@
+"""The checks behind "Needs attention", run in this process on a worker thread.
+
+The worker opens its own connection to the file (one SQLite connection is not shared between
+threads) and runs the same `kb.maintenance.check()` as `kbridge check`. It used to run the command
+line as a subprocess: that failed inside the one-folder bundle (no `python -m kbridge` there) and
+its failures reached nobody."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from kbridge.ui.jobs.worker import Job, JobRunner
+
+
+@dataclass(frozen=True)
+class AttentionFinding:
+    category: str
+    key: str
+    title: str
+    message: str
+
+
+def run_checks(path: Path, cancel: threading.Event) -> list[AttentionFinding]:
+    from kbridge.core import KnowledgeBase
+
+    with KnowledgeBase.open(path) as kb:
+        report = kb.maintenance.check()
+    return [AttentionFinding(f.category, f.key, f.title, f.message) for f in report.findings]
+
+
+class AttentionChecker(QObject):
+    checked = Signal(list)  # list[AttentionFinding]
+    failed = Signal(object)  # the exception
+
+    def __init__(self, runner: JobRunner, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.job: Job | None = None
+        self._pending: Path | None = None
+        self._generation = 0
+
+    @property
+    def running(self) -> bool:
+        return self.job is not None
+
+    def start(self, path: Path) -> None:
+        """Check `path`; a check asked for while one runs starts when that one is done."""
+        if self.job is not None:
+            self._pending = path
+            return
+        generation = self._generation
+        job = Job("Checking the knowledge base", lambda _progress, cancel: run_checks(path, cancel))
+        self.job = job
+        self.runner.start(
+            job,
+            show=False,
+            on_success=lambda findings: self._on_job_done(job, generation, findings),
+            on_failure=lambda error: self._on_job_done(job, generation, None, error),
+        )
+
+    def stop(self) -> None:
+        """Forget the running check (its answer, about a knowledge base no longer shown, is dropped;
+        only `stop` cancels a check)."""
+        self._pending = None
+        self._generation += 1
+        if self.job is not None:
+            self.job.cancel()
+            self.job = None
+
+    def _on_job_done(self, job: Job, generation: int, findings: list | None, error: Exception | None = None) -> None:
+        if job is self.job:
+            self.job = None
+        if generation != self._generation:
+            return
+        if findings is not None:
+            self.checked.emit(findings)
+        elif error is not None:
+            self.failed.emit(error)
+        if self._pending is not None:
+            path, self._pending = self._pending, None
+            self.start(path)

@@ -1,0 +1,239 @@
+"""The one worker of the window: long work off the GUI thread, its progress shown in the status bar.
+
+A job is a plain function `work(progress, cancel)` run on a QThreadPool thread; imports, exports,
+syncs, backups, the search index, the scorecard, the checks behind "Needs attention" and slow
+searches all run as jobs. Its signals arrive on the GUI thread: `progressed`, `yielded` (each item
+of a work function that is a generator: a search's hits, then its facet counts), `finished` with
+the result, `failed` with the exception itself (`errors.failure_sentence` says it to a person),
+`cancelled`, and `ended` after any of them.
+
+A job must not touch the window's `KnowledgeBase` (one SQLite connection is not safe to share): it
+opens its own on the same file (WAL lets both read and write).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import threading
+from collections.abc import Callable, Generator
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QStatusBar, QWidget
+
+from kbridge.model import Progress
+
+Work = Callable[[Progress, threading.Event], Any]
+
+
+class JobSignals(QObject):
+    progressed = Signal(int, int, str)
+    yielded = Signal(object)  # one item of a generator's work, as soon as it is made
+    finished = Signal(object)  # the result
+    failed = Signal(object)  # the exception (not for a cancelled job: that one is `cancelled`)
+    cancelled = Signal()
+    ended = Signal()
+
+
+class Job(QRunnable):
+    """One piece of work with a cancel flag; its signals arrive on the GUI thread."""
+
+    def __init__(self, title: str, work: Work, *, writes: bool = False) -> None:
+        """`writes`: the job writes to the knowledge base (an import, a sync); while it runs the
+        window changes nothing itself, rather than wait on the database's write lock."""
+        super().__init__()
+        self.title = title
+        self.writes = writes
+        self.work = work
+        self.cancel_flag = threading.Event()
+        self.signals = JobSignals()
+        self.setAutoDelete(False)
+
+    def cancel(self) -> None:
+        self.cancel_flag.set()
+
+    def start(self) -> Job:
+        """Run on the global thread pool, unseen (`JobRunner.start` shows it in the status bar);
+        the caller keeps the job referenced until it has ended."""
+        QThreadPool.globalInstance().start(self)
+        return self
+
+    def run(self) -> None:
+        # RuntimeError: the window went away while the job ran, and nobody is left to tell.
+        with contextlib.suppress(RuntimeError):
+            self._run()
+
+    def _run(self) -> None:
+        try:
+            result = self.work(self._progress, self.cancel_flag)
+            if inspect.isgenerator(result):
+                result = self._drain(result)
+        except Exception as error:
+            if self.cancel_flag.is_set():
+                self.signals.cancelled.emit()
+            else:
+                self.signals.failed.emit(error)
+        else:
+            if self.cancel_flag.is_set():
+                self.signals.cancelled.emit()
+            else:
+                self.signals.finished.emit(result)
+        self.signals.ended.emit()
+
+    def _drain(self, items: Generator[Any, None, Any]) -> Any:
+        while True:
+            try:
+                item = next(items)
+            except StopIteration as stop:
+                return stop.value
+            self.signals.yielded.emit(item)
+
+    def _progress(self, done: int, total: int, message: str = "") -> None:
+        self.signals.progressed.emit(int(done), int(total), str(message))
+
+
+class JobBar(QWidget):
+    """The status bar's progress bar and Cancel button for the job that is running."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("jobBar")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.label = QLabel(self)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)  # progress names files of imported folders
+        self.bar = QProgressBar(self)
+        self.bar.setObjectName("jobProgress")
+        self.bar.setAccessibleName("Progress of the running job")
+        self.bar.setMaximumWidth(220)
+        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button.setObjectName("jobCancel")
+        self.cancel_button.setAccessibleName("Cancel the running job")
+        layout.addWidget(self.label)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.cancel_button)
+        self.hide()
+
+
+class JobRunner(QObject):
+    """Starts jobs one at a time on the global thread pool and shows them in a status bar."""
+
+    job_started = Signal(str)
+    job_finished = Signal(str, bool)  # title, succeeded
+    writing_changed = Signal(bool)
+
+    def __init__(self, status_bar: QStatusBar, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.status_bar = status_bar
+        self.bar = JobBar(status_bar)
+        status_bar.addPermanentWidget(self.bar)
+        self.bar.cancel_button.clicked.connect(self._on_cancel_button_clicked)
+        self.current: Job | None = None
+        self._running: list[Job] = []
+
+    @property
+    def busy(self) -> bool:
+        return self.current is not None
+
+    @property
+    def writing(self) -> bool:
+        """A job that writes to the knowledge base is running."""
+        return any(job.writes for job in self._running)
+
+    def start(
+        self,
+        job: Job,
+        *,
+        on_success: Callable[[Any], None] | None = None,
+        on_failure: Callable[[Exception], None] | None = None,
+        show: bool = True,
+    ) -> Job:
+        """Run `job`; `show` puts it in the status bar (background refreshes stay silent).
+        `on_failure` hears the exception a failed job raised."""
+        if show:
+            self.current = job
+            self.bar.label.setText(job.title)
+            self.bar.bar.setRange(0, 0)
+            self.bar.show()
+        _JobWatch(self, job, on_success, on_failure, show=show)
+        self._running.append(job)  # keeps the runnable and its signals alive until it ends
+        self.job_started.emit(job.title)
+        if job.writes:
+            self.writing_changed.emit(True)
+        return job.start()
+
+    def cancel(self) -> None:
+        if self.current is not None:
+            self.current.cancel()
+            self.bar.label.setText(f"{self.current.title}: cancelling…")
+
+    def wait(self, msecs: int = 30000) -> bool:
+        return QThreadPool.globalInstance().waitForDone(msecs)
+
+    def _on_cancel_button_clicked(self) -> None:
+        self.cancel()
+
+    def _on_job_progressed(self, job: Job, done: int, total: int, message: str) -> None:
+        if job is not self.current:
+            return
+        if total > 0:
+            self.bar.bar.setRange(0, total)
+            self.bar.bar.setValue(min(done, total))
+        if message and self.current is not None:
+            self.bar.label.setText(f"{self.current.title}: {message}")
+
+    def _on_job_ended(self, job: Job) -> None:
+        if job in self._running:
+            self._running.remove(job)
+            if job.writes:
+                self.writing_changed.emit(self.writing)
+        if job is self.current:
+            self.current = None
+            self.bar.hide()
+
+
+class _JobWatch(QObject):
+    """Hears one job for the runner, on the GUI thread. A child of the runner, so that a job
+    ending after its window has closed calls nothing on what is gone: Qt drops the connections
+    of a deleted receiver, which it cannot do for a bare lambda."""
+
+    def __init__(
+        self,
+        runner: JobRunner,
+        job: Job,
+        on_success: Callable[[Any], None] | None,
+        on_failure: Callable[[Exception], None] | None,
+        *,
+        show: bool,
+    ) -> None:
+        super().__init__(runner)
+        self.runner, self.job = runner, job
+        self.on_success, self.on_failure = on_success, on_failure
+        signals = job.signals
+        if show:
+            signals.progressed.connect(self._on_job_progressed)
+        signals.finished.connect(self._on_job_finished)
+        signals.failed.connect(self._on_job_failed)
+        signals.cancelled.connect(self._on_job_cancelled)
+        signals.ended.connect(self._on_job_ended)
+
+    def _on_job_progressed(self, done: int, total: int, message: str) -> None:
+        self.runner._on_job_progressed(self.job, done, total, message)
+
+    def _on_job_finished(self, result: Any) -> None:
+        self.runner.job_finished.emit(self.job.title, True)
+        if self.on_success is not None:
+            self.on_success(result)
+
+    def _on_job_failed(self, error: Exception) -> None:
+        self.runner.job_finished.emit(self.job.title, False)
+        if self.on_failure is not None:
+            self.on_failure(error)
+
+    def _on_job_cancelled(self) -> None:
+        self.runner.status_bar.showMessage(f"{self.job.title}: cancelled", 5000)
+
+    def _on_job_ended(self) -> None:
+        self.runner._on_job_ended(self.job)
+        self.deleteLater()

@@ -1,0 +1,1 @@
+"""Small building blocks shared by views and dialogs: plain-text widgets, layouts, charts, highlighting."""

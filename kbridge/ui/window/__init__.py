@@ -1,0 +1,1 @@
+"""The main window and what it does: its actions and menus, the record and file commands, navigation."""

@@ -1,0 +1,318 @@
+"""What the window does with files: new/open/close knowledge bases, the recent list, import (also
+by dropping a folder), export, folder sync and backup. Owns the File menu's actions."""
+
+from __future__ import annotations
+
+import threading
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QMimeData, QObject, QTimer
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QStyle
+
+from kbridge import paths
+from kbridge.model import Initiator, KbridgeError, Progress
+from kbridge.ui import settings as ui_settings
+from kbridge.ui.dialogs.errors import failure_sentence, report_failure, show_error
+from kbridge.ui.jobs.worker import Job
+from kbridge.ui.widgets.plain_text import ask
+from kbridge.ui.window.pack_commands import export_incident_pack
+from kbridge.ui.window.window_actions import make_action
+
+if TYPE_CHECKING:
+    from kbridge.ui.dialogs.transfer_dialogs import ExportDialog, ImportDialog
+    from kbridge.ui.jobs import formats_adapter as formats
+    from kbridge.ui.window.main_window import MainWindow
+
+StandardKey = QKeySequence.StandardKey
+KB_FILTER = "kbridge knowledge bases (*.kbridge);;All files (*)"
+
+
+def unused_path(folder: Path, stem: str, suffix: str = ".kbridge") -> Path:
+    candidate = folder / f"{stem}{suffix}"
+    number = 2
+    while candidate.exists():
+        candidate = folder / f"{stem}-{number}{suffix}"
+        number += 1
+    return candidate
+
+
+class FileCommands(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        # Open while shown, so that tests and screenshots can reach them.
+        self.import_dialog: ImportDialog | None = None
+        self.export_dialog: ExportDialog | None = None
+        self._build_actions()
+
+    def _build_actions(self) -> None:
+        w = self.window
+        icon, sp = w.style().standardIcon, QStyle.StandardPixmap
+        self.new_kb = make_action(
+            w, "&New knowledge base…", self.new_knowledge_base, "Ctrl+Shift+N",
+            tip="Create an empty knowledge base file",
+        )
+        self.open_kb = make_action(
+            w, "&Open knowledge base…", self.open_knowledge_base, StandardKey.Open, icon(sp.SP_DialogOpenButton)
+        )
+        self.recent_menu = QMenu("Open &recent", w)
+        self.recent_menu.setObjectName("recentMenu")
+        self.recent_menu.aboutToShow.connect(self.fill_recent_menu)
+        self.import_folder_action = make_action(
+            w, "&Import folder…", self.import_folder, "Ctrl+I", tip="Import a folder of ADRs or kbridge Markdown"
+        )
+        self.export = make_action(w, "&Export…", self.export_records, "Ctrl+Shift+E")
+        self.export_pack = make_action(
+            w, "Export incident &pack…", lambda: export_incident_pack(w), "Ctrl+Shift+P",
+            tip="Restore order, playbooks, approvers and the reasons behind the controls, as HTML and PDF to print",
+        )
+        self.sync = make_action(
+            w, "S&ync folder…", self.sync_folder, "Ctrl+Shift+Y", tip="Two-way sync with a kbridge Markdown folder"
+        )
+        self.sync_now_action = make_action(
+            w, "Sync no&w", self.sync_now, "Ctrl+Alt+S", tip="Sync with the shared folder (and its git remote) now"
+        )
+        self.show_sync_panel_action = make_action(w, "S&ync panel", self.show_sync_panel, checkable=True)
+        self.backup = make_action(w, "&Back up…", self.backup_knowledge_base, "Ctrl+Shift+B")
+        self.restore_backup = make_action(
+            w, "Restore from bac&kup…", self.restore_from_backup, tip="Put the content of a backup back"
+        )
+        self.close_kb = make_action(w, "&Close knowledge base", self.close_knowledge_base, StandardKey.Close)
+
+    # --- knowledge bases ------------------------------------------------------------------
+
+    # --- knowledge bases ------------------------------------------------------------------
+
+    def open_path(self, path: Path | str, *, create: bool = False) -> bool:
+        w = self.window
+        from kbridge.core import KnowledgeBase
+
+        title = "New knowledge base" if create else "Open knowledge base"
+        try:
+            opener = KnowledgeBase.init if create else KnowledgeBase.open
+            kb = opener(path, initiator=Initiator.WINDOW)
+        except KbridgeError as error:
+            show_error(w, title, f"Cannot open {path}:\n\n{error}")
+            return False
+        except Exception as error:  # a file damaged beyond what SQLite reports as such
+            report_failure(w, title, error, f"opening {path}")
+            return False
+        if not w.set_knowledge_base(kb, owned=True):
+            kb.close()
+            return False
+        return True
+
+    def open_sample(self) -> bool:
+        from kbridge.formats.sample import ensure_sample_kb
+
+        return self.open_path(ensure_sample_kb())
+
+    def new_knowledge_base(self) -> bool:
+        start = unused_path(paths.data_dir(), "knowledge")
+        paths.data_dir().mkdir(parents=True, exist_ok=True)
+        name, _ = QFileDialog.getSaveFileName(self.window, "New knowledge base", str(start), KB_FILTER)
+        if not name:
+            return False
+        path = Path(name) if name.endswith(".kbridge") else Path(f"{name}.kbridge")
+        return self.open_path(path, create=True)
+
+    def open_knowledge_base(self) -> bool:
+        w = self.window
+        start = str(w.kb.path.parent) if w.kb else str(paths.data_dir())
+        name, _ = QFileDialog.getOpenFileName(w, "Open knowledge base", start, KB_FILTER)
+        return self.open_path(name) if name else False
+
+    def close_knowledge_base(self) -> bool:
+        w = self.window
+        if not w.editing.leave():
+            return False
+        w.detach()
+        w.model.set_records([])
+        w.show_welcome()
+        return True
+
+    def fill_recent_menu(self) -> None:
+        menu = self.recent_menu
+        menu.clear()
+        files = ui_settings.recent_files()
+        for path in files:
+            action = menu.addAction(f"{path.stem}  ({path})")
+            action.triggered.connect(partial(self.open_path, path))
+        if not files:
+            menu.addAction("No recent knowledge bases").setEnabled(False)
+
+    # --- import, export, sync, backup -----------------------------------------------------
+
+    def import_folder(self, folder: Path | None = None, *, start: bool = False) -> ImportDialog | None:
+        w = self.window
+        if w.kb is None:
+            return None
+        from kbridge.ui.dialogs.transfer_dialogs import ImportDialog
+
+        dialog = ImportDialog(w.jobs, w.kb.path, w, folder=folder)
+        dialog.finished_ok.connect(self._on_import_finished)
+        self.import_dialog = dialog
+        if start:
+            dialog.start()
+        dialog.open()
+        return dialog
+
+    def _on_import_finished(self, summary: formats.ImportSummary) -> None:
+        w = self.window
+        w.change_feed.take_from_job(summary.changes)
+        w.statusBar().showMessage(f"Import: {summary.describe()}.", 8000)
+
+    def import_folder_into_new(self) -> ImportDialog | None:
+        """From the welcome page: a new knowledge base named after a folder of ADRs, filled from it."""
+        folder = QFileDialog.getExistingDirectory(self.window, "Folder of ADRs to import")
+        return self.import_into_new(Path(folder)) if folder else None
+
+    def import_into_new(self, folder: Path) -> ImportDialog | None:
+        paths.data_dir().mkdir(parents=True, exist_ok=True)
+        target = unused_path(paths.data_dir(), folder.name or "imported")
+        if not self.open_path(target, create=True):
+            return None
+        return self.import_folder(folder, start=True)
+
+    def dropped_folder(self, mime: QMimeData) -> Path | None:
+        for url in mime.urls() if mime.hasUrls() else []:
+            if url.isLocalFile() and Path(url.toLocalFile()).is_dir():
+                return Path(url.toLocalFile())
+        return None
+
+    def import_dropped_folder(self, folder: Path) -> ImportDialog | None:
+        w = self.window
+        if w.kb is None:
+            return self.import_into_new(folder)
+        return self.import_folder(folder)
+
+    def export_records(self) -> ExportDialog | None:
+        w = self.window
+        if w.kb is None:
+            return None
+        from kbridge.ui.dialogs.transfer_dialogs import ExportDialog
+
+        dialog = ExportDialog(w.jobs, w.kb.path, self.window)
+        self.export_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def sync_folder(self, folder: Path | None = None) -> Job | None:
+        """File › Sync folder…: choose the folder (it becomes the one Sync now uses), then sync."""
+        w = self.window
+        if w.kb is None:
+            return None
+        if folder is None:
+            folder = w.sync_controller.choose_folder()
+            if folder is None:
+                return None
+        return w.sync_controller.sync_now(folder)
+
+    def sync_now(self) -> Job | None:
+        w = self.window
+        return w.sync_controller.sync_now()
+
+    def show_sync_panel(self, visible: bool) -> None:
+        w = self.window
+        w.sync_controller.show_panel(visible)
+
+    def backup_knowledge_base(self, out: Path | None = None) -> Job | None:
+        w = self.window
+        if w.kb is None:
+            return None
+        if out is None:
+            suggested = unused_path(w.kb.path.parent, f"{w.kb.name}-backup")
+            name, _ = QFileDialog.getSaveFileName(w, "Back up to", str(suggested), KB_FILTER)
+            if not name:
+                return None
+            out = Path(name)
+        path = w.kb.path
+        target = out
+
+        def work(progress: Progress, cancel: threading.Event) -> Path:
+            from kbridge.ui.jobs import formats_adapter as formats
+
+            return formats.backup(path, target, progress, cancel)
+
+        return w.jobs.start(
+            Job("Backing up", work),
+            on_success=lambda result: w.statusBar().showMessage(f"Backed up to {result}.", 8000),
+            on_failure=lambda error: report_failure(w, "Back up", error),
+        )
+
+    def restore_from_backup(self, backup_file: Path | None = None) -> Job | None:
+        """Put a backup's content back: the backup is checked first, and what it replaces is kept as
+        a backup of its own, so a wrong choice can be undone the same way."""
+        w = self.window
+        if w.kb is None or not w.editing.leave():
+            return None
+        if backup_file is None:
+            from kbridge.core.backups import backup_dir
+
+            name, _ = QFileDialog.getOpenFileName(w, "Restore from backup", str(backup_dir(w.kb)), KB_FILTER)
+            if not name:
+                return None
+            backup_file = Path(name)
+        answer = ask(
+            w,
+            "Restore from backup",
+            f"Replace everything in {w.kb.name} with the content of {backup_file.name}?\n\n"
+            "What it holds now is kept as a backup of its own first.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return None
+        path, chosen = w.kb.path, backup_file
+
+        def work(progress: Progress, cancel: threading.Event) -> formats.Restored:
+            from kbridge.ui.jobs import formats_adapter as formats
+
+            return formats.restore_backup(path, chosen, progress, cancel)
+
+        def restored(result: formats.Restored) -> None:
+            w.change_feed.take_from_job(result.changes)
+            w.statusBar().showMessage(
+                f"Restored from {chosen.name}; what was there is kept in {result.safety}.", 10000
+            )
+
+        return w.jobs.start(
+            Job("Restoring from a backup", work, writes=True),
+            on_success=restored,
+            on_failure=lambda error: report_failure(w, "Restore from backup", error),
+        )
+
+    def start_auto_backup(self) -> Job | None:
+        """The rotating safety copy taken on open, on a worker thread (a large base takes seconds
+        to copy) and silently: only a failure is worth the person's attention."""
+        w = self.window
+        if w.kb is None:
+            return None
+        path = w.kb.path
+
+        def work(_progress: Progress, _cancel: threading.Event) -> Path | None:
+            from kbridge.ui.jobs import formats_adapter as formats
+
+            return formats.auto_backup(path)
+
+        def failed(error: Exception) -> None:
+            message = failure_sentence(error, "the automatic backup")
+            w.statusBar().showMessage(f"The automatic backup failed: {message}", 15000)
+
+        return w.jobs.start(Job("Automatic backup", work), on_success=w.auto_backup_taken.emit,
+                               on_failure=failed, show=False)
+
+    # --- dropping a folder on the window (the window forwards its drag and drop events) -----
+
+    def drag_entered(self, event: QDragEnterEvent) -> None:
+        if self.dropped_folder(event.mimeData()) is not None:
+            event.acceptProposedAction()
+
+    def dropped(self, event: QDropEvent) -> None:
+        folder = self.dropped_folder(event.mimeData())
+        if folder is not None:
+            event.acceptProposedAction()
+            QTimer.singleShot(0, lambda: self.import_dropped_folder(folder))
