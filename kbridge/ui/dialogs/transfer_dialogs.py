@@ -33,7 +33,6 @@ from kbridge.ui.jobs.worker import Job, JobRunner
 from kbridge.ui.widgets.plain_text import ask, plain_label
 
 
-
 class _TransferDialog(QDialog):
     """What Import and Export share: a path row, a format box, a progress bar, a report."""
 
