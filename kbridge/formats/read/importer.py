@@ -57,11 +57,13 @@ class ImportReport:
     attachments: int = 0
     keys: dict[str, str] = field(default_factory=dict)  # source path -> key
     records: list[PlannedRecord] = field(default_factory=list)  # the plan carried out
+    formats: dict[str, int] = field(default_factory=dict)  # what the files were read as, counted
     cancelled: bool = False
     result: OpResult | None = None  # what the import changed, for the views (None when cancelled)
 
     def as_json(self) -> dict[str, Any]:
         return {
+            "formats": self.formats,
             "imported": self.imported,
             "updated": self.updated,
             "unchanged": self.unchanged,
@@ -93,7 +95,7 @@ def import_folder(
         return ImportReport(cancelled=True)
     if not plan.decisions_found and plan.records and not force:
         raise NoDecisionsError(no_decisions_message(folder))
-    report = ImportReport(skipped=list(plan.skipped), warnings=list(plan.warnings))
+    report = ImportReport(skipped=list(plan.skipped), warnings=list(plan.warnings), formats=plan.formats)
     plan.resolved = [_kept(link) for link in plan.resolved]
     importer = _Importer(kb, plan, report)
     total = len(plan.records) + 1

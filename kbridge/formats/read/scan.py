@@ -27,7 +27,8 @@ MAX_MARKDOWN_LINES = 100_000
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 
 # Reads a kbridge Markdown file; supplied by the kbridge format module to keep this one generic.
-KbridgeReader = Callable[[DecodedText, str], ParsedRecord]
+# Given the document scan has parsed already (for the images), so that nothing is parsed twice.
+KbridgeReader = Callable[[DecodedText, str, Document], ParsedRecord]
 
 
 @dataclass
@@ -275,7 +276,7 @@ def _read_one(candidate: _Candidate, fmt: str, result: ScanResult,
               kbridge_reader: KbridgeReader | None) -> None:
     try:
         if fmt == "kbridge" and kbridge_reader is not None:
-            record = kbridge_reader(candidate.decoded, candidate.path)
+            record = kbridge_reader(candidate.decoded, candidate.path, candidate.doc)
         else:
             record = read_adr(candidate.decoded, candidate.path, fmt, candidate.doc,
                               named_by_folder=candidate.named_by_folder)
