@@ -19,8 +19,18 @@ from kbridge.formats.kbridge_markdown import read_kbridge
 from kbridge.formats.read.parsed import FORMATS, FileWarning, ParsedRecord, Skipped
 from kbridge.formats.read.resolve import ResolvedLink, resolve_links
 from kbridge.formats.read.sameness import Named, same_content
-from kbridge.formats.read.scan import Cancel, Progress, scan_folder
-from kbridge.model import KbridgeError, Kind, NotFoundError, Record, ValidationError, format_key, normalise_date
+from kbridge.formats.read.scan import scan_folder
+from kbridge.model import (
+    Cancel,
+    KbridgeError,
+    Kind,
+    NotFoundError,
+    Progress,
+    Record,
+    ValidationError,
+    format_key,
+    normalise_date,
+)
 
 SCAN_SHARE = 600  # progress units of reading and parsing, out of 1000
 

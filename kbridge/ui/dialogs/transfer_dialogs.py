@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kbridge.model import Progress
 from kbridge.ui.dialogs.errors import failure_sentence
 from kbridge.ui.dialogs.import_preview import PreviewModel, preview_table
 from kbridge.ui.jobs import formats_adapter as formats
@@ -100,7 +101,7 @@ class _TransferDialog(QDialog):
     def _browse(self) -> str:
         return QFileDialog.getExistingDirectory(self, "Choose a folder", self.path_field.text())
 
-    def _work(self, path: Path, fmt: str, progress: formats.Progress, cancel: threading.Event) -> Any:
+    def _work(self, path: Path, fmt: str, progress: Progress, cancel: threading.Event) -> Any:
         raise NotImplementedError
 
     def _describe(self, result: Any) -> str:
@@ -274,7 +275,7 @@ class ImportDialog(_TransferDialog):
         """Whether the progress comes from the preview of the folder chosen now (not an older one)."""
         return self.preview_job is not None and self.sender() is self.preview_job.signals
 
-    def _work(self, path: Path, fmt: str, progress: formats.Progress, cancel: threading.Event) -> Any:
+    def _work(self, path: Path, fmt: str, progress: Progress, cancel: threading.Event) -> Any:
         return formats.import_folder(self.kb_path, path, fmt, progress, cancel, force=self.force)
 
     def _describe(self, result: Any) -> str:
@@ -347,7 +348,7 @@ class ExportDialog(_TransferDialog):
             self.format_box.addItem(label, name)
         self.start_button.setText("&Export")
 
-    def _work(self, path: Path, fmt: str, progress: formats.Progress, cancel: threading.Event) -> Any:
+    def _work(self, path: Path, fmt: str, progress: Progress, cancel: threading.Event) -> Any:
         return formats.export_all(self.kb_path, path, fmt, progress, cancel)
 
     def _describe(self, result: Any) -> str:

@@ -10,8 +10,6 @@ the views (`KnowledgeBase.announce`), the way it announces the window's own chan
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,9 +20,7 @@ from kbridge.formats.read.plan import PlannedRecord, plan_import
 from kbridge.formats.sync.folder import sync_folder as formats_sync_folder
 from kbridge.formats.sync.git_repo import in_git_checkout
 from kbridge.formats.write.export import EXPORTERS, export_kb
-from kbridge.model import Changes, KbridgeError, ValidationError
-
-Progress = Callable[[int, int, str], None]
+from kbridge.model import Changes, Initiator, KbridgeError, Progress, ValidationError
 
 _LABELS = {
     "auto": "Detect automatically",
@@ -110,7 +106,7 @@ def preview_import(
 ) -> ImportPreview:
     """The import's plan (kbridge.formats.read.plan), read on a worker thread; writes nothing."""
     folder = _folder(folder)
-    with KnowledgeBase.open(kb_path) as kb:
+    with KnowledgeBase.open(kb_path, initiator=Initiator.JOB) as kb:
         plan = plan_import(kb, folder, fmt=fmt, progress=progress, cancel=cancel.is_set)
     if plan.cancelled:
         raise CancelledError("preview cancelled; nothing was changed")
@@ -124,7 +120,7 @@ def import_folder(
 ) -> ImportSummary:
     """Import `folder`; `force` imports it even when nothing in it reads as a decision."""
     folder = _folder(folder)
-    with KnowledgeBase.open(kb_path) as kb, _heard(kb) as heard:
+    with KnowledgeBase.open(kb_path, initiator=Initiator.JOB) as kb:
         report = formats_import_folder(kb, folder, fmt=fmt, progress=progress, cancel=cancel.is_set,
                                        force=force)
     if report.cancelled:
@@ -136,14 +132,14 @@ def import_folder(
         report.unchanged,
         [(item.path, item.reason) for item in report.skipped],
         [(item.path, item.message) for item in report.warnings],
-        Changes.union(heard),
+        report.result.changes if report.result else Changes(),
     )
 
 
 def export_all(kb_path: Path, out: Path, fmt: str, progress: Progress, cancel: threading.Event) -> int:
     """Write every record to `out` (a folder, or a .json file); the number of files written."""
     out = Path(out)
-    with KnowledgeBase.open(kb_path) as kb:
+    with KnowledgeBase.open(kb_path, initiator=Initiator.JOB) as kb:
         if fmt == "json" and out.suffix != ".json":
             out = out / f"{kb.name}.json"
             out.parent.mkdir(parents=True, exist_ok=True)
@@ -167,26 +163,27 @@ def sync_folder(kb_path: Path, folder: Path, push: bool, progress: Progress, can
     """Two-way sync with a kbridge Markdown folder, through git when the folder is in a checkout
     (`push`: and push); conflicts keep both versions and are counted, never overwritten."""
     use_git = in_git_checkout(folder)
-    with KnowledgeBase.open(kb_path) as kb, _heard(kb) as heard:
+    with KnowledgeBase.open(kb_path, initiator=Initiator.JOB) as kb:
         report = formats_sync_folder(kb, folder, git=use_git, push=push and use_git, progress=progress,
                                      cancel=cancel.is_set)
     notes = [f"{note['key']}: {note['message']}" if note["key"] else note["message"] for note in report.notes]
     notes += [f"skipped {item.path}: {item.reason}" for item in report.skipped]
-    return SyncOutcome(report.summary(), len(report.conflicts), notes, use_git, Changes.union(heard))
+    changes = report.result.changes if report.result else Changes()
+    return SyncOutcome(report.summary(), len(report.conflicts), notes, use_git, changes)
 
 
 def auto_backup(kb_path: Path) -> Path | None:
     """The rotating backup taken when a knowledge base is opened (at most hourly; see core.backups)."""
     from kbridge.core.backups import auto_backup as take
 
-    with KnowledgeBase.open(kb_path) as kb:
+    with KnowledgeBase.open(kb_path, initiator=Initiator.JOB) as kb:
         return take(kb)
 
 
 def backup(kb_path: Path, out: Path, progress: Progress, cancel: threading.Event) -> Path:
     progress(0, 1, f"copying to {out.name}")
-    with KnowledgeBase.open(kb_path) as kb:
-        result = kb.backup(out, overwrite=False)
+    with KnowledgeBase.open(kb_path, initiator=Initiator.JOB) as kb:
+        result = kb.maintenance.backup(out, overwrite=False)
     progress(1, 1, "done")
     return result
 
@@ -203,19 +200,7 @@ def restore_backup(kb_path: Path, backup_file: Path, progress: Progress, cancel:
     from kbridge.core.backups import restore_backup as put_back
 
     progress(0, 1, f"checking {backup_file.name}")
-    with KnowledgeBase.open(kb_path) as kb:
-        safety, changes = put_back(kb, backup_file)
+    with KnowledgeBase.open(kb_path, initiator=Initiator.JOB) as kb:
+        safety, restored = put_back(kb, backup_file)
     progress(1, 1, "done")
-    return Restored(safety, changes)
-
-
-@contextmanager
-def _heard(kb: KnowledgeBase) -> Iterator[list[Changes]]:
-    """Every `Changes` the job's own `KnowledgeBase` announces meanwhile (an import, a sync:
-    many transactions), to be handed to the window's."""
-    heard: list[Changes] = []
-    unsubscribe = kb.subscribe(heard.append)
-    try:
-        yield heard
-    finally:
-        unsubscribe()
+    return Restored(safety, restored.changes)
