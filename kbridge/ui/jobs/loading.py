@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kbridge.model import Record
-from kbridge.ui.models.record_table_model import natural_key
+from kbridge.model import Record, natural_key
 
 if TYPE_CHECKING:
     from kbridge.core import KnowledgeBase

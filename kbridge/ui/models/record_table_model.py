@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import QApplication, QStyle
 
-from kbridge.model import Record
+from kbridge.model import Record, natural_key
 from kbridge.ui.style import status_colour
 from kbridge.ui.widgets.plain_text import text_markup
 
@@ -260,14 +260,6 @@ def _cell_text(record: Record, column: int) -> str:
 
 def _haystack(record: Record) -> str:
     return f"{record.key} {record.title} {record.status} {record.owner_name or ''} {' '.join(record.tags)}".lower()
-
-
-def natural_key(key: str) -> tuple[str, int, str]:
-    """Sorts ADR-0010 after ADR-0009 and SYS-2 before SYS-10."""
-    prefix, _, number = key.rpartition("-")
-    if number.isdigit():
-        return (prefix.lower(), int(number), "")
-    return (key.lower(), -1, key)
 
 
 _SORT_KEYS: dict[int, Callable[[Record], Any]] = {
