@@ -34,6 +34,11 @@ class _SortedIdsMatcher(matching.ListMatcher):  # whoosh has no type hints: a su
     intersection with a long list, `date:2020..2022 vault`, pays for every record in range)
     and scores 0.0 when told so (ListMatcher's weight turns 0.0 into 1.0)."""
 
+    _i: int
+    _ids: list[int]
+    _weights: list[float] | None
+    _all_weights: float
+
     def skip_to(self, id: int) -> None:
         if not self.is_active():
             raise matching.ReadTooFar
