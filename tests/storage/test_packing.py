@@ -136,12 +136,12 @@ def test_a_knowledge_base_of_schema_3_moves_to_larger_pages_and_revisions_withou
                  _rows(FIXTURE, "SELECT record_uid, rev, snapshot FROM revisions")}
     with KnowledgeBase.open(path) as kb:
         for uid in {uid for uid, _rev in revisions}:
-            assert {(uid, r.rev): r.snapshot for r in kb.history(uid)} == {
+            assert {(uid, r.rev): r.snapshot for r in kb.history.revisions(uid)} == {
                 key: value for key, value in revisions.items() if key[0] == uid}
         uid = next(iter(revisions))[0]
         kb.update(uid, title="Saved after the move")
-        assert kb.history(uid)[-1].snapshot["title"] == "Saved after the move"
-        assert kb.history(uid)[-2].snapshot == revisions[max(key for key in revisions if key[0] == uid)]
+        assert kb.history.revisions(uid)[-1].snapshot["title"] == "Saved after the move"
+        assert kb.history.revisions(uid)[-2].snapshot == revisions[max(key for key in revisions if key[0] == uid)]
     assert _rows(path, "PRAGMA user_version") == [(4,)]
     assert _rows(path, "PRAGMA page_size") == [(65536,)] and _rows(path, "PRAGMA journal_mode") == [("wal",)]
     assert "WITHOUT ROWID" in _rows(path, "SELECT sql FROM sqlite_master WHERE name = 'revisions'")[0][0]
@@ -171,30 +171,30 @@ def test_the_newest_revision_kept_against_its_record_survives_every_kind_of_chan
     row (an edit, a delete, an undelete, a restore) or not (a link, the owner's key) leaves every
     revision reading back as it was saved."""
     with KnowledgeBase.init(tmp_path / "kb.kbridge") as kb:
-        owner = kb.get(next(iter(kb.create("person", "Ann", key="PER-001").created)))
-        other = kb.get(next(iter(kb.create("decision", "Other", body="x").created)))
-        uid = next(iter(kb.create("decision", "A decision", body="Line one.\n", owner=owner.key).created))
+        owner = kb.get(kb.create("person", "Ann", key="PER-001").uid)
+        other = kb.get(kb.create("decision", "Other", body="x").uid)
+        uid = kb.create("decision", "A decision", body="Line one.\n", owner=owner.key).uid
         saved: dict[int, dict] = {}
 
         def keep() -> None:
-            newest = kb.history(uid)[-1]
+            newest = kb.history.revisions(uid)[-1]
             saved[newest.rev] = newest.snapshot
 
         keep()
         for change in (
             lambda: kb.update(uid, title="Renamed"),
-            lambda: kb.link(uid, "relates-to", other.key),
+            lambda: kb.links.add(uid, "relates-to", other.key),
             lambda: kb.update(owner.uid, key="PER-009"),
             lambda: kb.update(uid, body="Line one.\nLine two.\n", tags=["a", "b"]),
             lambda: kb.delete(uid),
             lambda: kb.undelete(uid),
-            lambda: kb.set_field(uid, "deciders", "Ann and Bob"),
-            lambda: kb.restore(uid, 1),
+            lambda: kb.update(uid, fields={"deciders": "Ann and Bob"}),
+            lambda: kb.history.restore(uid, 1),
         ):
             change()
             keep()
         assert len(saved) == 8  # the owner's new key is a revision of the owner
         assert saved[3]["owner_key"] == "PER-001" and saved[4]["owner_key"] == "PER-009"
-        assert {rev: revision.snapshot for rev, revision in ((r.rev, r) for r in kb.history(uid))} == saved
+        assert {rev: revision.snapshot for rev, revision in ((r.rev, r) for r in kb.history.revisions(uid))} == saved
         for rev, snapshot in saved.items():
-            assert kb.revision(uid, rev).snapshot == snapshot
+            assert kb.history.revision(uid, rev).snapshot == snapshot
