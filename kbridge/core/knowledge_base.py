@@ -17,6 +17,7 @@ from kbridge.core.lifecycle_api import LifecycleMixin
 from kbridge.core.links_api import LinksMixin
 from kbridge.core.maintenance import MaintenanceMixin
 from kbridge.core.pending import PendingWork
+from kbridge.core.record_list import RecordListing
 from kbridge.core.resilience_api import ResilienceMixin
 from kbridge.core.search_index import SearchIndex
 from kbridge.core.settings import Settings, load_settings
@@ -61,6 +62,7 @@ class KnowledgeBase(LinksMixin, LifecycleMixin, HistoryMixin, MaintenanceMixin, 
         self.repair_steps: list[Callable[[], list[str]]] = []
         self._depth = 0
         self._pending = PendingWork()
+        self.listing = RecordListing(store)  # the record list, read by window
         # Subscribes first, so the index has followed a change before any view hears of it.
         self.search_index = SearchIndex(
             self, stamp=store.count_revisions, rows=store.scan_search_rows, count=store.count_live_records

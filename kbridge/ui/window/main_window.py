@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from kbridge.model import Record
+from kbridge.model.listing import ListFacets
 from kbridge.ui import settings as ui_settings
 from kbridge.ui.dialogs.errors import failure_sentence
 from kbridge.ui.jobs.attention import AttentionChecker
@@ -69,6 +70,7 @@ class MainWindow(QMainWindow):
         self.kb: KnowledgeBase | None = None
         self._owns_kb = False
         self._findings: list | None = None
+        self._facets = ListFacets()
         self._loaded = False
         self.setObjectName("mainWindow")
         self.setWindowTitle("kbridge")
@@ -94,7 +96,7 @@ class MainWindow(QMainWindow):
         self.attention.failed.connect(self._on_attention_failed)
         # A burst of changes (typing in the chip menu, an undo) recounts the navigator once.
         self.navigator_timer = QTimer(
-            self, singleShot=True, interval=NAVIGATOR_DELAY_MS, timeout=self.refresh_navigator
+            self, singleShot=True, interval=NAVIGATOR_DELAY_MS, timeout=self.recount_navigator
         )
         self.attention_timer = QTimer(
             self, singleShot=True, interval=ATTENTION_DELAY_MS, timeout=self.refresh_attention
@@ -217,7 +219,6 @@ class MainWindow(QMainWindow):
         self.search_field.clear()
         self.filter_field.clear()
         self.navigator.reset_selection()
-        self.model.set_records([])
         self.model.set_filter(RecordFilter())
         self.load_records()
         self.change_feed.attach(kb)
@@ -231,11 +232,13 @@ class MainWindow(QMainWindow):
         self.change_feed.detach()
         self.attention.stop()
         self.tabs.show_record(None)  # before the file closes: clearing a view may still read it
+        self.model.set_listing(None)  # the list reads its rows from the file
         if self.kb is not None and self._owns_kb:
             self.kb.close()
         self.kb = None
         self._loaded = False
         self._findings = None
+        self._facets = ListFacets()
 
     def show_opening(self, path: object) -> None:
         """The window's look while a knowledge base opens (at start-up, before the first paint)."""
@@ -259,8 +262,11 @@ class MainWindow(QMainWindow):
         self._update_navigation_actions()
 
     def load_records(self) -> None:
-        """Read the list; large files on a worker thread so that the window paints first."""
+        """Show the list (its count and the rows on screen: read by window, at once at any size)
+        and count the navigator's entries, for large files on a worker thread so that the window
+        paints first."""
         assert self.kb is not None
+        self.model.set_listing(self.kb.listing)
         path = self.kb.path
         if path.stat().st_size < ASYNC_LOAD_BYTES:
             self._on_records_loaded(LoadedRecords.read(self.kb))
@@ -288,7 +294,6 @@ class MainWindow(QMainWindow):
 
             diagnostics.log_exception(error, "the window could not reload after an error")
             self.detach()
-            self.model.set_records([])
             self.show_welcome()
 
     def reload(self) -> None:
@@ -371,11 +376,20 @@ class MainWindow(QMainWindow):
             self.editing.built.save_button.setEnabled(writable)
 
     def refresh_navigator(self) -> None:
+        """Rebuild the navigator from the last counts (findings or saved searches changed)."""
+        self.navigator.set_tree(build_tree(self._facets, self._findings, ui_settings.saved_searches()))
+
+    def recount_navigator(self) -> None:
+        """Count the navigator's entries again (records changed) and rebuild it."""
         self.navigator_timer.stop()
-        self.navigator.set_tree(build_tree(self.model.all_records(), self._findings, ui_settings.saved_searches()))
+        if self.kb is not None:
+            self._facets = self.kb.listing.facets()
+        self.refresh_navigator()
 
     def _on_records_loaded(self, loaded: LoadedRecords) -> None:
-        self.model.set_records(loaded.records, presorted=True)
+        if self.kb is None:
+            return
+        self._facets = loaded.facets
         self._loaded = True
         self.update_count()
         self.refresh_navigator()

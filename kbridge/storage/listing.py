@@ -1,0 +1,226 @@
+"""The record list's SQL: how many records a list shows, which ones sit at rows offset..offset+n,
+where one record sits, and the navigator's counts, all answered from indexes.
+
+Each order a list can take is a column (computed by SQLite, or kept by triggers for the owner's
+name, which lives in another row) with an index that starts with "is it live" and ends with the
+key's natural order, so that a window is read in index order and a count never touches the wide
+rows that hold the bodies. Lower-casing is SQLite's (ASCII letters only), so "Ä" and "ä" sort and
+filter apart: the price of answering in SQL, noted in the list's docs."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import sqlite_utils
+
+from kbridge.model import Kind, Record
+from kbridge.model.listing import ListFacets, ListOrder, ListQuery
+
+# The key's natural order as text: "ADR-0010" after "ADR-0009", "SYS-2" before "SYS-10" (the prefix
+# lower-cased, then the number's length, then its digits); a key without a number sorts as itself,
+# before the numbered keys of the same prefix. As `natural_key` in the UI orders them.
+_STEM = "rtrim(key, '0123456789')"
+_DIGITS = f"substr(key, length({_STEM}) + 1)"
+_NUMBER = f"ltrim({_DIGITS}, '0')"
+_NUMBERED = f"({_DIGITS} <> '' AND ({_STEM} = '' OR substr({_STEM}, -1) = '-'))"
+KEY_ORDER = (
+    f"CASE WHEN {_NUMBERED} THEN lower(substr({_STEM}, 1, max(length({_STEM}) - 1, 0))) || char(1) "
+    f"|| printf('%03d', length({_NUMBER})) || {_NUMBER} ELSE lower(key) || char(0) || key END"
+)
+# Tags as the list shows them ("a, b" -> "a,b"); stored as JSON by kbridge.storage.store.
+TAGS_ORDER = (
+    "CASE WHEN tags = '[]' THEN '' ELSE replace(replace(replace(tags, '[\"', ''), '\"]', ''), '\", \"', ',') END"
+)
+# The decision log a key belongs to, as stored (the lower-cased prefix before its number).
+_LOG = "substr(key_order, 1, max(instr(key_order, char(1)) - 1, 0))"
+
+_ORDER_COLUMN = {
+    ListOrder.KEY: None,
+    ListOrder.TITLE: "title_order",
+    ListOrder.STATUS: "status",
+    ListOrder.DATE: "date_order",
+    ListOrder.OWNER: "owner_order",
+    ListOrder.TAGS: "tags_order",
+}
+# Every column the filter reads, so that filtering by kind, status, tag or words is index-only. The
+# key ends every order: two keys may share a natural order (ADR-01, ADR-1), never a key.
+_LIST_INDEX = "records_list"
+_HAYSTACK = "lower(key) || ' ' || title_order || ' ' || lower(status) || ' ' || owner_order || ' ' || tags_order"
+_SUMMARY = (
+    "SELECT r.rowid, r.uid, r.key, r.kind, r.title, r.status, r.tags, r.owner_uid, r.date, r.review_by, "
+    "r.created_at, r.updated_at, r.deleted_at, o.key, o.title FROM records r "
+    "LEFT JOIN records o ON o.uid = r.owner_uid"
+)
+
+
+def create_list_columns(db: sqlite_utils.Database) -> None:
+    """The columns, triggers and indexes of the list (schema 4)."""
+    for name, expression in (
+        ("live", "deleted_at IS NULL"),
+        ("key_order", KEY_ORDER),
+        ("title_order", "lower(title)"),
+        ("date_order", "ifnull(date, '')"),
+        ("tags_order", TAGS_ORDER),
+    ):
+        db.execute(f"ALTER TABLE records ADD COLUMN {name} GENERATED ALWAYS AS ({expression}) VIRTUAL")
+    db.execute("ALTER TABLE records ADD COLUMN owner_order TEXT NOT NULL DEFAULT ''")
+    owner_title = "ifnull((SELECT lower(title) FROM records WHERE uid = new.owner_uid), '')"
+    db.execute(
+        "CREATE TRIGGER records_owner_set AFTER INSERT ON records WHEN new.owner_uid IS NOT NULL "
+        f"BEGIN UPDATE records SET owner_order = {owner_title} WHERE uid = new.uid; END"
+    )
+    db.execute(
+        "CREATE TRIGGER records_owner_changed AFTER UPDATE OF owner_uid ON records "
+        f"BEGIN UPDATE records SET owner_order = {owner_title} WHERE uid = new.uid; END"
+    )
+    db.execute(
+        "CREATE TRIGGER records_owner_renamed AFTER UPDATE OF title ON records "
+        "BEGIN UPDATE records SET owner_order = lower(new.title) WHERE owner_uid = new.uid; END"
+    )
+    db.execute(
+        "UPDATE records SET owner_order = ifnull((SELECT lower(o.title) FROM records o "
+        "WHERE o.uid = records.owner_uid), '') WHERE owner_uid IS NOT NULL"
+    )
+    db.execute(
+        f"CREATE INDEX {_LIST_INDEX} ON records (live, key_order, key, kind, status, title_order, "
+        "owner_order, tags_order)"
+    )
+    db.execute("CREATE INDEX records_facets ON records (live, kind, status, key_order)")
+    for order, column in _ORDER_COLUMN.items():
+        if column is not None:
+            db.execute(
+                f"CREATE INDEX records_by_{order.value} ON records (live, {column}, key_order, key, kind, status)"
+            )
+
+
+def count(db: sqlite_utils.Database, query: ListQuery) -> int:
+    where, params = _where(query)
+    row = db.execute(f"SELECT count(*) FROM records {_index(query)} WHERE {where}", params).fetchone()
+    return int(row[0])
+
+
+def window(db: sqlite_utils.Database, query: ListQuery, offset: int, limit: int) -> list[Record]:
+    """The summaries (no body, fields or source) at rows offset..offset+limit of the list."""
+    where, params = _where(query)
+    ids = [
+        row[0]
+        for row in db.execute(
+            f"SELECT rowid FROM records {_index(query)} WHERE {where} ORDER BY {_order_by(query)} LIMIT ? OFFSET ?",
+            [*params, max(0, limit), max(0, offset)],
+        )
+    ]
+    if not ids:
+        return []
+    found = {
+        row[0]: _summary(row)
+        for row in db.execute(f"{_SUMMARY} WHERE r.rowid IN (SELECT value FROM json_each(?))", [json.dumps(ids)])
+    }
+    return [found[rowid] for rowid in ids if rowid in found]
+
+
+def position(db: sqlite_utils.Database, query: ListQuery, uid: str) -> int | None:
+    """The row of record `uid` in the list, or None when the list does not show it."""
+    where, params = _where(query)
+    column = _ORDER_COLUMN[query.order]
+    sort_values = f"{column + ', ' if column else ''}key_order, key"
+    row = db.execute(
+        f"SELECT {sort_values} FROM records WHERE uid = ? AND {where}", [uid, *params]
+    ).fetchone()
+    if row is None:
+        return None
+    placeholders = ", ".join("?" for _ in row)
+    before = ">" if query.descending else "<"
+    found = db.execute(
+        f"SELECT count(*) FROM records {_index(query)} WHERE {where} AND ({sort_values}) {before} ({placeholders})",
+        [*params, *row],
+    ).fetchone()
+    return int(found[0])
+
+
+def facets(db: sqlite_utils.Database) -> ListFacets:
+    """The navigator's counts (see ListFacets), from the indexes."""
+    result = ListFacets()
+    for live, kind, status, number in db.execute(
+        "SELECT live, kind, status, count(*) FROM records GROUP BY live, kind, status"
+    ):
+        if not live:
+            result.trash += number
+            continue
+        result.live += number
+        result.kinds[kind] = result.kinds.get(kind, 0) + number
+        if status:
+            result.statuses[(kind, status)] = number
+    # By the distinct sets of tags (from their index), then per tag: a few hundred sets, not a
+    # million rows of JSON.
+    for tags, number in db.execute(
+        "SELECT tags_order, count(*) FROM records WHERE live = 1 AND tags_order <> '' GROUP BY tags_order"
+    ):
+        for tag in str(tags).split(","):
+            result.tags[tag] = result.tags.get(tag, 0) + number
+    prefixes: dict[str, set[str]] = {}
+    for prefix, number in db.execute(
+        f"SELECT {_LOG}, count(*) FROM records WHERE live = 1 AND kind = ? GROUP BY 1", [Kind.DECISION.value]
+    ):
+        log = _log_name(prefix)
+        result.logs[log] = result.logs.get(log, 0) + number
+        prefixes.setdefault(log, set()).add(prefix)
+    result.log_prefixes = {log: frozenset(found) for log, found in prefixes.items()}
+    return result
+
+
+def _log_name(prefix: str) -> str:
+    """A log's name from a key prefix as stored: "adr" -> ADR; "adr-0020" (of ADR-0020-2) -> ADR;
+    "" (keys without a number) -> the empty name."""
+    stem, _, number = prefix.rpartition("-")
+    return (stem if stem and number.isdigit() else prefix).upper()
+
+
+def _where(query: ListQuery) -> tuple[str, list[Any]]:
+    clauses = ["live = ?"]
+    params: list[Any] = [0 if query.trash else 1]
+    if query.kind is not None:
+        clauses.append("kind = ?")
+        params.append(query.kind)
+    if query.status is not None:
+        clauses.append("status = ?")
+        params.append(query.status)
+    if query.tag is not None:
+        clauses.append("instr(',' || tags_order || ',', ?) > 0")
+        params.append(f",{query.tag},")
+    if query.keys is not None:
+        clauses.append("key IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(sorted(query.keys)))
+    if query.logs is not None:
+        clauses.append(f"{_LOG} IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(sorted(query.logs)))
+    for word in query.words:
+        clauses.append(f"instr({_HAYSTACK}, ?) > 0")
+        params.append(word.lower())
+    return " AND ".join(clauses), params
+
+
+def _index(query: ListQuery) -> str:
+    """Words and tags are read from the list index alone: left to itself, SQLite may walk the
+    order's index and look each row up in the wide table of bodies instead."""
+    if query.words or query.tag is not None or query.keys is not None or query.logs is not None:
+        return f"INDEXED BY {_LIST_INDEX}"
+    return ""
+
+
+def _order_by(query: ListQuery) -> str:
+    column = _ORDER_COLUMN[query.order]
+    direction = " DESC" if query.descending else ""
+    return ", ".join(f"{name}{direction}" for name in ((column,) if column else ()) + ("key_order", "key"))
+
+
+_KINDS = {kind.value: kind for kind in Kind}
+
+
+def _summary(row: tuple[Any, ...]) -> Record:
+    _, uid, key, kind, title, status, tags, owner, date, review_by, created, updated, gone, owner_key, owner_name = row
+    return Record(
+        kind=_KINDS[kind], title=title, key=key, uid=uid, status=status,
+        tags=json.loads(tags) if tags != "[]" else [], owner=owner, date=date, review_by=review_by,
+        created_at=created, updated_at=updated, deleted_at=gone, owner_key=owner_key, owner_name=owner_name,
+    )
