@@ -43,10 +43,14 @@ _ORDER_COLUMN = {
     ListOrder.OWNER: "owner_order",
     ListOrder.TAGS: "tags_order",
 }
-# Every column the filter reads, so that filtering by kind, status, tag or words is index-only. The
-# key ends every order: two keys may share a natural order (ADR-01, ADR-1), never a key.
-_LIST_INDEX = "records_list"
-_HAYSTACK = "lower(key) || ' ' || title_order || ' ' || lower(status) || ' ' || owner_order || ' ' || tags_order"
+# Each order's index holds every column a filter reads, so that a window, a count or a position is
+# read from that index alone, in its order (a few megabytes per 100,000 records each). The key
+# ends every order: two keys may share a natural order (ADR-01, ADR-1), never a key.
+_FILTERED = "key, kind, status, title_order, owner_order, tags_order"
+# A filter word is looked for in each of these (LIKE: any case): a word holds no space, so this is
+# the same as looking in them joined, and three times quicker than joining them per row.
+_SEARCHED = ("key", "title_order", "status", "owner_order", "tags_order")
+_WORD_MATCH = "(" + " OR ".join(f"{column} LIKE ? ESCAPE '\\'" for column in _SEARCHED) + ")"
 _SUMMARY = (
     "SELECT r.rowid, r.uid, r.key, r.kind, r.title, r.status, r.tags, r.owner_uid, r.date, r.review_by, "
     "r.created_at, r.updated_at, r.deleted_at, o.key, o.title FROM records r "
@@ -82,16 +86,10 @@ def create_list_columns(db: sqlite_utils.Database) -> None:
         "UPDATE records SET owner_order = ifnull((SELECT lower(o.title) FROM records o "
         "WHERE o.uid = records.owner_uid), '') WHERE owner_uid IS NOT NULL"
     )
-    db.execute(
-        f"CREATE INDEX {_LIST_INDEX} ON records (live, key_order, key, kind, status, title_order, "
-        "owner_order, tags_order)"
-    )
     db.execute("CREATE INDEX records_facets ON records (live, kind, status, key_order)")
     for order, column in _ORDER_COLUMN.items():
-        if column is not None:
-            db.execute(
-                f"CREATE INDEX records_by_{order.value} ON records (live, {column}, key_order, key, kind, status)"
-            )
+        leading = f"{column}, key_order" if column else "key_order"
+        db.execute(f"CREATE INDEX {_index_name(order)} ON records (live, {leading}, {_FILTERED})")
 
 
 def count(db: sqlite_utils.Database, query: ListQuery) -> int:
@@ -162,6 +160,8 @@ def facets(db: sqlite_utils.Database) -> ListFacets:
     for prefix, number in db.execute(
         f"SELECT {_LOG}, count(*) FROM records WHERE live = 1 AND kind = ? GROUP BY 1", [Kind.DECISION.value]
     ):
+        if not prefix:
+            continue  # keys without a prefix and a number (ADR-X, 7) are in no log
         log = _log_name(prefix)
         result.logs[log] = result.logs.get(log, 0) + number
         prefixes.setdefault(log, set()).add(prefix)
@@ -170,8 +170,7 @@ def facets(db: sqlite_utils.Database) -> ListFacets:
 
 
 def _log_name(prefix: str) -> str:
-    """A log's name from a key prefix as stored: "adr" -> ADR; "adr-0020" (of ADR-0020-2) -> ADR;
-    "" (keys without a number) -> the empty name."""
+    """A log's name from a key prefix as stored: "adr" -> ADR; "adr-0020" (of ADR-0020-2) -> ADR."""
     stem, _, number = prefix.rpartition("-")
     return (stem if stem and number.isdigit() else prefix).upper()
 
@@ -195,17 +194,20 @@ def _where(query: ListQuery) -> tuple[str, list[Any]]:
         clauses.append(f"{_LOG} IN (SELECT value FROM json_each(?))")
         params.append(json.dumps(sorted(query.logs)))
     for word in query.words:
-        clauses.append(f"instr({_HAYSTACK}, ?) > 0")
-        params.append(word.lower())
+        pattern = "%" + word.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        clauses.append(_WORD_MATCH)
+        params.extend([pattern] * len(_SEARCHED))
     return " AND ".join(clauses), params
 
 
 def _index(query: ListQuery) -> str:
-    """Words and tags are read from the list index alone: left to itself, SQLite may walk the
-    order's index and look each row up in the wide table of bodies instead."""
-    if query.words or query.tag is not None or query.keys is not None or query.logs is not None:
-        return f"INDEXED BY {_LIST_INDEX}"
-    return ""
+    """The order's own index: left to itself, SQLite may walk another (and sort), or look rows
+    up in the wide table of bodies."""
+    return f"INDEXED BY {_index_name(query.order)}"
+
+
+def _index_name(order: ListOrder) -> str:
+    return "records_list" if order is ListOrder.KEY else f"records_by_{order.value}"
 
 
 def _order_by(query: ListQuery) -> str:
