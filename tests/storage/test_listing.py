@@ -149,7 +149,7 @@ def test_an_old_file_gains_the_list_columns(tmp_path: Path) -> None:
             conn.execute(f"DROP INDEX {name}")
         for name in ("records_owner_set", "records_owner_changed", "records_owner_renamed"):
             conn.execute(f"DROP TRIGGER {name}")
-        for column in ("live", "key_order", "title_order", "date_order", "tags_order", "owner_order"):
+        for column in ("haystack", "live", "key_order", "title_order", "date_order", "tags_order", "owner_order"):
             conn.execute(f"ALTER TABLE records DROP COLUMN {column}")
         row = (
             "INSERT INTO records (uid, key, kind, title, owner_uid, created_at, updated_at) "

@@ -166,3 +166,21 @@ def test_a_change_repaints_its_row_and_a_new_record_keeps_the_selection(
 
 def test_the_list_table_is_a_table_view_over_the_model(big_window: MainWindow) -> None:
     assert isinstance(big_window.findChild(QTableView, "recordList").model(), RecordTableModel)
+
+
+def test_a_large_file_recounts_the_navigator_on_a_worker(
+    qtbot: QtBot, big_window: MainWindow, big_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kbridge.ui.window import main_window
+
+    monkeypatch.setattr(main_window, "ASYNC_LOAD_BYTES", 0)
+    model = big_window.navigator.model()
+
+    def risks() -> str:
+        return model.data(model.index(model.index_of("kind:risk").row(), 1))
+
+    before = risks()
+    big_kb.create(Kind.RISK, "One more risk", key="RISK-9999")
+    big_window.navigator_timer.timeout.emit()  # as after a pause in changes
+    assert risks() == before  # counted on a worker: the window goes on meanwhile
+    qtbot.waitUntil(lambda: risks() == f"{int(before.replace(',', '')) + 1:,}")

@@ -97,9 +97,12 @@ class RecordTableModel(QAbstractTableModel):
         if not uids or self._listing is None:
             return
         before = {uid: self._cached_row(uid) for uid in uids}
+        if any(row is None for row in before.values()):
+            self.reload()  # a row not read (off screen), or a new one: where it sits is unknown
+            return
         count, total = self._counts()
-        after = {uid: self._listing.position(self._query(), uid) for uid in uids} if count == self._count else {}
-        if count != self._count or any(row is None or after[uid] != row for uid, row in before.items()):
+        query = self._query()
+        if count != self._count or any(self._listing.position(query, uid) != row for uid, row in before.items()):
             self.reload()
             return
         self._total = total
@@ -217,10 +220,15 @@ class RecordTableModel(QAbstractTableModel):
         return self._filter.query(_ORDERS[self._column], descending=self._order == Qt.SortOrder.DescendingOrder)
 
     def _counts(self, *, recount_total: bool = True) -> tuple[int, int]:
-        """(rows the filter shows, live records): the second counted again only when asked."""
+        """(rows the filter shows, live records): the second counted again only when asked. The
+        first page is read first: when the filter shows less than a page, it is the count (a
+        rare word is found by one pass over the index, not two)."""
         if self._listing is None:
             return 0, 0
-        shown = self._listing.count(self._query())
+        self._pages.clear()
+        first = self._listing.window(self._query(), 0, PAGE_ROWS)
+        self._pages[0] = first
+        shown = len(first) if len(first) < PAGE_ROWS else self._listing.count(self._query())
         everything = RecordFilter()
         if replace(self._filter, label=everything.label) == everything:
             return shown, shown
@@ -229,7 +237,6 @@ class RecordTableModel(QAbstractTableModel):
     def _refilter(self, *, recount_total: bool) -> None:
         self.beginResetModel()
         self._count, self._total = self._counts(recount_total=recount_total)
-        self._pages.clear()
         self.endResetModel()
         self.rows_refiltered.emit()
 
@@ -256,11 +263,3 @@ def _cell_text(record: Record, column: int) -> str:
         return ", ".join(record.tags)
     return ""
 
-
-def natural_key(key: str) -> tuple[str, int, str]:
-    """Sorts ADR-0010 after ADR-0009 and SYS-2 before SYS-10 (the list's key order, which
-    storage keeps as a column: kbridge.storage.listing.KEY_ORDER)."""
-    prefix, _, number = key.rpartition("-")
-    if number.isdigit():
-        return (prefix.lower(), int(number), "")
-    return (key.lower(), -1, key)

@@ -49,10 +49,14 @@ from kbridge.ui.window.window_actions import WindowActions
 from kbridge.ui.window.window_state import restore_window_state, save_window_state
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
     from kbridge.core import KnowledgeBase
     from kbridge.ui.views.editor import RecordEditor
 
-# Files bigger than this have their record list read on a worker thread, after the window shows.
+# Files bigger than this have the navigator's counts read on a worker thread (the list reads only
+# the rows it shows, at once).
 ASYNC_LOAD_BYTES = 40 * 1024 * 1024
 ATTENTION_DELAY_MS = 1200
 NAVIGATOR_DELAY_MS = 150
@@ -71,6 +75,7 @@ class MainWindow(QMainWindow):
         self._owns_kb = False
         self._findings: list | None = None
         self._facets = ListFacets()
+        self._recounts = 0
         self._loaded = False
         self.setObjectName("mainWindow")
         self.setWindowTitle("kbridge")
@@ -272,14 +277,7 @@ class MainWindow(QMainWindow):
             self._on_records_loaded(LoadedRecords.read(self.kb))
             return
         self.count_label.setText("Loading records…")
-
-        def work(_progress: object, _cancel: threading.Event) -> LoadedRecords:
-            from kbridge.core import KnowledgeBase
-
-            with KnowledgeBase.open(path) as kb:
-                return LoadedRecords.read(kb)
-
-        self.jobs.start(Job("Loading records", work), on_success=self._on_records_loaded)
+        self.jobs.start(Job("Loading records", _reading_counts(path)), on_success=self._on_records_loaded)
 
     def recover_from_error(self) -> None:
         """After an unexpected error: show what the file holds now (never a stale list under
@@ -380,11 +378,25 @@ class MainWindow(QMainWindow):
         self.navigator.set_tree(build_tree(self._facets, self._findings, ui_settings.saved_searches()))
 
     def recount_navigator(self) -> None:
-        """Count the navigator's entries again (records changed) and rebuild it."""
+        """Count the navigator's entries again (records changed) and rebuild it: for large files on
+        a worker thread (half a second at a million records), the latest count winning."""
         self.navigator_timer.stop()
-        if self.kb is not None:
-            self._facets = self.kb.listing.facets()
-        self.refresh_navigator()
+        kb = self.kb
+        if kb is None:
+            return
+        if kb.path.stat().st_size < ASYNC_LOAD_BYTES:
+            self._facets = kb.listing.facets()
+            self.refresh_navigator()
+            return
+        self._recounts += 1
+        asked = self._recounts
+
+        def counted(loaded: LoadedRecords) -> None:
+            if kb is self.kb and asked == self._recounts:
+                self._facets = loaded.facets
+                self.refresh_navigator()
+
+        self.jobs.start(Job("Counting records", _reading_counts(kb.path)), on_success=counted, show=False)
 
     def _on_records_loaded(self, loaded: LoadedRecords) -> None:
         if self.kb is None:
@@ -460,3 +472,15 @@ class MainWindow(QMainWindow):
 
     def dropEvent(self, event: QDropEvent) -> None:
         self.file_commands.dropped(event)
+
+
+def _reading_counts(path: Path) -> Callable[[object, threading.Event], LoadedRecords]:
+    """A worker's job: the navigator's counts, read through a connection of its own."""
+
+    def work(_progress: object, _cancel: threading.Event) -> LoadedRecords:
+        from kbridge.core import KnowledgeBase
+
+        with KnowledgeBase.open(path) as kb:
+            return LoadedRecords.read(kb)
+
+    return work
