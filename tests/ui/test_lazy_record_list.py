@@ -39,7 +39,8 @@ def big_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def big_kb(big_file: Path, tmp_path: Path) -> Iterator[KnowledgeBase]:
+def sample_kb(big_file: Path, tmp_path: Path) -> Iterator[KnowledgeBase]:
+    """The conftest's windows open this module's large knowledge base (a copy, per test)."""
     copy = tmp_path / "big.kbridge"
     copy.write_bytes(big_file.read_bytes())
     with KnowledgeBase.open(copy) as kb:
@@ -47,15 +48,14 @@ def big_kb(big_file: Path, tmp_path: Path) -> Iterator[KnowledgeBase]:
 
 
 @pytest.fixture
-def big_window(qtbot: QtBot, big_kb: KnowledgeBase) -> Iterator[MainWindow]:
-    main = MainWindow(big_kb)
-    qtbot.addWidget(main)
-    main.resize(1300, 820)
-    main.show()
-    qtbot.waitExposed(main)
-    qtbot.waitUntil(lambda: main.ready)
-    yield main
-    main.jobs.wait()
+def big_kb(sample_kb: KnowledgeBase) -> KnowledgeBase:
+    return sample_kb
+
+
+@pytest.fixture
+def big_window(qtbot: QtBot, window: MainWindow) -> MainWindow:
+    qtbot.waitUntil(lambda: window.ready)
+    return window
 
 
 def _statements(kb: KnowledgeBase) -> list[str]:
