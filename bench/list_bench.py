@@ -50,16 +50,23 @@ def _child(path: str) -> None:
     app = application()
     window = open_window(Path(path))
     window.resize(1400, 900)
+    table = window.table
+    figures: dict[str, float] = {}
+
+    def list_painted() -> None:  # the first time the list has rows, they are painted at once
+        if "painted" not in figures and window.model.rowCount():
+            table.viewport().repaint()
+            figures["painted"] = time.monotonic()
+
+    window.model.modelReset.connect(list_painted)
     loop = QEventLoop()
     window.records_loaded.connect(loop.quit)
     QTimer.singleShot(300_000, loop.quit)
     if not window.ready:
         loop.exec()
+    figures["counted"] = time.monotonic()
     window.attention.stop()
     window.attention_timer.stop()
-    table = window.table
-    table.viewport().repaint()
-    figures = {"painted": time.monotonic()}
 
     def timed(name: str, action: object) -> None:
         started = time.perf_counter()
@@ -100,6 +107,7 @@ def measure(path: Path) -> list[dict[str, float]]:
         line = done.stdout.strip().splitlines()[-1]
         figures = {name: float(value) for name, value in (pair.split("=") for pair in line.split())}
         figures["painted"] = (figures["painted"] - started) * 1000
+        figures["counted"] = (figures["counted"] - started) * 1000
         runs.append(figures)
     return runs
 
@@ -122,7 +130,9 @@ def report(size: int, runs: list[dict[str, float]], first_open: float) -> None:
         print(f"  {label:<38} {value:9.1f} {unit}   target <= {target:.0f} {unit}  {verdict}")
 
     print(f"\n{size:,} records ({int(worst['rows']):,} listed; first open incl. migration {first_open:.1f} s)")
-    line("painted window with its list (median)", median_paint, 1000)
+    line("painted list, from process start (median)", median_paint, 1000)
+    print(f"    (the navigator's counts, read on a worker, followed at "
+          f"{statistics.median(run['counted'] for run in runs):.0f} ms)")
     line("scroll to the end", worst["scroll"], TARGET_MS)
     line("scroll back to the top", worst["scroll_top"], TARGET_MS)
     names = ("key", "title", "status", "date", "owner", "tags")
@@ -133,7 +143,7 @@ def report(size: int, runs: list[dict[str, float]], first_open: float) -> None:
     line(f"filter {FILTER!r}, worst keystroke", max(keys), TARGET_MS)
     print(f"    per keystroke: {' / '.join(f'{value:.0f}' for value in keys)} ms")
     line("clear the filter", worst["clear"], TARGET_MS)
-    line("select a record in the middle", worst["select"], TARGET_MS)
+    line("open a record in the middle (reader too)", worst["select"], TARGET_MS)
     line("navigator recount", worst["navigator"], TARGET_MS)
     memory_target = MEMORY_TARGET_MB.get(size, MEMORY_TARGET_MB[1_000_000])
     line("resident memory after the journey", worst["rss"], memory_target, "MB")

@@ -17,9 +17,10 @@ class RecordListing:
     def count(self, query: ListQuery) -> int:
         return self._store.list_count(query)
 
-    def window(self, query: ListQuery, offset: int, limit: int) -> list[Record]:
-        """Record summaries (no body, fields or source) at rows offset..offset+limit."""
-        return self._store.list_window(query, offset, limit)
+    def window(self, query: ListQuery, offset: int, limit: int, *, total: int | None = None) -> list[Record]:
+        """Record summaries (no body, fields or source) at rows offset..offset+limit; `total`, the
+        list's count when known, lets rows near its end be read from there."""
+        return self._store.list_window(query, offset, limit, total=total)
 
     def position(self, query: ListQuery, uid: str) -> int | None:
         return self._store.list_position(query, uid)

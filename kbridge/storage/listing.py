@@ -10,6 +10,7 @@ filter apart: the price of answering in SQL, noted in the list's docs."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 import sqlite_utils
@@ -100,16 +101,29 @@ def count(db: sqlite_utils.Database, query: ListQuery) -> int:
     return int(row[0])
 
 
-def window(db: sqlite_utils.Database, query: ListQuery, offset: int, limit: int) -> list[Record]:
-    """The summaries (no body, fields or source) at rows offset..offset+limit of the list."""
+def window(
+    db: sqlite_utils.Database, query: ListQuery, offset: int, limit: int, *, total: int | None = None
+) -> list[Record]:
+    """The summaries (no body, fields or source) at rows offset..offset+limit of the list. Given
+    the list's `total`, a window in its second half is read from the end, in the opposite order:
+    an OFFSET walks the index up to the window, a million entries for the last rows."""
+    offset, limit = max(0, offset), max(0, limit)
+    from_end = total is not None and offset > total // 2
+    if from_end:
+        assert total is not None
+        end = min(offset + limit, total)
+        query = replace(query, descending=not query.descending)
+        offset, limit = total - end, max(0, end - offset)
     where, params = _where(query)
     ids = [
         row[0]
         for row in db.execute(
             f"SELECT rowid FROM records {_index(query)} WHERE {where} ORDER BY {_order_by(query)} LIMIT ? OFFSET ?",
-            [*params, max(0, limit), max(0, offset)],
+            [*params, limit, offset],
         )
     ]
+    if from_end:
+        ids.reverse()
     if not ids:
         return []
     found = {

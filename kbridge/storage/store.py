@@ -185,9 +185,10 @@ class Store:
         """How many records a list of `query` shows (see kbridge.storage.listing)."""
         return listing.count(self.db, query)
 
-    def list_window(self, query: ListQuery, offset: int, limit: int) -> list[Record]:
-        """The summaries at rows offset..offset+limit of a list of `query`, in its order."""
-        return listing.window(self.db, query, offset, limit)
+    def list_window(self, query: ListQuery, offset: int, limit: int, *, total: int | None = None) -> list[Record]:
+        """The summaries at rows offset..offset+limit of a list of `query`, in its order (`total`,
+        its row count when known, lets the last rows be read from the end)."""
+        return listing.window(self.db, query, offset, limit, total=total)
 
     def list_position(self, query: ListQuery, uid: str) -> int | None:
         """The row of record `uid` in a list of `query`; None when the list does not show it."""

@@ -81,6 +81,9 @@ def test_every_order_is_the_python_order(varied: KnowledgeBase, order: ListOrder
     assert varied.listing.count(query) == len(expected) == 11
     # Windows are slices of the whole, and every record's position is its place in it.
     assert [r.key for r in varied.listing.window(query, 3, 4)] == expected[3:7]
+    # Read from the end when the count is known: the same rows, in the same order.
+    for offset in range(5, 12):
+        assert [r.key for r in varied.listing.window(query, offset, 4, total=11)] == expected[offset:offset + 4]
     for row, key in enumerate(expected):
         assert varied.listing.position(query, varied.get(key).uid) == row
 

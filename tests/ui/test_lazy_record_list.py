@@ -3,6 +3,7 @@ are storage's, a change repaints its row in place, and the selection survives al
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -89,7 +90,8 @@ def test_only_the_rows_on_screen_are_read(qtbot: QtBot, big_window: MainWindow, 
     window.table.scrollToBottom()
     window.table.viewport().repaint()
     windows = [sql for sql in seen if "LIMIT" in sql]
-    assert windows and all(f"LIMIT {PAGE_ROWS} OFFSET" in sql for sql in windows)
+    limits = [int(re.search(r"LIMIT (\d+) OFFSET", sql).group(1)) for sql in windows]  # type: ignore[union-attr]
+    assert limits and all(0 < limit <= PAGE_ROWS for limit in limits)
     assert len(windows) <= 2  # the last screen: one page, or two when it straddles them
     assert not [sql for sql in seen if "LIMIT" not in sql and "count(" not in sql and "json_each" not in sql]
     assert window.model.pages_read <= 3

@@ -143,7 +143,7 @@ class RecordTableModel(QAbstractTableModel):
         page_number, offset = divmod(row, PAGE_ROWS)
         page = self._pages.get(page_number)
         if page is None:
-            page = self._listing.window(self._query(), page_number * PAGE_ROWS, PAGE_ROWS)
+            page = self._listing.window(self._query(), page_number * PAGE_ROWS, PAGE_ROWS, total=self._count)
             self._pages[page_number] = page
             while len(self._pages) > KEPT_PAGES:
                 self._pages.popitem(last=False)
@@ -226,10 +226,12 @@ class RecordTableModel(QAbstractTableModel):
         if self._listing is None:
             return 0, 0
         self._pages.clear()
+        everything = RecordFilter()
+        if not recount_total and replace(self._filter, label=everything.label) == everything:
+            return self._total, self._total  # the filter cleared: every live record, counted before
         first = self._listing.window(self._query(), 0, PAGE_ROWS)
         self._pages[0] = first
         shown = len(first) if len(first) < PAGE_ROWS else self._listing.count(self._query())
-        everything = RecordFilter()
         if replace(self._filter, label=everything.label) == everything:
             return shown, shown
         return shown, self._listing.count(everything.query()) if recount_total else self._total
