@@ -18,6 +18,7 @@ setup: $(STAMP)
 lint: setup
 	$(BIN)/lint-imports
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 test: setup
 	@sh packaging/check-system.sh test

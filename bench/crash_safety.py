@@ -31,8 +31,7 @@ kb = KnowledgeBase.open(sys.argv[1], create=True)
 counter = 0
 while True:
     counter += 1
-    changes = kb.create("note", f"note {counter}", body="x" * (counter % 7 * 300))
-    (uid,) = changes.created
+    uid = kb.create("note", f"note {counter}", body="x" * (counter % 7 * 300)).uid
     print(f"{uid} 1", flush=True)
     kb.update(uid, body=f"edited {counter}")
     print(f"{uid} 2", flush=True)
@@ -84,12 +83,12 @@ def verify(path: Path, acknowledged: set[tuple[str, int]]) -> tuple[int, list[st
     if not path.exists():  # killed before it created the file: nothing can have been promised
         return len(acknowledged), []
     with KnowledgeBase.open(path) as kb:
-        problems = kb.integrity_problems()
+        problems = kb.maintenance.integrity_problems()
         notes = len(kb.list_records(kind="note"))
         found = kb.search("kind:note", limit=1).total
         if found != notes:
             problems.append(f"search index finds {found} notes, the database holds {notes}")
-        present = {(uid, rev.rev) for uid in {uid for uid, _ in acknowledged} for rev in kb.history(uid)}
+        present = {(uid, rev.rev) for uid in {uid for uid, _ in acknowledged} for rev in kb.history.revisions(uid)}
     return len(acknowledged - present), problems
 
 

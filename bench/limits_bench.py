@@ -43,7 +43,7 @@ def build(kb: KnowledgeBase, links: int) -> None:
             kb.create("note", "Hub", key="NOTE-3")
             for number in range(10, 10 + links):
                 kb.create("note", f"Target {number}", key=f"NOTE-{number}")
-                kb.link("NOTE-3", "relates-to", f"NOTE-{number}")
+                kb.links.add("NOTE-3", "relates-to", f"NOTE-{number}")
 
     timed(f"save a record with {links:,} links (one save)", hub)
 
@@ -58,7 +58,7 @@ def main() -> None:
     keys = ("NOTE-1", "NOTE-2", "NOTE-3")
     for key in keys:
         record = kb.get(key)
-        links = kb.links_of(record.uid)
+        links = kb.links.of(record.uid)
         timed(f"{key} page, whole (static site)", partial(record_page_html, record, links, status_hex=str))
         timed(f"{key} page, view budget", partial(
             record_page_html, record, links, status_hex=str, budget=VIEW_BUDGET))

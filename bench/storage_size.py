@@ -100,10 +100,10 @@ def main() -> int:
         busy = uids[0]
         for number in range(200):
             kb.update(busy, title=f"A record saved many times ({number})")
-        history_ms = timed(lambda: kb.history(busy))
-        oldest_ms = timed(lambda: kb.revision(busy, 1))
-        diff_ms = timed(lambda: kb.diff(busy, 1, 201))
-        restore_ms = timed(lambda: kb.restore(busy, 2))
+        history_ms = timed(lambda: kb.history.revisions(busy))
+        oldest_ms = timed(lambda: kb.history.revision(busy, 1))
+        diff_ms = timed(lambda: kb.history.diff(busy, 1, 201))
+        restore_ms = timed(lambda: kb.history.restore(busy, 2))
     rows = [
         ("records", f"{args.records + 38:,}", ""),
         ("text (titles, bodies, fields)", f"{text / 1e6:.1f} MB", ""),

@@ -44,7 +44,7 @@ def fill(kb: Any, count: int) -> None:
             kb.create(kind, f"Record {number} about {WORDS[number % len(WORDS)]}", key=key, date="2024-01-01",
                       status="accepted" if kind == "decision" else "active", body=body(number))
             if kind == "decision" and number > 5:
-                kb.link(key, "affects", f"SYS-{(number // 5) * 5:05d}")
+                kb.links.add(key, "affects", f"SYS-{(number // 5) * 5:05d}")
 
 
 def timed(action: Callable[[], Any]) -> tuple[float, Any]:

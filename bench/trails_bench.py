@@ -32,22 +32,22 @@ def build(kb: KnowledgeBase, records: int, rng: random.Random) -> None:
                                                             "rto": f"{rng.randint(1, 24)}h"})
         for number in range(1, share + 1):
             control, decision = f"CTL-{number:03d}", f"ADR-{number:04d}"
-            kb.link(control, LinkType.MITIGATES, f"RSK-{rng.randint(1, share):03d}")
-            kb.link(control, LinkType.IMPLEMENTS, f"REQ-{rng.randint(1, share):03d}")
-            kb.link(control, LinkType.MOTIVATED_BY, decision)
-            kb.link(decision, LinkType.MOTIVATED_BY, f"RSK-{rng.randint(1, share):03d}")
+            kb.links.add(control, LinkType.MITIGATES, f"RSK-{rng.randint(1, share):03d}")
+            kb.links.add(control, LinkType.IMPLEMENTS, f"REQ-{rng.randint(1, share):03d}")
+            kb.links.add(control, LinkType.MOTIVATED_BY, decision)
+            kb.links.add(decision, LinkType.MOTIVATED_BY, f"RSK-{rng.randint(1, share):03d}")
             if number > 1:
-                kb.link(decision, LinkType.SUPERSEDES, f"ADR-{number - 1:04d}")
+                kb.links.add(decision, LinkType.SUPERSEDES, f"ADR-{number - 1:04d}")
         systems = max(10, share // 20)
         for number in range(2, systems + 1):
             for other in sorted({rng.randint(1, number - 1) for _ in range(2)}):
-                kb.link(f"SYS-{number:03d}", LinkType.DEPENDS_ON, f"SYS-{other:03d}")
+                kb.links.add(f"SYS-{number:03d}", LinkType.DEPENDS_ON, f"SYS-{other:03d}")
         already = {
-            link.key for link in kb.links_of("RSK-001") if link.direction == "in"
+            link.key for link in kb.links.of("RSK-001") if link.direction == "in"
         }
         for number in range(1, min(share, 400) + 1):
             if f"CTL-{number:03d}" not in already:
-                kb.link(f"CTL-{number:03d}", LinkType.MITIGATES, "RSK-001")
+                kb.links.add(f"CTL-{number:03d}", LinkType.MITIGATES, "RSK-001")
 
 
 def timed(label: str, action: Callable[[], object], rows: list[tuple[str, float]]) -> None:
@@ -66,11 +66,11 @@ def main() -> None:
     rows: list[tuple[str, float]] = []
     timed(f"build {args.records} records", lambda: build(kb, args.records, random.Random(1)), rows)
     middle = f"CTL-{args.records // 10:03d}"
-    timed(f"why {middle} (depth 5)", lambda: kb.why(middle), rows)
-    timed("impact RSK-001 (hundreds of dependents)", lambda: kb.impact("RSK-001", 2), rows)
-    timed("neighbourhood RSK-001 depth 2 (capped)", lambda: kb.neighbourhood("RSK-001", 2), rows)
-    timed("restore-order (all systems)", kb.restore_order, rows)
-    timed("check", kb.check, rows)
+    timed(f"why {middle} (depth 5)", lambda: kb.trails.why(middle), rows)
+    timed("impact RSK-001 (hundreds of dependents)", lambda: kb.trails.impact("RSK-001", 2), rows)
+    timed("neighbourhood RSK-001 depth 2 (capped)", lambda: kb.trails.neighbourhood("RSK-001", 2), rows)
+    timed("restore-order (all systems)", kb.trails.restore_order, rows)
+    timed("check", kb.maintenance.check, rows)
     if args.site:
         from kbridge.formats.site import export_site
 

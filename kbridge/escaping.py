@@ -75,6 +75,3 @@ def terminal_text(value: object, *, multiline: bool = False) -> str:
     return cleaned.encode("utf-8", "replace").decode("utf-8") if _has_surrogate(cleaned) else cleaned
 
 
-def has_terminal_controls(text: str) -> bool:
-    """Whether `terminal_text` would change `text` (for tests and warnings)."""
-    return terminal_text(text, multiline=True) != text

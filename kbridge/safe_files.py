@@ -125,12 +125,6 @@ def _refusal(parent: int, name: str, shown: tuple[str, ...]) -> UnsafePathError:
     return UnsafePathError(f"{where}: not a folder")
 
 
-def make_folder(root: Path, relative: str, *, mode: int = 0o755) -> None:
-    """root/relative as a folder (made when missing), refused where a part is a symbolic link."""
-    with _folder(Path(root), inside(relative), create=True, mode=mode):
-        pass
-
-
 # --- writing ----------------------------------------------------------------------------------
 
 
@@ -257,16 +251,6 @@ def remove_file(root: Path, relative: str) -> bool:
         return False
     except OSError as error:
         raise FileWriteError(f"could not remove {Path(root) / shown}: {error.strerror or error}") from error
-
-
-def is_regular(root: Path, relative: str) -> bool:
-    """Whether root/relative is a regular file reached without a symbolic link."""
-    parts = inside(relative)
-    try:
-        with _folder(Path(root), parts[:-1], create=False, mode=0o755) as folder:
-            return stat.S_ISREG(os.lstat(parts[-1], dir_fd=folder).st_mode)
-    except (OSError, UnsafePathError):
-        return False
 
 
 # --- reading ----------------------------------------------------------------------------------

@@ -46,11 +46,11 @@ def sample_with_a_month_of_work(path: Path) -> Path:
     """The sample as built on 2026-11-01, then a few weeks of the team closing its gaps."""
     work = [
         ("2026-11-01", lambda kb: None),
-        ("2026-11-06", lambda kb: kb.reassign("PER-004", "PER-001", ["SYS-004", "ADR-0010"],
-                                              reason="Kafka handed to Platform")),
+        ("2026-11-06", lambda kb: kb.trails.reassign("PER-004", "PER-001", ["SYS-004", "ADR-0010"],
+                                                     reason="Kafka handed to Platform")),
         ("2026-11-13", lambda kb: kb.update("CTL-014", fields={**kb.get("CTL-014").fields, "rationale":
                                             "Every service reads and writes only its own topics."})),
-        ("2026-11-13", lambda kb: kb.link("CTL-014", "mitigates", "RSK-006")),
+        ("2026-11-13", lambda kb: kb.links.add("CTL-014", "mitigates", "RSK-006")),
         ("2026-11-20", lambda kb: _exercise(kb)),
         ("2026-11-27", lambda kb: kb.update("CTL-009", review_by="2027-10-31", reason="reviewed")),
         ("2026-11-27", lambda kb: kb.update("RSK-006", review_by="2027-09-30", reason="reviewed")),
@@ -73,7 +73,7 @@ def sample_with_a_month_of_work(path: Path) -> Path:
 def _exercise(kb: KnowledgeBase) -> None:
     fields = {"exercise": "test", "result": "passed", "recovery_time": "55m"}
     created = kb.create("event", "Vault restore re-test after the KMS policy fix", date="2026-11-20", fields=fields)
-    kb.link(kb.get(next(iter(created.created))).key, "affects", "SYS-006")
+    kb.links.add(created.key, "affects", "SYS-006")
 
 
 def wait_until(condition: Callable[[], bool], timeout_ms: int = 30000) -> None:

@@ -137,7 +137,8 @@ def sample_screens(kb: KnowledgeBase, size: tuple[int, int], shooter: Shooter) -
     open_dialog(window, window.actions.quick_switch.trigger, shooter, "quick-switcher")
     open_dialog(window, window.actions.links.trigger, shooter, "links")
     dialog = window.file_commands.import_folder(REAL_FOLDER)
-    settle(600)
+    wait_for(lambda: dialog is not None and dialog.preview_current)  # the preview says what was read
+    settle(200)
     shooter.save(window, "import-dialog", dialog)
     window.file_commands.import_dialog.reject()
     window.close()

@@ -52,7 +52,7 @@ def import_command(app: AppContext, folder: Path, fmt: str, dry_run: bool, force
     if as_json:
         emit_json({"dry_run": dry_run, **report.as_json()})
         return
-    _print_rows(rows, [(w.path, w.message) for w in report.warnings], dry_run)
+    _print_rows(rows, [(w.path, w.message) for w in report.warnings], dry_run, report.formats)
 
 
 def _import_or_plan(kb: KnowledgeBase, folder: Path, fmt: str, dry_run: bool, force: bool,
@@ -69,7 +69,8 @@ def _import_or_plan(kb: KnowledgeBase, folder: Path, fmt: str, dry_run: bool, fo
         progress.close()
 
 
-def _print_rows(rows: list[PlannedRecord], warnings: list[tuple[str, str]], dry_run: bool) -> None:
+def _print_rows(rows: list[PlannedRecord], warnings: list[tuple[str, str]], dry_run: bool,
+                formats: dict[str, int]) -> None:
     verbs = {"import": "would import" if dry_run else "imported",
              "update": "would update" if dry_run else "updated",
              "unchanged": "unchanged", "skip": "skipped"}
@@ -87,6 +88,9 @@ def _print_rows(rows: list[PlannedRecord], warnings: list[tuple[str, str]], dry_
     click.echo(f"{counts['import']} {done}imported, {counts['update']} {done}updated, "
                f"{counts['unchanged']} unchanged, {counts['skip']} skipped, {len(warnings)} warnings"
                + (" (dry run: nothing was changed)" if dry_run else ""), err=True)
+    if formats:  # what the files were read as: told per folder and per file, never assumed
+        read_as = ", ".join(f"{name} ({count} file{'' if count == 1 else 's'})" for name, count in formats.items())
+        click.echo(f"read as {read_as}", err=True)
 
 
 @click.command("export")

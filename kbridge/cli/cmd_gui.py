@@ -1,6 +1,9 @@
-"""`kbridge gui`: open the desktop application."""
+"""`kbridge gui`: open the desktop application. The command line's one door to the window layer
+(an import contract allows it here only): the commands that print with Qt go through it too."""
 
 from __future__ import annotations
+
+from types import ModuleType
 
 import click
 
@@ -25,6 +28,13 @@ def gui(app: AppContext, sample: bool) -> None:
 
     path = ensure_sample_kb() if sample else app.kb_path
     raise SystemExit(run(path))
+
+
+def qt_printing() -> ModuleType:
+    """kbridge.ui.printing, loaded only for the commands that print (Qt takes a moment to load)."""
+    from kbridge.ui import printing
+
+    return printing
 
 
 COMMANDS = [gui]

@@ -17,7 +17,7 @@ from kbridge.escaping import terminal_text
 @pass_app
 def history_command(app: AppContext, key: str, as_json: bool) -> None:
     """List a record's revisions, oldest first (REV is what restore takes)."""
-    revisions = app.kb().history(key)
+    revisions = app.kb().history.revisions(key)
     if as_json:
         emit_json([revision_dict(revision) for revision in revisions])
         return
@@ -36,9 +36,9 @@ def history_command(app: AppContext, key: str, as_json: bool) -> None:
 def diff_command(app: AppContext, key: str, rev_a: int, rev_b: int, as_json: bool) -> None:
     """Show what changed between two revisions of a record."""
     kb = app.kb()
-    text = kb.diff(key, rev_a, rev_b)
+    text = kb.history.diff(key, rev_a, rev_b)
     if as_json:
-        old, new = kb.revision(key, rev_a), kb.revision(key, rev_b)
+        old, new = kb.history.revision(key, rev_a), kb.history.revision(key, rev_b)
         changed = sorted(
             name for name in {*old.snapshot, *new.snapshot} - {"owner"}
             if old.snapshot.get(name) != new.snapshot.get(name)
@@ -68,10 +68,10 @@ def restore_command(app: AppContext, key: str, rev: int, keep_status: bool, reas
     """Bring back revision REV of a record, as a new revision (nothing is overwritten). Links stay
     as they are now; a status that contradicts them is said so (see --keep-status)."""
     kb = app.kb(write=True)
-    conflict = kb.restore_conflict(key, rev)
-    changes = kb.restore(key, rev, reason=reason, keep_consistent=keep_status)
+    conflict = kb.lifecycle.restore_conflict(key, rev)
+    changes = kb.history.restore(key, rev, reason=reason, keep_consistent=keep_status).changes
     record = kb.get(key)
-    latest = kb.history(key)[-1]
+    latest = kb.history.revisions(key)[-1]
     if as_json:
         emit_json({"key": record.key, "restored": rev, "rev": latest.rev, "status": record.status,
                    "conflict": conflict.message if conflict else None, "status_kept": bool(conflict and keep_status),

@@ -26,7 +26,7 @@ def supersede_command(app: AppContext, old: str, new: str, partial: bool, note: 
     kb = app.kb(write=True)
     if partial:
         note = f"supersedes in part{'; ' + note if note else ''}"
-    changes = kb.supersede(old, new, note=note, reason=reason)
+    changes = kb.lifecycle.supersede(old, new, note=note, reason=reason).changes
     old_record, new_record = kb.get(old), kb.get(new)
     if as_json:
         link = next(link for link in changes.links if link.source_uid == new_record.uid)

@@ -26,8 +26,8 @@ def init_command(path: Path, first_decision: bool, as_json: bool) -> None:
     with KnowledgeBase.init(path) as kb:
         if first_decision:
             title, status, body = templates.first_decision()
-            changes = kb.create("decision", title, status=status, body=body, reason="kbridge init --first-decision")
-            key = kb.get(next(iter(changes.created))).key
+            created = kb.create("decision", title, status=status, body=body, reason="kbridge init --first-decision")
+            key = created.key
     if as_json:
         emit_json({"path": str(path), "first_decision": key})
         return
@@ -45,10 +45,10 @@ def check_command(app: AppContext, do_repair: bool, as_json: bool) -> None:
     fixed: list[str] = []
     with TerminalProgress("checking") as progress:
         if do_repair:
-            result = app.kb(write=True).repair(progress=progress)
+            result = app.kb(write=True).maintenance.repair(progress=progress)
             fixed, report = result.fixed, result.remaining
         else:
-            report = app.kb().check(progress=progress)
+            report = app.kb().maintenance.check(progress=progress)
     if as_json:
         data = {"ok": report.ok, "findings": [f.as_dict() for f in report.findings]}
         if do_repair:
@@ -74,7 +74,7 @@ def check_command(app: AppContext, do_repair: bool, as_json: bool) -> None:
 @pass_app
 def backup_command(app: AppContext, out: Path, force: bool, as_json: bool) -> None:
     """Write a consistent, owner-only copy of the knowledge base to OUT (safe while in use)."""
-    written = app.kb().backup(out, overwrite=force)
+    written = app.kb().maintenance.backup(out, overwrite=force)
     if as_json:
         emit_json({"path": str(written), "size_bytes": written.stat().st_size})
         return
@@ -86,7 +86,7 @@ def backup_command(app: AppContext, out: Path, force: bool, as_json: bool) -> No
 @pass_app
 def stats_command(app: AppContext, as_json: bool) -> None:
     """Counts of records by kind and status, links, revisions and file size."""
-    stats = app.kb().stats()
+    stats = app.kb().maintenance.stats()
     if as_json:
         emit_json(stats)
         return
@@ -106,7 +106,8 @@ def stats_command(app: AppContext, as_json: bool) -> None:
 def restore_backup_command(app: AppContext, backup_file: Path, other: bool, as_json: bool) -> None:
     """Replace the knowledge base's content with BACKUP_FILE, after checking that the backup is
     sound. The current content is saved as a backup first, so nothing is lost."""
-    safety, changes = restore_backup(app.kb(), backup_file, allow_other=other)
+    safety, restored = restore_backup(app.kb(), backup_file, allow_other=other)
+    changes = restored.changes
     if as_json:
         emit_json({"restored": str(backup_file), "previous_content": str(safety),
                    "created": len(changes.created), "updated": len(changes.updated), "deleted": len(changes.deleted)})

@@ -82,17 +82,16 @@ def new_command(app: AppContext, kind: str, title: str, key: str | None, templat
     if rationale is not None:
         fields["rationale"] = rationale
     kb = app.kb(write=True)
-    changes = kb.create(
+    created = kb.create(
         kind, title, key=key, template=template, status=status, date=date, review_by=review_by,
         owner=owner, tags=list(tags), fields=fields, body=body, supersedes=list(supersedes), strict=True,
     )
-    (uid,) = changes.created
-    record = kb.get(uid)
+    record = kb.get(created.uid)
     if as_json:
         emit_json(record_detail(kb, record))
     else:
         click.echo(record.key)
-        _say_superseded(kb, changes, record.uid)
+        _say_superseded(kb, created.changes, record.uid)
 
 
 @click.command("set")
@@ -130,7 +129,7 @@ def set_command(app: AppContext, key: str, status: str | None, title: str | None
         values["fields"] = fields
     if not values:
         raise click.UsageError("nothing to change: give at least one option (see kbridge set --help)")
-    changes = kb.update(record.uid, reason=reason, strict=True, **values)
+    changes = kb.update(record.uid, reason=reason, strict=True, **values).changes
     if as_json:
         emit_json(record_detail(kb, kb.get(record.uid)))
     elif not changes:
@@ -176,7 +175,7 @@ def link_command(app: AppContext, source: str, link_type: str, target: str, note
     """Add a typed link SOURCE -TYPE-> TARGET (e.g. CTL-004 mitigates RSK-002). SOURCE supersedes
     TARGET marks TARGET superseded (as kbridge supersede does)."""
     kb = app.kb(write=True)
-    changes = kb.link(source, link_type, target, note=note)
+    changes = kb.links.add(source, link_type, target, note=note).changes
     added = _added_link(changes, kb.get(source).uid)
     if as_json:
         emit_json({"link": stored_link(kb, added), "changed": changed_records(kb, changes)})
@@ -199,9 +198,9 @@ def unlink_command(app: AppContext, source: str, link_type: str, target: str, re
                    as_json: bool) -> None:
     """Remove a typed link."""
     kb = app.kb(write=True)
-    changes = kb.unlink(source, link_type, target, restore_status=restore_status)
+    changes = kb.links.remove(source, link_type, target, restore_status=restore_status).changes
     old = kb.find(target)
-    offer = kb.restorable_status(old.uid) if old is not None and link_type == "supersedes" else None
+    offer = kb.lifecycle.restorable_status(old.uid) if old is not None and link_type == "supersedes" else None
     if as_json:
         emit_json({
             "link": stored_link(kb, changes.links[0]),
@@ -261,7 +260,7 @@ def show_command(app: AppContext, key: str, as_json: bool) -> None:
 def delete_command(app: AppContext, key: str, reason: str, as_json: bool) -> None:
     """Move a record to the trash (its links and history are kept; undelete brings it back)."""
     kb = app.kb(write=True)
-    changes = kb.delete(key, reason=reason)
+    changes = kb.delete(key, reason=reason).changes
     record = kb.get(key)
     if as_json:
         emit_json({"changed": changed_records(kb, changes)})
@@ -277,7 +276,7 @@ def delete_command(app: AppContext, key: str, reason: str, as_json: bool) -> Non
 def undelete_command(app: AppContext, key: str, reason: str, as_json: bool) -> None:
     """Bring a record back from the trash."""
     kb = app.kb(write=True)
-    changes = kb.undelete(key, reason=reason)
+    changes = kb.undelete(key, reason=reason).changes
     if as_json:
         emit_json({"changed": changed_records(kb, changes)})
 

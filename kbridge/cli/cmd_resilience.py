@@ -1,6 +1,6 @@
 """Answers before (and during) an incident: `incident-plan`, `tick`, `exercise`, `scorecard`, `brief`,
 and the incident pack that `export --format pack` writes. The PDFs are printed by the desktop
-layer (kbridge.ui.printing), reached the way `kbridge gui` reaches the window."""
+layer (kbridge.ui.printing), reached through `kbridge gui`'s module (`qt_printing`)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from kbridge.cli.cmd_gui import qt_printing
 from kbridge.cli.main import AppContext
 from kbridge.cli.options import json_option, pass_app
 from kbridge.cli.output import emit_json, print_table
@@ -28,7 +29,7 @@ MARKS = {True: "[x]", False: "[ ]"}
 def incident_plan_command(app: AppContext, incident: str, as_json: bool) -> None:
     """What INCIDENT affects and everything that depends on it, in restore order, with each system's
     approver, RTO, recovery steps and safe-to-restore criteria, ticked or not."""
-    plan = app.kb().incident_plan(incident)
+    plan = app.kb().resilience.incident_plan(incident)
     if as_json:
         emit_json(plan.as_dict())
         return
@@ -44,8 +45,8 @@ def tick_command(app: AppContext, incident: str, item: str, undo: bool) -> None:
     """Tick ITEM of INCIDENT's checklist (an id such as SYS-005/step/2, from `incident-plan`): saved as
     a revision of the incident with who and when."""
     kb = app.kb(write=True)
-    kb.tick(incident, item, done=not undo)
-    ticked = kb.incident_plan(incident).item(item)
+    kb.resilience.tick(incident, item, done=not undo)
+    ticked = kb.resilience.incident_plan(incident).item(item)
     state = f"ticked by {ticked.by} at {ticked.at}" if ticked.done else "unticked"
     click.echo(f"{ticked.id}  {state}: {ticked.text}")
 
@@ -75,10 +76,10 @@ def exercise_command(app: AppContext, system: str, kind: str, result: str, date:
     if recovery_time:
         fields["recovery_time"] = recovery_time
     with kb.transaction():
-        changes = kb.create(Kind.EVENT, title or f"{kind.capitalize()} of the recovery of {target.title}",
+        created = kb.create(Kind.EVENT, title or f"{kind.capitalize()} of the recovery of {target.title}",
                             date=normalise_date(date), fields=fields, tags=["exercise"])
-        key = kb.get(next(iter(changes.created))).key
-        kb.link(key, LinkType.AFFECTS, target.uid)
+        key = created.key
+        kb.links.add(key, LinkType.AFFECTS, target.uid)
     click.echo(key)
 
 
@@ -90,7 +91,7 @@ def scorecard_command(app: AppContext, today: str | None, as_json: bool) -> None
     """The resilience scorecard: critical systems ready to recover, controls with their reasons,
     overdue reviews and knowledge at risk, with the records behind each figure and its trend."""
     when = dt.date.fromisoformat(normalise_date(today)) if today else None  # type: ignore[arg-type]
-    card = app.kb().scorecard(when)
+    card = app.kb().resilience.scorecard(when)
     if as_json:
         emit_json(card.as_dict())
         return
@@ -106,18 +107,14 @@ def scorecard_command(app: AppContext, today: str | None, as_json: bool) -> None
 def brief_command(app: AppContext, system: str | None, fmt: str, out: Path) -> None:
     """Write a brief for the business to OUT (a file, or a folder for brief.html / brief.pdf): business
     impact, open risks and their controls, recent incidents and what they led to, readiness."""
-    from kbridge.ui.printing import write_brief  # Qt loads only for the commands that print
-
-    click.echo(str(write_brief(app.kb(), out, fmt, system)))
+    click.echo(str(qt_printing().write_brief(app.kb(), out, fmt, system)))
 
 
 def export_pack(app: AppContext, out: Path, as_json: bool) -> None:
     """`kbridge export --format pack OUT`: the incident pack as HTML and PDF in the folder OUT."""
-    from kbridge.ui.printing import write_pack
-
     if out.exists() and not out.is_dir():
         raise ValidationError(f"{out} is a file; the incident pack is written into a folder")
-    written = write_pack(app.kb(), out)
+    written = qt_printing().write_pack(app.kb(), out)
     if as_json:
         emit_json({"out": str(out), "written": [path.name for path in written]})
         return

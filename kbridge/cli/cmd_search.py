@@ -74,7 +74,7 @@ def reindex_command(app: AppContext, engine: str | None, as_json: bool) -> None:
     """Rebuild the search index from the knowledge base (it is a cache: nothing is lost)."""
     kb = app.kb()
     name = engine or kb.search_index.default_engine
-    total = int(kb.stats()["records"])
+    total = int(kb.maintenance.stats()["records"])
     started = time.perf_counter()
     with click.progressbar(length=max(total, 1), label=f"indexing with {name}", file=sys.stderr) as bar:
 

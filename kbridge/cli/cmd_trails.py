@@ -24,7 +24,7 @@ depth_range = click.IntRange(1, MAX_TRAIL_DEPTH)
 @pass_app
 def why_command(app: AppContext, key: str, depth: int, as_json: bool) -> None:
     """Why does KEY exist? The chain of risks, requirements, incidents and decisions behind it."""
-    trail = app.kb().why(key, depth)
+    trail = app.kb().trails.why(key, depth)
     if as_json:
         emit_json(trail.as_dict())
         return
@@ -39,7 +39,7 @@ def why_command(app: AppContext, key: str, depth: int, as_json: bool) -> None:
 @pass_app
 def impact_command(app: AppContext, key: str, depth: int, as_json: bool) -> None:
     """What depends on KEY: what would lose its reason, or break, if it were retired."""
-    trail = app.kb().impact(key, depth)
+    trail = app.kb().trails.impact(key, depth)
     if as_json:
         emit_json(trail.as_dict())
         return
@@ -58,7 +58,7 @@ def timeline_command(app: AppContext, key: str, kinds: tuple[str, ...], as_json:
         wanted = parse_timeline_kinds(kinds) if kinds else None
     except KbridgeError as error:
         raise click.BadParameter(str(error), param_hint="--kind") from error
-    timeline = app.kb().timeline(key, wanted)
+    timeline = app.kb().trails.timeline(key, wanted)
     if as_json:
         emit_json(timeline.as_dict())
         return
@@ -78,7 +78,7 @@ def timeline_command(app: AppContext, key: str, kinds: tuple[str, ...], as_json:
 def restore_order_command(app: AppContext, system: str | None, as_json: bool) -> None:
     """The order to bring systems back after an outage (or SYSTEM and what it needs): dependencies
     first, then criticality and RTO, with who approves each and what governs its recovery."""
-    plan = app.kb().restore_order(system)
+    plan = app.kb().trails.restore_order(system)
     if as_json:
         emit_json(plan.as_dict())
         return
@@ -96,7 +96,7 @@ def reassign_command(app: AppContext, from_person: str, to_person: str, keys: tu
                      as_json: bool) -> None:
     """Hand the records FROM_PERSON owns or approves (all, or only KEYS) to TO_PERSON."""
     kb = app.kb(write=True)
-    changes = kb.reassign(from_person, to_person, keys or None, reason=reason)
+    changes = kb.trails.reassign(from_person, to_person, keys or None, reason=reason).changes
     if as_json:
         emit_json({"from": kb.get(from_person).key, "to": kb.get(to_person).key,
                    "records": changed_records(kb, changes)})

@@ -21,7 +21,7 @@ from kbridge.core import KnowledgeBase
 from kbridge.core.backups import auto_backup
 from kbridge.diagnostics import log_exception
 from kbridge.escaping import terminal_text
-from kbridge.model import KbridgeError, NotFoundError
+from kbridge.model import Initiator, KbridgeError, NotFoundError
 
 
 class AppContext:
@@ -49,7 +49,7 @@ class AppContext:
                         f"no knowledge base at {path} (create one with: kbridge init {path})"
                     )
                 click.echo(f"kbridge: created a new knowledge base at {path}", err=True)
-            self._kb = KnowledgeBase.open(path, create=True)
+            self._kb = KnowledgeBase.open(path, create=True, initiator=Initiator.CLI)
         if write:
             # At most hourly (see core.backups): a rotating safety copy before the first change.
             auto_backup(self._kb)

@@ -67,7 +67,7 @@ def record_detail(kb: KnowledgeBase, record: Record) -> dict[str, Any]:
             "fields": record.fields,
             "review_by": record.review_by,
             "source": {"path": source.get("path"), "format": source.get("format")} if source else None,
-            "links": [link_dict(link) for link in kb.links_of(record.uid)],
+            "links": [link_dict(link) for link in kb.links.of(record.uid)],
             "created_at": record.created_at,
             "updated_at": record.updated_at,
             "deleted": record.deleted,
@@ -137,7 +137,7 @@ def print_record(kb: KnowledgeBase, record: Record) -> None:
     for name, value in facts:
         if value:
             say(f"  {name + ':':<12} {value}")
-    links = kb.links_of(record.uid)
+    links = kb.links.of(record.uid)
     if links:
         click.echo("")
         for link in links:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from kbridge.core.checks import CATEGORIES, CheckReport, Finding
-from kbridge.core.knowledge_base import KnowledgeBase, utc_now
+from kbridge.core.clock import utc_now
+from kbridge.core.knowledge_base import KnowledgeBase
 from kbridge.core.settings import Settings, load_settings, save_settings
 from kbridge.core.templates import template_names
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kbridge import paths
-from kbridge.model import Changes, ConflictError, ValidationError
+from kbridge.model import ConflictError, OpResult, ValidationError
 from kbridge.storage import NotAKnowledgeBaseError, Store
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ def auto_backup(kb: KnowledgeBase, *, keep: int | None = None, now: dt.datetime 
     target = backup_dir(kb) / f"{kb.name}-{now.strftime(_STAMP)}.kbridge"
     if target.exists():
         return None
-    kb.backup(target)
+    kb.maintenance.backup(target)
     prune_backups(kb, keep)
     return target
 
@@ -79,7 +79,7 @@ def verify_backup(path: Path) -> str:
     return uid
 
 
-def restore_backup(kb: KnowledgeBase, path: Path, *, allow_other: bool = False) -> tuple[Path, Changes]:
+def restore_backup(kb: KnowledgeBase, path: Path, *, allow_other: bool = False) -> tuple[Path, OpResult]:
     """Replace the knowledge base's content with a backup's, after checking the backup and saving
     the current content as a backup of its own. Returns that safety copy and what changed."""
     path = Path(path)
@@ -92,8 +92,8 @@ def restore_backup(kb: KnowledgeBase, path: Path, *, allow_other: bool = False) 
         )
     stamp = dt.datetime.now().strftime(_STAMP)
     safety = backup_dir(kb) / f"{kb.name}-before-restore-{stamp}-{os.getpid()}.kbridge"
-    kb.backup(safety)
-    changes = kb.replace_content_from(path)
+    kb.maintenance.backup(safety)
+    changes = kb.maintenance.replace_content_from(path)
     if kb.settings.backups_kept > 0:
         prune_backups(kb, kb.settings.backups_kept)
     return safety, changes

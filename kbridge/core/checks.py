@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING
 
 from kbridge.core import lifecycle
 from kbridge.core.readiness import resilience_findings
-from kbridge.model import Kind, Link, LinkType, Record
-from kbridge.search import Progress
+from kbridge.model import Kind, Link, LinkType, Progress, Record
 
 if TYPE_CHECKING:
     from kbridge.core.knowledge_base import KnowledgeBase
@@ -82,13 +81,13 @@ class RepairReport:
 def repair(kb: KnowledgeBase, today: dt.date | None = None, progress: Progress | None = None) -> RepairReport:
     """Fix what can be fixed without a person's judgement; report the rest."""
     report = RepairReport()
-    dangling_before = {(link.source_uid, link.type, link.target_ref) for link in kb.dangling_links()}
-    changes = kb.resolve_dangling_links()
-    for link in changes.links:
+    dangling_before = {(link.source_uid, link.type, link.target_ref) for link in kb.links.dangling()}
+    changes = kb.links.resolve_dangling()
+    for link in changes.changes.links:
         if (link.source_uid, link.type, link.target_ref) in dangling_before:
             source = kb.get(link.source_uid)
             report.fixed.append(f"{source.key}: {link.type.label} {link.target_ref} now points at the record")
-    for step in kb.repair_steps:
+    for step in kb.maintenance.repair_steps:
         report.fixed.extend(step())
     report.remaining = run_checks(kb, today, progress)
     return report
@@ -100,7 +99,7 @@ def run_checks(kb: KnowledgeBase, today: dt.date | None = None, progress: Progre
     by_uid = {record.uid: record for record in records}
     live = [record for record in records if not record.deleted]
     steps: list[tuple[str, Callable[[], list[Finding]]]] = [
-        ("integrity", lambda: [Finding("integrity", problem) for problem in kb.integrity_problems()]),
+        ("integrity", lambda: [Finding("integrity", problem) for problem in kb.maintenance.integrity_problems()]),
         ("search index", lambda: _search_index(kb)),
         ("links", lambda: _dangling(kb, by_uid)),
         ("numbers", lambda: _duplicate_numbers(live)),
@@ -111,7 +110,7 @@ def run_checks(kb: KnowledgeBase, today: dt.date | None = None, progress: Progre
         ("proposals", lambda: _stale_proposals(live, today)),
         ("controls", lambda: _controls_without_reason(kb, live)),
         ("recovery", lambda: _recovery_gaps(kb)),
-        ("supersedes", lambda: _supersede_findings(kb.all_links(), by_uid)),
+        ("supersedes", lambda: _supersede_findings(kb.links.all(), by_uid)),
         ("resilience", lambda: resilience_findings(kb, today)),
         ("sync", lambda: _sync_conflicts(kb, by_uid)),
     ]
@@ -136,7 +135,7 @@ def _search_index(kb: KnowledgeBase) -> list[Finding]:
 
 def _dangling(kb: KnowledgeBase, by_uid: dict[str, Record]) -> list[Finding]:
     findings = []
-    for link in kb.dangling_links():
+    for link in kb.links.dangling():
         source = by_uid.get(link.source_uid)
         if source is None or source.deleted:
             continue
@@ -205,7 +204,7 @@ def _departed_owners(
     for record in live:
         if record.owner in departed:
             owned[record.owner].add(record.uid)
-    for link in kb.all_links():
+    for link in kb.links.all():
         if link.type is LinkType.OWNED_BY and link.target_uid in departed:
             owned[link.target_uid].add(link.source_uid)
     findings = []
@@ -246,7 +245,7 @@ def _stale_proposals(live: list[Record], today: dt.date) -> list[Finding]:
 def _controls_without_reason(kb: KnowledgeBase, live: list[Record]) -> list[Finding]:
     reasons = {LinkType.MITIGATES, LinkType.IMPLEMENTS}
     with_reason_link = {
-        link.source_uid for link in kb.all_links() if link.type in reasons and link.target_uid
+        link.source_uid for link in kb.links.all() if link.type in reasons and link.target_uid
     }
     findings = []
     for record in live:
@@ -268,7 +267,7 @@ def _recovery_gaps(kb: KnowledgeBase) -> list[Finding]:
     """Running systems without an owner or a usable RTO, and dependency cycles (kbridge.core.recovery
     works them out; the departed owners and approvers it also flags are reported elsewhere)."""
     findings = []
-    for step in kb.restore_order().steps:
+    for step in kb.trails.restore_order().steps:
         gaps = [gap for gap in step.gaps if gap == "no owner" or "RTO" in gap or "cycle" in gap]
         if gaps:
             findings.append(Finding("recovery-gap", "; ".join(gaps), step.key, step.record.title))
@@ -277,7 +276,7 @@ def _recovery_gaps(kb: KnowledgeBase) -> list[Finding]:
 
 def _sync_conflicts(kb: KnowledgeBase, by_uid: dict[str, Record]) -> list[Finding]:
     findings = []
-    for uid, info in kb.sync_conflicts().items():
+    for uid, info in kb.sync_state.conflicts().items():
         record = by_uid.get(uid)
         if record is None:
             continue

@@ -54,13 +54,13 @@ class LinkIndex:
 
     @classmethod
     def lazy(cls, kb: KnowledgeBase) -> LinkIndex:
-        return cls(kb.links_of, kb.find)
+        return cls(kb.links.of, kb.find)
 
     @classmethod
     def preloaded(cls, kb: KnowledgeBase) -> LinkIndex:
         records = {record.uid: record for record in kb.list_records(deleted=None)}
         links: dict[str, list[LinkedRecord]] = {uid: [] for uid in records}
-        for link in kb.all_links():
+        for link in kb.links.all():
             source = records.get(link.source_uid)
             target = records.get(link.target_uid) if link.target_uid else None
             if source is None:

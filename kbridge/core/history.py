@@ -1,14 +1,14 @@
-"""Revisions: as readable text, the differences between two, and the facade's history methods."""
+"""Revisions as readable text and the differences between two; `kb.history` (every saved version
+of a record, restore) and `kb.files` (files kept with a record)."""
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
 from typing import Any
 
-from kbridge.model import CONTENT_FIELDS, Changes, ConflictError, NotFoundError, Record, Revision
-from kbridge.storage import Store
+from kbridge.core.manager import Manager
+from kbridge.model import CONTENT_FIELDS, ConflictError, NotFoundError, RecordResult, Revision
 
 _HEADER_FIELDS = ("key", "kind", "title", "status", "date", "review_by", "owner", "tags")
 
@@ -50,22 +50,15 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-class HistoryMixin:
-    """Part of `KnowledgeBase`: revisions, diffs, restore; files kept with a record."""
+class History(Manager):
+    """`kb.history`: every saved version of a record, the differences between two, restore."""
 
-    _store: Store
-    transaction: Callable[[], AbstractContextManager[None]]
-    get: Callable[[str], Record]
-    update: Callable[..., Changes]
-    _owner_ref: Callable[[str | None], str | None]
-    consistent_status: Callable[[Record, str], str]
-
-    def history(self, ref: str) -> list[Revision]:
+    def revisions(self, ref: str) -> list[Revision]:
         """Every saved version, oldest first."""
-        return self._store.revisions(self.get(ref).uid)
+        return self._store.revisions(self._kb.get(ref).uid)
 
     def revision(self, ref: str, rev: int) -> Revision:
-        record = self.get(ref)
+        record = self._kb.get(ref)
         found = self._store.revision(record.uid, int(rev))
         if found is None:
             raise NotFoundError(f"{record.key} has no revision {rev}")
@@ -75,44 +68,55 @@ class HistoryMixin:
         """A unified diff between two revisions of a record."""
         return diff_revisions(self.revision(ref, rev_a), self.revision(ref, rev_b))
 
-    def restore(self, ref: str, rev: int, *, reason: str = "", keep_consistent: bool = False) -> Changes:
+    def restore(self, ref: str, rev: int, *, reason: str = "", keep_consistent: bool = False) -> RecordResult:
         """Bring revision `rev` back as a new revision. Links and the key stay as they are now;
         with `keep_consistent`, so does a status that the links imply (`restore_conflict` says
         when the revision's status would contradict them)."""
+        kb = self._kb
         old = self.revision(ref, rev)
         values = {
             name: old.snapshot[name]
             for name in CONTENT_FIELDS
             if name in old.snapshot and name != "key"
         }
-        values["owner"] = self._owner_ref(values.get("owner"))
+        owner = values.get("owner")
+        values["owner"] = owner if owner and self._store.get_record(owner) else None
         if keep_consistent and "status" in values:
-            values["status"] = self.consistent_status(self.get(ref), str(values["status"] or ""))
-        changes = self.update(ref, reason=reason or f"restored revision {rev}", **values)
-        if not changes:
-            raise ConflictError(f"{self.get(ref).key} already matches revision {rev}")
-        return changes
+            values["status"] = kb.lifecycle.consistent_status(kb.get(ref), str(values["status"] or ""))
+        result = kb.update(ref, reason=reason or f"restored revision {rev}", **values)
+        if not result:
+            raise ConflictError(f"{kb.get(ref).key} already matches revision {rev}")
+        return result
 
-    # Files kept with records (imported originals, attachments).
+    def by_record(self) -> Iterator[list[Revision]]:
+        """Every record's revisions (oldest first), one record at a time, deleted records too."""
+        return self._store.record_histories()
 
-    def put_file(self, ref: str, name: str, data: bytes, *, role: str = "attachment") -> bool:
+    def times(self) -> list[str]:
+        """The distinct moments revisions were saved at, oldest first."""
+        return self._store.revision_times()
+
+    def count(self) -> int:
+        """How many revisions there are: it changes with every save (a cheap "has anything changed")."""
+        return self._store.count_revisions()
+
+
+class Files(Manager):
+    """`kb.files`: files kept with records (imported originals, attachments)."""
+
+    def put(self, ref: str, name: str, data: bytes, *, role: str = "attachment") -> bool:
         """Keep a file with a record (an image it shows, or the file it was imported from);
         True when something was stored, False when the same bytes were already there."""
-        record = self.get(ref)
-        with self.transaction():
+        record = self._kb.get(ref)
+        with self._kb.transaction():
             return self._store.put_file(record.uid, role, name, bytes(data))
 
-    def file(self, ref: str, name: str, *, role: str = "attachment") -> bytes | None:
-        return self._store.get_file(self.get(ref).uid, role, name)
+    def read(self, ref: str, name: str, *, role: str = "attachment") -> bytes | None:
+        return self._store.get_file(self._kb.get(ref).uid, role, name)
 
-    def files(self, ref: str) -> list[dict[str, Any]]:
+    def of(self, ref: str) -> list[dict[str, Any]]:
         """`{role, name, size, sha256}` of each file kept with a record."""
         return [
             {"role": role, "name": name, "size": size, "sha256": digest}
-            for role, name, size, digest in self._store.list_files(self.get(ref).uid)
+            for role, name, size, digest in self._store.list_files(self._kb.get(ref).uid)
         ]
-
-    def remove_file(self, ref: str, name: str, *, role: str = "attachment") -> bool:
-        record = self.get(ref)
-        with self.transaction():
-            return self._store.delete_file(record.uid, role, name)

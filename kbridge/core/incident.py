@@ -14,10 +14,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from kbridge.core.readiness import Estate, Item, SystemReadiness, natural_key, system_readiness
+from kbridge.core.readiness import Estate, Item, Source, SystemReadiness, system_readiness
 from kbridge.core.recovery import RecoveryStep
 from kbridge.core.timeline import TimelineEntry
-from kbridge.model import Kind, LinkType, Record, ValidationError
+from kbridge.model import Kind, LinkType, Record, ValidationError, natural_key
 from kbridge.model.vocabulary import CHECKLIST_FIELD
 from kbridge.model.wording import with_article
 
@@ -39,7 +39,7 @@ class ChecklistItem:
     number: int  # 1-based within its kind
     text: str
     detail: str = ""
-    sources: tuple = ()  # kbridge.core.readiness.Source
+    sources: tuple[Source, ...] = ()
     by: str = ""  # who ticked it ("" while not done)
     at: str = ""  # when (ISO 8601, UTC)
 
@@ -166,7 +166,7 @@ def incident_plan(kb: KnowledgeBase, ref: str, today: dt.date | None = None) -> 
     affected = [r for r in estate.targets(incident.uid, LinkType.AFFECTS) if r.kind is Kind.SYSTEM]
     plan = IncidentPlan(incident, sorted((r.key for r in affected), key=natural_key))
     reasons = _dependants(estate, affected)
-    order = kb.restore_order()
+    order = kb.trails.restore_order()
     chosen = [step for step in order.steps if step.record.uid in reasons]
     plan.not_restored = [item for item in order.excluded if item["key"] in plan.affected]
     waves: dict[str, int] = {}
@@ -264,7 +264,7 @@ def checklist_history(kb: KnowledgeBase, incident: Record) -> list[Tick]:
     revision that removed it was saved, by its author."""
     history: list[Tick] = []
     before: dict[tuple[str, str, str], dict[str, Any]] = {}
-    for revision in kb.history(incident.uid):
+    for revision in kb.history.revisions(incident.uid):
         now = {_identity(tick): tick for tick in _ticks(revision.snapshot)}
         for identity, tick in now.items():
             if identity not in before:

@@ -1,10 +1,11 @@
-"""`KnowledgeBase`: the one facade the GUI and the CLI use. Every mutation returns `Changes`."""
+"""`KnowledgeBase`: the one facade the GUI and the CLI use, holding a manager per concern (`kb.links`,
+`kb.history.revisions`, `kb.lifecycle`, ...) as Anki's collection does. Every mutation returns an `OpResult`:
+its `Changes`, who caused it, and the record it created."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,27 +13,31 @@ from typing import Any
 
 from kbridge.core import lifecycle
 from kbridge.core.clock import utc_now
-from kbridge.core.history import HistoryMixin
-from kbridge.core.lifecycle_api import LifecycleMixin
-from kbridge.core.links_api import LinksMixin
-from kbridge.core.maintenance import MaintenanceMixin
-from kbridge.core.pending import PendingWork
+from kbridge.core.history import Files, History
+from kbridge.core.lifecycle_api import Lifecycle
+from kbridge.core.links_api import Links
+from kbridge.core.maintenance import Maintenance
+from kbridge.core.pending import ChangeRecorder, PendingWork
 from kbridge.core.record_list import RecordListing
-from kbridge.core.resilience_api import ResilienceMixin
+from kbridge.core.record_values import clean_fields, clean_title, describe_change, new_uid, parse_kind
+from kbridge.core.resilience_api import Resilience
 from kbridge.core.search_index import SearchIndex
 from kbridge.core.settings import Settings, load_settings
-from kbridge.core.sync_store import SyncStoreMixin
+from kbridge.core.sync_store import SyncState
 from kbridge.core.templates import find_template, render_body
-from kbridge.core.trails_api import TrailsMixin
+from kbridge.core.trails_api import Trails
 from kbridge.model import (
     CONTENT_FIELDS,
+    Cancel,
     Changes,
     ConflictError,
+    Initiator,
     Kind,
-    Link,
-    LinkedRecord,
     NotFoundError,
+    OpResult,
+    Progress,
     Record,
+    RecordResult,
     ValidationError,
     format_key,
     normalise_date,
@@ -41,27 +46,36 @@ from kbridge.model import (
     validate_status,
 )
 from kbridge.model.wording import with_article
-from kbridge.search import CancelFlag, FacetCounts, Progress, SearchResults
+from kbridge.search import FacetCounts, SearchResults
 from kbridge.storage import Store
 
 ChangeListener = Callable[[Changes], None]
-_UNSET: Any = object()
 _SHORT_KEY = re.compile(r"^([A-Za-z]+)[-_ ]?0*(\d+)$")
 
 
-class KnowledgeBase(LinksMixin, LifecycleMixin, HistoryMixin, MaintenanceMixin, TrailsMixin, ResilienceMixin,
-                    SyncStoreMixin):
-    """One open knowledge base file and everything that can be asked of it or done to it."""
+class KnowledgeBase:
+    """One open knowledge base file and everything that can be asked of it or done to it.
 
-    def __init__(self, store: Store, settings: Settings | None = None) -> None:
+    `initiator` says who works through this object (the window, a job, the command line): every
+    result it returns carries it."""
+
+    def __init__(
+        self, store: Store, settings: Settings | None = None, *, initiator: Initiator = Initiator.SCRIPT
+    ) -> None:
         self._store = store
         self.settings = settings or load_settings()
+        self.initiator = initiator
         self._listeners: list[ChangeListener] = []
-        # Extra repairs `check --repair` runs (the search index adds its rebuild); each returns
-        # what it fixed, as sentences.
-        self.repair_steps: list[Callable[[], list[str]]] = []
         self._depth = 0
         self._pending = PendingWork()
+        self.links = Links(self, store)
+        self.lifecycle = Lifecycle(self, store)
+        self.history = History(self, store)
+        self.files = Files(self, store)
+        self.maintenance = Maintenance(self, store)
+        self.trails = Trails(self, store)
+        self.resilience = Resilience(self, store)
+        self.sync_state = SyncState(self, store)
         self.listing = RecordListing(store)  # the record list, read by window
         # Subscribes first, so the index has followed a change before any view hears of it.
         self.search_index = SearchIndex(
@@ -72,16 +86,23 @@ class KnowledgeBase(LinksMixin, LifecycleMixin, HistoryMixin, MaintenanceMixin, 
 
     @classmethod
     def open(
-        cls, path: Path | str, *, create: bool = False, settings: Settings | None = None
+        cls,
+        path: Path | str,
+        *,
+        create: bool = False,
+        settings: Settings | None = None,
+        initiator: Initiator = Initiator.SCRIPT,
     ) -> KnowledgeBase:
-        return cls(Store.open(Path(path), create=create), settings)
+        return cls(Store.open(Path(path), create=create), settings, initiator=initiator)
 
     @classmethod
-    def init(cls, path: Path | str, *, settings: Settings | None = None) -> KnowledgeBase:
+    def init(
+        cls, path: Path | str, *, settings: Settings | None = None, initiator: Initiator = Initiator.SCRIPT
+    ) -> KnowledgeBase:
         """Create a new, empty knowledge base; a ConflictError if something is already there."""
         if Path(path).exists():
             raise ConflictError(f"{path} already exists; kbridge will not overwrite it")
-        return cls.open(path, create=True, settings=settings)
+        return cls.open(path, create=True, settings=settings, initiator=initiator)
 
     def close(self) -> None:
         self.search_index.close()
@@ -118,6 +139,17 @@ class KnowledgeBase(LinksMixin, LifecycleMixin, HistoryMixin, MaintenanceMixin, 
         return lambda: self._listeners.remove(listener)
 
     @contextmanager
+    def recording(self) -> Iterator[ChangeRecorder]:
+        """Collect what every transaction committed meanwhile (an import, a sync: many
+        transactions), as one `OpResult` the caller hands on: `recorder.result`."""
+        recorder = ChangeRecorder(self.initiator)
+        unsubscribe = self.subscribe(recorder.heard.append)
+        try:
+            yield recorder
+        finally:
+            unsubscribe()
+
+    @contextmanager
     def transaction(self) -> Iterator[None]:
         """Group mutations: all are saved or none; each record changed gets one revision, written
         before the commit; listeners hear once, after it."""
@@ -145,8 +177,17 @@ class KnowledgeBase(LinksMixin, LifecycleMixin, HistoryMixin, MaintenanceMixin, 
                 listener(changes)
 
     def _report(self, changes: Changes) -> Changes:
+        """Inside a transaction: `changes` are announced when it commits."""
         self._pending.report(changes)
         return changes
+
+    def _result(self, changes: Changes) -> OpResult:
+        """What a mutation returns: its changes and who caused them."""
+        return OpResult(changes, self.initiator)
+
+    def _record_result(self, changes: Changes, record: Record) -> RecordResult:
+        """What a mutation of one record returns: its changes, who caused them, and the record."""
+        return RecordResult(changes, self.initiator, record.uid, record.key)
 
     def data_version(self) -> int:
         """A number that changes when another process commits to this file (for refreshing)."""
@@ -189,7 +230,7 @@ class KnowledgeBase(LinksMixin, LifecycleMixin, HistoryMixin, MaintenanceMixin, 
         deleted: bool | None = False,
     ) -> list[Record]:
         """Records matching every filter; `deleted=True` lists the trash, `None` everything."""
-        kind_value = _kind(kind) if kind is not None else None
+        kind_value = parse_kind(kind) if kind is not None else None
         if status is not None and kind_value is not None:
             status = validate_status(kind_value, status)
         owner_uid = self.get(owner).uid if owner else None
@@ -209,22 +250,9 @@ class KnowledgeBase(LinksMixin, LifecycleMixin, HistoryMixin, MaintenanceMixin, 
     def iter_records(self, *, deleted: bool | None = False) -> Iterator[Record]:
         return self._store.iter_records(deleted=deleted)
 
-    def links_of(self, ref: str) -> list[LinkedRecord]:
-        """Links both ways: outgoing with their labels, incoming with inverse labels."""
-        return self._store.linked_records(self.get(ref).uid)
-
-    def outgoing_links(self, ref: str) -> list[Link]:
-        return self._store.links_from(self.get(ref).uid)
-
-    def all_links(self) -> list[Link]:
-        return self._store.all_links()
-
-    def dangling_links(self) -> list[Link]:
-        return self._store.dangling_links()
-
     def next_key(self, kind: Kind | str) -> str:
         """The key a new record of `kind` would get now (shown in the new-record dialog)."""
-        kind = _kind(kind)
+        kind = parse_kind(kind)
         return format_key(kind, self._store.highest_key_number(kind.key_prefix) + 1)
 
     def search(
@@ -245,7 +273,7 @@ class KnowledgeBase(LinksMixin, LifecycleMixin, HistoryMixin, MaintenanceMixin, 
         *,
         engine: str | None = None,
         progress: Progress | None = None,
-        cancel: CancelFlag | None = None,
+        cancel: Cancel | None = None,
     ) -> int:
         """Rebuild the search index from the database; the number of records indexed."""
         return self.search_index.rebuild(engine=engine, progress=progress, cancel=cancel)
@@ -271,15 +299,15 @@ class KnowledgeBase(LinksMixin, LifecycleMixin, HistoryMixin, MaintenanceMixin, 
         reason: str = "",
         uid: str | None = None,
         strict: bool = False,
-    ) -> Changes:
+    ) -> RecordResult:
         """Create a record (its first revision too). `template` names a built-in template, a
         template record or a file (kbridge.core.templates). `supersedes` (one key or several)
         are superseded by the new record, all in one transaction. `uid` keeps the uid a record
         already has elsewhere (an imported kbridge Markdown file). `strict` applies the rules of
         a record a person makes here (a control states its rationale); imports and sync keep
         what their files say, and `check` reports it."""
-        kind = _kind(kind)
-        title = _title(title)
+        kind = parse_kind(kind)
+        title = clean_title(title)
         if template and body:
             raise ValidationError("give a template or a body, not both")
         chosen = find_template(self, template) if template else None
@@ -289,14 +317,14 @@ class KnowledgeBase(LinksMixin, LifecycleMixin, HistoryMixin, MaintenanceMixin, 
         record = Record(
             kind=kind,
             title=title,
-            uid=_new_uid(uid, self._store),
+            uid=new_uid(uid, self._store),
             status=validate_status(kind, kind.default_status if status is None else status),
             body=body,
-            tags=normalise_tags(tags),  # type: ignore[arg-type]
+            tags=normalise_tags(tags),
             owner=self._owner_uid(owner),
             date=normalise_date(date),
             review_by=normalise_date(review_by, "review date"),
-            fields=_fields(fields),
+            fields=clean_fields(fields),
             source=source,
             created_at=now,
             updated_at=now,
@@ -316,10 +344,10 @@ class KnowledgeBase(LinksMixin, LifecycleMixin, HistoryMixin, MaintenanceMixin, 
             self._revise(record, reason or "created", now)
             changes = self._report(Changes(created=frozenset({record.uid})))
             for ref in older:
-                changes = changes.merge(self.supersede(ref, record.uid))
-        return changes
+                changes = changes.merge(self.lifecycle.supersede(ref, record.uid).changes)
+        return self._record_result(changes, record)
 
-    def update(self, ref: str, *, reason: str = "", strict: bool = False, **values: Any) -> Changes:
+    def update(self, ref: str, *, reason: str = "", strict: bool = False, **values: Any) -> RecordResult:
         """Change any of title, status, body, tags, owner, date, review_by, fields, key, source.
         Nothing changes (and no revision is written) when every value is already as given.
         `strict` applies the rules of a change a person makes (see `create`): a control keeps
@@ -334,7 +362,7 @@ class KnowledgeBase(LinksMixin, LifecycleMixin, HistoryMixin, MaintenanceMixin, 
             for name, value in values.items():
                 setattr(record, name, self._clean(record, name, value))
             if record.snapshot() == before and record.source == source_before:
-                return Changes()
+                return self._record_result(Changes(), record)
             if strict:
                 self._check_rules(before, record)
             now = utc_now()
@@ -343,31 +371,23 @@ class KnowledgeBase(LinksMixin, LifecycleMixin, HistoryMixin, MaintenanceMixin, 
                 record.key = self._free_key(record.key)
             self._store.update_record(record)
             if record.snapshot() != before:
-                self._revise(record, reason or _describe(before, record.snapshot()), now)
-            return self._report(Changes(updated=frozenset({record.uid})))
+                self._revise(record, reason or describe_change(before, record.snapshot()), now)
+            changes = self._report(Changes(updated=frozenset({record.uid})))
+        return self._record_result(changes, record)
 
-    def set_status(self, ref: str, status: str, *, reason: str = "", strict: bool = False) -> Changes:
+    def set_status(self, ref: str, status: str, *, reason: str = "", strict: bool = False) -> RecordResult:
         return self.update(ref, status=status, reason=reason, strict=strict)
-
-    def set_field(self, ref: str, name: str, value: Any, *, reason: str = "", strict: bool = False) -> Changes:
-        record = self.get(ref)
-        fields = dict(record.fields)
-        if value in (None, "", [], {}):
-            fields.pop(name, None)
-        else:
-            fields[name] = value
-        return self.update(record.uid, fields=fields, reason=reason, strict=strict)
 
     # --- deleting -----------------------------------------------------------------------------
 
-    def delete(self, ref: str, *, reason: str = "") -> Changes:
+    def delete(self, ref: str, *, reason: str = "") -> RecordResult:
         """Move a record to the trash; its links and revisions are kept."""
         return self._set_deleted(ref, deleted=True, reason=reason or "moved to trash")
 
-    def undelete(self, ref: str, *, reason: str = "") -> Changes:
+    def undelete(self, ref: str, *, reason: str = "") -> RecordResult:
         return self._set_deleted(ref, deleted=False, reason=reason or "restored from trash")
 
-    def _set_deleted(self, ref: str, *, deleted: bool, reason: str) -> Changes:
+    def _set_deleted(self, ref: str, *, deleted: bool, reason: str) -> RecordResult:
         with self.transaction():
             record = self.get(ref)
             if record.deleted == deleted:
@@ -377,9 +397,9 @@ class KnowledgeBase(LinksMixin, LifecycleMixin, HistoryMixin, MaintenanceMixin, 
             self._store.set_deleted(record.uid, now if deleted else None, now)
             record.deleted_at = now if deleted else None
             self._revise(record, reason, now)
-            if deleted:
-                return self._report(Changes(deleted=frozenset({record.uid})))
-            return self._report(Changes(updated=frozenset({record.uid})))
+            changes = Changes(deleted=frozenset({record.uid})) if deleted else Changes(updated=frozenset({record.uid}))
+            self._report(changes)
+        return self._record_result(changes, record)
 
     # --- internals ----------------------------------------------------------------------------
 
@@ -442,12 +462,9 @@ class KnowledgeBase(LinksMixin, LifecycleMixin, HistoryMixin, MaintenanceMixin, 
             )
         return person.uid
 
-    def _owner_ref(self, uid: str | None) -> str | None:
-        return uid if uid and self._store.get_record(uid) else None
-
     def _clean(self, record: Record, name: str, value: Any) -> Any:
         if name == "title":
-            return _title(value)
+            return clean_title(value)
         if name == "status":
             return validate_status(record.kind, value)
         if name == "tags":
@@ -457,48 +474,9 @@ class KnowledgeBase(LinksMixin, LifecycleMixin, HistoryMixin, MaintenanceMixin, 
         if name in ("date", "review_by"):
             return normalise_date(value, "review date" if name == "review_by" else "date")
         if name == "fields":
-            return _fields(value)
+            return clean_fields(value)
         if name == "key":
             return validate_key(value)
         if name == "body":
             return str(value or "")
         return value
-
-
-def _new_uid(wanted: str | None, store: Store) -> str:
-    if not wanted:
-        return str(uuid.uuid4())
-    try:
-        uid = str(uuid.UUID(str(wanted)))
-    except ValueError:
-        raise ValidationError(f"invalid uid {wanted!r}: a uid is a UUID") from None
-    if store.get_record(uid) is not None:
-        raise ConflictError(f"the uid {uid} is already taken")
-    return uid
-
-
-def _kind(kind: Kind | str) -> Kind:
-    return kind if isinstance(kind, Kind) else Kind.parse(kind)
-
-
-def _title(title: str) -> str:
-    cleaned = " ".join(str(title or "").split())
-    if not cleaned:
-        raise ValidationError("a record needs a title")
-    return cleaned
-
-
-def _fields(fields: dict[str, Any] | None) -> dict[str, Any]:
-    if fields is None:
-        return {}
-    if not isinstance(fields, dict):
-        raise ValidationError("fields must be a mapping of names to values")
-    return {str(name): value for name, value in fields.items()}
-
-
-def _describe(before: dict[str, Any], after: dict[str, Any]) -> str:
-    """A default revision reason naming what changed: "status: proposed -> accepted"."""
-    changed = [name for name in after if before.get(name) != after.get(name)]
-    if changed == ["status"]:
-        return f"status: {before['status'] or '-'} -> {after['status']}"
-    return "changed " + ", ".join(changed)

@@ -3,35 +3,36 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kbridge import safe_files
 from kbridge.core.checks import CheckReport, RepairReport, repair, run_checks
-from kbridge.model import Changes, ConflictError, Record, ValidationError
-from kbridge.search import Progress
-from kbridge.storage import Store
+from kbridge.core.manager import Manager
+from kbridge.model import Changes, ConflictError, OpResult, Progress, ValidationError
+
+if TYPE_CHECKING:
+    from kbridge.core.knowledge_base import KnowledgeBase
+    from kbridge.storage import Store
 
 
-class MaintenanceMixin:
-    """Part of `KnowledgeBase`: checks, repair, backups and stats."""
+class Maintenance(Manager):
+    """`kb.maintenance`: checks, repair, backups, restore from a backup, and stats."""
 
-    _store: Store
-    repair_steps: list[Callable[[], list[str]]]
-    path: Path
-    transaction: Callable[[], AbstractContextManager[None]]
-    _report: Callable[[Changes], Changes]
-    iter_records: Callable[..., Iterator[Record]]
+    def __init__(self, kb: KnowledgeBase, store: Store) -> None:
+        super().__init__(kb, store)
+        # Extra repairs `check --repair` runs (the search index adds its rebuild); each returns
+        # what it fixed, as sentences.
+        self.repair_steps: list[Callable[[], list[str]]] = []
 
     def check(self, today: dt.date | None = None, progress: Progress | None = None) -> CheckReport:
         """Integrity, dangling links, duplicate numbers and knowledge at risk."""
-        return run_checks(self, today, progress)  # type: ignore[arg-type]
+        return run_checks(self._kb, today, progress)
 
     def repair(self, today: dt.date | None = None, progress: Progress | None = None) -> RepairReport:
         """`check --repair`: fix what is safe to fix, and report what is left."""
-        return repair(self, today, progress)  # type: ignore[arg-type]
+        return repair(self._kb, today, progress)
 
     def integrity_problems(self) -> list[str]:
         return self._store.integrity_problems()
@@ -41,7 +42,7 @@ class MaintenanceMixin:
         beside `out` and renamed onto it when complete (kbridge.safe_files): a full disk leaves
         no partial backup and an earlier one untouched, and a link at `out` is not followed."""
         out = Path(out)
-        if out.exists() and out.resolve() == self.path.resolve():
+        if out.exists() and out.resolve() == self._kb.path.resolve():
             raise ValidationError("cannot back up a knowledge base onto itself")
         try:
             with safe_files.replacing(out.parent, out.name, overwrite=overwrite, mode=0o600) as pending:
@@ -50,20 +51,20 @@ class MaintenanceMixin:
             raise ConflictError(f"{out} already exists; choose a new file name (or --force)") from error
         return out
 
-    def replace_content_from(self, path: Path | str) -> Changes:
+    def replace_content_from(self, path: Path | str) -> OpResult:
         """Make this knowledge base's content that of another file (a checked backup), through
         SQLite's backup API so that other open connections see a consistent switch."""
-        before = {record.uid for record in self.iter_records(deleted=None)}
+        before = {record.uid for record in self._store.iter_records(deleted=None)}
         self._store.restore_from(Path(path))
-        after = {record.uid for record in self.iter_records(deleted=None)}
+        after = {record.uid for record in self._store.iter_records(deleted=None)}
         changes = Changes(
             created=frozenset(after - before),
             updated=frozenset(after & before),
             deleted=frozenset(before - after),
         )
-        with self.transaction():
-            self._report(changes)
-        return changes
+        with self._kb.transaction():
+            self._kb._report(changes)
+        return self._kb._result(changes)
 
     def stats(self) -> dict[str, Any]:
         counts = self._store.count_records()
@@ -75,7 +76,7 @@ class MaintenanceMixin:
                 statuses.setdefault(kind, {})[status] = count
         links, dangling = self._store.count_links()
         return {
-            "path": str(self.path),
+            "path": str(self._kb.path),
             "records": sum(kinds.values()),
             "kinds": dict(sorted(kinds.items())),
             "statuses": {kind: dict(sorted(s.items())) for kind, s in sorted(statuses.items())},
@@ -83,5 +84,5 @@ class MaintenanceMixin:
             "links": links,
             "dangling_links": dangling,
             "revisions": self._store.count_revisions(),
-            "size_bytes": self.path.stat().st_size,
+            "size_bytes": self._kb.path.stat().st_size,
         }

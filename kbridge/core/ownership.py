@@ -1,16 +1,15 @@
 """Whose knowledge is where: what a person holds (as owner, through an `owned-by` link, or as a
-system's recovery approver), grouped for the "knowledge at risk" review."""
+system's recovery approver), for the "knowledge at risk" review and for handing it on."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from kbridge.model import Kind, LinkType, Record, ValidationError
+from kbridge.model import Kind, LinkType, Record, ValidationError, natural_key
 from kbridge.model.wording import with_article
 
 if TYPE_CHECKING:
-    from kbridge.core.checks import CheckReport, Finding
     from kbridge.core.knowledge_base import KnowledgeBase
 
 OWNER = "owner"
@@ -40,7 +39,7 @@ def holdings(kb: KnowledgeBase, ref: str) -> list[Holding]:
     roles: dict[str, list[str]] = {}
     for record in kb.list_records(owner=person.uid):
         roles.setdefault(record.uid, []).append(OWNER)
-    for link in kb.links_of(person.uid):
+    for link in kb.links.of(person.uid):
         if link.type is LinkType.OWNED_BY and link.direction == "in" and link.uid and not link.deleted:
             roles.setdefault(link.uid, []).append(OWNED_BY_LINK)
     for system in kb.list_records(kind=Kind.SYSTEM):
@@ -48,27 +47,13 @@ def holdings(kb: KnowledgeBase, ref: str) -> list[Holding]:
             roles.setdefault(system.uid, []).append(APPROVER)
     held = []
     for uid, what in roles.items():
-        record = kb.find(uid)
-        if record is not None and not record.deleted:
-            held.append(Holding(record, tuple(what)))
-    return sorted(held, key=lambda holding: _natural(holding.record.key))
+        found = kb.find(uid)
+        if found is not None and not found.deleted:
+            held.append(Holding(found, tuple(what)))
+    return sorted(held, key=lambda holding: natural_key(holding.record.key))
 
 
 def names_person(value: object, person: Record) -> bool:
     """Whether a field value (a key or a name) designates `person`."""
     text = str(value or "").strip()
     return bool(text) and (text.upper() == person.key.upper() or text.casefold() == person.title.casefold())
-
-
-def departed_groups(report: CheckReport) -> dict[str, list[Finding]]:
-    """The report's departed-owner findings grouped by person key, people in key order."""
-    groups: dict[str, list[Finding]] = {}
-    for finding in report.findings:
-        if finding.category == "departed-owner" and finding.person:
-            groups.setdefault(finding.person, []).append(finding)
-    return dict(sorted(groups.items(), key=lambda item: _natural(item[0])))
-
-
-def _natural(key: str) -> str:
-    prefix, _, number = key.rpartition("-")
-    return f"{prefix}-{int(number):010d}" if number.isdigit() else key

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kbridge.model import Changes
+from kbridge.model import Changes, Initiator, OpResult
 
 # A revision's reason lists at most this many of the steps that made it.
 REASONS_SHOWN = 4
@@ -67,3 +67,15 @@ def _joined(steps: list[_Step]) -> str:
         return "; ".join(reasons)
     more = len(reasons) - REASONS_SHOWN
     return "; ".join(reasons[:REASONS_SHOWN]) + f"; and {more:,} more change{'s' if more > 1 else ''}"
+
+
+@dataclass
+class ChangeRecorder:
+    """What `KnowledgeBase.recording` heard."""
+
+    initiator: Initiator
+    heard: list[Changes] = field(default_factory=list)
+
+    @property
+    def result(self) -> OpResult:
+        return OpResult(Changes.union(self.heard), self.initiator)

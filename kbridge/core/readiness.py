@@ -21,8 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from kbridge.core.playbook import PlaybookItem, parse_playbook
 from kbridge.core.recovery import RUNNING_STATUSES, parse_duration
-from kbridge.core.recovery import _natural as natural_key  # "SYS-9" before "SYS-10", as the restore order sorts
-from kbridge.model import Kind, LinkType, Record
+from kbridge.model import Kind, LinkType, Record, natural_key
 from kbridge.model.vocabulary import EXERCISE_TYPES
 
 if TYPE_CHECKING:
@@ -72,7 +71,7 @@ class Estate:
         owner, dates: all a reference or a count needs), which is several times quicker."""
         records = [record for kind in WHOLE_KINDS for record in kb.list_records(kind=kind)]
         records += [record for record in kb.list_summaries() if record.kind not in WHOLE_KINDS]
-        return cls(records, ((link.source_uid, link.type, link.target_uid) for link in kb.all_links()))
+        return cls(records, ((link.source_uid, link.type, link.target_uid) for link in kb.links.all()))
 
     def of_kind(self, kind: Kind) -> list[Record]:
         return sorted((r for r in self.records.values() if r.kind is kind), key=lambda r: natural_key(r.key))

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from kbridge.core.graph import strongly_connected
-from kbridge.model import Kind, LinkType, Record, ValidationError
+from kbridge.model import Kind, LinkType, Record, ValidationError, natural_key
 from kbridge.model.wording import with_article
 
 if TYPE_CHECKING:
@@ -185,10 +185,10 @@ def plan_recovery(systems: Iterable[SystemFacts], target_uid: str | None = None)
                 step.cycle = cycle_index[id(members)]
                 step.gaps.append("in a dependency cycle: " + " → ".join(plan.cycles[step.cycle]))
             plan.steps.append(step)
-    for item in plan.unresolved:
+    for unresolved in plan.unresolved:
         for step in plan.steps:
-            if step.key == item["key"]:
-                step.gaps.append(f"depends on {item['depends_on']}, which {item['problem']}")
+            if step.key == unresolved["key"]:
+                step.gaps.append(f"depends on {unresolved['depends_on']}, which {unresolved['problem']}")
     return plan
 
 
@@ -237,11 +237,11 @@ def _gaps(step: RecoveryStep, item: SystemFacts) -> list[str]:
     return gaps
 
 
-def _own_priority(item: SystemFacts) -> tuple[int, float, str]:
+def _own_priority(item: SystemFacts) -> tuple[int, float, tuple[str, int, str]]:
     fields = item.record.fields
     rank = CRITICALITY_RANK.get(str(fields.get("criticality") or "").strip().lower(), UNKNOWN_RANK)
     rto = parse_duration(fields.get("rto"))
-    return (rank, math.inf if rto is None else rto, _natural(item.record.key))
+    return (rank, math.inf if rto is None else rto, natural_key(item.record.key))
 
 
 def _order_components(
@@ -317,12 +317,7 @@ def _unresolved(record: Record, dependency: str, facts: dict[str, SystemFacts]) 
 
 
 def _keys(members: list[str], facts: dict[str, SystemFacts]) -> list[str]:
-    return sorted((facts[uid].record.key for uid in members), key=_natural)
-
-
-def _natural(key: str) -> str:
-    prefix, _, number = key.rpartition("-")
-    return f"{prefix}-{int(number):010d}" if number.isdigit() else key
+    return sorted((facts[uid].record.key for uid in members), key=natural_key)
 
 
 def system_facts(
@@ -354,7 +349,7 @@ def system_facts(
         approver = people_by_key.get(approver_text.upper()) or people_by_key.get(approver_text.casefold())
         item.approver = _person(approver) if approver_text else None
         item.approver_text = approver_text if item.approver is None else ""
-        item.governing.sort(key=lambda governor: (governor.kind.value, _natural(governor.key)))
+        item.governing.sort(key=lambda governor: (governor.kind.value, natural_key(governor.key)))
     return list(facts.values())
 
 
@@ -390,5 +385,5 @@ def recovery_plan(kb: KnowledgeBase, system: str | None = None) -> RecoveryPlan:
         if record.kind is Kind.PERSON:
             people[record.key.upper()] = record
             people.setdefault(record.title.casefold(), record)
-    links = [(link.source_uid, link.type, link.target_uid, link.target_ref) for link in kb.all_links()]
+    links = [(link.source_uid, link.type, link.target_uid, link.target_ref) for link in kb.links.all()]
     return plan_recovery(system_facts(records, links, people), target.uid if target else None)

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from kbridge.core.lifecycle import has_rationale
-from kbridge.core.readiness import Estate, SystemReadiness, natural_key, system_readiness
-from kbridge.model import Kind, LinkType, Record, Revision
+from kbridge.core.readiness import Estate, SystemReadiness, system_readiness
+from kbridge.model import Kind, LinkType, Record, Revision, natural_key
 
 if TYPE_CHECKING:
     from kbridge.core.knowledge_base import KnowledgeBase
@@ -245,12 +245,12 @@ def trend_days(stamps: list[str], points: int = TREND_POINTS) -> list[str]:
 def scorecard(kb: KnowledgeBase, today: dt.date | None = None, points: int = TREND_POINTS) -> Scorecard:
     today = today or dt.date.today()
     risk = KnowledgeAtRisk()
-    days = trend_days(kb.revision_times(), points)
+    days = trend_days(kb.history.times(), points)
     # The knowledge base at the end of each day: each record as its last revision of that day left
     # it (records read one at a time, their revisions unpacked together; a record's state is shared
     # by the days it did not change).
     past: list[dict[str, tuple[Record, list[str]]]] = [{} for _ in days]
-    for history in kb.record_histories():
+    for history in kb.history.by_record():
         risk.follow(history)
         shown: dict[int, tuple[Record, list[str]]] = {}
         position = 0

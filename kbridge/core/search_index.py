@@ -36,15 +36,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from kbridge import paths, safe_files
-from kbridge.model import Changes, Kind, Record, ValidationError
+from kbridge.model import Cancel, Changes, Kind, Progress, Record, ValidationError
 from kbridge.search import (
     DEFAULT_ENGINE,
     ENGINES,
     BuildCancelledError,
-    CancelFlag,
     FacetCounts,
     IndexUnusableError,
-    Progress,
     SearchDocument,
     SearchEngine,
     SearchResults,
@@ -53,6 +51,7 @@ from kbridge.search import (
 
 if TYPE_CHECKING:
     from kbridge.core.knowledge_base import KnowledgeBase
+    from kbridge.storage import SearchRow
 
 # Bump when what is indexed changes (document fields, analysis): older indexes are rebuilt.
 SCHEMA_VERSION = 5
@@ -98,20 +97,19 @@ def record_document(record: Record) -> SearchDocument:
     )
 
 
-def row_document(row: tuple[Any, ...]) -> SearchDocument:
+def row_document(row: SearchRow) -> SearchDocument:
     """The document `record_document` makes, from a row of `Store.scan_search_rows`."""
-    uid, key, kind, title, status, body, tags, date, fields, owner_key, owner_name = row
     return SearchDocument(
-        uid=uid,
-        key=key,
-        kind=kind,
-        title=title,
-        status=status,
-        body=body,
-        tags=tuple(json.loads(tags)) if tags != "[]" else (),
-        owner=" ".join(part for part in (owner_key, owner_name) if part),
-        date=_date(date),
-        extra=" ".join(_field_words(json.loads(fields))) if fields != "{}" else "",
+        uid=row.uid,
+        key=row.key,
+        kind=row.kind,
+        title=row.title,
+        status=row.status,
+        body=row.body,
+        tags=tuple(json.loads(row.tags_json)) if row.tags_json != "[]" else (),
+        owner=" ".join(part for part in (row.owner_key, row.owner_name) if part),
+        date=_date(row.date),
+        extra=" ".join(_field_words(json.loads(row.fields_json))) if row.fields_json != "{}" else "",
     )
 
 
@@ -132,7 +130,7 @@ class SearchIndex:
         self,
         kb: KnowledgeBase,
         stamp: Callable[[], int],
-        rows: Callable[[], Iterable[tuple[Any, ...]]] | None = None,
+        rows: Callable[[], Iterable[SearchRow]] | None = None,
         count: Callable[[], int] | None = None,
     ) -> None:
         """`stamp` tells the state of the database (it must change with every saved change).
@@ -141,14 +139,14 @@ class SearchIndex:
         self._kb = kb
         self._stamp = stamp
         self._rows = rows
-        self._count = count or (lambda: int(kb.stats()["records"]))
+        self._count = count or (lambda: int(kb.maintenance.stats()["records"]))
         self._open: dict[str, _Open] = {}
         # The state of the database when it was opened: an index carrying this stamp is fresh
         # until the first change this process makes, which may happen before any search.
         self._opened_stamp = stamp()
         self._opened_version = kb.data_version()
         kb.subscribe(self.apply)
-        kb.repair_steps.append(self.repair)
+        kb.maintenance.repair_steps.append(self.repair)
 
     @property
     def default_engine(self) -> str:
@@ -262,7 +260,7 @@ class SearchIndex:
         *,
         engine: str | None = None,
         progress: Progress | None = None,
-        cancel: CancelFlag | None = None,
+        cancel: Cancel | None = None,
     ) -> int:
         """Build the index anew from the database; the number of records indexed.
 

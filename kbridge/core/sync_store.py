@@ -11,12 +11,9 @@ transaction (a crash leaves both as they were, or both new)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from typing import Any
 
-from kbridge.model import Record
-from kbridge.storage import Store
+from kbridge.core.manager import Manager
 
 _PREFIX = "sync:"
 CONFLICTS = "conflicts"  # {uid: {folder, path, fields, theirs, why, at}}
@@ -24,14 +21,10 @@ FOLDERS = "folders"  # {folder id: {path, remote, last sync ...}}
 BASE_ROLE = "sync-base"  # a record's agreed version, kept as a file named by the folder's id
 
 
-class SyncStoreMixin:
-    """Part of `KnowledgeBase`: the sync state documents, bases and open conflicts."""
+class SyncState(Manager):
+    """`kb.sync_state`: the sync state documents, bases and open conflicts."""
 
-    _store: Store
-    transaction: Callable[[], AbstractContextManager[None]]
-    find: Callable[[str], Record | None]
-
-    def sync_document(self, name: str) -> dict[str, Any]:
+    def document(self, name: str) -> dict[str, Any]:
         """A JSON document sync keeps under `name` ({} when there is none)."""
         text = self._store.meta(_PREFIX + name)
         if not text:
@@ -42,23 +35,23 @@ class SyncStoreMixin:
             return {}
         return data if isinstance(data, dict) else {}
 
-    def save_sync_document(self, name: str, data: dict[str, Any]) -> None:
-        with self.transaction():
+    def save_document(self, name: str, data: dict[str, Any]) -> None:
+        with self._kb.transaction():
             self._store.set_meta(_PREFIX + name, json.dumps(data, sort_keys=True, ensure_ascii=False))
 
-    def sync_base(self, uid: str, folder_id: str) -> bytes | None:
+    def base(self, uid: str, folder_id: str) -> bytes | None:
         return self._store.get_file(uid, BASE_ROLE, folder_id)
 
-    def set_sync_base(self, uid: str, folder_id: str, data: bytes | None) -> None:
+    def set_base(self, uid: str, folder_id: str, data: bytes | None) -> None:
         """Keep (or with None forget) the version of a record both sides agreed on."""
-        with self.transaction():
+        with self._kb.transaction():
             if data is None:
                 self._store.delete_file(uid, BASE_ROLE, folder_id)
             else:
                 self._store.put_file(uid, BASE_ROLE, folder_id, bytes(data))
 
-    def sync_conflicts(self) -> dict[str, dict[str, Any]]:
+    def conflicts(self) -> dict[str, dict[str, Any]]:
         """The records a sync found changed in the same place on both sides, by uid, with what
         the other side wrote (`theirs`, a kbridge Markdown text) and what conflicts (`fields`)."""
-        return {uid: info for uid, info in self.sync_document(CONFLICTS).items()
-                if isinstance(info, dict) and self.find(uid) is not None}
+        return {uid: info for uid, info in self.document(CONFLICTS).items()
+                if isinstance(info, dict) and self._kb.find(uid) is not None}

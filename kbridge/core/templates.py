@@ -157,15 +157,6 @@ def render_body(template: Template | str, *, title: str, date: str | None = None
     return filled + "\n" if filled else ""
 
 
-def render_template(name: str, *, title: str, date: str | None = None) -> str:
-    """The body a built-in template gives a new record (kept for callers that name one)."""
-    wanted = name.strip().lower()
-    for template in built_in_templates():
-        if template.name == wanted:
-            return render_body(template, title=title, date=date)
-    raise ValidationError(f"unknown template {name!r}; templates are: {', '.join(BUILT_IN)}")
-
-
 def first_decision() -> tuple[str, str, str]:
     """(title, status, body) of adr-tools' first record, "Record architecture decisions"."""
     text = paths.resource("templates", FIRST_DECISION_FILE).read_text(encoding="utf-8")

@@ -153,7 +153,7 @@ def system_timeline(kb: KnowledgeBase, record: Record, index: LinkIndex | None =
 def _status_changes(kb: KnowledgeBase, record: Record) -> list[TimelineEntry]:
     changes = []
     previous: str | None = None
-    for revision in kb.history(record.uid):
+    for revision in kb.history.revisions(record.uid):
         status = revision.status
         if previous is not None and status != previous:
             changes.append(

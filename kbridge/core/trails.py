@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from kbridge.core.graph import LinkIndex
-from kbridge.model import Kind, LinkedRecord, LinkType, Record
+from kbridge.model import Kind, LinkedRecord, LinkType, Record, natural_key
 
 DEFAULT_WHY_DEPTH = 5
 DEFAULT_IMPACT_DEPTH = 3
@@ -233,7 +233,7 @@ def _matching(index: LinkIndex, node: TrailNode, edges: tuple[TrailEdge, ...]) -
                     seen.add(identity)
                     found.append((order, link.key, link))
                 break
-    found.sort(key=lambda item: (item[0], _natural(item[1])))
+    found.sort(key=lambda item: (item[0], natural_key(item[1])))
     return [link for _, _, link in found]
 
 
@@ -270,10 +270,7 @@ def _superseded_by(index: LinkIndex, uid: str, status: str) -> list[str]:
         return []
     return sorted(
         (link.key for link in index.links(uid) if link.type is LinkType.SUPERSEDES and link.direction == "in"),
-        key=_natural,
+        key=natural_key,
     )
 
 
-def _natural(key: str) -> tuple[str, int, str]:
-    prefix, _, number = key.rpartition("-")
-    return (prefix, int(number), "") if number.isdigit() else (key, 0, key)

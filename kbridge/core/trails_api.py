@@ -1,7 +1,5 @@
-"""The trails part of the `KnowledgeBase` facade: why, impact, timeline, neighbourhood, restore
-order, and handing a departed person's records to someone else.
-
-A mixin, so that the facade stays one object for the GUI and the CLI while its module stays small."""
+"""`kb.trails`: why, impact, timeline, neighbourhood, restore order, and handing a departed person's
+records to someone else."""
 
 from __future__ import annotations
 
@@ -11,55 +9,59 @@ from typing import TYPE_CHECKING
 from kbridge.core import recovery, trails
 from kbridge.core.clock import utc_now
 from kbridge.core.graph import DEFAULT_NODE_CAP, LinkIndex, Neighbourhood, neighbourhood
+from kbridge.core.manager import Manager
 from kbridge.core.ownership import APPROVER, OWNED_BY_LINK, OWNER, Holding, holdings, person_record
 from kbridge.core.timeline import Timeline, system_timeline
-from kbridge.model import Changes, Link, LinkType, Record, ValidationError
+from kbridge.model import Changes, Link, LinkType, OpResult, Record, ValidationError
 
 if TYPE_CHECKING:
     from kbridge.core.knowledge_base import KnowledgeBase
 
 
-class TrailsMixin:
-    def why(self: KnowledgeBase, ref: str, depth: int = trails.DEFAULT_WHY_DEPTH) -> trails.Trail:
+class Trails(Manager):
+    """`kb.trails`: following links to reasons, dependants and owners."""
+
+    def why(self, ref: str, depth: int = trails.DEFAULT_WHY_DEPTH) -> trails.Trail:
         """The chain of reasons behind a record (see kbridge.core.trails)."""
-        return trails.why(LinkIndex.lazy(self), self.get(ref), depth)
+        return trails.why(LinkIndex.lazy(self._kb), self._kb.get(ref), depth)
 
-    def impact(self: KnowledgeBase, ref: str, depth: int = trails.DEFAULT_IMPACT_DEPTH) -> trails.Trail:
+    def impact(self, ref: str, depth: int = trails.DEFAULT_IMPACT_DEPTH) -> trails.Trail:
         """What depends on a record: what would lose its reason or break if it were retired."""
-        return trails.impact(LinkIndex.lazy(self), self.get(ref), depth)
+        return trails.impact(LinkIndex.lazy(self._kb), self._kb.get(ref), depth)
 
-    def timeline(self: KnowledgeBase, ref: str, kinds: Iterable[str] | None = None) -> Timeline:
+    def timeline(self, ref: str, kinds: Iterable[str] | None = None) -> Timeline:
         """A system's dated history; `kinds` filters (record kinds and "status-change")."""
-        return system_timeline(self, self.get(ref)).filtered(kinds)
+        return system_timeline(self._kb, self._kb.get(ref)).filtered(kinds)
 
     def neighbourhood(
-        self: KnowledgeBase, ref: str, depth: int = 1, cap: int = DEFAULT_NODE_CAP
+        self, ref: str, depth: int = 1, cap: int = DEFAULT_NODE_CAP
     ) -> Neighbourhood:
         """Records within `depth` (1-3) links of a record, at most `cap` of them."""
-        return neighbourhood(LinkIndex.lazy(self), self.get(ref), depth, cap)
+        return neighbourhood(LinkIndex.lazy(self._kb), self._kb.get(ref), depth, cap)
 
-    def restore_order(self: KnowledgeBase, system: str | None = None) -> recovery.RecoveryPlan:
+    def restore_order(self, system: str | None = None) -> recovery.RecoveryPlan:
         """The order to restore every running system, or one system and what it needs."""
-        return recovery.recovery_plan(self, system)
+        return recovery.recovery_plan(self._kb, system)
 
-    def holdings(self: KnowledgeBase, person: str) -> list[Holding]:
+    def holdings(self, person: str) -> list[Holding]:
         """What a person owns, is linked as owner of, or approves the recovery of."""
-        return holdings(self, person)
+        return holdings(self._kb, person)
 
     def reassign(
-        self: KnowledgeBase,
+        self,
         from_person: str,
         to_person: str,
         keys: Iterable[str] | None = None,
         *,
         reason: str = "",
-    ) -> Changes:
+    ) -> OpResult:
         """Hand records held by `from_person` (all of them, or those of `keys`) to `to_person`:
         owner, `owned-by` links and recovery approver alike, in one revision per record."""
         # Read and write in one transaction: another process's change in between is never undone.
-        with self.transaction():
-            old, new = person_record(self, from_person), person_record(self, to_person)
-            chosen = _chosen_holdings(self, old, new, keys)
+        kb = self._kb
+        with kb.transaction():
+            old, new = person_record(kb, from_person), person_record(kb, to_person)
+            chosen = _chosen_holdings(kb, old, new, keys)
             reason = reason or f"reassigned from {old.key} to {new.key}"
             now = utc_now()
             links: list[Link] = []
@@ -77,10 +79,11 @@ class TrailsMixin:
                     links += [gone, added]
                 record.updated_at = now
                 self._store.update_record(record)
-                self._revise(record, reason, now)
-            return self._report(
+                kb._revise(record, reason, now)
+            changes = kb._report(
                 Changes(updated=frozenset(holding.record.uid for holding in chosen), links=tuple(links))
             )
+        return kb._result(changes)
 
 
 def _chosen_holdings(kb: KnowledgeBase, old: Record, new: Record, keys: Iterable[str] | None) -> list[Holding]:

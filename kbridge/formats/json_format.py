@@ -16,8 +16,17 @@ from kbridge import __version__, safe_files
 from kbridge.core import KnowledgeBase
 from kbridge.formats.read.parsed import ParsedRecord, Skipped
 from kbridge.formats.read.resolve import ResolvedLink
-from kbridge.formats.read.scan import Cancel, Progress
-from kbridge.model import ConflictError, KbridgeError, Kind, LinkedRecord, LinkType, Record, ValidationError
+from kbridge.model import (
+    Cancel,
+    ConflictError,
+    KbridgeError,
+    Kind,
+    LinkedRecord,
+    LinkType,
+    Progress,
+    Record,
+    ValidationError,
+)
 
 MAX_JSON_BYTES = 512 * 1024 * 1024
 JSON_FORMAT = "json"
@@ -26,8 +35,8 @@ JSON_FORMAT = "json"
 def record_json(kb: KnowledgeBase, record: Record, links: list[LinkedRecord]) -> dict[str, Any]:
     source = record.source or {}
     attachments = []
-    for item in kb.files(record.uid):
-        data = kb.file(record.uid, str(item["name"]), role="attachment") if item["role"] == "attachment" else None
+    for item in kb.files.of(record.uid):
+        data = kb.files.read(record.uid, str(item["name"]), role="attachment") if item["role"] == "attachment" else None
         if data is not None:
             attachments.append({"name": item["name"], "sha256": item["sha256"],
                                 "base64": base64.b64encode(data).decode("ascii")})
@@ -57,7 +66,7 @@ def json_text(kb: KnowledgeBase, progress: Progress | None, cancel: Cancel | Non
     for done, record in enumerate(records, start=1):
         if cancel is not None and cancel():
             return None
-        data.append(record_json(kb, record, kb.links_of(record.uid)))
+        data.append(record_json(kb, record, kb.links.of(record.uid)))
         if progress is not None and done % 50 == 0:
             progress(done, len(records), record.key)
     document = {"kbridge": __version__, "records": data}

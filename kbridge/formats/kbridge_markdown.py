@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from kbridge.formats.markdown_doc import parse
+from kbridge.formats.markdown_doc import Document, parse
 from kbridge.formats.read.parsed import ParsedLink, ParsedRecord
 from kbridge.formats.read.reader import local_images
 from kbridge.formats.safe_yaml import load_yaml
@@ -210,8 +210,9 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def read_kbridge(decoded: DecodedText, path: str) -> ParsedRecord:
-    """A kbridge Markdown file as a ParsedRecord for the folder importer."""
+def read_kbridge(decoded: DecodedText, path: str, document: Document | None = None) -> ParsedRecord:
+    """A kbridge Markdown file as a ParsedRecord for the folder importer (`document`: the file's
+    Markdown structure when the caller has parsed it already)."""
     doc = parse_kbridge_markdown(decoded.text.replace("\r\n", "\n"), path)
     record = ParsedRecord(
         path=path,
@@ -231,5 +232,5 @@ def read_kbridge(decoded: DecodedText, path: str) -> ParsedRecord:
         body=doc.body,
         warnings=list(decoded.warnings),
     )
-    record.images = local_images(parse(decoded.text), path, record)
+    record.images = local_images(document or parse(decoded.text), path, record)
     return record

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -24,10 +23,6 @@ class DecodedText:
     raw: bytes | None = None  # kept only when the text cannot give the bytes back (lossy decode)
 
     @property
-    def lossless(self) -> bool:
-        return self.raw is None
-
-    @property
     def newline(self) -> str:
         """The dominant line end, used for lines a writer adds."""
         crlf = self.text.count("\r\n")
@@ -44,23 +39,6 @@ class DecodedText:
         codec = "utf-8" if self.encoding.startswith("utf-8") else self.encoding
         data = value.encode(codec, errors="replace")
         return (UTF8_BOM + data) if self.bom else data
-
-    def source_info(self) -> dict[str, object]:
-        """What a record's `source` keeps to write this file back byte for byte."""
-        info: dict[str, object] = {"encoding": self.encoding, "bom": self.bom, "text": self.text}
-        if self.raw is not None:
-            info["raw_b64"] = base64.b64encode(self.raw).decode("ascii")
-        return info
-
-    @classmethod
-    def from_source(cls, info: dict[str, object]) -> DecodedText:
-        raw_b64 = info.get("raw_b64")
-        return cls(
-            text=str(info.get("text", "")),
-            encoding=str(info.get("encoding", "utf-8")),
-            bom=bool(info.get("bom", False)),
-            raw=base64.b64decode(str(raw_b64)) if raw_b64 else None,
-        )
 
 
 def decode(data: bytes) -> DecodedText:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kbridge.model.errors import ConflictError, KbridgeError, NotFoundError, ValidationError
+from kbridge.model.operations import Cancel, Initiator, OpResult, Progress, RecordResult
 from kbridge.model.records import (
     CONTENT_FIELDS,
     Changes,
@@ -22,6 +23,7 @@ from kbridge.model.vocabulary import (
     Kind,
     LinkType,
     format_key,
+    natural_key,
     relation_verb,
     validate_key,
     validate_status,
@@ -34,18 +36,24 @@ __all__ = [
     "KIND_STATUSES",
     "NO_REVIEW_STATUSES",
     "UNKNOWN_STATUS",
+    "Cancel",
     "Changes",
     "ConflictError",
+    "Initiator",
     "KbridgeError",
     "Kind",
     "Link",
     "LinkType",
     "LinkedRecord",
     "NotFoundError",
+    "OpResult",
+    "Progress",
     "Record",
+    "RecordResult",
     "Revision",
     "ValidationError",
     "format_key",
+    "natural_key",
     "normalise_date",
     "normalise_tags",
     "relation_verb",

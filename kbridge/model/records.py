@@ -175,7 +175,7 @@ def _bad(text: str, what: str) -> str:
     raise ValidationError(f"invalid {what} {text!r}: use YYYY-MM-DD")
 
 
-def normalise_tags(tags: list[str] | tuple[str, ...] | str | None) -> list[str]:
+def normalise_tags(tags: Iterable[str] | str | None) -> list[str]:
     """Tags as a sorted, de-duplicated list of lower-case words (commas or spaces separate)."""
     if tags is None:
         return []

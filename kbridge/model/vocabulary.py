@@ -168,6 +168,14 @@ def format_key(kind: Kind, number: int) -> str:
     return f"{kind.key_prefix}-{number:0{KEY_DIGITS[kind]}d}"
 
 
+def natural_key(key: str) -> tuple[str, int, str]:
+    """The order people expect keys in: ADR-0010 after ADR-0009, SYS-2 before SYS-10."""
+    prefix, _, number = key.rpartition("-")
+    if number.isdigit():
+        return (prefix.lower(), int(number), "")
+    return (key.lower(), -1, key)
+
+
 class LinkType(str, Enum):
     SUPERSEDES = "supersedes"
     AMENDS = "amends"

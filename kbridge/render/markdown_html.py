@@ -157,4 +157,4 @@ def _fence(renderer: Any, tokens: Any, index: int, options: Any, env: dict[str, 
 @functools.cache
 def pygments_css(style: str = "default") -> str:
     """CSS for highlighted code blocks produced by render_markdown."""
-    return HtmlFormatter(style=style).get_style_defs(".codehilite")
+    return str(HtmlFormatter(style=style).get_style_defs(".codehilite"))

@@ -17,10 +17,8 @@ from kbridge.model import KbridgeError
 from kbridge.search.document import SearchDocument
 from kbridge.search.engine import (
     BuildCancelledError,
-    CancelFlag,
     FacetCounts,
     IndexUnusableError,
-    Progress,
     SearchEngine,
 )
 from kbridge.search.parser import parse_query
@@ -87,12 +85,10 @@ __all__ = [
     "ENGINES",
     "TANTIVY_FLOOR",
     "BuildCancelledError",
-    "CancelFlag",
     "EngineUnavailableError",
     "FacetCounts",
     "IndexUnusableError",
     "ParsedQuery",
-    "Progress",
     "SearchDocument",
     "SearchEngine",
     "SearchHit",

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
-from typing import ClassVar, Protocol
+from typing import ClassVar
 
+from kbridge.model import Cancel, Progress
 from kbridge.search.document import SearchDocument
 from kbridge.search.parser import parse_query
 from kbridge.search.query import Fuzzy, Node, ParsedQuery, Phrase, Term, positive_leaves
@@ -21,15 +22,12 @@ from kbridge.search.results import SearchHit, SearchResults, Snippet
 from kbridge.search.snippets import Highlighter
 from kbridge.search.text import edit_distance
 
-Progress = Callable[[int, int, str], None]
+# A hit as an engine reads it back, with the stored body its snippet is cut from.
+BodiedHit = tuple[SearchHit, str]
 FACET_FIELDS = ("kind", "status")
 FacetCounts = dict[str, dict[str, int]]  # {"kind": {"adr": 3}, "status": {"accepted": 2}}
 DEFAULT_LIMIT = 20
 _NO_SNIPPET = Snippet("")
-
-
-class CancelFlag(Protocol):
-    def is_set(self) -> bool: ...
 
 
 class IndexUnusableError(Exception):
@@ -44,28 +42,14 @@ class BuildCancelledError(Exception):
 PROGRESS_EVERY = 1000
 
 
-def checkpoint(done: int, total: int, progress: Progress | None, cancel: CancelFlag | None) -> None:
+def checkpoint(done: int, total: int, progress: Progress | None, cancel: Cancel | None) -> None:
     """During a bulk build, every PROGRESS_EVERY documents: report, and stop when cancelled."""
     if done % PROGRESS_EVERY:
         return
-    if cancel is not None and cancel.is_set():
+    if cancel is not None and cancel():
         raise BuildCancelledError("search index build cancelled")
     if progress is not None:
         progress(done, total, "indexing records")
-
-
-@dataclass(frozen=True)
-class StoredHit:
-    """A hit as an engine reads it back from its index, before the snippet is cut."""
-
-    uid: str
-    key: str
-    kind: str
-    title: str
-    status: str
-    score: float
-    body: str
-    date: object = None
 
 
 class SearchEngine(ABC):
@@ -94,7 +78,7 @@ class SearchEngine(ABC):
         documents: Iterable[SearchDocument],
         total: int,
         progress: Progress | None = None,
-        cancel: CancelFlag | None = None,
+        cancel: Cancel | None = None,
     ) -> int:
         """Index many documents into this (new) index in one bulk pass; the count indexed."""
 
@@ -117,8 +101,9 @@ class SearchEngine(ABC):
     @abstractmethod
     def _execute(
         self, root: Node, limit: int, offset: int, facets: bool
-    ) -> tuple[int, list[StoredHit], FacetCounts | None]:
-        """Run a query: the total, one page of hits, and facet counts by kind and status; with
+    ) -> tuple[int, list[BodiedHit], FacetCounts | None]:
+        """Run a query: the total, one page of hits (each with its stored body, for the snippet),
+        and facet counts by kind and status; with
         `facets` False the counts are None unless the engine had them for nothing."""
 
     @abstractmethod
@@ -156,22 +141,10 @@ class SearchEngine(ABC):
         parsed = parse_query(query) if isinstance(query, str) else query
         total, stored, facet_counts = self._execute(parsed.root, max(limit, 0), offset, facets)
         if snippets:
-            cut = Highlighter.for_query(parsed.root).snippets([hit.body for hit in stored])
+            cut = Highlighter.for_query(parsed.root).snippets([body for _, body in stored])
         else:
             cut = [_NO_SNIPPET] * len(stored)
-        hits = tuple(
-            SearchHit(
-                uid=hit.uid,
-                key=hit.key,
-                kind=hit.kind,
-                title=hit.title,
-                status=hit.status,
-                score=hit.score,
-                snippet=snippet,
-                date=hit.date,  # type: ignore[arg-type]
-            )
-            for hit, snippet in zip(stored, cut, strict=True)
-        )
+        hits = tuple(replace(hit, snippet=snippet) for (hit, _), snippet in zip(stored, cut, strict=True))
         suggestion = self.suggest(parsed) if suggest and total == 0 else None
         return SearchResults(
             query=parsed.text,

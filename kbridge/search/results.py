@@ -39,13 +39,16 @@ class Snippet:
 
 @dataclass(frozen=True)
 class SearchHit:
+    """One match. An engine reads it back from its index with no snippet (`Snippet("")`); the
+    search cuts the snippet from the stored body it returns beside it."""
+
     uid: str
     key: str
     kind: str
     title: str
     status: str
     score: float
-    snippet: Snippet
+    snippet: Snippet = Snippet("")
     date: dt.date | None = None
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import tantivy
 
+from kbridge.model import Cancel, Progress
 from kbridge.search.document import (
     FIELD_WEIGHTS,
     KEY_LOOKUP_SCORE,
@@ -20,13 +21,11 @@ from kbridge.search.document import (
     as_datetime,
 )
 from kbridge.search.engine import (
+    BodiedHit,
     BuildCancelledError,
-    CancelFlag,
     FacetCounts,
     IndexUnusableError,
-    Progress,
     SearchEngine,
-    StoredHit,
     checkpoint,
 )
 from kbridge.search.query import (
@@ -44,6 +43,7 @@ from kbridge.search.query import (
     Prefix,
     Term,
 )
+from kbridge.search.results import SearchHit
 from kbridge.search.tantivy_facets import (
     FACETS_FROM_HITS,
     FacetNames,
@@ -170,7 +170,7 @@ class TantivyEngine(SearchEngine):
         documents: Iterable[SearchDocument],
         total: int,
         progress: Progress | None = None,
-        cancel: CancelFlag | None = None,
+        cancel: Cancel | None = None,
     ) -> int:
         threads = max(1, min(2, os.cpu_count() or 1))
         done = 0
@@ -265,7 +265,7 @@ class TantivyEngine(SearchEngine):
 
     def _execute(
         self, root: Node, limit: int, offset: int, facets: bool
-    ) -> tuple[int, list[StoredHit], FacetCounts | None]:
+    ) -> tuple[int, list[BodiedHit], FacetCounts | None]:
         query = self._compiler.compile(root)
         with _unusable_on_failure("be searched"):
             searcher = self._index.searcher()
@@ -296,18 +296,20 @@ class TantivyEngine(SearchEngine):
     def _aggregate_facets(self, searcher: tantivy.Searcher, query: tantivy.Query) -> FacetCounts:
         return counts_by_aggregation(searcher, query, self._facet_names, self._schema)
 
-    def _stored_hit(self, searcher: tantivy.Searcher, score: float, address: Any) -> StoredHit:
+    def _stored_hit(self, searcher: tantivy.Searcher, score: float, address: Any) -> BodiedHit:
         doc = searcher.doc(address)
         date = doc.get_first("date")
-        return StoredHit(
-            uid=doc.get_first("uid") or "",
-            key=doc.get_first("key") or "",
-            kind=doc.get_first("kind") or "",
-            title=_text(doc.get_first("shown_title")),
-            status=doc.get_first("status") or "",
-            score=float(score),
-            body=_text(doc.get_first("shown_body")),
-            date=date.date() if date is not None else None,
+        return (
+            SearchHit(
+                uid=doc.get_first("uid") or "",
+                key=doc.get_first("key") or "",
+                kind=doc.get_first("kind") or "",
+                title=_text(doc.get_first("shown_title")),
+                status=doc.get_first("status") or "",
+                score=float(score),
+                date=date.date() if date is not None else None,
+            ),
+            _text(doc.get_first("shown_body")),
         )
 
 

@@ -33,7 +33,7 @@ _FACET_TERMS_LIMIT = 100_000
 def match_count(result: tantivy.SearchResult) -> int:
     """How many documents a search matched (asked with count=True)."""
     # tantivy-py's stub omits SearchResult.count, which the library has had since 0.20.
-    return int(result.count or 0)  # type: ignore[attr-defined]
+    return int(result.count or 0)  # type: ignore[attr-defined]  # why: see the line above
 
 
 def facet_name(kind: str, status: str) -> str:
@@ -92,7 +92,7 @@ def counts_from_hits(searcher: tantivy.Searcher, addresses: list[Any], names: Fa
     codes = searcher.fast_field_values("facet_code", addresses)
     if any(code is None for code in codes):
         return None
-    found = names.names(searcher, (int(code) for code in codes))  # type: ignore[arg-type]
+    found = names.names(searcher, (int(code) for code in codes if code is not None))
     if found is None:
         return None
     return split_facets(Counter(found).items())

@@ -21,16 +21,15 @@ from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, Stop
 from whoosh.searching import Searcher
 from whoosh.support.charset import accent_map
 
+from kbridge.model import Cancel, Progress
 from kbridge.search.document import FIELD_WEIGHTS, KEY_LOOKUP_SCORE, SearchDocument
 from kbridge.search.engine import (
     FACET_FIELDS,
+    BodiedHit,
     BuildCancelledError,
-    CancelFlag,
     FacetCounts,
     IndexUnusableError,
-    Progress,
     SearchEngine,
-    StoredHit,
     checkpoint,
 )
 from kbridge.search.query import (
@@ -48,6 +47,7 @@ from kbridge.search.query import (
     Prefix,
     Term,
 )
+from kbridge.search.results import SearchHit
 from kbridge.search.text import MAX_WORD_LENGTH
 
 DEFAULT_FIELDS = tuple((name, FIELD_WEIGHTS[name]) for name in ("key", "title", "meta", "body"))
@@ -149,7 +149,7 @@ class WhooshEngine(SearchEngine):
         documents: Iterable[SearchDocument],
         total: int,
         progress: Progress | None = None,
-        cancel: CancelFlag | None = None,
+        cancel: Cancel | None = None,
     ) -> int:
         options = _BULK_OPTIONS if total >= 5000 else {}
         done = 0
@@ -238,7 +238,7 @@ class WhooshEngine(SearchEngine):
 
     def _execute(
         self, root: Node, limit: int, offset: int, facets: bool
-    ) -> tuple[int, list[StoredHit], FacetCounts | None]:
+    ) -> tuple[int, list[BodiedHit], FacetCounts | None]:
         compiled = _Compiler(self._analyzer).compile(root)
         with _unusable_on_failure("be searched"):
             searcher = self._current_searcher()
@@ -266,19 +266,19 @@ def _facet_counts(results: Any) -> FacetCounts:
     return {name: {str(key): int(n) for key, n in results.groups(name).items() if key} for name in FACET_FIELDS}
 
 
-def _stored_hit(hit: Any) -> StoredHit:
+def _stored_hit(hit: Any) -> BodiedHit:
     stored = hit.fields()
     date = stored.get("date")
-    return StoredHit(
+    found = SearchHit(
         uid=stored.get("uid", ""),
         key=stored.get("key", ""),
         kind=stored.get("kind", ""),
         title=stored.get("title", ""),
         status=stored.get("status", ""),
         score=float(hit.score or 0.0),
-        body=stored.get("body", ""),
         date=date.date() if date is not None else None,
     )
+    return found, stored.get("body", "")
 
 
 class _Compiler:

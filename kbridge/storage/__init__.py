@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from kbridge.storage.database import NotAKnowledgeBaseError, create_owner_only
 from kbridge.storage.migrations import MIGRATIONS, schema_version
-from kbridge.storage.store import Store
+from kbridge.storage.store import SearchRow, Store
 
-__all__ = ["MIGRATIONS", "NotAKnowledgeBaseError", "Store", "create_owner_only", "schema_version"]
+__all__ = ["MIGRATIONS", "NotAKnowledgeBaseError", "SearchRow", "Store", "create_owner_only", "schema_version"]

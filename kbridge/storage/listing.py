@@ -20,7 +20,7 @@ from kbridge.model.listing import ListFacets, ListOrder, ListQuery
 
 # The key's natural order as text: "ADR-0010" after "ADR-0009", "SYS-2" before "SYS-10" (the prefix
 # lower-cased, then the number's length, then its digits); a key without a number sorts as itself,
-# before the numbered keys of the same prefix.
+# before the numbered keys of the same prefix: kbridge.model.natural_key's order, in SQL.
 _STEM = "rtrim(key, '0123456789')"
 _DIGITS = f"substr(key, length({_STEM}) + 1)"
 _NUMBER = f"ltrim({_DIGITS}, '0')"

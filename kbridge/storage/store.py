@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlite_utils
 
@@ -29,6 +29,23 @@ _SEARCH_COLUMNS = (
     "r.uid, r.key, r.kind, r.title, r.status, r.body, r.tags, r.date, r.fields, o.key, o.title "
     "FROM records r LEFT JOIN records o ON o.uid = r.owner_uid"
 )
+
+
+class SearchRow(NamedTuple):
+    """A live record as the search index reads it (`Store.scan_search_rows`): the columns of
+    `_SEARCH_COLUMNS`, in their order, with the JSON columns left as text."""
+
+    uid: str
+    key: str
+    kind: str
+    title: str
+    status: str
+    body: str
+    tags_json: str
+    date: str | None
+    fields_json: str
+    owner_key: str | None
+    owner_name: str | None
 
 
 class Store:
@@ -197,12 +214,11 @@ class Store:
     def list_facets(self) -> ListFacets:
         return listing.facets(self.db)
 
-    def scan_search_rows(self) -> Iterator[tuple[Any, ...]]:
-        """Every live record as the search index reads it, in no particular order, as a plain
-        tuple (uid, key, kind, title, status, body, tags JSON, date, fields JSON, owner key,
-        owner name): the quickest full read, for rebuilding the index of a large base, where
-        making model records took longer than the SQL."""
-        return iter(self.db.conn.execute(f"SELECT {_SEARCH_COLUMNS} WHERE r.deleted_at IS NULL"))
+    def scan_search_rows(self) -> Iterator[SearchRow]:
+        """Every live record as the search index reads it, in no particular order: the quickest
+        full read, for rebuilding the index of a large base, where making model records took
+        longer than the SQL."""
+        return map(SearchRow._make, self.db.conn.execute(f"SELECT {_SEARCH_COLUMNS} WHERE r.deleted_at IS NULL"))
 
     def count_live_records(self) -> int:
         row = self.db.execute("SELECT count(*) FROM records WHERE deleted_at IS NULL").fetchone()

@@ -65,10 +65,10 @@ def open_at_start(window: MainWindow, path: Path) -> None:
     """Open the knowledge base the app was started on. One that cannot be opened ends the app
     with status 1 after saying why, as every command does with a user error."""
     from kbridge.core import KnowledgeBase
-    from kbridge.model import KbridgeError
+    from kbridge.model import Initiator, KbridgeError
 
     try:
-        kb = KnowledgeBase.open(path, create=not path.exists())
+        kb = KnowledgeBase.open(path, create=not path.exists(), initiator=Initiator.WINDOW)
     except KbridgeError as error:
         window.hide()
         show_error(None, "kbridge", f"Cannot open {path}:\n\n{error}")

@@ -21,9 +21,10 @@ def test_import_reports_the_json_shape_and_reimport_updates_in_place(
     for path in source.iterdir():
         (folder / path.name).write_bytes(path.read_bytes())
     first = as_json(run("import", str(folder), "--json"))
-    # The documented shape, plus each file's line of the report (`records`) and `dry_run`.
+    # The documented shape, plus each file's line of the report (`records`), the formats the files
+    # were read as (`formats`) and `dry_run`.
     assert set(first) == {"imported", "updated", "unchanged", "skipped", "warnings", "records",
-                          "dry_run"}
+                          "formats", "dry_run"}
     assert first["dry_run"] is False
     assert {row["action"] for row in first["records"]} == {"import", "skip"}
     assert (first["imported"], first["updated"], first["unchanged"]) == (9, 0, 0)

@@ -139,3 +139,19 @@ def test_keys_taken_elsewhere_and_renumbered_keys(run: Run, tmp_path: Path, kb_p
     findings = json.loads(run("check", "--json").stdout)["findings"]
     assert [(f["category"], f["key"]) for f in findings if f["category"] == "key-number"] == [
         ("key-number", "ADR-0007")]
+
+
+def test_an_import_says_what_it_read_each_file_as(run: Run, tmp_path: Path) -> None:
+    """A folder of two formats: the count per format comes from the importer's own reading of each
+    file (the same in the dry run and the import), never from a sample."""
+    folder = tmp_path / "mixed"
+    write(folder, "0001-use-postgres.md", "# 1. Use Postgres\n\nDate: 2020-01-02\n\n## Status\n\nAccepted\n\n"
+          "## Context\n\nWe need a database.\n\n## Decision\n\nPostgres.\n\n## Consequences\n\nNone.\n")
+    write(folder, "0002-use-kafka.md", "---\nstatus: accepted\ndate: 2021-03-04\n---\n# Use Kafka\n\n"
+          "## Context and Problem Statement\n\nEvents.\n\n## Decision Outcome\n\nChosen option: Kafka.\n")
+    planned = as_json(run("import", str(folder), "--dry-run", "--json"))
+    assert planned["formats"] == {"adr-tools": 1, "madr": 1}
+    done = run("import", str(folder))
+    assert done.exit_code == 0
+    assert "read as adr-tools (1 file), madr (1 file)" in done.stderr
+    assert as_json(run("import", str(folder), "--json"))["formats"] == planned["formats"]

@@ -63,8 +63,8 @@ def test_check_repair_relinks_dangling_links_whose_target_now_exists(run: Run, k
 
     with KnowledgeBase.open(kb_path) as kb:
         kb.create("decision", "New")
-        kb.link("ADR-0001", "supersedes", "ADR-0007", allow_dangling=True)
-        kb.link("ADR-0001", "relates-to", "ADR-0099", allow_dangling=True)
+        kb.links.add("ADR-0001", "supersedes", "ADR-0007", allow_dangling=True)
+        kb.links.add("ADR-0001", "relates-to", "ADR-0099", allow_dangling=True)
         kb.create("decision", "Old", key="ADR-0007")
     result = run("check", "--repair", "--json")
     data = json.loads(result.stdout)

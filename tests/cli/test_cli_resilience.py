@@ -59,7 +59,7 @@ def test_recording_an_exercise_clears_the_overdue_finding(sample_path: Path) -> 
         assert (event.kind.value, event.date, event.fields) == (
             "event", "2026-11-20", {"exercise": "test", "result": "passed", "recovery_time": "55m"})
         assert event.title == "Test of the recovery of HashiCorp Vault"
-        assert "SYS-006" not in {f.key for f in kb.check(dt.date(2026, 11, 26)).findings
+        assert "SYS-006" not in {f.key for f in kb.maintenance.check(dt.date(2026, 11, 26)).findings
                                  if f.category == "overdue-exercise"}
     card = json.loads(kbridge(sample_path, "scorecard", "--today", today, "--json").stdout)
     figures = {f["id"]: f for f in card["figures"]}

@@ -79,7 +79,7 @@ def estate(kb: KnowledgeBase, clock: Clock) -> KnowledgeBase:
     kb.create("decision", "Rebuild from golden images", status="accepted", owner="PER-002")
     kb.create("control", "Rotate credentials after an incident", status="implemented",
               fields={"rationale": "Stolen credentials outlive a rebuild."})
-    kb.link("CTL-001", "mitigates", "RSK-001")
+    kb.links.add("CTL-001", "mitigates", "RSK-001")
     kb.create("control", "Golden images only", status="implemented")
     systems = [
         ("db", "critical", "1h", "PER-001", DB_BODY, {"review_period": "3 months"}, None),
@@ -94,8 +94,8 @@ def estate(kb: KnowledgeBase, clock: Clock) -> KnowledgeBase:
             fields["approver"] = approver
         kb.create("system", title, body=body, fields=fields, owner=owner,
                   status="decommissioned" if title == "legacy" else "active")
-    kb.link("SYS-002", "depends-on", "SYS-001")
-    kb.link("SYS-003", "depends-on", "SYS-002")
+    kb.links.add("SYS-002", "depends-on", "SYS-001")
+    kb.links.add("SYS-003", "depends-on", "SYS-002")
     exercises = [
         ("db restore test", "2026-01-03", {"exercise": "test", "result": "passed", "recovery_time": "50m"}, "SYS-001"),
         ("db tabletop", "2025-05-01", {"exercise": "tabletop", "result": "passed"}, "SYS-001"),
@@ -105,7 +105,7 @@ def estate(kb: KnowledgeBase, clock: Clock) -> KnowledgeBase:
         ("not an exercise", "2026-01-01", {}, "SYS-003"),
     ]
     for title, date, fields, system in exercises:
-        key = kb.get(next(iter(kb.create("event", title, date=date, fields=fields).created))).key
-        kb.link(key, "affects", system)
+        key = kb.create("event", title, date=date, fields=fields).key
+        kb.links.add(key, "affects", system)
     kb.set_status("PER-002", "departed")
     return kb

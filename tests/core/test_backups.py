@@ -37,7 +37,7 @@ def test_auto_backup_rotates_and_is_owner_only(kb: KnowledgeBase) -> None:
 
 def test_restore_backup_checks_first_and_keeps_the_current_content(kb: KnowledgeBase, tmp_path: Path) -> None:
     kb.create("decision", "Before")
-    snapshot = kb.backup(tmp_path / "snap.kbridge")
+    snapshot = kb.maintenance.backup(tmp_path / "snap.kbridge")
     kb.update("ADR-0001", title="After")
     kb.create("note", "Written after the backup")
     heard: list[Changes] = []
@@ -47,7 +47,7 @@ def test_restore_backup_checks_first_and_keeps_the_current_content(kb: Knowledge
     assert heard and heard[0].deleted and heard[0].updated
     with KnowledgeBase.open(safety) as previous:
         assert sorted(r.title for r in previous.list_records()) == ["After", "Written after the backup"]
-    assert changes.deleted
+    assert changes.changes.deleted and changes.changes == heard[0]
 
 
 def test_restore_refuses_damaged_foreign_or_non_backups(kb: KnowledgeBase, tmp_path: Path) -> None:

@@ -6,12 +6,11 @@ from pathlib import Path
 import pytest
 
 from kbridge.core import KnowledgeBase
-from kbridge.model import Changes, ConflictError, Kind, LinkType, NotFoundError, ValidationError
+from kbridge.model import Changes, ConflictError, Kind, LinkType, NotFoundError, RecordResult, ValidationError
 
 
-def _key(kb: KnowledgeBase, changes: Changes) -> str:
-    (uid,) = changes.created
-    return kb.get(uid).key
+def _key(kb: KnowledgeBase, created: RecordResult) -> str:
+    return created.key
 
 
 def test_keys_are_allocated_per_kind(kb: KnowledgeBase) -> None:
@@ -43,7 +42,7 @@ def test_bad_kind_status_and_dates_are_rejected_without_change(kb: KnowledgeBase
     with pytest.raises(ValidationError, match="needs a title"):
         kb.create("note", "   ")
     assert kb.list_records() == []
-    assert kb.stats()["revisions"] == 0
+    assert kb.maintenance.stats()["revisions"] == 0
 
 
 def test_defaults_for_new_records(kb: KnowledgeBase) -> None:
@@ -68,7 +67,7 @@ def test_every_change_appends_a_revision_with_author_and_reason(kb: KnowledgeBas
     key = _key(kb, kb.create("decision", "Use Postgres"))
     kb.update(key, status="accepted", reason="agreed at the architecture review")
     kb.update(key, body="We use Postgres 16.")
-    revisions = kb.history(key)
+    revisions = kb.history.revisions(key)
     assert [r.rev for r in revisions] == [1, 2, 3]
     assert [r.status for r in revisions] == ["proposed", "accepted", "accepted"]
     assert revisions[1].reason == "agreed at the architecture review"
@@ -79,77 +78,77 @@ def test_every_change_appends_a_revision_with_author_and_reason(kb: KnowledgeBas
 def test_an_update_that_changes_nothing_writes_no_revision(kb: KnowledgeBase) -> None:
     key = _key(kb, kb.create("decision", "Use Postgres"))
     assert not kb.update(key, title="Use Postgres", status="proposed")
-    assert len(kb.history(key)) == 1
+    assert len(kb.history.revisions(key)) == 1
 
 
 def test_diff_and_restore(kb: KnowledgeBase) -> None:
     key = _key(kb, kb.create("decision", "Use Postgres", body="line one\nline two\n"))
     kb.update(key, body="line one\nline 2\n", status="accepted")
-    diff = kb.diff(key, 1, 2)
+    diff = kb.history.diff(key, 1, 2)
     assert "-status: proposed" in diff and "+status: accepted" in diff
     assert "-line two" in diff and "+line 2" in diff
-    changes = kb.restore(key, 1)
+    changes = kb.history.restore(key, 1).changes
     assert changes.updated
     record = kb.get(key)
     assert record.status == "proposed" and record.body == "line one\nline two\n"
-    history = kb.history(key)
+    history = kb.history.revisions(key)
     assert len(history) == 3 and history[-1].reason == "restored revision 1"
     with pytest.raises(NotFoundError, match="has no revision 9"):
-        kb.restore(key, 9)
+        kb.history.restore(key, 9)
     with pytest.raises(ConflictError, match="already matches revision 1"):
-        kb.restore(key, 1)
+        kb.history.restore(key, 1)
 
 
 def test_links_both_ways_with_inverse_labels(kb: KnowledgeBase) -> None:
     control = _key(kb, kb.create("control", "MFA"))
     risk = _key(kb, kb.create("risk", "Account takeover"))
-    changes = kb.link(control, "mitigates", risk, note="the main one")
+    changes = kb.links.add(control, "mitigates", risk, note="the main one").changes
     assert changes.links[0].type is LinkType.MITIGATES
-    (out,) = kb.links_of(control)
+    (out,) = kb.links.of(control)
     assert (out.direction, out.label, out.key, out.note) == ("out", "mitigates", risk, "the main one")
-    (incoming,) = kb.links_of(risk)
+    (incoming,) = kb.links.of(risk)
     assert (incoming.direction, incoming.label, incoming.key) == ("in", "mitigated by", control)
     with pytest.raises(ConflictError, match="already mitigates"):
-        kb.link(control, "mitigates", risk)
-    kb.unlink(control, "mitigates", risk)
-    assert kb.links_of(risk) == []
+        kb.links.add(control, "mitigates", risk)
+    kb.links.remove(control, "mitigates", risk)
+    assert kb.links.of(risk) == []
     with pytest.raises(NotFoundError, match="has no link"):
-        kb.unlink(control, "mitigates", risk)
+        kb.links.remove(control, "mitigates", risk)
 
 
 def test_link_errors_change_nothing(kb: KnowledgeBase) -> None:
     a = _key(kb, kb.create("decision", "A"))
     with pytest.raises(ValidationError, match="unknown link type"):
-        kb.link(a, "causes", a)
+        kb.links.add(a, "causes", a)
     with pytest.raises(NotFoundError, match="no record 'ADR-0099' to link to"):
-        kb.link(a, "supersedes", "ADR-0099")
+        kb.links.add(a, "supersedes", "ADR-0099")
     with pytest.raises(ValidationError, match="cannot link to itself"):
-        kb.link(a, "relates-to", a)
+        kb.links.add(a, "relates-to", a)
     with pytest.raises(NotFoundError, match="no record 'NOPE'"):
-        kb.link("NOPE", "supersedes", a)
-    assert kb.all_links() == [] and len(kb.history(a)) == 1
+        kb.links.add("NOPE", "supersedes", a)
+    assert kb.links.all() == [] and len(kb.history.revisions(a)) == 1
 
 
 def test_dangling_links_are_kept_and_resolved_later(kb: KnowledgeBase) -> None:
     a = _key(kb, kb.create("decision", "A"))
-    kb.link(a, "supersedes", "ADR-0007", allow_dangling=True)
-    (link,) = kb.links_of(a)
+    kb.links.add(a, "supersedes", "ADR-0007", allow_dangling=True)
+    (link,) = kb.links.of(a)
     assert link.dangling and link.key == "ADR-0007"
     kb.create("decision", "Old one", key="ADR-0007")
-    changes = kb.resolve_dangling_links()
+    changes = kb.links.resolve_dangling().changes
     assert changes.links
-    (link,) = kb.links_of(a)
+    (link,) = kb.links.of(a)
     assert not link.dangling and link.title == "Old one"
 
 
 def test_supersede_links_and_marks_old_in_one_step(kb: KnowledgeBase) -> None:
     old = _key(kb, kb.create("decision", "Use RabbitMQ", status="accepted"))
-    changes = kb.create("decision", "Use Kafka", supersedes=old)
-    new = kb.get(next(iter(changes.created))).key
+    created = kb.create("decision", "Use Kafka", supersedes=old)
+    new = created.key
     assert kb.get(old).status == "superseded"
-    assert kb.history(old)[-1].reason == f"superseded by {new}"
-    assert [(x.label, x.key) for x in kb.links_of(old)] == [("superseded by", new)]
-    assert kb.get(old).uid in changes.updated
+    assert kb.history.revisions(old)[-1].reason == f"superseded by {new}"
+    assert [(x.label, x.key) for x in kb.links.of(old)] == [("superseded by", new)]
+    assert kb.get(old).uid in created.changes.updated
 
 
 def test_failed_supersede_rolls_back_the_new_record(kb: KnowledgeBase) -> None:
@@ -163,17 +162,17 @@ def test_failed_supersede_rolls_back_the_new_record(kb: KnowledgeBase) -> None:
 def test_soft_delete_keeps_links_and_can_be_undone(kb: KnowledgeBase) -> None:
     a = _key(kb, kb.create("decision", "A"))
     b = _key(kb, kb.create("decision", "B"))
-    kb.link(b, "supersedes", a)
+    kb.links.add(b, "supersedes", a)
     kb.delete(a)
     assert [r.key for r in kb.list_records()] == [b]
     assert [r.key for r in kb.list_records(deleted=True)] == [a]
-    (link,) = kb.links_of(b)
+    (link,) = kb.links.of(b)
     assert link.deleted and link.key == a
     with pytest.raises(ConflictError, match="already in the trash"):
         kb.delete(a)
     kb.undelete(a)
     assert sorted(r.key for r in kb.list_records()) == [a, b]
-    assert [r.reason for r in kb.history(a)][-2:] == ["moved to trash", "restored from trash"]
+    assert [r.reason for r in kb.history.revisions(a)][-2:] == ["moved to trash", "restored from trash"]
 
 
 def test_owner_must_be_a_person(kb: KnowledgeBase) -> None:
@@ -214,7 +213,7 @@ def test_listeners_hear_once_per_committed_transaction(kb: KnowledgeBase) -> Non
 
 
 def test_find_accepts_short_keys_and_uids(kb: KnowledgeBase) -> None:
-    uid = next(iter(kb.create("decision", "A").created))
+    uid = kb.create("decision", "A").uid
     assert kb.find("adr-1").uid == uid
     assert kb.find("ADR 0001").uid == uid
     assert kb.find(uid).key == "ADR-0001"
@@ -222,7 +221,7 @@ def test_find_accepts_short_keys_and_uids(kb: KnowledgeBase) -> None:
 
 
 def test_renumbering_keeps_the_uid(kb: KnowledgeBase) -> None:
-    uid = next(iter(kb.create("system", "Payments").created))
+    uid = kb.create("system", "Payments").uid
     kb.update("SYS-001", key="SYS-payments")
     assert kb.get("SYS-payments").uid == uid
     kb.create("system", "Other", key="SYS-other")
@@ -232,13 +231,13 @@ def test_renumbering_keeps_the_uid(kb: KnowledgeBase) -> None:
 
 def test_backup_is_a_consistent_owner_only_copy(kb: KnowledgeBase, tmp_path: Path) -> None:
     kb.create("decision", "Keep me")
-    out = kb.backup(tmp_path / "copy.kbridge")
+    out = kb.maintenance.backup(tmp_path / "copy.kbridge")
     assert out.stat().st_mode & 0o777 == 0o600
     with KnowledgeBase.open(out) as copy:
         assert [r.title for r in copy.list_records()] == ["Keep me"]
         assert copy.uid == kb.uid
     with pytest.raises(ConflictError, match="already exists"):
-        kb.backup(out)
+        kb.maintenance.backup(out)
 
 
 def test_init_refuses_an_existing_file(tmp_path: Path) -> None:

@@ -51,7 +51,7 @@ def test_playbook_parsing_is_bounded() -> None:
 
 
 def test_criteria_name_the_controls_and_decisions_they_come_from(estate: KnowledgeBase) -> None:
-    db = {item.key: item for item in estate.readiness(dt.date(2026, 3, 1))}["SYS-001"]
+    db = {item.key: item for item in estate.resilience.readiness(dt.date(2026, 3, 1))}["SYS-001"]
     assert [item.text for item in db.steps] == ["Stop the writers.", "Restore the base backup and replay WAL "
                                                 "(see the runbook)."]
     assert [(s.key, s.kind) for s in db.steps[1].sources] == [("NOTE-001", "note")]
@@ -66,7 +66,7 @@ def test_criteria_name_the_controls_and_decisions_they_come_from(estate: Knowled
 
 
 def test_approvers_and_exercises_in_needs_attention(estate: KnowledgeBase) -> None:
-    report = estate.check(today=dt.date(2026, 3, 1))
+    report = estate.maintenance.check(today=dt.date(2026, 3, 1))
     approver = {f.key: f.message for f in report.findings if f.category == "recovery-approver"}
     assert set(approver) == {"SYS-002", "SYS-003", "SYS-004"}  # not SYS-005: decommissioned
     assert "Gone Person (PER-002) has left" in approver["SYS-002"]
@@ -75,21 +75,21 @@ def test_approvers_and_exercises_in_needs_attention(estate: KnowledgeBase) -> No
     exercise = {f.key: f.message for f in report.findings if f.category == "overdue-exercise"}
     assert exercise == {"SYS-002": "last exercised 2025-01-02 (test, EVT-003); review period 12 months (default): "
                                    "overdue since 2026-01-02"}
-    later = estate.check(today=dt.date(2026, 4, 10))  # SYS-001 reviews every 3 months (91 days)
+    later = estate.maintenance.check(today=dt.date(2026, 4, 10))  # SYS-001 reviews every 3 months (91 days)
     assert {f.key for f in later.findings if f.category == "overdue-exercise"} == {"SYS-001", "SYS-002"}
 
 
 def test_a_critical_system_never_exercised_is_overdue(estate: KnowledgeBase) -> None:
     estate.create("system", "vault", fields={"criticality": "critical", "rto": "1h", "approver": "PER-001"})
     estate.create("system", "wiki", fields={"criticality": "low", "rto": "1d", "approver": "PER-001"})
-    found = {f.key: f.message for f in estate.check(today=dt.date(2026, 3, 1)).findings
+    found = {f.key: f.message for f in estate.maintenance.check(today=dt.date(2026, 3, 1)).findings
              if f.category == "overdue-exercise"}
     assert found["SYS-006"] == "recovery never exercised (review period 12 months (default))"
     assert "SYS-007" not in found
 
 
 def test_last_exercise_rto_and_period(estate: KnowledgeBase) -> None:
-    items = {item.key: item for item in estate.readiness(dt.date(2026, 3, 1))}
+    items = {item.key: item for item in estate.resilience.readiness(dt.date(2026, 3, 1))}
     db, api, reports = items["SYS-001"], items["SYS-002"], items["SYS-004"]
     assert (db.last_exercise.key, db.period_days, db.period_stated, db.rto_met) == ("EVT-001", 91, True, True)
     assert db.exercise_due == dt.date(2026, 4, 4)
@@ -108,10 +108,10 @@ def test_review_periods_are_read_or_refused() -> None:
 
 
 def test_the_sample_shows_a_departed_approver_and_an_overdue_exercise(sample_kb: KnowledgeBase) -> None:
-    report = sample_kb.check(today=dt.date(2026, 11, 26))
+    report = sample_kb.maintenance.check(today=dt.date(2026, 11, 26))
     assert {(f.key, f.person) for f in report.findings if f.category == "recovery-approver"} == {("SYS-004", "PER-004")}
     assert {f.key for f in report.findings if f.category == "overdue-exercise"} == {"SYS-006"}
-    critical = [i for i in sample_kb.readiness(dt.date(2026, 11, 26)) if i.criticality == "critical"]
+    critical = [i for i in sample_kb.resilience.readiness(dt.date(2026, 11, 26)) if i.criticality == "critical"]
     assert all(item.steps and item.criteria for item in critical)
     controls = {s.key for item in critical for c in item.criteria for s in c.sources if s.kind == "control"}
     assert {"CTL-001", "CTL-008", "CTL-009", "CTL-011"} <= controls

@@ -15,7 +15,7 @@ TODAY = dt.date(2026, 3, 1)
 
 
 def figures(kb: KnowledgeBase, today: dt.date = TODAY) -> dict[str, tuple[list[str], list[str]]]:
-    card = kb.scorecard(today)
+    card = kb.resilience.scorecard(today)
     return {f.id: ([e.key for e in f.met], [e.key for e in f.missing]) for f in card.figures}
 
 
@@ -31,7 +31,7 @@ def test_figures_and_the_records_behind_them(estate: KnowledgeBase) -> None:
         "overdue-reviews": (["RSK-001"], []),
         "knowledge-at-risk": (["ADR-0001", "SYS-002"], []),  # owned by Gone Person, edited by nobody since
     }
-    card = estate.scorecard(TODAY)
+    card = estate.resilience.scorecard(TODAY)
     playbook = card.figure("playbook")
     assert (playbook.value, playbook.text) == (0.5, "1 of 2 (50%)")
     assert playbook.missing[0].note == "no recovery steps in its body"
@@ -53,7 +53,7 @@ def test_an_edit_by_someone_still_here_takes_a_record_out_of_risk(
     estate.update("SYS-002", body="The API, rewritten by Ops Lead.")
     estate.update("ADR-0001", tags=["images"])
     assert figures(estate)["knowledge-at-risk"][0] == []
-    assert estate.scorecard(TODAY).figure("knowledge-at-risk").trend[-1] == ("2026-01-07", 0.0)
+    assert estate.resilience.scorecard(TODAY).figure("knowledge-at-risk").trend[-1] == ("2026-01-07", 0.0)
 
 
 def test_trend_is_replayed_from_revisions_day_by_day(estate: KnowledgeBase, clock: Clock) -> None:
@@ -61,11 +61,11 @@ def test_trend_is_replayed_from_revisions_day_by_day(estate: KnowledgeBase, cloc
     estate.update("SYS-002", body="## Recovery steps\n\n1. Redeploy.\n\n## Safe to restore when\n\n- Tokens "
                   "rotated ([CTL-001](CTL-001))\n")
     clock.set("2026-02-10")
-    estate.set_field("SYS-002", "approver", "PER-001")
+    estate.update("SYS-002", fields={**estate.get("SYS-002").fields, "approver": "PER-001"})
     clock.set("2026-02-20")
     estate.update("CTL-002", fields={"rationale": "Known-good images only."})
-    estate.link("CTL-002", "mitigates", "RSK-001")
-    card = estate.scorecard(TODAY)
+    estate.links.add("CTL-002", "mitigates", "RSK-001")
+    card = estate.resilience.scorecard(TODAY)
     trend = {f.id: f.trend for f in card.figures}
     assert trend["playbook"] == [("2026-01-05", 0.5), ("2026-02-01", 1.0), ("2026-02-10", 1.0), ("2026-02-20", 1.0)]
     assert [value for _, value in trend["approver"]] == [0.5, 0.5, 1.0, 1.0]
@@ -85,6 +85,6 @@ def test_trend_days_are_spread_and_keep_the_first_and_last() -> None:
 
 
 def test_scorecard_on_an_empty_knowledge_base(kb: KnowledgeBase) -> None:
-    card = kb.scorecard(TODAY)
+    card = kb.resilience.scorecard(TODAY)
     assert card.figure("playbook").text == "none to count" and card.figure("playbook").value is None
     assert all(figure.trend == [] for figure in card.figures)

@@ -84,7 +84,7 @@ def test_every_change_updates_the_index_in_the_same_call(kb: KnowledgeBase) -> N
     assert keys(kb.search("status:accepted")) == ["ADR-0001"]
     assert keys(kb.search("status:proposed")) == []
 
-    kb.link("CTL-001", "mitigates", "RSK-001")
+    kb.links.add("CTL-001", "mitigates", "RSK-001")
     assert keys(kb.search("mfa")) == ["CTL-001"]
 
     kb.delete("RSK-001")
@@ -92,7 +92,7 @@ def test_every_change_updates_the_index_in_the_same_call(kb: KnowledgeBase) -> N
     kb.undelete("RSK-001")
     assert keys(kb.search("leaked")) == ["RSK-001"]
 
-    kb.restore("ADR-0001", 1)  # the first revision: Vault again
+    kb.history.restore("ADR-0001", 1)  # the first revision: Vault again
     assert keys(kb.search("vault")) == ["ADR-0001"]
     assert keys(kb.search("hsm")) == []
 
@@ -218,7 +218,7 @@ def test_reindex_reports_progress_and_can_be_cancelled(kb: KnowledgeBase, engine
     cancel = threading.Event()
     cancel.set()
     with pytest.raises(BuildCancelledError):
-        kb.reindex(cancel=cancel)
+        kb.reindex(cancel=cancel.is_set)
     assert keys(kb.search("vault")) == ["ADR-0001"]  # the old index is still there
     folder = kb.search_index.directory(engine)
     leftovers = [p.name for p in folder.iterdir()]
@@ -234,11 +234,11 @@ def test_engine_can_be_chosen_per_search(kb: KnowledgeBase) -> None:
 
 def test_check_repair_rebuilds_an_index_that_is_not_fresh(path: Path, kb: KnowledgeBase, engine: str) -> None:
     kb.search("vault")
-    assert kb.repair().fixed == []
+    assert kb.maintenance.repair().fixed == []
     other = reopen(path, next(name for name in ENGINES if name != engine))
     other.create("incident", "Phishing of an administrator", key="INC-001")
     other.close()
-    fixed = kb.repair().fixed
+    fixed = kb.maintenance.repair().fixed
     assert fixed == [f"rebuilt the {engine} search index (stale) with 5 records"]
     assert kb.search_index.status() == "fresh"
 
@@ -249,11 +249,11 @@ def test_restoring_a_backup_brings_the_index_back_too(
 ) -> None:
     monkeypatch.setattr("kbridge.core.search_index._REBUILD_ABOVE", rebuild_above)
     kb.search("vault")
-    backup = kb.backup(tmp_path / "before.kbridge")
+    backup = kb.maintenance.backup(tmp_path / "before.kbridge")
     kb.create("risk", "Leaked database credentials", key="RSK-001")
     kb.update("ADR-0001", title="Use an HSM for secrets")
     assert keys(kb.search("leaked")) == ["RSK-001"]
-    kb.replace_content_from(backup)
+    kb.maintenance.replace_content_from(backup)
     assert keys(kb.search("leaked")) == []
     assert keys(kb.search("title:vault")) == ["ADR-0001"]
     assert keys(kb.search("hsm")) == []
@@ -287,7 +287,7 @@ def test_a_rebuild_indexes_each_record_as_a_change_does(sample_kb: KnowledgeBase
         store.close()
     from_records = sorted(map(record_document, sample_kb.iter_records()), key=lambda d: d.uid)
     assert from_rows == from_records
-    assert live == len(from_rows) == sample_kb.stats()["records"]
+    assert live == len(from_rows) == sample_kb.maintenance.stats()["records"]
     assert deleted.uid not in {document.uid for document in from_rows}
     assert any(document.owner and document.extra and document.date for document in from_rows)
 

@@ -10,12 +10,11 @@ import pytest
 from kbridge import paths
 from kbridge.core import KnowledgeBase
 from kbridge.core.templates import available_templates, find_template, first_decision, split_header
-from kbridge.model import Changes, Kind, ValidationError
+from kbridge.model import Kind, RecordResult, ValidationError
 
 
-def _new(kb: KnowledgeBase, changes: Changes) -> str:
-    (uid,) = changes.created
-    return kb.get(uid).key
+def _new(kb: KnowledgeBase, created: RecordResult) -> str:
+    return created.key
 
 
 def test_the_built_in_templates_are_there_from_the_start(kb: KnowledgeBase) -> None:

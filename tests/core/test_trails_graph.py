@@ -11,7 +11,7 @@ from kbridge.model import LinkType
 
 
 def test_neighbourhood_of_ctl_001(sample_kb: KnowledgeBase) -> None:
-    graph = sample_kb.neighbourhood("CTL-001", depth=1)
+    graph = sample_kb.trails.neighbourhood("CTL-001", depth=1)
     # CTL-001.md links to seven records and nothing links to it; its owner is a field, not a link.
     assert {node.key for node in graph.nodes} == {
         "CTL-001", "RSK-001", "REQ-004", "INC-001", "ADR-0017", "SYS-001", "SYS-002", "SYS-006",
@@ -24,7 +24,7 @@ def test_neighbourhood_of_ctl_001(sample_kb: KnowledgeBase) -> None:
     assert ("SYS-001", "depends-on", "SYS-006") in drawn
     assert all(edge.source in keys and edge.target in keys for edge in graph.edges)
     assert not graph.truncated
-    deeper = sample_kb.neighbourhood("CTL-001", depth=2)
+    deeper = sample_kb.trails.neighbourhood("CTL-001", depth=2)
     assert "ADR-0008" in {node.key for node in deeper.nodes}
     assert {node.key: node.depth for node in deeper.nodes}["ADR-0008"] == 2
 
@@ -34,8 +34,8 @@ def test_a_record_with_hundreds_of_links_is_capped(kb: KnowledgeBase) -> None:
     with kb.transaction():
         for number in range(1, 301):
             kb.create("control", f"Control {number}")
-            kb.link(f"CTL-{number:03d}", LinkType.MITIGATES, "RSK-001")
-    graph = kb.neighbourhood("RSK-001", depth=2, cap=120)
+            kb.links.add(f"CTL-{number:03d}", LinkType.MITIGATES, "RSK-001")
+    graph = kb.trails.neighbourhood("RSK-001", depth=2, cap=120)
     assert len(graph.nodes) == 120
     assert graph.omitted == 181  # 300 controls, 119 of them shown
     assert graph.truncated
@@ -50,7 +50,7 @@ def test_a_record_with_hundreds_of_links_is_capped(kb: KnowledgeBase) -> None:
 
 
 def test_layout_separates_nodes_and_is_deterministic(sample_kb: KnowledgeBase) -> None:
-    graph = sample_kb.neighbourhood("SYS-006", depth=2)
+    graph = sample_kb.trails.neighbourhood("SYS-006", depth=2)
     ids = [node.id for node in graph.nodes]
     pairs = [(edge.source, edge.target) for edge in graph.edges]
     rings = {node.id: node.depth for node in graph.nodes}

@@ -33,16 +33,15 @@ def systems(kb: KnowledgeBase) -> dict[str, str]:
             fields["rto"] = rto
         status = "decommissioned" if name == "legacy" else "active"
         owner = None if name == "edge" else "PER-001"
-        changes = kb.create("system", name, fields=fields, owner=owner, status=status)
-        keys[name] = kb.get(next(iter(changes.created))).key
+        keys[name] = kb.create("system", name, fields=fields, owner=owner, status=status).key
     for name, (_, _, needs) in SYSTEMS.items():
         for other in needs:
-            kb.link(keys[name], "depends-on", keys[other])
+            kb.links.add(keys[name], "depends-on", keys[other])
     return keys
 
 
 def test_restore_order_exactly(kb: KnowledgeBase, systems: dict[str, str]) -> None:
-    plan = kb.restore_order()
+    plan = kb.trails.restore_order()
     name = {key: n for n, key in systems.items()}
     assert [(step.position, name[step.key], step.wave) for step in plan.steps] == [
         (1, "edge", 1),  # critical, 30m, needs nothing
@@ -76,19 +75,19 @@ def test_restore_order_exactly(kb: KnowledgeBase, systems: dict[str, str]) -> No
 
 
 def test_restore_order_of_one_system_is_it_and_what_it_needs(kb: KnowledgeBase, systems: dict[str, str]) -> None:
-    plan = kb.restore_order(systems["queue"])
+    plan = kb.trails.restore_order(systems["queue"])
     assert [step.key for step in plan.steps] == [systems[n] for n in ("identity", "broker", "queue")]
     assert plan.as_dict()["system"] == systems["queue"]
     with pytest.raises(ValidationError, match="restore-order takes a system"):
-        kb.restore_order("PER-001")
+        kb.trails.restore_order("PER-001")
 
 
 def test_dangling_dependency_and_departed_people_are_gaps(kb: KnowledgeBase) -> None:
     kb.create("person", "Gone", status="departed")
     kb.create("system", "Api", owner="PER-001", fields={"criticality": "high", "rto": "2h", "rpo": "1h",
                                                         "approver": "Nobody Known"})
-    kb.link("SYS-001", "depends-on", "SYS-legacy-db", allow_dangling=True)
-    (step,) = kb.restore_order().steps
+    kb.links.add("SYS-001", "depends-on", "SYS-legacy-db", allow_dangling=True)
+    (step,) = kb.trails.restore_order().steps
     assert step.gaps == [
         "owner Gone (PER-001) has left",
         "approver 'Nobody Known' is not a person here",
@@ -97,7 +96,7 @@ def test_dangling_dependency_and_departed_people_are_gaps(kb: KnowledgeBase) -> 
 
 
 def test_check_reports_recovery_gaps(kb: KnowledgeBase, systems: dict[str, str]) -> None:
-    found = {(f.key, f.message) for f in kb.check().findings if f.category == "recovery-gap"}
+    found = {(f.key, f.message) for f in kb.maintenance.check().findings if f.category == "recovery-gap"}
     cycle = "in a dependency cycle: " + " → ".join(sorted([systems["queue"], systems["broker"]]))
     assert found == {
         (systems["edge"], "no owner"),
@@ -110,7 +109,7 @@ def test_check_reports_recovery_gaps(kb: KnowledgeBase, systems: dict[str, str])
 def test_sample_restore_order(sample_kb: KnowledgeBase) -> None:
     # From the sample's depends-on links: SYS-003 (Okta) is the root; everything critical needs
     # Vault (SYS-006); SYS-008 has no RTO and SYS-007 no owner.
-    plan = sample_kb.restore_order()
+    plan = sample_kb.trails.restore_order()
     assert [step.key for step in plan.steps] == [
         "SYS-003", "SYS-006", "SYS-002", "SYS-005", "SYS-004", "SYS-001", "SYS-008", "SYS-007",
     ]

@@ -39,7 +39,7 @@ LEDGER_HISTORY = [
 
 
 def test_ledger_timeline_in_date_order(sample_kb: KnowledgeBase) -> None:
-    timeline = sample_kb.timeline("SYS-002")
+    timeline = sample_kb.trails.timeline("SYS-002")
     assert [(e.date, e.key, e.via) for e in timeline.entries] == LEDGER_HISTORY
     assert timeline.undated == []
     data = timeline.as_dict()
@@ -55,7 +55,7 @@ def test_ledger_timeline_in_date_order(sample_kb: KnowledgeBase) -> None:
 
 
 def test_filter_by_kind(sample_kb: KnowledgeBase) -> None:
-    events = sample_kb.timeline("SYS-002", ["event", "incident"])
+    events = sample_kb.trails.timeline("SYS-002", ["event", "incident"])
     assert [e.key for e in events.entries] == ["EVT-002", "INC-003", "EVT-006", "EVT-010", "EVT-014",
                                                 "EVT-021"]
     assert parse_timeline_kinds(["decisions,events", "status"]) == ["decision", "event", STATUS_CHANGE]
@@ -66,7 +66,7 @@ def test_filter_by_kind(sample_kb: KnowledgeBase) -> None:
 def test_status_changes_from_revisions_join_the_timeline(sample_kb: KnowledgeBase) -> None:
     sample_kb.set_status("ADR-0020", "deprecated", reason="multi-region programme funded")
     sample_kb.set_status("SYS-002", "deprecated")
-    timeline = sample_kb.timeline("SYS-002")
+    timeline = sample_kb.trails.timeline("SYS-002")
     changes = [e for e in timeline.entries if e.change]
     today = dt.datetime.now(dt.timezone.utc).date().isoformat()
     assert [(e.key, e.change, e.date) for e in changes] == [
@@ -74,7 +74,7 @@ def test_status_changes_from_revisions_join_the_timeline(sample_kb: KnowledgeBas
         ("SYS-002", ("active", "deprecated"), today),
     ]
     assert timeline.entries[-2:] == changes  # today is after everything in the sample
-    only_changes = sample_kb.timeline("SYS-002", [STATUS_CHANGE])
+    only_changes = sample_kb.trails.timeline("SYS-002", [STATUS_CHANGE])
     assert only_changes.entries == changes
     assert only_changes.as_dict()["entries"][0]["change"]["from"] == "accepted"
 
@@ -83,13 +83,13 @@ def test_undated_records_are_listed_apart(kb: KnowledgeBase) -> None:
     kb.create("system", "Billing", date="2021-01-01")
     kb.create("control", "Backups")  # no date
     kb.create("event", "Cut-over", date="2021-03-01")
-    kb.link("CTL-001", "applies-to", "SYS-001")
-    kb.link("EVT-001", "affects", "SYS-001")
-    timeline = kb.timeline("SYS-001")
+    kb.links.add("CTL-001", "applies-to", "SYS-001")
+    kb.links.add("EVT-001", "affects", "SYS-001")
+    timeline = kb.trails.timeline("SYS-001")
     assert [e.key for e in timeline.entries] == ["SYS-001", "EVT-001"]
     assert [e.key for e in timeline.undated] == ["CTL-001"]
 
 
 def test_timeline_of_anything_but_a_system_is_a_clear_error(sample_kb: KnowledgeBase) -> None:
     with pytest.raises(ValidationError, match="ADR-0017 is a decision"):
-        sample_kb.timeline("ADR-0017")
+        sample_kb.trails.timeline("ADR-0017")

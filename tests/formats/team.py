@@ -43,7 +43,7 @@ class Mate:
         return report
 
     def new(self, kind: str, title: str, **values: object) -> str:
-        (uid,) = self.kb.create(kind, title, **values).created  # type: ignore[arg-type]
+        uid = self.kb.create(kind, title, **values).uid  # type: ignore[arg-type]
         return self.kb.get(uid).key
 
     def text(self) -> str:
@@ -52,12 +52,12 @@ class Mate:
         for record in self.kb.iter_records():
             parts += [record.key, record.title, record.status, record.body, " ".join(record.tags),
                       repr(record.fields), record.owner_key or ""]
-            parts += [f"{link.type.value} {link.key} {link.note}" for link in self.kb.links_of(record.uid)
+            parts += [f"{link.type.value} {link.key} {link.note}" for link in self.kb.links.of(record.uid)
                       if link.direction == "out"]
         return "\n".join(parts)
 
     def history_text(self, key: str) -> str:
-        return "\n".join(f"{revision.reason}: {revision.snapshot!r}" for revision in self.kb.history(key))
+        return "\n".join(f"{revision.reason}: {revision.snapshot!r}" for revision in self.kb.history.revisions(key))
 
 
 @dataclass
@@ -109,7 +109,7 @@ def start_pair(team: Team) -> tuple[Mate, Mate]:
               body="We deploy with Ansible.\n")
     alice.new("decision", "Log to Loki", key="ADR-0003", status="proposed", date="2024-03-04",
               body="Logs go to Loki.\n")
-    alice.kb.link("ADR-0001", "affects", "SYS-001")
+    alice.kb.links.add("ADR-0001", "affects", "SYS-001")
     alice.sync()
     bob = team.join("bob")
     bob.sync()

@@ -60,7 +60,7 @@ def test_unchanged_corpus_is_written_back_byte_for_byte(
         else:
             assert (out / rel).read_bytes() == (folder / rel).read_bytes(), rel
     # every image that a decision shows is written too
-    kept = {f["name"] for r in kb.list_records() for f in kb.files(r.uid) if f["role"] == "attachment"}
+    kept = {f["name"] for r in kb.list_records() for f in kb.files.of(r.uid) if f["role"] == "attachment"}
     assert kept <= set(exported)
     kb.close()
 
@@ -115,7 +115,7 @@ def test_supersede_in_adr_tools_writes_both_link_paragraphs(corpus: Path, tmp_pa
     kb = _import(tmp_path, folder)
     old = kb.find_by_source("0024-ami-lookups.md")
     new = kb.find_by_source("0037-alb-health-checks.md")
-    kb.supersede(old.key, new.key)
+    kb.lifecycle.supersede(old.key, new.key)
     export_kb(kb, tmp_path / "out", "native")
     old_diff = _diff((folder / "0024-ami-lookups.md").read_bytes(),
                      (tmp_path / "out" / "0024-ami-lookups.md").read_bytes())
@@ -128,7 +128,7 @@ def test_supersede_in_adr_tools_writes_both_link_paragraphs(corpus: Path, tmp_pa
     import_folder(kb2, tmp_path / "out")
     again_old = kb2.find_by_source("0024-ami-lookups.md")
     assert again_old.status == "superseded"
-    assert [(link.label, link.title) for link in kb2.links_of(again_old.key)] == [
+    assert [(link.label, link.title) for link in kb2.links.of(again_old.key)] == [
         ("superseded by", "ALB Health Checks")]
 
 
@@ -149,7 +149,7 @@ def _content(kb: KnowledgeBase) -> dict[str, Any]:
     records = {}
     for record in kb.iter_records():
         links = sorted((link.type.value, link.direction, link.key, link.note, link.dangling)
-                       for link in kb.links_of(record.uid))
+                       for link in kb.links.of(record.uid))
         records[record.key] = (
             record.uid, record.kind, record.title, record.status, record.body, record.tags,
             record.date, record.review_by, record.owner_key, record.fields, links,

@@ -18,9 +18,9 @@ def front_matter(path: Path) -> dict:
 def test_changed_fields_reach_the_exported_file(sample_kb: KnowledgeBase, tmp_path: Path) -> None:
     untouched = export_kb(sample_kb, tmp_path / "before", "kbridge")
     assert untouched.unchanged == len(untouched.written) and untouched.patched == 0
-    sample_kb.set_field("SYS-001", "rto", "3h")
+    sample_kb.update("SYS-001", fields={**sample_kb.get("SYS-001").fields, "rto": "3h"})
     sample_kb.update("SYS-002", tags=["ledger", "postgres", "pci", "tier-0"])
-    sample_kb.tick("INC-006", "SYS-005/step/4")
+    sample_kb.resilience.tick("INC-006", "SYS-005/step/4")
     report = export_kb(sample_kb, tmp_path / "after", "kbridge")
     assert report.patched == 3 and report.unchanged == len(report.written) - 3
     assert front_matter(tmp_path / "after" / "systems" / "SYS-001.md")["fields"]["rto"] == "3h"

@@ -47,7 +47,7 @@ def test_import_never_raises_and_accounts_for_every_file(files: list[tuple[str, 
         report = import_folder(kb, folder, force=True)
         records = {r.source["path"] for r in kb.list_records() if r.source}
         skipped = {item.path for item in report.skipped}
-        attached = {f["name"] for r in kb.list_records() for f in kb.files(r.uid)
+        attached = {f["name"] for r in kb.list_records() for f in kb.files.of(r.uid)
                     if f["role"] == "attachment"}
         assert records | skipped | attached == {name for name, _ in files}
         assert all(item.reason for item in report.skipped)

@@ -82,7 +82,7 @@ def _accounted(kb: KnowledgeBase, report: object) -> set[str]:
     skipped = {item.path for item in report.skipped}  # type: ignore[attr-defined]
     attached = set()
     for record in kb.list_records():
-        for kept in kb.files(record.uid):
+        for kept in kb.files.of(record.uid):
             if kept["role"] == "attachment":
                 attached.add(kept["name"])
     return records | skipped | attached
@@ -103,7 +103,7 @@ def test_ten_thousand_generated_files_in_batches(tmp_path: Path) -> None:
         # exists; otherwise it is skipped with a reason. Either way it is accounted for.
         assert not unaccounted, sorted(unaccounted)[:5]
         assert all(item.reason for item in report.skipped)
-        assert kb.integrity_problems() == []
+        assert kb.maintenance.integrity_problems() == []
         total += len(names)
         kb.close()
     assert total == BATCHES * FILES_PER_BATCH

@@ -211,8 +211,8 @@ def test_links_by_path_first_and_a_disagreement_is_a_warning(kb: KnowledgeBase, 
     write(folder, "0019-unrelated.md", "# 19. Unrelated\n\n## Status\n\nAccepted\n")
     write(folder, "0020-new-cache.md", "# 20. New cache\n\n## Status\n\nAccepted\n")
     report = import_folder(kb, folder)
-    assert [(link.label, link.key) for link in kb.links_of("ADR-0018")] == [("superseded by", "ADR-0020")]
-    assert kb.links_of("ADR-0019") == []
+    assert [(link.label, link.key) for link in kb.links.of("ADR-0018")] == [("superseded by", "ADR-0020")]
+    assert kb.links.of("ADR-0019") == []
     assert any("names number 19" in w.message and "linked by the path" in w.message
                for w in report.warnings if w.path == "0018-old-cache.md")
 
@@ -227,9 +227,9 @@ def test_a_heading_can_be_the_verb_of_the_links_listed_under_it(kb: KnowledgeBas
     write(folder, "0010-old.md", "# 10. Old\n\n## Status\n\nAccepted\n\n## Superseded by\n\n"
           "- [9. Use Rust](0009-use-rust.md)\n")
     import_folder(kb, folder)
-    assert {(lk.label, lk.key) for lk in kb.links_of("ADR-0009")} >= {("consequence of", "ADR-0008")}
-    assert ("superseded by", "ADR-0009") in {(lk.label, lk.key) for lk in kb.links_of("ADR-0010")}
-    assert not any("webassembly" in lk.key for lk in kb.links_of("ADR-0009"))
+    assert {(lk.label, lk.key) for lk in kb.links.of("ADR-0009")} >= {("consequence of", "ADR-0008")}
+    assert ("superseded by", "ADR-0009") in {(lk.label, lk.key) for lk in kb.links.of("ADR-0010")}
+    assert not any("webassembly" in lk.key for lk in kb.links.of("ADR-0009"))
 
 
 def test_verbs_of_their_own_are_kept_and_written_back(kb: KnowledgeBase, tmp_path: Path) -> None:
@@ -240,10 +240,10 @@ def test_verbs_of_their_own_are_kept_and_written_back(kb: KnowledgeBase, tmp_pat
     write(folder, "0006-old.md", "# 6. Old\n\nDate: 2019-01-01\n\n## Status\n\nAccepted\n\n"
           "Extends [5. API](0005-api.md)\n")
     import_folder(kb, folder)
-    seven = {(lk.label, lk.key, lk.type.value) for lk in kb.links_of("ADR-0007")}
+    seven = {(lk.label, lk.key, lk.type.value) for lk in kb.links.of("ADR-0007")}
     assert seven == {("clarifies", "ADR-0005", "relates-to"), ("contradicts", "ADR-0006", "relates-to")}
-    assert ("clarifies this", "ADR-0007") in {(lk.label, lk.key) for lk in kb.links_of("ADR-0005")}
-    assert ("extends", "ADR-0005") in {(lk.label, lk.key) for lk in kb.links_of("ADR-0006")}
+    assert ("clarifies this", "ADR-0007") in {(lk.label, lk.key) for lk in kb.links.of("ADR-0005")}
+    assert ("extends", "ADR-0005") in {(lk.label, lk.key) for lk in kb.links.of("ADR-0006")}
     out = tmp_path / "out"
     export_kb(kb, out, "adr-tools")
     written = (out / "0007-api-errors.md").read_text(encoding="utf-8")
@@ -277,7 +277,7 @@ def test_unknown_is_a_status_of_every_kind_with_statuses(kb: KnowledgeBase) -> N
     for kind, statuses in KIND_STATUSES.items():
         assert ("unknown" in statuses) == bool(statuses)
         if statuses:
-            key = next(iter(kb.create(kind, f"A {kind.value}", status="unknown").created))
+            key = kb.create(kind, f"A {kind.value}", status="unknown").uid
             assert kb.get(key).status == "unknown"
     hits = kb.search("status:unknown")
     assert hits.total == sum(1 for kind in Kind if kind.statuses)

@@ -31,8 +31,8 @@ def test_an_imported_supersede_marks_the_old_record_and_export_writes_both_files
     folder = _folder(tmp_path, {"0001-use-rabbitmq.md": FIRST, "0002-use-kafka.md": SECOND})
     import_folder(kb, folder)
     old = kb.get("ADR-0001")
-    assert old.status == "superseded" and "superseded by ADR-0002" in kb.history(old.key)[-1].reason
-    assert kb.check().ok
+    assert old.status == "superseded" and "superseded by ADR-0002" in kb.history.revisions(old.key)[-1].reason
+    assert kb.maintenance.check().ok
     out = tmp_path / "out"
     report = export_kb(kb, out, "native")
     assert (report.unchanged, report.patched) == (1, 1)
@@ -48,7 +48,7 @@ def test_a_partial_supersede_is_kept_as_amends_and_written_back_unchanged(kb: Kn
     folder = _folder(tmp_path, {"0001-use-rabbitmq.md": FIRST, "0002-use-kafka.md": partly})
     import_folder(kb, folder)
     assert kb.get("ADR-0001").status == "accepted"
-    (link,) = kb.links_of("ADR-0002")
+    (link,) = kb.links.of("ADR-0002")
     assert (link.type, link.direction, link.key) == (LinkType.AMENDS, "out", "ADR-0001")
     assert "supersedes" in link.note
     report = export_kb(kb, tmp_path / "out", "native")
@@ -60,14 +60,14 @@ def test_a_supersede_cycle_in_files_keeps_one_link_and_warns(kb: KnowledgeBase, 
     back = FIRST.replace("Accepted\n", "Accepted\n\nSupersedes [2. Use Kafka](0002-use-kafka.md)\n")
     report = import_folder(kb, _folder(tmp_path, {"0001-use-rabbitmq.md": back, "0002-use-kafka.md": SECOND}))
     assert [w.message for w in report.warnings if "cycle" in w.message]
-    supersedes = [link for link in kb.all_links() if link.type is LinkType.SUPERSEDES]
+    supersedes = [link for link in kb.links.all() if link.type is LinkType.SUPERSEDES]
     assert len(supersedes) == 1
-    assert not [f for f in kb.check().findings if f.category == "supersede-cycle"]
+    assert not [f for f in kb.maintenance.check().findings if f.category == "supersede-cycle"]
 
 
 def test_the_site_draws_each_records_links_as_inline_svg(sample_kb: KnowledgeBase, tmp_path: Path) -> None:
     old = next(r for r in sample_kb.list_records(kind="decision", status="superseded"))
-    newer = [link.key for link in sample_kb.links_of(old.key) if link.label == "superseded by"]
+    newer = [link.key for link in sample_kb.links.of(old.key) if link.label == "superseded by"]
     sample_kb.update(old.key, title='Old <script>alert("x")</script> & co')
     export_site(sample_kb, tmp_path / "site")
     page = (tmp_path / "site" / "records" / f"{old.key}.html").read_text(encoding="utf-8")
@@ -78,7 +78,7 @@ def test_the_site_draws_each_records_links_as_inline_svg(sample_kb: KnowledgeBas
     assert all(href and not href.startswith(("http", "//", "javascript")) for href in links)
     assert not [e for e in svg.iter() if e.tag.endswith(("script", "foreignObject", "image", "use"))]
     assert "<script>alert" not in page and 'id="graph"' in page
-    lonely = next(r for r in sample_kb.list_records() if not sample_kb.links_of(r.key))
+    lonely = next(r for r in sample_kb.list_records() if not sample_kb.links.of(r.key))
     assert "<svg " not in (tmp_path / "site" / "records" / f"{lonely.key}.html").read_text(encoding="utf-8")
 
 
@@ -94,4 +94,4 @@ def test_templates_travel_through_the_sync_folders_templates(kb: KnowledgeBase, 
         "## Timeline\n\n## What we change\n", encoding="utf-8")
     sync_folder(kb, folder)
     made = kb.create("incident", "Outage of 3 May", template="Incident review")
-    assert kb.get(next(iter(made.created))).body == "## Timeline\n\n## What we change\n"
+    assert kb.get(made.uid).body == "## Timeline\n\n## What we change\n"

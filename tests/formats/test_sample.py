@@ -14,20 +14,20 @@ def test_every_sample_file_becomes_a_record(sample_kb: KnowledgeBase) -> None:
     records = sample_kb.list_records()
     assert len(records) == len(files) == 106
     assert {record.key for record in records} == {path.stem for path in files}
-    kinds = sample_kb.stats()["kinds"]
+    kinds = sample_kb.maintenance.stats()["kinds"]
     assert kinds == {"control": 15, "decision": 25, "event": 22, "incident": 6, "note": 2, "person": 8,
                      "requirement": 10, "risk": 10, "system": 8}
 
 
 def test_sample_links_resolve_except_the_deliberate_dangling_one(sample_kb: KnowledgeBase) -> None:
-    (dangling,) = sample_kb.dangling_links()
+    (dangling,) = sample_kb.links.dangling()
     assert sample_kb.get(dangling.source_uid).key == "ADR-0004"
     assert (dangling.type.value, dangling.target_ref) == ("relates-to", "ADR-0099")
 
 
 def test_supersede_chain_of_the_sample(sample_kb: KnowledgeBase) -> None:
     def superseded_by(key: str) -> list[str]:
-        return [link.key for link in sample_kb.links_of(key) if link.label == "superseded by"]
+        return [link.key for link in sample_kb.links.of(key) if link.label == "superseded by"]
 
     assert superseded_by("ADR-0001") == ["ADR-0005"]
     assert superseded_by("ADR-0005") == ["ADR-0013"]
@@ -38,13 +38,13 @@ def test_supersede_chain_of_the_sample(sample_kb: KnowledgeBase) -> None:
 def test_control_rationale_and_reasons(sample_kb: KnowledgeBase) -> None:
     control = sample_kb.get("CTL-001")
     assert control.fields["rationale"].strip()
-    out = {(link.type.value, link.key) for link in sample_kb.links_of("CTL-001") if link.direction == "out"}
+    out = {(link.type.value, link.key) for link in sample_kb.links.of("CTL-001") if link.direction == "out"}
     assert {("mitigates", "RSK-001"), ("implements", "REQ-004"), ("motivated-by", "INC-001"),
             ("motivated-by", "ADR-0017")} <= out
 
 
 def test_departed_owners_are_flagged(sample_kb: KnowledgeBase) -> None:
-    report = sample_kb.check(today=dt.date(2026, 11, 26))
+    report = sample_kb.maintenance.check(today=dt.date(2026, 11, 26))
     departed = {f.key for f in report.findings if f.category == "departed-owner"}
     assert {"ADR-0008", "SYS-006", "ADR-0002", "SYS-004"} <= departed
     assert {f.person for f in report.findings if f.category == "departed-owner"} == {"PER-002", "PER-004"}

@@ -38,7 +38,7 @@ def team_kb(tmp_path: Path) -> KnowledgeBase:
               body="We use PostgreSQL.\n")
     kb.create("decision", "Use MySQL", key="ADR-0002", status="accepted", date="2023-01-02",
               body="We used MySQL.\n")
-    kb.supersede("ADR-0002", "ADR-0001")
+    kb.lifecycle.supersede("ADR-0002", "ADR-0001")
     kb.create("system", "Payments", key="SYS-001", status="active", body="The payments API.\n")
     return kb
 
@@ -72,13 +72,13 @@ def test_edits_flow_both_ways(team_kb: KnowledgeBase, checkout: Path, tmp_path: 
     their_report = sync_folder(theirs, folder)
     assert sorted(their_report.to_kb) == ["ADR-0001", "ADR-0002", "SYS-001"]
     assert theirs.get("ADR-0001").uid == team_kb.get("ADR-0001").uid
-    assert [link.key for link in theirs.links_of("ADR-0002")] == ["ADR-0001"]
+    assert [link.key for link in theirs.links.of("ADR-0002")] == ["ADR-0001"]
     # a link added in a file becomes a link in the knowledge base
     adr2 = folder / "decisions/ADR-0002.md"
     link_yaml = "links:\n- type: affects\n  target: SYS-001\nuid:"
     adr2.write_text(adr2.read_text().replace("uid:", link_yaml))
     sync_folder(team_kb, folder)
-    links = {(link.type.value, link.key) for link in team_kb.links_of("ADR-0002")}
+    links = {(link.type.value, link.key) for link in team_kb.links.of("ADR-0002")}
     assert ("affects", "SYS-001") in links
 
 
@@ -95,12 +95,12 @@ def test_a_record_changed_on_both_sides_is_a_conflict(
     assert [(c["key"], c["path"]) for c in report.conflicts] == [("ADR-0001", "decisions/ADR-0001.md")]
     assert path.read_text() == edited  # the file is not overwritten
     assert team_kb.get("ADR-0001").title == "Use PostgreSQL for payments"  # nor the record
-    titles = [rev.title for rev in team_kb.history("ADR-0001")]
+    titles = [rev.title for rev in team_kb.history.revisions("ADR-0001")]
     assert "Use PostgreSQL everywhere" in titles  # the file's version kept as a revision
     # running again reports it again without piling up revisions
-    count = len(team_kb.history("ADR-0001"))
+    count = len(team_kb.history.revisions("ADR-0001"))
     assert sync_folder(team_kb, folder).conflicts
-    assert len(team_kb.history("ADR-0001")) == count
+    assert len(team_kb.history.revisions("ADR-0001")) == count
     # settling it by keeping the folder's version
     settled = sync_folder(team_kb, folder, keep="files")
     assert settled.conflicts == [] and team_kb.get("ADR-0001").title == "Use PostgreSQL everywhere"

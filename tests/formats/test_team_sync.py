@@ -126,14 +126,14 @@ def test_both_edit_the_same_field_keep_both_and_resolve(pair: tuple[Mate, Mate],
     # The shared folder keeps Alice's title until Bob decides, with Bob's field in it.
     shared = team_file(bob, "decisions/ADR-0002.md")
     assert "title: Deploy with Ansible and Packer" in shared and "deciders: [Bob]" in shared
-    assert [f.key for f in bob.kb.check().findings if f.category == "sync-conflict"] == ["ADR-0002"]
+    assert [f.key for f in bob.kb.maintenance.check().findings if f.category == "sync-conflict"] == ["ADR-0002"]
     conflict = conflict_of(bob.kb, "ADR-0002")
     assert "Deploy with Terraform" in conflict.mine and "Deploy with Ansible and Packer" in conflict.theirs
     # Bob writes his own version from both, and shares it.
     edited = tmp_path / "ADR-0002.md"
     edited.write_text(conflict.theirs.replace("Deploy with Ansible and Packer", "Deploy with Terraform and Ansible"))
     resolve_conflict(bob.kb, "ADR-0002", str(edited))
-    assert not any(f.category == "sync-conflict" for f in bob.kb.check().findings)
+    assert not any(f.category == "sync-conflict" for f in bob.kb.maintenance.check().findings)
     assert bob.sync().conflicts == []
     alice.sync()
     for mate in (alice, bob):
@@ -194,7 +194,7 @@ def test_both_create_the_same_number(pair: tuple[Mate, Mate], team: Team) -> Non
     assert alice.new("decision", "Cache with Redis", body="Redis for sessions.\n") == "ADR-0004"
     assert bob.new("decision", "Queue with Kafka", body="Kafka for events.\n") == "ADR-0004"
     bob.new("decision", "Events are versioned", key="ADR-0005", body="Every event has a version.\n")
-    bob.kb.link("ADR-0005", "relates-to", "ADR-0004")  # to Bob's ADR-0004
+    bob.kb.links.add("ADR-0005", "relates-to", "ADR-0004")  # to Bob's ADR-0004
     alice.sync()
     report = bob.sync()
     assert any("renumbered from ADR-0004" in note["message"] for note in report.notes)
@@ -204,7 +204,7 @@ def test_both_create_the_same_number(pair: tuple[Mate, Mate], team: Team) -> Non
         assert titles["ADR-0004"] == "Cache with Redis"  # the one pushed first keeps its number
         kafka = next(key for key, title in titles.items() if title == "Queue with Kafka")
         assert kafka not in ("ADR-0004", "ADR-0005")
-        links = [(link.type.value, link.key) for link in mate.kb.links_of("ADR-0005") if link.direction == "out"]
+        links = [(link.type.value, link.key) for link in mate.kb.links.of("ADR-0005") if link.direction == "out"]
         assert links == [("relates-to", kafka)]  # the link followed the renumbered record
         no_word_lost(mate, ["Redis for sessions.", "Kafka for events.", "Every event has a version."])
     assert "renumbered" in bob.history_text(kafka)
@@ -226,15 +226,15 @@ def test_renumber_on_one_side_edit_on_the_other(pair: tuple[Mate, Mate]) -> None
 def test_links_to_a_record_renamed_on_the_other_side(pair: tuple[Mate, Mate]) -> None:
     alice, bob = pair
     alice.kb.update("SYS-001", key="SYS-010", title="Payments API v2")
-    bob.kb.link("ADR-0002", "affects", "SYS-001", note="deploys it")
+    bob.kb.links.add("ADR-0002", "affects", "SYS-001", note="deploys it")
     alice.sync()
     bob.sync()
     alice.sync()
     for mate in (alice, bob):
         links = {(link.type.value, link.key, link.note, link.dangling)
-                 for link in mate.kb.links_of("ADR-0002") if link.direction == "out"}
+                 for link in mate.kb.links.of("ADR-0002") if link.direction == "out"}
         assert links == {("affects", "SYS-010", "deploys it", False)}
-        assert not any(f.category == "dangling-link" for f in mate.kb.check().findings)
+        assert not any(f.category == "dangling-link" for f in mate.kb.maintenance.check().findings)
 
 
 def test_supersede_on_one_side_edit_on_the_other(pair: tuple[Mate, Mate]) -> None:
@@ -247,7 +247,7 @@ def test_supersede_on_one_side_edit_on_the_other(pair: tuple[Mate, Mate]) -> Non
     for mate in (alice, bob):
         old = mate.kb.get("ADR-0002")
         assert old.status == "superseded" and "rollback playbook" in old.body
-        assert [(link.type.value, link.key) for link in mate.kb.links_of("ADR-0004")
+        assert [(link.type.value, link.key) for link in mate.kb.links.of("ADR-0004")
                 if link.direction == "out"] == [("supersedes", "ADR-0002")]
         no_word_lost(mate, ["Helm charts.", "Deploy with Kubernetes"])
 

@@ -135,12 +135,12 @@ def test_links_by_path_url_number_and_dangling(kb: KnowledgeBase, folder: Path) 
     by_path = result["by_path"]
     a, b, c, d = (by_path[f"000{n}-{x}.md"] for n, x in ((1, "a"), (2, "b"), (3, "c"), (4, "d")))
     assert a.status == "superseded" and c.status == "superseded"
-    assert [(lk.label, lk.key) for lk in kb.links_of(a.key)] == [("superseded by", b.key)]
+    assert [(lk.label, lk.key) for lk in kb.links.of(a.key)] == [("superseded by", b.key)]
     # "Clarifies": a verb kbridge has no link type for, kept as written on a relates-to link.
     assert ("relates-to", "out", c.key, "Clarifies", "clarifies") in {
-        (lk.type.value, lk.direction, lk.key, lk.note, lk.label) for lk in kb.links_of(b.key)}
+        (lk.type.value, lk.direction, lk.key, lk.note, lk.label) for lk in kb.links.of(b.key)}
     dangling = {(kb.get(lk.source_uid).key, lk.type.value, lk.target_ref, lk.note)
-                for lk in kb.dangling_links()}
+                for lk in kb.links.dangling()}
     assert (d.key, "supersedes", "ADR-0098", "") in dangling
     assert (c.key, "relates-to", "ADR-0099", "Superseded by ADR-0099") in {
         (k, t, r, n[:1].upper() + n[1:]) for k, t, r, n in dangling}

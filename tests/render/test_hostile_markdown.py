@@ -38,7 +38,7 @@ def test_the_reader_requests_no_remote_or_file_resource(qtbot: QtBot, kb: Knowle
     from kbridge.ui.views.reader import ReaderView
 
     body = "![attachment](diagram.png)\n\n" + "\n\n".join(PAYLOADS)
-    (uid,) = kb.create("note", "Hostile", body=body).created
+    uid = kb.create("note", "Hostile", body=body).uid
     reader = ReaderView(kb)
     qtbot.addWidget(reader)
     reader.resize(800, 3000)

@@ -19,12 +19,12 @@ from tests.security.payloads import PAYLOADS, Payload
 def add_hostile_record(kb: KnowledgeBase, payload: Payload) -> str:
     """One note carrying `payload` in every field a record has; its uid."""
     text = payload.text
-    (person,) = kb.create("person", text, reason=f"payload {payload.name}").created
-    (uid,) = kb.create(
+    person = kb.create("person", text, reason=f"payload {payload.name}").uid
+    uid = kb.create(
         "note", text, body=f"{text}\n\nAfter the payload.", tags=[text[:200]], owner=kb.get(person).key,
         fields={text[:200]: text, "plain": text}, reason=f"payload {payload.name}",
-    ).created
-    kb.link(uid, "relates-to", text[:200] or "empty", allow_dangling=True)
+    ).uid
+    kb.links.add(uid, "relates-to", text[:200] or "empty", allow_dangling=True)
     return uid
 
 

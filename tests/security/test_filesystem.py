@@ -154,7 +154,7 @@ def _deep_import(tmp_path: Path) -> KnowledgeBase:
     (deep / "0001-deep.md").write_text("# 1. Deep\n\n## Status\n\nAccepted\n\n![diagram](../../../../img.png)\n")
     kb = KnowledgeBase.init(tmp_path / "k.kbridge")
     import_folder(kb, source)
-    assert kb.files(kb.list_records()[0].uid)
+    assert kb.files.of(kb.list_records()[0].uid)
     return kb
 
 
@@ -171,9 +171,9 @@ def test_an_attachment_path_never_climbs_out_of_the_export(tmp_path: Path, fmt: 
 
 
 def test_a_hostile_attachment_name_is_not_written(tmp_path: Path, kb: KnowledgeBase) -> None:
-    (uid,) = kb.create("decision", "Named").created
-    kb.put_file(uid, "../../../../escaped.png", b"evil")
-    kb.put_file(uid, "/tmp/absolute-escape.png", b"evil")
+    uid = kb.create("decision", "Named").uid
+    kb.files.put(uid, "../../../../escaped.png", b"evil")
+    kb.files.put(uid, "/tmp/absolute-escape.png", b"evil")
     out = tmp_path / "out"
     report = export_kb(kb, out, "kbridge")
     assert not (tmp_path / "escaped.png").exists() and not list(tmp_path.parent.glob("escaped.png"))
@@ -237,7 +237,7 @@ def test_a_backup_is_never_written_through_a_link_or_left_half_written(tmp_path:
     linked = tmp_path / "backup.kbridge"
     linked.symlink_to(victim)
     with pytest.raises(KbridgeError):
-        kb.backup(linked, overwrite=True)
+        kb.maintenance.backup(linked, overwrite=True)
     assert victim.read_text() == VICTIM_TEXT
     from kbridge.storage import store as store_module
 
@@ -247,7 +247,7 @@ def test_a_backup_is_never_written_through_a_link_or_left_half_written(tmp_path:
 
     monkeypatch.setattr(store_module.Store, "backup_into", full)
     with pytest.raises(KbridgeError, match="disk is full"):
-        kb.backup(tmp_path / "fresh.kbridge")
+        kb.maintenance.backup(tmp_path / "fresh.kbridge")
     assert not (tmp_path / "fresh.kbridge").exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".kbridge-")] == []
 
@@ -277,7 +277,7 @@ def test_a_site_export_stopped_half_way_is_replaced_by_the_next(tmp_path: Path, 
 
 def test_sync_never_writes_through_a_planted_link_and_says_so(tmp_path: Path, kb: KnowledgeBase,
                                                               victim: Path) -> None:
-    (uid,) = kb.create("decision", "Forty-two").created
+    uid = kb.create("decision", "Forty-two").uid
     key = kb.get(uid).key
     folder = tmp_path / "repo"
     (folder / "decisions").mkdir(parents=True)
@@ -321,7 +321,7 @@ def test_sync_state_is_owner_only(tmp_path: Path, kb: KnowledgeBase, isolated_us
     kb.create("decision", "Stateful")
     sync_folder(kb, tmp_path / "repo")
     # Kept in the knowledge base itself (kbridge.core.sync_store), which only its owner can read.
-    assert kb.sync_document("folders") and stat.S_IMODE(kb.path.stat().st_mode) == 0o600
+    assert kb.sync_state.document("folders") and stat.S_IMODE(kb.path.stat().st_mode) == 0o600
     assert not [path for path in (isolated_user_dirs / "data").rglob("*") if "sync" in path.name]
 
 
@@ -370,8 +370,8 @@ def test_an_attachment_swapped_for_a_link_during_import_is_not_stored(tmp_path: 
 
     monkeypatch.setattr(importer_module, "plan_import", plan_then_swap)
     report = import_folder(kb, folder)
-    stored = [kb.file(record.uid, item["name"]) for record in kb.list_records() for item in kb.files(record.uid)
-              if item["role"] == "attachment"]
+    stored = [kb.files.read(record.uid, item["name"]) for record in kb.list_records()
+              for item in kb.files.of(record.uid) if item["role"] == "attachment"]
     assert b"SECRET outside the folder" not in stored
     assert any("symbolic link" in item.reason for item in report.skipped)
 

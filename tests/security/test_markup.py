@@ -24,7 +24,7 @@ IDS = [payload.name for payload in PAYLOADS]
 
 def _page(kb: KnowledgeBase, uid: str) -> str:
     record = kb.get(uid)
-    return record_page_html(record, kb.links_of(uid), status_hex=lambda _: "#123456", budget=VIEW_BUDGET)
+    return record_page_html(record, kb.links.of(uid), status_hex=lambda _: "#123456", budget=VIEW_BUDGET)
 
 
 @pytest.mark.parametrize("payload", PAYLOADS, ids=IDS)
@@ -52,7 +52,7 @@ def test_a_body_renders_inert_and_keeps_what_follows(payload: Payload) -> None:
 def test_field_names_are_escaped_in_the_facts_table(kb: KnowledgeBase) -> None:
     """The critical hole: a front-matter key became markup in the facts table."""
     key = '<script src="../../tools/helper.js"></script><meta http-equiv=refresh content="0;url=x">'
-    (uid,) = kb.create("decision", "Keys", fields={key: "value"}).created
+    uid = kb.create("decision", "Keys", fields={key: "value"}).uid
     page = _page(kb, uid)
     assert "<script" not in page and "<meta" not in page
     assert escape_html(key.capitalize()) in page

@@ -12,23 +12,17 @@ from typing import Any
 import pytest
 
 from kbridge.core import KnowledgeBase
-from kbridge.model import Kind, Record
+from kbridge.model import Kind, Record, natural_key
 from kbridge.model.listing import ListOrder, ListQuery
 from kbridge.storage import MIGRATIONS, Store
 
-
-def natural(key: str) -> tuple[str, int, str]:
-    prefix, _, number = key.rpartition("-")
-    return (prefix.lower(), int(number), "") if number.isdigit() else (key.lower(), -1, key)
-
-
 SORT_KEYS: dict[ListOrder, Callable[[Record], Any]] = {
-    ListOrder.KEY: lambda r: (natural(r.key), r.key),
-    ListOrder.TITLE: lambda r: (r.title.lower(), natural(r.key), r.key),
-    ListOrder.STATUS: lambda r: (r.status, natural(r.key), r.key),
-    ListOrder.DATE: lambda r: (r.date or "", natural(r.key), r.key),
-    ListOrder.OWNER: lambda r: ((r.owner_name or "").lower(), natural(r.key), r.key),
-    ListOrder.TAGS: lambda r: (",".join(r.tags), natural(r.key), r.key),
+    ListOrder.KEY: lambda r: (natural_key(r.key), r.key),
+    ListOrder.TITLE: lambda r: (r.title.lower(), natural_key(r.key), r.key),
+    ListOrder.STATUS: lambda r: (r.status, natural_key(r.key), r.key),
+    ListOrder.DATE: lambda r: (r.date or "", natural_key(r.key), r.key),
+    ListOrder.OWNER: lambda r: ((r.owner_name or "").lower(), natural_key(r.key), r.key),
+    ListOrder.TAGS: lambda r: (",".join(r.tags), natural_key(r.key), r.key),
 }
 
 

@@ -39,13 +39,13 @@ def test_a_knowledge_base_of_the_schema_before_migrates_without_losing_a_byte(tm
 
     with KnowledgeBase.open(path) as kb:
         for uid in {uid for uid, _rev in revisions}:
-            history = kb.history(uid)
+            history = kb.history.revisions(uid)
             assert {(uid, r.rev): r.snapshot for r in history} == {
                 key: value for key, value in revisions.items() if key[0] == uid}
             for rev in (1, len(history) // 2 or 1, len(history)):
-                assert kb.revision(uid, rev).snapshot == revisions[(uid, rev)]
+                assert kb.history.revision(uid, rev).snapshot == revisions[(uid, rev)]
         for (uid, role, name), data in files.items():
-            assert kb.file(uid, name, role=role) == data
+            assert kb.files.read(uid, name, role=role) == data
     encodings = dict(_rows(path, "SELECT encoding, count(*) FROM revisions GROUP BY encoding"))
     assert set(encodings) <= {"current", "delta", "full"} and encodings["current"] == len(
         {uid for uid, _rev in revisions})
@@ -73,8 +73,8 @@ edits = st.lists(
 def test_every_saved_version_reads_back_exactly(tmp_path_factory, steps: list[tuple[str, object]]) -> None:
     folder = tmp_path_factory.mktemp("chain")
     with KnowledgeBase.init(folder / "kb.kbridge") as kb:
-        record = kb.get(next(iter(kb.create("decision", "A decision", body="Line one.\nLine two.\n").created)))
-        saved = [kb.history(record.uid)[-1].snapshot]
+        record = kb.get(kb.create("decision", "A decision", body="Line one.\nLine two.\n").uid)
+        saved = [kb.history.revisions(record.uid)[-1].snapshot]
         for kind, value in steps:
             current = kb.get(record.uid)
             body = current.body
@@ -93,22 +93,22 @@ def test_every_saved_version_reads_back_exactly(tmp_path_factory, steps: list[tu
             else:
                 changes = kb.update(record.uid, fields={"drivers": str(value)} if value else {})
             if changes:
-                saved.append(kb.history(record.uid)[-1].snapshot)
-        history = kb.history(record.uid)
+                saved.append(kb.history.revisions(record.uid)[-1].snapshot)
+        history = kb.history.revisions(record.uid)
         assert [revision.snapshot for revision in history] == saved
         for revision in history:
-            assert kb.revision(record.uid, revision.rev).snapshot == revision.snapshot
+            assert kb.history.revision(record.uid, revision.rev).snapshot == revision.snapshot
 
 
 def test_an_imported_original_is_kept_around_its_body_and_survives_an_edit(tmp_path: Path) -> None:
     with KnowledgeBase.init(tmp_path / "kb.kbridge") as kb:
         body = "## Context\n\nWe need a cache.\n\n## Decision\n\nUse Redis." * 3
-        uid = next(iter(kb.create("decision", "Cache", body=body).created))
+        uid = kb.create("decision", "Cache", body=body).uid
         original = b"# 7. Cache\n\nDate: 2024-01-01\n\n" + body.encode() + b"\n\n<!-- end -->\n"
-        kb.put_file(uid, "0007-cache.md", original, role="original")
+        kb.files.put(uid, "0007-cache.md", original, role="original")
         assert _rows(tmp_path / "kb.kbridge", "SELECT encoding, size FROM files") == [("splice", len(original))]
         kb.update(uid, body="Something else entirely.")
-        assert kb.file(uid, "0007-cache.md", role="original") == original
+        assert kb.files.read(uid, "0007-cache.md", role="original") == original
         assert _rows(tmp_path / "kb.kbridge", "SELECT encoding FROM files") == [("zlib",)]
 
 

@@ -47,19 +47,19 @@ def test_truncated_wal_recovers_to_a_consistent_earlier_state(tmp_path: Path) ->
     with wal.open("r+b") as handle:
         handle.truncate(size * 2 // 3 + 17)  # a cut in the middle of a frame
     with KnowledgeBase.open(crashed) as kb:
-        assert kb.integrity_problems() == []
+        assert kb.maintenance.integrity_problems() == []
         survivors = kb.list_records()
         assert 0 < len(survivors) < committed
         # Whatever survived is whole: every record has its revision, in order.
         for record in survivors:
-            assert [r.rev for r in kb.history(record.uid)] == [1]
+            assert [r.rev for r in kb.history.revisions(record.uid)] == [1]
         kb.create("note", "life goes on")
 
 
 def test_intact_wal_replays_every_commit(tmp_path: Path) -> None:
     crashed, _, committed = _wal_snapshot(tmp_path)
     with KnowledgeBase.open(crashed) as kb:
-        assert kb.integrity_problems() == []
+        assert kb.maintenance.integrity_problems() == []
         assert len(kb.list_records()) == committed
 
 
@@ -68,7 +68,7 @@ import sys
 from kbridge.core import KnowledgeBase
 kb = KnowledgeBase.open(sys.argv[1])
 for number in range(60):
-    (uid,) = kb.create("note", f"{sys.argv[2]} {number}").created
+    uid = kb.create("note", f"{sys.argv[2]} {number}").uid
     kb.update(uid, body=f"edited by {sys.argv[2]}")
 print("done", flush=True)
 """
@@ -91,4 +91,4 @@ def test_two_processes_writing_at_once_both_succeed(tmp_path: Path) -> None:
         titles = [record.title for record in kb.list_records()]
         assert len(titles) == 120
         assert sum(title.startswith("gui ") for title in titles) == 60
-        assert kb.integrity_problems() == []
+        assert kb.maintenance.integrity_problems() == []

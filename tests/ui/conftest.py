@@ -158,7 +158,7 @@ def press_button(button: QMessageBox.StandardButton) -> Callable[[QWidget], None
 def superseded_pair(kb: KnowledgeBase) -> tuple[str, str]:
     """A superseded decision of the sample and the decision that superseded it."""
     for record in kb.list_records(kind="decision", status="superseded"):
-        newer = [link for link in kb.links_of(record.key) if link.label == "superseded by"]
+        newer = [link for link in kb.links.of(record.key) if link.label == "superseded by"]
         if newer:
             return record.key, newer[0].key
     raise AssertionError("the sample has no superseded decision")

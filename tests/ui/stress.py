@@ -139,7 +139,7 @@ def run_stress(
             continue
         if rng.random() < 0.5:
             change = kb.create(Kind.DECISION, title=f"window decision {len(result.window_created)}")
-            result.window_created.append(next(iter(change.created)))
+            result.window_created.append(change.uid)
         else:
             mine = [r for r in window.model.all_records() if r.title.startswith("window decision")]
             if mine:

@@ -61,8 +61,10 @@ def test_import_a_corpus_folder_through_the_dialog(qtbot: QtBot, empty_window: M
     dialog = empty_window.file_commands.import_folder()
     assert dialog is not None and dialog.isVisible()
     qtbot.keyClicks(dialog.path_field, str(GOVUK))
-    qtbot.waitUntil(lambda: "Markdown" in dialog.detected.text())
     previewed(qtbot, dialog)  # the preview comes first; nothing is written before Import
+    # "Read as" is what the importer's own reading found (the preview's plan), not a guess.
+    assert dialog.preview is not None and set(dialog.preview.formats) == {"adr-tools"}
+    assert dialog.detected.text() == f"adr-tools (Nygard) ({dialog.preview.formats['adr-tools']} files)"
     assert empty_window.model.total == 0
     progress: list[tuple[int, int, str]] = []
     dialog.progressed.connect(lambda done, total, message: progress.append((done, total, message)))
@@ -71,6 +73,8 @@ def test_import_a_corpus_folder_through_the_dialog(qtbot: QtBot, empty_window: M
         assert empty_window.jobs.bar.isVisible()  # the status bar shows the job too
     summary = finished.args[0]
     assert summary.imported > 10
+    assert summary.formats == dialog.preview.formats  # what the import used, reported by it
+    assert "read as adr-tools (Nygard)" in dialog.message.text()
     assert progress and progress[-1][0] == progress[-1][1]
     assert all(total == progress[0][1] for _, total, _ in progress)
     assert "imported" in dialog.message.text()

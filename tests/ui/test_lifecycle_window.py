@@ -95,7 +95,7 @@ def test_supersede_action_writes_the_successor_from_the_adr_tools_template(
     window.actions.supersede.trigger()
     assert seen and previews and "The issue motivating this decision" in previews[0]
     assert sample_kb.get(old).status == "superseded"
-    assert [(link.label, link.key) for link in sample_kb.links_of(new_key)] == [("supersedes", old)]
+    assert [(link.label, link.key) for link in sample_kb.links.of(new_key)] == [("supersedes", old)]
     assert sample_kb.get(new_key).body.startswith("## Context\n\nThe issue motivating this decision")
     assert window.reader.record.key == new_key
 
@@ -105,8 +105,8 @@ def test_restoring_a_revision_the_links_contradict_asks_and_can_keep_the_status(
 ) -> None:
     old, new = _accepted_pair(sample_kb)
     sample_kb.update(old, body="What we decided first.")
-    before = sample_kb.history(old)[-1].rev
-    sample_kb.supersede(old, new)
+    before = sample_kb.history.revisions(old)[-1].rev
+    sample_kb.lifecycle.supersede(old, new)
     sample_kb.update(old, body="Rewritten later.")
     click_row(qtbot, window, old)
     window.show_tab("History")
@@ -127,21 +127,21 @@ def test_restoring_a_revision_the_links_contradict_asks_and_can_keep_the_status(
     assert seen and f"{old} is superseded by {new}" in texts[0] and "contradicts" in texts[0]
     record = sample_kb.get(old)
     assert (record.status, record.body) == ("superseded", "What we decided first.")
-    assert sample_kb.history(old)[-1].reason == f"restored revision {before}"
+    assert sample_kb.history.revisions(old)[-1].reason == f"restored revision {before}"
     sample_kb.update(old, body="Rewritten again.")
     window.show_record(sample_kb.get(old).uid)
     select(before)
     when_dialog(named("restoreRevisionPrompt"), click("restoreAsItWas"))
     view.restore_action.trigger()
     assert sample_kb.get(old).status == "accepted"
-    assert [f.key for f in sample_kb.check().findings if f.category == "status-contradicts-links"] == [old]
+    assert [f.key for f in sample_kb.maintenance.check().findings if f.category == "status-contradicts-links"] == [old]
 
 
 def test_removing_a_supersede_link_offers_the_old_status_back(
     qtbot: QtBot, window: MainWindow, sample_kb: KnowledgeBase
 ) -> None:
     old, new = _accepted_pair(sample_kb)
-    sample_kb.supersede(old, new)
+    sample_kb.lifecycle.supersede(old, new)
     click_row(qtbot, window, old)
     prompts: list[str] = []
 
@@ -162,7 +162,7 @@ def test_removing_a_supersede_link_offers_the_old_status_back(
     window.actions.links.trigger()
     assert prompts and "(accepted)" in prompts[0]
     assert sample_kb.get(old).status == "accepted"
-    assert not [link for link in sample_kb.links_of(old) if link.key == new]
+    assert not [link for link in sample_kb.links.of(old) if link.key == new]
 
 
 def test_the_editor_will_not_save_a_control_without_its_rationale(

@@ -61,7 +61,7 @@ def test_navigator_filters_the_list_by_kind_status_and_tag(
 def test_needs_attention_lists_what_the_checks_find(qtbot: QtBot, window: MainWindow, sample_kb: KnowledgeBase) -> None:
     with qtbot.waitSignal(window.attention_updated, timeout=10000):
         window.refresh_attention()
-    findings = sample_kb.check().findings
+    findings = sample_kb.maintenance.check().findings
     overdue = {f.key for f in findings if f.category == "overdue-review"}
     assert overdue, "the sample has overdue reviews"
     assert window.navigator.select("attention:overdue-review")
@@ -123,7 +123,7 @@ def test_status_chip_changes_the_status(qtbot: QtBot, window: MainWindow, sample
     assert window.record_page.status_chip.text().startswith("accepted")
     row = window.model.row_of(proposed.uid)
     assert window.model.index(row, STATUS).data() == "accepted"
-    assert sample_kb.history(proposed.key)[-1].reason == "status: proposed -> accepted"
+    assert sample_kb.history.revisions(proposed.key)[-1].reason == "status: proposed -> accepted"
 
 
 def test_delete_moves_to_the_trash_and_restore_brings_back(

@@ -30,7 +30,7 @@ from tests.ui.conftest import click_row, when_modal
 def test_navigator_model(qtmodeltester, sample_kb: KnowledgeBase) -> None:
     model = NavigatorModel()
     model.set_tree(
-        build_tree(sample_kb.listing.facets(), sample_kb.check().findings, ["vault", "kind:risk"])
+        build_tree(sample_kb.listing.facets(), sample_kb.maintenance.check().findings, ["vault", "kind:risk"])
     )
     qtmodeltester.check(model)
     kinds = [model.index(row, 0).data() for row in range(model.rowCount())]
@@ -41,7 +41,7 @@ def test_navigator_model(qtmodeltester, sample_kb: KnowledgeBase) -> None:
 def test_revision_model(qtmodeltester, sample_kb: KnowledgeBase) -> None:
     sample_kb.update("ADR-0001", title="A new title", reason="renamed")
     model = RevisionTableModel()
-    model.set_revisions(sample_kb.history("ADR-0001"))
+    model.set_revisions(sample_kb.history.revisions("ADR-0001"))
     qtmodeltester.check(model)
     assert model.index(0, 3).data() == "renamed"  # newest first
 

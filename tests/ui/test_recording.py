@@ -92,7 +92,7 @@ def test_supersede_creates_the_new_decision_linked_and_marks_the_old(
     when_modal(fill_new_record(qtbot, "Replace it with something better", template="Nygard")[0])
     qtbot.mouseClick(window.record_page.buttons["supersedeButton"], Qt.MouseButton.LeftButton)
     assert sample_kb.get(old.key).status == "superseded"
-    labels = {(link.label, link.key) for link in sample_kb.links_of(new_key)}
+    labels = {(link.label, link.key) for link in sample_kb.links.of(new_key)}
     assert ("supersedes", old.key) in labels
     assert "## Context" in sample_kb.get(new_key).body  # Nygard's sections
     assert window.reader.record.key == new_key
@@ -105,7 +105,7 @@ def test_edit_save_see_the_revision_diff_and_restore(
 ) -> None:
     click_row(qtbot, window, "ADR-0006")
     original = sample_kb.get("ADR-0006")
-    revisions_before = len(sample_kb.history("ADR-0006"))
+    revisions_before = len(sample_kb.history.revisions("ADR-0006"))
     qtbot.keyClick(window.table, Qt.Key.Key_F2)
     editor = window.editor
     assert window.right.currentWidget() is editor and editor.isVisible()
@@ -122,7 +122,7 @@ def test_edit_save_see_the_revision_diff_and_restore(
     saved = sample_kb.get("ADR-0006")
     assert saved.title == "Keep the ledger in PostgreSQL 16"
     assert saved.body.endswith("partitions by month.")
-    history = sample_kb.history("ADR-0006")
+    history = sample_kb.history.revisions("ADR-0006")
     assert len(history) == revisions_before + 1 and history[-1].reason == "clarified the version"
     assert window.right.currentWidget() is window.tabs
     assert "Keep the ledger in PostgreSQL 16" in window.reader.toPlainText()
@@ -139,7 +139,7 @@ def test_edit_save_see_the_revision_diff_and_restore(
     qtbot.mouseClick(view.restore_button, Qt.MouseButton.LeftButton)
     restored = sample_kb.get("ADR-0006")
     assert restored.title == original.title and restored.body == original.body
-    assert len(sample_kb.history("ADR-0006")) == revisions_before + 2
+    assert len(sample_kb.history.revisions("ADR-0006")) == revisions_before + 2
     assert view.model.rowCount() == revisions_before + 2
 
 
@@ -213,7 +213,7 @@ def test_links_dialog_adds_and_removes_a_typed_link(qtbot: QtBot, window: MainWi
         assert dialog.objectName() == "linksDialog"
         when_modal(pick)
         qtbot.mouseClick(dialog.findChild(QPushButton, "addLinkButton"), Qt.MouseButton.LeftButton)
-        assert any(link.key == "SYS-001" for link in sample_kb.links_of("NOTE-001"))
+        assert any(link.key == "SYS-001" for link in sample_kb.links.of("NOTE-001"))
         links = dialog.list
         row = next(i for i in range(links.count()) if "SYS-001" in links.item(i).text())
         links.setCurrentRow(row)
@@ -221,11 +221,11 @@ def test_links_dialog_adds_and_removes_a_typed_link(qtbot: QtBot, window: MainWi
         qtbot.mouseClick(dialog.findChild(QPushButton, "removeLinkButton"), Qt.MouseButton.LeftButton)
         dialog.accept()
 
-    before = {(link.label, link.key) for link in sample_kb.links_of("NOTE-001")}
+    before = {(link.label, link.key) for link in sample_kb.links.of("NOTE-001")}
     when_modal(manage)
     qtbot.keyClick(window.table, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
-    assert {(link.label, link.key) for link in sample_kb.links_of("NOTE-001")} == before
-    revisions = [r.reason for r in sample_kb.history("NOTE-001")]
+    assert {(link.label, link.key) for link in sample_kb.links.of("NOTE-001")} == before
+    revisions = [r.reason for r in sample_kb.history.revisions("NOTE-001")]
     assert "relates to SYS-001" in revisions and "removed link relates to SYS-001" in revisions
 
 

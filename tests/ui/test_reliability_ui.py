@@ -70,7 +70,7 @@ def _large_records(kb: KnowledgeBase) -> None:
         kb.create("note", "Hub", key="NOTE-3")
         for number in range(10, 10_010):
             kb.create("note", f"Target {number}", key=f"NOTE-{number}")
-            kb.link("NOTE-3", "relates-to", f"NOTE-{number}")
+            kb.links.add("NOTE-3", "relates-to", f"NOTE-{number}")
 
 
 def test_huge_records_are_shown_in_part_with_a_notice_and_exported_whole(

@@ -42,11 +42,11 @@ def test_ticking_the_checklist_saves_who_and_when(qtbot: QtBot, window: MainWind
     view = checklist(window, "INC-006")
     assert [system.key for system in view.model.systems] == ["SYS-005", "SYS-004", "SYS-001", "SYS-008", "SYS-007"]
     assert (view.progress.value(), view.progress.maximum()) == (5, 22)
-    before = len(sample_kb.history("INC-006"))
+    before = len(sample_kb.history.revisions("INC-006"))
     with qtbot.waitSignal(view.ticked):
         press_space_on(qtbot, view, "SYS-005/step/4")
-    last = sample_kb.history("INC-006")[-1]
-    assert len(sample_kb.history("INC-006")) == before + 1
+    last = sample_kb.history.revisions("INC-006")[-1]
+    assert len(sample_kb.history.revisions("INC-006")) == before + 1
     assert last.author == "tester" and last.reason.startswith("ticked SYS-005/step/4: Restore the few objects")
     index = view.model.index_of("SYS-005/step/4")
     assert index.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
@@ -56,7 +56,7 @@ def test_ticking_the_checklist_saves_who_and_when(qtbot: QtBot, window: MainWind
     assert view.tree.currentIndex().data(ItemIdRole) == "SYS-005/step/4"  # still where the person was
     with qtbot.waitSignal(view.ticked):
         press_space_on(qtbot, view, "SYS-005/step/4")
-    assert sample_kb.history("INC-006")[-1].reason.startswith("unticked SYS-005/step/4")
+    assert sample_kb.history.revisions("INC-006")[-1].reason.startswith("unticked SYS-005/step/4")
     assert view.progress.value() == 5
     window.show_tab("History")  # the timeline of the incident shows the recovery as it happened
     window.show_tab("Record")
@@ -64,8 +64,8 @@ def test_ticking_the_checklist_saves_who_and_when(qtbot: QtBot, window: MainWind
     window.show_tab("Timeline")
     timeline = window.tabs.tab("Timeline")
     titles = [item.entry.title for item in timeline.items if item.entry.via == "recovery checklist"]  # type: ignore[attr-defined]
-    assert titles[-2:] == ["step ticked by tester: " + sample_kb.incident_plan("INC-006").item("SYS-005/step/4").text,
-                           "step unticked by tester: " + sample_kb.incident_plan("INC-006").item("SYS-005/step/4").text]
+    step = sample_kb.resilience.incident_plan("INC-006").item("SYS-005/step/4").text
+    assert titles[-2:] == ["step ticked by tester: " + step, "step unticked by tester: " + step]
 
 
 def test_a_system_of_the_checklist_opens_and_other_records_offer_the_open_incidents(
@@ -156,15 +156,15 @@ def test_the_new_tabs_never_widen_the_window(qtbot: QtBot, sample_path: Path, si
 
 def test_models_pass_the_model_tester(qtmodeltester, sample_kb: KnowledgeBase) -> None:  # type: ignore[no-untyped-def]
     model = ChecklistModel()
-    model.set_plan(sample_kb.incident_plan("INC-006"))
+    model.set_plan(sample_kb.resilience.incident_plan("INC-006"))
     qtmodeltester.check(model)
     assert model.rowCount(model.index(0, 0)) == 10 and model.rowCount(model.index(0, 0, model.index(0, 0))) == 0
     assert model.parent(model.index(2, 0, model.index(0, 0))) == model.index(0, 0)
     assert model.parent(model.index(0, 0)) == QModelIndex()
     log = TickLogModel()
-    log.set_ticks(sample_kb.checklist_history("INC-006"))
+    log.set_ticks(sample_kb.resilience.checklist_history("INC-006"))
     qtmodeltester.check(log)
-    card = sample_kb.scorecard()
+    card = sample_kb.resilience.scorecard()
     figures = FiguresModel()
     figures.set_scorecard(card)
     qtmodeltester.check(figures)

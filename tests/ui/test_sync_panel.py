@@ -103,7 +103,7 @@ def test_a_conflict_resolved_by_editing_a_version(qtbot: QtBot, window: MainWind
     window.sync_controller.resolve(window.kb.get("ADR-0003").uid)
     qtbot.waitUntil(lambda: bool(seen) and QApplication.activeModalWidget() is None)
     assert window.kb.get("ADR-0003").title == "Both said something"
-    assert not window.kb.sync_conflicts()
+    assert not window.kb.sync_state.conflicts()
 
 
 def test_sync_on_open_and_on_a_timer_through_git(qtbot: QtBot, sample_path: Path, answers: Answers,

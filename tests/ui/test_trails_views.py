@@ -170,7 +170,7 @@ def test_graph_caps_a_record_with_hundreds_of_links(qtbot: QtBot, kb: KnowledgeB
     with kb.transaction():
         for number in range(1, 251):
             kb.create("control", f"Control {number}")
-            kb.link(f"CTL-{number:03d}", LinkType.MITIGATES, "RSK-001")
+            kb.links.add(f"CTL-{number:03d}", LinkType.MITIGATES, "RSK-001")
     view = GraphView(kb)
     qtbot.addWidget(view)
     view.show_record(kb.get("RSK-001"))
@@ -208,7 +208,7 @@ def test_reassign_dialog_hands_over_the_chosen_records(qtbot: QtBot, sample_kb: 
     with qtbot.waitSignal(dialog.records_reassigned):
         ok.click()
     assert sample_kb.get("SYS-004").owner_key == "PER-005"
-    assert sample_kb.history("SYS-004")[-1].reason == "Daniel left in 2025"
-    assert "SYS-004" not in {h.record.key for h in sample_kb.holdings("PER-004")}
+    assert sample_kb.history.revisions("SYS-004")[-1].reason == "Daniel left in 2025"
+    assert "SYS-004" not in {h.record.key for h in sample_kb.trails.holdings("PER-004")}
     departed = [dialog.target.itemData(i) for i in range(dialog.target.count())]
     assert "PER-002" not in departed and "PER-004" not in departed  # only people still here

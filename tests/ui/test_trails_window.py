@@ -80,7 +80,7 @@ def test_records_menu_reassigns_what_a_person_holds(
     reassign.trigger()
     assert answers.asked == ["ReassignDialog"] and not answers.errors
     assert sample_kb.get("SYS-004").owner_key == "PER-005"
-    assert sample_kb.history("SYS-004")[-1].reason == "Daniel left in 2025"
+    assert sample_kb.history.revisions("SYS-004")[-1].reason == "Daniel left in 2025"
     assert window.statusBar().currentMessage() == "Reassigned 1 record from PER-004."
     click_row(qtbot, window, "SYS-004")
     assert "PER-005" in window.reader.toPlainText()  # the list and the reader show the new owner

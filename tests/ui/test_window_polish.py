@@ -98,8 +98,8 @@ def test_an_svg_attachment_is_never_decoded_and_a_bomb_is_refused_by_its_size(
     os.mkfifo(fifo)
     svg = (f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="9" '
            f'height="9"><image xlink:href="{fifo}" width="9" height="9"/></svg>').encode()
-    uid = next(iter(kb.create("note", "Pictures", body="![a](a.svg)\n\n![b](b.png)\n").created))
-    kb.put_file(uid, "a.svg", svg)
+    uid = kb.create("note", "Pictures", body="![a](a.svg)\n\n![b](b.png)\n").uid
+    kb.files.put(uid, "a.svg", svg)
 
     def png(width: int, height: int) -> bytes:
         def chunk(kind: bytes, data: bytes) -> bytes:
@@ -108,7 +108,7 @@ def test_an_svg_attachment_is_never_decoded_and_a_bomb_is_refused_by_its_size(
         pixels = zlib.compress(b"".join(b"\x00" + b"\xff\x00\x00" * min(width, 4) for _ in range(min(height, 4))))
         return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
 
-    kb.put_file(uid, "b.png", png(4, 4))
+    kb.files.put(uid, "b.png", png(4, 4))
     reader = ReaderView(kb)
     qtbot.addWidget(reader)
     reader.show_record(kb.get(uid))

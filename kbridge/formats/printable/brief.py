@@ -12,12 +12,12 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kbridge.core.readiness import Estate, SystemReadiness, natural_key
+from kbridge.core.readiness import Estate, SystemReadiness
 from kbridge.core.recovery import CRITICALITY_RANK, RUNNING_STATUSES, parse_duration
 from kbridge.formats.printable.charts import Bar, Chart
 from kbridge.formats.printable.markup import Printable, grid, standalone_html, write_inside
 from kbridge.formats.printable.text import escape
-from kbridge.model import Kind, LinkType, Record, ValidationError
+from kbridge.model import Kind, LinkType, Record, ValidationError, natural_key
 from kbridge.model.wording import with_article
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ def write_brief_html(document: Printable, folder: Path, name: str) -> Path:
 def build_brief(kb: KnowledgeBase, system: str | None = None, today: dt.date | None = None) -> Printable:
     today = today or dt.date.today()
     estate = Estate.of(kb)
-    readiness = {item.key: item for item in kb.readiness(today)}
+    readiness = {item.key: item for item in kb.resilience.readiness(today)}
     target = kb.get(system) if system else None
     if target is not None and target.kind is not Kind.SYSTEM:
         raise ValidationError(f"{target.key} is {with_article(target.kind.value)}; a brief is about a system "

@@ -11,12 +11,12 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kbridge.core.readiness import Contact, Item, SystemReadiness, natural_key
+from kbridge.core.readiness import Contact, Item, SystemReadiness
 from kbridge.core.recovery import RecoveryPlan, RecoveryStep
 from kbridge.core.trails import TrailNode
 from kbridge.formats.printable.markup import Printable, grid, standalone_html, write_inside
 from kbridge.formats.printable.text import escape
-from kbridge.model import Kind
+from kbridge.model import Kind, natural_key
 
 if TYPE_CHECKING:
     from kbridge.core import KnowledgeBase
@@ -28,8 +28,8 @@ BOX = "☐"
 
 def build_pack(kb: KnowledgeBase, today: dt.date | None = None, now: str = "") -> Printable:
     today = today or dt.date.today()
-    plan = kb.restore_order()
-    readiness = {item.key: item for item in kb.readiness(today)}
+    plan = kb.trails.restore_order()
+    readiness = {item.key: item for item in kb.resilience.readiness(today)}
     made = now or dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
     pack = Printable(
         f"Incident pack: {kb.name}",
@@ -161,7 +161,7 @@ def _controls(kb: KnowledgeBase, plan: RecoveryPlan, readiness: dict[str, System
                      + (f" · {escape(control.fields['framework_ref'])}" if control.fields.get("framework_ref") else "")
                      + "</p>")
         parts.append(f"<p>{escape(rationale)}</p>" if rationale else '<p class="alert">No rationale is recorded.</p>')
-        reasons = kb.why(control.uid, WHY_DEPTH).root.children
+        reasons = kb.trails.why(control.uid, WHY_DEPTH).root.children
         if reasons:
             parts.append("<ul>" + "".join(_reason(node) for node in reasons) + "</ul>")
     if not keys:

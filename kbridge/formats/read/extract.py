@@ -47,8 +47,8 @@ def parse_filename(stem: str) -> NameInfo:
         date = valid_date(int(date_match["y"]), int(date_match["m"]), int(date_match["d"]))
         if date:
             rest = stem[date_match.end() :]
-    elif _YEAR_MONTH_PREFIX.match(stem):
-        return NameInfo(None, None, stem[_YEAR_MONTH_PREFIX.match(stem).end() :])  # type: ignore[union-attr]
+    elif year_month := _YEAR_MONTH_PREFIX.match(stem):
+        return NameInfo(None, None, stem[year_month.end() :])
     number_match = _NUMBER_PREFIX.match(rest)
     if number_match and _series_ok(number_match["series"], bool(date)):
         slug = rest[number_match.end() :]

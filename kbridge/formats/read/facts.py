@@ -100,8 +100,8 @@ def status_from_section(blocks: list[Block]) -> tuple[str, int]:
     for block in blocks:
         if block.kind not in ("paragraph", "item") or block.quoted:
             continue
-        for offset, line in enumerate(block.text.split("\n")):
-            text = strip_comments(line)
+        for offset, raw in enumerate(block.text.split("\n")):
+            text = strip_comments(raw)
             if text:
                 lines.append((text, block.start + offset))
     stating = [(_without_key(text), line) for text, line in lines
@@ -195,7 +195,7 @@ def _history(doc: Document) -> str | None:
     """The date a `## Changelog` (or history) section gives, as ISO text."""
     for heading in doc.headings():
         if heading.level >= 2 and dates.is_history_heading(strip_comments(heading.text)):
-            entries = []
+            entries: list[str] = []
             for block in doc.section(heading):
                 if block.kind in ("paragraph", "item", "heading") and not block.quoted:
                     entries.extend(line for line in block.text.split("\n") if line.strip())

@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
-import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,12 +28,15 @@ from kbridge.formats.read.plan import (
 )
 from kbridge.formats.read.resolve import ResolvedLink
 from kbridge.formats.read.sameness import as_text
-from kbridge.formats.read.scan import MAX_IMAGE_BYTES, Cancel, Progress
+from kbridge.formats.read.scan import MAX_IMAGE_BYTES
 from kbridge.model import (
+    Cancel,
     ConflictError,
     KbridgeError,
     Kind,
     LinkType,
+    OpResult,
+    Progress,
     Record,
     normalise_date,
     normalise_tags,
@@ -55,10 +57,13 @@ class ImportReport:
     attachments: int = 0
     keys: dict[str, str] = field(default_factory=dict)  # source path -> key
     records: list[PlannedRecord] = field(default_factory=list)  # the plan carried out
+    formats: dict[str, int] = field(default_factory=dict)  # what the files were read as, counted
     cancelled: bool = False
+    result: OpResult | None = None  # what the import changed, for the views (None when cancelled)
 
     def as_json(self) -> dict[str, Any]:
         return {
+            "formats": self.formats,
             "imported": self.imported,
             "updated": self.updated,
             "unchanged": self.unchanged,
@@ -90,12 +95,12 @@ def import_folder(
         return ImportReport(cancelled=True)
     if not plan.decisions_found and plan.records and not force:
         raise NoDecisionsError(no_decisions_message(folder))
-    report = ImportReport(skipped=list(plan.skipped), warnings=list(plan.warnings))
+    report = ImportReport(skipped=list(plan.skipped), warnings=list(plan.warnings), formats=plan.formats)
     plan.resolved = [_kept(link) for link in plan.resolved]
     importer = _Importer(kb, plan, report)
     total = len(plan.records) + 1
     try:
-        with kb.transaction():
+        with kb.recording() as recorded, kb.transaction():
             for done, parsed in enumerate(plan.records, start=1):
                 if cancel is not None and cancel():
                     raise _CancelledError
@@ -108,6 +113,7 @@ def import_folder(
     except _CancelledError:
         return ImportReport(cancelled=True)
     report.records = [_carried_out(row, report) for row in plan.rows]
+    report.result = recorded.result
     if progress is not None:
         progress(1000, 1000, "imported")
     return report
@@ -158,7 +164,7 @@ class _Importer:
                 else:
                     self.report.unchanged += 1
             if parsed.format != JSON_FORMAT:
-                self.kb.put_file(uid, parsed.path, parsed.original, role="original")
+                self.kb.files.put(uid, parsed.path, parsed.original, role="original")
         except KbridgeError as error:
             self.report.skipped.append(Skipped(parsed.path, f"not imported: {error}"))
             return
@@ -194,7 +200,7 @@ class _Importer:
                 values.pop("review_by")  # the format has no review date: the record's stays
             if parsed.format not in OWN_FORMATS:
                 return values  # nor an owner
-        owner = parsed.owner and self.kb.find(parsed.owner)
+        owner = self.kb.find(parsed.owner) if parsed.owner else None
         if parsed.owner and (owner is None or owner.kind is not Kind.PERSON):
             self.report.warnings.append(FileWarning(
                 parsed.path, f"owner {parsed.owner} is not a person record here: left empty"))
@@ -202,22 +208,21 @@ class _Importer:
         values["owner"] = owner.uid if owner else None
         return values
 
-    def _create(self, parsed: ParsedRecord, source: dict[str, Any]) -> str:
+    def _create(self, parsed: ParsedRecord, source: dict[str, Any] | None) -> str:
         kind = Kind.parse(parsed.kind)
         key = self.plan.keys.get(parsed.path) or None
         uid = parsed.uid if parsed.uid and self.kb.find(parsed.uid) is None else None
         values = self._values(parsed)
-        changes = self.kb.create(kind, parsed.title, key=key, source=source,
+        created = self.kb.create(kind, parsed.title, key=key, source=source,
                                  uid=uid, reason=f"imported from {parsed.path}",
                                  **{k: v for k, v in values.items() if k != "title"})
-        return next(iter(changes.created))
+        return created.uid
 
     def _update(self, existing: Record, parsed: ParsedRecord, source: dict[str, Any] | None) -> bool:
         values = self._values(parsed, existing)
         if parsed.format != JSON_FORMAT:  # a JSON export is not a file a record lives in
             values["source"] = source
-        changes = self.kb.update(existing.uid, reason=f"re-imported from {parsed.path}", **values)
-        return bool(changes)
+        return bool(self.kb.update(existing.uid, reason=f"re-imported from {parsed.path}", **values))
 
     def _source(self, parsed: ParsedRecord, resolved: list[ResolvedLink]) -> dict[str, Any] | None:
         if parsed.format == JSON_FORMAT:
@@ -226,7 +231,7 @@ class _Importer:
             stated = parsed.layout.get("json_source")
             return {**stated, "root": str(self.root)} if stated else None
         layout = dict(parsed.layout)
-        source = {
+        source: dict[str, Any] = {
             "path": parsed.path,
             "format": parsed.format,
             "root": str(self.root),
@@ -277,8 +282,8 @@ class _Importer:
         # matched to a key that happens to spell it (another folder's, or an unnumbered file's).
         resolve = link.target is not None or extract.number_in(link.target_text) is None
         try:
-            self.kb.link(source_uid, link_type, target, note=note, allow_dangling=True,
-                         resolve=resolve, reason=f"imported from {link.source}")
+            self.kb.links.add(source_uid, link_type, target, note=note, allow_dangling=True,
+                              resolve=resolve, reason=f"imported from {link.source}")
         except ConflictError:
             pass  # already there
         except KbridgeError as error:
@@ -291,7 +296,7 @@ class _Importer:
         if target is None:
             return
         with contextlib.suppress(KbridgeError):  # removed in the knowledge base already
-            self.kb.unlink(source_uid, link_type, target, reason="link no longer in the file")
+            self.kb.links.remove(source_uid, link_type, target, reason="link no longer in the file")
 
     def keep_attachments(self, attachments: dict[str, list[str]]) -> None:
         for image, users in attachments.items():
@@ -312,7 +317,7 @@ class _Importer:
         for user in users:
             uid = self.uids.get(user)
             if uid is not None:
-                self.kb.put_file(uid, image, data, role="attachment")
+                self.kb.files.put(uid, image, data, role="attachment")
         self.report.attachments += 1
 
 
@@ -364,7 +369,3 @@ def baseline(parsed: ParsedRecord) -> dict[str, Any]:
         "fields": parsed.fields,
         "body_sha256": hashlib.sha256(parsed.body.encode("utf-8")).hexdigest(),
     }
-
-
-def folder_of(path: str) -> str:
-    return posixpath.dirname(path)

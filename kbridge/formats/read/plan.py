@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import posixpath
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,10 +19,24 @@ from kbridge.formats.kbridge_markdown import read_kbridge
 from kbridge.formats.read.parsed import FORMATS, FileWarning, ParsedRecord, Skipped
 from kbridge.formats.read.resolve import ResolvedLink, resolve_links
 from kbridge.formats.read.sameness import Named, same_content
-from kbridge.formats.read.scan import Cancel, Progress, scan_folder
-from kbridge.model import KbridgeError, Kind, NotFoundError, Record, ValidationError, format_key, normalise_date
+from kbridge.formats.read.scan import scan_folder
+from kbridge.model import (
+    Cancel,
+    KbridgeError,
+    Kind,
+    NotFoundError,
+    Progress,
+    Record,
+    ValidationError,
+    format_key,
+    normalise_date,
+)
 
 SCAN_SHARE = 600  # progress units of reading and parsing, out of 1000
+
+
+def formats_read(records: list[ParsedRecord]) -> dict[str, int]:
+    return dict(Counter(record.format for record in records).most_common())
 
 
 class NoDecisionsError(KbridgeError):
@@ -75,8 +90,15 @@ class ImportPlan:
     def count(self, action: str) -> int:
         return sum(1 for row in self.rows if row.action == action)
 
+    @property
+    def formats(self) -> dict[str, int]:
+        """What the files that are records were read as (the format told per folder and per file
+        while scanning: nothing is detected twice), most common first."""
+        return formats_read(self.records)
+
     def as_json(self) -> dict[str, Any]:
         return {
+            "formats": self.formats,
             "imported": self.count("import"),
             "updated": self.count("update"),
             "unchanged": self.count("unchanged"),

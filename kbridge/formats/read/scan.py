@@ -18,7 +18,7 @@ from kbridge.formats.read.numbering import assign_keys
 from kbridge.formats.read.parsed import FileWarning, ParsedRecord, Skipped
 from kbridge.formats.read.reader import NotADecisionError, read_adr
 from kbridge.formats.text import DecodedText, decode
-from kbridge.model import KbridgeError
+from kbridge.model import Cancel, KbridgeError, Progress
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".drawio")
@@ -26,10 +26,9 @@ MAX_MARKDOWN_BYTES = 2 * 1024 * 1024
 MAX_MARKDOWN_LINES = 100_000
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 
-Progress = Callable[[int, int, str], None]
-Cancel = Callable[[], bool]
 # Reads a kbridge Markdown file; supplied by the kbridge format module to keep this one generic.
-KbridgeReader = Callable[[DecodedText, str], ParsedRecord]
+# Given the document scan has parsed already (for the images), so that nothing is parsed twice.
+KbridgeReader = Callable[[DecodedText, str, Document], ParsedRecord]
 
 
 @dataclass
@@ -277,7 +276,7 @@ def _read_one(candidate: _Candidate, fmt: str, result: ScanResult,
               kbridge_reader: KbridgeReader | None) -> None:
     try:
         if fmt == "kbridge" and kbridge_reader is not None:
-            record = kbridge_reader(candidate.decoded, candidate.path)
+            record = kbridge_reader(candidate.decoded, candidate.path, candidate.doc)
         else:
             record = read_adr(candidate.decoded, candidate.path, fmt, candidate.doc,
                               named_by_folder=candidate.named_by_folder)

@@ -171,11 +171,6 @@ def read_status(text: str) -> StatusReading | None:
     return best
 
 
-def map_status(text: str) -> str | None:
-    reading = read_status(text)
-    return reading.status if reading else None
-
-
 def status_words_first(text: str, within: int = 3) -> bool:
     """True when a status word opens the text (`Accepted`, `✅ Akzeptiert, 2026-04-19`), rather
     than appearing in a sentence about something else."""

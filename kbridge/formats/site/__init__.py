@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from kbridge.core import KnowledgeBase
-from kbridge.formats.read.scan import Cancel, Progress
 from kbridge.formats.site.export import SiteReport, export_site
 from kbridge.formats.write.export import ExportReport
+from kbridge.model import Cancel, Progress
 
 
 def export_html(kb: KnowledgeBase, out: Path, progress: Progress | None, cancel: Cancel | None) -> ExportReport:

@@ -24,10 +24,9 @@ from kbridge.core.graph import LinkIndex
 from kbridge.core.recovery import RecoveryPlan
 from kbridge.core.timeline import system_timeline
 from kbridge.core.trails import why
-from kbridge.formats.read.scan import Cancel, Progress
 from kbridge.formats.site import fragments, pages
 from kbridge.formats.write.graph_files import record_graph_svg
-from kbridge.model import ConflictError, Kind, Record
+from kbridge.model import Cancel, ConflictError, Kind, Progress, Record
 from kbridge.render import record_page_html
 
 MARKER = ".kbridge-site"  # marks a folder as a kbridge site, so a new export may replace it
@@ -69,7 +68,7 @@ def export_site(
     by_key = {record.key: record for record in records}
     counts = {kind: sum(1 for r in records if r.kind is kind) for kind in Kind}
     shell = pages.Shell(kb.name, today.isoformat(), counts)
-    plan = kb.restore_order()
+    plan = kb.trails.restore_order()
     writer = _Writer(out, report)
     total = len(records) + len(Kind) + 4
     search_entries = []

@@ -23,7 +23,7 @@ def record_bytes(kb: KnowledgeBase, record: Record, version: Version) -> tuple[b
     source = record.source or {}
     imported = source.get("format") == "kbridge" and source.get("path") and not source.get("sync")
     if imported:
-        original = kb.file(record.uid, str(source["path"]), role="original")
+        original = kb.files.read(record.uid, str(source["path"]), role="original")
         said = parse_bytes(original, str(source["path"])) if original else None
         if original and said is not None and said.uid == record.uid and said.same_content(version):
             return original, "unchanged"
@@ -63,7 +63,7 @@ class RecordWriter:
         uid = version.uid if version.uid and self.kb.find(version.uid) is None else None
         status = version.status or (UNKNOWN_STATUS if kind.statuses else None)
         try:
-            changes = self.kb.create(
+            result = self.kb.create(
                 kind, version.title, key=key, uid=uid, status=status,
                 body=version.body, tags=list(version.tags), owner=self._owner(version, entry.path),
                 date=version.date, review_by=version.review_by, fields=dict(version.fields),
@@ -74,7 +74,7 @@ class RecordWriter:
         except KbridgeError as error:
             self.report.skipped.append(Skipped(entry.path, f"not synced: {error}"))
             return None
-        created = next(iter(changes.created))
+        created = result.uid
         if version.key and key is None:
             self.report.note(self.kb.get(created).key, f"{entry.path} states {version.key}, which another record "
                                                        f"holds here: given {self.kb.get(created).key}")
@@ -88,7 +88,7 @@ class RecordWriter:
         values = self._values(record, version, path)
         try:
             if values:
-                touched |= self.kb.update(uid, reason=reason, **values).records
+                touched |= self.kb.update(uid, reason=reason, **values).changes.records
         except KbridgeError as error:
             self.report.skipped.append(Skipped(path, f"{record.key} was not updated: {error}"))
             return False
@@ -132,17 +132,17 @@ class RecordWriter:
         """Every record a file was applied to gets the links the file states (once every record
         of the sync exists, so that links between new records resolve)."""
         if any(link.target_uid is None and self.kb.find(link.target_ref) is not None
-               for uid in self.wanted for link in self.kb.outgoing_links(uid)):
-            touched |= self.kb.resolve_dangling_links().records
+               for uid in self.wanted for link in self.kb.links.outgoing(uid)):
+            touched |= self.kb.links.resolve_dangling().changes.records
         for uid, links in self.wanted.items():
             wanted = {link.identity: link for link in links}
             have = {}
-            for link in self.kb.outgoing_links(uid):
+            for link in self.kb.links.outgoing(uid):
                 target = self.kb.find(link.target_uid) if link.target_uid else None
                 have[(link.type.value, (target.key if target else link.target_ref).lower())] = link
             for identity, link in have.items():
                 if identity not in wanted or wanted[identity].note != link.note:
-                    self._change(touched, uid, lambda link=link, uid=uid: self.kb.unlink(
+                    self._change(touched, uid, lambda link=link, uid=uid: self.kb.links.remove(
                         uid, link.type, link.target_uid or link.target_ref, reason="sync: as the file says"))
             for identity, value in wanted.items():
                 if identity not in have or have[identity].note != value.note:
@@ -150,16 +150,16 @@ class RecordWriter:
 
     def _add(self, touched: set[str], uid: str, value: LinkValue) -> None:
         try:
-            touched |= self.kb.link(uid, value.type, value.target, note=value.note, allow_dangling=True,
-                                    reason="sync: as the file says").records
+            touched |= self.kb.links.add(uid, value.type, value.target, note=value.note, allow_dangling=True,
+                                         reason="sync: as the file says").changes.records
         except KbridgeError as error:
             # Refused (a supersede cycle, a link to itself): kept as written, so that no word is lost.
             self.report.note(self.kb.get(uid).key, f"{value.type} {value.target} kept as text: {error}")
-            self._change(touched, uid, lambda: self.kb.link(uid, value.type, value.target, note=value.note,
-                                                            allow_dangling=True, resolve=False, reason="sync"))
+            self._change(touched, uid, lambda: self.kb.links.add(uid, value.type, value.target, note=value.note,
+                                                                 allow_dangling=True, resolve=False, reason="sync"))
 
     def _change(self, touched: set[str], uid: str, action: Any) -> None:
         try:
-            touched |= action().records
+            touched |= action().changes.records
         except KbridgeError as error:
             self.report.skipped.append(Skipped(self.kb.get(uid).key, f"a link was not changed: {error}"))

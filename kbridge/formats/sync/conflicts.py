@@ -34,13 +34,13 @@ class Conflict:
 
 
 def list_conflicts(kb: KnowledgeBase) -> list[Conflict]:
-    found = [conflict_of(kb, uid) for uid in kb.sync_conflicts()]
+    found = [conflict_of(kb, uid) for uid in kb.sync_state.conflicts()]
     return sorted(found, key=lambda conflict: conflict.record.key)
 
 
 def conflict_of(kb: KnowledgeBase, ref: str) -> Conflict:
     record = kb.get(ref)
-    info = kb.sync_conflicts().get(record.uid)
+    info = kb.sync_state.conflicts().get(record.uid)
     if info is None:
         raise NotFoundError(f"{record.key} has no sync conflict")
     mine = render_version(_current(kb, record))
@@ -73,7 +73,7 @@ def resolve_conflict(kb: KnowledgeBase, ref: str, keep: str, *, text: str | None
             if not writer.apply(record.uid, version, f"sync conflict resolved: kept {kept}", conflict.path, touched):
                 raise ValidationError(report.skipped[-1].reason if report.skipped else f"{record.key} was not changed")
             writer.set_links(touched)
-        conflicts = dict(kb.sync_conflicts())
+        conflicts = dict(kb.sync_state.conflicts())
         conflicts.pop(record.uid, None)
         save_conflicts(kb, conflicts)
     sides = {"mine": "this knowledge base's version", "theirs": "the shared folder's version"}
@@ -85,7 +85,7 @@ def resolve_conflict(kb: KnowledgeBase, ref: str, keep: str, *, text: str | None
 
 def _current(kb: KnowledgeBase, record: Record) -> Version:
     keys = {}
-    links = kb.outgoing_links(record.uid)
+    links = kb.links.outgoing(record.uid)
     for link in links:
         if link.target_uid:
             target = kb.find(link.target_uid)

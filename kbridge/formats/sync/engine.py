@@ -22,7 +22,6 @@ from kbridge import safe_files
 from kbridge.core import KnowledgeBase, utc_now
 from kbridge.formats.kbridge_markdown import render_version
 from kbridge.formats.read.parsed import Skipped
-from kbridge.formats.read.scan import Cancel, Progress
 from kbridge.formats.sync.apply import RecordWriter
 from kbridge.formats.sync.files import FileEntry, SyncCancelledError, canonical_path, read_folder, refusal
 from kbridge.formats.sync.keys import plan_renumbering
@@ -30,7 +29,7 @@ from kbridge.formats.sync.merge import Merged, merge_versions
 from kbridge.formats.sync.report import Change, SyncReport, keep_side
 from kbridge.formats.sync.state import Entry, FolderState, save_conflicts, sha
 from kbridge.formats.sync.versions import Version, fingerprint, version_of_record
-from kbridge.model import Record
+from kbridge.model import Cancel, Progress, Record
 
 WHY_FIRST = "changed on both sides before the first sync"
 WHY_BOTH = "changed on both sides"
@@ -85,7 +84,7 @@ class FolderSync:
             self.state.save(self.kb, {"in": len(self.report.to_kb),
                                       "out": len(self.report.to_files) + len(self.report.deleted_files),
                                       "conflicts": len(self.conflicts)})
-            if self.conflicts != self.kb.sync_conflicts():
+            if self.conflicts != self.kb.sync_state.conflicts():
                 save_conflicts(self.kb, self.conflicts)
         seen = {(item.path, item.reason) for item in self.report.skipped}
         self.report.skipped[:0] = [item for item in self.files.skipped if (item.path, item.reason) not in seen]
@@ -101,13 +100,13 @@ class FolderSync:
         self.records = {record.uid: record for record in self.kb.iter_records(deleted=None)}
         self.keys = {uid: record.key for uid, record in self.records.items()}
         by_source: dict[str, list[Any]] = defaultdict(list)
-        for link in self.kb.all_links():
+        for link in self.kb.links.all():
             by_source[link.source_uid].append(link)
             if link.target_uid:
                 self.incoming[link.target_uid].add(link.source_uid)
         self.versions = {uid: version_of_record(record, by_source[uid], self.keys)
                          for uid, record in self.records.items()}
-        self.conflicts = dict(self.kb.sync_conflicts())
+        self.conflicts = dict(self.kb.sync_state.conflicts())
         self.writer.keys = self.keys
 
     def _refresh(self, uids: set[str]) -> None:
@@ -116,7 +115,7 @@ class FolderSync:
         self.records.update(fresh)
         self.keys.update({uid: record.key for uid, record in fresh.items()})
         for uid, record in fresh.items():
-            self.versions[uid] = version_of_record(record, self.kb.outgoing_links(uid), self.keys)
+            self.versions[uid] = version_of_record(record, self.kb.links.outgoing(uid), self.keys)
 
     def _pair(self) -> None:
         """Which file holds which record: by the state (a file unchanged since the last sync is not
@@ -159,7 +158,8 @@ class FolderSync:
             record = self.records[uid]
             old = record.key
             reason = plan.reasons[uid]
-            self.touched |= self.kb.update(uid, key=new, reason=f"sync: renumbered {old} -> {new}: {reason}").records
+            renumbered = self.kb.update(uid, key=new, reason=f"sync: renumbered {old} -> {new}: {reason}")
+            self.touched |= renumbered.changes.records
             self.report.note(new, f"renumbered from {old}: {reason}; links to it follow")
             self.report.changes.append(Change("renumbered", new, record.title, f"was {old}"))
             renamed.add(uid)
@@ -261,7 +261,8 @@ class FolderSync:
                 self.report.note(record.key, f"{known.path} was deleted in the folder but changed here: written back")
                 self.to_write.add(uid)
             else:
-                self.touched |= self.kb.delete(uid, reason=f"sync: {known.path} was deleted in the folder").records
+                deleted = self.kb.delete(uid, reason=f"sync: {known.path} was deleted in the folder")
+                self.touched |= deleted.changes.records
                 self.report.deleted_records.append(record.key)
                 self.report.changes.append(Change("removed", record.key, record.title, "deleted in the folder"))
                 self._forget(uid)
@@ -312,7 +313,7 @@ class FolderSync:
         self.report.ways[way] = self.report.ways.get(way, 0) + 1
 
     def _base(self, uid: str) -> Version | None:
-        data = self.overrides[uid] if uid in self.overrides else self.kb.sync_base(uid, self.state.folder_id)
+        data = self.overrides[uid] if uid in self.overrides else self.kb.sync_state.base(uid, self.state.folder_id)
         if not data:
             return None
         return self.writer.parse_bytes(data, "the version of the last sync")
@@ -379,7 +380,8 @@ class FolderSync:
 
     def _restore_record(self, uid: str, record: Record, file: FileEntry, known: Entry | None) -> None:
         """Deleted here, changed in the folder: the edit wins, the record comes back."""
-        self.touched |= self.kb.undelete(uid, reason=f"sync: restored, {file.path} was changed in the folder").records
+        restored = self.kb.undelete(uid, reason=f"sync: restored, {file.path} was changed in the folder")
+        self.touched |= restored.changes.records
         self.report.note(record.key, f"restored from the trash: {file.path} was changed in the folder "
                                      "after it was deleted here")
         self.report.changes.append(Change("restored", record.key, record.title, "changed in the folder", file.path))
@@ -479,4 +481,4 @@ class FolderSync:
     def _remember(self, uid: str, path: str, data: bytes, key: str) -> None:
         fp = fingerprint(self.versions[uid])
         self.state.entries[uid] = Entry(path, sha(data), fp, key, uid in self.conflicts)
-        self.kb.set_sync_base(uid, self.state.folder_id, data)
+        self.kb.sync_state.set_base(uid, self.state.folder_id, data)

@@ -11,11 +11,11 @@ from pathlib import Path
 from kbridge import safe_files
 from kbridge.formats.kbridge_markdown import KIND_FOLDERS, parse_version
 from kbridge.formats.read.parsed import Skipped
-from kbridge.formats.read.scan import MAX_MARKDOWN_BYTES, Cancel, Progress
+from kbridge.formats.read.scan import MAX_MARKDOWN_BYTES
 from kbridge.formats.sync.state import sha
 from kbridge.formats.sync.versions import Version
 from kbridge.formats.text import decode
-from kbridge.model import KbridgeError
+from kbridge.model import Cancel, KbridgeError, Progress
 
 
 class SyncCancelledError(KbridgeError):

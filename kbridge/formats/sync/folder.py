@@ -14,10 +14,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from kbridge.core import KnowledgeBase
-from kbridge.formats.read.scan import Cancel, Progress
 from kbridge.formats.sync.engine import FolderSync
 from kbridge.formats.sync.report import KEEP_CHOICES, SyncReport
-from kbridge.model import KbridgeError
+from kbridge.model import Cancel, KbridgeError, Progress
 
 __all__ = ["KEEP_CHOICES", "SyncReport", "sync_folder"]
 
@@ -31,9 +30,13 @@ def sync_folder(kb: KnowledgeBase, folder: Path | str, *, keep: str | None = Non
     folder = Path(folder)
     if keep is not None and keep not in KEEP_CHOICES:
         raise KbridgeError(f"--keep takes {', '.join(KEEP_CHOICES)}")
-    if git or push:
-        from kbridge.formats.sync.git_sync import sync_with_git
+    with kb.recording() as recorded:
+        if git or push:
+            from kbridge.formats.sync.git_sync import sync_with_git
 
-        return sync_with_git(kb, folder, keep=keep, push=push, progress=progress, cancel=cancel)
-    folder.mkdir(parents=True, exist_ok=True)
-    return FolderSync(kb, folder, keep=keep, progress=progress, cancel=cancel).run()
+            report = sync_with_git(kb, folder, keep=keep, push=push, progress=progress, cancel=cancel)
+        else:
+            folder.mkdir(parents=True, exist_ok=True)
+            report = FolderSync(kb, folder, keep=keep, progress=progress, cancel=cancel).run()
+    report.result = recorded.result
+    return report

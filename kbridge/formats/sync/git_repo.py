@@ -242,16 +242,6 @@ class Repository:
     def blob(self, oid: str) -> bytes:
         return self.raw("cat-file", "blob", oid)
 
-    def hash_blob(self, data: bytes) -> str:
-        try:
-            done = subprocess.run(["git", "hash-object", "-w", "--stdin"], cwd=self.top, input=data,
-                                  capture_output=True, timeout=GIT_TIMEOUT, check=False, env=_environment())
-        except (OSError, subprocess.TimeoutExpired) as error:
-            raise GitError(f"git hash-object failed: {error}") from error
-        if done.returncode != 0:
-            raise GitError(f"git hash-object failed: {done.stderr.decode('utf-8', 'replace').strip()}")
-        return done.stdout.decode().strip()
-
     def merge_tree(self, ours: str, theirs: str) -> tuple[str, dict[str, dict[int, str]]]:
         """The merged tree of two commits and, for each path git could not merge, its versions
         by stage (1 the common one, 2 `ours`, 3 `theirs`; a missing stage: deleted there)."""

@@ -23,14 +23,14 @@ from pathlib import Path
 
 from kbridge import safe_files
 from kbridge.core import KnowledgeBase
-from kbridge.formats.read.scan import MAX_MARKDOWN_BYTES, Cancel, Progress
+from kbridge.formats.read.scan import MAX_MARKDOWN_BYTES
 from kbridge.formats.sync.apply import parse_bytes
 from kbridge.formats.sync.engine import FolderSync
 from kbridge.formats.sync.files import is_record_path
 from kbridge.formats.sync.git_repo import GitError, PushRejectedError, Repository, Upstream
 from kbridge.formats.sync.report import Change, SyncReport, commit_message
 from kbridge.formats.sync.state import FolderState, sha, update_summary
-from kbridge.model import KbridgeError
+from kbridge.model import Cancel, KbridgeError, Progress
 
 PUSH_ATTEMPTS = 3
 

@@ -106,10 +106,12 @@ def _merge_links(base: Version | None, mine: Version, theirs: Version,
         old = was.get(identity) if was is not None else _MISSING
         if mine_link is None or theirs_link is None:
             present = mine_link or theirs_link
+            if present is None:
+                continue  # cannot happen: the identity came from one side or the other
             if old is not _MISSING and old is not None and present == old:
                 continue  # one side removed it and the other left it as it was
-            ours.append(present)  # type: ignore[arg-type]
-            other.append(present)  # type: ignore[arg-type]
+            ours.append(present)
+            other.append(present)
             continue
         old_note = old.note if old not in (_MISSING, None) else _MISSING
         mine_note, theirs_note, conflicted = _pick(old_note, mine_link.note, theirs_link.note)

@@ -7,6 +7,7 @@ from typing import Any
 
 from kbridge.escaping import terminal_text
 from kbridge.formats.read.parsed import Skipped
+from kbridge.model import OpResult
 
 KEEP_CHOICES = ("mine", "theirs", "kb", "files")  # kb and files: the names of the first release
 _KEEP_ALIASES = {"kb": "mine", "files": "theirs"}
@@ -52,6 +53,7 @@ class SyncReport:
     remote: str = ""
     kept: list[str] = field(default_factory=list)  # files already saying what their record says (an export)
     ways: dict[str, int] = field(default_factory=dict)  # unchanged / patched / generated: how files were written
+    result: OpResult | None = None  # what the sync changed in the knowledge base, for the views
 
     def as_json(self) -> dict[str, Any]:
         return {

@@ -58,7 +58,7 @@ class FolderState:
     @classmethod
     def load(cls, kb: KnowledgeBase, folder: Path) -> FolderState:
         folder = Path(folder).resolve()
-        folders = kb.sync_document(FOLDERS)
+        folders = kb.sync_state.document(FOLDERS)
         for folder_id, info in folders.items():
             if isinstance(info, dict) and info.get("path") == str(folder):
                 return cls._read(kb, folder, folder_id)
@@ -71,7 +71,7 @@ class FolderState:
 
     @classmethod
     def _read(cls, kb: KnowledgeBase, folder: Path, folder_id: str) -> FolderState:
-        data = kb.sync_document(f"folder:{folder_id}")
+        data = kb.sync_state.document(f"folder:{folder_id}")
         entries = {}
         for uid, item in (data.get("records") or {}).items():
             entry = Entry.from_list(item)
@@ -101,14 +101,15 @@ class FolderState:
         self._write(kb, {uid: entry.as_list() for uid, entry in self.entries.items()})
 
     def _write(self, kb: KnowledgeBase, records: dict[str, list[Any]]) -> None:
-        kb.save_sync_document(self.document, {"records": records, **({"intent": self.intent} if self.intent else {})})
+        intent = {"intent": self.intent} if self.intent else {}
+        kb.sync_state.save_document(self.document, {"records": records, **intent})
         self._saved, self._saved_intent = records, dict(self.intent)
 
 
 def update_summary(kb: KnowledgeBase, state: FolderState, values: dict[str, Any]) -> None:
-    folders = kb.sync_document(FOLDERS)
+    folders = kb.sync_state.document(FOLDERS)
     folders[state.folder_id] = {**(folders.get(state.folder_id) or {}), "path": str(state.folder), **values}
-    kb.save_sync_document(FOLDERS, folders)
+    kb.sync_state.save_document(FOLDERS, folders)
 
 
 def _moved_here(kb: KnowledgeBase, folder: Path, folders: dict[str, Any]) -> str | None:
@@ -118,7 +119,7 @@ def _moved_here(kb: KnowledgeBase, folder: Path, folders: dict[str, Any]) -> str
         old = Path(str((info or {}).get("path") or ""))
         if not str(old) or old.exists():
             continue
-        data = kb.sync_document(f"folder:{folder_id}")
+        data = kb.sync_state.document(f"folder:{folder_id}")
         entries = [Entry.from_list(item) for item in (data.get("records") or {}).values()][:20]
         for entry in entries:
             if entry is None:
@@ -133,11 +134,11 @@ def _moved_here(kb: KnowledgeBase, folder: Path, folders: dict[str, Any]) -> str
 
 def folder_summaries(kb: KnowledgeBase) -> list[dict[str, Any]]:
     """Every folder this knowledge base syncs with: path, last sync and what it did, newest first."""
-    folders = kb.sync_document(FOLDERS)
+    folders = kb.sync_state.document(FOLDERS)
     items = [{"id": folder_id, **info} for folder_id, info in folders.items() if isinstance(info, dict)]
     return sorted(items, key=lambda item: str(item.get("last_sync") or ""), reverse=True)
 
 
 def save_conflicts(kb: KnowledgeBase, conflicts: dict[str, dict[str, Any]]) -> None:
-    kb.save_sync_document(CONFLICTS, conflicts)
+    kb.sync_state.save_document(CONFLICTS, conflicts)
 

@@ -20,14 +20,13 @@ from kbridge.core import KnowledgeBase
 from kbridge.formats.json_format import json_target, json_text, write_json
 from kbridge.formats.kbridge_markdown import write_kbridge_markdown
 from kbridge.formats.read.parsed import FileWarning, Skipped
-from kbridge.formats.read.scan import Cancel, Progress
 from kbridge.formats.text import decode
 from kbridge.formats.write import generate
 from kbridge.formats.write import paths as export_paths
 from kbridge.formats.write.links import LinkPlan, successor_line
 from kbridge.formats.write.patch import LinkLine, changed_parts, patch_text
 from kbridge.formats.write.relink import relink
-from kbridge.model import LinkedRecord, LinkType, Record, ValidationError
+from kbridge.model import Cancel, LinkedRecord, LinkType, Progress, Record, ValidationError
 
 FILE_FORMATS = export_paths.FILE_FORMATS
 
@@ -172,14 +171,14 @@ class _FileExport:
         fields = {name: relink(value, old, new, moved) if isinstance(value, str) else value
                   for name, value in record.fields.items()}
         written = dataclasses.replace(record, body=relink(record.body, old, new, moved), fields=fields)
-        links = self.kb.links_of(record.uid)
+        links = self.kb.links.of(record.uid)
         successor = successor_line(self.link_plan, record, links, self.by_uid)
         self.link_plan.read_back(record, generate.WRITERS[way](written, [], written.body, successor).text)
         self.drafts[record.uid] = (written, successor)
 
     def _write(self, record: Record) -> None:
         path, way = self.paths[record.uid], self.ways[record.uid]
-        links = self.kb.links_of(record.uid)
+        links = self.kb.links.of(record.uid)
         data: bytes
         how = "generated"  # or, for an original: "unchanged" (byte for byte), "patched"
         if way == "original":
@@ -229,7 +228,7 @@ class _FileExport:
         """The file the record was imported from: as it was ("unchanged"), changed where the
         record was ("patched"), or written anew when it was not kept ("generated")."""
         source = record.source or {}
-        original = self.kb.file(record.uid, str(source.get("path")), role="original")
+        original = self.kb.files.read(record.uid, str(source.get("path")), role="original")
         own = str(source.get("format"))
         if original is None:  # imported before originals were kept (or from JSON): written anew
             if own == "kbridge":
@@ -287,7 +286,7 @@ class _FileExport:
     def _attachments(self, record: Record, path: str) -> None:
         """Each image the record shows, where `export_paths.attachment_place` says; an image
         named outside the imported folder is not written."""
-        for item in self.kb.files(record.uid):
+        for item in self.kb.files.of(record.uid):
             if item["role"] != "attachment":
                 continue
             name = str(item["name"])
@@ -298,7 +297,7 @@ class _FileExport:
             if where in self.placed:
                 continue
             self.placed.add(where)
-            data = self.kb.file(record.uid, name, role="attachment")
+            data = self.kb.files.read(record.uid, name, role="attachment")
             if data is not None and self._put(where, data) == "written":
                 self.report.attachments += 1
 
@@ -341,6 +340,7 @@ EXPORTERS["json"] = export_json
 def _export_kbridge(kb: KnowledgeBase, out: Path, progress: Progress | None, cancel: Cancel | None) -> ExportReport:
     from kbridge.formats.write.kbridge_export import export_kbridge  # sync's writer: export then sync is clean
 
+    # why: kbridge_export returns `object` because naming ExportReport there would import this module.
     return export_kbridge(kb, out, progress, cancel)  # type: ignore[return-value]
 
 

@@ -39,9 +39,9 @@ def link_graph(kb: KnowledgeBase, key: str | None = None, depth: int = 1, kind: 
     """The records within `depth` links of `key`, or (no key) every live record, of `kind` if
     given, and the links among them."""
     if key:
-        return kb.neighbourhood(key, depth)
+        return kb.trails.neighbourhood(key, depth)
     records = kb.list_records(kind=Kind.parse(kind) if kind else None)
-    return whole_graph(records, kb.all_links())
+    return whole_graph(records, kb.links.all())
 
 
 def write_graph(graph: Neighbourhood, fmt: str, *, title: str = "kbridge") -> str:

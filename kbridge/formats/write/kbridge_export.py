@@ -8,11 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from kbridge.core import KnowledgeBase
-from kbridge.formats.read.scan import Cancel, Progress
 from kbridge.formats.sync.engine import FolderSync
 from kbridge.formats.sync.files import SyncCancelledError
 from kbridge.formats.sync.state import FolderState
-from kbridge.model import ValidationError
+from kbridge.model import Cancel, Progress, ValidationError
 
 
 def export_kbridge(kb: KnowledgeBase, out: Path, progress: Progress | None, cancel: Cancel | None) -> object:

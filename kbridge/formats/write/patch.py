@@ -189,9 +189,9 @@ def _patch_status(lines: list[str], fmt: str, layout: dict[str, Any], old: str |
         else:
             lines[line] = new + newline
         return
-    line = _metadata_line(layout, "Status", new, newline, first=True)
-    if line is not None:
-        later.append(line)
+    status_line = _metadata_line(layout, "Status", new, newline, first=True)
+    if status_line is not None:
+        later.append(status_line)
     elif fmt == "adr-tools":
         at = int(layout.get("body_start", len(lines)))
         later.append((at, 0, [f"## Status{newline}", newline, new[:1].upper() + new[1:] + newline, newline]))

@@ -109,7 +109,7 @@ def moved_files(kb: KnowledgeBase, records: list[Record], paths: dict[str, str],
             names[old] = new
             if (source.get("layout") or {}).get("named_by_folder"):
                 names[posixpath.dirname(old)] = new
-        for item in kb.files(record.uid):
+        for item in kb.files.of(record.uid):
             place = attachment_place(str(item["name"]), record, new, ways[record.uid])
             if item["role"] == "attachment" and place is not None and place != item["name"]:
                 names[str(item["name"])] = place

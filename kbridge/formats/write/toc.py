@@ -41,7 +41,7 @@ def toc_entries(kb: KnowledgeBase, kind: Kind = Kind.DECISION, prefix: str = "")
     records = sorted(kb.list_records(kind=kind), key=_order)
     plain = {record.uid: _entry(record, prefix) for record in records}
     successors: dict[str, list[TocEntry]] = {}
-    for link in kb.all_links():
+    for link in kb.links.all():
         if link.type is LinkType.SUPERSEDES and link.source_uid in plain and link.target_uid in plain:
             successors.setdefault(link.target_uid, []).append(plain[link.source_uid])
     return [

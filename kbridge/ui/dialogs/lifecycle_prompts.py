@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 def offer_status_restore(parent: QWidget, kb: KnowledgeBase, uid: str) -> bool:
     """After a supersede link was removed: offer to give the record that is no longer superseded
     by anything the status it had before. True when it was restored."""
-    status = kb.restorable_status(uid)
+    status = kb.lifecycle.restorable_status(uid)
     if status is None:
         return False
     record = kb.get(uid)
@@ -35,7 +35,7 @@ def offer_status_restore(parent: QWidget, kb: KnowledgeBase, uid: str) -> bool:
     if box.exec() != QMessageBox.StandardButton.Yes:
         return False
     try:
-        kb.restore_status(uid)
+        kb.lifecycle.restore_status(uid)
     except KbridgeError as error:
         warn(parent, "Restore status", str(error))
         return False

@@ -169,7 +169,7 @@ class LinksDialog(QDialog):
 
     def refresh(self) -> None:
         self.list.clear()
-        for link in self.kb.links_of(self.record.uid):
+        for link in self.kb.links.of(self.record.uid):
             suffix = " (not in the knowledge base)" if link.dangling else ""
             item = QListWidgetItem(f"{link.label.capitalize()} {link.key} {link.title}{suffix}")
             item.setData(Qt.ItemDataRole.UserRole, link)
@@ -178,7 +178,7 @@ class LinksDialog(QDialog):
 
     def add_link(self, choice: LinkChoice) -> bool:
         try:
-            self.kb.link(self.record.uid, choice.type, choice.target_uid, note=choice.note)
+            self.kb.links.add(self.record.uid, choice.type, choice.target_uid, note=choice.note)
         except KbridgeError as error:
             warn(self, "Add a link", str(error))
             return False
@@ -190,7 +190,7 @@ class LinksDialog(QDialog):
             (self.record.uid, link.uid or link.key) if link.direction == "out" else (link.uid, self.record.uid)
         )
         try:
-            self.kb.unlink(str(source), link.type, str(target))
+            self.kb.links.remove(str(source), link.type, str(target))
         except KbridgeError as error:
             warn(self, "Remove a link", str(error))
             return False

@@ -269,7 +269,7 @@ class NewRecordDialog(QDialog):
 def create_record(kb: KnowledgeBase, request: NewRecordRequest) -> str:
     """Create what the dialog asked for, links included, in one transaction; the new uid."""
     with kb.transaction():
-        changes = kb.create(
+        created = kb.create(
             request.kind,
             request.title,
             template=request.template,
@@ -280,7 +280,7 @@ def create_record(kb: KnowledgeBase, request: NewRecordRequest) -> str:
             fields={"rationale": request.rationale} if request.rationale else None,
             strict=True,
         )
-        uid = next(iter(changes.created))
+        uid = created.uid
         for link in request.links:
-            kb.link(uid, link.type, link.target_uid, note=link.note)
+            kb.links.add(uid, link.type, link.target_uid, note=link.note)
     return uid

@@ -47,7 +47,7 @@ class ReassignDialog(QDialog):
         self.records.setObjectName("reassignRecords")
         self.records.setAccessibleName("Records to reassign")
         wanted = {key.upper() for key in keys} if keys else None
-        for holding in kb.holdings(self.person.key):
+        for holding in kb.trails.holdings(self.person.key):
             record = holding.record
             item = QListWidgetItem(f"{record.key}  {record.title}   — {', '.join(holding.roles)}")
             item.setData(KeyRole, record.key)
@@ -113,9 +113,9 @@ class ReassignDialog(QDialog):
 
     def _on_buttons_accepted(self) -> None:
         try:
-            self.changes = self.kb.reassign(
+            self.changes = self.kb.trails.reassign(
                 self.person.key, self.target.currentData(), self.chosen_keys(), reason=self.reason.text().strip()
-            )
+            ).changes
         except KbridgeError as error:
             self.error.setText(str(error))
             return

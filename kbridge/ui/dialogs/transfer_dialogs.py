@@ -26,13 +26,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kbridge.model import Progress
 from kbridge.ui.dialogs.errors import failure_sentence
 from kbridge.ui.dialogs.import_preview import PreviewModel, preview_table
 from kbridge.ui.jobs import formats_adapter as formats
 from kbridge.ui.jobs.worker import Job, JobRunner
 from kbridge.ui.widgets.plain_text import ask, plain_label
-
-DETECT_LIMIT = 1000
 
 
 class _TransferDialog(QDialog):
@@ -102,7 +101,7 @@ class _TransferDialog(QDialog):
     def _browse(self) -> str:
         return QFileDialog.getExistingDirectory(self, "Choose a folder", self.path_field.text())
 
-    def _work(self, path: Path, fmt: str, progress: formats.Progress, cancel: threading.Event) -> Any:
+    def _work(self, path: Path, fmt: str, progress: Progress, cancel: threading.Event) -> Any:
         raise NotImplementedError
 
     def _describe(self, result: Any) -> str:
@@ -200,7 +199,7 @@ class ImportDialog(_TransferDialog):
             self.format_box.addItem(label, name)
         self.detected = plain_label("", self)
         self.detected.setObjectName("detectedFormat")
-        self.form.addRow("Detected:", self.detected)
+        self.form.addRow("Read as:", self.detected)
         self.preview_model = PreviewModel(self)
         self.preview_view = preview_table(self, self.preview_model)
         self.layout().insertWidget(1, self.preview_view, 3)
@@ -276,7 +275,7 @@ class ImportDialog(_TransferDialog):
         """Whether the progress comes from the preview of the folder chosen now (not an older one)."""
         return self.preview_job is not None and self.sender() is self.preview_job.signals
 
-    def _work(self, path: Path, fmt: str, progress: formats.Progress, cancel: threading.Event) -> Any:
+    def _work(self, path: Path, fmt: str, progress: Progress, cancel: threading.Event) -> Any:
         return formats.import_folder(self.kb_path, path, fmt, progress, cancel, force=self.force)
 
     def _describe(self, result: Any) -> str:
@@ -286,7 +285,7 @@ class ImportDialog(_TransferDialog):
         if lines:
             self.report.setPlainText("\n".join(lines))
             self.report.show()
-        return f"Imported as {formats.format_label(summary.format)}: {summary.describe()}."
+        return f"Imported: {summary.describe()}; read as {formats.describe_formats(summary.formats)}."
 
     def _on_preview_job_progressed(self, done: int, total: int, _message: str) -> None:
         if self._from_preview_job() and total > 0:
@@ -300,6 +299,7 @@ class ImportDialog(_TransferDialog):
         self.progress.setValue(0)
         self.preview = preview
         self.preview_model.set_rows(preview.rows)
+        self.detected.setText(formats.describe_formats(preview.formats))
         self.start_button.setText("&Import")
         self.start_button.setEnabled(True)
         warning = "" if preview.decisions_found else " Nothing here reads as a decision record."
@@ -312,6 +312,7 @@ class ImportDialog(_TransferDialog):
     def _on_preview_job_failed(self, error: Exception) -> None:
         message = failure_sentence(error, "previewing an import")
         self.preview_job = None
+        self.detected.setText("")
         self.progress.setRange(0, 1)
         self._preview_for = None
         self.message.setText(f"Cannot preview: {message}")
@@ -322,12 +323,11 @@ class ImportDialog(_TransferDialog):
     def _on_detect_timer_timeout(self) -> None:
         text = self.path_field.text().strip()
         folder = Path(text).expanduser()
+        # What the folder is written in is told by the preview (the importer's own reading, on a
+        # worker), never guessed here on the GUI thread.
         if text and folder.is_dir():
-            fmt = formats.detect_format(folder)
-            files = formats.markdown_files(folder, limit=DETECT_LIMIT)
-            count = f"{len(files)}+" if len(files) >= DETECT_LIMIT else str(len(files))
-            self.detected.setText(f"{formats.format_label(fmt)} — {count} Markdown files")
             if self._preview_for != self._target() and not self.running:
+                self.detected.setText("reading the folder…")
                 self.start_preview()
         else:
             self.detected.setText("")
@@ -348,7 +348,7 @@ class ExportDialog(_TransferDialog):
             self.format_box.addItem(label, name)
         self.start_button.setText("&Export")
 
-    def _work(self, path: Path, fmt: str, progress: formats.Progress, cancel: threading.Event) -> Any:
+    def _work(self, path: Path, fmt: str, progress: Progress, cancel: threading.Event) -> Any:
         return formats.export_all(self.kb_path, path, fmt, progress, cancel)
 
     def _describe(self, result: Any) -> str:

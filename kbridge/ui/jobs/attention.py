@@ -1,7 +1,7 @@
 """The checks behind "Needs attention", run in this process on a worker thread.
 
 The worker opens its own connection to the file (one SQLite connection is not shared between
-threads) and runs the same `KnowledgeBase.check()` as `kbridge check`. It used to run the command
+threads) and runs the same `kb.maintenance.check()` as `kbridge check`. It used to run the command
 line as a subprocess: that failed inside the one-folder bundle (no `python -m kbridge` there) and
 its failures reached nobody."""
 
@@ -28,7 +28,7 @@ def run_checks(path: Path, cancel: threading.Event) -> list[AttentionFinding]:
     from kbridge.core import KnowledgeBase
 
     with KnowledgeBase.open(path) as kb:
-        report = kb.check()
+        report = kb.maintenance.check()
     return [AttentionFinding(f.category, f.key, f.title, f.message) for f in report.findings]
 
 

@@ -9,27 +9,18 @@ the views (`KnowledgeBase.announce`), the way it announces the window's own chan
 
 from __future__ import annotations
 
-import os
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kbridge import safe_files
 from kbridge.core import KnowledgeBase
-from kbridge.formats import markdown_doc
-from kbridge.formats.read import detect
 from kbridge.formats.read.importer import import_folder as formats_import_folder
 from kbridge.formats.read.parsed import FORMATS
 from kbridge.formats.read.plan import PlannedRecord, plan_import
 from kbridge.formats.sync.folder import sync_folder as formats_sync_folder
 from kbridge.formats.sync.git_repo import in_git_checkout
-from kbridge.formats.text import decode
 from kbridge.formats.write.export import EXPORTERS, export_kb
-from kbridge.model import Changes, KbridgeError, ValidationError
-
-Progress = Callable[[int, int, str], None]
+from kbridge.model import Changes, Initiator, KbridgeError, Progress, ValidationError
 
 _LABELS = {
     "auto": "Detect automatically",
@@ -43,7 +34,6 @@ _LABELS = {
 }
 IMPORT_FORMATS = tuple((name, _LABELS.get(name, name)) for name in ("auto", *FORMATS))
 EXPORT_FORMATS = tuple((name, _LABELS.get(name, name)) for name in EXPORTERS)
-DETECT_SAMPLE = 40
 
 
 class CancelledError(KbridgeError):
@@ -52,7 +42,7 @@ class CancelledError(KbridgeError):
 
 @dataclass
 class ImportSummary:
-    format: str
+    formats: dict[str, int]  # what the importer read the files as (format -> files), not a guess
     imported: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -71,40 +61,12 @@ def format_label(name: str) -> str:
     return _LABELS.get(name, name)
 
 
-def markdown_files(folder: Path, limit: int | None = None) -> list[Path]:
-    """The folder's Markdown files (at most `limit`), never following links out of it; folders
-    that cannot be read are passed over."""
-    found: list[Path] = []
-    for parent, folders, files in os.walk(folder, followlinks=False):
-        folders[:] = sorted(name for name in folders if not name.startswith("."))
-        for name in sorted(files):
-            path = Path(parent, name)
-            if name.lower().endswith(".md") and not path.is_symlink():
-                found.append(path)
-                if limit is not None and len(found) >= limit:
-                    return found
-    return sorted(found)
-
-
-def detect_format(folder: Path) -> str:
-    """The format the importer will most likely see in `folder`, judged from a sample of its files
-    (the importer itself decides per folder and per file)."""
-    guesses: list[str | None] = []
-    for path in markdown_files(folder, limit=DETECT_SAMPLE):
-        relative = path.relative_to(folder).as_posix()
-        if detect.skip_reason_for_name(relative, folder_decision=relative.count("/") > 0):
-            continue
-        try:  # a regular file's first part: a FIFO or a device named .md would hang the dialog
-            head = safe_files.read_file(folder, relative, max_bytes=200_000, head=True)
-            document = markdown_doc.parse(decode(head).text)
-        except (OSError, ValueError, safe_files.UnsafePathError):
-            continue
-        guesses.append(detect.guess_file_format(document, relative))
-    try:
-        index_text = decode(safe_files.read_file(folder, "index.md", max_bytes=20_000, head=True)).text
-    except (OSError, safe_files.UnsafePathError):
-        index_text = ""
-    return detect.folder_format(guesses, detect.find_config(folder), index_text)
+def describe_formats(formats: dict[str, int]) -> str:
+    """What files were read as, in words: "MADR (38 files)", "MADR (36 files), adr-tools (Nygard) (2 files)"."""
+    if not formats:
+        return "no file read as a record"
+    return ", ".join(f"{format_label(name)} ({count} file{'' if count == 1 else 's'})"
+                     for name, count in formats.items())
 
 
 @dataclass
@@ -112,7 +74,7 @@ class ImportPreview:
     """What an import would do, file by file; nothing written yet."""
 
     folder: Path
-    format: str
+    formats: dict[str, int]  # what the files were read as (format -> files)
     rows: list[PlannedRecord] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)
     decisions_found: bool = True
@@ -130,24 +92,25 @@ class ImportPreview:
         return ", ".join(parts)
 
 
-def _folder_and_format(folder: Path, fmt: str) -> tuple[Path, str]:
-    """The folder to import (an error when it is none) and the format to show for it."""
+def _folder(folder: Path) -> Path:
+    """The folder to import; an error when it is none. Its format is told by the importer itself,
+    per folder and per file, once: the summary says what it used."""
     folder = Path(folder)
     if not folder.is_dir():
         raise ValidationError(f"{folder} is not a folder")
-    return folder, detect_format(folder) if fmt == "auto" else fmt
+    return folder
 
 
 def preview_import(
     kb_path: Path, folder: Path, fmt: str, progress: Progress, cancel: threading.Event
 ) -> ImportPreview:
     """The import's plan (kbridge.formats.read.plan), read on a worker thread; writes nothing."""
-    folder, shown = _folder_and_format(folder, fmt)
-    with KnowledgeBase.open(kb_path) as kb:
+    folder = _folder(folder)
+    with KnowledgeBase.open(kb_path, initiator=Initiator.JOB) as kb:
         plan = plan_import(kb, folder, fmt=fmt, progress=progress, cancel=cancel.is_set)
     if plan.cancelled:
         raise CancelledError("preview cancelled; nothing was changed")
-    return ImportPreview(folder, shown, plan.rows, [(w.path, w.message) for w in plan.warnings],
+    return ImportPreview(folder, plan.formats, plan.rows, [(w.path, w.message) for w in plan.warnings],
                          plan.decisions_found)
 
 
@@ -156,27 +119,27 @@ def import_folder(
     force: bool = False,
 ) -> ImportSummary:
     """Import `folder`; `force` imports it even when nothing in it reads as a decision."""
-    folder, shown = _folder_and_format(folder, fmt)
-    with KnowledgeBase.open(kb_path) as kb, _heard(kb) as heard:
+    folder = _folder(folder)
+    with KnowledgeBase.open(kb_path, initiator=Initiator.JOB) as kb:
         report = formats_import_folder(kb, folder, fmt=fmt, progress=progress, cancel=cancel.is_set,
                                        force=force)
     if report.cancelled:
         raise CancelledError("import cancelled; nothing was changed")
     return ImportSummary(
-        shown,
+        report.formats,
         report.imported,
         report.updated,
         report.unchanged,
         [(item.path, item.reason) for item in report.skipped],
         [(item.path, item.message) for item in report.warnings],
-        Changes.union(heard),
+        report.result.changes if report.result else Changes(),
     )
 
 
 def export_all(kb_path: Path, out: Path, fmt: str, progress: Progress, cancel: threading.Event) -> int:
     """Write every record to `out` (a folder, or a .json file); the number of files written."""
     out = Path(out)
-    with KnowledgeBase.open(kb_path) as kb:
+    with KnowledgeBase.open(kb_path, initiator=Initiator.JOB) as kb:
         if fmt == "json" and out.suffix != ".json":
             out = out / f"{kb.name}.json"
             out.parent.mkdir(parents=True, exist_ok=True)
@@ -200,26 +163,27 @@ def sync_folder(kb_path: Path, folder: Path, push: bool, progress: Progress, can
     """Two-way sync with a kbridge Markdown folder, through git when the folder is in a checkout
     (`push`: and push); conflicts keep both versions and are counted, never overwritten."""
     use_git = in_git_checkout(folder)
-    with KnowledgeBase.open(kb_path) as kb, _heard(kb) as heard:
+    with KnowledgeBase.open(kb_path, initiator=Initiator.JOB) as kb:
         report = formats_sync_folder(kb, folder, git=use_git, push=push and use_git, progress=progress,
                                      cancel=cancel.is_set)
     notes = [f"{note['key']}: {note['message']}" if note["key"] else note["message"] for note in report.notes]
     notes += [f"skipped {item.path}: {item.reason}" for item in report.skipped]
-    return SyncOutcome(report.summary(), len(report.conflicts), notes, use_git, Changes.union(heard))
+    changes = report.result.changes if report.result else Changes()
+    return SyncOutcome(report.summary(), len(report.conflicts), notes, use_git, changes)
 
 
 def auto_backup(kb_path: Path) -> Path | None:
     """The rotating backup taken when a knowledge base is opened (at most hourly; see core.backups)."""
     from kbridge.core.backups import auto_backup as take
 
-    with KnowledgeBase.open(kb_path) as kb:
+    with KnowledgeBase.open(kb_path, initiator=Initiator.JOB) as kb:
         return take(kb)
 
 
 def backup(kb_path: Path, out: Path, progress: Progress, cancel: threading.Event) -> Path:
     progress(0, 1, f"copying to {out.name}")
-    with KnowledgeBase.open(kb_path) as kb:
-        result = kb.backup(out, overwrite=False)
+    with KnowledgeBase.open(kb_path, initiator=Initiator.JOB) as kb:
+        result = kb.maintenance.backup(out, overwrite=False)
     progress(1, 1, "done")
     return result
 
@@ -236,19 +200,7 @@ def restore_backup(kb_path: Path, backup_file: Path, progress: Progress, cancel:
     from kbridge.core.backups import restore_backup as put_back
 
     progress(0, 1, f"checking {backup_file.name}")
-    with KnowledgeBase.open(kb_path) as kb:
-        safety, changes = put_back(kb, backup_file)
+    with KnowledgeBase.open(kb_path, initiator=Initiator.JOB) as kb:
+        safety, restored = put_back(kb, backup_file)
     progress(1, 1, "done")
-    return Restored(safety, changes)
-
-
-@contextmanager
-def _heard(kb: KnowledgeBase) -> Iterator[list[Changes]]:
-    """Every `Changes` the job's own `KnowledgeBase` announces meanwhile (an import, a sync:
-    many transactions), to be handed to the window's."""
-    heard: list[Changes] = []
-    unsubscribe = kb.subscribe(heard.append)
-    try:
-        yield heard
-    finally:
-        unsubscribe()
+    return Restored(safety, restored.changes)

@@ -22,7 +22,8 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QStatusBar, QWidget
 
-Progress = Callable[[int, int, str], None]
+from kbridge.model import Progress
+
 Work = Callable[[Progress, threading.Event], Any]
 
 

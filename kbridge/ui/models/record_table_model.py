@@ -264,4 +264,3 @@ def _cell_text(record: Record, column: int) -> str:
     if column == TAGS:
         return ", ".join(record.tags)
     return ""
-

@@ -317,10 +317,10 @@ class ChecklistView(QWidget):
         if self.record is None or self.record.kind is not Kind.INCIDENT:
             return
         current = self.model.data(self.tree.currentIndex(), ItemIdRole)
-        plan = self.kb.incident_plan(self.record.uid)
+        plan = self.kb.resilience.incident_plan(self.record.uid)
         self.model.set_plan(plan, editable=not plan.incident.deleted)
         self.tree.expandAll()
-        self.log_model.set_ticks(self.kb.checklist_history(plan.incident.uid))
+        self.log_model.set_ticks(self.kb.resilience.checklist_history(plan.incident.uid))
         self.log.scrollToBottom()
         done, total = sum(1 for i in plan.items if i.done), len(plan.items)
         self.progress.setRange(0, max(total, 1))
@@ -338,7 +338,7 @@ class ChecklistView(QWidget):
         if self.record is None:
             return False
         try:
-            self.kb.tick(self.record.uid, item_id, done=done)
+            self.kb.resilience.tick(self.record.uid, item_id, done=done)
         except KbridgeError as error:
             show_error(self, "Checklist", str(error))
             return False

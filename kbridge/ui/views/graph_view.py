@@ -260,7 +260,7 @@ class GraphView(QWidget):
             self.summary.setText("Select a record to see its neighbourhood.")
             return
         self.record = record
-        self.graph = self.kb.neighbourhood(record.uid, self.depth.value(), self.cap)
+        self.graph = self.kb.trails.neighbourhood(record.uid, self.depth.value(), self.cap)
         self._draw(self.graph)
         self.fit()
 

@@ -188,7 +188,7 @@ class HistoryView(QWidget):
 
     def show_record(self, record: Record | None) -> None:
         self.record = record
-        revisions = self.kb.history(record.uid) if record is not None else []
+        revisions = self.kb.history.revisions(record.uid) if record is not None else []
         self.model.set_revisions(revisions)
         self._filling = True
         for box in (self.from_box, self.to_box):
@@ -227,11 +227,11 @@ class HistoryView(QWidget):
         if rev_a == BEFORE_FIRST:
             from kbridge.core.history import diff_revisions
 
-            newer = self.kb.revision(self.record.uid, int(rev_b))
+            newer = self.kb.history.revision(self.record.uid, int(rev_b))
             nothing = Revision(self.record.uid, BEFORE_FIRST, "", "", "", {})
             self.diff_view.setHtml(diff_html(diff_revisions(nothing, newer)))
             return
-        self.diff_view.setHtml(diff_html(self.kb.diff(self.record.uid, int(rev_a), int(rev_b))))
+        self.diff_view.setHtml(diff_html(self.kb.history.diff(self.record.uid, int(rev_a), int(rev_b))))
 
     def _on_table_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         rev = self.model.data(current, Qt.ItemDataRole.UserRole) if current.isValid() else None
@@ -257,7 +257,7 @@ class HistoryView(QWidget):
         if answer is None:
             return
         try:
-            self.kb.restore(self.record.uid, rev, keep_consistent=answer)
+            self.kb.history.restore(self.record.uid, rev, keep_consistent=answer)
         except KbridgeError as error:
             warn(self, "Restore revision", str(error))
             return
@@ -273,13 +273,13 @@ class HistoryView(QWidget):
             self,
         )
         box.setObjectName("restoreRevisionPrompt")
-        conflict = self.kb.restore_conflict(record.uid, rev)
+        conflict = self.kb.lifecycle.restore_conflict(record.uid, rev)
         if conflict is None:
             box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
             box.setDefaultButton(QMessageBox.StandardButton.Yes)
             return False if box.exec() == QMessageBox.StandardButton.Yes else None
         current = self.kb.get(record.uid)
-        consistent = self.kb.consistent_status(current, conflict.status)
+        consistent = self.kb.lifecycle.consistent_status(current, conflict.status)
         box.setIcon(QMessageBox.Icon.Warning)
         box.setInformativeText(
             f"{conflict.message} (links are not restored). Keep the status consistent with the links "

@@ -59,7 +59,7 @@ class ReaderView(QTextBrowser):
         self.record = record
         self.document().setDefaultStyleSheet(reader_css(self.palette()))
         try:
-            html = record_page_html(record, self.kb.links_of(record.uid), status_hex=status_hex, budget=VIEW_BUDGET)
+            html = record_page_html(record, self.kb.links.of(record.uid), status_hex=status_hex, budget=VIEW_BUDGET)
         except Exception as error:  # the renderer is bounded and does not raise; this is the backstop
             logged = log_exception(error, f"showing {record.key} in the reader")
             details = f" Details: {escape_html(logged)}" if logged else ""
@@ -96,7 +96,7 @@ class ReaderView(QTextBrowser):
         name = posixpath.normpath(posixpath.join(posixpath.dirname(source), unquote(url.path())))
         if name.startswith(("../", "/")) or name == "..":
             return None
-        data = self.kb.file(record.uid, name)
+        data = self.kb.files.read(record.uid, name)
         return raster_image(data) if data is not None else None
 
     def _on_self_anchor_clicked(self, url: QUrl) -> None:

@@ -202,7 +202,7 @@ class RecoveryView(QWidget):
         self.system.setCurrentIndex(max(0, index))
 
     def _show_plan(self) -> None:
-        plan = self.kb.restore_order(self.system.currentData())
+        plan = self.kb.trails.restore_order(self.system.currentData())
         self.model.set_plan(plan)
         gaps = sum(1 for step in plan.steps if step.gaps)
         text = f"{len(plan.steps)} systems in order, dependencies first, then criticality and RTO."

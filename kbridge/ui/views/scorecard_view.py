@@ -47,7 +47,7 @@ GOOD, BAD = QColor("#1a7f37"), QColor("#cf222e")
 
 def _scorecard_of(path: Path) -> Scorecard:
     with KnowledgeBase.open(path) as kb:
-        return kb.scorecard()
+        return kb.resilience.scorecard()
 
 
 def trend_text(figure: Figure) -> str:
@@ -260,7 +260,7 @@ class ScorecardView(QWidget):
         """The scorecard is about the whole knowledge base: computed again only when it changed."""
         if record is None:
             return
-        stamp = self.kb.revision_count()
+        stamp = self.kb.history.count()
         if stamp != self._computed_for:
             self.refresh()
             self._computed_for = stamp

@@ -205,7 +205,7 @@ class TimelineView(QWidget):
                            "Its own changes are on the History tab.")
             return
         self.record = record
-        self.timeline = self.kb.timeline(record.uid)
+        self.timeline = self.kb.trails.timeline(record.uid)
         self._redraw()
 
     def visible_kinds(self) -> list[str]:

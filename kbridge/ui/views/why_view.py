@@ -268,8 +268,8 @@ class WhyView(QWidget):
             self.summary.setText("Select a record to see why it exists and what depends on it.")
             return
         self.record = record
-        trail = self.kb.why(record.uid, self.depth.value()) if self.asking == "why" else \
-            self.kb.impact(record.uid, self.depth.value())
+        trail = self.kb.trails.why(record.uid, self.depth.value()) if self.asking == "why" else \
+            self.kb.trails.impact(record.uid, self.depth.value())
         self.model.set_trail(trail)
         self.tree.expandAll()
         self.summary.setText(_summary(trail))

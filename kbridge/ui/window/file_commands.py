@@ -13,7 +13,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QStyle
 
 from kbridge import paths
-from kbridge.model import KbridgeError
+from kbridge.model import Initiator, KbridgeError, Progress
 from kbridge.ui import settings as ui_settings
 from kbridge.ui.dialogs.errors import failure_sentence, report_failure, show_error
 from kbridge.ui.jobs.worker import Job
@@ -92,7 +92,8 @@ class FileCommands(QObject):
 
         title = "New knowledge base" if create else "Open knowledge base"
         try:
-            kb = KnowledgeBase.init(path) if create else KnowledgeBase.open(path)
+            opener = KnowledgeBase.init if create else KnowledgeBase.open
+            kb = opener(path, initiator=Initiator.WINDOW)
         except KbridgeError as error:
             show_error(w, title, f"Cannot open {path}:\n\n{error}")
             return False
@@ -230,7 +231,7 @@ class FileCommands(QObject):
         path = w.kb.path
         target = out
 
-        def work(progress: formats.Progress, cancel: threading.Event) -> Path:
+        def work(progress: Progress, cancel: threading.Event) -> Path:
             from kbridge.ui.jobs import formats_adapter as formats
 
             return formats.backup(path, target, progress, cancel)
@@ -266,7 +267,7 @@ class FileCommands(QObject):
             return None
         path, chosen = w.kb.path, backup_file
 
-        def work(progress: formats.Progress, cancel: threading.Event) -> formats.Restored:
+        def work(progress: Progress, cancel: threading.Event) -> formats.Restored:
             from kbridge.ui.jobs import formats_adapter as formats
 
             return formats.restore_backup(path, chosen, progress, cancel)
@@ -291,7 +292,7 @@ class FileCommands(QObject):
             return None
         path = w.kb.path
 
-        def work(_progress: formats.Progress, _cancel: threading.Event) -> Path | None:
+        def work(_progress: Progress, _cancel: threading.Event) -> Path | None:
             from kbridge.ui.jobs import formats_adapter as formats
 
             return formats.auto_backup(path)

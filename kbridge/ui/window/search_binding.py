@@ -55,7 +55,7 @@ class SearchBinding(QObject):
             from kbridge.core import KnowledgeBase
 
             with KnowledgeBase.open(path) as kb:
-                return kb.reindex(progress=progress, cancel=cancel)
+                return kb.reindex(progress=progress, cancel=cancel.is_set)
 
         w.jobs.start(
             Job("Building the search index", work),
