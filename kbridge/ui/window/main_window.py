@@ -276,8 +276,8 @@ class MainWindow(QMainWindow):
         if path.stat().st_size < ASYNC_LOAD_BYTES:
             self._on_records_loaded(LoadedRecords.read(self.kb))
             return
-        self.count_label.setText("Loading records…")
-        self.jobs.start(Job("Loading records", _reading_counts(path)), on_success=self._on_records_loaded)
+        # The list and its count show already (through `rows_refiltered`); the navigator follows.
+        self.jobs.start(Job("Counting records", _reading_counts(path)), on_success=self._on_records_loaded, show=False)
 
     def recover_from_error(self) -> None:
         """After an unexpected error: show what the file holds now (never a stale list under
