@@ -13,7 +13,6 @@ import pytest
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QMenu, QWidgetAction
 from pytestqt.qtbot import QtBot
-from shiboken6 import isValid
 
 from kbridge.ui.window.main_window import MainWindow
 from tests.formats.conftest import corpus_root
@@ -23,32 +22,30 @@ from tests.ui.answers import Answers, integrity_check, run_transfer, wait_until_
 LAST = ("File › Close knowledge base", "File › Quit")
 
 
-def _menu_actions(menu: QMenu, path: str, fill: bool = True) -> list[tuple[str, QAction]]:
-    if fill:
-        menu.aboutToShow.emit()  # menus filled when shown (Open recent)
+def _menu_actions(menu: QMenu, path: str) -> list[tuple[str, QAction]]:
+    menu.aboutToShow.emit()  # menus filled when shown (Open recent)
     found: list[tuple[str, QAction]] = []
     for action in menu.actions():
         if action.isSeparator() or isinstance(action, QWidgetAction):
             continue
         name = f"{path} › {action.text().replace('&', '')}"
         if action.menu() is not None:
-            found += _menu_actions(action.menu(), name, fill)
+            found += _menu_actions(action.menu(), name)
         else:
             found.append((name, action))
     return found
 
 
-def every_action(window: MainWindow, fill: bool = True) -> list[tuple[str, QAction]]:
-    """Each action once, named by where a person finds it first, in the order of the menus
-    (`fill`: menus filled when shown are filled first)."""
+def every_action(window: MainWindow) -> list[tuple[str, QAction]]:
+    """Each action once, named by where a person finds it first, in the order of the menus."""
     found: list[tuple[str, QAction]] = []
     for top in window.menuBar().actions():
         if top.menu() is not None:
-            found += _menu_actions(top.menu(), top.text().replace("&", ""), fill)
+            found += _menu_actions(top.menu(), top.text().replace("&", ""))
     found += [(f"Toolbar › {a.text()}", a) for a in window.actions.toolbar.actions()
               if not a.isSeparator() and not isinstance(a, QWidgetAction)]
     for name, menu in window.actions.context_menus.items():
-        found += _menu_actions(menu, f"Context menu of the {name}", fill)
+        found += _menu_actions(menu, f"Context menu of the {name}")
     seen: set[int] = set()
     unique = []
     for name, action in found:
@@ -94,13 +91,9 @@ def palette_kept(qapp: QApplication) -> Iterator[None]:
 
 def sweep(qtbot: QtBot, window: MainWindow, answers: Answers) -> list[str]:
     triggered = []
-    for name, listed in every_action(window):
+    for name, action in every_action(window):
         if window.kb is not None and window.current_record() is None and window.model.rowCount():
             window.open_record(window.model.all_records()[0].uid)
-        # PySide6 6.11.1 (the floor; not 6.11.3) drops the Python side of an action of a menu filled when shown
-        # (Open recent) while the action itself lives on: look it up again where a person finds it.
-        action = listed if isValid(listed) else dict(every_action(window, fill=False)).get(name)
-        assert action is not None, f"{name} is gone from the menus"
         action.trigger()
         qtbot.wait(30)
         wait_until_idle(qtbot, window)
