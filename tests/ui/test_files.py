@@ -154,7 +154,8 @@ def test_export_and_backup_run_as_jobs(qtbot: QtBot, window: MainWindow, tmp_pat
 def test_sync_folder_round_trip(qtbot: QtBot, window: MainWindow, sample_kb: KnowledgeBase, tmp_path: Path) -> None:
     folder = tmp_path / "shared"
     job = window.file_commands.sync_folder(folder)
-    with qtbot.waitSignal(job.signals.finished, timeout=60000):
+    # Until `ended` is handled the window still counts the sync as running and starts no other.
+    with qtbot.waitSignals([job.signals.finished, job.signals.ended], timeout=60000):
         pass
     note = folder / "notes" / "NOTE-001.md"
     assert note.exists()
