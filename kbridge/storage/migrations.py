@@ -104,7 +104,15 @@ def _v3_packed(db: sqlite_utils.Database) -> None:
     repack_all(db)
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial, _v2_files, _v3_packed]
+def _v4_list_order(db: sqlite_utils.Database) -> None:
+    """What a record list sorts and filters by, as columns with indexes (kbridge.storage.listing):
+    a list of a million records reads only the window it shows, in its order."""
+    from kbridge.storage.listing import create_list_columns
+
+    create_list_columns(db)
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial, _v2_files, _v3_packed, _v4_list_order]
 
 
 def schema_version(db: sqlite_utils.Database) -> int:

@@ -202,7 +202,7 @@ def test_an_import_refreshes_the_list_once_and_keeps_its_own_message(
     qtbot.waitUntil(lambda: window.ready)
     refreshes: list[str] = []
     model = window.model
-    for name in ("set_records", "upsert"):
+    for name in ("set_listing", "update_rows"):
         original = getattr(model, name)
         monkeypatch.setattr(
             model, name, lambda *args, _name=name, _original=original, **kwargs: (
@@ -220,9 +220,9 @@ def test_an_import_refreshes_the_list_once_and_keeps_its_own_message(
     summary = window.file_commands.import_dialog.result
     assert summary.imported > 10 and not answers.errors
     assert len(heard) == 1 and len(heard[0].created) == summary.imported  # one change set, announced
-    assert refreshes == ["upsert"] and window.model.total == summary.imported
+    assert refreshes == ["update_rows"] and window.model.total == summary.imported
     message = f"Import: {summary.describe()}."
     assert window.statusBar().currentMessage() == message
     qtbot.wait(2 * EXTERNAL_CHANGE_POLL_MS + 300)  # the poll has looked at the file twice since
-    assert refreshes == ["upsert"]
+    assert refreshes == ["update_rows"]
     assert window.statusBar().currentMessage() == message
