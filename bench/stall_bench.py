@@ -1,7 +1,7 @@
 """Where the window freezes: a person's journey through a large knowledge base with an event-loop
 watchdog (`kbridge/ui/jobs/watchdog.py`) recording every time the GUI thread is away for over 50 ms.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/stall_bench.py [--records 100000] [--top 5]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/stall_bench.py [--records 100000] [--top 5] [--list-only]
 
 The journey (issue 21): open, scroll to the end, sort by each column, filter, 20 searches of every
 shape, open the longest and the most-linked record with its Why?/Timeline/Graph, edit and save,
@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -93,11 +94,20 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=100000)
     parser.add_argument("--top", type=int, default=5)
+    parser.add_argument(
+        "--list-only", action="store_true",
+        help="only the record list's steps (open, scroll, sort, filter), on a copy of gui_corpus's cached base",
+    )
     args = parser.parse_args()
     app = QApplication.instance() or QApplication([])
-    path = build(args.records, HOME / "stalls.kbridge")
-    with KnowledgeBase.open(path) as kb:
-        kb.reindex()  # the index is built before the journey: its first build is not a stall of the window
+    if args.list_only:
+        path = HOME / "stalls.kbridge"
+        shutil.copyfile(build(args.records), path)
+        KnowledgeBase.open(path).close()  # an older file gains the list's columns before the journey
+    else:
+        path = build(args.records, HOME / "stalls.kbridge")
+        with KnowledgeBase.open(path) as kb:
+            kb.reindex()  # the index is built before the journey: its first build is not a stall of the window
     dog = Watchdog(50)
     dog.start()
     steps: list[tuple[str, float]] = []
@@ -123,7 +133,9 @@ def main() -> int:
         if not table.isColumnHidden(column):
             step(f"sort by column {column}", lambda c=column: table.sortByColumn(c, Qt.SortOrder.DescendingOrder))
     step("filter the list", lambda: (QTest.keyClicks(window.filter_field, "ledger"), pump(300)))
-    window.filter_field.clear()
+    step("clear the filter", lambda: (window.filter_field.clear(), pump(100)))
+    if args.list_only:
+        return _report(dog, args.top, window, app)
     for shape, queries in SHAPES.items():
         def search(queries: list[str] = queries) -> None:
             for number in range(20):
@@ -148,9 +160,13 @@ def main() -> int:
     step("import 1,000 files", lambda: run_dialog(window.file_commands.import_folder(folder)))
     files = window.file_commands
     step("export (kbridge Markdown)", lambda: run_dialog(files.export_records(), HOME / "export", "kbridge"))
+    return _report(dog, args.top, window, app)
+
+
+def _report(dog: Watchdog, top: int, window: MainWindow, app: QApplication) -> int:
     stalls = dog.stop()
-    print(f"\n{len(stalls)} stalls over 50 ms; the {args.top} longest:")
-    for stall in dog.longest(args.top):
+    print(f"\n{len(stalls)} stalls over 50 ms; the {top} longest:")
+    for stall in dog.longest(top):
         print("  " + stall.describe())
     window.close()
     app.processEvents()

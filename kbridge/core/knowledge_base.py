@@ -18,6 +18,7 @@ from kbridge.core.lifecycle_api import Lifecycle
 from kbridge.core.links_api import Links
 from kbridge.core.maintenance import Maintenance
 from kbridge.core.pending import ChangeRecorder, PendingWork
+from kbridge.core.record_list import RecordListing
 from kbridge.core.record_values import clean_fields, clean_title, describe_change, new_uid, parse_kind
 from kbridge.core.resilience_api import Resilience
 from kbridge.core.search_index import SearchIndex
@@ -75,6 +76,7 @@ class KnowledgeBase:
         self.trails = Trails(self, store)
         self.resilience = Resilience(self, store)
         self.sync_state = SyncState(self, store)
+        self.listing = RecordListing(store)  # the record list, read by window
         # Subscribes first, so the index has followed a change before any view hears of it.
         self.search_index = SearchIndex(
             self, stamp=store.count_revisions, rows=store.scan_search_rows, count=store.count_live_records

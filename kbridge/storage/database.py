@@ -35,7 +35,7 @@ _KBRIDGE_TABLES = {"meta", "records", "links", "revisions"}
 # that was an eighth of the file (bench/storage_size.py), at 64 KiB (SQLite's largest) a
 # fortieth. Reading a record reads one page either way.
 PAGE_SIZE = 65536
-COMPACT_SCHEMA = 4  # files older than this are rewritten once: packed revisions, larger pages
+COMPACT_SCHEMA = 5  # files older than this are rewritten once: packed revisions, larger pages
 
 
 class NotAKnowledgeBaseError(KbridgeError):

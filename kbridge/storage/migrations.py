@@ -104,7 +104,15 @@ def _v3_packed(db: sqlite_utils.Database) -> None:
     repack_all(db)
 
 
-def _v4_revisions_without_rowid(db: sqlite_utils.Database) -> None:
+def _v4_list_order(db: sqlite_utils.Database) -> None:
+    """What a record list sorts and filters by, as columns with indexes (kbridge.storage.listing):
+    a list of a million records reads only the window it shows, in its order."""
+    from kbridge.storage.listing import create_list_columns
+
+    create_list_columns(db)
+
+
+def _v5_revisions_without_rowid(db: sqlite_utils.Database) -> None:
     """Revisions in a table without rowid: its primary key (record, rev) is the table itself
     rather than a second copy of every key in an index beside it (a tenth of the revisions'
     space); the newest revision of a record kept as what differs from the record's row (a few
@@ -113,7 +121,7 @@ def _v4_revisions_without_rowid(db: sqlite_utils.Database) -> None:
     from kbridge.storage.revisions import repack_newest
     db.execute(
         """
-        CREATE TABLE revisions_v4 (
+        CREATE TABLE revisions_v5 (
             record_uid TEXT NOT NULL REFERENCES records(uid),
             rev INTEGER NOT NULL,
             author TEXT NOT NULL,
@@ -127,11 +135,11 @@ def _v4_revisions_without_rowid(db: sqlite_utils.Database) -> None:
         """
     )
     db.execute(
-        "INSERT INTO revisions_v4 (record_uid, rev, author, at, reason, snapshot, encoding, packed) "
+        "INSERT INTO revisions_v5 (record_uid, rev, author, at, reason, snapshot, encoding, packed) "
         "SELECT record_uid, rev, author, at, reason, snapshot, encoding, packed FROM revisions"
     )
     db.execute("DROP TABLE revisions")
-    db.execute("ALTER TABLE revisions_v4 RENAME TO revisions")
+    db.execute("ALTER TABLE revisions_v5 RENAME TO revisions")
     repack_newest(db)
 
 
@@ -139,7 +147,8 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial,
     _v2_files,
     _v3_packed,
-    _v4_revisions_without_rowid,
+    _v4_list_order,
+    _v5_revisions_without_rowid,
 ]
 
 

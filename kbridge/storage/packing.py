@@ -6,7 +6,7 @@ Revisions of a record form a chain, newest first:
 - the newest is stored as what differs from the record's own row (`record`): every committed
   change writes a revision of the record as it then is, so that is its links, its owner's key
   and whether it is deleted (a few dozen bytes); before the row changes, it is stored whole;
-- `current` is how the newest was kept before schema 4 (everything but the body);
+- `current` is how the newest was kept before schema 5 (everything but the body);
 - an older one is a reverse delta (`delta`) from the revision after it: the fields that differ,
   long texts as one splice (common prefix and suffix kept by reference);
 - every `KEYFRAME_EVERY`th is stored whole (`full`), so that reading any revision applies at most

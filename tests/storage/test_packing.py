@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from kbridge.core import KnowledgeBase
 from kbridge.storage import packing
+from kbridge.storage.migrations import MIGRATIONS
 from kbridge.storage.packing import KEYFRAME_EVERY
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "kb-schema-v2.kbridge"
@@ -142,7 +143,7 @@ def test_a_knowledge_base_of_schema_3_moves_to_larger_pages_and_revisions_withou
         kb.update(uid, title="Saved after the move")
         assert kb.history.revisions(uid)[-1].snapshot["title"] == "Saved after the move"
         assert kb.history.revisions(uid)[-2].snapshot == revisions[max(key for key in revisions if key[0] == uid)]
-    assert _rows(path, "PRAGMA user_version") == [(4,)]
+    assert _rows(path, "PRAGMA user_version") == [(len(MIGRATIONS),)]
     assert _rows(path, "PRAGMA page_size") == [(65536,)] and _rows(path, "PRAGMA journal_mode") == [("wal",)]
     assert "WITHOUT ROWID" in _rows(path, "SELECT sql FROM sqlite_master WHERE name = 'revisions'")[0][0]
     assert _rows(path, "PRAGMA integrity_check") == [("ok",)]
@@ -162,7 +163,7 @@ def test_the_move_to_larger_pages_waits_for_no_one_reading_the_file(tmp_path: Pa
     finally:
         other.rollback()
         other.close()
-    assert _rows(path, "PRAGMA user_version") == [(4,)] and _rows(path, "PRAGMA page_size") == [(4096,)]
+    assert _rows(path, "PRAGMA user_version") == [(len(MIGRATIONS),)] and _rows(path, "PRAGMA page_size") == [(4096,)]
     assert _rows(path, "PRAGMA journal_mode") == [("wal",)] and _rows(path, "PRAGMA integrity_check") == [("ok",)]
 
 

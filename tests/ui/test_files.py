@@ -154,7 +154,8 @@ def test_export_and_backup_run_as_jobs(qtbot: QtBot, window: MainWindow, tmp_pat
 def test_sync_folder_round_trip(qtbot: QtBot, window: MainWindow, sample_kb: KnowledgeBase, tmp_path: Path) -> None:
     folder = tmp_path / "shared"
     job = window.file_commands.sync_folder(folder)
-    with qtbot.waitSignal(job.signals.finished, timeout=60000):
+    # Until `ended` is handled the window still counts the sync as running and starts no other.
+    with qtbot.waitSignals([job.signals.finished, job.signals.ended], timeout=60000):
         pass
     note = folder / "notes" / "NOTE-001.md"
     assert note.exists()
@@ -201,7 +202,7 @@ def test_an_import_refreshes_the_list_once_and_keeps_its_own_message(
     qtbot.waitUntil(lambda: window.ready)
     refreshes: list[str] = []
     model = window.model
-    for name in ("set_records", "upsert"):
+    for name in ("set_listing", "update_rows"):
         original = getattr(model, name)
         monkeypatch.setattr(
             model, name, lambda *args, _name=name, _original=original, **kwargs: (
@@ -219,9 +220,9 @@ def test_an_import_refreshes_the_list_once_and_keeps_its_own_message(
     summary = window.file_commands.import_dialog.result
     assert summary.imported > 10 and not answers.errors
     assert len(heard) == 1 and len(heard[0].created) == summary.imported  # one change set, announced
-    assert refreshes == ["upsert"] and window.model.total == summary.imported
+    assert refreshes == ["update_rows"] and window.model.total == summary.imported
     message = f"Import: {summary.describe()}."
     assert window.statusBar().currentMessage() == message
     qtbot.wait(2 * EXTERNAL_CHANGE_POLL_MS + 300)  # the poll has looked at the file twice since
-    assert refreshes == ["upsert"]
+    assert refreshes == ["update_rows"]
     assert window.statusBar().currentMessage() == message

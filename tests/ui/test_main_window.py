@@ -194,7 +194,7 @@ def test_reader_loads_nothing_from_outside(qtbot: QtBot, kb: KnowledgeBase) -> N
 
 def test_record_table_model_passes_the_model_tester(qtmodeltester, sample_kb: KnowledgeBase) -> None:
     model = RecordTableModel()
-    model.set_records(sample_kb.list_summaries(deleted=None))
+    model.set_listing(sample_kb.listing)
     qtmodeltester.check(model)
     assert model.rowCount() == len(sample_kb.list_records())
     model.sort(STATUS, Qt.SortOrder.DescendingOrder)

@@ -30,9 +30,7 @@ from tests.ui.conftest import click_row, when_modal
 def test_navigator_model(qtmodeltester, sample_kb: KnowledgeBase) -> None:
     model = NavigatorModel()
     model.set_tree(
-        build_tree(
-            sample_kb.list_summaries(deleted=None), sample_kb.maintenance.check().findings, ["vault", "kind:risk"]
-        )
+        build_tree(sample_kb.listing.facets(), sample_kb.maintenance.check().findings, ["vault", "kind:risk"])
     )
     qtmodeltester.check(model)
     kinds = [model.index(row, 0).data() for row in range(model.rowCount())]

@@ -1,21 +1,28 @@
-"""The record list's model: one row per record (key, title, status, date, owner, tags).
+"""The record list's model: one row per record (key, title, status, date, owner, tags), read from
+the knowledge base by window.
 
-It filters and sorts itself with plain Python over a list instead of sitting behind a
-QSortFilterProxyModel: a proxy calls back into Python once per row, which at 100,000 records is
-half a second per keystroke; a list comprehension and `list.sort` take a few milliseconds."""
+Nothing holds the whole list: the model knows how many rows its filter shows and keeps a few pages
+of rows around the ones on screen; storage sorts and filters in SQL on indexed columns
+(kbridge.storage.listing), so a million records paint, scroll, sort and filter as ten do. A
+QSortFilterProxyModel is no use here: it would ask for every row."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import Any
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import QApplication, QStyle
 
-from kbridge.model import Record, natural_key
+from kbridge.model import Record
+from kbridge.model.listing import ListOrder, ListQuery
 from kbridge.ui.style import status_colour
 from kbridge.ui.widgets.plain_text import text_markup
+
+if TYPE_CHECKING:
+    from kbridge.core.record_list import RecordListing
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -23,8 +30,12 @@ COLUMNS = ("Key", "Title", "Status", "Date", "Owner", "Tags")
 KEY, TITLE, STATUS, DATE, OWNER, TAGS = range(len(COLUMNS))
 RecordRole = Qt.ItemDataRole.UserRole + 1
 UidRole = Qt.ItemDataRole.UserRole + 2
-SortRole = Qt.ItemDataRole.UserRole + 3
 StatusColourRole = Qt.ItemDataRole.UserRole + 4
+_ORDERS = (ListOrder.KEY, ListOrder.TITLE, ListOrder.STATUS, ListOrder.DATE, ListOrder.OWNER, ListOrder.TAGS)
+# Rows are read this many at a time; a screen shows a few dozen, so a page or two is painted.
+PAGE_ROWS = 128
+# Pages kept (the least recently read go first): a few screens either side of the one shown.
+KEPT_PAGES = 24
 
 
 @dataclass(frozen=True)
@@ -38,99 +49,77 @@ class RecordFilter:
     trash: bool = False
     text: str = ""
     label: str = "All records"
+    logs: frozenset[str] | None = None  # a decision log's key prefixes (ListFacets.log_prefixes)
 
     def with_text(self, text: str) -> RecordFilter:
-        return RecordFilter(self.kind, self.status, self.tag, self.keys, self.trash, text, self.label)
+        return replace(self, text=text)
 
-    def predicate(self, haystack: Callable[[Record], str] | None = None) -> Callable[[Record], bool]:
-        """Whether a record is shown; `haystack` gives the text the filter words are looked for in."""
-        text_of = haystack or _haystack
-        words = self.text.lower().split()
-
-        def accepts(record: Record) -> bool:
-            if record.deleted != self.trash:
-                return False
-            if self.kind is not None and record.kind.value != self.kind:
-                return False
-            if self.status is not None and record.status != self.status:
-                return False
-            if self.tag is not None and self.tag not in record.tags:
-                return False
-            if self.keys is not None and record.key not in self.keys:
-                return False
-            if words:
-                text = text_of(record)
-                return all(word in text for word in words)
-            return True
-
-        return accepts
-
-
-@dataclass
-class _SortState:
-    column: int = KEY
-    order: Qt.SortOrder = Qt.SortOrder.AscendingOrder
-    keys: dict[int, Callable[[Record], Any]] = field(default_factory=dict)
+    def query(self, order: ListOrder = ListOrder.KEY, *, descending: bool = False) -> ListQuery:
+        """The question storage answers for this filter, in this order."""
+        return ListQuery(
+            trash=self.trash, kind=self.kind, status=self.status, tag=self.tag, keys=self.keys, logs=self.logs,
+            words=tuple(self.text.lower().split()), order=order, descending=descending,
+        )
 
 
 class RecordTableModel(QAbstractTableModel):
-    """Holds plain Record values (summaries: no body); cells are computed on demand."""
+    """The rows of one `RecordFilter` in one order, read from a `RecordListing` page by page."""
 
     rows_refiltered = Signal()
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._all: dict[str, Record] = {}
-        self._rows: list[Record] = []
-        self._row_of: dict[str, int] | None = None
+        self._listing: RecordListing | None = None
         self._filter = RecordFilter()
-        self._sort = _SortState()
-        self._haystacks: dict[str, str] = {}  # uid -> what the filter field searches, made once
+        self._column = KEY
+        self._order = Qt.SortOrder.AscendingOrder
+        self._count = 0
+        self._total = 0
+        self._pages: OrderedDict[int, list[Record]] = OrderedDict()
         self._flags: dict[str, str] = {}  # uid -> why the record is marked (a sync conflict)
 
     # --- contents -------------------------------------------------------------------------
 
-    def set_records(self, records: Iterable[Record], *, presorted: bool = False) -> None:
-        """All records; `presorted` (in key order) skips sorting when the list shows them so."""
-        self._all = {record.uid: record for record in records}
-        self._haystacks.clear()
-        self._refilter(presorted=presorted)
+    def set_listing(self, listing: RecordListing | None) -> None:
+        """Read rows from `listing` (a knowledge base's), or show nothing when it is None."""
+        self._listing = listing
+        self.reload()
 
-    def upsert(self, records: Iterable[Record]) -> None:
-        """Add or replace records; a change that keeps a row's place only repaints that row."""
-        changed = list(records)
-        if not changed:
+    def reload(self) -> None:
+        """Count again and forget every row read (the file changed)."""
+        self._refilter(recount_total=True)
+
+    def update_rows(self, changed: Iterable[str]) -> None:
+        """Records changed, added or removed (by uid): a change that keeps the row count and each
+        changed row's place repaints those rows only (selection and scroll untouched); anything
+        else reloads."""
+        uids = list(dict.fromkeys(changed))
+        if not uids or self._listing is None:
             return
-        accepts = self._filter.predicate(self._haystack_of)
-        row_of = self._rows_by_uid()
-        needs_refilter = False
-        for record in changed:
-            self._all[record.uid] = record
-            self._haystacks.pop(record.uid, None)
-            row = row_of.get(record.uid)
-            if row is None or not accepts(record):
-                needs_refilter = needs_refilter or accepts(record) or row is not None
-                continue
-            self._rows[row] = record
+        before = {uid: self._cached_row(uid) for uid in uids}
+        if any(row is None for row in before.values()):
+            self.reload()  # a row not read (off screen), or a new one: where it sits is unknown
+            return
+        count, total = self._counts()
+        query = self._query()
+        if count != self._count or any(self._listing.position(query, uid) != row for uid, row in before.items()):
+            self.reload()
+            return
+        self._total = total
+        self._pages.clear()
+        for row in sorted(row for row in before.values() if row is not None):
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
-        if needs_refilter:
-            self._refilter()
-
-    def remove(self, uids: Iterable[str]) -> None:
-        gone = [uid for uid in uids if self._all.pop(uid, None) is not None]
-        if gone:
-            self._refilter()
 
     def set_flagged(self, flags: dict[str, str]) -> None:
         """Records marked before their title (a warning sign, the reason as its tooltip)."""
         if flags != self._flags:
             self._flags = dict(flags)
-            if self._rows:
-                self.dataChanged.emit(self.index(0, TITLE), self.index(len(self._rows) - 1, TITLE))
+            if self._count:
+                self.dataChanged.emit(self.index(0, TITLE), self.index(self._count - 1, TITLE))
 
     def set_filter(self, record_filter: RecordFilter) -> None:
         self._filter = record_filter
-        self._refilter()
+        self._refilter(recount_total=False)
 
     @property
     def record_filter(self) -> RecordFilter:
@@ -139,24 +128,45 @@ class RecordTableModel(QAbstractTableModel):
     @property
     def total(self) -> int:
         """Live records in the knowledge base (the trash not counted)."""
-        return sum(1 for record in self._all.values() if not record.deleted)
+        return self._total
 
     def all_records(self) -> list[Record]:
-        return list(self._all.values())
-
-    def record_of(self, uid: str) -> Record | None:
-        return self._all.get(uid)
+        """Every record's summary, trash included, read now: for the dialogs that choose among all
+        records (a link's target, a new record's owner), never for painting the list."""
+        if self._listing is None:
+            return []
+        return self._listing.summaries()
 
     def record_at(self, row: int) -> Record | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        if not 0 <= row < self._count or self._listing is None:
+            return None
+        page_number, offset = divmod(row, PAGE_ROWS)
+        page = self._pages.get(page_number)
+        if page is None:
+            page = self._listing.window(self._query(), page_number * PAGE_ROWS, PAGE_ROWS, total=self._count)
+            self._pages[page_number] = page
+            while len(self._pages) > KEPT_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(page_number)
+        return page[offset] if offset < len(page) else None
 
     def row_of(self, uid: str) -> int | None:
-        return self._rows_by_uid().get(uid)
+        """The row showing record `uid`, or None when the list does not show it."""
+        row = self._cached_row(uid)
+        if row is not None or self._listing is None:
+            return row
+        return self._listing.position(self._query(), uid)
+
+    @property
+    def pages_read(self) -> int:
+        """Pages of rows held now (at most KEPT_PAGES, whatever the size of the list)."""
+        return len(self._pages)
 
     # --- Qt's interface ---------------------------------------------------------------------
 
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else self._count
 
     def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
@@ -186,8 +196,6 @@ class RecordTableModel(QAbstractTableModel):
             return status_colour(record.status)
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{COLUMNS[column]}: {_cell_text(record, column)}"
-        if role == SortRole:
-            return _SORT_KEYS[column](record)
         if role == RecordRole:
             return record
         if role == UidRole:
@@ -195,51 +203,51 @@ class RecordTableModel(QAbstractTableModel):
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(COLUMNS):
+        """Sort by `column` (storage reads the rows in that order). A reset, not a layout change:
+        on a layout change Qt's views walk every row (a quarter of a second at 100,000 rows);
+        the selection follows through `rows_refiltered`, as after a filter."""
+        if not 0 <= column < len(COLUMNS) or (column, order) == (self._column, self._order):
             return
-        self.layoutAboutToBeChanged.emit()
-        persistent = self.persistentIndexList()
-        uids = [self._rows[index.row()].uid if index.row() < len(self._rows) else None for index in persistent]
-        self._sort.column, self._sort.order = column, order
-        self._sort_rows()
-        row_of = self._rows_by_uid()
-        self.changePersistentIndexList(
-            persistent,
-            [
-                self.index(row_of[uid], index.column()) if uid in row_of else QModelIndex()
-                for uid, index in zip(uids, persistent, strict=True)
-            ],
-        )
-        self.layoutChanged.emit()
-
-    # --- internals --------------------------------------------------------------------------
-
-    def _haystack_of(self, record: Record) -> str:
-        text = self._haystacks.get(record.uid)
-        if text is None:
-            text = self._haystacks[record.uid] = _haystack(record)
-        return text
-
-    def _refilter(self, *, presorted: bool = False) -> None:
+        self._column, self._order = column, order
         self.beginResetModel()
-        accepts = self._filter.predicate(self._haystack_of)
-        self._rows = [record for record in self._all.values() if accepts(record)]
-        key_order = self._sort.column == KEY and self._sort.order == Qt.SortOrder.AscendingOrder
-        if presorted and key_order:
-            self._row_of = None
-        else:
-            self._sort_rows()
+        self._pages.clear()
         self.endResetModel()
         self.rows_refiltered.emit()
 
-    def _sort_rows(self) -> None:
-        self._rows.sort(key=_SORT_KEYS[self._sort.column], reverse=self._sort.order == Qt.SortOrder.DescendingOrder)
-        self._row_of = None
+    # --- internals --------------------------------------------------------------------------
 
-    def _rows_by_uid(self) -> dict[str, int]:
-        if self._row_of is None:
-            self._row_of = {record.uid: row for row, record in enumerate(self._rows)}
-        return self._row_of
+    def _query(self) -> ListQuery:
+        return self._filter.query(_ORDERS[self._column], descending=self._order == Qt.SortOrder.DescendingOrder)
+
+    def _counts(self, *, recount_total: bool = True) -> tuple[int, int]:
+        """(rows the filter shows, live records): the second counted again only when asked. The
+        first page is read first: when the filter shows less than a page, it is the count (a
+        rare word is found by one pass over the index, not two)."""
+        if self._listing is None:
+            return 0, 0
+        self._pages.clear()
+        everything = RecordFilter()
+        if not recount_total and replace(self._filter, label=everything.label) == everything:
+            return self._total, self._total  # the filter cleared: every live record, counted before
+        first = self._listing.window(self._query(), 0, PAGE_ROWS)
+        self._pages[0] = first
+        shown = len(first) if len(first) < PAGE_ROWS else self._listing.count(self._query())
+        if replace(self._filter, label=everything.label) == everything:
+            return shown, shown
+        return shown, self._listing.count(everything.query()) if recount_total else self._total
+
+    def _refilter(self, *, recount_total: bool) -> None:
+        self.beginResetModel()
+        self._count, self._total = self._counts(recount_total=recount_total)
+        self.endResetModel()
+        self.rows_refiltered.emit()
+
+    def _cached_row(self, uid: str) -> int | None:
+        for page_number, page in self._pages.items():
+            for offset, record in enumerate(page):
+                if record.uid == uid:
+                    return page_number * PAGE_ROWS + offset
+        return None
 
 
 def _cell_text(record: Record, column: int) -> str:
@@ -256,17 +264,3 @@ def _cell_text(record: Record, column: int) -> str:
     if column == TAGS:
         return ", ".join(record.tags)
     return ""
-
-
-def _haystack(record: Record) -> str:
-    return f"{record.key} {record.title} {record.status} {record.owner_name or ''} {' '.join(record.tags)}".lower()
-
-
-_SORT_KEYS: dict[int, Callable[[Record], Any]] = {
-    KEY: lambda record: natural_key(record.key),
-    TITLE: lambda record: (record.title.lower(), natural_key(record.key)),
-    STATUS: lambda record: (record.status, natural_key(record.key)),
-    DATE: lambda record: (record.date or "", natural_key(record.key)),
-    OWNER: lambda record: ((record.owner_name or "").lower(), natural_key(record.key)),
-    TAGS: lambda record: (",".join(record.tags), natural_key(record.key)),
-}

@@ -3,9 +3,6 @@ and the trash. Choosing an entry filters the record list (or runs a saved search
 
 from __future__ import annotations
 
-import re
-from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +10,8 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeView, QWidget
 
-from kbridge.model import Kind, Record
+from kbridge.model import Kind
+from kbridge.model.listing import ListFacets
 from kbridge.ui.models.record_table_model import RecordFilter
 from kbridge.ui.style import status_colour
 from kbridge.ui.widgets.plain_text import text_markup
@@ -75,37 +73,22 @@ class NavNode:
         return self.parent.children.index(self) if self.parent else 0
 
 
-def build_tree(records: Iterable[Record], findings: list[Finding] | None, saved: list[str]) -> NavNode:
-    """The navigator's entries for these record summaries, check findings and saved searches."""
+def build_tree(facets: ListFacets, findings: list[Finding] | None, saved: list[str]) -> NavNode:
+    """The navigator's entries for these counts (storage's), check findings and saved searches."""
     root = NavNode("root", "")
-    kinds: Counter[str] = Counter()
-    statuses: Counter[tuple[str, str]] = Counter()
-    tags: Counter[str] = Counter()
-    logs: dict[str, set[str]] = {}
-    trash = 0
-    live = 0
-    for record in records:
-        if record.deleted:
-            trash += 1
-            continue
-        live += 1
-        kinds[record.kind.value] += 1
-        if record.status:
-            statuses[(record.kind.value, record.status)] += 1
-        tags.update(record.tags)
-        if record.kind is Kind.DECISION:
-            logs.setdefault(log_prefix(record.key), set()).add(record.key)
-    root.add(NavNode("all", "All records", live, RecordFilter()))
+    kinds, statuses = facets.kinds, facets.statuses
+    root.add(NavNode("all", "All records", facets.live, RecordFilter()))
     for kind in NAVIGATOR_KINDS:
-        if kind in (Kind.EVENT, Kind.TEMPLATE) and not kinds[kind.value]:
+        if kind in (Kind.EVENT, Kind.TEMPLATE) and not kinds.get(kind.value):
             continue
         node = root.add(
             NavNode(
-                f"kind:{kind.value}", kind.plural, kinds[kind.value], RecordFilter(kind=kind.value, label=kind.plural)
+                f"kind:{kind.value}", kind.plural, kinds.get(kind.value, 0),
+                RecordFilter(kind=kind.value, label=kind.plural),
             )
         )
         for status in kind.statuses:
-            if statuses[(kind.value, status)]:
+            if statuses.get((kind.value, status)):
                 node.add(
                     NavNode(
                         f"kind:{kind.value}/status:{status}",
@@ -115,15 +98,17 @@ def build_tree(records: Iterable[Record], findings: list[Finding] | None, saved:
                         colour=status_colour(status).name(),
                     )
                 )
-        if kind is Kind.DECISION and len(logs) > 1:
+        if kind is Kind.DECISION and len(facets.logs) > 1:
             # Separate ADR logs imported from one tree: each keeps its own number space.
-            for prefix, keys in sorted(logs.items()):
+            for prefix, number in sorted(facets.logs.items()):
                 node.add(
                     NavNode(
                         f"kind:decision/log:{prefix}",
                         f"log {prefix}",
-                        len(keys),
-                        RecordFilter(kind=kind.value, keys=frozenset(keys), label=f"Decisions: log {prefix}"),
+                        number,
+                        RecordFilter(
+                            kind=kind.value, logs=facets.log_prefixes[prefix], label=f"Decisions: log {prefix}"
+                        ),
                     )
                 )
     attention = root.add(NavNode("attention", "Needs attention", None, heading=True))
@@ -144,20 +129,14 @@ def build_tree(records: Iterable[Record], findings: list[Finding] | None, saved:
                 RecordFilter(keys=keys, label=label),
             )
         )
-    tag_root = root.add(NavNode("tags", "Tags", len(tags), heading=True))
-    for tag, count in sorted(tags.items(), key=lambda item: (-item[1], item[0]))[:TAG_LIMIT]:
+    tag_root = root.add(NavNode("tags", "Tags", len(facets.tags), heading=True))
+    for tag, count in sorted(facets.tags.items(), key=lambda item: (-item[1], item[0]))[:TAG_LIMIT]:
         tag_root.add(NavNode(f"tag:{tag}", f"#{tag}", count, RecordFilter(tag=tag, label=f"#{tag}")))
     saved_root = root.add(NavNode("saved", "Saved searches", len(saved), heading=True))
     for query in saved:
         saved_root.add(NavNode(f"saved:{query}", query, None, query=query))
-    root.add(NavNode("trash", "Trash", trash, RecordFilter(trash=True, label="Trash")))
+    root.add(NavNode("trash", "Trash", facets.trash, RecordFilter(trash=True, label="Trash")))
     return root
-
-
-def log_prefix(key: str) -> str:
-    """The ADR log a decision's key names: ADR-0007 -> ADR, INFRA-0003 -> INFRA, ADR-0020-2 -> ADR."""
-    match = re.match(r"^(.*?)-\d+(?:-\d+)?$", key)
-    return match.group(1).upper() if match else key.upper()
 
 
 _ATTENTION_LABELS = {

@@ -171,6 +171,7 @@ class RecordListPanel(QWidget):
         selection = self.table.selectionModel()
         if row is None:
             selection.clearSelection()
+            self.table.scrollToTop()  # not where a longer list was scrolled to (clamped to its end)
             return
         index = self.model.index(row, KEY)
         if selection.currentIndex().row() != row:

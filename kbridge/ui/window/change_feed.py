@@ -70,10 +70,7 @@ class ChangeFeed(QObject):
         if len(uids) > ROW_UPDATE_LIMIT:
             w.load_records()
         else:
-            found = [record for uid in uids if (record := w.kb.find(uid)) is not None]
-            for record in found:
-                record.body, record.fields = "", {}  # the list keeps summaries only
-            w.model.upsert(found)
+            w.model.update_rows(uids)
             w.search.request(w.search_field.text())  # the index has taken the change in
             w.navigator_timer.start()
             w.attention_timer.start(ATTENTION_AFTER_CHANGE_MS)

@@ -130,7 +130,6 @@ class FileCommands(QObject):
         if not w.editing.leave():
             return False
         w.detach()
-        w.model.set_records([])
         w.show_welcome()
         return True
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from kbridge.model import Record
+from kbridge.model.listing import ListFacets
 from kbridge.ui import settings as ui_settings
 from kbridge.ui.dialogs.errors import failure_sentence
 from kbridge.ui.jobs.attention import AttentionChecker
@@ -48,10 +49,14 @@ from kbridge.ui.window.window_actions import WindowActions
 from kbridge.ui.window.window_state import restore_window_state, save_window_state
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
     from kbridge.core import KnowledgeBase
     from kbridge.ui.views.editor import RecordEditor
 
-# Files bigger than this have their record list read on a worker thread, after the window shows.
+# Files bigger than this have the navigator's counts read on a worker thread (the list reads only
+# the rows it shows, at once).
 ASYNC_LOAD_BYTES = 40 * 1024 * 1024
 ATTENTION_DELAY_MS = 1200
 NAVIGATOR_DELAY_MS = 150
@@ -69,6 +74,8 @@ class MainWindow(QMainWindow):
         self.kb: KnowledgeBase | None = None
         self._owns_kb = False
         self._findings: list | None = None
+        self._facets = ListFacets()
+        self._recounts = 0
         self._loaded = False
         self.setObjectName("mainWindow")
         self.setWindowTitle("kbridge")
@@ -94,7 +101,7 @@ class MainWindow(QMainWindow):
         self.attention.failed.connect(self._on_attention_failed)
         # A burst of changes (typing in the chip menu, an undo) recounts the navigator once.
         self.navigator_timer = QTimer(
-            self, singleShot=True, interval=NAVIGATOR_DELAY_MS, timeout=self.refresh_navigator
+            self, singleShot=True, interval=NAVIGATOR_DELAY_MS, timeout=self.recount_navigator
         )
         self.attention_timer = QTimer(
             self, singleShot=True, interval=ATTENTION_DELAY_MS, timeout=self.refresh_attention
@@ -217,7 +224,6 @@ class MainWindow(QMainWindow):
         self.search_field.clear()
         self.filter_field.clear()
         self.navigator.reset_selection()
-        self.model.set_records([])
         self.model.set_filter(RecordFilter())
         self.load_records()
         self.change_feed.attach(kb)
@@ -231,11 +237,13 @@ class MainWindow(QMainWindow):
         self.change_feed.detach()
         self.attention.stop()
         self.tabs.show_record(None)  # before the file closes: clearing a view may still read it
+        self.model.set_listing(None)  # the list reads its rows from the file
         if self.kb is not None and self._owns_kb:
             self.kb.close()
         self.kb = None
         self._loaded = False
         self._findings = None
+        self._facets = ListFacets()
 
     def show_opening(self, path: object) -> None:
         """The window's look while a knowledge base opens (at start-up, before the first paint)."""
@@ -259,21 +267,17 @@ class MainWindow(QMainWindow):
         self._update_navigation_actions()
 
     def load_records(self) -> None:
-        """Read the list; large files on a worker thread so that the window paints first."""
+        """Show the list (its count and the rows on screen: read by window, at once at any size)
+        and count the navigator's entries, for large files on a worker thread so that the window
+        paints first."""
         assert self.kb is not None
+        self.model.set_listing(self.kb.listing)
         path = self.kb.path
         if path.stat().st_size < ASYNC_LOAD_BYTES:
             self._on_records_loaded(LoadedRecords.read(self.kb))
             return
-        self.count_label.setText("Loading records…")
-
-        def work(_progress: object, _cancel: threading.Event) -> LoadedRecords:
-            from kbridge.core import KnowledgeBase
-
-            with KnowledgeBase.open(path) as kb:
-                return LoadedRecords.read(kb)
-
-        self.jobs.start(Job("Loading records", work), on_success=self._on_records_loaded)
+        # The list and its count show already (through `rows_refiltered`); the navigator follows.
+        self.jobs.start(Job("Counting records", _reading_counts(path)), on_success=self._on_records_loaded, show=False)
 
     def recover_from_error(self) -> None:
         """After an unexpected error: show what the file holds now (never a stale list under
@@ -288,7 +292,6 @@ class MainWindow(QMainWindow):
 
             diagnostics.log_exception(error, "the window could not reload after an error")
             self.detach()
-            self.model.set_records([])
             self.show_welcome()
 
     def reload(self) -> None:
@@ -371,11 +374,34 @@ class MainWindow(QMainWindow):
             self.editing.built.save_button.setEnabled(writable)
 
     def refresh_navigator(self) -> None:
+        """Rebuild the navigator from the last counts (findings or saved searches changed)."""
+        self.navigator.set_tree(build_tree(self._facets, self._findings, ui_settings.saved_searches()))
+
+    def recount_navigator(self) -> None:
+        """Count the navigator's entries again (records changed) and rebuild it: for large files on
+        a worker thread (half a second at a million records), the latest count winning."""
         self.navigator_timer.stop()
-        self.navigator.set_tree(build_tree(self.model.all_records(), self._findings, ui_settings.saved_searches()))
+        kb = self.kb
+        if kb is None:
+            return
+        if kb.path.stat().st_size < ASYNC_LOAD_BYTES:
+            self._facets = kb.listing.facets()
+            self.refresh_navigator()
+            return
+        self._recounts += 1
+        asked = self._recounts
+
+        def counted(loaded: LoadedRecords) -> None:
+            if kb is self.kb and asked == self._recounts:
+                self._facets = loaded.facets
+                self.refresh_navigator()
+
+        self.jobs.start(Job("Counting records", _reading_counts(kb.path)), on_success=counted, show=False)
 
     def _on_records_loaded(self, loaded: LoadedRecords) -> None:
-        self.model.set_records(loaded.records, presorted=True)
+        if self.kb is None:
+            return
+        self._facets = loaded.facets
         self._loaded = True
         self.update_count()
         self.refresh_navigator()
@@ -446,3 +472,15 @@ class MainWindow(QMainWindow):
 
     def dropEvent(self, event: QDropEvent) -> None:
         self.file_commands.dropped(event)
+
+
+def _reading_counts(path: Path) -> Callable[[object, threading.Event], LoadedRecords]:
+    """A worker's job: the navigator's counts, read through a connection of its own."""
+
+    def work(_progress: object, _cancel: threading.Event) -> LoadedRecords:
+        from kbridge.core import KnowledgeBase
+
+        with KnowledgeBase.open(path) as kb:
+            return LoadedRecords.read(kb)
+
+    return work

@@ -1,0 +1,165 @@
+"""The record list at scale (issue 21): from process start to a painted list, scrolling to the end,
+sorting by every column both ways, typing a filter, the navigator's recount and resident memory,
+on knowledge bases of 100,000 and 1,000,000 records (bench/gui_corpus.py, cached under /tmp).
+
+    nice python bench/list_bench.py                 # both sizes
+    nice python bench/list_bench.py 10000           # one size
+Targets at 1,000,000 records: painted <= 1000 ms; scroll, sort and filter results <= 100 ms;
+resident memory <= 250 MB at 100,000 and <= 400 MB at 1,000,000. Each figure is the time from the
+action to the list repainted (a forced repaint of its viewport), the worst of the runs.
+
+The full-text index is not built in these runs (its build is another bench's: search_bench.py):
+the window's search binding is told not to, so the memory figure is the list's and the window's.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from gui_bench import _isolated_env
+from gui_corpus import build
+
+RUNS = 3
+FILTER = "ledger"
+TARGET_MS = 100.0
+MEMORY_TARGET_MB = {100_000: 250, 1_000_000: 400}
+
+
+def _resident_mb() -> tuple[float, float]:
+    """(resident now, peak resident) in MB, from /proc."""
+    fields = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines() if ":" in line)
+    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+
+
+def _child(path: str) -> None:
+    """Runs in a fresh process: open the window as `kbridge gui PATH` does, then the list journey;
+    prints one line of `name=value` figures (ms, and MB for memory)."""
+    from PySide6.QtCore import QEventLoop, Qt, QTimer
+    from PySide6.QtTest import QTest
+
+    from kbridge.ui.app import application, open_window
+    from kbridge.ui.window.search_binding import SearchBinding
+
+    SearchBinding.ensure_index = lambda self: None  # type: ignore[method-assign]  # see the module's docs
+    app = application()
+    window = open_window(Path(path))
+    window.resize(1400, 900)
+    table = window.table
+    figures: dict[str, float] = {}
+
+    def list_painted() -> None:  # the first time the list has rows, they are painted at once
+        if "painted" not in figures and window.model.rowCount():
+            table.viewport().repaint()
+            figures["painted"] = time.monotonic()
+
+    window.model.modelReset.connect(list_painted)
+    loop = QEventLoop()
+    window.records_loaded.connect(loop.quit)
+    QTimer.singleShot(300_000, loop.quit)
+    if not window.ready:
+        loop.exec()
+    figures["counted"] = time.monotonic()
+    window.attention.stop()
+    window.attention_timer.stop()
+
+    def timed(name: str, action: object) -> None:
+        started = time.perf_counter()
+        action()  # type: ignore[operator]
+        table.viewport().repaint()
+        figures[name] = (time.perf_counter() - started) * 1000
+        app.processEvents()
+
+    timed("scroll", table.scrollToBottom)
+    timed("scroll_top", table.scrollToTop)
+    table.setColumnHidden(window.model.columnCount() - 1, False)  # Tags: hidden unless there is room
+    for column in range(window.model.columnCount()):
+        for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+            timed(f"sort{column}{order.name[0]}", lambda c=column, o=order: table.sortByColumn(c, o))
+    table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    for number, character in enumerate(FILTER):
+        timed(f"key{number}", lambda ch=character: QTest.keyClicks(window.filter_field, ch))
+    timed("clear", window.filter_field.clear)
+    middle = window.model.record_at(window.model.rowCount() // 2)
+    assert middle is not None
+    timed("select", lambda: window.open_record(middle.uid))
+    timed("navigator", window.recount_navigator)
+    resident, peak = _resident_mb()
+    figures.update(rss=resident, peak=peak, rows=window.model.rowCount())
+    print(" ".join(f"{name}={value}" for name, value in figures.items()), flush=True)
+    window.close()
+    app.processEvents()
+
+
+def measure(path: Path) -> list[dict[str, float]]:
+    runs = []
+    for _ in range(RUNS):
+        started = time.monotonic()
+        done = subprocess.run(
+            [sys.executable, __file__, "--child", str(path)], env=_isolated_env(), capture_output=True, text=True,
+            check=True,
+        )
+        line = done.stdout.strip().splitlines()[-1]
+        figures = {name: float(value) for name, value in (pair.split("=") for pair in line.split())}
+        figures["painted"] = (figures["painted"] - started) * 1000
+        figures["counted"] = (figures["counted"] - started) * 1000
+        runs.append(figures)
+    return runs
+
+
+def _migrated(path: Path) -> float:
+    """Seconds the first open took (a file of an older schema gains the list's columns then)."""
+    from kbridge.core import KnowledgeBase
+
+    started = time.monotonic()
+    KnowledgeBase.open(path).close()
+    return time.monotonic() - started
+
+
+def report(size: int, runs: list[dict[str, float]], first_open: float) -> None:
+    worst = {name: max(run[name] for run in runs) for name in runs[0]}
+    median_paint = statistics.median(run["painted"] for run in runs)
+
+    def line(label: str, value: float, target: float, unit: str = "ms") -> None:
+        verdict = "ok" if value <= target else "OVER"
+        print(f"  {label:<38} {value:9.1f} {unit}   target <= {target:.0f} {unit}  {verdict}")
+
+    print(f"\n{size:,} records ({int(worst['rows']):,} listed; first open incl. migration {first_open:.1f} s)")
+    line("painted list, from process start (median)", median_paint, 1000)
+    print(f"    (the navigator's counts, read on a worker, followed at "
+          f"{statistics.median(run['counted'] for run in runs):.0f} ms)")
+    line("scroll to the end", worst["scroll"], TARGET_MS)
+    line("scroll back to the top", worst["scroll_top"], TARGET_MS)
+    names = ("key", "title", "status", "date", "owner", "tags")
+    for column, name in enumerate(names):
+        line(f"sort by {name}, ascending / descending (worst)",
+             max(worst[f"sort{column}A"], worst[f"sort{column}D"]), TARGET_MS)
+    keys = [worst[f"key{number}"] for number in range(len(FILTER))]
+    line(f"filter {FILTER!r}, worst keystroke", max(keys), TARGET_MS)
+    print(f"    per keystroke: {' / '.join(f'{value:.0f}' for value in keys)} ms")
+    line("clear the filter", worst["clear"], TARGET_MS)
+    line("open a record in the middle (reader too)", worst["select"], TARGET_MS)
+    line("navigator recount (a worker for files over 40 MB)", worst["navigator"], TARGET_MS)
+    memory_target = MEMORY_TARGET_MB.get(size, MEMORY_TARGET_MB[1_000_000])
+    line("resident memory after the journey", worst["rss"], memory_target, "MB")
+    line("peak resident memory", worst["peak"], memory_target, "MB")
+
+
+def main() -> None:
+    if len(sys.argv) == 3 and sys.argv[1] == "--child":
+        _child(sys.argv[2])
+        return
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    for size in [int(arg) for arg in sys.argv[1:]] or [100_000, 1_000_000]:
+        path = build(size)
+        first_open = _migrated(path)
+        report(size, measure(path), first_open)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,33 @@
+"""The record list as storage answers it: counts, windows of rows and positions for one
+`ListQuery`, and the navigator's counts. The list view reads only the rows it shows."""
+
+from __future__ import annotations
+
+from kbridge.model import Record
+from kbridge.model.listing import ListFacets, ListQuery
+from kbridge.storage import Store
+
+
+class RecordListing:
+    """Read-only questions about a list of records, answered in SQL on indexed columns."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def count(self, query: ListQuery) -> int:
+        return self._store.list_count(query)
+
+    def window(self, query: ListQuery, offset: int, limit: int, *, total: int | None = None) -> list[Record]:
+        """Record summaries (no body, fields or source) at rows offset..offset+limit; `total`, the
+        list's count when known, lets rows near its end be read from there."""
+        return self._store.list_window(query, offset, limit, total=total)
+
+    def position(self, query: ListQuery, uid: str) -> int | None:
+        return self._store.list_position(query, uid)
+
+    def facets(self) -> ListFacets:
+        return self._store.list_facets()
+
+    def summaries(self) -> list[Record]:
+        """Every record's summary, trash included (for choosers over all records, not for lists)."""
+        return self._store.list_summaries(deleted=None)

@@ -1,0 +1,244 @@
+"""The record list's SQL: how many records a list shows, which ones sit at rows offset..offset+n,
+where one record sits, and the navigator's counts, all answered from indexes.
+
+Each order a list can take is a column (computed by SQLite, or kept by triggers for the owner's
+name, which lives in another row) with an index that starts with "is it live" and ends with the
+key's natural order, so that a window is read in index order and a count never touches the wide
+rows that hold the bodies. Lower-casing is SQLite's (ASCII letters only), so "Ä" and "ä" sort and
+filter apart: the price of answering in SQL, noted in the list's docs."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import Any
+
+import sqlite_utils
+
+from kbridge.model import Kind, Record
+from kbridge.model.listing import ListFacets, ListOrder, ListQuery
+
+# The key's natural order as text: "ADR-0010" after "ADR-0009", "SYS-2" before "SYS-10" (the prefix
+# lower-cased, then the number's length, then its digits); a key without a number sorts as itself,
+# before the numbered keys of the same prefix: kbridge.model.natural_key's order, in SQL.
+_STEM = "rtrim(key, '0123456789')"
+_DIGITS = f"substr(key, length({_STEM}) + 1)"
+_NUMBER = f"ltrim({_DIGITS}, '0')"
+_NUMBERED = f"({_DIGITS} <> '' AND ({_STEM} = '' OR substr({_STEM}, -1) = '-'))"
+KEY_ORDER = (
+    f"CASE WHEN {_NUMBERED} THEN lower(substr({_STEM}, 1, max(length({_STEM}) - 1, 0))) || char(1) "
+    f"|| printf('%03d', length({_NUMBER})) || {_NUMBER} ELSE lower(key) || char(0) || key END"
+)
+# Tags as the list shows them ("a, b" -> "a,b"); stored as JSON by kbridge.storage.store.
+TAGS_ORDER = (
+    "CASE WHEN tags = '[]' THEN '' ELSE replace(replace(replace(tags, '[\"', ''), '\"]', ''), '\", \"', ',') END"
+)
+# What the filter field's words are looked for in (computed once per change, kept in the indexes).
+HAYSTACK = (
+    f"lower(key) || ' ' || lower(title) || ' ' || lower(status) || ' ' || owner_order || ' ' || ({TAGS_ORDER})"
+)
+# The decision log a key belongs to, as stored (the lower-cased prefix before its number).
+_LOG = "substr(key_order, 1, max(instr(key_order, char(1)) - 1, 0))"
+
+_ORDER_COLUMN = {
+    ListOrder.KEY: None,
+    ListOrder.TITLE: "title_order",
+    ListOrder.STATUS: "status",
+    ListOrder.DATE: "date_order",
+    ListOrder.OWNER: "owner_order",
+    ListOrder.TAGS: "tags_order",
+}
+# Each order's index holds every column a filter reads, so that a window, a count or a position is
+# read from that index alone, in its order (a few megabytes per 100,000 records each). The key
+# ends every order: two keys may share a natural order (ADR-01, ADR-1), never a key.
+_FILTERED = "key, kind, status, tags_order, haystack"
+_WORD_MATCH = "haystack LIKE ? ESCAPE '\\'"
+_SUMMARY = (
+    "SELECT r.rowid, r.uid, r.key, r.kind, r.title, r.status, r.tags, r.owner_uid, r.date, r.review_by, "
+    "r.created_at, r.updated_at, r.deleted_at, o.key, o.title FROM records r "
+    "LEFT JOIN records o ON o.uid = r.owner_uid"
+)
+
+
+def create_list_columns(db: sqlite_utils.Database) -> None:
+    """The columns, triggers and indexes of the list (schema 4)."""
+    db.execute("ALTER TABLE records ADD COLUMN owner_order TEXT NOT NULL DEFAULT ''")
+    for name, expression in (
+        ("live", "deleted_at IS NULL"),
+        ("key_order", KEY_ORDER),
+        ("title_order", "lower(title)"),
+        ("date_order", "ifnull(date, '')"),
+        ("tags_order", TAGS_ORDER),
+        ("haystack", HAYSTACK),
+    ):
+        db.execute(f"ALTER TABLE records ADD COLUMN {name} GENERATED ALWAYS AS ({expression}) VIRTUAL")
+    owner_title = "ifnull((SELECT lower(title) FROM records WHERE uid = new.owner_uid), '')"
+    db.execute(
+        "CREATE TRIGGER records_owner_set AFTER INSERT ON records WHEN new.owner_uid IS NOT NULL "
+        f"BEGIN UPDATE records SET owner_order = {owner_title} WHERE uid = new.uid; END"
+    )
+    db.execute(
+        "CREATE TRIGGER records_owner_changed AFTER UPDATE OF owner_uid ON records "
+        f"BEGIN UPDATE records SET owner_order = {owner_title} WHERE uid = new.uid; END"
+    )
+    db.execute(
+        "CREATE TRIGGER records_owner_renamed AFTER UPDATE OF title ON records "
+        "BEGIN UPDATE records SET owner_order = lower(new.title) WHERE owner_uid = new.uid; END"
+    )
+    db.execute(
+        "UPDATE records SET owner_order = ifnull((SELECT lower(o.title) FROM records o "
+        "WHERE o.uid = records.owner_uid), '') WHERE owner_uid IS NOT NULL"
+    )
+    db.execute("CREATE INDEX records_facets ON records (live, kind, status, key_order)")
+    for order, column in _ORDER_COLUMN.items():
+        leading = f"{column}, key_order" if column else "key_order"
+        db.execute(f"CREATE INDEX {_index_name(order)} ON records (live, {leading}, {_FILTERED})")
+
+
+def count(db: sqlite_utils.Database, query: ListQuery) -> int:
+    where, params = _where(query)
+    row = db.execute(f"SELECT count(*) FROM records {_index(query)} WHERE {where}", params).fetchone()
+    return int(row[0])
+
+
+def window(
+    db: sqlite_utils.Database, query: ListQuery, offset: int, limit: int, *, total: int | None = None
+) -> list[Record]:
+    """The summaries (no body, fields or source) at rows offset..offset+limit of the list. Given
+    the list's `total`, a window in its second half is read from the end, in the opposite order:
+    an OFFSET walks the index up to the window, a million entries for the last rows."""
+    offset, limit = max(0, offset), max(0, limit)
+    from_end = total is not None and offset > total // 2
+    if from_end:
+        assert total is not None
+        end = min(offset + limit, total)
+        query = replace(query, descending=not query.descending)
+        offset, limit = total - end, max(0, end - offset)
+    where, params = _where(query)
+    ids = [
+        row[0]
+        for row in db.execute(
+            f"SELECT rowid FROM records {_index(query)} WHERE {where} ORDER BY {_order_by(query)} LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+    ]
+    if from_end:
+        ids.reverse()
+    if not ids:
+        return []
+    found = {
+        row[0]: _summary(row)
+        for row in db.execute(f"{_SUMMARY} WHERE r.rowid IN (SELECT value FROM json_each(?))", [json.dumps(ids)])
+    }
+    return [found[rowid] for rowid in ids if rowid in found]
+
+
+def position(db: sqlite_utils.Database, query: ListQuery, uid: str) -> int | None:
+    """The row of record `uid` in the list, or None when the list does not show it."""
+    where, params = _where(query)
+    column = _ORDER_COLUMN[query.order]
+    sort_values = f"{column + ', ' if column else ''}key_order, key"
+    row = db.execute(
+        f"SELECT {sort_values} FROM records WHERE uid = ? AND {where}", [uid, *params]
+    ).fetchone()
+    if row is None:
+        return None
+    placeholders = ", ".join("?" for _ in row)
+    before = ">" if query.descending else "<"
+    found = db.execute(
+        f"SELECT count(*) FROM records {_index(query)} WHERE {where} AND ({sort_values}) {before} ({placeholders})",
+        [*params, *row],
+    ).fetchone()
+    return int(found[0])
+
+
+def facets(db: sqlite_utils.Database) -> ListFacets:
+    """The navigator's counts (see ListFacets), from the indexes."""
+    result = ListFacets()
+    for live, kind, status, number in db.execute(
+        "SELECT live, kind, status, count(*) FROM records GROUP BY live, kind, status"
+    ):
+        if not live:
+            result.trash += number
+            continue
+        result.live += number
+        result.kinds[kind] = result.kinds.get(kind, 0) + number
+        if status:
+            result.statuses[(kind, status)] = number
+    # By the distinct sets of tags (from their index), then per tag: a few hundred sets, not a
+    # million rows of JSON.
+    for tags, number in db.execute(
+        "SELECT tags_order, count(*) FROM records WHERE live = 1 AND tags_order <> '' GROUP BY tags_order"
+    ):
+        for tag in str(tags).split(","):
+            result.tags[tag] = result.tags.get(tag, 0) + number
+    prefixes: dict[str, set[str]] = {}
+    for prefix, number in db.execute(
+        f"SELECT {_LOG}, count(*) FROM records WHERE live = 1 AND kind = ? GROUP BY 1", [Kind.DECISION.value]
+    ):
+        if not prefix:
+            continue  # keys without a prefix and a number (ADR-X, 7) are in no log
+        log = _log_name(prefix)
+        result.logs[log] = result.logs.get(log, 0) + number
+        prefixes.setdefault(log, set()).add(prefix)
+    result.log_prefixes = {log: frozenset(found) for log, found in prefixes.items()}
+    return result
+
+
+def _log_name(prefix: str) -> str:
+    """A log's name from a key prefix as stored: "adr" -> ADR; "adr-0020" (of ADR-0020-2) -> ADR."""
+    stem, _, number = prefix.rpartition("-")
+    return (stem if stem and number.isdigit() else prefix).upper()
+
+
+def _where(query: ListQuery) -> tuple[str, list[Any]]:
+    clauses = ["live = ?"]
+    params: list[Any] = [0 if query.trash else 1]
+    if query.kind is not None:
+        clauses.append("kind = ?")
+        params.append(query.kind)
+    if query.status is not None:
+        clauses.append("status = ?")
+        params.append(query.status)
+    if query.tag is not None:
+        clauses.append("instr(',' || tags_order || ',', ?) > 0")
+        params.append(f",{query.tag},")
+    if query.keys is not None:
+        clauses.append("key IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(sorted(query.keys)))
+    if query.logs is not None:
+        clauses.append(f"{_LOG} IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(sorted(query.logs)))
+    for word in query.words:
+        pattern = "%" + word.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        clauses.append(_WORD_MATCH)
+        params.append(pattern)
+    return " AND ".join(clauses), params
+
+
+def _index(query: ListQuery) -> str:
+    """The order's own index: left to itself, SQLite may walk another (and sort), or look rows
+    up in the wide table of bodies."""
+    return f"INDEXED BY {_index_name(query.order)}"
+
+
+def _index_name(order: ListOrder) -> str:
+    return "records_list" if order is ListOrder.KEY else f"records_by_{order.value}"
+
+
+def _order_by(query: ListQuery) -> str:
+    column = _ORDER_COLUMN[query.order]
+    direction = " DESC" if query.descending else ""
+    return ", ".join(f"{name}{direction}" for name in ((column,) if column else ()) + ("key_order", "key"))
+
+
+_KINDS = {kind.value: kind for kind in Kind}
+
+
+def _summary(row: tuple[Any, ...]) -> Record:
+    _, uid, key, kind, title, status, tags, owner, date, review_by, created, updated, gone, owner_key, owner_name = row
+    return Record(
+        kind=_KINDS[kind], title=title, key=key, uid=uid, status=status,
+        tags=json.loads(tags) if tags != "[]" else [], owner=owner, date=date, review_by=review_by,
+        created_at=created, updated_at=updated, deleted_at=gone, owner_key=owner_key, owner_name=owner_name,
+    )
