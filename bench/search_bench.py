@@ -337,6 +337,11 @@ def _print_table(records: int, per_shape: int, results: dict[str, dict[str, Any]
             build = "-"
         update = f"{result['update_ms']:.1f}" if result["update_ms"] is not None else "-"
         print(f"{name:<22}{build:>9}{update:>11}" + "".join(f" {cell:>17}" for cell in cells))
+    whoosh = results.get("kbridge-whoosh")
+    if whoosh:
+        worst = max((figures["p95_ms"], shape) for shape, figures in whoosh["shapes"].items())
+        print(f"kbridge-whoosh: slowest p95 {worst[0]:.0f} ms ({worst[1]}); target: every shape under 1000 ms "
+              "at 100,000 records")
     raw = results.get("raw-tantivy")
     if not raw:
         return

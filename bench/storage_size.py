@@ -45,6 +45,14 @@ def file_size(path: Path) -> int:
         conn.close()
 
 
+def page_size(path: Path) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return int(conn.execute("PRAGMA page_size").fetchone()[0])
+    finally:
+        conn.close()
+
+
 def payload_size(path: Path) -> int:
     """Bytes stored in rows (no page overhead), where SQLite can tell (its dbstat table)."""
     conn = sqlite3.connect(path)
@@ -52,6 +60,20 @@ def payload_size(path: Path) -> int:
         return int(conn.execute("SELECT sum(payload) FROM dbstat").fetchone()[0] or 0)
     except sqlite3.OperationalError:
         return 0
+    finally:
+        conn.close()
+
+
+def space_by_table(path: Path) -> list[tuple[str, int, int]]:
+    """Each table and index: bytes of pages and bytes left unused in them (dbstat)."""
+    conn = sqlite3.connect(path)
+    try:
+        rows = conn.execute(
+            "SELECT name, sum(pgsize), sum(unused) FROM dbstat GROUP BY name ORDER BY 2 DESC"
+        ).fetchall()
+        return [(str(name), int(size), int(unused)) for name, size, unused in rows]
+    except sqlite3.OperationalError:
+        return []
     finally:
         conn.close()
 
@@ -83,6 +105,7 @@ def main() -> int:
     with KnowledgeBase.open(path) as kb:
         import_folder(kb, FOLDER)
     text, size = text_size(path), file_size(path)
+    tables = space_by_table(path)
     rng = random.Random(3)
     with KnowledgeBase.open(path) as kb:
         uids = [record.uid for record in kb.list_summaries()]
@@ -122,6 +145,10 @@ def main() -> int:
     print(f"{'what':<{width}}  {'measured':<40}  target")
     for name, value, target in rows:
         print(f"{name:<{width}}  {value:<40}  {target}")
+    print(f"\nwhere the file's space goes after import (dbstat; page size {page_size(path) // 1024} KiB)")
+    for name, pages, unused in tables[:8]:
+        share, empty = pages / text, unused / max(pages, 1)
+        print(f"  {name:<30} {pages / 1e6:7.2f} MB  {share:6.1%} of the text, {empty:4.0%} unused")
     return 0
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from itertools import islice, pairwise
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -49,17 +49,23 @@ from kbridge.search.query import (
 )
 from kbridge.search.results import SearchHit
 from kbridge.search.text import MAX_WORD_LENGTH
+from kbridge.search.whoosh_flat import (
+    CappedPrefix,
+    FacetColumns,
+    FlatAnyOf,
+    FlatDateRange,
+    FlatFuzzy,
+    FlatPart,
+    FlatPrefix,
+    FlatWord,
+    collect_flat,
+)
 
 DEFAULT_FIELDS = tuple((name, FIELD_WEIGHTS[name]) for name in ("key", "title", "meta", "body"))
 FUZZY_FIELDS = tuple((name, FIELD_WEIGHTS[name]) for name in ("title", "body"))
 _TEXT_FIELD = {"title": "title", "body": "body", "owner": "owner"}
 _EXACT_FIELD = {"kind": "kind", "status": "status", "tag": "tags", "key": "key_exact"}
 _LOCK_WAIT_S = 3.0
-# As tantivy's phrase-prefix query: a prefix (`rot*`) or a misspelling (`vualt~`) stands for at
-# most this many words of the index, the first in its order. Unbounded, `rot*` on 100,000
-# records expanded to every word starting with "rot" and took 29 s. (tantivy's default is 50
-# expansions per index segment, measured on one segment: tests/search/test_conformance.py.)
-MAX_EXPANSIONS = 50
 _BULK_OPTIONS = {"procs": 2, "limitmb": 256, "multisegment": True}
 
 
@@ -107,6 +113,7 @@ class WhooshEngine(SearchEngine):
         self._ix = ix
         self._analyzer = _analyzer()
         self._searcher: Searcher | None = None
+        self._facet_columns: FacetColumns = {}  # of the searcher's segments
 
     @classmethod
     def create(cls, path: Path) -> WhooshEngine:
@@ -126,6 +133,7 @@ class WhooshEngine(SearchEngine):
         return engine
 
     def close(self) -> None:
+        self._facet_columns.clear()
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
@@ -242,18 +250,27 @@ class WhooshEngine(SearchEngine):
         compiled = _Compiler(self._analyzer).compile(root)
         with _unusable_on_failure("be searched"):
             searcher = self._current_searcher()
+            if isinstance(compiled, FlatAnyOf):
+                total, best, counts = collect_flat(
+                    searcher, compiled, offset + limit, FACET_FIELDS if facets else None, self._facet_columns
+                )
+                hits = [_stored_hit(searcher.stored_fields(doc), score) for score, doc in best[offset:]]
+                return total, hits, counts
             results = searcher.search(
                 compiled, limit=max(offset + limit, 1), groupedby=_facet_groups() if facets else None
             )
             total = len(results)
-            hits = [_stored_hit(hit) for hit in list(results)[offset : offset + limit]]
+            hits = [_stored_hit(hit.fields(), hit.score) for hit in list(results)[offset : offset + limit]]
             counts = _facet_counts(results) if facets else None
         return total, hits, counts
 
     def _count_facets(self, root: Node) -> FacetCounts:
         compiled = _Compiler(self._analyzer).compile(root)
         with _unusable_on_failure("be searched"):
-            return _facet_counts(self._current_searcher().search(compiled, limit=1, groupedby=_facet_groups()))
+            searcher = self._current_searcher()
+            if isinstance(compiled, FlatAnyOf):
+                return collect_flat(searcher, compiled, 0, FACET_FIELDS, self._facet_columns)[2] or {}
+            return _facet_counts(searcher.search(compiled, limit=1, groupedby=_facet_groups()))
 
 
 def _facet_groups() -> dict[str, Any]:
@@ -266,8 +283,7 @@ def _facet_counts(results: Any) -> FacetCounts:
     return {name: {str(key): int(n) for key, n in results.groups(name).items() if key} for name in FACET_FIELDS}
 
 
-def _stored_hit(hit: Any) -> BodiedHit:
-    stored = hit.fields()
+def _stored_hit(stored: dict[str, Any], score: float | None) -> BodiedHit:
     date = stored.get("date")
     found = SearchHit(
         uid=stored.get("uid", ""),
@@ -275,7 +291,7 @@ def _stored_hit(hit: Any) -> BodiedHit:
         kind=stored.get("kind", ""),
         title=stored.get("title", ""),
         status=stored.get("status", ""),
-        score=float(hit.score or 0.0),
+        score=float(score or 0.0),
         date=date.date() if date is not None else None,
     )
     return found, stored.get("body", "")
@@ -318,7 +334,7 @@ class _Compiler:
         if isinstance(node, DateRange):
             start = dt.datetime.combine(node.start, dt.time.min) if node.start else None
             end = dt.datetime.combine(node.end, dt.time.max) if node.end else None
-            return query.ConstantScoreQuery(query.DateRange("date", start, end), 0.0)
+            return FlatDateRange("date", start, end, boost=0.0)
         if isinstance(node, KeyBoost):
             keys = query.Or([query.Term("key_exact", key) for key in node.keys])
             return query.ConstantScoreQuery(keys, KEY_LOOKUP_SCORE)
@@ -356,19 +372,13 @@ class _Compiler:
         terms = self.analyze(node.text)
         if not terms:
             return None
+        if isinstance(node, (Prefix, Fuzzy)) and len(terms) == 1:
+            return self._flat(node, terms[0], fields_)
         options: list[query.Query] = []
         for field, weight in fields_:
-            if isinstance(node, Prefix):
+            if isinstance(node, Prefix):  # a phrase ending in a prefix needs the words' positions
                 parts = [query.Term(field, term) for term in terms[:-1]]
-                last = _CappedPrefix(field, terms[-1], boost=weight)
-                options.append(query.Sequence([*parts, last], boost=weight) if parts else last)
-            elif isinstance(node, Fuzzy) and len(terms) == 1:
-                word = terms[0]
-                options.append(_CappedFuzzy(field, word, boost=weight, maxdist=node.distance, prefixlength=0))
-                # Whoosh's automaton counts a swap of two letters as two edits, tantivy's as
-                # one: add the swapped spellings so that "vualt~" finds "vault" in both.
-                options.extend(query.Term(field, swapped, boost=weight) for swapped in _swaps(word))
-                options.append(query.Term(field, word, boost=weight))
+                options.append(query.Sequence([*parts, CappedPrefix(field, terms[-1])], boost=weight))
             elif len(terms) == 1:
                 options.append(query.Term(field, terms[0], boost=weight))
             else:
@@ -377,15 +387,22 @@ class _Compiler:
                 options.append(query.Phrase(field, terms, slop=slop, boost=weight))
         return options[0] if len(options) == 1 else query.Or(options)
 
-
-class _CappedPrefix(query.Prefix):  # whoosh has no type hints: a subclass of Any
-    def _btexts(self, ixreader: Any) -> Iterator[bytes]:
-        return islice(super()._btexts(ixreader), MAX_EXPANSIONS)
-
-
-class _CappedFuzzy(query.FuzzyTerm):  # whoosh has no type hints: a subclass of Any
-    def _btexts(self, ixreader: Any) -> Iterator[bytes]:
-        return islice(super()._btexts(ixreader), MAX_EXPANSIONS)
+    @staticmethod
+    def _flat(node: Prefix | Fuzzy, word: str, fields_: Sequence[tuple[str, float]]) -> FlatAnyOf:
+        """A prefix or a misspelling, as tantivy scores them: a record scores the weight of each
+        field holding one of the words it stands for, whichever; for a misspelling, the word as
+        typed once more (tantivy adds it as a term of its own: exact spellings first)."""
+        parts: list[FlatPart] = []
+        for field, weight in fields_:
+            if isinstance(node, Prefix):
+                parts.append(FlatPrefix(field, word, boost=weight))
+            else:
+                # Whoosh's automaton counts a swap of two letters as two edits, tantivy's as
+                # one: the swapped spellings are added, so that "vualt~" finds "vault" in both.
+                parts.append(FlatFuzzy(field, word, also=_swaps(word), boost=weight, maxdist=node.distance,
+                                       prefixlength=0))
+                parts.append(FlatWord(field, word, boost=weight))
+        return FlatAnyOf(parts)
 
 
 def _swaps(word: str) -> list[str]:

@@ -31,8 +31,11 @@ BUSY_TIMEOUT_S = 15.0
 # "kbrg": what `PRAGMA application_id` (and `file(1)`) use to tell a kbridge file from others.
 APPLICATION_ID = 0x6B627267
 _KBRIDGE_TABLES = {"meta", "records", "links", "revisions"}
-PAGE_SIZE = 16384
-PACKED_SCHEMA = 3  # the migration that packs revisions and files
+# Records of a few kilobytes leave the rest of a page empty when the next does not fit: at 16 KiB
+# that was an eighth of the file (bench/storage_size.py), at 64 KiB (SQLite's largest) a
+# fortieth. Reading a record reads one page either way.
+PAGE_SIZE = 65536
+COMPACT_SCHEMA = 5  # files older than this are rewritten once: packed revisions, larger pages
 
 
 class NotAKnowledgeBaseError(KbridgeError):
@@ -90,11 +93,21 @@ def identify(path: Path) -> Identity:
 
 
 def _compact(db: sqlite_utils.Database) -> None:
-    """Give back the space packing freed (once, after the migration to `PACKED_SCHEMA`: about
-    half the file, left as room inside its pages). Skipped when another connection is busy with
-    the file: the room is then reused by later saves instead."""
-    with contextlib.suppress(sqlite3.OperationalError):
-        db.execute("VACUUM")
+    """Rewrite the file once, after the migrations that made it smaller (to `COMPACT_SCHEMA`):
+    give back the space packing freed (about half the file of an older kbridge, left as room
+    inside its pages) and move to `PAGE_SIZE` pages (a page size changes only outside WAL mode).
+    Skipped, without waiting, when another connection is using the file: the room is then reused
+    by later saves, and the page size stays as it was."""
+    db.execute("PRAGMA busy_timeout = 0")
+    try:
+        with contextlib.suppress(sqlite3.OperationalError):
+            if str(db.execute("PRAGMA journal_mode = DELETE").fetchone()[0]).lower() == "delete":
+                db.execute(f"PRAGMA page_size = {PAGE_SIZE}")
+            db.execute("VACUUM")
+    finally:
+        with contextlib.suppress(sqlite3.OperationalError):
+            db.execute("PRAGMA journal_mode = WAL")
+        db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
 
 
 def connect(path: Path, *, create: bool = False) -> tuple[sqlite_utils.Database, bool]:
@@ -136,7 +149,7 @@ def connect(path: Path, *, create: bool = False) -> tuple[sqlite_utils.Database,
         version = int(db.execute("PRAGMA user_version").fetchone()[0])
         migrating = identity.empty or version < len(MIGRATIONS)
         apply_migrations(db, stamp=APPLICATION_ID if migrating else None)
-        if not identity.empty and version < PACKED_SCHEMA:
+        if not identity.empty and version < COMPACT_SCHEMA:
             _compact(db)
     except sqlite3.DatabaseError as error:
         conn.close()

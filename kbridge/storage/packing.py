@@ -3,8 +3,10 @@ size of its text and grows by about the size of each change.
 
 Revisions of a record form a chain, newest first:
 
-- the newest is stored without its body (`current`): its body is the record's own, since every
-  committed change writes a revision of the record as it then is;
+- the newest is stored as what differs from the record's own row (`record`): every committed
+  change writes a revision of the record as it then is, so that is its links, its owner's key
+  and whether it is deleted (a few dozen bytes); before the row changes, it is stored whole;
+- `current` is how the newest was kept before schema 5 (everything but the body);
 - an older one is a reverse delta (`delta`) from the revision after it: the fields that differ,
   long texts as one splice (common prefix and suffix kept by reference);
 - every `KEYFRAME_EVERY`th is stored whole (`full`), so that reading any revision applies at most
@@ -31,7 +33,7 @@ KEYFRAME_EVERY = 32
 _SPLICE_FROM = 64
 _LEVEL = 6
 
-JSON, FULL, CURRENT, DELTA = "json", "full", "current", "delta"
+JSON, FULL, CURRENT, DELTA, RECORD = "json", "full", "current", "delta", "record"
 RAW, ZLIB, SPLICE = "raw", "zlib", "splice"
 
 
@@ -62,6 +64,15 @@ def pack_current(snapshot: dict[str, Any]) -> bytes:
     return _dump({name: value for name, value in snapshot.items() if name != "body"})
 
 
+def pack_record(snapshot: dict[str, Any], row: dict[str, Any]) -> bytes:
+    """The newest revision as what differs from `row` (the record's stored columns, `base`)."""
+    changed = {name: value for name, value in snapshot.items() if name not in row or row[name] != value}
+    dropped = sorted(name for name in row if name not in snapshot)
+    packed = json.dumps({"changed": changed, "dropped": dropped}, sort_keys=True, ensure_ascii=False,
+                        separators=(",", ":"))
+    return packed.encode("utf-8")
+
+
 def pack_delta(old: dict[str, Any], new: dict[str, Any]) -> bytes:
     """What turns `new` back into `old`."""
     changed: dict[str, Any] = {}
@@ -78,21 +89,33 @@ def pack_delta(old: dict[str, Any], new: dict[str, Any]) -> bytes:
 
 
 def unpack(
-    encoding: str, packed: bytes | None, text: str, *, body: str | None, newer: dict[str, Any] | None
+    encoding: str,
+    packed: bytes | None,
+    text: str,
+    *,
+    row: dict[str, Any] | None,
+    newer: dict[str, Any] | None,
 ) -> dict[str, Any]:
-    """A revision's snapshot. `text` is the old `snapshot` column (encoding `json`), `body` the
-    record's current body (encoding `current`), `newer` the snapshot of the next revision
-    (encoding `delta`)."""
+    """A revision's snapshot. `text` is the old `snapshot` column (encoding `json`), `row` the
+    record's stored columns (encodings `record` and `current`), `newer` the snapshot of the next
+    revision (encoding `delta`)."""
     if encoding == JSON:
         return dict(json.loads(text))
     if packed is None:
         raise PackingError(f"a {encoding} revision has no packed data")
     if encoding == FULL:
         return dict(_load(packed))
-    if encoding == CURRENT:
-        if body is None:
-            raise PackingError("the newest revision needs the record's body")
-        return {**_load(packed), "body": body}
+    if encoding in (CURRENT, RECORD):
+        if row is None:
+            raise PackingError("the newest revision needs the record it was saved from")
+        if encoding == CURRENT:
+            return {**_load(packed), "body": row["body"]}
+        try:
+            differs = json.loads(bytes(packed).decode("utf-8"))
+            dropped, changed = set(differs["dropped"]), dict(differs["changed"])
+        except (UnicodeDecodeError, ValueError, TypeError, KeyError) as error:
+            raise PackingError(f"packed revision data cannot be read: {error!r}") from error
+        return {**{name: value for name, value in row.items() if name not in dropped}, **changed}
     if encoding == DELTA:
         if newer is None:
             raise PackingError("a delta revision needs the revision after it")

@@ -6,6 +6,7 @@ saved with the change that caused it, or not at all."""
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 from typing import Any
 
@@ -13,7 +14,7 @@ import sqlite_utils
 
 from kbridge.model import Revision
 from kbridge.storage import packing
-from kbridge.storage.packing import CURRENT, DELTA, FULL, KEYFRAME_EVERY, RAW, SPLICE
+from kbridge.storage.packing import CURRENT, DELTA, FULL, KEYFRAME_EVERY, RAW, RECORD, SPLICE
 
 _COLUMNS = "rev, author, at, reason, encoding, packed, snapshot"
 
@@ -23,13 +24,30 @@ def _body(db: sqlite_utils.Database, uid: str) -> str | None:
     return str(row[0]) if row else None
 
 
+def _record_row(db: sqlite_utils.Database, uid: str) -> dict[str, Any] | None:
+    """The record's stored columns, named as a snapshot names them: what the newest revision is
+    kept against (`packing.pack_record`). Fixed here, not by the model, so that what a stored
+    revision means never changes."""
+    row = db.execute(
+        "SELECT key, kind, title, status, body, tags, owner_uid, date, review_by, fields FROM records WHERE uid = ?",
+        [uid],
+    ).fetchone()
+    if row is None:
+        return None
+    key, kind, title, status, body, tags, owner, date, review_by, fields = row
+    return {
+        "key": key, "kind": kind, "title": title, "status": status, "body": body, "tags": json.loads(tags),
+        "owner": owner, "date": date, "review_by": review_by, "fields": json.loads(fields),
+    }
+
+
 def _chain(db: sqlite_utils.Database, uid: str, rows: list[tuple[Any, ...]]) -> list[Revision]:
     """Snapshots of `rows` (newest first, consecutive down from a whole one), newest first."""
-    body = _body(db, uid)
+    record = _record_row(db, uid) if rows and rows[0][4] in (CURRENT, RECORD) else None
     found: list[Revision] = []
     newer: dict[str, Any] | None = None
     for rev, author, at, reason, encoding, packed, text in rows:
-        snapshot = packing.unpack(encoding, packed, text, body=body, newer=newer)
+        snapshot = packing.unpack(encoding, packed, text, row=record, newer=newer)
         found.append(Revision(uid, int(rev), author, at, reason, snapshot))
         newer = snapshot
     return found
@@ -71,9 +89,9 @@ def add_revision(
         else:
             encoding, packed = DELTA, packing.pack_delta(previous.snapshot, snapshot)
         _store(db, uid, previous.rev, encoding, packed)
-    body = _body(db, uid)
-    if body is not None and snapshot.get("body") == body:
-        encoding, packed = CURRENT, packing.pack_current(snapshot)
+    record = _record_row(db, uid)
+    if record is not None and snapshot.get("body") == record["body"]:
+        encoding, packed = RECORD, packing.pack_record(snapshot, record)
     else:  # cannot happen through the facade (it snapshots the record itself); kept whole
         encoding, packed = FULL, packing.pack_full(snapshot)
     db.execute(
@@ -84,20 +102,21 @@ def add_revision(
     return rev
 
 
-def before_body_change(db: sqlite_utils.Database, uid: str, old_body: str) -> None:
-    """The record's body is about to change: what was kept by reference to it is kept whole."""
+def before_record_change(db: sqlite_utils.Database, uid: str, *, new_body: str | None = None) -> None:
+    """The record's row is about to change (its body to `new_body`, when given): what was kept
+    by reference to it is kept whole."""
     newest = db.execute(
-        f"SELECT {_COLUMNS} FROM revisions WHERE record_uid = ? AND encoding = ? ORDER BY rev DESC LIMIT 1",
-        [uid, CURRENT],
+        f"SELECT {_COLUMNS} FROM revisions WHERE record_uid = ? ORDER BY rev DESC LIMIT 1", [uid]
     ).fetchone()
-    if newest is not None:
-        rev, _author, _at, _reason, encoding, packed, text = newest
-        snapshot = packing.unpack(encoding, packed, text, body=old_body, newer=None)
-        _store(db, uid, int(rev), FULL, packing.pack_full(snapshot))
+    if newest is not None and newest[4] in (CURRENT, RECORD):
+        _store(db, uid, int(newest[0]), FULL, packing.pack_full(_chain(db, uid, [newest])[0].snapshot))
+    record = _record_row(db, uid)
+    if new_body is None or record is None or record["body"] == new_body:
+        return
     for role, name, encoding, packed in list(db.execute(
         "SELECT role, name, encoding, data FROM files WHERE record_uid = ? AND encoding = ?", [uid, SPLICE]
     )):
-        data = packing.unpack_file(encoding, packed, body=old_body)
+        data = packing.unpack_file(encoding, packed, body=record["body"])
         new_encoding, new_packed = packing.pack_file(data)
         db.execute(
             "UPDATE files SET encoding = ?, data = ? WHERE record_uid = ? AND role = ? AND name = ?",
@@ -172,3 +191,16 @@ def repack_all(db: sqlite_utils.Database) -> None:
             "UPDATE files SET encoding = ?, data = ?, size = ? WHERE record_uid = ? AND role = ? AND name = ?",
             [encoding, sqlite3.Binary(packed), len(raw), uid, role, name],
         )
+
+
+def repack_newest(db: sqlite_utils.Database) -> None:
+    """Keep every record's newest revision as what differs from its row (a migration step)."""
+    for (uid,) in list(db.execute("SELECT DISTINCT record_uid FROM revisions WHERE encoding = ?", [CURRENT])):
+        newest = db.execute(
+            f"SELECT {_COLUMNS} FROM revisions WHERE record_uid = ? ORDER BY rev DESC LIMIT 1", [uid]
+        ).fetchone()
+        record = _record_row(db, uid)
+        if newest is None or newest[4] != CURRENT or record is None:
+            continue
+        snapshot = _chain(db, uid, [newest])[0].snapshot
+        _store(db, uid, int(newest[0]), RECORD, packing.pack_record(snapshot, record))
