@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 
 from kbridge.core.readiness import Estate, SystemReadiness
 from kbridge.core.recovery import CRITICALITY_RANK, RUNNING_STATUSES, parse_duration
+from kbridge.escaping import escape_html as escape
 from kbridge.formats.printable.charts import Bar, Chart
 from kbridge.formats.printable.markup import Printable, grid, standalone_html, write_inside
-from kbridge.formats.printable.text import escape
 from kbridge.model import Kind, LinkType, Record, ValidationError, natural_key
 from kbridge.model.wording import with_article
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kbridge.formats.printable.text import escape
+from kbridge.escaping import escape_html as escape
 
 # Tones and their colours: print well in colour and stay distinct in grey.
 TONES = {

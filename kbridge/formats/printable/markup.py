@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kbridge import safe_files
+from kbridge.escaping import escape_html as escape
 from kbridge.formats.printable.charts import Chart, svg_chart
-from kbridge.formats.printable.text import escape
 from kbridge.model import ValidationError
 
 PAGE_WIDTH_MM = 210.0  # A4's width (Letter is 215.9)

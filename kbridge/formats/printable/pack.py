@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 from kbridge.core.readiness import Contact, Item, SystemReadiness
 from kbridge.core.recovery import RecoveryPlan, RecoveryStep
 from kbridge.core.trails import TrailNode
+from kbridge.escaping import escape_html as escape
 from kbridge.formats.printable.markup import Printable, grid, standalone_html, write_inside
-from kbridge.formats.printable.text import escape
 from kbridge.model import Kind, natural_key
 
 if TYPE_CHECKING:

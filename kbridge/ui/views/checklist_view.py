@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from kbridge.core import KnowledgeBase
 from kbridge.core.incident import APPROVAL, CRITERION, STEP, ChecklistItem, IncidentPlan, PlannedSystem, Tick
-from kbridge.formats.printable.text import escape
+from kbridge.escaping import escape_html as escape
 from kbridge.model import KbridgeError, Kind, Record
 from kbridge.ui.dialogs.errors import show_error
 
