@@ -23,6 +23,7 @@ from pathlib import Path
 import sqlite_utils
 
 from kbridge.model import KbridgeError, NotFoundError
+from kbridge.storage import list_words
 from kbridge.storage.migrations import MIGRATIONS, apply_migrations
 
 # Another kbridge process (the GUI while the CLI writes) may hold the write lock briefly; wait for it
@@ -103,11 +104,21 @@ def _compact(db: sqlite_utils.Database) -> None:
         with contextlib.suppress(sqlite3.OperationalError):
             if str(db.execute("PRAGMA journal_mode = DELETE").fetchone()[0]).lower() == "delete":
                 db.execute(f"PRAGMA page_size = {PAGE_SIZE}")
-            db.execute("VACUUM")
+            vacuum(db)
     finally:
         with contextlib.suppress(sqlite3.OperationalError):
             db.execute("PRAGMA journal_mode = WAL")
         db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+
+
+def vacuum(db: sqlite_utils.Database) -> None:
+    """VACUUM, then index the list's words again if it renumbered the records (whose primary key
+    is their uid: SQLite keeps their rowids in practice, and promises nothing)."""
+    before = list_words.rowid_fingerprint(db)
+    db.execute("VACUUM")
+    if list_words.rowid_fingerprint(db) != before:
+        with db.atomic():
+            list_words.rebuild(db)
 
 
 def connect(path: Path, *, create: bool = False) -> tuple[sqlite_utils.Database, bool]:

@@ -4,19 +4,25 @@ where one record sits, and the navigator's counts, all answered from indexes.
 Each order a list can take is a column (computed by SQLite, or kept by triggers for the owner's
 name, which lives in another row) with an index that starts with "is it live" and ends with the
 key's natural order, so that a window is read in index order and a count never touches the wide
-rows that hold the bodies. Lower-casing is SQLite's (ASCII letters only), so "Ä" and "ä" sort and
-filter apart: the price of answering in SQL, noted in the list's docs."""
+rows that hold the bodies. Lower-casing for sorting is SQLite's (ASCII letters only), so "Ä" and
+"ä" sort apart: the price of answering in SQL, noted in the list's docs. The filter field's words
+and the navigator's tag are looked up in the word index (kbridge.storage.list_words), which folds
+case and accents; its matches are read as a set, and the order's index is walked keeping the rows
+in it."""
 
 from __future__ import annotations
 
 import json
+import sqlite3
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlite_utils
 
 from kbridge.model import Kind, Record
 from kbridge.model.listing import ListFacets, ListOrder, ListQuery
+from kbridge.storage import list_words
 
 # The key's natural order as text: "ADR-0010" after "ADR-0009", "SYS-2" before "SYS-10" (the prefix
 # lower-cased, then the number's length, then its digits); a key without a number sorts as itself,
@@ -33,12 +39,15 @@ KEY_ORDER = (
 TAGS_ORDER = (
     "CASE WHEN tags = '[]' THEN '' ELSE replace(replace(replace(tags, '[\"', ''), '\"]', ''), '\", \"', ',') END"
 )
-# What the filter field's words are looked for in (computed once per change, kept in the indexes).
+# What the filter field's words were looked for in before the word index (schema 4 and 5; the
+# column stays, unused and computed by nobody: a virtual column costs nothing).
 HAYSTACK = (
     f"lower(key) || ' ' || lower(title) || ' ' || lower(status) || ' ' || owner_order || ' ' || ({TAGS_ORDER})"
 )
 # The decision log a key belongs to, as stored (the lower-cased prefix before its number).
 _LOG = "substr(key_order, 1, max(instr(key_order, char(1)) - 1, 0))"
+
+_T = TypeVar("_T")
 
 _ORDER_COLUMN = {
     ListOrder.KEY: None,
@@ -48,11 +57,17 @@ _ORDER_COLUMN = {
     ListOrder.OWNER: "owner_order",
     ListOrder.TAGS: "tags_order",
 }
-# Each order's index holds every column a filter reads, so that a window, a count or a position is
-# read from that index alone, in its order (a few megabytes per 100,000 records each). The key
-# ends every order: two keys may share a natural order (ADR-01, ADR-1), never a key.
-_FILTERED = "key, kind, status, tags_order, haystack"
-_WORD_MATCH = "haystack LIKE ? ESCAPE '\\'"
+# Each order's index holds the columns the navigator's kind and status filters read, so that a
+# window, a count or a position is read from that index alone, in its order. The key ends every
+# order: two keys may share a natural order (ADR-01, ADR-1), never a key. Words and tags are the
+# word index's (schema 6: the haystack and tags in all seven indexes were a third of the file's
+# growth over its text).
+_FILTERED = "key, kind, status"
+_FILTERED_V4 = "key, kind, status, tags_order, haystack"
+_MATCHES = f"rowid IN (SELECT rowid FROM {list_words.TABLE} WHERE {list_words.TABLE} MATCH ?)"
+_MATCHES_ONE = (
+    f"EXISTS (SELECT 1 FROM {list_words.TABLE} w WHERE {list_words.TABLE} MATCH ? AND w.rowid = records.rowid)"
+)
 _SUMMARY = (
     "SELECT r.rowid, r.uid, r.key, r.kind, r.title, r.status, r.tags, r.owner_uid, r.date, r.review_by, "
     "r.created_at, r.updated_at, r.deleted_at, o.key, o.title FROM records r "
@@ -90,15 +105,26 @@ def create_list_columns(db: sqlite_utils.Database) -> None:
         "WHERE o.uid = records.owner_uid), '') WHERE owner_uid IS NOT NULL"
     )
     db.execute("CREATE INDEX records_facets ON records (live, kind, status, key_order)")
+    _create_order_indexes(db, _FILTERED_V4)
+
+
+def create_word_index(db: sqlite_utils.Database) -> None:
+    """The word index, and the order indexes without the words and tags it now answers for
+    (schema 6)."""
+    for order in _ORDER_COLUMN:
+        db.execute(f"DROP INDEX IF EXISTS {_index_name(order)}")
+    _create_order_indexes(db, _FILTERED)
+    list_words.create(db)
+
+
+def _create_order_indexes(db: sqlite_utils.Database, filtered: str) -> None:
     for order, column in _ORDER_COLUMN.items():
         leading = f"{column}, key_order" if column else "key_order"
-        db.execute(f"CREATE INDEX {_index_name(order)} ON records (live, {leading}, {_FILTERED})")
+        db.execute(f"CREATE INDEX {_index_name(order)} ON records (live, {leading}, {filtered})")
 
 
 def count(db: sqlite_utils.Database, query: ListQuery) -> int:
-    where, params = _where(query)
-    row = db.execute(f"SELECT count(*) FROM records {_index(query)} WHERE {where}", params).fetchone()
-    return int(row[0])
+    return _words_answer(lambda answered: _count(db, answered), query)
 
 
 def window(
@@ -107,6 +133,34 @@ def window(
     """The summaries (no body, fields or source) at rows offset..offset+limit of the list. Given
     the list's `total`, a window in its second half is read from the end, in the opposite order:
     an OFFSET walks the index up to the window, a million entries for the last rows."""
+    return _words_answer(lambda answered: _window(db, answered, offset, limit, total), query)
+
+
+def position(db: sqlite_utils.Database, query: ListQuery, uid: str) -> int | None:
+    """The row of record `uid` in the list, or None when the list does not show it."""
+    return _words_answer(lambda answered: _position(db, answered, uid), query)
+
+
+def _words_answer(answer: Callable[[ListQuery], _T], query: ListQuery) -> _T:
+    """`answer(query)`; for a typed word the index reads as two (a letter SQLite's Unicode tables
+    do not know), the answer for its parts of ASCII letters and digits."""
+    try:
+        return answer(query)
+    except sqlite3.OperationalError as error:
+        if not list_words.is_phrase_error(error):
+            raise
+        return answer(replace(query, words=list_words.ascii_words(query)))
+
+
+def _count(db: sqlite_utils.Database, query: ListQuery) -> int:
+    if list_words.needs_index(query) and query.keys is None:
+        return list_words.count(db, query)
+    where, params = _where(query)
+    row = db.execute(f"SELECT count(*) FROM records {_index(query)} WHERE {where}", params).fetchone()
+    return int(row[0])
+
+
+def _window(db: sqlite_utils.Database, query: ListQuery, offset: int, limit: int, total: int | None) -> list[Record]:
     offset, limit = max(0, offset), max(0, limit)
     from_end = total is not None and offset > total // 2
     if from_end:
@@ -133,13 +187,14 @@ def window(
     return [found[rowid] for rowid in ids if rowid in found]
 
 
-def position(db: sqlite_utils.Database, query: ListQuery, uid: str) -> int | None:
-    """The row of record `uid` in the list, or None when the list does not show it."""
+def _position(db: sqlite_utils.Database, query: ListQuery, uid: str) -> int | None:
     where, params = _where(query)
     column = _ORDER_COLUMN[query.order]
     sort_values = f"{column + ', ' if column else ''}key_order, key"
+    # One record is looked up in the word index by its rowid, not by reading every match.
+    one, one_params = _where(query, matches=_MATCHES_ONE)
     row = db.execute(
-        f"SELECT {sort_values} FROM records WHERE uid = ? AND {where}", [uid, *params]
+        f"SELECT {sort_values} FROM records WHERE uid = ? AND {one}", [uid, *one_params]
     ).fetchone()
     if row is None:
         return None
@@ -191,7 +246,7 @@ def _log_name(prefix: str) -> str:
     return (stem if stem and number.isdigit() else prefix).upper()
 
 
-def _where(query: ListQuery) -> tuple[str, list[Any]]:
+def _where(query: ListQuery, *, matches: str = _MATCHES) -> tuple[str, list[Any]]:
     clauses = ["live = ?"]
     params: list[Any] = [0 if query.trash else 1]
     if query.kind is not None:
@@ -200,19 +255,15 @@ def _where(query: ListQuery) -> tuple[str, list[Any]]:
     if query.status is not None:
         clauses.append("status = ?")
         params.append(query.status)
-    if query.tag is not None:
-        clauses.append("instr(',' || tags_order || ',', ?) > 0")
-        params.append(f",{query.tag},")
     if query.keys is not None:
         clauses.append("key IN (SELECT value FROM json_each(?))")
         params.append(json.dumps(sorted(query.keys)))
     if query.logs is not None:
         clauses.append(f"{_LOG} IN (SELECT value FROM json_each(?))")
         params.append(json.dumps(sorted(query.logs)))
-    for word in query.words:
-        pattern = "%" + word.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        clauses.append(_WORD_MATCH)
-        params.append(pattern)
+    if list_words.needs_index(query):
+        clauses.append(matches)
+        params.append(list_words.match_expression(query))
     return " AND ".join(clauses), params
 
 

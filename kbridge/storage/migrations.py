@@ -143,12 +143,22 @@ def _v5_revisions_without_rowid(db: sqlite_utils.Database) -> None:
     repack_newest(db)
 
 
+def _v6_word_index(db: sqlite_utils.Database) -> None:
+    """The list's filter answered by a word index (kbridge.storage.list_words) rather than a
+    pass over an index per keystroke; the order indexes without the words and tags it answers
+    for."""
+    from kbridge.storage.listing import create_word_index
+
+    create_word_index(db)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial,
     _v2_files,
     _v3_packed,
     _v4_list_order,
     _v5_revisions_without_rowid,
+    _v6_word_index,
 ]
 
 

@@ -1,0 +1,151 @@
+"""The record list's word index (schema 6): an FTS5 table over what the filter field searches (a
+record's key, title, status, owner's name and tags) and over the navigator's choices (live or in
+the trash, kind, status, each tag, decision log), kept by triggers on `records`.
+
+How the filter field matches (the list's docs say it too): every word typed is the beginning of a
+word of the record, in any case and with or without accents ("ärger", "Arg" and "ARG" find
+"Ärger"); a typed word with punctuation is its parts, each the beginning of a word ("adr-00" finds
+ADR-0042; "ctl-" finds CTL-0001). A key's number is also a word without its leading zeros ("42"
+and "adr-4" find ADR-0042). Punctuation alone ("%", "-") narrows nothing. Word beginnings rather
+than any substring: an index of words is a few bytes per word of the haystack, one of trigrams
+ten times that, and trigrams cannot find a word of one or two letters.
+
+The navigator's choices are tokens of a second column, spelled so that no typed word can match
+them (hex of the value): with them a filtered count is one question to the index, however many
+records match. The index is contentless (the text is in `records`) and its rows are the records'
+rowids; `records` has a text primary key, so a VACUUM may renumber them: `rebuild` after one
+(`database._compact` does)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import sqlite_utils
+
+from kbridge.model.listing import ListQuery
+
+TABLE = "record_words"
+# Column filters need each row's columns (detail=column); prefixes of one and two letters have
+# their own entries, else "a" would merge the lists of every word starting with a.
+_CREATE = (
+    f"CREATE VIRTUAL TABLE {TABLE} USING fts5(words, facets, content='', columnsize=0, detail=column, "
+    "prefix='1 2', tokenize='unicode61 remove_diacritics 2')"
+)
+_STEM = "rtrim({r}.key, '0123456789')"
+_DIGITS = f"substr({{r}}.key, length({_STEM}) + 1)"
+# The key's number without its leading zeros, when it has some (ADR-0042 -> 42).
+_SHORT_NUMBER = f"CASE WHEN {_DIGITS} LIKE '0%' THEN ltrim({_DIGITS}, '0') ELSE '' END"
+_WORDS = (
+    "{r}.key || ' ' || " + _SHORT_NUMBER + " || ' ' || {r}.title || ' ' || {r}.status || ' ' "
+    "|| {r}.owner_order || ' ' || {r}.tags"
+)
+_LOG = "substr({r}.key_order, 1, max(instr({r}.key_order, char(1)) - 1, 0))"
+_FACETS = (
+    "CASE WHEN {r}.deleted_at IS NULL THEN '' ELSE 'zgone ' END || 'k' || hex({r}.kind) || ' s' || hex({r}.status) "
+    "|| ' l' || hex(" + _LOG + ") "
+    "|| ifnull((SELECT ' ' || group_concat('t' || hex(value), ' ') FROM json_each({r}.tags)), '')"
+)
+# What a row of the index is made of: the old values delete it (a contentless table is told them).
+_WATCHED = "key, title, status, owner_order, tags, kind, deleted_at"
+
+
+def _row(r: str) -> str:
+    return f"{r}.rowid, {_WORDS.format(r=r)}, {_FACETS.format(r=r)}"
+
+
+def create(db: sqlite_utils.Database) -> None:
+    """The table, its triggers, and a row for every record."""
+    db.execute(_CREATE)
+    insert = f"INSERT INTO {TABLE} (rowid, words, facets) VALUES ({_row('new')});"
+    delete = f"INSERT INTO {TABLE} ({TABLE}, rowid, words, facets) VALUES ('delete', {_row('old')});"
+    db.execute(f"CREATE TRIGGER records_words_added AFTER INSERT ON records BEGIN {insert} END")
+    db.execute(f"CREATE TRIGGER records_words_changed AFTER UPDATE OF {_WATCHED} ON records BEGIN {delete} {insert} END")
+    db.execute(f"CREATE TRIGGER records_words_removed AFTER DELETE ON records BEGIN {delete} END")
+    fill(db)
+
+
+def fill(db: sqlite_utils.Database) -> None:
+    db.execute(f"INSERT INTO {TABLE} (rowid, words, facets) SELECT {_row('records')} FROM records")
+    db.execute(f"INSERT INTO {TABLE} ({TABLE}) VALUES ('optimize')")
+
+
+def rebuild(db: sqlite_utils.Database) -> None:
+    """Index every record again (after a VACUUM, which may renumber the records' rowids)."""
+    db.execute(f"INSERT INTO {TABLE} ({TABLE}) VALUES ('delete-all')")
+    fill(db)
+
+
+def rowid_fingerprint(db: sqlite_utils.Database) -> tuple[int, int]:
+    """A sum over every record's (uid, rowid) pair, read from the uid index: it changes when a
+    VACUUM renumbers the rows (and the index, keyed by rowid, must be rebuilt)."""
+    row = db.execute(
+        "SELECT count(*), total(rowid * (unicode(substr(uid, -1)) + 7 * unicode(substr(uid, -2)) "
+        "+ 31 * unicode(substr(uid, -3)))) FROM records"
+    ).fetchone()
+    return int(row[0]), int(row[1])
+
+
+def needs_index(query: ListQuery) -> bool:
+    """Whether the list of `query` is narrowed by the word index (its words or tag)."""
+    return bool(query_words(query)) or query.tag is not None
+
+
+def query_words(query: ListQuery) -> list[str]:
+    """The typed words as the index spells them: their parts of letters and digits, folded by
+    the index itself."""
+    return [part for word in query.words for part in _parts(word)]
+
+
+def match_expression(query: ListQuery, *, facets: bool = True) -> str:
+    """The FTS5 query for `query`'s words and tag; with `facets`, also its trash, kind, status and
+    decision logs (then its count is the index's alone; "lnone", no hex, is no log's token)."""
+    terms = [f'words:"{part}"*' for part in query_words(query)]
+    if query.tag is not None:
+        terms.append(f'facets:"{_hex("t", query.tag)}"')
+    if facets:
+        if query.kind is not None:
+            terms.append(f'facets:"{_hex("k", query.kind)}"')
+        if query.status is not None:
+            terms.append(f'facets:"{_hex("s", query.status)}"')
+        if query.logs is not None:
+            logs = " OR ".join(f'facets:"{_hex("l", log)}"' for log in sorted(query.logs)) or 'facets:"lnone"'
+            terms.append(f"({logs})")
+        if query.trash:
+            terms.append('facets:"zgone"')
+    expression = " AND ".join(terms)
+    if facets and not query.trash:
+        expression = f"({expression}) NOT facets:\"zgone\""
+    return expression
+
+
+def count(db: sqlite_utils.Database, query: ListQuery) -> int:
+    """How many records the list of `query` shows (not for a fixed set of keys: see listing)."""
+    return int(db.execute(f"SELECT count(*) FROM {TABLE} WHERE {TABLE} MATCH ?", [match_expression(query)]).fetchone()[0])
+
+
+def ascii_words(query: ListQuery) -> tuple[str, ...]:
+    """The typed words cut at every character that is not an ASCII letter or digit."""
+    return tuple(part for word in query.words for part in _parts(word, ascii_only=True))
+
+
+def _parts(word: str, *, ascii_only: bool = False) -> list[str]:
+    parts: list[str] = []
+    current: list[str] = []
+    for character in word:
+        if character.isalnum() and (character.isascii() or not ascii_only):
+            current.append(character)
+        elif current:
+            parts.append("".join(current))
+            current = []
+    if current:
+        parts.append("".join(current))
+    return parts
+
+
+def _hex(tag: str, value: str) -> str:
+    return tag + value.encode("utf-8").hex()
+
+
+def is_phrase_error(error: sqlite3.OperationalError) -> bool:
+    """A typed word the index splits in two (a letter SQLite's Unicode tables do not know)."""
+    return "phrase" in str(error)
