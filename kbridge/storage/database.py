@@ -24,7 +24,7 @@ import sqlite_utils
 
 from kbridge.model import KbridgeError, NotFoundError
 from kbridge.storage import list_words
-from kbridge.storage.migrations import MIGRATIONS, apply_migrations
+from kbridge.storage.migrations import MIGRATIONS, MigrationProgress, apply_migrations
 
 # Another kbridge process (the GUI while the CLI writes) may hold the write lock briefly; wait for it
 # rather than surfacing "database is locked" to the user.
@@ -121,8 +121,11 @@ def vacuum(db: sqlite_utils.Database) -> None:
             list_words.rebuild(db)
 
 
-def connect(path: Path, *, create: bool = False) -> tuple[sqlite_utils.Database, bool]:
-    """Open (or create) the knowledge base at `path` and bring its schema up to date.
+def connect(
+    path: Path, *, create: bool = False, progress: MigrationProgress | None = None
+) -> tuple[sqlite_utils.Database, bool]:
+    """Open (or create) the knowledge base at `path` and bring its schema up to date (`progress`
+    hears how far a migration is: a minute or more at a million records).
 
     Returns the database and whether it still needs kbridge's application_id (an older kbridge
     file, stamped with its next write rather than by a read-only command)."""
@@ -159,7 +162,7 @@ def connect(path: Path, *, create: bool = False) -> tuple[sqlite_utils.Database,
             db.enable_wal()
         version = int(db.execute("PRAGMA user_version").fetchone()[0])
         migrating = identity.empty or version < len(MIGRATIONS)
-        apply_migrations(db, stamp=APPLICATION_ID if migrating else None)
+        apply_migrations(db, stamp=APPLICATION_ID if migrating else None, progress=progress)
         if not identity.empty and version < COMPACT_SCHEMA:
             _compact(db)
     except sqlite3.DatabaseError as error:

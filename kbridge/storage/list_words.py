@@ -10,9 +10,11 @@ and "adr-4" find ADR-0042). Punctuation alone ("%", "-") narrows nothing. Word b
 than any substring: an index of words is a few bytes per word of the haystack, one of trigrams
 ten times that, and trigrams cannot find a word of one or two letters.
 
-The navigator's choices are tokens of a second column, spelled so that no typed word can match
-them (hex of the value): with them a filtered count is one question to the index, however many
-records match. The index is contentless (the text is in `records`) and its rows are the records'
+The navigator's choices are tokens too, spelled so that no typed word can match them: a private
+use character (which the tokenizer keeps in a word, and a typed word never has: it is cut at
+anything but letters and digits, and the character is taken out of the text indexed) before a
+letter and the value in hex. With them a filtered count is one question to the index, however
+many records match. The index keeps no positions or columns (detail=none): a third of the size. The index is contentless (the text is in `records`) and its rows are the records'
 rowids; `records` has a text primary key, so a VACUUM may renumber them: `rebuild` after one
 (`database._compact` does)."""
 
@@ -25,47 +27,51 @@ import sqlite_utils
 from kbridge.model.listing import ListQuery
 
 TABLE = "record_words"
-# Column filters need each row's columns (detail=column); prefixes of one and two letters have
-# their own entries, else "a" would merge the lists of every word starting with a.
+# Prefixes of one and two letters have their own entries, else "a" would merge the lists of every
+# word starting with a.
 _CREATE = (
-    f"CREATE VIRTUAL TABLE {TABLE} USING fts5(words, facets, content='', columnsize=0, detail=column, "
-    "prefix='1 2', tokenize='unicode61 remove_diacritics 2')"
+    f"CREATE VIRTUAL TABLE {TABLE} USING fts5(words, content='', columnsize=0, detail=none, prefix='1 2', "
+    "tokenize='unicode61 remove_diacritics 2')"
 )
+MARK = "\ue000"  # begins the navigator's tokens (Unicode's private use area: see the module's docs)
+_MARK_SQL = "char(57344)"
 _STEM = "rtrim({r}.key, '0123456789')"
 _DIGITS = f"substr({{r}}.key, length({_STEM}) + 1)"
 # The key's number without its leading zeros, when it has some (ADR-0042 -> 42).
 _SHORT_NUMBER = f"CASE WHEN {_DIGITS} LIKE '0%' THEN ltrim({_DIGITS}, '0') ELSE '' END"
 _WORDS = (
-    "{r}.key || ' ' || " + _SHORT_NUMBER + " || ' ' || {r}.title || ' ' || {r}.status || ' ' "
-    "|| {r}.owner_order || ' ' || {r}.tags"
+    "replace({r}.key || ' ' || " + _SHORT_NUMBER + " || ' ' || {r}.title || ' ' || {r}.status || ' ' "
+    "|| {r}.owner_order || ' ' || {r}.tags, " + _MARK_SQL + ", ' ')"
 )
 _LOG = "substr({r}.key_order, 1, max(instr({r}.key_order, char(1)) - 1, 0))"
 _FACETS = (
-    "CASE WHEN {r}.deleted_at IS NULL THEN '' ELSE 'zgone ' END || 'k' || hex({r}.kind) || ' s' || hex({r}.status) "
-    "|| ' l' || hex(" + _LOG + ") "
-    "|| ifnull((SELECT ' ' || group_concat('t' || hex(value), ' ') FROM json_each({r}.tags)), '')"
-)
+    "CASE WHEN {r}.deleted_at IS NULL THEN '' ELSE ' {m}gone' END || ' {m}k' || hex({r}.kind) "
+    "|| ' {m}s' || hex({r}.status) || ' {m}l' || hex(" + _LOG + ") "
+    "|| ifnull((SELECT ' ' || group_concat('{m}t' || hex(value), ' ') FROM json_each({r}.tags)), '')"
+).replace("{m}", "' || " + _MARK_SQL + " || '")
 # What a row of the index is made of: the old values delete it (a contentless table is told them).
 _WATCHED = "key, title, status, owner_order, tags, kind, deleted_at"
 
 
 def _row(r: str) -> str:
-    return f"{r}.rowid, {_WORDS.format(r=r)}, {_FACETS.format(r=r)}"
+    return f"{r}.rowid, {_WORDS.format(r=r)} || {_FACETS.format(r=r)}"
 
 
 def create(db: sqlite_utils.Database) -> None:
     """The table, its triggers, and a row for every record."""
     db.execute(_CREATE)
-    insert = f"INSERT INTO {TABLE} (rowid, words, facets) VALUES ({_row('new')});"
-    delete = f"INSERT INTO {TABLE} ({TABLE}, rowid, words, facets) VALUES ('delete', {_row('old')});"
+    insert = f"INSERT INTO {TABLE} (rowid, words) VALUES ({_row('new')});"
+    delete = f"INSERT INTO {TABLE} ({TABLE}, rowid, words) VALUES ('delete', {_row('old')});"
     db.execute(f"CREATE TRIGGER records_words_added AFTER INSERT ON records BEGIN {insert} END")
-    db.execute(f"CREATE TRIGGER records_words_changed AFTER UPDATE OF {_WATCHED} ON records BEGIN {delete} {insert} END")
+    db.execute(
+        f"CREATE TRIGGER records_words_changed AFTER UPDATE OF {_WATCHED} ON records BEGIN {delete} {insert} END"
+    )
     db.execute(f"CREATE TRIGGER records_words_removed AFTER DELETE ON records BEGIN {delete} END")
     fill(db)
 
 
 def fill(db: sqlite_utils.Database) -> None:
-    db.execute(f"INSERT INTO {TABLE} (rowid, words, facets) SELECT {_row('records')} FROM records")
+    db.execute(f"INSERT INTO {TABLE} (rowid, words) SELECT {_row('records')} FROM records")
     db.execute(f"INSERT INTO {TABLE} ({TABLE}) VALUES ('optimize')")
 
 
@@ -99,33 +105,43 @@ def query_words(query: ListQuery) -> list[str]:
 def match_expression(query: ListQuery, *, facets: bool = True) -> str:
     """The FTS5 query for `query`'s words and tag; with `facets`, also its trash, kind, status and
     decision logs (then its count is the index's alone; "lnone", no hex, is no log's token)."""
-    terms = [f'words:"{part}"*' for part in query_words(query)]
+    terms = [f'"{part}"*' for part in query_words(query)]
     if query.tag is not None:
-        terms.append(f'facets:"{_hex("t", query.tag)}"')
+        terms.append(_token("t", query.tag))
     if facets:
         if query.kind is not None:
-            terms.append(f'facets:"{_hex("k", query.kind)}"')
+            terms.append(_token("k", query.kind))
         if query.status is not None:
-            terms.append(f'facets:"{_hex("s", query.status)}"')
+            terms.append(_token("s", query.status))
         if query.logs is not None:
-            logs = " OR ".join(f'facets:"{_hex("l", log)}"' for log in sorted(query.logs)) or 'facets:"lnone"'
+            logs = " OR ".join(_token("l", log) for log in sorted(query.logs)) or f'"{MARK}lnone"'
             terms.append(f"({logs})")
         if query.trash:
-            terms.append('facets:"zgone"')
+            terms.append(f'"{MARK}gone"')
     expression = " AND ".join(terms)
     if facets and not query.trash:
-        expression = f"({expression}) NOT facets:\"zgone\""
+        expression = f'({expression}) NOT "{MARK}gone"'
     return expression
 
 
 def count(db: sqlite_utils.Database, query: ListQuery) -> int:
     """How many records the list of `query` shows (not for a fixed set of keys: see listing)."""
-    return int(db.execute(f"SELECT count(*) FROM {TABLE} WHERE {TABLE} MATCH ?", [match_expression(query)]).fetchone()[0])
+    row = db.execute(f"SELECT count(*) FROM {TABLE} WHERE {TABLE} MATCH ?", [match_expression(query)]).fetchone()
+    return int(row[0])
 
 
 def ascii_words(query: ListQuery) -> tuple[str, ...]:
     """The typed words cut at every character that is not an ASCII letter or digit."""
     return tuple(part for word in query.words for part in _parts(word, ascii_only=True))
+
+
+def few(db: sqlite_utils.Database, query: ListQuery, limit: int) -> bool:
+    """Whether the list of `query` has at most `limit` records (read no further than that)."""
+    row = db.execute(
+        f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {TABLE} MATCH ? LIMIT ?)",
+        [match_expression(query), limit + 1],
+    ).fetchone()
+    return int(row[0]) <= limit
 
 
 def _parts(word: str, *, ascii_only: bool = False) -> list[str]:
@@ -142,8 +158,10 @@ def _parts(word: str, *, ascii_only: bool = False) -> list[str]:
     return parts
 
 
-def _hex(tag: str, value: str) -> str:
-    return tag + value.encode("utf-8").hex()
+def _token(tag: str, value: str) -> str:
+    """A navigator's token, quoted for a query."""
+    return f'"{MARK}{tag}{value.encode("utf-8").hex()}"'
+
 
 
 def is_phrase_error(error: sqlite3.OperationalError) -> bool:

@@ -48,6 +48,9 @@ HAYSTACK = (
 _LOG = "substr(key_order, 1, max(instr(key_order, char(1)) - 1, 0))"
 
 _T = TypeVar("_T")
+# Up to this many matches, a filtered list is read by looking its rows up and sorting them; past
+# it, by walking its order's index (bench/list_bench.py: a few milliseconds either way there).
+FEW_MATCHES = 2000
 
 _ORDER_COLUMN = {
     ListOrder.KEY: None,
@@ -108,19 +111,24 @@ def create_list_columns(db: sqlite_utils.Database) -> None:
     _create_order_indexes(db, _FILTERED_V4)
 
 
-def create_word_index(db: sqlite_utils.Database) -> None:
+def create_word_index(db: sqlite_utils.Database, report: Callable[[float], None] = lambda fraction: None) -> None:
     """The word index, and the order indexes without the words and tags it now answers for
-    (schema 6)."""
+    (schema 6). `report` hears how far it is (each index a share; the word index two)."""
     for order in _ORDER_COLUMN:
         db.execute(f"DROP INDEX IF EXISTS {_index_name(order)}")
-    _create_order_indexes(db, _FILTERED)
+    shares = len(_ORDER_COLUMN) + 2
+    _create_order_indexes(db, _FILTERED, lambda done: report(done / shares))
     list_words.create(db)
+    report(1.0)
 
 
-def _create_order_indexes(db: sqlite_utils.Database, filtered: str) -> None:
-    for order, column in _ORDER_COLUMN.items():
+def _create_order_indexes(
+    db: sqlite_utils.Database, filtered: str, report: Callable[[int], None] = lambda done: None
+) -> None:
+    for done, (order, column) in enumerate(_ORDER_COLUMN.items(), start=1):
         leading = f"{column}, key_order" if column else "key_order"
         db.execute(f"CREATE INDEX {_index_name(order)} ON records (live, {leading}, {filtered})")
+        report(done)
 
 
 def count(db: sqlite_utils.Database, query: ListQuery) -> int:
@@ -172,7 +180,8 @@ def _window(db: sqlite_utils.Database, query: ListQuery, offset: int, limit: int
     ids = [
         row[0]
         for row in db.execute(
-            f"SELECT rowid FROM records {_index(query)} WHERE {where} ORDER BY {_order_by(query)} LIMIT ? OFFSET ?",
+            f"SELECT rowid FROM records {_walk(db, query, total)} WHERE {where} ORDER BY {_order_by(query)} "
+            "LIMIT ? OFFSET ?",
             [*params, limit, offset],
         )
     ]
@@ -201,7 +210,8 @@ def _position(db: sqlite_utils.Database, query: ListQuery, uid: str) -> int | No
     placeholders = ", ".join("?" for _ in row)
     before = ">" if query.descending else "<"
     found = db.execute(
-        f"SELECT count(*) FROM records {_index(query)} WHERE {where} AND ({sort_values}) {before} ({placeholders})",
+        f"SELECT count(*) FROM records {_walk(db, query, None)} WHERE {where} AND ({sort_values}) {before} "
+        f"({placeholders})",
         [*params, *row],
     ).fetchone()
     return int(found[0])
@@ -265,6 +275,17 @@ def _where(query: ListQuery, *, matches: str = _MATCHES) -> tuple[str, list[Any]
         clauses.append(matches)
         params.append(list_words.match_expression(query))
     return " AND ".join(clauses), params
+
+
+def _walk(db: sqlite_utils.Database, query: ListQuery, total: int | None) -> str:
+    """How a list is read: along its order's index, keeping the rows the word index matched; or,
+    when it matched a few (`FEW_MATCHES`), those rows looked up and sorted (a walk would pass a
+    million index entries to find none)."""
+    if list_words.needs_index(query) and (
+        total <= FEW_MATCHES if total is not None else list_words.few(db, query, FEW_MATCHES)
+    ):
+        return "NOT INDEXED"
+    return _index(query)
 
 
 def _index(query: ListQuery) -> str:

@@ -17,7 +17,7 @@ import pytest
 from kbridge.core import KnowledgeBase
 from kbridge.model import Kind, Record, natural_key
 from kbridge.model.listing import ListOrder, ListQuery
-from kbridge.storage import MIGRATIONS, Store, list_words
+from kbridge.storage import MIGRATIONS, Store, list_words, listing
 from kbridge.storage.database import vacuum
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -49,6 +49,13 @@ def varied(kb: KnowledgeBase) -> KnowledgeBase:
         )
     kb.delete("ADR-0100")
     return kb
+
+
+@pytest.fixture(params=[0, 2000], ids=["walked", "looked-up"])
+def few_matches(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
+    """Both ways of reading a filtered list: along the order's index, or the matches sorted."""
+    monkeypatch.setattr(listing, "FEW_MATCHES", request.param)
+    return int(request.param)
 
 
 def _all(kb: KnowledgeBase, query: ListQuery) -> list[Record]:
@@ -128,6 +135,8 @@ def test_every_order_is_the_python_order(varied: KnowledgeBase, order: ListOrder
         ListQuery(words=("%",)),  # and alone narrows nothing
         ListQuery(words=("_d",)),
         ListQuery(words=("ation",)),  # the beginnings of words, not any part
+        ListQuery(words=("k",)),  # never the navigator's tokens (kind = "k" and hex)
+        ListQuery(words=("\ue000k",)),
         ListQuery(words=("pci",), order=ListOrder.TITLE, descending=True),
         ListQuery(words=("ka",), kind="decision", status="accepted"),
         ListQuery(words=("r",), tag="vault", order=ListOrder.OWNER),
@@ -139,7 +148,7 @@ def test_every_order_is_the_python_order(varied: KnowledgeBase, order: ListOrder
         ListQuery(tag="pci", words=("v",), order=ListOrder.DATE, descending=True),
     ],
 )
-def test_filters_are_the_python_filters(varied: KnowledgeBase, query: ListQuery) -> None:
+def test_filters_are_the_python_filters(varied: KnowledgeBase, query: ListQuery, few_matches: int) -> None:
     _assert_the_python_list(varied, query)
 
 
@@ -158,7 +167,7 @@ def _assert_the_python_list(kb: KnowledgeBase, query: ListQuery) -> list[str]:
 
 @pytest.mark.parametrize("order", list(ListOrder))
 @pytest.mark.parametrize("descending", [False, True])
-def test_the_filter_in_every_order(varied: KnowledgeBase, order: ListOrder, descending: bool) -> None:
+def test_the_filter_in_every_order(varied: KnowledgeBase, order: ListOrder, descending: bool, few_matches: int) -> None:
     for words in (("a",), ("kafka", "rotation"), ("per",)):
         assert _assert_the_python_list(varied, ListQuery(words=words, order=order, descending=descending))
 
@@ -179,13 +188,16 @@ def test_every_change_reaches_the_word_index(varied: KnowledgeBase) -> None:
     """Edits, a renamed owner, a new owner, the trash and back, tags: the filter follows."""
     varied.update("ADR-1", title="Ledger reconciliation", tags=["Écriture"])
     varied.update("PER-2", title="Brünhilde Weiß")
-    varied.update("ADR-0009", owner="PER-2")
+    varied.update("ADR-0009", owner="PER-2", title="\ue000gone \ue000k6465636973696f6e")  # the navigator's tokens
+    varied.update("SYS-10", tags=["x\ue000y"])
     varied.delete("SYS-2")
     varied.undelete("ADR-0100")
-    for words in (("ledger",), ("ecriture",), ("brunhilde",), ("weiß",), ("title",), ("vault",)):
+    for words in (("ledger",), ("ecriture",), ("brunhilde",), ("weiß",), ("title",), ("vault",), ("gone",), ("y",)):
         _assert_the_python_list(varied, ListQuery(words=words))
         _assert_the_python_list(varied, ListQuery(words=words, trash=True))
     _assert_the_python_list(varied, ListQuery(tag="Écriture"))
+    _assert_the_python_list(varied, ListQuery(tag="x\ue000y", words=("x",)))
+    _assert_the_python_list(varied, ListQuery(kind="decision", words=("t",)))
     assert [r.key for r in _all(varied, ListQuery(words=("reconciliation",)))] == ["ADR-1"]
 
 
