@@ -63,8 +63,10 @@ def create(db: sqlite_utils.Database) -> None:
     insert = f"INSERT INTO {TABLE} (rowid, words) VALUES ({_row('new')});"
     delete = f"INSERT INTO {TABLE} ({TABLE}, rowid, words) VALUES ('delete', {_row('old')});"
     db.execute(f"CREATE TRIGGER records_words_added AFTER INSERT ON records BEGIN {insert} END")
+    changed = " OR ".join(f"new.{name} IS NOT old.{name}" for name in _WATCHED.split(", "))
     db.execute(
-        f"CREATE TRIGGER records_words_changed AFTER UPDATE OF {_WATCHED} ON records BEGIN {delete} {insert} END"
+        f"CREATE TRIGGER records_words_changed AFTER UPDATE OF {_WATCHED} ON records WHEN {changed} "
+        f"BEGIN {delete} {insert} END"
     )
     db.execute(f"CREATE TRIGGER records_words_removed AFTER DELETE ON records BEGIN {delete} END")
     fill(db)

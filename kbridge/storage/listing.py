@@ -90,19 +90,7 @@ def create_list_columns(db: sqlite_utils.Database) -> None:
         ("haystack", HAYSTACK),
     ):
         db.execute(f"ALTER TABLE records ADD COLUMN {name} GENERATED ALWAYS AS ({expression}) VIRTUAL")
-    owner_title = "ifnull((SELECT lower(title) FROM records WHERE uid = new.owner_uid), '')"
-    db.execute(
-        "CREATE TRIGGER records_owner_set AFTER INSERT ON records WHEN new.owner_uid IS NOT NULL "
-        f"BEGIN UPDATE records SET owner_order = {owner_title} WHERE uid = new.uid; END"
-    )
-    db.execute(
-        "CREATE TRIGGER records_owner_changed AFTER UPDATE OF owner_uid ON records "
-        f"BEGIN UPDATE records SET owner_order = {owner_title} WHERE uid = new.uid; END"
-    )
-    db.execute(
-        "CREATE TRIGGER records_owner_renamed AFTER UPDATE OF title ON records "
-        "BEGIN UPDATE records SET owner_order = lower(new.title) WHERE owner_uid = new.uid; END"
-    )
+    _create_owner_triggers(db)
     db.execute(
         "UPDATE records SET owner_order = ifnull((SELECT lower(o.title) FROM records o "
         "WHERE o.uid = records.owner_uid), '') WHERE owner_uid IS NOT NULL"
@@ -111,9 +99,33 @@ def create_list_columns(db: sqlite_utils.Database) -> None:
     _create_order_indexes(db, _FILTERED_V4)
 
 
+def _create_owner_triggers(db: sqlite_utils.Database) -> None:
+    """owner_order follows the owner: set with the record, changed with its owner or the owner's
+    title. Only when the value changes: a save writes every column, and a person's save rewrote
+    every record they own (bench/storage_size.py: a restore of a person owning 291 records, 64 ms)."""
+    for name in ("records_owner_set", "records_owner_changed", "records_owner_renamed"):
+        db.execute(f"DROP TRIGGER IF EXISTS {name}")
+    owner_title = "ifnull((SELECT lower(title) FROM records WHERE uid = new.owner_uid), '')"
+    db.execute(
+        "CREATE TRIGGER records_owner_set AFTER INSERT ON records WHEN new.owner_uid IS NOT NULL "
+        f"BEGIN UPDATE records SET owner_order = {owner_title} WHERE uid = new.uid; END"
+    )
+    db.execute(
+        "CREATE TRIGGER records_owner_changed AFTER UPDATE OF owner_uid ON records "
+        "WHEN new.owner_uid IS NOT old.owner_uid "
+        f"BEGIN UPDATE records SET owner_order = {owner_title} WHERE uid = new.uid; END"
+    )
+    db.execute(
+        "CREATE TRIGGER records_owner_renamed AFTER UPDATE OF title ON records WHEN new.title IS NOT old.title "
+        "BEGIN UPDATE records SET owner_order = lower(new.title) WHERE owner_uid = new.uid "
+        "AND owner_order IS NOT lower(new.title); END"
+    )
+
+
 def create_word_index(db: sqlite_utils.Database, report: Callable[[float], None] = lambda fraction: None) -> None:
     """The word index, and the order indexes without the words and tags it now answers for
     (schema 6). `report` hears how far it is (each index a share; the word index two)."""
+    _create_owner_triggers(db)
     for order in _ORDER_COLUMN:
         db.execute(f"DROP INDEX IF EXISTS {_index_name(order)}")
     shares = len(_ORDER_COLUMN) + 2
