@@ -94,8 +94,8 @@ def rowid_fingerprint(db: sqlite_utils.Database) -> tuple[int, int]:
 
 
 def needs_index(query: ListQuery) -> bool:
-    """Whether the list of `query` is narrowed by the word index (its words or tag)."""
-    return bool(query_words(query)) or query.tag is not None
+    """Whether the list of `query` is narrowed by the word index (its words, tag or status)."""
+    return bool(query_words(query)) or query.tag is not None or query.status is not None
 
 
 def query_words(query: ListQuery) -> list[str]:
@@ -104,26 +104,24 @@ def query_words(query: ListQuery) -> list[str]:
     return [part for word in query.words for part in _parts(word)]
 
 
-def match_expression(query: ListQuery, *, facets: bool = True) -> str:
-    """The FTS5 query for `query`'s words and tag; with `facets`, also its trash, kind, status and
-    decision logs (then its count is the index's alone; "lnone", no hex, is no log's token)."""
+def match_expression(query: ListQuery) -> str:
+    """The FTS5 query for every choice of `query` but its fixed set of keys: its count is the
+    index's alone ("lnone", not hex, is no log's token)."""
     terms = [f'"{part}"*' for part in query_words(query)]
     if query.tag is not None:
         terms.append(_token("t", query.tag))
-    if facets:
-        if query.kind is not None:
-            terms.append(_token("k", query.kind))
-        if query.status is not None:
-            terms.append(_token("s", query.status))
-        if query.logs is not None:
-            logs = " OR ".join(_token("l", log) for log in sorted(query.logs)) or f'"{MARK}lnone"'
-            terms.append(f"({logs})")
-        if query.trash:
-            terms.append(f'"{MARK}gone"')
+    if query.kind is not None:
+        terms.append(_token("k", query.kind))
+    if query.status is not None:
+        terms.append(_token("s", query.status))
+    if query.logs is not None:
+        logs = " OR ".join(_token("l", log) for log in sorted(query.logs)) or f'"{MARK}lnone"'
+        terms.append(f"({logs})")
+    if query.trash:
+        terms.append(f'"{MARK}gone"')
     expression = " AND ".join(terms)
-    if facets and not query.trash:
-        expression = f'({expression}) NOT "{MARK}gone"'
-    return expression
+    return expression if query.trash else f'({expression}) NOT "{MARK}gone"'
+
 
 
 def count(db: sqlite_utils.Database, query: ListQuery) -> int:

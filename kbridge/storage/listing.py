@@ -60,12 +60,12 @@ _ORDER_COLUMN = {
     ListOrder.OWNER: "owner_order",
     ListOrder.TAGS: "tags_order",
 }
-# Each order's index holds the columns the navigator's kind and status filters read, so that a
-# window, a count or a position is read from that index alone, in its order. The key ends every
-# order: two keys may share a natural order (ADR-01, ADR-1), never a key. Words and tags are the
-# word index's (schema 6: the haystack and tags in all seven indexes were a third of the file's
-# growth over its text).
-_FILTERED = "key, kind, status"
+# Each order's index holds the kind (the navigator's commonest filter), so that a window, a count or
+# a position of a kind is read from that index alone, in its order. The key ends every order: two
+# keys may share a natural order (ADR-01, ADR-1), never a key. Words, tags and statuses are the
+# word index's (schema 6: the haystack, tags and status in all seven indexes were a third of the
+# file's growth over its text).
+_FILTERED = "key, kind"
 _FILTERED_V4 = "key, kind, status, tags_order, haystack"
 _MATCHES = f"rowid IN (SELECT rowid FROM {list_words.TABLE} WHERE {list_words.TABLE} MATCH ?)"
 _MATCHES_ONE = (
@@ -274,9 +274,6 @@ def _where(query: ListQuery, *, matches: str = _MATCHES) -> tuple[str, list[Any]
     if query.kind is not None:
         clauses.append("kind = ?")
         params.append(query.kind)
-    if query.status is not None:
-        clauses.append("status = ?")
-        params.append(query.status)
     if query.keys is not None:
         clauses.append("key IN (SELECT value FROM json_each(?))")
         params.append(json.dumps(sorted(query.keys)))
