@@ -137,7 +137,7 @@ def main() -> int:
         person_ms = statistics.median(
             timed(lambda rev=rev: kb.history.restore(person.uid, rev)) for rev in (2, 3, 4)
         )
-        same_ms = statistics.median(timed(lambda: kb.update(person.uid, body=f"Edited {n}.")) for n in range(3))
+        same_ms = statistics.median(timed(lambda n=n: kb.update(person.uid, body=f"Edited {n}.")) for n in range(3))
     rows = [
         ("records", f"{args.records + 38:,}", ""),
         ("text (titles, bodies, fields)", f"{text / 1e6:.1f} MB", ""),

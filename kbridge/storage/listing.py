@@ -175,7 +175,7 @@ def _words_answer(answer: Callable[[ListQuery], _T], query: ListQuery) -> _T:
 def _count(db: sqlite_utils.Database, query: ListQuery) -> int:
     if list_words.needs_index(query) and query.keys is None:
         return list_words.count(db, query)
-    where, params = _where(query)
+    where, params = _where(db, query)
     row = db.execute(f"SELECT count(*) FROM records {_index(query)} WHERE {where}", params).fetchone()
     return int(row[0])
 
@@ -188,7 +188,7 @@ def _window(db: sqlite_utils.Database, query: ListQuery, offset: int, limit: int
         end = min(offset + limit, total)
         query = replace(query, descending=not query.descending)
         offset, limit = total - end, max(0, end - offset)
-    where, params = _where(query)
+    where, params = _where(db, query)
     ids = [
         row[0]
         for row in db.execute(
@@ -209,11 +209,11 @@ def _window(db: sqlite_utils.Database, query: ListQuery, offset: int, limit: int
 
 
 def _position(db: sqlite_utils.Database, query: ListQuery, uid: str) -> int | None:
-    where, params = _where(query)
+    where, params = _where(db, query)
     column = _ORDER_COLUMN[query.order]
     sort_values = f"{column + ', ' if column else ''}key_order, key"
     # One record is looked up in the word index by its rowid, not by reading every match.
-    one, one_params = _where(query, matches=_MATCHES_ONE)
+    one, one_params = _where(db, query, matches=_MATCHES_ONE)
     row = db.execute(
         f"SELECT {sort_values} FROM records WHERE uid = ? AND {one}", [uid, *one_params]
     ).fetchone()
@@ -268,7 +268,7 @@ def _log_name(prefix: str) -> str:
     return (stem if stem and number.isdigit() else prefix).upper()
 
 
-def _where(query: ListQuery, *, matches: str = _MATCHES) -> tuple[str, list[Any]]:
+def _where(db: sqlite_utils.Database, query: ListQuery, *, matches: str = _MATCHES) -> tuple[str, list[Any]]:
     clauses = ["live = ?"]
     params: list[Any] = [0 if query.trash else 1]
     if query.kind is not None:
@@ -282,7 +282,7 @@ def _where(query: ListQuery, *, matches: str = _MATCHES) -> tuple[str, list[Any]
         params.append(json.dumps(sorted(query.logs)))
     if list_words.needs_index(query):
         clauses.append(matches)
-        params.append(list_words.match_expression(query))
+        params.append(list_words.match_expression(db, query))
     return " AND ".join(clauses), params
 
 

@@ -51,11 +51,14 @@ def varied(kb: KnowledgeBase) -> KnowledgeBase:
     return kb
 
 
-@pytest.fixture(params=[0, 2000], ids=["walked", "looked-up"])
+@pytest.fixture(params=[(0, 8), (2000, 0)], ids=["walked", "looked-up"])
 def few_matches(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
-    """Both ways of reading a filtered list: along the order's index, or the matches sorted."""
-    monkeypatch.setattr(listing, "FEW_MATCHES", request.param)
-    return int(request.param)
+    """Both ways of reading a filtered list (along the order's index, or the matches sorted), and
+    both ways of asking for the words a typed word begins (as the words, or as a prefix)."""
+    few, most_words = request.param
+    monkeypatch.setattr(listing, "FEW_MATCHES", few)
+    monkeypatch.setattr(list_words, "_MOST_WORDS", most_words)
+    return int(few)
 
 
 def _all(kb: KnowledgeBase, query: ListQuery) -> list[Record]:
