@@ -22,6 +22,8 @@ has a text primary key, so a VACUUM may renumber them: `rebuild` after one
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 import sqlite_utils
 
@@ -127,8 +129,12 @@ def match_expression(db: sqlite_utils.Database, query: ListQuery) -> str:
 
 def count(db: sqlite_utils.Database, query: ListQuery) -> int:
     """How many records the list of `query` shows (not for a fixed set of keys: see listing)."""
-    row = db.execute(f"SELECT count(*) FROM {TABLE} WHERE {TABLE} MATCH ?", [match_expression(db, query)]).fetchone()
-    return int(row[0])
+    expression = match_expression(db, query)
+
+    def counted() -> int:
+        return int(db.execute(f"SELECT count(*) FROM {TABLE} WHERE {TABLE} MATCH ?", [expression]).fetchone()[0])
+
+    return _remembered(db, f"count {expression}", counted)
 
 
 def ascii_words(query: ListQuery) -> tuple[str, ...]:
@@ -158,31 +164,41 @@ def _beginning(db: sqlite_utils.Database, part: str) -> str:
     return "(" + " OR ".join(f'"{term}"' for term in terms) + ")" if terms else f'"{part}"'
 
 
+_T = TypeVar("_T")
 _MOST_WORDS = 8
 _CACHE = "_kbridge_words_beginning"  # an attribute of the open database (one per connection)
 
 
 def _words_beginning(db: sqlite_utils.Database, prefix: str) -> list[str] | None:
-    """The indexed words beginning with `prefix` (None when there are more than `_MOST_WORDS`),
-    remembered until the file changes: a keystroke asks for a count, a window and a position."""
+    """The indexed words beginning with `prefix` (None when there are more than `_MOST_WORDS`)."""
+
+    def looked_up() -> list[str] | None:
+        db.execute(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{TABLE}_terms USING fts5vocab('main', '{TABLE}', 'row')"
+        )
+        rows = db.execute(
+            f"SELECT term FROM temp.{TABLE}_terms WHERE term >= ? AND term < ? LIMIT ?",
+            [prefix, prefix + "\U0010ffff", _MOST_WORDS + 1],
+        ).fetchall()
+        return [str(row[0]) for row in rows] if len(rows) <= _MOST_WORDS else None
+
+    return _remembered(db, f"words {prefix}", looked_up)
+
+
+def _remembered(db: sqlite_utils.Database, key: str, compute: Callable[[], _T]) -> _T:
+    """`compute()`, remembered with the open database until the file changes: one keystroke asks
+    for a window, a count and a position of one list, each needing the same answers."""
     version = (int(db.execute("PRAGMA data_version").fetchone()[0]), db.conn.total_changes)
-    cache: dict[str, tuple[tuple[int, int], list[str] | None]] = getattr(db, _CACHE, None) or {}
+    cache: dict[str, tuple[tuple[int, int], Any]] = getattr(db, _CACHE, None) or {}
     setattr(db, _CACHE, cache)
-    cached = cache.get(prefix)
+    cached = cache.get(key)
     if cached is not None and cached[0] == version:
-        return cached[1]
-    db.execute(
-        f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{TABLE}_terms USING fts5vocab('main', '{TABLE}', 'row')"
-    )
-    rows = db.execute(
-        f"SELECT term FROM temp.{TABLE}_terms WHERE term >= ? AND term < ? LIMIT ?",
-        [prefix, prefix + "\U0010ffff", _MOST_WORDS + 1],
-    ).fetchall()
-    terms = [str(row[0]) for row in rows] if len(rows) <= _MOST_WORDS else None
+        return cast(_T, cached[1])
+    value = compute()
     if len(cache) > 64:
         cache.clear()
-    cache[prefix] = (version, terms)
-    return terms
+    cache[key] = (version, value)
+    return value
 
 
 def _parts(word: str, *, ascii_only: bool = False) -> list[str]:

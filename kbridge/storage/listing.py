@@ -51,6 +51,8 @@ _T = TypeVar("_T")
 # Up to this many matches, a filtered list is read by looking its rows up and sorting them; past
 # it, by walking its order's index (bench/list_bench.py: a few milliseconds either way there).
 FEW_MATCHES = 2000
+# Up to this many index entries walked, a window asks the word index about each (see `_near`).
+NEAR_WALK = 2500
 
 _ORDER_COLUMN = {
     ListOrder.KEY: None,
@@ -188,12 +190,13 @@ def _window(db: sqlite_utils.Database, query: ListQuery, offset: int, limit: int
         end = min(offset + limit, total)
         query = replace(query, descending=not query.descending)
         offset, limit = total - end, max(0, end - offset)
-    where, params = _where(db, query)
+    walk = _walk(db, query, total)
+    near = walk != "NOT INDEXED" and list_words.needs_index(query) and _near(db, query, offset + limit, total)
+    where, params = _where(db, query, matches=_MATCHES_ONE if near else _MATCHES)
     ids = [
         row[0]
         for row in db.execute(
-            f"SELECT rowid FROM records {_walk(db, query, total)} WHERE {where} ORDER BY {_order_by(query)} "
-            "LIMIT ? OFFSET ?",
+            f"SELECT rowid FROM records {walk} WHERE {where} ORDER BY {_order_by(query)} LIMIT ? OFFSET ?",
             [*params, limit, offset],
         )
     ]
@@ -295,6 +298,15 @@ def _walk(db: sqlite_utils.Database, query: ListQuery, total: int | None) -> str
     ):
         return "NOT INDEXED"
     return _index(query)
+
+
+def _near(db: sqlite_utils.Database, query: ListQuery, reach: int, total: int | None) -> bool:
+    """Whether the first `reach` rows of a filtered list are found by asking the word index about
+    each record walked (a few microseconds each: `NEAR_WALK` of them) sooner than by reading every
+    match first (a tenth of a second for 700,000 matches in a million)."""
+    matched = total if total is not None else list_words.count(db, query)
+    records = int(db.execute("SELECT ifnull(max(rowid), 0) FROM records").fetchone()[0])  # about their number
+    return matched > 0 and reach * records <= NEAR_WALK * matched
 
 
 def _index(query: ListQuery) -> str:
