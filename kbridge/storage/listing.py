@@ -191,15 +191,18 @@ def _window(db: sqlite_utils.Database, query: ListQuery, offset: int, limit: int
         query = replace(query, descending=not query.descending)
         offset, limit = total - end, max(0, end - offset)
     walk = _walk(db, query, total)
-    near = walk != "NOT INDEXED" and list_words.needs_index(query) and _near(db, query, offset + limit, total)
-    where, params = _where(db, query, matches=_MATCHES_ONE if near else _MATCHES)
-    ids = [
-        row[0]
-        for row in db.execute(
-            f"SELECT rowid FROM records {walk} WHERE {where} ORDER BY {_order_by(query)} LIMIT ? OFFSET ?",
-            [*params, limit, offset],
-        )
-    ]
+    ids = None
+    if walk != "NOT INDEXED" and list_words.needs_index(query) and _near(db, query, offset + limit, total):
+        ids = _near_window(db, query, offset, limit, total)
+    if ids is None:
+        where, params = _where(db, query)
+        ids = [
+            row[0]
+            for row in db.execute(
+                f"SELECT rowid FROM records {walk} WHERE {where} ORDER BY {_order_by(query)} LIMIT ? OFFSET ?",
+                [*params, limit, offset],
+            )
+        ]
     if from_end:
         ids.reverse()
     if not ids:
@@ -271,7 +274,11 @@ def _log_name(prefix: str) -> str:
     return (stem if stem and number.isdigit() else prefix).upper()
 
 
-def _where(db: sqlite_utils.Database, query: ListQuery, *, matches: str = _MATCHES) -> tuple[str, list[Any]]:
+def _where(
+    db: sqlite_utils.Database, query: ListQuery, *, matches: str | None = _MATCHES
+) -> tuple[str, list[Any]]:
+    """The conditions of `query` on a row of `records`; those of the word index as `matches` (none
+    when None: the caller asks it)."""
     clauses = ["live = ?"]
     params: list[Any] = [0 if query.trash else 1]
     if query.kind is not None:
@@ -283,7 +290,7 @@ def _where(db: sqlite_utils.Database, query: ListQuery, *, matches: str = _MATCH
     if query.logs is not None:
         clauses.append(f"{_LOG} IN (SELECT value FROM json_each(?))")
         params.append(json.dumps(sorted(query.logs)))
-    if list_words.needs_index(query):
+    if matches is not None and list_words.needs_index(query):
         clauses.append(matches)
         params.append(list_words.match_expression(db, query))
     return " AND ".join(clauses), params
@@ -298,6 +305,28 @@ def _walk(db: sqlite_utils.Database, query: ListQuery, total: int | None) -> str
     ):
         return "NOT INDEXED"
     return _index(query)
+
+
+def _near_window(
+    db: sqlite_utils.Database, query: ListQuery, offset: int, limit: int, total: int | None
+) -> list[int] | None:
+    """The rowids of a window found within the first `NEAR_WALK` entries of the order's index,
+    the word index asked about each; None when they are not all there (the matches thin out)."""
+    where, params = _where(db, query, matches=None)
+    column = _ORDER_COLUMN[query.order]
+    order = _order_by(query)
+    ids = [
+        row[0]
+        for row in db.execute(
+            f"SELECT id FROM (SELECT rowid AS id, {column + ', ' if column else ''}key_order, key FROM records "
+            f"{_index(query)} WHERE {where} ORDER BY {order} LIMIT ?) WHERE EXISTS (SELECT 1 FROM "
+            f"{list_words.TABLE} w WHERE {list_words.TABLE} MATCH ? AND w.rowid = id) "
+            f"ORDER BY {order} LIMIT ? OFFSET ?",
+            [*params, NEAR_WALK, list_words.match_expression(db, query), limit, offset],
+        )
+    ]
+    complete = len(ids) == limit or (total is not None and offset + len(ids) >= total)
+    return ids if complete else None
 
 
 def _near(db: sqlite_utils.Database, query: ListQuery, reach: int, total: int | None) -> bool:

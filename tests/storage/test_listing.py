@@ -51,13 +51,17 @@ def varied(kb: KnowledgeBase) -> KnowledgeBase:
     return kb
 
 
-@pytest.fixture(params=[(0, 8), (2000, 0)], ids=["walked", "looked-up"])
+@pytest.fixture(params=[(0, 8, 0), (0, 8, 3), (2000, 0, 0)], ids=["walked", "walked-near", "looked-up"])
 def few_matches(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
-    """Both ways of reading a filtered list (along the order's index, or the matches sorted), and
-    both ways of asking for the words a typed word begins (as the words, or as a prefix)."""
-    few, most_words = request.param
+    """Every way of reading a filtered list (along the order's index, its first entries asked
+    about one by one, else every match read first; or the matches sorted), and both ways of
+    asking for the words a typed word begins (as the words, or as a prefix)."""
+    few, most_words, near_walk = request.param
     monkeypatch.setattr(listing, "FEW_MATCHES", few)
     monkeypatch.setattr(list_words, "_MOST_WORDS", most_words)
+    if near_walk:  # a walk of three entries: some windows are there, the others read the long way
+        monkeypatch.setattr(listing, "NEAR_WALK", near_walk)
+        monkeypatch.setattr(listing, "_near", lambda *args: True)
     return int(few)
 
 
