@@ -215,7 +215,6 @@ def _window(db: sqlite_utils.Database, query: ListQuery, offset: int, limit: int
 
 
 def _position(db: sqlite_utils.Database, query: ListQuery, uid: str) -> int | None:
-    where, params = _where(db, query)
     column = _ORDER_COLUMN[query.order]
     sort_values = f"{column + ', ' if column else ''}key_order, key"
     # One record is looked up in the word index by its rowid, not by reading every match.
@@ -226,13 +225,37 @@ def _position(db: sqlite_utils.Database, query: ListQuery, uid: str) -> int | No
     if row is None:
         return None
     placeholders = ", ".join("?" for _ in row)
-    before = ">" if query.descending else "<"
-    found = db.execute(
-        f"SELECT count(*) FROM records {_walk(db, query, None)} WHERE {where} AND ({sort_values}) {before} "
-        f"({placeholders})",
-        [*params, *row],
-    ).fetchone()
+    before = f"({sort_values}) {'>' if query.descending else '<'} ({placeholders})"
+    walk = _walk(db, query, None)
+    if walk != "NOT INDEXED" and list_words.needs_index(query):
+        near = _near_position(db, query, before, list(row))
+        if near is not None:
+            return near
+    where, params = _where(db, query)
+    found = db.execute(f"SELECT count(*) FROM records {walk} WHERE {where} AND {before}", [*params, *row]).fetchone()
     return int(found[0])
+
+
+def _near_position(db: sqlite_utils.Database, query: ListQuery, before: str, row: list[Any]) -> int | None:
+    """The row of a record of a filtered list found within `NEAR_WALK` entries of either end of
+    its order's index (the word index asked about each), else None."""
+    after = before.replace(" < (", " > (") if " < (" in before else before.replace(" > (", " < (")
+    ends = [(before, False)] + ([(after, True)] if query.keys is None else [])
+    where, params = _where(db, query, matches=None)
+    for condition, from_end in ends:
+        entries = db.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM records {_index(query)} WHERE {where} AND {condition} LIMIT ?)",
+            [*params, *row, NEAR_WALK + 1],
+        ).fetchone()[0]
+        if entries > NEAR_WALK:
+            continue
+        found = int(db.execute(
+            f"SELECT count(*) FROM records {_index(query)} WHERE {where} AND {condition} AND EXISTS (SELECT 1 FROM "
+            f"{list_words.TABLE} w WHERE {list_words.TABLE} MATCH ? AND w.rowid = records.rowid)",
+            [*params, *row, list_words.match_expression(db, query)],
+        ).fetchone()[0])
+        return list_words.count(db, query) - 1 - found if from_end else found
+    return None
 
 
 def facets(db: sqlite_utils.Database) -> ListFacets:
