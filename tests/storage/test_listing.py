@@ -365,3 +365,16 @@ def test_a_save_that_keeps_the_title_leaves_the_owned_records_alone(varied: Know
     assert rows_written("PER-1", body="Edited.") == rows_written("PER-3", body="Edited.")
     assert rows_written("PER-1", title="Zoë Quinn-Able") > rows_written("PER-3", title="Nobody Else")
     _assert_the_python_list(varied, ListQuery(words=("able",)))
+
+
+def test_a_migration_tells_how_far_it_is(tmp_path: Path) -> None:
+    path = tmp_path / "v3.kbridge"
+    shutil.copyfile(FIXTURES / "kb-schema-v3.kbridge", path)
+    heard: list[tuple[str, float]] = []
+    Store.open(path, progress=lambda what, fraction: heard.append((what, fraction))).close()
+    fractions = [fraction for _, fraction in heard]
+    assert fractions == sorted(fractions) and fractions[0] == 0.0 and fractions[-1] == 1.0
+    assert {what for what, _ in heard} == {f"updating the knowledge base to schema {n}" for n in (4, 5, 6)}
+    heard.clear()
+    Store.open(path, progress=lambda what, fraction: heard.append((what, fraction))).close()
+    assert heard == []  # nothing to do
