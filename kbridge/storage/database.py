@@ -23,7 +23,8 @@ from pathlib import Path
 import sqlite_utils
 
 from kbridge.model import KbridgeError, NotFoundError
-from kbridge.storage.migrations import MIGRATIONS, apply_migrations
+from kbridge.storage import list_words
+from kbridge.storage.migrations import MIGRATIONS, MigrationProgress, apply_migrations
 
 # Another kbridge process (the GUI while the CLI writes) may hold the write lock briefly; wait for it
 # rather than surfacing "database is locked" to the user.
@@ -103,15 +104,28 @@ def _compact(db: sqlite_utils.Database) -> None:
         with contextlib.suppress(sqlite3.OperationalError):
             if str(db.execute("PRAGMA journal_mode = DELETE").fetchone()[0]).lower() == "delete":
                 db.execute(f"PRAGMA page_size = {PAGE_SIZE}")
-            db.execute("VACUUM")
+            vacuum(db)
     finally:
         with contextlib.suppress(sqlite3.OperationalError):
             db.execute("PRAGMA journal_mode = WAL")
         db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
 
 
-def connect(path: Path, *, create: bool = False) -> tuple[sqlite_utils.Database, bool]:
-    """Open (or create) the knowledge base at `path` and bring its schema up to date.
+def vacuum(db: sqlite_utils.Database) -> None:
+    """VACUUM, then index the list's words again if it renumbered the records (whose primary key
+    is their uid: SQLite keeps their rowids in practice, and promises nothing)."""
+    before = list_words.rowid_fingerprint(db)
+    db.execute("VACUUM")
+    if list_words.rowid_fingerprint(db) != before:
+        with db.atomic():
+            list_words.rebuild(db)
+
+
+def connect(
+    path: Path, *, create: bool = False, progress: MigrationProgress | None = None
+) -> tuple[sqlite_utils.Database, bool]:
+    """Open (or create) the knowledge base at `path` and bring its schema up to date (`progress`
+    hears how far a migration is: a minute or more at a million records).
 
     Returns the database and whether it still needs kbridge's application_id (an older kbridge
     file, stamped with its next write rather than by a read-only command)."""
@@ -148,7 +162,7 @@ def connect(path: Path, *, create: bool = False) -> tuple[sqlite_utils.Database,
             db.enable_wal()
         version = int(db.execute("PRAGMA user_version").fetchone()[0])
         migrating = identity.empty or version < len(MIGRATIONS)
-        apply_migrations(db, stamp=APPLICATION_ID if migrating else None)
+        apply_migrations(db, stamp=APPLICATION_ID if migrating else None, progress=progress)
         if not identity.empty and version < COMPACT_SCHEMA:
             _compact(db)
     except sqlite3.DatabaseError as error:
