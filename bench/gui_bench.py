@@ -10,7 +10,9 @@ Targets (issues 5 and 21): painted window <= 1 s; keystroke to results <= 50 ms 
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -33,14 +35,15 @@ def _isolated_env() -> dict[str, str]:
     KBRIDGE_BENCH_CACHE names a folder (at a million records it takes minutes to build)."""
     env = dict(os.environ)
     home = tempfile.mkdtemp(prefix="kbridge-bench-")
+    atexit.register(shutil.rmtree, home, ignore_errors=True)
     for name in ("DATA", "CACHE", "CONFIG"):
         Path(home, name.lower()).mkdir()
         env[f"KBRIDGE_{name}_DIR"] = str(Path(home, name.lower()))
     if os.environ.get("KBRIDGE_BENCH_CACHE"):
         env["KBRIDGE_CACHE_DIR"] = os.environ["KBRIDGE_BENCH_CACHE"]
-        # A fresh user's first open copies the file as a backup, on a worker: 6 GB at a million
-        # records. It happens once an hour at most; here it would share the disk with every run.
-        Path(home, "config", "settings.json").write_text('{"backups_kept": 0}\n')
+    # A fresh user's first open copies the file as a backup, on a worker: 6 GB at a million
+    # records. It happens once an hour at most; here it would share the disk with every run.
+    Path(home, "config", "settings.json").write_text('{"backups_kept": 0}\n')
     env.setdefault("QT_QPA_PLATFORM", "offscreen" if not env.get("DISPLAY") else "xcb")
     return env
 
