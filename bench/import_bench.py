@@ -1,7 +1,9 @@
 """Import time of every corpus folder and of a generated folder of 10,000 ADR files.
 
 Run: .venv/bin/python bench/import_bench.py [--files N] [--corpus PATH]
-Prints a table (files, records, seconds, files per second). Not a test: numbers, not verdicts.
+Prints a table (files, records, seconds, files per second, the process's peak resident memory
+once the row is done, and whether the knowledge base changed). Not a test: numbers, not verdicts.
+Run it at two sizes (--files 10000, --files 100000): the peak should not grow with the folder.
 """
 
 from __future__ import annotations
@@ -76,11 +78,18 @@ def generated_adr(number: int, rng: random.Random) -> str:
     )
 
 
-def timed(kb: KnowledgeBase, folder: Path) -> tuple[int, int, float]:
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed(kb: KnowledgeBase, folder: Path) -> tuple[int, int, float, float, str]:
     files = sum(1 for path in folder.rglob("*") if path.is_file())
+    revisions = kb.history.count()
     start = time.perf_counter()
     report = import_folder(kb, folder)
-    return files, report.imported + report.updated + report.unchanged, time.perf_counter() - start
+    seconds = time.perf_counter() - start
+    wrote = kb.history.count() != revisions or bool(report.result and report.result.changes)
+    return files, report.imported + report.updated + report.unchanged, seconds, peak_mb(), "yes" if wrote else "no"
 
 
 def main() -> None:
@@ -88,7 +97,7 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=10_000)
     parser.add_argument("--corpus", type=Path, default=REPO / "tests" / "fixtures" / "corpus")
     args = parser.parse_args()
-    rows: list[tuple[str, int, int, float]] = []
+    rows: list[tuple[str, int, int, float, float, str]] = []
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         kb = KnowledgeBase.init(root / "bench.kbridge")
@@ -106,13 +115,18 @@ def main() -> None:
         rows.append(("generated again (all unchanged)", *timed(big, generated)))
         start = time.perf_counter()
         export_kb(big, root / "native", "native")
-        rows.append(("export --format native of those", args.files, args.files, time.perf_counter() - start))
-    print(f"{'folder':45} {'files':>6} {'records':>8} {'seconds':>8} {'files/s':>8}  target")
-    for name, files, records, seconds in rows:
-        target = "100,000 files in <= 180 s (556 files/s)" if name.startswith("generated (") else ""
-        print(f"{name:45} {files:6d} {records:8d} {seconds:8.2f} {files / seconds:8.0f}  {target}")
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak memory of the whole run: {peak:,.0f} MB (target: flat, whatever the folder's size)")
+        rows.append(("export --format native of those", args.files, args.files, time.perf_counter() - start,
+                     peak_mb(), "no"))
+    heads = ("files", 7), ("records", 8), ("seconds", 8), ("files/s", 8), ("peak MB", 8), ("wrote", 6)
+    print(f"{'folder':45} " + " ".join(f"{head:>{width}}" for head, width in heads) + "  target")
+    for name, files, records, seconds, peak, wrote in rows:
+        target = ""
+        if name.startswith("generated ("):
+            target = "100,000 files in <= 180 s (556 files/s), memory flat"
+        elif name.startswith("generated again"):
+            target = "writes nothing"
+        print(f"{name:45} {files:7d} {records:8d} {seconds:8.2f} {files / seconds:8.0f} {peak:8.0f} {wrote:>6}"
+              f"  {target}")
 
 
 if __name__ == "__main__":
