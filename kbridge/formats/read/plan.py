@@ -256,10 +256,8 @@ class Matcher:
 _SOURCE_KEPT = ("root", "path", "format", "sha256", "links")
 
 
-def slim(record: Record | None) -> Record | None:
+def slim(record: Record) -> Record:
     """`record` as a plan holds it: without its body and most of its source."""
-    if record is None:
-        return None
     source = record.source
     kept = {name: source[name] for name in _SOURCE_KEPT if name in source} if source is not None else None
     return dataclasses.replace(record, body="", source=kept)
@@ -268,10 +266,12 @@ def slim(record: Record | None) -> Record | None:
 def _match(kb: KnowledgeBase, root: Path, plan: ImportPlan) -> None:
     matcher = Matcher(kb, root)
     for parsed in plan.records:
-        plan.matches[parsed.path] = slim(matcher.match(parsed))
+        found = matcher.match(parsed)
+        plan.matches[parsed.path] = slim(found) if found is not None else None
     for parsed in plan.records:
         if plan.matches[parsed.path] is None:
-            plan.matches[parsed.path] = slim(matcher.match(parsed, elsewhere=True))
+            found = matcher.match(parsed, elsewhere=True)
+            plan.matches[parsed.path] = slim(found) if found is not None else None
 
     folders = {posixpath.dirname(p.path): p.path for p in plan.records if p.layout.get("named_by_folder")}
 
