@@ -100,37 +100,42 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--files", type=int, default=10_000)
     parser.add_argument("--corpus", type=Path, default=REPO / "tests" / "fixtures" / "corpus")
+    parser.add_argument("--no-export", action="store_true", help="skip the native export (it takes disk)")
     args = parser.parse_args()
-    rows: list[Row] = []
+    heads = ("files", 7), ("records", 8), ("seconds", 8), ("CPU s", 7), ("files/s", 8), ("peak MB", 8), ("wrote", 6)
+    print(f"{'folder':45} " + " ".join(f"{head:>{width}}" for head, width in heads) + "  target", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         kb = KnowledgeBase.init(root / "bench.kbridge")
         for name, sub in CORPUS_FOLDERS.items():
             folder = args.corpus / name / sub
             if folder.is_dir():
-                rows.append(timed(name, kb, folder))
+                show(timed(name, kb, folder))
         generated = root / "generated"
         generated.mkdir()
         rng = random.Random(7)
         for number in range(1, args.files + 1):
             (generated / f"{number:04d}-decision-{number}.md").write_text(generated_adr(number, rng), encoding="utf-8")
         big = KnowledgeBase.init(root / "big.kbridge")
-        rows.append(timed(f"generated ({args.files} files)", big, generated))
-        rows.append(timed("generated again (all unchanged)", big, generated))
-        start, cpu = time.perf_counter(), time.process_time()
-        export_kb(big, root / "native", "native")
-        rows.append(("export --format native of those", args.files, args.files, time.perf_counter() - start,
-                     time.process_time() - cpu, peak_mb(), "no"))
-    heads = ("files", 7), ("records", 8), ("seconds", 8), ("CPU s", 7), ("files/s", 8), ("peak MB", 8), ("wrote", 6)
-    print(f"{'folder':45} " + " ".join(f"{head:>{width}}" for head, width in heads) + "  target")
-    for name, files, records, seconds, cpu, peak, wrote in rows:
-        target = ""
-        if name.startswith("generated ("):
-            target = "100,000 files in <= 180 s (556 files/s), memory flat"
-        elif name.startswith("generated again"):
-            target = "writes nothing"
-        print(f"{name:45} {files:7d} {records:8d} {seconds:8.2f} {cpu:7.1f} {files / seconds:8.0f} {peak:8.0f}"
-              f" {wrote:>6}  {target}")
+        show(timed(f"generated ({args.files} files)", big, generated))
+        show(timed("generated again (all unchanged)", big, generated))
+        if not args.no_export:
+            start, cpu = time.perf_counter(), time.process_time()
+            export_kb(big, root / "native", "native")
+            show(("export --format native of those", args.files, args.files, time.perf_counter() - start,
+                  time.process_time() - cpu, peak_mb(), "no"))
+
+
+def show(row: Row) -> None:
+    """One row of the table, printed as soon as it is measured."""
+    name, files, records, seconds, cpu, peak, wrote = row
+    target = ""
+    if name.startswith("generated ("):
+        target = "100,000 files in <= 180 s (556 files/s), memory flat"
+    elif name.startswith("generated again"):
+        target = "writes nothing"
+    print(f"{name:45} {files:7d} {records:8d} {seconds:8.2f} {cpu:7.1f} {files / seconds:8.0f} {peak:8.0f}"
+          f" {wrote:>6}  {target}", flush=True)
 
 
 if __name__ == "__main__":

@@ -339,8 +339,12 @@ def _small_text(root: Path, relative: str) -> str:
 
 def _attach_images(images: dict[str, Path], result: ScanResult) -> None:
     by_path = {record.path: record for record in result.records}
+    shown_by: dict[str, list[str]] = defaultdict(list)  # image -> the records showing it, in order
+    for record in result.records:
+        for image in dict.fromkeys(record.images):
+            shown_by[image].append(record.path)
     for rel in sorted(images):
-        users = [record.path for record in result.records if rel in record.images]
+        users = shown_by.get(rel, [])
         if not users:
             users = _same_prefix(rel, by_path)
         if users:
