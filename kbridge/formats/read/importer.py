@@ -15,6 +15,7 @@ from kbridge import safe_files
 from kbridge.core import KnowledgeBase, lifecycle
 from kbridge.formats.json_format import JSON_FORMAT
 from kbridge.formats.read import extract
+from kbridge.formats.read.link_book import LinkBook
 from kbridge.formats.read.numbering import MAIN_PREFIX
 from kbridge.formats.read.parsed import FileWarning, ParsedRecord, Skipped
 from kbridge.formats.read.plan import (
@@ -59,6 +60,7 @@ class ImportReport:
     records: list[PlannedRecord] = field(default_factory=list)  # the plan carried out
     formats: dict[str, int] = field(default_factory=dict)  # what the files were read as, counted
     cancelled: bool = False
+    files: int = 0  # the files to write (records of the plan)
     result: OpResult | None = None  # what the import changed, for the views (None when cancelled)
 
     def as_json(self) -> dict[str, Any]:
@@ -77,6 +79,17 @@ class _CancelledError(Exception):
     pass
 
 
+class ImportStoppedError(KbridgeError):
+    """An import failed after some of its batches were written: they stay, complete records with
+    their links, and importing the folder again goes on from there."""
+
+
+# Files written per transaction: memory and a transaction's journal stay the same whatever the
+# folder's size, and a cancel or a failure loses at most this many files' work. A folder of up to
+# this many files (every corpus the tests read) is written in one transaction, as before.
+BATCH_FILES = 1000
+
+
 def import_folder(
     kb: KnowledgeBase,
     folder: Path | str,
@@ -87,36 +100,55 @@ def import_folder(
     force: bool = False,
     plan: ImportPlan | None = None,
 ) -> ImportReport:
-    """Import every record of `folder` (or carry out a `plan` made for it). Cancelling leaves the
-    knowledge base as it was. A folder where nothing reads as a decision is refused unless
+    """Import every record of `folder` (or carry out a `plan` made for it), `BATCH_FILES` files per
+    transaction. Cancelled while the folder is read, nothing is written; cancelled (or failing)
+    while writing, the batches already committed stay, each file complete with its links, the
+    report (or the error) says how many, and importing again goes on where it stopped (what is
+    written is then unchanged). A folder where nothing reads as a decision is refused unless
     `force` (NoDecisionsError)."""
     plan = plan or plan_import(kb, folder, fmt=fmt, progress=progress, cancel=cancel, force=force)
     if plan.cancelled:
         return ImportReport(cancelled=True)
     if not plan.decisions_found and plan.records and not force:
         raise NoDecisionsError(no_decisions_message(folder))
-    report = ImportReport(skipped=list(plan.skipped), warnings=list(plan.warnings), formats=plan.formats)
+    report = ImportReport(skipped=list(plan.skipped), warnings=list(plan.warnings), formats=plan.formats,
+                          files=len(plan.records))
     plan.resolved = [_kept(link) for link in plan.resolved]
     importer = _Importer(kb, plan, report)
-    total = len(plan.records) + 1
-    try:
-        with kb.recording() as recorded, kb.transaction():
-            for done, parsed in enumerate(plan.records, start=1):
-                if cancel is not None and cancel():
-                    raise _CancelledError
-                if progress is not None and (done % 25 == 0 or done == len(plan.records)):
-                    progress(SCAN_SHARE + (1000 - SCAN_SHARE) * done // total, 1000,
-                             f"importing {parsed.path}")
-                importer.upsert(parsed)
-            importer.apply_links(plan.resolved)
-            importer.keep_attachments(plan.attachments)
-    except _CancelledError:
-        return ImportReport(cancelled=True)
-    report.records = [_carried_out(row, report) for row in plan.rows]
+    total = len(plan.records)
+    with kb.recording() as recorded:
+        try:
+            for start in range(0, total, BATCH_FILES):
+                importer.write_batch(plan.records[start:start + BATCH_FILES], start, progress, cancel)
+            with kb.transaction():
+                importer.finish()
+        except _CancelledError:
+            report.cancelled = True
+        except Exception as error:
+            if not importer.committed:
+                raise
+            raise ImportStoppedError(f"import stopped after {_written(report)}: {error}") from error
     report.result = recorded.result
+    if report.cancelled:
+        return report
+    report.records = [_carried_out(row, report) for row in plan.rows]
     if progress is not None:
         progress(1000, 1000, "imported")
     return report
+
+
+def cancelled_message(report: ImportReport) -> str:
+    """What a cancelled import left: nothing, or the files written before it stopped."""
+    if not report.imported and not report.updated:
+        return "import cancelled; nothing was changed"
+    return (f"import cancelled after {_written(report)}, each complete with its links; "
+            "import the folder again to go on")
+
+
+def _written(report: ImportReport) -> str:
+    done = report.imported + report.updated + report.unchanged
+    return (f"{done:,} of {report.files:,} files were written ({report.imported:,} imported, "
+            f"{report.updated:,} updated, {report.unchanged:,} unchanged)")
 
 
 def _carried_out(row: PlannedRecord, report: ImportReport) -> PlannedRecord:
@@ -133,16 +165,65 @@ class _Importer:
         self.plan = plan
         self.root = plan.root.resolve()
         self.report = report
+        self.book = LinkBook(plan.resolved)
         self.uids: dict[str, str] = {}  # source path -> uid
         self.managed: dict[str, list[list[str]]] = {}  # uid -> links it had from the last import
+        self.removals: list[tuple[str, list[str]]] = []  # links to take away once their target is written
+        self.committed = 0  # files of the batches committed
+
+    # --- batches ------------------------------------------------------------------------------
+
+    def write_batch(self, batch: list[ParsedRecord], start: int, progress: Progress | None,
+                    cancel: Cancel | None) -> None:
+        """Write `batch` in one transaction: its records, then every link whose two files are
+        written now. Cancelled, the batch is undone and the report says what the earlier ones did."""
+        total = len(self.plan.records)
+        saved = self._mark()
+        try:
+            with self.kb.transaction():
+                for done, parsed in enumerate(batch, start=start + 1):
+                    if cancel is not None and cancel():
+                        raise _CancelledError
+                    if progress is not None and (done % 25 == 0 or done == total):
+                        progress(SCAN_SHARE + (1000 - SCAN_SHARE) * done // (total + 1), 1000,
+                                 f"importing {done:,} of {total:,} files: {parsed.path}")
+                    self.upsert(self.plan.loaded(parsed))
+                paths = [parsed.path for parsed in batch]
+                for link in self.book.ready(paths, self.uids):
+                    self._add_link(self.uids[link.source], link)
+                self._remove_unstated(paths)
+        except BaseException:
+            self._roll_back(saved, batch)
+            raise
+        self.committed += len(batch)
+
+    def finish(self) -> None:
+        for uid, item in self.removals:
+            self._remove_link(uid, item)
+        self.keep_attachments(self.plan.attachments)
+
+    def _mark(self) -> tuple[int, int, int, int, int]:
+        report = self.report
+        return (report.imported, report.updated, report.unchanged, len(report.skipped), len(report.warnings))
+
+    def _roll_back(self, saved: tuple[int, int, int, int, int], batch: list[ParsedRecord]) -> None:
+        """Forget what an undone batch did (its transaction was rolled back)."""
+        report = self.report
+        report.imported, report.updated, report.unchanged, skipped, warned = saved
+        del report.skipped[skipped:]
+        del report.warnings[warned:]
+        for parsed in batch:
+            uid = self.uids.pop(parsed.path, None)
+            report.keys.pop(parsed.path, None)
+            if uid is not None:
+                self.managed.pop(uid, None)
 
     # --- records ------------------------------------------------------------------------------
 
     def upsert(self, parsed: ParsedRecord) -> None:
-        resolved = self.plan.resolved
         try:
             existing = self.plan.matches.get(parsed.path)
-            source = self._source(parsed, resolved)
+            source = self._source(parsed)
             if existing is None:
                 uid = self._create(parsed, source)
                 self.report.imported += 1
@@ -154,6 +235,7 @@ class _Importer:
                 self.report.keys[parsed.path] = existing.key
                 return
             else:
+                existing = self.kb.get(existing.uid)  # whole (the plan holds a slim copy)
                 uid = existing.uid
                 self.managed[uid] = self._managed(existing)
                 if existing.deleted:
@@ -224,7 +306,7 @@ class _Importer:
             values["source"] = source
         return bool(self.kb.update(existing.uid, reason=f"re-imported from {parsed.path}", **values))
 
-    def _source(self, parsed: ParsedRecord, resolved: list[ResolvedLink]) -> dict[str, Any] | None:
+    def _source(self, parsed: ParsedRecord) -> dict[str, Any] | None:
         if parsed.format == JSON_FORMAT:
             # Where the record was imported from before it was exported (a native export of this
             # knowledge base writes it there again, in that format).
@@ -235,14 +317,14 @@ class _Importer:
             "path": parsed.path,
             "format": parsed.format,
             "root": str(self.root),
-            "sha256": hashlib.sha256(parsed.original).hexdigest(),
+            "sha256": parsed.digest,
             "layout": layout,
             "status_text": parsed.status_text,
             "date_text": parsed.date_text,
             "images": parsed.images,
             "baseline": baseline(parsed),
-            "links": [_link_key(link) for link in resolved if link.source == parsed.path],
-            "stated": _stated(parsed.path, resolved),
+            "links": [_link_key(link) for link in self.book.stated_by(parsed.path)],
+            "stated": self.book.stated(parsed.path),
         }
         if parsed.number is not None and parsed.format != "kbridge":
             source["number"] = parsed.number
@@ -254,17 +336,20 @@ class _Importer:
 
     # --- links and attachments ----------------------------------------------------------------
 
-    def apply_links(self, resolved: list[ResolvedLink]) -> None:
-        wanted: dict[str, list[list[str]]] = {}
-        for link in resolved:
-            source_uid = self.uids.get(link.source)
-            if source_uid is None:
+    def _remove_unstated(self, paths: list[str]) -> None:
+        """Take away the links the last import of these files made that they no longer state
+        (once the record at the link's other end is known)."""
+        for path in paths:
+            uid = self.uids.get(path)
+            if uid is None or uid not in self.managed:
                 continue
-            wanted.setdefault(source_uid, []).append(_link_key(link))
-            self._add_link(source_uid, link)
-        for uid, old in self.managed.items():
-            for item in old:
-                if item not in wanted.get(uid, []):
+            wanted = [_link_key(link) for link in self.book.stated_by(path)]
+            for item in self.managed[uid]:
+                if item in wanted:
+                    continue
+                if item[1] and item[1] not in self.uids:
+                    self.removals.append((uid, item))  # its target file is in a later batch
+                else:
                     self._remove_link(uid, item)
 
     def _add_link(self, source_uid: str, link: ResolvedLink) -> None:
@@ -339,19 +424,6 @@ def _kept(link: ResolvedLink) -> ResolvedLink:
     `core.lifecycle`), in the record's stated links too, so that an export writes it back as is."""
     link_type, note = lifecycle.kept_link(link.type, link.note)
     return link if link_type is link.type else dataclasses.replace(link, type=link_type, note=note)
-
-
-def _stated(path: str, resolved: list[ResolvedLink]) -> list[list[str]]:
-    """The in-folder links a file takes part in, as [type, "out" | "in", other file]."""
-    stated = []
-    for link in resolved:
-        if link.target is None:
-            continue
-        if link.source == path:
-            stated.append([link.type.value, "out", link.target])
-        elif link.target == path:
-            stated.append([link.type.value, "in", link.source])
-    return stated
 
 
 def _link_key(link: ResolvedLink) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,6 +53,13 @@ class ParsedRecord:
     slug: str = ""  # a site slug the file declares (`slug: 23`), which links may use
     log: str = ""  # the folder whose number space the record belongs to ("" for the main one)
     key_hint: str = ""  # the key its file's number gives it (set when the folder is numbered)
+    sha256: str = ""  # of `original`, kept when the bytes wait in a spill
+    spilled: bool = False  # its text waits in an import's spill (`kbridge.formats.read.spill`)
+
+    @property
+    def digest(self) -> str:
+        """The SHA-256 of the file as read (kept when its bytes are not)."""
+        return self.sha256 or hashlib.sha256(self.original).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ warnings. `kbridge import --dry-run` prints it; the window's import dialog shows
 
 from __future__ import annotations
 
-import hashlib
+import dataclasses
 import posixpath
 import re
 from collections import Counter
@@ -20,6 +20,7 @@ from kbridge.formats.read.parsed import FORMATS, FileWarning, ParsedRecord, Skip
 from kbridge.formats.read.resolve import ResolvedLink, resolve_links
 from kbridge.formats.read.sameness import Named, same_content
 from kbridge.formats.read.scan import scan_folder
+from kbridge.formats.read.spill import Spill
 from kbridge.model import (
     Cancel,
     KbridgeError,
@@ -87,6 +88,12 @@ class ImportPlan:
     json: JsonExport | None = None  # a JSON export being imported (its attachments are inside)
     keys: dict[str, str] = field(default_factory=dict)  # new records: path -> key they get
 
+    spill: Spill | None = None  # where the text of `records` waits (kbridge.formats.read.spill)
+
+    def loaded(self, parsed: ParsedRecord) -> ParsedRecord:
+        """The record as read, with its text (`records` holds its facts only when spilled)."""
+        return self.spill.load(parsed) if self.spill is not None else parsed
+
     def count(self, action: str) -> int:
         return sum(1 for row in self.rows if row.action == action)
 
@@ -125,10 +132,14 @@ def plan_import(kb: KnowledgeBase, folder: Path | str, *, fmt: str = "auto",
         raise NotFoundError(f"no folder {folder}")
     if fmt not in ("auto", *FORMATS):
         raise ValidationError(f"unknown format {fmt!r}; formats are: auto, {', '.join(FORMATS)}")
-    scan = scan_folder(root, fmt, scaled(progress, 0, SCAN_SHARE), cancel, read_kbridge, force=force)
+    spill = Spill()
+    scan = scan_folder(root, fmt, scaled(progress, 0, SCAN_SHARE), cancel, read_kbridge, force=force,
+                       spill=spill)
     if scan.cancelled:
+        spill.close()
         return ImportPlan(root, cancelled=True)
-    plan = ImportPlan(root, warnings=list(scan.warnings), decisions_found=scan.decisions_found)
+    plan = ImportPlan(root, warnings=list(scan.warnings), decisions_found=scan.decisions_found,
+                      spill=spill)
     plan.records = sorted(scan.records, key=lambda r: (r.kind != Kind.PERSON.value, r.path))
     plan.skipped = list(scan.skipped)
     plan.attachments = scan.attachments
@@ -174,10 +185,11 @@ class Matcher:
         self.elsewhere: dict[str, list[Record]] = {}  # path -> records imported from other folders
         self.by_place: dict[tuple[str, str], str] = {}  # (root, path) -> uid
         self.taken: set[str] = set()
-        for record in kb.iter_records(deleted=None):
-            source = record.source or {}
+        for whole in kb.iter_records(deleted=None):
+            source = whole.source or {}
             if "path" not in source:
                 continue
+            record = slim(whole)
             self.by_place[(str(source.get("root")), str(source["path"]))] = record.uid
             if (source.get("layout") or {}).get("named_by_folder"):  # `../2023-04-20_x` names it
                 self.by_place[(str(source.get("root")), posixpath.dirname(str(source["path"])))] = record.uid
@@ -215,7 +227,7 @@ class Matcher:
 
     def _elsewhere(self, parsed: ParsedRecord) -> Record | None:
         same_path = [r for r in self.elsewhere.get(parsed.path, []) if r.uid not in self.taken]
-        digest = hashlib.sha256(parsed.original).hexdigest() if parsed.original else ""
+        digest = parsed.digest if parsed.original or parsed.sha256 else ""
         for record in same_path:
             if digest and (record.source or {}).get("sha256") == digest:
                 return record
@@ -239,13 +251,27 @@ class Matcher:
         return named
 
 
+# What of a record's source matching, the preview and an unchanged file need; the rest is read
+# again when the file is written (a plan holds one match per file of the folder).
+_SOURCE_KEPT = ("root", "path", "format", "sha256", "links")
+
+
+def slim(record: Record) -> Record:
+    """`record` as a plan holds it: without its body and most of its source."""
+    source = record.source
+    kept = {name: source[name] for name in _SOURCE_KEPT if name in source} if source is not None else None
+    return dataclasses.replace(record, body="", source=kept)
+
+
 def _match(kb: KnowledgeBase, root: Path, plan: ImportPlan) -> None:
     matcher = Matcher(kb, root)
     for parsed in plan.records:
-        plan.matches[parsed.path] = matcher.match(parsed)
+        found = matcher.match(parsed)
+        plan.matches[parsed.path] = slim(found) if found is not None else None
     for parsed in plan.records:
         if plan.matches[parsed.path] is None:
-            plan.matches[parsed.path] = matcher.match(parsed, elsewhere=True)
+            found = matcher.match(parsed, elsewhere=True)
+            plan.matches[parsed.path] = slim(found) if found is not None else None
 
     folders = {posixpath.dirname(p.path): p.path for p in plan.records if p.layout.get("named_by_folder")}
 
@@ -259,7 +285,8 @@ def _match(kb: KnowledgeBase, root: Path, plan: ImportPlan) -> None:
             continue
         source = existing.source or {}
         elsewhere = source.get("root") != str(root) or source.get("format") != parsed.format
-        if elsewhere and same_content(existing, parsed, matcher.record_named(existing), file_named):
+        if elsewhere and same_content(kb.get(existing.uid), plan.loaded(parsed), matcher.record_named(existing),
+                                      file_named):
             plan.same.add(parsed.path)
 
 
@@ -269,7 +296,7 @@ def unchanged(existing: Record, parsed: ParsedRecord, plan: ImportPlan | None = 
     if plan is not None and parsed.path in plan.same:
         return True
     source = existing.source or {}
-    return (source.get("sha256") == hashlib.sha256(parsed.original).hexdigest()
+    return (source.get("sha256") == parsed.digest
             and source.get("format") == parsed.format)
 
 

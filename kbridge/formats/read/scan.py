@@ -17,6 +17,7 @@ from kbridge.formats.read import detect
 from kbridge.formats.read.numbering import assign_keys
 from kbridge.formats.read.parsed import FileWarning, ParsedRecord, Skipped
 from kbridge.formats.read.reader import NotADecisionError, read_adr
+from kbridge.formats.read.spill import Spill
 from kbridge.formats.text import DecodedText, decode
 from kbridge.model import Cancel, KbridgeError, Progress
 
@@ -46,11 +47,27 @@ class ScanResult:
 
 @dataclass
 class _Candidate:
+    """A Markdown file read, waiting for its folder's format when its own marks tell none."""
+
     path: str
-    decoded: DecodedText
-    doc: Document
-    data: bytes
+    guess: str | None  # the format the file's own marks point to
     named_by_folder: bool = False  # a `<slug>/README.md` or `<slug>/index.md`: its folder's decision
+    read: ParsedRecord | Skipped | None = None  # what it reads as, when its format was known at once
+    # Its text, when it must wait and there is no spill to wait in.
+    held: tuple[DecodedText, Document, bytes] | None = None
+
+
+@dataclass
+class _Reading:
+    """How the files of a folder are read: the format asked for, the kbridge Markdown reader, and
+    the spill where read files (and files waiting for their folder's format) are kept."""
+
+    fmt: str
+    kbridge_reader: KbridgeReader | None
+    spill: Spill | None
+
+    def kept(self, record: ParsedRecord) -> ParsedRecord:
+        return self.spill.keep(record) if self.spill is not None else record
 
 
 def list_files(root: Path, result: ScanResult,
@@ -122,10 +139,14 @@ def _join(folder: str, name: str) -> str:
 
 def scan_folder(root: Path, fmt: str = "auto", progress: Progress | None = None,
                 cancel: Cancel | None = None,
-                kbridge_reader: KbridgeReader | None = None, *, force: bool = False) -> ScanResult:
+                kbridge_reader: KbridgeReader | None = None, *, force: bool = False,
+                spill: Spill | None = None) -> ScanResult:
     """Read the folder. Files that do not read as decisions are skipped when others do (all kept
-    with `force`, or when none does: `decisions_found` then says so, for the caller to ask)."""
+    with `force`, or when none does: `decisions_found` then says so, for the caller to ask).
+    With a `spill`, the records read are kept there and `records` holds their facts (see
+    `kbridge.formats.read.spill`): what the scan holds does not grow with the files' text."""
     result = ScanResult(root)
+    reading = _Reading(fmt, kbridge_reader, spill)
     inner_links: dict[str, str] = {}
     files = list_files(root, result, inner_links)
     own_folder = _folder_decisions([rel for rel, _ in files], list(inner_links))
@@ -138,23 +159,25 @@ def scan_folder(root: Path, fmt: str = "auto", progress: Progress | None = None,
             return result
         if progress is not None and (done % 25 == 0 or done == total):
             progress(done, total * 2, f"reading {rel}")
-        _triage(root, rel, path, result, candidates, images, rel in own_folder)
+        _triage(root, rel, path, result, candidates, images, rel in own_folder, reading)
     config = detect.find_config(root)
     done = total
     for folder in sorted(candidates):
         group = candidates[folder]
-        guesses = [detect.guess_file_format(c.doc, c.path) for c in group]
         index_text = _small_text(root, posixpath.join(folder, "index.md"))
-        folder_fmt = detect.folder_format(guesses, config, index_text)
-        for candidate, guess in zip(group, guesses, strict=False):
+        folder_fmt = detect.folder_format([c.guess for c in group], config, index_text)
+        for candidate in group:
             done += 1
             if cancel is not None and cancel():
                 result.cancelled = True
                 return result
             if progress is not None and (done % 25 == 0 or done == total * 2):
                 progress(done, total * 2, f"parsing {candidate.path}")
-            chosen = fmt if fmt != "auto" else (guess or folder_fmt)
-            _read_one(candidate, chosen, result, kbridge_reader)
+            outcome = candidate.read or _read_waiting(candidate, folder_fmt, reading)
+            if isinstance(outcome, Skipped):
+                result.skipped.append(outcome)
+            else:
+                result.records.append(outcome)
     _keep_decisions(result, force)
     _attach_images(images, result)
     result.warnings.extend(assign_keys(result.records))
@@ -205,7 +228,7 @@ def _keep_decisions(result: ScanResult, force: bool) -> None:
 
 
 def _triage(root: Path, rel: str, path: Path, result: ScanResult, candidates: dict[str, list[_Candidate]],
-            images: dict[str, Path], named_by_folder: bool = False) -> None:
+            images: dict[str, Path], named_by_folder: bool, reading: _Reading) -> None:
     name = posixpath.basename(rel)
     lower = name.lower()
     try:
@@ -269,28 +292,42 @@ def _triage(root: Path, rel: str, path: Path, result: ScanResult, candidates: di
         result.warnings.append(FileWarning(
             rel, f"the paragraph at line {line + 1} is too long to scan for links and images; "
             "its text is kept as it is"))
-    candidates[posixpath.dirname(rel)].append(_Candidate(rel, decoded, doc, data, named_by_folder))
+    candidate = _Candidate(rel, detect.guess_file_format(doc, rel), named_by_folder)
+    chosen = reading.fmt if reading.fmt != "auto" else candidate.guess
+    if chosen is not None:  # read now: nothing of it is held but its facts
+        candidate.read = _read_one(candidate, decoded, doc, data, chosen, reading)
+    elif reading.spill is not None:
+        reading.spill.keep_bytes(rel, data)  # read again once its folder's format is known
+    else:
+        candidate.held = (decoded, doc, data)
+    candidates[posixpath.dirname(rel)].append(candidate)
 
 
-def _read_one(candidate: _Candidate, fmt: str, result: ScanResult,
-              kbridge_reader: KbridgeReader | None) -> None:
+def _read_waiting(candidate: _Candidate, fmt: str, reading: _Reading) -> ParsedRecord | Skipped:
+    if candidate.held is not None:
+        return _read_one(candidate, *candidate.held, fmt, reading)
+    assert reading.spill is not None
+    data = reading.spill.load_bytes(candidate.path)
+    decoded = decode(data)  # as the first time, which succeeded
+    return _read_one(candidate, decoded, parse(decoded.text), data, fmt, reading)
+
+
+def _read_one(candidate: _Candidate, decoded: DecodedText, doc: Document, data: bytes, fmt: str,
+              reading: _Reading) -> ParsedRecord | Skipped:
     try:
-        if fmt == "kbridge" and kbridge_reader is not None:
-            record = kbridge_reader(candidate.decoded, candidate.path, candidate.doc)
+        if fmt == "kbridge" and reading.kbridge_reader is not None:
+            record = reading.kbridge_reader(decoded, candidate.path, doc)
         else:
-            record = read_adr(candidate.decoded, candidate.path, fmt, candidate.doc,
-                              named_by_folder=candidate.named_by_folder)
-            record.decision_like = detect.looks_like_decision(candidate.doc, candidate.path)
+            record = read_adr(decoded, candidate.path, fmt, doc, named_by_folder=candidate.named_by_folder)
+            record.decision_like = detect.looks_like_decision(doc, candidate.path)
             if candidate.named_by_folder:
                 record.layout["named_by_folder"] = True
     except (NotADecisionError, KbridgeError) as reason:
-        result.skipped.append(Skipped(candidate.path, str(reason)))
-        return
+        return Skipped(candidate.path, str(reason))
     except Exception as error:
-        result.skipped.append(Skipped(candidate.path, f"could not be read: {error!r}"))
-        return
-    record.original = candidate.data
-    result.records.append(record)
+        return Skipped(candidate.path, f"could not be read: {error!r}")
+    record.original = data
+    return reading.kept(record)
 
 
 def _small_text(root: Path, relative: str) -> str:
@@ -302,8 +339,12 @@ def _small_text(root: Path, relative: str) -> str:
 
 def _attach_images(images: dict[str, Path], result: ScanResult) -> None:
     by_path = {record.path: record for record in result.records}
+    shown_by: dict[str, list[str]] = defaultdict(list)  # image -> the records showing it, in order
+    for record in result.records:
+        for image in dict.fromkeys(record.images):
+            shown_by[image].append(record.path)
     for rel in sorted(images):
-        users = [record.path for record in result.records if rel in record.images]
+        users = shown_by.get(rel, [])
         if not users:
             users = _same_prefix(rel, by_path)
         if users:

@@ -278,6 +278,16 @@ class ImportDialog(_TransferDialog):
     def _work(self, path: Path, fmt: str, progress: Progress, cancel: threading.Event) -> Any:
         return formats.import_folder(self.kb_path, path, fmt, progress, cancel, force=self.force)
 
+    def _on_job_cancelled(self) -> None:
+        stopped = self.job.cancelled_by if self.job is not None else None
+        super()._on_job_cancelled()
+        if isinstance(stopped, formats.PartlyImportedError):
+            # The batches written before the cancel stay: say so, and let the window show them.
+            said = str(stopped)
+            self.message.setText(f"{said[:1].upper()}{said[1:]}.")
+            self.result = stopped.summary
+            self.finished_ok.emit(stopped.summary)
+
     def _describe(self, result: Any) -> str:
         summary: formats.ImportSummary = result
         lines = [f"{path}: {reason}" for path, reason in summary.skipped]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kbridge.core import KnowledgeBase
+from kbridge.formats.read.importer import cancelled_message
 from kbridge.formats.read.importer import import_folder as formats_import_folder
 from kbridge.formats.read.parsed import FORMATS
 from kbridge.formats.read.plan import PlannedRecord, plan_import
@@ -38,6 +39,14 @@ EXPORT_FORMATS = tuple((name, _LABELS.get(name, name)) for name in EXPORTERS)
 
 class CancelledError(KbridgeError):
     """The person cancelled the job; nothing was changed."""
+
+
+class PartlyImportedError(CancelledError):
+    """An import cancelled after some of its batches were written: they stay (`summary`)."""
+
+    def __init__(self, message: str, summary: ImportSummary) -> None:
+        super().__init__(message)
+        self.summary = summary
 
 
 @dataclass
@@ -123,9 +132,7 @@ def import_folder(
     with KnowledgeBase.open(kb_path, initiator=Initiator.JOB) as kb:
         report = formats_import_folder(kb, folder, fmt=fmt, progress=progress, cancel=cancel.is_set,
                                        force=force)
-    if report.cancelled:
-        raise CancelledError("import cancelled; nothing was changed")
-    return ImportSummary(
+    summary = ImportSummary(
         report.formats,
         report.imported,
         report.updated,
@@ -134,6 +141,11 @@ def import_folder(
         [(item.path, item.message) for item in report.warnings],
         report.result.changes if report.result else Changes(),
     )
+    if report.cancelled and (report.imported or report.updated):
+        raise PartlyImportedError(cancelled_message(report), summary)
+    if report.cancelled:
+        raise CancelledError(cancelled_message(report))
+    return summary
 
 
 def export_all(kb_path: Path, out: Path, fmt: str, progress: Progress, cancel: threading.Event) -> int:

@@ -47,6 +47,7 @@ class Job(QRunnable):
         self.writes = writes
         self.work = work
         self.cancel_flag = threading.Event()
+        self.cancelled_by: Exception | None = None  # what the work raised when it stopped on cancel
         self.signals = JobSignals()
         self.setAutoDelete(False)
 
@@ -71,6 +72,7 @@ class Job(QRunnable):
                 result = self._drain(result)
         except Exception as error:
             if self.cancel_flag.is_set():
+                self.cancelled_by = error  # it may say what was done before the cancel
                 self.signals.cancelled.emit()
             else:
                 self.signals.failed.emit(error)

@@ -1,0 +1,172 @@
+"""An import written in batches (`importer.BATCH_FILES` files per transaction) from a plan that
+holds each file's facts, its text waiting in a spill: the knowledge base it makes is the one a
+single transaction made; a cancel keeps whole batches, complete with their links, and importing
+again goes on; nothing changed writes nothing."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kbridge.core import KnowledgeBase
+from kbridge.formats.read import importer
+from kbridge.formats.read.importer import ImportStoppedError, cancelled_message, import_folder
+from kbridge.formats.read.plan import SCAN_SHARE, plan_import
+from kbridge.formats.read.scan import scan_folder
+
+from .conftest import adr_folder
+
+# Real decisions, and beside them a numbered log whose files link back and forth across batches
+# of 5 and into a subfolder (the corpus folders hold few links).
+CORPUS = "elastisys__compliantkubernetes"
+
+
+def linked_log(folder: Path, count: int = 30) -> None:
+    for number in range(1, count + 1):
+        links = []
+        if number > 1:
+            links.append(f"Amends [{number - 1}. Decision {number - 1}](log-{number - 1:04d}-decision.md)")
+        if number + 7 <= count and number % 3 == 0:
+            links.append(f"Superseded by [{number + 7}. Decision {number + 7}](log-{number + 7:04d}-decision.md)")
+        if number % 4 == 0:
+            links.append(f"Relates to [Team decision {number % 5 + 1}](team/{number % 5 + 1:04d}-team.md)")
+        status = "Superseded" if any(link.startswith("Superseded") for link in links) else "Accepted"
+        text = "\n\n".join([f"# {number}. Decision {number}", f"Date: 2021-02-{number % 28 + 1:02d}",
+                             "## Status", status, *links, "## Context", f"Why {number}.", ""])
+        (folder / f"log-{number:04d}-decision.md").write_text(text, encoding="utf-8")
+    (folder / "team").mkdir()
+    for number in range(1, 6):
+        text = (f"# {number}. Team decision {number}\n\nDate: 2022-03-0{number}\n\n## Status\n\nAccepted\n\n"
+                f"Relates to [Decision {number * 6}](../log-{number * 6:04d}-decision.md)\n\n## Context\n\nT.\n")
+        (folder / "team" / f"{number:04d}-team.md").write_text(text, encoding="utf-8")
+
+
+def state(kb: KnowledgeBase) -> dict[str, Any]:
+    """Everything an import decides, by source path: the record and its links."""
+    found = {}
+    for record in kb.iter_records(deleted=None):
+        snapshot = record.snapshot()
+        snapshot["source"] = record.source
+        snapshot["links"] = sorted((link.type.value, link.direction, link.key, link.note)
+                                   for link in kb.links.of(record.uid))
+        found[(record.source or {}).get("path", record.key)] = snapshot
+    return found
+
+
+@pytest.fixture
+def folder(corpus: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "adr"
+    shutil.copytree(adr_folder(corpus, CORPUS), copy)
+    linked_log(copy)
+    return copy
+
+
+def stored(kb: KnowledgeBase) -> tuple[int, int, int]:
+    """The revisions, and the bytes of the database and of its write-ahead log."""
+    wal = kb.path.with_name(kb.path.name + "-wal")
+    return kb.history.count(), kb.path.stat().st_size, wal.stat().st_size if wal.exists() else 0
+
+
+@pytest.fixture
+def small_batches(monkeypatch: pytest.MonkeyPatch) -> int:
+    monkeypatch.setattr(importer, "BATCH_FILES", 5)
+    return 5
+
+
+def test_batches_make_the_knowledge_base_one_transaction_makes(tmp_path: Path, folder: Path) -> None:
+    whole = KnowledgeBase.init(tmp_path / "whole.kbridge")
+    report = import_folder(whole, folder)
+    links = len(whole.links.all())
+    assert report.imported > 50 and links > 20  # enough to cross batches both ways
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(importer, "BATCH_FILES", 5)
+        batched = KnowledgeBase.init(tmp_path / "batched.kbridge")
+        again = import_folder(batched, folder)
+    assert again.as_json() == report.as_json()
+    assert state(batched) == state(whole)
+
+
+def test_the_plan_holds_facts_and_the_import_gets_the_text_back(tmp_path: Path, folder: Path) -> None:
+    kb = KnowledgeBase.init(tmp_path / "kb.kbridge")
+    plan = plan_import(kb, folder)
+    scan = scan_folder(folder)
+    read = {record.path: record for record in scan.records}
+    assert plan.records and all(r.spilled and not r.body and not r.original for r in plan.records)
+    for held in plan.records:
+        whole = plan.loaded(held)
+        assert (whole.body, whole.original, whole.fields) == (read[held.path].body, read[held.path].original,
+                                                              read[held.path].fields)
+        assert whole.digest == held.digest
+
+
+def test_a_cancel_keeps_whole_batches_and_importing_again_goes_on(
+    tmp_path: Path, folder: Path, small_batches: int
+) -> None:
+    reference = KnowledgeBase.init(tmp_path / "reference.kbridge")
+    import_folder(reference, folder)
+    kb = KnowledgeBase.init(tmp_path / "kb.kbridge")
+    writing: list[int] = []
+
+    def progress(done: int, total: int, message: str) -> None:
+        if SCAN_SHARE < done < total:
+            writing.append(done)
+            assert " of " in message and "files" in message  # files done of the total
+
+    report = import_folder(kb, folder, progress=progress, cancel=lambda: len(writing) >= 2)
+    assert report.cancelled and report.imported and report.imported % small_batches == 0
+    assert report.imported < report.files
+    written = state(kb)
+    assert len(written) == report.imported
+    expected = state(reference)
+    for path, record in written.items():  # complete records; links among the files written
+        assert {k: v for k, v in record.items() if k != "links"} == {
+            k: v for k, v in expected[path].items() if k != "links"}
+        assert set(record["links"]) <= set(expected[path]["links"])
+    assert f"after {report.imported:,} of {report.files:,} files" in cancelled_message(report)
+
+    rest = import_folder(kb, folder)
+    assert not rest.cancelled and rest.unchanged >= report.imported
+    assert rest.imported == report.files - report.imported
+    assert state(kb) == expected
+
+
+def test_cancelled_in_the_first_batch_nothing_is_written(tmp_path: Path, folder: Path) -> None:
+    kb = KnowledgeBase.init(tmp_path / "kb.kbridge")
+    started: list[int] = []
+    report = import_folder(kb, folder, cancel=lambda: bool(started),
+                           progress=lambda done, total, message: started.append(done) if done > SCAN_SHARE else None)
+    assert report.cancelled and (report.imported, report.updated) == (0, 0)
+    assert kb.list_records() == [] and kb.history.count() == 0
+    assert cancelled_message(report) == "import cancelled; nothing was changed"
+
+
+def test_a_failure_after_some_batches_says_what_stays(
+    tmp_path: Path, folder: Path, small_batches: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kb = KnowledgeBase.init(tmp_path / "kb.kbridge")
+    upsert = importer._Importer.upsert
+    calls: list[str] = []
+
+    def failing(self: Any, parsed: Any) -> None:
+        calls.append(parsed.path)
+        if len(calls) == 2 * small_batches + 3:
+            raise OSError("disk full")
+        upsert(self, parsed)
+
+    monkeypatch.setattr(importer._Importer, "upsert", failing)
+    with pytest.raises(ImportStoppedError, match=r"after 10 of \d+ files were written .*disk full"):
+        import_folder(kb, folder)
+    assert len(kb.list_records()) == 2 * small_batches  # the failing batch left nothing
+
+
+def test_nothing_changed_writes_nothing(tmp_path: Path, folder: Path, small_batches: int) -> None:
+    kb = KnowledgeBase.init(tmp_path / "kb.kbridge")
+    first = import_folder(kb, folder)
+    before = stored(kb)
+    again = import_folder(kb, folder)
+    assert again.unchanged == first.imported and (again.imported, again.updated) == (0, 0)
+    assert again.result is not None and not again.result.changes
+    assert stored(kb) == before
