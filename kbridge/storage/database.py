@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +37,10 @@ _KBRIDGE_TABLES = {"meta", "records", "links", "revisions"}
 # fortieth. Reading a record reads one page either way.
 PAGE_SIZE = 65536
 COMPACT_SCHEMA = 5  # files older than this are rewritten once: packed revisions, larger pages
+# Pages a copy (`copy_read_only`) takes per step between two reports of its progress: 16 MiB.
+_COPY_PAGES = 256
+# Hears how far an upgrade is: (steps done, steps in all, what the next step does).
+UpgradeProgress = Callable[[int, int, str], None]
 
 
 class NotAKnowledgeBaseError(KbridgeError):
@@ -48,6 +53,17 @@ class Identity:
 
     stamped: bool  # carries kbridge's application_id
     empty: bool  # a new, empty database (an interrupted create)
+    version: int = 0  # its schema (`user_version`)
+
+
+@dataclass(frozen=True)
+class Upgrade:
+    """What opening an older knowledge base does to it before it can be used: `steps` steps (its
+    migrations, then the one rewrite of a file older than COMPACT_SCHEMA)."""
+
+    version: int
+    steps: int
+    kb_uid: str
 
 
 def create_owner_only(path: Path) -> None:
@@ -76,7 +92,7 @@ def identify(path: Path) -> Identity:
     finally:
         conn.close()
     if app_id == APPLICATION_ID:
-        return Identity(stamped=True, empty=False)
+        return Identity(stamped=True, empty=False, version=version)
     if app_id != 0:
         raise NotAKnowledgeBaseError(
             f"{path} is not a kbridge knowledge base: it is another application's SQLite database "
@@ -85,11 +101,50 @@ def identify(path: Path) -> Identity:
     if not tables and version == 0:
         return Identity(stamped=False, empty=True)
     if tables >= _KBRIDGE_TABLES and version >= 1:
-        return Identity(stamped=False, empty=False)  # written by a kbridge from before the id
+        return Identity(stamped=False, empty=False, version=version)  # written by a kbridge from before the id
     raise NotAKnowledgeBaseError(
         f"{path} is not a kbridge knowledge base: it is an SQLite database of another application "
         f"(tables: {', '.join(sorted(tables)[:5]) or 'none'}); kbridge leaves it as it is"
     )
+
+
+def pending_upgrade(path: Path) -> Upgrade | None:
+    """What opening the knowledge base at `path` would upgrade (None: nothing, or no file yet),
+    read without writing; a NotAKnowledgeBaseError for a file that is not one."""
+    path = Path(path)
+    if not path.exists():
+        return None
+    if not path.is_file():
+        raise NotAKnowledgeBaseError(f"{path} is not a knowledge base file")
+    identity = identify(path)
+    if identity.empty or identity.version >= len(MIGRATIONS):
+        return None
+    steps = len(MIGRATIONS) - identity.version + (1 if identity.version < COMPACT_SCHEMA else 0)
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE name = 'kb_uid'").fetchone()
+    except sqlite3.DatabaseError as error:
+        raise NotAKnowledgeBaseError(f"{path} is not a usable knowledge base: {error}") from error
+    finally:
+        conn.close()
+    return Upgrade(identity.version, steps, str(row[0]) if row else "")
+
+
+def copy_read_only(path: Path, out: Path, progress: Callable[[int, int], None]) -> None:
+    """Copy the knowledge base at `path` into `out` (a file already made, empty) without writing
+    to it (SQLite's online backup, read-only); `progress(pages copied, pages)` after each step may
+    raise to stop the copy (the caller removes what was copied)."""
+    source = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+    target = sqlite3.connect(str(out))
+    try:
+        source.backup(
+            target, pages=_COPY_PAGES, progress=lambda _status, left, total: progress(total - left, total)
+        )
+    except sqlite3.DatabaseError as error:  # a full disk: "database or disk is full"
+        raise KbridgeError(f"the copy could not be written: {error}") from error
+    finally:
+        target.close()
+        source.close()
 
 
 def _compact(db: sqlite_utils.Database) -> None:
@@ -110,8 +165,11 @@ def _compact(db: sqlite_utils.Database) -> None:
         db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
 
 
-def connect(path: Path, *, create: bool = False) -> tuple[sqlite_utils.Database, bool]:
-    """Open (or create) the knowledge base at `path` and bring its schema up to date.
+def connect(
+    path: Path, *, create: bool = False, progress: UpgradeProgress | None = None
+) -> tuple[sqlite_utils.Database, bool]:
+    """Open (or create) the knowledge base at `path` and bring its schema up to date (`progress`
+    hears of each step of an older file's upgrade: see `pending_upgrade`).
 
     Returns the database and whether it still needs kbridge's application_id (an older kbridge
     file, stamped with its next write rather than by a read-only command)."""
@@ -148,8 +206,17 @@ def connect(path: Path, *, create: bool = False) -> tuple[sqlite_utils.Database,
             db.enable_wal()
         version = int(db.execute("PRAGMA user_version").fetchone()[0])
         migrating = identity.empty or version < len(MIGRATIONS)
-        apply_migrations(db, stamp=APPLICATION_ID if migrating else None)
-        if not identity.empty and version < COMPACT_SCHEMA:
+        compacting = not identity.empty and version < COMPACT_SCHEMA
+        steps = len(MIGRATIONS) - version + int(compacting)
+
+        def on_step(number: int) -> None:
+            if progress is not None:
+                progress(number - version - 1, steps, f"schema {number}")
+
+        apply_migrations(db, stamp=APPLICATION_ID if migrating else None, on_step=on_step)
+        if compacting:
+            if progress is not None:
+                progress(steps - 1, steps, "compacting")
             _compact(db)
     except sqlite3.DatabaseError as error:
         conn.close()

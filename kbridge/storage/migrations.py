@@ -156,9 +156,12 @@ def schema_version(db: sqlite_utils.Database) -> int:
     return int(db.execute("PRAGMA user_version").fetchone()[0])
 
 
-def apply_migrations(db: sqlite_utils.Database, *, stamp: int | None = None) -> None:
+def apply_migrations(
+    db: sqlite_utils.Database, *, stamp: int | None = None, on_step: Callable[[int], None] | None = None
+) -> None:
     """Run the steps this file has not had, each in its own transaction; `stamp` is kbridge's
-    application_id, written with the first step (a file being migrated is being written anyway)."""
+    application_id, written with the first step (a file being migrated is being written anyway).
+    `on_step(number)` hears of each step (the schema it leads to) before it runs."""
     current = schema_version(db)
     if current > len(MIGRATIONS):
         raise KbridgeError(
@@ -166,6 +169,8 @@ def apply_migrations(db: sqlite_utils.Database, *, stamp: int | None = None) -> 
             f"{len(MIGRATIONS)}); upgrade kbridge to open it"
         )
     for number, migrate in enumerate(MIGRATIONS[current:], start=current + 1):
+        if on_step is not None:
+            on_step(number)
         with db.atomic():
             migrate(db)
             db.execute(f"PRAGMA user_version = {number}")
