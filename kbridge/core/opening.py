@@ -24,10 +24,10 @@ BACKING_UP = "Backing up"
 UPGRADING = "Upgrading the knowledge base to the new format"
 _STAMP = "%Y%m%dT%H%M%S"
 
-__all__ = ["BACKING_UP", "UPGRADING", "Upgrade", "UpgradeCancelled", "Upgraded", "pending_upgrade", "upgrade"]
+__all__ = ["BACKING_UP", "UPGRADING", "Upgrade", "UpgradeCancelledError", "Upgraded", "pending_upgrade", "upgrade"]
 
 
-class UpgradeCancelled(KbridgeError):
+class UpgradeCancelledError(KbridgeError):
     """The upgrade was stopped before it started: the file is as it was."""
 
 
@@ -55,7 +55,7 @@ def upgrade(
     if cancelled():
         if backup is not None:
             backup.unlink(missing_ok=True)  # a copy of a file left as it was: nothing to keep it for
-        raise UpgradeCancelled("the knowledge base was not opened; it is as it was")
+        raise UpgradeCancelledError("the knowledge base was not opened; it is as it was")
 
     def step(done: int, steps: int, what: str) -> None:
         detail = "compacting the file" if what == "compacting" else f"step {done + 1} of {steps}"
@@ -76,7 +76,7 @@ def _backup(path: Path, plan: Upgrade, progress: Progress, cancelled: Callable[[
 
     def copied(pages: int, total: int) -> None:
         if cancelled():
-            raise UpgradeCancelled("the knowledge base was not opened; it is as it was")
+            raise UpgradeCancelledError("the knowledge base was not opened; it is as it was")
         progress(pages, total, f"{BACKING_UP} {path.name}…")
 
     with safe_files.replacing(folder, name, overwrite=False, mode=0o600) as pending:

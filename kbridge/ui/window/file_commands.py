@@ -24,9 +24,9 @@ from kbridge.ui.window.window_actions import make_action
 
 if TYPE_CHECKING:
     from kbridge.ui.dialogs.transfer_dialogs import ExportDialog, ImportDialog
-    from kbridge.ui.window.upgrade_opening import Failed, UpgradeOpening
     from kbridge.ui.jobs import formats_adapter as formats
     from kbridge.ui.window.main_window import MainWindow
+    from kbridge.ui.window.upgrade_opening import Failed, UpgradeOpening
 
 StandardKey = QKeySequence.StandardKey
 KB_FILTER = "kbridge knowledge bases (*.kbridge);;All files (*)"
