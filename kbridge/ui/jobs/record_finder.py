@@ -48,21 +48,23 @@ def find_candidates(kb: KnowledgeBase, text: str, limit: int = CANDIDATES) -> li
 def rank_records(records: Sequence[tuple[Record, str]], text: str, limit: int) -> list[Record]:
     """Records whose key or title hold every typed word (`records` pairs each with its lower-cased
     "key title"): the exact key first, then keys starting with the first word, then titles
-    starting with it, then the rest by how closely "key title" matches (rapidfuzz); records found
-    by their status, owner or tags only come last."""
+    starting with it, then the rest; within each, the closest titles first (rapidfuzz), then in
+    the order given. Records found by their status, owner or tags only come last."""
     words = text.lower().split()
     if not words:
         return []
     first, whole = words[0], " ".join(words)
-    matches, others = [], []
+    matches: list[tuple[Record, str]] = []
+    others: list[tuple[Record, str]] = []
     for pair in records:
         (matches if all(word in pair[1] for word in words) else others).append(pair)
-    by_closeness = sorted(matches, key=lambda pair: -fuzz.partial_ratio(whole, pair[1]))
+    closeness = {id(pair): fuzz.ratio(whole, pair[0].title.lower()) for pair in matches}
+    matches.sort(key=lambda pair: -closeness[id(pair)])
     tiers = (
         [pair for pair in matches if pair[0].key.lower() == whole],
-        [pair for pair in matches if pair[1].startswith(first)],
+        [pair for pair in matches if pair[0].key.lower().startswith(first)],
         [pair for pair in matches if pair[0].title.lower().startswith(first)],
-        by_closeness,
+        matches,
         others,
     )
     chosen: list[Record] = []

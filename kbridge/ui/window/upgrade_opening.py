@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 
 from kbridge.core import opening
 from kbridge.model import KbridgeError, Progress
@@ -49,9 +49,12 @@ class UpgradeOpening(QObject):
 
         job = Job(f"Upgrading {path.name}", work)
         job.signals.progressed.connect(page.show_progress)
-        job.signals.cancelled.connect(self._on_job_cancelled)
         self.job = job
-        return w.jobs.start(job, on_success=self._on_job_finished, on_failure=self._on_job_failed, show=False)
+        w.jobs.start(job, on_success=self._on_job_finished, on_failure=self._on_job_failed, show=False)
+        # After the runner's own (its "cancelled" note), which this one's message replaces; the
+        # job's signals are queued to this thread, so none is missed by connecting now.
+        job.signals.cancelled.connect(self._on_job_cancelled)
+        return job
 
     def request_close(self) -> None:
         """The window was asked to close: stop what can be stopped, then close."""
@@ -78,10 +81,16 @@ class UpgradeOpening(QObject):
     def _on_job_finished(self, upgraded: opening.Upgraded | None) -> None:
         if self._ended():
             return
-        w = self.window
-        if w.file_commands.open_path(self.path) and upgraded is not None:
-            kept = f"; the file as it was is kept in {upgraded.backup}" if upgraded.backup else ""
-            w.statusBar().showMessage(f"{self.path.stem} was upgraded to the new format{kept}.", 15000)
+        w, path = self.window, self.path
+        # The list's page first, empty (laying it out is one event), then the file in it (another).
+        w.show_opening(path)
+
+        def open_upgraded() -> None:
+            if w.file_commands.open_path(path) and upgraded is not None:
+                kept = f"; the file as it was is kept in {upgraded.backup}" if upgraded.backup else ""
+                w.statusBar().showMessage(f"{path.stem} was upgraded to the new format{kept}.", 15000)
+
+        QTimer.singleShot(0, w, open_upgraded)
 
     def _on_job_failed(self, error: Exception) -> None:
         if self._ended():
