@@ -8,10 +8,12 @@ window says so and closes as soon as the upgrade has finished."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QObject, QTimer
 
@@ -19,11 +21,39 @@ from kbridge.core import opening
 from kbridge.model import KbridgeError, Progress
 from kbridge.ui.dialogs.errors import describe, failure_sentence, show_error
 from kbridge.ui.jobs.worker import Job
+from kbridge.ui.views.record_tabs import extra_tab_factories
 
 if TYPE_CHECKING:
     from kbridge.ui.window.main_window import MainWindow
 
 Failed = Callable[[str], None]  # told why the file could not be opened, in one sentence
+T = TypeVar("T")
+# The upgrade's thread yields the processor to the window's (Linux: a thread's own nice value).
+UPGRADE_NICENESS = 10
+
+
+def _behind_the_window(work: Callable[[], T]) -> T:
+    """Run `work` in a thread of lower priority, waiting for it: on a busy machine the window's
+    thread is then scheduled first whenever it has something to do (a paint, a click), rather
+    than taking turns with minutes of upgrade. (A pool thread's own priority could not be raised
+    back afterwards without privileges, hence a thread of its own.)"""
+    outcome: list[T] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        with contextlib.suppress(OSError, AttributeError):  # not Linux: the same priority
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), UPGRADE_NICENESS)
+        try:
+            outcome.append(work())
+        except BaseException as error:  # handed to the job, which reports it
+            failure.append(error)
+
+    thread = threading.Thread(target=run, name="kbridge-upgrade")
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+    return outcome[0]
 
 
 class UpgradeOpening(QObject):
@@ -45,7 +75,9 @@ class UpgradeOpening(QObject):
         page.cancel_requested.connect(self._on_page_cancel_requested)
 
         def work(progress: Progress, cancel: threading.Event) -> opening.Upgraded | None:
-            return opening.upgrade(path, progress, cancel.is_set)
+            upgraded = _behind_the_window(lambda: opening.upgrade(path, progress, cancel.is_set))
+            extra_tab_factories()  # the record tabs' modules load here, not as the file opens
+            return upgraded
 
         job = Job(f"Upgrading {path.name}", work)
         job.signals.progressed.connect(page.show_progress)
