@@ -158,10 +158,10 @@ class RecordFinder(QObject):
         self.found.emit(text, records)
 
     def _on_job_failed(self, error: Exception) -> None:
-        from kbridge.ui.dialogs.errors import failure_sentence
+        from kbridge import diagnostics
 
         text, self._running = self._running, None
-        failure_sentence(error, "finding records")  # logged: the chooser shows no candidates
+        diagnostics.log_exception(error, "finding records")  # the chooser shows no candidates
         if not self._stopped and text is not None:
             self.found.emit(text, [])
 
