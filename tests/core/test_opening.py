@@ -3,8 +3,6 @@ was, then the upgrade, step by step; stopped before the upgrade, nothing is left
 
 from __future__ import annotations
 
-import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -13,27 +11,7 @@ from kbridge.core import KnowledgeBase, Settings
 from kbridge.core.opening import BACKING_UP, UPGRADING, UpgradeCancelledError, pending_upgrade, upgrade
 from kbridge.model.listing import ListQuery
 from kbridge.storage import MIGRATIONS
-
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "kb-schema-v3.kbridge"
-
-
-@pytest.fixture
-def old_file(tmp_path: Path) -> Path:
-    copy = tmp_path / "old.kbridge"
-    shutil.copyfile(FIXTURE, copy)
-    return copy
-
-
-def _schema(path: Path) -> int:
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        return int(conn.execute("PRAGMA user_version").fetchone()[0])
-    finally:
-        conn.close()
-
-
-def _backups(isolated_user_dirs: Path) -> list[Path]:
-    return sorted((isolated_user_dirs / "data").rglob("*.kbridge"))
+from tests.conftest import backups_in, schema_of
 
 
 def test_an_older_file_is_backed_up_then_upgraded_step_by_step(old_file: Path, isolated_user_dirs: Path) -> None:
@@ -42,9 +20,9 @@ def test_an_older_file_is_backed_up_then_upgraded_step_by_step(old_file: Path, i
     heard: list[tuple[int, int, str]] = []
     upgraded = upgrade(old_file, lambda done, total, message: heard.append((done, total, message)), lambda: False)
     assert upgraded is not None and upgraded.version == 3
-    assert upgraded.backup is not None and upgraded.backup in _backups(isolated_user_dirs)
-    assert _schema(upgraded.backup) == 3  # the file as it was
-    assert _schema(old_file) == len(MIGRATIONS) and pending_upgrade(old_file) is None
+    assert upgraded.backup is not None and upgraded.backup in backups_in(isolated_user_dirs)
+    assert schema_of(upgraded.backup) == 3  # the file as it was
+    assert schema_of(old_file) == len(MIGRATIONS) and pending_upgrade(old_file) is None
     messages = [message for _, _, message in heard]
     first_upgrade = next(i for i, m in enumerate(messages) if m.startswith(UPGRADING))
     assert messages[0].startswith(BACKING_UP) and all(m.startswith(BACKING_UP) for m in messages[:first_upgrade])
@@ -64,7 +42,7 @@ def test_an_upgrade_cancelled_before_it_starts_leaves_the_file_and_no_copy(
     with pytest.raises(UpgradeCancelledError):
         upgrade(old_file, lambda *_: None, lambda: True)
     assert old_file.read_bytes() == before
-    assert _backups(isolated_user_dirs) == []
+    assert backups_in(isolated_user_dirs) == []
 
 
 def test_an_upgrade_cancelled_after_the_copy_removes_it(old_file: Path, isolated_user_dirs: Path) -> None:
@@ -75,19 +53,19 @@ def test_an_upgrade_cancelled_after_the_copy_removes_it(old_file: Path, isolated
 
     with pytest.raises(UpgradeCancelledError):
         upgrade(old_file, lambda _d, _t, message: asked.append(message), cancelled)
-    assert _schema(old_file) == 3
-    assert _backups(isolated_user_dirs) == []
+    assert schema_of(old_file) == 3
+    assert backups_in(isolated_user_dirs) == []
 
 
 def test_no_backup_when_backups_are_turned_off(old_file: Path, isolated_user_dirs: Path) -> None:
     upgraded = upgrade(old_file, lambda *_: None, lambda: False, settings=Settings(backups_kept=0))
     assert upgraded is not None and upgraded.backup is None
-    assert _backups(isolated_user_dirs) == []
-    assert _schema(old_file) == len(MIGRATIONS)
+    assert backups_in(isolated_user_dirs) == []
+    assert schema_of(old_file) == len(MIGRATIONS)
 
 
 def test_a_current_file_needs_no_upgrade(kb: KnowledgeBase, isolated_user_dirs: Path) -> None:
     assert pending_upgrade(kb.path) is None
     assert upgrade(kb.path, lambda *_: None, lambda: False) is None
     assert pending_upgrade(kb.path.parent / "missing.kbridge") is None
-    assert _backups(isolated_user_dirs) == []
+    assert backups_in(isolated_user_dirs) == []

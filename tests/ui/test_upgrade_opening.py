@@ -4,7 +4,6 @@ for an upgrade, cancels a backup), and ends on the upgraded file."""
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -17,17 +16,9 @@ from pytestqt.qtbot import QtBot
 from kbridge.core import opening
 from kbridge.storage import MIGRATIONS, Store
 from kbridge.ui.window.main_window import MainWindow
+from tests.conftest import backups_in, schema_of
 from tests.ui.answers import Answers
 from tests.ui.conftest import menu_action
-
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "kb-schema-v3.kbridge"
-
-
-@pytest.fixture
-def old_file(tmp_path: Path) -> Path:
-    copy = tmp_path / "old.kbridge"
-    shutil.copyfile(FIXTURE, copy)
-    return copy
 
 
 @pytest.fixture
@@ -46,16 +37,17 @@ def held() -> Iterator[threading.Event]:
     event.set()
 
 
-def _schema(path: Path) -> int:
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        return int(conn.execute("PRAGMA user_version").fetchone()[0])
-    finally:
-        conn.close()
+@pytest.fixture
+def held_backup(monkeypatch: pytest.MonkeyPatch, held: threading.Event) -> threading.Event:
+    """The backup before an upgrade waits, before copying anything, until `held` is set."""
+    copy = opening.copy_read_only
 
+    def slow_copy(path: Path, out: Path, progress: object) -> None:
+        held.wait(20)
+        copy(path, out, progress)  # type: ignore[arg-type]
 
-def _backups(home: Path) -> list[Path]:
-    return sorted((home / "data").rglob("*.kbridge"))
+    monkeypatch.setattr(opening, "copy_read_only", slow_copy)
+    return held
 
 
 def test_file_open_of_an_older_file_shows_the_upgrade_then_the_upgraded_file(
@@ -73,25 +65,18 @@ def test_file_open_of_an_older_file_shows_the_upgrade_then_the_upgraded_file(
     assert window.kb is not None and window.kb.path == old_file
     assert window.pages.currentWidget() is window.splitter and window.model.rowCount() > 0
     assert window.kb.maintenance.integrity_problems() == []
-    assert _schema(old_file) == len(MIGRATIONS)
+    assert schema_of(old_file) == len(MIGRATIONS)
     assert "upgraded to the new format" in window.statusBar().currentMessage()
-    kept = _backups(isolated_user_dirs)
-    assert len(kept) == 1 and _schema(kept[0]) == 3
+    kept = backups_in(isolated_user_dirs)
+    assert len(kept) == 1 and schema_of(kept[0]) == 3
     assert answers.errors == []
 
 
 def test_cancel_during_the_backup_leaves_the_file_as_it_was(
     qtbot: QtBot, window: MainWindow, old_file: Path, isolated_user_dirs: Path,
-    monkeypatch: pytest.MonkeyPatch, held: threading.Event,
+    held_backup: threading.Event,
 ) -> None:
-    before = old_file.read_bytes()
-    copy = opening.copy_read_only
-
-    def slow_copy(path: Path, out: Path, progress: object) -> None:
-        held.wait(20)
-        copy(path, out, progress)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(opening, "copy_read_only", slow_copy)
+    before, held = old_file.read_bytes(), held_backup
     assert window.file_commands.open_path(old_file)
     page = window.upgrade_page
     qtbot.waitUntil(lambda: page.step.text().startswith(opening.BACKING_UP))
@@ -101,7 +86,7 @@ def test_cancel_during_the_backup_leaves_the_file_as_it_was(
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.welcome, timeout=20000)
     assert window.kb is None and window.file_commands.upgrade is None
     assert old_file.read_bytes() == before
-    assert _backups(isolated_user_dirs) == []
+    assert backups_in(isolated_user_dirs) == []
     assert "as it was" in window.statusBar().currentMessage()
 
 
@@ -128,23 +113,16 @@ def test_closing_during_the_upgrade_waits_for_it_to_finish(
     held.set()
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=20000)
     assert window.kb is None
-    assert _schema(old_file) == len(MIGRATIONS)
+    assert schema_of(old_file) == len(MIGRATIONS)
     with sqlite3.connect(old_file) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
 def test_closing_during_the_backup_cancels_it_and_closes(
     qtbot: QtBot, window: MainWindow, old_file: Path, isolated_user_dirs: Path,
-    monkeypatch: pytest.MonkeyPatch, held: threading.Event,
+    held_backup: threading.Event,
 ) -> None:
-    before = old_file.read_bytes()
-    copy = opening.copy_read_only
-
-    def slow_copy(path: Path, out: Path, progress: object) -> None:
-        held.wait(20)
-        copy(path, out, progress)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(opening, "copy_read_only", slow_copy)
+    before, held = old_file.read_bytes(), held_backup
     assert window.file_commands.open_path(old_file)
     qtbot.waitUntil(lambda: window.upgrade_page.step.text().startswith(opening.BACKING_UP))
     window.close()
@@ -152,7 +130,7 @@ def test_closing_during_the_backup_cancels_it_and_closes(
     held.set()
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=20000)
     assert old_file.read_bytes() == before
-    assert _backups(isolated_user_dirs) == []
+    assert backups_in(isolated_user_dirs) == []
 
 
 def test_a_damaged_older_file_says_why_and_returns_to_the_welcome_page(
