@@ -23,6 +23,7 @@ from kbridge.storage import Store, Upgrade, copy_read_only, pending_upgrade
 BACKING_UP = "Backing up"
 UPGRADING = "Upgrading the knowledge base to the new format"
 _STAMP = "%Y%m%dT%H%M%S"
+_SHARES = 1000  # the upgrade's progress, in thousandths (storage reports it as a fraction)
 
 __all__ = ["BACKING_UP", "UPGRADING", "Upgrade", "UpgradeCancelledError", "Upgraded", "pending_upgrade", "upgrade"]
 
@@ -57,12 +58,11 @@ def upgrade(
             backup.unlink(missing_ok=True)  # a copy of a file left as it was: nothing to keep it for
         raise UpgradeCancelledError("the knowledge base was not opened; it is as it was")
 
-    def step(done: int, steps: int, what: str) -> None:
-        detail = "compacting the file" if what == "compacting" else f"step {done + 1} of {steps}"
-        progress(done, steps, f"{UPGRADING} ({detail})…")
+    def step(what: str, share: float) -> None:
+        progress(round(share * _SHARES), _SHARES, f"{UPGRADING}: {what}…")
 
     Store.open(path, progress=step).close()
-    progress(plan.steps, plan.steps, f"{UPGRADING}: done")
+    progress(_SHARES, _SHARES, f"{UPGRADING}: done")
     if backup is not None:
         prune_folder(backup.parent, settings.backups_kept)
     return Upgraded(plan.version, backup)

@@ -23,8 +23,10 @@ class ListOrder(Enum):
 @dataclass(frozen=True)
 class ListQuery:
     """Records shown by a list: live or trashed, narrowed by kind, status, tag, a fixed set of keys
-    (a "Needs attention" group), decision logs and the filter field's words (each word must appear
-    in the key, title, status, owner's name or tags, in any case)."""
+    (a "Needs attention" group), decision logs and the filter field's words: each part of letters
+    and digits of each word must begin a word of the key, title, status, owner's name or tags, in
+    any case and with or without accents; a key's number counts also without its leading zeros
+    ("adr-4" and "42" find ADR-0042; see kbridge.storage.list_words)."""
 
     trash: bool = False
     kind: str | None = None

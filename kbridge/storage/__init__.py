@@ -5,7 +5,6 @@ from __future__ import annotations
 from kbridge.storage.database import (
     NotAKnowledgeBaseError,
     Upgrade,
-    UpgradeProgress,
     copy_read_only,
     create_owner_only,
     pending_upgrade,
@@ -19,7 +18,6 @@ __all__ = [
     "SearchRow",
     "Store",
     "Upgrade",
-    "UpgradeProgress",
     "copy_read_only",
     "create_owner_only",
     "pending_upgrade",

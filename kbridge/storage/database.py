@@ -24,7 +24,8 @@ from pathlib import Path
 import sqlite_utils
 
 from kbridge.model import KbridgeError, NotFoundError
-from kbridge.storage.migrations import MIGRATIONS, apply_migrations
+from kbridge.storage import list_words
+from kbridge.storage.migrations import MIGRATIONS, MigrationProgress, apply_migrations
 
 # Another kbridge process (the GUI while the CLI writes) may hold the write lock briefly; wait for it
 # rather than surfacing "database is locked" to the user.
@@ -39,8 +40,6 @@ PAGE_SIZE = 65536
 COMPACT_SCHEMA = 5  # files older than this are rewritten once: packed revisions, larger pages
 # Pages a copy (`copy_read_only`) takes per step between two reports of its progress: 16 MiB.
 _COPY_PAGES = 256
-# Hears how far an upgrade is: (steps done, steps in all, what the next step does).
-UpgradeProgress = Callable[[int, int, str], None]
 
 
 class NotAKnowledgeBaseError(KbridgeError):
@@ -158,18 +157,28 @@ def _compact(db: sqlite_utils.Database) -> None:
         with contextlib.suppress(sqlite3.OperationalError):
             if str(db.execute("PRAGMA journal_mode = DELETE").fetchone()[0]).lower() == "delete":
                 db.execute(f"PRAGMA page_size = {PAGE_SIZE}")
-            db.execute("VACUUM")
+            vacuum(db)
     finally:
         with contextlib.suppress(sqlite3.OperationalError):
             db.execute("PRAGMA journal_mode = WAL")
         db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
 
 
+def vacuum(db: sqlite_utils.Database) -> None:
+    """VACUUM, then index the list's words again if it renumbered the records (whose primary key
+    is their uid: SQLite keeps their rowids in practice, and promises nothing)."""
+    before = list_words.rowid_fingerprint(db)
+    db.execute("VACUUM")
+    if list_words.rowid_fingerprint(db) != before:
+        with db.atomic():
+            list_words.rebuild(db)
+
+
 def connect(
-    path: Path, *, create: bool = False, progress: UpgradeProgress | None = None
+    path: Path, *, create: bool = False, progress: MigrationProgress | None = None
 ) -> tuple[sqlite_utils.Database, bool]:
     """Open (or create) the knowledge base at `path` and bring its schema up to date (`progress`
-    hears of each step of an older file's upgrade: see `pending_upgrade`).
+    hears how far a migration is: a minute or more at a million records).
 
     Returns the database and whether it still needs kbridge's application_id (an older kbridge
     file, stamped with its next write rather than by a read-only command)."""
@@ -206,17 +215,10 @@ def connect(
             db.enable_wal()
         version = int(db.execute("PRAGMA user_version").fetchone()[0])
         migrating = identity.empty or version < len(MIGRATIONS)
-        compacting = not identity.empty and version < COMPACT_SCHEMA
-        steps = len(MIGRATIONS) - version + int(compacting)
-
-        def on_step(number: int) -> None:
+        apply_migrations(db, stamp=APPLICATION_ID if migrating else None, progress=progress)
+        if not identity.empty and version < COMPACT_SCHEMA:
             if progress is not None:
-                progress(number - version - 1, steps, f"schema {number}")
-
-        apply_migrations(db, stamp=APPLICATION_ID if migrating else None, on_step=on_step)
-        if compacting:
-            if progress is not None:
-                progress(steps - 1, steps, "compacting")
+                progress("compacting the file", 1.0)
             _compact(db)
     except sqlite3.DatabaseError as error:
         conn.close()

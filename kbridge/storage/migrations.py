@@ -9,8 +9,14 @@ import sqlite_utils
 
 from kbridge.model import KbridgeError
 
+# How far a migration is: (what it does, the fraction of all the steps this file needs, 0 to 1).
+MigrationProgress = Callable[[str, float], None]
+# How far one step is, 0 to 1 (the steps that take long at a million records say it; the others
+# are told and say nothing).
+StepProgress = Callable[[float], None]
 
-def _v1_initial(db: sqlite_utils.Database) -> None:
+
+def _v1_initial(db: sqlite_utils.Database, report: StepProgress) -> None:
     db.execute(
         "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)"
     )
@@ -74,7 +80,7 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
     db.table("meta").insert({"name": "kb_uid", "value": str(uuid.uuid4())})
 
 
-def _v2_files(db: sqlite_utils.Database) -> None:
+def _v2_files(db: sqlite_utils.Database, report: StepProgress) -> None:
     """Files kept with a record: the imported original (to write it back byte for byte) and the
     images next to it. Kept apart from `records` so listing records never loads them."""
     db.execute(
@@ -91,7 +97,7 @@ def _v2_files(db: sqlite_utils.Database) -> None:
     )
 
 
-def _v3_packed(db: sqlite_utils.Database) -> None:
+def _v3_packed(db: sqlite_utils.Database, report: StepProgress) -> None:
     """Revisions as a chain of deltas and kept files compressed (kbridge.storage.packing): a
     knowledge base about the size of its text, growing by about the size of each change."""
     from kbridge.storage.revisions import repack_all
@@ -104,7 +110,7 @@ def _v3_packed(db: sqlite_utils.Database) -> None:
     repack_all(db)
 
 
-def _v4_list_order(db: sqlite_utils.Database) -> None:
+def _v4_list_order(db: sqlite_utils.Database, report: StepProgress) -> None:
     """What a record list sorts and filters by, as columns with indexes (kbridge.storage.listing):
     a list of a million records reads only the window it shows, in its order."""
     from kbridge.storage.listing import create_list_columns
@@ -112,7 +118,7 @@ def _v4_list_order(db: sqlite_utils.Database) -> None:
     create_list_columns(db)
 
 
-def _v5_revisions_without_rowid(db: sqlite_utils.Database) -> None:
+def _v5_revisions_without_rowid(db: sqlite_utils.Database, report: StepProgress) -> None:
     """Revisions in a table without rowid: its primary key (record, rev) is the table itself
     rather than a second copy of every key in an index beside it (a tenth of the revisions'
     space); the newest revision of a record kept as what differs from the record's row (a few
@@ -143,12 +149,22 @@ def _v5_revisions_without_rowid(db: sqlite_utils.Database) -> None:
     repack_newest(db)
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+def _v6_word_index(db: sqlite_utils.Database, report: StepProgress) -> None:
+    """The list's filter answered by a word index (kbridge.storage.list_words) rather than a
+    pass over an index per keystroke; the order indexes without the words and tags it answers
+    for (a minute at a million records: `report` is told how far it is)."""
+    from kbridge.storage.listing import create_word_index
+
+    create_word_index(db, report)
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database, StepProgress], None]] = [
     _v1_initial,
     _v2_files,
     _v3_packed,
     _v4_list_order,
     _v5_revisions_without_rowid,
+    _v6_word_index,
 ]
 
 
@@ -157,22 +173,29 @@ def schema_version(db: sqlite_utils.Database) -> int:
 
 
 def apply_migrations(
-    db: sqlite_utils.Database, *, stamp: int | None = None, on_step: Callable[[int], None] | None = None
+    db: sqlite_utils.Database, *, stamp: int | None = None, progress: MigrationProgress | None = None
 ) -> None:
     """Run the steps this file has not had, each in its own transaction; `stamp` is kbridge's
     application_id, written with the first step (a file being migrated is being written anyway).
-    `on_step(number)` hears of each step (the schema it leads to) before it runs."""
+    `progress`, when given, hears of each step's start and of the long steps' progress."""
     current = schema_version(db)
     if current > len(MIGRATIONS):
         raise KbridgeError(
             f"this knowledge base was written by a newer kbridge (schema {current}, this one knows "
             f"{len(MIGRATIONS)}); upgrade kbridge to open it"
         )
+    steps = len(MIGRATIONS) - current
     for number, migrate in enumerate(MIGRATIONS[current:], start=current + 1):
-        if on_step is not None:
-            on_step(number)
+        done = number - current - 1
+
+        def report(fraction: float, number: int = number, done: int = done) -> None:
+            if progress is not None:
+                share = (done + min(max(fraction, 0.0), 1.0)) / steps
+                progress(f"updating the knowledge base to schema {number}", share)
+
+        report(0.0)
         with db.atomic():
-            migrate(db)
+            migrate(db, report)
             db.execute(f"PRAGMA user_version = {number}")
             if stamp is not None:
                 db.execute(f"PRAGMA application_id = {int(stamp)}")

@@ -15,7 +15,8 @@ from kbridge.model import KbridgeError, Kind, Link, LinkedRecord, LinkType, Reco
 from kbridge.model.listing import ListFacets, ListQuery
 from kbridge.storage import listing
 from kbridge.storage import revisions as kept
-from kbridge.storage.database import APPLICATION_ID, UpgradeProgress, connect
+from kbridge.storage.database import APPLICATION_ID, connect
+from kbridge.storage.migrations import MigrationProgress
 
 _RECORD_COLUMNS = (
     "r.uid, r.key, r.kind, r.title, r.status, r.body, r.tags, r.owner_uid, r.date, r.review_by, "
@@ -58,8 +59,9 @@ class Store:
         self._needs_stamp = needs_stamp
 
     @classmethod
-    def open(cls, path: Path, *, create: bool = False, progress: UpgradeProgress | None = None) -> Store:
-        """`progress` hears of the steps of an older file's upgrade (database.pending_upgrade)."""
+    def open(cls, path: Path, *, create: bool = False, progress: MigrationProgress | None = None) -> Store:
+        """Open (or create) a file; an older one is migrated first, telling `progress` (what,
+        fraction done) how far it is."""
         db, needs_stamp = connect(Path(path), create=create, progress=progress)
         return cls(db, Path(path), needs_stamp=needs_stamp)
 

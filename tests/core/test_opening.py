@@ -26,8 +26,9 @@ def test_an_older_file_is_backed_up_then_upgraded_step_by_step(old_file: Path, i
     messages = [message for _, _, message in heard]
     first_upgrade = next(i for i, m in enumerate(messages) if m.startswith(UPGRADING))
     assert messages[0].startswith(BACKING_UP) and all(m.startswith(BACKING_UP) for m in messages[:first_upgrade])
-    assert [done for done, _, m in heard[first_upgrade:]] == list(range(plan.steps + 1))
-    assert "compacting" in messages[-2]
+    shares = [done / total for done, total, _ in heard[first_upgrade:]]
+    assert shares == sorted(shares) and shares[-1] == 1.0 and messages[-1].endswith("done")
+    assert "compacting" in messages[-2]  # after the migrations, the one rewrite
     with KnowledgeBase.open(old_file) as kb:
         assert kb.maintenance.integrity_problems() == []
         assert kb.listing.count(ListQuery()) > 0

@@ -3,7 +3,10 @@ with the same question answered in Python over every record; old files gain the 
 
 from __future__ import annotations
 
+import re
+import shutil
 import sqlite3
+import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -14,7 +17,10 @@ import pytest
 from kbridge.core import KnowledgeBase
 from kbridge.model import Kind, Record, natural_key
 from kbridge.model.listing import ListOrder, ListQuery
-from kbridge.storage import Store
+from kbridge.storage import MIGRATIONS, Store, list_words, listing
+from kbridge.storage.database import vacuum
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 SORT_KEYS: dict[ListOrder, Callable[[Record], Any]] = {
     ListOrder.KEY: lambda r: (natural_key(r.key), r.key),
@@ -45,20 +51,55 @@ def varied(kb: KnowledgeBase) -> KnowledgeBase:
     return kb
 
 
+@pytest.fixture(params=[(0, 8, 0), (0, 8, 3), (2000, 0, 0)], ids=["walked", "walked-near", "looked-up"])
+def few_matches(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
+    """Every way of reading a filtered list (along the order's index, its first entries asked
+    about one by one, else every match read first; or the matches sorted), and both ways of
+    asking for the words a typed word begins (as the words, or as a prefix)."""
+    few, most_words, near_walk = request.param
+    monkeypatch.setattr(listing, "FEW_MATCHES", few)
+    monkeypatch.setattr(list_words, "_MOST_WORDS", most_words)
+    if near_walk:  # a walk of three entries: some windows are there, the others read the long way
+        monkeypatch.setattr(listing, "NEAR_WALK", near_walk)
+        monkeypatch.setattr(listing, "_near", lambda *args: True)
+    return int(few)
+
+
 def _all(kb: KnowledgeBase, query: ListQuery) -> list[Record]:
     return kb.listing.window(query, 0, 10_000)
 
 
+def _folded_words(text: str) -> list[str]:
+    """Words of letters and digits, lower-cased and without accents (the word index's words)."""
+    plain = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)).lower()
+    return re.findall(r"[^\W_]+", plain)
+
+
+def _matches(r: Record, word: str) -> bool:
+    """The filter's semantics, in Python: each part of a typed word begins a word of the key (its
+    number also without leading zeros), title, status, owner's name or tags."""
+    number = r.key.rpartition("-")[2]
+    short = number.lstrip("0") if number.isdigit() and number.startswith("0") else ""
+    words = _folded_words(f"{r.key} {short} {r.title} {r.status} {r.owner_name or ''} {' '.join(r.tags)}")
+    return all(any(w.startswith(part) for w in words) for part in _folded_words(word))
+
+
+def _log(key: str) -> str:
+    """The decision log a key is in, as stored: the lower-cased part before its number."""
+    stem = key.rstrip("0123456789")
+    return stem[:-1].lower() if key != stem and stem.endswith("-") else ""
+
+
 def _python(kb: KnowledgeBase, query: ListQuery) -> list[str]:
     def shown(r: Record) -> bool:
-        text = f"{r.key} {r.title} {r.status} {r.owner_name or ''} {' '.join(r.tags)}".lower()
         return (
             r.deleted == query.trash
             and query.kind in (None, r.kind.value)
             and query.status in (None, r.status)
             and (query.tag is None or query.tag in r.tags)
             and (query.keys is None or r.key in query.keys)
-            and all(word.lower() in text for word in query.words)
+            and (query.logs is None or _log(r.key) in query.logs)
+            and all(_matches(r, word) for word in query.words)
         )
 
     chosen = [r for r in kb.list_summaries(deleted=None) if shown(r)]
@@ -93,19 +134,106 @@ def test_every_order_is_the_python_order(varied: KnowledgeBase, order: ListOrder
         ListQuery(trash=True),
         ListQuery(words=("vault",)),
         ListQuery(words=("ROT", "quinn")),  # any case, in the owner's name too
+        ListQuery(words=("zoe",)),  # and without its accents
+        ListQuery(words=("ZOË",)),
         ListQuery(words=("adr-00",)),
-        ListQuery(words=("100%_",)),  # LIKE's wildcards are plain characters in a filter
-        ListQuery(words=("%",)),
+        ListQuery(words=("adr-1",)),  # ADR-0010 (its number is also "10") and ADR-1
+        ListQuery(words=("100%_",)),  # punctuation separates words
+        ListQuery(words=("%",)),  # and alone narrows nothing
         ListQuery(words=("_d",)),
+        ListQuery(words=("ation",)),  # the beginnings of words, not any part
+        ListQuery(words=("k",)),  # never the navigator's tokens (kind = "k" and hex)
+        ListQuery(words=("\ue000k",)),
         ListQuery(words=("pci",), order=ListOrder.TITLE, descending=True),
+        ListQuery(words=("ka",), kind="decision", status="accepted"),
+        ListQuery(words=("r",), tag="vault", order=ListOrder.OWNER),
+        ListQuery(words=("t",), keys=frozenset({"ADR-1", "SYS-2", "ADR-0009"})),
+        ListQuery(words=("title",), trash=True),
+        ListQuery(words=("title",), kind="decision", logs=frozenset({"adr"})),
+        ListQuery(words=("title",), kind="decision", logs=frozenset()),
+        ListQuery(tag="vault", trash=True),
+        ListQuery(kind="decision", status="accepted", order=ListOrder.DATE, descending=True),
+        ListQuery(status="accepted", order=ListOrder.STATUS),
+        ListQuery(tag="pci", words=("v",), order=ListOrder.DATE, descending=True),
     ],
 )
-def test_filters_are_the_python_filters(varied: KnowledgeBase, query: ListQuery) -> None:
+def test_filters_are_the_python_filters(varied: KnowledgeBase, query: ListQuery, few_matches: int) -> None:
+    _assert_the_python_list(varied, query)
+
+
+def _assert_the_python_list(kb: KnowledgeBase, query: ListQuery) -> list[str]:
+    expected = _python(kb, query)
+    assert [r.key for r in _all(kb, query)] == expected
+    assert kb.listing.count(query) == len(expected)
+    for offset in range(len(expected)):
+        assert [r.key for r in kb.listing.window(query, offset, 3, total=len(expected))] == expected[offset:offset + 3]
+    for row, key in enumerate(expected):
+        assert kb.listing.position(query, kb.get(key).uid) == row
+    outside = {r.uid for r in kb.list_summaries(deleted=None) if r.key not in expected}
+    assert all(kb.listing.position(query, uid) is None for uid in outside)
+    return expected
+
+
+@pytest.mark.parametrize("order", list(ListOrder))
+@pytest.mark.parametrize("descending", [False, True])
+def test_the_filter_in_every_order(varied: KnowledgeBase, order: ListOrder, descending: bool, few_matches: int) -> None:
+    for words in (("a",), ("kafka", "rotation"), ("per",)):
+        assert _assert_the_python_list(varied, ListQuery(words=words, order=order, descending=descending))
+
+
+def test_a_key_is_found_by_its_number_with_or_without_zeros(kb: KnowledgeBase) -> None:
+    for key in ("ADR-0042", "ADR-42", "ADR-0420", "SYS-0004"):
+        kb.create(Kind.DECISION, f"Record {key}", key=key)
+    found = {words: [r.key for r in _all(kb, ListQuery(words=words))] for words in
+             [("0042",), ("42",), ("adr-4",), ("adr-004",), ("4",), ("sys-4",)]}
+    assert found == {
+        ("0042",): ["ADR-0042"], ("42",): ["ADR-0042", "ADR-42", "ADR-0420"],
+        ("adr-4",): ["ADR-0042", "ADR-42", "ADR-0420"], ("adr-004",): ["ADR-0042"],
+        ("4",): ["ADR-0042", "ADR-42", "ADR-0420", "SYS-0004"], ("sys-4",): ["SYS-0004"],
+    }
+
+
+def test_every_change_reaches_the_word_index(varied: KnowledgeBase) -> None:
+    """Edits, a renamed owner, a new owner, the trash and back, tags: the filter follows."""
+    varied.update("ADR-1", title="Ledger reconciliation", tags=["Écriture"])
+    varied.update("PER-2", title="Brünhilde Weiß")
+    varied.update("ADR-0009", owner="PER-2", title="\ue000gone \ue000k6465636973696f6e")  # the navigator's tokens
+    varied.update("SYS-10", tags=["x\ue000y"])
+    varied.delete("SYS-2")
+    varied.undelete("ADR-0100")
+    for words in (("ledger",), ("ecriture",), ("brunhilde",), ("weiß",), ("title",), ("vault",), ("gone",), ("y",)):
+        _assert_the_python_list(varied, ListQuery(words=words))
+        _assert_the_python_list(varied, ListQuery(words=words, trash=True))
+    _assert_the_python_list(varied, ListQuery(tag="Écriture"))
+    _assert_the_python_list(varied, ListQuery(tag="x\ue000y", words=("x",)))
+    _assert_the_python_list(varied, ListQuery(kind="decision", words=("t",)))
+    assert [r.key for r in _all(varied, ListQuery(words=("reconciliation",)))] == ["ADR-1"]
+
+
+def test_the_word_index_follows_records_renumbered_by_a_vacuum(
+    varied: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite may give a table without an integer key new rowids when it rewrites the file: the
+    word index, keyed by them, is built again when it did."""
+    query = ListQuery(words=("kafka",))
     expected = _python(varied, query)
+    db = varied._store.db
+    execute = db.execute
+
+    def renumbering(sql: str, *args: Any) -> Any:
+        if sql == "VACUUM":  # what a renumbering VACUUM does: the same rows under other rowids
+            with db.conn:
+                execute("UPDATE records SET rowid = rowid + 1000")
+        return execute(sql, *args)
+
+    monkeypatch.setattr(db, "execute", renumbering)
+    vacuum(db)
+    monkeypatch.undo()
     assert [r.key for r in _all(varied, query)] == expected
-    assert varied.listing.count(query) == len(expected)
-    outside = {r.uid for r in varied.list_summaries(deleted=None) if r.key not in expected}
-    assert all(varied.listing.position(query, uid) is None for uid in outside)
+    fingerprint = list_words.rowid_fingerprint(db)
+    vacuum(db)  # a VACUUM that keeps the rowids leaves the index as it is
+    assert list_words.rowid_fingerprint(db) == fingerprint
+    assert [r.key for r in _all(varied, query)] == expected
 
 
 def test_a_renamed_owner_sorts_under_the_new_name(varied: KnowledgeBase) -> None:
@@ -144,8 +272,10 @@ def test_an_old_file_gains_the_list_columns(tmp_path: Path) -> None:
         orders = [f"records_by_{order.value}" for order in ListOrder if order is not ListOrder.KEY]
         for name in ("records_list", "records_facets", *orders):
             conn.execute(f"DROP INDEX {name}")
-        for name in ("records_owner_set", "records_owner_changed", "records_owner_renamed"):
+        for name in ("records_owner_set", "records_owner_changed", "records_owner_renamed", "records_words_added",
+                     "records_words_changed", "records_words_removed"):
             conn.execute(f"DROP TRIGGER {name}")
+        conn.execute(f"DROP TABLE {list_words.TABLE}")
         for column in ("haystack", "live", "key_order", "title_order", "date_order", "tags_order", "owner_order"):
             conn.execute(f"ALTER TABLE records DROP COLUMN {column}")
         row = (
@@ -160,3 +290,93 @@ def test_an_old_file_gains_the_list_columns(tmp_path: Path) -> None:
     with KnowledgeBase.open(path) as kb:
         assert [r.key for r in kb.listing.window(ListQuery(), 0, 10)] == ["ADR-9", "ADR-10", "PER-1"]
         assert [r.key for r in kb.listing.window(ListQuery(order=ListOrder.OWNER, descending=True), 0, 1)] == ["ADR-10"]
+
+
+def _as_schema_5(path: Path) -> None:
+    """Turn a file of this kbridge into what schema 5 wrote: no word index, the order indexes
+    carrying every filter column."""
+    conn = sqlite3.connect(path)
+    with conn:
+        for name in ("records_words_added", "records_words_changed", "records_words_removed"):
+            conn.execute(f"DROP TRIGGER {name}")
+        conn.execute(f"DROP TABLE {list_words.TABLE}")
+        for order in ListOrder:
+            name = "records_list" if order is ListOrder.KEY else f"records_by_{order.value}"
+            column = {ListOrder.KEY: "", ListOrder.TITLE: "title_order, ", ListOrder.STATUS: "status, ",
+                      ListOrder.DATE: "date_order, ", ListOrder.OWNER: "owner_order, ",
+                      ListOrder.TAGS: "tags_order, "}[order]
+            conn.execute(f"DROP INDEX {name}")
+            conn.execute(f"CREATE INDEX {name} ON records (live, {column}key_order, key, kind, status, tags_order, "
+                         "haystack)")
+        for trigger in ("records_owner_changed", "records_owner_renamed"):  # schema 5's fired on every save
+            sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", [trigger]).fetchone()[0]
+            conn.execute(f"DROP TRIGGER {trigger}")
+            conn.execute(re.sub(r" WHEN new\.\w+ IS NOT old\.\w+", "", sql))
+        conn.execute("PRAGMA user_version = 5")
+    conn.close()
+
+
+def test_a_file_of_schema_5_gains_the_word_index(varied: KnowledgeBase, tmp_path: Path) -> None:
+    path = varied.path
+    expected = {words: _python(varied, ListQuery(words=words)) for words in (("kafka",), ("zoe", "r"), ("per",))}
+    varied.close()
+    _as_schema_5(path)
+    with KnowledgeBase.open(path) as kb:
+        for words, keys in expected.items():
+            assert [r.key for r in _all(kb, ListQuery(words=words))] == keys
+        kb.update("ADR-1", title="Kafka, now")
+        _assert_the_python_list(kb, ListQuery(words=("kafka",)))
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone() == (len(MIGRATIONS),)
+    indexed = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'records_by_title'").fetchone()[0]
+    assert "haystack" not in indexed and "tags_order" not in indexed
+    triggers = conn.execute("SELECT group_concat(sql) FROM sqlite_master WHERE name LIKE 'records_owner_%'").fetchone()
+    assert triggers[0].count("IS NOT old.") == 2
+    assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    conn.close()
+
+
+@pytest.mark.parametrize("fixture", ["kb-schema-v2.kbridge", "kb-schema-v3.kbridge"])
+def test_an_older_file_gains_the_word_index(fixture: str, tmp_path: Path) -> None:
+    path = tmp_path / fixture
+    shutil.copyfile(FIXTURES / fixture, path)
+    with KnowledgeBase.open(path) as kb:
+        records = kb.list_summaries()
+        assert records
+        for record in records:
+            for word in _folded_words(record.title)[:2]:
+                query = ListQuery(words=(word,))
+                assert [r.key for r in _all(kb, query)] == _python(kb, query)
+                assert record.key in _python(kb, query)
+
+
+def test_a_save_that_keeps_the_title_leaves_the_owned_records_alone(varied: KnowledgeBase) -> None:
+    """A save writes every column; the owner's name is copied into the records a person owns only
+    when it changes (a restore of a person owning thousands rewrote them all)."""
+    conn = varied._store.db.conn
+    varied.create(Kind.PERSON, "Nobody Owned", key="PER-3")
+    assert sum(1 for r in varied.list_summaries() if r.owner_key == "PER-1") >= 3
+
+    def rows_written(key: str, **change: Any) -> int:
+        before = conn.total_changes
+        varied.update(key, **change)
+        return conn.total_changes - before
+
+    assert rows_written("PER-1", body="Edited.") == rows_written("PER-3", body="Edited.")
+    assert rows_written("PER-1", title="Zoë Quinn-Able") > rows_written("PER-3", title="Nobody Else")
+    _assert_the_python_list(varied, ListQuery(words=("able",)))
+
+
+def test_a_migration_tells_how_far_it_is(tmp_path: Path) -> None:
+    path = tmp_path / "v3.kbridge"
+    shutil.copyfile(FIXTURES / "kb-schema-v3.kbridge", path)
+    heard: list[tuple[str, float]] = []
+    Store.open(path, progress=lambda what, fraction: heard.append((what, fraction))).close()
+    fractions = [fraction for _, fraction in heard]
+    assert fractions == sorted(fractions) and fractions[0] == 0.0 and fractions[-1] == 1.0
+    steps = {f"updating the knowledge base to schema {n}" for n in (4, 5, 6)}
+    assert {what for what, _ in heard} == steps | {"compacting the file"}  # older than schema 5: rewritten
+    assert heard[-1] == ("compacting the file", 1.0)
+    heard.clear()
+    Store.open(path, progress=lambda what, fraction: heard.append((what, fraction))).close()
+    assert heard == []  # nothing to do

@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from kbridge.core import opening
 from kbridge.storage import MIGRATIONS, Store
+from kbridge.storage.migrations import MigrationProgress
 from kbridge.ui.window.main_window import MainWindow
 from tests.conftest import backups_in, schema_of
 from tests.ui.answers import Answers
@@ -95,9 +96,9 @@ def test_closing_during_the_upgrade_waits_for_it_to_finish(
 ) -> None:
     real_open = Store.open
 
-    def slow_open(path: Path, *, create: bool = False, progress: opening.Progress | None = None) -> Store:
+    def slow_open(path: Path, *, create: bool = False, progress: MigrationProgress | None = None) -> Store:
         if progress is not None:
-            progress(0, 3, "schema 4")
+            progress("updating the knowledge base to schema 4", 0.0)
         held.wait(20)
         return real_open(path, create=create, progress=progress)
 

@@ -121,6 +121,22 @@ class RecordTableModel(QAbstractTableModel):
         self._filter = record_filter
         self._refilter(recount_total=False)
 
+    def show_filtered(self, answer: FilterAnswer) -> None:
+        """Show what a worker read for `answer.record_filter` (kbridge.ui.jobs.list_filter); its
+        first page is kept only if the list is still in the order it was read in."""
+        self.beginResetModel()
+        self._filter = answer.record_filter
+        self._count, self._total = answer.count, answer.total
+        self._pages.clear()
+        if answer.first_page is not None and answer.query == self._query():
+            self._pages[0] = answer.first_page
+        self.endResetModel()
+        self.rows_refiltered.emit()
+
+    def query_for(self, record_filter: RecordFilter) -> ListQuery:
+        """The question storage answers for `record_filter` in the list's present order."""
+        return record_filter.query(_ORDERS[self._column], descending=self._order == Qt.SortOrder.DescendingOrder)
+
     @property
     def record_filter(self) -> RecordFilter:
         return self._filter
@@ -217,24 +233,17 @@ class RecordTableModel(QAbstractTableModel):
     # --- internals --------------------------------------------------------------------------
 
     def _query(self) -> ListQuery:
-        return self._filter.query(_ORDERS[self._column], descending=self._order == Qt.SortOrder.DescendingOrder)
+        return self.query_for(self._filter)
 
     def _counts(self, *, recount_total: bool = True) -> tuple[int, int]:
-        """(rows the filter shows, live records): the second counted again only when asked. The
-        first page is read first: when the filter shows less than a page, it is the count (a
-        rare word is found by one pass over the index, not two)."""
+        """(rows the filter shows, live records), the first page read on the way."""
+        self._pages.clear()
         if self._listing is None:
             return 0, 0
-        self._pages.clear()
-        everything = RecordFilter()
-        if not recount_total and replace(self._filter, label=everything.label) == everything:
-            return self._total, self._total  # the filter cleared: every live record, counted before
-        first = self._listing.window(self._query(), 0, PAGE_ROWS)
-        self._pages[0] = first
-        shown = len(first) if len(first) < PAGE_ROWS else self._listing.count(self._query())
-        if replace(self._filter, label=everything.label) == everything:
-            return shown, shown
-        return shown, self._listing.count(everything.query()) if recount_total else self._total
+        answer = answer_filter(self._listing, self._filter, self._query(), None if recount_total else self._total)
+        if answer.first_page is not None:
+            self._pages[0] = answer.first_page
+        return answer.count, answer.total
 
     def _refilter(self, *, recount_total: bool) -> None:
         self.beginResetModel()
@@ -248,6 +257,35 @@ class RecordTableModel(QAbstractTableModel):
                 if record.uid == uid:
                     return page_number * PAGE_ROWS + offset
         return None
+
+
+@dataclass(frozen=True)
+class FilterAnswer:
+    """What a list shows for a filter: how many rows, how many live records, and its first page
+    (None when not read: the filter shows every record, counted before)."""
+
+    record_filter: RecordFilter
+    query: ListQuery
+    count: int
+    total: int
+    first_page: list[Record] | None
+
+
+def answer_filter(
+    listing: RecordListing, record_filter: RecordFilter, query: ListQuery, known_total: int | None
+) -> FilterAnswer:
+    """Read `FilterAnswer` from `listing`, on whichever thread owns it; `known_total`: the live
+    records when counted before (None counts them again). The first page is read first: when the
+    filter shows less than a page, it is the count (a rare word costs one pass over the index)."""
+    everything = RecordFilter()
+    shows_everything = replace(record_filter, label=everything.label) == everything
+    if shows_everything and known_total is not None:
+        return FilterAnswer(record_filter, query, known_total, known_total, None)
+    first = listing.window(query, 0, PAGE_ROWS)
+    shown = len(first) if len(first) < PAGE_ROWS else listing.count(query)
+    if shows_everything or known_total is None:
+        known_total = shown if shows_everything else listing.count(everything.query())
+    return FilterAnswer(record_filter, query, shown, known_total, first)
 
 
 def _cell_text(record: Record, column: int) -> str:

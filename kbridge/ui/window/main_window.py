@@ -24,6 +24,7 @@ from kbridge.model.listing import ListFacets
 from kbridge.ui import settings as ui_settings
 from kbridge.ui.dialogs.errors import failure_sentence
 from kbridge.ui.jobs.attention import AttentionChecker
+from kbridge.ui.jobs.list_filter import ListFilterer
 from kbridge.ui.jobs.loading import LoadedRecords
 from kbridge.ui.jobs.worker import Job, JobRunner
 from kbridge.ui.models.record_table_model import (
@@ -119,6 +120,7 @@ class MainWindow(QMainWindow):
     def _build_widgets(self) -> None:
         self.navigator = NavigatorView(self)
         self.model = RecordTableModel(self)
+        self.list_filterer = ListFilterer(self.model, self)
         self.list_panel = RecordListPanel(self.model, self)
         self.table = self.list_panel.table
         self.filter_field = self.list_panel.filter_field
@@ -240,6 +242,7 @@ class MainWindow(QMainWindow):
         self.change_feed.detach()
         self.attention.stop()
         self.tabs.show_record(None)  # before the file closes: clearing a view may still read it
+        self.list_filterer.set_path(None)
         self.model.set_listing(None)  # the list reads its rows from the file
         if self.kb is not None and self._owns_kb:
             self.kb.close()
@@ -284,6 +287,7 @@ class MainWindow(QMainWindow):
         and count the navigator's entries, for large files on a worker thread so that the window
         paints first."""
         assert self.kb is not None
+        self.list_filterer.set_path(self.kb.path)
         self.model.set_listing(self.kb.listing)
         path = self.kb.path
         if path.stat().st_size < ASYNC_LOAD_BYTES:
@@ -446,12 +450,12 @@ class MainWindow(QMainWindow):
         self.reader.setFocus()
 
     def _on_filter_field_text_changed(self, text: str) -> None:
-        self.model.set_filter(self.model.record_filter.with_text(text.strip()))
+        self.list_filterer.request(self.list_filterer.record_filter.with_text(text.strip()))
 
     def _on_navigator_filter_chosen(self, record_filter: RecordFilter) -> None:
         if self.search_field.text():
             self.search_field.clear()
-        self.model.set_filter(record_filter.with_text(self.filter_field.text().strip()))
+        self.list_filterer.request(record_filter.with_text(self.filter_field.text().strip()))
 
     def _on_navigator_query_chosen(self, query: str) -> None:
         self.search_field.setText(query)

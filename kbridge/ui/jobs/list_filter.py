@@ -1,0 +1,150 @@
+"""The record list's filter, kept off the GUI thread once it is slow.
+
+A keystroke in the filter field (or a choice in the navigator) asks storage how many records the
+filter shows and reads their first page. At 100,000 records that takes a few milliseconds and is
+done at once, where the list is; at a million, a common word can take 100 ms, which would freeze
+typing. So, as the search field does (kbridge.ui.views.search_panel): once a filter has taken
+longer than SLOW_SECONDS, the next ones run on a worker with a connection of its own, the newest
+wins (one runs at a time; the newest waiting one goes when it is back), and the list changes when
+the answer arrives, if it is still the one wanted.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+
+from kbridge.model.listing import ListQuery
+from kbridge.ui.jobs.worker import Job
+from kbridge.ui.models.record_table_model import FilterAnswer, RecordFilter, RecordTableModel, answer_filter
+
+if TYPE_CHECKING:
+    from kbridge.core import KnowledgeBase
+
+# A filter slower than this (its count and first page) sends the next ones to a worker: a frame
+# and a half, beyond which typing is felt to stutter.
+SLOW_SECONDS = 0.025
+
+
+class ListFilterer(QObject):
+    """Applies filters to `model`, on the GUI thread while that is quick, on a worker after."""
+
+    def __init__(self, model: RecordTableModel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.last_seconds = 0.0
+        self._path: Path | None = None
+        self._reader = _WorkerListing()
+        self._generation = 0
+        self._wanted: RecordFilter | None = None
+        self._running: Job | None = None
+        self._running_generation = 0
+        self._started = 0.0
+
+    @property
+    def slow(self) -> bool:
+        return self.last_seconds >= SLOW_SECONDS
+
+    @property
+    def pending(self) -> bool:
+        """A filter was asked for and the list does not show it yet."""
+        return self._wanted is not None
+
+    @property
+    def record_filter(self) -> RecordFilter:
+        """The filter last asked for (shown, or on its way)."""
+        return self._wanted if self._wanted is not None else self.model.record_filter
+
+    def set_path(self, path: Path | None) -> None:
+        """Filter the list of the knowledge base at `path` from now on (None: no file open)."""
+        self._generation += 1
+        self._wanted = None
+        self.last_seconds = 0.0
+        if path != self._path:
+            self._path = path
+            self._let_go_of_the_reader()
+
+    def request(self, record_filter: RecordFilter) -> None:
+        """Show `record_filter` in the list: now, or when a worker has read it."""
+        self._generation += 1
+        if self._path is None or not self.slow:
+            self._wanted = None
+            started = time.perf_counter()
+            self.model.set_filter(record_filter)
+            self.last_seconds = time.perf_counter() - started
+            return
+        self._wanted = record_filter
+        if self._running is None:
+            self._start()
+
+    def _start(self) -> None:
+        assert self._path is not None and self._wanted is not None
+        generation, record_filter = self._generation, self._wanted
+        query = self.model.query_for(record_filter)
+        known_total = self.model.total
+        reader, path = self._reader, self._path
+
+        def work(_progress: object, cancel: threading.Event) -> FilterAnswer | None:
+            if generation != self._generation:
+                return None  # typed past before it started
+            return reader.answer(path, record_filter, query, known_total)
+
+        job = Job("Filtering", work)
+        # Bound methods, not lambdas: Qt drops them with this object if the window goes first.
+        job.signals.finished.connect(self._on_job_finished)
+        job.signals.ended.connect(self._on_job_ended)
+        self._running, self._running_generation = job, generation
+        self._started = time.perf_counter()
+        job.start()
+
+    def _on_job_finished(self, answer: FilterAnswer | None) -> None:
+        if answer is None or self._running_generation != self._generation:
+            return
+        self.last_seconds = time.perf_counter() - self._started
+        self._wanted = None
+        self.model.show_filtered(answer)
+
+    def _on_job_ended(self) -> None:
+        self._running = None
+        if self._path is None:
+            self._reader.close()
+        if self._wanted is not None:
+            if self._path is None:
+                self._wanted = None
+            else:
+                self._start()  # the newest filter, asked for while the last one ran
+
+    def _let_go_of_the_reader(self) -> None:
+        """Close the worker's connection: now, or when the running job is back (it holds it)."""
+        if self._running is None:
+            self._reader.close()
+
+
+class _WorkerListing:
+    """The knowledge base a worker reads the list from: its own connection (one connection must
+    not be shared between threads), opened on first use, one reader at a time."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._kb: KnowledgeBase | None = None
+
+    def answer(self, path: Path, record_filter: RecordFilter, query: ListQuery, known_total: int) -> FilterAnswer:
+        from kbridge.core import KnowledgeBase
+
+        with self._lock:
+            if self._kb is not None and self._kb.path != path:
+                self._kb.close()
+                self._kb = None
+            if self._kb is None:
+                self._kb = KnowledgeBase.open(path)
+            return answer_filter(self._kb.listing, record_filter, query, known_total)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._kb is not None:
+                self._kb.close()
+                self._kb = None

@@ -1,0 +1,134 @@
+"""Once a filter has been slow, the record list filters on a worker: typing never waits for
+storage, the newest filter wins, and what the list shows is always what was last asked for."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from kbridge.core import KnowledgeBase
+from kbridge.model import Kind
+from kbridge.model.listing import ListOrder, ListQuery
+from kbridge.ui.jobs import list_filter
+from kbridge.ui.models.record_table_model import KEY, TITLE
+from kbridge.ui.window.main_window import MainWindow
+
+SIZE = 600
+WORDS = ("Vault", "kafka", "Ledger")
+
+
+@pytest.fixture(scope="module")
+def file_of_600(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("filtering") / "filtering.kbridge"
+    with KnowledgeBase.init(path) as kb, kb.transaction():
+        for n in range(1, SIZE + 1):
+            kb.create(
+                Kind.DECISION, f"{WORDS[n % 3]} choice {n}", key=f"ADR-{n:04d}", status=None,
+                tags=["pci"] if n % 5 == 0 else [],
+            )
+    return path
+
+
+@pytest.fixture
+def sample_kb(file_of_600: Path, tmp_path: Path) -> Iterator[KnowledgeBase]:
+    """The conftest's windows open a copy of this module's knowledge base."""
+    copy = tmp_path / "filtering.kbridge"
+    copy.write_bytes(file_of_600.read_bytes())
+    with KnowledgeBase.open(copy) as kb:
+        yield kb
+
+
+@pytest.fixture
+def slow_window(qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> MainWindow:
+    """A window whose every filter counts as slow: each one goes to the worker."""
+    monkeypatch.setattr(list_filter, "SLOW_SECONDS", 0.0)
+    qtbot.waitUntil(lambda: window.ready)
+    return window
+
+
+def _settled(qtbot: QtBot, window: MainWindow) -> None:
+    qtbot.waitUntil(lambda: not window.list_filterer.pending and window.list_filterer._running is None)
+
+
+def test_typing_filters_on_a_worker_and_the_list_follows(
+    qtbot: QtBot, slow_window: MainWindow, sample_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = slow_window
+    threads: list[str] = []
+    real = list_filter.answer_filter
+
+    def recording(*args: object, **kwargs: object) -> object:
+        threads.append(threading.current_thread().name)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(list_filter, "answer_filter", recording)
+    qtbot.keyClicks(window.filter_field, "ledger")
+    _settled(qtbot, window)
+    expected = sample_kb.listing.count(ListQuery(words=("ledger",)))
+    assert expected == SIZE // 3
+    assert window.model.rowCount() == expected
+    assert window.count_label.text() == f"{expected:,} of {SIZE:,} records"
+    assert all(str(window.model.index(row, TITLE).data()).startswith("Ledger") for row in range(expected))
+    assert threads and threading.main_thread().name not in threads
+
+
+def test_the_newest_filter_wins_and_a_stale_answer_is_never_shown(
+    qtbot: QtBot, slow_window: MainWindow, sample_kb: KnowledgeBase
+) -> None:
+    window = slow_window
+    shown: list[str] = []
+    window.model.modelReset.connect(lambda: shown.append(window.model.record_filter.text))
+    for text in ("v", "va", "vault", "kafka"):
+        window.filter_field.setText(text)  # faster than any worker answers
+    _settled(qtbot, window)
+    assert window.model.record_filter.text == "kafka"
+    assert shown[-1] == "kafka" and "kafka" not in shown[:-1]
+    assert window.model.rowCount() == sample_kb.listing.count(ListQuery(words=("kafka",)))
+
+
+def test_a_navigator_choice_while_a_filter_is_on_its_way_keeps_both(
+    qtbot: QtBot, slow_window: MainWindow, sample_kb: KnowledgeBase
+) -> None:
+    window = slow_window
+    navigator = window.navigator
+    window.filter_field.setText("ledger")
+    tags = next(row for row in range(navigator.model().rowCount()) if navigator.model().index(row, 0).data() == "Tags")
+    navigator.setCurrentIndex(navigator.model().index(0, 0, navigator.model().index(tags, 0)))
+    _settled(qtbot, window)
+    expected = sample_kb.listing.count(ListQuery(tag="pci", words=("ledger",)))
+    assert 0 < expected < SIZE // 3
+    assert window.model.rowCount() == expected
+    assert window.list_title.text() == "#pci"
+    assert window.model.record_filter.text == "ledger"
+
+
+def test_sorting_before_the_answer_arrives_shows_the_new_order(
+    qtbot: QtBot, slow_window: MainWindow, sample_kb: KnowledgeBase
+) -> None:
+    window = slow_window
+    window.filter_field.setText("vault")
+    window.table.sortByColumn(KEY, Qt.SortOrder.DescendingOrder)
+    _settled(qtbot, window)
+    query = ListQuery(words=("vault",), order=ListOrder.KEY, descending=True)
+    first = sample_kb.listing.window(query, 0, 3)
+    assert [window.model.index(row, KEY).data() for row in range(3)] == [record.key for record in first]
+    assert window.model.rowCount() == sample_kb.listing.count(query)
+
+
+def test_closing_the_file_with_a_filter_on_its_way_lets_go_of_the_worker_connection(
+    qtbot: QtBot, slow_window: MainWindow
+) -> None:
+    window = slow_window
+    window.filter_field.setText("kafka")
+    _settled(qtbot, window)
+    assert window.list_filterer._reader._kb is not None  # the worker's own connection
+    window.filter_field.setText("ledger")
+    window.detach()
+    qtbot.waitUntil(lambda: window.list_filterer._running is None)
+    assert window.list_filterer._reader._kb is None
+    assert window.model.rowCount() == 0
