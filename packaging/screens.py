@@ -189,7 +189,7 @@ def upgrading(window: MainWindow, shooter: Shooter) -> None:
     window.show_upgrading(path)
     page.show_progress(41, 100, f"{BACKING_UP} {path.name}…")
     shooter.save(window, "upgrade-backing-up")
-    page.show_progress(1, 3, f"{UPGRADING} (step 2 of 3)…")
+    page.show_progress(410, 1000, f"{UPGRADING}: updating the knowledge base to schema 5…")
     shooter.save(window, "upgrade-upgrading")
     page.show_closing()
     shooter.save(window, "upgrade-closing")
