@@ -79,14 +79,19 @@ class Shooter:
         print(path)
 
 
-def open_dialog(window: MainWindow, trigger: Callable[[], object], shooter: Shooter, name: str) -> None:
-    """Trigger an action that opens a modal dialog, photograph the dialog over the window, close it."""
+def open_dialog(
+    window: MainWindow, trigger: Callable[[], object], shooter: Shooter, name: str, typed: str = ""
+) -> None:
+    """Trigger an action that opens a modal dialog (and type `typed` into it), photograph the
+    dialog over the window, close it."""
 
     def shoot() -> None:
         dialog = QApplication.activeModalWidget()
         if dialog is None:
             QTimer.singleShot(50, shoot)
             return
+        if typed:
+            QTest.keyClicks(dialog.focusWidget(), typed)
         settle(300)
         shooter.save(window, name, dialog)
         if isinstance(dialog, QDialog):
@@ -135,6 +140,7 @@ def sample_screens(kb: KnowledgeBase, size: tuple[int, int], shooter: Shooter) -
     window.editor.discard()
     open_dialog(window, window.actions.new_record.trigger, shooter, "new-record")
     open_dialog(window, window.actions.quick_switch.trigger, shooter, "quick-switcher")
+    open_dialog(window, window.actions.quick_switch.trigger, shooter, "quick-switcher-typed", typed="ledger")
     open_dialog(window, window.actions.links.trigger, shooter, "links")
     dialog = window.file_commands.import_folder(REAL_FOLDER)
     wait_for(lambda: dialog is not None and dialog.preview_current)  # the preview says what was read
@@ -149,6 +155,7 @@ def other_screens(size: tuple[int, int], shooter: Shooter, theme: str) -> None:
     welcome.resize(*size)
     welcome.show()
     shooter.save(welcome, "welcome")
+    upgrading(welcome, shooter)
     empty_path = HOME / f"empty-{size[0]}-{theme}.kbridge"
     welcome.file_commands.open_path(empty_path, create=True)
     wait_for(lambda: welcome.ready)
@@ -171,6 +178,22 @@ def other_screens(size: tuple[int, int], shooter: Shooter, theme: str) -> None:
     settle(400)
     shooter.save(window, "imported-folder")
     window.close()
+
+
+def upgrading(window: MainWindow, shooter: Shooter) -> None:
+    """The page shown while a knowledge base from an older kbridge is backed up, then upgraded (as
+    the job reports it: kbridge.core.opening), and once closing was asked for."""
+    from kbridge.core.opening import BACKING_UP, UPGRADING
+
+    page, path = window.upgrade_page, HOME / "payments-architecture.kbridge"
+    window.show_upgrading(path)
+    page.show_progress(41, 100, f"{BACKING_UP} {path.name}…")
+    shooter.save(window, "upgrade-backing-up")
+    page.show_progress(410, 1000, f"{UPGRADING}: updating the knowledge base to schema 5…")
+    shooter.save(window, "upgrade-upgrading")
+    page.show_closing()
+    shooter.save(window, "upgrade-closing")
+    window.show_welcome()
 
 
 def main() -> None:

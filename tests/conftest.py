@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -57,3 +58,28 @@ def sample_kb(sample_path: Path) -> Iterator[KnowledgeBase]:
     base = KnowledgeBase.open(sample_path)
     yield base
     base.close()
+
+
+SCHEMA_3_FIXTURE = REPO / "tests" / "fixtures" / "kb-schema-v3.kbridge"
+
+
+@pytest.fixture
+def old_file(tmp_path: Path) -> Path:
+    """A copy of a knowledge base written by an older kbridge (schema 3): opening it upgrades it."""
+    copy = tmp_path / "old.kbridge"
+    shutil.copyfile(SCHEMA_3_FIXTURE, copy)
+    return copy
+
+
+def schema_of(path: Path) -> int:
+    """The schema of the knowledge base at `path`, read without writing to it."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return int(conn.execute("PRAGMA user_version").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def backups_in(home: Path) -> list[Path]:
+    """Every knowledge base file under the test's user data folder (the automatic backups)."""
+    return sorted((home / "data").rglob("*.kbridge"))

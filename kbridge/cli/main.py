@@ -49,6 +49,9 @@ class AppContext:
                         f"no knowledge base at {path} (create one with: kbridge init {path})"
                     )
                 click.echo(f"kbridge: created a new knowledge base at {path}", err=True)
+            elif path.is_file() and _upgrade_pending(path):
+                click.echo(f"kbridge: upgrading {path} to the new format (once; minutes for a large "
+                           "knowledge base)…", err=True)
             self._kb = KnowledgeBase.open(path, create=True, initiator=Initiator.CLI)
         if write:
             # At most hourly (see core.backups): a rotating safety copy before the first change.
@@ -59,6 +62,16 @@ class AppContext:
         if self._kb is not None:
             self._kb.close()
             self._kb = None
+
+
+def _upgrade_pending(path: Path) -> bool:
+    """Whether opening `path` upgrades it first (what it is not, the open itself says)."""
+    from kbridge.core.opening import pending_upgrade
+
+    try:
+        return pending_upgrade(path) is not None
+    except KbridgeError:
+        return False
 
 
 class KbridgeGroup(click.Group):

@@ -20,14 +20,23 @@ _STAMP = "%Y%m%dT%H%M%S"
 
 
 def backup_dir(kb: KnowledgeBase) -> Path:
-    folder = paths.data_dir() / "backups" / kb.uid
+    return backup_folder(kb.uid)
+
+
+def backup_folder(kb_uid: str) -> Path:
+    """Where the automatic backups of the knowledge base with id `kb_uid` are kept (made if need be)."""
+    folder = paths.data_dir() / "backups" / kb_uid
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     return folder
 
 
 def list_backups(kb: KnowledgeBase) -> list[Path]:
     """Automatic backups of this knowledge base, newest first."""
-    return sorted(backup_dir(kb).glob("*.kbridge"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    return _newest_first(backup_dir(kb))
+
+
+def _newest_first(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.kbridge"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
 
 
 def auto_backup(kb: KnowledgeBase, *, keep: int | None = None, now: dt.datetime | None = None) -> Path | None:
@@ -53,7 +62,12 @@ def auto_backup(kb: KnowledgeBase, *, keep: int | None = None, now: dt.datetime 
 def prune_backups(kb: KnowledgeBase, keep: int) -> list[Path]:
     """Delete all but the newest `keep` backups of this knowledge base (never the newest one,
     whatever `keep` says); returns what was deleted."""
-    removed = list_backups(kb)[max(keep, 1):]
+    return prune_folder(backup_dir(kb), keep)
+
+
+def prune_folder(folder: Path, keep: int) -> list[Path]:
+    """`prune_backups` for the backups kept in `folder` (see `backup_folder`)."""
+    removed = _newest_first(folder)[max(keep, 1):]
     for old in removed:
         old.unlink(missing_ok=True)
     return removed

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +38,8 @@ _KBRIDGE_TABLES = {"meta", "records", "links", "revisions"}
 # fortieth. Reading a record reads one page either way.
 PAGE_SIZE = 65536
 COMPACT_SCHEMA = 5  # files older than this are rewritten once: packed revisions, larger pages
+# Pages a copy (`copy_read_only`) takes per step between two reports of its progress: 16 MiB.
+_COPY_PAGES = 256
 
 
 class NotAKnowledgeBaseError(KbridgeError):
@@ -49,6 +52,17 @@ class Identity:
 
     stamped: bool  # carries kbridge's application_id
     empty: bool  # a new, empty database (an interrupted create)
+    version: int = 0  # its schema (`user_version`)
+
+
+@dataclass(frozen=True)
+class Upgrade:
+    """What opening an older knowledge base does to it before it can be used: `steps` steps (its
+    migrations, then the one rewrite of a file older than COMPACT_SCHEMA)."""
+
+    version: int
+    steps: int
+    kb_uid: str
 
 
 def create_owner_only(path: Path) -> None:
@@ -77,7 +91,7 @@ def identify(path: Path) -> Identity:
     finally:
         conn.close()
     if app_id == APPLICATION_ID:
-        return Identity(stamped=True, empty=False)
+        return Identity(stamped=True, empty=False, version=version)
     if app_id != 0:
         raise NotAKnowledgeBaseError(
             f"{path} is not a kbridge knowledge base: it is another application's SQLite database "
@@ -86,11 +100,50 @@ def identify(path: Path) -> Identity:
     if not tables and version == 0:
         return Identity(stamped=False, empty=True)
     if tables >= _KBRIDGE_TABLES and version >= 1:
-        return Identity(stamped=False, empty=False)  # written by a kbridge from before the id
+        return Identity(stamped=False, empty=False, version=version)  # written by a kbridge from before the id
     raise NotAKnowledgeBaseError(
         f"{path} is not a kbridge knowledge base: it is an SQLite database of another application "
         f"(tables: {', '.join(sorted(tables)[:5]) or 'none'}); kbridge leaves it as it is"
     )
+
+
+def pending_upgrade(path: Path) -> Upgrade | None:
+    """What opening the knowledge base at `path` would upgrade (None: nothing, or no file yet),
+    read without writing; a NotAKnowledgeBaseError for a file that is not one."""
+    path = Path(path)
+    if not path.exists():
+        return None
+    if not path.is_file():
+        raise NotAKnowledgeBaseError(f"{path} is not a knowledge base file")
+    identity = identify(path)
+    if identity.empty or identity.version >= len(MIGRATIONS):
+        return None
+    steps = len(MIGRATIONS) - identity.version + (1 if identity.version < COMPACT_SCHEMA else 0)
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE name = 'kb_uid'").fetchone()
+    except sqlite3.DatabaseError as error:
+        raise NotAKnowledgeBaseError(f"{path} is not a usable knowledge base: {error}") from error
+    finally:
+        conn.close()
+    return Upgrade(identity.version, steps, str(row[0]) if row else "")
+
+
+def copy_read_only(path: Path, out: Path, progress: Callable[[int, int], None]) -> None:
+    """Copy the knowledge base at `path` into `out` (a file already made, empty) without writing
+    to it (SQLite's online backup, read-only); `progress(pages copied, pages)` after each step may
+    raise to stop the copy (the caller removes what was copied)."""
+    source = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+    target = sqlite3.connect(str(out))
+    try:
+        source.backup(
+            target, pages=_COPY_PAGES, progress=lambda _status, left, total: progress(total - left, total)
+        )
+    except sqlite3.DatabaseError as error:  # a full disk: "database or disk is full"
+        raise KbridgeError(f"the copy could not be written: {error}") from error
+    finally:
+        target.close()
+        source.close()
 
 
 def _compact(db: sqlite_utils.Database) -> None:
@@ -164,6 +217,8 @@ def connect(
         migrating = identity.empty or version < len(MIGRATIONS)
         apply_migrations(db, stamp=APPLICATION_ID if migrating else None, progress=progress)
         if not identity.empty and version < COMPACT_SCHEMA:
+            if progress is not None:
+                progress("compacting the file", 1.0)
             _compact(db)
     except sqlite3.DatabaseError as error:
         conn.close()

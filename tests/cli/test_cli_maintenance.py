@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -96,3 +97,15 @@ def test_check_reports_a_damaged_search_index_and_repair_rebuilds_it(run: Run, k
     assert repaired.exit_code == 0, repaired.stdout
     assert any("rebuilt the tantivy search index" in line for line in json.loads(repaired.stdout)["fixed"])
     assert as_json(run("search", "vault", "--json"))["total"] == 1
+
+
+def test_opening_a_file_from_an_older_kbridge_says_it_is_upgraded_once(run: Run, tmp_path: Path) -> None:
+    old = tmp_path / "old.kbridge"
+    shutil.copyfile(Path(__file__).resolve().parents[1] / "fixtures" / "kb-schema-v3.kbridge", old)
+    first = run("list", kb=old)
+    assert first.exit_code == 0, first.stderr
+    notice = [line for line in first.stderr.splitlines() if "upgrading" in line]
+    assert len(notice) == 1 and str(old) in notice[0]
+    again = run("list", kb=old)
+    assert again.exit_code == 0 and again.stdout == first.stdout
+    assert "upgrading" not in again.stderr

@@ -199,7 +199,7 @@ def test_confirmations_and_dialogs_show_titles_as_text(qtbot: QtBot, hostile_win
             checked.append("error")
 
         assert answer_modal(lambda text=record.title: main.record_commands.set_status(text), status_error)
-        picker = LinkPicker(main.model.all_records(), main, source_label=record.key)
+        picker = LinkPicker(hostile_kb, main, source_label=record.key)
         qtbot.addWidget(picker)
         picker.field.setText(record.title[:30])
         assert picker.results.count() > 0

@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from kbridge.core import KnowledgeBase
-from kbridge.ui.dialogs.quick_switcher import SwitcherModel, rank_records
+from kbridge.ui.dialogs.quick_switcher import SwitcherModel
+from kbridge.ui.jobs.record_finder import rank_records
 from kbridge.ui.jobs.search_service import IndexSearcher
 from kbridge.ui.style import apply_theme, is_dark
 from kbridge.ui.views.history_view import RevisionTableModel
@@ -54,7 +55,7 @@ def test_search_and_switcher_models(qtmodeltester, sample_kb: KnowledgeBase) -> 
     qtmodeltester.check(results)
     assert results.rowCount() == len(outcome.hits) > 0
     switcher = SwitcherModel()
-    switcher.set_records(rank_records([(r, f"{r.key} {r.title}".lower()) for r in records], "adr-000"))
+    switcher.set_records(rank_records([(r, f"{r.key} {r.title}".lower()) for r in records], "adr-000", 50))
     qtmodeltester.check(switcher)
     assert switcher.index(0, 0).data().startswith("ADR-000")
 

@@ -163,7 +163,7 @@ def test_the_quick_switcher_starts_with_recent_records(qtbot: QtBot, window: Mai
     answers.dialogs["QuickSwitcher"] = look  # type: ignore[assignment]
     window.actions.quick_switch.trigger()
     assert seen and seen[0][:3] == ["SYS-004", "CTL-002", "ADR-0003"]
-    assert len(seen[0]) > 3  # then the records changed last
+    assert len(seen[0]) > 3  # then the latest records by date
 
 
 def test_facet_groups_are_named(qtbot: QtBot, window: MainWindow) -> None:

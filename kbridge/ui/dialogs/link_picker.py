@@ -3,7 +3,6 @@ dialog that lists a record's links and adds or removes them."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -27,11 +26,14 @@ from PySide6.QtWidgets import (
 from kbridge.escaping import escape_html
 from kbridge.model import KbridgeError, LinkedRecord, LinkType, Record
 from kbridge.ui.dialogs.lifecycle_prompts import offer_status_restore
-from kbridge.ui.dialogs.quick_switcher import rank_records
+from kbridge.ui.jobs.record_finder import RecordFinder
 from kbridge.ui.widgets.plain_text import ask, inform, rich_label, warn
 
 if TYPE_CHECKING:
     from kbridge.core import KnowledgeBase
+    from kbridge.ui.jobs.worker import JobRunner
+
+PICKER_LIMIT = 40
 
 
 @dataclass(frozen=True)
@@ -51,21 +53,22 @@ class LinkPicker(QDialog):
 
     def __init__(
         self,
-        records: Sequence[Record],
+        kb: KnowledgeBase,
         parent: QWidget | None = None,
         *,
+        jobs: JobRunner | None = None,
         source_label: str = "this record",
         exclude: str | None = None,
     ) -> None:
+        """`jobs`: where a large file's candidates are found (None: at once, on this thread);
+        `exclude`: the record the link starts from."""
         super().__init__(parent)
         self.setObjectName("linkPicker")
         self.setWindowTitle("Add a link")
         self.resize(560, 420)
-        self._records = [
-            (record, f"{record.key} {record.title}".lower())
-            for record in records
-            if not record.deleted and record.uid != exclude
-        ]
+        self.finder = RecordFinder(kb, jobs, limit=PICKER_LIMIT, exclude=exclude)
+        self.finder.found.connect(self._on_finder_found)
+        self.finished.connect(self.finder.stop)
         self.type_box = QComboBox(self)
         self.type_box.setObjectName("linkType")
         self.type_box.setAccessibleName("Link type")
@@ -116,8 +119,13 @@ class LinkPicker(QDialog):
         )
 
     def _on_field_text_changed(self, text: str) -> None:
+        self.finder.ask(text)
+
+    def _on_finder_found(self, text: str, records: list[Record]) -> None:
+        if text != self.field.text():
+            return
         self.results.clear()
-        for record in rank_records(self._records, text, limit=40):
+        for record in records:
             item = QListWidgetItem(f"{record.key}  {record.title}")
             item.setData(Qt.ItemDataRole.UserRole, record)
             self.results.addItem(item)
@@ -138,13 +146,13 @@ class LinksDialog(QDialog):
     """A record's links both ways; add new ones through the picker, remove the selected one."""
 
     def __init__(
-        self, kb: KnowledgeBase, record: Record, records: Sequence[Record], parent: QWidget | None = None
+        self, kb: KnowledgeBase, record: Record, parent: QWidget | None = None, *, jobs: JobRunner | None = None
     ) -> None:
         super().__init__(parent)
         self.setObjectName("linksDialog")
         self.setWindowTitle(f"Links of {record.key}")
         self.resize(560, 380)
-        self.kb, self.record, self._records = kb, record, records
+        self.kb, self.record, self.jobs = kb, record, jobs
         self.list = QListWidget(self)
         self.list.setObjectName("linkList")
         self.list.setAccessibleName("Links")
@@ -200,7 +208,7 @@ class LinksDialog(QDialog):
         return True
 
     def _on_add_clicked(self) -> None:
-        picker = LinkPicker(self._records, self, source_label=self.record.key, exclude=self.record.uid)
+        picker = LinkPicker(self.kb, self, jobs=self.jobs, source_label=self.record.key, exclude=self.record.uid)
         if picker.exec() == QDialog.DialogCode.Accepted and (choice := picker.choice()) is not None:
             self.add_link(choice)
 

@@ -4,7 +4,6 @@ shown before saving. Also the dialog of "Supersede" (pre-linked)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -34,6 +33,7 @@ from kbridge.ui.views.editor import PreviewBrowser
 
 if TYPE_CHECKING:
     from kbridge.core import KnowledgeBase
+    from kbridge.ui.jobs.worker import JobRunner
 
 CREATABLE_KINDS = tuple(kind for kind in Kind)
 BLANK = "Blank"
@@ -57,16 +57,17 @@ class NewRecordDialog(QDialog):
     def __init__(
         self,
         kb: KnowledgeBase,
-        records: Sequence[Record],
         parent: QWidget | None = None,
         *,
+        jobs: JobRunner | None = None,
         kind: Kind = Kind.DECISION,
         supersedes: Record | None = None,
     ) -> None:
+        """`jobs`: where the link picker finds a large file's records (None: at once)."""
         super().__init__(parent)
         self.setObjectName("newRecordDialog")
         self.kb = kb
-        self._records = records
+        self.jobs = jobs
         self.supersedes = supersedes
         self.setWindowTitle(f"Supersede {supersedes.key}" if supersedes else "New record")
         self._templates: list[Template] = []
@@ -244,7 +245,7 @@ class NewRecordDialog(QDialog):
             self.preview.setHtml("<p><i>An empty body.</i></p>")
 
     def _on_add_link_clicked(self) -> None:
-        picker = LinkPicker(self._records, self, source_label="the new record")
+        picker = LinkPicker(self.kb, self, jobs=self.jobs, source_label="the new record")
         if picker.exec() == QDialog.DialogCode.Accepted and (choice := picker.choice()) is not None:
             self.add_link(choice)
 

@@ -1,60 +1,24 @@
-"""Ctrl+K: jump to any record by typing part of its key or title."""
+"""Ctrl+K: jump to any record by typing part of its key or title (candidates found by
+`RecordFinder`, never by reading every record)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QListView, QVBoxLayout, QWidget
 
 from kbridge.model import Record
+from kbridge.ui.jobs.record_finder import RecordFinder, recent_records
+
+if TYPE_CHECKING:
+    from kbridge.core import KnowledgeBase
+    from kbridge.ui.jobs.worker import JobRunner
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 SWITCHER_LIMIT = 50
-# Before anything is typed: the records opened last, then those changed last, this many in all.
-RECENT_LIMIT = 15
-
-
-def recent_records(records: Sequence[Record], visited: Sequence[str], limit: int = RECENT_LIMIT) -> list[Record]:
-    """What a person most likely wants to go back to: the records they opened last (newest
-    first), then the records changed last."""
-    live = {record.uid: record for record in records if not record.deleted}
-    chosen = [live[uid] for uid in visited if uid in live][:limit]
-    taken = {record.uid for record in chosen}
-    changed = sorted((r for r in live.values() if r.uid not in taken), key=lambda r: r.updated_at, reverse=True)
-    return chosen + changed[: limit - len(chosen)]
-
-
-def rank_records(records: Sequence[tuple[Record, str]], text: str, limit: int = SWITCHER_LIMIT) -> list[Record]:
-    """Records whose key or title hold every typed word: exact keys first, then key prefixes,
-    then titles starting with the words, then the rest; ties in the order given (the window's
-    records come in key order). List comprehensions rather
-    than a loop with conditions: at 100,000 records this runs on every keystroke."""
-    words = text.lower().split()
-    if not words:
-        return []
-    first, whole = words[0], " ".join(words)
-    matches = [pair for pair in records if first in pair[1]]
-    for word in words[1:]:
-        matches = [pair for pair in matches if word in pair[1]]
-    tiers = (
-        [pair for pair in matches if pair[0].key.lower() == whole],
-        [pair for pair in matches if pair[1].startswith(first)],
-        [pair for pair in matches if pair[0].title.lower().startswith(first)],
-        matches,
-    )
-    chosen: list[Record] = []
-    seen: set[str] = set()
-    for tier in tiers:
-        for record, _ in tier:
-            if record.uid not in seen:
-                seen.add(record.uid)
-                chosen.append(record)
-                if len(chosen) >= limit:
-                    return chosen
-    return chosen
 
 
 class SwitcherModel(QAbstractListModel):
@@ -90,14 +54,23 @@ class QuickSwitcher(QDialog):
     record_chosen = Signal(str)
 
     def __init__(
-        self, records: Sequence[Record], parent: QWidget | None = None, *, visited: Sequence[str] = ()
+        self,
+        kb: KnowledgeBase,
+        parent: QWidget | None = None,
+        *,
+        jobs: JobRunner | None = None,
+        visited: Sequence[str] = (),
     ) -> None:
+        """`jobs`: where a large file's candidates are found (None: at once, on this thread)."""
         super().__init__(parent)
         self.setObjectName("quickSwitcher")
         self.setWindowTitle("Go to record")
         self.setAccessibleName("Quick switcher")
         self.resize(560, 380)
-        self._records = [(record, f"{record.key} {record.title}".lower()) for record in records if not record.deleted]
+        self.finder = RecordFinder(kb, jobs, limit=SWITCHER_LIMIT)
+        self.finder.found.connect(self._on_finder_found)
+        self.finished.connect(self.finder.stop)
+        self._choose_when_found = False
         self.field = QLineEdit(self)
         self.field.setObjectName("quickSwitcherField")
         self.field.setPlaceholderText("Type a key or part of a title…")
@@ -121,7 +94,7 @@ class QuickSwitcher(QDialog):
         layout.addWidget(self.heading)
         layout.addWidget(self.list)
         layout.addWidget(hint)
-        self._recent = recent_records(records, visited)
+        self._recent = recent_records(kb, visited)
         self._on_field_text_changed("")
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -135,17 +108,33 @@ class QuickSwitcher(QDialog):
                 self.list.setCurrentIndex(self.model.index(row, 0))
                 return True
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                self._choose(self.list.currentIndex())
+                if self.finder.pending:  # typed faster than a large file answers: take its answer
+                    self._choose_when_found = True
+                else:
+                    self._choose(self.list.currentIndex())
                 return True
         return super().eventFilter(watched, event)
 
     def _on_field_text_changed(self, text: str) -> None:
+        self._choose_when_found = False
         if text.strip():
-            self.heading.setText("Matching records")
-            self.model.set_records(rank_records(self._records, text))
+            self.heading.setText("Finding…" if self.finder.on_worker else "Matching records")
+            self.finder.ask(text)
         else:
-            self.heading.setText("Recently opened or changed" if self._recent else "No records yet")
-            self.model.set_records(self._recent)
+            self.heading.setText("Recently opened, then the latest by date" if self._recent else "No records yet")
+            self._show(self._recent)
+
+    def _on_finder_found(self, text: str, records: list[Record]) -> None:
+        if text != self.field.text() or not text.strip():
+            return
+        self.heading.setText("Matching records" if records else "No matching record")
+        self._show(records)
+        if self._choose_when_found:
+            self._choose_when_found = False
+            self._choose(self.list.currentIndex())
+
+    def _show(self, records: list[Record]) -> None:
+        self.model.set_records(records)
         if self.model.rowCount():
             self.list.setCurrentIndex(self.model.index(0, 0))
 

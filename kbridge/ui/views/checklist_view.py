@@ -351,7 +351,7 @@ class ChecklistView(QWidget):
         self.log_model.set_ticks([])
         self.progress.setVisible(False)
         self.splitter.setVisible(False)
-        incidents = [r for r in self.kb.list_records(kind=Kind.INCIDENT) if r.status == "open"]
+        incidents = self.kb.list_records(kind=Kind.INCIDENT, status="open")  # by the (kind, status) index
         if not incidents:
             self.heading.setText("Open an incident to follow its recovery here. No incident is open.")
             return

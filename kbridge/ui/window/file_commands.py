@@ -13,6 +13,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QStyle
 
 from kbridge import paths
+from kbridge.core import opening
 from kbridge.model import Initiator, KbridgeError, Progress
 from kbridge.ui import settings as ui_settings
 from kbridge.ui.dialogs.errors import failure_sentence, report_failure, show_error
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from kbridge.ui.dialogs.transfer_dialogs import ExportDialog, ImportDialog
     from kbridge.ui.jobs import formats_adapter as formats
     from kbridge.ui.window.main_window import MainWindow
+    from kbridge.ui.window.upgrade_opening import Failed, UpgradeOpening
 
 StandardKey = QKeySequence.StandardKey
 KB_FILTER = "kbridge knowledge bases (*.kbridge);;All files (*)"
@@ -46,6 +48,7 @@ class FileCommands(QObject):
         # Open while shown, so that tests and screenshots can reach them.
         self.import_dialog: ImportDialog | None = None
         self.export_dialog: ExportDialog | None = None
+        self.upgrade: UpgradeOpening | None = None  # a file from an older kbridge, being upgraded
         self._build_actions()
 
     def _build_actions(self) -> None:
@@ -84,13 +87,23 @@ class FileCommands(QObject):
 
     # --- knowledge bases ------------------------------------------------------------------
 
-    # --- knowledge bases ------------------------------------------------------------------
-
-    def open_path(self, path: Path | str, *, create: bool = False) -> bool:
+    def open_path(self, path: Path | str, *, create: bool = False, failed: Failed | None = None) -> bool:
+        """Open (or create) the knowledge base at `path`; one written by an older kbridge is
+        upgraded first, on a worker, while the window shows how far it is (True: it started).
+        `failed` hears why an upgrade failed (default: an error dialog)."""
         w = self.window
         from kbridge.core import KnowledgeBase
 
         title = "New knowledge base" if create else "Open knowledge base"
+        if self.upgrade is not None:
+            w.statusBar().showMessage(f"Wait until {self.upgrade.path.stem} has been upgraded.", 8000)
+            return False
+        try:
+            if not create and opening.pending_upgrade(Path(path)) is not None:
+                return self.upgrade_and_open(Path(path), failed)
+        except KbridgeError as error:
+            show_error(w, title, f"Cannot open {path}:\n\n{error}")
+            return False
         try:
             opener = KnowledgeBase.init if create else KnowledgeBase.open
             kb = opener(path, initiator=Initiator.WINDOW)
@@ -103,6 +116,15 @@ class FileCommands(QObject):
         if not w.set_knowledge_base(kb, owned=True):
             kb.close()
             return False
+        return True
+
+    def upgrade_and_open(self, path: Path, failed: Failed | None = None) -> bool:
+        if not self.window.editing.leave():
+            return False
+        from kbridge.ui.window.upgrade_opening import UpgradeOpening
+
+        self.upgrade = UpgradeOpening(self.window, path, failed)
+        self.upgrade.start()
         return True
 
     def open_sample(self) -> bool:

@@ -39,6 +39,7 @@ from kbridge.ui.views.record_page import RecordActions, RecordPage
 from kbridge.ui.views.record_tabs import RecordTabs, extra_tab_factories
 from kbridge.ui.views.search_panel import SearchController, SearchResultsView
 from kbridge.ui.views.sync_panel import SyncController
+from kbridge.ui.views.upgrading import UpgradePage
 from kbridge.ui.views.welcome import WelcomePage
 from kbridge.ui.window.change_feed import ChangeFeed
 from kbridge.ui.window.editing import Editing
@@ -162,8 +163,10 @@ class MainWindow(QMainWindow):
         splitter.setSizes([190, 560, 650])
         self.splitter = splitter
         self.welcome = WelcomePage(self)
+        self.upgrade_page = UpgradePage(self)
         self.pages = QStackedWidget(self)
         self.pages.addWidget(self.welcome)
+        self.pages.addWidget(self.upgrade_page)
         self.pages.addWidget(splitter)
         self.setCentralWidget(self.pages)
 
@@ -254,6 +257,16 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{getattr(path, 'stem', path)} — kbridge")
         self.count_label.setText("Opening…")
         self.set_kb_actions_enabled(False)
+
+    def show_upgrading(self, path: Path) -> None:
+        """The window's look while a knowledge base from an older kbridge is upgraded."""
+        self.upgrade_page.start(path)
+        self.pages.setCurrentWidget(self.upgrade_page)
+        self.setWindowTitle(f"{path.stem} — kbridge")
+        self.search_field.setEnabled(False)
+        self.set_kb_actions_enabled(False)
+        self.count_label.setText("Upgrading…")
+        self.index_label.setText("")
 
     def show_welcome(self) -> None:
         self.welcome.set_recent(ui_settings.recent_files())
@@ -463,6 +476,10 @@ class MainWindow(QMainWindow):
     # --- window events ------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.file_commands.upgrade is not None:  # closes once it has stopped or finished
+            self.file_commands.upgrade.request_close()
+            event.ignore()
+            return
         if not self.editing.leave():
             event.ignore()
             return

@@ -77,7 +77,7 @@ class RecordCommands(QObject):
             return None
         from kbridge.ui.dialogs.new_record_dialog import NewRecordDialog
 
-        dialog = NewRecordDialog(w.kb, w.model.all_records(), w, kind=kind)
+        dialog = NewRecordDialog(w.kb, w, jobs=w.jobs, kind=kind)
         return self._create_from(dialog)
 
     def supersede_current(self) -> str | None:
@@ -88,7 +88,7 @@ class RecordCommands(QObject):
             return None
         from kbridge.ui.dialogs.new_record_dialog import NewRecordDialog
 
-        dialog = NewRecordDialog(w.kb, w.model.all_records(), w, kind=Kind.DECISION, supersedes=record)
+        dialog = NewRecordDialog(w.kb, w, jobs=w.jobs, kind=Kind.DECISION, supersedes=record)
         return self._create_from(dialog)
 
     def _create_from(self, dialog: NewRecordDialog) -> str | None:
@@ -143,7 +143,7 @@ class RecordCommands(QObject):
             return
         from kbridge.ui.dialogs.link_picker import LinksDialog
 
-        dialog = LinksDialog(w.kb, record, w.model.all_records(), w)
+        dialog = LinksDialog(w.kb, record, w, jobs=w.jobs)
         self.links_dialog = dialog
         dialog.exec()
         self.links_dialog = None
@@ -214,7 +214,7 @@ class RecordCommands(QObject):
             return
         from kbridge.ui.dialogs.quick_switcher import QuickSwitcher
 
-        switcher = QuickSwitcher(w.model.all_records(), w, visited=w.history.recent())
+        switcher = QuickSwitcher(w.kb, w, jobs=w.jobs, visited=w.history.recent())
         switcher.record_chosen.connect(self._on_quick_switcher_record_chosen)
         self.quick_switcher = switcher
         switcher.exec()
