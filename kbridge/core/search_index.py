@@ -210,6 +210,28 @@ class SearchIndex:
             return "unusable"
         return "fresh"
 
+    def open_if_fresh(self, engine: str | None = None) -> bool:
+        """Open the index of `engine` for searching when it is fresh, and say so; build nothing
+        (False: missing, stale, of another version or damaged). The window asks this when a file
+        opens: the index stays open, so the first search does not check its freshness again (a
+        count of every revision: 40 ms at a million records)."""
+        name = self._engine_name(engine)
+        entry = self._open.get(name)
+        if entry is not None and self._still_fresh(name, entry):
+            return True
+        meta = self._read_meta(name)
+        stamp = self._stamp()
+        if meta is None or not self._compatible(meta, name) or meta.get("stamp") != stamp:
+            return False
+        try:
+            opened = engine_class(name).open(self._data_path(name, meta))
+        except IndexUnusableError:
+            return False
+        if entry is not None:
+            entry.engine.close()
+        self._open[name] = _Open(opened, stamp, self._kb.data_version(), _data_name(meta))
+        return True
+
     def repair(self) -> list[str]:
         """For `check --repair`: rebuild the index of the engine in use when it is stale, of
         another version or damaged (a missing one is built by the first search anyway)."""

@@ -308,3 +308,27 @@ def test_a_rebuild_in_another_process_never_leaves_a_moment_without_an_index(
     kb.create("note", "Written while the other index was current", body="vault rotation note")
     assert "NOTE-001" in keys(other.search("vault"))
     other.close()
+
+
+def test_open_if_fresh_opens_a_fresh_index_once_and_builds_nothing(
+    path: Path, kb: KnowledgeBase, engine: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kb.search("vault")  # built
+    later = reopen(path, engine)
+    stamps: list[int] = []
+    real_stamp = later.search_index._stamp
+    monkeypatch.setattr(later.search_index, "_stamp", lambda: stamps.append(1) or real_stamp())
+    assert later.search_index.open_if_fresh()
+    assert keys(later.search("vault")) == ["ADR-0001"]
+    assert len(stamps) == 1  # the first search did not count the revisions again
+    later.close()
+    other_engine = next(name for name in ENGINES if name != engine)
+    other = reopen(path, other_engine)  # another process changes what this index holds
+    other.create("incident", "Phishing of an administrator", key="INC-001")
+    other.close()
+    rebuilds: list[str] = []
+    monkeypatch.setattr(SearchIndex, "rebuild", lambda self, **kw: rebuilds.append("!"))
+    stale = reopen(path, engine)
+    assert not stale.search_index.open_if_fresh()
+    assert rebuilds == [] and stale.search_index.status() == "stale"
+    stale.close()

@@ -43,7 +43,7 @@ class SearchBinding(QObject):
         w = self.window
         if w.kb is None:
             return
-        if w.kb.search_index.status() == "fresh":
+        if w.kb.search_index.open_if_fresh():
             w.search.set_searcher(IndexSearcher(w.kb))
             w.index_label.setText("Search index: ready")
             return
