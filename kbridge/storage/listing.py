@@ -238,7 +238,8 @@ def _position(db: sqlite_utils.Database, query: ListQuery, uid: str) -> int | No
 
 def _near_position(db: sqlite_utils.Database, query: ListQuery, before: str, row: list[Any]) -> int | None:
     """The row of a record of a filtered list found within `NEAR_WALK` entries of either end of
-    its order's index (the word index asked about each), else None."""
+    its order's index (kept when among the word index's matches, read once: see _near_window),
+    else None."""
     after = before.replace(" < (", " > (") if " < (" in before else before.replace(" > (", " < (")
     ends = [(before, False)] + ([(after, True)] if query.keys is None else [])
     where, params = _where(db, query, matches=None)
@@ -250,8 +251,7 @@ def _near_position(db: sqlite_utils.Database, query: ListQuery, before: str, row
         if entries > NEAR_WALK:
             continue
         found = int(db.execute(
-            f"SELECT count(*) FROM records {_index(query)} WHERE {where} AND {condition} AND EXISTS (SELECT 1 FROM "
-            f"{list_words.TABLE} w WHERE {list_words.TABLE} MATCH ? AND w.rowid = records.rowid)",
+            f"SELECT count(*) FROM records {_index(query)} WHERE {where} AND {condition} AND {_MATCHES}",
             [*params, *row, list_words.match_expression(db, query)],
         ).fetchone()[0])
         return list_words.count(db, query) - 1 - found if from_end else found
@@ -334,7 +334,11 @@ def _near_window(
     db: sqlite_utils.Database, query: ListQuery, offset: int, limit: int, total: int | None
 ) -> list[int] | None:
     """The rowids of a window found within the first `NEAR_WALK` entries of the order's index,
-    the word index asked about each; None when they are not all there (the matches thin out)."""
+    kept when the word index matched them; None when they are not all there (the matches thin
+    out). The matches are read once into a set (SQLite's IN list): asking the word index about each
+    entry instead costs 0.5-3 ms an entry once it has grown by triggers into many segments (a
+    quarter to three quarters of a second for one window at 100,000 records), against 1-4 ms for
+    the whole window read this way (11-83 ms at a million)."""
     where, params = _where(db, query, matches=None)
     column = _ORDER_COLUMN[query.order]
     order = _order_by(query)
@@ -342,8 +346,8 @@ def _near_window(
         row[0]
         for row in db.execute(
             f"SELECT id FROM (SELECT rowid AS id, {column + ', ' if column else ''}key_order, key FROM records "
-            f"{_index(query)} WHERE {where} ORDER BY {order} LIMIT ?) WHERE EXISTS (SELECT 1 FROM "
-            f"{list_words.TABLE} w WHERE {list_words.TABLE} MATCH ? AND w.rowid = id) "
+            f"{_index(query)} WHERE {where} ORDER BY {order} LIMIT ?) WHERE id IN (SELECT rowid FROM "
+            f"{list_words.TABLE} WHERE {list_words.TABLE} MATCH ?) "
             f"ORDER BY {order} LIMIT ? OFFSET ?",
             [*params, NEAR_WALK, list_words.match_expression(db, query), limit, offset],
         )

@@ -63,6 +63,7 @@ def list_filters_on_the_gui_thread(monkeypatch: pytest.MonkeyPatch) -> None:
     test machine reaches at random: tests see the list change at once, as on a quick machine,
     except those of the worker itself (tests/ui/test_list_filter_worker.py), which lower it."""
     monkeypatch.setattr(list_filter, "SLOW_SECONDS", 60.0)
+    monkeypatch.setattr(list_filter, "LARGE_LIST", 10**9)
 
 
 @pytest.fixture(autouse=True)

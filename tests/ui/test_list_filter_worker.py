@@ -132,3 +132,15 @@ def test_closing_the_file_with_a_filter_on_its_way_lets_go_of_the_worker_connect
     qtbot.waitUntil(lambda: window.list_filterer._running is None)
     assert window.list_filterer._reader._kb is None
     assert window.model.rowCount() == 0
+
+
+def test_a_large_list_filters_on_the_worker_from_the_first_keystroke(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    qtbot.waitUntil(lambda: window.ready)
+    monkeypatch.setattr(list_filter, "LARGE_LIST", SIZE)  # this list counts as large
+    assert window.list_filterer.last_seconds == 0.0 and window.list_filterer.slow
+    window.filter_field.setText("ledger")
+    assert window.list_filterer.pending  # not filtered on the GUI thread
+    _settled(qtbot, window)
+    assert window.model.rowCount() == SIZE // 3

@@ -1,12 +1,13 @@
 """The record list's filter, kept off the GUI thread once it is slow.
 
 A keystroke in the filter field (or a choice in the navigator) asks storage how many records the
-filter shows and reads their first page. At 100,000 records that takes a few milliseconds and is
-done at once, where the list is; at a million, a common word can take 100 ms, which would freeze
-typing. So, as the search field does (kbridge.ui.views.search_panel): once a filter has taken
-longer than SLOW_SECONDS, the next ones run on a worker with a connection of its own, the newest
-wins (one runs at a time; the newest waiting one goes when it is back), and the list changes when
-the answer arrives, if it is still the one wanted.
+filter shows and reads their first page. In a small list that takes a few milliseconds and is done
+at once, where the list is; at a million records, a common word can take 100 ms, which would
+freeze typing. So, as the search field does (kbridge.ui.views.search_panel): once a filter has
+taken longer than SLOW_SECONDS, or from the first one in a list of LARGE_LIST records, filters
+run on a worker with a connection of its own, the newest wins (one runs at a time; the newest
+waiting one goes when it is back), and the list changes when the answer arrives, if it is still
+the one wanted.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ if TYPE_CHECKING:
 # A filter slower than this (its count and first page) sends the next ones to a worker: a frame
 # and a half, beyond which typing is felt to stutter.
 SLOW_SECONDS = 0.025
+# A list this long filters on a worker from the first keystroke: a first filter of a million
+# records holds the GUI thread 40-60 ms before it is known to be slow.
+LARGE_LIST = 50_000
 
 
 class ListFilterer(QObject):
@@ -47,7 +51,7 @@ class ListFilterer(QObject):
 
     @property
     def slow(self) -> bool:
-        return self.last_seconds >= SLOW_SECONDS
+        return self.last_seconds >= SLOW_SECONDS or self.model.total >= LARGE_LIST
 
     @property
     def pending(self) -> bool:
