@@ -114,6 +114,10 @@ class Files(Manager):
     def read(self, ref: str, name: str, *, role: str = "attachment") -> bytes | None:
         return self._store.get_file(self._kb.get(ref).uid, role, name)
 
+    def records_with(self, role: str = "attachment") -> list[str]:
+        """The uids of the records keeping a file of `role` (for an export: the few with images)."""
+        return self._store.records_with_files(role)
+
     def of(self, ref: str) -> list[dict[str, Any]]:
         """`{role, name, size, sha256}` of each file kept with a record."""
         return [

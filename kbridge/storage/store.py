@@ -393,6 +393,10 @@ class Store:
     def get_file(self, uid: str, role: str, name: str) -> bytes | None:
         return kept.get_file(self.db, uid, role, name)
 
+    def records_with_files(self, role: str) -> list[str]:
+        """The uids of the records that keep a file of `role` (a pass over the files' keys)."""
+        return [row[0] for row in self.db.execute("SELECT DISTINCT record_uid FROM files WHERE role = ?", [role])]
+
     def list_files(self, uid: str) -> list[tuple[str, str, int, str]]:
         """(role, name, size, sha256) of every file kept with a record."""
         rows = self.db.execute(

@@ -171,3 +171,31 @@ def test_kbridge_export_then_import_reproduces_everything(
     assert _content(copy) == _content(kb)
     kb.close()
     copy.close()
+
+
+def test_a_kbridge_export_writes_the_images_and_plans_no_file_export_without_any(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kbridge.formats.write import export as export_module
+
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    with KnowledgeBase.init(tmp_path / "pictures.kbridge") as kb:
+        pictured = kb.create("decision", "With a diagram", body="See ![the flow](flow.png).")
+        kb.create("decision", "Without one")
+        kb.files.put(pictured.key, "flow.png", png)
+        trashed = kb.create("decision", "Trashed, with one", body="![gone](gone.png)")
+        kb.files.put(trashed.key, "gone.png", png)
+        kb.delete(trashed.key)
+        export_kb(kb, tmp_path / "out", "kbridge")
+        images = [path for path in (tmp_path / "out").rglob("flow.png")]
+        assert [image.read_bytes() for image in images] == [png]
+        assert not list((tmp_path / "out").rglob("gone.png"))  # the trash is not exported
+
+    def planned(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the file export's plan (every record in memory) was made")
+
+    monkeypatch.setattr(export_module._FileExport, "__init__", planned)
+    with KnowledgeBase.init(tmp_path / "plain.kbridge") as kb:
+        kb.create("decision", "Nothing to show")
+        export_kb(kb, tmp_path / "plain", "kbridge")
+        assert len(list((tmp_path / "plain").rglob("*.md"))) == 1
