@@ -215,22 +215,7 @@ class SearchIndex:
         (False: missing, stale, of another version or damaged). The window asks this when a file
         opens: the index stays open, so the first search does not check its freshness again (a
         count of every revision: 40 ms at a million records)."""
-        name = self._engine_name(engine)
-        entry = self._open.get(name)
-        if entry is not None and self._still_fresh(name, entry):
-            return True
-        meta = self._read_meta(name)
-        stamp = self._stamp()
-        if meta is None or not self._compatible(meta, name) or meta.get("stamp") != stamp:
-            return False
-        try:
-            opened = engine_class(name).open(self._data_path(name, meta))
-        except IndexUnusableError:
-            return False
-        if entry is not None:
-            entry.engine.close()
-        self._open[name] = _Open(opened, stamp, self._kb.data_version(), _data_name(meta))
-        return True
+        return self._opened_if_fresh(self._engine_name(engine)) is not None
 
     def repair(self) -> list[str]:
         """For `check --repair`: rebuild the index of the engine in use when it is stale, of
@@ -243,6 +228,14 @@ class SearchIndex:
         return [f"rebuilt the {name} search index ({state}) with {count} records"]
 
     def _ready(self, name: str) -> _Open:
+        entry = self._opened_if_fresh(name)
+        if entry is None:
+            self.rebuild(engine=name)
+            entry = self._open[name]
+        return entry
+
+    def _opened_if_fresh(self, name: str) -> _Open | None:
+        """The open index of `name`, opened now if need be, when it is fresh; else None."""
         entry = self._open.get(name)
         if entry is not None and self._still_fresh(name, entry):
             return entry
@@ -251,17 +244,16 @@ class SearchIndex:
             del self._open[name]
         meta = self._read_meta(name)
         stamp = self._stamp()
-        if meta is not None and self._compatible(meta, name) and meta.get("stamp") == stamp:
-            try:
-                engine = engine_class(name).open(self._data_path(name, meta))
-            except IndexUnusableError as error:
-                _log.warning("rebuilding the %s search index: %s", name, error)
-            else:
-                entry = _Open(engine, stamp, self._kb.data_version(), _data_name(meta))
-                self._open[name] = entry
-                return entry
-        self.rebuild(engine=name)
-        return self._open[name]
+        if meta is None or not self._compatible(meta, name) or meta.get("stamp") != stamp:
+            return None
+        try:
+            engine = engine_class(name).open(self._data_path(name, meta))
+        except IndexUnusableError as error:
+            _log.warning("rebuilding the %s search index: %s", name, error)
+            return None
+        entry = _Open(engine, stamp, self._kb.data_version(), _data_name(meta))
+        self._open[name] = entry
+        return entry
 
     def _still_fresh(self, name: str, entry: _Open) -> bool:
         if self._kb.data_version() == entry.data_version:

@@ -165,6 +165,20 @@ def get_file(db: sqlite_utils.Database, uid: str, role: str, name: str) -> bytes
 # --- packing what an older kbridge kept whole --------------------------------------------------
 
 
+def records_with_files(db: sqlite_utils.Database, role: str) -> list[str]:
+    return [row[0] for row in db.execute("SELECT DISTINCT record_uid FROM files WHERE role = ?", [role])]
+
+
+def list_files(db: sqlite_utils.Database, uid: str) -> list[tuple[str, str, int, str]]:
+    rows = db.execute("SELECT role, name, size, sha256 FROM files WHERE record_uid = ? ORDER BY role, name", [uid])
+    return [(role, name, int(size), digest) for role, name, size, digest in rows]
+
+
+def delete_file(db: sqlite_utils.Database, uid: str, role: str, name: str) -> bool:
+    cursor = db.execute("DELETE FROM files WHERE record_uid = ? AND role = ? AND name = ?", [uid, role, name])
+    return cursor.rowcount > 0
+
+
 def repack_all(db: sqlite_utils.Database) -> None:
     """Pack every revision and file (a migration step: run once, in its transaction)."""
     uids = [row[0] for row in db.execute("SELECT DISTINCT record_uid FROM revisions")]

@@ -395,22 +395,14 @@ class Store:
 
     def records_with_files(self, role: str) -> list[str]:
         """The uids of the records that keep a file of `role` (a pass over the files' keys)."""
-        return [row[0] for row in self.db.execute("SELECT DISTINCT record_uid FROM files WHERE role = ?", [role])]
+        return kept.records_with_files(self.db, role)
 
     def list_files(self, uid: str) -> list[tuple[str, str, int, str]]:
         """(role, name, size, sha256) of every file kept with a record."""
-        rows = self.db.execute(
-            "SELECT role, name, size, sha256 FROM files WHERE record_uid = ? "
-            "ORDER BY role, name",
-            [uid],
-        )
-        return [(role, name, int(size), digest) for role, name, size, digest in rows]
+        return kept.list_files(self.db, uid)
 
     def delete_file(self, uid: str, role: str, name: str) -> bool:
-        cursor = self.db.execute(
-            "DELETE FROM files WHERE record_uid = ? AND role = ? AND name = ?", [uid, role, name]
-        )
-        return cursor.rowcount > 0
+        return kept.delete_file(self.db, uid, role, name)
 
     # --- maintenance ------------------------------------------------------------------------
 

@@ -15,16 +15,12 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
-from kbridge.model.listing import ListQuery
 from kbridge.ui.jobs.worker import Job
+from kbridge.ui.jobs.worker_connection import WorkerConnection
 from kbridge.ui.models.record_table_model import FilterAnswer, RecordFilter, RecordTableModel, answer_filter
-
-if TYPE_CHECKING:
-    from kbridge.core import KnowledgeBase
 
 # A filter slower than this (its count and first page) sends the next ones to a worker: a frame
 # and a half, beyond which typing is felt to stutter.
@@ -42,7 +38,7 @@ class ListFilterer(QObject):
         self.model = model
         self.last_seconds = 0.0
         self._path: Path | None = None
-        self._reader = _WorkerListing()
+        self._reader: WorkerConnection | None = None  # the worker's own connection to `_path`
         self._generation = 0
         self._wanted: RecordFilter | None = None
         self._running: Job | None = None
@@ -70,7 +66,9 @@ class ListFilterer(QObject):
         self.last_seconds = 0.0
         if path != self._path:
             self._path = path
-            self._let_go_of_the_reader()
+            if self._reader is not None:
+                self._reader.close()
+            self._reader = WorkerConnection(path) if path is not None else self._reader
 
     def request(self, record_filter: RecordFilter) -> None:
         """Show `record_filter` in the list: now, or when a worker has read it."""
@@ -86,16 +84,17 @@ class ListFilterer(QObject):
             self._start()
 
     def _start(self) -> None:
-        assert self._path is not None and self._wanted is not None
+        assert self._reader is not None and self._wanted is not None
         generation, record_filter = self._generation, self._wanted
         query = self.model.query_for(record_filter)
         known_total = self.model.total
-        reader, path = self._reader, self._path
+        reader = self._reader
 
         def work(_progress: object, cancel: threading.Event) -> FilterAnswer | None:
             if generation != self._generation:
                 return None  # typed past before it started
-            return reader.answer(path, record_filter, query, known_total)
+            with reader.opened() as kb:
+                return answer_filter(kb.listing, record_filter, query, known_total)
 
         job = Job("Filtering", work)
         # Bound methods, not lambdas: Qt drops them with this object if the window goes first.
@@ -114,41 +113,8 @@ class ListFilterer(QObject):
 
     def _on_job_ended(self) -> None:
         self._running = None
-        if self._path is None:
-            self._reader.close()
         if self._wanted is not None:
             if self._path is None:
                 self._wanted = None
             else:
                 self._start()  # the newest filter, asked for while the last one ran
-
-    def _let_go_of_the_reader(self) -> None:
-        """Close the worker's connection: now, or when the running job is back (it holds it)."""
-        if self._running is None:
-            self._reader.close()
-
-
-class _WorkerListing:
-    """The knowledge base a worker reads the list from: its own connection (one connection must
-    not be shared between threads), opened on first use, one reader at a time."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._kb: KnowledgeBase | None = None
-
-    def answer(self, path: Path, record_filter: RecordFilter, query: ListQuery, known_total: int) -> FilterAnswer:
-        from kbridge.core import KnowledgeBase
-
-        with self._lock:
-            if self._kb is not None and self._kb.path != path:
-                self._kb.close()
-                self._kb = None
-            if self._kb is None:
-                self._kb = KnowledgeBase.open(path)
-            return answer_filter(self._kb.listing, record_filter, query, known_total)
-
-    def close(self) -> None:
-        with self._lock:
-            if self._kb is not None:
-                self._kb.close()
-                self._kb = None

@@ -3,6 +3,9 @@ asked to: the list itself reads its rows by window (kbridge.ui.models.record_tab
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kbridge.model.listing import ListFacets
@@ -20,3 +23,15 @@ class LoadedRecords:
     @classmethod
     def read(cls, kb: KnowledgeBase) -> LoadedRecords:
         return cls(kb.listing.facets())
+
+
+def reading_counts(path: Path) -> Callable[[object, threading.Event], LoadedRecords]:
+    """A worker's job: the navigator's counts, read through a connection of its own."""
+
+    def work(_progress: object, _cancel: threading.Event) -> LoadedRecords:
+        from kbridge.core import KnowledgeBase
+
+        with KnowledgeBase.open(path) as kb:
+            return LoadedRecords.read(kb)
+
+    return work

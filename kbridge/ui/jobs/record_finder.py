@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
@@ -20,6 +19,7 @@ from rapidfuzz import fuzz
 from kbridge.model import Progress, Record
 from kbridge.model.listing import ListOrder, ListQuery
 from kbridge.ui.jobs.worker import Job
+from kbridge.ui.jobs.worker_connection import WorkerConnection
 
 if TYPE_CHECKING:
     from kbridge.core import KnowledgeBase
@@ -110,7 +110,7 @@ class RecordFinder(QObject):
         super().__init__()  # no parent: a job ending after its dialog closed still finds it
         self.kb, self.jobs, self.limit, self.exclude = kb, jobs, limit, exclude
         self.on_worker = jobs is not None and kb.path.stat().st_size >= WORKER_BYTES
-        self._reader = _WorkerReader(kb.path)
+        self._reader = WorkerConnection(kb.path)
         self._wanted: str | None = None
         self._running: str | None = None
         self._stopped = False
@@ -140,7 +140,8 @@ class RecordFinder(QObject):
         reader, limit, exclude = self._reader, self.limit, self.exclude
 
         def work(_progress: Progress, _cancel: threading.Event) -> list[Record]:
-            return ranked(reader.candidates(text), text, limit, exclude)
+            with reader.opened() as kb:
+                return ranked(find_candidates(kb, text), text, limit, exclude)
 
         self.jobs.start(
             Job("Finding records", work), on_success=self._on_job_finished,
@@ -164,39 +165,3 @@ class RecordFinder(QObject):
         diagnostics.log_exception(error, "finding records")  # the chooser shows no candidates
         if not self._stopped and text is not None:
             self.found.emit(text, [])
-
-
-class _WorkerReader:
-    """The finder's own connection to the file, opened by its first job; one job at a time uses it
-    (the finder asks again only after an answer), and the last one closes it once stopped."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._kb: KnowledgeBase | None = None
-        self._lock = threading.Lock()
-        self._closed = False
-
-    def candidates(self, text: str) -> list[Record]:
-        with self._lock:
-            if self._kb is None:
-                from kbridge.core import KnowledgeBase
-
-                self._kb = KnowledgeBase.open(self.path)
-            try:
-                return find_candidates(self._kb, text)
-            finally:
-                if self._closed:
-                    self._let_go()
-
-    def close(self) -> None:
-        self._closed = True
-        if self._lock.acquire(blocking=False):  # else the job running lets go when it ends
-            try:
-                self._let_go()
-            finally:
-                self._lock.release()
-
-    def _let_go(self) -> None:
-        if self._kb is not None:
-            self._kb.close()
-            self._kb = None

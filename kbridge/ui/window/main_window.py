@@ -6,7 +6,6 @@ welcome page)."""
 
 from __future__ import annotations
 
-import threading
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
@@ -25,7 +24,7 @@ from kbridge.ui import settings as ui_settings
 from kbridge.ui.dialogs.errors import failure_sentence
 from kbridge.ui.jobs.attention import AttentionChecker
 from kbridge.ui.jobs.list_filter import ListFilterer
-from kbridge.ui.jobs.loading import LoadedRecords
+from kbridge.ui.jobs.loading import LoadedRecords, reading_counts
 from kbridge.ui.jobs.worker import Job, JobRunner
 from kbridge.ui.models.record_table_model import (
     RecordFilter,
@@ -51,7 +50,6 @@ from kbridge.ui.window.window_actions import WindowActions
 from kbridge.ui.window.window_state import restore_window_state, save_window_state
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
     from pathlib import Path
 
     from kbridge.core import KnowledgeBase
@@ -294,7 +292,7 @@ class MainWindow(QMainWindow):
             self._on_records_loaded(LoadedRecords.read(self.kb))
             return
         # The list and its count show already (through `rows_refiltered`); the navigator follows.
-        self.jobs.start(Job("Counting records", _reading_counts(path)), on_success=self._on_records_loaded, show=False)
+        self.jobs.start(Job("Counting records", reading_counts(path)), on_success=self._on_records_loaded, show=False)
 
     def recover_from_error(self) -> None:
         """After an unexpected error: show what the file holds now (never a stale list under
@@ -413,7 +411,7 @@ class MainWindow(QMainWindow):
                 self._facets = loaded.facets
                 self.refresh_navigator()
 
-        self.jobs.start(Job("Counting records", _reading_counts(kb.path)), on_success=counted, show=False)
+        self.jobs.start(Job("Counting records", reading_counts(kb.path)), on_success=counted, show=False)
 
     def _on_records_loaded(self, loaded: LoadedRecords) -> None:
         if self.kb is None:
@@ -493,15 +491,3 @@ class MainWindow(QMainWindow):
 
     def dropEvent(self, event: QDropEvent) -> None:
         self.file_commands.dropped(event)
-
-
-def _reading_counts(path: Path) -> Callable[[object, threading.Event], LoadedRecords]:
-    """A worker's job: the navigator's counts, read through a connection of its own."""
-
-    def work(_progress: object, _cancel: threading.Event) -> LoadedRecords:
-        from kbridge.core import KnowledgeBase
-
-        with KnowledgeBase.open(path) as kb:
-            return LoadedRecords.read(kb)
-
-    return work
