@@ -17,6 +17,7 @@ from kbridge.model.listing import ListOrder, ListQuery
 from kbridge.ui.jobs import list_filter
 from kbridge.ui.models.record_table_model import KEY, TITLE
 from kbridge.ui.window.main_window import MainWindow
+from tests.ui.test_journeys import _cli
 
 SIZE = 600
 WORDS = ("Vault", "kafka", "Ledger")
@@ -144,3 +145,34 @@ def test_a_large_list_filters_on_the_worker_from_the_first_keystroke(
     assert window.list_filterer.pending  # not filtered on the GUI thread
     _settled(qtbot, window)
     assert window.model.rowCount() == SIZE // 3
+
+
+def test_what_the_cli_adds_between_two_keystrokes_is_filtered_on_the_worker(
+    qtbot: QtBot, slow_window: MainWindow, sample_kb: KnowledgeBase
+) -> None:
+    window = slow_window
+    window.filter_field.setText("ledger")
+    _settled(qtbot, window)
+    assert window.list_filterer._reader is not None and window.list_filterer._reader._kb is not None  # open
+    added = _cli(sample_kb.path, "new", "decision", "--title", "Ledger retention, decided in a terminal")
+    assert added.returncode == 0, added.stderr
+    qtbot.wait(2000)  # a person reads before typing on; the window notices the change meanwhile
+    qtbot.keyClicks(window.filter_field, " retention")
+    _settled(qtbot, window)
+    assert window.model.rowCount() == 1
+    assert window.model.index(0, TITLE).data() == "Ledger retention, decided in a terminal"
+    window.filter_field.clear()
+    _settled(qtbot, window)
+    assert window.model.rowCount() == SIZE + 1
+    assert sample_kb._store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_reload_for_changes_made_elsewhere_keeps_a_filter_on_its_way(
+    qtbot: QtBot, slow_window: MainWindow, sample_kb: KnowledgeBase
+) -> None:
+    window = slow_window
+    window.filter_field.setText("kafka")
+    window.reload()  # as the window does when another process has written to the file
+    _settled(qtbot, window)
+    assert window.model.record_filter.text == "kafka"
+    assert window.model.rowCount() == sample_kb.listing.count(ListQuery(words=("kafka",)))

@@ -60,15 +60,18 @@ class ListFilterer(QObject):
         return self._wanted if self._wanted is not None else self.model.record_filter
 
     def set_path(self, path: Path | None) -> None:
-        """Filter the list of the knowledge base at `path` from now on (None: no file open)."""
+        """Filter the list of the knowledge base at `path` from now on (None: no file open). The
+        same file again (the window reloads it after changes made elsewhere) keeps a filter on
+        its way: it is what the filter field says."""
+        if path == self._path:
+            return
         self._generation += 1
         self._wanted = None
         self.last_seconds = 0.0
-        if path != self._path:
-            self._path = path
-            if self._reader is not None:
-                self._reader.close()
-            self._reader = WorkerConnection(path) if path is not None else self._reader
+        self._path = path
+        if self._reader is not None:
+            self._reader.close()
+        self._reader = WorkerConnection(path) if path is not None else self._reader
 
     def request(self, record_filter: RecordFilter) -> None:
         """Show `record_filter` in the list: now, or when a worker has read it."""
