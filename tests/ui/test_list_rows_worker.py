@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from kbridge.core import KnowledgeBase
@@ -142,7 +143,7 @@ def test_the_cli_adding_a_record_moves_the_row_and_the_list_finds_it_again(
 
 
 def test_a_large_list_opens_the_filters_connection_before_the_first_keystroke(
-    qtbot: QtBot, large_window: MainWindow  # noqa: F811
+    qtbot: QtBot, large_window: MainWindow
 ) -> None:
     filterer = large_window.list_filterer
     assert filterer.connection is not None
@@ -158,3 +159,25 @@ def test_a_short_list_finds_rows_at_once_and_opens_no_connection(
     assert not window.list_panel.row_locator.pending
     assert _selected_key(window) == "ADR-0450"
     assert window.list_filterer.connection is not None and window.list_filterer.connection._kb is None
+
+
+def test_the_new_record_dialog_offers_the_people_the_file_holds_now(
+    qtbot: QtBot, window: MainWindow, sample_kb: KnowledgeBase, answers: Answers  # noqa: F811
+) -> None:
+    for args in (("--title", "Ada Lovelace", "--key", "PER-10"), ("--title", "Alan Turing", "--key", "PER-2"),
+                 ("--title", "Grace Hopper", "--key", "PER-3")):
+        added = _cli(sample_kb.path, "new", "person", *args)
+        assert added.returncode == 0, added.stderr
+    gone = _cli(sample_kb.path, "delete", "PER-3")
+    assert gone.returncode == 0, gone.stderr
+    offered: list[tuple[str, str]] = []
+
+    def read_owners(dialog: QWidget) -> None:
+        box = dialog.findChild(QComboBox, "newOwner")
+        offered.extend((box.itemText(i), box.itemData(i)) for i in range(box.count()))
+        dialog.reject()
+
+    answers.dialogs["NewRecordDialog"] = read_owners
+    window.actions.new_record.trigger()
+    assert offered == [("(nobody)", ""), ("PER-2 — Alan Turing", "PER-2"), ("PER-10 — Ada Lovelace", "PER-10")]
+    assert sample_kb._store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
