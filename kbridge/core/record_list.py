@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from kbridge.model import Record
+from kbridge.model import Kind, Record
 from kbridge.model.listing import ListFacets, ListQuery
-from kbridge.storage import Store
+from kbridge.storage import Store, listing
 
 
 class RecordListing:
@@ -27,6 +27,11 @@ class RecordListing:
 
     def facets(self) -> ListFacets:
         return self._store.list_facets()
+
+    def of_kind(self, kind: Kind, *, status: str | None = None) -> list[Record]:
+        """The live records of `kind` (of `status` when given) in key order, with their key, title
+        and status only (for the choosers of people and systems: never their bodies)."""
+        return listing.of_kind(self._store.db, kind, status)
 
     def summaries(self) -> list[Record]:
         """Every record's summary, trash included (for choosers over all records, not for lists)."""

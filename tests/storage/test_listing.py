@@ -380,3 +380,21 @@ def test_a_migration_tells_how_far_it_is(tmp_path: Path) -> None:
     heard.clear()
     Store.open(path, progress=lambda what, fraction: heard.append((what, fraction))).close()
     assert heard == []  # nothing to do
+
+
+def test_the_people_or_systems_of_a_chooser_are_read_by_kind_in_key_order(kb: KnowledgeBase) -> None:
+    for key, title, status in (("PER-10", "Ten", "active"), ("PER-9", "Nine", "departed"), ("PER-2", "Two", "active")):
+        kb.create(Kind.PERSON, title, key=key, status=status, body="A long story " * 200)
+    kb.create(Kind.PERSON, "Gone", key="PER-3")
+    kb.delete("PER-3")
+    kb.create(Kind.SYSTEM, "Ledger", key="SYS-1")
+    people = kb.listing.of_kind(Kind.PERSON)
+    assert [(p.key, p.title, p.status) for p in people] == [
+        ("PER-2", "Two", "active"), ("PER-9", "Nine", "departed"), ("PER-10", "Ten", "active"),
+    ]
+    assert [p.uid for p in people] == [kb.get(p.key).uid for p in people]
+    assert all(p.body == "" for p in people)  # never the bodies
+    assert [p.key for p in kb.listing.of_kind(Kind.PERSON, status="active")] == ["PER-2", "PER-10"]
+    assert [s.key for s in kb.listing.of_kind(Kind.SYSTEM)] == ["SYS-1"]
+    expected = sorted((r for r in kb.list_records(kind=Kind.PERSON)), key=lambda r: (natural_key(r.key), r.key))
+    assert [p.key for p in people] == [r.key for r in expected]

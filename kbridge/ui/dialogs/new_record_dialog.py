@@ -100,7 +100,7 @@ class NewRecordDialog(QDialog):
         self.owner_box = QComboBox(self)
         self.owner_box.setObjectName("newOwner")
         self.owner_box.addItem("(nobody)", "")
-        for person in kb.list_records(kind=Kind.PERSON):
+        for person in kb.listing.of_kind(Kind.PERSON):  # keys and titles, never bodies
             if person.status != "departed":
                 self.owner_box.addItem(f"{person.key} — {person.title}", person.key)
         self.tags_field = QLineEdit(self)

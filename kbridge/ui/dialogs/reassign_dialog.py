@@ -61,7 +61,7 @@ class ReassignDialog(QDialog):
         self.target = QComboBox(self)
         self.target.setObjectName("reassignTarget")
         self.target.setAccessibleName("New owner")
-        for candidate in kb.list_records(kind=Kind.PERSON, status="active"):
+        for candidate in kb.listing.of_kind(Kind.PERSON, status="active"):  # keys and titles only
             if candidate.uid != self.person.uid:
                 self.target.addItem(f"{candidate.key}  {candidate.title}", candidate.key)
         self.reason = QLineEdit(self)

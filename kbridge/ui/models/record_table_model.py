@@ -96,7 +96,7 @@ class RecordTableModel(QAbstractTableModel):
         uids = list(dict.fromkeys(changed))
         if not uids or self._listing is None:
             return
-        before = {uid: self._cached_row(uid) for uid in uids}
+        before = {uid: self.row_if_read(uid) for uid in uids}
         if any(row is None for row in before.values()):
             self.reload()  # a row not read (off screen), or a new one: where it sits is unknown
             return
@@ -160,19 +160,32 @@ class RecordTableModel(QAbstractTableModel):
         page = self._pages.get(page_number)
         if page is None:
             page = self._listing.window(self._query(), page_number * PAGE_ROWS, PAGE_ROWS, total=self._count)
-            self._pages[page_number] = page
-            while len(self._pages) > KEPT_PAGES:
-                self._pages.popitem(last=False)
-        else:
-            self._pages.move_to_end(page_number)
+        self._keep(page_number, page)
         return page[offset] if offset < len(page) else None
 
     def row_of(self, uid: str) -> int | None:
         """The row showing record `uid`, or None when the list does not show it."""
-        row = self._cached_row(uid)
+        row = self.row_if_read(uid)
         if row is not None or self._listing is None:
             return row
         return self._listing.position(self._query(), uid)
+
+    def row_if_read(self, uid: str) -> int | None:
+        """The row showing record `uid` when it is on a page read (no question to storage)."""
+        for page_number, page in self._pages.items():
+            for offset, record in enumerate(page):
+                if record.uid == uid:
+                    return page_number * PAGE_ROWS + offset
+        return None
+
+    def keep_pages(self, query: ListQuery, count: int, pages: dict[int, list[Record]]) -> bool:
+        """Keep `pages` (by page number) read elsewhere (kbridge.ui.jobs.list_rows) for the list
+        `query` of `count` rows; False, and nothing kept, when the list shows another now."""
+        if query != self._query() or count != self._count:
+            return False
+        for page_number, page in pages.items():
+            self._keep(page_number, page)
+        return True
 
     @property
     def pages_read(self) -> int:
@@ -245,18 +258,19 @@ class RecordTableModel(QAbstractTableModel):
             self._pages[0] = answer.first_page
         return answer.count, answer.total
 
+    def _keep(self, page_number: int, page: list[Record]) -> None:
+        """Hold `page` as the most recently read, letting go of the least recent past KEPT_PAGES."""
+        self._pages[page_number] = page
+        self._pages.move_to_end(page_number)
+        while len(self._pages) > KEPT_PAGES:
+            self._pages.popitem(last=False)
+
     def _refilter(self, *, recount_total: bool) -> None:
         self.beginResetModel()
         self._count, self._total = self._counts(recount_total=recount_total)
         self.endResetModel()
         self.rows_refiltered.emit()
 
-    def _cached_row(self, uid: str) -> int | None:
-        for page_number, page in self._pages.items():
-            for offset, record in enumerate(page):
-                if record.uid == uid:
-                    return page_number * PAGE_ROWS + offset
-        return None
 
 
 @dataclass(frozen=True)

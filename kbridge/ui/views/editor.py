@@ -184,8 +184,8 @@ class RecordEditor(QWidget):
             self._add_input("status", "St&atus", status, 1, 1)
         owner = QComboBox(self.form)
         owner.addItem("(nobody)", "")
-        # People only, read by kind in SQL (every summary of a large base took a second).
-        for person in self.kb.list_records(kind=Kind.PERSON):
+        # People only, their keys and titles (whole records of 2,000 people: 55 ms, the list's 20).
+        for person in self.kb.listing.of_kind(Kind.PERSON):
             owner.addItem(f"{person.key} — {person.title}", person.key)
         self._add_input("owner", "O&wner", owner, 2, 0)
         self._add_input("tags", "Ta&gs", QLineEdit(self.form), 2, 1)

@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kbridge.ui.jobs.list_filter import ListFilterer
+from kbridge.ui.jobs.list_rows import RowLocator
 from kbridge.ui.models.delegates import StatusChipDelegate
 from kbridge.ui.models.record_table_model import (
     DATE,
@@ -48,10 +50,12 @@ class ListTitle(QLabel):
 
 
 class RecordListPanel(QWidget):
-    def __init__(self, model: RecordTableModel, parent: QWidget | None = None) -> None:
+    def __init__(self, model: RecordTableModel, parent: QWidget | None = None, *, filterer: ListFilterer) -> None:
         super().__init__(parent)
         self.setObjectName("recordListPanel")
         self.model = model
+        self.row_locator = RowLocator(model, filterer, self)
+        self.row_locator.row_found.connect(self._on_row_locator_row_found)
         self.title = ListTitle(self)
         self.title.setObjectName("listTitle")
         self.filter_field = QLineEdit(self)
@@ -166,8 +170,21 @@ class RecordListPanel(QWidget):
         return table
 
     def select_uid(self, uid: str) -> None:
-        """Make the row of `uid` current without emitting a change (the reader already shows it)."""
-        row = self.model.row_of(uid)
+        """Make the row of `uid` current without emitting a change (the reader already shows it):
+        at once when it is on a page read or the list is short, else when a worker has found it
+        (the selection cleared meanwhile: the row selected is no longer the record shown)."""
+        row = self.model.row_if_read(uid)
+        if row is None and self.row_locator.on_worker:
+            self.row_locator.request(uid)
+            self.table.selectionModel().clearSelection()
+            return
+        self.row_locator.forget()
+        self._select_row(self.model.row_of(uid) if row is None else row)
+
+    def _on_row_locator_row_found(self, uid: str, row: int | None) -> None:
+        self._select_row(row)
+
+    def _select_row(self, row: int | None) -> None:
         selection = self.table.selectionModel()
         if row is None:
             selection.clearSelection()

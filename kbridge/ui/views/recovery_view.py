@@ -189,7 +189,7 @@ class RecoveryView(QWidget):
         self.system.blockSignals(True)
         self.system.clear()
         self.system.addItem("every running system", None)
-        for record in self.kb.list_records(kind=Kind.SYSTEM):
+        for record in self.kb.listing.of_kind(Kind.SYSTEM):  # keys and titles, never bodies
             self.system.addItem(f"{record.key}  {record.title}", record.uid)
         index = self.system.findData(chosen) if chosen else 0
         self.system.setCurrentIndex(max(0, index))

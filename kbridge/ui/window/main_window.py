@@ -119,7 +119,7 @@ class MainWindow(QMainWindow):
         self.navigator = NavigatorView(self)
         self.model = RecordTableModel(self)
         self.list_filterer = ListFilterer(self.model, self)
-        self.list_panel = RecordListPanel(self.model, self)
+        self.list_panel = RecordListPanel(self.model, self, filterer=self.list_filterer)
         self.table = self.list_panel.table
         self.filter_field = self.list_panel.filter_field
         self.list_title = self.list_panel.title

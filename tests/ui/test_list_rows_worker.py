@@ -1,0 +1,183 @@
+"""In a long list, opening a record shows it in the reader at once and a worker finds its row: the
+list selects that row when the answer comes, the newest open wins, and a list changed meanwhile
+(a filter, the command line) is asked about again."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QWidget
+from pytestqt.qtbot import QtBot
+
+from kbridge.core import KnowledgeBase
+from kbridge.model.listing import ListOrder, ListQuery
+from kbridge.ui.jobs import list_filter, list_rows
+from kbridge.ui.models.record_table_model import KEY, PAGE_ROWS, UidRole
+from kbridge.ui.window.main_window import MainWindow
+from tests.ui.answers import Answers
+from tests.ui.test_journeys import _cli
+from tests.ui.test_list_filter_worker import SIZE, file_of_600, sample_kb  # noqa: F401  (fixtures)
+from tests.ui.test_record_finder import _switch
+
+
+@pytest.fixture
+def large_window(qtbot: QtBot, sample_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:  # noqa: F811
+    """A window whose list counts as large from the start (as at a million records): its filters
+    and the rows of records opened elsewhere are read on a worker."""
+    monkeypatch.setattr(list_filter, "LARGE_LIST", SIZE)
+    main = MainWindow(sample_kb)
+    qtbot.addWidget(main)
+    main.resize(1300, 820)
+    main.show()
+    qtbot.waitExposed(main)
+    qtbot.waitUntil(lambda: main.ready)
+    yield main
+    qtbot.waitUntil(lambda: main.list_panel.row_locator._running is None)
+    main.jobs.wait()
+
+
+@pytest.fixture
+def located_on(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the threads rows were located on."""
+    threads: list[str] = []
+    real = list_rows.locate
+
+    def recording(*args: object, **kwargs: object) -> object:
+        threads.append(threading.current_thread().name)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(list_rows, "locate", recording)
+    return threads
+
+
+def _selected_key(window: MainWindow) -> str | None:
+    index = window.table.currentIndex()
+    selected = window.table.selectionModel().selectedRows()
+    return window.model.index(index.row(), KEY).data() if index.isValid() and selected else None
+
+
+def _settled(qtbot: QtBot, window: MainWindow) -> None:
+    locator, filterer = window.list_panel.row_locator, window.list_filterer
+    qtbot.waitUntil(lambda: not locator.pending and locator._running is None and not filterer.pending)
+
+
+def test_a_record_opened_far_down_the_list_is_selected_when_the_worker_has_found_its_row(
+    qtbot: QtBot, large_window: MainWindow, sample_kb: KnowledgeBase, answers: Answers,  # noqa: F811
+    located_on: list[str],
+) -> None:
+    window = large_window
+    assert window.model.row_if_read(sample_kb.get("ADR-0450").uid) is None  # a page the list has not read
+    _switch(qtbot, window, answers, "ADR-0450")
+    assert window.current_record() is not None and window.current_record().key == "ADR-0450"  # type: ignore[union-attr]
+    assert window.list_panel.row_locator.pending and _selected_key(window) is None  # the reader did not wait
+    qtbot.waitUntil(lambda: _selected_key(window) == "ADR-0450")
+    row = window.table.currentIndex().row()
+    assert row == sample_kb.listing.position(ListQuery(), sample_kb.get("ADR-0450").uid) == 449
+    assert window.table.viewport().rect().intersects(window.table.visualRect(window.table.currentIndex()))
+    assert located_on and threading.main_thread().name not in located_on
+    assert window.model.row_if_read(sample_kb.get("ADR-0449").uid) == row - 1  # the rows around it came too
+    assert window.current_record().key == "ADR-0450"  # type: ignore[union-attr]  # selecting opened nothing else
+
+
+def test_the_newest_open_wins(
+    qtbot: QtBot, large_window: MainWindow, sample_kb: KnowledgeBase, answers: Answers  # noqa: F811
+) -> None:
+    window = large_window
+    for typed in ("ADR-0300", "ADR-0500", "ADR-0100"):
+        _switch(qtbot, window, answers, typed)
+        _settled(qtbot, window)
+    assert _selected_key(window) == "ADR-0100"
+    window.model.reload()  # forget the pages read: rows 299 and 499 must be found again
+    _settled(qtbot, window)
+    assert window.model.row_if_read(sample_kb.get("ADR-0500").uid) is None
+    found: list[str] = []
+    window.list_panel.row_locator.row_found.connect(lambda uid, row: found.append(sample_kb.find(uid).key))
+    window.actions.back.trigger()  # ADR-0500, then at once, before any answer:
+    window.actions.back.trigger()  # ADR-0300
+    assert window.current_record().key == "ADR-0300"  # type: ignore[union-attr]
+    _settled(qtbot, window)
+    assert found == ["ADR-0300"]
+    assert _selected_key(window) == "ADR-0300" and window.table.currentIndex().row() == 299
+
+
+def test_a_record_the_filtered_list_shows_is_found_in_it_and_one_it_does_not_show_is_not(
+    qtbot: QtBot, large_window: MainWindow, sample_kb: KnowledgeBase, answers: Answers  # noqa: F811
+) -> None:
+    window = large_window
+    qtbot.keyClicks(window.filter_field, "ledger")
+    window.table.sortByColumn(KEY, Qt.SortOrder.DescendingOrder)
+    _settled(qtbot, window)
+    query = ListQuery(words=("ledger",), order=ListOrder.KEY, descending=True)
+    assert window.model.rowCount() == sample_kb.listing.count(query) == SIZE // 3
+    target = sample_kb.listing.window(query, PAGE_ROWS + 10, 1)[0]  # off the page read
+    _switch(qtbot, window, answers, target.key)
+    _settled(qtbot, window)
+    assert _selected_key(window) == target.key
+    assert window.table.currentIndex().row() == PAGE_ROWS + 10
+    _switch(qtbot, window, answers, "ADR-0001")  # "Kafka choice 1": not in this list
+    _settled(qtbot, window)
+    assert window.current_record().key == "ADR-0001"  # type: ignore[union-attr]
+    assert _selected_key(window) is None and window.table.verticalScrollBar().value() == 0
+
+
+def test_the_cli_adding_a_record_moves_the_row_and_the_list_finds_it_again(
+    qtbot: QtBot, large_window: MainWindow, sample_kb: KnowledgeBase, answers: Answers  # noqa: F811
+) -> None:
+    window = large_window
+    _switch(qtbot, window, answers, "ADR-0400")
+    _settled(qtbot, window)
+    assert window.table.currentIndex().row() == 399
+    added = _cli(sample_kb.path, "new", "decision", "--title", "Decided in a terminal", "--key", "ADR-0000")
+    assert added.returncode == 0, added.stderr
+    # The window notices the change, reloads the list and asks the worker where the record is now.
+    qtbot.waitUntil(lambda: window.model.rowCount() == SIZE + 1, timeout=10000)
+    _settled(qtbot, window)
+    assert _selected_key(window) == "ADR-0400" and window.table.currentIndex().row() == 400
+    assert window.model.index(0, KEY).data() == "ADR-0000"
+    uid = window.model.index(400, KEY).data(UidRole)
+    assert uid == sample_kb.get("ADR-0400").uid
+    assert sample_kb._store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_large_list_opens_the_filters_connection_before_the_first_keystroke(
+    qtbot: QtBot, large_window: MainWindow
+) -> None:
+    filterer = large_window.list_filterer
+    assert filterer.connection is not None
+    qtbot.waitUntil(lambda: filterer.connection._kb is not None)  # type: ignore[union-attr]
+    assert not filterer.pending and filterer.model.record_filter.text == ""
+
+
+def test_a_short_list_finds_rows_at_once_and_opens_no_connection(
+    qtbot: QtBot, window: MainWindow, sample_kb: KnowledgeBase, answers: Answers  # noqa: F811
+) -> None:
+    qtbot.waitUntil(lambda: window.ready)
+    _switch(qtbot, window, answers, "ADR-0450")
+    assert not window.list_panel.row_locator.pending
+    assert _selected_key(window) == "ADR-0450"
+    assert window.list_filterer.connection is not None and window.list_filterer.connection._kb is None
+
+
+def test_the_new_record_dialog_offers_the_people_the_file_holds_now(
+    qtbot: QtBot, window: MainWindow, sample_kb: KnowledgeBase, answers: Answers  # noqa: F811
+) -> None:
+    for args in (("--title", "Ada Lovelace", "--key", "PER-10"), ("--title", "Alan Turing", "--key", "PER-2"),
+                 ("--title", "Grace Hopper", "--key", "PER-3")):
+        added = _cli(sample_kb.path, "new", "person", *args)
+        assert added.returncode == 0, added.stderr
+    gone = _cli(sample_kb.path, "delete", "PER-3")
+    assert gone.returncode == 0, gone.stderr
+    offered: list[tuple[str, str]] = []
+
+    def read_owners(dialog: QWidget) -> None:
+        box = dialog.findChild(QComboBox, "newOwner")
+        offered.extend((box.itemText(i), box.itemData(i)) for i in range(box.count()))
+        dialog.reject()
+
+    answers.dialogs["NewRecordDialog"] = read_owners
+    window.actions.new_record.trigger()
+    assert offered == [("(nobody)", ""), ("PER-2 — Alan Turing", "PER-2"), ("PER-10 — Ada Lovelace", "PER-10")]
+    assert sample_kb._store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
