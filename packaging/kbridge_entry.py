@@ -10,12 +10,16 @@ packaging/smoke_test.py uses this to check the bundle headless.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import sys
 from pathlib import Path
 
 
 def main() -> None:
+    # Large imports, exports and syncs run in a process of their own (kbridge.ui.jobs.apart),
+    # started as this executable: it must become that job, not another app.
+    multiprocessing.freeze_support()
     if os.environ.get("KBRIDGE_SMOKE_TEST"):
         import smoke_hook
 

@@ -258,14 +258,7 @@ class SearchIndex:
     def _still_fresh(self, name: str, entry: _Open) -> bool:
         if self._kb.data_version() == entry.data_version:
             return True  # nobody else has written to the database since
-        meta = self._read_meta(name)
-        stamp = self._stamp()
-        if meta is not None and meta.get("stamp") == stamp and _data_name(meta) == entry.folder:
-            # Another process kept the same index in step.
-            entry.engine.refresh()
-            entry.stamp, entry.data_version = stamp, self._kb.data_version()
-            return True
-        return False
+        return self._kept_in_step_elsewhere(name, entry)
 
     # --- rebuilding -----------------------------------------------------------------------
 
@@ -333,10 +326,11 @@ class SearchIndex:
         if not self._open:
             self._open_for_change(self.default_engine)
         self._forget_out_of_step()
-        if not self._open:
+        behind = self._not_kept_in_step()
+        if not behind:
             return
         if len(changes.records) > _REBUILD_ABOVE:  # a restored backup, a large import
-            for name in list(self._open):
+            for name in behind:
                 self._rebuild_quietly(name)
             return
         try:
@@ -346,7 +340,8 @@ class SearchIndex:
             self._forget_all()
             return
         stamp, version = self._stamp(), self._kb.data_version()
-        for name, entry in list(self._open.items()):
+        for name in behind:
+            entry = self._open[name]
             fresh = entry.data_version == version or self._meta_moved_on(name, entry)
             try:
                 entry.engine.update(documents, removed)
@@ -359,6 +354,24 @@ class SearchIndex:
             else:
                 entry.engine.close()
                 del self._open[name]
+
+    def _not_kept_in_step(self) -> list[str]:
+        """The open indexes that lack the changes being applied. A job's changes, handed over to be
+        announced here, are in an index the job kept in step (its stamp is the database's): only
+        refreshed, not read again (1,000 imported records: 133 ms on the GUI thread at 100,000)."""
+        version = self._kb.data_version()
+        return [name for name, entry in self._open.items()
+                if entry.data_version == version or not self._kept_in_step_elsewhere(name, entry)]
+
+    def _kept_in_step_elsewhere(self, name: str, entry: _Open) -> bool:
+        """Another connection wrote and kept this index in step (the database's stamp): refreshed."""
+        meta = self._read_meta(name)
+        stamp = self._stamp()
+        if meta is None or meta.get("stamp") != stamp or _data_name(meta) != entry.folder:
+            return False
+        entry.engine.refresh()
+        entry.stamp, entry.data_version = stamp, self._kb.data_version()
+        return True
 
     def _forget_out_of_step(self) -> None:
         """Close the open indexes another connection has written past without keeping them in

@@ -14,7 +14,7 @@ import pytest
 from kbridge import paths
 from kbridge.core import KnowledgeBase, Settings
 from kbridge.core.search_index import SCHEMA_VERSION, SearchIndex, record_document, row_document
-from kbridge.model import ValidationError
+from kbridge.model import Changes, ValidationError
 from kbridge.search import ENGINES, BuildCancelledError, IndexUnusableError, SearchResults
 from kbridge.storage import Store
 
@@ -271,6 +271,29 @@ def test_a_change_made_by_another_session_is_seen_without_a_rebuild(
     assert keys(kb.search("phishing")) == ["INC-001"]
     assert rebuilds == []
     other.close()
+
+
+def test_a_jobs_changes_handed_over_are_not_indexed_twice(
+    path: Path, kb: KnowledgeBase, engine: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A job (an import) commits through its own connection and keeps the index in step; the
+    window then announces the job's changes on its own: the index is only refreshed, the records
+    are not read again (that was 133 ms on the GUI thread for 1,000 imported records). A change of
+    the window's own is still indexed."""
+    kb.search("vault")
+    job = reopen(path, engine)
+    created = [job.create("incident", f"Phishing wave {n}", key=f"INC-{n:03d}") for n in range(1, 4)]
+    job.close()
+    handed_over = Changes.union(result.changes for result in created)
+    read_again: list[object] = []
+    monkeypatch.setattr(SearchIndex, "_documents_for", lambda self, changes: read_again.append(changes))
+    monkeypatch.setattr(SearchIndex, "rebuild", lambda self, **kw: read_again.append("rebuild"))
+    kb.announce(handed_over)
+    assert read_again == []
+    assert sorted(keys(kb.search("phishing"))) == ["INC-001", "INC-002", "INC-003"]
+    monkeypatch.undo()
+    kb.create("incident", "Phishing by text message", key="INC-004")  # the window's own change
+    assert sorted(keys(kb.search("phishing"))) == ["INC-001", "INC-002", "INC-003", "INC-004"]
 
 
 def test_a_rebuild_indexes_each_record_as_a_change_does(sample_kb: KnowledgeBase) -> None:

@@ -5,6 +5,10 @@ connection must not be shared between threads), reports `progress(done, total, m
 stops when `cancel` is set, leaving the knowledge base as it was. What a job changes is returned
 with its result (`changes`): the window hands it to its own `KnowledgeBase`, which announces it to
 the views (`KnowledgeBase.announce`), the way it announces the window's own changes.
+
+Imports, exports and syncs of a large knowledge base or folder (`_large`) run in a process of
+their own (`kbridge.ui.jobs.apart`): the same functions, called there, so that their interpreter
+and memory are not the window's.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from kbridge.core import KnowledgeBase
 from kbridge.formats.read.importer import cancelled_message
@@ -22,6 +27,8 @@ from kbridge.formats.sync.folder import sync_folder as formats_sync_folder
 from kbridge.formats.sync.git_repo import in_git_checkout
 from kbridge.formats.write.export import EXPORTERS, export_kb
 from kbridge.model import Changes, Initiator, KbridgeError, Progress, ValidationError
+from kbridge.ui.jobs.apart import CancelFlag, run_apart
+from kbridge.ui.jobs.apart import worth_a_process as _large
 
 _LABELS = {
     "auto": "Detect automatically",
@@ -47,6 +54,9 @@ class PartlyImportedError(CancelledError):
     def __init__(self, message: str, summary: ImportSummary) -> None:
         super().__init__(message)
         self.summary = summary
+
+    def __reduce__(self) -> tuple[Any, ...]:  # it crosses from an import's own process (apart)
+        return (type(self), (str(self), self.summary))
 
 
 @dataclass
@@ -129,6 +139,13 @@ def import_folder(
 ) -> ImportSummary:
     """Import `folder`; `force` imports it even when nothing in it reads as a decision."""
     folder = _folder(folder)
+    if _large(kb_path, folder):
+        return run_apart(_import_folder, kb_path, folder, fmt, force, progress=progress, cancel=cancel)
+    return _import_folder(kb_path, folder, fmt, force, progress, cancel)
+
+
+def _import_folder(kb_path: Path, folder: Path, fmt: str, force: bool, progress: Progress,
+                   cancel: CancelFlag) -> ImportSummary:
     with KnowledgeBase.open(kb_path, initiator=Initiator.JOB) as kb:
         report = formats_import_folder(kb, folder, fmt=fmt, progress=progress, cancel=cancel.is_set,
                                        force=force)
@@ -150,6 +167,12 @@ def import_folder(
 
 def export_all(kb_path: Path, out: Path, fmt: str, progress: Progress, cancel: threading.Event) -> int:
     """Write every record to `out` (a folder, or a .json file); the number of files written."""
+    if _large(kb_path):
+        return run_apart(_export_all, kb_path, out, fmt, progress=progress, cancel=cancel)
+    return _export_all(kb_path, out, fmt, progress, cancel)
+
+
+def _export_all(kb_path: Path, out: Path, fmt: str, progress: Progress, cancel: CancelFlag) -> int:
     out = Path(out)
     with KnowledgeBase.open(kb_path, initiator=Initiator.JOB) as kb:
         if fmt == "json" and out.suffix != ".json":
@@ -174,6 +197,12 @@ class SyncOutcome:
 def sync_folder(kb_path: Path, folder: Path, push: bool, progress: Progress, cancel: threading.Event) -> SyncOutcome:
     """Two-way sync with a kbridge Markdown folder, through git when the folder is in a checkout
     (`push`: and push); conflicts keep both versions and are counted, never overwritten."""
+    if _large(kb_path, folder):
+        return run_apart(_sync_folder, kb_path, folder, push, progress=progress, cancel=cancel)
+    return _sync_folder(kb_path, folder, push, progress, cancel)
+
+
+def _sync_folder(kb_path: Path, folder: Path, push: bool, progress: Progress, cancel: CancelFlag) -> SyncOutcome:
     use_git = in_git_checkout(folder)
     with KnowledgeBase.open(kb_path, initiator=Initiator.JOB) as kb:
         report = formats_sync_folder(kb, folder, git=use_git, push=push and use_git, progress=progress,
