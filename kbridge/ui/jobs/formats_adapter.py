@@ -123,8 +123,15 @@ def _folder(folder: Path) -> Path:
 def preview_import(
     kb_path: Path, folder: Path, fmt: str, progress: Progress, cancel: threading.Event
 ) -> ImportPreview:
-    """The import's plan (kbridge.formats.read.plan), read on a worker thread; writes nothing."""
+    """The import's plan (kbridge.formats.read.plan), read on a worker thread (apart for a large
+    folder or knowledge base: reading holds every file's facts); writes nothing."""
     folder = _folder(folder)
+    if _large(kb_path, folder):
+        return run_apart(_preview_import, kb_path, folder, fmt, progress=progress, cancel=cancel)
+    return _preview_import(kb_path, folder, fmt, progress, cancel)
+
+
+def _preview_import(kb_path: Path, folder: Path, fmt: str, progress: Progress, cancel: CancelFlag) -> ImportPreview:
     with KnowledgeBase.open(kb_path, initiator=Initiator.JOB) as kb:
         plan = plan_import(kb, folder, fmt=fmt, progress=progress, cancel=cancel.is_set)
     if plan.cancelled:
