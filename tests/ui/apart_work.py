@@ -22,7 +22,7 @@ def refuse(progress: Progress, cancel: CancelFlag) -> None:
 
 
 def fail_inside(progress: Progress, cancel: CancelFlag) -> None:
-    {}["missing"]  # noqa: B018 - a defect, raised where the work runs
+    {}["missing"]  # a defect, raised where the work runs
 
 
 def die(progress: Progress, cancel: CancelFlag) -> None:

@@ -29,7 +29,9 @@ from kbridge.core import lifecycle
 from kbridge.core.templates import Template, available_templates, render_body
 from kbridge.model import Kind, Record
 from kbridge.ui.dialogs.link_picker import LinkChoice, LinkPicker
+from kbridge.ui.jobs.choices_loader import fill_choices
 from kbridge.ui.views.editor import PreviewBrowser
+from kbridge.ui.widgets.choice_box import ChoiceBox
 
 if TYPE_CHECKING:
     from kbridge.core import KnowledgeBase
@@ -97,12 +99,12 @@ class NewRecordDialog(QDialog):
         self.rationale_field.setPlaceholderText("Why this control exists (required)")
         self.status_box = QComboBox(self)
         self.status_box.setObjectName("newStatus")
-        self.owner_box = QComboBox(self)
+        self.owner_box = ChoiceBox(self)
         self.owner_box.setObjectName("newOwner")
-        self.owner_box.addItem("(nobody)", "")
-        for person in kb.listing.of_kind(Kind.PERSON):  # keys and titles, never bodies
-            if person.status != "departed":
-                self.owner_box.addItem(f"{person.key} — {person.title}", person.key)
+        # People who have not left, keys and titles only; on a worker for a large file.
+        fill_choices(self.owner_box, kb, Kind.PERSON, first=[("(nobody)", "")],
+                     label=lambda person: f"{person.key} — {person.title}", value=lambda person: person.key,
+                     wanted=lambda person: person.status != "departed")
         self.tags_field = QLineEdit(self)
         self.tags_field.setObjectName("newTags")
         self.tags_field.setPlaceholderText("comma, separated")

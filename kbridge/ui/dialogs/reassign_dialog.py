@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -19,6 +18,8 @@ from PySide6.QtWidgets import (
 from kbridge.core import KnowledgeBase
 from kbridge.escaping import escape_html
 from kbridge.model import Changes, KbridgeError, Kind
+from kbridge.ui.jobs.choices_loader import fill_choices
+from kbridge.ui.widgets.choice_box import ChoiceBox
 from kbridge.ui.widgets.plain_text import plain_label, rich_label
 
 KeyRole = Qt.ItemDataRole.UserRole + 1
@@ -58,12 +59,9 @@ class ReassignDialog(QDialog):
         self.records.itemChanged.connect(self._on_records_item_changed)
         toggle = QPushButton("Select all / none", self)
         toggle.clicked.connect(self._on_toggle_clicked)
-        self.target = QComboBox(self)
+        self.target = ChoiceBox(self)
         self.target.setObjectName("reassignTarget")
         self.target.setAccessibleName("New owner")
-        for candidate in kb.listing.of_kind(Kind.PERSON, status="active"):  # keys and titles only
-            if candidate.uid != self.person.uid:
-                self.target.addItem(f"{candidate.key}  {candidate.title}", candidate.key)
         self.reason = QLineEdit(self)
         self.reason.setObjectName("reassignReason")
         self.reason.setPlaceholderText(f"reassigned from {self.person.key} (kept with each revision)")
@@ -85,6 +83,9 @@ class ReassignDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
+        leaving = self.person.uid  # active people but the one leaving; on a worker for a large file
+        fill_choices(self.target, kb, Kind.PERSON, status="active", label=lambda c: f"{c.key}  {c.title}",
+                     value=lambda c: c.key, wanted=lambda c: c.uid != leaving, then=self._update_ok)
         self._update_ok()
 
     def chosen_keys(self) -> list[str]:

@@ -24,7 +24,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
-import threading
 import time
 import traceback
 from collections.abc import Callable

@@ -1,0 +1,126 @@
+"""Choosers of people and systems (the editor's owner, New record's owner, Reassign's new owner,
+Recovery's system): one model reset for all their choices; on a large file read on a worker while
+the box already shows what it must, the newest read winning, nothing a person chose dropped."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QDialogButtonBox
+from pytestqt.qtbot import QtBot
+
+from kbridge.core import KnowledgeBase
+from kbridge.model import Kind
+from kbridge.ui.dialogs.reassign_dialog import ReassignDialog
+from kbridge.ui.jobs import choices_loader
+from kbridge.ui.views.recovery_view import RecoveryView
+from kbridge.ui.widgets.choice_box import ChoiceBox, ChoiceListModel
+from kbridge.ui.window.main_window import MainWindow
+from tests.ui.answers import integrity_check
+
+
+@pytest.fixture
+def read_on_a_worker(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every file counts as large: choices are read on a worker. Records which boxes were filled."""
+    monkeypatch.setattr(choices_loader, "WORKER_BYTES", 0)
+    filled: list[str] = []
+    original = choices_loader._Fill.__init__
+
+    def spied(self: choices_loader._Fill, box: ChoiceBox, *args: object, **kwargs: object) -> None:
+        filled.append(box.objectName())
+        original(self, box, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(choices_loader._Fill, "__init__", spied)
+    return filled
+
+
+def test_the_choice_model_passes_the_model_tester(qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+    model = ChoiceListModel()
+    model.set_choices([("(nobody)", ""), ("PER-001 — Ada", "PER-001"), ("PER-002 — Bo", "PER-002")])
+    qtmodeltester.check(model)
+    assert model.row_of("PER-002") == 2 and model.row_of("PER-404") == -1
+
+
+def test_a_choice_a_person_made_survives_a_refresh(qtbot: QtBot) -> None:
+    box = ChoiceBox()
+    qtbot.addWidget(box)
+    box.set_choices([("(nobody)", ""), ("A", "a"), ("B", "b")])
+    assert box.select("b") and box.currentData() == "b"
+    box.set_choices([("(nobody)", ""), ("B again", "b")])
+    assert box.currentData() == "b" and box.currentText() == "B again"
+    box.set_choices([("(nobody)", "")], keep_missing=True)  # gone from the list, kept as chosen
+    assert box.currentData() == "b" and box.count() == 2
+    box.set_choices([("(nobody)", "")])  # a refresh that may drop it
+    assert box.currentData() == ""
+    assert not box.select("zz") and box.select("zz", "zz (not read yet)") and box.currentData() == "zz"
+
+
+def _person(kb_path: Path, key: str, title: str) -> None:
+    done = subprocess.run([sys.executable, "-m", "kbridge", "--kb", str(kb_path), "new", "person", "--key", key,
+                           "--title", title], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+
+
+def test_the_editor_shows_its_owner_at_once_and_the_people_follow(
+    qtbot: QtBot, window: MainWindow, sample_kb: KnowledgeBase, read_on_a_worker: list[str]
+) -> None:
+    """Edit on a large file: the owner is on screen before the people are read; once they are, the
+    box lists them all (a person the CLI added meanwhile too) and the record is not "modified"."""
+    owned = next(record for record in sample_kb.list_records() if record.owner_key)
+    _person(sample_kb.path, "PER-900", "Added by the command line")
+    window.open_record(owned.uid)
+    window.actions.edit.trigger()
+    box = window.editor.inputs["owner"]
+    assert isinstance(box, ChoiceBox)
+    assert box.currentData() == owned.owner_key  # at once, before the worker answered
+    qtbot.waitUntil(lambda: box.filling is None, timeout=10000)
+    people = sample_kb.listing.of_kind(Kind.PERSON)
+    assert [box.itemData(row) for row in range(box.count())] == ["", *(person.key for person in people)]
+    assert "PER-900" in [box.itemData(row) for row in range(box.count())]
+    assert box.currentData() == owned.owner_key and box.currentText().startswith(f"{owned.owner_key} — ")
+    assert not window.editor.is_dirty
+    assert read_on_a_worker == [""]  # the owner box, read once on a worker (it has no object name)
+    window.editor.discard()
+    assert integrity_check(sample_kb.path) == "ok"
+
+
+def test_the_newest_read_of_a_box_wins(qtbot: QtBot, sample_kb: KnowledgeBase, read_on_a_worker: list[str]) -> None:
+    view = RecoveryView(sample_kb)
+    qtbot.addWidget(view)
+    view.refresh()  # a second read while the first runs: only its answer is taken
+    first = view.system.filling
+    qtbot.waitUntil(lambda: view.system.filling is None, timeout=10000)
+    assert first is not None and read_on_a_worker == ["recoverySystem", "recoverySystem"]
+    systems = sample_kb.listing.of_kind(Kind.SYSTEM)
+    assert [view.system.itemData(row) for row in range(view.system.count())] == [None, *(s.uid for s in systems)]
+
+
+def test_recovery_narrows_to_a_system_chosen_before_the_systems_are_read(
+    qtbot: QtBot, sample_kb: KnowledgeBase, read_on_a_worker: list[str]
+) -> None:
+    view = RecoveryView(sample_kb)
+    qtbot.addWidget(view)
+    system = sample_kb.get("SYS-002")
+    view.show_record(system)  # the systems are still being read
+    assert view.system.currentData() == system.uid
+    qtbot.waitUntil(lambda: view.system.filling is None, timeout=10000)
+    assert view.system.currentData() == system.uid and view.system.currentText().startswith("SYS-002  ")
+    assert view.model.plan.steps and view.model.plan.target is not None  # the plan of that one system
+
+
+def test_reassign_offers_its_people_once_read(qtbot: QtBot, sample_kb: KnowledgeBase,
+                                              read_on_a_worker: list[str]) -> None:
+    dialog = ReassignDialog(sample_kb, "PER-004", keys=["SYS-004"])
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert not ok.isEnabled()  # nobody to hand to yet
+    qtbot.waitUntil(lambda: dialog.target.filling is None, timeout=10000)
+    assert ok.isEnabled()
+    assert dialog.target.select("PER-005")
+    dialog.reason.setText("Daniel left in 2025")
+    with qtbot.waitSignal(dialog.records_reassigned):
+        ok.click()
+    assert sample_kb.get("SYS-004").owner_key == "PER-005"
