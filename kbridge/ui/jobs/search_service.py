@@ -83,6 +83,11 @@ class WorkerSearcher:
         with self._lock:
             return self._opened().search_facets(query)
 
+    def warm(self) -> None:
+        """Open the connection and the index now (on a worker), not at the first search."""
+        with self._lock:
+            self._opened().search_index.open_if_fresh()
+
     def _opened(self) -> KnowledgeBase:
         if self._kb is None:
             from kbridge.core import KnowledgeBase

@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 
 from kbridge.ui.dialogs.errors import failure_sentence
+from kbridge.ui.jobs.record_finder import WORKER_BYTES
 from kbridge.ui.jobs.search_service import IndexSearcher, SearchOutcome
 from kbridge.ui.jobs.worker import Job
 
@@ -45,6 +46,8 @@ class SearchBinding(QObject):
             return
         if w.kb.search_index.open_if_fresh():
             w.search.set_searcher(IndexSearcher(w.kb))
+            if w.kb.path.stat().st_size >= WORKER_BYTES:
+                w.search.warm_worker()  # a large file: every search on a worker, from the first key
             w.index_label.setText("Search index: ready")
             return
         w.search.set_searcher(None, "The search index is being built; results follow in a moment.")
