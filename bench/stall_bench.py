@@ -171,7 +171,9 @@ def main() -> int:
     window.show_tab("Record")
     step("edit and save", lambda: (window.actions.edit.trigger(), pump(200), window.editor.body.appendPlainText(
         "\nReviewed."), window.editor.save()))
+    dog.label = "(the bench writing the files to import)"
     folder = import_folder(1000)
+    pump(100)
     step("import 1,000 files", lambda: run_dialog(window.file_commands.import_folder(folder)))
     files = window.file_commands
     step("export (kbridge Markdown)", lambda: run_dialog(files.export_records(), HOME / "export", "kbridge"))

@@ -4,6 +4,7 @@ its `Changes`, who caused it, and the record it created."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -155,18 +156,22 @@ class KnowledgeBase:
         before the commit; listeners hear once, after it."""
         mark = self._pending.mark()
         self._depth += 1
-        try:
-            with self._store.atomic():
-                yield
-                if self._depth == 1:
-                    self._write_revisions()
-        except BaseException:
-            self._pending.roll_back_to(mark)
-            raise
-        finally:
-            self._depth -= 1
-        if self._depth == 0:
-            self.announce(self._pending.take_changes())
+        # From just before the commit until the search index has the changes, other connections
+        # of this process wait before they judge the index (kbridge.core.index_writes).
+        with contextlib.ExitStack() as indexing:
+            try:
+                with self._store.atomic():
+                    yield
+                    if self._depth == 1:
+                        self._write_revisions()
+                        indexing.enter_context(self.search_index.committing())
+            except BaseException:
+                self._pending.roll_back_to(mark)
+                raise
+            finally:
+                self._depth -= 1
+            if self._depth == 0:
+                self.announce(self._pending.take_changes())
 
     def announce(self, changes: Changes) -> None:
         """Tell the listeners about `changes`: this object's own once committed, and those another

@@ -31,11 +31,12 @@ import shutil
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from kbridge import paths, safe_files
+from kbridge.core.index_writes import IndexWrites
+from kbridge.core.search_documents import record_document, row_document
 from kbridge.model import Cancel, Changes, Kind, Progress, Record, ValidationError
 from kbridge.search import (
     DEFAULT_ENGINE,
@@ -80,39 +81,6 @@ def _private_index_folder(folder: Path) -> Path:
     return folder
 
 
-def record_document(record: Record) -> SearchDocument:
-    """A record as the search engines index it."""
-    owner = " ".join(part for part in (record.owner_key, record.owner_name) if part)
-    return SearchDocument(
-        uid=record.uid,
-        key=record.key,
-        kind=record.kind.value,
-        title=record.title,
-        status=record.status,
-        body=record.body,
-        tags=tuple(record.tags),
-        owner=owner,
-        date=_date(record.date),
-        extra=" ".join(_field_words(record.fields)),
-    )
-
-
-def row_document(row: SearchRow) -> SearchDocument:
-    """The document `record_document` makes, from a row of `Store.scan_search_rows`."""
-    return SearchDocument(
-        uid=row.uid,
-        key=row.key,
-        kind=row.kind,
-        title=row.title,
-        status=row.status,
-        body=row.body,
-        tags=tuple(json.loads(row.tags_json)) if row.tags_json != "[]" else (),
-        owner=" ".join(part for part in (row.owner_key, row.owner_name) if part),
-        date=_date(row.date),
-        extra=" ".join(_field_words(json.loads(row.fields_json))) if row.fields_json != "{}" else "",
-    )
-
-
 @dataclass
 class _Open:
     """An engine this process has open, and the database stamp its index reflects."""
@@ -145,6 +113,7 @@ class SearchIndex:
         # until the first change this process makes, which may happen before any search.
         self._opened_stamp = stamp()
         self._opened_version = kb.data_version()
+        self._writes = IndexWrites(lambda: str(index_root(self._kb.uid)))
         kb.subscribe(self.apply)
         kb.maintenance.repair_steps.append(self.repair)
 
@@ -161,7 +130,17 @@ class SearchIndex:
         meta = self._read_meta(name)
         return None if meta is None else self._data_path(name, meta)
 
+    def write_in_background(self) -> None:
+        """Apply this connection's changes to the index on a writer thread of its own (the
+        window: the engine's commit must not hold the GUI thread); see kbridge.core.index_writes."""
+        self._writes.write_in_background()
+
+    def committing(self) -> contextlib.AbstractContextManager[None]:
+        """Around a commit of this connection and the announcement of its changes."""
+        return self._writes.committing()
+
     def close(self) -> None:
+        self._writes.close()
         for entry in self._open.values():
             entry.engine.close()
         self._open.clear()
@@ -197,6 +176,7 @@ class SearchIndex:
     def status(self, engine: str | None = None) -> str:
         """How the index of `engine` is: fresh, stale, missing, other-version or unusable."""
         name = self._engine_name(engine)
+        self._settled()
         meta = self._read_meta(name)
         if meta is None:
             return "missing"
@@ -236,6 +216,7 @@ class SearchIndex:
 
     def _opened_if_fresh(self, name: str) -> _Open | None:
         """The open index of `name`, opened now if need be, when it is fresh; else None."""
+        self._settled()
         entry = self._open.get(name)
         if entry is not None and self._still_fresh(name, entry):
             return entry
@@ -276,6 +257,7 @@ class SearchIndex:
         process, untouched.
         """
         name = self._engine_name(engine)
+        self._writes.settle()
         folder = _private_index_folder(self.directory(name))
         old = self._open.pop(name, None)
         if old is not None:
@@ -323,6 +305,7 @@ class SearchIndex:
         follow is left stale, to be rebuilt at the next search."""
         if not changes.records:
             return
+        self._writes.settle()
         if not self._open:
             self._open_for_change(self.default_engine)
         self._forget_out_of_step()
@@ -343,17 +326,30 @@ class SearchIndex:
         for name in behind:
             entry = self._open[name]
             fresh = entry.data_version == version or self._meta_moved_on(name, entry)
-            try:
-                entry.engine.update(documents, removed)
-            except IndexUnusableError as error:
-                _log.warning("the %s search index could not follow a change: %s", name, error)
-                fresh = False
-            if fresh:
-                self._write_meta(name, stamp=stamp, count=entry.engine.count(), data=entry.folder)
-                entry.stamp, entry.data_version = stamp, version
-            else:
-                entry.engine.close()
-                del self._open[name]
+            self._writes.submit(lambda name=name, entry=entry, fresh=fresh: self._update(  # type: ignore[misc]
+                name, entry, documents, removed, fresh, stamp, version))
+
+    def _update(self, name: str, entry: _Open, documents: list[SearchDocument], removed: list[str],
+                fresh: bool, stamp: int, version: int) -> None:
+        """Put a change in one open index (on the writer thread when there is one: it reads no
+        database, and its SearchIndex waits for it before doing anything else)."""
+        try:
+            entry.engine.update(documents, removed)
+        except IndexUnusableError as error:
+            _log.warning("the %s search index could not follow a change: %s", name, error)
+            fresh = False
+        if fresh:
+            self._write_meta(name, stamp=stamp, count=entry.engine.count(), data=entry.folder)
+            entry.stamp, entry.data_version = stamp, version
+        else:
+            entry.engine.close()
+            del self._open[name]
+
+    def _settled(self) -> None:
+        """Before judging the index: this index's own writes done, and any change another
+        connection of this process has committed in it (kbridge.core.index_writes)."""
+        self._writes.settle()
+        self._writes.wait_for_others()
 
     def _not_kept_in_step(self) -> list[str]:
         """The open indexes that lack the changes being applied. A job's changes, handed over to be
@@ -483,23 +479,3 @@ def _data_name(meta: dict[str, Any]) -> str:
     """The index folder meta.json names; only a plain `data-<id>` name is taken from the file."""
     name = str(meta.get("data") or _LEGACY_DATA)
     return name if name == _LEGACY_DATA or (name.startswith("data-") and name[5:].isalnum()) else _LEGACY_DATA
-
-
-@lru_cache(maxsize=8192)
-def _date(value: str | None) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value[:10])
-    except ValueError:
-        return None
-
-
-def _field_words(fields: dict[str, Any]) -> Iterable[str]:
-    for value in fields.values():
-        if isinstance(value, (list, tuple)):
-            yield from (str(item) for item in value if item not in (None, ""))
-        elif isinstance(value, dict):
-            yield from (str(item) for item in value.values() if item not in (None, ""))
-        elif value not in (None, ""):
-            yield str(value)

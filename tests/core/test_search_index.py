@@ -13,7 +13,8 @@ import pytest
 
 from kbridge import paths
 from kbridge.core import KnowledgeBase, Settings
-from kbridge.core.search_index import SCHEMA_VERSION, SearchIndex, record_document, row_document
+from kbridge.core.search_documents import record_document, row_document
+from kbridge.core.search_index import SCHEMA_VERSION, SearchIndex
 from kbridge.model import Changes, ValidationError
 from kbridge.search import ENGINES, BuildCancelledError, IndexUnusableError, SearchResults
 from kbridge.storage import Store

@@ -52,8 +52,8 @@ class ChoiceListModel(QAbstractListModel):
         if not index.isValid() or not 0 <= index.row() < len(self._choices):
             return None
         label, value = self._choices[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.ToolTipRole):
-            return label
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return label  # no tooltip: Qt would read a title's markup in one as rich text
         if role == Qt.ItemDataRole.UserRole:
             return value
         return None

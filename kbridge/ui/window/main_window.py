@@ -213,6 +213,7 @@ class MainWindow(QMainWindow):
             return False
         self.detach()
         self.kb, self._owns_kb = kb, owned
+        kb.search_index.write_in_background()  # a save's index commit off the GUI thread (40-260 ms)
         self.history = NavigationHistory()
         for view in (self.record_page, self.history_view, *([self.editing.built] if self.editing.built else [])):
             view.set_knowledge_base(kb)
