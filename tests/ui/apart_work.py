@@ -14,7 +14,7 @@ def count_to(total: int, progress: Progress, cancel: CancelFlag) -> dict[str, in
     for done in range(total + 1):
         progress(done, total, f"step {done}")
         time.sleep(0.001)
-    return {"counted": total, "pid": os.getpid()}
+    return {"counted": total, "pid": os.getpid(), "niceness": os.nice(0)}
 
 
 def refuse(progress: Progress, cancel: CancelFlag) -> None:

@@ -38,6 +38,7 @@ def _apart(work: Callable[..., Any], *args: Any, cancel: threading.Event | None 
 def test_work_runs_in_another_process_and_its_progress_and_result_come_back() -> None:
     result, heard = _apart(apart_work.count_to, 300)
     assert result["counted"] == 300 and result["pid"] != os.getpid()
+    assert result["niceness"] == min(19, os.nice(0) + apart.CHILD_NICENESS)  # below the window
     assert heard[-1] == (300, 300, "step 300")  # the last step always arrives
     assert 1 <= len(heard) < 300  # at most one every SEND_EVERY seconds: not one per step
     assert [done for done, _total, _message in heard] == sorted(done for done, _total, _message in heard)
