@@ -3,6 +3,7 @@ safe to bring back, which decisions and controls govern it, and what is missing.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -19,8 +20,12 @@ from PySide6.QtWidgets import (
 
 from kbridge.core import KnowledgeBase
 from kbridge.core.recovery import Person, RecoveryPlan, RecoveryStep
-from kbridge.model import Kind, Record
+from kbridge.model import Initiator, Kind, Progress, Record
+from kbridge.ui.dialogs.errors import failure_sentence
+from kbridge.ui.jobs.apart import CancelFlag, run_apart, worth_a_process
 from kbridge.ui.jobs.choices_loader import fill_choices
+from kbridge.ui.jobs.record_finder import WORKER_BYTES
+from kbridge.ui.jobs.worker import Job
 from kbridge.ui.widgets.choice_box import ChoiceBox
 from kbridge.ui.widgets.plain_text import plain_label, text_markup
 
@@ -33,6 +38,19 @@ COLUMNS = ("#", "Wave", "System", "Gaps", "Criticality", "RTO", "RPO", "Needs", 
 UidRole = Qt.ItemDataRole.UserRole + 1
 ALERT = QColor("#cf222e")
 CRITICALITY_COLOURS = {"critical": "#cf222e", "high": "#bc4c00", "medium": "#9a6700", "low": "#57606a"}
+
+
+def restore_order_of(path: Path, target: str | None, progress: Progress, cancel: CancelFlag) -> RecoveryPlan:
+    """`kb.trails.restore_order(target)` over a connection of its own (a worker), in a process of
+    its own for a large file."""
+    if worth_a_process(path):
+        return run_apart(_restore_order_here, path, target, progress=progress, cancel=cancel)
+    return _restore_order_here(path, target, progress, cancel)
+
+
+def _restore_order_here(path: Path, target: str | None, _progress: Progress, _cancel: CancelFlag) -> RecoveryPlan:
+    with KnowledgeBase.open(path, initiator=Initiator.JOB) as kb:
+        return kb.trails.restore_order(target)
 
 
 class RecoveryTableModel(QAbstractTableModel):
@@ -181,6 +199,9 @@ class RecoveryView(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.warning)
         layout.addWidget(self.table, 1)
+        self._planning: Job | None = None  # the restore order being worked out, for `_planning_for`
+        self._planning_for: str | None = None
+        self._wanted: str | None = None
         self.refresh()
 
     def refresh(self) -> None:
@@ -201,7 +222,37 @@ class RecoveryView(QWidget):
             self.system.setCurrentIndex(0)
 
     def _show_plan(self) -> None:
-        plan = self.kb.trails.restore_order(self.system.currentData())
+        """The restore order of the chosen system (every one: None). A large file's is worked out
+        off the GUI thread (every record is read: 3.6 s at 100,000 records), in a process of its
+        own when large enough; the newest choice wins."""
+        target = self.system.currentData()
+        if self.kb.path.stat().st_size < WORKER_BYTES:
+            self._set_plan(self.kb.trails.restore_order(target))
+            return
+        self._wanted = target
+        if self._planning is not None:
+            return  # the newest choice is asked when the running one is back
+        self.summary.setText("Working out the restore order…")
+        path = self.kb.path
+        job = Job("Restore order", lambda progress, cancel: restore_order_of(path, target, progress, cancel))
+        job.signals.finished.connect(self._on_planning_job_finished)
+        job.signals.failed.connect(self._on_planning_job_failed)
+        self._planning, self._planning_for = job, target
+        job.start()
+
+    def _on_planning_job_finished(self, plan: RecoveryPlan) -> None:
+        self._planning = None
+        if self._planning_for != self._wanted:
+            self._show_plan()
+            return
+        self._set_plan(plan)
+
+    def _on_planning_job_failed(self, error: Exception) -> None:
+        self._planning = None
+        self.summary.setText(f"The restore order could not be worked out: "
+                             f"{failure_sentence(error, 'working out the restore order')}")
+
+    def _set_plan(self, plan: RecoveryPlan) -> None:
         self.model.set_plan(plan)
         gaps = sum(1 for step in plan.steps if step.gaps)
         text = f"{len(plan.steps)} systems in order, dependencies first, then criticality and RTO."

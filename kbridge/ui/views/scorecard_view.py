@@ -31,8 +31,9 @@ from PySide6.QtWidgets import (
 
 from kbridge.core import KnowledgeBase
 from kbridge.core.scorecard import COUNT, SHARE, Entry, Figure, Scorecard
-from kbridge.model import Record
+from kbridge.model import Progress, Record
 from kbridge.ui.dialogs.errors import failure_sentence
+from kbridge.ui.jobs.apart import CancelFlag, run_apart, worth_a_process
 from kbridge.ui.jobs.worker import Job
 from kbridge.ui.widgets.charts import paint_trend
 
@@ -45,7 +46,14 @@ RECORD_COLUMNS = ("", "Record", "Why")
 GOOD, BAD = QColor("#1a7f37"), QColor("#cf222e")
 
 
-def _scorecard_of(path: Path) -> Scorecard:
+def _scorecard_of(path: Path, progress: Progress, cancel: CancelFlag) -> Scorecard:
+    """Read in a process of its own for a large file (every record and revision is read)."""
+    if worth_a_process(path):
+        return run_apart(_scorecard_here, path, progress=progress, cancel=cancel)
+    return _scorecard_here(path, progress, cancel)
+
+
+def _scorecard_here(path: Path, _progress: Progress, _cancel: CancelFlag) -> Scorecard:
     with KnowledgeBase.open(path) as kb:
         return kb.resilience.scorecard()
 
@@ -270,7 +278,7 @@ class ScorecardView(QWidget):
         if self._job is not None:
             self._job.cancel()
         path = self.kb.path
-        job = Job("Scorecard", lambda _progress, _cancel: _scorecard_of(path))
+        job = Job("Scorecard", lambda progress, cancel: _scorecard_of(path, progress, cancel))
         # Bound methods, not lambdas: Qt forgets them if this view goes away before the answer.
         job.signals.finished.connect(self._on_job_finished)
         job.signals.failed.connect(self._on_job_failed)
