@@ -37,6 +37,10 @@ def test_every_search_of_a_large_base_runs_on_a_warm_worker(
         original_warm(self)
 
     monkeypatch.setattr(search_service.WorkerSearcher, "search", search)
+    on_gui_thread: list[str] = []  # the window's own searcher: never asked, not even for facets
+    monkeypatch.setattr(search_service.IndexSearcher, "search",
+                        lambda self, query, limit: on_gui_thread.append(query))
+    monkeypatch.setattr(search_service.IndexSearcher, "facets", lambda self, query: on_gui_thread.append(query))
     monkeypatch.setattr(search_service.WorkerSearcher, "warm", warm)
     path = sample_kb.path
     sample_kb.close()
@@ -57,6 +61,6 @@ def test_every_search_of_a_large_base_runs_on_a_warm_worker(
     qtbot.waitUntil(lambda: window.search.latest is not None and window.search.latest.query == "quokka",
                     timeout=20000)
     assert [hit.title for hit in window.search.latest.hits] == ["Quokka rotation policy"]
-    assert all(name != main for name in threads)
+    assert all(name != main for name in threads) and len(threads) >= 2 and on_gui_thread == []
     window.close()
     assert integrity_check(path) == "ok"

@@ -91,6 +91,7 @@ class SearchController(QObject):
         self._facet_timer = QTimer(self, singleShot=True, timeout=self._on_facet_timer_timeout)
         self._worker_searcher: Searcher | None = None
         self._warming: Job | None = None  # the worker's connection being opened (warm_worker)
+        self._always_on_worker = False  # a large file: every search on the worker (warm_worker)
         self.unavailable = ""
 
     def set_searcher(self, searcher: Searcher | None, unavailable: str = "") -> None:
@@ -102,6 +103,7 @@ class SearchController(QObject):
         self.unavailable = unavailable
         self._worker_searcher = None
         self.last_seconds = 0.0
+        self._always_on_worker = False
         if self.query:
             self.request(self.query)
 
@@ -117,7 +119,7 @@ class SearchController(QObject):
         the background. For a large file: opening them at the first search cost that search
         100 ms at a million records (the index's freshness is a count of every revision)."""
         searcher = self._searcher_for_worker()
-        self.last_seconds = max(self.last_seconds, SLOW_SECONDS)
+        self._always_on_worker = True
         warm = getattr(searcher, "warm", None)
         if warm is None or self._warming is not None:
             return
@@ -135,7 +137,9 @@ class SearchController(QObject):
 
     @property
     def slow(self) -> bool:
-        return self.last_seconds >= SLOW_SECONDS
+        """Searches (and their facet counts) go to the worker: always for a large file, else once
+        one took SLOW_SECONDS (a fast answer on the GUI thread saves the worker's round trip)."""
+        return self._always_on_worker or self.last_seconds >= SLOW_SECONDS
 
     def request(self, query: str) -> None:
         self.query = query.strip()
