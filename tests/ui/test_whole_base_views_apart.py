@@ -57,3 +57,28 @@ def test_the_scorecard_of_a_large_base_is_computed_apart(qtbot: QtBot, sample_kb
     qtbot.waitUntil(lambda: view.card is not None, timeout=30000)
     assert view.card == sample_kb.resilience.scorecard()
     assert large == ["_scorecard_here"]
+
+
+def test_a_long_restore_order_is_shown_a_line_a_row_and_its_summary_stays_short(
+    qtbot: QtBot, sample_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Thousands of systems: fitting every row to its text took 5.2 s on the GUI thread, and the
+    summary named every system not running (thousands of keys above the table)."""
+    from PySide6.QtWidgets import QHeaderView
+
+    monkeypatch.setattr(recovery_view, "FITTED_ROWS", 2)
+    monkeypatch.setattr(recovery_view, "NAMED_EXCLUDED", 1)
+    sample_kb.update("SYS-002", status="decommissioned")
+    sample_kb.update("SYS-005", status="planned")
+    view = RecoveryView(sample_kb)
+    qtbot.addWidget(view)
+    plan = view.model.plan
+    assert len(plan.steps) > 2 and len(plan.excluded) >= 2
+    assert view.table.verticalHeader().sectionResizeMode(0) == QHeaderView.ResizeMode.Fixed
+    assert not view.table.wordWrap()
+    assert f"and {len(plan.excluded) - 1:,} more." in view.summary.text()
+    assert view.summary.text().count("SYS-") == 1
+    monkeypatch.setattr(recovery_view, "FITTED_ROWS", 200)
+    view.refresh()  # a plan a person reads whole: fitted to its text again
+    assert view.table.verticalHeader().sectionResizeMode(0) == QHeaderView.ResizeMode.ResizeToContents
+    assert view.table.wordWrap()

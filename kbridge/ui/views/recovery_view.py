@@ -40,6 +40,10 @@ ALERT = QColor("#cf222e")
 CRITICALITY_COLOURS = {"critical": "#cf222e", "high": "#bc4c00", "medium": "#9a6700", "low": "#57606a"}
 
 
+FITTED_ROWS = 200  # a plan this long or shorter has its rows and columns fitted to their text
+NAMED_EXCLUDED = 12  # systems not running named in the summary; the others counted
+
+
 def restore_order_of(path: Path, target: str | None, progress: Progress, cancel: CancelFlag) -> RecoveryPlan:
     """`kb.trails.restore_order(target)` over a connection of its own (a worker), in a process of
     its own for a large file."""
@@ -253,17 +257,33 @@ class RecoveryView(QWidget):
                              f"{failure_sentence(error, 'working out the restore order')}")
 
     def _set_plan(self, plan: RecoveryPlan) -> None:
+        self._size_rows_for(len(plan.steps))
         self.model.set_plan(plan)
         gaps = sum(1 for step in plan.steps if step.gaps)
         text = f"{len(plan.steps)} systems in order, dependencies first, then criticality and RTO."
         if gaps:
             text += f" {gaps} have gaps to close before an outage."
         if plan.excluded:
-            text += " Not running, so not restored: " + ", ".join(item["key"] for item in plan.excluded) + "."
+            keys = [item["key"] for item in plan.excluded]
+            more = f" and {len(keys) - NAMED_EXCLUDED:,} more" if len(keys) > NAMED_EXCLUDED else ""
+            text += " Not running, so not restored: " + ", ".join(keys[:NAMED_EXCLUDED]) + more + "."
         self.summary.setText(text)
         cycles = [" → ".join([*cycle, cycle[0]]) for cycle in plan.cycles]
         self.warning.setText("Dependency cycle: " + "; ".join(cycles) + " (restored together)" if cycles else "")
         self.warning.setVisible(bool(cycles))
+
+    def _size_rows_for(self, rows: int) -> None:
+        """Rows and columns fitted to their text for a plan a person reads whole; a long one
+        (thousands of systems) gets one line a row, its cells' whole text in their tooltips, and
+        columns fitted to its first rows: fitting every cell took 5.2 s on the GUI thread for
+        3,297 systems."""
+        fitted = rows <= FITTED_ROWS
+        self.table.setWordWrap(fitted)  # one line a row, cut with an ellipsis, when not fitted
+        vertical = self.table.verticalHeader()
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents if fitted
+                                      else QHeaderView.ResizeMode.Fixed)
+        # Columns fitted to the rows in view only (Qt measures a thousand rows by default).
+        self.table.horizontalHeader().setResizeContentsPrecision(-1 if fitted else 0)
 
     def _on_system_current_index_changed(self, _index: int) -> None:
         self._show_plan()
