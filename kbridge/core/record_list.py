@@ -22,6 +22,10 @@ class RecordListing:
         list's count when known, lets rows near its end be read from there."""
         return self._store.list_window(query, offset, limit, total=total)
 
+    def entry(self, query: ListQuery, uid: str) -> Record | None:
+        """Record `uid` as the list `query` shows it (its summary), None when it does not."""
+        return self._store.list_entry(query, uid)
+
     def position(self, query: ListQuery, uid: str) -> int | None:
         return self._store.list_position(query, uid)
 

@@ -214,6 +214,19 @@ def _window(db: sqlite_utils.Database, query: ListQuery, offset: int, limit: int
     return [found[rowid] for rowid in ids if rowid in found]
 
 
+def entry(db: sqlite_utils.Database, query: ListQuery, uid: str) -> Record | None:
+    """Record `uid`'s row as a list of `query` shows it, or None when the list does not show it:
+    one row looked up, whatever the list's size."""
+    return _words_answer(lambda answered: _entry(db, answered, uid), query)
+
+
+def _entry(db: sqlite_utils.Database, query: ListQuery, uid: str) -> Record | None:
+    one, params = _where(db, query, matches=_MATCHES_ONE)
+    row = db.execute(f"{_SUMMARY} WHERE r.rowid = (SELECT rowid FROM records WHERE uid = ? AND {one})",
+                     [uid, *params]).fetchone()
+    return _summary(row) if row is not None else None
+
+
 def _position(db: sqlite_utils.Database, query: ListQuery, uid: str) -> int | None:
     column = _ORDER_COLUMN[query.order]
     sort_values = f"{column + ', ' if column else ''}key_order, key"

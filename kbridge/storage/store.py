@@ -214,6 +214,9 @@ class Store:
         its row count when known, lets the last rows be read from the end)."""
         return listing.window(self.db, query, offset, limit, total=total)
 
+    def list_entry(self, query: ListQuery, uid: str) -> Record | None:
+        return listing.entry(self.db, query, uid)
+
     def list_position(self, query: ListQuery, uid: str) -> int | None:
         """The row of record `uid` in a list of `query`; None when the list does not show it."""
         return listing.position(self.db, query, uid)

@@ -398,3 +398,16 @@ def test_the_people_or_systems_of_a_chooser_are_read_by_kind_in_key_order(kb: Kn
     assert [s.key for s in kb.listing.of_kind(Kind.SYSTEM)] == ["SYS-1"]
     expected = sorted((r for r in kb.list_records(kind=Kind.PERSON)), key=lambda r: (natural_key(r.key), r.key))
     assert [p.key for p in people] == [r.key for r in expected]
+
+
+def test_an_entry_is_one_record_as_a_list_shows_it_or_none(tmp_path: Path) -> None:
+    with KnowledgeBase.init(tmp_path / "entry.kbridge") as kb:
+        kept = kb.create("decision", "Rotate the ledger keys", key="ADR-0001", tags=["pci"])
+        kb.create("decision", "Adopt OpenTelemetry", key="ADR-0002")
+        shown = kb.listing.entry(ListQuery(words=("ledger",)), kept.uid)
+        assert shown is not None
+        assert (shown.key, shown.title, shown.tags) == ("ADR-0001", "Rotate the ledger keys", ["pci"])
+        assert kb.listing.entry(ListQuery(words=("telemetry",)), kept.uid) is None  # filtered out
+        kb.delete("ADR-0001")
+        assert kb.listing.entry(ListQuery(), kept.uid) is None  # in the trash
+        assert kb.listing.entry(ListQuery(), "no-such-uid") is None

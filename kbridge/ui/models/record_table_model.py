@@ -100,15 +100,37 @@ class RecordTableModel(QAbstractTableModel):
         if any(row is None for row in before.values()):
             self.reload()  # a row not read (off screen), or a new one: where it sits is unknown
             return
-        count, total = self._counts()
         query = self._query()
-        if count != self._count or any(self._listing.position(query, uid) != row for uid, row in before.items()):
-            self.reload()
-            return
-        self._total = total
-        self._pages.clear()
+        in_place = self._entries_in_place(query, before)
+        if in_place is not None:  # the rows read stay; the changed ones take their new values
+            for uid, record in in_place.items():
+                row = before[uid]
+                assert row is not None
+                self._pages[row // PAGE_ROWS][row % PAGE_ROWS] = record
+        else:
+            count, total = self._counts()
+            if count != self._count or any(self._listing.position(query, uid) != row for uid, row in before.items()):
+                self.reload()
+                return
+            self._total = total
+            self._pages.clear()
         for row in sorted(row for row in before.values() if row is not None):
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    def _entries_in_place(self, query: ListQuery, rows: dict[str, int | None]) -> dict[str, Record] | None:
+        """The changed records' new rows when each is still shown with the values its place
+        depends on unchanged (the others did not change): then neither the count nor any place
+        changed, and nothing is counted (a position at a million records: 40-100 ms). None: the
+        list must find out."""
+        assert self._listing is not None
+        entries: dict[str, Record] = {}
+        for uid, row in rows.items():
+            shown = self.record_at(row) if row is not None else None
+            now = self._listing.entry(query, uid)
+            if shown is None or now is None or _place(shown, query.order) != _place(now, query.order):
+                return None
+            entries[uid] = now
+        return entries
 
     def set_flagged(self, flags: dict[str, str]) -> None:
         """Records marked before their title (a warning sign, the reason as its tooltip)."""
@@ -316,3 +338,16 @@ def _cell_text(record: Record, column: int) -> str:
     if column == TAGS:
         return ", ".join(record.tags)
     return ""
+
+
+def _place(record: Record, order: ListOrder) -> tuple[object, ...]:
+    """What a record's place in a list in `order` depends on (every order ends with the key)."""
+    by = {
+        ListOrder.KEY: (),
+        ListOrder.TITLE: (record.title,),
+        ListOrder.STATUS: (record.status,),
+        ListOrder.DATE: (record.date,),
+        ListOrder.OWNER: (record.owner_key, record.owner_name),
+        ListOrder.TAGS: (tuple(record.tags),),
+    }[order]
+    return (*by, record.key)
