@@ -73,7 +73,7 @@ class StreamingExport(FolderSync):
         uids = sorted(set(self.keys) | set(self.state.entries))
         for start in range(0, len(uids), CHUNK):
             chunk = uids[start:start + CHUNK]
-            self.records, self.versions = self._read(chunk)
+            self.records, self.versions = self._chunk(chunk)
             for done, uid in enumerate(chunk, start=start):
                 if done % CANCEL_EVERY == 0:
                     self._check_cancel()
@@ -85,7 +85,7 @@ class StreamingExport(FolderSync):
                     self.files.release(file)
             self.records, self.versions = {}, {}
 
-    def _read(self, chunk: list[str]) -> tuple[dict[str, Record], dict[str, Version]]:
+    def _chunk(self, chunk: list[str]) -> tuple[dict[str, Record], dict[str, Version]]:
         """The chunk's records and their versions (their links' targets named by key)."""
         wanted = [uid for uid in chunk if uid in self.keys]
         if not wanted:

@@ -22,7 +22,7 @@ class SyncCancelledError(KbridgeError):
     """The person cancelled before anything was written."""
 
 
-@dataclass
+@dataclass(slots=True)  # one per record or file: a large export holds 100,000s
 class FileEntry:
     path: str
     data: bytes | None  # None: not held (a large export reads it again when it must parse it)
