@@ -260,3 +260,39 @@ def test_a_cancelled_export_says_what_it_wrote_and_the_next_one_finishes(
         assert {k: state[k] for k in ("entries", "bases")} == {k: reference["state"][k] for k in ("entries", "bases")}
         synced = sync_folder(kb, out)
         assert synced.to_kb == synced.to_files == synced.deleted_files == [] and synced.conflicts == []
+
+
+def test_files_left_for_sync_are_listed_before_files_refused_while_writing(
+        sample_copy: Path, tmp_path: Path, small_chunks: None) -> None:
+    victim = tmp_path / "home"
+    victim.mkdir()
+    out = tmp_path / "out"
+    export_for_real(sample_copy, out)
+    written = sorted(snapshot(out))
+    folders = sorted({path.split("/")[0] for path in written})
+    for relative in written[::5]:  # edited by hand, all over the folder: left for sync
+        if relative.startswith(folders[0] + "/"):
+            edit_file(out, relative)
+    shutil.rmtree(out / folders[-1])
+    (out / folders[-1]).symlink_to(victim)  # its records' files are refused as they are written
+    streamed = assert_same_export(sample_copy, out, tmp_path / "compared")
+    reasons = [reason for _path, reason in streamed["report"]["skipped"]]
+    assert any(reason.startswith("changed in the folder") for reason in reasons)
+    assert any("was not written" in reason for reason in reasons)
+    assert list(victim.iterdir()) == []
+
+
+def test_a_path_freed_in_the_folder_and_taken_this_export_does_not_hide_its_old_record(
+        sample_copy: Path, tmp_path: Path, small_chunks: None) -> None:
+    out = tmp_path / "out"
+    export_for_real(sample_copy, out)
+    with KnowledgeBase.open(sample_copy) as kb:
+        taker, leaver = sorted(kb.list_records(kind="decision"), key=lambda record: record.uid)[:2]
+        freed = FolderState.load(kb, out).entries[leaver.uid].path
+        kb.update(leaver.uid, key=kb.next_key("decision"))
+        kb.update(taker.uid, key=leaver.key)  # written first (its uid sorts first), where leaver was
+        moved_to = kb.get(leaver.uid).key
+    (out / freed).unlink()
+    streamed = assert_same_export(sample_copy, out, tmp_path / "compared")
+    assert freed in streamed["report"]["to_files"]
+    assert f"decisions/{moved_to}.md" in streamed["report"]["to_files"]

@@ -12,7 +12,11 @@ parse one that changed.
 
 Files are written as it goes: a cancel stops within a chunk, the knowledge base's sync state is
 rolled back (one transaction, as in a sync) and `ExportCancelledError` says how many files were
-written. A later export takes a file already saying what its record says as kept."""
+written. A later export takes a file already saying what its record says as kept.
+
+What still grows with the base: uid -> key of every record, and about 0.8 kB a record for the
+sync state's entries (one JSON document, written whole at the end) and the report's lists: at
+1,000,000 records 1.1 GB before the state is written, 1.8 GB while it is."""
 
 from __future__ import annotations
 
