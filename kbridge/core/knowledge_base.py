@@ -255,6 +255,15 @@ class KnowledgeBase:
     def iter_records(self, *, deleted: bool | None = False) -> Iterator[Record]:
         return self._store.iter_records(deleted=deleted)
 
+    def keys_by_uid(self) -> dict[str, str]:
+        """uid -> key of every record, deleted ones too, in `iter_records`' order: what a large
+        export needs of every record (a link's target) without reading a single body."""
+        return self._store.keys_by_uid()
+
+    def records_by_uid(self, uids: list[str]) -> list[Record]:
+        """These records, deleted ones too (a chunk of a large export: a few hundred uids)."""
+        return self._store.records_by_uid(uids)
+
     def next_key(self, kind: Kind | str) -> str:
         """The key a new record of `kind` would get now (shown in the new-record dialog)."""
         kind = parse_kind(kind)

@@ -31,6 +31,10 @@ class Links(Manager):
         """The links a record makes, as stored (the text of a dangling target kept)."""
         return self._store.links_from(self._kb.get(ref).uid)
 
+    def outgoing_of(self, uids: list[str]) -> list[Link]:
+        """The links these records make (a few hundred uids), in the order `outgoing` gives them."""
+        return self._store.links_from_each(uids)
+
     def all(self) -> list[Link]:
         return self._store.all_links()
 

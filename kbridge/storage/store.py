@@ -177,6 +177,14 @@ class Store:
         for row in self.db.query(f"{_RECORD_SELECT}{clause} ORDER BY r.kind, r.key"):
             yield _record_from_row(row)
 
+    def keys_by_uid(self) -> dict[str, str]:
+        """uid -> key of every record (deleted ones too), in `iter_records`' order; no body read."""
+        return dict(self.db.execute("SELECT uid, key FROM records ORDER BY kind, key").fetchall())
+
+    def records_by_uid(self, uids: list[str]) -> list[Record]:
+        """These records (deleted ones too; at most a few hundred uids: one query)."""
+        return self._many(f"{_RECORD_SELECT} WHERE r.uid IN ({', '.join('?' * len(uids))})", uids)
+
     def list_summaries(self, *, deleted: bool | None = False) -> list[Record]:
         """Every record without its body, fields and source (for lists over large bases): one
         scan of the records table, owners resolved from a small map rather than a join."""
@@ -294,6 +302,15 @@ class Store:
             "SELECT source_uid, type, target_uid, target_ref, note FROM links "
             "WHERE source_uid = ? ORDER BY id",
             [uid],
+        )
+        return [_link(row) for row in rows]
+
+    def links_from_each(self, uids: list[str]) -> list[Link]:
+        """The links these records make (at most a few hundred uids), in `links_from`'s order."""
+        rows = self.db.execute(
+            "SELECT source_uid, type, target_uid, target_ref, note FROM links "
+            f"WHERE source_uid IN ({', '.join('?' * len(uids))}) ORDER BY id",
+            uids,
         )
         return [_link(row) for row in rows]
 

@@ -63,13 +63,7 @@ class FolderSync:
     # --- the run ------------------------------------------------------------------------------
 
     def run(self) -> SyncReport:
-        self.state = FolderState.load(self.kb, self.folder)
-        if self.consume_intent:
-            self.state.intent = {}  # its merge bases are `bases`: done with once this sync is saved
-        if self.state.moved_from:
-            self.report.note("", f"the folder was at {self.state.moved_from}; its sync state moved with it")
-        self.files = read_folder(self.folder, self.cancel, self.progress)
-        self.writer = RecordWriter(self.kb, self.report, self.files)
+        self._start()
         with self.kb.transaction():
             self._index()
             self._pair()
@@ -81,11 +75,28 @@ class FolderSync:
             self._check_cancel()
             self.writer.set_links(self.touched)
             self._finish()
-            self.state.save(self.kb, {"in": len(self.report.to_kb),
-                                      "out": len(self.report.to_files) + len(self.report.deleted_files),
-                                      "conflicts": len(self.conflicts)})
-            if self.conflicts != self.kb.sync_state.conflicts():
-                save_conflicts(self.kb, self.conflicts)
+            self._save()
+        return self._reported()
+
+    def _start(self, *, keep_data: bool = True) -> None:
+        """The state of the last sync and the folder's files (`keep_data`: their bytes too)."""
+        self.state = FolderState.load(self.kb, self.folder)
+        if self.consume_intent:
+            self.state.intent = {}  # its merge bases are `bases`: done with once this sync is saved
+        if self.state.moved_from:
+            self.report.note("", f"the folder was at {self.state.moved_from}; its sync state moved with it")
+        self.files = read_folder(self.folder, self.cancel, self.progress, keep_data=keep_data)
+        self.writer = RecordWriter(self.kb, self.report, self.files)
+
+    def _save(self) -> None:
+        self.state.save(self.kb, {"in": len(self.report.to_kb),
+                                  "out": len(self.report.to_files) + len(self.report.deleted_files),
+                                  "conflicts": len(self.conflicts)})
+        if self.conflicts != self.kb.sync_state.conflicts():
+            save_conflicts(self.kb, self.conflicts)
+
+    def _reported(self) -> SyncReport:
+        """The report, the files that could not be read listed first."""
         seen = {(item.path, item.reason) for item in self.report.skipped}
         self.report.skipped[:0] = [item for item in self.files.skipped if (item.path, item.reason) not in seen]
         return self.report
@@ -130,9 +141,10 @@ class FolderSync:
             version = self.files.version(entry)
             if version is not None:
                 entry.uid, entry.key = version.uid or None, version.key
+            self.files.release(entry)  # a large export parses it again when its record comes
         readable = [entry for entry in self.files.entries.values() if entry.error is None]
         readable.sort(key=lambda e: (not (e.uid and by_path.get(e.path) == e.uid), e.path))
-        by_key = {record.key.lower(): record for record in self.records.values()}
+        by_key = {key.lower(): uid for uid, key in self.keys.items()}
         for entry in readable:
             if entry.uid and entry.uid not in self.file_of:
                 self.file_of[entry.uid] = entry
@@ -141,14 +153,14 @@ class FolderSync:
                 self.report.note(entry.key, f"{entry.path} has the uid of {self.file_of[entry.uid].path}: "
                                             "synced as a record of its own")
                 entry.uid = None
-            record = by_key.get(entry.key.lower()) if entry.key else None
-            if (record is not None and record.uid not in self.file_of and not entry.uid
-                    and self.state.entries.get(record.uid, Entry(entry.path, "", "", "")).path == entry.path):
-                self.file_of[record.uid] = entry
-                entry.uid = record.uid
+            uid = by_key.get(entry.key.lower()) if entry.key else None
+            if (uid is not None and uid not in self.file_of and not entry.uid
+                    and self.state.entries.get(uid, Entry(entry.path, "", "", "")).path == entry.path):
+                self.file_of[uid] = entry
+                entry.uid = uid
                 continue
             self.new_files.append(entry)
-        for uid in [uid for uid in self.file_of if uid not in self.records]:
+        for uid in [uid for uid in self.file_of if uid not in self.keys]:
             self.new_files.append(self.file_of.pop(uid))  # a record this knowledge base never had
 
     def _renumber(self) -> None:
@@ -279,10 +291,10 @@ class FolderSync:
         """Conflicts of this folder found by an earlier sync and not resolved yet."""
         listed = {item["key"] for item in self.report.conflicts}
         for uid, info in sorted(self.conflicts.items()):
-            record = self.records.get(uid)
-            if record is None or info.get("folder") != self.state.folder_id or record.key in listed:
+            key = self.keys.get(uid)
+            if key is None or info.get("folder") != self.state.folder_id or key in listed:
                 continue
-            self.report.conflicts.append({"key": record.key, "path": str(info.get("path", "")),
+            self.report.conflicts.append({"key": key, "path": str(info.get("path", "")),
                                           "why": f"{info.get('why', WHY_BOTH)}; not resolved yet",
                                           "fields": list(info.get("fields") or [])})
 
@@ -303,7 +315,7 @@ class FolderSync:
         theirs = self.files.version(file)
         if theirs is not None and theirs.same_content(self.versions[uid]):
             self._kept(file.path)
-            self._remember(uid, file.path, file.data, theirs.key)
+            self._remember(uid, file.path, self.files.data(file), theirs.key)
             return
         self.report.skipped.append(Skipped(file.path, "changed in the folder since kbridge last wrote it: "
                                                       "not overwritten (kbridge sync merges it)"))
@@ -339,7 +351,7 @@ class FolderSync:
             return
         if mine.same_content(theirs):
             self.conflicts.pop(uid, None)
-            self._remember(uid, file.path, file.data, theirs.key)
+            self._remember(uid, file.path, self.files.data(file), theirs.key)
             return
         merged = merge_versions(base, mine, theirs)
         if merged.conflicts and not self.keep:
@@ -440,7 +452,7 @@ class FolderSync:
             if said is not None and said.same_content(target) and said.uid == uid:
                 if self.export_only:
                     self._kept(file.path)
-                self._remember(uid, file.path, file.data, said.key)
+                self._remember(uid, file.path, self.files.data(file), said.key)
                 return
         data, way = self.writer.bytes_for(record, target, self.versions[uid])
         self.report.ways[way] = self.report.ways.get(way, 0) + 1

@@ -23,7 +23,7 @@ def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-@dataclass
+@dataclass(slots=True)  # one per record or file: a large export holds 100,000s
 class Entry:
     path: str  # relative to the folder, with forward slashes
     file_sha: str  # the file's bytes when both sides last agreed
