@@ -15,22 +15,22 @@ class RecordListing:
         self._store = store
 
     def count(self, query: ListQuery) -> int:
-        return self._store.list_count(query)
+        return listing.count(self._store.db, query)
 
     def window(self, query: ListQuery, offset: int, limit: int, *, total: int | None = None) -> list[Record]:
         """Record summaries (no body, fields or source) at rows offset..offset+limit; `total`, the
         list's count when known, lets rows near its end be read from there."""
-        return self._store.list_window(query, offset, limit, total=total)
+        return listing.window(self._store.db, query, offset, limit, total=total)
 
     def entry(self, query: ListQuery, uid: str) -> Record | None:
         """Record `uid` as the list `query` shows it (its summary), None when it does not."""
-        return self._store.list_entry(query, uid)
+        return listing.entry(self._store.db, query, uid)
 
     def position(self, query: ListQuery, uid: str) -> int | None:
-        return self._store.list_position(query, uid)
+        return listing.position(self._store.db, query, uid)
 
     def facets(self) -> ListFacets:
-        return self._store.list_facets()
+        return listing.facets(self._store.db)
 
     def of_kind(self, kind: Kind, *, status: str | None = None) -> list[Record]:
         """The live records of `kind` (of `status` when given) in key order, with their key, title

@@ -12,8 +12,6 @@ from typing import Any, NamedTuple
 import sqlite_utils
 
 from kbridge.model import KbridgeError, Kind, Link, LinkedRecord, LinkType, Record, Revision
-from kbridge.model.listing import ListFacets, ListQuery
-from kbridge.storage import listing
 from kbridge.storage import revisions as kept
 from kbridge.storage.database import APPLICATION_ID, connect
 from kbridge.storage.migrations import MigrationProgress
@@ -212,25 +210,6 @@ class Store:
                 )
             )
         return summaries
-
-    def list_count(self, query: ListQuery) -> int:
-        """How many records a list of `query` shows (see kbridge.storage.listing)."""
-        return listing.count(self.db, query)
-
-    def list_window(self, query: ListQuery, offset: int, limit: int, *, total: int | None = None) -> list[Record]:
-        """The summaries at rows offset..offset+limit of a list of `query`, in its order (`total`,
-        its row count when known, lets the last rows be read from the end)."""
-        return listing.window(self.db, query, offset, limit, total=total)
-
-    def list_entry(self, query: ListQuery, uid: str) -> Record | None:
-        return listing.entry(self.db, query, uid)
-
-    def list_position(self, query: ListQuery, uid: str) -> int | None:
-        """The row of record `uid` in a list of `query`; None when the list does not show it."""
-        return listing.position(self.db, query, uid)
-
-    def list_facets(self) -> ListFacets:
-        return listing.facets(self.db)
 
     def scan_search_rows(self) -> Iterator[SearchRow]:
         """Every live record as the search index reads it, in no particular order: the quickest

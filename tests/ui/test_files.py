@@ -226,3 +226,47 @@ def test_an_import_refreshes_the_list_once_and_keeps_its_own_message(
     qtbot.wait(2 * EXTERNAL_CHANGE_POLL_MS + 300)  # the poll has looked at the file twice since
     assert refreshes == ["update_rows"]
     assert window.statusBar().currentMessage() == message
+
+
+def test_a_cancelled_kbridge_export_says_what_it_wrote(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A kbridge export writes as it goes (kbridge.formats.sync.export_stream): cancelled half way,
+    the dialog says how many files it wrote and that the knowledge base was not changed; the next
+    export completes the folder."""
+    from kbridge.formats.sync import export_stream
+    from kbridge.ui.dialogs.transfer_dialogs import ExportDialog
+    from tests.ui.answers import integrity_check
+
+    monkeypatch.setattr(export_stream, "CHUNK", 7)
+    monkeypatch.setattr(export_stream, "CANCEL_EVERY", 7)
+    original = ExportDialog._work
+
+    def cancelled_half_way(self: ExportDialog, path: Path, fmt: str, progress, cancel):  # type: ignore[no-untyped-def]
+        def progressing(done: int, total: int, message: str = "") -> None:
+            if done >= 14:
+                cancel.set()  # the person pressed Cancel
+            progress(done, total, message)
+
+        return original(self, path, fmt, progressing, cancel)
+
+    monkeypatch.setattr(ExportDialog, "_work", cancelled_half_way)
+    out = tmp_path / "out"
+    dialog = window.file_commands.export_records()
+    dialog.path_field.setText(str(out))
+    dialog.format_box.setCurrentIndex(dialog.format_box.findData("kbridge"))
+    job = dialog.start()
+    with qtbot.waitSignal(job.signals.cancelled, timeout=60000):
+        pass
+    written = len(list(out.rglob("*.md")))
+    assert 0 < written < window.model.total
+    assert dialog.message.text() == (f"Export cancelled: {written} files written; "
+                                     "the knowledge base was not changed.")
+    monkeypatch.setattr(ExportDialog, "_work", original)
+    again = window.file_commands.export_records()
+    again.path_field.setText(str(out))
+    again.format_box.setCurrentIndex(again.format_box.findData("kbridge"))
+    with qtbot.waitSignal(again.finished_ok, timeout=60000):
+        again.start()
+    assert len(list(out.rglob("*.md"))) == window.model.total
+    assert window.kb is not None and integrity_check(window.kb.path) == "ok"

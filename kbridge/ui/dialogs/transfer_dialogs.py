@@ -361,5 +361,14 @@ class ExportDialog(_TransferDialog):
     def _work(self, path: Path, fmt: str, progress: Progress, cancel: threading.Event) -> Any:
         return formats.export_all(self.kb_path, path, fmt, progress, cancel)
 
+    def _on_job_cancelled(self) -> None:
+        stopped = self.job.cancelled_by if self.job is not None else None
+        super()._on_job_cancelled()
+        if isinstance(stopped, formats.CancelledError) and "written" in str(stopped):
+            # A kbridge export writes as it goes: the files written stay (the next export keeps
+            # them); the knowledge base is as it was.
+            said = str(stopped)
+            self.message.setText(f"{said[:1].upper()}{said[1:]}; the knowledge base was not changed.")
+
     def _describe(self, result: Any) -> str:
         return f"Exported {result} records to {self.path_field.text()}."

@@ -187,8 +187,10 @@ def _export_all(kb_path: Path, out: Path, fmt: str, progress: Progress, cancel: 
             out.parent.mkdir(parents=True, exist_ok=True)
         # The dialog writes into a folder the user chose, replacing what an earlier export wrote there.
         report = export_kb(kb, out, fmt, progress=progress, cancel=cancel.is_set, overwrite=True)
-    if report.cancelled:
-        raise CancelledError("export cancelled")
+    if report.cancelled:  # a kbridge export writes as it goes: what it wrote stays, and is said
+        written = len(report.written)
+        raise CancelledError(f"export cancelled: {written} file{'' if written == 1 else 's'} written"
+                             if written else "export cancelled")
     return len(report.written) or (1 if fmt == "json" else 0)
 
 
