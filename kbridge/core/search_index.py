@@ -31,6 +31,7 @@ import shutil
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -326,8 +327,7 @@ class SearchIndex:
         for name in behind:
             entry = self._open[name]
             fresh = entry.data_version == version or self._meta_moved_on(name, entry)
-            self._writes.submit(lambda name=name, entry=entry, fresh=fresh: self._update(  # type: ignore[misc]
-                name, entry, documents, removed, fresh, stamp, version))
+            self._writes.submit(partial(self._update, name, entry, documents, removed, fresh, stamp, version))
 
     def _update(self, name: str, entry: _Open, documents: list[SearchDocument], removed: list[str],
                 fresh: bool, stamp: int, version: int) -> None:

@@ -94,8 +94,7 @@ def test_file_menu_import_export_and_sync_of_a_large_base_run_apart(
         return run_apart(work, *args, **kwargs)
 
     monkeypatch.setattr(apart, "APART_BYTES", 0)
-    monkeypatch.setattr(formats_adapter, "run_apart", spied)
-    monkeypatch.setattr(attention, "run_apart", spied)
+    monkeypatch.setattr(apart, "run_apart", spied)  # every job that runs apart goes through it
     kb_path = tmp_path / "team.kbridge"
     window = window_on(qtbot, None)
     answers.files["New knowledge base"] = kb_path

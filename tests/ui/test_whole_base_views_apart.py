@@ -26,10 +26,7 @@ def large(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(apart, "APART_BYTES", 0)
     monkeypatch.setattr(recovery_view, "WORKER_BYTES", 0)
-    monkeypatch.setattr(recovery_view, "run_apart", spied)
-    import kbridge.ui.views.scorecard_view as scorecard_view
-
-    monkeypatch.setattr(scorecard_view, "run_apart", spied)
+    monkeypatch.setattr(apart, "run_apart", spied)
     return ran
 
 

@@ -75,6 +75,15 @@ def worth_a_process(kb_path: Path, folder: Path | None = None) -> bool:
     return False
 
 
+def run_by_size(work: Callable[..., _T], kb_path: Path, *args: Any, progress: Progress, cancel: CancelFlag,
+                folder: Path | None = None) -> _T:
+    """`work(kb_path, *args, progress, cancel)`: apart when the knowledge base (or `folder`) is
+    worth a process (`worth_a_process`), here on the caller's worker thread otherwise."""
+    if worth_a_process(kb_path, folder):
+        return run_apart(work, kb_path, *args, progress=progress, cancel=cancel)
+    return work(kb_path, *args, progress, cancel)
+
+
 def run_apart(work: Callable[..., _T], *args: Any, progress: Progress, cancel: CancelFlag) -> _T:
     receiving, sending = _CONTEXT.Pipe(duplex=False)
     stop = _CONTEXT.Event()

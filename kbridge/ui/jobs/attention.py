@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from kbridge.model import Progress
-from kbridge.ui.jobs.apart import CancelFlag, run_apart, worth_a_process
+from kbridge.ui.jobs.apart import CancelFlag, run_by_size
 from kbridge.ui.jobs.worker import Job, JobRunner
 
 
@@ -30,9 +30,7 @@ def run_checks(path: Path, progress: Progress, cancel: CancelFlag) -> list[Atten
     """The findings; in a process of their own for a large knowledge base (kbridge.ui.jobs.apart):
     at 100,000 records the checks read every record for 16 s and 1.1 GB, which on a thread of the
     window froze it for 0.3-0.7 s at a time and stayed in its memory."""
-    if worth_a_process(path):
-        return run_apart(_findings, path, progress=progress, cancel=cancel)
-    return _findings(path, progress, cancel)
+    return run_by_size(_findings, path, progress=progress, cancel=cancel)
 
 
 def _findings(path: Path, progress: Progress, cancel: CancelFlag) -> list[AttentionFinding]:

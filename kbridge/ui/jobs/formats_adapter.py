@@ -6,7 +6,7 @@ stops when `cancel` is set, leaving the knowledge base as it was. What a job cha
 with its result (`changes`): the window hands it to its own `KnowledgeBase`, which announces it to
 the views (`KnowledgeBase.announce`), the way it announces the window's own changes.
 
-Imports, exports and syncs of a large knowledge base or folder (`_large`) run in a process of
+Imports, exports and syncs of a large knowledge base or folder (`apart.run_by_size`) run in a process of
 their own (`kbridge.ui.jobs.apart`): the same functions, called there, so that their interpreter
 and memory are not the window's.
 """
@@ -27,8 +27,7 @@ from kbridge.formats.sync.folder import sync_folder as formats_sync_folder
 from kbridge.formats.sync.git_repo import in_git_checkout
 from kbridge.formats.write.export import EXPORTERS, export_kb
 from kbridge.model import Changes, Initiator, KbridgeError, Progress, ValidationError
-from kbridge.ui.jobs.apart import CancelFlag, run_apart
-from kbridge.ui.jobs.apart import worth_a_process as _large
+from kbridge.ui.jobs.apart import CancelFlag, run_by_size
 
 _LABELS = {
     "auto": "Detect automatically",
@@ -126,9 +125,7 @@ def preview_import(
     """The import's plan (kbridge.formats.read.plan), read on a worker thread (apart for a large
     folder or knowledge base: reading holds every file's facts); writes nothing."""
     folder = _folder(folder)
-    if _large(kb_path, folder):
-        return run_apart(_preview_import, kb_path, folder, fmt, progress=progress, cancel=cancel)
-    return _preview_import(kb_path, folder, fmt, progress, cancel)
+    return run_by_size(_preview_import, kb_path, folder, fmt, progress=progress, cancel=cancel, folder=folder)
 
 
 def _preview_import(kb_path: Path, folder: Path, fmt: str, progress: Progress, cancel: CancelFlag) -> ImportPreview:
@@ -146,9 +143,7 @@ def import_folder(
 ) -> ImportSummary:
     """Import `folder`; `force` imports it even when nothing in it reads as a decision."""
     folder = _folder(folder)
-    if _large(kb_path, folder):
-        return run_apart(_import_folder, kb_path, folder, fmt, force, progress=progress, cancel=cancel)
-    return _import_folder(kb_path, folder, fmt, force, progress, cancel)
+    return run_by_size(_import_folder, kb_path, folder, fmt, force, progress=progress, cancel=cancel, folder=folder)
 
 
 def _import_folder(kb_path: Path, folder: Path, fmt: str, force: bool, progress: Progress,
@@ -174,9 +169,7 @@ def _import_folder(kb_path: Path, folder: Path, fmt: str, force: bool, progress:
 
 def export_all(kb_path: Path, out: Path, fmt: str, progress: Progress, cancel: threading.Event) -> int:
     """Write every record to `out` (a folder, or a .json file); the number of files written."""
-    if _large(kb_path):
-        return run_apart(_export_all, kb_path, out, fmt, progress=progress, cancel=cancel)
-    return _export_all(kb_path, out, fmt, progress, cancel)
+    return run_by_size(_export_all, kb_path, out, fmt, progress=progress, cancel=cancel)
 
 
 def _export_all(kb_path: Path, out: Path, fmt: str, progress: Progress, cancel: CancelFlag) -> int:
@@ -206,9 +199,7 @@ class SyncOutcome:
 def sync_folder(kb_path: Path, folder: Path, push: bool, progress: Progress, cancel: threading.Event) -> SyncOutcome:
     """Two-way sync with a kbridge Markdown folder, through git when the folder is in a checkout
     (`push`: and push); conflicts keep both versions and are counted, never overwritten."""
-    if _large(kb_path, folder):
-        return run_apart(_sync_folder, kb_path, folder, push, progress=progress, cancel=cancel)
-    return _sync_folder(kb_path, folder, push, progress, cancel)
+    return run_by_size(_sync_folder, kb_path, folder, push, progress=progress, cancel=cancel, folder=folder)
 
 
 def _sync_folder(kb_path: Path, folder: Path, push: bool, progress: Progress, cancel: CancelFlag) -> SyncOutcome:

@@ -22,7 +22,7 @@ from kbridge.core import KnowledgeBase
 from kbridge.core.recovery import Person, RecoveryPlan, RecoveryStep
 from kbridge.model import Initiator, Kind, Progress, Record
 from kbridge.ui.dialogs.errors import failure_sentence
-from kbridge.ui.jobs.apart import CancelFlag, run_apart, worth_a_process
+from kbridge.ui.jobs.apart import CancelFlag, run_by_size
 from kbridge.ui.jobs.choices_loader import fill_choices
 from kbridge.ui.jobs.record_finder import WORKER_BYTES
 from kbridge.ui.jobs.worker import Job
@@ -47,9 +47,7 @@ NAMED_EXCLUDED = 12  # systems not running named in the summary; the others coun
 def restore_order_of(path: Path, target: str | None, progress: Progress, cancel: CancelFlag) -> RecoveryPlan:
     """`kb.trails.restore_order(target)` over a connection of its own (a worker), in a process of
     its own for a large file."""
-    if worth_a_process(path):
-        return run_apart(_restore_order_here, path, target, progress=progress, cancel=cancel)
-    return _restore_order_here(path, target, progress, cancel)
+    return run_by_size(_restore_order_here, path, target, progress=progress, cancel=cancel)
 
 
 def _restore_order_here(path: Path, target: str | None, _progress: Progress, _cancel: CancelFlag) -> RecoveryPlan:

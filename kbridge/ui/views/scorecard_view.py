@@ -33,7 +33,7 @@ from kbridge.core import KnowledgeBase
 from kbridge.core.scorecard import COUNT, SHARE, Entry, Figure, Scorecard
 from kbridge.model import Progress, Record
 from kbridge.ui.dialogs.errors import failure_sentence
-from kbridge.ui.jobs.apart import CancelFlag, run_apart, worth_a_process
+from kbridge.ui.jobs.apart import CancelFlag, run_by_size
 from kbridge.ui.jobs.worker import Job
 from kbridge.ui.widgets.charts import paint_trend
 
@@ -48,9 +48,7 @@ GOOD, BAD = QColor("#1a7f37"), QColor("#cf222e")
 
 def _scorecard_of(path: Path, progress: Progress, cancel: CancelFlag) -> Scorecard:
     """Read in a process of its own for a large file (every record and revision is read)."""
-    if worth_a_process(path):
-        return run_apart(_scorecard_here, path, progress=progress, cancel=cancel)
-    return _scorecard_here(path, progress, cancel)
+    return run_by_size(_scorecard_here, path, progress=progress, cancel=cancel)
 
 
 def _scorecard_here(path: Path, _progress: Progress, _cancel: CancelFlag) -> Scorecard:
