@@ -13,11 +13,13 @@ import sys
 import threading
 import time
 import traceback
+from collections import Counter
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, QTimer
 
 BEAT_MS = 5
+MAX_SAMPLES = 400  # a stall's stacks kept (one every threshold / 4: 5 s of a 50 ms threshold)
 
 
 @dataclass
@@ -28,11 +30,23 @@ class Stall:
     started: float
     where: list[str] = field(default_factory=list)
     label: str = ""
+    # The GUI thread's stack taken again every few milliseconds while the stall lasts: a long
+    # stall is often several things in turn, and the first sample names only the first.
+    samples: list[list[str]] = field(default_factory=list)
 
     def describe(self, depth: int = 4) -> str:
-        kbridge_frames = [line for line in self.where if "/kbridge/" in line] or self.where
-        place = " <- ".join(line.rsplit("/", 1)[-1] for line in reversed(kbridge_frames[-depth:]))
-        return f"{self.ms:7.0f} ms  {self.label}  {place}"
+        text = f"{self.ms:7.0f} ms  {self.label}  {_place(self.where, depth)}"
+        later = Counter(_place(sample, depth) for sample in self.samples[1:])
+        later.pop(_place(self.where, depth), None)
+        for place, seen in later.most_common(2):
+            text += f"\n{'':>12}then ({seen} of {len(self.samples)} samples) {place}"
+        return text
+
+
+def _place(where: list[str], depth: int) -> str:
+    """The innermost kbridge frames of a stack (its innermost frames when none is kbridge's)."""
+    kbridge_frames = [line for line in where if "/kbridge/" in line] or where
+    return " <- ".join(line.rsplit("/", 1)[-1] for line in reversed(kbridge_frames[-depth:])) or "(no Python frame)"
 
 
 class Watchdog(QObject):
@@ -82,9 +96,12 @@ class Watchdog(QObject):
         while not self._stop.wait(self.threshold / 4):
             with self._lock:
                 late = time.perf_counter() - self._beat
-                if late <= self.threshold or self._current is not None:
+                if late <= self.threshold:
                     continue
                 frame = sys._current_frames().get(self._gui_thread)
                 summary = traceback.extract_stack(frame, limit=40) if frame else []
                 where = [f"{item.filename}:{item.lineno} {item.name}" for item in summary]
-                self._current = Stall(0.0, self._beat, where, self.label)
+                if self._current is None:
+                    self._current = Stall(0.0, self._beat, where, self.label)
+                if len(self._current.samples) < MAX_SAMPLES:
+                    self._current.samples.append(where)

@@ -25,6 +25,7 @@ from kbridge.ui.dialogs.errors import failure_sentence
 from kbridge.ui.jobs.attention import AttentionChecker
 from kbridge.ui.jobs.list_filter import ListFilterer
 from kbridge.ui.jobs.loading import LoadedRecords, reading_counts
+from kbridge.ui.jobs.warm_up import WarmUp
 from kbridge.ui.jobs.worker import Job, JobRunner
 from kbridge.ui.models.record_table_model import (
     RecordFilter,
@@ -107,6 +108,8 @@ class MainWindow(QMainWindow):
             self, singleShot=True, interval=ATTENTION_DELAY_MS, timeout=self.refresh_attention
         )
         self.sync_controller = SyncController(self)  # File › Sync now, the Sync panel, syncs on a timer
+        self.warm_up = WarmUp(self)  # what opening a file and editing need, made ready while idle
+        self.warm_up.start()
         restore_window_state(self)
         if kb is not None:
             self.set_knowledge_base(kb, owned=False)

@@ -1,0 +1,105 @@
+"""What a knowledge base's first minutes need, made ready while the window waits for the person,
+one piece per turn of the event loop: modules imported, the editor's fixed-width font loaded.
+
+Opening a file imports the record tabs' views, the Sync panel's conflict reader (YAML, the
+Markdown readers) and, at the first record, edit or search, the renderer, the editor and the
+search engine: 150-200 ms of imports in one go on the GUI thread, the longest freeze left when
+opening a knowledge base of 100,000 records (`bench/stall_bench.py`). Imported here instead, a
+module at a time, each turn holds the thread for one module's own code (3-35 ms measured), and a
+click or a keystroke in between is served first. The first edit spent 20-40 ms finding and loading
+the fixed-width font (fontconfig) for the editor's body: loaded here too.
+
+Not on a thread: a module imported by two threads at once can deadlock on import locks (Python
+reports it as an error in one of them, the GUI thread included), and a view module may build Qt
+objects as it loads, which belong to the GUI thread.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import sys
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtGui import QFontDatabase, QFontMetrics
+
+log = logging.getLogger(__name__)
+
+# In an order that puts a heavy module's own imports a turn before it (YAML before the readers
+# that need it), so that no single turn imports a whole tree. A name no longer in the code is
+# skipped (tests/ui/test_warm_up.py checks that each one imports, and that opening a file
+# after the warm-up imports nothing of kbridge's).
+MODULES = (
+    "yaml",
+    "kbridge.core",
+    "kbridge.formats.read.extract",
+    "kbridge.formats.read.reader",
+    "kbridge.formats.kbridge_markdown",
+    "kbridge.formats.sync.state",
+    "kbridge.formats.sync.conflicts",
+    "kbridge.ui.views.why_view",
+    "kbridge.ui.views.timeline_view",
+    "kbridge.ui.views.graph_view",
+    "kbridge.ui.views.recovery_view",
+    "kbridge.ui.views.trails_tabs",
+    "kbridge.ui.views.checklist_view",
+    "kbridge.ui.views.scorecard_view",
+    "kbridge.ui.widgets.choice_box",
+    "kbridge.ui.jobs.choices_loader",
+    "kbridge.ui.views.editor",
+    "pygments.lexers",
+    "pygments.formatters.html",
+    "kbridge.render.record_page",
+    "kbridge.search.tantivy_engine",
+    "kbridge.formats.read.importer",
+    "kbridge.formats.sync.engine",
+    "kbridge.formats.write.export",
+    "kbridge.ui.jobs.formats_adapter",
+)
+START_AFTER_MS = 1000  # after the window's first paint and the opening of a file given at start
+
+
+def load_fixed_font() -> None:
+    """The editor's body font, found and loaded into Qt's font cache (of the GUI thread)."""
+    QFontMetrics(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)).horizontalAdvance("x")
+
+
+class WarmUp(QObject):
+    """Imports `modules`, then runs `steps`, one per turn of the event loop, starting `delay_ms`
+    after `start`."""
+
+    def __init__(self, parent: QObject | None = None, modules: tuple[str, ...] = MODULES,
+                 steps: tuple[Callable[[], object], ...] = (load_fixed_font,)) -> None:
+        super().__init__(parent)
+        self.waiting = [name for name in modules if name not in sys.modules]
+        self.steps = list(steps)
+        self.timer = QTimer(self, interval=0)
+        self.timer.timeout.connect(self._on_timer_timeout)
+        self.delay = QTimer(self, singleShot=True)
+        self.delay.timeout.connect(self.timer.start)
+
+    @property
+    def done(self) -> bool:
+        return not self.waiting and not self.steps
+
+    def start(self, delay_ms: int = START_AFTER_MS) -> None:
+        self.delay.start(delay_ms)
+
+    def _on_timer_timeout(self) -> None:
+        while self.waiting and self.waiting[0] in sys.modules:  # imported meanwhile, by a use
+            self.waiting.pop(0)
+        if self.waiting:
+            name = self.waiting.pop(0)
+            try:
+                importlib.import_module(name)
+            except Exception:  # the module's user meets the same error and reports it properly
+                log.debug("warming up: %s did not import", name, exc_info=True)
+        elif self.steps:
+            step = self.steps.pop(0)
+            try:
+                step()
+            except Exception:  # only ever a head start: what needs it does the same, later
+                log.debug("warming up: %s failed", step, exc_info=True)
+        else:
+            self.timer.stop()
