@@ -247,10 +247,10 @@ class KnowledgeBase:
             deleted=deleted,
         )
 
-    def list_summaries(self, *, deleted: bool | None = False) -> list[Record]:
+    def list_summaries(self, *, deleted: bool | None = False, sources: bool = False) -> list[Record]:
         """Every record for a list view, in no particular order: everything but the body, the
-        fields and the source, which are left empty (use `get` for the whole record)."""
-        return self._store.list_summaries(deleted=deleted)
+        fields and (unless `sources`) the source, which are left empty (`get` has them all)."""
+        return self._store.list_summaries(deleted=deleted, sources=sources)
 
     def iter_records(self, *, deleted: bool | None = False) -> Iterator[Record]:
         return self._store.iter_records(deleted=deleted)

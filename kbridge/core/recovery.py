@@ -379,7 +379,10 @@ def recovery_plan(kb: KnowledgeBase, system: str | None = None) -> RecoveryPlan:
     target = kb.get(system) if system else None
     if target is not None and target.kind is not Kind.SYSTEM:
         raise ValidationError(f"{target.key} is {with_article(target.kind.value)}; restore-order takes a system")
-    records = {record.uid: record for record in kb.list_records()}
+    # Whole systems (their fields: RTO, approver...); of the rest, what a reference reads (key,
+    # title, kind, status, tags): summaries, which keep a large base's plan in a fraction of the memory.
+    chosen = kb.list_records(kind=Kind.SYSTEM) + [r for r in kb.list_summaries() if r.kind is not Kind.SYSTEM]
+    records = {record.uid: record for record in sorted(chosen, key=lambda r: (r.kind.value, r.key))}  # as stored
     people: dict[str, Record] = {}
     for record in records.values():
         if record.kind is Kind.PERSON:

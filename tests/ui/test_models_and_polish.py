@@ -150,5 +150,6 @@ def test_list_summaries_are_the_records_without_their_text(sample_kb: KnowledgeB
         assert (summary.owner_key, summary.owner_name, summary.deleted) == (
             record.owner_key, record.owner_name, record.deleted,
         )
-        assert summary.body == "" and summary.fields == {}
+        assert summary.body == "" and summary.fields == {} and summary.source is None
     assert [r.key for r in sample_kb.list_summaries(deleted=True)] == ["NOTE-001"]
+
