@@ -26,9 +26,10 @@ class Maintenance(Manager):
         # what it fixed, as sentences.
         self.repair_steps: list[Callable[[], list[str]]] = []
 
-    def check(self, today: dt.date | None = None, progress: Progress | None = None) -> CheckReport:
-        """Integrity, dangling links, duplicate numbers and knowledge at risk."""
-        return run_checks(self._kb, today, progress)
+    def check(self, today: dt.date | None = None, progress: Progress | None = None, *,
+              integrity: bool = True) -> CheckReport:
+        """Integrity (unless `integrity=False`), dangling links, duplicate numbers and knowledge at risk."""
+        return run_checks(self._kb, today, progress, integrity=integrity)
 
     def repair(self, today: dt.date | None = None, progress: Progress | None = None) -> RepairReport:
         """`check --repair`: fix what is safe to fix, and report what is left."""
