@@ -15,6 +15,7 @@ from kbridge.model import KbridgeError, Kind, Link, LinkedRecord, LinkType, Reco
 from kbridge.storage import revisions as kept
 from kbridge.storage.database import APPLICATION_ID, connect
 from kbridge.storage.migrations import MigrationProgress
+from kbridge.storage.revision_count import RevisionCount
 
 _RECORD_COLUMNS = (
     "r.uid, r.key, r.kind, r.title, r.status, r.body, r.tags, r.owner_uid, r.date, r.review_by, "
@@ -55,6 +56,8 @@ class Store:
         self.path = path
         # A file written by a kbridge from before `application_id`: stamped with its next write.
         self._needs_stamp = needs_stamp
+        self._revision_count = RevisionCount()
+        self._atomic = False  # inside the outermost `atomic`
 
     @classmethod
     def open(cls, path: Path, *, create: bool = False, progress: MigrationProgress | None = None) -> Store:
@@ -77,24 +80,29 @@ class Store:
         savepoints, and so do its own write methods inside."""
         conn = self.db.conn
         if conn.in_transaction:
-            with self.db.atomic():
-                yield
+            mark = self._revision_count.pending
+            try:
+                with self.db.atomic():
+                    yield
+            except BaseException:
+                self._revision_count.rolled_back(mark)
+                raise
             return
         conn.execute("BEGIN IMMEDIATE")
+        self._atomic = True
         try:
             if self._needs_stamp:
                 conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             yield
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-        try:
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
+            self._revision_count.rolled_back()
             raise
+        finally:
+            self._atomic = False
+        self._revision_count.committed()
         self._needs_stamp = False
 
     def data_version(self) -> int:
@@ -363,7 +371,12 @@ class Store:
     def add_revision(
         self, uid: str, *, author: str, at: str, reason: str, snapshot: dict[str, Any]
     ) -> int:
-        return kept.add_revision(self.db, uid, author=author, at=at, reason=reason, snapshot=snapshot)
+        rev = kept.add_revision(self.db, uid, author=author, at=at, reason=reason, snapshot=snapshot)
+        if self._atomic:
+            self._revision_count.added()
+        else:  # committed or not, unknown here: counted again when asked
+            self._revision_count.forget()
+        return rev
 
     def revisions(self, uid: str) -> list[Revision]:
         return kept.all_revisions(self.db, uid)
@@ -381,7 +394,8 @@ class Store:
         return kept.one_revision(self.db, uid, rev)
 
     def count_revisions(self) -> int:
-        return int(self.db.execute("SELECT count(*) FROM revisions").fetchone()[0])
+        """How many revisions the file holds (kept rather than counted each time: revision_count)."""
+        return self._revision_count.get(self.db, self.data_version())
 
     # --- files kept with records ------------------------------------------------------------
 
@@ -428,6 +442,7 @@ class Store:
     def restore_from(self, source: Path) -> None:
         """Overwrite this database's content with another file's (SQLite online backup, reversed)."""
         donor = sqlite3.connect(f"{Path(source).resolve().as_uri()}?mode=ro", uri=True)
+        self._revision_count.forget()
         try:
             donor.backup(self.db.conn)
         finally:
