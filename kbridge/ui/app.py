@@ -64,24 +64,14 @@ def open_window(path: Path | None) -> MainWindow:
 def open_at_start(window: MainWindow, path: Path) -> None:
     """Open the knowledge base the app was started on. One that cannot be opened ends the app
     with status 1 after saying why, as every command does with a user error."""
-    from kbridge.core import KnowledgeBase
-    from kbridge.core.opening import pending_upgrade
-    from kbridge.model import Initiator, KbridgeError
 
     def cannot_open(message: str) -> None:
         window.hide()
         show_error(None, "kbridge", f"Cannot open {path}:\n\n{message}")
         QApplication.exit(1)
 
-    try:
-        if pending_upgrade(path) is not None:  # upgraded on a worker while the window shows it
-            window.file_commands.upgrade_and_open(path, cannot_open)
-            return
-        kb = KnowledgeBase.open(path, create=not path.exists(), initiator=Initiator.WINDOW)
-    except KbridgeError as error:
-        cannot_open(str(error))
-        return
-    window.set_knowledge_base(kb, owned=True)
+    # An older file is upgraded, and a large one opened, on a worker while the window shows it.
+    window.file_commands.open_path(path, create=not path.exists(), failed=cannot_open)
 
 
 class _FirstPaint(QObject):

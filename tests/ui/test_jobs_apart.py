@@ -148,7 +148,7 @@ def test_file_menu_import_export_and_sync_of_a_large_base_run_apart(
     assert formats_jobs == ["_preview_import", "_import_folder", "_export_all", "_sync_folder"]
     # Needs attention was checked apart too, and says what the checks say in this process.
     qtbot.waitUntil(lambda: "_findings" in ran and not window.attention.running, timeout=60000)
-    assert sorted(window._findings) == sorted(attention._findings(kb_path, lambda *_: None, threading.Event()))
+    assert sorted(window._findings) == sorted(attention._findings(kb_path, True, lambda *_: None, threading.Event()))
     assert not answers.errors
     window.close()
     assert integrity_check(kb_path) == "ok"

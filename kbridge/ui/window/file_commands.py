@@ -3,6 +3,7 @@ by dropping a folder), export, folder sync and backup. Owns the File menu's acti
 
 from __future__ import annotations
 
+import logging
 import threading
 from functools import partial
 from pathlib import Path
@@ -23,12 +24,23 @@ from kbridge.ui.window.pack_commands import export_incident_pack
 from kbridge.ui.window.window_actions import make_action
 
 if TYPE_CHECKING:
+    from kbridge.core import KnowledgeBase
     from kbridge.ui.dialogs.transfer_dialogs import ExportDialog, ImportDialog
     from kbridge.ui.jobs import formats_adapter as formats
     from kbridge.ui.window.main_window import MainWindow
     from kbridge.ui.window.upgrade_opening import Failed, UpgradeOpening
 
 StandardKey = QKeySequence.StandardKey
+_log = logging.getLogger(__name__)
+# From this size a file is opened on a worker, as its list is read and its searches run.
+OPEN_ON_WORKER_BYTES = 40 * 1024 * 1024
+
+
+def _large(path: Path) -> bool:
+    try:
+        return path.stat().st_size >= OPEN_ON_WORKER_BYTES
+    except OSError:
+        return False  # opening it says what is wrong
 KB_FILTER = "kbridge knowledge bases (*.kbridge);;All files (*)"
 
 
@@ -49,6 +61,7 @@ class FileCommands(QObject):
         self.import_dialog: ImportDialog | None = None
         self.export_dialog: ExportDialog | None = None
         self.upgrade: UpgradeOpening | None = None  # a file from an older kbridge, being upgraded
+        self._openings = 0  # large files opened on a worker so far (the newest one is shown)
         self._build_actions()
 
     def _build_actions(self) -> None:
@@ -89,8 +102,9 @@ class FileCommands(QObject):
 
     def open_path(self, path: Path | str, *, create: bool = False, failed: Failed | None = None) -> bool:
         """Open (or create) the knowledge base at `path`; one written by an older kbridge is
-        upgraded first, on a worker, while the window shows how far it is (True: it started).
-        `failed` hears why an upgrade failed (default: an error dialog)."""
+        upgraded first, on a worker, while the window shows how far it is, and a large one is
+        opened on a worker (True: it opened, or started to). `failed` hears why it could not be
+        opened, in one sentence (default: an error dialog)."""
         w = self.window
         from kbridge.core import KnowledgeBase
 
@@ -102,21 +116,63 @@ class FileCommands(QObject):
             if not create and opening.pending_upgrade(Path(path)) is not None:
                 return self.upgrade_and_open(Path(path), failed)
         except KbridgeError as error:
-            show_error(w, title, f"Cannot open {path}:\n\n{error}")
+            self._cannot_open(Path(path), error, failed, title)
             return False
+        if not create and _large(Path(path)):
+            return self._open_on_worker(Path(path), failed)
         try:
             opener = KnowledgeBase.init if create else KnowledgeBase.open
             kb = opener(path, initiator=Initiator.WINDOW)
-        except KbridgeError as error:
-            show_error(w, title, f"Cannot open {path}:\n\n{error}")
-            return False
-        except Exception as error:  # a file damaged beyond what SQLite reports as such
-            report_failure(w, title, error, f"opening {path}")
+        except Exception as error:  # KbridgeError, or a file damaged beyond what SQLite reports as such
+            self._cannot_open(Path(path), error, failed, title)
             return False
         if not w.set_knowledge_base(kb, owned=True):
             kb.close()
             return False
         return True
+
+    def _open_on_worker(self, path: Path, failed: Failed | None) -> bool:
+        """A large file is opened on a worker (its connection, the revision count that dates its
+        search index, the index itself: 0.4 s at a million records, the window frozen meanwhile);
+        the window shows it once ready, the one shown until then staying as it was."""
+        w = self.window
+        self._openings += 1
+        opening_number = self._openings  # a later opening wins over this one
+        if w.kb is None:
+            w.show_opening(path)
+
+        def work(_progress: Progress, _cancel: threading.Event) -> object:
+            from kbridge.core import KnowledgeBase
+
+            kb = KnowledgeBase.open(path, initiator=Initiator.WINDOW)
+            try:
+                kb.search_index.open_if_fresh()
+            except Exception as error:  # the index is looked at again, and rebuilt if need be, when shown
+                _log.warning("the search index of %s was not opened ahead: %s", path, error)
+            return kb
+
+        def opened(kb: KnowledgeBase) -> None:
+            if opening_number != self._openings or not w.set_knowledge_base(kb, owned=True):
+                kb.close()
+
+        def not_opened(error: Exception) -> None:
+            if opening_number != self._openings:
+                return
+            if w.kb is None:
+                w.show_welcome()
+            self._cannot_open(path, error, failed)
+
+        w.jobs.start(Job(f"Opening {path.name}", work), on_success=opened, on_failure=not_opened)
+        return True
+
+    def _cannot_open(self, path: Path, error: Exception, failed: Failed | None,
+                     title: str = "Open knowledge base") -> None:
+        if failed is not None:
+            failed(failure_sentence(error, f"opening {path}"))
+        elif isinstance(error, KbridgeError):
+            show_error(self.window, title, f"Cannot open {path}:\n\n{error}")
+        else:
+            report_failure(self.window, title, error, f"opening {path}")
 
     def upgrade_and_open(self, path: Path, failed: Failed | None = None) -> bool:
         if not self.window.editing.leave():
