@@ -49,7 +49,7 @@ def test_a_knowledge_base_of_the_schema_before_migrates_without_losing_a_byte(tm
         for (uid, role, name), data in files.items():
             assert kb.files.read(uid, name, role=role) == data
     encodings = dict(_rows(path, "SELECT encoding, count(*) FROM revisions GROUP BY encoding"))
-    assert set(encodings) <= {"record", "delta", "full"} and encodings["record"] == len(
+    assert set(encodings) <= {"row", "delta", "full"} and encodings["row"] == len(
         {uid for uid, _rev in revisions})
     assert _rows(path, "PRAGMA integrity_check") == [("ok",)]
     _rows(path, "PRAGMA wal_checkpoint(TRUNCATE)")
