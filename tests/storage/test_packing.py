@@ -116,7 +116,10 @@ def test_an_imported_original_is_kept_around_its_body_and_survives_an_edit(tmp_p
         assert _rows(tmp_path / "kb.kbridge", "SELECT encoding FROM files") == [("zlib",)]
 
 
-@pytest.mark.parametrize(("encoding", "packed"), [("delta", b"not zlib"), ("record", b"\xff"), ("record", b"[1]")])
+@pytest.mark.parametrize(
+    ("encoding", "packed"),
+    [("delta", b"not zlib"), ("record", b"\xff"), ("record", b"[1]"), ("row", b"\xff"), ("row", b"[1]"), ("row", b"{")],
+)
 def test_damaged_packed_data_is_a_clear_error_not_a_wrong_answer(encoding: str, packed: bytes) -> None:
     try:
         packing.unpack(encoding, packed, "", row={"body": ""}, newer={})
