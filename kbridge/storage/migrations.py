@@ -164,8 +164,9 @@ def _v7_smaller_rows(db: sqlite_utils.Database, report: StepProgress) -> None:
     """What a knowledge base keeps beside its text, smaller (bench/storage_size.py: 1.34x the text
     at 10,000 records, where every table and index takes a 64 KiB page or more): the newest
     revision kept without the values most records have (`packing.pack_row`: nothing at all for a
-    record without links or owner, where schema 5 kept 70 bytes); `meta` and `files` as tables
-    without rowid (their primary key is the table, not a copy of it in an index beside it); the
+    record without links or owner, where schema 5 kept 70 bytes); `meta` as a table without rowid
+    (its primary key is the table, not a copy of it in an index beside it: `files` stays as it is,
+    a file of 16-64 KiB would take an overflow page of its own in one); the
     (kind, status) index gone (the list's facets index answers the same questions, `live` first);
     the indexes of owners and source paths without the records that have none; the kind in the
     list's indexes as a number (`listing.kind_code`). Half a minute at a million records
@@ -174,29 +175,16 @@ def _v7_smaller_rows(db: sqlite_utils.Database, report: StepProgress) -> None:
     from kbridge.storage.packing import RECORD
     from kbridge.storage.revisions import repack_newest
 
-    _without_rowid(db, "meta", "name TEXT PRIMARY KEY, value TEXT NOT NULL")
-    _without_rowid(
-        db,
-        "files",
-        "record_uid TEXT NOT NULL REFERENCES records(uid), role TEXT NOT NULL, name TEXT NOT NULL, "
-        "data BLOB NOT NULL, sha256 TEXT NOT NULL, encoding TEXT NOT NULL DEFAULT 'raw', size INTEGER, "
-        "PRIMARY KEY (record_uid, role, name)",
-    )
+    db.execute("CREATE TABLE meta_v7 (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID")
+    db.execute("INSERT INTO meta_v7 (name, value) SELECT name, value FROM meta")
+    db.execute("DROP TABLE meta")
+    db.execute("ALTER TABLE meta_v7 RENAME TO meta")
     db.execute("DROP INDEX IF EXISTS records_kind_status")
     for name, column in (("records_owner", "owner_uid"), ("records_source_path", "source_path")):
         db.execute(f"DROP INDEX IF EXISTS {name}")
         db.execute(f"CREATE INDEX {name} ON records ({column}) WHERE {column} IS NOT NULL")
     create_kind_codes(db, lambda fraction: report(fraction / 2))
     repack_newest(db, RECORD, lambda fraction: report(0.5 + fraction / 2))
-
-
-def _without_rowid(db: sqlite_utils.Database, table: str, columns: str) -> None:
-    """Rebuild `table` (`columns` and constraints as they were) as a table without rowid."""
-    names = ", ".join(row[1] for row in db.execute(f"PRAGMA table_info({table})"))
-    db.execute(f"CREATE TABLE {table}_new ({columns}) WITHOUT ROWID")
-    db.execute(f"INSERT INTO {table}_new ({names}) SELECT {names} FROM {table}")
-    db.execute(f"DROP TABLE {table}")
-    db.execute(f"ALTER TABLE {table}_new RENAME TO {table}")
 
 
 MIGRATIONS: list[Callable[[sqlite_utils.Database, StepProgress], None]] = [
