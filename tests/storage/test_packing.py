@@ -16,16 +16,9 @@ from kbridge.core import KnowledgeBase
 from kbridge.storage import packing
 from kbridge.storage.migrations import MIGRATIONS
 from kbridge.storage.packing import KEYFRAME_EVERY
+from tests.storage.sql_rows import rows as _rows
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "kb-schema-v2.kbridge"
-
-
-def _rows(path: Path, sql: str) -> list[tuple]:
-    conn = sqlite3.connect(path)
-    try:
-        return list(conn.execute(sql))
-    finally:
-        conn.close()
 
 
 def test_a_knowledge_base_of_the_schema_before_migrates_without_losing_a_byte(tmp_path: Path) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,7 @@ from kbridge.core import KnowledgeBase
 from kbridge.model import Kind
 from kbridge.model.listing import ListQuery
 from kbridge.storage import MIGRATIONS, packing
+from tests.storage.sql_rows import rows as _rows
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "kb-schema-v6.kbridge"
 EXPECTED = json.loads(FIXTURE.with_suffix(".json").read_text(encoding="utf-8"))
@@ -28,14 +28,6 @@ _LISTS = {
     "all": ListQuery(), "decisions": ListQuery(kind="decision"), "trash": ListQuery(trash=True),
     "words": ListQuery(words=("ann",)), "pci": ListQuery(tag="pci"),
 }
-
-
-def _rows(path: Path, sql: str) -> list[tuple]:
-    conn = sqlite3.connect(path)
-    try:
-        return list(conn.execute(sql))
-    finally:
-        conn.close()
 
 
 @pytest.fixture
