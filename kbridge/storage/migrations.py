@@ -124,7 +124,9 @@ def _v5_revisions_without_rowid(db: sqlite_utils.Database, report: StepProgress)
     space); the newest revision of a record kept as what differs from the record's row (a few
     dozen bytes instead of a compressed copy of every field). The file's larger pages come with
     it (`database._compact`)."""
-    from kbridge.storage.revisions import repack_newest
+    from kbridge.storage.packing import CURRENT
+    from kbridge.storage.revisions import as_record, repack_newest
+
     db.execute(
         """
         CREATE TABLE revisions_v5 (
@@ -146,7 +148,7 @@ def _v5_revisions_without_rowid(db: sqlite_utils.Database, report: StepProgress)
     )
     db.execute("DROP TABLE revisions")
     db.execute("ALTER TABLE revisions_v5 RENAME TO revisions")
-    repack_newest(db)
+    repack_newest(db, CURRENT, pack=as_record)
 
 
 def _v6_word_index(db: sqlite_utils.Database, report: StepProgress) -> None:
@@ -158,6 +160,33 @@ def _v6_word_index(db: sqlite_utils.Database, report: StepProgress) -> None:
     create_word_index(db, report)
 
 
+def _v7_smaller_rows(db: sqlite_utils.Database, report: StepProgress) -> None:
+    """What a knowledge base keeps beside its text, smaller (bench/storage_size.py: 1.34x the text
+    at 10,000 records, where every table and index takes a 64 KiB page or more): the newest
+    revision kept without the values most records have (`packing.pack_row`: nothing at all for a
+    record without links or owner, where schema 5 kept 70 bytes); `meta` as a table without rowid
+    (its primary key is the table, not a copy of it in an index beside it: `files` stays as it is,
+    a file of 16-64 KiB would take an overflow page of its own in one); the
+    (kind, status) index gone (the list's facets index answers the same questions, `live` first);
+    the indexes of owners and source paths without the records that have none; the kind in the
+    list's indexes as a number (`listing.kind_code`). Half a minute at a million records
+    (`report` is told how far it is)."""
+    from kbridge.storage.listing import create_kind_codes
+    from kbridge.storage.packing import RECORD
+    from kbridge.storage.revisions import repack_newest
+
+    db.execute("CREATE TABLE meta_v7 (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID")
+    db.execute("INSERT INTO meta_v7 (name, value) SELECT name, value FROM meta")
+    db.execute("DROP TABLE meta")
+    db.execute("ALTER TABLE meta_v7 RENAME TO meta")
+    db.execute("DROP INDEX IF EXISTS records_kind_status")
+    for name, column in (("records_owner", "owner_uid"), ("records_source_path", "source_path")):
+        db.execute(f"DROP INDEX IF EXISTS {name}")
+        db.execute(f"CREATE INDEX {name} ON records ({column}) WHERE {column} IS NOT NULL")
+    create_kind_codes(db, lambda fraction: report(fraction / 2))
+    repack_newest(db, RECORD, lambda fraction: report(0.5 + fraction / 2))
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database, StepProgress], None]] = [
     _v1_initial,
     _v2_files,
@@ -165,6 +194,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database, StepProgress], None]] = [
     _v4_list_order,
     _v5_revisions_without_rowid,
     _v6_word_index,
+    _v7_smaller_rows,
 ]
 
 

@@ -8,15 +8,18 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from collections.abc import Callable
 from typing import Any
 
 import sqlite_utils
 
 from kbridge.model import Revision
 from kbridge.storage import packing
-from kbridge.storage.packing import CURRENT, DELTA, FULL, KEYFRAME_EVERY, RAW, RECORD, SPLICE
+from kbridge.storage.packing import CURRENT, DELTA, FULL, KEYFRAME_EVERY, RAW, RECORD, ROW, SPLICE
 
 _COLUMNS = "rev, author, at, reason, encoding, packed, snapshot"
+# The encodings of a newest revision kept against its record's row.
+_AGAINST_ROW = (CURRENT, RECORD, ROW)
 
 
 def _body(db: sqlite_utils.Database, uid: str) -> str | None:
@@ -43,7 +46,7 @@ def _record_row(db: sqlite_utils.Database, uid: str) -> dict[str, Any] | None:
 
 def _chain(db: sqlite_utils.Database, uid: str, rows: list[tuple[Any, ...]]) -> list[Revision]:
     """Snapshots of `rows` (newest first, consecutive down from a whole one), newest first."""
-    record = _record_row(db, uid) if rows and rows[0][4] in (CURRENT, RECORD) else None
+    record = _record_row(db, uid) if rows and rows[0][4] in _AGAINST_ROW else None
     found: list[Revision] = []
     newer: dict[str, Any] | None = None
     for rev, author, at, reason, encoding, packed, text in rows:
@@ -91,7 +94,7 @@ def add_revision(
         _store(db, uid, previous.rev, encoding, packed)
     record = _record_row(db, uid)
     if record is not None and snapshot.get("body") == record["body"]:
-        encoding, packed = RECORD, packing.pack_record(snapshot, record)
+        encoding, packed = _against_row(snapshot, record)
     else:  # cannot happen through the facade (it snapshots the record itself); kept whole
         encoding, packed = FULL, packing.pack_full(snapshot)
     db.execute(
@@ -108,7 +111,7 @@ def before_record_change(db: sqlite_utils.Database, uid: str, *, new_body: str |
     newest = db.execute(
         f"SELECT {_COLUMNS} FROM revisions WHERE record_uid = ? ORDER BY rev DESC LIMIT 1", [uid]
     ).fetchone()
-    if newest is not None and newest[4] in (CURRENT, RECORD):
+    if newest is not None and newest[4] in _AGAINST_ROW:
         _store(db, uid, int(newest[0]), FULL, packing.pack_full(_chain(db, uid, [newest])[0].snapshot))
     record = _record_row(db, uid)
     if new_body is None or record is None or record["body"] == new_body:
@@ -122,6 +125,13 @@ def before_record_change(db: sqlite_utils.Database, uid: str, *, new_body: str |
             "UPDATE files SET encoding = ?, data = ? WHERE record_uid = ? AND role = ? AND name = ?",
             [new_encoding, sqlite3.Binary(new_packed), uid, role, name],
         )
+
+
+def _against_row(snapshot: dict[str, Any], record: dict[str, Any]) -> tuple[str, bytes]:
+    """The newest revision kept as what differs from its record's row (`row`, or `record` for a
+    snapshot without a field `row` assumes)."""
+    packed = packing.pack_row(snapshot, record)
+    return (ROW, packed) if packed is not None else (RECORD, packing.pack_record(snapshot, record))
 
 
 def _store(db: sqlite_utils.Database, uid: str, rev: int, encoding: str, packed: bytes) -> None:
@@ -207,14 +217,28 @@ def repack_all(db: sqlite_utils.Database) -> None:
         )
 
 
-def repack_newest(db: sqlite_utils.Database) -> None:
-    """Keep every record's newest revision as what differs from its row (a migration step)."""
-    for (uid,) in list(db.execute("SELECT DISTINCT record_uid FROM revisions WHERE encoding = ?", [CURRENT])):
+_Pack = Callable[[dict[str, Any], dict[str, Any]], tuple[str, bytes]]
+
+
+def as_record(snapshot: dict[str, Any], record: dict[str, Any]) -> tuple[str, bytes]:
+    """The newest revision as schemas 5 and 6 kept it (encoding `record`)."""
+    return RECORD, packing.pack_record(snapshot, record)
+
+
+def repack_newest(
+    db: sqlite_utils.Database, encoding: str, report: Callable[[float], None] | None = None, *,
+    pack: _Pack = _against_row,
+) -> None:
+    """Keep every record's newest revision kept as `encoding` as what differs from its row, as
+    `pack` keeps it (a save now: `_against_row`; a migration step). `report` hears how far it is."""
+    uids = [row[0] for row in db.execute("SELECT DISTINCT record_uid FROM revisions WHERE encoding = ?", [encoding])]
+    for done, uid in enumerate(uids, start=1):
         newest = db.execute(
             f"SELECT {_COLUMNS} FROM revisions WHERE record_uid = ? ORDER BY rev DESC LIMIT 1", [uid]
         ).fetchone()
         record = _record_row(db, uid)
-        if newest is None or newest[4] != CURRENT or record is None:
-            continue
-        snapshot = _chain(db, uid, [newest])[0].snapshot
-        _store(db, uid, int(newest[0]), RECORD, packing.pack_record(snapshot, record))
+        if newest is not None and newest[4] == encoding and record is not None:
+            snapshot = _chain(db, uid, [newest])[0].snapshot
+            _store(db, uid, int(newest[0]), *pack(snapshot, record))
+        if report is not None and done % 1000 == 0:
+            report(done / len(uids))

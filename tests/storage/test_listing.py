@@ -276,7 +276,8 @@ def test_an_old_file_gains_the_list_columns(tmp_path: Path) -> None:
                      "records_words_changed", "records_words_removed"):
             conn.execute(f"DROP TRIGGER {name}")
         conn.execute(f"DROP TABLE {list_words.TABLE}")
-        for column in ("haystack", "live", "key_order", "title_order", "date_order", "tags_order", "owner_order"):
+        for column in ("kind_code", "haystack", "live", "key_order", "title_order", "date_order", "tags_order",
+                       "owner_order"):
             conn.execute(f"ALTER TABLE records DROP COLUMN {column}")
         row = (
             "INSERT INTO records (uid, key, kind, title, owner_uid, created_at, updated_at) "
@@ -308,6 +309,9 @@ def _as_schema_5(path: Path) -> None:
             conn.execute(f"DROP INDEX {name}")
             conn.execute(f"CREATE INDEX {name} ON records (live, {column}key_order, key, kind, status, tags_order, "
                          "haystack)")
+        conn.execute("DROP INDEX records_facets")  # the kind by its name (before schema 7)
+        conn.execute("CREATE INDEX records_facets ON records (live, kind, status, key_order)")
+        conn.execute("ALTER TABLE records DROP COLUMN kind_code")
         for trigger in ("records_owner_changed", "records_owner_renamed"):  # schema 5's fired on every save
             sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", [trigger]).fetchone()[0]
             conn.execute(f"DROP TRIGGER {trigger}")
@@ -374,7 +378,7 @@ def test_a_migration_tells_how_far_it_is(tmp_path: Path) -> None:
     Store.open(path, progress=lambda what, fraction: heard.append((what, fraction))).close()
     fractions = [fraction for _, fraction in heard]
     assert fractions == sorted(fractions) and fractions[0] == 0.0 and fractions[-1] == 1.0
-    steps = {f"updating the knowledge base to schema {n}" for n in (4, 5, 6)}
+    steps = {f"updating the knowledge base to schema {n}" for n in (4, 5, 6, 7)}
     assert {what for what, _ in heard} == steps | {"compacting the file"}  # older than schema 5: rewritten
     assert heard[-1] == ("compacting the file", 1.0)
     heard.clear()

@@ -16,16 +16,9 @@ from kbridge.core import KnowledgeBase
 from kbridge.storage import packing
 from kbridge.storage.migrations import MIGRATIONS
 from kbridge.storage.packing import KEYFRAME_EVERY
+from tests.storage.sql_rows import rows as _rows
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "kb-schema-v2.kbridge"
-
-
-def _rows(path: Path, sql: str) -> list[tuple]:
-    conn = sqlite3.connect(path)
-    try:
-        return list(conn.execute(sql))
-    finally:
-        conn.close()
 
 
 def test_a_knowledge_base_of_the_schema_before_migrates_without_losing_a_byte(tmp_path: Path) -> None:
@@ -49,7 +42,7 @@ def test_a_knowledge_base_of_the_schema_before_migrates_without_losing_a_byte(tm
         for (uid, role, name), data in files.items():
             assert kb.files.read(uid, name, role=role) == data
     encodings = dict(_rows(path, "SELECT encoding, count(*) FROM revisions GROUP BY encoding"))
-    assert set(encodings) <= {"record", "delta", "full"} and encodings["record"] == len(
+    assert set(encodings) <= {"row", "delta", "full"} and encodings["row"] == len(
         {uid for uid, _rev in revisions})
     assert _rows(path, "PRAGMA integrity_check") == [("ok",)]
     _rows(path, "PRAGMA wal_checkpoint(TRUNCATE)")
@@ -116,7 +109,10 @@ def test_an_imported_original_is_kept_around_its_body_and_survives_an_edit(tmp_p
         assert _rows(tmp_path / "kb.kbridge", "SELECT encoding FROM files") == [("zlib",)]
 
 
-@pytest.mark.parametrize(("encoding", "packed"), [("delta", b"not zlib"), ("record", b"\xff"), ("record", b"[1]")])
+@pytest.mark.parametrize(
+    ("encoding", "packed"),
+    [("delta", b"not zlib"), ("record", b"\xff"), ("record", b"[1]"), ("row", b"\xff"), ("row", b"[1]"), ("row", b"{")],
+)
 def test_damaged_packed_data_is_a_clear_error_not_a_wrong_answer(encoding: str, packed: bytes) -> None:
     try:
         packing.unpack(encoding, packed, "", row={"body": ""}, newer={})
