@@ -450,3 +450,35 @@ def _summary(row: tuple[Any, ...]) -> Record:
         tags=json.loads(tags) if tags != "[]" else [], owner=owner, date=date, review_by=review_by,
         created_at=created, updated_at=updated, deleted_at=gone, owner_key=owner_key, owner_name=owner_name,
     )
+
+
+def summaries(db: sqlite_utils.Database, *, deleted: bool | None = False, sources: bool = False) -> list[Record]:
+    """Every record without its body, fields and (unless `sources`) source, for lists and
+    checks over large bases: one scan of the records table, owners from a small map."""
+    people = {
+        uid: (key, title)
+        for uid, key, title in db.execute(
+            "SELECT uid, key, title FROM records WHERE live IN (0, 1) AND kind_code = ?",  # the facets index
+            [kind_code(Kind.PERSON.value)],
+        )
+    }
+    clause = "" if deleted is None else (
+        " WHERE deleted_at IS NOT NULL" if deleted else " WHERE deleted_at IS NULL"
+    )
+    rows = db.execute(
+        "SELECT uid, key, kind, title, status, tags, owner_uid, date, review_by, created_at, "
+        f"updated_at, deleted_at, {'source' if sources else 'NULL'} FROM records{clause}"
+    )
+    kinds = {kind.value: kind for kind in Kind}
+    summaries = []
+    for uid, key, kind, title, status, tags, owner, date, review_by, created, updated, gone, source in rows:
+        owner_key, owner_name = people.get(owner, (None, None)) if owner else (None, None)
+        summaries.append(
+            Record(
+                kind=kinds[kind], title=title, key=key, uid=uid, status=status,
+                tags=json.loads(tags) if tags != "[]" else [], owner=owner, date=date,
+                review_by=review_by, created_at=created, updated_at=updated, deleted_at=gone,
+                owner_key=owner_key, owner_name=owner_name, source=json.loads(source) if source else None,
+            )
+        )
+    return summaries

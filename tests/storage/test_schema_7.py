@@ -1,7 +1,7 @@
 """Schema 7 (a knowledge base smaller beside its text): a file written by schema 6's kbridge
 migrates in place and reads back everything it held; what a save writes now reads back too.
 
-`fixtures/kb-schema-v6.kbridge` was written by kbridge at commit 1135892 (schema 6): people, a
+`tests/fixtures/kb-schema-v6.kbridge` was written by kbridge at commit 1135892 (schema 6): people, a
 system, decisions with and without owners, one saved 42 times (past a whole revision), links, a
 deleted risk, a restored control, a note in Unicode, the log4brains ADR folder imported (one
 edited afterwards) and two kept files. `kb-schema-v6.json` is what that kbridge read back from it:
@@ -22,7 +22,7 @@ from kbridge.model.listing import ListQuery
 from kbridge.storage import MIGRATIONS, packing
 from tests.storage.sql_rows import rows as _rows
 
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "kb-schema-v6.kbridge"
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "kb-schema-v6.kbridge"
 EXPECTED = json.loads(FIXTURE.with_suffix(".json").read_text(encoding="utf-8"))
 _LISTS = {
     "all": ListQuery(), "decisions": ListQuery(kind="decision"), "trash": ListQuery(trash=True),
