@@ -9,7 +9,7 @@ QSortFilterProxyModel is no use here: it would ask for every row."""
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -77,6 +77,8 @@ class RecordTableModel(QAbstractTableModel):
         self._total = 0
         self._pages: OrderedDict[int, list[Record]] = OrderedDict()
         self._flags: dict[str, str] = {}  # uid -> why the record is marked (a sync conflict)
+        # Told of a page to paint that is not read; True: it is read elsewhere, `show_page` brings it.
+        self.page_missing: Callable[[int], bool] | None = None
 
     # --- contents -------------------------------------------------------------------------
 
@@ -185,6 +187,30 @@ class RecordTableModel(QAbstractTableModel):
         self._keep(page_number, page)
         return page[offset] if offset < len(page) else None
 
+    def _record_to_paint(self, row: int) -> Record | None:
+        """`record_at`, unless its page is not read and `page_missing` takes it to read elsewhere
+        (kbridge.ui.jobs.list_pages): None until `show_page` brings it."""
+        if self.page_missing is not None and 0 <= row < self._count and self._listing is not None:
+            page_number, offset = divmod(row, PAGE_ROWS)
+            page = self._pages.get(page_number)
+            if page is not None:
+                return page[offset] if offset < len(page) else None
+            if self.page_missing(page_number):
+                return None
+        return self.record_at(row)
+
+    def show_page(self, query: ListQuery, count: int, page_number: int, page: list[Record]) -> None:
+        """A page read elsewhere for the list `query` of `count` rows: kept and its rows painted
+        (or, given page -1, every row painted again: asked for, now read when painted)."""
+        if page_number < 0:
+            if (query, count) == (self._query(), self._count) and self._count:
+                self.dataChanged.emit(self.index(0, 0), self.index(self._count - 1, len(COLUMNS) - 1))
+            return
+        if not page or not self.keep_pages(query, count, {page_number: page}):
+            return
+        first = page_number * PAGE_ROWS
+        self.dataChanged.emit(self.index(first, 0), self.index(first + len(page) - 1, len(COLUMNS) - 1))
+
     def row_of(self, uid: str) -> int | None:
         """The row showing record `uid`, or None when the list does not show it."""
         row = self.row_if_read(uid)
@@ -230,7 +256,8 @@ class RecordTableModel(QAbstractTableModel):
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        record = self.record_at(index.row())
+        wanted = role in (RecordRole, UidRole)  # what a selection or an action needs: read now
+        record = self.record_at(index.row()) if wanted else self._record_to_paint(index.row())
         if record is None:
             return None
         column = index.column()

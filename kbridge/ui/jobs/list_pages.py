@@ -1,0 +1,113 @@
+"""Pages of a long list painted from a worker's reads.
+
+Painting a row of a page the list has not read asks storage for the page. Near either end of the
+list that is a walk of a few thousand index entries at most; in the middle of a long filtered
+list it means reading every match first (kbridge.storage.listing: 100-470 ms a page at a million
+records, the window frozen meanwhile; dragging the scroll bar asked for several). So, in a list
+whose filter runs on a worker (kbridge.ui.jobs.list_filter: a long list, or filters found slow),
+such a page is painted empty at first and read on the worker, on the filter's connection; its
+rows are painted when it comes, if the list still shows what was asked about. The newest page
+asked for is read first; pages scrolled past before their turn are dropped. What is not painting
+(the current record, a selection) still reads at once (`RecordTableModel.record_at`).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject
+
+from kbridge.model import Record
+from kbridge.model.listing import ListQuery
+from kbridge.ui.jobs.list_filter import ListFilterer
+from kbridge.ui.jobs.worker import Job
+from kbridge.ui.models.record_table_model import PAGE_ROWS, RecordTableModel
+
+# Pages this near either end are read at once: storage walks at most 2,500 entries to them.
+NEAR_END_PAGES = 2500 // PAGE_ROWS
+# Pages waiting for the worker, at most: a scroll bar dragged over thousands of rows asks for
+# every page it passes; only the last ones asked for are still on screen.
+WAITING_PAGES = 8
+
+
+@dataclass(frozen=True)
+class PageAnswer:
+    query: ListQuery
+    count: int
+    page_number: int
+    rows: list[Record]
+
+
+class PageReader(QObject):
+    """Reads pages of `model` on a worker while `filterer` works there too (the list is long)."""
+
+    def __init__(self, model: RecordTableModel, filterer: ListFilterer, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.filterer = filterer
+        self._list: tuple[ListQuery, int] | None = None  # the list the waiting pages belong to
+        self._waiting: list[int] = []  # page numbers, the newest last
+        self._running: Job | None = None
+        self._failed: tuple[ListQuery, int] | None = None  # a list whose pages the worker could not read
+        model.page_missing = self.request
+
+    @property
+    def pending(self) -> bool:
+        return bool(self._waiting) or self._running is not None
+
+    def request(self, page_number: int) -> bool:
+        """Read page `page_number` on the worker (True), or leave it to be read now (False: a
+        short list, a page near an end)."""
+        if self.filterer.connection is None or not self.filterer.slow:
+            return False
+        count = self.model.rowCount()
+        last_page = (count - 1) // PAGE_ROWS
+        if page_number < NEAR_END_PAGES or page_number > last_page - NEAR_END_PAGES:
+            return False
+        current = (self.model.query_for(self.model.record_filter), count)
+        if current == self._failed:
+            return False  # read now, where a failure is reported as any other
+        if current != self._list:
+            self._list, self._waiting = current, []
+        if page_number in self._waiting:
+            self._waiting.remove(page_number)
+        self._waiting.append(page_number)
+        del self._waiting[:-WAITING_PAGES]
+        if self._running is None:
+            self._start()
+        return True
+
+    def _start(self) -> None:
+        connection = self.filterer.connection
+        if connection is None or not self._waiting or self._list is None:
+            self._waiting = []
+            return
+        page_number = self._waiting.pop()
+        query, count = self._list
+
+        def work(_progress: object, _cancel: threading.Event) -> PageAnswer:
+            with connection.opened() as kb:
+                rows = kb.listing.window(query, page_number * PAGE_ROWS, PAGE_ROWS, total=count)
+            return PageAnswer(query, count, page_number, rows)
+
+        job = Job("Reading the list", work)
+        # Bound methods, not lambdas: Qt drops them with this object if the window goes first.
+        job.signals.finished.connect(self._on_job_finished)
+        job.signals.failed.connect(self._on_job_failed)
+        job.signals.ended.connect(self._on_job_ended)
+        self._running = job
+        job.start()
+
+    def _on_job_finished(self, answer: PageAnswer) -> None:
+        self.model.show_page(answer.query, answer.count, answer.page_number, answer.rows)
+
+    def _on_job_failed(self, _error: Exception) -> None:
+        self._failed, self._waiting = self._list, []
+        if self._list is not None:  # the rows left empty are painted again, read at once this time
+            self.model.show_page(*self._list, -1, [])
+
+    def _on_job_ended(self) -> None:
+        self._running = None
+        if self._waiting:
+            self._start()

@@ -1,0 +1,100 @@
+"""In a long list, a page in its middle is painted from a worker's read: its rows are empty for a
+moment, never a frozen window; what a selection needs is still read at once, and a worker that
+cannot read leaves the rows to be read when painted."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from kbridge.core import KnowledgeBase
+from kbridge.core.record_list import RecordListing
+from kbridge.model.listing import ListQuery
+from kbridge.storage import listing as storage_listing
+from kbridge.ui.jobs import list_pages
+from kbridge.ui.models.record_table_model import KEY, PAGE_ROWS, UidRole
+from kbridge.ui.window.main_window import MainWindow
+from tests.ui.answers import Answers
+from tests.ui.test_list_filter_worker import file_of_600, sample_kb  # noqa: F401  (fixtures)
+from tests.ui.test_list_rows_worker import large_window  # noqa: F401  (a fixture)
+
+
+@pytest.fixture
+def windows_read(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[int, bool]]]:
+    """(offset, on the GUI thread) of every window of rows storage is asked for; pages 1-3 of the
+    600 rows are in the middle (page 0 and 4 near an end)."""
+    monkeypatch.setattr(list_pages, "NEAR_END_PAGES", 1)
+    asked: list[tuple[int, bool]] = []
+    real = RecordListing.window
+
+    def recording(self: RecordListing, query: ListQuery, offset: int, limit: int, **kwargs: object) -> object:
+        asked.append((offset, threading.current_thread() is threading.main_thread()))
+        return real(self, query, offset, limit, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(RecordListing, "window", recording)
+    yield asked
+
+
+def _keys(kb: KnowledgeBase, query: ListQuery, offset: int) -> list[str]:
+    """The keys of a page, read past the spy (the test's own reads are not the window's)."""
+    return [record.key for record in storage_listing.window(kb._store.db, query, offset, PAGE_ROWS)]
+
+
+def test_a_page_in_the_middle_is_read_on_the_worker_and_then_painted(
+    qtbot: QtBot, large_window: MainWindow, sample_kb: KnowledgeBase, answers: Answers,  # noqa: F811
+    windows_read: list[tuple[int, bool]],
+) -> None:
+    window = large_window
+    model, table = window.model, window.table
+    middle = 2 * PAGE_ROWS + 10
+    table.scrollTo(model.index(middle, KEY))
+    assert model.index(middle, KEY).data() is None, "painted before its page was read"
+    expected = _keys(sample_kb, ListQuery(), 2 * PAGE_ROWS)
+    qtbot.waitUntil(lambda: model.index(middle, KEY).data() == expected[10], timeout=10000)
+    assert (2 * PAGE_ROWS, False) in windows_read and (2 * PAGE_ROWS, True) not in windows_read
+    assert [model.index(2 * PAGE_ROWS + n, KEY).data() for n in range(PAGE_ROWS)] == expected
+    # A selection needs its record now: read at once, whatever the page.
+    third = 3 * PAGE_ROWS + 5
+    assert model.index(third, KEY).data(UidRole) == sample_kb.get(_keys(sample_kb, ListQuery(), 3 * PAGE_ROWS)[5]).uid
+    assert answers.errors == []
+
+
+def test_a_filtered_list_scrolled_far_is_painted_from_the_worker(
+    qtbot: QtBot, large_window: MainWindow, sample_kb: KnowledgeBase, windows_read: list[tuple[int, bool]],  # noqa: F811
+) -> None:
+    window = large_window
+    window.filter_field.setText("choice")  # every record: five pages
+    qtbot.waitUntil(lambda: not window.list_filterer.pending and window.model.rowCount() == 600)
+    window.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+    query = window.model.query_for(window.model.record_filter)
+    windows_read.clear()
+    row = PAGE_ROWS + 3
+    window.table.scrollTo(window.model.index(row, KEY))
+    expected = _keys(sample_kb, query, PAGE_ROWS)[3]
+    qtbot.waitUntil(lambda: window.model.index(row, KEY).data() == expected, timeout=10000)
+    assert (PAGE_ROWS, True) not in windows_read
+
+
+def test_a_worker_that_cannot_read_leaves_the_rows_to_be_read_when_painted(
+    qtbot: QtBot, large_window: MainWindow, sample_kb: KnowledgeBase, answers: Answers,  # noqa: F811
+    windows_read: list[tuple[int, bool]], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    window = large_window
+    recording = RecordListing.window
+
+    def broken_off_the_gui_thread(self: RecordListing, *args: object, **kwargs: object) -> object:
+        if threading.current_thread() is not threading.main_thread():
+            raise OSError("disk I/O error")
+        return recording(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(RecordListing, "window", broken_off_the_gui_thread)
+    middle = 2 * PAGE_ROWS + 1
+    window.table.scrollTo(window.model.index(middle, KEY))
+    expected = _keys(sample_kb, ListQuery(), 2 * PAGE_ROWS)[1]
+    qtbot.waitUntil(lambda: window.model.index(middle, KEY).data() == expected, timeout=10000)
+    assert (2 * PAGE_ROWS, True) in windows_read  # read on the GUI thread after the worker failed
+    assert answers.errors == []
