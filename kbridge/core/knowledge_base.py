@@ -155,6 +155,8 @@ class KnowledgeBase:
         """Group mutations: all are saved or none; each record changed gets one revision, written
         before the commit; listeners hear once, after it."""
         mark = self._pending.mark()
+        if self._depth == 0:
+            self.search_index.before_writing()
         self._depth += 1
         # From just before the commit until the search index has the changes, other connections
         # of this process wait before they judge the index (kbridge.core.index_writes).

@@ -111,8 +111,10 @@ class SearchIndex:
         self._count = count or (lambda: int(kb.maintenance.stats()["records"]))
         self._open: dict[str, _Open] = {}
         # The state of the database when it was opened: an index carrying this stamp is fresh
-        # until the first change this process makes, which may happen before any search.
-        self._opened_stamp = stamp()
+        # until the first change this process makes, which may happen before any search. Read
+        # before that first change (`before_writing`), not here: a connection that only reads (a
+        # worker's) never needs it, and it is a count of every revision (200 ms at a million).
+        self._opened_stamp: int | None = None
         self._opened_version = kb.data_version()
         self._writes = IndexWrites(lambda: str(index_root(self._kb.uid)))
         kb.subscribe(self.apply)
@@ -386,9 +388,15 @@ class SearchIndex:
             _log.warning("the %s search index could not be rebuilt: %s", name, error)
             self._open.pop(name, None)
 
+    def before_writing(self) -> None:
+        """Called before each of this connection's transactions: the stamp as opened is read
+        before the first one, while it is still the state the file was opened in."""
+        if self._opened_stamp is None and self._kb.data_version() == self._opened_version:
+            self._opened_stamp = self._stamp()
+
     def _open_for_change(self, name: str) -> None:
         """Open `name`'s index to apply this process's first change, if it was fresh before."""
-        if self._kb.data_version() != self._opened_version:
+        if self._kb.data_version() != self._opened_version or self._opened_stamp is None:
             return
         meta = self._read_meta(name)
         if meta is None or not self._compatible(meta, name):

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from kbridge.core import KnowledgeBase
+from kbridge.model.listing import ListQuery
 
 
 def _true_count(kb: KnowledgeBase) -> int:
@@ -70,3 +71,44 @@ def test_another_connection_and_a_restore_are_seen(tmp_path: Path) -> None:
     window.maintenance.replace_content_from(backup)
     assert window._store.count_revisions() == _true_count(window) == 3
     window.close()
+
+
+def test_a_connection_that_only_reads_never_counts_the_revisions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker's connection (choosers, list filters, checks) reads; the count that dates the
+    search index is read before a connection's first change only (200 ms at a million records)."""
+    from kbridge.storage.store import Store
+
+    path = tmp_path / "kb.kbridge"
+    with KnowledgeBase.init(path) as kb:
+        kb.create("decision", "Use Vault", body="We keep secrets in Vault.")
+        kb.reindex()
+    counted: list[Store] = []
+    real = Store.count_revisions
+    monkeypatch.setattr(Store, "count_revisions", lambda store: counted.append(store) or real(store))
+    with KnowledgeBase.open(path) as reader:
+        assert [r.title for r in reader.list_records()] == ["Use Vault"]
+        assert reader.listing.count(ListQuery()) == 1
+        assert counted == []
+        reader.create("decision", "Rotate keys")
+        assert counted, "a change was made without the stamp it started from"
+
+
+def test_the_first_save_after_opening_keeps_the_index_without_rebuilding_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "kb.kbridge"
+    with KnowledgeBase.init(path) as kb:
+        record = kb.create("decision", "Use Vault", body="We keep secrets in Vault.")
+        kb.reindex()
+    from kbridge.core.search_index import SearchIndex
+
+    def no_rebuild(*_args: object, **_kwargs: object) -> int:
+        raise AssertionError("the index was rebuilt")
+
+    monkeypatch.setattr(SearchIndex, "rebuild", no_rebuild)
+    with KnowledgeBase.open(path) as kb:
+        kb.update(record.key, body="We keep secrets in Vault, rotated monthly.")
+        assert kb.search_index.status() == "fresh"
+        assert [hit.key for hit in kb.search("rotated").hits] == [record.key]
