@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
-from rapidfuzz.process import extract_iter
+from rapidfuzz.process import extract
 
 from kbridge.search.query import Fuzzy, Node, Phrase, Prefix, Term, positive_leaves
 from kbridge.search.results import Snippet
@@ -26,6 +26,8 @@ ELLIPSIS = "…"
 _HIGHLIGHTED_FIELDS = (None, "body", "title")
 _MOST_MATCHES = 40  # of each word: enough to find the best passage of a long record
 _WORD_REST = re.compile(r"[^\W_]*")
+_SEPARATOR = re.compile(r"[\W_]")
+_FIRST_PIECE = 1000  # characters of a text first split into words, looking for a near word
 # Markup that disappears from a passage (characters), and whole tokens that are line markers.
 _MARKUP_CHARS = (("*", ""), ("`", ""), ("[", ""), ("]", ""), ("|", " "), ("~", ""))
 _LINE_MARKERS = frozenset(["#", "##", "###", "####", "#####", "######", ">", "-", "+", "!"])
@@ -66,64 +68,62 @@ class Highlighter:
 
     def matches(self, word: str) -> bool:
         """Whether one word (as written) matches the query."""
-        return bool(self._find(word))
+        near = _NearWords(self.fuzzy)
+        near.compare(_fold_text(word).lower())
+        return bool(self._find(_lowered(word), near.found))
 
     def snippet(self, text: str, width: int = SNIPPET_WIDTH) -> Snippet:
         """The passage of about `width` characters with the most distinct matching words."""
-        return self._snippet(text, width, None)
+        return self.snippets([text], width)[0]
 
     def snippets(self, texts: Sequence[str], width: int = SNIPPET_WIDTH) -> list[Snippet]:
-        """`snippet` of each text; the words near a fuzzy word are looked for in all the texts
-        at once (one page of hits shares most of its words)."""
-        near = None
-        if self.fuzzy and len(texts) > 1:
-            near = self._near_words(" ".join(_fold_text(text).lower() for text in texts))
-        return [self._snippet(text, width, near) for text in texts]
+        """`snippet` of each text.
 
-    def _snippet(self, text: str, width: int, near: set[str] | None) -> Snippet:
-        """`snippet`, with the words near a fuzzy word already known (`near`) or not (None)."""
-        found = self._find(text, near)
+        A fuzzy word is the costly case: the words near it are found by comparing words, and
+        splitting a text into words costs more than the comparing. One page of hits shares
+        most of its words, so a near word found in one text is looked for in the others with
+        `str.find`, and a text is split only as far as it takes to find a near word (or to its
+        end, when it has none); that is enough to choose its passage. The passages shown are
+        then compared word by word, all at once, so that no near word in them goes unmarked."""
+        near = _NearWords(self.fuzzy)
+        passages = [self._passage(text, width, near) for text in texts]
+        if self.fuzzy:
+            near.compare(_fold_text(" ".join(passage for passage, _, _ in passages)).lower())
+        return [
+            self._cut(passage, width, near.found, more_before=before, more_after=after)
+            for passage, before, after in passages
+        ]
+
+    def _passage(self, text: str, width: int, near: _NearWords) -> tuple[str, bool, bool]:
+        """The cleaned passage of `text` (about twice `width`) around its best window of
+        matches, and whether the text goes on before and after it."""
+        low = _lowered(text)
+        if self.fuzzy:
+            near.look_through(low)
+        found = self._find(low, near.found)
         start = _best_start(found, width) if found else 0
         if start:
             start = _word_start(text, max(0, start - _LEAD), start)
         # Markup takes room that the cleaned passage will not: take more, cut after cleaning.
         stop = min(len(text), start + 2 * width)
-        passage = _clean(text[start:stop])
         more_after = stop < len(text) and bool(text[stop:].strip())
-        return self._cut(passage, width, near, more_before=start > 0, more_after=more_after)
+        return _clean(text[start:stop]), start > 0, more_after
 
-    def _find(self, text: str, near: set[str] | None = None) -> list[tuple[int, int, str]]:
-        """(start, end, lower-case word) of the matching words of `text`, in order; `near`:
-        the words near a fuzzy word, when already known."""
-        low = _fold_text(text).lower()
-        if len(low) != len(text):  # a letter whose lower case is longer: match as written
-            low = _fold_text(text)
-        exact = set(self.exact)
-        if self.fuzzy:
-            exact.update(self._near_words(low) if near is None else near)
+    def _find(self, low: str, near: set[str]) -> list[tuple[int, int, str]]:
+        """(start, end, lower-case word) of the matching words of a `_lowered` text, in order;
+        `near`: the words found near a fuzzy word."""
         found: list[tuple[int, int, str]] = []
-        for word in exact:
+        for word in self.exact.union(near) if near else self.exact:
             found.extend(_occurrences(low, word, whole=True))
         for prefix in self.prefixes:
             found.extend(_occurrences(low, prefix, whole=False))
         # A word found both whole and by a prefix (`rotation rot*`) is one match, marked once.
         return sorted(set(found))
 
-    def _near_words(self, text: str) -> set[str]:
-        """The distinct words of `text` within reach of a fuzzy word of the query, compared in
-        C++ by rapidfuzz: splitting and comparing all words beats looking for likely ones."""
-        # In ASCII text, words are what is left between separators turned to spaces.
-        split = text.translate(ASCII_SEPARATORS).split() if text.isascii() else WORD.findall(text)
-        distinct = set(split)
-        near: set[str] = set()
-        for target, limit in self.fuzzy:
-            found = extract_iter(target, distinct, scorer=OSA.distance, score_cutoff=limit)
-            near.update(word for word, _, _ in found)
-        return near
-
-    def _cut(self, text: str, width: int, near: set[str] | None, *, more_before: bool, more_after: bool) -> Snippet:
+    def _cut(self, text: str, width: int, near: set[str], *, more_before: bool, more_after: bool) -> Snippet:
         """The first `width` characters of a cleaned passage, cut between words, with ellipses
-        where the record goes on, and its matching words marked."""
+        where the record goes on, and its matching words marked (`near`: the words found near
+        a fuzzy word)."""
         end = len(text)
         if end > width:
             space = text.rfind(" ", width // 2, width)
@@ -133,17 +133,68 @@ class Highlighter:
         prefix = ELLIPSIS if more_before else ""
         suffix = ELLIPSIS if more_after and body else ""
         shift = len(prefix)
-        highlights = tuple((start + shift, end + shift) for start, end, _ in self._find(body, near))
+        highlights = tuple((start + shift, end + shift) for start, end, _ in self._find(_lowered(body), near))
         return Snippet(prefix + body + suffix, highlights)
 
 
-def _occurrences(text: str, word: str, *, whole: bool) -> list[tuple[int, int, str]]:
-    """Where `word` starts a word of `text`: the whole word, or (whole=False) as a prefix."""
+class _NearWords:
+    """The words near a fuzzy word of the query, found as the texts of one page of hits are read.
+
+    Comparing is done in C++ by rapidfuzz, each distinct word once; what costs is splitting a
+    text into words, so a text is split only as far as needed (`look_through`)."""
+
+    def __init__(self, fuzzy: tuple[tuple[str, int], ...]) -> None:
+        self._fuzzy = fuzzy
+        self._compared: set[str] = set()
+        self._of: dict[tuple[str, int], set[str]] = {target: set() for target in fuzzy}
+        self.found: set[str] = set()
+
+    def compare(self, text: str) -> set[tuple[str, int]]:
+        """Compare the words of `text` (folded, lower-case) not compared before; the fuzzy
+        words that gained a near word."""
+        # In ASCII text, words are what is left between separators turned to spaces.
+        split = text.translate(ASCII_SEPARATORS).split() if text.isascii() else WORD.findall(text)
+        new = set(split).difference(self._compared)
+        if not new:
+            return set()
+        self._compared.update(new)
+        gained: set[tuple[str, int]] = set()
+        for target in self._fuzzy:
+            word, limit = target
+            near = [choice for choice, _, _ in extract(word, new, scorer=OSA.distance, score_cutoff=limit, limit=None)]
+            if near:
+                self._of[target].update(near)
+                self.found.update(near)
+                gained.add(target)
+        return gained
+
+    def look_through(self, text: str) -> None:
+        """Compare the words of `text` (folded, lower-case) from its start, in growing pieces,
+        until it holds a word near each fuzzy word (or to its end): the words found in other
+        texts are looked for first, with `str.find`."""
+        missing = {target for target, near in self._of.items() if not any(_holds(text, word) for word in near)}
+        start, size = 0, _FIRST_PIECE
+        while missing and start < len(text):
+            stop = start + size
+            separator = _SEPARATOR.search(text, stop) if stop < len(text) else None
+            stop = separator.start() if separator else len(text)
+            missing -= self.compare(text[start:stop])
+            start, size = stop, size * 2
+
+
+def _holds(text: str, word: str) -> bool:
+    """Whether `word` is a whole word of `text`."""
+    return bool(_occurrences(text, word, whole=True, most=1))
+
+
+def _occurrences(text: str, word: str, *, whole: bool, most: int = _MOST_MATCHES) -> list[tuple[int, int, str]]:
+    """Where `word` starts a word of `text` (the first `most` times): the whole word, or
+    (whole=False) as a prefix."""
     found: list[tuple[int, int, str]] = []
     if not word:
         return found
     position = text.find(word)
-    while position >= 0 and len(found) < _MOST_MATCHES:
+    while position >= 0 and len(found) < most:
         end = position + len(word)
         if position == 0 or not text[position - 1].isalnum():
             if not whole:
@@ -206,6 +257,14 @@ def _clean(text: str) -> str:
             first = 0
         kept.extend(tokens[first:] if first else tokens)
     return " ".join(kept)
+
+
+def _lowered(text: str) -> str:
+    """`text` folded and in lower case, one character for one (matches are found in it)."""
+    low = _fold_text(text).lower()
+    if len(low) != len(text):  # a letter whose lower case is longer: match as written
+        low = _fold_text(text)
+    return low
 
 
 def _fold_text(text: str) -> str:
