@@ -28,6 +28,10 @@ _MOST_MATCHES = 40  # of each word: enough to find the best passage of a long re
 _WORD_REST = re.compile(r"[^\W_]*")
 _SEPARATOR = re.compile(r"[\W_]")
 _FIRST_PIECE = 1000  # characters of a text first split into words, looking for a near word
+# Characters of one page of hits split into words looking for near words, at most (a few
+# records' worth): past it, a passage is chosen among the near words already found. Bounds the
+# cost of a page of long records that hold no near word (matched by their titles).
+_LOOK_BUDGET = 16_000
 # Markup that disappears from a passage (characters), and whole tokens that are line markers.
 _MARKUP_CHARS = (("*", ""), ("`", ""), ("[", ""), ("]", ""), ("|", " "), ("~", ""))
 _LINE_MARKERS = frozenset(["#", "##", "###", "####", "#####", "######", ">", "-", "+", "!"])
@@ -83,8 +87,9 @@ class Highlighter:
         splitting a text into words costs more than the comparing. One page of hits shares
         most of its words, so a near word found in one text is looked for in the others with
         `str.find`, and a text is split only as far as it takes to find a near word (or to its
-        end, when it has none); that is enough to choose its passage. The passages shown are
-        then compared word by word, all at once, so that no near word in them goes unmarked."""
+        end, when it has none; and no more than `_LOOK_BUDGET` characters for the whole page);
+        that is enough to choose its passage. The passages shown are then compared word by
+        word, all at once, so that no near word in them goes unmarked."""
         near = _NearWords(self.fuzzy)
         passages = [self._passage(text, width, near) for text in texts]
         if self.fuzzy:
@@ -148,6 +153,7 @@ class _NearWords:
         self._compared: set[str] = set()
         self._of: dict[tuple[str, int], set[str]] = {target: set() for target in fuzzy}
         self.found: set[str] = set()
+        self._budget = _LOOK_BUDGET
 
     def compare(self, text: str) -> set[tuple[str, int]]:
         """Compare the words of `text` (folded, lower-case) not compared before; the fuzzy
@@ -174,11 +180,12 @@ class _NearWords:
         texts are looked for first, with `str.find`."""
         missing = {target for target, near in self._of.items() if not any(_holds(text, word) for word in near)}
         start, size = 0, _FIRST_PIECE
-        while missing and start < len(text):
-            stop = start + size
+        while missing and start < len(text) and self._budget > 0:
+            stop = start + min(size, self._budget)
             separator = _SEPARATOR.search(text, stop) if stop < len(text) else None
             stop = separator.start() if separator else len(text)
             missing -= self.compare(text[start:stop])
+            self._budget -= stop - start
             start, size = stop, size * 2
 
 
