@@ -91,17 +91,14 @@ class Highlighter:
         that is enough to choose its passage. The passages shown are then compared word by
         word, all at once, so that no near word in them goes unmarked."""
         near = _NearWords(self.fuzzy)
-        passages = [self._passage(text, width, near) for text in texts]
+        shown = [self._passage(text, width, near) for text in texts]
         if self.fuzzy:
-            near.compare(_fold_text(" ".join(passage for passage, _, _ in passages)).lower())
-        return [
-            self._cut(passage, width, near.found, more_before=before, more_after=after)
-            for passage, before, after in passages
-        ]
+            near.compare(_fold_text(" ".join(passage for _, passage, _ in shown)).lower())
+        return [self._marked(before, passage, after, near.found) for before, passage, after in shown]
 
-    def _passage(self, text: str, width: int, near: _NearWords) -> tuple[str, bool, bool]:
-        """The cleaned passage of `text` (about twice `width`) around its best window of
-        matches, and whether the text goes on before and after it."""
+    def _passage(self, text: str, width: int, near: _NearWords) -> tuple[str, str, str]:
+        """The passage of `text` shown: about `width` characters around its best window of
+        matches, cleaned of markup, as (ellipsis or "", passage, ellipsis or "")."""
         low = _lowered(text)
         if self.fuzzy:
             near.look_through(low)
@@ -112,7 +109,7 @@ class Highlighter:
         # Markup takes room that the cleaned passage will not: take more, cut after cleaning.
         stop = min(len(text), start + 2 * width)
         more_after = stop < len(text) and bool(text[stop:].strip())
-        return _clean(text[start:stop]), start > 0, more_after
+        return _cut(_clean(text[start:stop]), width, more_before=start > 0, more_after=more_after)
 
     def _find(self, low: str, near: set[str]) -> list[tuple[int, int, str]]:
         """(start, end, lower-case word) of the matching words of a `_lowered` text, in order;
@@ -125,21 +122,24 @@ class Highlighter:
         # A word found both whole and by a prefix (`rotation rot*`) is one match, marked once.
         return sorted(set(found))
 
-    def _cut(self, text: str, width: int, near: set[str], *, more_before: bool, more_after: bool) -> Snippet:
-        """The first `width` characters of a cleaned passage, cut between words, with ellipses
-        where the record goes on, and its matching words marked (`near`: the words found near
-        a fuzzy word)."""
-        end = len(text)
-        if end > width:
-            space = text.rfind(" ", width // 2, width)
-            end = space if space > 0 else width
-            more_after = True
-        body = text[:end].rstrip()
-        prefix = ELLIPSIS if more_before else ""
-        suffix = ELLIPSIS if more_after and body else ""
-        shift = len(prefix)
-        highlights = tuple((start + shift, end + shift) for start, end, _ in self._find(_lowered(body), near))
-        return Snippet(prefix + body + suffix, highlights)
+    def _marked(self, before: str, passage: str, after: str, near: set[str]) -> Snippet:
+        """The snippet of a passage with its matching words marked (`near`: the words found
+        near a fuzzy word)."""
+        shift = len(before)
+        highlights = tuple((start + shift, end + shift) for start, end, _ in self._find(_lowered(passage), near))
+        return Snippet(before + passage + after, highlights)
+
+
+def _cut(text: str, width: int, *, more_before: bool, more_after: bool) -> tuple[str, str, str]:
+    """The first `width` characters of a cleaned passage, cut between words, with ellipses
+    where the record goes on: (ellipsis or "", passage, ellipsis or "")."""
+    end = len(text)
+    if end > width:
+        space = text.rfind(" ", width // 2, width)
+        end = space if space > 0 else width
+        more_after = True
+    passage = text[:end].rstrip()
+    return (ELLIPSIS if more_before else ""), passage, (ELLIPSIS if more_after and passage else "")
 
 
 class _NearWords:
