@@ -145,34 +145,31 @@ def _cut(text: str, width: int, *, more_before: bool, more_after: bool) -> tuple
 class _NearWords:
     """The words near a fuzzy word of the query, found as the texts of one page of hits are read.
 
-    Comparing is done in C++ by rapidfuzz, each distinct word once; what costs is splitting a
-    text into words, so a text is split only as far as needed (`look_through`)."""
+    Words are compared in C++ by rapidfuzz, which is quicker than sorting out the distinct ones
+    first; what costs is splitting a text into words, so a text is split only as far as needed
+    (`look_through`)."""
 
     def __init__(self, fuzzy: tuple[tuple[str, int], ...]) -> None:
         self._fuzzy = fuzzy
-        self._compared: set[str] = set()
         self._of: dict[tuple[str, int], set[str]] = {target: set() for target in fuzzy}
         self.found: set[str] = set()
         self._budget = _LOOK_BUDGET
 
     def compare(self, text: str) -> set[tuple[str, int]]:
-        """Compare the words of `text` (folded, lower-case) not compared before; the fuzzy
-        words that gained a near word."""
+        """Compare the words of `text` (folded, lower-case); the fuzzy words it holds a word
+        near to."""
         # In ASCII text, words are what is left between separators turned to spaces.
         split = text.translate(ASCII_SEPARATORS).split() if text.isascii() else WORD.findall(text)
-        new = set(split).difference(self._compared)
-        if not new:
-            return set()
-        self._compared.update(new)
-        gained: set[tuple[str, int]] = set()
+        held: set[tuple[str, int]] = set()
         for target in self._fuzzy:
             word, limit = target
-            near = [choice for choice, _, _ in extract(word, new, scorer=OSA.distance, score_cutoff=limit, limit=None)]
+            found = extract(word, split, scorer=OSA.distance, score_cutoff=limit, limit=None)
+            near = [choice for choice, _, _ in found]
             if near:
                 self._of[target].update(near)
                 self.found.update(near)
-                gained.add(target)
-        return gained
+                held.add(target)
+        return held
 
     def look_through(self, text: str) -> None:
         """Compare the words of `text` (folded, lower-case) from its start, in growing pieces,
