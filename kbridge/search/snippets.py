@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
-from rapidfuzz.process import extract_iter
+from rapidfuzz.process import extract
 
 from kbridge.search.query import Fuzzy, Node, Phrase, Prefix, Term, positive_leaves
 from kbridge.search.results import Snippet
@@ -26,6 +26,12 @@ ELLIPSIS = "…"
 _HIGHLIGHTED_FIELDS = (None, "body", "title")
 _MOST_MATCHES = 40  # of each word: enough to find the best passage of a long record
 _WORD_REST = re.compile(r"[^\W_]*")
+_SEPARATOR = re.compile(r"[\W_]")
+_FIRST_PIECE = 1000  # characters of a text first split into words, looking for a near word
+# Characters of one page of hits split into words looking for near words, at most (a few
+# records' worth): past it, a passage is chosen among the near words already found. Bounds the
+# cost of a page of long records that hold no near word (matched by their titles).
+_LOOK_BUDGET = 16_000
 # Markup that disappears from a passage (characters), and whole tokens that are line markers.
 _MARKUP_CHARS = (("*", ""), ("`", ""), ("[", ""), ("]", ""), ("|", " "), ("~", ""))
 _LINE_MARKERS = frozenset(["#", "##", "###", "####", "#####", "######", ">", "-", "+", "!"])
@@ -66,84 +72,133 @@ class Highlighter:
 
     def matches(self, word: str) -> bool:
         """Whether one word (as written) matches the query."""
-        return bool(self._find(word))
+        near = _NearWords(self.fuzzy)
+        near.compare(_fold_text(word).lower())
+        return bool(self._find(_lowered(word), near.found))
 
     def snippet(self, text: str, width: int = SNIPPET_WIDTH) -> Snippet:
         """The passage of about `width` characters with the most distinct matching words."""
-        return self._snippet(text, width, None)
+        return self.snippets([text], width)[0]
 
     def snippets(self, texts: Sequence[str], width: int = SNIPPET_WIDTH) -> list[Snippet]:
-        """`snippet` of each text; the words near a fuzzy word are looked for in all the texts
-        at once (one page of hits shares most of its words)."""
-        near = None
-        if self.fuzzy and len(texts) > 1:
-            near = self._near_words(" ".join(_fold_text(text).lower() for text in texts))
-        return [self._snippet(text, width, near) for text in texts]
+        """`snippet` of each text.
 
-    def _snippet(self, text: str, width: int, near: set[str] | None) -> Snippet:
-        """`snippet`, with the words near a fuzzy word already known (`near`) or not (None)."""
-        found = self._find(text, near)
+        A fuzzy word is the costly case: the words near it are found by comparing words, and
+        splitting a text into words costs more than the comparing. One page of hits shares
+        most of its words, so a near word found in one text is looked for in the others with
+        `str.find`, and a text is split only as far as it takes to find a near word (or to its
+        end, when it has none; and no more than `_LOOK_BUDGET` characters for the whole page);
+        that is enough to choose its passage. The passages shown are then compared word by
+        word, all at once, so that no near word in them goes unmarked."""
+        near = _NearWords(self.fuzzy)
+        shown = [self._passage(text, width, near) for text in texts]
+        if self.fuzzy:
+            near.compare(_fold_text(" ".join(passage for _, passage, _ in shown)).lower())
+        return [self._marked(before, passage, after, near.found) for before, passage, after in shown]
+
+    def _passage(self, text: str, width: int, near: _NearWords) -> tuple[str, str, str]:
+        """The passage of `text` shown: about `width` characters around its best window of
+        matches, cleaned of markup, as (ellipsis or "", passage, ellipsis or "")."""
+        low = _lowered(text)
+        if self.fuzzy:
+            near.look_through(low)
+        found = self._find(low, near.found)
         start = _best_start(found, width) if found else 0
         if start:
             start = _word_start(text, max(0, start - _LEAD), start)
         # Markup takes room that the cleaned passage will not: take more, cut after cleaning.
         stop = min(len(text), start + 2 * width)
-        passage = _clean(text[start:stop])
         more_after = stop < len(text) and bool(text[stop:].strip())
-        return self._cut(passage, width, near, more_before=start > 0, more_after=more_after)
+        return _cut(_clean(text[start:stop]), width, more_before=start > 0, more_after=more_after)
 
-    def _find(self, text: str, near: set[str] | None = None) -> list[tuple[int, int, str]]:
-        """(start, end, lower-case word) of the matching words of `text`, in order; `near`:
-        the words near a fuzzy word, when already known."""
-        low = _fold_text(text).lower()
-        if len(low) != len(text):  # a letter whose lower case is longer: match as written
-            low = _fold_text(text)
-        exact = set(self.exact)
-        if self.fuzzy:
-            exact.update(self._near_words(low) if near is None else near)
+    def _find(self, low: str, near: set[str]) -> list[tuple[int, int, str]]:
+        """(start, end, lower-case word) of the matching words of a `_lowered` text, in order;
+        `near`: the words found near a fuzzy word."""
         found: list[tuple[int, int, str]] = []
-        for word in exact:
+        for word in self.exact.union(near) if near else self.exact:
             found.extend(_occurrences(low, word, whole=True))
         for prefix in self.prefixes:
             found.extend(_occurrences(low, prefix, whole=False))
         # A word found both whole and by a prefix (`rotation rot*`) is one match, marked once.
         return sorted(set(found))
 
-    def _near_words(self, text: str) -> set[str]:
-        """The distinct words of `text` within reach of a fuzzy word of the query, compared in
-        C++ by rapidfuzz: splitting and comparing all words beats looking for likely ones."""
+    def _marked(self, before: str, passage: str, after: str, near: set[str]) -> Snippet:
+        """The snippet of a passage with its matching words marked (`near`: the words found
+        near a fuzzy word)."""
+        shift = len(before)
+        highlights = tuple((start + shift, end + shift) for start, end, _ in self._find(_lowered(passage), near))
+        return Snippet(before + passage + after, highlights)
+
+
+def _cut(text: str, width: int, *, more_before: bool, more_after: bool) -> tuple[str, str, str]:
+    """The first `width` characters of a cleaned passage, cut between words, with ellipses
+    where the record goes on: (ellipsis or "", passage, ellipsis or "")."""
+    end = len(text)
+    if end > width:
+        space = text.rfind(" ", width // 2, width)
+        end = space if space > 0 else width
+        more_after = True
+    passage = text[:end].rstrip()
+    return (ELLIPSIS if more_before else ""), passage, (ELLIPSIS if more_after and passage else "")
+
+
+class _NearWords:
+    """The words near a fuzzy word of the query, found as the texts of one page of hits are read.
+
+    Words are compared in C++ by rapidfuzz, which is quicker than sorting out the distinct ones
+    first; what costs is splitting a text into words, so a text is split only as far as needed
+    (`look_through`)."""
+
+    def __init__(self, fuzzy: tuple[tuple[str, int], ...]) -> None:
+        self._fuzzy = fuzzy
+        self._of: dict[tuple[str, int], set[str]] = {target: set() for target in fuzzy}
+        self.found: set[str] = set()
+        self._budget = _LOOK_BUDGET
+
+    def compare(self, text: str) -> set[tuple[str, int]]:
+        """Compare the words of `text` (folded, lower-case); the fuzzy words it holds a word
+        near to."""
         # In ASCII text, words are what is left between separators turned to spaces.
         split = text.translate(ASCII_SEPARATORS).split() if text.isascii() else WORD.findall(text)
-        distinct = set(split)
-        near: set[str] = set()
-        for target, limit in self.fuzzy:
-            found = extract_iter(target, distinct, scorer=OSA.distance, score_cutoff=limit)
-            near.update(word for word, _, _ in found)
-        return near
+        held: set[tuple[str, int]] = set()
+        for target in self._fuzzy:
+            word, limit = target
+            found = extract(word, split, scorer=OSA.distance, score_cutoff=limit, limit=None)
+            near = [choice for choice, _, _ in found]
+            if near:
+                self._of[target].update(near)
+                self.found.update(near)
+                held.add(target)
+        return held
 
-    def _cut(self, text: str, width: int, near: set[str] | None, *, more_before: bool, more_after: bool) -> Snippet:
-        """The first `width` characters of a cleaned passage, cut between words, with ellipses
-        where the record goes on, and its matching words marked."""
-        end = len(text)
-        if end > width:
-            space = text.rfind(" ", width // 2, width)
-            end = space if space > 0 else width
-            more_after = True
-        body = text[:end].rstrip()
-        prefix = ELLIPSIS if more_before else ""
-        suffix = ELLIPSIS if more_after and body else ""
-        shift = len(prefix)
-        highlights = tuple((start + shift, end + shift) for start, end, _ in self._find(body, near))
-        return Snippet(prefix + body + suffix, highlights)
+    def look_through(self, text: str) -> None:
+        """Compare the words of `text` (folded, lower-case) from its start, in growing pieces,
+        until it holds a word near each fuzzy word (or to its end): the words found in other
+        texts are looked for first, with `str.find`."""
+        missing = {target for target, near in self._of.items() if not any(_holds(text, word) for word in near)}
+        start, size = 0, _FIRST_PIECE
+        while missing and start < len(text) and self._budget > 0:
+            stop = start + min(size, self._budget)
+            separator = _SEPARATOR.search(text, stop) if stop < len(text) else None
+            stop = separator.start() if separator else len(text)
+            missing -= self.compare(text[start:stop])
+            self._budget -= stop - start
+            start, size = stop, size * 2
 
 
-def _occurrences(text: str, word: str, *, whole: bool) -> list[tuple[int, int, str]]:
-    """Where `word` starts a word of `text`: the whole word, or (whole=False) as a prefix."""
+def _holds(text: str, word: str) -> bool:
+    """Whether `word` is a whole word of `text`."""
+    return bool(_occurrences(text, word, whole=True, most=1))
+
+
+def _occurrences(text: str, word: str, *, whole: bool, most: int = _MOST_MATCHES) -> list[tuple[int, int, str]]:
+    """Where `word` starts a word of `text` (the first `most` times): the whole word, or
+    (whole=False) as a prefix."""
     found: list[tuple[int, int, str]] = []
     if not word:
         return found
     position = text.find(word)
-    while position >= 0 and len(found) < _MOST_MATCHES:
+    while position >= 0 and len(found) < most:
         end = position + len(word)
         if position == 0 or not text[position - 1].isalnum():
             if not whole:
@@ -206,6 +261,14 @@ def _clean(text: str) -> str:
             first = 0
         kept.extend(tokens[first:] if first else tokens)
     return " ".join(kept)
+
+
+def _lowered(text: str) -> str:
+    """`text` folded and in lower case, one character for one (matches are found in it)."""
+    low = _fold_text(text).lower()
+    if len(low) != len(text):  # a letter whose lower case is longer: match as written
+        low = _fold_text(text)
+    return low
 
 
 def _fold_text(text: str) -> str:

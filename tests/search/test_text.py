@@ -91,3 +91,45 @@ def test_fuzzy_snippets_mark_a_word_whatever_letters_it_swaps() -> None:
 def test_a_word_matched_whole_and_by_a_prefix_is_marked_once() -> None:
     snippet = Highlighter.for_query(parse_query("rotation rot* key").root).snippet("Key rotation, nightly rotations.")
     assert snippet.to_html() == "<b>Key</b> <b>rotation</b>, nightly <b>rotations</b>."
+
+
+def test_fuzzy_snippets_of_a_page_mark_the_near_words_of_each_text() -> None:
+    highlighter = Highlighter.for_query(parse_query("rotaiton~2").root)
+    texts = [
+        "Key rotaton is monthly.",
+        # The near word of the first text, found again far into this one.
+        " ".join(f"word{i}" for i in range(200)) + " the rotaton again",
+        # A near word found in another text comes first; another one follows in the passage.
+        "the rotaton and then rotatoin of keys",
+        # No near word found so far: this text is read until it shows its own.
+        " ".join(f"word{i}" for i in range(300)) + " a Rotation here, rotary not",
+        "nothing near here",
+    ]
+    snippets = highlighter.snippets(texts)
+    assert [snippet.matched_words for snippet in snippets] == [
+        ["rotaton"],
+        ["rotaton"],
+        ["rotaton", "rotatoin"],
+        ["Rotation"],
+        [],
+    ]
+    assert snippets[1].text.startswith(ELLIPSIS) and snippets[3].text.startswith(ELLIPSIS)
+    # One text at a time gives the same snippets.
+    assert [highlighter.snippet(text) for text in texts] == snippets
+
+
+def test_fuzzy_snippets_read_a_bounded_part_of_a_page() -> None:
+    """Long records with no near word (matched by their titles) are read up to a bound; past it,
+    a passage is chosen among the near words already found, and still marks every near word
+    it shows."""
+    highlighter = Highlighter.for_query(parse_query("rotaiton~2").root)
+    long_text = " ".join(f"word{i}" for i in range(5000))  # 43,890 characters, no near word
+    filler = " ".join(f"word{i}" for i in range(300))
+    snippets = highlighter.snippets(
+        ["the rotaton first", long_text, filler + " a rotatoin late", "rotatoin at the start", filler + " rotaton"]
+    )
+    assert [snippet.matched_words for snippet in snippets] == [["rotaton"], [], [], ["rotatoin"], ["rotaton"]]
+    assert not snippets[2].text.startswith(ELLIPSIS)  # past the bound: the start, unmarked
+    assert snippets[4].text.startswith(ELLIPSIS)  # found before the bound: found anywhere
+    # Alone, the late word is found.
+    assert highlighter.snippet(filler + " a rotatoin late").matched_words == ["rotatoin"]
