@@ -105,3 +105,22 @@ def test_opening_a_file_and_editing_import_nothing_of_kbridge_after_the_warm_up(
     assert done.returncode == 0, done.stderr[-3000:]
     late = next(line for line in done.stdout.splitlines() if line.startswith("LATE")).split()[1:]
     assert late == [], f"imported on the GUI thread after the warm-up: {late}"
+
+
+def test_it_pauses_while_the_person_types(qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QLineEdit
+
+    monkeypatch.setattr(warm_up, "QUIET_AFTER_INPUT_S", 0.4)
+    (tmp_path / "warm_probe_typing.py").write_text("VALUE = 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    field = QLineEdit()
+    qtbot.addWidget(field)
+    warm = WarmUp(None, modules=("warm_probe_typing",), steps=())
+    warm.start(0)
+    for character in "vault":  # a key every 100 ms for half a second
+        qtbot.keyClick(field, character)
+        qtbot.wait(100)
+        assert "warm_probe_typing" not in sys.modules, "imported between two keystrokes"
+    qtbot.waitUntil(lambda: warm.done, timeout=5000)
+    assert "warm_probe_typing" in sys.modules
+    del sys.modules["warm_probe_typing"]
