@@ -101,6 +101,20 @@ def _child(path: str) -> None:
         figures[name] = (time.perf_counter() - started) * 1000
         app.processEvents()
 
+    def middled(name: str) -> None:
+        """Drag to the middle of the list: the GUI thread's hold (`name_gui`: its page painted
+        empty, read on a worker, since kbridge.ui.jobs.list_pages) and the time until its rows show."""
+        middle = window.model.index(window.model.rowCount() // 2, 0)
+        started = time.perf_counter()
+        table.scrollTo(middle, table.ScrollHint.PositionAtCenter)
+        table.viewport().repaint()
+        held = (time.perf_counter() - started) * 1000
+        held = max(held, settled(lambda: middle.data() is None))
+        table.viewport().repaint()
+        figures[name] = (time.perf_counter() - started) * 1000
+        figures[f"{name}_gui"] = held
+        app.processEvents()
+
     def opened(name: str) -> None:
         """Open the record in the middle of the list, found elsewhere (a search hit, a link: the
         list has not read its row): the GUI thread's longest hold (`name_gui`, the reader shown and
@@ -134,6 +148,7 @@ def _child(path: str) -> None:
         filtered(f"dense{number}", character)
     timed("dense_end", table.scrollToBottom)
     timed("dense_sort", lambda: table.sortByColumn(1, Qt.SortOrder.DescendingOrder))
+    middled("dense_middle")
     opened("dense_open")
     window.filter_field.clear()
     table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
@@ -200,6 +215,8 @@ def report(size: int, runs: list[dict[str, float]], first_open: float) -> None:
     line(f"filter {DENSE!r} (most records), worst keystroke", max(dense), TARGET_MS)
     _per_keystroke(dense, [worst[f"dense{number}_gui"] for number in range(len(DENSE))])
     line("  then scroll to its end / sort by title", max(worst["dense_end"], worst["dense_sort"]), TARGET_MS)
+    line("  then scroll to its middle, rows shown", worst["dense_middle"], TARGET_MS)
+    line("    the GUI thread's longest hold meanwhile", worst["dense_middle_gui"], 50)
     line("  then open a record in its middle, row shown", worst["dense_open"], TARGET_MS)
     line("    the GUI thread's longest hold meanwhile", worst["dense_open_gui"], 50)
     line("open a record in the middle (reader too)", worst["select"], TARGET_MS)
