@@ -92,3 +92,33 @@ def test_a_damaged_large_file_says_why_and_the_open_one_stays(
     assert window.kb is shown and window.model.rowCount() == rows
     assert window.file_commands.close_kb.isEnabled() and window.search_field.isEnabled()
     assert damaged.read_bytes().startswith(b"SQLite format 3\x00" + b"\x07" * 10)
+
+
+def test_cancel_while_a_large_file_opens_leaves_it_closed_and_shows_the_welcome_page(
+    qtbot: QtBot, answers: Answers, sample_kb: KnowledgeBase, tmp_path: Path, every_file_large: list[bool],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path = tmp_path / "large.kbridge"
+    sample_kb.close()
+    shutil.copyfile(sample_kb.path, path)
+    held = threading.Event()
+    opener = KnowledgeBase.open
+
+    def slow_open(*args: object, **kwargs: object) -> KnowledgeBase:
+        held.wait(10)
+        return opener(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(KnowledgeBase, "open", slow_open)
+    window = window_on(qtbot, None)
+    assert window.file_commands.open_path(path)
+    assert window.jobs.current is not None
+    window.jobs.bar.cancel_button.click()  # the status bar's Cancel, as a person would
+    held.set()
+    qtbot.waitUntil(lambda: window.jobs.current is None, timeout=10000)
+    qtbot.wait(50)
+    assert window.kb is None and window.pages.currentWidget() is window.welcome
+    monkeypatch.undo()
+    with KnowledgeBase.open(path) as again:  # closed again by the job: nothing holds it
+        assert again.list_records()
+    assert answers.errors == []
+    window.close()

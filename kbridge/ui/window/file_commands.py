@@ -62,6 +62,7 @@ class FileCommands(QObject):
         self.export_dialog: ExportDialog | None = None
         self.upgrade: UpgradeOpening | None = None  # a file from an older kbridge, being upgraded
         self._openings = 0  # large files opened on a worker so far (the newest one is shown)
+        self._opening_job: Job | None = None
         self._build_actions()
 
     def _build_actions(self) -> None:
@@ -142,7 +143,7 @@ class FileCommands(QObject):
         if w.kb is None:
             w.show_opening(path)
 
-        def work(_progress: Progress, _cancel: threading.Event) -> object:
+        def work(_progress: Progress, cancel: threading.Event) -> object:
             from kbridge.core import KnowledgeBase
 
             kb = KnowledgeBase.open(path, initiator=Initiator.WINDOW)
@@ -151,6 +152,9 @@ class FileCommands(QObject):
                 kb.search_index.open_if_fresh()
             except Exception as error:  # looked at again, and the index rebuilt if need be, when shown
                 _log.warning("%s: the list's count or the search index not read ahead: %s", path, error)
+            if cancel.is_set():  # Cancel in the status bar: nobody will take it
+                kb.close()
+                return None
             return kb
 
         def opened(kb: KnowledgeBase) -> None:
@@ -164,8 +168,16 @@ class FileCommands(QObject):
                 w.show_welcome()
             self._cannot_open(path, error, failed)
 
-        w.jobs.start(Job(f"Opening {path.name}", work), on_success=opened, on_failure=not_opened)
+        job = Job(f"Opening {path.name}", work)
+        job.signals.cancelled.connect(self._on_opening_job_cancelled)  # a bound slot: dropped with the window
+        self._opening_job = job
+        w.jobs.start(job, on_success=opened, on_failure=not_opened)
         return True
+
+    def _on_opening_job_cancelled(self) -> None:
+        newest = self._opening_job
+        if self.window.kb is None and (newest is None or newest.cancel_flag.is_set()):
+            self.window.show_welcome()
 
     def _cannot_open(self, path: Path, error: Exception, failed: Failed | None,
                      title: str = "Open knowledge base") -> None:
