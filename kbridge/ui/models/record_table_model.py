@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import QApplication, QStyle
 
-from kbridge.model import Record
+from kbridge.model import Kind, Record
 from kbridge.model.listing import ListOrder, ListQuery
 from kbridge.ui.style import status_colour
 from kbridge.ui.widgets.plain_text import text_markup
@@ -189,14 +189,14 @@ class RecordTableModel(QAbstractTableModel):
 
     def _record_to_paint(self, row: int) -> Record | None:
         """`record_at`, unless its page is not read and `page_missing` takes it to read elsewhere
-        (kbridge.ui.jobs.list_pages): None until `show_page` brings it."""
+        (kbridge.ui.jobs.list_pages): `_BEING_READ` until `show_page` brings it."""
         if self.page_missing is not None and 0 <= row < self._count and self._listing is not None:
             page_number, offset = divmod(row, PAGE_ROWS)
             page = self._pages.get(page_number)
             if page is not None:
                 return page[offset] if offset < len(page) else None
             if self.page_missing(page_number):
-                return None
+                return _BEING_READ
         return self.record_at(row)
 
     def show_page(self, query: ListQuery, count: int, page_number: int, page: list[Record]) -> None:
@@ -258,6 +258,8 @@ class RecordTableModel(QAbstractTableModel):
             return None
         wanted = role in (RecordRole, UidRole)  # what a selection or an action needs: read now
         record = self.record_at(index.row()) if wanted else self._record_to_paint(index.row())
+        if record is _BEING_READ:
+            return "…" if role == Qt.ItemDataRole.DisplayRole and index.column() == KEY else None
         if record is None:
             return None
         column = index.column()
@@ -320,6 +322,10 @@ class RecordTableModel(QAbstractTableModel):
         self.endResetModel()
         self.rows_refiltered.emit()
 
+
+
+# A row whose page is being read elsewhere: its key shows "…" meanwhile.
+_BEING_READ = Record(kind=Kind.NOTE, title="")
 
 
 @dataclass(frozen=True)
