@@ -49,7 +49,7 @@ def test_a_file_of_schema_6_reads_back_everything_after_the_migration(migrated: 
             assert history == expected["revisions"]
             for rev, *_rest, snapshot in expected["revisions"]:
                 assert kb.history.revision(uid, rev).snapshot == snapshot
-            assert sorted(f"{i.type} {i.direction} {i.key}" for i in kb.links.of(uid)) == expected["links"]
+            assert sorted(f"{i.type.value} {i.direction} {i.key}" for i in kb.links.of(uid)) == expected["links"]
         for name, (size, digest, read) in EXPECTED["files"].items():
             uid, role, file_name = name.split(" ", 2)
             data = kb.files.read(uid, file_name, role=role)
