@@ -21,7 +21,7 @@ from tests.ui.conftest import menu_action
 @pytest.fixture
 def every_file_large(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     """Every file counts as large; lists whether each KnowledgeBase.open ran on the GUI thread."""
-    monkeypatch.setattr(file_commands, "OPEN_ON_WORKER_BYTES", 0)
+    monkeypatch.setattr(file_commands, "WORKER_BYTES", 0)
     on_gui_thread: list[bool] = []
     opener = KnowledgeBase.open.__func__  # type: ignore[attr-defined]
 

@@ -53,10 +53,6 @@ class PageReader(QObject):
         self._failed: tuple[ListQuery, int] | None = None  # a list whose pages the worker could not read
         model.page_missing = self.request
 
-    @property
-    def pending(self) -> bool:
-        return bool(self._waiting) or self._running is not None
-
     def request(self, page_number: int) -> bool:
         """Read page `page_number` on the worker (True), or leave it to be read now (False: a
         short list, a page near an end)."""
@@ -111,7 +107,7 @@ class PageReader(QObject):
     def _on_job_failed(self, _error: Exception) -> None:
         self._failed, self._waiting = self._list, []
         if self._list is not None:  # the rows left empty are painted again, read at once this time
-            self.model.show_page(*self._list, -1, [])
+            self.model.paint_again(*self._list)
 
     def _on_job_ended(self) -> None:
         self._running = None

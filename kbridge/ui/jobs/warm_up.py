@@ -21,6 +21,7 @@ import logging
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtGui import QFontDatabase, QFontMetrics
@@ -79,24 +80,23 @@ class WarmUp(QObject):
     def __init__(self, parent: QObject | None = None, modules: tuple[str, ...] = MODULES,
                  steps: tuple[Callable[[], object], ...] = (load_fixed_font,)) -> None:
         super().__init__(parent)
-        self.waiting = [name for name in modules if name not in sys.modules]
-        self.steps = list(steps)
+        self.waiting: list[Callable[[], object]] = [
+            partial(_import, name) for name in modules if name not in sys.modules
+        ] + list(steps)
         self.timer = QTimer(self, interval=0)
         self.timer.timeout.connect(self._on_timer_timeout)
         self.delay = QTimer(self, singleShot=True)
         self.delay.timeout.connect(self.timer.start)
         self._last_input = 0.0  # time.monotonic() of the latest key or click
-        self._watching = False
 
     @property
     def done(self) -> bool:
-        return not self.waiting and not self.steps
+        return not self.waiting
 
     def start(self, delay_ms: int = START_AFTER_MS) -> None:
         application = QCoreApplication.instance()
-        if application is not None and not self.done and not self._watching:
-            application.installEventFilter(self)
-            self._watching = True
+        if application is not None and not self.done:
+            application.installEventFilter(self)  # a second time moves it, never doubles it
         self.delay.start(delay_ms)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -109,23 +109,20 @@ class WarmUp(QObject):
             self.timer.setInterval(100)  # asleep while the person is busy
             return
         self.timer.setInterval(0)
-        while self.waiting and self.waiting[0] in sys.modules:  # imported meanwhile, by a use
-            self.waiting.pop(0)
-        if self.waiting:
-            name = self.waiting.pop(0)
-            try:
-                importlib.import_module(name)
-            except Exception:  # the module's user meets the same error and reports it properly
-                log.debug("warming up: %s did not import", name, exc_info=True)
-        elif self.steps:
-            step = self.steps.pop(0)
-            try:
-                step()
-            except Exception:  # only ever a head start: what needs it does the same, later
-                log.debug("warming up: %s failed", step, exc_info=True)
-        else:
+        if not self.waiting:
             self.timer.stop()
             application = QCoreApplication.instance()
-            if self._watching and application is not None:
+            if application is not None:
                 application.removeEventFilter(self)
-            self._watching = False
+            return
+        step = self.waiting.pop(0)
+        try:
+            step()
+        except Exception:  # only ever a head start: what needs it does the same, and reports it
+            log.debug("warming up: %s failed", step, exc_info=True)
+
+
+def _import(name: str) -> None:
+    """Import `name`, unless a use imported it meanwhile (then the turn costs nothing)."""
+    if name not in sys.modules:
+        importlib.import_module(name)

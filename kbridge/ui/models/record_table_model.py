@@ -191,25 +191,23 @@ class RecordTableModel(QAbstractTableModel):
         """`record_at`, unless its page is not read and `page_missing` takes it to read elsewhere
         (kbridge.ui.jobs.list_pages): `_BEING_READ` until `show_page` brings it."""
         if self.page_missing is not None and 0 <= row < self._count and self._listing is not None:
-            page_number, offset = divmod(row, PAGE_ROWS)
-            page = self._pages.get(page_number)
-            if page is not None:
-                return page[offset] if offset < len(page) else None
-            if self.page_missing(page_number):
+            page_number = row // PAGE_ROWS
+            if page_number not in self._pages and self.page_missing(page_number):
                 return _BEING_READ
         return self.record_at(row)
 
     def show_page(self, query: ListQuery, count: int, page_number: int, page: list[Record]) -> None:
-        """A page read elsewhere for the list `query` of `count` rows: kept and its rows painted
-        (or, given page -1, every row painted again: asked for, now read when painted)."""
-        if page_number < 0:
-            if (query, count) == (self._query(), self._count) and self._count:
-                self.dataChanged.emit(self.index(0, 0), self.index(self._count - 1, len(COLUMNS) - 1))
-            return
+        """A page read elsewhere for the list `query` of `count` rows: kept and its rows painted."""
         if not page or not self.keep_pages(query, count, {page_number: page}):
             return
         first = page_number * PAGE_ROWS
         self.dataChanged.emit(self.index(first, 0), self.index(first + len(page) - 1, len(COLUMNS) - 1))
+
+    def paint_again(self, query: ListQuery, count: int) -> None:
+        """Every row of the list `query` of `count` rows painted again (pages asked for elsewhere
+        that will not come are read when painted), if the list still shows it."""
+        if (query, count) == (self._query(), self._count) and self._count:
+            self.dataChanged.emit(self.index(0, 0), self.index(self._count - 1, len(COLUMNS) - 1))
 
     def row_of(self, uid: str) -> int | None:
         """The row showing record `uid`, or None when the list does not show it."""

@@ -18,6 +18,7 @@ from kbridge.core import opening
 from kbridge.model import Initiator, KbridgeError, Progress
 from kbridge.ui import settings as ui_settings
 from kbridge.ui.dialogs.errors import failure_sentence, report_failure, show_error
+from kbridge.ui.jobs.record_finder import WORKER_BYTES
 from kbridge.ui.jobs.worker import Job
 from kbridge.ui.widgets.plain_text import ask
 from kbridge.ui.window.pack_commands import export_incident_pack
@@ -31,17 +32,16 @@ if TYPE_CHECKING:
     from kbridge.ui.window.upgrade_opening import Failed, UpgradeOpening
 
 StandardKey = QKeySequence.StandardKey
+KB_FILTER = "kbridge knowledge bases (*.kbridge);;All files (*)"
 _log = logging.getLogger(__name__)
-# From this size a file is opened on a worker, as its list is read and its searches run.
-OPEN_ON_WORKER_BYTES = 40 * 1024 * 1024
 
 
 def _large(path: Path) -> bool:
+    """Opened on a worker: from the size at which its list is read and its searches run there."""
     try:
-        return path.stat().st_size >= OPEN_ON_WORKER_BYTES
+        return path.stat().st_size >= WORKER_BYTES
     except OSError:
         return False  # opening it says what is wrong
-KB_FILTER = "kbridge knowledge bases (*.kbridge);;All files (*)"
 
 
 def unused_path(folder: Path, stem: str, suffix: str = ".kbridge") -> Path:
@@ -61,8 +61,7 @@ class FileCommands(QObject):
         self.import_dialog: ImportDialog | None = None
         self.export_dialog: ExportDialog | None = None
         self.upgrade: UpgradeOpening | None = None  # a file from an older kbridge, being upgraded
-        self._openings = 0  # large files opened on a worker so far (the newest one is shown)
-        self._opening_job: Job | None = None
+        self._opening_job: Job | None = None  # the newest large file opened on a worker: it wins
         self._build_actions()
 
     def _build_actions(self) -> None:
@@ -135,11 +134,8 @@ class FileCommands(QObject):
     def _open_on_worker(self, path: Path, failed: Failed | None) -> bool:
         """A large file is opened on a worker (its connection, the revision count that dates its
         search index, the index itself, the list's count: 0.5 s at a million records, the window
-        frozen meanwhile);
-        the window shows it once ready, the one shown until then staying as it was."""
+        frozen meanwhile); the window shows it once ready, the one shown until then staying."""
         w = self.window
-        self._openings += 1
-        opening_number = self._openings  # a later opening wins over this one
         if w.kb is None:
             w.show_opening(path)
 
@@ -158,11 +154,11 @@ class FileCommands(QObject):
             return kb
 
         def opened(kb: KnowledgeBase) -> None:
-            if opening_number != self._openings or not w.set_knowledge_base(kb, owned=True):
+            if job is not self._opening_job or not w.set_knowledge_base(kb, owned=True):
                 kb.close()
 
         def not_opened(error: Exception) -> None:
-            if opening_number != self._openings:
+            if job is not self._opening_job:
                 return
             if w.kb is None:
                 w.show_welcome()
