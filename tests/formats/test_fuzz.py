@@ -6,7 +6,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from kbridge.core import KnowledgeBase
@@ -34,6 +34,8 @@ names = st.sampled_from(["0001-a.md", "0002-b.md", "adr_003_c.md", "20210308-d.m
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(names, st.one_of(documents, raw_bytes)), min_size=1, max_size=6,
                 unique_by=lambda item: item[0]))
+# Found by this test: a file that says it is superseded, under a status the import cannot read.
+@example([("0001-a.md", "---\n"), ("0002-b.md", "Superseded by [A](0001-a.md)\n## Status\n...\n")])
 def test_import_never_raises_and_accounts_for_every_file(files: list[tuple[str, object]]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "adr"
@@ -52,10 +54,17 @@ def test_import_never_raises_and_accounts_for_every_file(files: list[tuple[str, 
         assert records | skipped | attached == {name for name, _ in files}
         assert all(item.reason for item in report.skipped)
         assert report.imported == len(records)
-        # and what was imported writes back unchanged
+        # and what was imported writes back unchanged, but for a record the import marked
+        # superseded (a link says so; its file's status did not): an export writes that status
+        # into its file, as `kbridge supersede` would (test_lifecycle_formats)
         export_kb(kb, Path(tmp) / "out", "native")
-        for path in records:
-            assert (Path(tmp) / "out" / path).read_bytes() == (folder / path).read_bytes()
+        for record in kb.list_records():
+            written = (Path(tmp) / "out" / record.source["path"]).read_bytes()
+            original = (folder / record.source["path"]).read_bytes()
+            if record.status == "superseded" and record.source["baseline"]["status"] != "superseded":
+                assert b"uperseded by" in written and written.count(b"\n") <= original.count(b"\n") + 2
+            else:
+                assert written == original
         again = import_folder(kb, folder, force=True)
         assert again.imported == 0 and again.unchanged == len(records)
         kb.close()
