@@ -109,6 +109,9 @@ def test_edit_save_see_the_revision_diff_and_restore(
     qtbot.keyClick(window.table, Qt.Key.Key_F2)
     editor = window.editor
     assert window.right.currentWidget() is editor and editor.isVisible()
+    # the preview follows on the next turn of the event loop (not another record's meanwhile)
+    assert editor.preview.toPlainText() == ""
+    qtbot.waitUntil(lambda: "Context and Problem Statement" in editor.preview.toPlainText())
     title = editor.findChild(QLineEdit, "edit_title")
     title.selectAll()
     qtbot.keyClicks(title, "Keep the ledger in PostgreSQL 16")

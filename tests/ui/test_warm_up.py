@@ -75,6 +75,7 @@ def test_opening_a_file_and_editing_import_nothing_of_kbridge_after_the_warm_up(
             app.processEvents()
             time.sleep(0.002)
         assert window.warm_up.done, "the warm-up did not finish"
+        assert window.editing.built is not None, "the editor was not built while idle"
         from kbridge.formats.sample import ensure_sample_kb
 
         sample = ensure_sample_kb()  # a knowledge base on disk, as File > Open finds one

@@ -25,7 +25,7 @@ from kbridge.ui.dialogs.errors import failure_sentence
 from kbridge.ui.jobs.attention import AttentionChecker
 from kbridge.ui.jobs.list_filter import ListFilterer
 from kbridge.ui.jobs.loading import LoadedRecords, reading_counts
-from kbridge.ui.jobs.warm_up import WarmUp
+from kbridge.ui.jobs.warm_up import WarmUp, load_fixed_font
 from kbridge.ui.jobs.worker import Job, JobRunner
 from kbridge.ui.models.record_table_model import (
     RecordFilter,
@@ -108,7 +108,9 @@ class MainWindow(QMainWindow):
             self, singleShot=True, interval=ATTENTION_DELAY_MS, timeout=self.refresh_attention
         )
         self.sync_controller = SyncController(self)  # File › Sync now, the Sync panel, syncs on a timer
-        self.warm_up = WarmUp(self)  # what opening a file and editing need, made ready while idle
+        # What opening a file and editing need, made ready while idle (the editor is built then:
+        # 6-10 ms of the first Edit's frame otherwise).
+        self.warm_up = WarmUp(self, steps=(load_fixed_font, lambda: self.editing.editor))
         self.warm_up.start()
         restore_window_state(self)
         if kb is not None:
