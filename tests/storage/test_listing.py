@@ -51,14 +51,17 @@ def varied(kb: KnowledgeBase) -> KnowledgeBase:
     return kb
 
 
-@pytest.fixture(params=[(0, 8, 0), (0, 8, 3), (2000, 0, 0)], ids=["walked", "walked-near", "looked-up"])
+@pytest.fixture(params=[(0, 8, 0, 8), (0, 8, 3, 8), (0, 8, 3, 0), (2000, 0, 0, 8)],
+                ids=["walked", "walked-near", "walked-near-in-range", "looked-up"])
 def few_matches(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
-    """Every way of reading a filtered list (along the order's index, its first entries asked
-    about one by one, else every match read first; or the matches sorted), and both ways of
-    asking for the words a typed word begins (as the words, or as a prefix)."""
-    few, most_words, near_walk = request.param
+    """Every way of reading a filtered list (along the order's index, its first entries kept
+    when among every match, or among the matches in their rowids' range, else every match read
+    first; or the matches sorted), and both ways of asking for the words a typed word begins (as
+    the words, or as a prefix)."""
+    few, most_words, near_walk, narrow_span = request.param
     monkeypatch.setattr(listing, "FEW_MATCHES", few)
     monkeypatch.setattr(list_words, "_MOST_WORDS", most_words)
+    monkeypatch.setattr(listing, "NARROW_SPAN", narrow_span)  # 0: every walk is narrow enough
     if near_walk:  # a walk of three entries: some windows are there, the others read the long way
         monkeypatch.setattr(listing, "NEAR_WALK", near_walk)
         monkeypatch.setattr(listing, "_near", lambda *args: True)
