@@ -45,6 +45,20 @@ def test_a_stall_is_measured_and_each_part_of_it_named(qtbot: QtBot) -> None:
     text = stall.describe()
     assert "reading_the_first_half" in text and "writing_the_second_half" in text, text
     assert len(stall.samples) >= 3
+    assert stall.cpu_ms is not None and stall.cpu_ms >= 150  # it was working, not waiting
+    assert "the GUI thread ran" in text
+
+
+def test_a_stall_spent_waiting_is_told_from_one_spent_working(qtbot: QtBot) -> None:
+    dog = Watchdog(50)
+    dog.start()
+    try:
+        QTimer.singleShot(0, lambda: time.sleep(0.25))
+        qtbot.waitUntil(lambda: any(stall.ms >= 200 for stall in dog.stalls), timeout=3000)
+    finally:
+        stalls = dog.stop()
+    stall = max(stalls, key=lambda stall: stall.ms)
+    assert stall.cpu_ms is not None and stall.cpu_ms < 100
 
 
 def test_short_work_is_not_a_stall(qtbot: QtBot) -> None:

@@ -30,12 +30,20 @@ class Stall:
     started: float
     where: list[str] = field(default_factory=list)
     label: str = ""
+    # The GUI thread's own CPU time over the stall: near `ms`, it was working (in Qt's C++ when no
+    # Python frame was seen); far below, it waited (for the GIL, the disk, a CPU the machine did
+    # not give it), and what it waited for is elsewhere.
+    cpu_ms: float | None = None
+    others_cpu_ms: float | None = None  # the process's other threads' CPU time meanwhile
     # The GUI thread's stack taken again every few milliseconds while the stall lasts: a long
     # stall is often several things in turn, and the first sample names only the first.
     samples: list[list[str]] = field(default_factory=list)
 
     def describe(self, depth: int = 4) -> str:
         text = f"{self.ms:7.0f} ms  {self.label}  {_place(self.where, depth)}"
+        if self.cpu_ms is not None:
+            text += (f"  [the GUI thread ran {self.cpu_ms:.0f} ms of it, "
+                     f"its other threads {self.others_cpu_ms or 0:.0f} ms]")
         later = Counter(_place(sample, depth) for sample in self.samples[1:])
         later.pop(_place(self.where, depth), None)
         for place, seen in later.most_common(2):
@@ -59,6 +67,7 @@ class Watchdog(QObject):
         self.stalls: list[Stall] = []
         self.label = ""
         self._beat = time.perf_counter()
+        self._beat_cpu = (time.thread_time(), time.process_time())
         self._gui_thread = threading.get_ident()
         self._timer = QTimer(self, interval=BEAT_MS, timeout=self._on_timer_timeout)
         self._stop = threading.Event()
@@ -68,6 +77,7 @@ class Watchdog(QObject):
 
     def start(self) -> None:
         self._beat = time.perf_counter()
+        self._beat_cpu = (time.thread_time(), time.process_time())
         self._timer.start()
         self._thread.start()
 
@@ -81,16 +91,20 @@ class Watchdog(QObject):
         return sorted(self.stalls, key=lambda stall: -stall.ms)[:count]
 
     def _on_timer_timeout(self) -> None:
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), (time.thread_time(), time.process_time())
         with self._lock:
             late = now - self._beat
             stall, self._current = self._current, None
             self._beat = now
+            ran = (cpu[0] - self._beat_cpu[0]) * 1000
+            others = (cpu[1] - self._beat_cpu[1]) * 1000 - ran
+            self._beat_cpu = cpu
         if stall is not None:
             stall.ms = (now - stall.started) * 1000
+            stall.cpu_ms, stall.others_cpu_ms = ran, others
             self.stalls.append(stall)
         elif late > self.threshold + BEAT_MS / 1000:  # missed by the watcher (it sleeps too)
-            self.stalls.append(Stall(late * 1000, now - late, [], self.label))
+            self.stalls.append(Stall(late * 1000, now - late, [], self.label, cpu_ms=ran, others_cpu_ms=others))
 
     def _watch(self) -> None:
         while not self._stop.wait(self.threshold / 4):
