@@ -38,3 +38,13 @@ def wait_for_cancel(progress: Progress, cancel: CancelFlag) -> str:
             return "never cancelled"
         time.sleep(0.01)
     return "cancelled"
+
+
+def note_start_then_sleep(marks: str, name: str, seconds: float, progress: Progress, cancel: CancelFlag) -> str:
+    """Append `name` and when it started to the file `marks`, sleep, append when it ended."""
+    with open(marks, "a", encoding="utf-8") as out:
+        out.write(f"{name} start {time.time()}\n")
+    time.sleep(seconds)
+    with open(marks, "a", encoding="utf-8") as out:
+        out.write(f"{name} end {time.time()}\n")
+    return name

@@ -54,6 +54,73 @@ def test_errors_cross_with_their_kind_message_and_the_childs_traceback() -> None
     assert "fail_inside" in str(defect.value.__cause__)
 
 
+def _marks(path: Path) -> list[tuple[str, str, float]]:
+    return [(name, what, float(at)) for name, what, at in (line.split() for line in path.read_text().splitlines())]
+
+
+def _in_thread(work: Callable[..., Any], *args: Any, background: bool) -> tuple[threading.Thread, list[Any]]:
+    got: list[Any] = []
+
+    def run() -> None:
+        got.append(run_apart(work, *args, progress=lambda *step: None, cancel=threading.Event(),
+                             background=background))
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, got
+
+
+def test_the_windows_own_job_waits_while_a_persons_job_runs_apart(tmp_path: Path) -> None:
+    """Two busy processes beside the window starve it on a 2-core machine: the checks behind
+    Needs attention (background) start only once an export or import (a person's) is done."""
+    marks = tmp_path / "marks"
+    person, person_got = _in_thread(apart_work.note_start_then_sleep, str(marks), "person", 1.5, background=False)
+    for _ in range(200):  # the person's job is running before the background one asks
+        if marks.exists():
+            break
+        threading.Event().wait(0.02)
+    own, own_got = _in_thread(apart_work.note_start_then_sleep, str(marks), "own", 0.1, background=True)
+    person.join(30)
+    own.join(30)
+    assert (person_got, own_got) == (["person"], ["own"])
+    times = {(name, what): at for name, what, at in _marks(marks)}
+    assert times[("own", "start")] >= times[("person", "end")]
+
+
+def test_the_windows_own_job_gives_way_to_a_persons_and_runs_again_after(tmp_path: Path) -> None:
+    marks = tmp_path / "marks"
+    own, own_got = _in_thread(apart_work.note_start_then_sleep, str(marks), "own", 2.0, background=True)
+    for _ in range(500):
+        if marks.exists():
+            break
+        threading.Event().wait(0.02)
+    person, person_got = _in_thread(apart_work.note_start_then_sleep, str(marks), "person", 0.5, background=False)
+    person.join(30)
+    own.join(30)
+    assert (person_got, own_got) == (["person"], ["own"])
+    seen = _marks(marks)
+    own_starts = [at for name, what, at in seen if (name, what) == ("own", "start")]
+    person_end = next(at for name, what, at in seen if (name, what) == ("person", "end"))
+    assert len(own_starts) == 2 and own_starts[1] >= person_end  # ended, then run again, whole
+    assert [what for name, what, _ in seen if name == "own"] == ["start", "start", "end"]
+
+
+def test_a_waiting_background_job_can_be_cancelled(tmp_path: Path) -> None:
+    marks = tmp_path / "marks"
+    person, _ = _in_thread(apart_work.note_start_then_sleep, str(marks), "person", 1.5, background=False)
+    for _ in range(200):
+        if marks.exists():
+            break
+        threading.Event().wait(0.02)
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(apart.KbridgeError, match="cancelled before it started"):
+        run_apart(apart_work.note_start_then_sleep, str(marks), "own", 0.1, progress=lambda *step: None,
+                  cancel=cancel, background=True)
+    person.join(30)
+    assert "own" not in marks.read_text()
+
+
 def test_a_process_that_dies_is_a_clear_error() -> None:
     with pytest.raises(JobProcessError, match="exit code 3") as died:
         _apart(apart_work.die)

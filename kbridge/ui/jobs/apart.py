@@ -17,16 +17,25 @@ transactions), and the next job starts from a consistent file.
 
 `work` and its arguments cross a process boundary: a function importable at module level, plain
 values (paths, strings, dataclasses). The process is started by `spawn` (never `fork`: a forked
-child of a Qt application inherits its threads' locks)."""
+child of a Qt application inherits its threads' locks).
+
+A job the window runs by itself (`background=True`: the checks behind Needs attention) runs only
+while no job a person started runs apart, and gives way to one that starts: its process is ended
+(it only reads) and started again once that one is done. Two busy processes beside the window
+left it without a processor for 100 ms at a time on a 2-core machine (bench/stall_bench.py: an
+import's preview beside the checks; `kbridge.ui.jobs.watchdog` saw the GUI thread idle, not
+woken), where one beside it did not."""
 
 from __future__ import annotations
 
 import multiprocessing
 import os
 import pickle
+import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -76,15 +85,69 @@ def worth_a_process(kb_path: Path, folder: Path | None = None) -> bool:
 
 
 def run_by_size(work: Callable[..., _T], kb_path: Path, *args: Any, progress: Progress, cancel: CancelFlag,
-                folder: Path | None = None) -> _T:
+                folder: Path | None = None, background: bool = False) -> _T:
     """`work(kb_path, *args, progress, cancel)`: apart when the knowledge base (or `folder`) is
-    worth a process (`worth_a_process`), here on the caller's worker thread otherwise."""
+    worth a process (`worth_a_process`), here on the caller's worker thread otherwise.
+    `background`: the window's own job, which gives way to a person's (see above)."""
     if worth_a_process(kb_path, folder):
-        return run_apart(work, kb_path, *args, progress=progress, cancel=cancel)
+        return run_apart(work, kb_path, *args, progress=progress, cancel=cancel, background=background)
     return work(kb_path, *args, progress, cancel)
 
 
-def run_apart(work: Callable[..., _T], *args: Any, progress: Progress, cancel: CancelFlag) -> _T:
+class _Turns:
+    """Which jobs run apart now: a person's at once, one of the window's own only while none does."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._persons = 0
+        self.started = 0  # person's jobs started so far: a background job that sees it grow gives way
+
+    @contextmanager
+    def persons_job(self) -> Iterator[None]:
+        with self._changed:
+            self._persons += 1
+            self.started += 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._persons -= 1
+                self._changed.notify_all()
+
+    def wait_for_none(self, cancel: CancelFlag) -> int | None:
+        """Once no person's job runs: how many have started so far; None when `cancel` came first."""
+        with self._changed:
+            while self._persons:
+                if cancel.is_set():
+                    return None
+                self._changed.wait(POLL_SECONDS)
+            return self.started
+
+
+_TURNS = _Turns()
+
+
+class _GaveWay(Exception):  # noqa: N818 - not an error: a background job stepped aside
+    """A person's job started while a background job's process ran: that process was ended."""
+
+
+def run_apart(work: Callable[..., _T], *args: Any, progress: Progress, cancel: CancelFlag,
+              background: bool = False) -> _T:
+    if not background:
+        with _TURNS.persons_job():
+            return _run_child(work, args, progress, cancel, lambda: False)
+    while True:
+        turn = _TURNS.wait_for_none(cancel)
+        if turn is None:
+            raise KbridgeError("cancelled before it started")
+        try:
+            return _run_child(work, args, progress, cancel, lambda turn=turn: _TURNS.started != turn)
+        except _GaveWay:
+            continue
+
+
+def _run_child(work: Callable[..., _T], args: tuple[Any, ...], progress: Progress, cancel: CancelFlag,
+               give_way: Callable[[], bool]) -> _T:
     receiving, sending = _CONTEXT.Pipe(duplex=False)
     stop = _CONTEXT.Event()
     child = _CONTEXT.Process(target=_child_main, args=(sending, stop, work, args), daemon=True,
@@ -95,6 +158,9 @@ def run_apart(work: Callable[..., _T], *args: Any, progress: Progress, cancel: C
         while True:
             if cancel.is_set():
                 stop.set()
+            if give_way():
+                child.terminate()
+                raise _GaveWay
             if not receiving.poll(POLL_SECONDS):
                 continue
             try:

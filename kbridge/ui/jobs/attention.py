@@ -29,8 +29,9 @@ class AttentionFinding:
 def run_checks(path: Path, progress: Progress, cancel: CancelFlag, integrity: bool = True) -> list[AttentionFinding]:
     """The findings; in a process of their own for a large knowledge base (kbridge.ui.jobs.apart):
     at 100,000 records the checks read every record for 16 s and 1.1 GB, which on a thread of the
-    window froze it for 0.3-0.7 s at a time and stayed in its memory."""
-    return run_by_size(_findings, path, integrity, progress=progress, cancel=cancel)
+    window froze it for 0.3-0.7 s at a time and stayed in its memory. They are the window's own
+    job: one a person starts goes first (kbridge.ui.jobs.apart)."""
+    return run_by_size(_findings, path, integrity, progress=progress, cancel=cancel, background=True)
 
 
 def _findings(path: Path, integrity: bool, progress: Progress, cancel: CancelFlag) -> list[AttentionFinding]:
