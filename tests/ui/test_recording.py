@@ -261,3 +261,23 @@ def test_slow_searches_run_on_a_worker_thread_with_their_own_connection(
     assert worker is not None and worker is not window.search.searcher
     assert getattr(worker, "_kb", None) is not sample_kb  # never the window's connection
     assert {hit.kind for hit in window.search.latest.hits} == {"control"}
+
+
+def test_the_editor_makes_room_after_it_is_shown_and_gives_it_back(qtbot: QtBot, window: MainWindow) -> None:
+    """Editing folds the navigator and narrows the list (one turn of the event loop after the
+    editor is painted); closing the editor puts the panes back as they were, also when it closes
+    before the room was made."""
+    click_row(qtbot, window, "ADR-0006")
+    before = window.splitter.sizes()
+    assert before[0] > 0
+    window.actions.edit.trigger()
+    assert window.right.currentWidget() is window.editor
+    qtbot.waitUntil(lambda: window.splitter.sizes()[0] == 0)
+    assert window.splitter.sizes()[1] < before[1] + before[0]
+    window.editor.cancel_button.click()
+    assert window.right.currentWidget() is window.tabs
+    qtbot.waitUntil(lambda: window.splitter.sizes() == before)
+    window.actions.edit.trigger()
+    window.editor.cancel_button.click()  # closed before the next turn of the event loop
+    qtbot.wait(50)
+    assert window.splitter.sizes() == before and window.right.currentWidget() is window.tabs

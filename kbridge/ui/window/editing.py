@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QMessageBox
 
 from kbridge.model import Record
@@ -63,11 +63,17 @@ class Editing(QObject):
         return True
 
     def _start_editing(self, record: Record, draft: Draft | None) -> None:
-        w = self.window
         self.editor.edit(record, draft)
-        w.right.setCurrentWidget(self.editor)
-        if self._edit_sizes is None:
-            # The editor needs the room: the navigator folds away and the list narrows.
+        self.window.right.setCurrentWidget(self.editor)
+        # The room is made on the next turn of the event loop, once the editor is painted: the
+        # whole window is laid out and painted again then (25-45 ms at 1400x900), and both in
+        # one turn held the window past a frame and a half (bench/stall_bench.py "edit").
+        QTimer.singleShot(0, self, self._make_room)
+
+    def _make_room(self) -> None:
+        """The editor needs the room: the navigator folds away and the list narrows."""
+        w = self.window
+        if self._edit_sizes is None and self.active:
             self._edit_sizes = w.splitter.sizes()
             total = sum(self._edit_sizes)
             w.splitter.setSizes([0, total * 3 // 10, total - total * 3 // 10])
