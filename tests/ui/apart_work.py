@@ -48,3 +48,7 @@ def note_start_then_sleep(marks: str, name: str, seconds: float, progress: Progr
     with open(marks, "a", encoding="utf-8") as out:
         out.write(f"{name} end {time.time()}\n")
     return name
+
+
+def many_items(count: int, progress: Progress, cancel: CancelFlag) -> list[tuple[int, str]]:
+    return [(number, f"finding {number}") for number in range(count)]

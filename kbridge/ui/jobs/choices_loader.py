@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 
 _RUNNING: set[Job] = set()
+START_AFTER_MS = 100  # the read starts this long after the box asked (see _Fill)
 
 
 def fill_choices(
@@ -84,10 +85,11 @@ class _Fill(QObject):
         job = Job("Reading choices", work)
         job.signals.finished.connect(self._on_job_finished)
         job.signals.failed.connect(self._on_job_failed)
-        # Started on the next turn of the event loop, once the window has painted what asked for
-        # the choices (the editor): started at once, its thread took the interpreter from the GUI
-        # thread in the middle of that frame (Edit held the window 62 ms, 27 of them the read's).
-        QTimer.singleShot(0, self, lambda: _start(job))
+        # Started once the window has painted what asked for the choices (the editor): started at
+        # once, its thread took Python's lock from the GUI thread in the middle of that frame, whose
+        # table calls Python for every cell (Edit held the window 53-62 ms, 26 of them the read's).
+        # A timer, not a call queued for the next turn: those run in the same pass as the paint.
+        QTimer.singleShot(START_AFTER_MS, self, lambda: _start(job))
 
     @staticmethod
     def stop(box: ChoiceBox) -> None:

@@ -217,10 +217,10 @@ class RecordEditor(QWidget):
         self._initial = self.values()
         if draft is not None:
             self._fill(draft.values)
-        # The preview is rendered on the next turn of the event loop, after the editor is painted:
-        # in the same turn it made Edit hold the window longer than a frame (stall_bench "edit").
+        # The preview is rendered after the editor is painted (a timer: a call queued for the next
+        # turn runs in the same pass as the paint): with it, Edit held the window past a frame.
         self.preview.clear()
-        QTimer.singleShot(0, self, self._on_preview_timeout)
+        QTimer.singleShot(1, self, self._on_preview_timeout)
         self.inputs["title"].setFocus()
 
     def _values_of(self, record: Record) -> dict[str, Any]:

@@ -65,10 +65,10 @@ class Editing(QObject):
     def _start_editing(self, record: Record, draft: Draft | None) -> None:
         self.editor.edit(record, draft)
         self.window.right.setCurrentWidget(self.editor)
-        # The room is made on the next turn of the event loop, once the editor is painted: the
-        # whole window is laid out and painted again then (25-45 ms at 1400x900), and both in
-        # one turn held the window past a frame and a half (bench/stall_bench.py "edit").
-        QTimer.singleShot(0, self, self._make_room)
+        # The room is made once the editor is painted (a timer: a call queued for the next turn
+        # runs in the same pass as the paint): the whole window is laid out and painted again then
+        # (25-45 ms at 1400x900), and both at once held the window past a frame and a half.
+        QTimer.singleShot(1, self, self._make_room)
 
     def _make_room(self) -> None:
         """The editor needs the room: the navigator folds away and the list narrows."""
