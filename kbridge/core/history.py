@@ -100,6 +100,11 @@ class History(Manager):
         """How many revisions there are: it changes with every save (a cheap "has anything changed")."""
         return self._store.count_revisions()
 
+    def stamp(self) -> tuple[int, int, int]:
+        """A value that changes whenever anything in the file changes, here or in another process
+        (never counts anything: `count` may, after another process wrote)."""
+        return self._store.change_stamp()
+
 
 class Files(Manager):
     """`kb.files`: files kept with records (imported originals, attachments)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -49,6 +50,9 @@ class SearchRow(NamedTuple):
     owner_name: str | None
 
 
+_OPENINGS = itertools.count(1)
+
+
 class Store:
     """One open knowledge base file."""
 
@@ -59,6 +63,7 @@ class Store:
         self._needs_stamp = needs_stamp
         self._revision_count = RevisionCount()
         self._atomic = False  # inside the outermost `atomic`
+        self._opening = next(_OPENINGS)  # which connection a change stamp is of
 
     @classmethod
     def open(cls, path: Path, *, create: bool = False, progress: MigrationProgress | None = None) -> Store:
@@ -109,6 +114,11 @@ class Store:
     def data_version(self) -> int:
         """Changes whenever another connection commits (SQLite's `PRAGMA data_version`)."""
         return int(self.db.execute("PRAGMA data_version").fetchone()[0])
+
+    def change_stamp(self) -> tuple[int, int, int]:
+        """Changes whenever a row of the file changes, through this connection or another; never
+        the same for two connections (theirs count from where each was opened)."""
+        return self._opening, self.data_version(), self.db.conn.total_changes
 
     # --- meta -------------------------------------------------------------------------------
 

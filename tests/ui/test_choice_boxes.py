@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from kbridge.core import KnowledgeBase
-from kbridge.model import Kind
+from kbridge.core.record_list import RecordListing
+from kbridge.model import Kind, Record
 from kbridge.ui.dialogs.reassign_dialog import ReassignDialog
 from kbridge.ui.jobs import choices_loader
 from kbridge.ui.views.recovery_view import RecoveryView
@@ -85,6 +86,44 @@ def test_the_editor_shows_its_owner_at_once_and_the_people_follow(
     assert read_on_a_worker == [""]  # the owner box, read once on a worker (it has no object name)
     window.editor.discard()
     assert integrity_check(sample_kb.path) == "ok"
+
+
+def test_an_unchanged_file_is_not_read_again_and_a_change_is_seen(
+    qtbot: QtBot, window: MainWindow, sample_kb: KnowledgeBase, read_on_a_worker: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """At a million records the people took a worker 250-300 ms at every Edit: they are read
+    again only when the file changed since (here, by another process, or after a reopening)."""
+    reads: list[str] = []
+    original = RecordListing.of_kind
+
+    def counted(self: RecordListing, kind: Kind, status: str | None = None) -> list[Record]:
+        reads.append(kind.value)
+        return original(self, kind, status=status)
+
+    monkeypatch.setattr(RecordListing, "of_kind", counted)
+    choices_loader._READ.clear()
+    owned = next(record for record in sample_kb.list_records() if record.owner_key)
+    window.open_record(owned.uid)
+
+    def edit_and_read() -> list[object]:
+        window.actions.edit.trigger()
+        box = window.editor.inputs["owner"]
+        qtbot.waitUntil(lambda: box.filling is None, timeout=10000)
+        values = [box.itemData(row) for row in range(box.count())]
+        window.editor.discard()
+        return values
+
+    first = edit_and_read()
+    assert edit_and_read() == first and reads == ["person"]  # the second Edit read nothing
+    _person(sample_kb.path, "PER-901", "Added while the window was open")
+    assert "PER-901" in edit_and_read() and reads == ["person", "person"]
+    sample_kb.create(Kind.PERSON, "Added in the window", key="PER-902")
+    assert "PER-902" in edit_and_read() and reads == ["person"] * 3
+    assert window.file_commands.open_path(sample_kb.path)  # another connection: its own stamps
+    qtbot.waitUntil(lambda: window.ready, timeout=10000)
+    window.open_record(owned.uid)
+    assert edit_and_read() == [*first, "PER-901", "PER-902"] and reads == ["person"] * 4
 
 
 def test_the_newest_read_of_a_box_wins(qtbot: QtBot, sample_kb: KnowledgeBase, read_on_a_worker: list[str]) -> None:
