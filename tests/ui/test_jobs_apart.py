@@ -78,15 +78,21 @@ def _in_thread(work: Callable[..., Any], *args: Any, background: bool) -> tuple[
     return thread, got
 
 
+def _started(marks: Path) -> None:
+    """Wait until the first job's process has begun its work (it writes its marks)."""
+    for _ in range(500):
+        if marks.exists():
+            return
+        threading.Event().wait(0.02)
+    raise AssertionError("the first job never started")
+
+
 def test_the_windows_own_job_waits_while_a_persons_job_runs_apart(tmp_path: Path) -> None:
     """Two busy processes beside the window starve it on a 2-core machine: the checks behind
     Needs attention (background) start only once an export or import (a person's) is done."""
     marks = tmp_path / "marks"
     person, person_got = _in_thread(apart_work.note_start_then_sleep, str(marks), "person", 1.5, background=False)
-    for _ in range(200):  # the person's job is running before the background one asks
-        if marks.exists():
-            break
-        threading.Event().wait(0.02)
+    _started(marks)  # the person's job is running before the background one asks
     own, own_got = _in_thread(apart_work.note_start_then_sleep, str(marks), "own", 0.1, background=True)
     person.join(30)
     own.join(30)
@@ -98,10 +104,7 @@ def test_the_windows_own_job_waits_while_a_persons_job_runs_apart(tmp_path: Path
 def test_the_windows_own_job_gives_way_to_a_persons_and_runs_again_after(tmp_path: Path) -> None:
     marks = tmp_path / "marks"
     own, own_got = _in_thread(apart_work.note_start_then_sleep, str(marks), "own", 2.0, background=True)
-    for _ in range(500):
-        if marks.exists():
-            break
-        threading.Event().wait(0.02)
+    _started(marks)
     person, person_got = _in_thread(apart_work.note_start_then_sleep, str(marks), "person", 0.5, background=False)
     person.join(30)
     own.join(30)
@@ -116,10 +119,7 @@ def test_the_windows_own_job_gives_way_to_a_persons_and_runs_again_after(tmp_pat
 def test_a_waiting_background_job_can_be_cancelled(tmp_path: Path) -> None:
     marks = tmp_path / "marks"
     person, _ = _in_thread(apart_work.note_start_then_sleep, str(marks), "person", 1.5, background=False)
-    for _ in range(200):
-        if marks.exists():
-            break
-        threading.Event().wait(0.02)
+    _started(marks)
     cancel = threading.Event()
     cancel.set()
     with pytest.raises(apart.KbridgeError, match="cancelled before it started"):
