@@ -407,10 +407,11 @@ def _near_window(
     walked = [row[0] for row in db.execute(
         f"SELECT rowid FROM records {_index(query)} WHERE {where} ORDER BY {order} LIMIT ?", [*params, NEAR_WALK])]
     expression = list_words.match_expression(db, query)
-    if walked and (max(walked) - min(walked)) * NARROW_SPAN <= _rowid_span(db):
+    low, high = (min(walked), max(walked)) if walked else (0, 0)
+    if walked and (high - low) * NARROW_SPAN <= _rowid_span(db):
         matched = {row[0] for row in db.execute(
             f"SELECT rowid FROM {list_words.TABLE} WHERE {list_words.TABLE} MATCH ? AND rowid BETWEEN ? AND ?",
-            [expression, min(walked), max(walked)])}
+            [expression, low, high])}
         ids = [rowid for rowid in walked if rowid in matched][offset:offset + limit]
     else:
         ids = [

@@ -221,6 +221,7 @@ class RecordEditor(QWidget):
         # turn runs in the same pass as the paint): with it, Edit held the window past a frame.
         self.preview.clear()
         QTimer.singleShot(1, self, self._on_preview_timeout)
+        self._preview_timer.stop()  # started by filling the body: it would render the same text again
         self.inputs["title"].setFocus()
 
     def _values_of(self, record: Record) -> dict[str, Any]:
