@@ -124,6 +124,7 @@ def test_an_unchanged_file_is_not_read_again_and_a_change_is_seen(
     qtbot.waitUntil(lambda: window.ready, timeout=10000)
     window.open_record(owned.uid)
     assert edit_and_read() == [*first, "PER-901", "PER-902"] and reads == ["person"] * 4
+    assert integrity_check(sample_kb.path) == "ok"
 
 
 def test_the_newest_read_of_a_box_wins(qtbot: QtBot, sample_kb: KnowledgeBase, read_on_a_worker: list[str]) -> None:
