@@ -23,7 +23,7 @@ import pytest
 from PySide6.QtCore import QAbstractItemModel, QAbstractListModel, QModelIndex, Qt, QUrl
 from PySide6.QtGui import QImage, QTextDocument
 from PySide6.QtGui import Qt as QtGuiNamespace
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QMessageBox, QTabWidget, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QLabel, QMessageBox, QTabWidget, QWidget
 from pytestqt.qtbot import QtBot
 
 from kbridge.core import KnowledgeBase
@@ -128,7 +128,7 @@ def hostile_window(request: pytest.FixtureRequest) -> MainWindow:
     return request.getfixturevalue("window")  # type: ignore[no-any-return]
 
 
-def test_the_checks_see_rich_text_from_a_payload() -> None:
+def test_the_checks_see_rich_text_from_a_payload(qapp: QApplication) -> None:
     """The walk can fail: a label left to Qt's guess, holding a payload, is caught."""
     label = QLabel(f"Move {BY_NAME['qt-img-file-url'].text} to the trash?")
     assert rich_text_problems(label.text(), label.textFormat()) == ["<img>", "<img src=>"]

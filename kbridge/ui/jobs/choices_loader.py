@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from kbridge.core import KnowledgeBase
 
 
-_RUNNING: set[Job] = set()
 # The last read of each list (file, kind, status), with the file's change stamp when it was
 # read: an unchanged file is not read again (21,804 people of a million records: 250-300 ms of a
 # worker at every Edit, taking Python's lock from the window while the person starts typing).
@@ -83,12 +82,6 @@ def _records(path: Any, kind: Kind, status: str | None, stamp: tuple[int, int, i
     return records
 
 
-def _start(job: Job) -> None:
-    _RUNNING.add(job)  # a runnable must outlive its run, whatever becomes of the box
-    job.signals.ended.connect(lambda: _RUNNING.discard(job))
-    job.start()
-
-
 class _Fill(QObject):
     """One worker read for one box; a child of the box (gone with it), the box's newest fill wins."""
 
@@ -110,7 +103,9 @@ class _Fill(QObject):
         # once, its thread took Python's lock from the GUI thread in the middle of that frame, whose
         # table calls Python for every cell (Edit held the window 53-62 ms, 26 of them the read's).
         # A timer, not a call queued for the next turn: those run in the same pass as the paint.
-        QTimer.singleShot(START_AFTER_MS, self, lambda: _start(job))
+        # A lambda, which PySide holds: with a context object it does not hold a bound method's own
+        # object (tests/ui/test_timer_callbacks.py), and nothing else holds the job until it starts.
+        QTimer.singleShot(START_AFTER_MS, self, lambda: job.start())
 
     @staticmethod
     def stop(box: ChoiceBox) -> None:

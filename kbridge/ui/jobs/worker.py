@@ -9,6 +9,12 @@ the result, `failed` with the exception itself (`errors.failure_sentence` says i
 
 A job must not touch the window's `KnowledgeBase` (one SQLite connection is not safe to share): it
 opens its own on the same file (WAL lets both read and write).
+
+A job is let go of on the GUI thread only (`_Keeper`). It was a QRunnable, and PySide's
+`QThreadPool.start` kept a reference to it that it never gave back: every job, with whatever its
+work held (an import dialog's bound method, a search's closure), lived as long as the process.
+Now that jobs are freed, the pool's thread must never hold the last reference: it would destroy
+the job's signals (a QObject of the GUI thread) there, while the GUI thread may be delivering them.
 """
 
 from __future__ import annotations
@@ -16,10 +22,11 @@ from __future__ import annotations
 import contextlib
 import inspect
 import threading
+import weakref
 from collections.abc import Callable, Generator
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QStatusBar, QWidget
 
 from kbridge.model import Progress
@@ -36,28 +43,40 @@ class JobSignals(QObject):
     ended = Signal()
 
 
-class Job(QRunnable):
+class Job:
     """One piece of work with a cancel flag; its signals arrive on the GUI thread."""
 
     def __init__(self, title: str, work: Work, *, writes: bool = False) -> None:
         """`writes`: the job writes to the knowledge base (an import, a sync); while it runs the
         window changes nothing itself, rather than wait on the database's write lock."""
-        super().__init__()
         self.title = title
         self.writes = writes
         self.work = work
         self.cancel_flag = threading.Event()
         self.cancelled_by: Exception | None = None  # what the work raised when it stopped on cancel
         self.signals = JobSignals()
-        self.setAutoDelete(False)
+        self.ending = False  # set on the pool's thread just before `ended` is emitted
 
     def cancel(self) -> None:
         self.cancel_flag.set()
 
     def start(self) -> Job:
-        """Run on the global thread pool, unseen (`JobRunner.start` shows it in the status bar);
-        the caller keeps the job referenced until it has ended."""
-        QThreadPool.globalInstance().start(self)
+        """Run on the global thread pool, unseen (`JobRunner.start` shows it in the status bar).
+        The caller may let go of the job at any time: it is kept until its thread has let go."""
+        released = threading.Event()
+        _keeper().keep(self, released)
+        job_ref = weakref.ref(self)  # the pool's thread holds the job only while it runs it
+
+        def run_on_pool() -> None:
+            job = job_ref()
+            try:
+                if job is not None:
+                    job.run()
+            finally:
+                job = None  # let go before the keeper may: the last reference goes on the GUI thread
+                released.set()
+
+        QThreadPool.globalInstance().start(run_on_pool)
         return self
 
     def run(self) -> None:
@@ -81,6 +100,7 @@ class Job(QRunnable):
                 self.signals.cancelled.emit()
             else:
                 self.signals.finished.emit(result)
+        self.ending = True
         self.signals.ended.emit()
 
     def _drain(self, items: Generator[Any, None, Any]) -> Any:
@@ -93,6 +113,50 @@ class Job(QRunnable):
 
     def _progress(self, done: int, total: int, message: str = "") -> None:
         self.signals.progressed.emit(int(done), int(total), str(message))
+
+
+SWEEP_MS = 20  # how soon the keeper looks again for a job whose thread has not let go yet
+
+
+class _Keeper(QObject):
+    """Holds every started job until the pool's thread has let go of it, then lets go of it on
+    the GUI thread (see the module's docstring)."""
+
+    def __init__(self, parent: QObject | None) -> None:
+        super().__init__(parent)
+        self.kept: dict[Job, threading.Event] = {}
+        self.timer = QTimer(self, singleShot=True, interval=SWEEP_MS)
+        self.timer.timeout.connect(self._on_timer_timeout)
+
+    def keep(self, job: Job, released: threading.Event) -> None:
+        self.kept[job] = released
+        job.signals.ended.connect(self._on_job_ended)
+
+    def _on_job_ended(self) -> None:
+        # Not dropped here: the job's own signal is being delivered.
+        if not self.timer.isActive():
+            self.timer.start()
+
+    def _on_timer_timeout(self) -> None:
+        for job in [job for job, released in self.kept.items() if released.is_set()]:
+            del self.kept[job]
+        if any(job.ending for job in self.kept):
+            self.timer.start()
+
+
+_KEEPERS: list[_Keeper] = []
+
+
+def _keeper() -> _Keeper:
+    """The keeper of the application (one for the process; created on the GUI thread)."""
+    if not _KEEPERS:
+        _KEEPERS.append(_Keeper(None))  # no parent: it outlives any application object
+    return _KEEPERS[0]
+
+
+def kept_jobs() -> int:
+    """How many started jobs are still held (tests, diagnostics)."""
+    return len(_KEEPERS[0].kept) if _KEEPERS else 0
 
 
 class JobBar(QWidget):
