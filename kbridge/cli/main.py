@@ -18,7 +18,7 @@ import click
 
 from kbridge import __version__, paths
 from kbridge.core import KnowledgeBase
-from kbridge.core.backups import auto_backup
+from kbridge.core.backups import NoRoomForBackupError, auto_backup
 from kbridge.diagnostics import log_exception
 from kbridge.escaping import terminal_text
 from kbridge.model import Initiator, KbridgeError, NotFoundError
@@ -55,7 +55,10 @@ class AppContext:
             self._kb = KnowledgeBase.open(path, create=True, initiator=Initiator.CLI)
         if write:
             # At most hourly (see core.backups): a rotating safety copy before the first change.
-            auto_backup(self._kb)
+            try:
+                auto_backup(self._kb)
+            except NoRoomForBackupError as error:  # the change goes on; the person is told
+                click.echo(f"kbridge: {terminal_text(error)}", err=True)
         return self._kb
 
     def close(self) -> None:

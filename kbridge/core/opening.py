@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kbridge import safe_files
-from kbridge.core.backups import backup_folder, prune_folder
+from kbridge.core.backups import backup_folder, copy_size, make_room, prune_folder
 from kbridge.core.settings import Settings, load_settings
 from kbridge.model import KbridgeError, Progress
 from kbridge.storage import Store, Upgrade, copy_read_only, pending_upgrade
@@ -64,7 +64,7 @@ def upgrade(
     Store.open(path, progress=step).close()
     progress(_SHARES, _SHARES, f"{UPGRADING}: done")
     if backup is not None:
-        prune_folder(backup.parent, settings.backups_kept)
+        prune_folder(backup.parent, settings.backups_kept, settings.backups_max_gb)
     return Upgraded(plan.version, backup)
 
 
@@ -73,6 +73,7 @@ def _backup(path: Path, plan: Upgrade, progress: Progress, cancelled: Callable[[
     folder = backup_folder(plan.kb_uid or path.stem)
     name = f"{path.stem}-before-upgrade-{dt.datetime.now().strftime(_STAMP)}.kbridge"
     progress(0, 0, f"{BACKING_UP} {path.name}…")
+    make_room(folder, copy_size(path), what="the copy of the file as it was before its upgrade")
 
     def copied(pages: int, total: int) -> None:
         if cancelled():

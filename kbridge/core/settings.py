@@ -19,6 +19,7 @@ class Settings:
     author: str = ""  # empty: the operating-system user
     search_engine: str = "tantivy"
     backups_kept: int = 20  # automatic backups kept per knowledge base (core.backups); 0: none taken
+    backups_max_gb: int = 20  # the space they may take, per knowledge base (the newest stays); 0: no cap
 
     @property
     def effective_author(self) -> str:
@@ -40,6 +41,8 @@ class Settings:
             )
         if self.backups_kept < 0:
             raise ValidationError("backups_kept cannot be negative")
+        if self.backups_max_gb < 0:
+            raise ValidationError("backups_max_gb cannot be negative")
 
 
 def settings_path() -> Path:
@@ -57,11 +60,12 @@ def load_settings(path: Path | None = None) -> Settings:
     settings = Settings()
     for name, value in (data.items() if isinstance(data, dict) else []):
         if name in known and isinstance(value, type(getattr(settings, name))):
+            default = getattr(settings, name)
             setattr(settings, name, value)
-    try:
-        settings.validate()
-    except ValidationError:
-        return Settings()
+            try:
+                settings.validate()
+            except ValidationError:
+                setattr(settings, name, default)  # only this value is not used
     return settings
 
 

@@ -9,14 +9,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtWidgets import QTextBrowser
 from pytestqt.qtbot import QtBot
 
-from kbridge.core import KnowledgeBase
+from kbridge.core import KnowledgeBase, backups
 from kbridge.core.backups import list_backups
 from kbridge.formats.write.export import export_kb
 from kbridge.ui.window.main_window import MainWindow
-from tests.ui.conftest import click_row
+from tests.ui.answers import Answers, integrity_check, window_on
+from tests.ui.conftest import click_row, menu_action
 
 
 def test_opening_takes_an_owner_only_backup_at_most_hourly(qtbot: QtBot, sample_kb: KnowledgeBase) -> None:
@@ -37,6 +39,49 @@ def test_opening_takes_an_owner_only_backup_at_most_hourly(qtbot: QtBot, sample_
         second.set_knowledge_base(sample_kb, owned=False)
     assert again.args[0] is None and list_backups(sample_kb) == [backup]  # one within the hour
     second.jobs.wait()
+
+
+def test_opening_on_a_full_disk_says_why_no_backup_was_taken(
+    qtbot: QtBot, sample_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(backups, "free_bytes", lambda _folder: 200 * 1024**2)  # 200 MB: under the 1 GB kept free
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.set_knowledge_base(sample_kb, owned=False)
+    qtbot.waitUntil(lambda: "backup" in window.statusBar().currentMessage(), timeout=20000)
+    said = window.statusBar().currentMessage()
+    assert said.startswith("The automatic backup was not taken: only 0.2 GB free on its disk (1.0 GB is kept free); "
+                           "free some space there ("), said
+    assert "; a copy takes " in said and "Traceback" not in said
+    assert list_backups(sample_kb) == []
+    window.jobs.wait()
+
+
+def test_file_open_on_a_full_disk_then_the_command_line_then_room_again(
+    qtbot: QtBot, answers: Answers, sample_kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The journey: File > Open on a nearly full disk says why no backup was taken; the command
+    line saves a note in the same file meanwhile (its own process sees a roomy disk: it takes its
+    backup); a pause; the window shows the note, and the file is sound."""
+    path = tmp_path / "full-disk.kbridge"
+    sample_kb.close()
+    path.write_bytes(sample_kb.path.read_bytes())
+    monkeypatch.setattr(backups, "free_bytes", lambda _folder: 200 * 1024**2)
+    window = window_on(qtbot, None)
+    answers.files["Open knowledge base"] = path
+    menu_action(window, "File", "Open knowledge base…").trigger()
+    qtbot.waitUntil(lambda: window.ready and "backup" in window.statusBar().currentMessage(), timeout=20000)
+    assert window.statusBar().currentMessage().startswith("The automatic backup was not taken: only 0.2 GB free")
+    run = subprocess.run([sys.executable, "-m", "kbridge", "--kb", str(path), "new", "note", "--title",
+                          "Written while the disk was full"], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    qtbot.wait(1500)  # a person reads the message
+    qtbot.waitUntil(lambda: "Written while the disk was full" in {r.title for r in window.model.all_records()},
+                    timeout=15000)
+    assert answers.errors == []
+    window.jobs.wait()
+    window.close()
+    assert integrity_check(path) == "ok"
 
 
 def test_a_change_made_by_the_command_line_shows_in_the_open_window(

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QStyle
 
 from kbridge import paths
 from kbridge.core import opening
+from kbridge.core.backups import NoRoomForBackupError
 from kbridge.model import Initiator, KbridgeError, Progress
 from kbridge.ui import settings as ui_settings
 from kbridge.ui.dialogs.errors import failure_sentence, report_failure, show_error
@@ -386,6 +387,9 @@ class FileCommands(QObject):
             return formats.auto_backup(path)
 
         def failed(error: Exception) -> None:
+            if isinstance(error, NoRoomForBackupError):  # it says why no copy was taken
+                w.statusBar().showMessage(f"{str(error)[:1].upper()}{str(error)[1:]}.", 30000)
+                return
             message = failure_sentence(error, "the automatic backup")
             w.statusBar().showMessage(f"The automatic backup failed: {message}", 15000)
 
