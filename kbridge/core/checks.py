@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kbridge.core import lifecycle
 from kbridge.core.readiness import resilience_findings
-from kbridge.model import Kind, Link, LinkType, Progress, Record
+from kbridge.model import Kind, Link, LinkType, Progress, Record, RecordBrief
 
 if TYPE_CHECKING:
     from kbridge.core.knowledge_base import KnowledgeBase
 
 STALE_PROPOSAL_DAYS = 30
+CONTROLS_READ = 500  # whole controls read at a time (their bodies: not a million at once)
 
 # Categories, in the order a report lists them, with the heading a person reads.
 CATEGORIES = {
@@ -98,9 +99,9 @@ def run_checks(kb: KnowledgeBase, today: dt.date | None = None, progress: Progre
     """Every check; `integrity=False` leaves out SQLite's integrity check of the whole file (9 s of
     the 21 at 100,000 records), which a caller that already ran it on this file can skip."""
     today = today or dt.date.today()
-    # Summaries (with their sources, for the numbers): no check reads a body or fields but the
-    # controls', which read their own. Whole records of 100,000 took 1.1 GB here.
-    records = sorted(kb.list_summaries(deleted=None, sources=True), key=lambda r: (r.kind.value, r.key))
+    # Briefs: no check reads a body or fields but the controls', which read their own. Whole
+    # records of 100,000 took 1.1 GB here, their summaries 101 MB, their briefs 36 MB.
+    records = sorted(kb.listing.briefs(), key=lambda r: (r.kind.value, r.key))
     by_uid = {record.uid: record for record in records}
     live = [record for record in records if not record.deleted]
     steps: list[tuple[str, Callable[[], list[Finding]]]] = [
@@ -114,7 +115,7 @@ def run_checks(kb: KnowledgeBase, today: dt.date | None = None, progress: Progre
                              for r in live if r.is_overdue(today)]),
         ("owners", lambda: _departed_owners(kb, live, by_uid)),
         ("proposals", lambda: _stale_proposals(live, today)),
-        ("controls", lambda: _controls_without_reason(kb)),
+        ("controls", lambda: _controls_without_reason(kb, live)),
         ("recovery", lambda: _recovery_gaps(kb)),
         ("supersedes", lambda: _supersede_findings(kb.links.all(), by_uid)),
         ("resilience", lambda: resilience_findings(kb, today)),
@@ -139,7 +140,7 @@ def _search_index(kb: KnowledgeBase) -> list[Finding]:
                                     "kbridge check --repair (or the next search) rebuilds it")]
 
 
-def _dangling(kb: KnowledgeBase, by_uid: dict[str, Record]) -> list[Finding]:
+def _dangling(kb: KnowledgeBase, by_uid: dict[str, RecordBrief]) -> list[Finding]:
     findings = []
     for link in kb.links.dangling():
         source = by_uid.get(link.source_uid)
@@ -156,21 +157,20 @@ def _dangling(kb: KnowledgeBase, by_uid: dict[str, Record]) -> list[Finding]:
     return findings
 
 
-def _duplicate_numbers(live: list[Record]) -> list[Finding]:
+def _duplicate_numbers(live: list[RecordBrief]) -> list[Finding]:
     """Imported records whose files carry the same number in one ADR log (two 0020-*.md), and
     records whose key is not their file's number (ADR-0033 imported from 0032-x.md)."""
-    groups: dict[tuple[str, str, str, int], list[Record]] = defaultdict(list)
+    groups: dict[tuple[str, str, str, int], list[RecordBrief]] = defaultdict(list)
     findings = []
     for record in live:
-        source = record.source or {}
-        number = source.get("number")
-        if not isinstance(number, int) or isinstance(number, bool):
+        number = record.source_number
+        if number is None:
             continue
-        log = str(source.get("log") or str(source.get("path", "")).rpartition("/")[0])
-        groups[(record.kind.value, str(source.get("root", "")), log, number)].append(record)
-        prefix = str(source.get("log") or "")
+        log = record.source_log or record.source_path.rpartition("/")[0]
+        groups[(record.kind.value, record.source_root, log, number)].append(record)
+        prefix = record.source_log
         if prefix and not re.fullmatch(rf"{re.escape(prefix)}-0*{number}(?:-\d+)?", record.key, re.I):
-            findings.append(Finding("key-number", f"its file ({source.get('path')}) is number {number}, "
+            findings.append(Finding("key-number", f"its file ({record.source_path}) is number {number}, "
                                     f"its key {record.key}", record.key, record.title))
     for (_, _, _, number), same in sorted(groups.items()):
         if len(same) > 1:
@@ -182,13 +182,18 @@ def _duplicate_numbers(live: list[Record]) -> list[Finding]:
     return findings
 
 
-def _likely_duplicates(live: list[Record]) -> list[Finding]:
+def _likely_duplicates(live: list[RecordBrief]) -> list[Finding]:
     """Records of one kind with the same title and the same date (or none): one decision imported
     twice, from two copies of a folder or an export, is the usual cause."""
-    groups: dict[tuple[str, str, str], list[Record]] = defaultdict(list)
+    def likeness(record: RecordBrief) -> tuple[str, str, str]:
+        return record.kind.value, " ".join(record.title.casefold().split()), record.date or ""
+
+    # Counted by hash first: a group (a key and a list) for each of a million records took 330 MB.
+    seen = Counter(hash(likeness(record)) for record in live if record.kind is not Kind.TEMPLATE)
+    groups: dict[tuple[str, str, str], list[RecordBrief]] = defaultdict(list)
     for record in live:
-        if record.kind is not Kind.TEMPLATE:
-            groups[(record.kind.value, " ".join(record.title.casefold().split()), record.date or "")].append(record)
+        if record.kind is not Kind.TEMPLATE and seen[hash(likeness(record))] > 1:
+            groups[likeness(record)].append(record)
     findings = []
     for (_, _, date), same in sorted(groups.items()):
         if len(same) < 2:
@@ -201,7 +206,7 @@ def _likely_duplicates(live: list[Record]) -> list[Finding]:
 
 
 def _departed_owners(
-    kb: KnowledgeBase, live: list[Record], by_uid: dict[str, Record]
+    kb: KnowledgeBase, live: list[RecordBrief], by_uid: dict[str, RecordBrief]
 ) -> list[Finding]:
     departed = {
         r.uid: r for r in by_uid.values() if r.kind is Kind.PERSON and r.status == "departed"
@@ -232,7 +237,7 @@ def _departed_owners(
     return findings
 
 
-def _stale_proposals(live: list[Record], today: dt.date) -> list[Finding]:
+def _stale_proposals(live: list[RecordBrief], today: dt.date) -> list[Finding]:
     findings = []
     for record in live:
         if record.kind is not Kind.DECISION or record.status != "proposed" or not record.date:
@@ -248,15 +253,21 @@ def _stale_proposals(live: list[Record], today: dt.date) -> list[Finding]:
     return findings
 
 
-def _controls_without_reason(kb: KnowledgeBase) -> list[Finding]:
+def _controls_without_reason(kb: KnowledgeBase, live: list[RecordBrief]) -> list[Finding]:
     reasons = {LinkType.MITIGATES, LinkType.IMPLEMENTS}
     with_reason_link = {
         link.source_uid for link in kb.links.all() if link.type in reasons and link.target_uid
     }
+    controls = [record.uid for record in live if record.kind is Kind.CONTROL and record.status != "retired"]
     findings = []
-    for record in kb.list_records(kind=Kind.CONTROL):  # whole: the rationale is in fields or body
-        if record.status == "retired":
-            continue
+    for start in range(0, len(controls), CONTROLS_READ):
+        findings += _control_findings(kb.records_by_uid(controls[start:start + CONTROLS_READ]), with_reason_link)
+    return findings
+
+
+def _control_findings(controls: list[Record], with_reason_link: set[str]) -> list[Finding]:
+    findings = []
+    for record in sorted(controls, key=lambda control: control.key):  # whole: the rationale is in fields or body
         missing = []
         if not lifecycle.has_rationale(record.fields, record.body):
             missing.append("no rationale")
@@ -280,7 +291,7 @@ def _recovery_gaps(kb: KnowledgeBase) -> list[Finding]:
     return findings
 
 
-def _sync_conflicts(kb: KnowledgeBase, by_uid: dict[str, Record]) -> list[Finding]:
+def _sync_conflicts(kb: KnowledgeBase, by_uid: dict[str, RecordBrief]) -> list[Finding]:
     findings = []
     for uid, info in kb.sync_state.conflicts().items():
         record = by_uid.get(uid)
@@ -292,10 +303,10 @@ def _sync_conflicts(kb: KnowledgeBase, by_uid: dict[str, Record]) -> list[Findin
     return sorted(findings, key=lambda finding: finding.key)
 
 
-def _supersede_findings(links: list[Link], by_uid: dict[str, Record]) -> list[Finding]:
+def _supersede_findings(links: list[Link], by_uid: dict[str, RecordBrief]) -> list[Finding]:
     """Statuses and supersede links that disagree, and supersede cycles (from one read of the
     links, so that it stays quick on a large knowledge base)."""
-    successors: dict[str, list[Record]] = defaultdict(list)
+    successors: dict[str, list[RecordBrief]] = defaultdict(list)
     outside: set[str] = set()  # superseded by something not in the knowledge base
     edges: list[tuple[str, str]] = []
     for link in links:

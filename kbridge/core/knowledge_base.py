@@ -249,10 +249,11 @@ class KnowledgeBase:
             deleted=deleted,
         )
 
-    def list_summaries(self, *, deleted: bool | None = False, sources: bool = False) -> list[Record]:
-        """Every record for a list view, in no particular order: everything but the body, the
-        fields and (unless `sources`) the source, which are left empty (`get` has them all)."""
-        return self._store.list_summaries(deleted=deleted, sources=sources)
+    def list_summaries(self, *, deleted: bool | None = False, sources: bool = False,
+                       keep: Callable[[str, Kind], bool] | None = None) -> list[Record]:
+        """Every record (that `keep(uid, kind)` keeps), in no particular order: all but the body,
+        the fields and (unless `sources`) the source, which are left empty (`get` has them all)."""
+        return self._store.list_summaries(deleted=deleted, sources=sources, keep=keep)
 
     def iter_records(self, *, deleted: bool | None = False) -> Iterator[Record]:
         return self._store.iter_records(deleted=deleted)

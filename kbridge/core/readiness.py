@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 # The kinds an estate reads whole; of the others it needs only what a summary holds.
 WHOLE_KINDS = (Kind.SYSTEM, Kind.EVENT, Kind.PERSON, Kind.CONTROL)
+FIELD_KINDS = (Kind.SYSTEM, Kind.EVENT, Kind.PERSON)  # what approvers and exercises are read from
 DEFAULT_PERIOD_DAYS = 365
 DEFAULT_PERIOD_TEXT = "12 months"
 # Systems so important that never having exercised their recovery is itself a finding.
@@ -71,7 +72,19 @@ class Estate:
         owner, dates: all a reference or a count needs), which is several times quicker."""
         records = [record for kind in WHOLE_KINDS for record in kb.list_records(kind=kind)]
         records += [record for record in kb.list_summaries() if record.kind not in WHOLE_KINDS]
-        return cls(records, ((link.source_uid, link.type, link.target_uid) for link in kb.links.all()))
+        return cls(records, cls._links(kb))
+
+    @classmethod
+    def of_fields(cls, kb: KnowledgeBase) -> Estate:
+        """Systems, events and people without their bodies, and nothing else: what the approvers
+        and the exercises of systems are read from (Needs attention). The whole estate of a
+        million records took 1.6 GB; its playbooks, controls and references are not in this one."""
+        records = [record for kind in FIELD_KINDS for record in kb.listing.without_bodies(kind)]
+        return cls(records, cls._links(kb))
+
+    @staticmethod
+    def _links(kb: KnowledgeBase) -> Iterator[tuple[str, LinkType, str | None]]:
+        return ((link.source_uid, link.type, link.target_uid) for link in kb.links.all())
 
     def of_kind(self, kind: Kind) -> list[Record]:
         return sorted((r for r in self.records.values() if r.kind is kind), key=lambda r: natural_key(r.key))
@@ -368,7 +381,7 @@ def resilience_findings(kb: KnowledgeBase, today: dt.date | None = None) -> list
     from kbridge.core.checks import Finding
 
     findings = []
-    for item in system_readiness(Estate.of(kb), today):
+    for item in system_readiness(Estate.of_fields(kb), today):  # approvers and exercises only
         if not item.running:
             continue
         problem = item.approver_problem()

@@ -380,13 +380,22 @@ def recovery_plan(kb: KnowledgeBase, system: str | None = None) -> RecoveryPlan:
     if target is not None and target.kind is not Kind.SYSTEM:
         raise ValidationError(f"{target.key} is {with_article(target.kind.value)}; restore-order takes a system")
     # Whole systems (their fields: RTO, approver...); of the rest, what a reference reads (key,
-    # title, kind, status, tags): summaries, which keep a large base's plan in a fraction of the memory.
-    chosen = kb.list_records(kind=Kind.SYSTEM) + [r for r in kb.list_summaries() if r.kind is not Kind.SYSTEM]
+    # title, kind, status, tags) of the people and of what systems depend on or are governed by:
+    # summaries of those only (of every record: 770 MB at a million).
+    systems = kb.listing.without_bodies(Kind.SYSTEM)  # a step shows a system's title, never its body
+    system_uids = {system.uid for system in systems}
+    links = [(link.source_uid, link.type, link.target_uid, link.target_ref) for link in kb.links.all()]
+    referred = {target for source, link_type, target, _ in links
+                if link_type is LinkType.DEPENDS_ON and source in system_uids and target}
+    referred |= {source for source, link_type, target, _ in links
+                 if link_type in (LinkType.AFFECTS, LinkType.APPLIES_TO) and target in system_uids}
+    chosen = systems + kb.list_summaries(
+        keep=lambda uid, kind: kind is not Kind.SYSTEM and (kind is Kind.PERSON or uid in referred)
+    )
     records = {record.uid: record for record in sorted(chosen, key=lambda r: (r.kind.value, r.key))}  # as stored
     people: dict[str, Record] = {}
     for record in records.values():
         if record.kind is Kind.PERSON:
             people[record.key.upper()] = record
             people.setdefault(record.title.casefold(), record)
-    links = [(link.source_uid, link.type, link.target_uid, link.target_ref) for link in kb.links.all()]
     return plan_recovery(system_facts(records, links, people), target.uid if target else None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -13,20 +13,13 @@ from typing import Any, NamedTuple
 import sqlite_utils
 
 from kbridge.model import KbridgeError, Kind, Link, LinkedRecord, LinkType, Record, Revision
-from kbridge.storage import listing
+from kbridge.storage import listing, whole_base
 from kbridge.storage import revisions as kept
 from kbridge.storage.database import APPLICATION_ID, connect
 from kbridge.storage.migrations import MigrationProgress
+from kbridge.storage.record_rows import RECORD_SELECT, record_from_row
 from kbridge.storage.revision_count import RevisionCount
 
-_RECORD_COLUMNS = (
-    "r.uid, r.key, r.kind, r.title, r.status, r.body, r.tags, r.owner_uid, r.date, r.review_by, "
-    "r.fields, r.source, r.created_at, r.updated_at, r.deleted_at, "
-    "o.key AS owner_key, o.title AS owner_name"
-)
-_RECORD_SELECT = (
-    f"SELECT {_RECORD_COLUMNS} FROM records r LEFT JOIN records o ON o.uid = r.owner_uid"
-)
 _SEARCH_COLUMNS = (
     "r.uid, r.key, r.kind, r.title, r.status, r.body, r.tags, r.date, r.fields, o.key, o.title "
     "FROM records r LEFT JOIN records o ON o.uid = r.owner_uid"
@@ -115,6 +108,10 @@ class Store:
         """Changes whenever another connection commits (SQLite's `PRAGMA data_version`)."""
         return int(self.db.execute("PRAGMA data_version").fetchone()[0])
 
+    def interrupt(self) -> None:
+        """From another thread: the SQL this connection runs stops (sqlite3.OperationalError)."""
+        self.db.conn.interrupt()
+
     def change_stamp(self) -> tuple[int, int, int]:
         """Changes whenever a row of the file changes, through this connection or another; never
         the same for two connections (theirs count from where each was opened)."""
@@ -150,13 +147,13 @@ class Store:
         self.db.table("records").update(uid, {"deleted_at": deleted_at, "updated_at": updated_at})
 
     def get_record(self, uid: str) -> Record | None:
-        return self._one(f"{_RECORD_SELECT} WHERE r.uid = ?", [uid])
+        return self._one(f"{RECORD_SELECT} WHERE r.uid = ?", [uid])
 
     def get_by_key(self, key: str) -> Record | None:
-        return self._one(f"{_RECORD_SELECT} WHERE r.key = ?", [key])
+        return self._one(f"{RECORD_SELECT} WHERE r.key = ?", [key])
 
     def get_by_source_path(self, path: str) -> Record | None:
-        return self._one(f"{_RECORD_SELECT} WHERE r.source_path = ?", [path])
+        return self._one(f"{RECORD_SELECT} WHERE r.source_path = ?", [path])
 
     def list_records(
         self,
@@ -191,13 +188,13 @@ class Store:
         elif by_facets and kind is not None:
             where.append("r.live IN (0, 1)")
         clause = f" WHERE {' AND '.join(where)}" if where else ""
-        return self._many(f"{_RECORD_SELECT}{clause} ORDER BY r.kind, r.key", params)
+        return self._many(f"{RECORD_SELECT}{clause} ORDER BY r.kind, r.key", params)
 
     def iter_records(self, *, deleted: bool | None = False) -> Iterator[Record]:
         """Every record, streamed (for exports and index rebuilds over large bases)."""
         clause = "" if deleted is None else (" WHERE r.live = 0" if deleted else " WHERE r.live = 1")
-        for row in self.db.query(f"{_RECORD_SELECT}{clause} ORDER BY r.kind, r.key"):
-            yield _record_from_row(row)
+        for row in self.db.query(f"{RECORD_SELECT}{clause} ORDER BY r.kind, r.key"):
+            yield record_from_row(row)
 
     def keys_by_uid(self) -> dict[str, str]:
         """uid -> key of every record (deleted ones too), in `iter_records`' order; no body read."""
@@ -205,11 +202,12 @@ class Store:
 
     def records_by_uid(self, uids: list[str]) -> list[Record]:
         """These records (deleted ones too; at most a few hundred uids: one query)."""
-        return self._many(f"{_RECORD_SELECT} WHERE r.uid IN ({', '.join('?' * len(uids))})", uids)
+        return self._many(f"{RECORD_SELECT} WHERE r.uid IN ({', '.join('?' * len(uids))})", uids)
 
-    def list_summaries(self, *, deleted: bool | None = False, sources: bool = False) -> list[Record]:
-        """Every record without its body, fields and (unless `sources`) source (`listing.summaries`)."""
-        return listing.summaries(self.db, deleted=deleted, sources=sources)
+    def list_summaries(self, *, deleted: bool | None = False, sources: bool = False,
+                       keep: Callable[[str, Kind], bool] | None = None) -> list[Record]:
+        """Every record (that `keep` keeps) without body, fields or source (`whole_base.summaries`)."""
+        return whole_base.summaries(self.db, deleted=deleted, sources=sources, keep=keep)
 
     def scan_search_rows(self) -> Iterator[SearchRow]:
         """Every live record as the search index reads it, in no particular order: the quickest
@@ -443,10 +441,10 @@ class Store:
 
     def _one(self, sql: str, params: Iterable[Any]) -> Record | None:
         rows = list(self.db.query(sql, list(params)))
-        return _record_from_row(rows[0]) if rows else None
+        return record_from_row(rows[0]) if rows else None
 
     def _many(self, sql: str, params: Iterable[Any]) -> list[Record]:
-        return [_record_from_row(row) for row in self.db.query(sql, list(params))]
+        return [record_from_row(row) for row in self.db.query(sql, list(params))]
 
 
 def _record_row(record: Record) -> dict[str, Any]:
@@ -469,28 +467,6 @@ def _record_row(record: Record) -> dict[str, Any]:
         "updated_at": record.updated_at,
         "deleted_at": record.deleted_at,
     }
-
-
-def _record_from_row(row: dict[str, Any]) -> Record:
-    return Record(
-        uid=row["uid"],
-        key=row["key"],
-        kind=Kind(row["kind"]),
-        title=row["title"],
-        status=row["status"],
-        body=row["body"],
-        tags=json.loads(row["tags"]),
-        owner=row["owner_uid"],
-        date=row["date"],
-        review_by=row["review_by"],
-        fields=json.loads(row["fields"]),
-        source=json.loads(row["source"]) if row["source"] else None,
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-        deleted_at=row["deleted_at"],
-        owner_key=row["owner_key"],
-        owner_name=row["owner_name"],
-    )
 
 
 def _link(row: tuple[Any, ...]) -> Link:

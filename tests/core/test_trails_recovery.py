@@ -6,7 +6,8 @@ import pytest
 
 from kbridge.core import KnowledgeBase
 from kbridge.core.recovery import parse_duration
-from kbridge.model import ValidationError
+from kbridge.model import Record, ValidationError
+from kbridge.storage import whole_base
 
 # name: (criticality, rto, depends on)
 SYSTEMS = {
@@ -131,3 +132,32 @@ def test_sample_restore_order(sample_kb: KnowledgeBase) -> None:
 )
 def test_durations(text: str, minutes: float | None) -> None:
     assert parse_duration(text) == minutes
+
+
+def test_the_restore_order_makes_summaries_only_of_what_systems_refer_to(
+    kb: KnowledgeBase, systems: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Of the records that are not systems, only people and what a system depends on or is
+    governed by are read (every record's summary: 770 MB at a million); the plan is the same."""
+    before = kb.trails.restore_order()
+    note = kb.create("note", "The shared disk", tags=["recovery"]).key
+    kb.links.add(systems["payments"], "depends-on", note)
+    decision = kb.create("decision", "Fail over by hand", status="accepted", tags=["recovery"]).key
+    kb.links.add(decision, "affects", systems["payments"])
+    unrelated = {kb.create("note", f"Unrelated {n}").key for n in range(20)}
+    kb.links.add(next(iter(unrelated)), "relates-to", note)  # linked, but not to a system
+    made: list[str] = []
+    original = whole_base.summaries
+
+    def recorded(*args: object, **kwargs: object) -> list[Record]:
+        found = original(*args, **kwargs)  # type: ignore[arg-type]
+        made.extend(record.key for record in found)
+        return found
+
+    monkeypatch.setattr(whole_base, "summaries", recorded)
+    plan = kb.trails.restore_order()
+    assert set(made) == {"PER-001", "PER-002", note, decision}
+    payments = next(step for step in plan.steps if step.key == systems["payments"])
+    assert f"depends on {note}, which is not a system" in payments.gaps
+    assert [governor.key for governor in payments.governing] == [decision]
+    assert [step.key for step in plan.steps] == [step.key for step in before.steps]

@@ -1,0 +1,40 @@
+"""A record as SQL reads it whole: the columns (with its owner's key and name) and the row made
+into a `Record` (kbridge.storage.store and whole_base read it so)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from kbridge.model import Kind, Record
+
+RECORD_COLUMNS = (
+    "r.uid, r.key, r.kind, r.title, r.status, r.body, r.tags, r.owner_uid, r.date, r.review_by, "
+    "r.fields, r.source, r.created_at, r.updated_at, r.deleted_at, "
+    "o.key AS owner_key, o.title AS owner_name"
+)
+RECORD_SELECT = (
+    f"SELECT {RECORD_COLUMNS} FROM records r LEFT JOIN records o ON o.uid = r.owner_uid"
+)
+
+
+def record_from_row(row: dict[str, Any]) -> Record:
+    return Record(
+        uid=row["uid"],
+        key=row["key"],
+        kind=Kind(row["kind"]),
+        title=row["title"],
+        status=row["status"],
+        body=row["body"],
+        tags=json.loads(row["tags"]),
+        owner=row["owner_uid"],
+        date=row["date"],
+        review_by=row["review_by"],
+        fields=json.loads(row["fields"]),
+        source=json.loads(row["source"]) if row["source"] else None,
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        deleted_at=row["deleted_at"],
+        owner_key=row["owner_key"],
+        owner_name=row["owner_name"],
+    )
