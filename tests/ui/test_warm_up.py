@@ -109,6 +109,7 @@ def test_opening_a_file_and_editing_import_nothing_of_kbridge_after_the_warm_up(
 
 
 def test_it_pauses_while_the_person_types(qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QLineEdit
 
     monkeypatch.setattr(warm_up, "QUIET_AFTER_INPUT_S", 0.4)
@@ -116,12 +117,39 @@ def test_it_pauses_while_the_person_types(qtbot: QtBot, tmp_path: Path, monkeypa
     monkeypatch.syspath_prepend(str(tmp_path))
     field = QLineEdit()
     qtbot.addWidget(field)
+    field.show()
+    qtbot.waitExposed(field)
     warm = WarmUp(None, modules=("warm_probe_typing",), steps=())
     warm.start(0)
-    for character in "vault":  # a key every 100 ms for half a second
-        qtbot.keyClick(field, character)
+    for character in "vault":  # a key every 100 ms for half a second, as a keyboard types: to the window
+        QTest.keyClick(field.windowHandle(), character)
         qtbot.wait(100)
         assert "warm_probe_typing" not in sys.modules, "imported between two keystrokes"
+    assert field.text() == "vault"
     qtbot.waitUntil(lambda: warm.done, timeout=5000)
     assert "warm_probe_typing" in sys.modules
     del sys.modules["warm_probe_typing"]
+
+
+def test_it_watches_the_windows_not_every_event_of_the_application(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An application's event filter is called in Python for every event of every widget: the
+    window's first paint (thousands of them) took 60-80 ms longer. The warm-up sees the events of
+    the top-level windows only, where a person's keys and clicks arrive first."""
+    from kbridge.ui.window.main_window import MainWindow
+
+    seen: list[int] = []
+    original = WarmUp.eventFilter
+    monkeypatch.setattr(WarmUp, "eventFilter",
+                        lambda self, watched, event: seen.append(1) or original(self, watched, event))
+    window = MainWindow(None)
+    qtbot.addWidget(window)
+    window.resize(1400, 900)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.wait(300)
+    count = len(seen)
+    window.warm_up.waiting.clear()  # done: it lets go of what it watched
+    qtbot.waitUntil(lambda: not window.warm_up.timer.isActive(), timeout=5000)
+    assert count < 100, f"{count} events filtered for the window's first paint"

@@ -16,6 +16,7 @@ objects as it loads, which belong to the GUI thread.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import sys
@@ -23,8 +24,8 @@ import time
 from collections.abc import Callable
 from functools import partial
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
-from PySide6.QtGui import QFontDatabase, QFontMetrics
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QFontDatabase, QFontMetrics, QGuiApplication, QWindow
 
 log = logging.getLogger(__name__)
 
@@ -74,8 +75,13 @@ def load_fixed_font() -> None:
 
 class WarmUp(QObject):
     """Imports `modules`, then runs `steps`, one per turn of the event loop, starting `delay_ms`
-    after `start`, and pausing while the person types or clicks (it watches the application's
-    input events until it is done)."""
+    after `start`, and pausing while the person types or clicks (it watches the input events of
+    the application's windows until it is done).
+
+    It watches each top-level window (QWindow: the keys, clicks and wheel turns a person makes
+    reach it first), not the application: an application's event filter is called, in Python,
+    for every event of every widget, and the window's first paint is thousands of them (it held
+    the first paint 60-80 ms)."""
 
     def __init__(self, parent: QObject | None = None, modules: tuple[str, ...] = MODULES,
                  steps: tuple[Callable[[], object], ...] = (load_fixed_font,)) -> None:
@@ -88,15 +94,19 @@ class WarmUp(QObject):
         self.delay = QTimer(self, singleShot=True)
         self.delay.timeout.connect(self.timer.start)
         self._last_input = 0.0  # time.monotonic() of the latest key or click
+        self._watched: list[QWindow] = []
+        self._listening = False  # to the application's focus window changes
 
     @property
     def done(self) -> bool:
         return not self.waiting
 
     def start(self, delay_ms: int = START_AFTER_MS) -> None:
-        application = QCoreApplication.instance()
-        if application is not None and not self.done:
-            application.installEventFilter(self)  # a second time moves it, never doubles it
+        application = QGuiApplication.instance()
+        if isinstance(application, QGuiApplication) and not self.done and not self._listening:
+            application.focusWindowChanged.connect(self._on_application_focus_window_changed)
+            self._listening = True
+        self._watch_windows()
         self.delay.start(delay_ms)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -104,16 +114,40 @@ class WarmUp(QObject):
             self._last_input = time.monotonic()
         return False
 
+    def _on_application_focus_window_changed(self, window: QWindow | None) -> None:
+        if window is not None and not self.done:
+            self._watch(window)  # a dialog opened since the last turn
+
+    def _watch_windows(self) -> None:
+        if isinstance(QGuiApplication.instance(), QGuiApplication):
+            for window in QGuiApplication.topLevelWindows():
+                if window.isVisible():
+                    self._watch(window)
+
+    def _watch(self, window: QWindow) -> None:
+        if window not in self._watched:
+            window.installEventFilter(self)
+            self._watched.append(window)
+
+    def _stop_watching(self) -> None:
+        application = QGuiApplication.instance()
+        if isinstance(application, QGuiApplication) and self._listening:
+            application.focusWindowChanged.disconnect(self._on_application_focus_window_changed)
+            self._listening = False
+        for window in self._watched:
+            with contextlib.suppress(RuntimeError):  # a window already gone
+                window.removeEventFilter(self)
+        self._watched = []
+
     def _on_timer_timeout(self) -> None:
+        self._watch_windows()
         if time.monotonic() - self._last_input < QUIET_AFTER_INPUT_S:
             self.timer.setInterval(100)  # asleep while the person is busy
             return
         self.timer.setInterval(0)
         if not self.waiting:
             self.timer.stop()
-            application = QCoreApplication.instance()
-            if application is not None:
-                application.removeEventFilter(self)
+            self._stop_watching()
             return
         step = self.waiting.pop(0)
         try:
