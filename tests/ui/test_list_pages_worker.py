@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from kbridge.core import KnowledgeBase
+from kbridge.core import KnowledgeBase, record_list
 from kbridge.core.record_list import RecordListing
 from kbridge.model.listing import ListQuery
 from kbridge.storage import listing as storage_listing
@@ -106,3 +106,47 @@ def test_a_worker_that_cannot_read_leaves_the_rows_to_be_read_when_painted(
     qtbot.waitUntil(lambda: window.model.index(middle, KEY).data() == expected, timeout=10000)
     assert (2 * PAGE_ROWS, True) in windows_read  # read on the GUI thread after the worker failed
     assert answers.errors == []
+
+
+def test_after_a_far_page_of_a_long_filtered_list_the_next_are_read_from_its_kept_order(
+    qtbot: QtBot, large_window: MainWindow, sample_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+) -> None:
+    """The first far page is painted as soon as it is walked to, then the worker reads the list's
+    whole order (stopped if another page is asked for meanwhile); once it has it, the pages are
+    slices of it, not walks (0.5 s a page at a million)."""
+    monkeypatch.setattr(list_pages, "NEAR_END_PAGES", 1)
+    monkeypatch.setattr(record_list, "ORDER_KEPT_FROM", 300)
+    monkeypatch.setattr(record_list, "FAR_FROM_ENDS", PAGE_ROWS)
+    walked: list[tuple[int, str]] = []
+    orders: list[ListQuery] = []
+    real_window, real_order = storage_listing.window, storage_listing.order
+
+    def order(db: object, query: ListQuery, total: int | None = None, **kwargs: object) -> object:
+        found = real_order(db, query, total, **kwargs)  # type: ignore[arg-type]
+        if found is not None:
+            orders.append(query)  # read whole (not stopped)
+        return found
+
+    monkeypatch.setattr(storage_listing, "window", lambda db, query, offset, limit, **kw: walked.append(
+        (offset, threading.current_thread().name)) or real_window(db, query, offset, limit, **kw))
+    monkeypatch.setattr(storage_listing, "order", order)
+    window = large_window
+    window.filter_field.setText("choice")  # every record: five pages
+    qtbot.waitUntil(lambda: not window.list_filterer.pending and window.model.rowCount() == 600)
+    window.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+    query = window.model.query_for(window.model.record_filter)
+
+    def scroll_to(page: int) -> None:
+        row = page * PAGE_ROWS + 5
+        window.table.scrollTo(window.model.index(row, KEY))
+        expected = _keys(sample_kb, query, page * PAGE_ROWS)[5]
+        qtbot.waitUntil(lambda: window.model.index(row, KEY).data() == expected, timeout=10000)
+        qtbot.waitUntil(lambda: window.list_panel.page_reader._running is None, timeout=10000)
+
+    scroll_to(2)
+    assert orders == [query]
+    walked.clear()
+    scroll_to(3)
+    scroll_to(1)
+    assert orders == [query]
+    assert [offset for offset, thread in walked if thread != threading.main_thread().name] == []  # not _keys'

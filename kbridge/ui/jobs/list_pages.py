@@ -14,6 +14,7 @@ asked for is read first; pages scrolled past before their turn are dropped. What
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject
@@ -56,7 +57,8 @@ class PageReader(QObject):
     def request(self, page_number: int) -> bool:
         """Read page `page_number` on the worker (True), or leave it to be read now (False: a
         short list, a page near an end)."""
-        if self.filterer.connection is None or not self.filterer.slow:
+        connection = self.filterer.connection
+        if connection is None or not self.filterer.slow:
             return False
         count = self.model.rowCount()
         query = self.model.query_for(self.model.record_filter)
@@ -78,6 +80,8 @@ class PageReader(QObject):
         del self._waiting[:-WAITING_PAGES]
         if self._running is None:
             self._start()
+        else:
+            connection.ask_way()  # the running job's page is read; the list's order it reads next, not now
         return True
 
     def _start(self) -> None:
@@ -88,20 +92,25 @@ class PageReader(QObject):
         page_number = self._waiting.pop()
         query, count = self._list
 
-        def work(_progress: object, _cancel: threading.Event) -> PageAnswer:
+        def work(_progress: object, _cancel: threading.Event) -> Iterator[PageAnswer]:
             with connection.opened() as kb:
-                rows = kb.listing.window(query, page_number * PAGE_ROWS, PAGE_ROWS, total=count)
-            return PageAnswer(query, count, page_number, rows)
+                offset = page_number * PAGE_ROWS
+                yield PageAnswer(query, count, page_number, kb.listing.window(query, offset, PAGE_ROWS, total=count))
+                # Then, for a page far into a long filtered list, its whole order, kept on this
+                # connection: the pages after it are slices of it (1.2 s once, against 0.5 s a page);
+                # a job that asks for the connection meanwhile stops it.
+                with connection.giving_way() as stop:
+                    kb.listing.keep_order(query, offset, PAGE_ROWS, count, stop=stop.is_set)
 
         job = Job("Reading the list", work)
         # Bound methods, not lambdas: Qt drops them with this object if the window goes first.
-        job.signals.finished.connect(self._on_job_finished)
+        job.signals.yielded.connect(self._on_job_yielded)
         job.signals.failed.connect(self._on_job_failed)
         job.signals.ended.connect(self._on_job_ended)
         self._running = job
         job.start()
 
-    def _on_job_finished(self, answer: PageAnswer) -> None:
+    def _on_job_yielded(self, answer: PageAnswer) -> None:
         self.model.show_page(answer.query, answer.count, answer.page_number, answer.rows)
 
     def _on_job_failed(self, _error: Exception) -> None:

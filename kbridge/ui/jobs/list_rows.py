@@ -43,7 +43,8 @@ class RowAnswer:
 def locate(listing: RecordListing, uid: str, query: ListQuery, count: int) -> RowAnswer:
     """Read `RowAnswer` from `listing`, on whichever thread owns it. Two pages are read, the row's
     and the one nearer to it, in one window (its cost is the walk to it, not its length): a screen
-    around the row, wherever it falls in its page, paints without reading more."""
+    around the row, wherever it falls in its page, paints without reading more. Both from the
+    list's order when the connection keeps it (`RecordListing.keep_order`)."""
     row = listing.position(query, uid)
     pages: dict[int, list[Record]] = {}
     if row is not None:

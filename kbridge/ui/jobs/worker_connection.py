@@ -16,17 +16,28 @@ if TYPE_CHECKING:
 
 class WorkerConnection:
     """`with connection.opened() as kb:` on a worker thread; `close()` from the GUI thread lets go
-    at once, or, while a job uses it, as that job ends (the GUI thread never waits for it)."""
+    at once, or, while a job uses it, as that job ends (the GUI thread never waits for it). A part
+    of a job done for later (`giving_way`) stops when another job asks for the connection."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._kb: KnowledgeBase | None = None
         self._lock = threading.Lock()
         self._closed = False
+        self._state = threading.Lock()  # guards _giving_way and _waiting
+        self._giving_way: threading.Event | None = None  # set to ask the part running to stop
+        self._waiting = 0  # jobs waiting for the connection
 
     @contextmanager
     def opened(self) -> Iterator[KnowledgeBase]:
-        with self._lock:
+        if not self._lock.acquire(blocking=False):
+            with self._state:
+                self._waiting += 1  # a part for later that starts meanwhile stops at once
+            self.ask_way()
+            self._lock.acquire()
+            with self._state:
+                self._waiting -= 1
+        try:
             if self._kb is None:
                 from kbridge.core import KnowledgeBase
 
@@ -36,6 +47,31 @@ class WorkerConnection:
             finally:
                 if self._closed:
                     self._let_go()
+        finally:
+            self._lock.release()
+
+    @contextmanager
+    def giving_way(self) -> Iterator[threading.Event]:
+        """Within `opened`: a part of the job that is for later (a list's whole order read ahead).
+        The event is set, and the SQL running is interrupted, as soon as another job asks for the
+        connection: the part drops what it was reading (a filter's keystroke waited 1.2 s for it)."""
+        stop = threading.Event()
+        with self._state:
+            self._giving_way = stop
+            if self._waiting:
+                stop.set()  # another job waits already: nothing for later now
+        try:
+            yield stop
+        finally:
+            with self._state:
+                self._giving_way = None
+
+    def ask_way(self) -> None:
+        """Stop the part for later of the job using the connection, if it is in one (any thread)."""
+        with self._state:
+            if self._giving_way is not None and self._kb is not None:
+                self._giving_way.set()
+                self._kb.listing.interrupt()
 
     def close(self) -> None:
         self._closed = True

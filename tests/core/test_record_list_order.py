@@ -1,0 +1,148 @@
+"""A long list's whole order kept by a worker's connection (RecordListing.keep_order): a page far
+from both ends is a slice of it and a row's place an index, the same rows storage walks to; it is
+read once, and again after any change to the file, by this connection or another."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from kbridge.core import KnowledgeBase, record_list
+from kbridge.model.listing import ListOrder, ListQuery
+from kbridge.storage import listing
+
+WORDS = ("vault", "ledger", "kafka", "engineer", "rotation", "backup")
+
+
+@pytest.fixture
+def long_list(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> KnowledgeBase:
+    """300 records and one in the trash; "long" made 50 rows, "far" 20 rows from an end."""
+    monkeypatch.setattr(record_list, "ORDER_KEPT_FROM", 50)
+    monkeypatch.setattr(record_list, "FAR_FROM_ENDS", 20)
+    kb = KnowledgeBase.init(tmp_path / "long.kbridge")
+    rng = random.Random(21)
+    for number in range(300):
+        kind = rng.choice(("decision", "note", "system"))
+        title = f"{rng.choice(WORDS).title()} {rng.choice(WORDS)} {rng.randint(1, 40)}"  # repeated: keys break ties
+        date = f"20{rng.randint(10, 25)}-0{rng.randint(1, 9)}-1{number % 10}"
+        kb.create(kind, title, tags=[rng.choice(WORDS)], date=date)
+    kb.delete(kb.create("decision", "Engineer vault 7").key)
+    return kb
+
+
+QUERIES = [
+    ListQuery(words=("vault",), order=ListOrder.TITLE),
+    ListQuery(words=("engineer",), order=ListOrder.DATE, descending=True),
+    ListQuery(words=("e",), order=ListOrder.KEY, descending=True),
+    ListQuery(kind="decision", words=("a",), order=ListOrder.TAGS),
+]
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=lambda q: f"{q.words or q.kind or 'all'}-{q.order.value}")
+def test_far_pages_and_places_read_from_the_kept_order_are_storages(long_list: KnowledgeBase, query: ListQuery) -> None:
+    db = long_list._store.db
+    total = listing.count(db, query)
+    expected = [record.uid for record in listing.window(db, query, 0, total, total=total)]
+    kept = long_list.listing
+    assert total >= 50  # a long list here
+    assert not kept.keep_order(query, 0, 10, total)  # near an end: storage walks there at once
+    assert kept.keep_order(query, 25, 10, total)  # far from both ends: the whole order is read
+    assert not kept.keep_order(query, 30, 10, total)  # once
+    for offset in range(0, total, 7):
+        got = [record.uid for record in kept.window(query, offset, 10, total=total)]
+        assert got == expected[offset:offset + 10], offset
+    for row in range(0, total, 11):
+        assert kept.position(query, expected[row]) == row
+    outside = next(r.uid for r in long_list.list_records(deleted=None) if r.uid not in set(expected))
+    assert kept.position(query, outside) is None
+
+
+def test_the_order_is_read_again_after_a_change_by_another_connection(long_list: KnowledgeBase) -> None:
+    query = ListQuery(words=("vault",), order=ListOrder.TITLE)
+    kept = long_list.listing
+    total = kept.count(query)
+    assert total >= 100 and kept.keep_order(query, 50, 1, total)
+    middle = kept.window(query, 50, 1, total=total)[0]
+    with KnowledgeBase.open(long_list.path) as other:  # renamed to sort first: the rows before it move
+        other.update(middle.key, title="Aaa vault first of all")
+    db = long_list._store.db
+    assert kept.position(query, middle.uid) == 0 == listing.position(db, query, middle.uid)
+    moved = kept.window(query, 40, 10, total=total)
+    assert [r.uid for r in moved] == [r.uid for r in listing.window(db, query, 40, 10, total=total)]
+    assert kept.keep_order(query, 50, 1, total)  # read again: the one kept was stale
+
+
+def test_a_list_without_words_keeps_no_order(long_list: KnowledgeBase) -> None:
+    """It walks its index to any window in 30-50 ms at a million records: its order is not worth
+    reading whole (0.3 s) at each change."""
+    assert not long_list.listing.keep_order(ListQuery(order=ListOrder.TITLE), 150, 10, 301)
+
+
+def test_a_read_of_the_order_stops_when_asked_and_keeps_nothing(long_list: KnowledgeBase) -> None:
+    query = ListQuery(words=("vault",), order=ListOrder.TITLE)
+    total = long_list.listing.count(query)
+    assert not long_list.listing.keep_order(query, 50, 1, total, stop=lambda: True)
+    assert long_list.listing._kept_order(query) is None
+    assert long_list.listing.keep_order(query, 50, 1, total)  # asked again, without a stop: read
+
+
+def test_another_job_asking_for_the_worker_connection_stops_its_part_for_later(long_list: KnowledgeBase) -> None:
+    """A part of a job done for later (`giving_way`) stops as soon as another job asks for the
+    connection: its SQL is interrupted, and the other job does not wait for it to end."""
+    from kbridge.ui.jobs.worker_connection import WorkerConnection
+
+    connection = WorkerConnection(long_list.path)
+    started, stopped = threading.Event(), threading.Event()
+
+    def later() -> None:
+        with connection.opened() as kb, connection.giving_way() as stop:
+            started.set()
+            endless = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n"
+            try:
+                kb._store.db.execute(endless).fetchone()  # counts for ever, unless interrupted
+            except sqlite3.OperationalError:
+                if stop.is_set():
+                    stopped.set()
+
+    thread = threading.Thread(target=later)
+    thread.start()
+    assert started.wait(10)
+    time.sleep(0.2)
+    asked = time.monotonic()
+    with connection.opened() as kb:
+        waited = time.monotonic() - asked
+        assert kb.listing.count(ListQuery()) == 300
+    thread.join(10)
+    assert stopped.is_set() and waited < 2
+    connection.close()
+
+
+def test_a_part_for_later_that_starts_while_a_job_waits_stops_at_once(long_list: KnowledgeBase) -> None:
+    from kbridge.ui.jobs.worker_connection import WorkerConnection
+
+    connection = WorkerConnection(long_list.path)
+    reading, asked = threading.Event(), threading.Event()
+    stopped_at_once: list[bool] = []
+
+    def job() -> None:
+        with connection.opened():
+            reading.set()
+            assert asked.wait(10)
+            time.sleep(0.2)  # the other job is waiting for the connection by now
+            with connection.giving_way() as stop:
+                stopped_at_once.append(stop.is_set())
+
+    thread = threading.Thread(target=job)
+    thread.start()
+    assert reading.wait(10)
+    asked.set()
+    with connection.opened() as kb:
+        assert kb.listing.count(ListQuery()) == 300
+    thread.join(10)
+    assert stopped_at_once == [True]
+    connection.close()
