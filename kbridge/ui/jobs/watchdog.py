@@ -15,6 +15,7 @@ import time
 import traceback
 from collections import Counter
 from dataclasses import dataclass, field
+from types import FrameType
 
 from PySide6.QtCore import QObject, QTimer
 
@@ -49,6 +50,16 @@ class Stall:
         for place, seen in later.most_common(2):
             text += f"\n{'':>12}then ({seen} of {len(self.samples)} samples) {place}"
         return text
+
+
+def _stack(frame: FrameType) -> list[traceback.FrameSummary]:
+    """The innermost 40 frames of a stack, outermost first, without their source lines:
+    `traceback.extract_stack` checks every frame's file on disk, and each of those calls gives
+    the interpreter lock away and waits up to 5 ms to get it back from the busy GUI thread (a
+    sample took up to 200 ms, so a 250 ms stall was seen once or twice)."""
+    summary = traceback.StackSummary.extract(traceback.walk_stack(frame), limit=40, lookup_lines=False)
+    summary.reverse()
+    return list(summary)
 
 
 def _place(where: list[str], depth: int) -> str:
@@ -113,7 +124,7 @@ class Watchdog(QObject):
                 if late <= self.threshold:
                     continue
                 frame = sys._current_frames().get(self._gui_thread)
-                summary = traceback.extract_stack(frame, limit=40) if frame else []
+                summary = _stack(frame) if frame else []
                 where = [f"{item.filename}:{item.lineno} {item.name}" for item in summary]
                 if self._current is None:
                     self._current = Stall(0.0, self._beat, where, self.label)
