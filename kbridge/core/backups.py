@@ -6,17 +6,25 @@ would leave its disk with less than RESERVE_MIN or twice the knowledge base's si
 disk is what makes the next save fail). The oldest copies make room first; the newest is never
 removed; when there is still no room, no copy is taken and the person is told why
 (NoRoomForBackupError): a change goes on without its automatic backup, a restore does not.
+
+Copies of the same content: a knowledge base unchanged since its newest backup is not copied again
+(opening the app each morning copied 5.5 GB of a million records each time). What "unchanged"
+means is how the file and its write-ahead log stood on disk when that backup was taken (kept in
+newest-backup.json beside the backups): every committed change alters one of them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import json
 import os
 import shutil
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kbridge import paths
+from kbridge import paths, safe_files
 from kbridge.model import ConflictError, KbridgeError, OpResult, ValidationError
 from kbridge.storage import NotAKnowledgeBaseError, Store
 
@@ -28,6 +36,9 @@ MIN_INTERVAL = dt.timedelta(hours=1)
 _STAMP = "%Y%m%dT%H%M%S"
 RESERVE_MIN = 1 << 30  # bytes a backup leaves free on its disk, at least (and twice the base's size)
 GB = 1 << 30
+RACY_SECONDS = 2  # a file changed this recently may change again within its clock's step
+_NEWEST_NOTE = "newest-backup.json"  # which backup is newest, and how the base stood when it was taken
+_NOTE_MAX = 4096
 
 
 class NoRoomForBackupError(KbridgeError):
@@ -98,9 +109,11 @@ def _newest_first(folder: Path) -> list[Path]:
     return sorted(folder.glob("*.kbridge"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
 
 
-def auto_backup(kb: KnowledgeBase, *, keep: int | None = None, now: dt.datetime | None = None) -> Path | None:
-    """Take a rotating backup unless one was taken within the last hour; keep the newest `keep`
-    (the `backups_kept` setting unless given; 0 takes none)."""
+def auto_backup(kb: KnowledgeBase, *, keep: int | None = None, now: dt.datetime | None = None,
+                low_priority: bool = False) -> Path | None:
+    """Take a rotating backup unless one was taken within the last hour or the knowledge base is
+    unchanged since the newest; keep the newest `keep` (the `backups_kept` setting unless given;
+    0 takes none). `low_priority`: the copy takes the processor only when nothing else wants it."""
     keep = kb.settings.backups_kept if keep is None else keep
     if keep <= 0:
         return None
@@ -108,15 +121,60 @@ def auto_backup(kb: KnowledgeBase, *, keep: int | None = None, now: dt.datetime 
     existing = list_backups(kb)
     if existing:
         newest = dt.datetime.fromtimestamp(existing[0].stat().st_mtime)
-        if now - newest < MIN_INTERVAL:
+        if now - newest < MIN_INTERVAL or unchanged_since(existing[0], kb.path):
             return None
     target = backup_dir(kb) / f"{kb.name}-{now.strftime(_STAMP)}.kbridge"
     if target.exists():
         return None
     make_room(target.parent, copy_size(kb.path))
-    kb.maintenance.backup(target)
+    state = disk_state(kb.path)  # before the copy: a change made during it makes them differ
+    kb.maintenance.backup(target, low_priority=low_priority)
+    _note_newest(target, state)
     prune_backups(kb, keep)
     return target
+
+
+def disk_state(path: Path) -> list[list[int]] | None:
+    """How the knowledge base file and its pending log (SQLite's write-ahead log) stand on disk:
+    every committed change alters one of them (a commit appends to the log, a checkpoint writes the
+    file, a replaced file is another inode). None when a part changed in the last RACY_SECONDS: on a
+    file system with a coarse clock the next change could keep the same time and size."""
+    state: list[list[int]] = []
+    now = time.time_ns()
+    for part in (path, path.with_name(path.name + "-wal")):
+        try:
+            info = part.stat()
+        except FileNotFoundError:
+            state.append([])
+            continue
+        if part != path and info.st_size == 0:  # an empty log: opened, nothing written
+            state.append([])
+            continue
+        if now - info.st_mtime_ns < RACY_SECONDS * 1_000_000_000:
+            return None
+        state.append([info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns])
+    return state
+
+
+def unchanged_since(backup: Path, path: Path) -> bool:
+    """Whether the knowledge base at `path` is as it stood on disk when `backup` was taken (then
+    another copy would be the same again: 5.5 GB at a million records, at every opening)."""
+    try:
+        note = json.loads(safe_files.read_file(backup.parent, _NEWEST_NOTE, max_bytes=_NOTE_MAX))
+    except (OSError, KbridgeError, ValueError):
+        return False
+    if not isinstance(note, dict) or note.get("backup") != backup.name or note.get("state") is None:
+        return False
+    return bool(note["state"] == disk_state(path))
+
+
+def _note_newest(backup: Path, state: list[list[int]] | None) -> None:
+    """Remember how the knowledge base stood when `backup` was taken (see unchanged_since). Not
+    written through a link planted in its place, nor when the disk refuses: the backup is taken
+    all the same, and the next one is too (the note is what spares a copy)."""
+    note = json.dumps({"backup": backup.name, "state": state})
+    with contextlib.suppress(OSError, KbridgeError):
+        safe_files.write_text(backup.parent, _NEWEST_NOTE, note, mode=0o600)
 
 
 def prune_backups(kb: KnowledgeBase, keep: int) -> list[Path]:

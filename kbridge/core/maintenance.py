@@ -38,16 +38,17 @@ class Maintenance(Manager):
     def integrity_problems(self) -> list[str]:
         return self._store.integrity_problems()
 
-    def backup(self, out: Path | str, *, overwrite: bool = False) -> Path:
+    def backup(self, out: Path | str, *, overwrite: bool = False, low_priority: bool = False) -> Path:
         """A consistent owner-only copy of the knowledge base, taken while it is in use. Written
         beside `out` and renamed onto it when complete (kbridge.safe_files): a full disk leaves
-        no partial backup and an earlier one untouched, and a link at `out` is not followed."""
+        no partial backup and an earlier one untouched, and a link at `out` is not followed.
+        `low_priority`: the copy takes the processor only when nothing else wants it."""
         out = Path(out)
         if out.exists() and out.resolve() == self._kb.path.resolve():
             raise ValidationError("cannot back up a knowledge base onto itself")
         try:
             with safe_files.replacing(out.parent, out.name, overwrite=overwrite, mode=0o600) as pending:
-                self._store.backup_into(pending.path)
+                self._store.backup_into(pending.path, low_priority=low_priority)
         except ConflictError as error:
             raise ConflictError(f"{out} already exists; choose a new file name (or --force)") from error
         return out

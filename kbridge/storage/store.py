@@ -16,6 +16,7 @@ from kbridge.model import KbridgeError, Kind, Link, LinkedRecord, LinkType, Reco
 from kbridge.storage import listing, whole_base
 from kbridge.storage import revisions as kept
 from kbridge.storage.database import APPLICATION_ID, connect
+from kbridge.storage.low_priority import at_low_priority
 from kbridge.storage.migrations import MigrationProgress
 from kbridge.storage.record_rows import RECORD_SELECT, record_from_row
 from kbridge.storage.revision_count import RevisionCount
@@ -416,17 +417,25 @@ class Store:
             problems.append(f"{table} row {rowid} points at a missing {parent} row")
         return problems
 
-    def backup_into(self, out: Path) -> None:
+    def backup_into(self, out: Path, *, low_priority: bool = False) -> None:
         """A consistent copy made with SQLite's online backup, even while others write, into a
         file already made (empty, owner-only) by the caller: the safe writer makes it beside
-        its final name and renames it there when the copy is complete."""
-        target = sqlite3.connect(str(out))
-        try:
-            self.db.conn.backup(target)
-        except sqlite3.DatabaseError as error:  # a full disk: "database or disk is full"
-            raise KbridgeError(f"the backup could not be written: {error}") from error
-        finally:
-            target.close()
+        its final name and renames it there when the copy is complete. `low_priority`: copied
+        by a thread that gets the processor only when nothing else wants it (storage.low_priority)."""
+
+        def copy() -> None:
+            target = sqlite3.connect(str(out))
+            try:
+                self.db.conn.backup(target)
+            except sqlite3.DatabaseError as error:  # a full disk: "database or disk is full"
+                raise KbridgeError(f"the backup could not be written: {error}") from error
+            finally:
+                target.close()
+
+        if low_priority:
+            at_low_priority(copy)
+        else:
+            copy()
 
     def restore_from(self, source: Path) -> None:
         """Overwrite this database's content with another file's (SQLite online backup, reversed)."""

@@ -19,10 +19,12 @@ START = dt.datetime(2026, 3, 1, 8, 0)
 
 
 def take_hourly(kb: KnowledgeBase, count: int, *, keep: int | None = None) -> list[Path]:
-    """`count` automatic backups an hour apart (file times follow the simulated clock)."""
+    """`count` automatic backups an hour apart, of a base changed each hour (an unchanged one is
+    not copied again); file times follow the simulated clock."""
     taken = []
     for hour in range(count):
         now = START + dt.timedelta(hours=hour)
+        kb.create("note", f"written in hour {hour}")
         path = auto_backup(kb, keep=keep, now=now)
         assert path is not None
         os.utime(path, (now.timestamp(), now.timestamp()))

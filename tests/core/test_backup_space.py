@@ -34,6 +34,7 @@ def take_hourly(kb: KnowledgeBase, count: int, first_hour: int = 0) -> list[Path
     taken = []
     for hour in range(first_hour, first_hour + count):
         now = START + dt.timedelta(hours=hour)
+        kb.create("note", f"written in hour {hour}")  # an unchanged base is not copied again
         path = auto_backup(kb, now=now)
         assert path is not None
         os.utime(path, (now.timestamp(), now.timestamp()))
@@ -64,16 +65,19 @@ def test_the_oldest_copies_make_room_for_a_new_one(kb: KnowledgeBase, monkeypatc
     kb.create("note", "worth keeping")
     disk = Disk(monkeypatch, free=10**12)
     taken = take_hourly(kb, 4)
+    kb.create("note", "written in hour 4")
     need = copy_size(kb.path)
     disk.free = 3 * need - taken[0].stat().st_size  # the copy leaves the disk 2 sizes free once the oldest is gone
-    newest = take_hourly(kb, 1, first_hour=4)
-    assert list_backups(kb) == [newest[0], *taken[:0:-1]]  # only the oldest went
+    newest = auto_backup(kb, now=START + dt.timedelta(hours=4))
+    assert newest is not None
+    assert list_backups(kb) == [newest, *taken[:0:-1]]  # only the oldest went
     assert not taken[0].exists()
 
 
 def test_no_room_takes_no_copy_and_removes_nothing(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
     disk = Disk(monkeypatch, free=10**12)
     taken = take_hourly(kb, 3)
+    kb.create("note", "changed since")
     disk.free = copy_size(kb.path)  # even with the two older copies gone, not three sizes free
     said = r"^the automatic backup was not taken: only .* free on its disk \(.* is kept free\); free some space"
     with pytest.raises(NoRoomForBackupError, match=said):
@@ -105,7 +109,7 @@ def test_a_restore_without_room_for_its_safety_copy_changes_nothing(
     disk.free = copy_size(kb.path)
     with pytest.raises(NoRoomForBackupError, match=r"^the copy of what a restore replaces was not taken"):
         restore_backup(kb, backup)
-    assert sorted(record.title for record in kb.list_records()) == ["after", "before"]
+    assert sorted(record.title for record in kb.list_records()) == ["after", "before", "written in hour 0"]
     assert list_backups(kb) == [backup]
 
 

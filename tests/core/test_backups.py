@@ -24,6 +24,7 @@ def test_auto_backup_rotates_and_is_owner_only(kb: KnowledgeBase) -> None:
     assert stat.S_IMODE(backup_dir(kb).stat().st_mode) == 0o700
     assert auto_backup(kb, keep=3, now=start + dt.timedelta(minutes=5)) is None  # too soon
     for hours in range(1, 5):
+        kb.create("note", f"written in hour {hours}")  # an unchanged base is not copied again
         path = auto_backup(kb, keep=3, now=start + dt.timedelta(hours=hours))
         assert path is not None
         # mtime orders the rotation; make it follow the simulated clock

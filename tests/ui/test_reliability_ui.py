@@ -4,9 +4,11 @@ records too large to render whole."""
 from __future__ import annotations
 
 import json
+import os
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -81,6 +83,57 @@ def test_file_open_on_a_full_disk_then_the_command_line_then_room_again(
     assert answers.errors == []
     window.jobs.wait()
     window.close()
+    assert integrity_check(path) == "ok"
+
+
+def test_reopening_copies_nothing_unchanged_and_copies_what_the_command_line_changed(
+    qtbot: QtBot, answers: Answers, sample_kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    """The journey: File > Open takes the automatic backup; hours later the file is opened again
+    unchanged (no second copy: at a million records each is 5.5 GB); the command line saves a note
+    while it is open (nor does it copy: the newest backup is what it changes); once reopened, the
+    window copies the changed file; the file is sound."""
+    path = tmp_path / "reopened.kbridge"
+    sample_kb.close()
+    path.write_bytes(sample_kb.path.read_bytes())
+    then = time.time() - 3600  # last written an hour ago
+    os.utime(path, (then, then))
+
+    def open_from_the_file_menu() -> tuple[MainWindow, Path | None]:
+        window = window_on(qtbot, None)
+        answers.files["Open knowledge base"] = path
+        with qtbot.waitSignal(window.auto_backup_taken, timeout=20000) as taken:
+            menu_action(window, "File", "Open knowledge base…").trigger()
+        qtbot.waitUntil(lambda: window.ready, timeout=20000)
+        return window, taken.args[0]
+
+    first_window, first = open_from_the_file_menu()
+    assert first is not None
+    folder = first.parent
+    first_window.jobs.wait()
+    first_window.close()
+    hours_ago = time.time() - 2 * 3600
+    os.utime(first, (hours_ago, hours_ago))
+
+    second_window, second = open_from_the_file_menu()
+    assert second is None and sorted(folder.glob("*.kbridge")) == [first]
+    qtbot.wait(1500)  # a person reads
+    run = subprocess.run([sys.executable, "-m", "kbridge", "--kb", str(path), "new", "note", "--title",
+                          "Written from a terminal"], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and "backup" not in run.stderr, run.stderr
+    assert sorted(folder.glob("*.kbridge")) == [first]
+    qtbot.waitUntil(lambda: "Written from a terminal" in {r.title for r in second_window.model.all_records()},
+                    timeout=15000)
+    second_window.jobs.wait()
+    second_window.close()
+
+    third_window, third = open_from_the_file_menu()
+    assert third is not None and sorted(folder.glob("*.kbridge"), key=lambda p: p.stat().st_mtime) == [first, third]
+    with KnowledgeBase.open(third) as copy:
+        assert "Written from a terminal" in {record.title for record in copy.list_records()}
+    assert answers.errors == []
+    third_window.jobs.wait()
+    third_window.close()
     assert integrity_check(path) == "ok"
 
 

@@ -214,11 +214,13 @@ def _sync_folder(kb_path: Path, folder: Path, push: bool, progress: Progress, ca
 
 
 def auto_backup(kb_path: Path) -> Path | None:
-    """The rotating backup taken when a knowledge base is opened (at most hourly; see core.backups)."""
+    """The rotating backup taken when a knowledge base is opened (at most hourly, none when
+    nothing changed since the newest; see core.backups), copied at the lowest priority: the
+    person starts searching and reading meanwhile."""
     from kbridge.core.backups import auto_backup as take
 
     with KnowledgeBase.open(kb_path, initiator=Initiator.JOB) as kb:
-        return take(kb)
+        return take(kb, low_priority=True)
 
 
 def backup(kb_path: Path, out: Path, progress: Progress, cancel: threading.Event) -> Path:
