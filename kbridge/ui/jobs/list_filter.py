@@ -48,7 +48,10 @@ class ListFilterer(QObject):
         self._started = 0.0
         self._warming: Job | None = None
         self._warmed: WorkerConnection | None = None
+        self._recount = False  # the next filter read counts every record again (the file changed)
+        self._running_recounts = False
         model.rows_refiltered.connect(self._on_model_rows_refiltered)
+        model.recount_elsewhere = self.recount
 
     @property
     def slow(self) -> bool:
@@ -77,6 +80,7 @@ class ListFilterer(QObject):
             return
         self._generation += 1
         self._wanted = None
+        self._recount = False
         self.last_seconds = 0.0
         self._path = path
         if self._reader is not None:
@@ -96,11 +100,24 @@ class ListFilterer(QObject):
         if self._running is None:
             self._start()
 
+    def recount(self) -> bool:
+        """The file changed in a way the list must be counted again for: in a list of LARGE_LIST
+        records or more, on the worker (the rows shown stay until it answers), and True; else
+        False (the model counts at once)."""
+        if self._path is None or self.model.total < LARGE_LIST:
+            return False
+        self._generation += 1
+        self._recount = True
+        self._wanted = self.record_filter
+        if self._running is None:
+            self._start()
+        return True
+
     def _start(self) -> None:
         assert self._reader is not None and self._wanted is not None
         generation, record_filter = self._generation, self._wanted
         query = self.model.query_for(record_filter)
-        known_total = self.model.total
+        known_total = None if self._recount else self.model.total
         reader = self._reader
 
         def work(_progress: object, cancel: threading.Event) -> FilterAnswer | None:
@@ -114,6 +131,7 @@ class ListFilterer(QObject):
         job.signals.finished.connect(self._on_job_finished)
         job.signals.ended.connect(self._on_job_ended)
         self._running, self._running_generation = job, generation
+        self._running_recounts = known_total is None
         self._started = time.perf_counter()
         job.start()
 
@@ -141,6 +159,8 @@ class ListFilterer(QObject):
             return
         self.last_seconds = time.perf_counter() - self._started
         self._wanted = None
+        if self._running_recounts:  # until then every filter asked for counts again
+            self._recount = False
         self.model.show_filtered(answer)
 
     def _on_job_ended(self) -> None:
