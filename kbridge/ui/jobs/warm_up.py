@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 MODULES = (
     "yaml",
     "kbridge.core",
+    "kbridge.formats.read.dates",
+    "kbridge.formats.read.statuses",  # compiles its words of six languages: a turn of its own
     "kbridge.formats.read.extract",
     "kbridge.formats.read.reader",
     "kbridge.formats.kbridge_markdown",
