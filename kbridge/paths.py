@@ -53,3 +53,11 @@ def default_kb_path() -> Path:
 def sample_kb_path() -> Path:
     """The user's working copy of the bundled sample knowledge base (built on first use)."""
     return data_dir() / "sample.kbridge"
+
+
+def shown_path(path: Path) -> str:
+    """`path` as a person reads it in a short space: the home folder as `~`."""
+    try:
+        return str(Path("~") / Path(path).relative_to(Path.home()))
+    except (ValueError, RuntimeError):  # outside the home folder, or no home to speak of
+        return str(path)

@@ -42,7 +42,13 @@ _NOTE_MAX = 4096
 
 
 class NoRoomForBackupError(KbridgeError):
-    """A copy would leave its disk too full, even once the older copies are gone."""
+    """A copy would leave its disk too full, even once the older copies are gone. `brief` says so
+    without the folder (a status bar has room for that), `folder` is where the copies go."""
+
+    def __init__(self, brief: str, folder: Path, need: int) -> None:
+        super().__init__(f"{brief}; free some space there ({folder}; a copy takes {_amount(need)})")
+        self.brief = brief
+        self.folder = folder
 
 
 def free_bytes(folder: Path) -> int:
@@ -71,9 +77,9 @@ def make_room(folder: Path, need: int, *, what: str = "the automatic backup") ->
     free = free_bytes(folder)
     removable = sum(_size(old) for old in backups[1:])
     if free + removable - need < reserve:
-        raise NoRoomForBackupError(  # what to do first: a status bar cuts the end (the folder)
-            f"{what} was not taken: only {_amount(free)} free on its disk ({_amount(reserve)} is kept free); "
-            f"free some space there ({folder}; a copy takes {_amount(need)})"
+        raise NoRoomForBackupError(
+            f"{what} was not taken: only {_amount(free)} free on its disk ({_amount(reserve)} is kept free)",
+            folder, need,
         )
     removed = []
     for old in reversed(backups[1:]):

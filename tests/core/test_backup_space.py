@@ -120,3 +120,13 @@ def test_the_cap_is_a_setting() -> None:
     assert load_settings().backups_max_gb == 5
     settings_path().write_text(json.dumps({"backups_max_gb": -1, "backups_kept": 3}), encoding="utf-8")
     assert (load_settings().backups_max_gb, load_settings().backups_kept) == (20, 3)  # only the bad value is not used
+
+
+def test_the_window_names_the_backups_folder_from_the_home_folder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from kbridge import paths
+
+    monkeypatch.setattr(Path, "home", classmethod(lambda cls: tmp_path))
+    assert paths.shown_path(tmp_path / ".local" / "share" / "kbridge" / "backups") == "~/.local/share/kbridge/backups"
+    assert paths.shown_path(Path("/srv/kbridge/backups")) == "/srv/kbridge/backups"

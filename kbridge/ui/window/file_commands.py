@@ -9,9 +9,9 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QMimeData, QObject, QTimer
+from PySide6.QtCore import QMimeData, QObject, Qt, QTimer
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QStyle
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMenu, QMessageBox, QStyle
 
 from kbridge import paths
 from kbridge.core import opening
@@ -387,8 +387,10 @@ class FileCommands(QObject):
             return formats.auto_backup(path)
 
         def failed(error: Exception) -> None:
-            if isinstance(error, NoRoomForBackupError):  # it says why no copy was taken
-                w.statusBar().showMessage(f"{str(error)[:1].upper()}{str(error)[1:]}.", 30000)
+            if isinstance(error, NoRoomForBackupError):  # why no copy was taken, and where they go
+                where = paths.shown_path(error.folder.parent)  # the backups of every base share it
+                said = f"{error.brief[:1].upper()}{error.brief[1:]}; free some space on that disk ({where})."
+                w.statusBar().showMessage(_fitting(w, said), 30000)
                 return
             message = failure_sentence(error, "the automatic backup")
             w.statusBar().showMessage(f"The automatic backup failed: {message}", 15000)
@@ -407,3 +409,12 @@ class FileCommands(QObject):
         if folder is not None:
             event.acceptProposedAction()
             QTimer.singleShot(0, lambda: self.import_dropped_folder(folder))
+
+
+def _fitting(window: QMainWindow, message: str) -> str:
+    """`message` cut to the status bar's room beside its permanent labels, with "…" where it is cut
+    (the bar itself cuts a long one mid-word, without a sign that more was said)."""
+    bar = window.statusBar()
+    taken = sum(label.sizeHint().width() for label in bar.findChildren(QLabel) if label.isVisible())
+    room = max(120, bar.width() - taken - 48)
+    return bar.fontMetrics().elidedText(message, Qt.TextElideMode.ElideRight, room)

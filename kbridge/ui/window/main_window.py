@@ -176,6 +176,7 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         self.index_label = QLabel(self)
         self.index_label.setObjectName("indexState")
+        self.index_label.setContentsMargins(16, 0, 0, 0)  # a message too long is cut before it, not under it
         self.count_label = QLabel(self)
         self.count_label.setObjectName("recordCount")
         self.statusBar().addPermanentWidget(self.index_label)
