@@ -11,8 +11,9 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 
 from kbridge.ui.dialogs.errors import failure_sentence
+from kbridge.ui.jobs.apart import run_by_size
 from kbridge.ui.jobs.record_finder import WORKER_BYTES
-from kbridge.ui.jobs.search_service import IndexSearcher, SearchOutcome
+from kbridge.ui.jobs.search_service import IndexSearcher, SearchOutcome, build_index
 from kbridge.ui.jobs.worker import Job
 
 if TYPE_CHECKING:
@@ -55,10 +56,7 @@ class SearchBinding(QObject):
         path = w.kb.path
 
         def work(progress: Callable[[int, int, str], None], cancel: threading.Event) -> int:
-            from kbridge.core import KnowledgeBase
-
-            with KnowledgeBase.open(path) as kb:
-                return kb.reindex(progress=progress, cancel=cancel.is_set)
+            return run_by_size(build_index, path, progress=progress, cancel=cancel)  # apart when large
 
         w.jobs.start(
             Job("Building the search index", work),
