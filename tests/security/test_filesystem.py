@@ -241,7 +241,7 @@ def test_a_backup_is_never_written_through_a_link_or_left_half_written(tmp_path:
     assert victim.read_text() == VICTIM_TEXT
     from kbridge.storage import store as store_module
 
-    def full(self: object, out: Path) -> None:
+    def full(self: object, out: Path, **_options: bool) -> None:
         out.write_bytes(b"partial")
         raise KbridgeError("the backup could not be written: database or disk is full")
 
