@@ -63,9 +63,14 @@ def _size(path: Path) -> int:
         return 0
 
 
+def _log(path: Path) -> Path:
+    """The knowledge base's pending log (SQLite's write-ahead log) beside it."""
+    return path.with_name(path.name + "-wal")
+
+
 def copy_size(path: Path) -> int:
     """About what a backup of the knowledge base at `path` takes: the file and its pending log."""
-    return _size(path) + _size(path.with_name(path.name + "-wal"))
+    return _size(path) + _size(_log(path))
 
 
 def make_room(folder: Path, need: int, *, what: str = "the automatic backup") -> list[Path]:
@@ -147,7 +152,7 @@ def disk_state(path: Path) -> list[list[int]] | None:
     file system with a coarse clock the next change could keep the same time and size."""
     state: list[list[int]] = []
     now = time.time_ns()
-    for part in (path, path.with_name(path.name + "-wal")):
+    for part in (path, _log(path)):
         try:
             info = part.stat()
         except FileNotFoundError:

@@ -98,8 +98,11 @@ class RecordTableModel(QAbstractTableModel):
         """Count again and forget every row read (the file changed)."""
         self._refilter(recount_total=True)
 
+    def _recounted_elsewhere(self) -> bool:
+        return self.recount_elsewhere is not None and self.recount_elsewhere()
+
     def _reload_after_change(self) -> None:
-        if self.recount_elsewhere is None or not self.recount_elsewhere():
+        if not self._recounted_elsewhere():
             self.reload()
 
     def update_rows(self, changed: Iterable[str]) -> None:
@@ -121,7 +124,7 @@ class RecordTableModel(QAbstractTableModel):
                 assert row is not None
                 self._pages[row // PAGE_ROWS][row % PAGE_ROWS] = record
         else:
-            if self.recount_elsewhere is not None and self.recount_elsewhere():
+            if self._recounted_elsewhere():
                 return
             count, total = self._counts()
             if count != self._count or any(self._listing.position(query, uid) != row for uid, row in before.items()):
