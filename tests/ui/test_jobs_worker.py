@@ -68,3 +68,19 @@ def test_a_job_nobody_holds_still_runs_and_reports(qtbot: QtBot) -> None:
     del job
     qtbot.waitUntil(lambda: results == [42], timeout=5000)
     qtbot.waitUntil(lambda: worker.kept_jobs() == 0, timeout=5000)
+
+
+def test_a_quick_job_is_not_queued_behind_jobs_that_wait(qtbot: QtBot) -> None:
+    """A backup copying at the lowest priority and a check waiting on its own process held both of
+    Qt's default threads (one per core): a filter's keystroke waited behind them."""
+    held = threading.Event()
+    waiting = [Job(f"waits {n}", lambda _progress, _cancel: held.wait(30)).start() for n in range(4)]
+    try:
+        quick = Job("a keystroke's filter", lambda _progress, _cancel: threading.current_thread().name)
+        with qtbot.waitSignal(quick.signals.finished, timeout=3000) as answered:
+            quick.start()
+        assert answered.args and all(not job.ending for job in waiting)  # they still wait
+    finally:
+        held.set()
+    for job in waiting:
+        qtbot.waitUntil(lambda job=job: job.ending)
