@@ -300,17 +300,11 @@ def _entry(db: sqlite_utils.Database, query: ListQuery, uid: str) -> Record | No
 
 
 def _position(db: sqlite_utils.Database, query: ListQuery, uid: str) -> int | None:
-    column = _ORDER_COLUMN[query.order]
-    sort_values = f"{column + ', ' if column else ''}key_order, key"
     # One record is looked up in the word index by its rowid, not by reading every match.
-    one, one_params = _where(db, query, matches=_MATCHES_ONE)
-    row = db.execute(
-        f"SELECT {sort_values} FROM records WHERE uid = ? AND {one}", [uid, *one_params]
-    ).fetchone()
+    row = _sort_values_of(db, query, uid)
     if row is None:
         return None
-    placeholders = ", ".join("?" for _ in row)
-    before = f"({sort_values}) {'>' if query.descending else '<'} ({placeholders})"
+    before = _beyond(query, "<")
     walk = _walk(db, query, None)
     if walk != "NOT INDEXED" and list_words.needs_index(query):
         near = _near_position(db, query, before, list(row))
@@ -319,6 +313,61 @@ def _position(db: sqlite_utils.Database, query: ListQuery, uid: str) -> int | No
     where, params = _where(db, query)
     found = db.execute(f"SELECT count(*) FROM records {walk} WHERE {where} AND {before}", [*params, *row]).fetchone()
     return int(found[0])
+
+
+def window_at(
+    db: sqlite_utils.Database, query: ListQuery, uid: str, row: int, offset: int, limit: int
+) -> list[Record] | None:
+    """Rows offset..offset+limit of a list without filter words that shows record `uid` at `row`,
+    read both ways from the record's entry in its order's index (a seek: a few milliseconds where
+    a window walked to from an end passed 300,000-500,000 entries in the middle of a million,
+    80-130 ms). None when the list has filter words (its matches are not in that index) or does
+    not show `uid`."""
+    if list_words.needs_index(query):
+        return None
+    values = _sort_values_of(db, query, uid)
+    if values is None:
+        return None
+    offset, limit = max(0, offset), max(0, limit)
+    where, params = _where(db, query)
+    earlier: list[int] = []
+    if row > offset:
+        backwards = replace(query, descending=not query.descending)
+        earlier = [found[0] for found in db.execute(
+            f"SELECT rowid FROM records {_index(query)} WHERE {where} AND {_beyond(query, '<')} "
+            f"ORDER BY {_order_by(backwards)} LIMIT ?", [*params, *values, row - offset])]
+        earlier.reverse()
+    later: list[int] = []
+    if offset + limit > row:
+        later = [found[0] for found in db.execute(
+            f"SELECT rowid FROM records {_index(query)} WHERE {where} AND {_beyond(query, '>=')} "
+            f"ORDER BY {_order_by(query)} LIMIT ? OFFSET ?",
+            [*params, *values, offset + limit - max(row, offset), max(0, offset - row)])]
+    return rows(db, (earlier + later)[:limit])
+
+
+def _sort_values_of(db: sqlite_utils.Database, query: ListQuery, uid: str) -> tuple[Any, ...] | None:
+    """What record `uid` sorts by in the list `query` (its order's column, then its key's natural
+    order, then its key), or None when the list does not show it."""
+    one, one_params = _where(db, query, matches=_MATCHES_ONE)
+    row = db.execute(
+        f"SELECT {_sort_columns(query)} FROM records WHERE uid = ? AND {one}", [uid, *one_params]
+    ).fetchone()
+    return tuple(row) if row is not None else None
+
+
+def _sort_columns(query: ListQuery) -> str:
+    column = _ORDER_COLUMN[query.order]
+    return f"{column + ', ' if column else ''}key_order, key"
+
+
+def _beyond(query: ListQuery, comparison: str) -> str:
+    """The condition "sorts `comparison` the record whose sort values are the parameters" in the
+    list's direction (`<`: before it; `>=`: it and after)."""
+    if query.descending:
+        comparison = {"<": ">", ">=": "<=", ">": "<", "<=": ">="}[comparison]
+    placeholders = ", ".join("?" for _ in _sort_columns(query).split(", "))
+    return f"({_sort_columns(query)}) {comparison} ({placeholders})"
 
 
 def _near_position(db: sqlite_utils.Database, query: ListQuery, before: str, row: list[Any]) -> int | None:

@@ -146,3 +146,55 @@ def test_a_part_for_later_that_starts_while_a_job_waits_stops_at_once(long_list:
     thread.join(10)
     assert stopped_at_once == [True]
     connection.close()
+
+
+ENDLESS = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n"
+
+
+def _endless_part(connection: object, stop: threading.Event, to_waiters: bool,
+                  started: threading.Event, ended: list[str]) -> threading.Thread:
+    """A thread whose job reads for ever in a part begun with `giving_way(stop, to_waiters=...)`."""
+
+    def job() -> None:
+        with connection.opened() as kb, connection.giving_way(stop, to_waiters=to_waiters) as part:  # type: ignore[attr-defined]
+            started.set()
+            try:
+                kb._store.db.execute(ENDLESS).fetchone()
+            except sqlite3.OperationalError:
+                ended.append("stopped" if part.is_set() else "failed")
+
+    thread = threading.Thread(target=job)
+    thread.start()
+    return thread
+
+
+def test_a_dropped_part_stops_and_a_part_not_given_to_waiters_is_waited_for(long_list: KnowledgeBase) -> None:
+    """A page of a list no longer shown is dropped by its reader (`drop`), not by any job that asks
+    for the connection; dropping another part's event stops nothing."""
+    from kbridge.ui.jobs.worker_connection import WorkerConnection
+
+    connection = WorkerConnection(long_list.path)
+    stop, started, ended = threading.Event(), threading.Event(), []
+    thread = _endless_part(connection, stop, False, started, ended)
+    assert started.wait(10)
+    connection.drop(threading.Event())  # another part's: nothing stops
+    connection.ask_way()  # a waiter's ask: this part does not give way to waiters
+    time.sleep(0.3)
+    assert thread.is_alive() and ended == []
+    connection.drop(stop)
+    thread.join(10)
+    assert ended == ["stopped"] and not thread.is_alive()
+    with connection.opened() as kb:  # the connection reads on after an interrupted statement
+        assert kb.listing.count(ListQuery()) == 300
+    connection.close()
+
+
+def test_a_part_dropped_before_it_began_sees_its_event_set(long_list: KnowledgeBase) -> None:
+    from kbridge.ui.jobs.worker_connection import WorkerConnection
+
+    connection = WorkerConnection(long_list.path)
+    stop = threading.Event()
+    connection.drop(stop)
+    with connection.opened(), connection.giving_way(stop, to_waiters=False) as part:
+        assert part.is_set()
+    connection.close()

@@ -181,3 +181,67 @@ def test_the_new_record_dialog_offers_the_people_the_file_holds_now(
     window.actions.new_record.trigger()
     assert offered == [("(nobody)", ""), ("PER-2 — Alan Turing", "PER-2"), ("PER-10 — Ada Lovelace", "PER-10")]
     assert sample_kb._store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_long_list_left_alone_has_its_order_read_ahead_and_rows_found_in_it(
+    qtbot: QtBot, large_window: MainWindow, sample_kb: KnowledgeBase, answers: Answers,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A person reads the list: the worker reads its whole order (kept on the filter's connection),
+    and a record opened from elsewhere then has its row found there; a sort reads the new order."""
+    from kbridge.core import record_list
+
+    monkeypatch.setattr(list_rows, "ORDER_KEPT_FROM", 500)
+    monkeypatch.setattr(record_list, "ORDER_KEPT_FROM", 500)
+    window = large_window
+    connection = window.list_filterer.connection
+    assert connection is not None
+
+    def kept(query: ListQuery) -> bool:
+        with connection.opened() as kb:
+            return kb.listing._kept_order(query) is not None
+
+    window.table.sortByColumn(KEY, Qt.SortOrder.DescendingOrder)
+    descending = ListQuery(order=ListOrder.KEY, descending=True)
+    qtbot.waitUntil(lambda: kept(descending), timeout=5000)
+    read: list[str] = []
+    real = record_list.listing.position
+    monkeypatch.setattr(record_list.listing, "position", lambda *args: read.append("walked") or real(*args))
+    _switch(qtbot, window, answers, "ADR-0150")
+    _settled(qtbot, window)
+    assert _selected_key(window) == "ADR-0150" and window.table.currentIndex().row() == SIZE - 150
+    assert read == []  # found in the kept order, not counted in storage
+    qtbot.keyClicks(window.filter_field, "vault")  # 200 rows: too short to keep
+    _settled(qtbot, window)
+    reader = window.list_panel.order_reader
+    qtbot.waitUntil(lambda: not reader.timer.isActive() and reader._running is None)  # it had its moment
+    assert not kept(ListQuery(words=("vault",), order=ListOrder.KEY, descending=True))
+    assert sample_kb._store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_newer_open_drops_the_search_for_the_row_of_the_older_one(
+    qtbot: QtBot, large_window: MainWindow, sample_kb: KnowledgeBase, answers: Answers,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The row of a record opened a moment ago is looked for in a list the next open makes
+    obsolete: that search is interrupted, not waited for (it held the next one 0.4 s at a million
+    records). Here the first search would never end."""
+    window = large_window
+    slow_uid = sample_kb.get("ADR-0300").uid
+    real = list_rows.locate
+    searched: list[str] = []
+
+    def locating(listing: object, uid: str, *args: object) -> object:
+        searched.append(uid)
+        if uid == slow_uid:
+            endless = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n"
+            listing._store.db.execute(endless).fetchone()  # type: ignore[attr-defined]
+        return real(listing, uid, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(list_rows, "locate", locating)
+    _switch(qtbot, window, answers, "ADR-0300")
+    qtbot.waitUntil(lambda: searched == [slow_uid])
+    _switch(qtbot, window, answers, "ADR-0500")
+    qtbot.waitUntil(lambda: _selected_key(window) == "ADR-0500", timeout=5000)
+    assert window.table.currentIndex().row() == 499 and searched[-1] == sample_kb.get("ADR-0500").uid
+    assert window.current_record().key == "ADR-0500"  # type: ignore[union-attr]

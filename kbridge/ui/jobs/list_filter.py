@@ -123,7 +123,7 @@ class ListFilterer(QObject):
         def work(_progress: object, cancel: threading.Event) -> FilterAnswer | None:
             if generation != self._generation:
                 return None  # typed past before it started
-            with reader.opened() as kb:
+            with reader.opened(new_list=True) as kb:  # what reads for the list shown is dropped
                 return answer_filter(kb.listing, record_filter, query, known_total)
 
         job = Job("Filtering", work)

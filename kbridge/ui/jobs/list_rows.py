@@ -12,12 +12,14 @@ the newest waiting one goes when it is back); the worker uses the filter's conne
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
+from kbridge.core.record_list import ORDER_KEPT_FROM
 from kbridge.model import Record
 from kbridge.model.listing import ListQuery
 from kbridge.ui.jobs.list_filter import ListFilterer
@@ -44,12 +46,13 @@ def locate(listing: RecordListing, uid: str, query: ListQuery, count: int) -> Ro
     """Read `RowAnswer` from `listing`, on whichever thread owns it. Two pages are read, the row's
     and the one nearer to it, in one window (its cost is the walk to it, not its length): a screen
     around the row, wherever it falls in its page, paints without reading more. Both from the
-    list's order when the connection keeps it (`RecordListing.keep_order`)."""
+    list's order when the connection keeps it (`RecordListing.keep_order`, and `OrderReader`
+    here); else the pages from the record's place in the list's order, not walked to."""
     row = listing.position(query, uid)
     pages: dict[int, list[Record]] = {}
     if row is not None:
         first = row // PAGE_ROWS - (1 if row % PAGE_ROWS < PAGE_ROWS // 2 and row >= PAGE_ROWS else 0)
-        rows = listing.window(query, first * PAGE_ROWS, 2 * PAGE_ROWS, total=count)
+        rows = listing.window_at(query, uid, row, first * PAGE_ROWS, 2 * PAGE_ROWS, total=count)
         for start in range(0, len(rows), PAGE_ROWS):
             pages[first + start // PAGE_ROWS] = rows[start:start + PAGE_ROWS]
     return RowAnswer(uid, query, count, row, pages)
@@ -68,6 +71,7 @@ class RowLocator(QObject):
         self._wanted: str | None = None
         self._running: Job | None = None
         self._running_generation = 0
+        self._running_stop = threading.Event()
 
     @property
     def on_worker(self) -> bool:
@@ -85,11 +89,19 @@ class RowLocator(QObject):
         self._wanted = uid
         if self._running is None:
             self._start()
+        else:
+            self._drop_running()  # it looks for a row nobody wants now, maybe in a list no longer shown
 
     def forget(self) -> None:
         """The row asked for is no longer wanted (another was selected at once)."""
         self._generation += 1
         self._wanted = None
+        self._drop_running()
+
+    def _drop_running(self) -> None:
+        connection = self.filterer.connection
+        if connection is not None and self._running is not None:
+            connection.drop(self._running_stop)
 
     def _start(self) -> None:
         connection = self.filterer.connection
@@ -98,18 +110,27 @@ class RowLocator(QObject):
             return
         generation, uid = self._generation, self._wanted
         query, count = self.model.query_for(self.model.record_filter), self.model.rowCount()
+        stop = threading.Event()
 
         def work(_progress: object, cancel: threading.Event) -> RowAnswer | None:
             if generation != self._generation:
                 return None  # a newer request came before it started
-            with connection.opened() as kb:
-                return locate(kb.listing, uid, query, count)
+            # Dropped when a newer request comes, or a filter asks for the connection (it is asked
+            # again after it, about the list then shown); a page asked for meanwhile waits for it.
+            with connection.opened() as kb, connection.giving_way(stop, to_waiters=False) as stopped:
+                try:
+                    answer = None if stopped.is_set() else locate(kb.listing, uid, query, count)
+                except sqlite3.OperationalError:
+                    if not stopped.is_set():
+                        raise
+                    return None  # interrupted
+                return None if stopped.is_set() else answer
 
         job = Job("Finding the row", work)
         # Bound methods, not lambdas: Qt drops them with this object if the window goes first.
         job.signals.finished.connect(self._on_job_finished)
         job.signals.ended.connect(self._on_job_ended)
-        self._running, self._running_generation = job, generation
+        self._running, self._running_generation, self._running_stop = job, generation, stop
         job.start()
 
     def _on_job_finished(self, answer: RowAnswer | None) -> None:
@@ -124,3 +145,52 @@ class RowLocator(QObject):
         self._running = None
         if self._wanted is not None:
             self._start()
+
+
+# How long a long list is left unchanged (a filter, a sort, a recount) before its order is read
+# ahead: typing, or sorting by one column after another, asks for no read it would stop at once.
+READ_AHEAD_MS = 400
+
+
+class OrderReader(QObject):
+    """Reads the whole order of a long list ahead, on the filter's worker connection, once the
+    list has been left as it is for a moment (a person reads it): the next record opened from
+    elsewhere (a search hit, a link) has its row found in it at once (kbridge.core.record_list
+    `keep_whole_order`). It starts only while no other job uses the connection, and any job
+    asking for it then stops the read (a part for later: `WorkerConnection.giving_way`)."""
+
+    def __init__(self, model: RecordTableModel, filterer: ListFilterer, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.filterer = filterer
+        self.timer = QTimer(self, singleShot=True, interval=READ_AHEAD_MS)
+        self.timer.timeout.connect(self._on_timer_timeout)
+        self._running: Job | None = None
+        model.rows_refiltered.connect(self._on_model_rows_refiltered)
+
+    def _on_model_rows_refiltered(self) -> None:
+        self.timer.start()  # again: the list changed before the last one was read
+
+    def _on_timer_timeout(self) -> None:
+        connection = self.filterer.connection
+        count = self.model.rowCount()
+        if connection is None or not self.filterer.slow or count < ORDER_KEPT_FROM:
+            return
+        if self._running is not None or self.filterer.pending or connection.in_use:
+            # Later: the list is not settled yet, or the worker reads for it (a page, maybe then its
+            # order: a job waiting here would stop that, and the next stop this one).
+            self.timer.start()
+            return
+        query = self.model.query_for(self.model.record_filter)
+
+        def work(_progress: object, _cancel: threading.Event) -> None:
+            with connection.opened() as kb, connection.giving_way() as stop:
+                kb.listing.keep_whole_order(query, count, stop=stop.is_set)
+
+        job = Job("Reading the list's order", work)
+        job.signals.ended.connect(self._on_job_ended)
+        self._running = job
+        job.start()
+
+    def _on_job_ended(self) -> None:
+        self._running = None

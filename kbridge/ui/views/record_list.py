@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from kbridge.ui.jobs.list_filter import ListFilterer
 from kbridge.ui.jobs.list_pages import PageReader
-from kbridge.ui.jobs.list_rows import RowLocator
+from kbridge.ui.jobs.list_rows import OrderReader, RowLocator
 from kbridge.ui.models.delegates import StatusChipDelegate
 from kbridge.ui.models.record_table_model import (
     DATE,
@@ -57,6 +57,7 @@ class RecordListPanel(QWidget):
         self.model = model
         self.row_locator = RowLocator(model, filterer, self)
         self.page_reader = PageReader(model, filterer, self)  # a long list's middle pages, painted from a worker
+        self.order_reader = OrderReader(model, filterer, self)  # a long list's order, for the rows of records opened
         self.row_locator.row_found.connect(self._on_row_locator_row_found)
         self.title = ListTitle(self)
         self.title.setObjectName("listTitle")
