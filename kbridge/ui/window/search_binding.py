@@ -12,6 +12,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 
 from kbridge.ui.dialogs.errors import failure_sentence
 from kbridge.ui.jobs.apart import run_by_size
+from kbridge.ui.jobs.interim_search import InterimSearcher
 from kbridge.ui.jobs.record_finder import WORKER_BYTES
 from kbridge.ui.jobs.search_service import IndexSearcher, SearchOutcome, build_index
 from kbridge.ui.jobs.worker import Job
@@ -51,7 +52,14 @@ class SearchBinding(QObject):
                 w.search.warm_worker()  # a large file: every search on a worker, from the first key
             w.index_label.setText("Search index: ready")
             return
-        w.search.set_searcher(None, "The search index is being built; results follow in a moment.")
+        if w.kb.path.stat().st_size >= WORKER_BYTES:
+            # A build of many seconds (a minute at a million records): meanwhile plain words are
+            # looked for where the list's filter looks (kbridge.ui.jobs.interim_search). A small
+            # file's build ends before a partial answer would be read.
+            w.search.set_searcher(InterimSearcher(w.kb))
+            w.search.warm_worker()
+        else:
+            w.search.set_searcher(None, "The search index is being built; results follow in a moment.")
         w.index_label.setText("Search index: building…")
         path = w.kb.path
 
