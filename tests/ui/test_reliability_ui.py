@@ -193,6 +193,7 @@ def _large_records(kb: KnowledgeBase) -> None:
             kb.links.add("NOTE-3", "relates-to", f"NOTE-{number}")
 
 
+@pytest.mark.slow  # 19 s, 36 s with the dependency floors: left out of the floors job (packaging/floors.py)
 def test_huge_records_are_shown_in_part_with_a_notice_and_exported_whole(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
