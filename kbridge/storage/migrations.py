@@ -113,7 +113,7 @@ def _v3_packed(db: sqlite_utils.Database, report: StepProgress) -> None:
 def _v4_list_order(db: sqlite_utils.Database, report: StepProgress) -> None:
     """What a record list sorts and filters by, as columns with indexes (kbridge.storage.listing):
     a list of a million records reads only the window it shows, in its order."""
-    from kbridge.storage.listing import create_list_columns
+    from kbridge.storage.list_schema import create_list_columns
 
     create_list_columns(db)
 
@@ -155,7 +155,7 @@ def _v6_word_index(db: sqlite_utils.Database, report: StepProgress) -> None:
     """The list's filter answered by a word index (kbridge.storage.list_words) rather than a
     pass over an index per keystroke; the order indexes without the words and tags it answers
     for (a minute at a million records: `report` is told how far it is)."""
-    from kbridge.storage.listing import create_word_index
+    from kbridge.storage.list_schema import create_word_index
 
     create_word_index(db, report)
 
@@ -171,7 +171,7 @@ def _v7_smaller_rows(db: sqlite_utils.Database, report: StepProgress) -> None:
     the indexes of owners and source paths without the records that have none; the kind in the
     list's indexes as a number (`listing.kind_code`). Half a minute at a million records
     (`report` is told how far it is)."""
-    from kbridge.storage.listing import create_kind_codes
+    from kbridge.storage.list_schema import create_kind_codes
     from kbridge.storage.packing import RECORD
     from kbridge.storage.revisions import repack_newest
 
