@@ -488,6 +488,7 @@ class MainWindow(QMainWindow):
         if not self.editing.leave():
             event.ignore()
             return
+        self.editing.give_back_room()  # now: the sizes kept are those from before the editor
         save_window_state(self)
         self.jobs.cancel()
         self.detach()
