@@ -227,8 +227,24 @@ def _position(db: sqlite_utils.Database, query: ListQuery, uid: str) -> int | No
         if near is not None:
             return near
     where, params = _where(db, query)
-    found = db.execute(f"SELECT count(*) FROM records {walk} WHERE {where} AND {before}", [*params, *row]).fetchone()
-    return int(found[0])
+    return _count_before(db, query, f"records {walk} WHERE {where}", params, row)
+
+
+def _count_before(
+    db: sqlite_utils.Database, query: ListQuery, rows: str, params: list[Any], values: tuple[Any, ...]
+) -> int:
+    """How many of `rows` (a FROM and WHERE clause) sort before the record whose sort values are
+    `values`: one plain range of the order's index per sort column (`a < ?`, then `a = ? AND b < ?`
+    ...), summed. The same count as the row value `(a, b, c) < (?, ?, ?)`, which SQLite checks
+    entry by entry as it walks the range: 71-85 ms against 46 ms for 500,000 entries."""
+    columns = _sort_columns(query).split(", ")
+    comparison = ">" if query.descending else "<"
+    counts, arguments = [], []
+    for depth, column in enumerate(columns):
+        condition = "".join(f"{equal} = ? AND " for equal in columns[:depth]) + f"{column} {comparison} ?"
+        counts.append(f"(SELECT count(*) FROM {rows} AND {condition})")
+        arguments += [*params, *values[: depth + 1]]
+    return int(db.execute("SELECT " + " + ".join(counts), arguments).fetchone()[0])
 
 
 def window_at(
