@@ -206,3 +206,34 @@ def test_a_filter_drops_the_page_of_the_list_it_replaces(
     qtbot.keyClicks(window.filter_field, "vault")
     qtbot.waitUntil(lambda: not window.list_filterer.pending and window.model.rowCount() == 200, timeout=5000)
     qtbot.waitUntil(lambda: window.list_panel.page_reader._running is None, timeout=5000)
+
+
+def test_a_sort_drops_the_page_of_the_list_before_and_a_record_opened_then_finds_its_row(
+    qtbot: QtBot, large_window: MainWindow, sample_kb: KnowledgeBase,  # noqa: F811
+    windows_read: list[tuple[int, bool]], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A page in the middle of the list is being read when the person goes back to the top and
+    sorts by another column: the new list asks the worker for no page (its first rows are read at
+    once), and the page of the list before is dropped all the same; a record opened then has its
+    row found (at a million records it waited 290 ms for that page). Here the page's read would
+    never end."""
+    real = RecordListing.window
+    endless = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n"
+
+    def endless_off_the_gui_thread(self: RecordListing, query: ListQuery, *args: object, **kwargs: object) -> object:
+        if threading.current_thread() is not threading.main_thread() and query.order.value == "key":
+            self._store.db.execute(endless).fetchone()
+        return real(self, query, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(RecordListing, "window", endless_off_the_gui_thread)
+    window = large_window
+    window.table.scrollTo(window.model.index(2 * PAGE_ROWS + 10, KEY))
+    reader = window.list_panel.page_reader
+    qtbot.waitUntil(lambda: reader._running is not None)
+    window.table.scrollToTop()
+    window.table.sortByColumn(KEY + 1, Qt.SortOrder.AscendingOrder)
+    qtbot.waitUntil(lambda: reader._running is None, timeout=5000)
+    by_title = storage_listing.window(sample_kb._store.db, window.model.query_for(window.model.record_filter), 300, 1)
+    window.open_record(by_title[0].uid)
+    qtbot.waitUntil(lambda: not window.list_panel.row_locator.pending, timeout=5000)
+    assert window.table.currentIndex().row() == 300

@@ -56,6 +56,7 @@ class PageReader(QObject):
         self._reading: int | None = None  # the number of that page, of the list `_list`
         self._failed: tuple[ListQuery, int] | None = None  # a list whose pages the worker could not read
         model.page_missing = self.request
+        model.modelReset.connect(self._on_model_reset)
 
     def request(self, page_number: int) -> bool:
         """Read page `page_number` on the worker (True), or leave it to be read now (False: a
@@ -91,6 +92,19 @@ class PageReader(QObject):
         else:
             connection.ask_way()  # the running job's page is read; the list's order it reads next, not now
         return True
+
+    def _on_model_reset(self) -> None:
+        """Another list is shown (a filter's answer, a sort): the pages read or waiting for the one
+        before are dropped, also when the new list asks for none (its first rows are read at once).
+        A page of the list before, read on, held the worker's connection from the row of a record
+        opened meanwhile: 290 ms at a million records."""
+        if self._list is None or self._list == (self.model.query_for(self.model.record_filter), self.model.rowCount()):
+            return
+        self._list, self._waiting = None, []
+        connection = self.filterer.connection
+        if self._running is not None and connection is not None:
+            connection.drop(self._running_stop)
+            self._reading = None
 
     def _start(self) -> None:
         connection = self.filterer.connection
