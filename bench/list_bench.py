@@ -201,9 +201,10 @@ def report(size: int, runs: list[dict[str, float]], first_open: float) -> None:
     worst = {name: max(run[name] for run in runs) for name in runs[0]}
     median_paint = statistics.median(run["painted"] for run in runs)
 
-    def line(label: str, value: float, target: float, unit: str = "ms") -> None:
+    def line(label: str, value: float, target: float, unit: str = "ms", name: str | None = None) -> None:
         verdict = "ok" if value <= target else "OVER"
-        print(f"  {label:<38} {value:9.1f} {unit}   target <= {target:.0f} {unit}  {verdict}")
+        each = f"  (runs: {' / '.join(f'{run[name]:.0f}' for run in runs)})" if name else ""
+        print(f"  {label:<38} {value:9.1f} {unit}   target <= {target:.0f} {unit}  {verdict}{each}")
 
     print(f"\n{size:,} records ({int(worst['rows']):,} listed; first open incl. migration {first_open:.1f} s)")
     line("painted list, from process start (median)", median_paint, 1000)
@@ -223,16 +224,17 @@ def report(size: int, runs: list[dict[str, float]], first_open: float) -> None:
     line(f"filter {DENSE!r} (most records), worst keystroke", max(dense), TARGET_MS)
     _per_keystroke(dense, [worst[f"dense{number}_gui"] for number in range(len(DENSE))])
     line("  then scroll to its end / sort by title", max(worst["dense_end"], worst["dense_sort"]), TARGET_MS)
-    line("  then scroll to its middle, rows shown", worst["dense_middle"], TARGET_MS)
-    line("    the GUI thread's longest hold meanwhile", worst["dense_middle_gui"], 50)
-    line("  then further down at once, rows shown", worst["dense_next"], TARGET_MS)
-    line("  then 2 s later further down (its order kept), rows shown", worst["dense_further"], TARGET_MS)
-    line("  then open a record in its middle, row shown", worst["dense_open"], TARGET_MS)
-    line("    the GUI thread's longest hold meanwhile", worst["dense_open_gui"], 50)
-    line("open a record in the middle (reader too)", worst["select"], TARGET_MS)
-    line("  the GUI thread's longest hold meanwhile", worst["select_gui"], 50)
-    line("  2 s later another (the list's order kept)", worst["select_later"], TARGET_MS)
-    line("    the GUI thread's longest hold meanwhile", worst["select_later_gui"], 50)
+    line("  then scroll to its middle, rows shown", worst["dense_middle"], TARGET_MS, name="dense_middle")
+    line("    the GUI thread's longest hold meanwhile", worst["dense_middle_gui"], 50, name="dense_middle_gui")
+    line("  then further down at once, rows shown", worst["dense_next"], TARGET_MS, name="dense_next")
+    line("  then 2 s later further down (its order kept), rows shown", worst["dense_further"], TARGET_MS,
+         name="dense_further")
+    line("  then open a record in its middle, row shown", worst["dense_open"], TARGET_MS, name="dense_open")
+    line("    the GUI thread's longest hold meanwhile", worst["dense_open_gui"], 50, name="dense_open_gui")
+    line("open a record in the middle (reader too)", worst["select"], TARGET_MS, name="select")
+    line("  the GUI thread's longest hold meanwhile", worst["select_gui"], 50, name="select_gui")
+    line("  2 s later another (the list's order kept)", worst["select_later"], TARGET_MS, name="select_later")
+    line("    the GUI thread's longest hold meanwhile", worst["select_later_gui"], 50, name="select_later_gui")
     line("navigator recount (a worker for files over 40 MB)", worst["navigator"], TARGET_MS)
     memory_target = MEMORY_TARGET_MB.get(size, MEMORY_TARGET_MB[1_000_000])
     line("resident memory after the journey", worst["rss"], memory_target, "MB")
