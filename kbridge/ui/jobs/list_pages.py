@@ -77,10 +77,7 @@ class PageReader(QObject):
         if current == self._failed:
             return False  # read now, where a failure is reported as any other
         if current != self._list:
-            self._list, self._waiting = current, []
-            if self._running is not None:
-                connection.drop(self._running_stop)  # a page of a list no longer shown
-                self._reading = None
+            self._forget_list(current)
         if page_number == self._reading:
             return True  # it comes: a page repainted while it is read is not read twice
         if page_number in self._waiting:
@@ -98,9 +95,14 @@ class PageReader(QObject):
         before are dropped, also when the new list asks for none (its first rows are read at once).
         A page of the list before, read on, held the worker's connection from the row of a record
         opened meanwhile: 290 ms at a million records."""
-        if self._list is None or self._list == (self.model.query_for(self.model.record_filter), self.model.rowCount()):
-            return
-        self._list, self._waiting = None, []
+        if self._list is not None and self._list != (self.model.query_for(self.model.record_filter),
+                                                     self.model.rowCount()):
+            self._forget_list(None)
+
+    def _forget_list(self, shown: tuple[ListQuery, int] | None) -> None:
+        """The pages waiting and the page read are of a list no longer shown: dropped (its SQL
+        interrupted); `shown` is the list pages are asked for now, if any."""
+        self._list, self._waiting = shown, []
         connection = self.filterer.connection
         if self._running is not None and connection is not None:
             connection.drop(self._running_stop)

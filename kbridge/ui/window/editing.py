@@ -78,11 +78,14 @@ class Editing(QObject):
             total = sum(self._edit_sizes)
             w.splitter.setSizes([0, total * 3 // 10, total - total * 3 // 10])
 
-    def leave(self) -> bool:
-        """True when the editor is closed, or was closed now (saving or discarding as asked)."""
-        if not self.active or self.editor.record is None:
-            return True
-        return self.editor.maybe_close()
+    def leave(self, *, closing: bool = False) -> bool:
+        """True when the editor is closed, or was closed now (saving or discarding as asked).
+        `closing`: the window closes and saves its sizes next, so the room is given back at once
+        (not in the next turn: the next session would open with the navigator folded)."""
+        left = not self.active or self.editor.record is None or self.editor.maybe_close()
+        if left and closing:
+            self.give_back_room()
+        return left
 
     def offer_draft_recovery(self) -> None:
         """After a crash, drafts are left behind: offer to open each in the editor."""

@@ -485,10 +485,9 @@ class MainWindow(QMainWindow):
             self.file_commands.upgrade.request_close()
             event.ignore()
             return
-        if not self.editing.leave():
+        if not self.editing.leave(closing=True):
             event.ignore()
             return
-        self.editing.give_back_room()  # now: the sizes kept are those from before the editor
         save_window_state(self)
         self.jobs.cancel()
         self.detach()

@@ -46,13 +46,14 @@ class SearchBinding(QObject):
         w = self.window
         if w.kb is None:
             return
+        large = w.kb.path.stat().st_size >= WORKER_BYTES
         if w.kb.search_index.open_if_fresh():
             w.search.set_searcher(IndexSearcher(w.kb))
-            if w.kb.path.stat().st_size >= WORKER_BYTES:
+            if large:
                 w.search.warm_worker()  # a large file: every search on a worker, from the first key
             w.index_label.setText("Search index: ready")
             return
-        if w.kb.path.stat().st_size >= WORKER_BYTES:
+        if large:
             # A build of many seconds (a minute at a million records): meanwhile plain words are
             # looked for where the list's filter looks (kbridge.ui.jobs.interim_search). A small
             # file's build ends before a partial answer would be read.
