@@ -1,5 +1,5 @@
 """An import written in batches (`importer.BATCH_FILES` files per transaction) from a plan that
-holds each file's facts, its text waiting in a spill: the knowledge base it makes is the one a
+holds each file's facts, its text waiting on a shelf (a scratch table): the knowledge base it makes is the one a
 single transaction made; a cancel keeps whole batches, complete with their links, and importing
 again goes on; nothing changed writes nothing."""
 
@@ -94,7 +94,7 @@ def test_the_plan_holds_facts_and_the_import_gets_the_text_back(tmp_path: Path, 
     plan = plan_import(kb, folder)
     scan = scan_folder(folder)
     read = {record.path: record for record in scan.records}
-    assert plan.records and all(r.spilled and not r.body and not r.original for r in plan.records)
+    assert plan.records and all(r.shelved and not r.body and not r.original for r in plan.records)
     for held in plan.records:
         whole = plan.loaded(held)
         assert (whole.body, whole.original, whole.fields) == (read[held.path].body, read[held.path].original,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
+from collections.abc import Iterable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,12 +57,20 @@ class ImportReport:
     skipped: list[Skipped] = field(default_factory=list)
     warnings: list[FileWarning] = field(default_factory=list)
     attachments: int = 0
-    keys: dict[str, str] = field(default_factory=dict)  # source path -> key
-    records: list[PlannedRecord] = field(default_factory=list)  # the plan carried out
+    keys: MutableMapping[str, str] = field(default_factory=dict)  # source path -> key
     formats: dict[str, int] = field(default_factory=dict)  # what the files were read as, counted
     cancelled: bool = False
     files: int = 0  # the files to write (records of the plan)
     result: OpResult | None = None  # what the import changed, for the views (None when cancelled)
+    plan: ImportPlan | None = field(default=None, repr=False)  # the plan carried out
+
+    @property
+    def records(self) -> list[PlannedRecord]:
+        """A line per file as the plan was carried out, by path (made when asked: a window's
+        import shows counts, the command line every file)."""
+        if self.plan is None or self.cancelled:
+            return []
+        return sorted((_carried_out(row, self) for row in self.plan.each_row()), key=lambda row: row.path)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -115,11 +124,10 @@ def import_folder(
                           files=len(plan.records))
     plan.resolved = [_kept(link) for link in plan.resolved]
     importer = _Importer(kb, plan, report)
-    total = len(plan.records)
     with kb.recording() as recorded:
         try:
-            for start in range(0, total, BATCH_FILES):
-                importer.write_batch(plan.records[start:start + BATCH_FILES], start, progress, cancel)
+            for start, batch in _batches(plan.records, BATCH_FILES):
+                importer.write_batch(batch, start, progress, cancel)
             with kb.transaction():
                 importer.finish()
         except _CancelledError:
@@ -131,10 +139,24 @@ def import_folder(
     report.result = recorded.result
     if report.cancelled:
         return report
-    report.records = [_carried_out(row, report) for row in plan.rows]
+    report.plan = plan
     if progress is not None:
         progress(1000, 1000, "imported")
     return report
+
+
+def _batches(records: Iterable[ParsedRecord], size: int) -> Iterator[tuple[int, list[ParsedRecord]]]:
+    """(index of the first, records) of each `size` records in turn (read back from the shelf as
+    they are written: only a batch is held)."""
+    batch: list[ParsedRecord] = []
+    start = 0
+    for record in records:
+        batch.append(record)
+        if len(batch) == size:
+            yield start, batch
+            start, batch = start + size, []
+    if batch:
+        yield start, batch
 
 
 def cancelled_message(report: ImportReport) -> str:
@@ -166,7 +188,11 @@ class _Importer:
         self.root = plan.root.resolve()
         self.report = report
         self.book = LinkBook(plan.resolved)
-        self.uids: dict[str, str] = {}  # source path -> uid
+        # Source path -> uid, and the key it has: on the rows of the plan's shelf when it has one
+        # (not in memory: a hundred thousand files).
+        self.uids: MutableMapping[str, str] = plan.shelf.column("uid") if plan.shelf is not None else {}
+        if plan.shelf is not None:
+            report.keys = plan.shelf.column("key")
         self.managed: dict[str, list[list[str]]] = {}  # uid -> links it had from the last import
         self.removals: list[tuple[str, list[str]]] = []  # links to take away once their target is written
         self.committed = 0  # files of the batches committed
@@ -177,7 +203,7 @@ class _Importer:
                     cancel: Cancel | None) -> None:
         """Write `batch` in one transaction: its records, then every link whose two files are
         written now. Cancelled, the batch is undone and the report says what the earlier ones did."""
-        total = len(self.plan.records)
+        total = self.report.files
         saved = self._mark()
         try:
             with self.kb.transaction():

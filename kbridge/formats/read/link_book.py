@@ -5,6 +5,8 @@ files are written, so that every batch it commits holds complete records with th
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from kbridge.formats.read.resolve import ResolvedLink
 
 
@@ -35,7 +37,7 @@ class LinkBook:
                 stated.append([link.type.value, "in", link.source])
         return stated
 
-    def ready(self, paths: list[str], written: dict[str, str]) -> list[ResolvedLink]:
+    def ready(self, paths: list[str], written: Mapping[str, str]) -> list[ResolvedLink]:
         """The links of `paths` not added yet whose files are all written now (`written`: path ->
         uid), in the folder's order; each is handed out once."""
         indices = sorted({i for path in paths for i in self._by_path.get(path, [])
@@ -44,5 +46,5 @@ class LinkBook:
         return [self.resolved[i] for i in indices]
 
     @staticmethod
-    def _written(link: ResolvedLink, written: dict[str, str]) -> bool:
+    def _written(link: ResolvedLink, written: Mapping[str, str]) -> bool:
         return link.source in written and (link.target is None or link.target in written)

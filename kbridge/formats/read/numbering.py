@@ -9,7 +9,9 @@ from __future__ import annotations
 import posixpath
 import re
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import groupby
 
 from kbridge.formats.read.parsed import FileWarning, ParsedRecord
 from kbridge.model import KEY_DIGITS, Kind
@@ -38,43 +40,49 @@ def number_key(prefix: str, number: int) -> str:
 
 def assign_keys(records: list[ParsedRecord]) -> list[FileWarning]:
     """Set `log` and `key_hint` on every numbered decision; the warnings for duplicate numbers."""
-    numbered = [r for r in records if r.number is not None and r.kind == Kind.DECISION.value
-                and r.format != "kbridge"]
-    by_folder: dict[str, list[ParsedRecord]] = defaultdict(list)
-    for record in numbered:
-        by_folder[log_folder(record)].append(record)
-    if not by_folder:
-        return []
-    spaces = _spaces(by_folder)
     warnings: list[FileWarning] = []
-    for space in spaces:
-        members = sorted((r for folder in space.folders for r in by_folder[folder]),
-                         key=lambda r: (r.number, r.path))
-        same: dict[int, list[ParsedRecord]] = defaultdict(list)
-        for record in members:
-            same[record.number or 0].append(record)
-        for number, group in same.items():
-            for index, record in enumerate(group):
-                record.log = "" if space.prefix == MAIN_PREFIX else space.prefix
-                base = number_key(space.prefix, number)
-                record.key_hint = base if index == 0 else f"{base}-{index + 1}"
-                if len(group) > 1:
-                    others = ", ".join(r.path for r in group if r is not record)
-                    warnings.append(FileWarning(record.path, f"number {number} is also used by "
-                                                f"{others}: keyed {record.key_hint}"))
+    hints = {path: (log, hint) for path, log, hint in key_hints(records, warnings)}
+    for record in records:
+        if record.path in hints:
+            record.log, record.key_hint = hints[record.path]
     return warnings
 
 
-def _spaces(by_folder: dict[str, list[ParsedRecord]]) -> list[NumberSpace]:
+def key_hints(records: Iterable[ParsedRecord], warnings: list[FileWarning]) -> Iterator[tuple[str, str, str]]:
+    """(path, number space (`log`), key hint) of every numbered decision, a space at a time; the
+    warnings for duplicate numbers go to `warnings`. Holds the path and number of each, not the
+    records (read one at a time from an import's shelf)."""
+    by_folder: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for record in records:
+        if record.number is not None and record.kind == Kind.DECISION.value and record.format != "kbridge":
+            by_folder[log_folder(record)].append((record.number, record.path))
+    if not by_folder:
+        return
+    spaces = _spaces({folder: [number for number, _ in members] for folder, members in by_folder.items()})
+    for space in spaces:
+        members = sorted(member for folder in space.folders for member in by_folder[folder])
+        log = "" if space.prefix == MAIN_PREFIX else space.prefix
+        for number, same in groupby(members, key=lambda member: member[0]):
+            group = [path for _, path in same]
+            base = number_key(space.prefix, number)
+            for index, path in enumerate(group):
+                hint = base if index == 0 else f"{base}-{index + 1}"
+                if len(group) > 1:
+                    others = ", ".join(other for other in group if other != path)
+                    warnings.append(FileWarning(path, f"number {number} is also used by {others}: keyed {hint}"))
+                yield path, log, hint
+
+
+def _spaces(by_folder: dict[str, list[int]]) -> list[NumberSpace]:
     def depth(folder: str) -> int:
         return 0 if folder in ("", ".") else folder.count("/") + 1
 
     order = sorted(by_folder, key=lambda f: (depth(f), -len(by_folder[f]), f))
-    main = NumberSpace(MAIN_PREFIX, [order[0]], {r.number or 0 for r in by_folder[order[0]]})
+    main = NumberSpace(MAIN_PREFIX, [order[0]], set(by_folder[order[0]]))
     spaces = [main]
     taken = {MAIN_PREFIX}
     for folder in order[1:]:
-        numbers = {r.number or 0 for r in by_folder[folder]}
+        numbers = set(by_folder[folder])
         if not numbers & main.numbers:
             main.folders.append(folder)
             main.numbers |= numbers

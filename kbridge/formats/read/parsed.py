@@ -53,8 +53,8 @@ class ParsedRecord:
     slug: str = ""  # a site slug the file declares (`slug: 23`), which links may use
     log: str = ""  # the folder whose number space the record belongs to ("" for the main one)
     key_hint: str = ""  # the key its file's number gives it (set when the folder is numbered)
-    sha256: str = ""  # of `original`, kept when the bytes wait in a spill
-    spilled: bool = False  # its text waits in an import's spill (`kbridge.formats.read.spill`)
+    sha256: str = ""  # of `original`, kept when the bytes wait on an import's shelf
+    shelved: bool = False  # its text waits on an import's shelf (`kbridge.formats.read.shelf`)
 
     @property
     def digest(self) -> str:

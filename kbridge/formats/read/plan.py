@@ -9,6 +9,7 @@ import dataclasses
 import posixpath
 import re
 from collections import Counter
+from collections.abc import Iterable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from kbridge.formats.read.parsed import FORMATS, FileWarning, ParsedRecord, Skip
 from kbridge.formats.read.resolve import ResolvedLink, resolve_links
 from kbridge.formats.read.sameness import Named, same_content
 from kbridge.formats.read.scan import scan_folder
-from kbridge.formats.read.spill import Spill
+from kbridge.formats.read.shelf import FileShelf, ShelvedRecords
 from kbridge.model import (
     Cancel,
     KbridgeError,
@@ -36,7 +37,7 @@ from kbridge.model import (
 SCAN_SHARE = 600  # progress units of reading and parsing, out of 1000
 
 
-def formats_read(records: list[ParsedRecord]) -> dict[str, int]:
+def formats_read(records: Iterable[ParsedRecord]) -> dict[str, int]:
     return dict(Counter(record.format for record in records).most_common())
 
 
@@ -74,28 +75,49 @@ class PlannedRecord:
 @dataclass
 class ImportPlan:
     root: Path
-    rows: list[PlannedRecord] = field(default_factory=list)
     warnings: list[FileWarning] = field(default_factory=list)
     decisions_found: bool = True
     cancelled: bool = False
-    # What carrying the plan out needs.
-    records: list[ParsedRecord] = field(default_factory=list)
+    # What carrying the plan out needs: the records (held, or read back from the shelf), people first.
+    records: list[ParsedRecord] | ShelvedRecords = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     resolved: list[ResolvedLink] = field(default_factory=list)
     attachments: dict[str, list[str]] = field(default_factory=dict)
-    matches: dict[str, Record | None] = field(default_factory=dict)
+    matches: dict[str, Record] = field(default_factory=dict)  # file -> the record it is here
     same: set[str] = field(default_factory=set)  # files of another folder that change nothing
     json: JsonExport | None = None  # a JSON export being imported (its attachments are inside)
-    keys: dict[str, str] = field(default_factory=dict)  # new records: path -> key they get
+    # New records: path -> the key they get (on the shelf's rows when there is one).
+    keys: MutableMapping[str, str] = field(default_factory=dict)
 
-    spill: Spill | None = None  # where the text of `records` waits (kbridge.formats.read.spill)
+    shelf: FileShelf | None = None  # where `records` wait (kbridge.formats.read.shelf)
 
     def loaded(self, parsed: ParsedRecord) -> ParsedRecord:
-        """The record as read, with its text (`records` holds its facts only when spilled)."""
-        return self.spill.load(parsed) if self.spill is not None else parsed
+        """The record as read, with its text (the shelf gives back its facts only)."""
+        return self.shelf.load(parsed) if self.shelf is not None else parsed
+
+    images: set[str] = field(default_factory=set)  # the attachments' files (no row of their own)
+
+    @property
+    def rows(self) -> list[PlannedRecord]:
+        """The preview: a line per file, by path (made when asked: the plan does not hold it)."""
+        return sorted(self.each_row(), key=lambda row: row.path)
+
+    def each_row(self) -> Iterator[PlannedRecord]:
+        """The preview's lines, records first (people first, then by path), then the skips."""
+        for parsed in self.records:
+            existing = self.matches.get(parsed.path)
+            if existing is None:
+                action, key = "import", self.keys.get(parsed.path, "")
+            else:
+                action, key = ("unchanged" if unchanged(existing, parsed, self) else "update"), existing.key
+            yield PlannedRecord(parsed.path, action, " ".join(parsed.title.split()), parsed.status,
+                                parsed.date, key, "", parsed.status_note, parsed.date_note)
+        for item in self.skipped:
+            if item.path not in self.images:
+                yield PlannedRecord(item.path, "skip", reason=item.reason)
 
     def count(self, action: str) -> int:
-        return sum(1 for row in self.rows if row.action == action)
+        return sum(1 for row in self.each_row() if row.action == action)
 
     @property
     def formats(self) -> dict[str, int]:
@@ -132,21 +154,22 @@ def plan_import(kb: KnowledgeBase, folder: Path | str, *, fmt: str = "auto",
         raise NotFoundError(f"no folder {folder}")
     if fmt not in ("auto", *FORMATS):
         raise ValidationError(f"unknown format {fmt!r}; formats are: auto, {', '.join(FORMATS)}")
-    spill = Spill()
+    shelf = FileShelf()
     scan = scan_folder(root, fmt, scaled(progress, 0, SCAN_SHARE), cancel, read_kbridge, force=force,
-                       spill=spill)
+                       shelf=shelf)
     if scan.cancelled:
-        spill.close()
+        shelf.close()
         return ImportPlan(root, cancelled=True)
     plan = ImportPlan(root, warnings=list(scan.warnings), decisions_found=scan.decisions_found,
-                      spill=spill)
-    plan.records = sorted(scan.records, key=lambda r: (r.kind != Kind.PERSON.value, r.path))
+                      shelf=shelf)
+    plan.records = shelf.records()  # people first, then by path
+    plan.keys = shelf.column("planned_key")
     plan.skipped = list(scan.skipped)
     plan.attachments = scan.attachments
-    plan.resolved = resolve_links(plan.records, plan.warnings)
+    plan.resolved = resolve_links(plan.records, plan.warnings, shelf)
     _match(kb, root.resolve(), plan)
     _plan_keys(kb, plan)
-    _rows(plan, set(scan.attachments))
+    plan.images = set(scan.attachments)
     return plan
 
 
@@ -160,7 +183,7 @@ def _plan_json(kb: KnowledgeBase, path: Path) -> ImportPlan:
     plan.attachments = {name: users for name, (_, users) in data.attachments.items()}
     _match(kb, path.resolve(), plan)
     _plan_keys(kb, plan)
-    _rows(plan, set(plan.attachments))
+    plan.images = set(plan.attachments)
     return plan
 
 
@@ -265,13 +288,16 @@ def slim(record: Record) -> Record:
 
 def _match(kb: KnowledgeBase, root: Path, plan: ImportPlan) -> None:
     matcher = Matcher(kb, root)
+    # Only the files that are a record here are held (a folder new to the knowledge base: none).
     for parsed in plan.records:
         found = matcher.match(parsed)
-        plan.matches[parsed.path] = slim(found) if found is not None else None
+        if found is not None:
+            plan.matches[parsed.path] = slim(found)
     for parsed in plan.records:
-        if plan.matches[parsed.path] is None:
+        if parsed.path not in plan.matches:
             found = matcher.match(parsed, elsewhere=True)
-            plan.matches[parsed.path] = slim(found) if found is not None else None
+            if found is not None:
+                plan.matches[parsed.path] = slim(found)
 
     folders = {posixpath.dirname(p.path): p.path for p in plan.records if p.layout.get("named_by_folder")}
 
@@ -302,13 +328,18 @@ def unchanged(existing: Record, parsed: ParsedRecord, plan: ImportPlan | None = 
 
 def _plan_keys(kb: KnowledgeBase, plan: ImportPlan) -> None:
     """The key each new record gets: its file's key (ADR-0032, ADR-0020-2, INFRA-0003), another
-    free one with a warning when that key is taken, the next number when its file has none."""
-    holders = {r.key.lower(): r for r in kb.list_summaries(deleted=None)}
+    free one with a warning when that key is taken, the next number when its file has none.
+    Reads the records twice from the plan (by path, then in the plan's order) and asks the
+    knowledge base for each key: what it holds is the keys chosen, not the records."""
     planned: set[str] = set()
     highest: dict[str, int] = {}
 
+    def holder(key: str) -> Record | None:
+        found = kb.find(key)  # by key in any case; `find` also takes a uid or `ADR-7`: not here
+        return found if found is not None and found.key.lower() == key.lower() else None
+
     def free(key: str) -> bool:
-        return key.lower() not in holders and key.lower() not in planned
+        return key.lower() not in planned and holder(key) is None
 
     def next_number(kind: Kind) -> str:
         prefix = kind.key_prefix
@@ -325,40 +356,25 @@ def _plan_keys(kb: KnowledgeBase, plan: ImportPlan) -> None:
             if free(key):
                 return key
 
-    new = [p for p in plan.records if plan.matches.get(p.path) is None]
-    wanted = [(p, p.key or p.key_hint) for p in new]
-    for parsed, key in sorted((item for item in wanted if item[1]), key=lambda item: item[0].path):
+    by_path = plan.shelf.walk("path") if plan.shelf is not None else sorted(plan.records, key=lambda r: r.path)
+    for parsed in by_path:
+        key = parsed.key or parsed.key_hint
+        if not key or parsed.path in plan.matches:
+            continue
         chosen = key
         index = 2
         while not free(chosen):
             chosen = f"{key}-{index}"
             index += 1
         if chosen != key:
-            holder = holders.get(key.lower())
-            whom = f"{holder.key} {holder.title!r}" if holder else "another file of this folder"
+            taken = holder(key)
+            whom = f"{taken.key} {taken.title!r}" if taken else "another file of this folder"
             plan.warnings.append(FileWarning(parsed.path, f"key {key} is taken by {whom}: "
                                              f"imported as {chosen}"))
         planned.add(chosen.lower())
         plan.keys[parsed.path] = chosen
-    for parsed, key in wanted:
-        if not key:
+    for parsed in plan.records:
+        if not (parsed.key or parsed.key_hint) and parsed.path not in plan.matches:
             chosen = next_number(Kind.parse(parsed.kind))
             planned.add(chosen.lower())
             plan.keys[parsed.path] = chosen
-
-
-def _rows(plan: ImportPlan, images: set[str]) -> None:
-    rows: list[PlannedRecord] = []
-    for parsed in plan.records:
-        existing = plan.matches.get(parsed.path)
-        if existing is None:
-            action, key = "import", plan.keys.get(parsed.path, "")
-        else:
-            action, key = ("unchanged" if unchanged(existing, parsed, plan) else "update"), existing.key
-        rows.append(PlannedRecord(parsed.path, action, " ".join(parsed.title.split()),
-                                  parsed.status, parsed.date, key, "", parsed.status_note,
-                                  parsed.date_note))
-    for item in plan.skipped:
-        if item.path not in images:
-            rows.append(PlannedRecord(item.path, "skip", reason=item.reason))
-    plan.rows = sorted(rows, key=lambda row: row.path)

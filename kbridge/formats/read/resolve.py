@@ -6,12 +6,15 @@ path wins and a warning says so."""
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import Protocol
 from urllib.parse import unquote, urlparse
 
 from kbridge.formats.read import extract
 from kbridge.formats.read.numbering import log_folder
 from kbridge.formats.read.parsed import FileWarning, ParsedLink, ParsedRecord
+from kbridge.formats.read.shelf import NAMES, numbered
 from kbridge.model import LinkType
 
 
@@ -32,27 +35,55 @@ class ResolvedLink:
     stated_in: str = ""  # the file whose text states the link
 
 
-class Resolver:
-    def __init__(self, records: list[ParsedRecord]) -> None:
+class FolderIndex(Protocol):
+    """What links find a file of the folder by: its path, and `named` for its file name
+    ("basename"), stem ("stem", a `<slug>/README.md` also by its folder), number within its
+    number space ("numbered"), title ("title") and site slug ("slug"), lowercased: the paths, in
+    the order of the records given."""
+
+    def record(self, path: str) -> ParsedRecord | None: ...
+
+    def has(self, path: str) -> bool: ...
+
+    def named(self, name: str, value: str) -> list[str]: ...
+
+
+class MemoryIndex:
+    """A FolderIndex of records held in memory (a scan, an export's stubs)."""
+
+    def __init__(self, records: Iterable[ParsedRecord]) -> None:
         self.paths = {record.path: record for record in records}
-        self.by_basename: dict[str, list[str]] = {}
-        self.by_stem: dict[str, list[str]] = {}
-        self.by_number: dict[tuple[str, int], list[str]] = {}
-        self.by_title: dict[str, list[str]] = {}
-        self.by_slug: dict[str, list[str]] = {}
-        self.warnings: list[FileWarning] = []
-        for record in records:
+        self.tables: dict[str, dict[str, list[str]]] = {name: {} for name in NAMES}
+        for record in self.paths.values():
             base = posixpath.basename(record.path)
-            self.by_basename.setdefault(base.lower(), []).append(record.path)
-            self.by_stem.setdefault(posixpath.splitext(base)[0].lower(), []).append(record.path)
+            self._add("basename", base.lower(), record.path)
+            self._add("stem", posixpath.splitext(base)[0].lower(), record.path)
             if record.number is not None:
-                self.by_number.setdefault((record.log, record.number), []).append(record.path)
-            self.by_title.setdefault(record.title.strip().lower(), []).append(record.path)
+                self._add("numbered", numbered(record.log, record.number), record.path)
+            self._add("title", record.title.strip().lower(), record.path)
             if record.slug:
-                self.by_slug.setdefault(record.slug.lower(), []).append(record.path)
+                self._add("slug", record.slug.lower(), record.path)
             if record.layout.get("named_by_folder"):
                 folder = posixpath.basename(posixpath.dirname(record.path)).lower()
-                self.by_stem.setdefault(folder, []).append(record.path)
+                self._add("stem", folder, record.path)
+
+    def _add(self, name: str, value: str, path: str) -> None:
+        self.tables[name].setdefault(value, []).append(path)
+
+    def record(self, path: str) -> ParsedRecord | None:
+        return self.paths.get(path)
+
+    def has(self, path: str) -> bool:
+        return path in self.paths
+
+    def named(self, name: str, value: str) -> list[str]:
+        return self.tables[name].get(value) or []
+
+
+class Resolver:
+    def __init__(self, records: Iterable[ParsedRecord] = (), index: FolderIndex | None = None) -> None:
+        self.index: FolderIndex = index if index is not None else MemoryIndex(records)
+        self.warnings: list[FileWarning] = []
 
     def find(self, link: ParsedLink, where: str) -> str | None:
         """The path of the record a link from the file `where` points to, or None."""
@@ -63,7 +94,7 @@ class Resolver:
         if link.href:
             found = self._by_href(link.href, folder)
             if found:
-                if (by_number and by_number != found and self.paths[found].number != number):
+                if by_number and by_number != found and self._number_of(found) != number:
                     self.warnings.append(FileWarning(where, (
                         f"the link [{text}]({link.href}) names number {number} ({by_number}) but "
                         f"its path is {found}: linked by the path")))
@@ -74,18 +105,22 @@ class Resolver:
                     f"the link [{text}]({link.href}) names no file of the folder: linked by its "
                     f"number to {by_number}")))
             return by_number
-        for table, value in ((self.by_stem, text.lower()), (self.by_title, text.lower())):
-            candidates = table.get(value.removesuffix(".md")) or []
+        for name in ("stem", "title"):
+            candidates = self.index.named(name, text.lower().removesuffix(".md"))
             if len(candidates) == 1:
                 return candidates[0]
         return None
 
+    def _number_of(self, path: str) -> int | None:
+        record = self.index.record(path)
+        return record.number if record is not None else None
+
     def _by_number(self, number: int, where: str) -> str | None:
-        record = self.paths.get(where)
+        record = self.index.record(where)
         log = record.log if record is not None else ""
-        candidates = self.by_number.get((log, number)) or []
+        candidates = self.index.named("numbered", numbered(log, number))
         if len(candidates) > 1 and record is not None:
-            near = [c for c in candidates if log_folder(self.paths[c]) == log_folder(record)]
+            near = [c for c in candidates if _log_folder_of(self.index, c) == log_folder(record)]
             candidates = near or candidates
         return candidates[0] if candidates else None
 
@@ -94,7 +129,7 @@ class Resolver:
         if url.scheme in ("http", "https"):
             base = posixpath.basename(unquote(url.path))
             if base.lower().endswith((".md", ".markdown")):
-                return _prefer(self.by_basename.get(base.lower()) or [], folder)
+                return _prefer(self.index.named("basename", base.lower()), folder)
             return None
         if url.scheme:
             return None
@@ -102,18 +137,23 @@ class Resolver:
         if not target:
             return None
         joined = posixpath.normpath(posixpath.join(folder, target)).removeprefix("./")
-        if joined in self.paths:
+        if self.index.has(joined):
             return joined
-        for index in ("README.md", "index.md"):
-            inside = posixpath.join(joined, index)
-            if inside in self.paths:
+        for page in ("README.md", "index.md"):
+            inside = posixpath.join(joined, page)
+            if self.index.has(inside):
                 return inside
-        found = _prefer(self.by_basename.get(posixpath.basename(target).lower()) or [], folder)
+        found = _prefer(self.index.named("basename", posixpath.basename(target).lower()), folder)
         if found or target.lower().endswith((".md", ".markdown")):
             return found
         # A site address (`/adr/23`, `../decisions/use-x`): its last part names a slug.
         last = posixpath.basename(target.rstrip("/")).lower()
-        return _prefer(self.by_slug.get(last) or self.by_stem.get(last) or [], folder)
+        return _prefer(self.index.named("slug", last) or self.index.named("stem", last), folder)
+
+
+def _log_folder_of(index: FolderIndex, path: str) -> str | None:
+    record = index.record(path)
+    return log_folder(record) if record is not None else None
 
 
 def _prefer(candidates: list[str], folder: str) -> str | None:
@@ -143,10 +183,11 @@ def links_stated_by(record: ParsedRecord, resolver: Resolver) -> list[ResolvedLi
     return stated
 
 
-def resolve_links(records: list[ParsedRecord],
-                  warnings: list[FileWarning] | None = None) -> list[ResolvedLink]:
-    """Every link stated in the records, once, from its source to its target."""
-    resolver = Resolver(records)
+def resolve_links(records: Iterable[ParsedRecord], warnings: list[FileWarning] | None = None,
+                  index: FolderIndex | None = None) -> list[ResolvedLink]:
+    """Every link stated in the records, once, from its source to its target (found through
+    `index` when the records are not held in memory)."""
+    resolver = Resolver(records, index)
     seen: dict[tuple[str, LinkType, str], int] = {}
     resolved: list[ResolvedLink] = []
     for record in records:

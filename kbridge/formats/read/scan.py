@@ -14,10 +14,11 @@ from pathlib import Path
 from kbridge import safe_files
 from kbridge.formats.markdown_doc import Document, parse
 from kbridge.formats.read import detect
-from kbridge.formats.read.numbering import assign_keys
+from kbridge.formats.read.extract import parse_filename
+from kbridge.formats.read.numbering import assign_keys, key_hints
 from kbridge.formats.read.parsed import FileWarning, ParsedRecord, Skipped
 from kbridge.formats.read.reader import NotADecisionError, read_adr
-from kbridge.formats.read.spill import Spill
+from kbridge.formats.read.shelf import FileShelf, ShelvedRecords
 from kbridge.formats.text import DecodedText, decode
 from kbridge.model import Cancel, KbridgeError, Progress
 
@@ -35,7 +36,9 @@ KbridgeReader = Callable[[DecodedText, str, Document], ParsedRecord]
 @dataclass
 class ScanResult:
     root: Path
-    records: list[ParsedRecord] = field(default_factory=list)
+    # The records read, in the folder's order: held, or (a scan with a shelf) their facts read
+    # back from the shelf.
+    records: list[ParsedRecord] | ShelvedRecords = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     warnings: list[FileWarning] = field(default_factory=list)
     attachments: dict[str, list[str]] = field(default_factory=dict)  # image -> record paths
@@ -45,37 +48,37 @@ class ScanResult:
     decisions_found: bool = False
 
 
-@dataclass
+@dataclass(slots=True)  # one per Markdown file of the folder until its format is known
 class _Candidate:
     """A Markdown file read, waiting for its folder's format when its own marks tell none."""
 
     path: str
     guess: str | None  # the format the file's own marks point to
     named_by_folder: bool = False  # a `<slug>/README.md` or `<slug>/index.md`: its folder's decision
-    read: ParsedRecord | Skipped | None = None  # what it reads as, when its format was known at once
-    # Its text, when it must wait and there is no spill to wait in.
+    # What it reads as, when its format was known at once (a record on the shelf: its row).
+    read: ParsedRecord | Skipped | int | None = None
+    # Its text, when it must wait and there is no shelf to wait on.
     held: tuple[DecodedText, Document, bytes] | None = None
 
 
 @dataclass
 class _Reading:
     """How the files of a folder are read: the format asked for, the kbridge Markdown reader, and
-    the spill where read files (and files waiting for their folder's format) are kept."""
+    the shelf where read files (and files waiting for their folder's format) are kept."""
 
     fmt: str
     kbridge_reader: KbridgeReader | None
-    spill: Spill | None
+    shelf: FileShelf | None
 
-    def kept(self, record: ParsedRecord) -> ParsedRecord:
-        return self.spill.keep(record) if self.spill is not None else record
+    def kept(self, record: ParsedRecord) -> ParsedRecord | int:
+        return self.shelf.keep(record) if self.shelf is not None else record
 
 
-def list_files(root: Path, result: ScanResult,
-               inner_links: dict[str, str] | None = None) -> list[tuple[str, Path]]:
+def list_files(root: Path, result: ScanResult, inner_links: dict[str, str] | None = None) -> list[str]:
     """Regular files under root (relative path, absolute path); links out of it are skipped. A
     link to a file inside the folder goes to `inner_links` (link -> target, both relative), to be
     reported once the target's fate is known."""
-    files: list[tuple[str, Path]] = []
+    files: list[str] = []  # relative paths (a Path apiece took 300 bytes a file)
     real_root = root.resolve()
     for folder, dirnames, filenames in os.walk(root, followlinks=False):
         base = Path(folder)
@@ -102,7 +105,7 @@ def list_files(root: Path, result: ScanResult,
                 else:
                     result.skipped.append(Skipped(rel, f"symbolic link to {target}: not read twice"))
                 continue
-            files.append((rel, path))
+            files.append(rel)
     return files
 
 
@@ -119,12 +122,14 @@ def _symlink_target(path: Path, real_root: Path) -> tuple[str, str]:
     return "", target.relative_to(real_root).as_posix()
 
 
-def _report_links(inner_links: dict[str, str], result: ScanResult) -> None:
+def _report_links(inner_links: dict[str, str], result: ScanResult, shelf: FileShelf | None) -> None:
     """A link's reason names what really happened to its target."""
-    imported = {record.path for record in result.records}
+    if not inner_links:
+        return
+    imported = shelf.has if shelf is not None else {record.path for record in result.records}.__contains__
     skipped = {item.path: item.reason for item in result.skipped}
     for link, target in sorted(inner_links.items()):
-        if target in imported:
+        if imported(target):
             reason = f"symbolic link to {target}, which is imported (not imported twice)"
         elif target in skipped:
             reason = f"symbolic link to {target}, which is not imported either ({skipped[target]})"
@@ -140,28 +145,30 @@ def _join(folder: str, name: str) -> str:
 def scan_folder(root: Path, fmt: str = "auto", progress: Progress | None = None,
                 cancel: Cancel | None = None,
                 kbridge_reader: KbridgeReader | None = None, *, force: bool = False,
-                spill: Spill | None = None) -> ScanResult:
+                shelf: FileShelf | None = None) -> ScanResult:
     """Read the folder. Files that do not read as decisions are skipped when others do (all kept
     with `force`, or when none does: `decisions_found` then says so, for the caller to ask).
-    With a `spill`, the records read are kept there and `records` holds their facts (see
-    `kbridge.formats.read.spill`): what the scan holds does not grow with the files' text."""
+    With a `shelf`, the records read are kept there and `records` reads them back (see
+    `kbridge.formats.read.shelf`): what the scan holds does not grow with the files it reads."""
     result = ScanResult(root)
-    reading = _Reading(fmt, kbridge_reader, spill)
+    reading = _Reading(fmt, kbridge_reader, shelf)
     inner_links: dict[str, str] = {}
     files = list_files(root, result, inner_links)
-    own_folder = _folder_decisions([rel for rel, _ in files], list(inner_links))
+    own_folder = _folder_decisions(files, list(inner_links))
     total = len(files)
     candidates: dict[str, list[_Candidate]] = defaultdict(list)
     images: dict[str, Path] = {}
-    for done, (rel, path) in enumerate(files, start=1):
+    for done, rel in enumerate(files, start=1):
         if cancel is not None and cancel():
             result.cancelled = True
             return result
         if progress is not None and (done % 25 == 0 or done == total):
             progress(done, total * 2, f"reading {rel}")
-        _triage(root, rel, path, result, candidates, images, rel in own_folder, reading)
+        _triage(root, rel, result, candidates, images, rel in own_folder, reading)
+    del files
     config = detect.find_config(root)
     done = total
+    shelved: list[int] = []  # the rows of the records on the shelf, in the folder's order
     for folder in sorted(candidates):
         group = candidates[folder]
         index_text = _small_text(root, posixpath.join(folder, "index.md"))
@@ -173,17 +180,26 @@ def scan_folder(root: Path, fmt: str = "auto", progress: Progress | None = None,
                 return result
             if progress is not None and (done % 25 == 0 or done == total * 2):
                 progress(done, total * 2, f"parsing {candidate.path}")
-            outcome = candidate.read or _read_waiting(candidate, folder_fmt, reading)
+            outcome = candidate.read if candidate.read is not None else _read_waiting(candidate, folder_fmt, reading)
+            candidate.read = None
             if isinstance(outcome, Skipped):
                 result.skipped.append(outcome)
+            elif isinstance(outcome, int):
+                shelved.append(outcome)
             else:
+                assert isinstance(result.records, list)
                 result.records.append(outcome)
-    _keep_decisions(result, force)
+    del candidates
+    if shelf is not None:
+        shelf.set_read_order(shelved)
+        del shelved
+        result.records = shelf.records("read_order")
+    _keep_decisions(result, force, shelf)
     _attach_images(images, result)
-    result.warnings.extend(assign_keys(result.records))
+    _assign_keys(result, shelf)
     for record in result.records:
         result.warnings.extend(FileWarning(record.path, m) for m in record.warnings)
-    _report_links(inner_links, result)
+    _report_links(inner_links, result, shelf)
     if progress is not None:
         progress(total * 2, total * 2, "read")
     return result
@@ -213,24 +229,40 @@ def _folder_decisions(files: list[str], links: list[str]) -> set[str]:
     return chosen
 
 
-def _keep_decisions(result: ScanResult, force: bool) -> None:
+def _keep_decisions(result: ScanResult, force: bool, shelf: FileShelf | None) -> None:
     result.decisions_found = any(record.decision_like for record in result.records)
     if force or not result.decisions_found:
         return
-    kept = []
+    dropped = []
     for record in result.records:
-        if record.decision_like:
-            kept.append(record)
-        else:
+        if not record.decision_like:
+            dropped.append(record.path)
             result.skipped.append(Skipped(record.path, "does not read as a decision record (no "
                                           "status, no decision sections, no number in its name)"))
-    result.records = kept
+    if shelf is not None:
+        shelf.drop(dropped)
+    elif dropped:
+        gone = set(dropped)
+        result.records = [record for record in result.records if record.path not in gone]
 
 
-def _triage(root: Path, rel: str, path: Path, result: ScanResult, candidates: dict[str, list[_Candidate]],
+def _assign_keys(result: ScanResult, shelf: FileShelf | None) -> None:
+    """Each numbered decision's number space and key hint (kbridge.formats.read.numbering)."""
+    if isinstance(result.records, list):
+        result.warnings.extend(assign_keys(result.records))
+        return
+    assert shelf is not None
+    warnings: list[FileWarning] = []
+    for path, log, hint in key_hints(result.records, warnings):
+        shelf.rewrite(path, log=log, key_hint=hint)
+    result.warnings.extend(warnings)
+
+
+def _triage(root: Path, rel: str, result: ScanResult, candidates: dict[str, list[_Candidate]],
             images: dict[str, Path], named_by_folder: bool, reading: _Reading) -> None:
     name = posixpath.basename(rel)
     lower = name.lower()
+    path = root / rel
     try:
         info = path.lstat()
     except OSError as error:
@@ -296,24 +328,24 @@ def _triage(root: Path, rel: str, path: Path, result: ScanResult, candidates: di
     chosen = reading.fmt if reading.fmt != "auto" else candidate.guess
     if chosen is not None:  # read now: nothing of it is held but its facts
         candidate.read = _read_one(candidate, decoded, doc, data, chosen, reading)
-    elif reading.spill is not None:
-        reading.spill.keep_bytes(rel, data)  # read again once its folder's format is known
+    elif reading.shelf is not None:
+        reading.shelf.keep_bytes(rel, data)  # read again once its folder's format is known
     else:
         candidate.held = (decoded, doc, data)
     candidates[posixpath.dirname(rel)].append(candidate)
 
 
-def _read_waiting(candidate: _Candidate, fmt: str, reading: _Reading) -> ParsedRecord | Skipped:
+def _read_waiting(candidate: _Candidate, fmt: str, reading: _Reading) -> ParsedRecord | Skipped | int:
     if candidate.held is not None:
         return _read_one(candidate, *candidate.held, fmt, reading)
-    assert reading.spill is not None
-    data = reading.spill.load_bytes(candidate.path)
+    assert reading.shelf is not None
+    data = reading.shelf.load_bytes(candidate.path)
     decoded = decode(data)  # as the first time, which succeeded
     return _read_one(candidate, decoded, parse(decoded.text), data, fmt, reading)
 
 
 def _read_one(candidate: _Candidate, decoded: DecodedText, doc: Document, data: bytes, fmt: str,
-              reading: _Reading) -> ParsedRecord | Skipped:
+              reading: _Reading) -> ParsedRecord | Skipped | int:
     try:
         if fmt == "kbridge" and reading.kbridge_reader is not None:
             record = reading.kbridge_reader(decoded, candidate.path, doc)
@@ -338,28 +370,28 @@ def _small_text(root: Path, relative: str) -> str:
 
 
 def _attach_images(images: dict[str, Path], result: ScanResult) -> None:
-    by_path = {record.path: record for record in result.records}
+    if not images:
+        return
+    # `0008-example-badge.png` belongs to the decision numbered 8 in the same folder: the
+    # (folder, number) of each image, to find the records it names in the same pass.
+    prefixes = {rel: _prefix_of(rel) for rel in images}
+    wanted = set(prefixes.values()) - {None}
     shown_by: dict[str, list[str]] = defaultdict(list)  # image -> the records showing it, in order
+    numbered: dict[tuple[str, int] | None, list[str]] = defaultdict(list)
     for record in result.records:
         for image in dict.fromkeys(record.images):
             shown_by[image].append(record.path)
+        place = (posixpath.dirname(record.path), record.number) if record.number is not None else None
+        if place in wanted:
+            numbered[place].append(record.path)
     for rel in sorted(images):
-        users = shown_by.get(rel, [])
-        if not users:
-            users = _same_prefix(rel, by_path)
+        users = shown_by.get(rel) or numbered.get(prefixes[rel]) or []
         if users:
             result.attachments[rel] = users
         else:
             result.skipped.append(Skipped(rel, "image not shown by any decision (left in place)"))
 
 
-def _same_prefix(image: str, records: dict[str, ParsedRecord]) -> list[str]:
-    """`0008-example-badge.png` belongs to the decision numbered 8 in the same folder."""
-    from kbridge.formats.read.extract import parse_filename
-
-    folder = posixpath.dirname(image)
+def _prefix_of(image: str) -> tuple[str, int] | None:
     number = parse_filename(posixpath.splitext(posixpath.basename(image))[0]).number
-    if number is None:
-        return []
-    return [path for path, record in records.items()
-            if record.number == number and posixpath.dirname(path) == folder]
+    return (posixpath.dirname(image), number) if number is not None else None

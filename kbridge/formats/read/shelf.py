@@ -1,0 +1,208 @@
+"""Where the files of a folder being imported wait between reading and writing: a scratch table
+(`kbridge.core.scratch`, a private temporary database), so that what an import holds in memory
+does not grow with the folder. Each file read is one row: its facts (path, title, number, links:
+what the scan, matching, keys and links need across the folder), its text (what only its write
+needs), and the names links may find it by (its file name, stem, number, title, slug), indexed.
+Nothing keeps the records themselves: every pass reads them back a page at a time.
+
+What is kept there is only ever what this process wrote (pickled records): the database is
+created unnamed, readable by this process alone, and gone when it is closed or forgotten."""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+import posixpath
+import zlib
+from collections.abc import Iterable, Iterator, MutableMapping
+from typing import Any
+
+from kbridge.core.scratch import ScratchTable
+from kbridge.formats.read.parsed import ParsedRecord
+from kbridge.model import Kind
+
+# The parts of a record that are large and that nothing needs before its batch is written.
+_HEAVY = ("body", "original", "fields", "layout")
+# What of the layout matching and resolving links need (a `<slug>/README.md` named by its folder).
+_LAYOUT_KEPT = ("named_by_folder",)
+# What links find a file by (kbridge.formats.read.resolve), each an indexed column.
+NAMES = ("basename", "stem", "numbered", "title", "slug")
+# What the plan and the import decide per file (`ShelfColumn`): the key a new record gets, the
+# record it was written as and the key it has.
+VALUES = ("planned_key", "uid", "key")
+
+
+def numbered(log: str, number: int) -> str:
+    """A record's place in the number spaces of the folder, as one searchable value."""
+    return f"{log}\x00{number}"
+
+
+def plan_order(record: ParsedRecord) -> str:
+    """People first (records name their owners), then by path."""
+    return ("0" if record.kind == Kind.PERSON.value else "1") + record.path
+
+
+def _names(record: ParsedRecord) -> dict[str, Any]:
+    base = posixpath.basename(record.path)
+    folder_stem = None
+    if record.layout.get("named_by_folder"):
+        folder_stem = posixpath.basename(posixpath.dirname(record.path)).lower()
+    return {
+        "basename": base.lower(),
+        "stem": posixpath.splitext(base)[0].lower(),
+        "folder_stem": folder_stem,
+        "numbered": numbered(record.log, record.number) if record.number is not None else None,
+        "title": record.title.strip().lower(),
+        "slug": record.slug.lower() or None,
+    }
+
+
+def _dump(value: Any, level: int = 0) -> bytes:
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    return zlib.compress(data, level) if level else data
+
+
+class FileShelf:
+    def __init__(self) -> None:
+        self._rows = ScratchTable(indexed=("path", "read_order", "plan_order", "folder_stem", *NAMES),
+                                  plain=("facts", "text", *VALUES))
+        self._waiting = ScratchTable(indexed=("name",), plain=("data",))  # bytes whose format waits
+
+    def close(self) -> None:
+        self._rows.close()
+        self._waiting.close()
+
+    # --- reading a folder -------------------------------------------------------------------
+
+    def keep(self, record: ParsedRecord) -> int:
+        """Store `record` (its facts and its text); the row it is."""
+        text = _dump({name: getattr(record, name) for name in _HEAVY}, 1)
+        return self._rows.add({"path": record.path, "plan_order": plan_order(record), "read_order": "",
+                               "facts": _dump(self._facts(record)), "text": text, **_names(record)})
+
+    @staticmethod
+    def _facts(record: ParsedRecord) -> ParsedRecord:
+        layout = {name: record.layout[name] for name in _LAYOUT_KEPT if name in record.layout}
+        return dataclasses.replace(record, body="", original=b"", fields={}, layout=layout,
+                                   sha256=record.digest, shelved=True)
+
+    def set_read_order(self, rows: Iterable[int]) -> None:
+        """The order the scan lists its records in (its folders sorted), row by row."""
+        self._rows.set_many("read_order", ((row, f"{place:012d}") for place, row in enumerate(rows)))
+
+    def drop(self, paths: Iterable[str]) -> None:
+        self._rows.delete(row for path in paths for row in self._rows.where("path", path, "id"))
+
+    def rewrite(self, path: str, **changes: Any) -> None:
+        """Change facts of the record at `path` (its key hint and number space, once known)."""
+        for row in self._rows.where("path", path, "id"):
+            facts = dataclasses.replace(pickle.loads(self._rows.get(row, "facts")), **changes)
+            self._rows.set(row, {"facts": _dump(facts), **_names(facts)})
+
+    def keep_bytes(self, name: str, data: bytes) -> None:
+        self._waiting.add({"name": name, "data": zlib.compress(data, 1)})
+
+    def load_bytes(self, name: str) -> bytes:
+        rows = self._waiting.where("name", name, "data")
+        return zlib.decompress(rows[-1])
+
+    # --- what the plan reads back -----------------------------------------------------------
+
+    def records(self, order: str = "plan_order") -> ShelvedRecords:
+        return ShelvedRecords(self, order)
+
+    def walk(self, order: str) -> Iterator[ParsedRecord]:
+        for _, facts in self._rows.walk(order, ("facts",)):
+            yield pickle.loads(facts)
+
+    def count(self) -> int:
+        return len(self._rows)
+
+    def load(self, record: ParsedRecord) -> ParsedRecord:
+        """`record` whole again (its facts as they are now, its text as it was kept)."""
+        if not record.shelved:
+            return record
+        text = self._rows.where("path", record.path, "text")[0]
+        heavy = pickle.loads(zlib.decompress(text))
+        return dataclasses.replace(record, shelved=False, sha256="", **heavy)
+
+    def value(self, path: str, column: str) -> Any:
+        values = self._rows.where("path", path, column)
+        return values[0] if values else None
+
+    def set_value(self, path: str, column: str, value: Any) -> None:
+        rows = self._rows.where("path", path, "id")
+        if not rows:
+            raise KeyError(path)
+        self._rows.set(rows[0], {column: value})
+
+    def values(self, column: str) -> Iterator[tuple[str, Any]]:
+        for _, path, value in self._rows.walk("plan_order", ("path", column)):
+            if value is not None:
+                yield path, value
+
+    def column(self, column: str) -> ShelfColumn:
+        return ShelfColumn(self, column)
+
+    # --- what links find a file by (kbridge.formats.read.resolve.FolderIndex) -----------------
+
+    def record(self, path: str) -> ParsedRecord | None:
+        rows = self._rows.where("path", path, "facts")
+        return pickle.loads(rows[0]) if rows else None
+
+    def has(self, path: str) -> bool:
+        return self._rows.exists("path", path)
+
+    def named(self, name: str, value: str) -> list[str]:
+        """The paths of the records whose `name` (one of NAMES) is `value`, in the plan's order."""
+        places = self._rows.where(name, value, "plan_order", "plan_order")
+        if name == "stem":  # a `<slug>/README.md` is also found by its folder's name
+            also = self._rows.where("folder_stem", value, "plan_order", "plan_order")
+            places = sorted({*places, *also}) if also else places
+        return [place[1:] for place in places]  # the plan's order is a mark and the path
+
+
+class ShelvedRecords:
+    """The records of a shelf as a collection (their facts, read back a page at a time)."""
+
+    def __init__(self, shelf: FileShelf, order: str) -> None:
+        self.shelf, self.order = shelf, order
+
+    def __iter__(self) -> Iterator[ParsedRecord]:
+        return self.shelf.walk(self.order)
+
+    def __len__(self) -> int:
+        return self.shelf.count()
+
+    def __bool__(self) -> bool:
+        return self.shelf.count() > 0
+
+
+class ShelfColumn(MutableMapping[str, str]):
+    """A value per file of the shelf (one of VALUES), kept on its row: path -> value."""
+
+    def __init__(self, shelf: FileShelf, column: str) -> None:
+        self.shelf, self.name = shelf, column
+
+    def __getitem__(self, path: str) -> str:
+        value = self.shelf.value(path, self.name)
+        if value is None:
+            raise KeyError(path)
+        return str(value)
+
+    def __setitem__(self, path: str, value: str) -> None:
+        self.shelf.set_value(path, self.name, value)
+
+    def __delitem__(self, path: str) -> None:
+        if path not in self:
+            raise KeyError(path)
+        self.shelf.set_value(path, self.name, None)
+
+    def __contains__(self, path: object) -> bool:
+        return isinstance(path, str) and self.shelf.value(path, self.name) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return (path for path, _ in self.shelf.values(self.name))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self.shelf.values(self.name))

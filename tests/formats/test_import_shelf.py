@@ -1,0 +1,95 @@
+"""The plan of an import keeps the files it read on a shelf (a scratch table) and reads them back
+a page at a time: on every corpus folder it must be the plan the records held in memory give
+(the same records in the same order, the same links and warnings), and what links find a file by
+must come from the shelf's indexes as the in-memory index gives them."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kbridge.core import KnowledgeBase
+from kbridge.formats.read.parsed import ParsedRecord
+from kbridge.formats.read.plan import plan_import
+from kbridge.formats.read.resolve import MemoryIndex, resolve_links
+from kbridge.formats.read.scan import scan_folder
+from kbridge.formats.read.shelf import NAMES, FileShelf, ShelvedRecords
+from kbridge.model import Kind
+from tests.formats.conftest import CORPUS_FOLDERS, adr_folder
+
+
+def _plan_order(records: list[ParsedRecord]) -> list[ParsedRecord]:
+    return sorted(records, key=lambda r: (r.kind != Kind.PERSON.value, r.path))
+
+
+def _facts(record: ParsedRecord) -> tuple[object, ...]:
+    return (record.path, record.format, record.title, record.kind, record.number, record.log,
+            record.key_hint, record.status, record.date, record.links, record.digest)
+
+
+@pytest.mark.parametrize("name", sorted(CORPUS_FOLDERS))
+def test_a_plan_read_back_from_its_shelf_is_the_plan_of_the_records_held(
+    corpus: Path, name: str, tmp_path: Path
+) -> None:
+    folder = adr_folder(corpus, name)
+    held = scan_folder(folder)
+    plan = plan_import(KnowledgeBase.init(tmp_path / "kb.kbridge"), folder)
+    assert isinstance(plan.records, ShelvedRecords)
+    in_order = _plan_order(list(held.records))
+    assert [_facts(r) for r in plan.records] == [_facts(r) for r in in_order]
+    assert all(r.shelved and not r.body and not r.original for r in plan.records)
+    warnings: list = []
+    assert plan.resolved == resolve_links(in_order, warnings)
+    assert {(w.path, w.message) for w in plan.warnings} == {
+        (w.path, w.message) for w in [*held.warnings, *warnings]}
+    assert [(s.path, s.reason) for s in plan.skipped] == [(s.path, s.reason) for s in held.skipped]
+
+
+def test_the_shelf_finds_a_file_by_every_name_as_the_index_in_memory_does(corpus: Path) -> None:
+    for name in sorted(CORPUS_FOLDERS):
+        records = _plan_order(list(scan_folder(adr_folder(corpus, name)).records))
+        shelf = FileShelf()
+        for record in records:
+            shelf.keep(record)
+        memory = MemoryIndex(records)
+        for table, values in memory.tables.items():
+            assert table in NAMES
+            for value, paths in values.items():
+                assert shelf.named(table, value) == paths, (name, table, value)
+        assert shelf.named("title", "no such title") == []
+        for record in records[:5]:
+            assert shelf.has(record.path) and shelf.record(record.path) is not None
+        shelf.close()
+
+
+def test_a_numbered_folder_read_through_a_shelf_keys_its_duplicates_as_in_memory(tmp_path: Path) -> None:
+    folder = tmp_path / "adr"
+    (folder / "infra").mkdir(parents=True)
+    for path, title in (("0001-a.md", "A"), ("0001-b.md", "B"), ("0002-c.md", "C"),
+                        ("infra/0001-x.md", "X"), ("infra/0002-y.md", "Y")):
+        (folder / path).write_text(f"# {path[:4]}. {title}\n\n## Status\n\nAccepted\n\n## Decision\n\nWe do {title}.\n",
+                                   encoding="utf-8")
+    held = scan_folder(folder)
+    plan = plan_import(KnowledgeBase.init(tmp_path / "kb.kbridge"), folder)
+    hints = {r.path: (r.log, r.key_hint) for r in plan.records}
+    assert hints == {r.path: (r.log, r.key_hint) for r in held.records}
+    assert hints["0001-b.md"] == ("", "ADR-0001-2") and hints["infra/0001-x.md"] == ("INFRA", "INFRA-0001")
+    assert [w.message for w in plan.warnings if w.path == "0001-b.md"] == [
+        "number 1 is also used by 0001-a.md: keyed ADR-0001-2"]
+    assert {row.path: row.key for row in plan.rows} == {
+        "0001-a.md": "ADR-0001", "0001-b.md": "ADR-0001-2", "0002-c.md": "ADR-0002",
+        "infra/0001-x.md": "INFRA-0001", "infra/0002-y.md": "INFRA-0002"}
+
+
+def test_a_shelf_is_a_private_file_that_goes_with_it(tmp_path: Path) -> None:
+    shelf = FileShelf()
+    folder = tmp_path / "one"
+    folder.mkdir()
+    shutil.copy(Path(__file__), folder / "x.md")
+    shelf.keep_bytes("x.md", b"waiting")
+    assert shelf.load_bytes("x.md") == b"waiting"
+    shelf.close()
+    with pytest.raises(Exception, match="closed"):
+        shelf.load_bytes("x.md")
