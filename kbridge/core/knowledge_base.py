@@ -463,8 +463,12 @@ class KnowledgeBase:
                 "a new record cannot start superseded: create it, then record what supersedes it"
             )
 
+    def key_holder(self, key: str) -> Record | None:
+        """The record, deleted or not, whose key is `key` in any case (not a uid, not `ADR-7`)."""
+        return self._store.get_by_key(key)
+
     def _free_key(self, key: str) -> str:
-        holder = self._store.get_by_key(key)
+        holder = self.key_holder(key)
         if holder is not None:
             raise ConflictError(f"the key {holder.key} is already taken (by {holder.title!r})")
         return key

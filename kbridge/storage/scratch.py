@@ -31,9 +31,10 @@ class ScratchTable:
             raise ValueError(f"bad scratch columns: {columns}")
         self.columns = frozenset(columns)
         self._indexed = frozenset(indexed)
-        # isolation_level None: no transaction held open between statements (nothing here is
-        # worth a rollback: the file goes with the connection); check_same_thread off, as the
-        # import writes from the thread that planned it only when the window hands a plan over.
+        # One transaction from start to end, never committed: nothing else reads the file, and
+        # it goes with the connection (a statement apiece in its own transaction made writing a
+        # file's row four times slower). check_same_thread off: a plan made on one thread may be
+        # carried out on another.
         self._db = sqlite3.connect("", isolation_level=None, check_same_thread=False)
         self._closer = weakref.finalize(self, self._db.close)
         self._db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
@@ -42,6 +43,7 @@ class ScratchTable:
         self._db.execute(f"CREATE TABLE items (id INTEGER PRIMARY KEY, {', '.join(columns)})")
         for name in indexed:
             self._db.execute(f"CREATE INDEX items_{name} ON items ({name}, id)")
+        self._db.execute("BEGIN")
 
     def close(self) -> None:
         self._closer()
@@ -64,22 +66,23 @@ class ScratchTable:
             self._db.execute(f"UPDATE items SET {assignments} WHERE id = ?",
                              [*(values[name] for name in names), item_id])
 
+    def set_where(self, column: str, value: Any, values: Mapping[str, Any]) -> int:
+        """Set `values` on the items whose indexed `column` is `value`; how many there were."""
+        if column not in self._indexed:
+            raise ValueError(f"{column} is not an indexed scratch column")
+        names = self._checked(values)
+        assignments = ", ".join(f"{name} = ?" for name in names)
+        return self._db.execute(f"UPDATE items SET {assignments} WHERE {column} = ?",
+                                [*(values[name] for name in names), value]).rowcount
+
     def set_many(self, column: str, pairs: Iterable[tuple[int, Any]]) -> None:
-        """Set one column of many items: (id, value) pairs, in one transaction."""
+        """Set one column of many items: (id, value) pairs."""
         self._checked({column: None})
-        self._db.execute("BEGIN")
-        try:
-            self._db.executemany(f"UPDATE items SET {column} = ? WHERE id = ?",
-                                 ((value, item_id) for item_id, value in pairs))
-        finally:
-            self._db.execute("COMMIT")
+        self._db.executemany(f"UPDATE items SET {column} = ? WHERE id = ?",
+                             ((value, item_id) for item_id, value in pairs))
 
     def delete(self, item_ids: Iterable[int]) -> None:
-        self._db.execute("BEGIN")
-        try:
-            self._db.executemany("DELETE FROM items WHERE id = ?", ((item_id,) for item_id in item_ids))
-        finally:
-            self._db.execute("COMMIT")
+        self._db.executemany("DELETE FROM items WHERE id = ?", ((item_id,) for item_id in item_ids))
 
     # --- reading ------------------------------------------------------------------------------
 

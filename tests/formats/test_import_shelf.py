@@ -5,7 +5,7 @@ must come from the shelf's indexes as the in-memory index gives them."""
 
 from __future__ import annotations
 
-import shutil
+import os
 from pathlib import Path
 
 import pytest
@@ -71,8 +71,13 @@ def test_a_numbered_folder_read_through_a_shelf_keys_its_duplicates_as_in_memory
                         ("infra/0001-x.md", "X"), ("infra/0002-y.md", "Y")):
         (folder / path).write_text(f"# {path[:4]}. {title}\n\n## Status\n\nAccepted\n\n## Decision\n\nWe do {title}.\n",
                                    encoding="utf-8")
+    # A link whose path names no file is found by its number, in the number space of its file.
+    with (folder / "infra/0002-y.md").open("a", encoding="utf-8") as text:
+        text.write("\nAmends [1. X](gone/0001-old-name.md)\n")
     held = scan_folder(folder)
     plan = plan_import(KnowledgeBase.init(tmp_path / "kb.kbridge"), folder)
+    assert [(link.source, link.type.value, link.target) for link in plan.resolved] == [
+        ("infra/0002-y.md", "amends", "infra/0001-x.md")]
     hints = {r.path: (r.log, r.key_hint) for r in plan.records}
     assert hints == {r.path: (r.log, r.key_hint) for r in held.records}
     assert hints["0001-b.md"] == ("", "ADR-0001-2") and hints["infra/0001-x.md"] == ("INFRA", "INFRA-0001")
@@ -83,13 +88,28 @@ def test_a_numbered_folder_read_through_a_shelf_keys_its_duplicates_as_in_memory
         "infra/0001-x.md": "INFRA-0001", "infra/0002-y.md": "INFRA-0002"}
 
 
-def test_a_shelf_is_a_private_file_that_goes_with_it(tmp_path: Path) -> None:
+def _deleted_scratch_files() -> set[str]:
+    """The files this process holds open that no longer have a name (SQLite's temporary files)."""
+    held = set()
+    for fd in Path("/proc/self/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.endswith("(deleted)") and "etilqs" in target:
+            held.add(target)
+    return held
+
+
+def test_a_shelf_is_a_file_without_a_name_gone_when_it_is_closed() -> None:
+    before = _deleted_scratch_files()
     shelf = FileShelf()
-    folder = tmp_path / "one"
-    folder.mkdir()
-    shutil.copy(Path(__file__), folder / "x.md")
-    shelf.keep_bytes("x.md", b"waiting")
-    assert shelf.load_bytes("x.md") == b"waiting"
+    for number in range(40):  # past the page cache: the rows go to the file
+        shelf.keep_bytes(f"{number}.md", os.urandom(512 * 1024))
+    assert shelf.load_bytes("7.md") != shelf.load_bytes("8.md")
+    held = _deleted_scratch_files() - before
+    assert held, "the shelf's rows should be in an unnamed temporary file"
     shelf.close()
+    assert not (_deleted_scratch_files() - before)
     with pytest.raises(Exception, match="closed"):
-        shelf.load_bytes("x.md")
+        shelf.load_bytes("7.md")

@@ -21,6 +21,8 @@ def test_items_are_found_by_an_indexed_column_in_the_order_asked() -> None:
     assert table.exists("name", "b") and not table.exists("name", "c")
     table.set(second, {"data": b"w"})
     assert table.get(second, "data") == b"w"
+    assert table.set_where("name", "a", {"place": "9"}) == 2 and table.set_where("name", "c", {"place": "9"}) == 0
+    assert table.where("place", "9", "data") == [b"x", b"z"]
     table.delete([first])
     assert table.where("name", "a", "id") == [third]
     with pytest.raises(KeyError):

@@ -299,6 +299,8 @@ def _match(kb: KnowledgeBase, root: Path, plan: ImportPlan) -> None:
             if found is not None:
                 plan.matches[parsed.path] = slim(found)
 
+    if not plan.matches:
+        return  # a folder new to the knowledge base: nothing to compare
     folders = {posixpath.dirname(p.path): p.path for p in plan.records if p.layout.get("named_by_folder")}
 
     def file_named(path: str) -> str | None:
@@ -334,12 +336,8 @@ def _plan_keys(kb: KnowledgeBase, plan: ImportPlan) -> None:
     planned: set[str] = set()
     highest: dict[str, int] = {}
 
-    def holder(key: str) -> Record | None:
-        found = kb.find(key)  # by key in any case; `find` also takes a uid or `ADR-7`: not here
-        return found if found is not None and found.key.lower() == key.lower() else None
-
     def free(key: str) -> bool:
-        return key.lower() not in planned and holder(key) is None
+        return key.lower() not in planned and kb.key_holder(key) is None
 
     def next_number(kind: Kind) -> str:
         prefix = kind.key_prefix
@@ -367,7 +365,7 @@ def _plan_keys(kb: KnowledgeBase, plan: ImportPlan) -> None:
             chosen = f"{key}-{index}"
             index += 1
         if chosen != key:
-            taken = holder(key)
+            taken = kb.key_holder(key)
             whom = f"{taken.key} {taken.title!r}" if taken else "another file of this folder"
             plan.warnings.append(FileWarning(parsed.path, f"key {key} is taken by {whom}: "
                                              f"imported as {chosen}"))

@@ -7,7 +7,7 @@ import os
 import posixpath
 import stat
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -197,8 +197,6 @@ def scan_folder(root: Path, fmt: str = "auto", progress: Progress | None = None,
     _keep_decisions(result, force, shelf)
     _attach_images(images, result)
     _assign_keys(result, shelf)
-    for record in result.records:
-        result.warnings.extend(FileWarning(record.path, m) for m in record.warnings)
     _report_links(inner_links, result, shelf)
     if progress is not None:
         progress(total * 2, total * 2, "read")
@@ -247,15 +245,24 @@ def _keep_decisions(result: ScanResult, force: bool, shelf: FileShelf | None) ->
 
 
 def _assign_keys(result: ScanResult, shelf: FileShelf | None) -> None:
-    """Each numbered decision's number space and key hint (kbridge.formats.read.numbering)."""
+    """Each numbered decision's number space and key hint (kbridge.formats.read.numbering), then
+    the warnings each file's reading gave (gathered in the same pass over the records)."""
+    own_warnings: list[FileWarning] = []
+
+    def noting(records: Iterable[ParsedRecord]) -> Iterator[ParsedRecord]:
+        for record in records:
+            own_warnings.extend(FileWarning(record.path, message) for message in record.warnings)
+            yield record
+
     if isinstance(result.records, list):
-        result.warnings.extend(assign_keys(result.records))
-        return
-    assert shelf is not None
-    warnings: list[FileWarning] = []
-    for path, log, hint in key_hints(result.records, warnings):
-        shelf.rewrite(path, log=log, key_hint=hint)
-    result.warnings.extend(warnings)
+        result.warnings.extend(assign_keys(list(noting(result.records))))
+    else:
+        assert shelf is not None
+        warnings: list[FileWarning] = []
+        for path, log, hint in key_hints(noting(result.records), warnings):
+            shelf.set_key_hint(path, log, hint)
+        result.warnings.extend(warnings)
+    result.warnings.extend(own_warnings)
 
 
 def _triage(root: Path, rel: str, result: ScanResult, candidates: dict[str, list[_Candidate]],

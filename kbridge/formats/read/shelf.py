@@ -63,6 +63,8 @@ def _dump(value: Any, level: int = 0) -> bytes:
 
 
 class FileShelf:
+    """The files of one import, read and waiting (see the module's text): a row per record."""
+
     def __init__(self) -> None:
         self._rows = ScratchTable(indexed=("path", "read_order", "plan_order", "folder_stem", *NAMES),
                                   plain=("facts", "text", *VALUES))
@@ -93,11 +95,12 @@ class FileShelf:
     def drop(self, paths: Iterable[str]) -> None:
         self._rows.delete(row for path in paths for row in self._rows.where("path", path, "id"))
 
-    def rewrite(self, path: str, **changes: Any) -> None:
-        """Change facts of the record at `path` (its key hint and number space, once known)."""
+    def set_key_hint(self, path: str, log: str, key_hint: str) -> None:
+        """The number space and key hint of the record at `path`, once the folder is read."""
         for row in self._rows.where("path", path, "id"):
-            facts = dataclasses.replace(pickle.loads(self._rows.get(row, "facts")), **changes)
-            self._rows.set(row, {"facts": _dump(facts), **_names(facts)})
+            facts = dataclasses.replace(pickle.loads(self._rows.get(row, "facts")), log=log, key_hint=key_hint)
+            # Only the number space can change what links find it by (each index written costs).
+            self._rows.set(row, {"facts": _dump(facts), "numbered": _names(facts)["numbered"]})
 
     def keep_bytes(self, name: str, data: bytes) -> None:
         self._waiting.add({"name": name, "data": zlib.compress(data, 1)})
@@ -131,10 +134,8 @@ class FileShelf:
         return values[0] if values else None
 
     def set_value(self, path: str, column: str, value: Any) -> None:
-        rows = self._rows.where("path", path, "id")
-        if not rows:
+        if not self._rows.set_where("path", path, {column: value}):
             raise KeyError(path)
-        self._rows.set(rows[0], {column: value})
 
     def values(self, column: str) -> Iterator[tuple[str, Any]]:
         for _, path, value in self._rows.walk("plan_order", ("path", column)):
