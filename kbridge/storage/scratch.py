@@ -15,7 +15,7 @@ import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-CACHE_KIB = 8192  # the page cache: what the table costs in memory, whatever its size
+CACHE_KIB = 8192  # the page cache: what a table costs in memory, whatever its size
 PAGE_ROWS = 500  # rows read per statement when a whole order is walked
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 
@@ -24,7 +24,7 @@ class ScratchTable:
     """Items with an id (the order they were added in) and named columns; `indexed` columns can
     be searched (`where`) and walked in order (`walk`: their values must be text, never NULL)."""
 
-    def __init__(self, indexed: Sequence[str], plain: Sequence[str] = ()) -> None:
+    def __init__(self, indexed: Sequence[str], plain: Sequence[str] = (), cache_kib: int = CACHE_KIB) -> None:
         columns = [*indexed, *plain]
         if (len(set(columns)) != len(columns) or "id" in columns
                 or not all(_NAME.match(name) for name in columns)):
@@ -37,7 +37,7 @@ class ScratchTable:
         # carried out on another.
         self._db = sqlite3.connect("", isolation_level=None, check_same_thread=False)
         self._closer = weakref.finalize(self, self._db.close)
-        self._db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+        self._db.execute(f"PRAGMA cache_size = -{int(cache_kib)}")
         self._db.execute("PRAGMA journal_mode = OFF")
         self._db.execute("PRAGMA synchronous = OFF")
         self._db.execute(f"CREATE TABLE items (id INTEGER PRIMARY KEY, {', '.join(columns)})")
@@ -106,6 +106,15 @@ class ScratchTable:
         key = "id" if order == "id" else f"{order}, id"
         return [row[0] for row in self._db.execute(
             f"SELECT {wanted} FROM items WHERE {column} = ? ORDER BY {key}", (value,))]
+
+    def first(self, column: str, value: Any, wanted: Sequence[str]) -> tuple[Any, ...] | None:
+        """`wanted` columns of the first item (by id) whose indexed `column` is `value`."""
+        if column not in self._indexed:
+            raise ValueError(f"{column} is not an indexed scratch column")
+        names = self._checked({name: None for name in wanted})
+        row = self._db.execute(f"SELECT {', '.join(names)} FROM items WHERE {column} = ? ORDER BY id LIMIT 1",
+                               (value,)).fetchone()
+        return tuple(row) if row is not None else None
 
     def exists(self, column: str, value: Any) -> bool:
         if column not in self._indexed:

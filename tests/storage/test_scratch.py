@@ -18,6 +18,7 @@ def test_items_are_found_by_an_indexed_column_in_the_order_asked() -> None:
     assert table.where("name", "a", "data") == [b"x", b"z"]
     assert table.where("name", "a", "data", "place") == [b"z", b"x"]
     assert table.where("name", "nobody", "id") == []
+    assert table.first("name", "a", ("place", "data")) == ("2", b"x") and table.first("name", "c", ("data",)) is None
     assert table.exists("name", "b") and not table.exists("name", "c")
     table.set(second, {"data": b"w"})
     assert table.get(second, "data") == b"w"

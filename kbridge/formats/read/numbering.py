@@ -41,15 +41,15 @@ def number_key(prefix: str, number: int) -> str:
 def assign_keys(records: list[ParsedRecord]) -> list[FileWarning]:
     """Set `log` and `key_hint` on every numbered decision; the warnings for duplicate numbers."""
     warnings: list[FileWarning] = []
-    hints = {path: (log, hint) for path, log, hint in key_hints(records, warnings)}
+    hints = {path: (log, hint) for path, _, log, hint in key_hints(records, warnings)}
     for record in records:
         if record.path in hints:
             record.log, record.key_hint = hints[record.path]
     return warnings
 
 
-def key_hints(records: Iterable[ParsedRecord], warnings: list[FileWarning]) -> Iterator[tuple[str, str, str]]:
-    """(path, number space (`log`), key hint) of every numbered decision, a space at a time; the
+def key_hints(records: Iterable[ParsedRecord], warnings: list[FileWarning]) -> Iterator[tuple[str, int, str, str]]:
+    """(path, number, number space (`log`), key hint) of every numbered decision, a space at a time; the
     warnings for duplicate numbers go to `warnings`. Holds the path and number of each, not the
     records (read one at a time from an import's shelf)."""
     by_folder: dict[str, list[tuple[int, str]]] = defaultdict(list)
@@ -70,7 +70,7 @@ def key_hints(records: Iterable[ParsedRecord], warnings: list[FileWarning]) -> I
                 if len(group) > 1:
                     others = ", ".join(other for other in group if other != path)
                     warnings.append(FileWarning(path, f"number {number} is also used by {others}: keyed {hint}"))
-                yield path, log, hint
+                yield path, number, log, hint
 
 
 def _spaces(by_folder: dict[str, list[int]]) -> list[NumberSpace]:

@@ -167,8 +167,8 @@ def plan_import(kb: KnowledgeBase, folder: Path | str, *, fmt: str = "auto",
     plan.skipped = list(scan.skipped)
     plan.attachments = scan.attachments
     plan.resolved = resolve_links(plan.records, plan.warnings, shelf)
-    _match(kb, root.resolve(), plan)
-    _plan_keys(kb, plan)
+    empty = _match(kb, root.resolve(), plan)
+    _plan_keys(kb, plan, empty)
     plan.images = set(scan.attachments)
     return plan
 
@@ -181,8 +181,8 @@ def _plan_json(kb: KnowledgeBase, path: Path) -> ImportPlan:
     plan.skipped = list(data.skipped)
     plan.resolved = list(data.links)
     plan.attachments = {name: users for name, (_, users) in data.attachments.items()}
-    _match(kb, path.resolve(), plan)
-    _plan_keys(kb, plan)
+    empty = _match(kb, path.resolve(), plan)
+    _plan_keys(kb, plan, empty)
     plan.images = set(plan.attachments)
     return plan
 
@@ -208,7 +208,9 @@ class Matcher:
         self.elsewhere: dict[str, list[Record]] = {}  # path -> records imported from other folders
         self.by_place: dict[tuple[str, str], str] = {}  # (root, path) -> uid
         self.taken: set[str] = set()
+        self.empty = True  # a knowledge base without records: no file can be one of them
         for whole in kb.iter_records(deleted=None):
+            self.empty = False
             source = whole.source or {}
             if "path" not in source:
                 continue
@@ -286,8 +288,11 @@ def slim(record: Record) -> Record:
     return dataclasses.replace(record, body="", source=kept)
 
 
-def _match(kb: KnowledgeBase, root: Path, plan: ImportPlan) -> None:
+def _match(kb: KnowledgeBase, root: Path, plan: ImportPlan) -> bool:
+    """Match the files to the records they are; whether the knowledge base has none."""
     matcher = Matcher(kb, root)
+    if matcher.empty:
+        return True
     # Only the files that are a record here are held (a folder new to the knowledge base: none).
     for parsed in plan.records:
         found = matcher.match(parsed)
@@ -300,7 +305,7 @@ def _match(kb: KnowledgeBase, root: Path, plan: ImportPlan) -> None:
                 plan.matches[parsed.path] = slim(found)
 
     if not plan.matches:
-        return  # a folder new to the knowledge base: nothing to compare
+        return False  # a folder new to the knowledge base: nothing to compare
     folders = {posixpath.dirname(p.path): p.path for p in plan.records if p.layout.get("named_by_folder")}
 
     def file_named(path: str) -> str | None:
@@ -316,6 +321,7 @@ def _match(kb: KnowledgeBase, root: Path, plan: ImportPlan) -> None:
         if elsewhere and same_content(kb.get(existing.uid), plan.loaded(parsed), matcher.record_named(existing),
                                       file_named):
             plan.same.add(parsed.path)
+    return False
 
 
 def unchanged(existing: Record, parsed: ParsedRecord, plan: ImportPlan | None = None) -> bool:
@@ -328,16 +334,17 @@ def unchanged(existing: Record, parsed: ParsedRecord, plan: ImportPlan | None = 
             and source.get("format") == parsed.format)
 
 
-def _plan_keys(kb: KnowledgeBase, plan: ImportPlan) -> None:
+def _plan_keys(kb: KnowledgeBase, plan: ImportPlan, empty: bool = False) -> None:
     """The key each new record gets: its file's key (ADR-0032, ADR-0020-2, INFRA-0003), another
     free one with a warning when that key is taken, the next number when its file has none.
     Reads the records twice from the plan (by path, then in the plan's order) and asks the
-    knowledge base for each key: what it holds is the keys chosen, not the records."""
+    knowledge base for each key (unless it is `empty`): what it holds is the keys chosen, not the
+    records."""
     planned: set[str] = set()
     highest: dict[str, int] = {}
 
     def free(key: str) -> bool:
-        return key.lower() not in planned and kb.key_holder(key) is None
+        return key.lower() not in planned and (empty or kb.key_holder(key) is None)
 
     def next_number(kind: Kind) -> str:
         prefix = kind.key_prefix
@@ -355,9 +362,13 @@ def _plan_keys(kb: KnowledgeBase, plan: ImportPlan) -> None:
                 return key
 
     by_path = plan.shelf.walk("path") if plan.shelf is not None else sorted(plan.records, key=lambda r: r.path)
+    unkeyed = False
     for parsed in by_path:
         key = parsed.key or parsed.key_hint
-        if not key or parsed.path in plan.matches:
+        if parsed.path in plan.matches:
+            continue
+        if not key:
+            unkeyed = True
             continue
         chosen = key
         index = 2
@@ -371,7 +382,7 @@ def _plan_keys(kb: KnowledgeBase, plan: ImportPlan) -> None:
                                              f"imported as {chosen}"))
         planned.add(chosen.lower())
         plan.keys[parsed.path] = chosen
-    for parsed in plan.records:
+    for parsed in plan.records if unkeyed else ():
         if not (parsed.key or parsed.key_hint) and parsed.path not in plan.matches:
             chosen = next_number(Kind.parse(parsed.kind))
             planned.add(chosen.lower())

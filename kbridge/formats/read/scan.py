@@ -259,8 +259,8 @@ def _assign_keys(result: ScanResult, shelf: FileShelf | None) -> None:
     else:
         assert shelf is not None
         warnings: list[FileWarning] = []
-        for path, log, hint in key_hints(noting(result.records), warnings):
-            shelf.set_key_hint(path, log, hint)
+        for path, number, log, hint in key_hints(noting(result.records), warnings):
+            shelf.set_key_hint(path, number, log, hint)
         result.warnings.extend(warnings)
     result.warnings.extend(own_warnings)
 

@@ -30,6 +30,9 @@ NAMES = ("basename", "stem", "numbered", "title", "slug")
 # What the plan and the import decide per file (`ShelfColumn`): the key a new record gets, the
 # record it was written as and the key it has.
 VALUES = ("planned_key", "uid", "key")
+# Facts known once the whole folder is read, kept beside the others (a row's facts are not
+# unpickled and pickled again for them).
+LATER = ("log", "key_hint")
 
 
 def numbered(log: str, number: int) -> str:
@@ -62,25 +65,37 @@ def _dump(value: Any, level: int = 0) -> bytes:
     return zlib.compress(data, level) if level else data
 
 
+def _facts_of(facts: bytes, log: str | None, key_hint: str | None) -> ParsedRecord:
+    record: ParsedRecord = pickle.loads(facts)
+    if key_hint is not None:
+        record.log, record.key_hint = log or "", key_hint
+    return record
+
+
 class FileShelf:
     """The files of one import, read and waiting (see the module's text): a row per record."""
 
     def __init__(self) -> None:
         self._rows = ScratchTable(indexed=("path", "read_order", "plan_order", "folder_stem", *NAMES),
-                                  plain=("facts", "text", *VALUES))
-        self._waiting = ScratchTable(indexed=("name",), plain=("data",))  # bytes whose format waits
+                                  plain=("facts", *LATER, *VALUES))
+        # The texts apart: SQLite rewrites a whole row when a column of it changes, and a
+        # record's row changes four times (its key hint, planned key, uid and key).
+        # Each text is written once and read once: a small cache does.
+        self._texts = ScratchTable(indexed=("path",), plain=("text",), cache_kib=1024)
+        self._waiting = ScratchTable(indexed=("name",), plain=("data",), cache_kib=1024)  # bytes whose format waits
 
     def close(self) -> None:
         self._rows.close()
+        self._texts.close()
         self._waiting.close()
 
     # --- reading a folder -------------------------------------------------------------------
 
     def keep(self, record: ParsedRecord) -> int:
         """Store `record` (its facts and its text); the row it is."""
-        text = _dump({name: getattr(record, name) for name in _HEAVY}, 1)
+        self._texts.add({"path": record.path, "text": _dump({name: getattr(record, name) for name in _HEAVY}, 1)})
         return self._rows.add({"path": record.path, "plan_order": plan_order(record), "read_order": "",
-                               "facts": _dump(self._facts(record)), "text": text, **_names(record)})
+                               "facts": _dump(self._facts(record)), **_names(record)})
 
     @staticmethod
     def _facts(record: ParsedRecord) -> ParsedRecord:
@@ -95,12 +110,9 @@ class FileShelf:
     def drop(self, paths: Iterable[str]) -> None:
         self._rows.delete(row for path in paths for row in self._rows.where("path", path, "id"))
 
-    def set_key_hint(self, path: str, log: str, key_hint: str) -> None:
+    def set_key_hint(self, path: str, number: int, log: str, key_hint: str) -> None:
         """The number space and key hint of the record at `path`, once the folder is read."""
-        for row in self._rows.where("path", path, "id"):
-            facts = dataclasses.replace(pickle.loads(self._rows.get(row, "facts")), log=log, key_hint=key_hint)
-            # Only the number space can change what links find it by (each index written costs).
-            self._rows.set(row, {"facts": _dump(facts), "numbered": _names(facts)["numbered"]})
+        self._rows.set_where("path", path, {"log": log, "key_hint": key_hint, "numbered": numbered(log, number)})
 
     def keep_bytes(self, name: str, data: bytes) -> None:
         self._waiting.add({"name": name, "data": zlib.compress(data, 1)})
@@ -115,8 +127,8 @@ class FileShelf:
         return ShelvedRecords(self, order)
 
     def walk(self, order: str) -> Iterator[ParsedRecord]:
-        for _, facts in self._rows.walk(order, ("facts",)):
-            yield pickle.loads(facts)
+        for _, *row in self._rows.walk(order, ("facts", *LATER)):
+            yield _facts_of(*row)
 
     def count(self) -> int:
         return len(self._rows)
@@ -125,7 +137,7 @@ class FileShelf:
         """`record` whole again (its facts as they are now, its text as it was kept)."""
         if not record.shelved:
             return record
-        text = self._rows.where("path", record.path, "text")[0]
+        text = self._texts.where("path", record.path, "text")[0]
         heavy = pickle.loads(zlib.decompress(text))
         return dataclasses.replace(record, shelved=False, sha256="", **heavy)
 
@@ -148,8 +160,8 @@ class FileShelf:
     # --- what links find a file by (kbridge.formats.read.resolve.FolderIndex) -----------------
 
     def record(self, path: str) -> ParsedRecord | None:
-        rows = self._rows.where("path", path, "facts")
-        return pickle.loads(rows[0]) if rows else None
+        row = self._rows.first("path", path, ("facts", *LATER))
+        return _facts_of(*row) if row is not None else None
 
     def has(self, path: str) -> bool:
         return self._rows.exists("path", path)
