@@ -83,6 +83,7 @@ class ImportPlan:
     skipped: list[Skipped] = field(default_factory=list)
     resolved: list[ResolvedLink] = field(default_factory=list)
     attachments: dict[str, list[str]] = field(default_factory=dict)
+    images: set[str] = field(default_factory=set)  # the attachments' files (no row of their own)
     matches: dict[str, Record] = field(default_factory=dict)  # file -> the record it is here
     same: set[str] = field(default_factory=set)  # files of another folder that change nothing
     json: JsonExport | None = None  # a JSON export being imported (its attachments are inside)
@@ -94,8 +95,6 @@ class ImportPlan:
     def loaded(self, parsed: ParsedRecord) -> ParsedRecord:
         """The record as read, with its text (the shelf gives back its facts only)."""
         return self.shelf.load(parsed) if self.shelf is not None else parsed
-
-    images: set[str] = field(default_factory=set)  # the attachments' files (no row of their own)
 
     @property
     def rows(self) -> list[PlannedRecord]:

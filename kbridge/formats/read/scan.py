@@ -75,7 +75,7 @@ class _Reading:
 
 
 def list_files(root: Path, result: ScanResult, inner_links: dict[str, str] | None = None) -> list[str]:
-    """Regular files under root (relative path, absolute path); links out of it are skipped. A
+    """Regular files under root, by their paths relative to it; links out of it are skipped. A
     link to a file inside the folder goes to `inner_links` (link -> target, both relative), to be
     reported once the target's fate is known."""
     files: list[str] = []  # relative paths (a Path apiece took 300 bytes a file)
