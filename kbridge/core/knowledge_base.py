@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,7 +19,7 @@ from kbridge.core.links_api import Links
 from kbridge.core.maintenance import Maintenance
 from kbridge.core.pending import ChangeRecorder, PendingWork
 from kbridge.core.record_list import RecordListing
-from kbridge.core.record_values import clean_fields, clean_title, describe_change, new_uid, parse_kind
+from kbridge.core.record_values import clean_fields, clean_title, describe_change, new_uid, parse_kind, shorthand_keys
 from kbridge.core.resilience_api import Resilience
 from kbridge.core.search_index import SearchIndex
 from kbridge.core.settings import Settings, load_settings
@@ -51,7 +50,6 @@ from kbridge.search import FacetCounts, SearchResults
 from kbridge.storage import Store
 
 ChangeListener = Callable[[Changes], None]
-_SHORT_KEY = re.compile(r"^([A-Za-z]+)[-_ ]?0*(\d+)$")
 
 
 class KnowledgeBase:
@@ -209,13 +207,8 @@ class KnowledgeBase:
         if not ref:
             return None
         record = self._store.get_by_key(ref) or self._store.get_record(ref)
-        if record is None and (match := _SHORT_KEY.match(ref)):
-            prefix, number = match.group(1).upper(), int(match.group(2))
-            for kind in Kind:
-                if kind.key_prefix == prefix:
-                    record = self._store.get_by_key(format_key(kind, number))
-        if record is None and ref.isdigit():
-            record = self._store.get_by_key(format_key(Kind.DECISION, int(ref)))
+        for key in shorthand_keys(ref) if record is None else ():
+            record = record or self._store.get_by_key(key)
         return record
 
     def get(self, ref: str) -> Record:

@@ -3,10 +3,11 @@ title, fields and uid, and the reason a revision gets when none is given."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from kbridge.model import ConflictError, Kind, ValidationError
+from kbridge.model import ConflictError, Kind, ValidationError, format_key
 
 if TYPE_CHECKING:
     from kbridge.storage import Store
@@ -26,6 +27,18 @@ def new_uid(wanted: str | None, store: Store) -> str:
 
 def parse_kind(kind: Kind | str) -> Kind:
     return kind if isinstance(kind, Kind) else Kind.parse(kind)
+
+
+_SHORT_KEY = re.compile(r"^([A-Za-z]+)[-_ ]?0*(\d+)$")
+
+
+def shorthand_keys(ref: str) -> list[str]:
+    """The key a shorthand names: `adr-7` or `ADR 7` for ADR-0007, `7` for the decision numbered
+    so (as adr-tools names them); none when `ref` is no shorthand."""
+    if match := _SHORT_KEY.match(ref):
+        prefix, number = match.group(1).upper(), int(match.group(2))
+        return [format_key(kind, number) for kind in Kind if kind.key_prefix == prefix]
+    return [format_key(Kind.DECISION, int(ref))] if ref.isdigit() else []
 
 
 def clean_title(title: str) -> str:

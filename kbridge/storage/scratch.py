@@ -22,7 +22,8 @@ _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 class ScratchTable:
     """Items with an id (the order they were added in) and named columns; `indexed` columns can
-    be searched (`where`) and walked in order (`walk`: their values must be text, never NULL)."""
+    be searched (`where`, `first`, `exists`, `set_where`) and walked in order (`walk`: their
+    values must be text, never NULL)."""
 
     def __init__(self, indexed: Sequence[str], plain: Sequence[str] = (), cache_kib: int = CACHE_KIB) -> None:
         columns = [*indexed, *plain]
@@ -59,20 +60,11 @@ class ScratchTable:
         assert cursor.lastrowid is not None
         return cursor.lastrowid
 
-    def set(self, item_id: int, values: Mapping[str, Any]) -> None:
-        names = self._checked(values)
-        if names:
-            assignments = ", ".join(f"{name} = ?" for name in names)
-            self._db.execute(f"UPDATE items SET {assignments} WHERE id = ?",
-                             [*(values[name] for name in names), item_id])
-
     def set_where(self, column: str, value: Any, values: Mapping[str, Any]) -> int:
         """Set `values` on the items whose indexed `column` is `value`; how many there were."""
-        if column not in self._indexed:
-            raise ValueError(f"{column} is not an indexed scratch column")
         names = self._checked(values)
         assignments = ", ".join(f"{name} = ?" for name in names)
-        return self._db.execute(f"UPDATE items SET {assignments} WHERE {column} = ?",
+        return self._db.execute(f"UPDATE items SET {assignments} WHERE {self._index(column)} = ?",
                                 [*(values[name] for name in names), value]).rowcount
 
     def set_many(self, column: str, pairs: Iterable[tuple[int, Any]]) -> None:
@@ -89,66 +81,48 @@ class ScratchTable:
     def __len__(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM items").fetchone()[0])
 
-    def get(self, item_id: int, column: str) -> Any:
-        self._checked({column: None})
-        row = self._db.execute(f"SELECT {column} FROM items WHERE id = ?", (item_id,)).fetchone()
-        if row is None:
-            raise KeyError(item_id)
-        return row[0]
-
     def where(self, column: str, value: Any, wanted: str, order: str = "id") -> list[Any]:
         """`wanted` (a column, or "id") of the items whose indexed `column` is `value`, ordered by
         `order` then id."""
         if wanted != "id":
             self._checked({wanted: None})
-        if column not in self._indexed or (order != "id" and order not in self.columns):
-            raise ValueError(f"{column} is not an indexed scratch column")
+        if order != "id":
+            self._checked({order: None})
         key = "id" if order == "id" else f"{order}, id"
         return [row[0] for row in self._db.execute(
-            f"SELECT {wanted} FROM items WHERE {column} = ? ORDER BY {key}", (value,))]
+            f"SELECT {wanted} FROM items WHERE {self._index(column)} = ? ORDER BY {key}", (value,))]
 
     def first(self, column: str, value: Any, wanted: Sequence[str]) -> tuple[Any, ...] | None:
         """`wanted` columns of the first item (by id) whose indexed `column` is `value`."""
-        if column not in self._indexed:
-            raise ValueError(f"{column} is not an indexed scratch column")
         names = self._checked({name: None for name in wanted})
-        row = self._db.execute(f"SELECT {', '.join(names)} FROM items WHERE {column} = ? ORDER BY id LIMIT 1",
-                               (value,)).fetchone()
+        row = self._db.execute(f"SELECT {', '.join(names)} FROM items WHERE {self._index(column)} = ? "
+                               "ORDER BY id LIMIT 1", (value,)).fetchone()
         return tuple(row) if row is not None else None
 
     def exists(self, column: str, value: Any) -> bool:
-        if column not in self._indexed:
-            raise ValueError(f"{column} is not an indexed scratch column")
-        return self._db.execute(f"SELECT 1 FROM items WHERE {column} = ? LIMIT 1", (value,)).fetchone() is not None
+        return self._db.execute(f"SELECT 1 FROM items WHERE {self._index(column)} = ? LIMIT 1",
+                                (value,)).fetchone() is not None
 
-    def walk(self, order: str, columns: Sequence[str], where: Mapping[str, Any] | None = None
-             ) -> Iterator[tuple[Any, ...]]:
-        """(id, *columns) of every item (with `where`: those whose columns have those values),
-        ordered by the indexed column `order` then id, read a page at a time: no statement stays
-        open between pages, so the table can be written to while it is walked."""
-        if order != "id" and order not in self._indexed:
-            raise ValueError(f"{order} is not an indexed scratch column")
+    def walk(self, order: str, columns: Sequence[str]) -> Iterator[tuple[Any, ...]]:
+        """`columns` of every item, ordered by the indexed column `order` then id, read a page at
+        a time: no statement stays open between pages, so the table can be written to while it is
+        walked."""
         names = self._checked({name: None for name in columns})
-        conditions = self._checked(where or {})
-        filters = "".join(f" AND {name} IS ?" for name in conditions)
-        values = [(where or {})[name] for name in conditions]
-        wanted = ", ".join(["id", *names]) if names else "id"
-        key = "id" if order == "id" else f"{order}, id"
-        if order == "id":
-            statement = (f"SELECT {wanted} FROM items WHERE id > ?{filters} ORDER BY id LIMIT {PAGE_ROWS}")
-            after: tuple[Any, ...] = (-1,)
-        else:
-            statement = (f"SELECT {wanted}, {order} FROM items WHERE ({order}, id) > (?, ?){filters} "
-                         f"ORDER BY {key} LIMIT {PAGE_ROWS}")
-            after = ("", -1)
+        statement = (f"SELECT {', '.join(names)}, {self._index(order)}, id FROM items "
+                     f"WHERE ({order}, id) > (?, ?) ORDER BY {order}, id LIMIT {PAGE_ROWS}")
+        after: tuple[Any, ...] = ("", -1)
         while True:
-            rows = self._db.execute(statement, [*after, *values]).fetchall()
+            rows = self._db.execute(statement, after).fetchall()
             for row in rows:
-                yield row if order == "id" else row[:-1]
+                yield row[:-2]
             if len(rows) < PAGE_ROWS:
                 return
-            last = rows[-1]
-            after = (last[0],) if order == "id" else (last[-1], last[0])
+            after = rows[-1][-2:]
+
+    def _index(self, column: str) -> str:
+        if column not in self._indexed:
+            raise ValueError(f"{column!r} is not an indexed scratch column")
+        return column
 
     def _checked(self, values: Mapping[str, Any]) -> list[str]:
         unknown = [name for name in values if name not in self.columns]

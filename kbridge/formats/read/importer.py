@@ -122,6 +122,8 @@ def import_folder(
         raise NoDecisionsError(no_decisions_message(folder))
     report = ImportReport(skipped=list(plan.skipped), warnings=list(plan.warnings), formats=plan.formats,
                           files=len(plan.records))
+    if plan.shelf is not None:
+        report.keys = plan.shelf.column("key")
     plan.resolved = [_kept(link) for link in plan.resolved]
     importer = _Importer(kb, plan, report)
     with kb.recording() as recorded:
@@ -188,11 +190,9 @@ class _Importer:
         self.root = plan.root.resolve()
         self.report = report
         self.book = LinkBook(plan.resolved)
-        # Source path -> uid, and the key it has: on the rows of the plan's shelf when it has one
-        # (not in memory: a hundred thousand files).
+        # Source path -> uid: on the rows of the plan's shelf when it has one (not in memory: a
+        # hundred thousand files), as the report's keys.
         self.uids: MutableMapping[str, str] = plan.shelf.column("uid") if plan.shelf is not None else {}
-        if plan.shelf is not None:
-            report.keys = plan.shelf.column("key")
         self.managed: dict[str, list[list[str]]] = {}  # uid -> links it had from the last import
         self.removals: list[tuple[str, list[str]]] = []  # links to take away once their target is written
         self.committed = 0  # files of the batches committed

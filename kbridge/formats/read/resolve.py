@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlparse
 from kbridge.formats.read import extract
 from kbridge.formats.read.numbering import log_folder
 from kbridge.formats.read.parsed import FileWarning, ParsedLink, ParsedRecord
-from kbridge.formats.read.shelf import NAMES, numbered
+from kbridge.formats.read.shelf import NAMES, names_of, numbered
 from kbridge.model import LinkType
 
 
@@ -52,23 +52,14 @@ class MemoryIndex:
     """A FolderIndex of records held in memory (a scan, an export's stubs)."""
 
     def __init__(self, records: Iterable[ParsedRecord]) -> None:
+        records = list(records)
         self.paths = {record.path: record for record in records}
         self.tables: dict[str, dict[str, list[str]]] = {name: {} for name in NAMES}
-        for record in self.paths.values():
-            base = posixpath.basename(record.path)
-            self._add("basename", base.lower(), record.path)
-            self._add("stem", posixpath.splitext(base)[0].lower(), record.path)
-            if record.number is not None:
-                self._add("numbered", numbered(record.log, record.number), record.path)
-            self._add("title", record.title.strip().lower(), record.path)
-            if record.slug:
-                self._add("slug", record.slug.lower(), record.path)
-            if record.layout.get("named_by_folder"):
-                folder = posixpath.basename(posixpath.dirname(record.path)).lower()
-                self._add("stem", folder, record.path)
-
-    def _add(self, name: str, value: str, path: str) -> None:
-        self.tables[name].setdefault(value, []).append(path)
+        for record in records:
+            for name, value in names_of(record).items():
+                if value is not None:  # a `<slug>/README.md` is also found by its folder's name
+                    table = self.tables["stem" if name == "folder_stem" else name]
+                    table.setdefault(value, []).append(record.path)
 
     def record(self, path: str) -> ParsedRecord | None:
         return self.paths.get(path)

@@ -45,7 +45,9 @@ def plan_order(record: ParsedRecord) -> str:
     return ("0" if record.kind == Kind.PERSON.value else "1") + record.path
 
 
-def _names(record: ParsedRecord) -> dict[str, Any]:
+def names_of(record: ParsedRecord) -> dict[str, Any]:
+    """What links find `record` by: NAMES, and its folder's name for a `<slug>/README.md`
+    (`folder_stem`); None for a name it has not."""
     base = posixpath.basename(record.path)
     folder_stem = None
     if record.layout.get("named_by_folder"):
@@ -95,7 +97,7 @@ class FileShelf:
         """Store `record` (its facts and its text); the row it is."""
         self._texts.add({"path": record.path, "text": _dump({name: getattr(record, name) for name in _HEAVY}, 1)})
         return self._rows.add({"path": record.path, "plan_order": plan_order(record), "read_order": "",
-                               "facts": _dump(self._facts(record)), **_names(record)})
+                               "facts": _dump(self._facts(record)), **names_of(record)})
 
     @staticmethod
     def _facts(record: ParsedRecord) -> ParsedRecord:
@@ -127,7 +129,7 @@ class FileShelf:
         return ShelvedRecords(self, order)
 
     def walk(self, order: str) -> Iterator[ParsedRecord]:
-        for _, *row in self._rows.walk(order, ("facts", *LATER)):
+        for row in self._rows.walk(order, ("facts", *LATER)):
             yield _facts_of(*row)
 
     def count(self) -> int:
@@ -150,7 +152,7 @@ class FileShelf:
             raise KeyError(path)
 
     def values(self, column: str) -> Iterator[tuple[str, Any]]:
-        for _, path, value in self._rows.walk("plan_order", ("path", column)):
+        for path, value in self._rows.walk("plan_order", ("path", column)):
             if value is not None:
                 yield path, value
 
