@@ -7,6 +7,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QDialogButtonBox
@@ -17,6 +18,7 @@ from kbridge.core.record_list import RecordListing
 from kbridge.model import Kind, Record
 from kbridge.ui.dialogs.reassign_dialog import ReassignDialog
 from kbridge.ui.jobs import choices_loader
+from kbridge.ui.jobs.worker import Job
 from kbridge.ui.views.recovery_view import RecoveryView
 from kbridge.ui.widgets.choice_box import ChoiceBox, ChoiceListModel
 from kbridge.ui.window.main_window import MainWindow
@@ -28,13 +30,13 @@ def read_on_a_worker(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every file counts as large: choices are read on a worker. Records which boxes were filled."""
     monkeypatch.setattr(choices_loader, "WORKER_BYTES", 0)
     filled: list[str] = []
-    original = choices_loader._Fill.__init__
+    original = choices_loader._Reader.read
 
-    def spied(self: choices_loader._Fill, box: ChoiceBox, *args: object, **kwargs: object) -> None:
-        filled.append(box.objectName())
-        original(self, box, *args, **kwargs)  # type: ignore[arg-type]
+    def spied(self: choices_loader._Reader, *args: Any, **kwargs: Any) -> None:
+        filled.append(self.box.objectName())
+        original(self, *args, **kwargs)
 
-    monkeypatch.setattr(choices_loader._Fill, "__init__", spied)
+    monkeypatch.setattr(choices_loader._Reader, "read", spied)
     return filled
 
 
@@ -164,3 +166,40 @@ def test_reassign_offers_its_people_once_read(qtbot: QtBot, sample_kb: Knowledge
     with qtbot.waitSignal(dialog.records_reassigned):
         ok.click()
     assert sample_kb.get("SYS-004").owner_key == "PER-005"
+
+
+@pytest.mark.parametrize("turn", range(40))
+def test_dialogs_filled_on_a_worker_one_after_another_never_take_the_process_down(
+    turn: int, qtbot: QtBot, sample_kb: KnowledgeBase, read_on_a_worker: list[str]
+) -> None:
+    """A reader object per read, deleted (deleteLater) once answered, crashed PySide6 6.11 now and
+    then in QObject's destructor (a double delete): the CI's Reassign test, and 3 of 4 runs of these
+    40 tests (pytest-qt deletes each dialog after its test). A box now keeps one reader, never
+    deleted before the box."""
+    dialog = ReassignDialog(sample_kb, "PER-004", keys=["SYS-004"])
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.target.filling is None, timeout=10000)
+    assert dialog.target.count() > 1 and read_on_a_worker == ["reassignTarget"]
+
+
+def test_a_box_keeps_one_reader_and_a_read_replaced_before_its_turn_never_starts(
+    qtbot: QtBot, sample_kb: KnowledgeBase, read_on_a_worker: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[str] = []
+    original = Job.start
+
+    def counted(self: Job) -> Job:
+        started.append(self.title)
+        return original(self)
+
+    monkeypatch.setattr(Job, "start", counted)
+    view = RecoveryView(sample_kb)
+    qtbot.addWidget(view)
+    for _again in range(3):
+        view.refresh()
+    qtbot.waitUntil(lambda: view.system.filling is None, timeout=10000)
+    assert read_on_a_worker == ["recoverySystem"] * 4  # asked four times (built, then three refreshes)
+    assert started == ["Reading choices"]  # read once: the newest
+    assert len(view.system.findChildren(choices_loader._Reader)) == 1
+    systems = sample_kb.listing.of_kind(Kind.SYSTEM)
+    assert [view.system.itemData(row) for row in range(view.system.count())] == [None, *(s.uid for s in systems)]

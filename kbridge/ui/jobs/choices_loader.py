@@ -9,11 +9,13 @@ box wins. A smaller file is read at once, as before."""
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer
 
 from kbridge.model import Initiator, Kind, Progress, Record
 from kbridge.ui.jobs.record_finder import WORKER_BYTES
@@ -52,14 +54,16 @@ def fill_choices(
     def choices(records: Sequence[Record]) -> list[Choice]:
         return [*first, *((label(record), value(record)) for record in records if wanted(record))]
 
-    _Fill.stop(box)
+    box.filling = None  # the answer of a read still running is dropped
     if kb.path.stat().st_size < WORKER_BYTES:
         box.set_choices(choices(kb.listing.of_kind(kind, status=status)), keep_missing=keep_missing)
         if then is not None:
             then()
         return
     box.set_choices([*first, *box.held(first)], keep_missing=True)  # what it must show meanwhile
-    _Fill(box, kb.path, kind, status, kb.history.stamp(), choices, keep_missing, then)
+    path, stamp = kb.path, kb.history.stamp()
+    # Labelled on the worker too: 21,804 people labelled on the GUI thread held it 13-50 ms.
+    _Reader.of(box).read(lambda: choices(_records(path, kind, status, stamp)), keep_missing, then)
 
 
 def _records(path: Any, kind: Kind, status: str | None, stamp: tuple[int, int, int]) -> list[Record]:
@@ -82,48 +86,76 @@ def _records(path: Any, kind: Kind, status: str | None, stamp: tuple[int, int, i
     return records
 
 
-class _Fill(QObject):
-    """One worker read for one box; a child of the box (gone with it), the box's newest fill wins."""
+_SERIALS = itertools.count(1)
+_Answer = tuple[int, "list[Choice] | None", "Exception | None"]  # the read's serial, its choices or error
 
-    def __init__(self, box: ChoiceBox, path: Any, kind: Kind, status: str | None, stamp: tuple[int, int, int],
-                 choices: Callable[[Sequence[Record]], list[Choice]], keep_missing: bool,
-                 then: Callable[[], None] | None) -> None:
+
+@dataclass(eq=False)
+class _Read:
+    """One read of a box's choices: the box's `filling` while it runs; the newest read wins."""
+
+    serial: int
+    job: Job
+    keep_missing: bool
+    then: Callable[[], None] | None
+
+
+class _Reader(QObject):
+    """The one reader of a box's choices: a child of the box, made at its first read on a worker
+    and gone with it. Each read is a job whose answer comes back to this object.
+
+    Not an object per read, deleted (deleteLater) once answered: that took the process down now
+    and then under PySide6 6.11, a double delete in QObject's destructor (the CI's Reassign test;
+    3 of 4 runs of the 40 dialogs of tests/ui/test_choice_boxes.py, none since). This one is
+    never deleted before its box."""
+
+    def __init__(self, box: ChoiceBox) -> None:
         super().__init__(box)
-        self.box, self.keep_missing, self.then = box, keep_missing, then
-        box.filling = self
+        self.box = box
+        self.waiting: _Read | None = None  # the newest read, not started yet
+        self.timer = QTimer(self, singleShot=True, interval=START_AFTER_MS)
+        self.timer.timeout.connect(self._on_timer_timeout)
 
-        def work(_progress: Progress, _cancel: threading.Event) -> list[Choice]:
-            # Labelled here too: 21,804 people labelled on the GUI thread held it 13-50 ms.
-            return choices(_records(path, kind, status, stamp))
+    @staticmethod
+    def of(box: ChoiceBox) -> _Reader:
+        reader = box.findChild(_Reader, options=Qt.FindChildOption.FindDirectChildrenOnly)
+        return reader if reader is not None else _Reader(box)
 
-        job = Job("Reading choices", work)
+    def read(self, work: Callable[[], list[Choice]], keep_missing: bool, then: Callable[[], None] | None) -> None:
+        serial = next(_SERIALS)
+
+        def guarded(_progress: Progress, _cancel: threading.Event) -> _Answer:
+            try:
+                return serial, work(), None
+            except Exception as error:  # the box keeps what it shows; said on the GUI thread
+                return serial, None, error
+
+        job = Job("Reading choices", guarded)
         job.signals.finished.connect(self._on_job_finished)
-        job.signals.failed.connect(self._on_job_failed)
+        self.waiting = self.box.filling = _Read(serial, job, keep_missing, then)
         # Started once the window has painted what asked for the choices (the editor): started at
         # once, its thread took Python's lock from the GUI thread in the middle of that frame, whose
         # table calls Python for every cell (Edit held the window 53-62 ms, 26 of them the read's).
         # A timer, not a call queued for the next turn: those run in the same pass as the paint.
-        # A lambda, which PySide holds: with a context object it does not hold a bound method's own
-        # object (tests/ui/test_timer_callbacks.py), and nothing else holds the job until it starts.
-        QTimer.singleShot(START_AFTER_MS, self, lambda: job.start())
+        # A read replaced before its turn never starts.
+        self.timer.start()
 
-    @staticmethod
-    def stop(box: ChoiceBox) -> None:
-        """The box is filled anew: the answer of a read still running is dropped."""
-        box.filling = None
+    def _on_timer_timeout(self) -> None:
+        waiting, self.waiting = self.waiting, None
+        if waiting is not None and self.box.filling is waiting:
+            waiting.job.start()
 
-    def _on_job_finished(self, choices: list[Choice]) -> None:
-        if self.box.filling is self:
-            self.box.filling = None
-            self.box.set_choices(choices, keep_missing=self.keep_missing)
-            if self.then is not None:
-                self.then()
-        self.deleteLater()
+    def _on_job_finished(self, answer: _Answer) -> None:
+        serial, choices, error = answer
+        read = self.box.filling
+        if not isinstance(read, _Read) or read.serial != serial:
+            return  # an older read, or the box was filled anew meanwhile
+        self.box.filling = None
+        if error is not None or choices is None:
+            from kbridge import diagnostics
 
-    def _on_job_failed(self, error: Exception) -> None:
-        from kbridge import diagnostics
-
-        diagnostics.log_exception(error, "reading the choices of a list")  # the box keeps what it shows
-        if self.box.filling is self:
-            self.box.filling = None
-        self.deleteLater()
+            diagnostics.log_exception(error or ValueError("no choices"), "reading the choices of a list")
+            return
+        self.box.set_choices(choices, keep_missing=read.keep_missing)
+        if read.then is not None:
+            read.then()

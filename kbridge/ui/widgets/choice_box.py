@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QComboBox, QListView, QWidget
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -71,7 +71,7 @@ class ChoiceBox(QComboBox):
         view = QListView(self)
         view.setUniformItemSizes(True)
         self.setView(view)
-        self.filling: QObject | None = None  # the read that will give its choices (choices_loader)
+        self.filling: object | None = None  # the read that will give its choices (choices_loader)
 
     def set_choices(self, choices: Sequence[Choice], *, keep_missing: bool = False) -> None:
         """Show `choices`, the value chosen before still chosen when it is among them; with
