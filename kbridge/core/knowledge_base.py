@@ -248,8 +248,13 @@ class KnowledgeBase:
         the fields and (unless `sources`) the source, which are left empty (`get` has them all)."""
         return self._store.list_summaries(deleted=deleted, sources=sources, keep=keep)
 
-    def iter_records(self, *, deleted: bool | None = False) -> Iterator[Record]:
-        return self._store.iter_records(deleted=deleted)
+    def is_empty(self) -> bool:
+        """No record at all, the trash's included."""
+        return self._store.is_empty()
+
+    def iter_records(self, *, deleted: bool | None = False, sourced: bool = False) -> Iterator[Record]:
+        """By kind and key; `sourced`: only those imported from a file (an index has them)."""
+        return self._store.iter_records(deleted=deleted, sourced=sourced)
 
     def keys_by_uid(self) -> dict[str, str]:
         """uid -> key of every record, deleted ones too, in `iter_records`' order: what a large

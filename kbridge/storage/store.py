@@ -191,9 +191,13 @@ class Store:
         clause = f" WHERE {' AND '.join(where)}" if where else ""
         return self._many(f"{RECORD_SELECT}{clause} ORDER BY r.kind, r.key", params)
 
-    def iter_records(self, *, deleted: bool | None = False) -> Iterator[Record]:
-        """Every record, streamed (for exports and index rebuilds over large bases)."""
-        clause = "" if deleted is None else (" WHERE r.live = 0" if deleted else " WHERE r.live = 1")
+    def iter_records(self, *, deleted: bool | None = False, sourced: bool = False) -> Iterator[Record]:
+        """Every record, streamed (for exports and index rebuilds over large bases); `sourced`:
+        those imported from a file (the partial index on the source's path finds them)."""
+        conditions = [] if deleted is None else ["r.live = 0" if deleted else "r.live = 1"]
+        if sourced:
+            conditions.append("r.source_path IS NOT NULL")
+        clause = f" WHERE {' AND '.join(conditions)}" if conditions else ""
         for row in self.db.query(f"{RECORD_SELECT}{clause} ORDER BY r.kind, r.key"):
             yield record_from_row(row)
 
@@ -209,6 +213,10 @@ class Store:
                        keep: Callable[[str, Kind], bool] | None = None) -> list[Record]:
         """Every record (that `keep` keeps) without body, fields or source (`whole_base.summaries`)."""
         return whole_base.summaries(self.db, deleted=deleted, sources=sources, keep=keep)
+
+    def is_empty(self) -> bool:
+        """No record at all, not even in the trash."""
+        return bool(self.db.execute("SELECT NOT EXISTS (SELECT 1 FROM records)").fetchone()[0])
 
     def scan_search_rows(self) -> Iterator[SearchRow]:
         """Every live record as the search index reads it, in no particular order: the quickest

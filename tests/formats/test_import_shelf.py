@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from kbridge.core import KnowledgeBase
+from kbridge.formats.read.importer import import_folder
 from kbridge.formats.read.parsed import ParsedRecord
 from kbridge.formats.read.plan import plan_import
 from kbridge.formats.read.resolve import MemoryIndex, resolve_links
@@ -113,3 +114,23 @@ def test_a_shelf_is_a_file_without_a_name_gone_when_it_is_closed() -> None:
     assert not (_deleted_scratch_files() - before)
     with pytest.raises(Exception, match="closed"):
         shelf.load_bytes("7.md")
+
+
+def test_a_folder_whose_records_are_all_in_the_trash_is_matched_there_not_imported_again(
+    corpus: Path, tmp_path: Path
+) -> None:
+    """The matching reads the records imported from a file (an index finds them); the trash counts:
+    a knowledge base whose every record is deleted is not empty."""
+    folder = adr_folder(corpus, "adr__madr")
+    kb = KnowledgeBase.init(tmp_path / "kb.kbridge")
+    first = import_folder(kb, folder)
+    assert first.imported > 3 and not kb.is_empty()
+    kb.create(Kind.DECISION, "Written here, not imported")
+    assert len(list(kb.iter_records(deleted=None, sourced=True))) == first.imported
+    for record in kb.list_records():
+        kb.delete(record.uid)
+    assert kb.list_records() == [] and not kb.is_empty()
+    again = import_folder(kb, folder)
+    assert (again.imported, again.unchanged) == (0, first.imported)
+    assert len(kb.list_summaries(deleted=None)) == first.imported + 1
+    assert KnowledgeBase.init(tmp_path / "empty.kbridge").is_empty()

@@ -207,9 +207,11 @@ class Matcher:
         self.elsewhere: dict[str, list[Record]] = {}  # path -> records imported from other folders
         self.by_place: dict[tuple[str, str], str] = {}  # (root, path) -> uid
         self.taken: set[str] = set()
-        self.empty = True  # a knowledge base without records: no file can be one of them
-        for whole in kb.iter_records(deleted=None):
-            self.empty = False
+        self.empty = kb.is_empty()  # a knowledge base without records: no file can be one of them
+        # Only the records imported from a file: reading every record made an import of 1,000
+        # files into a million records (none imported) take 32-34 s, 3.9 s now. Streamed and held
+        # slim (their summaries held at once: +60 MB at the re-import of 20,000 files).
+        for whole in [] if self.empty else kb.iter_records(deleted=None, sourced=True):
             source = whole.source or {}
             if "path" not in source:
                 continue
