@@ -354,7 +354,7 @@ class KnowledgeBase:
             elif chosen is not None:
                 record.body = render_body(chosen, title=title, date=record.date, key=record.key, status=record.status)
             if strict:
-                self._check_rules(None, record)
+                lifecycle.check_change(None, record, lambda: self._store.linked_records(record.uid))
             self._store.insert_record(record)
             self._revise(record, reason or "created", now)
             changes = self._report(Changes(created=frozenset({record.uid})))
@@ -379,7 +379,7 @@ class KnowledgeBase:
             if record.snapshot() == before and record.source == source_before:
                 return self._record_result(Changes(), record)
             if strict:
-                self._check_rules(before, record)
+                lifecycle.check_change(before, record, lambda: self._store.linked_records(record.uid))
             now = utc_now()
             record.updated_at = now
             if record.key.lower() != before["key"].lower():
@@ -440,26 +440,6 @@ class KnowledgeBase:
             snapshot["deleted"] = record.deleted
             snapshot["owner_key"] = record.owner_key
             self._store.add_revision(uid, author=self.author, at=at, reason=reason, snapshot=snapshot)
-
-    def _check_rules(self, before: dict[str, Any] | None, record: Record) -> None:
-        """The rules of a change a person makes: a control states its rationale (one that had
-        none, imported so, may still be changed otherwise), and a status of superseded comes
-        only with a successor (`supersede`)."""
-        had_rationale = before is None or lifecycle.has_rationale(before.get("fields") or {}, before.get("body") or "")
-        if record.kind is Kind.CONTROL and had_rationale and not lifecycle.has_rationale(record.fields, record.body):
-            raise ValidationError(lifecycle.RATIONALE_REQUIRED)
-        became_superseded = record.status == lifecycle.SUPERSEDED and (before or {}).get("status") != record.status
-        if became_superseded and before is not None:
-            conflict = lifecycle.status_conflict(record, record.status, self._store.linked_records(record.uid))
-            if conflict is not None:
-                raise ValidationError(
-                    f"nothing supersedes {record.key}: record what replaces it (kbridge supersede "
-                    f"{record.key} NEW, or Supersede… in the window) and it is marked superseded"
-                )
-        elif became_superseded:
-            raise ValidationError(
-                "a new record cannot start superseded: create it, then record what supersedes it"
-            )
 
     def key_holder(self, key: str) -> Record | None:
         """The record, deleted or not, whose key is `key` in any case (not a uid, not `ADR-7`)."""

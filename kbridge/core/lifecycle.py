@@ -7,9 +7,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from kbridge.core.graph import strongly_connected
-from kbridge.model import Kind, LinkedRecord, LinkType, Record
+from kbridge.model import Kind, LinkedRecord, LinkType, Record, ValidationError
 
 SUPERSEDED = "superseded"
 # A successor in one of these states does not replace anything.
@@ -181,3 +182,22 @@ RATIONALE_REQUIRED = (
     "a control needs its rationale, the reason it exists: give a rationale "
     "(kbridge new control --rationale TEXT), or a body with a Rationale section"
 )
+
+
+def check_change(before: dict[str, Any] | None, record: Record, links: Callable[[], list[LinkedRecord]]) -> None:
+    """The rules of a change a person makes (`before`: the record's snapshot, None for a new
+    one; `links`: its links, read only when needed): a control states its rationale (one that had
+    none, imported so, may still be changed otherwise), and a status of superseded comes only with
+    a successor (`supersede`)."""
+    had_rationale = before is None or has_rationale(before.get("fields") or {}, before.get("body") or "")
+    if record.kind is Kind.CONTROL and had_rationale and not has_rationale(record.fields, record.body):
+        raise ValidationError(RATIONALE_REQUIRED)
+    became_superseded = record.status == SUPERSEDED and (before or {}).get("status") != record.status
+    if became_superseded and before is not None:
+        if status_conflict(record, record.status, links()) is not None:
+            raise ValidationError(
+                f"nothing supersedes {record.key}: record what replaces it (kbridge supersede "
+                f"{record.key} NEW, or Supersede… in the window) and it is marked superseded"
+            )
+    elif became_superseded:
+        raise ValidationError("a new record cannot start superseded: create it, then record what supersedes it")

@@ -166,8 +166,8 @@ def plan_import(kb: KnowledgeBase, folder: Path | str, *, fmt: str = "auto",
     plan.skipped = list(scan.skipped)
     plan.attachments = scan.attachments
     plan.resolved = resolve_links(plan.records, plan.warnings, shelf)
-    empty = _match(kb, root.resolve(), plan)
-    _plan_keys(kb, plan, empty)
+    _match(kb, root.resolve(), plan)
+    _plan_keys(kb, plan)
     plan.images = set(scan.attachments)
     return plan
 
@@ -180,8 +180,8 @@ def _plan_json(kb: KnowledgeBase, path: Path) -> ImportPlan:
     plan.skipped = list(data.skipped)
     plan.resolved = list(data.links)
     plan.attachments = {name: users for name, (_, users) in data.attachments.items()}
-    empty = _match(kb, path.resolve(), plan)
-    _plan_keys(kb, plan, empty)
+    _match(kb, path.resolve(), plan)
+    _plan_keys(kb, plan)
     plan.images = set(plan.attachments)
     return plan
 
@@ -289,11 +289,11 @@ def slim(record: Record) -> Record:
     return dataclasses.replace(record, body="", source=kept)
 
 
-def _match(kb: KnowledgeBase, root: Path, plan: ImportPlan) -> bool:
-    """Match the files to the records they are; whether the knowledge base has none."""
+def _match(kb: KnowledgeBase, root: Path, plan: ImportPlan) -> None:
+    """Match the files to the records they are."""
     matcher = Matcher(kb, root)
     if matcher.empty:
-        return True
+        return
     # Only the files that are a record here are held (a folder new to the knowledge base: none).
     for parsed in plan.records:
         found = matcher.match(parsed)
@@ -306,7 +306,7 @@ def _match(kb: KnowledgeBase, root: Path, plan: ImportPlan) -> bool:
                 plan.matches[parsed.path] = slim(found)
 
     if not plan.matches:
-        return False  # a folder new to the knowledge base: nothing to compare
+        return  # a folder new to the knowledge base: nothing to compare
     folders = {posixpath.dirname(p.path): p.path for p in plan.records if p.layout.get("named_by_folder")}
 
     def file_named(path: str) -> str | None:
@@ -322,7 +322,6 @@ def _match(kb: KnowledgeBase, root: Path, plan: ImportPlan) -> bool:
         if elsewhere and same_content(kb.get(existing.uid), plan.loaded(parsed), matcher.record_named(existing),
                                       file_named):
             plan.same.add(parsed.path)
-    return False
 
 
 def unchanged(existing: Record, parsed: ParsedRecord, plan: ImportPlan | None = None) -> bool:
@@ -335,12 +334,13 @@ def unchanged(existing: Record, parsed: ParsedRecord, plan: ImportPlan | None = 
             and source.get("format") == parsed.format)
 
 
-def _plan_keys(kb: KnowledgeBase, plan: ImportPlan, empty: bool = False) -> None:
+def _plan_keys(kb: KnowledgeBase, plan: ImportPlan) -> None:
     """The key each new record gets: its file's key (ADR-0032, ADR-0020-2, INFRA-0003), another
     free one with a warning when that key is taken, the next number when its file has none.
     Reads the records twice from the plan (by path, then in the plan's order) and asks the
-    knowledge base for each key (unless it is `empty`): what it holds is the keys chosen, not the
-    records."""
+    knowledge base for each key (unless it has no record): what it holds is the keys chosen, not
+    the records."""
+    empty = kb.is_empty()
     planned: set[str] = set()
     highest: dict[str, int] = {}
 

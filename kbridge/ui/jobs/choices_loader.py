@@ -112,7 +112,6 @@ class _Reader(QObject):
     def __init__(self, box: ChoiceBox) -> None:
         super().__init__(box)
         self.box = box
-        self.waiting: _Read | None = None  # the newest read, not started yet
         self.timer = QTimer(self, singleShot=True, interval=START_AFTER_MS)
         self.timer.timeout.connect(self._on_timer_timeout)
 
@@ -132,18 +131,18 @@ class _Reader(QObject):
 
         job = Job("Reading choices", guarded)
         job.signals.finished.connect(self._on_job_finished)
-        self.waiting = self.box.filling = _Read(serial, job, keep_missing, then)
+        self.box.filling = _Read(serial, job, keep_missing, then)
         # Started once the window has painted what asked for the choices (the editor): started at
         # once, its thread took Python's lock from the GUI thread in the middle of that frame, whose
         # table calls Python for every cell (Edit held the window 53-62 ms, 26 of them the read's).
         # A timer, not a call queued for the next turn: those run in the same pass as the paint.
-        # A read replaced before its turn never starts.
+        # Every read restarts the timer: a read replaced before its turn never starts.
         self.timer.start()
 
     def _on_timer_timeout(self) -> None:
-        waiting, self.waiting = self.waiting, None
-        if waiting is not None and self.box.filling is waiting:
-            waiting.job.start()
+        newest = self.box.filling  # None: the box was filled at once meanwhile
+        if isinstance(newest, _Read):
+            newest.job.start()
 
     def _on_job_finished(self, answer: _Answer) -> None:
         serial, choices, error = answer
