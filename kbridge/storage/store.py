@@ -198,7 +198,7 @@ class Store:
         if sourced:
             conditions.append("r.source_path IS NOT NULL")
         clause = f" WHERE {' AND '.join(conditions)}" if conditions else ""
-        for row in self.db.query(f"{RECORD_SELECT}{clause} ORDER BY r.kind, r.key"):
+        for row in self._rows(f"{RECORD_SELECT}{clause} ORDER BY r.kind, r.key"):
             yield record_from_row(row)
 
     def keys_by_uid(self) -> dict[str, str]:
@@ -457,11 +457,24 @@ class Store:
         self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
     def _one(self, sql: str, params: Iterable[Any]) -> Record | None:
-        rows = list(self.db.query(sql, list(params)))
-        return record_from_row(rows[0]) if rows else None
+        cursor = self.db.execute(sql, list(params))
+        row = cursor.fetchone()
+        return record_from_row(dict(zip(_names(cursor), row, strict=True))) if row is not None else None
 
     def _many(self, sql: str, params: Iterable[Any]) -> list[Record]:
-        return [record_from_row(row) for row in self.db.query(sql, list(params))]
+        return [record_from_row(row) for row in self._rows(sql, params)]
+
+    def _rows(self, sql: str, params: Iterable[Any] = ()) -> Iterator[dict[str, Any]]:
+        """Rows as dicts. Not `Database.query`: it wraps every read in a savepoint (three
+        statements for one), and an import reads a record back several times a file."""
+        cursor = self.db.execute(sql, list(params))
+        names = _names(cursor)
+        for row in cursor:
+            yield dict(zip(names, row, strict=True))
+
+
+def _names(cursor: sqlite3.Cursor) -> list[str]:
+    return [column[0] for column in cursor.description]
 
 
 def _record_row(record: Record) -> dict[str, Any]:

@@ -104,15 +104,16 @@ def template_reason(doc: Document, path: str = "") -> str | None:
     front = doc.front_matter.data if doc.front_matter and doc.front_matter.data else {}
     if not title and isinstance(front.get("title"), str):
         title = front["title"]
-    placeholders = _placeholder_count(doc, header)
     if title and _placeholder_title(title):
         return "unfilled template (its title is a placeholder), not a decision"
-    name = parse_filename(posixpath.splitext(posixpath.basename(path))[0]).slug.lower()
-    if (name in _TEMPLATE_NAMES or posixpath.splitext(posixpath.basename(path))[0].lower()
-            in _TEMPLATE_NAMES) and (placeholders or re.search(r"\btemplate\b", title, re.I)):
+    # Placeholders are counted only on a page named or titled as a template: the count reads
+    # every paragraph, and most files are not.
+    stem = posixpath.splitext(posixpath.basename(path))[0]
+    named = parse_filename(stem).slug.lower() in _TEMPLATE_NAMES or stem.lower() in _TEMPLATE_NAMES
+    if named and (re.search(r"\btemplate\b", title, re.I) or _placeholder_count(doc, header)):
         return "the folder's template (its name, with unfilled placeholders), not a decision"
     if re.fullmatch(r"(?:adr |decision |architecture decision record |madr )?template",
-                    title.strip().lower()) and placeholders >= 2:
+                    title.strip().lower()) and _placeholder_count(doc, header) >= 2:
         return "template (a page titled template, with unfilled placeholders), not a decision"
     return None
 

@@ -213,6 +213,12 @@ _VERB_PATTERNS = [
      t, out, note)
     for p, t, out, note in _LINK_VERBS
 ]
+# Any of them: most text a file is read for starts with no link verb, and one search says so
+# (each verb tried in turn was most of the regular expressions an import runs).
+_ANY_VERB = re.compile(
+    rf"^[^\w\[]*(?:this\s+(?:adr|document|decision|record)\s+)?(?:{'|'.join(p for p, *_ in _LINK_VERBS)})(?!\w)",
+    re.I,
+)
 _PROSE_VERB = re.compile(
     r"\bthis\s+(?:adr|document|decision|record)\s+(?:(?:is|was|has\s+been)\s+)?(?:in\s+part\s+|"
     r"partly\s+|partially\s+)?(?:supersedes|supersede|superseded\s+by|superceded\s+by|amends|"
@@ -233,6 +239,8 @@ class LinkPhrase:
 def link_phrase(text: str) -> LinkPhrase | None:
     """`Superseded by [X](x.md)` -> a phrase; None when the text does not start with a link verb."""
     value = strip_leading_symbols(text.strip())
+    if not _ANY_VERB.match(value):
+        return None
     for pattern, link_type, outgoing, note in _VERB_PATTERNS:
         match = pattern.match(value)
         if match:

@@ -40,6 +40,7 @@ from kbridge.model import (
     OpResult,
     Progress,
     Record,
+    RecordResult,
     normalise_date,
     normalise_tags,
 )
@@ -251,7 +252,7 @@ class _Importer:
             existing = self.plan.matches.get(parsed.path)
             source = self._source(parsed)
             if existing is None:
-                uid = self._create(parsed, source)
+                written = self._create(parsed, source)
                 self.report.imported += 1
             elif unchanged(existing, parsed, self.plan):
                 # The file is as it was imported: nothing to do (edits made here since are kept).
@@ -262,22 +263,23 @@ class _Importer:
                 return
             else:
                 existing = self.kb.get(existing.uid)  # whole (the plan holds a slim copy)
-                uid = existing.uid
-                self.managed[uid] = self._managed(existing)
+                self.managed[existing.uid] = self._managed(existing)
                 if existing.deleted:
                     self.report.warnings.append(FileWarning(
                         parsed.path, f"{existing.key} is in the trash: updated there"))
-                if self._update(existing, parsed, source):
+                written = self._update(existing, parsed, source)
+                if written:
                     self.report.updated += 1
                 else:
                     self.report.unchanged += 1
             if parsed.format != JSON_FORMAT:
-                self.kb.files.put(uid, parsed.path, parsed.original, role="original")
+                # By its key: `put` looks a reference up as a key first, a uid would be read twice.
+                self.kb.files.put(written.key, parsed.path, parsed.original, role="original")
         except KbridgeError as error:
             self.report.skipped.append(Skipped(parsed.path, f"not imported: {error}"))
             return
-        self.uids[parsed.path] = uid
-        self.report.keys[parsed.path] = self.kb.get(uid).key
+        self.uids[parsed.path] = written.uid
+        self.report.keys[parsed.path] = written.key
 
     def _managed(self, existing: Record) -> list[list[str]]:
         """The links the last import of this folder made (a file that no longer states one
@@ -316,7 +318,7 @@ class _Importer:
         values["owner"] = owner.uid if owner else None
         return values
 
-    def _create(self, parsed: ParsedRecord, source: dict[str, Any] | None) -> str:
+    def _create(self, parsed: ParsedRecord, source: dict[str, Any] | None) -> RecordResult:
         kind = Kind.parse(parsed.kind)
         key = self.plan.keys.get(parsed.path) or None
         uid = parsed.uid if parsed.uid and self.kb.find(parsed.uid) is None else None
@@ -324,13 +326,13 @@ class _Importer:
         created = self.kb.create(kind, parsed.title, key=key, source=source,
                                  uid=uid, reason=f"imported from {parsed.path}",
                                  **{k: v for k, v in values.items() if k != "title"})
-        return created.uid
+        return created
 
-    def _update(self, existing: Record, parsed: ParsedRecord, source: dict[str, Any] | None) -> bool:
+    def _update(self, existing: Record, parsed: ParsedRecord, source: dict[str, Any] | None) -> RecordResult:
         values = self._values(parsed, existing)
         if parsed.format != JSON_FORMAT:  # a JSON export is not a file a record lives in
             values["source"] = source
-        return bool(self.kb.update(existing.uid, reason=f"re-imported from {parsed.path}", **values))
+        return self.kb.update(existing.uid, reason=f"re-imported from {parsed.path}", **values)
 
     def _source(self, parsed: ParsedRecord) -> dict[str, Any] | None:
         if parsed.format == JSON_FORMAT:

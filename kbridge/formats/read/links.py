@@ -189,15 +189,14 @@ def _links_in(text: str) -> list[tuple[str, str]]:
 
 
 # Stems without which a paragraph states no supersede link (most paragraphs: skipped cheaply).
-_SUPERSEDE_STEMS = ("supersed", "superced", "replac", "ersetz", "abgel", "remplac", "reemplaz",
-                    "sustitu", "substitu", "sostitu", "vervang", "deprecated by", "obsoleted by", "amend")
+_SUPERSEDE_STEM = re.compile("supersed|superced|replac|ersetz|abgel|remplac|reemplaz|sustitu|substitu|"
+                             "sostitu|vervang|deprecated by|obsoleted by|amend")
 
 
 def _prose_links(block: Block) -> list[ParsedLink]:
     """Links stated in running text, sentence by sentence."""
     text = strip_comments(block.text)
-    lowered = text.lower()
-    if any(stem in lowered for stem in _SUPERSEDE_STEMS):
+    if _SUPERSEDE_STEM.search(text.lower()):
         phrase = prose_link_phrase(text)
         if phrase:
             local = [(t, h) for t, h in block.links if _looks_like_decision(t, h)]
