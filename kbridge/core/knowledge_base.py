@@ -220,6 +220,11 @@ class KnowledgeBase:
     def find_by_source(self, path: str) -> Record | None:
         return self._store.get_by_source_path(path)
 
+    def imported_from(self, path: str, *, inside: bool = False) -> list[Record]:
+        """The records, deleted or not, imported from a file at `path` (relative to the folder
+        it was imported from, whichever that was), or with `inside` from the files inside it."""
+        return self._store.records_by_source_path(path, inside=inside)
+
     def list_records(
         self,
         *,

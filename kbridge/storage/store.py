@@ -156,6 +156,14 @@ class Store:
     def get_by_source_path(self, path: str) -> Record | None:
         return self._one(f"{RECORD_SELECT} WHERE r.source_path = ?", [path])
 
+    def records_by_source_path(self, path: str, *, inside: bool = False) -> list[Record]:
+        """Every record (the trash's too) imported from a file at `path` of any folder, or with
+        `inside` from a file inside the folder `path`; in `iter_records`' order. The partial
+        index on the source's path finds them ("0" is the character after "/")."""
+        condition = "r.source_path > ? AND r.source_path < ?" if inside else "r.source_path = ?"
+        params = [f"{path}/", f"{path}0"] if inside else [path]
+        return self._many(f"{RECORD_SELECT} WHERE {condition} ORDER BY r.kind, r.key", params)
+
     def list_records(
         self,
         *,

@@ -369,10 +369,12 @@ class _Importer:
         (once the record at the link's other end is known)."""
         for path in paths:
             uid = self.uids.get(path)
-            if uid is None or uid not in self.managed:
+            # Taken once used (a re-import of 100,000 files held every record's links until it ended).
+            managed = self.managed.pop(uid, None) if uid is not None else None
+            if uid is None or managed is None:
                 continue
             wanted = [_link_key(link) for link in self.book.stated_by(path)]
-            for item in self.managed[uid]:
+            for item in managed:
                 if item in wanted:
                     continue
                 if item[1] and item[1] not in self.uids:

@@ -9,7 +9,7 @@ import dataclasses
 import posixpath
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ from typing import Any
 from kbridge.core import KnowledgeBase
 from kbridge.formats.json_format import JsonExport, is_json_export, read_json_export
 from kbridge.formats.kbridge_markdown import read_kbridge
+from kbridge.formats.read.matches import HeldMatches, Matches
 from kbridge.formats.read.parsed import FORMATS, FileWarning, ParsedRecord, Skipped
 from kbridge.formats.read.resolve import ResolvedLink, resolve_links
 from kbridge.formats.read.sameness import Named, same_content
@@ -84,7 +85,7 @@ class ImportPlan:
     resolved: list[ResolvedLink] = field(default_factory=list)
     attachments: dict[str, list[str]] = field(default_factory=dict)
     images: set[str] = field(default_factory=set)  # the attachments' files (no row of their own)
-    matches: dict[str, Record] = field(default_factory=dict)  # file -> the record it is here
+    matches: Matches = field(default_factory=HeldMatches)  # file -> the record it is here
     same: set[str] = field(default_factory=set)  # files of another folder that change nothing
     json: JsonExport | None = None  # a JSON export being imported (its attachments are inside)
     # New records: path -> the key they get (on the shelf's rows when there is one).
@@ -163,6 +164,7 @@ def plan_import(kb: KnowledgeBase, folder: Path | str, *, fmt: str = "auto",
                       shelf=shelf)
     plan.records = shelf.records()  # people first, then by path
     plan.keys = shelf.column("planned_key")
+    plan.matches = shelf.matches()
     plan.skipped = list(scan.skipped)
     plan.attachments = scan.attachments
     plan.resolved = resolve_links(plan.records, plan.warnings, shelf)
@@ -198,53 +200,37 @@ class Matcher:
     """Which record of the knowledge base a file is: by the uid the file carries, then by its
     path in the folder it was imported from; a file of another folder (an export of this
     knowledge base, a copy) by the same path and bytes, else by its path or its number with the
-    same title and date. No record is matched twice."""
+    same title and date. No record is matched twice (`taken`: whether a record is a match already).
 
-    def __init__(self, kb: KnowledgeBase, root: Path) -> None:
+    The records are looked up by path for each file (the partial index on the source's path), not
+    held: a re-import of 100,000 files held a slim copy of each (2.5 KB a file), and an import of
+    1,000 files into a million records read them all (32-34 s)."""
+
+    def __init__(self, kb: KnowledgeBase, root: Path, taken: Callable[[str], bool]) -> None:
         self.kb = kb
-        self.by_source: dict[str, Record] = {}
-        self.moved: dict[str, Record] = {}
-        self.elsewhere: dict[str, list[Record]] = {}  # path -> records imported from other folders
-        self.by_place: dict[tuple[str, str], str] = {}  # (root, path) -> uid
-        self.taken: set[str] = set()
+        self.root = str(root)
+        self.taken = taken
         self.empty = kb.is_empty()  # a knowledge base without records: no file can be one of them
-        # Only the records imported from a file: reading every record made an import of 1,000
-        # files into a million records (none imported) take 32-34 s, 3.9 s now. Streamed and held
-        # slim (their summaries held at once: +60 MB at the re-import of 20,000 files).
-        for whole in [] if self.empty else kb.iter_records(deleted=None, sourced=True):
-            source = whole.source or {}
-            if "path" not in source:
-                continue
-            record = slim(whole)
-            self.by_place[(str(source.get("root")), str(source["path"]))] = record.uid
-            if (source.get("layout") or {}).get("named_by_folder"):  # `../2023-04-20_x` names it
-                self.by_place[(str(source.get("root")), posixpath.dirname(str(source["path"])))] = record.uid
-            if source.get("root") == str(root):
-                self.by_source[source["path"]] = record
-            elif source.get("root") and not Path(source["root"]).is_dir():
-                self.moved.setdefault(source["path"], record)
-            else:
-                self.elsewhere.setdefault(str(source["path"]), []).append(record)
+        self._gone: dict[str, bool] = {}  # root -> the folder is no longer there
 
     def match(self, parsed: ParsedRecord, *, elsewhere: bool = False) -> Record | None:
         """The record `parsed` is, by what identifies it for sure; with `elsewhere`, by what a
         file of another folder shares with it (after every file had its sure match)."""
         found = self._elsewhere(parsed) if elsewhere else self._match(parsed)
-        if found is not None:
-            if found.uid in self.taken:
-                return None
-            self.taken.add(found.uid)
-        return found
+        return None if found is None or self.taken(found.uid) else found
 
     def _match(self, parsed: ParsedRecord) -> Record | None:
         if parsed.uid:
             found = self.kb.find(parsed.uid)
             if found is not None and found.uid == parsed.uid:
                 return found
-        if parsed.path in self.by_source:
-            return self.by_source[parsed.path]
-        if parsed.path in self.moved:
-            return self.moved.pop(parsed.path)
+        same_path = self.kb.imported_from(parsed.path)
+        here = [record for record in same_path if self._root(record) == self.root]
+        if here:
+            return here[-1]
+        moved = [record for record in same_path if self._moved(record)]
+        if moved:  # imported from a folder that is no longer there (moved, renamed)
+            return moved[0]
         if parsed.format == "kbridge" and parsed.key:
             found = self.kb.find(parsed.key)
             if found is not None and found.source is None and found.kind.value == parsed.kind:
@@ -252,7 +238,8 @@ class Matcher:
         return None
 
     def _elsewhere(self, parsed: ParsedRecord) -> Record | None:
-        same_path = [r for r in self.elsewhere.get(parsed.path, []) if r.uid not in self.taken]
+        same_path = [r for r in self.kb.imported_from(parsed.path)
+                     if self._root(r) != self.root and not self._moved(r) and not self.taken(r.uid)]
         digest = parsed.digest if parsed.original or parsed.sha256 else ""
         for record in same_path:
             if digest and (record.source or {}).get("sha256") == digest:
@@ -261,24 +248,45 @@ class Matcher:
         keyed = self.kb.find(key) if key else None
         title, date = " ".join(parsed.title.split()), normalise_date(parsed.date)
         for record in [*same_path, *([keyed] if keyed is not None else [])]:
-            if (record.uid not in self.taken and record.kind.value == parsed.kind
+            if (not self.taken(record.uid) and record.kind.value == parsed.kind
                     and record.title == title and record.date == date):
                 return record
         return None
 
+    @staticmethod
+    def _root(record: Record) -> str | None:
+        root = (record.source or {}).get("root")
+        return str(root) if root else None
+
+    def _moved(self, record: Record) -> bool:
+        root = self._root(record)
+        if root is None or root == self.root:
+            return False
+        if root not in self._gone:
+            self._gone[root] = not Path(root).is_dir()
+        return self._gone[root]
+
     def record_named(self, record: Record) -> Named:
-        """What a relative link in `record`'s body names, in the folder it was imported from."""
+        """What a relative link in `record`'s body names, in the folder it was imported from:
+        the record imported from that file, or from the `<slug>/README.md` that folder names."""
         root = str((record.source or {}).get("root"))
 
         def named(path: str) -> str | None:
-            uid = self.by_place.get((root, path))
-            return f"record:{uid}" if uid else None
+            for found in reversed(self.kb.imported_from(path)):
+                if str((found.source or {}).get("root")) == root:
+                    return f"record:{found.uid}"
+            for found in reversed(self.kb.imported_from(path, inside=True)):
+                source = found.source or {}
+                if (str(source.get("root")) == root and (source.get("layout") or {}).get("named_by_folder")
+                        and posixpath.dirname(str(source.get("path"))) == path):
+                    return f"record:{found.uid}"
+            return None
 
         return named
 
 
 # What of a record's source matching, the preview and an unchanged file need; the rest is read
-# again when the file is written (a plan holds one match per file of the folder).
+# again when the file is written (a plan keeps one match per file of the folder).
 _SOURCE_KEPT = ("root", "path", "format", "sha256", "links")
 
 
@@ -291,7 +299,7 @@ def slim(record: Record) -> Record:
 
 def _match(kb: KnowledgeBase, root: Path, plan: ImportPlan) -> None:
     """Match the files to the records they are."""
-    matcher = Matcher(kb, root)
+    matcher = Matcher(kb, root, plan.matches.holds)
     if matcher.empty:
         return
     # Only the files that are a record here are held (a folder new to the knowledge base: none).

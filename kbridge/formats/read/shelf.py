@@ -18,8 +18,9 @@ from collections.abc import Iterable, Iterator, MutableMapping
 from typing import Any
 
 from kbridge.core.scratch import ScratchTable
+from kbridge.formats.read.matches import Matches
 from kbridge.formats.read.parsed import ParsedRecord
-from kbridge.model import Kind
+from kbridge.model import Kind, Record
 
 # The parts of a record that are large and that nothing needs before its batch is written.
 _HEAVY = ("body", "original", "fields", "layout")
@@ -33,6 +34,10 @@ VALUES = ("planned_key", "uid", "key")
 # Facts known once the whole folder is read, kept beside the others (a row's facts are not
 # unpickled and pickled again for them).
 LATER = ("log", "key_hint")
+# The record of the knowledge base a file is (`ShelvedMatches`): pickled, and its uid (indexed:
+# no record is the match of two files).
+MATCH = ("match",)
+MATCH_UID = "match_uid"
 
 
 def numbered(log: str, number: int) -> str:
@@ -78,8 +83,8 @@ class FileShelf:
     """The files of one import, read and waiting (see the module's text): a row per record."""
 
     def __init__(self) -> None:
-        self._rows = ScratchTable(indexed=("path", "read_order", "plan_order", "folder_stem", *NAMES),
-                                  plain=("facts", *LATER, *VALUES))
+        self._rows = ScratchTable(indexed=("path", "read_order", "plan_order", "folder_stem", MATCH_UID, *NAMES),
+                                  plain=("facts", *LATER, *VALUES, *MATCH))
         # The texts apart: SQLite rewrites a whole row when a column of it changes, and a
         # record's row changes four times (its key hint, planned key, uid and key).
         # Each text is written once and read once: a small cache does.
@@ -148,8 +153,15 @@ class FileShelf:
         return values[0] if values else None
 
     def set_value(self, path: str, column: str, value: Any) -> None:
-        if not self._rows.set_where("path", path, {column: value}):
+        self.set_values(path, {column: value})
+
+    def set_values(self, path: str, values: dict[str, Any]) -> None:
+        if not self._rows.set_where("path", path, values):
             raise KeyError(path)
+
+    def has_value(self, column: str, value: Any) -> bool:
+        """Whether a row's `column` (an indexed one) is `value`."""
+        return self._rows.exists(column, value)
 
     def values(self, column: str) -> Iterator[tuple[str, Any]]:
         for path, value in self._rows.walk("plan_order", ("path", column)):
@@ -158,6 +170,9 @@ class FileShelf:
 
     def column(self, column: str) -> ShelfColumn:
         return ShelfColumn(self, column)
+
+    def matches(self) -> ShelvedMatches:
+        return ShelvedMatches(self)
 
     # --- what links find a file by (kbridge.formats.read.resolve.FolderIndex) -----------------
 
@@ -221,3 +236,41 @@ class ShelfColumn(MutableMapping[str, str]):
 
     def __len__(self) -> int:
         return sum(1 for _ in self.shelf.values(self.name))
+
+
+class ShelvedMatches(Matches):
+    """The plan's matches on the shelf's rows (a re-import of 100,000 files held a slim copy of
+    every record: 2.5 KB a file)."""
+
+    def __init__(self, shelf: FileShelf) -> None:
+        self.shelf = shelf
+        self._count = 0
+
+    def holds(self, uid: str) -> bool:
+        return self.shelf.has_value(MATCH_UID, uid)
+
+    def __getitem__(self, path: str) -> Record:
+        packed = self.shelf.value(path, "match")
+        if packed is None:
+            raise KeyError(path)
+        record: Record = pickle.loads(packed)
+        return record
+
+    def __setitem__(self, path: str, record: Record) -> None:
+        self._count += path not in self
+        self.shelf.set_values(path, {"match": _dump(record), MATCH_UID: record.uid})
+
+    def __delitem__(self, path: str) -> None:
+        if path not in self:
+            raise KeyError(path)
+        self.shelf.set_values(path, {"match": None, MATCH_UID: None})
+        self._count -= 1
+
+    def __contains__(self, path: object) -> bool:
+        return isinstance(path, str) and self.shelf.value(path, MATCH_UID) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return (path for path, _ in self.shelf.values(MATCH_UID))
+
+    def __len__(self) -> int:
+        return self._count
