@@ -1,5 +1,6 @@
 """A record as SQL reads it whole: the columns (with its owner's key and name) and the row made
-into a `Record` (kbridge.storage.store and whole_base read it so)."""
+into a `Record` (kbridge.storage.store and whole_base read it so); and a `Record` made into the
+row that is written."""
 
 from __future__ import annotations
 
@@ -38,3 +39,25 @@ def record_from_row(row: dict[str, Any]) -> Record:
         owner_key=row["owner_key"],
         owner_name=row["owner_name"],
     )
+
+
+def row_from_record(record: Record) -> dict[str, Any]:
+    source = record.source or None
+    return {
+        "uid": record.uid,
+        "key": record.key,
+        "kind": record.kind.value,
+        "title": record.title,
+        "status": record.status,
+        "body": record.body,
+        "tags": json.dumps(list(record.tags), ensure_ascii=False),
+        "owner_uid": record.owner,
+        "date": record.date,
+        "review_by": record.review_by,
+        "fields": json.dumps(record.fields, sort_keys=True, ensure_ascii=False),
+        "source": json.dumps(source, sort_keys=True, ensure_ascii=False) if source else None,
+        "source_path": source.get("path") if source else None,
+        "created_at": record.created_at,
+        "updated_at": record.updated_at,
+        "deleted_at": record.deleted_at,
+    }

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -18,7 +17,7 @@ from kbridge.storage import revisions as kept
 from kbridge.storage.database import APPLICATION_ID, connect
 from kbridge.storage.low_priority import at_low_priority
 from kbridge.storage.migrations import MigrationProgress
-from kbridge.storage.record_rows import RECORD_SELECT, record_from_row
+from kbridge.storage.record_rows import RECORD_SELECT, record_from_row, row_from_record
 from kbridge.storage.revision_count import RevisionCount
 
 _SEARCH_COLUMNS = (
@@ -132,14 +131,14 @@ class Store:
     def insert_record(self, record: Record) -> None:
         # Plain SQL: sqlite-utils' insert reads the table's columns first, every time (a fifth
         # of an import's writing).
-        row = _record_row(record)
+        row = row_from_record(record)
         self.db.execute(
             f"INSERT INTO records ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values())
         )
 
     def update_record(self, record: Record) -> None:
         kept.before_record_change(self.db, record.uid, new_body=record.body)
-        row = _record_row(record)
+        row = row_from_record(record)
         del row["uid"], row["created_at"]
         self.db.table("records").update(record.uid, row)
 
@@ -483,28 +482,6 @@ class Store:
 
 def _names(cursor: sqlite3.Cursor) -> list[str]:
     return [column[0] for column in cursor.description]
-
-
-def _record_row(record: Record) -> dict[str, Any]:
-    source = record.source or None
-    return {
-        "uid": record.uid,
-        "key": record.key,
-        "kind": record.kind.value,
-        "title": record.title,
-        "status": record.status,
-        "body": record.body,
-        "tags": json.dumps(list(record.tags), ensure_ascii=False),
-        "owner_uid": record.owner,
-        "date": record.date,
-        "review_by": record.review_by,
-        "fields": json.dumps(record.fields, sort_keys=True, ensure_ascii=False),
-        "source": json.dumps(source, sort_keys=True, ensure_ascii=False) if source else None,
-        "source_path": source.get("path") if source else None,
-        "created_at": record.created_at,
-        "updated_at": record.updated_at,
-        "deleted_at": record.deleted_at,
-    }
 
 
 def _link(row: tuple[Any, ...]) -> Link:

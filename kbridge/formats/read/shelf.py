@@ -250,7 +250,7 @@ class ShelvedMatches(Matches):
         return self.shelf.has_value(MATCH_UID, uid)
 
     def __getitem__(self, path: str) -> Record:
-        packed = self.shelf.value(path, "match")
+        packed = self.shelf.value(path, "match") if self._count else None  # a new folder: none
         if packed is None:
             raise KeyError(path)
         record: Record = pickle.loads(packed)
@@ -267,7 +267,7 @@ class ShelvedMatches(Matches):
         self._count -= 1
 
     def __contains__(self, path: object) -> bool:
-        return isinstance(path, str) and self.shelf.value(path, MATCH_UID) is not None
+        return bool(self._count) and isinstance(path, str) and self.shelf.value(path, MATCH_UID) is not None
 
     def __iter__(self) -> Iterator[str]:
         return (path for path, _ in self.shelf.values(MATCH_UID))
