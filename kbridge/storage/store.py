@@ -464,9 +464,8 @@ class Store:
         self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
     def _one(self, sql: str, params: Iterable[Any]) -> Record | None:
-        cursor = self.db.execute(sql, list(params))
-        row = cursor.fetchone()
-        return record_from_row(dict(zip(_names(cursor), row, strict=True))) if row is not None else None
+        row = next(self._rows(sql, params), None)
+        return record_from_row(row) if row is not None else None
 
     def _many(self, sql: str, params: Iterable[Any]) -> list[Record]:
         return [record_from_row(row) for row in self._rows(sql, params)]
@@ -475,13 +474,9 @@ class Store:
         """Rows as dicts. Not `Database.query`: it wraps every read in a savepoint (three
         statements for one), and an import reads a record back several times a file."""
         cursor = self.db.execute(sql, list(params))
-        names = _names(cursor)
+        names = [column[0] for column in cursor.description]
         for row in cursor:
             yield dict(zip(names, row, strict=True))
-
-
-def _names(cursor: sqlite3.Cursor) -> list[str]:
-    return [column[0] for column in cursor.description]
 
 
 def _link(row: tuple[Any, ...]) -> Link:
