@@ -142,7 +142,7 @@ class KnowledgeBase:
         """Collect what every transaction committed meanwhile (an import, a sync: many
         transactions), as one `OpResult` the caller hands on: `recorder.result`."""
         recorder = ChangeRecorder(self.initiator)
-        unsubscribe = self.subscribe(recorder.heard.append)
+        unsubscribe = self.subscribe(recorder.hear)
         try:
             yield recorder
         finally:

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kbridge.model import Changes, Initiator, OpResult
+from kbridge.model import Changes, Initiator, OpResult, records
+from kbridge.model.records import ChangesJoined
 
 # A revision's reason lists at most this many of the steps that made it.
 REASONS_SHOWN = 4
@@ -71,11 +72,15 @@ def _joined(steps: list[_Step]) -> str:
 
 @dataclass
 class ChangeRecorder:
-    """What `KnowledgeBase.recording` heard."""
+    """What `KnowledgeBase.recording` heard (`hear`), joined as it comes: past NAMED_AT_MOST
+    records, only that there were many (kbridge.model.records.ChangesJoined)."""
 
     initiator: Initiator
-    heard: list[Changes] = field(default_factory=list)
+    heard: ChangesJoined = field(default_factory=lambda: ChangesJoined(records.NAMED_AT_MOST))
+
+    def hear(self, changes: Changes) -> None:
+        self.heard.add(changes)
 
     @property
     def result(self) -> OpResult:
-        return OpResult(Changes.union(self.heard), self.initiator)
+        return OpResult(self.heard.changes, self.initiator)

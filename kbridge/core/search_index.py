@@ -39,6 +39,7 @@ from kbridge import paths, safe_files
 from kbridge.core.index_writes import IndexWrites
 from kbridge.core.search_documents import record_document, row_document
 from kbridge.model import Cancel, Changes, Kind, Progress, Record, ValidationError
+from kbridge.model.records import NAMED_AT_MOST
 from kbridge.search import (
     DEFAULT_ENGINE,
     ENGINES,
@@ -57,8 +58,9 @@ if TYPE_CHECKING:
 
 # Bump when what is indexed changes (document fields, analysis): older indexes are rebuilt.
 SCHEMA_VERSION = 5
-# A change touching more records than this is applied by rebuilding (faster than record by record).
-_REBUILD_ABOVE = 5000
+# A change touching more records than this is applied by rebuilding (faster than record by record;
+# past it, a long piece of work's change set does not name its records: Changes.wholesale).
+_REBUILD_ABOVE = NAMED_AT_MOST
 # An index folder that meta.json no longer names is removed after this long (a search in another
 # process may still be reading it).
 RETIRED_AFTER_S = 120.0
@@ -306,7 +308,7 @@ class SearchIndex:
 
         Never raises: the change is saved whatever happens here, and an index that could not
         follow is left stale, to be rebuilt at the next search."""
-        if not changes.records:
+        if not changes.records and not changes.wholesale:
             return
         self._writes.settle()
         if not self._open:
@@ -315,7 +317,7 @@ class SearchIndex:
         behind = self._not_kept_in_step()
         if not behind:
             return
-        if len(changes.records) > _REBUILD_ABOVE:  # a restored backup, a large import
+        if changes.wholesale or len(changes.records) > _REBUILD_ABOVE:  # a restored backup, a large import
             for name in behind:
                 self._rebuild_quietly(name)
             return

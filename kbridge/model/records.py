@@ -149,38 +149,74 @@ class Revision:
         return str(self.snapshot.get("status", ""))
 
 
+# Past this many records (or links), the changes of a long piece of work (an import, a sync) are
+# not named one by one but said to be many (`Changes.wholesale`): a view reloads, the search
+# index is rebuilt (as it is for 5,000 records anyway), and the work holds no uid of what it wrote
+# (100,000 imported records were 85 bytes each, and twice that as they were joined at the end).
+NAMED_AT_MOST = 5000
+
+
 @dataclass(frozen=True)
 class Changes:
-    """What one mutation changed, so that views refresh only that."""
+    """What one mutation changed, so that views refresh only that; `wholesale`: more than
+    NAMED_AT_MOST records changed, which are not named (every view reloads)."""
 
     created: frozenset[str] = frozenset()
     updated: frozenset[str] = frozenset()
     deleted: frozenset[str] = frozenset()
     links: tuple[Link, ...] = ()
+    wholesale: bool = False
 
     @property
     def records(self) -> frozenset[str]:
         return self.created | self.updated | self.deleted
 
     def __bool__(self) -> bool:
-        return bool(self.records or self.links)
+        return self.wholesale or bool(self.records or self.links)
 
     def merge(self, other: Changes) -> Changes:
         return Changes.union([self, other])
 
     @staticmethod
     def union(items: Iterable[Changes]) -> Changes:
-        """All of `items` as one (linear: a transaction may hold thousands)."""
-        created: set[str] = set()
-        updated: set[str] = set()
-        deleted: set[str] = set()
-        links: list[Link] = []
+        """All of `items` as one, every record named (linear: a transaction may hold thousands)."""
+        joined = ChangesJoined(named_at_most=None)
         for item in items:
-            created |= item.created
-            updated |= item.updated
-            deleted |= item.deleted
-            links.extend(item.links)
-        return Changes(frozenset(created), frozenset(updated - created), frozenset(deleted), tuple(links))
+            joined.add(item)
+        return joined.changes
+
+
+class ChangesJoined:
+    """Changes joined as they come (`add`), into one (`changes`): said to be wholesale once they
+    name more than `named_at_most` records or links (None: never), and then holding none."""
+
+    def __init__(self, named_at_most: int | None) -> None:
+        self.named_at_most = named_at_most
+        self.created: set[str] = set()
+        self.updated: set[str] = set()
+        self.deleted: set[str] = set()
+        self.links: list[Link] = []
+        self.wholesale = False
+
+    def add(self, changes: Changes) -> None:
+        if self.wholesale:
+            return
+        self.created |= changes.created
+        self.updated |= changes.updated
+        self.deleted |= changes.deleted
+        self.links.extend(changes.links)
+        named = len(self.created) + len(self.updated) + len(self.deleted)
+        limit = self.named_at_most
+        if changes.wholesale or (limit is not None and (named > limit or len(self.links) > limit)):
+            self.created, self.updated, self.deleted, self.links = set(), set(), set(), []
+            self.wholesale = True
+
+    @property
+    def changes(self) -> Changes:
+        if self.wholesale:
+            return Changes(wholesale=True)
+        return Changes(frozenset(self.created), frozenset(self.updated - self.created), frozenset(self.deleted),
+                       tuple(self.links))
 
 
 def normalise_date(value: str | dt.date | None, what: str = "date") -> str | None:

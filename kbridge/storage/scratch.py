@@ -9,6 +9,7 @@ name given here is checked against them before it becomes part of a statement.""
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import weakref
@@ -105,16 +106,35 @@ class ScratchTable:
         return self._db.execute(f"SELECT 1 FROM items WHERE {self._index(column)} = ? LIMIT 1",
                                 (value,)).fetchone() is not None
 
-    def walk(self, order: str, columns: Sequence[str]) -> Iterator[tuple[Any, ...]]:
-        """`columns` of every item, ordered by the indexed column `order` then id, read a page at
-        a time: no statement stays open between pages, so the table can be written to while it is
-        walked."""
+    def counts(self, column: str) -> dict[Any, int]:
+        """How many items have each value of the indexed `column` (NULL left out)."""
+        return {value: count for value, count in self._db.execute(
+            f"SELECT {self._index(column)}, count(*) FROM items WHERE {column} IS NOT NULL GROUP BY {column}")}
+
+    def shares(self, column: str, value: Any, others: Sequence[Any], on: str) -> bool:
+        """Whether an item whose indexed `column` is `value` has its indexed `on` in common with
+        an item whose `column` is one of `others` (one index probe per item of `value`)."""
+        row = self._db.execute(
+            f"SELECT 1 FROM items a WHERE a.{self._index(column)} = ? AND EXISTS (SELECT 1 FROM items b "
+            f"WHERE b.{self._index(on)} = a.{on} AND b.{column} IN (SELECT value FROM json_each(?))) LIMIT 1",
+            (value, json.dumps(list(others)))).fetchone()
+        return row is not None
+
+    def walk(self, order: str, columns: Sequence[str],
+             within: tuple[str, Sequence[Any]] | None = None) -> Iterator[tuple[Any, ...]]:
+        """`columns` of every item (whose column `within[0]` is one of the values `within[1]`),
+        ordered by the indexed column `order` then id, read a page at a time: no statement stays
+        open between pages, so the table can be written to while it is walked."""
         names = self._checked({name: None for name in columns})
+        among, chosen = "", []
+        if within is not None:
+            among = f"AND {self._checked({within[0]: None})[0]} IN (SELECT value FROM json_each(?)) "
+            chosen = [json.dumps(list(within[1]))]
         statement = (f"SELECT {', '.join(names)}, {self._index(order)}, id FROM items "
-                     f"WHERE ({order}, id) > (?, ?) ORDER BY {order}, id LIMIT {PAGE_ROWS}")
+                     f"WHERE ({order}, id) > (?, ?) {among}ORDER BY {order}, id LIMIT {PAGE_ROWS}")
         after: tuple[Any, ...] = ("", -1)
         while True:
-            rows = self._db.execute(statement, after).fetchall()
+            rows = self._db.execute(statement, [*after, *chosen]).fetchall()
             for row in rows:
                 yield row[:-2]
             if len(rows) < PAGE_ROWS:

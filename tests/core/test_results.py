@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from kbridge.core import KnowledgeBase
 from kbridge.formats.read.importer import import_folder
 from kbridge.formats.sync.folder import sync_folder
-from kbridge.model import Changes, Initiator, natural_key
+from kbridge.model import Changes, Initiator, natural_key, records
+from kbridge.model.records import ChangesJoined
 
 
 def test_a_created_record_comes_back_with_its_uid_key_and_changes(kb: KnowledgeBase) -> None:
@@ -65,3 +68,32 @@ def test_a_sync_reports_what_it_changed_in_the_knowledge_base(kb: KnowledgeBase,
 def test_keys_sort_the_way_people_count() -> None:
     keys = ["SYS-10", "ADR-0010", "sys-2", "ADR-0009", "NOTES", "SYS-1"]
     assert sorted(keys, key=natural_key) == ["ADR-0009", "ADR-0010", "NOTES", "SYS-1", "sys-2", "SYS-10"]
+
+
+def test_a_long_work_that_changes_many_records_says_so_without_naming_them(
+    kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An import holds no uid of what it wrote past NAMED_AT_MOST records: its result is
+    `wholesale` (every view reloads); a single mutation, however large, still names each."""
+    monkeypatch.setattr(records, "NAMED_AT_MOST", 3)
+    folder = tmp_path / "adr"
+    folder.mkdir()
+    for number in range(1, 6):
+        (folder / f"{number:04d}-choice.md").write_text(f"# {number}. Choice {number}\n\n## Status\n\nAccepted\n",
+                                                        encoding="utf-8")
+    heard: list[Changes] = []
+    kb.subscribe(heard.append)
+    report = import_folder(kb, folder)
+    assert report.imported == 5 and report.result is not None
+    changes = report.result.changes
+    assert changes.wholesale and changes and not changes.records and not changes.links
+    assert len(Changes.union(heard).created) == 5 and not Changes.union(heard).wholesale
+    small = ChangesJoined(named_at_most=3)
+    small.add(Changes(created=frozenset({"a", "b"})))
+    small.add(Changes(updated=frozenset({"a"})))
+    assert small.changes == Changes(created=frozenset({"a", "b"}))  # created, then changed: created
+    small.add(Changes(deleted=frozenset({"d"})))
+    assert small.changes == Changes(wholesale=True) and not small.created
+    small.add(Changes(created=frozenset({"e"})))
+    assert small.changes == Changes(wholesale=True)
+    assert Changes.union([Changes(wholesale=True), Changes(created=frozenset({"f"}))]) == Changes(wholesale=True)

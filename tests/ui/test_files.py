@@ -13,14 +13,14 @@ from pytestqt.qtbot import QtBot
 
 from kbridge import paths
 from kbridge.core import KnowledgeBase
-from kbridge.model import Changes
+from kbridge.model import Changes, records
 from kbridge.ui import settings as ui_settings
 from kbridge.ui.app import open_window, startup_path
 from kbridge.ui.dialogs.transfer_dialogs import ImportDialog
 from kbridge.ui.window.change_feed import EXTERNAL_CHANGE_POLL_MS
 from kbridge.ui.window.main_window import MainWindow
 from tests.formats.conftest import corpus_root
-from tests.ui.answers import Answers, run_transfer, wait_until_idle
+from tests.ui.answers import Answers, integrity_check, run_transfer, wait_until_idle
 from tests.ui.conftest import menu_action
 
 GOVUK = corpus_root().resolve() / "alphagov__govuk-aws"
@@ -226,6 +226,45 @@ def test_an_import_refreshes_the_list_once_and_keeps_its_own_message(
     qtbot.wait(2 * EXTERNAL_CHANGE_POLL_MS + 300)  # the poll has looked at the file twice since
     assert refreshes == ["update_rows"]
     assert window.statusBar().currentMessage() == message
+
+
+def test_an_import_of_more_records_than_are_named_reloads_the_list_and_the_index(
+    qtbot: QtBot, empty_window: MainWindow, tmp_path: Path, answers: Answers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past NAMED_AT_MOST records, an import's changes say "many" rather than naming each (the
+    import holds no uid of what it wrote): the window reloads its list, and a search finds what
+    was imported; the record shown is read again; the file is sound."""
+    monkeypatch.setattr(records, "NAMED_AT_MOST", 5)
+    window = empty_window
+    assert window.file_commands.open_path(tmp_path / "team.kbridge", create=True)
+    qtbot.waitUntil(lambda: window.ready)
+    assert window.kb is not None
+    kept = window.kb.create("decision", "Kept before the import").uid
+    qtbot.waitUntil(lambda: window.model.total == 1)
+    window.show_record(kept)
+    reloads: list[str] = []
+    original = window.model.set_listing
+    monkeypatch.setattr(window.model, "set_listing", lambda *args, **kwargs: (
+        reloads.append("set_listing"), original(*args, **kwargs))[1])
+    heard: list[Changes] = []
+    window.kb.subscribe(heard.append)
+    answers.dialogs["ImportDialog"] = run_transfer(GOVUK)
+    menu_action(window, "File", "Import folder…").trigger()
+    qtbot.waitUntil(lambda: window.file_commands.import_dialog is not None
+                    and window.file_commands.import_dialog.result is not None, timeout=60000)
+    wait_until_idle(qtbot, window)
+    summary = window.file_commands.import_dialog.result
+    assert summary.imported > 5 and not answers.errors
+    assert len(heard) == 1 and heard[0].wholesale and not heard[0].records
+    assert reloads and window.model.total == summary.imported + 1
+    assert window.current_record() is not None and window.current_record().uid == kept
+    qtbot.wait(300)  # a person looks, then searches for a decision of the folder
+    window.search_field.setText("terraform")
+    qtbot.waitUntil(lambda: window.search.latest is not None and window.search.latest.query == "terraform"
+                    and not window.search.latest.note, timeout=30000)
+    assert window.search.latest.hits
+    window.jobs.wait()
+    assert integrity_check(window.kb.path) == "ok"
 
 
 def test_a_cancelled_kbridge_export_says_what_it_wrote(

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import posixpath
 import re
+from abc import ABC, abstractmethod
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
 
@@ -19,13 +20,13 @@ from kbridge.model import KEY_DIGITS, Kind
 MAIN_PREFIX = Kind.DECISION.key_prefix
 _RESERVED = {kind.key_prefix for kind in Kind}
 _PREFIX_LIMIT = 24
+OTHERS_NAMED = 5  # the other files of a duplicate number a warning names
 
 
 @dataclass
 class NumberSpace:
     prefix: str
     folders: list[str] = field(default_factory=list)
-    numbers: set[int] = field(default_factory=set)
 
 
 def log_folder(record: ParsedRecord) -> str:
@@ -38,58 +39,111 @@ def number_key(prefix: str, number: int) -> str:
     return f"{prefix}-{number:0{KEY_DIGITS[Kind.DECISION]}d}"
 
 
+def numbered_decision(record: ParsedRecord) -> bool:
+    """Whether `record` takes its key from its file's number (a decision, not a kbridge page)."""
+    return record.number is not None and record.kind == Kind.DECISION.value and record.format != "kbridge"
+
+
+def number_order(number: int, path: str) -> str:
+    """(number, path) as one text that sorts as the pair does (the number's length, its digits)."""
+    digits = str(number)
+    return f"{len(digits):04d}{digits}\x00{path}"
+
+
+class NumberedFiles(ABC):
+    """The numbered decisions of a folder being read, by the folder their number belongs to
+    (`log_folder`): what the number spaces are worked out from."""
+
+    @abstractmethod
+    def folder_sizes(self) -> dict[str, int]:
+        """How many numbered decisions each folder has (folders with none left out)."""
+
+    @abstractmethod
+    def overlap(self, folder: str, folders: Sequence[str]) -> bool:
+        """Whether a number of `folder` is also a number of one of `folders`."""
+
+    @abstractmethod
+    def in_order(self, folders: Sequence[str]) -> Iterator[tuple[int, str]]:
+        """(number, path) of the numbered decisions of `folders`, by number, then path."""
+
+
+class HeldNumbers(NumberedFiles):
+    """The numbers of records held in a list (a few: stubs of links, small folders)."""
+
+    def __init__(self, records: Iterable[ParsedRecord]) -> None:
+        self._by_folder: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        for record in records:
+            if numbered_decision(record):
+                assert record.number is not None
+                self._by_folder[log_folder(record)].append((record.number, record.path))
+
+    def folder_sizes(self) -> dict[str, int]:
+        return {folder: len(members) for folder, members in self._by_folder.items()}
+
+    def overlap(self, folder: str, folders: Sequence[str]) -> bool:
+        numbers = {number for other in folders for number, _ in self._by_folder[other]}
+        return any(number in numbers for number, _ in self._by_folder[folder])
+
+    def in_order(self, folders: Sequence[str]) -> Iterator[tuple[int, str]]:
+        return iter(sorted(member for folder in folders for member in self._by_folder[folder]))
+
+
 def assign_keys(records: list[ParsedRecord]) -> list[FileWarning]:
     """Set `log` and `key_hint` on every numbered decision; the warnings for duplicate numbers."""
     warnings: list[FileWarning] = []
-    hints = {path: (log, hint) for path, _, log, hint in key_hints(records, warnings)}
+    hints = {path: (log, hint) for path, _, log, hint in key_hints(HeldNumbers(records), warnings)}
     for record in records:
         if record.path in hints:
             record.log, record.key_hint = hints[record.path]
     return warnings
 
 
-def key_hints(records: Iterable[ParsedRecord], warnings: list[FileWarning]) -> Iterator[tuple[str, int, str, str]]:
-    """(path, number, number space (`log`), key hint) of every numbered decision, a space at a time; the
-    warnings for duplicate numbers go to `warnings`. Holds the path and number of each, not the
-    records (read one at a time from an import's shelf)."""
-    by_folder: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for record in records:
-        if record.number is not None and record.kind == Kind.DECISION.value and record.format != "kbridge":
-            by_folder[log_folder(record)].append((record.number, record.path))
-    if not by_folder:
+def key_hints(numbered: NumberedFiles, warnings: list[FileWarning]) -> Iterator[tuple[str, int, str, str]]:
+    """(path, number, number space (`log`), key hint) of every numbered decision, a space at a
+    time; the warnings for duplicate numbers go to `warnings`. Holds one number's files at a time
+    (the numbers of an import's files are asked of its shelf)."""
+    sizes = numbered.folder_sizes()
+    if not sizes:
         return
-    spaces = _spaces({folder: [number for number, _ in members] for folder, members in by_folder.items()})
-    for space in spaces:
-        members = sorted(member for folder in space.folders for member in by_folder[folder])
+    for space in _spaces(numbered, sizes):
         log = "" if space.prefix == MAIN_PREFIX else space.prefix
-        for number, same in groupby(members, key=lambda member: member[0]):
+        for number, same in groupby(numbered.in_order(space.folders), key=lambda member: member[0]):
             group = [path for _, path in same]
             base = number_key(space.prefix, number)
             for index, path in enumerate(group):
                 hint = base if index == 0 else f"{base}-{index + 1}"
                 if len(group) > 1:
-                    others = ", ".join(other for other in group if other != path)
-                    warnings.append(FileWarning(path, f"number {number} is also used by {others}: keyed {hint}"))
+                    warnings.append(FileWarning(path, f"number {number} is also used by {_others(group, path)}: "
+                                                      f"keyed {hint}"))
                 yield path, number, log, hint
 
 
-def _spaces(by_folder: dict[str, list[int]]) -> list[NumberSpace]:
+def _others(group: list[str], path: str) -> str:
+    """The other files of a number, the first few named (a folder of 10,000 copies of one file
+    made 10,000 warnings naming 9,999 files each)."""
+    others = [other for other in group if other != path]
+    if len(others) <= OTHERS_NAMED:
+        return ", ".join(others)
+    return f"{', '.join(others[:OTHERS_NAMED])} and {len(others) - OTHERS_NAMED:,} more"
+
+
+def _spaces(numbered: NumberedFiles, sizes: dict[str, int]) -> list[NumberSpace]:
+    """The main number space (the shallowest folder with the most numbers, and every folder
+    whose numbers overlap none of it), then one of each folder whose numbers do."""
     def depth(folder: str) -> int:
         return 0 if folder in ("", ".") else folder.count("/") + 1
 
-    order = sorted(by_folder, key=lambda f: (depth(f), -len(by_folder[f]), f))
-    main = NumberSpace(MAIN_PREFIX, [order[0]], set(by_folder[order[0]]))
+    order = sorted(sizes, key=lambda f: (depth(f), -sizes[f], f))
+    main = NumberSpace(MAIN_PREFIX, [order[0]])
     spaces = [main]
     taken = {MAIN_PREFIX}
     for folder in order[1:]:
-        numbers = set(by_folder[folder])
-        if not numbers & main.numbers:
+        if not numbered.overlap(folder, main.folders):
             main.folders.append(folder)
-            main.numbers |= numbers
             continue
         prefix = _prefix(folder, taken)
         taken.add(prefix)
-        spaces.append(NumberSpace(prefix, [folder], numbers))
+        spaces.append(NumberSpace(prefix, [folder]))
     return spaces
 
 

@@ -9,7 +9,7 @@ import dataclasses
 import posixpath
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, MutableMapping
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from kbridge.formats.json_format import JsonExport, is_json_export, read_json_ex
 from kbridge.formats.kbridge_markdown import read_kbridge
 from kbridge.formats.read.matches import HeldMatches, Matches
 from kbridge.formats.read.parsed import FORMATS, FileWarning, ParsedRecord, Skipped
+from kbridge.formats.read.planned_keys import HeldKeys, PlannedKeys
 from kbridge.formats.read.resolve import ResolvedLink, resolve_links
 from kbridge.formats.read.sameness import Named, same_content
 from kbridge.formats.read.scan import scan_folder
@@ -89,7 +90,7 @@ class ImportPlan:
     same: set[str] = field(default_factory=set)  # files of another folder that change nothing
     json: JsonExport | None = None  # a JSON export being imported (its attachments are inside)
     # New records: path -> the key they get (on the shelf's rows when there is one).
-    keys: MutableMapping[str, str] = field(default_factory=dict)
+    keys: PlannedKeys = field(default_factory=HeldKeys)
 
     shelf: FileShelf | None = None  # where `records` wait (kbridge.formats.read.shelf)
 
@@ -163,7 +164,7 @@ def plan_import(kb: KnowledgeBase, folder: Path | str, *, fmt: str = "auto",
     plan = ImportPlan(root, warnings=list(scan.warnings), decisions_found=scan.decisions_found,
                       shelf=shelf)
     plan.records = shelf.records()  # people first, then by path
-    plan.keys = shelf.column("planned_key")
+    plan.keys = shelf.planned_keys()
     plan.matches = shelf.matches()
     plan.skipped = list(scan.skipped)
     plan.attachments = scan.attachments
@@ -346,21 +347,20 @@ def _plan_keys(kb: KnowledgeBase, plan: ImportPlan) -> None:
     """The key each new record gets: its file's key (ADR-0032, ADR-0020-2, INFRA-0003), another
     free one with a warning when that key is taken, the next number when its file has none.
     Reads the records twice from the plan (by path, then in the plan's order) and asks the
-    knowledge base for each key (unless it has no record): what it holds is the keys chosen, not
-    the records."""
+    knowledge base for each key (unless it has no record); the keys chosen are the plan's
+    (`plan.keys`, on the shelf's rows for a folder): it holds neither records nor keys."""
     empty = kb.is_empty()
-    planned: set[str] = set()
     highest: dict[str, int] = {}
 
     def free(key: str) -> bool:
-        return key.lower() not in planned and (empty or kb.key_holder(key) is None)
+        return not plan.keys.gives(key) and (empty or kb.key_holder(key) is None)
 
     def next_number(kind: Kind) -> str:
         prefix = kind.key_prefix
         if prefix not in highest:
             highest[prefix] = int(kb.next_key(kind).rsplit("-", 1)[1]) - 1
             pattern = re.compile(rf"^{prefix}-(\d+)$", re.I)
-            for key in planned:
+            for key in plan.keys.given():
                 match = pattern.match(key)
                 if match:
                     highest[prefix] = max(highest[prefix], int(match.group(1)))
@@ -389,10 +389,8 @@ def _plan_keys(kb: KnowledgeBase, plan: ImportPlan) -> None:
             whom = f"{taken.key} {taken.title!r}" if taken else "another file of this folder"
             plan.warnings.append(FileWarning(parsed.path, f"key {key} is taken by {whom}: "
                                              f"imported as {chosen}"))
-        planned.add(chosen.lower())
         plan.keys[parsed.path] = chosen
     for parsed in plan.records if unkeyed else ():
         if not (parsed.key or parsed.key_hint) and parsed.path not in plan.matches:
             chosen = next_number(Kind.parse(parsed.kind))
-            planned.add(chosen.lower())
             plan.keys[parsed.path] = chosen

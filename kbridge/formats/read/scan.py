@@ -7,7 +7,7 @@ import os
 import posixpath
 import stat
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -257,20 +257,14 @@ def _keep_decisions(result: ScanResult, force: bool, shelf: FileShelf | None) ->
 
 def _assign_keys(result: ScanResult, shelf: FileShelf | None) -> None:
     """Each numbered decision's number space and key hint (kbridge.formats.read.numbering), then
-    the warnings each file's reading gave (gathered in the same pass over the records)."""
-    own_warnings: list[FileWarning] = []
-
-    def noting(records: Iterable[ParsedRecord]) -> Iterator[ParsedRecord]:
-        for record in records:
-            own_warnings.extend(FileWarning(record.path, message) for message in record.warnings)
-            yield record
-
+    the warnings each file's reading gave."""
+    own_warnings = [FileWarning(record.path, message) for record in result.records for message in record.warnings]
     if isinstance(result.records, list):
-        result.warnings.extend(assign_keys(list(noting(result.records))))
+        result.warnings.extend(assign_keys(result.records))
     else:
         assert shelf is not None
         warnings: list[FileWarning] = []
-        for path, number, log, hint in key_hints(noting(result.records), warnings):
+        for path, number, log, hint in key_hints(shelf.numbers(), warnings):
             shelf.set_key_hint(path, number, log, hint)
         result.warnings.extend(warnings)
     result.warnings.extend(own_warnings)

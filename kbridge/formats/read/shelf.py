@@ -14,12 +14,14 @@ import dataclasses
 import pickle
 import posixpath
 import zlib
-from collections.abc import Iterable, Iterator, MutableMapping
+from collections.abc import Iterable, Iterator, MutableMapping, Sequence
 from typing import Any
 
 from kbridge.core.scratch import ScratchTable
 from kbridge.formats.read.matches import Matches
+from kbridge.formats.read.numbering import NumberedFiles, log_folder, number_order, numbered_decision
 from kbridge.formats.read.parsed import ParsedRecord
+from kbridge.formats.read.planned_keys import PlannedKeys
 from kbridge.model import Kind, Record
 
 # The parts of a record that are large and that nothing needs before its batch is written.
@@ -31,6 +33,8 @@ NAMES = ("basename", "stem", "numbered", "title", "slug")
 # What the plan and the import decide per file (`ShelfColumn`): the key a new record gets, the
 # record it was written as and the key it has.
 VALUES = ("planned_key", "uid", "key")
+# The planned key lower-cased, indexed: whether a key is given already (`ShelvedKeys`).
+PLANNED_LOWER = "planned_lower"
 # Facts known once the whole folder is read, kept beside the others (a row's facts are not
 # unpickled and pickled again for them).
 LATER = ("log", "key_hint")
@@ -38,6 +42,8 @@ LATER = ("log", "key_hint")
 # no record is the match of two files).
 MATCH = ("match",)
 MATCH_UID = "match_uid"
+# Where a numbered decision's number belongs, the number, and (number, path) as one sortable text.
+NUMBERING = ("log_folder", "number", "number_order")
 
 
 def numbered(log: str, number: int) -> str:
@@ -67,6 +73,16 @@ def names_of(record: ParsedRecord) -> dict[str, Any]:
     }
 
 
+def _numbering(record: ParsedRecord) -> dict[str, Any]:
+    """What the number spaces are worked out from (`ShelvedNumbers`): None unless `record` is
+    keyed by its file's number."""
+    if not numbered_decision(record):
+        return dict.fromkeys(NUMBERING)
+    assert record.number is not None
+    return {"log_folder": log_folder(record), "number": record.number,
+            "number_order": number_order(record.number, record.path)}
+
+
 def _dump(value: Any, level: int = 0) -> bytes:
     data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     return zlib.compress(data, level) if level else data
@@ -83,7 +99,8 @@ class FileShelf:
     """The files of one import, read and waiting (see the module's text): a row per record."""
 
     def __init__(self) -> None:
-        self._rows = ScratchTable(indexed=("path", "read_order", "plan_order", "folder_stem", MATCH_UID, *NAMES),
+        self._rows = ScratchTable(indexed=("path", "read_order", "plan_order", "folder_stem", MATCH_UID, *NAMES,
+                                           *NUMBERING, PLANNED_LOWER),
                                   plain=("facts", *LATER, *VALUES, *MATCH))
         # The texts apart: SQLite rewrites a whole row when a column of it changes, and a
         # record's row changes four times (its key hint, planned key, uid and key).
@@ -102,7 +119,7 @@ class FileShelf:
         """Store `record` (its facts and its text); the row it is."""
         self._texts.add({"path": record.path, "text": _dump({name: getattr(record, name) for name in _HEAVY}, 1)})
         return self._rows.add({"path": record.path, "plan_order": plan_order(record), "read_order": "",
-                               "facts": _dump(self._facts(record)), **names_of(record)})
+                               "facts": _dump(self._facts(record)), **names_of(record), **_numbering(record)})
 
     @staticmethod
     def _facts(record: ParsedRecord) -> ParsedRecord:
@@ -168,11 +185,22 @@ class FileShelf:
             if value is not None:
                 yield path, value
 
+    def ordered_values(self, column: str) -> Iterator[Any]:
+        """The values of an indexed `column` (NULL left out), in order."""
+        for (value,) in self._rows.walk(column, (column,)):
+            yield value
+
     def column(self, column: str) -> ShelfColumn:
         return ShelfColumn(self, column)
 
     def matches(self) -> ShelvedMatches:
         return ShelvedMatches(self)
+
+    def planned_keys(self) -> ShelvedKeys:
+        return ShelvedKeys(self)
+
+    def numbers(self) -> ShelvedNumbers:
+        return ShelvedNumbers(self._rows)
 
     # --- what links find a file by (kbridge.formats.read.resolve.FolderIndex) -----------------
 
@@ -238,6 +266,27 @@ class ShelfColumn(MutableMapping[str, str]):
         return sum(1 for _ in self.shelf.values(self.name))
 
 
+class ShelvedKeys(ShelfColumn, PlannedKeys):
+    """The plan's keys on the shelf's rows, with the lower-cased key indexed."""
+
+    def __init__(self, shelf: FileShelf) -> None:
+        super().__init__(shelf, "planned_key")
+
+    def gives(self, key: str) -> bool:
+        return self.shelf.has_value(PLANNED_LOWER, key.lower())
+
+    def given(self) -> Iterator[str]:
+        return self.shelf.ordered_values(PLANNED_LOWER)
+
+    def __setitem__(self, path: str, key: str) -> None:
+        self.shelf.set_values(path, {self.name: key, PLANNED_LOWER: key.lower()})
+
+    def __delitem__(self, path: str) -> None:
+        if path not in self:
+            raise KeyError(path)
+        self.shelf.set_values(path, {self.name: None, PLANNED_LOWER: None})
+
+
 class ShelvedMatches(Matches):
     """The plan's matches on the shelf's rows (a re-import of 100,000 files held a slim copy of
     every record: 2.5 KB a file)."""
@@ -274,3 +323,21 @@ class ShelvedMatches(Matches):
 
     def __len__(self) -> int:
         return self._count
+
+
+class ShelvedNumbers(NumberedFiles):
+    """The numbers of the shelf's decisions, asked of its rows (a folder of 100,000 numbered
+    files held each one's path and number while their keys were found: 238 bytes a file)."""
+
+    def __init__(self, rows: ScratchTable) -> None:
+        self._rows = rows
+
+    def folder_sizes(self) -> dict[str, int]:
+        return self._rows.counts("log_folder")
+
+    def overlap(self, folder: str, folders: Sequence[str]) -> bool:
+        return self._rows.shares("log_folder", folder, folders, on="number")
+
+    def in_order(self, folders: Sequence[str]) -> Iterator[tuple[int, str]]:
+        for number, path in self._rows.walk("number_order", ("number", "path"), within=("log_folder", folders)):
+            yield int(number), path

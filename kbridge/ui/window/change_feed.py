@@ -67,7 +67,7 @@ class ChangeFeed(QObject):
         if w.kb is None:
             return
         uids = changes.records | {link.source_uid for link in changes.links}
-        if len(uids) > ROW_UPDATE_LIMIT:
+        if changes.wholesale or len(uids) > ROW_UPDATE_LIMIT:
             w.load_records()
         else:
             w.model.update_rows(uids)
@@ -77,7 +77,7 @@ class ChangeFeed(QObject):
         current = w.current_record()
         if current is not None:
             touched = {link.target_uid for link in changes.links} | uids
-            if current.uid in touched and w.right.currentWidget() is w.tabs:
+            if (changes.wholesale or current.uid in touched) and w.right.currentWidget() is w.tabs:
                 w.show_record(current.uid)
         w.update_count()
 
