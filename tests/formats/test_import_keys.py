@@ -121,3 +121,22 @@ def test_decisions_without_a_number_are_numbered_after_the_highest_key_given(tmp
     import_folder(kb, folder)
     assert sorted((record.key, record.title) for record in kb.list_records()) == [
         ("ADR-0001", "First"), ("ADR-0005", "Fifth"), ("ADR-0006", "Use Postgres")]
+
+
+def test_the_logs_of_a_monorepo_are_keyed_by_whose_they_are_not_by_where_they_sit(tmp_path: Path) -> None:
+    """Logs in `<service>/docs/adr` folders each number from 1: each is its own number space,
+    keyed by the nearest folder not named for what it holds (BILLING, not
+    SERVICES-BILLING-DOCS-A), then by two folders (APPS-BILLING) when that one is taken."""
+    root = tmp_path / "monorepo"
+    body = "\n\n## Status\n\nAccepted\n\n## Decision\n\nWe do it.\n"
+    for folder, names in (("docs/adr", ("0001-x", "0002-y")), ("services/billing/docs/adr", ("0001-a", "0002-b")),
+                          ("apps/billing/docs/adr", ("0001-c",)), ("services/search/architecture/decisions", ("0001-d",))):
+        (root / folder).mkdir(parents=True)
+        for name in names:
+            (root / folder / f"{name}.md").write_text(f"# {name[3]}. Choice {name[-1]}" + body, encoding="utf-8")
+    plan = plan_import(KnowledgeBase.init(tmp_path / "kb.kbridge"), root)
+    assert {row.path: row.key for row in plan.rows} == {
+        "docs/adr/0001-x.md": "ADR-0001", "docs/adr/0002-y.md": "ADR-0002",
+        "services/billing/docs/adr/0001-a.md": "BILLING-0001", "services/billing/docs/adr/0002-b.md": "BILLING-0002",
+        "apps/billing/docs/adr/0001-c.md": "APPS-BILLING-0001",
+        "services/search/architecture/decisions/0001-d.md": "SEARCH-0001"}

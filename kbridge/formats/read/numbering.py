@@ -20,6 +20,9 @@ from kbridge.model import KEY_DIGITS, Kind
 MAIN_PREFIX = Kind.DECISION.key_prefix
 _RESERVED = {kind.key_prefix for kind in Kind}
 _PREFIX_LIMIT = 24
+# Folder names that say what a folder holds, not whose it is (passed over for a key prefix).
+_HOLDER_NAMES = {"adr", "adrs", "arch", "architecture", "content", "decision", "decision-log", "decision-records",
+                 "decisions", "design", "doc", "docs", "documentation", "pages", "records", "source", "src"}
 OTHERS_NAMED = 5  # the other files of a duplicate number a warning names
 
 
@@ -148,11 +151,17 @@ def _spaces(numbered: NumberedFiles, sizes: dict[str, int]) -> list[NumberSpace]
 
 
 def _prefix(folder: str, taken: set[str]) -> str:
-    """A key prefix from a folder's name: `infra` -> INFRA, `eval-hub` -> EVAL-HUB."""
+    """A key prefix from a folder's name: `infra` -> INFRA, `eval-hub` -> EVAL-HUB; a folder named
+    for what it holds (`services/billing/docs/adr`) by the nearest folder named otherwise
+    (BILLING, then SERVICES-BILLING); else by its whole path."""
     def clean(text: str) -> str:
         return re.sub(r"[^A-Z0-9]+", "-", text.upper()).strip("-")[:_PREFIX_LIMIT].strip("-")
 
-    candidates = [clean(posixpath.basename(folder)), clean(folder.replace("/", "-"))]
+    named = [part for part in reversed(folder.split("/")) if part and part.lower() not in _HOLDER_NAMES]
+    candidates = [clean(named[0])] if named else []
+    if len(named) > 1:
+        candidates.append(clean(f"{named[1]}-{named[0]}"))
+    candidates.append(clean(folder.replace("/", "-")))
     for candidate in candidates:
         if candidate and candidate not in taken and candidate not in _RESERVED and candidate[0].isalpha():
             return candidate
