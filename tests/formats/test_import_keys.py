@@ -129,8 +129,9 @@ def test_the_logs_of_a_monorepo_are_keyed_by_whose_they_are_not_by_where_they_si
     SERVICES-BILLING-DOCS-A), then by two folders (APPS-BILLING) when that one is taken."""
     root = tmp_path / "monorepo"
     body = "\n\n## Status\n\nAccepted\n\n## Decision\n\nWe do it.\n"
-    for folder, names in (("docs/adr", ("0001-x", "0002-y")), ("services/billing/docs/adr", ("0001-a", "0002-b")),
-                          ("apps/billing/docs/adr", ("0001-c",)), ("services/search/architecture/decisions", ("0001-d",))):
+    logs = (("docs/adr", ("0001-x", "0002-y")), ("services/billing/docs/adr", ("0001-a", "0002-b")),
+            ("apps/billing/docs/adr", ("0001-c",)), ("services/search/architecture/decisions", ("0001-d",)))
+    for folder, names in logs:
         (root / folder).mkdir(parents=True)
         for name in names:
             (root / folder / f"{name}.md").write_text(f"# {name[3]}. Choice {name[-1]}" + body, encoding="utf-8")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
 from kbridge.formats.markdown_doc import Document, strip_comments
@@ -201,7 +202,7 @@ def guess_file_format(doc: Document, path: str) -> str | None:
     return None
 
 
-def folder_format(guesses: list[str | None], config: str | None, index_text: str = "") -> str:
+def folder_format(guesses: Iterable[str | None], config: str | None, index_text: str = "") -> str:
     """The format of a folder: its config file, else its index page, else what most files say."""
     if config:
         return config

@@ -6,8 +6,9 @@ from __future__ import annotations
 import os
 import posixpath
 import stat
-from collections import defaultdict
-from collections.abc import Callable
+from array import array
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,6 +62,32 @@ class _Candidate:
     held: tuple[DecodedText, Document, bytes] | None = None
 
 
+class _FolderFiles:
+    """The Markdown files of one folder, in its order, until the folder's format is known: a file
+    read at once onto the shelf is its row (8 bytes), any other its candidate (a candidate and
+    its row apiece took 100 bytes a file, and a folder may hold 100,000 files)."""
+
+    __slots__ = ("entries", "guesses", "others")
+
+    def __init__(self) -> None:
+        self.guesses: Counter[str] = Counter()  # what the files' own marks point to, counted in order
+        self.entries = array("q")  # a row of the shelf (> 0), or -(1 + the index of a candidate in `others`)
+        self.others: list[_Candidate] = []
+
+    def add(self, candidate: _Candidate) -> None:
+        if candidate.guess:
+            self.guesses[candidate.guess] += 1
+        if isinstance(candidate.read, int):
+            self.entries.append(candidate.read)
+        else:
+            self.others.append(candidate)
+            self.entries.append(-len(self.others))
+
+    def __iter__(self) -> Iterator[int | _Candidate]:
+        for entry in self.entries:
+            yield entry if entry > 0 else self.others[-entry - 1]
+
+
 @dataclass
 class _Reading:
     """How the files of a folder are read: the format asked for, the kbridge Markdown reader, and
@@ -95,9 +122,10 @@ def list_files(root: Path, result: ScanResult, inner_links: dict[str, str] | Non
         dirnames[:] = kept
         for name in sorted(filenames):
             rel = _join(rel_folder, name)
-            path = base / name
-            if path.is_symlink():
-                reason, target = _symlink_target(path, real_root)
+            # A string, not a Path: a Path interns each name, and the table of interned strings
+            # keeps its size after they are gone (64 bytes a file for the rest of the process).
+            if os.path.islink(os.path.join(folder, name)):
+                reason, target = _symlink_target(base / name, real_root)
                 if reason:
                     result.skipped.append(Skipped(rel, reason))
                 elif inner_links is not None:
@@ -156,7 +184,7 @@ def scan_folder(root: Path, fmt: str = "auto", progress: Progress | None = None,
     files = list_files(root, result, inner_links)
     own_folder = _folder_decisions(files, list(inner_links))
     total = len(files)
-    candidates: dict[str, list[_Candidate]] = defaultdict(list)
+    candidates: dict[str, _FolderFiles] = defaultdict(_FolderFiles)
     images: dict[str, Path] = {}
     for done, rel in enumerate(files, start=1):
         if cancel is not None and cancel():
@@ -183,27 +211,32 @@ def scan_folder(root: Path, fmt: str = "auto", progress: Progress | None = None,
     return result
 
 
-def _read_candidates(root: Path, candidates: dict[str, list[_Candidate]], total: int, result: ScanResult,
-                     reading: _Reading, progress: Progress | None, cancel: Cancel | None) -> list[int]:
+def _read_candidates(root: Path, candidates: dict[str, _FolderFiles], total: int, result: ScanResult,
+                     reading: _Reading, progress: Progress | None, cancel: Cancel | None) -> array[int]:
     """Read each folder's files as its format (told once the folder is known): records go to
     the result (or the shelf: their rows, in the folder's order, are returned). Its own function:
     a loop's names outlive it and held the last folder's candidates (14 MB at 100,000 files)."""
     config = detect.find_config(root)
     done = total
-    shelved: list[int] = []  # the rows of the records on the shelf, in the folder's order
+    shelved = array("q")  # the rows of the records on the shelf, in the folder's order
     for folder in sorted(candidates):
         group = candidates[folder]
         index_text = _small_text(root, posixpath.join(folder, "index.md"))
-        folder_fmt = detect.folder_format([c.guess for c in group], config, index_text)
+        folder_fmt = detect.folder_format(group.guesses.elements(), config, index_text)
         for candidate in group:
             done += 1
             if cancel is not None and cancel():
                 result.cancelled = True
                 return shelved
             if progress is not None and (done % 25 == 0 or done == total * 2):
-                progress(done, total * 2, f"parsing {candidate.path}")
-            outcome = candidate.read if candidate.read is not None else _read_waiting(candidate, folder_fmt, reading)
-            candidate.read = None
+                progress(done, total * 2, f"parsing {candidate.path}" if isinstance(candidate, _Candidate)
+                         else f"parsing the files of {folder or 'the folder'}")
+            if isinstance(candidate, int):
+                outcome: ParsedRecord | Skipped | int = candidate
+            else:
+                outcome = candidate.read if candidate.read is not None else _read_waiting(candidate, folder_fmt,
+                                                                                            reading)
+                candidate.read = None
             if isinstance(outcome, Skipped):
                 result.skipped.append(outcome)
             elif isinstance(outcome, int):
@@ -270,13 +303,12 @@ def _assign_keys(result: ScanResult, shelf: FileShelf | None) -> None:
     result.warnings.extend(own_warnings)
 
 
-def _triage(root: Path, rel: str, result: ScanResult, candidates: dict[str, list[_Candidate]],
+def _triage(root: Path, rel: str, result: ScanResult, candidates: dict[str, _FolderFiles],
             images: dict[str, Path], named_by_folder: bool, reading: _Reading) -> None:
     name = posixpath.basename(rel)
     lower = name.lower()
-    path = root / rel
     try:
-        info = path.lstat()
+        info = os.lstat(os.path.join(root, rel))  # not a Path: see list_files
     except OSError as error:
         result.skipped.append(Skipped(rel, f"cannot be read: {error.strerror or error}"))
         return
@@ -291,7 +323,7 @@ def _triage(root: Path, rel: str, result: ScanResult, candidates: dict[str, list
         if size > MAX_IMAGE_BYTES:
             result.skipped.append(Skipped(rel, f"image larger than {MAX_IMAGE_BYTES >> 20} MiB"))
         else:
-            images[rel] = path
+            images[rel] = root / rel
         return
     if name.startswith("."):
         result.skipped.append(Skipped(rel, "hidden file"))
@@ -344,7 +376,7 @@ def _triage(root: Path, rel: str, result: ScanResult, candidates: dict[str, list
         reading.shelf.keep_bytes(rel, data)  # read again once its folder's format is known
     else:
         candidate.held = (decoded, doc, data)
-    candidates[posixpath.dirname(rel)].append(candidate)
+    candidates[posixpath.dirname(rel)].add(candidate)
 
 
 def _read_waiting(candidate: _Candidate, fmt: str, reading: _Reading) -> ParsedRecord | Skipped | int:
