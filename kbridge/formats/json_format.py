@@ -14,8 +14,7 @@ from typing import Any
 
 from kbridge import __version__, safe_files
 from kbridge.core import KnowledgeBase
-from kbridge.formats.read.parsed import ParsedRecord, Skipped
-from kbridge.formats.read.resolve import ResolvedLink
+from kbridge.formats.read.parsed import ParsedRecord, ResolvedLink, Skipped
 from kbridge.model import (
     Cancel,
     ConflictError,

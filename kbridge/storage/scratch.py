@@ -95,6 +95,13 @@ class ScratchTable:
         return [row[0] for row in self._db.execute(
             f"SELECT {wanted} FROM items WHERE {self._index(column)} = ? ORDER BY {key}", (value,))]
 
+    def rows_where(self, columns: Sequence[str], value: Any, wanted: Sequence[str]) -> list[tuple[Any, ...]]:
+        """(id, *wanted) of the items where any of the indexed `columns` is `value`, by id."""
+        names = self._checked({name: None for name in wanted})
+        among = " UNION ".join(f"SELECT id FROM items WHERE {self._index(column)} = ?" for column in columns)
+        return [tuple(row) for row in self._db.execute(
+            f"SELECT id, {', '.join(names)} FROM items WHERE id IN ({among}) ORDER BY id", [value] * len(columns))]
+
     def first(self, column: str, value: Any, wanted: Sequence[str]) -> tuple[Any, ...] | None:
         """`wanted` columns of the first item (by id) whose indexed `column` is `value`."""
         names = self._checked({name: None for name in wanted})
@@ -140,6 +147,19 @@ class ScratchTable:
             if len(rows) < PAGE_ROWS:
                 return
             after = rows[-1][-2:]
+
+    def each(self, columns: Sequence[str]) -> Iterator[tuple[Any, ...]]:
+        """`columns` of every item in the order they were added, read a page at a time."""
+        names = self._checked({name: None for name in columns})
+        statement = f"SELECT id, {', '.join(names)} FROM items WHERE id > ? ORDER BY id LIMIT {PAGE_ROWS}"
+        after = 0
+        while True:
+            rows = self._db.execute(statement, (after,)).fetchall()
+            for row in rows:
+                yield tuple(row[1:])
+            if len(rows) < PAGE_ROWS:
+                return
+            after = rows[-1][0]
 
     def _index(self, column: str) -> str:
         """`column`, once its index exists."""

@@ -12,6 +12,7 @@ import pytest
 
 from kbridge.core import KnowledgeBase
 from kbridge.formats.read.importer import import_folder
+from kbridge.formats.read.link_book import HeldLinks, LinkBook, ShelvedLinks
 from kbridge.formats.read.parsed import ParsedRecord
 from kbridge.formats.read.plan import plan_import
 from kbridge.formats.read.resolve import MemoryIndex, resolve_links
@@ -42,10 +43,26 @@ def test_a_plan_read_back_from_its_shelf_is_the_plan_of_the_records_held(
     assert [_facts(r) for r in plan.records] == [_facts(r) for r in in_order]
     assert all(r.shelved and not r.body and not r.original for r in plan.records)
     warnings: list = []
-    assert plan.resolved == resolve_links(in_order, warnings)
+    held_links = resolve_links(in_order, warnings)
+    assert isinstance(plan.resolved, ShelvedLinks) and isinstance(held_links, HeldLinks)
+    assert list(plan.resolved) == list(held_links)
+    _assert_handed_out_alike(plan.resolved, held_links, [r.path for r in in_order])
     assert {(w.path, w.message) for w in plan.warnings} == {
         (w.path, w.message) for w in [*held.warnings, *warnings]}
     assert [(s.path, s.reason) for s in plan.skipped] == [(s.path, s.reason) for s in held.skipped]
+
+
+def _assert_handed_out_alike(shelved: LinkBook, held: LinkBook, paths: list[str]) -> None:
+    """Both books give each file the same links, and hand the same ones out batch by batch, once."""
+    written: dict[str, str] = {}
+    for start in range(0, len(paths), 7):
+        batch = paths[start:start + 7]
+        for path in batch:
+            assert shelved.stated_by(path) == held.stated_by(path), path
+            assert shelved.stated(path) == held.stated(path), path
+            written[path] = "uid"
+        assert shelved.ready(batch, written) == held.ready(batch, written), batch
+    assert shelved.ready(paths, written) == held.ready(paths, written) == []
 
 
 def test_the_shelf_finds_a_file_by_every_name_as_the_index_in_memory_does(corpus: Path) -> None:

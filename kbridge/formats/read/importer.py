@@ -18,7 +18,7 @@ from kbridge.formats.json_format import JSON_FORMAT
 from kbridge.formats.read import extract
 from kbridge.formats.read.link_book import LinkBook
 from kbridge.formats.read.numbering import MAIN_PREFIX
-from kbridge.formats.read.parsed import FileWarning, ParsedRecord, Skipped
+from kbridge.formats.read.parsed import FileWarning, ParsedRecord, ResolvedLink, Skipped
 from kbridge.formats.read.plan import (
     SCAN_SHARE,
     ImportPlan,
@@ -28,7 +28,6 @@ from kbridge.formats.read.plan import (
     plan_import,
     unchanged,
 )
-from kbridge.formats.read.resolve import ResolvedLink
 from kbridge.formats.read.sameness import as_text
 from kbridge.formats.read.scan import MAX_IMAGE_BYTES
 from kbridge.model import (
@@ -125,7 +124,7 @@ def import_folder(
                           files=len(plan.records))
     if plan.shelf is not None:
         report.keys = plan.shelf.column("key")
-    plan.resolved = [_kept(link) for link in plan.resolved]
+    plan.resolved.keep_as(_kept)
     importer = _Importer(kb, plan, report)
     with kb.recording() as recorded:
         try:
@@ -190,7 +189,7 @@ class _Importer:
         self.plan = plan
         self.root = plan.root.resolve()
         self.report = report
-        self.book = LinkBook(plan.resolved)
+        self.book: LinkBook = plan.resolved
         # Source path -> uid: on the rows of the plan's shelf when it has one (not in memory: a
         # hundred thousand files), as the report's keys.
         self.uids: MutableMapping[str, str] = plan.shelf.column("uid") if plan.shelf is not None else {}

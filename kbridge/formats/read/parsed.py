@@ -23,6 +23,23 @@ class ParsedLink:
     verb: str = ""  # the phrase as written ("Superceded by"), kept for writing back
 
 
+@dataclass(frozen=True)
+class ResolvedLink:
+    """A link between two files of the folder; `target` None keeps a dangling link's text.
+
+    A file that says "Superseded by X" where X is not in the folder gives a link whose source is
+    missing: it is kept from the stating file's side with `reversed_from` set, so nothing is lost.
+    """
+
+    source: str
+    type: LinkType
+    target: str | None
+    target_text: str = ""
+    note: str = ""
+    reversed_from: str = ""  # the phrase of an incoming link whose source is missing
+    stated_in: str = ""  # the file whose text states the link
+
+
 @dataclass
 class ParsedRecord:
     path: str  # relative to the imported folder, with "/" separators

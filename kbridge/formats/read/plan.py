@@ -17,10 +17,11 @@ from typing import Any
 from kbridge.core import KnowledgeBase
 from kbridge.formats.json_format import JsonExport, is_json_export, read_json_export
 from kbridge.formats.kbridge_markdown import read_kbridge
+from kbridge.formats.read.link_book import HeldLinks, LinkBook, ShelvedLinks
 from kbridge.formats.read.matches import HeldMatches, Matches
 from kbridge.formats.read.parsed import FORMATS, FileWarning, ParsedRecord, Skipped
 from kbridge.formats.read.planned_keys import HeldKeys, PlannedKeys
-from kbridge.formats.read.resolve import ResolvedLink, resolve_links
+from kbridge.formats.read.resolve import resolve_links
 from kbridge.formats.read.sameness import Named, same_content
 from kbridge.formats.read.scan import scan_folder
 from kbridge.formats.read.shelf import FileShelf, ShelvedRecords
@@ -83,7 +84,7 @@ class ImportPlan:
     # What carrying the plan out needs: the records (held, or read back from the shelf), people first.
     records: list[ParsedRecord] | ShelvedRecords = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
-    resolved: list[ResolvedLink] = field(default_factory=list)
+    resolved: LinkBook = field(default_factory=HeldLinks)  # the links between its files
     attachments: dict[str, list[str]] = field(default_factory=dict)
     images: set[str] = field(default_factory=set)  # the attachments' files (no row of their own)
     matches: Matches = field(default_factory=HeldMatches)  # file -> the record it is here
@@ -168,7 +169,7 @@ def plan_import(kb: KnowledgeBase, folder: Path | str, *, fmt: str = "auto",
     plan.matches = shelf.matches()
     plan.skipped = list(scan.skipped)
     plan.attachments = scan.attachments
-    plan.resolved = resolve_links(plan.records, plan.warnings, shelf)
+    plan.resolved = resolve_links(plan.records, plan.warnings, shelf, ShelvedLinks())
     _match(kb, root.resolve(), plan)
     _plan_keys(kb, plan)
     plan.images = set(scan.attachments)
@@ -181,7 +182,7 @@ def _plan_json(kb: KnowledgeBase, path: Path) -> ImportPlan:
     plan = ImportPlan(path, json=data)
     plan.records = sorted(data.records, key=lambda r: (r.kind != Kind.PERSON.value, r.path))
     plan.skipped = list(data.skipped)
-    plan.resolved = list(data.links)
+    plan.resolved = HeldLinks(data.links)
     plan.attachments = {name: users for name, (_, users) in data.attachments.items()}
     _match(kb, path.resolve(), plan)
     _plan_keys(kb, plan)

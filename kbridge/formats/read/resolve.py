@@ -7,32 +7,14 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
 from typing import Protocol
 from urllib.parse import unquote, urlparse
 
 from kbridge.formats.read import extract
+from kbridge.formats.read.link_book import HeldLinks, LinkBook
 from kbridge.formats.read.numbering import log_folder
-from kbridge.formats.read.parsed import FileWarning, ParsedLink, ParsedRecord
+from kbridge.formats.read.parsed import FileWarning, ParsedLink, ParsedRecord, ResolvedLink
 from kbridge.formats.read.shelf import NAMES, names_of, numbered
-from kbridge.model import LinkType
-
-
-@dataclass(frozen=True)
-class ResolvedLink:
-    """A link between two files of the folder; `target` None keeps a dangling link's text.
-
-    A file that says "Superseded by X" where X is not in the folder gives a link whose source is
-    missing: it is kept from the stating file's side with `reversed_from` set, so nothing is lost.
-    """
-
-    source: str
-    type: LinkType
-    target: str | None
-    target_text: str = ""
-    note: str = ""
-    reversed_from: str = ""  # the phrase of an incoming link whose source is missing
-    stated_in: str = ""  # the file whose text states the link
 
 
 class FolderIndex(Protocol):
@@ -175,25 +157,14 @@ def links_stated_by(record: ParsedRecord, resolver: Resolver) -> list[ResolvedLi
 
 
 def resolve_links(records: Iterable[ParsedRecord], warnings: list[FileWarning] | None = None,
-                  index: FolderIndex | None = None) -> list[ResolvedLink]:
+                  index: FolderIndex | None = None, book: LinkBook | None = None) -> LinkBook:
     """Every link stated in the records, once, from its source to its target (found through
-    `index` when the records are not held in memory)."""
+    `index` when the records are not held in memory), kept in `book` (by default held)."""
     resolver = Resolver(records, index)
-    seen: dict[tuple[str, LinkType, str], int] = {}
-    resolved: list[ResolvedLink] = []
+    book = book if book is not None else HeldLinks()
     for record in records:
         for item in links_stated_by(record, resolver):
-            target = item.target or f"?{item.target_text.lower()}"
-            marker = (item.source, item.type, target)
-            if item.type.symmetric and item.target is not None:
-                first, second = sorted((item.source, item.target))
-                marker = (first, item.type, second)
-            if marker not in seen:
-                seen[marker] = len(resolved)
-                resolved.append(item)
-            elif item.note and not resolved[seen[marker]].note:
-                # Stated by both files: the words one of them adds ("in part") are kept.
-                resolved[seen[marker]] = replace(resolved[seen[marker]], note=item.note)
+            book.add(item)
     if warnings is not None:
         warnings.extend(resolver.warnings)
-    return resolved
+    return book
