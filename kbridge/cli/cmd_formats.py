@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import sys
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import click
@@ -49,32 +50,36 @@ def import_command(app: AppContext, folder: Path, fmt: str, dry_run: bool, force
         else:
             kb = app.kb(write=not dry_run)
         report, rows = _import_or_plan(kb, folder, fmt, dry_run, force, progress)
-    if as_json:
-        emit_json({"dry_run": dry_run, **report.as_json()})
-        return
-    _print_rows(rows, [(w.path, w.message) for w in report.warnings], dry_run, report.formats)
+        # Printed while the knowledge base is open: the lines are made as they are printed
+        # (whether a file is unchanged may ask it), never all held.
+        if as_json:
+            emit_json({"dry_run": dry_run, **report.as_json()})
+            return
+        _print_rows(rows, [(w.path, w.message) for w in report.warnings], dry_run, report.formats)
 
 
 def _import_or_plan(kb: KnowledgeBase, folder: Path, fmt: str, dry_run: bool, force: bool,
-                    progress: TerminalProgress) -> tuple[ImportPlan | ImportReport, list[PlannedRecord]]:
+                    progress: TerminalProgress) -> tuple[ImportPlan | ImportReport, Iterator[PlannedRecord]]:
     try:
         plan = plan_import(kb, folder, fmt=fmt, progress=progress, force=force)
         if not plan.decisions_found and plan.records and not force:
             raise NoDecisionsError(no_decisions_message(folder))
         if dry_run:
-            return plan, plan.rows
+            return plan, plan.rows_by_path()
         report = import_folder(kb, folder, fmt=fmt, progress=progress, force=force, plan=plan)
-        return report, report.records
+        return report, report.records_by_path()
     finally:
         progress.close()
 
 
-def _print_rows(rows: list[PlannedRecord], warnings: list[tuple[str, str]], dry_run: bool,
+def _print_rows(rows: Iterable[PlannedRecord], warnings: list[tuple[str, str]], dry_run: bool,
                 formats: dict[str, int]) -> None:
     verbs = {"import": "would import" if dry_run else "imported",
              "update": "would update" if dry_run else "updated",
              "unchanged": "unchanged", "skip": "skipped"}
+    counts = dict.fromkeys(verbs, 0)
     for row in rows:
+        counts[row.action] += 1
         if row.action == "skip":
             say(f"skipped  {row.path}: {row.reason}")
             continue
@@ -83,7 +88,6 @@ def _print_rows(rows: list[PlannedRecord], warnings: list[tuple[str, str]], dry_
             f"{row.path}: {row.title}" + (f"  ({notes})" if notes else ""))
     for path, message in warnings:
         say(f"warning  {path}: {message}")
-    counts = {action: sum(1 for row in rows if row.action == action) for action in verbs}
     done = "would be " if dry_run else ""
     click.echo(f"{counts['import']} {done}imported, {counts['update']} {done}updated, "
                f"{counts['unchanged']} unchanged, {counts['skip']} skipped, {len(warnings)} warnings"

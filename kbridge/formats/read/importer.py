@@ -68,9 +68,13 @@ class ImportReport:
     def records(self) -> list[PlannedRecord]:
         """A line per file as the plan was carried out, by path (made when asked: a window's
         import shows counts, the command line every file)."""
+        return list(self.records_by_path())
+
+    def records_by_path(self) -> Iterator[PlannedRecord]:
+        """The same lines made one at a time (see `ImportPlan.rows_by_path`)."""
         if self.plan is None or self.cancelled:
-            return []
-        return sorted((_carried_out(row, self) for row in self.plan.each_row()), key=lambda row: row.path)
+            return iter(())
+        return (_carried_out(row, self) for row in self.plan.rows_by_path())
 
     def as_json(self) -> dict[str, Any]:
         return {

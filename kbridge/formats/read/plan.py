@@ -6,6 +6,7 @@ warnings. `kbridge import --dry-run` prints it; the window's import dialog shows
 from __future__ import annotations
 
 import dataclasses
+import heapq
 import posixpath
 import re
 from collections import Counter
@@ -102,11 +103,30 @@ class ImportPlan:
     @property
     def rows(self) -> list[PlannedRecord]:
         """The preview: a line per file, by path (made when asked: the plan does not hold it)."""
-        return sorted(self.each_row(), key=lambda row: row.path)
+        return list(self.rows_by_path())
+
+    def rows_by_path(self) -> Iterator[PlannedRecord]:
+        """The preview's lines by path, made one at a time: read from the shelf in path order,
+        a large folder's are never all held (the command line's list of 100,000 files sorted in
+        memory took 50 MB at the end of an import)."""
+        if self.shelf is None:
+            yield from sorted(self.each_row(), key=lambda row: row.path)
+            return
+        skips = sorted(self._skip_rows(), key=lambda row: row.path)
+        yield from heapq.merge(self._record_rows(self.shelf.walk("path")), skips, key=lambda row: row.path)
 
     def each_row(self) -> Iterator[PlannedRecord]:
         """The preview's lines, records first (people first, then by path), then the skips."""
-        for parsed in self.records:
+        yield from self._record_rows(self.records)
+        yield from self._skip_rows()
+
+    def _skip_rows(self) -> Iterator[PlannedRecord]:
+        for item in self.skipped:
+            if item.path not in self.images:
+                yield PlannedRecord(item.path, "skip", reason=item.reason)
+
+    def _record_rows(self, records: Iterable[ParsedRecord]) -> Iterator[PlannedRecord]:
+        for parsed in records:
             existing = self.matches.get(parsed.path)
             if existing is None:
                 action, key = "import", self.keys.get(parsed.path, "")
@@ -114,9 +134,6 @@ class ImportPlan:
                 action, key = ("unchanged" if unchanged(existing, parsed, self) else "update"), existing.key
             yield PlannedRecord(parsed.path, action, " ".join(parsed.title.split()), parsed.status,
                                 parsed.date, key, "", parsed.status_note, parsed.date_note)
-        for item in self.skipped:
-            if item.path not in self.images:
-                yield PlannedRecord(item.path, "skip", reason=item.reason)
 
     def count(self, action: str) -> int:
         return sum(1 for row in self.each_row() if row.action == action)
