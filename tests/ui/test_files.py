@@ -4,6 +4,7 @@ importing a folder through the dialog (and by dropping it), export, sync and bac
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
@@ -46,6 +47,16 @@ def test_welcome_opens_the_sample_and_remembers_it(qtbot: QtBot, empty_window: M
     assert startup_path(paths.default_kb_path()) == paths.sample_kb_path().resolve()
     assert empty_window.file_commands.close_knowledge_base()
     assert empty_window.pages.currentWidget() is empty_window.welcome
+
+
+def _import_through_the_menu(qtbot: QtBot, window: MainWindow, answers: Answers, folder: Path) -> Any:
+    """File > Import folder… on `folder`, the dialog answered; what it says was done, once idle."""
+    answers.dialogs["ImportDialog"] = run_transfer(folder)
+    menu_action(window, "File", "Import folder…").trigger()
+    qtbot.waitUntil(lambda: window.file_commands.import_dialog is not None
+                    and window.file_commands.import_dialog.result is not None, timeout=60000)
+    wait_until_idle(qtbot, window)
+    return window.file_commands.import_dialog.result
 
 
 def test_new_empty_knowledge_base(qtbot: QtBot, empty_window: MainWindow, tmp_path: Path) -> None:
@@ -212,12 +223,7 @@ def test_an_import_refreshes_the_list_once_and_keeps_its_own_message(
     heard: list[Changes] = []
     assert window.kb is not None
     window.kb.subscribe(heard.append)
-    answers.dialogs["ImportDialog"] = run_transfer(GOVUK)
-    menu_action(window, "File", "Import folder…").trigger()
-    qtbot.waitUntil(lambda: window.file_commands.import_dialog is not None
-                    and window.file_commands.import_dialog.result is not None, timeout=60000)
-    wait_until_idle(qtbot, window)
-    summary = window.file_commands.import_dialog.result
+    summary = _import_through_the_menu(qtbot, window, answers, GOVUK)
     assert summary.imported > 10 and not answers.errors
     assert len(heard) == 1 and len(heard[0].created) == summary.imported  # one change set, announced
     assert refreshes == ["update_rows"] and window.model.total == summary.imported
@@ -248,12 +254,7 @@ def test_an_import_of_more_records_than_are_named_reloads_the_list_and_the_index
         reloads.append("set_listing"), original(*args, **kwargs))[1])
     heard: list[Changes] = []
     window.kb.subscribe(heard.append)
-    answers.dialogs["ImportDialog"] = run_transfer(GOVUK)
-    menu_action(window, "File", "Import folder…").trigger()
-    qtbot.waitUntil(lambda: window.file_commands.import_dialog is not None
-                    and window.file_commands.import_dialog.result is not None, timeout=60000)
-    wait_until_idle(qtbot, window)
-    summary = window.file_commands.import_dialog.result
+    summary = _import_through_the_menu(qtbot, window, answers, GOVUK)
     assert summary.imported > 5 and not answers.errors
     assert len(heard) == 1 and heard[0].wholesale and not heard[0].records
     assert reloads and window.model.total == summary.imported + 1
