@@ -154,9 +154,6 @@ class ShelvedLinks(LinkBook):
         # ones to take away): the last answer is kept until a link is marked added.
         self._last: tuple[str, list[_Entry]] | None = None
 
-    def close(self) -> None:
-        self._table.close()
-
     def add(self, link: ResolvedLink) -> None:
         key = marker(link)
         kept = self._table.first("marker", key, ("link",))
