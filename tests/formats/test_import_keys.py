@@ -65,6 +65,26 @@ def test_number_spaces_asked_of_the_shelf_are_those_of_the_records_held() -> Non
     shelf.close()
 
 
+def test_whether_folders_share_a_number_is_answered_alike_as_the_list_asked_about_grows_or_changes() -> None:
+    """The held numbers keep the numbers of the folders last asked about and add to them as the
+    list grows (the main space gains a folder at a time); another list is gathered anew."""
+    shelf = FileShelf()
+    for record in _FOLDER:
+        shelf.keep(record)
+    held, shelved = HeldNumbers(_FOLDER), shelf.numbers()
+    growing: list[str] = []
+    asked = []
+    for folder in ("later", "", "infra", "copies"):
+        asked += [(folder, list(growing)) for folder in ("infra", "infra-team", "copies", "later")]
+        growing.append(folder)
+    asked += [("infra-team", ["infra"]), ("infra-team", ["later"]), ("copies", ["", "later"]), ("copies", [])]
+    answers = [(folder, folders, held.overlap(folder, folders)) for folder, folders in asked]
+    assert answers == [(folder, folders, shelved.overlap(folder, folders)) for folder, folders in asked]
+    assert ("infra-team", ["infra"], True) in answers and ("infra-team", ["later"], False) in answers
+    assert ("copies", ["", "later"], False) in answers and ("infra", ["later", ""], True) in answers
+    shelf.close()
+
+
 def test_a_number_shared_by_many_files_names_a_few_of_the_others() -> None:
     _, warnings = _hints_held()
     said = [w.message for w in warnings if w.path == "copies/0007-copy-0.md"]

@@ -79,13 +79,21 @@ class HeldNumbers(NumberedFiles):
             if numbered_decision(record):
                 assert record.number is not None
                 self._by_folder[log_folder(record)].append((record.number, record.path))
+        # The numbers of the folders last asked about, grown as that list grows (the main space
+        # gains a folder at a time: its numbers gathered anew for each made 2,000 logs take 2.8 s).
+        self._joined: list[str] = []
+        self._joined_numbers: set[int] = set()
 
     def folder_sizes(self) -> dict[str, int]:
         return {folder: len(members) for folder, members in self._by_folder.items()}
 
     def overlap(self, folder: str, folders: Sequence[str]) -> bool:
-        numbers = {number for other in folders for number, _ in self._by_folder[other]}
-        return any(number in numbers for number, _ in self._by_folder[folder])
+        if list(folders[:len(self._joined)]) != self._joined:
+            self._joined, self._joined_numbers = [], set()
+        for other in folders[len(self._joined):]:
+            self._joined.append(other)
+            self._joined_numbers.update(number for number, _ in self._by_folder[other])
+        return any(number in self._joined_numbers for number, _ in self._by_folder[folder])
 
     def in_order(self, folders: Sequence[str]) -> Iterator[tuple[int, str]]:
         return iter(sorted(member for folder in folders for member in self._by_folder[folder]))
