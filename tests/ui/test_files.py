@@ -3,6 +3,8 @@ importing a folder through the dialog (and by dropping it), export, sync and bac
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -264,6 +266,14 @@ def test_an_import_of_more_records_than_are_named_reloads_the_list_and_the_index
     qtbot.waitUntil(lambda: window.search.latest is not None and window.search.latest.query == "terraform"
                     and not window.search.latest.note, timeout=30000)
     assert window.search.latest.hits
+    # Meanwhile the command line imports another folder into the same file: the window sees it.
+    before = window.model.total
+    hydra = corpus_root().resolve() / "cardano-scaling__hydra"
+    done = subprocess.run([sys.executable, "-m", "kbridge", "--kb", str(window.kb.path), "import", str(hydra)],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    qtbot.waitUntil(lambda: window.model.total > before, timeout=10 * EXTERNAL_CHANGE_POLL_MS)
+    assert window.model.total == before + int(done.stderr.split(" imported,")[0].split()[-1])
     window.jobs.wait()
     assert integrity_check(window.kb.path) == "ok"
 
