@@ -260,15 +260,13 @@ class Store:
     def insert_link(self, link: Link, created_at: str) -> bool:
         """Add a link; False when the same link is already there."""
         try:
-            self.db.table("links").insert(
-                {
-                    "source_uid": link.source_uid,
-                    "type": link.type.value,
-                    "target_uid": link.target_uid,
-                    "target_ref": "" if link.target_uid else link.target_ref,
-                    "note": link.note,
-                    "created_at": created_at,
-                }
+            # Plain SQL, as `insert_record`: sqlite-utils' insert reads the table's columns first,
+            # every time (1.7 s of a 35 s import of 10,000 files stating 20,000 links).
+            self.db.execute(
+                "INSERT INTO links (source_uid, type, target_uid, target_ref, note, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [link.source_uid, link.type.value, link.target_uid, "" if link.target_uid else link.target_ref,
+                 link.note, created_at],
             )
         except sqlite3.IntegrityError as error:
             if "UNIQUE" in str(error):
