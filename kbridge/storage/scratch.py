@@ -109,6 +109,14 @@ class ScratchTable:
                                "ORDER BY id LIMIT 1", (value,)).fetchone()
         return tuple(row) if row is not None else None
 
+    def get(self, item_id: int, wanted: Sequence[str]) -> tuple[Any, ...]:
+        """`wanted` columns of the item `item_id` (KeyError when there is none)."""
+        names = self._checked({name: None for name in wanted})
+        row = self._db.execute(f"SELECT {', '.join(names)} FROM items WHERE id = ?", (item_id,)).fetchone()
+        if row is None:
+            raise KeyError(item_id)
+        return tuple(row)
+
     def exists(self, column: str, value: Any) -> bool:
         return self._db.execute(f"SELECT 1 FROM items WHERE {self._index(column)} = ? LIMIT 1",
                                 (value,)).fetchone() is not None

@@ -17,7 +17,7 @@ from kbridge.formats.markdown_doc import Document, parse
 from kbridge.formats.read import detect
 from kbridge.formats.read.extract import parse_filename
 from kbridge.formats.read.numbering import assign_keys, key_hints
-from kbridge.formats.read.parsed import FileWarning, ParsedRecord, Skipped
+from kbridge.formats.read.parsed import FORMATS, FileWarning, ParsedRecord, Skipped
 from kbridge.formats.read.reader import NotADecisionError, read_adr
 from kbridge.formats.read.shelf import FileShelf, ShelvedRecords
 from kbridge.formats.text import DecodedText, decode
@@ -58,6 +58,8 @@ class _Candidate:
     named_by_folder: bool = False  # a `<slug>/README.md` or `<slug>/index.md`: its folder's decision
     # What it reads as, when its format was known at once (a record on the shelf: its row).
     read: ParsedRecord | Skipped | int | None = None
+    # The format it was read as on the shelf before its folder's was known (see `_triage`).
+    provisional: str | None = None
     # Its text, when it must wait and there is no shelf to wait on.
     held: tuple[DecodedText, Document, bytes] | None = None
 
@@ -67,25 +69,36 @@ class _FolderFiles:
     read at once onto the shelf is its row (8 bytes), any other its candidate (a candidate and
     its row apiece took 100 bytes a file, and a folder may hold 100,000 files)."""
 
-    __slots__ = ("entries", "guesses", "others")
+    __slots__ = ("entries", "guesses", "others", "provisional")
 
     def __init__(self) -> None:
         self.guesses: Counter[str] = Counter()  # what the files' own marks point to, counted in order
         self.entries = array("q")  # a row of the shelf (> 0), or -(1 + the index of a candidate in `others`)
+        # Per entry, 0, or 1 + the index in FORMATS of the format a row was read as for now.
+        self.provisional = array("b")
         self.others: list[_Candidate] = []
+
+    def leading_guess(self) -> str | None:
+        """What most of the files so far point to (the folder's format, unless later files or
+        its index page say otherwise)."""
+        leading = self.guesses.most_common(1)
+        return leading[0][0] if leading else None
 
     def add(self, candidate: _Candidate) -> None:
         if candidate.guess:
             self.guesses[candidate.guess] += 1
         if isinstance(candidate.read, int):
             self.entries.append(candidate.read)
+            self.provisional.append(FORMATS.index(candidate.provisional) + 1 if candidate.provisional else 0)
         else:
             self.others.append(candidate)
             self.entries.append(-len(self.others))
+            self.provisional.append(0)
 
-    def __iter__(self) -> Iterator[int | _Candidate]:
-        for entry in self.entries:
-            yield entry if entry > 0 else self.others[-entry - 1]
+    def __iter__(self) -> Iterator[tuple[int | _Candidate, str | None]]:
+        """Each file, and the format it was read as for now (None: read as its own or waiting)."""
+        for entry, code in zip(self.entries, self.provisional, strict=True):
+            yield (entry if entry > 0 else self.others[-entry - 1]), (FORMATS[code - 1] if code else None)
 
 
 @dataclass
@@ -96,6 +109,7 @@ class _Reading:
     fmt: str
     kbridge_reader: KbridgeReader | None
     shelf: FileShelf | None
+    config: str | None = None  # the format an `.adr-dir` or `.log4brains.yml` names
 
     def kept(self, record: ParsedRecord) -> ParsedRecord | int:
         return self.shelf.keep(record) if self.shelf is not None else record
@@ -179,7 +193,7 @@ def scan_folder(root: Path, fmt: str = "auto", progress: Progress | None = None,
     With a `shelf`, the records read are kept there and `records` reads them back (see
     `kbridge.formats.read.shelf`): what the scan holds does not grow with the files it reads."""
     result = ScanResult(root)
-    reading = _Reading(fmt, kbridge_reader, shelf)
+    reading = _Reading(fmt, kbridge_reader, shelf, detect.find_config(root))
     inner_links: dict[str, str] = {}
     files = list_files(root, result, inner_links)
     own_folder = _folder_decisions(files, list(inner_links))
@@ -216,14 +230,13 @@ def _read_candidates(root: Path, candidates: dict[str, _FolderFiles], total: int
     """Read each folder's files as its format (told once the folder is known): records go to
     the result (or the shelf: their rows, in the folder's order, are returned). Its own function:
     a loop's names outlive it and held the last folder's candidates (14 MB at 100,000 files)."""
-    config = detect.find_config(root)
     done = total
     shelved = array("q")  # the rows of the records on the shelf, in the folder's order
     for folder in sorted(candidates):
         group = candidates[folder]
         index_text = _small_text(root, posixpath.join(folder, "index.md"))
-        folder_fmt = detect.folder_format(group.guesses.elements(), config, index_text)
-        for candidate in group:
+        folder_fmt = detect.folder_format(group.guesses.elements(), reading.config, index_text)
+        for candidate, provisional in group:
             done += 1
             if cancel is not None and cancel():
                 result.cancelled = True
@@ -233,6 +246,8 @@ def _read_candidates(root: Path, candidates: dict[str, _FolderFiles], total: int
                          else f"parsing the files of {folder or 'the folder'}")
             if isinstance(candidate, int):
                 outcome: ParsedRecord | Skipped | int = candidate
+                if provisional not in (None, folder_fmt):
+                    outcome = _read_again(candidate, folder_fmt, reading)
             else:
                 outcome = candidate.read if candidate.read is not None else _read_waiting(candidate, folder_fmt,
                                                                                             reading)
@@ -369,14 +384,42 @@ def _triage(root: Path, rel: str, result: ScanResult, candidates: dict[str, _Fol
             rel, f"the paragraph at line {line + 1} is too long to scan for links and images; "
             "its text is kept as it is"))
     candidate = _Candidate(rel, detect.guess_file_format(doc, rel), named_by_folder)
+    group = candidates[posixpath.dirname(rel)]
     chosen = reading.fmt if reading.fmt != "auto" else candidate.guess
     if chosen is not None:  # read now: nothing of it is held but its facts
         candidate.read = _read_one(candidate, decoded, doc, data, chosen, reading)
     elif reading.shelf is not None:
-        reading.shelf.keep_bytes(rel, data)  # read again once its folder's format is known
+        _read_for_now(candidate, decoded, doc, data, reading, reading.config or group.leading_guess() or "madr")
     else:
         candidate.held = (decoded, doc, data)
-    candidates[posixpath.dirname(rel)].add(candidate)
+    group.add(candidate)
+
+
+def _read_for_now(candidate: _Candidate, decoded: DecodedText, doc: Document, data: bytes, reading: _Reading,
+                  likely: str) -> None:
+    """A file whose own marks tell no format, read as its folder's likely format (what the files
+    before it point to) rather than parsed again once the folder's is known: the formats other
+    than kbridge Markdown read a file alike but for the name they give it (`_read_again`). Plain
+    MADR folders are mostly such files (most files of 7 of the 17 corpus folders, every file of
+    4), and parsing is most of an import's reading."""
+    read = _read_one(candidate, decoded, doc, data, likely, reading) if likely != "kbridge" else None
+    if isinstance(read, int):
+        candidate.read, candidate.provisional = read, likely
+        return
+    assert reading.shelf is not None
+    reading.shelf.keep_bytes(candidate.path, data)  # read again once its folder's format is known
+
+
+def _read_again(row: int, fmt: str, reading: _Reading) -> ParsedRecord | Skipped | int:
+    """The file at `row`, read for now as another format, as its folder's format `fmt`: renamed
+    on the shelf, or (kbridge Markdown, which is read by its own reader) read again."""
+    assert reading.shelf is not None
+    if fmt != "kbridge":
+        return reading.shelf.set_format(row, fmt)
+    record = reading.shelf.take(row)
+    candidate = _Candidate(record.path, None, bool(record.layout.get("named_by_folder")))
+    decoded = decode(record.original)  # as the first time, which succeeded
+    return _read_one(candidate, decoded, parse(decoded.text), record.original, fmt, reading)
 
 
 def _read_waiting(candidate: _Candidate, fmt: str, reading: _Reading) -> ParsedRecord | Skipped | int:

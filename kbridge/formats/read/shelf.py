@@ -138,6 +138,26 @@ class FileShelf:
         """The number space and key hint of the record at `path`, once the folder is read."""
         self._rows.set_where("path", path, {"log": log, "key_hint": key_hint, "numbered": numbered(log, number)})
 
+    def set_format(self, row: int, fmt: str) -> int:
+        """The record at `row` named as read in `fmt` (the formats but kbridge Markdown read a
+        file alike: see `kbridge.formats.read.scan._read_for_now`); its row."""
+        path, facts = self._rows.get(row, ("path", "facts"))
+        record: ParsedRecord = pickle.loads(facts)
+        record.format = fmt
+        self._rows.set_many("facts", [(row, _dump(record))])
+        heavy = pickle.loads(zlib.decompress(self._texts.where("path", path, "text")[0]))
+        heavy["layout"]["format"] = fmt
+        self._texts.set_where("path", path, {"text": _dump(heavy, 1)})
+        return row
+
+    def take(self, row: int) -> ParsedRecord:
+        """The record at `row`, whole, and off the shelf (to be read again)."""
+        (facts,) = self._rows.get(row, ("facts",))
+        record = self.load(pickle.loads(facts))
+        self._rows.delete([row])
+        self._texts.delete(self._texts.where("path", record.path, "id"))
+        return record
+
     def keep_bytes(self, name: str, data: bytes) -> None:
         self._waiting.add({"name": name, "data": zlib.compress(data, 1)})
 
