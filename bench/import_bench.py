@@ -4,6 +4,9 @@ Run: .venv/bin/python bench/import_bench.py [--files N] [--corpus PATH]
 Prints a table (files, records, seconds, files per second, the process's peak resident memory
 once the row is done, and whether the knowledge base changed). Not a test: numbers, not verdicts.
 Run it at two sizes (--files 10000, --files 100000): the peak should not grow with the folder.
+The generated folder is imported a second time into a new knowledge base with its files read by
+--jobs processes (default: one per processor, as `kbridge import` does); CPU seconds are this
+process's own, the workers' not counted.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import yaml
 
 from kbridge.core import KnowledgeBase
 from kbridge.formats.read.importer import import_folder
+from kbridge.formats.read.reading_pool import default_workers
 from kbridge.formats.write.export import export_kb
 
 REPO = Path(__file__).resolve().parents[1]
@@ -85,11 +89,11 @@ def peak_mb() -> float:
 Row = tuple[str, int, int, float, float, float, str]  # name, files, records, seconds, CPU seconds, MB, wrote
 
 
-def timed(name: str, kb: KnowledgeBase, folder: Path) -> Row:
+def timed(name: str, kb: KnowledgeBase, folder: Path, workers: int = 1) -> Row:
     files = sum(1 for path in folder.rglob("*") if path.is_file())
     revisions = kb.history.count()
     start, cpu = time.perf_counter(), time.process_time()
-    report = import_folder(kb, folder)
+    report = import_folder(kb, folder, workers=workers)
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     wrote = kb.history.count() != revisions or bool(report.result and report.result.changes)
     records = report.imported + report.updated + report.unchanged
@@ -101,6 +105,8 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=10_000)
     parser.add_argument("--corpus", type=Path, default=REPO / "tests" / "fixtures" / "corpus")
     parser.add_argument("--no-export", action="store_true", help="skip the native export (it takes disk)")
+    parser.add_argument("--jobs", type=int, default=default_workers(),
+                        help="processes reading the files in the second import of the generated folder")
     args = parser.parse_args()
     heads = ("files", 7), ("records", 8), ("seconds", 8), ("CPU s", 7), ("files/s", 8), ("peak MB", 8), ("wrote", 6)
     print(f"{'folder':45} " + " ".join(f"{head:>{width}}" for head, width in heads) + "  target", flush=True)
@@ -119,6 +125,9 @@ def main() -> None:
         big = KnowledgeBase.init(root / "big.kbridge")
         show(timed(f"generated ({args.files} files)", big, generated))
         show(timed("generated again (all unchanged)", big, generated))
+        if args.jobs > 1:
+            apart = KnowledgeBase.init(root / "apart.kbridge")
+            show(timed(f"generated ({args.files} files), {args.jobs} readers", apart, generated, args.jobs))
         if not args.no_export:
             start, cpu = time.perf_counter(), time.process_time()
             export_kb(big, root / "native", "native")

@@ -24,6 +24,7 @@ from kbridge.formats.read.plan import (
     no_decisions_message,
     plan_import,
 )
+from kbridge.formats.read.reading_pool import default_workers
 from kbridge.formats.write.export import EXPORTERS, export_kb
 
 
@@ -35,10 +36,13 @@ from kbridge.formats.write.export import EXPORTERS, export_kb
               help="Show what would be imported, updated and skipped, and change nothing.")
 @click.option("--force", is_flag=True,
               help="Import even files (or a folder) that do not read as decision records.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Processes that read the files of a large folder (2,000 files or more); "
+                   "default: one per processor.")
 @json_option
 @pass_app
 def import_command(app: AppContext, folder: Path, fmt: str, dry_run: bool, force: bool,
-                   as_json: bool) -> None:
+                   jobs: int | None, as_json: bool) -> None:
     """Import the decision records of FOLDER (or a kbridge JSON export); running it again
     updates, never duplicates, and an export of this knowledge base finds everything unchanged."""
     progress = TerminalProgress("reading" if dry_run else "importing")
@@ -49,7 +53,7 @@ def import_command(app: AppContext, folder: Path, fmt: str, dry_run: bool, force
             kb = stack.enter_context(KnowledgeBase.init(scratch / "dry-run.kbridge"))
         else:
             kb = app.kb(write=not dry_run)
-        report, rows = _import_or_plan(kb, folder, fmt, dry_run, force, progress)
+        report, rows = _import_or_plan(kb, folder, fmt, dry_run, force, jobs or default_workers(), progress)
         # Printed while the knowledge base is open: the lines are made as they are printed
         # (whether a file is unchanged may ask it), never all held.
         if as_json:
@@ -58,10 +62,10 @@ def import_command(app: AppContext, folder: Path, fmt: str, dry_run: bool, force
         _print_rows(rows, [(w.path, w.message) for w in report.warnings], dry_run, report.formats)
 
 
-def _import_or_plan(kb: KnowledgeBase, folder: Path, fmt: str, dry_run: bool, force: bool,
+def _import_or_plan(kb: KnowledgeBase, folder: Path, fmt: str, dry_run: bool, force: bool, workers: int,
                     progress: TerminalProgress) -> tuple[ImportPlan | ImportReport, Iterator[PlannedRecord]]:
     try:
-        plan = plan_import(kb, folder, fmt=fmt, progress=progress, force=force)
+        plan = plan_import(kb, folder, fmt=fmt, progress=progress, force=force, workers=workers)
         if not plan.decisions_found and plan.records and not force:
             raise NoDecisionsError(no_decisions_message(folder))
         if dry_run:

@@ -4,9 +4,13 @@ what `kbridge check` says about numbers — through the real click entry point."
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
+import pytest
+
 from kbridge.core import KnowledgeBase
+from kbridge.formats.read import reading_pool
 from tests.cli.conftest import Run, as_json
 from tests.formats.conftest import adr_folder
 from tests.formats.conftest import corpus as corpus  # the shared fixture
@@ -155,3 +159,34 @@ def test_an_import_says_what_it_read_each_file_as(run: Run, tmp_path: Path) -> N
     assert done.exit_code == 0
     assert "read as adr-tools (1 file), madr (1 file)" in done.stderr
     assert as_json(run("import", str(folder), "--json"))["formats"] == planned["formats"]
+
+
+def test_an_import_read_by_several_processes_gives_the_lines_and_records_of_one(
+        run: Run, corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(reading_pool, "PARALLEL_FROM", 1)  # the corpus folders are small
+    pools = []
+
+    class CountedPool(reading_pool.ProcessPoolExecutor):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            pools.append(args)
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(reading_pool, "ProcessPoolExecutor", CountedPool)
+    folder = tmp_path / "monorepo"
+    for name in ("cometbft__cometbft", "eclipse-tractusx__tractusx-edc", "zooniverse__front-end-monorepo"):
+        shutil.copytree(corpus / name, folder / name)
+    outputs, exports = [], []
+    for jobs in ("1", "2"):
+        kb = tmp_path / f"jobs{jobs}.kbridge"
+        assert run("init", str(kb)).exit_code == 0
+        done = run("import", "--jobs", jobs, str(folder), kb=kb)
+        assert done.exit_code == 0, done.output
+        outputs.append(done.stdout)
+        exported = [{k: v for k, v in record.items() if k not in ("uid", "created", "updated")}
+                    for record in json.loads(run("list", "--json", kb=kb).stdout)]
+        exports.append(exported)
+    assert pools == [(2,)]  # --jobs 1 read here, --jobs 2 by two workers
+    assert outputs[0] == outputs[1] and "imported" in outputs[0]
+    assert exports[0] == exports[1] and len(exports[0]) > 190
+    refused = run("import", "--jobs", "0", str(folder))
+    assert refused.exit_code == 2 and "--jobs" in refused.output

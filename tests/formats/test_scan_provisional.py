@@ -1,7 +1,7 @@
-"""A file whose own marks tell no format is read at once, through a shelf, as the format its
-folder most likely has, and named again (or, for kbridge Markdown, read again) once the folder's
-is known. The records must be those of a scan that holds such files until then, and a file is
-parsed once when its folder's format is the likely one."""
+"""A file whose own marks tell no format is read at once as the format its folder most likely
+has, and named again (or, for kbridge Markdown, read again) once the folder's is known. The
+records must be those of reading each file as its folder's format, alike whether they are held or
+on a shelf, and a file is parsed once when its folder's format is the likely one."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from kbridge.formats.kbridge_markdown import read_kbridge
-from kbridge.formats.read import scan
+from kbridge.formats.read import file_read
+from kbridge.formats.read.file_read import read_bytes
 from kbridge.formats.read.parsed import ParsedRecord
 from kbridge.formats.read.scan import scan_folder
 from kbridge.formats.read.shelf import FileShelf
@@ -45,19 +46,29 @@ def _both(folder: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[list[dict[str,
     times the shelved scan parsed a file."""
     held = scan_folder(folder, kbridge_reader=read_kbridge)
     parsed = 0
-    real_parse = scan.parse
+    real_parse = file_read.parse
 
     def counted(text: str) -> Any:
         nonlocal parsed
         parsed += 1
         return real_parse(text)
 
-    monkeypatch.setattr(scan, "parse", counted)
+    monkeypatch.setattr(file_read, "parse", counted)
     shelf = FileShelf()
     shelved = scan_folder(folder, kbridge_reader=read_kbridge, shelf=shelf)
     assert [(s.path, s.reason) for s in shelved.skipped] == [(s.path, s.reason) for s in held.skipped]
     assert sorted((w.path, w.message) for w in shelved.warnings) == sorted((w.path, w.message) for w in held.warnings)
     return [_whole(r) for r in held.records], [_whole(r, shelf) for r in shelved.records], parsed
+
+
+def _each_read_as(folder: Path, records: list[dict[str, Any]], fmt: str) -> list[dict[str, Any]]:
+    """The records read again one by one, each told `fmt` (with the key hints the folder gave)."""
+    again = []
+    for record in records:
+        read = read_bytes(record["path"], False, (folder / record["path"]).read_bytes(), fmt, read_kbridge)
+        assert isinstance(read, ParsedRecord)
+        again.append(_whole(dataclasses.replace(read, key_hint=record["key_hint"], log=record["log"])))
+    return again
 
 
 def _formats(records: list[dict[str, Any]]) -> set[tuple[str, str]]:
@@ -69,7 +80,7 @@ def _formats(records: list[dict[str, Any]]) -> set[tuple[str, str]]:
 def test_plain_files_of_a_madr_folder_are_parsed_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = _folder(tmp_path / "adr", [(f"{n:04d}-choice-{n}.md", PLAIN) for n in range(1, 6)])
     held, shelved, parsed = _both(folder, monkeypatch)
-    assert shelved == held
+    assert shelved == held == _each_read_as(folder, shelved, "madr")
     assert _formats(shelved) == {("madr", "madr")}
     assert parsed == 5
 
@@ -78,8 +89,9 @@ def test_plain_files_before_marked_ones_are_named_as_the_folder_s_format(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pages = [("0001-first.md", PLAIN), ("0002-second.md", PLAIN)]
     pages += [(f"{n:04d}-marked-{n}.md", ADR_TOOLS) for n in range(3, 6)]
-    held, shelved, parsed = _both(_folder(tmp_path / "adr", pages), monkeypatch)
-    assert shelved == held
+    folder = _folder(tmp_path / "adr", pages)
+    held, shelved, parsed = _both(folder, monkeypatch)
+    assert shelved == held == _each_read_as(folder, shelved, "adr-tools")
     assert _formats(shelved) == {("adr-tools", "adr-tools")}
     assert parsed == 5  # the two plain files were read as MADR, then named adr-tools, not parsed again
 
@@ -88,7 +100,7 @@ def test_an_index_page_naming_log4brains_names_the_plain_files(tmp_path: Path, m
     folder = _folder(tmp_path / "adr", [(f"2020010{n}-choice-{n}.md", PLAIN) for n in range(1, 4)],
                      {"index.md": "# Decisions\n\nThis log is built with log4brains.\n"})
     held, shelved, _ = _both(folder, monkeypatch)
-    assert shelved == held
+    assert shelved == held == _each_read_as(folder, shelved, "log4brains")
     assert _formats(shelved) == {("log4brains", "log4brains")}
 
 
@@ -96,7 +108,7 @@ def test_a_folder_config_is_the_format_plain_files_are_read_as(tmp_path: Path, m
     folder = _folder(tmp_path / "adr", [(f"{n:04d}-choice-{n}.md", PLAIN) for n in range(1, 4)],
                      {".adr-dir": "."})
     held, shelved, parsed = _both(folder, monkeypatch)
-    assert shelved == held
+    assert shelved == held == _each_read_as(folder, shelved, "adr-tools")
     assert _formats(shelved) == {("adr-tools", "adr-tools")}
     assert parsed == 3
 
@@ -114,10 +126,11 @@ def test_a_plain_file_in_a_kbridge_folder_is_read_again_by_the_kbridge_reader(
     assert [s.path for s in skipped] == ["a-plain.md"] and "front matter" in skipped[0].reason
 
 
-def test_plain_files_after_kbridge_pages_wait_for_the_kbridge_reader(
+def test_a_plain_file_after_kbridge_pages_is_read_again_by_the_kbridge_reader(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pages = [(f"page-{n}.md", KBRIDGE) for n in range(1, 4)] + [("z-plain.md", PLAIN)]
-    held, shelved, parsed = _both(_folder(tmp_path / "pages", pages), monkeypatch)
-    assert shelved == held
+    folder = _folder(tmp_path / "pages", pages)
+    held, shelved, parsed = _both(folder, monkeypatch)
+    assert shelved == held == _each_read_as(folder, shelved, "kbridge")
     assert _formats(shelved) == {("kbridge", "-")}
-    assert parsed == 5  # its likely format was kbridge: it waited, as before
+    assert parsed == 5  # read as MADR for now (kbridge Markdown has a reader of its own), then again

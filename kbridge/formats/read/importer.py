@@ -112,14 +112,16 @@ def import_folder(
     cancel: Cancel | None = None,
     force: bool = False,
     plan: ImportPlan | None = None,
+    workers: int = 1,
 ) -> ImportReport:
     """Import every record of `folder` (or carry out a `plan` made for it), `BATCH_FILES` files per
     transaction. Cancelled while the folder is read, nothing is written; cancelled (or failing)
     while writing, the batches already committed stay, each file complete with its links, the
     report (or the error) says how many, and importing again goes on where it stopped (what is
     written is then unchanged). A folder where nothing reads as a decision is refused unless
-    `force` (NoDecisionsError)."""
-    plan = plan or plan_import(kb, folder, fmt=fmt, progress=progress, cancel=cancel, force=force)
+    `force` (NoDecisionsError). `workers` processes read a large folder's files
+    (`kbridge.formats.read.reading_pool`)."""
+    plan = plan or plan_import(kb, folder, fmt=fmt, progress=progress, cancel=cancel, force=force, workers=workers)
     if plan.cancelled:
         return ImportReport(cancelled=True)
     if not plan.decisions_found and plan.records and not force:

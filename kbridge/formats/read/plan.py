@@ -164,8 +164,9 @@ def no_decisions_message(folder: Path | str) -> str:
 
 def plan_import(kb: KnowledgeBase, folder: Path | str, *, fmt: str = "auto",
                 progress: Progress | None = None, cancel: Cancel | None = None,
-                force: bool = False) -> ImportPlan:
-    """The preview of importing `folder`; reads the folder and the knowledge base, writes nothing."""
+                force: bool = False, workers: int = 1) -> ImportPlan:
+    """The preview of importing `folder`; reads the folder and the knowledge base, writes nothing.
+    `workers` processes read a large folder's files (`kbridge.formats.read.reading_pool`)."""
     root = Path(folder)
     if is_json_export(root):
         return _plan_json(kb, root)
@@ -175,7 +176,7 @@ def plan_import(kb: KnowledgeBase, folder: Path | str, *, fmt: str = "auto",
         raise ValidationError(f"unknown format {fmt!r}; formats are: auto, {', '.join(FORMATS)}")
     shelf = FileShelf()
     scan = scan_folder(root, fmt, scaled(progress, 0, SCAN_SHARE), cancel, read_kbridge, force=force,
-                       shelf=shelf)
+                       shelf=shelf, workers=workers)
     if scan.cancelled:
         shelf.close()
         return ImportPlan(root, cancelled=True)

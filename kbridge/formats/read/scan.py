@@ -8,30 +8,37 @@ import posixpath
 import stat
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Generator, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kbridge import safe_files
-from kbridge.formats.markdown_doc import Document, parse
 from kbridge.formats.read import detect
 from kbridge.formats.read.extract import parse_filename
+from kbridge.formats.read.file_read import (
+    FOR_NOW,
+    MAX_MARKDOWN_BYTES,
+    MAX_MARKDOWN_LINES,
+    FileRead,
+    KbridgeReader,
+    named_as,
+    read_again,
+    read_bytes,
+)
 from kbridge.formats.read.numbering import assign_keys, key_hints
 from kbridge.formats.read.parsed import FORMATS, FileWarning, ParsedRecord, Skipped
-from kbridge.formats.read.reader import NotADecisionError, read_adr
+from kbridge.formats.read.reading_pool import Reading, ReadRequest, read_in_order
 from kbridge.formats.read.shelf import FileShelf, ShelvedRecords
-from kbridge.formats.text import DecodedText, decode
-from kbridge.model import Cancel, KbridgeError, Progress
+from kbridge.formats.text import decode
+from kbridge.model import Cancel, Progress
+
+__all__ = ["MAX_IMAGE_BYTES", "MAX_MARKDOWN_BYTES", "MAX_MARKDOWN_LINES", "KbridgeReader", "ScanResult",
+           "list_files", "scan_folder"]
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".drawio")
-MAX_MARKDOWN_BYTES = 2 * 1024 * 1024
-MAX_MARKDOWN_LINES = 100_000
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
-
-# Reads a kbridge Markdown file; supplied by the kbridge format module to keep this one generic.
-# Given the document scan has parsed already (for the images), so that nothing is parsed twice.
-KbridgeReader = Callable[[DecodedText, str, Document], ParsedRecord]
 
 
 @dataclass
@@ -56,12 +63,12 @@ class _Candidate:
     path: str
     guess: str | None  # the format the file's own marks point to
     named_by_folder: bool = False  # a `<slug>/README.md` or `<slug>/index.md`: its folder's decision
-    # What it reads as, when its format was known at once (a record on the shelf: its row).
+    # What it reads as (a record on the shelf: its row).
     read: ParsedRecord | Skipped | int | None = None
-    # The format it was read as on the shelf before its folder's was known (see `_triage`).
+    # The format it was read as for now, its own marks telling none (see `_take`).
     provisional: str | None = None
-    # Its text, when it must wait and there is no shelf to wait on.
-    held: tuple[DecodedText, Document, bytes] | None = None
+    # The bytes of a file that did not read as FOR_NOW, when there is no shelf to wait on.
+    waiting: bytes = b""
 
 
 class _FolderFiles:
@@ -111,8 +118,15 @@ class _Reading:
     shelf: FileShelf | None
     config: str | None = None  # the format an `.adr-dir` or `.log4brains.yml` names
 
-    def kept(self, record: ParsedRecord) -> ParsedRecord | int:
-        return self.shelf.keep(record) if self.shelf is not None else record
+    def kept(self, outcome: ParsedRecord | Skipped) -> ParsedRecord | Skipped | int:
+        if self.shelf is not None and isinstance(outcome, ParsedRecord):
+            return self.shelf.keep(outcome)
+        return outcome
+
+
+@dataclass(frozen=True, slots=True)
+class _Image:
+    path: str
 
 
 def list_files(root: Path, result: ScanResult, inner_links: dict[str, str] | None = None) -> list[str]:
@@ -187,11 +201,13 @@ def _join(folder: str, name: str) -> str:
 def scan_folder(root: Path, fmt: str = "auto", progress: Progress | None = None,
                 cancel: Cancel | None = None,
                 kbridge_reader: KbridgeReader | None = None, *, force: bool = False,
-                shelf: FileShelf | None = None) -> ScanResult:
+                shelf: FileShelf | None = None, workers: int = 1) -> ScanResult:
     """Read the folder. Files that do not read as decisions are skipped when others do (all kept
     with `force`, or when none does: `decisions_found` then says so, for the caller to ask).
     With a `shelf`, the records read are kept there and `records` reads them back (see
-    `kbridge.formats.read.shelf`): what the scan holds does not grow with the files it reads."""
+    `kbridge.formats.read.shelf`): what the scan holds does not grow with the files it reads.
+    With `workers` > 1 a large folder's files are parsed by that many other processes
+    (`kbridge.formats.read.reading_pool`); the result is the same."""
     result = ScanResult(root)
     reading = _Reading(fmt, kbridge_reader, shelf, detect.find_config(root))
     inner_links: dict[str, str] = {}
@@ -200,13 +216,22 @@ def scan_folder(root: Path, fmt: str = "auto", progress: Progress | None = None,
     total = len(files)
     candidates: dict[str, _FolderFiles] = defaultdict(_FolderFiles)
     images: dict[str, Path] = {}
-    for done, rel in enumerate(files, start=1):
-        if cancel is not None and cancel():
-            result.cancelled = True
-            return result
-        if progress is not None and (done % 25 == 0 or done == total):
-            progress(done, total * 2, f"reading {rel}")
-        _triage(root, rel, result, candidates, images, rel in own_folder, reading)
+    sorted_out: Iterator[Skipped | _Image | ReadRequest] = (_sort_out(root, rel, rel in own_folder) for rel in files)
+    outcomes: Generator[Skipped | _Image | FileRead, None, None] = read_in_order(
+        sorted_out, Reading(root, fmt, kbridge_reader), workers, total)
+    with closing(outcomes):
+        for done, outcome in enumerate(outcomes, start=1):
+            if cancel is not None and cancel():
+                result.cancelled = True
+                return result
+            if progress is not None and (done % 25 == 0 or done == total):
+                progress(done, total * 2, f"reading {outcome.path}")
+            if isinstance(outcome, Skipped):
+                result.skipped.append(outcome)
+            elif isinstance(outcome, _Image):
+                images[outcome.path] = root / outcome.path
+            else:
+                _take(outcome, result, candidates, reading)
     del files
     shelved = _read_candidates(root, candidates, total, result, reading, progress, cancel)
     del candidates
@@ -247,10 +272,9 @@ def _read_candidates(root: Path, candidates: dict[str, _FolderFiles], total: int
             if isinstance(candidate, int):
                 outcome: ParsedRecord | Skipped | int = candidate
                 if provisional not in (None, folder_fmt):
-                    outcome = _read_again(candidate, folder_fmt, reading)
+                    outcome = _shelved_again(candidate, folder_fmt, reading)
             else:
-                outcome = candidate.read if candidate.read is not None else _read_waiting(candidate, folder_fmt,
-                                                                                            reading)
+                outcome = _held_again(candidate, folder_fmt, reading)
                 candidate.read = None
             if isinstance(outcome, Skipped):
                 result.skipped.append(outcome)
@@ -318,135 +342,79 @@ def _assign_keys(result: ScanResult, shelf: FileShelf | None) -> None:
     result.warnings.extend(own_warnings)
 
 
-def _triage(root: Path, rel: str, result: ScanResult, candidates: dict[str, _FolderFiles],
-            images: dict[str, Path], named_by_folder: bool, reading: _Reading) -> None:
+def _sort_out(root: Path, rel: str, named_by_folder: bool) -> Skipped | _Image | ReadRequest:
+    """What is known of a file before it is read: a skip, an image, or a Markdown file to read."""
     name = posixpath.basename(rel)
     lower = name.lower()
     try:
         info = os.lstat(os.path.join(root, rel))  # not a Path: see list_files
     except OSError as error:
-        result.skipped.append(Skipped(rel, f"cannot be read: {error.strerror or error}"))
-        return
+        return Skipped(rel, f"cannot be read: {error.strerror or error}")
     if not stat.S_ISREG(info.st_mode):  # a FIFO would hang the read, a device never end it
-        result.skipped.append(Skipped(rel, f"not a regular file ({safe_files.file_kind(info.st_mode)}); not read"))
-        return
+        return Skipped(rel, f"not a regular file ({safe_files.file_kind(info.st_mode)}); not read")
     size = info.st_size
     if name in (detect.ADR_TOOLS_CONFIG, *detect.LOG4BRAINS_CONFIGS):
-        result.skipped.append(Skipped(rel, "format configuration file (read to detect the format)"))
-        return
+        return Skipped(rel, "format configuration file (read to detect the format)")
     if lower.endswith(IMAGE_SUFFIXES):
         if size > MAX_IMAGE_BYTES:
-            result.skipped.append(Skipped(rel, f"image larger than {MAX_IMAGE_BYTES >> 20} MiB"))
-        else:
-            images[rel] = root / rel
-        return
+            return Skipped(rel, f"image larger than {MAX_IMAGE_BYTES >> 20} MiB")
+        return _Image(rel)
     if name.startswith("."):
-        result.skipped.append(Skipped(rel, "hidden file"))
-        return
+        return Skipped(rel, "hidden file")
     if not lower.endswith(MARKDOWN_SUFFIXES):
-        result.skipped.append(Skipped(rel, "not a Markdown file"))
-        return
+        return Skipped(rel, "not a Markdown file")
     if size > MAX_MARKDOWN_BYTES:
-        result.skipped.append(Skipped(
-            rel, f"file of {size} bytes is over the {MAX_MARKDOWN_BYTES >> 20} MiB size cap"))
-        return
+        return Skipped(rel, f"file of {size} bytes is over the {MAX_MARKDOWN_BYTES >> 20} MiB size cap")
     reason = detect.skip_reason_for_name(rel, folder_decision=named_by_folder)
     if reason:
-        result.skipped.append(Skipped(rel, reason))
-        return
-    try:  # regular files only, no link followed, capped: the file may have changed since the walk
-        data = safe_files.read_file(root, rel, max_bytes=MAX_MARKDOWN_BYTES)
-    except safe_files.UnsafePathError as error:
-        result.skipped.append(Skipped(rel, str(error).removeprefix(f"{rel}: ")))
-        return
-    except OSError as error:
-        result.skipped.append(Skipped(rel, f"cannot be read: {error.strerror or error}"))
-        return
-    if data.count(b"\n") > MAX_MARKDOWN_LINES:
-        # Parsing is linear but not cheap (~30 µs a line); no decision record is this long.
-        result.skipped.append(Skipped(rel, f"over {MAX_MARKDOWN_LINES:,} lines; not read"))
-        return
-    decoded = decode(data)
-    if not decoded.text.strip():
-        result.skipped.append(Skipped(rel, "empty file"))
-        return
-    try:
-        doc = parse(decoded.text)
-    except Exception as error:
-        result.skipped.append(Skipped(rel, f"Markdown could not be parsed: {error}"))
-        return
-    reason = detect.skip_reason_for_content(doc, rel)
-    if reason:
-        result.skipped.append(Skipped(rel, reason))
-        return
-    for line in doc.unscanned:
-        result.warnings.append(FileWarning(
-            rel, f"the paragraph at line {line + 1} is too long to scan for links and images; "
-            "its text is kept as it is"))
-    candidate = _Candidate(rel, detect.guess_file_format(doc, rel), named_by_folder)
-    group = candidates[posixpath.dirname(rel)]
-    chosen = reading.fmt if reading.fmt != "auto" else candidate.guess
-    if chosen is not None:  # read now: nothing of it is held but its facts
-        candidate.read = _read_one(candidate, decoded, doc, data, chosen, reading)
-    elif reading.shelf is not None:
-        _read_for_now(candidate, decoded, doc, data, reading, reading.config or group.leading_guess() or "madr")
-    else:
-        candidate.held = (decoded, doc, data)
+        return Skipped(rel, reason)
+    return ReadRequest(rel, named_by_folder)
+
+
+def _take(read: FileRead, result: ScanResult, candidates: dict[str, _FolderFiles], reading: _Reading) -> None:
+    """A file read, kept (a record on the shelf: its row) until its folder's format is known. One
+    whose own marks tell no format was read as FOR_NOW: it is named as the format the folder's
+    files so far point to, which is most often the folder's (`_held_again`, `_shelved_again`)."""
+    result.warnings.extend(FileWarning(read.path, note) for note in read.notes)
+    group = candidates[posixpath.dirname(read.path)]
+    candidate = _Candidate(read.path, read.guess, read.named_by_folder)
+    outcome = read.outcome
+    if not read.told:
+        likely = reading.config or group.leading_guess() or FOR_NOW
+        if isinstance(outcome, ParsedRecord) and likely != "kbridge":
+            outcome = named_as(outcome, likely)
+        candidate.provisional = outcome.format if isinstance(outcome, ParsedRecord) else FOR_NOW
+        if isinstance(outcome, Skipped):  # only kbridge Markdown may read it otherwise
+            if reading.shelf is not None:
+                reading.shelf.keep_bytes(read.path, read.waiting)
+            else:
+                candidate.waiting = read.waiting
+    candidate.read = reading.kept(outcome)
     group.add(candidate)
 
 
-def _read_for_now(candidate: _Candidate, decoded: DecodedText, doc: Document, data: bytes, reading: _Reading,
-                  likely: str) -> None:
-    """A file whose own marks tell no format, read as its folder's likely format (what the files
-    before it point to) rather than parsed again once the folder's is known: the formats other
-    than kbridge Markdown read a file alike but for the name they give it (`_read_again`). Plain
-    MADR folders are mostly such files (most files of 7 of the 17 corpus folders, every file of
-    4), and parsing is most of an import's reading."""
-    read = _read_one(candidate, decoded, doc, data, likely, reading) if likely != "kbridge" else None
-    if isinstance(read, int):
-        candidate.read, candidate.provisional = read, likely
-        return
-    assert reading.shelf is not None
-    reading.shelf.keep_bytes(candidate.path, data)  # read again once its folder's format is known
+def _held_again(candidate: _Candidate, fmt: str, reading: _Reading) -> ParsedRecord | Skipped | int:
+    """What a file not on the shelf (a record held, or a skip) reads as in its folder's format."""
+    read = candidate.read
+    assert read is not None and not isinstance(read, int)
+    if candidate.provisional in (None, fmt):
+        return read
+    if isinstance(read, ParsedRecord):
+        return read_again(read, fmt, reading.kbridge_reader)
+    if fmt != "kbridge":
+        return read  # the formats but kbridge Markdown read a file alike
+    data = candidate.waiting or (reading.shelf.load_bytes(candidate.path) if reading.shelf is not None else b"")
+    return reading.kept(read_bytes(candidate.path, candidate.named_by_folder, data, fmt, reading.kbridge_reader))
 
 
-def _read_again(row: int, fmt: str, reading: _Reading) -> ParsedRecord | Skipped | int:
-    """The file at `row`, read for now as another format, as its folder's format `fmt`: renamed
+def _shelved_again(row: int, fmt: str, reading: _Reading) -> ParsedRecord | Skipped | int:
+    """The record at `row`, read for now as another format, as its folder's format `fmt`: renamed
     on the shelf, or (kbridge Markdown, which is read by its own reader) read again."""
     assert reading.shelf is not None
     if fmt != "kbridge":
         return reading.shelf.set_format(row, fmt)
     record = reading.shelf.take(row)
-    candidate = _Candidate(record.path, None, bool(record.layout.get("named_by_folder")))
-    decoded = decode(record.original)  # as the first time, which succeeded
-    return _read_one(candidate, decoded, parse(decoded.text), record.original, fmt, reading)
-
-
-def _read_waiting(candidate: _Candidate, fmt: str, reading: _Reading) -> ParsedRecord | Skipped | int:
-    if candidate.held is not None:
-        return _read_one(candidate, *candidate.held, fmt, reading)
-    assert reading.shelf is not None
-    data = reading.shelf.load_bytes(candidate.path)
-    decoded = decode(data)  # as the first time, which succeeded
-    return _read_one(candidate, decoded, parse(decoded.text), data, fmt, reading)
-
-
-def _read_one(candidate: _Candidate, decoded: DecodedText, doc: Document, data: bytes, fmt: str,
-              reading: _Reading) -> ParsedRecord | Skipped | int:
-    try:
-        if fmt == "kbridge" and reading.kbridge_reader is not None:
-            record = reading.kbridge_reader(decoded, candidate.path, doc)
-        else:
-            record = read_adr(decoded, candidate.path, fmt, doc, named_by_folder=candidate.named_by_folder)
-            record.decision_like = detect.looks_like_decision(doc, candidate.path)
-            if candidate.named_by_folder:
-                record.layout["named_by_folder"] = True
-    except (NotADecisionError, KbridgeError) as reason:
-        return Skipped(candidate.path, str(reason))
-    except Exception as error:
-        return Skipped(candidate.path, f"could not be read: {error!r}")
-    record.original = data
-    return reading.kept(record)
+    return reading.kept(read_again(record, fmt, reading.kbridge_reader))
 
 
 def _small_text(root: Path, relative: str) -> str:

@@ -140,7 +140,7 @@ class FileShelf:
 
     def set_format(self, row: int, fmt: str) -> int:
         """The record at `row` named as read in `fmt` (the formats but kbridge Markdown read a
-        file alike: see `kbridge.formats.read.scan._read_for_now`); its row."""
+        file alike: see `kbridge.formats.read.file_read.named_as`); its row."""
         path, facts = self._rows.get(row, ("path", "facts"))
         record: ParsedRecord = pickle.loads(facts)
         record.format = fmt
