@@ -7,6 +7,7 @@ need to change one line of a file and leave the rest alone).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -22,11 +23,25 @@ from kbridge.formats.text import split_lines, strip_line_end
 _FRONT_MATTER_OPEN = "---"
 _FRONT_MATTER_CLOSE = ("---", "...")
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+# A link destination markdown-it would percent-encode one character at a time (`mdurl.encode`):
+# a `data:` image of 200 kB pasted into a decision (three in one corpus folder) took 0.2 s, a
+# third of that folder's reading. Such a destination never names a file of the folder; it is
+# kept as written (the file's text keeps it anyway).
+_LONG_DESTINATION = 16_384
+
+
+class _Parser(MarkdownIt):
+    def normalizeLink(self, url: str) -> str:
+        if len(url) > _LONG_DESTINATION or url[:5].lower() == "data:":
+            return url
+        return super().normalizeLink(url)
+
+
 # Structure comes from the block phase alone; inline parsing (links, images) runs per block, and
 # only on blocks of a sane size: markdown-it's inline phase takes seconds on a hostile 400 kB
 # paragraph of `*a*a*a...`, which must not stall an import.
-_BLOCK_PARSER = MarkdownIt("commonmark").enable("table").disable("inline")
-_INLINE_PARSER = MarkdownIt("commonmark")
+_BLOCK_PARSER = _Parser("commonmark").enable("table").disable("inline")
+_INLINE_PARSER = _Parser("commonmark")
 MAX_INLINE_CHARS = 20_000
 # Reading a paragraph's links costs a parse of its inline markup (a tenth of an import of
 # 20,000 ADR files): skipped for one that cannot hold a link.
@@ -40,6 +55,7 @@ class FrontMatter:
     raw: str  # the YAML between the fences
     data: dict[str, Any] | None  # None when the YAML is broken or not a mapping
     error: str = ""
+    note: str = ""  # how broken YAML was read nonetheless (`_plain_lines`)
 
 
 @dataclass
@@ -109,8 +125,55 @@ def _front_matter(plain: list[str]) -> FrontMatter | None:
         if plain[index].rstrip() in _FRONT_MATTER_CLOSE:
             raw = "\n".join(plain[1:index])
             data, error = _load_yaml(raw)
+            if data is None and error.startswith(_BROKEN):
+                lines = _plain_lines(raw)
+                if lines is not None:
+                    why = error.removeprefix(_BROKEN)
+                    note = f"front matter is not valid YAML{why}: read as plain `key: value` lines"
+                    return FrontMatter(0, index + 1, raw, lines, note=note)
             return FrontMatter(0, index + 1, raw, data, error)
     return None
+
+
+_BROKEN = "broken YAML front matter"
+# A key at the start of a line, a colon, and the rest of the line.
+_PLAIN_LINE = re.compile(r"^(?P<key>[A-Za-z_][\w-]*):(?:[ \t]+(?P<value>.*?))?[ \t]*$")
+
+
+def _plain_lines(raw: str) -> dict[str, Any] | None:
+    """Front matter of plain `key: value` lines that YAML refuses: a colon in an unquoted value
+    (`title: ADR001: Use X`) is the commonest slip in front matter written by hand, and site
+    generators that read it that way let it stand. Each line is read as YAML where it can be,
+    else its value is the text after the first colon, as written. None unless every line is such
+    a line (or a comment): nested or listed values are not guessed at."""
+    data: dict[str, Any] = {}
+    for line in raw.split("\n"):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        match = _PLAIN_LINE.match(line)
+        if match is None or match["key"] in data:
+            return None
+        value = _plain_value(line, match["value"] or "")
+        if value is _REFUSED:
+            return None
+        data[match["key"]] = value
+    return data or None
+
+
+_REFUSED = object()
+
+
+def _plain_value(line: str, text: str) -> Any:
+    """The value of one `key: value` line: as YAML reads the line, or else, when what breaks it is
+    a colon in plain text, the text as written (`_REFUSED` for anything else that is broken: an
+    unclosed `[` or quote is not a value to guess at)."""
+    with contextlib.suppress(yaml.YAMLError, ValueError, RecursionError, OverflowError):
+        loaded = load_yaml(line)
+        if isinstance(loaded, dict) and len(loaded) == 1:
+            return plain_value(next(iter(loaded.values())))
+    if ": " in text and text[0] not in "[]{}\"'|>&*!%@`#,?-":
+        return text
+    return _REFUSED
 
 
 def _load_yaml(raw: str) -> tuple[dict[str, Any] | None, str]:
@@ -120,9 +183,9 @@ def _load_yaml(raw: str) -> tuple[dict[str, Any] | None, str]:
         loaded = load_yaml(raw)
     except yaml.YAMLError as error:
         first = str(error).strip().splitlines()
-        return None, f"broken YAML front matter ({first[0] if first else 'unreadable'})"
+        return None, f"{_BROKEN} ({first[0] if first else 'unreadable'})"
     except (ValueError, RecursionError, OverflowError) as error:  # e.g. a date out of range
-        return None, f"broken YAML front matter ({error})"
+        return None, f"{_BROKEN} ({error})"
     if loaded is None:
         return {}, ""
     if not isinstance(loaded, dict):

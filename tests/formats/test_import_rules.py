@@ -97,6 +97,9 @@ def test_status_sections_lists_badges_histories_in_any_language(
     ("2021-06-05_007-use-y.md", "## Status\n\nAccepted\n", "Use y", 7, "2021-06-05", "from the file name"),
     ("RFC-12-use-z.md", "# RFC-12: Use Z\n\n* Status: accepted\n", "Use Z", 12, None, ""),
     ("use-w.md", "# ADR 9: Use W\n\n* Status: accepted\n", "Use W", 9, None, ""),
+    ("adr004-module-exports.md", "# Module exports\n\n* Status: accepted\n", "Module exports", 4, None, ""),
+    ("ADR0012_cache.md", "# Cache\n\n* Status: accepted\n", "Cache", 12, None, ""),
+    ("adrian-3-notes.md", "# Notes\n\n* Status: accepted\n", "Notes", None, None, ""),
 ])
 def test_numbers_dates_and_titles_from_names_and_headings(
     tmp_path: Path, name: str, text: str, title: str, number: int | None, date: str | None, date_note: str
@@ -140,6 +143,9 @@ def test_numbers_dates_and_titles_from_names_and_headings(
      ("Payments", "accepted", None, 7), set()),
     ("0009-flags.md", "---\ntitle: Feature flags\nstate: approved\ndecision-date: 2021-01-20\n---\n\n## Context\n",
      ("Feature flags", "accepted", "2021-01-20", 9), set()),
+    # A site generator's page: the series glued to the number, a colon in the unquoted title.
+    ("adr007-use-msw.md", "---\nid: adrs-adr007\ntitle: ADR007: Use MSW to mock requests\n---\n\n## Decision\n\nMSW.\n",
+     ("Use MSW to mock requests", "unknown", None, 7), set()),
 ])
 def test_metadata_as_people_write_it(tmp_path: Path, name: str, text: str,
                                      facts: tuple[str, str, str | None, int | None],
@@ -148,6 +154,22 @@ def test_metadata_as_people_write_it(tmp_path: Path, name: str, text: str,
     assert (record.title, record.status, record.date, record.number) == facts
     assert {(link.type.value, link.outgoing, link.href) for link in record.links} == links
     assert not [w for w in record.warnings if "date" in w]
+
+
+def test_front_matter_yaml_refuses_is_read_line_by_line_and_said_so(tmp_path: Path) -> None:
+    text = ("---\nid: adrs-adr002\ntitle: ADR002: Default catalog format\nstatus: accepted\ndate: 2020-03-04\n"
+            "# a comment\ntags: [catalog, yaml]\n---\n\n## Background\n\nWhy.\n")
+    record = read_one(tmp_path, "adr002-catalog-format.md", text)
+    assert (record.title, record.number, record.status, record.date) == ("Default catalog format", 2, "accepted",
+                                                                         "2020-03-04")
+    assert record.tags == ["catalog", "yaml"] and record.fields["id"] == "adrs-adr002"
+    assert any("not valid YAML" in w and "plain `key: value` lines" in w for w in record.warnings)
+    # Nested values, and values broken otherwise than by a colon, are not guessed at: the front
+    # matter stays unread, as before.
+    for name, front in (("0003-x.md", "title: A: B\nowners:\n  - a\n"), ("0004-x.md", "title: A: B\nstatus: [open\n")):
+        unread = read_one(tmp_path / name, name, f"---\n{front}---\n\n# {name[3]}. X\n")
+        assert unread.title == "X" and unread.status == "unknown" and "owners" not in unread.fields
+        assert any("front matter not read" in w for w in unread.warnings)
 
 
 def test_one_decision_per_folder_and_a_link_that_tells_the_truth(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from kbridge.core import KnowledgeBase
+from kbridge.formats.markdown_doc import parse
 from kbridge.formats.read.importer import import_folder
 from kbridge.formats.read.scan import MAX_MARKDOWN_BYTES
 from kbridge.formats.write.export import export_kb
@@ -149,6 +150,23 @@ def test_links_by_path_url_number_and_dangling(kb: KnowledgeBase, folder: Path) 
     assert (by_path["0005-d.md"].key, by_path["0005-e.md"].key) == ("ADR-0005", "ADR-0005-2")
     assert (a.key, b.key, c.key, d.key) == ("ADR-0001", "ADR-0002", "ADR-0003", "ADR-0004")
     assert sum("number 5 is also used by" in m for _, m in result["warnings"]) == 2
+
+
+def test_a_pasted_data_image_is_kept_as_written_and_links_beside_it_still_found(
+        kb: KnowledgeBase, folder: Path) -> None:
+    """A `data:` image is no file of the folder: its destination is not percent-encoded (200 kB
+    of it took 0.2 s), while a link beside it is read as before."""
+    image = "data:image/png;base64," + "iVBORw0KGgo" * 20_000 + "%zz"  # markdown-it would write %25zz
+    write(folder, "0001-a.md", "# 1. A\n\nDate: 2020-01-01\n\n## Status\n\nAccepted\n")
+    # As a document editor exports one: a reference the text shows, defined at the end.
+    write(folder, "0002-b.md", "# 2. B\n\nDate: 2020-01-02\n\n## Status\n\nAccepted\n\n## Context\n\n"
+          f"![diagram][image1]\n\nAmends [1. A](<0001-a.md>)\n\n[image1]: <{image}>\n")
+    doc = parse((folder / "0002-b.md").read_text(encoding="utf-8"))
+    assert [src for block in doc.blocks for _, src in block.images] == [image]
+    result = imported(kb, folder)
+    b = result["by_path"]["0002-b.md"]
+    assert [(lk.label, lk.key) for lk in kb.links.of(b.key)] == [("amends", "ADR-0001")]
+    assert image in kb.get(b.key).body and not result["skipped"]
 
 
 def test_progress_and_cancel(kb: KnowledgeBase, folder: Path) -> None:

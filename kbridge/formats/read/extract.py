@@ -25,6 +25,8 @@ _YEAR_MONTH_PREFIX = re.compile(r"^(?:19|20)\d\d-[01]\d(?=[-_ .]|$)[-_ .]?")
 _NUMBER_PREFIX = re.compile(
     r"^(?P<series>(?:[A-Za-z]{1,12}[-_ ]){0,3}?)(?P<n>\d{1,5})(?=[-_ .]|$)[-_ .]?"
 )
+# `adr001-x`, `ADR0012_x`: a series word and its number written as one.
+_GLUED_NUMBER = re.compile(r"^(?P<series>adrs?|rfc|mdr)(?P<n>\d{1,5})(?=[-_ .]|$)[-_ .]?", re.I)
 _SERIES_WORDS = re.compile(r"^(?:adr|adrs|dr|mdr|rfc|decision|decisions|record|ad|ard|add|"
                            r"[A-Z]{2,}[a-z]*|[A-Z][a-z]+)$")
 
@@ -38,7 +40,7 @@ class NameInfo:
 
 
 def parse_filename(stem: str) -> NameInfo:
-    """`0001-use-x` -> 1; `adr_001_x` -> 1; `20210308-x` and `2023-07-20-x` are dates;
+    """`0001-use-x` -> 1; `adr_001_x` and `adr001-x` -> 1; `20210308-x` and `2023-07-20-x` are dates;
     `2021-06-05_001-x` is both; `2026-01-x` is neither (a year and a month)."""
     date = None
     rest = stem
@@ -49,7 +51,7 @@ def parse_filename(stem: str) -> NameInfo:
             rest = stem[date_match.end() :]
     elif year_month := _YEAR_MONTH_PREFIX.match(stem):
         return NameInfo(None, None, stem[year_month.end() :])
-    number_match = _NUMBER_PREFIX.match(rest)
+    number_match = _NUMBER_PREFIX.match(rest) or (_GLUED_NUMBER.match(rest) if not date else None)
     if number_match and _series_ok(number_match["series"], bool(date)):
         slug = rest[number_match.end() :]
         series = number_match["series"].strip("-_ ").lower()

@@ -56,6 +56,8 @@ def read_adr(
     record.warnings.extend(decoded.warnings)
     if doc.front_matter and doc.front_matter.error:
         record.warnings.append(f"{doc.front_matter.error}; body kept, front matter not read")
+    elif doc.front_matter and doc.front_matter.note:
+        record.warnings.append(doc.front_matter.note)
     decoration = _read_title(record, header, front, name, named)
     record.links = find_links(doc, header, front, decoration)
     read_status(record, doc, header, front)
