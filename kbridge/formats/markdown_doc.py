@@ -17,7 +17,7 @@ import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from kbridge.formats.safe_yaml import load_yaml
+from kbridge.formats.safe_yaml import MAX_FRONT_MATTER_CHARS, load_yaml
 from kbridge.formats.text import split_lines, strip_line_end
 
 _FRONT_MATTER_OPEN = "---"
@@ -125,7 +125,7 @@ def _front_matter(plain: list[str]) -> FrontMatter | None:
         if plain[index].rstrip() in _FRONT_MATTER_CLOSE:
             raw = "\n".join(plain[1:index])
             data, error = _load_yaml(raw)
-            if data is None and error.startswith(_BROKEN):
+            if data is None and error.startswith(_BROKEN) and len(raw) <= MAX_FRONT_MATTER_CHARS:
                 lines = _plain_lines(raw)
                 if lines is not None:
                     why = error.removeprefix(_BROKEN)

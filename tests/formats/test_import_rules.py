@@ -166,7 +166,9 @@ def test_front_matter_yaml_refuses_is_read_line_by_line_and_said_so(tmp_path: Pa
     assert any("not valid YAML" in w and "plain `key: value` lines" in w for w in record.warnings)
     # Nested values, and values broken otherwise than by a colon, are not guessed at: the front
     # matter stays unread, as before.
-    for name, front in (("0003-x.md", "title: A: B\nowners:\n  - a\n"), ("0004-x.md", "title: A: B\nstatus: [open\n")):
+    oversized = "".join(f"k{n}: a: b\n" for n in range(30_000))  # over the front matter's size cap
+    for name, front in (("0003-x.md", "title: A: B\nowners:\n  - a\n"), ("0004-x.md", "title: A: B\nstatus: [open\n"),
+                        ("0005-x.md", oversized)):
         unread = read_one(tmp_path / name, name, f"---\n{front}---\n\n# {name[3]}. X\n")
         assert unread.title == "X" and unread.status == "unknown" and "owners" not in unread.fields
         assert any("front matter not read" in w for w in unread.warnings)
