@@ -17,7 +17,7 @@ import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from kbridge.formats.safe_yaml import MAX_FRONT_MATTER_CHARS, load_yaml
+from kbridge.formats.safe_yaml import load_yaml
 from kbridge.formats.text import split_lines, strip_line_end
 
 _FRONT_MATTER_OPEN = "---"
@@ -124,18 +124,10 @@ def _front_matter(plain: list[str]) -> FrontMatter | None:
     for index in range(1, len(plain)):
         if plain[index].rstrip() in _FRONT_MATTER_CLOSE:
             raw = "\n".join(plain[1:index])
-            data, error = _load_yaml(raw)
-            if data is None and error.startswith(_BROKEN) and len(raw) <= MAX_FRONT_MATTER_CHARS:
-                lines = _plain_lines(raw)
-                if lines is not None:
-                    why = error.removeprefix(_BROKEN)
-                    note = f"front matter is not valid YAML{why}: read as plain `key: value` lines"
-                    return FrontMatter(0, index + 1, raw, lines, note=note)
-            return FrontMatter(0, index + 1, raw, data, error)
+            return FrontMatter(0, index + 1, raw, *_load_yaml(raw))
     return None
 
 
-_BROKEN = "broken YAML front matter"
 # A key at the start of a line, a colon, and the rest of the line.
 _PLAIN_LINE = re.compile(r"^(?P<key>[A-Za-z_][\w-]*):(?:[ \t]+(?P<value>.*?))?[ \t]*$")
 
@@ -176,21 +168,26 @@ def _plain_value(line: str, text: str) -> Any:
     return _REFUSED
 
 
-def _load_yaml(raw: str) -> tuple[dict[str, Any] | None, str]:
+def _load_yaml(raw: str) -> tuple[dict[str, Any] | None, str, str]:
+    """(data, why it is not read, how it was read nonetheless): the fields of a FrontMatter."""
     if not raw.strip():
-        return {}, ""
+        return {}, "", ""
     try:
         loaded = load_yaml(raw)
     except yaml.YAMLError as error:
         first = str(error).strip().splitlines()
-        return None, f"{_BROKEN} ({first[0] if first else 'unreadable'})"
+        why = f"({first[0] if first else 'unreadable'})"
+        lines = _plain_lines(raw)  # over the size cap or nested too deep is a ValueError: never here
+        if lines is not None:
+            return lines, "", f"front matter is not valid YAML {why}: read as plain `key: value` lines"
+        return None, f"broken YAML front matter {why}", ""
     except (ValueError, RecursionError, OverflowError) as error:  # e.g. a date out of range
-        return None, f"{_BROKEN} ({error})"
+        return None, f"broken YAML front matter ({error})", ""
     if loaded is None:
-        return {}, ""
+        return {}, "", ""
     if not isinstance(loaded, dict):
-        return None, f"front matter is a YAML {type(loaded).__name__}, not a mapping"
-    return {str(key): plain_value(value) for key, value in loaded.items()}, ""
+        return None, f"front matter is a YAML {type(loaded).__name__}, not a mapping", ""
+    return {str(key): plain_value(value) for key, value in loaded.items()}, "", ""
 
 
 def plain_value(value: Any) -> Any:

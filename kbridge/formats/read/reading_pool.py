@@ -157,10 +157,8 @@ class _InOrder(Generic[_T]):
             self._ask()
         if chunk.results is None:
             chunk.results = self._results(chunk)
-        if index == len(chunk.requests) - 1:
+        if index == len(chunk.requests) - 1:  # its last file: the chunk is handed back
             self.asked -= 1
-            chunk.requests, results, chunk.results = [], chunk.results, None
-            return results[index]
         return chunk.results[index]
 
     def _results(self, chunk: _Chunk) -> list[FileRead | Skipped]:

@@ -110,10 +110,9 @@ class _FolderFiles:
 
 @dataclass
 class _Reading:
-    """How the files of a folder are read: the format asked for, the kbridge Markdown reader, and
-    the shelf where read files (and files waiting for their folder's format) are kept."""
+    """How a folder's files are kept until its format is known: the kbridge Markdown reader (for a
+    file read again), the shelf where they wait, and the format a config file names."""
 
-    fmt: str
     kbridge_reader: KbridgeReader | None
     shelf: FileShelf | None
     config: str | None = None  # the format an `.adr-dir` or `.log4brains.yml` names
@@ -209,7 +208,7 @@ def scan_folder(root: Path, fmt: str = "auto", progress: Progress | None = None,
     With `workers` > 1 a large folder's files are parsed by that many other processes
     (`kbridge.formats.read.reading_pool`); the result is the same."""
     result = ScanResult(root)
-    reading = _Reading(fmt, kbridge_reader, shelf, detect.find_config(root))
+    reading = _Reading(kbridge_reader, shelf, detect.find_config(root))
     inner_links: dict[str, str] = {}
     files = list_files(root, result, inner_links)
     own_folder = _folder_decisions(files, list(inner_links))
