@@ -50,6 +50,28 @@ def test_sync_now_asks_for_a_folder_once_then_syncs_on_a_worker(qtbot: QtBot, wi
     assert panel.conflicts_label.text() == "No conflicts."
 
 
+def test_the_sync_is_ready_again_as_soon_as_the_window_is_idle(qtbot: QtBot, window: MainWindow,
+                                                                answers: Answers, tmp_path: Path) -> None:
+    """The controller let go of its sync in a queued slot of its own, after the runner's: a sync
+    asked for the moment the window was idle (seen once in a full run) was silently refused."""
+    answers.files[FOLDER_CAPTION] = tmp_path / "shared"
+    held_when_idle: list[object] = []
+
+    def on_writing_changed(writing: bool) -> None:
+        if not writing:
+            held_when_idle.append(window.sync_controller.job)
+
+    window.jobs.writing_changed.connect(on_writing_changed)
+    sync_now(qtbot, window)
+    assert held_when_idle == [None]
+    window.kb.update("ADR-0003", title="Changed between two syncs")
+    window.sync_controller.sync_now()
+    assert window.sync_controller.job is not None  # not refused
+    wait_until_idle(qtbot, window)
+    assert "Changed between two syncs" in (tmp_path / "shared" / "decisions" / "ADR-0003.md").read_text(
+        encoding="utf-8")
+
+
 def test_a_conflict_is_marked_listed_and_resolved_side_by_side(qtbot: QtBot, window: MainWindow,
                                                                answers: Answers, tmp_path: Path) -> None:
     folder = tmp_path / "shared"

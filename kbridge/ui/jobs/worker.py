@@ -227,16 +227,21 @@ class JobRunner(QObject):
         *,
         on_success: Callable[[Any], None] | None = None,
         on_failure: Callable[[Exception], None] | None = None,
+        on_end: Callable[[], None] | None = None,
         show: bool = True,
     ) -> Job:
         """Run `job`; `show` puts it in the status bar (background refreshes stay silent).
-        `on_failure` hears the exception a failed job raised."""
+        `on_failure` hears the exception a failed job raised. `on_end` is called after any ending
+        and before the runner says it is idle: a caller that keeps the job (to refuse a second
+        one while it runs) must let go of it there, not in a slot of its own on `ended`, which
+        is another queued call that the GUI thread may run after a test, or a person, has seen
+        the runner idle and asked again."""
         if show:
             self.current = job
             self.bar.label.setText(job.title)
             self.bar.bar.setRange(0, 0)
             self.bar.show()
-        _JobWatch(self, job, on_success, on_failure, show=show)
+        _JobWatch(self, job, on_success, on_failure, on_end, show=show)
         self._running.append(job)  # keeps the runnable and its signals alive until it ends
         self.job_started.emit(job.title)
         if job.writes:
@@ -284,12 +289,13 @@ class _JobWatch(QObject):
         job: Job,
         on_success: Callable[[Any], None] | None,
         on_failure: Callable[[Exception], None] | None,
+        on_end: Callable[[], None] | None,
         *,
         show: bool,
     ) -> None:
         super().__init__(runner)
         self.runner, self.job = runner, job
-        self.on_success, self.on_failure = on_success, on_failure
+        self.on_success, self.on_failure, self.on_end = on_success, on_failure, on_end
         signals = job.signals
         if show:
             signals.progressed.connect(self._on_job_progressed)
@@ -315,5 +321,9 @@ class _JobWatch(QObject):
         self.runner.status_bar.showMessage(f"{self.job.title}: cancelled", 5000)
 
     def _on_job_ended(self) -> None:
-        self.runner._on_job_ended(self.job)
-        self.deleteLater()
+        try:
+            if self.on_end is not None:
+                self.on_end()
+        finally:
+            self.runner._on_job_ended(self.job)
+            self.deleteLater()

@@ -271,8 +271,8 @@ class SyncController(QObject):
             Job(f"Syncing with {folder.name}", work, writes=True),
             on_success=self._on_job_succeeded,
             on_failure=lambda error: self._on_job_failed(error, quiet),
+            on_end=self._on_job_ended,
         )
-        self.job.signals.ended.connect(self._on_job_ended)
         self.refresh()
         return self.job
 
