@@ -9,6 +9,9 @@ from typing import Any
 
 from kbridge.core.manager import Manager
 from kbridge.model import CONTENT_FIELDS, ConflictError, NotFoundError, RecordResult, Revision
+from kbridge.storage.packing import PreparedFile, prepare_file
+
+__all__ = ["Files", "History", "PreparedFile", "diff_revisions", "prepare_file", "snapshot_lines"]
 
 _HEADER_FIELDS = ("key", "kind", "title", "status", "date", "review_by", "owner", "tags")
 
@@ -109,12 +112,13 @@ class History(Manager):
 class Files(Manager):
     """`kb.files`: files kept with records (imported originals, attachments)."""
 
-    def put(self, ref: str, name: str, data: bytes, *, role: str = "attachment") -> bool:
+    def put(self, ref: str, name: str, data: bytes | PreparedFile, *, role: str = "attachment") -> bool:
         """Keep a file with a record (an image it shows, or the file it was imported from);
-        True when something was stored, False when the same bytes were already there."""
+        True when something was stored, False when the same bytes were already there. `data` may
+        be packed beforehand, on any thread (`prepare_file`)."""
         record = self._kb.get(ref)
         with self._kb.transaction():
-            return self._store.put_file(record.uid, role, name, bytes(data))
+            return self._store.put_file(record.uid, role, name, data if isinstance(data, PreparedFile) else bytes(data))
 
     def read(self, ref: str, name: str, *, role: str = "attachment") -> bytes | None:
         return self._store.get_file(self._kb.get(ref).uid, role, name)

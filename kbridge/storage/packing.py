@@ -27,9 +27,11 @@ Everything here is pure: bytes in, values out. The store decides when to re-pack
 
 from __future__ import annotations
 
+import hashlib
 import json
 import struct
 import zlib
+from dataclasses import dataclass
 from typing import Any
 
 KEYFRAME_EVERY = 32
@@ -198,6 +200,27 @@ def pack_file(data: bytes, *, body: str | None = None) -> tuple[str, bytes]:
     if len(squeezed) < len(data) * 0.9:
         return ZLIB, squeezed
     return RAW, data
+
+
+@dataclass(frozen=True)
+class PreparedFile:
+    """A file packed before it is kept (`prepare_file`): by an import's packing thread while the
+    records before it are written, so that their writing does not wait for zlib. `body` is the
+    record body it was packed around (an original), which the store checks against the body it
+    keeps: a file packed around another body is packed again there."""
+
+    data: bytes
+    digest: str
+    encoding: str
+    packed: bytes
+    body: str | None
+
+
+def prepare_file(data: bytes, *, body: str | None = None) -> PreparedFile:
+    """`data` packed as `pack_file` packs it, with its digest. Touches no database, so it may run
+    on any thread; zlib and hashlib let go of the interpreter while they work on large data."""
+    encoding, packed = pack_file(data, body=body)
+    return PreparedFile(data, hashlib.sha256(data).hexdigest(), encoding, packed, body)
 
 
 def unpack_file(encoding: str, packed: bytes, *, body: str | None = None) -> bytes:

@@ -15,7 +15,7 @@ import sqlite_utils
 
 from kbridge.model import Revision
 from kbridge.storage import packing
-from kbridge.storage.packing import CURRENT, DELTA, FULL, KEYFRAME_EVERY, RAW, RECORD, ROW, SPLICE
+from kbridge.storage.packing import CURRENT, DELTA, FULL, KEYFRAME_EVERY, RAW, RECORD, ROW, SPLICE, PreparedFile
 
 _COLUMNS = "rev, author, at, reason, encoding, packed, snapshot"
 # The encodings of a newest revision kept against its record's row.
@@ -144,20 +144,30 @@ def _store(db: sqlite_utils.Database, uid: str, rev: int, encoding: str, packed:
 # --- kept files --------------------------------------------------------------------------------
 
 
-def put_file(db: sqlite_utils.Database, uid: str, role: str, name: str, data: bytes) -> bool:
-    """Store (or replace) a file of a record; False when the same bytes were already there."""
-    digest = hashlib.sha256(data).hexdigest()
+def put_file(db: sqlite_utils.Database, uid: str, role: str, name: str, data: bytes | PreparedFile) -> bool:
+    """Store (or replace) a file of a record; False when the same bytes were already there.
+    `data` may come packed (`packing.prepare_file`): its packing is used when it was made around
+    the body the record has."""
+    if isinstance(data, PreparedFile):
+        prepared: PreparedFile | None = data
+        raw, digest = data.data, data.digest
+    else:
+        prepared, raw = None, bytes(data)
+        digest = hashlib.sha256(raw).hexdigest()
     row = db.execute(
         "SELECT sha256 FROM files WHERE record_uid = ? AND role = ? AND name = ?", [uid, role, name]
     ).fetchone()
     if row and row[0] == digest:
         return False
     body = _body(db, uid) if role == "original" else None
-    encoding, packed = packing.pack_file(data, body=body)
+    if prepared is not None and prepared.body == body:
+        encoding, packed = prepared.encoding, prepared.packed
+    else:
+        encoding, packed = packing.pack_file(raw, body=body)
     db.execute(
         "INSERT OR REPLACE INTO files (record_uid, role, name, data, sha256, encoding, size) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [uid, role, name, sqlite3.Binary(packed), digest, encoding, len(data)],
+        [uid, role, name, sqlite3.Binary(packed), digest, encoding, len(raw)],
     )
     return True
 

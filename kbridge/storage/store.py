@@ -17,6 +17,7 @@ from kbridge.storage import revisions as kept
 from kbridge.storage.database import APPLICATION_ID, connect
 from kbridge.storage.low_priority import at_low_priority
 from kbridge.storage.migrations import MigrationProgress
+from kbridge.storage.packing import PreparedFile
 from kbridge.storage.record_rows import RECORD_SELECT, record_from_row, row_from_record
 from kbridge.storage.revision_count import RevisionCount
 
@@ -402,8 +403,9 @@ class Store:
 
     # --- files kept with records ------------------------------------------------------------
 
-    def put_file(self, uid: str, role: str, name: str, data: bytes) -> bool:
-        """Store (or replace) a file of a record; False when the same bytes were already there."""
+    def put_file(self, uid: str, role: str, name: str, data: bytes | PreparedFile) -> bool:
+        """Store (or replace) a file of a record; False when the same bytes were already there
+        (`data` may come packed: `packing.prepare_file`)."""
         return kept.put_file(self.db, uid, role, name, data)
 
     def get_file(self, uid: str, role: str, name: str) -> bytes | None:

@@ -109,6 +109,27 @@ def test_an_imported_original_is_kept_around_its_body_and_survives_an_edit(tmp_p
         assert _rows(tmp_path / "kb.kbridge", "SELECT encoding FROM files") == [("zlib",)]
 
 
+def test_a_file_packed_beforehand_is_kept_only_around_the_body_its_record_has(tmp_path: Path) -> None:
+    """An import packs files on another thread (`prepare_file`); one packed around a body other
+    than its record's is packed again, never kept as a splice that would read back wrong."""
+    from kbridge.core.history import prepare_file
+
+    with KnowledgeBase.init(tmp_path / "kb.kbridge") as kb:
+        body = "## Decision\n\nUse Redis for the session cache, with a TTL of an hour." * 3
+        uid = kb.create("decision", "Cache", body=body).uid
+        original = b"# 7. Cache\n\n" + body.encode() + b"\n"
+        stale = prepare_file(original, body=body.replace("Redis", "Memcached"))
+        assert stale.encoding == "zlib"  # that body is not in the file: packed whole
+        assert kb.files.put(uid, "0007-cache.md", stale, role="original")
+        assert _rows(tmp_path / "kb.kbridge", "SELECT encoding FROM files") == [("splice",)]  # packed again
+        assert kb.files.read(uid, "0007-cache.md", role="original") == original
+        image = bytes(range(256)) * 40
+        assert kb.files.put(uid, "chart.png", prepare_file(image))
+        assert not kb.files.put(uid, "chart.png", prepare_file(image))  # the same bytes: nothing stored
+        assert kb.files.read(uid, "chart.png") == image
+        assert {f["name"]: f["sha256"] for f in kb.files.of(uid)}["chart.png"] == prepare_file(image).digest
+
+
 @pytest.mark.parametrize(
     ("encoding", "packed"),
     [("delta", b"not zlib"), ("record", b"\xff"), ("record", b"[1]"), ("row", b"\xff"), ("row", b"[1]"), ("row", b"{")],

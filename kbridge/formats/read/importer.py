@@ -14,10 +14,12 @@ from typing import Any
 
 from kbridge import safe_files
 from kbridge.core import KnowledgeBase, lifecycle
+from kbridge.core.history import PreparedFile, prepare_file
 from kbridge.formats.json_format import JSON_FORMAT
 from kbridge.formats.read import extract
 from kbridge.formats.read.link_book import LinkBook
 from kbridge.formats.read.numbering import MAIN_PREFIX
+from kbridge.formats.read.packing_ahead import Packer
 from kbridge.formats.read.parsed import FileWarning, ParsedRecord, ResolvedLink, Skipped
 from kbridge.formats.read.plan import (
     SCAN_SHARE,
@@ -131,8 +133,8 @@ def import_folder(
     if plan.shelf is not None:
         report.keys = plan.shelf.column("key")
     plan.resolved.keep_as(_kept)
-    importer = _Importer(kb, plan, report)
-    with kb.recording() as recorded:
+    importer = _Importer(kb, plan, report, packer := Packer())
+    with packer, kb.recording() as recorded:
         try:
             for start, batch in _batches(plan.records, BATCH_FILES):
                 importer.write_batch(batch, start, progress, cancel)
@@ -190,8 +192,9 @@ def _carried_out(row: PlannedRecord, report: ImportReport) -> PlannedRecord:
 
 
 class _Importer:
-    def __init__(self, kb: KnowledgeBase, plan: ImportPlan, report: ImportReport) -> None:
+    def __init__(self, kb: KnowledgeBase, plan: ImportPlan, report: ImportReport, packer: Packer) -> None:
         self.kb = kb
+        self.packer = packer
         self.plan = plan
         self.root = plan.root.resolve()
         self.report = report
@@ -419,12 +422,10 @@ class _Importer:
             self.kb.links.remove(source_uid, link_type, target, reason="link no longer in the file")
 
     def keep_attachments(self, attachments: dict[str, list[str]]) -> None:
-        for image, users in attachments.items():
-            if self.plan.json is not None:
-                self._keep(image, self.plan.json.attachments[image][0], users)
-                continue
-            try:  # a regular file, no link followed: it may have been swapped since the scan
-                data = safe_files.read_file(self.root, image, max_bytes=MAX_IMAGE_BYTES)
+        """Keep each image with the records that show it, read and packed on the packing thread."""
+        for (image, users), packed in self.packer.ahead(attachments.items(), self._packed_image):
+            try:
+                data = packed.result()
             except safe_files.UnsafePathError as error:
                 self.report.skipped.append(Skipped(image, str(error).removeprefix(f"{image}: ")))
                 continue
@@ -433,7 +434,15 @@ class _Importer:
                 continue
             self._keep(image, data, users)
 
-    def _keep(self, image: str, data: bytes, users: list[str]) -> None:
+    def _packed_image(self, item: tuple[str, list[str]]) -> PreparedFile:
+        """On the packing thread: touches no connection."""
+        image = item[0]
+        if self.plan.json is not None:
+            return prepare_file(self.plan.json.attachments[image][0])
+        # A regular file, no link followed: it may have been swapped since the scan.
+        return prepare_file(safe_files.read_file(self.root, image, max_bytes=MAX_IMAGE_BYTES))
+
+    def _keep(self, image: str, data: PreparedFile, users: list[str]) -> None:
         for user in users:
             uid = self.uids.get(user)
             if uid is not None:
