@@ -128,16 +128,19 @@ def _front_matter(plain: list[str]) -> FrontMatter | None:
     return None
 
 
-# A key at the start of a line, a colon, and the rest of the line.
-_PLAIN_LINE = re.compile(r"^(?P<key>[A-Za-z_][\w-]*):(?:[ \t]+(?P<value>.*?))?[ \t]*$")
+# A key at the start of a line, a colon, and the rest of the line; or the rest glued to the
+# colon (`tag:Web Client`), which YAML reads as one string, not as a key and its value. A `/`
+# right after the colon is a URL's (`https://...`), not a value.
+_PLAIN_LINE = re.compile(r"^(?P<key>[A-Za-z_][\w-]*):(?:[ \t]+(?P<value>.*?)|(?P<glued>[^\s/].*?))?[ \t]*$")
 
 
 def _plain_lines(raw: str) -> dict[str, Any] | None:
-    """Front matter of plain `key: value` lines that YAML refuses: a colon in an unquoted value
-    (`title: ADR001: Use X`) is the commonest slip in front matter written by hand, and site
-    generators that read it that way let it stand. Each line is read as YAML where it can be,
-    else its value is the text after the first colon, as written. None unless every line is such
-    a line (or a comment): nested or listed values are not guessed at."""
+    """Front matter of plain `key: value` lines that YAML refuses or reads as one string: a colon
+    in an unquoted value (`title: ADR001: Use X`) is the commonest slip in front matter written by
+    hand, and no space after the colon (`tag:Web Client`, every file of Ensembl's decisions) the
+    next; site generators that read them that way let them stand. Each line is read as YAML where
+    it can be, else its value is the text after the first colon, as written. None unless every
+    line is such a line (or a comment): nested or listed values are not guessed at."""
     data: dict[str, Any] = {}
     for line in raw.split("\n"):
         if not line.strip() or line.lstrip().startswith("#"):
@@ -145,6 +148,9 @@ def _plain_lines(raw: str) -> dict[str, Any] | None:
         match = _PLAIN_LINE.match(line)
         if match is None or match["key"] in data:
             return None
+        if match["glued"] is not None:
+            data[match["key"]] = match["glued"]
+            continue
         value = _plain_value(line, match["value"] or "")
         if value is _REFUSED:
             return None
@@ -185,6 +191,8 @@ def _load_yaml(raw: str) -> tuple[dict[str, Any] | None, str, str]:
         return None, f"broken YAML front matter ({error})", ""
     if loaded is None:
         return {}, "", ""
+    if isinstance(loaded, str) and (lines := _plain_lines(raw)) is not None:
+        return lines, "", "front matter has no space after a key's colon (`key:value`): read as `key: value` lines"
     if not isinstance(loaded, dict):
         return None, f"front matter is a YAML {type(loaded).__name__}, not a mapping", ""
     return {str(key): plain_value(value) for key, value in loaded.items()}, "", ""

@@ -174,6 +174,45 @@ def test_front_matter_yaml_refuses_is_read_line_by_line_and_said_so(tmp_path: Pa
         assert any("front matter not read" in w for w in unread.warnings)
 
 
+def test_front_matter_glued_to_its_colon_is_read_and_a_tag_is_one_tag(tmp_path: Path) -> None:
+    """Ensembl's decisions (a folder no test had seen): `tag:Web Client` is one YAML string, not a
+    key; every file said "front matter not read" and lost its tag. The status "Depreciated." is
+    the English misspelling of deprecated, read as such and said so."""
+    text = ("---\ntag:Web Client\n---\n\n# 14. Breakpoints\n\nDate: 2018-11-02\n\n## Status\n\n"
+            "Depreciated.\n\n## Context\n\nWhy.\n")
+    record = read_one(tmp_path, "0014-breakpoints.md", text)
+    assert (record.title, record.status, record.date, record.tags) == ("Breakpoints", "deprecated", "2018-11-02",
+                                                                      ["web-client"])
+    assert "tag" not in record.fields and record.status_note == "read as deprecated from 'Depreciated.'"
+    assert any("no space after a key's colon" in w for w in record.warnings)
+    assert not any("not read" in w for w in record.warnings)
+    # A tag named in a line of the header is one tag too; `tags` still lists several.
+    header = read_one(tmp_path / "h", "0002-x.md", "# 2. X\n\n* Status: accepted\n* Tag: Genome Browser\n")
+    assert header.tags == ["genome-browser"]
+    listed = read_one(tmp_path / "l", "0003-x.md", "---\ntags: security networking\n---\n\n# 3. X\n")
+    assert listed.tags == ["networking", "security"]
+    # What only looks like a key glued to its colon stays unread: a URL, a line of prose.
+    for name, front in (("0004-x.md", "https://example.com/adr"), ("0005-x.md", "tag:x\nsome words")):
+        unread = read_one(tmp_path / name, name, f"---\n{front}\n---\n\n# {name[3]}. X\n")
+        assert unread.tags == [] and any("front matter not read" in w for w in unread.warnings)
+
+
+def test_an_option_wrapped_over_two_lines_is_one_option(tmp_path: Path) -> None:
+    """python-tuf's ADR 7: two options that differ only on their second line were read as the
+    same first line twice."""
+    text = ("# Validation\n\n* Status: proposed\n\n## Considered Options\n1. Usage of a `ValidationMixin`.\n"
+            "2. Combined option including `typeguard`, and\nusage of python descriptors.\n"
+            "3. Combined option including `typeguard`, and\nusage of `ValidationMixin`\n\n"
+            "## Decision Outcome\n\nTODO\n")
+    record = read_one(tmp_path, "0007-validation.md", text)
+    assert record.fields["options"] == [
+        "Usage of a ValidationMixin.", "Combined option including typeguard, and usage of python descriptors.",
+        "Combined option including typeguard, and usage of ValidationMixin"]
+    loose = read_one(tmp_path / "loose", "0008-x.md", "# 8. X\n\n## Considered Options\n\n* Redis\n\n"
+                     "  Fast, and we know it.\n\n* Memcached\n")
+    assert loose.fields["options"] == ["Redis", "Memcached"]  # an item's second paragraph is not an option
+
+
 def test_one_decision_per_folder_and_a_link_that_tells_the_truth(tmp_path: Path) -> None:
     folder = tmp_path / "decisions"
     write(folder, "README.md", "# Decisions\n\n- [Use Kafka](use-kafka/index.md)\n")

@@ -127,20 +127,22 @@ def _read_fields(record: ParsedRecord, doc: Document, header: Header,
                  front: dict[str, Any] | None) -> None:
     fields: dict[str, Any] = {}
     if front:
+        # `tag: Web Client` (one tag) is read as tags are, when the file states no `tags`.
+        tag_key = "tags" if "tags" in front else "tag" if "tag" in front else None
         for key, value in front.items():
-            if key.lower() in _FRONT_MATTER_ATTRIBUTES or is_status_key(key) or (
+            if key.lower() in _FRONT_MATTER_ATTRIBUTES or key == tag_key or is_status_key(key) or (
                     date_key_rank(key) is not None and parse_date(str(value))):
                 continue
             normal = FIELD_ALIASES.get(key.lower().replace("-", "_"), key)
             fields[normal if normal in _FIELD_KEYS else key] = value
-        record.tags = _tags(front.get("tags"))
+        record.tags = _tags(front.get(tag_key), one=tag_key == "tag") if tag_key else []
     for entry in header.entries:
         if entry.key in ("status", "date", *_TITLE_KEYS) or entry.date_rank is not None:
             continue
         if states_links(entry.raw_key, entry.value):
             continue
         if entry.key in ("tags", "tag"):
-            record.tags = record.tags or _tags(entry.value)
+            record.tags = record.tags or _tags(entry.value, one=entry.key == "tag")
             continue
         if FIELD_ALIASES.get(entry.key, entry.key) == "review_by" and parse_date(plain_text(entry.value)):
             record.review_by = record.review_by or parse_date(plain_text(entry.value))
@@ -193,16 +195,25 @@ def _section_value(blocks: list[Block], field_name: str) -> str | list[str]:
             if block.kind == "paragraph":
                 return plain_text(block.text.split("\n")[0])
         return ""
-    return [plain_text(b.text.split("\n")[0]) for b in blocks
-            if b.kind == "item" and b.depth == 1 and not is_placeholder(b.text)]
+    # Each item's first paragraph, its lines joined: an option wrapped over two lines (python-
+    # tuf's "... called `typeguard`, and\nusage of python descriptors.") is one option, and two
+    # that differ only on their second line are not the same.
+    items: dict[int, Block] = {}  # an item's first paragraph (a loose item's next ones are not options)
+    for block in blocks:
+        if block.kind == "item" and block.depth == 1:
+            items.setdefault(block.item_start, block)
+    return [plain_text(" ".join(line.strip() for line in b.text.split("\n"))) for b in items.values()
+            if not is_placeholder(b.text)]
 
 
-def _tags(value: Any) -> list[str]:
+def _tags(value: Any, *, one: bool = False) -> list[str]:
+    """Tags as the knowledge base keeps them. A text is split at commas or semicolons, else at
+    spaces, unless it is `one` tag (a `tag:` key names one: `tag: Web Client` is `web-client`)."""
     if isinstance(value, list):
         items = [str(item) for item in value if str(item).strip()]
     elif isinstance(value, str) and value.strip() and not is_placeholder(value):
         text = plain_text(value)
-        items = extract.split_list(text) if ("," in text or ";" in text) else text.split()
+        items = extract.split_list(text) if ("," in text or ";" in text) else [text] if one else text.split()
     else:
         return []
     return sorted({extract.slugify_tag(item) for item in items if extract.slugify_tag(item)})

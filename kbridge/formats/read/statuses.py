@@ -30,7 +30,8 @@ _WORDS: dict[str, list[str]] = {
         "대체됨",
     ],
     "deprecated": [
-        "deprecated", "obsolete", "retired", "no longer valid", "revoked", "reverted", "sunset",
+        # "Depreciated": the English misspelling (Ensembl's decisions), shown as read from it.
+        "deprecated", "depreciated", "obsolete", "retired", "no longer valid", "revoked", "reverted", "sunset",
         "veraltet", "obsolet", "uberholt", "abgekundigt", "zuruckgenommen", "deprecie",
         "depreciee", "perime", "caduc", "obsoleto", "obsoleta", "desaprobado", "en desuso",
         "descontinuado", "descontinuada", "deprecado", "depreciado", "deprecato", "dismesso",
