@@ -71,6 +71,8 @@ def _facts(record: Record, today: dt.date) -> str:
         rows.append(("Status", f"{escape_html(record.status)} ({escape_html(status_note)})"))
     if record.date:
         rows.append(("Date", escape_html(record.date) + (f" ({escape_html(date_note)})" if date_note else "")))
+    elif date_note:
+        rows.append(("Date", f"none ({escape_html(date_note)})"))
     if record.owner_key:
         rows.append(("Owner", escape_html(record.owner_name or record.owner_key)))
     if record.review_by:
@@ -94,12 +96,28 @@ def _facts(record: Record, today: dt.date) -> str:
 
 def imported_notes(record: Record) -> tuple[str, str]:
     """How an import read the record's status and date, when it had to interpret ("read as
-    accepted from 'Decidido'", "from the file name"); shown while they are still as imported."""
+    accepted from 'Decidido'", "from the file name"), or what the file said when kbridge could not
+    read it ("the file says '2018-11'": a month names no day, and no date is kept rather than one
+    invented); shown while they are still as imported."""
     source = record.source or {}
     base = source.get("baseline") or {}
-    status_note = str(source.get("status_note") or "") if record.status == base.get("status") else ""
-    date_note = str(source.get("date_note") or "") if record.date and record.date == base.get("date") else ""
+    status_note = date_note = ""
+    if record.status == base.get("status"):
+        status_note = str(source.get("status_note") or "")
+        if not status_note and record.status == "unknown" and source.get("status_text"):
+            status_note = f"the file says {_as_written(source['status_text'])}"
+    if record.date and record.date == base.get("date"):
+        date_note = str(source.get("date_note") or "")
+    elif not record.date and "date" in base and not base["date"] and source.get("date_text"):
+        date_note = f"the file says {_as_written(source['date_text'])}"
     return status_note, date_note
+
+
+def _as_written(text: object, limit: int = 60) -> str:
+    """A file's words on one line, quoted, cut to `limit` characters (a date section may be a
+    paragraph)."""
+    words = " ".join(str(text).split())
+    return f"'{words if len(words) <= limit else words[: limit - 1] + '…'}'"
 
 
 def _links(links: list[LinkedRecord], record_href: Callable[[str], str], hidden: int = 0) -> str:

@@ -57,3 +57,22 @@ def test_record_page_shows_facts_links_and_marks_dangling_and_overdue() -> None:
     assert "Superseded by" in html and '<a href="#u3">CTL-009</a>' in html
     assert "REQ-404 (not in the knowledge base)" in html
     assert "<strong>text</strong>" in html
+
+
+def test_what_an_import_could_not_read_is_shown_as_the_file_wrote_it_never_as_a_fact() -> None:
+    """Ensembl's `Date: 2018-11` names no day: no date is kept (none is invented), and the page
+    says what the file wrote, escaped, until the record's date or status is set here."""
+    source = {"status_text": "<b>Maybe</b> later", "date_text": "2018-11",
+              "baseline": {"status": "unknown", "date": None}}
+    record = Record(kind=Kind.DECISION, title="Breakpoints", key="ADR-0014", uid="u1", status="unknown", source=source)
+    html = record_page_html(record, [], status_hex=lambda s: "#123456", record_href=lambda uid: f"#{uid}")
+    assert "<td>none (the file says &#x27;2018-11&#x27;)</td>" in html
+    assert "unknown (the file says &#x27;&lt;b&gt;Maybe&lt;/b&gt; later&#x27;)" in html and "<b>Maybe" not in html
+    dated = Record(kind=Kind.DECISION, title="Breakpoints", key="ADR-0014", uid="u1", status="accepted",
+                   date="2018-11-30", source=source)
+    html = record_page_html(dated, [], status_hex=lambda s: "#123456", record_href=lambda uid: f"#{uid}")
+    assert "the file says" not in html  # set here since: the record's own values stand
+    long = Record(kind=Kind.DECISION, title="X", key="ADR-0001", uid="u2", status="unknown",
+                  source={"date_text": "Decided " + "long ago " * 40, "baseline": {"date": None}})
+    html = record_page_html(long, [], status_hex=lambda s: "#123456", record_href=lambda uid: f"#{uid}")
+    assert "…" in html and "long ago " * 10 not in html
