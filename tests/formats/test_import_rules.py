@@ -211,6 +211,12 @@ def test_an_option_wrapped_over_two_lines_is_one_option(tmp_path: Path) -> None:
     loose = read_one(tmp_path / "loose", "0008-x.md", "# 8. X\n\n## Considered Options\n\n* Redis\n\n"
                      "  Fast, and we know it.\n\n* Memcached\n")
     assert loose.fields["options"] == ["Redis", "Memcached"]  # an item's second paragraph is not an option
+    # python-tuf's ADR 6: the outcome was cut at its first line, mid-sentence.
+    wrapped = read_one(tmp_path / "outcome", "0006-x.md", "# 6. X\n\n## Decision Outcome\n\nChosen option: "
+                       "\"Compromise 2\", because implementing\ndict conversion as methods is idiomatic.\n\n"
+                       "More reasons.\n")
+    assert wrapped.fields["outcome"] == ('Chosen option: "Compromise 2", because implementing dict conversion as '
+                                         "methods is idiomatic.")
 
 
 def test_one_decision_per_folder_and_a_link_that_tells_the_truth(tmp_path: Path) -> None:

@@ -193,7 +193,7 @@ def _section_value(blocks: list[Block], field_name: str) -> str | list[str]:
     if field_name == "outcome":
         for block in blocks:
             if block.kind == "paragraph":
-                return plain_text(block.text.split("\n")[0])
+                return plain_text(_joined(block.text))  # a wrapped outcome was cut at its first line
         return ""
     # Each item's first paragraph, its lines joined: an option wrapped over two lines (python-
     # tuf's "... called `typeguard`, and\nusage of python descriptors.") is one option, and two
@@ -202,8 +202,12 @@ def _section_value(blocks: list[Block], field_name: str) -> str | list[str]:
     for block in blocks:
         if block.kind == "item" and block.depth == 1:
             items.setdefault(block.item_start, block)
-    return [plain_text(" ".join(line.strip() for line in b.text.split("\n"))) for b in items.values()
-            if not is_placeholder(b.text)]
+    return [plain_text(_joined(b.text)) for b in items.values() if not is_placeholder(b.text)]
+
+
+def _joined(text: str) -> str:
+    """A paragraph's lines as one line (Markdown wraps text; a field is one line)."""
+    return " ".join(line.strip() for line in text.split("\n"))
 
 
 def _tags(value: Any, *, one: bool = False) -> list[str]:

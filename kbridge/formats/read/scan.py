@@ -37,6 +37,10 @@ __all__ = ["MAX_IMAGE_BYTES", "MAX_MARKDOWN_BYTES", "MAX_MARKDOWN_LINES", "Kbrid
            "list_files", "scan_folder"]
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
+# Other markup decisions are written in (Open edX's hundreds of repositories keep theirs in
+# reStructuredText): named in the skip, so that a folder of them does not just "import nothing".
+OTHER_MARKUP = {".rst": "reStructuredText", ".adoc": "AsciiDoc", ".asciidoc": "AsciiDoc", ".org": "Org mode",
+                ".textile": "Textile"}
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".drawio")
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 
@@ -361,7 +365,9 @@ def _sort_out(root: Path, rel: str, named_by_folder: bool) -> Skipped | _Image |
     if name.startswith("."):
         return Skipped(rel, "hidden file")
     if not lower.endswith(MARKDOWN_SUFFIXES):
-        return Skipped(rel, "not a Markdown file")
+        markup = OTHER_MARKUP.get(posixpath.splitext(lower)[1])
+        return Skipped(rel, f"{markup}, not Markdown: kbridge reads Markdown files only" if markup
+                       else "not a Markdown file")
     if size > MAX_MARKDOWN_BYTES:
         return Skipped(rel, f"file of {size} bytes is over the {MAX_MARKDOWN_BYTES >> 20} MiB size cap")
     reason = detect.skip_reason_for_name(rel, folder_decision=named_by_folder)
