@@ -197,6 +197,17 @@ def test_front_matter_glued_to_its_colon_is_read_and_a_tag_is_one_tag(tmp_path: 
         assert unread.tags == [] and any("front matter not read" in w for w in unread.warnings)
 
 
+def test_a_template_blank_left_in_a_header_line_is_no_value(tmp_path: Path) -> None:
+    """SSW's decisions keep `Deciders: {{ TBC }}` from their template: it was kept as the deciders."""
+    text = ("# Use DDD\n\n- Status: accepted\n- Deciders: {{ TBC }} <!-- optional -->\n- Owner: TBD\n"
+            "- Informed: Alice | Bob\n- Consulted: [Platform team](https://example.com/team)\n\n"
+            "Technical Story: {{ TECH STORY }}\n\n## Context\n\nWhy.\n")
+    record = read_one(tmp_path, "20240404-use-ddd.md", text)
+    assert "deciders" not in record.fields and "technical_story" not in record.fields and "owner" not in record.fields
+    assert record.fields["informed"] == "Alice | Bob"  # a bar between names is not a template's choices
+    assert "Platform team" in str(record.fields["consulted"])
+
+
 def test_an_option_wrapped_over_two_lines_is_one_option(tmp_path: Path) -> None:
     """python-tuf's ADR 7: two options that differ only on their second line were read as the
     same first line twice."""

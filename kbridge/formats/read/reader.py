@@ -14,7 +14,7 @@ from kbridge.formats.read.facts import front_line, read_date, read_status
 from kbridge.formats.read.header import FIELD_ALIASES, Header, MetaEntry, read_header
 from kbridge.formats.read.links import find_links, front_matter_links, states_links
 from kbridge.formats.read.parsed import ParsedRecord
-from kbridge.formats.read.statuses import is_placeholder, is_status_key, plain_text
+from kbridge.formats.read.statuses import is_placeholder, is_status_key, is_unfilled, plain_text
 from kbridge.formats.text import DecodedText, strip_line_end
 
 # Front-matter keys the reader turns into record attributes; every other key is kept as a field.
@@ -147,6 +147,8 @@ def _read_fields(record: ParsedRecord, doc: Document, header: Header,
         if FIELD_ALIASES.get(entry.key, entry.key) == "review_by" and parse_date(plain_text(entry.value)):
             record.review_by = record.review_by or parse_date(plain_text(entry.value))
             continue
+        if is_unfilled(plain_text(entry.value)):
+            continue  # `Deciders: {{ TBC }}`: a template's blank is no value (SSW's decisions)
         fields.setdefault(FIELD_ALIASES.get(entry.key, entry.key), _entry_value(entry))
     for field_name, value in section_fields(doc).items():
         fields.setdefault(field_name, value)

@@ -126,6 +126,17 @@ def _fold(text: str) -> str:
     return fold_accents(text)
 
 
+# A value that is a template's blank and nothing else: `{{ TBC }}`, `{list of deciders}`,
+# `[ticket]`, `TBD`. Narrower than `is_placeholder`, which also takes any `|` for a template's
+# choices: a field's value `Alice | Bob` is kept.
+_UNFILLED = re.compile(r"^\s*(?:\{\{?[^{}]*\}\}?|\[[^\]]*\]|\W*(?:tbd|tbc|todo|n/?a|\?+)\W*)\s*$", re.I)
+
+
+def is_unfilled(text: str) -> bool:
+    """A field's value that is only a template's blank (the field is then not kept)."""
+    return bool(_UNFILLED.match(text or ""))
+
+
 def is_placeholder(text: str) -> bool:
     """A template's unfilled value: `[proposed | accepted]`, `{YYYY-MM-DD ...}`, `TBD`."""
     value = text or ""
