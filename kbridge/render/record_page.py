@@ -30,18 +30,21 @@ def record_page_html(
     record_href: Callable[[str], str] = viewer_href,
     today: dt.date | None = None,
     budget: Budget | None = None,
+    body: str | None = None,
 ) -> str:
     """The page; with a `budget` (the desktop views), a very long body or link list is cut, with
-    a notice saying so."""
+    a notice saying so. `body`: the record's body as Markdown, when it is written in another
+    markup (an imported reStructuredText decision)."""
+    markdown = record.body if body is None else body
     parts = [_header(record, status_hex, today or dt.date.today())]
     parts.append(_facts(record, today or dt.date.today()))
     if links:
         shown = links if budget is None else links[: budget.links]
         parts.append(_links(shown, record_href, hidden=len(links) - len(shown)))
     if budget is None:
-        parts.append(f'<div class="body">{render_markdown(record.body)}</div>')
+        parts.append(f'<div class="body">{render_markdown(markdown)}</div>')
     else:
-        part = shorten_markdown(record.body, budget)
+        part = shorten_markdown(markdown, budget)
         notice = shortened_notice(part)
         parts.append(f'<div class="body">{notice}{render_markdown(part.text)}{notice}</div>')
     return "\n".join(parts)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kbridge import safe_files
+from kbridge.formats import rst_doc
 from kbridge.formats.markdown_doc import Document, parse
 from kbridge.formats.read import detect
 from kbridge.formats.read.parsed import ParsedRecord, Skipped
@@ -62,17 +63,20 @@ def read_markdown(root: Path, rel: str, named_by_folder: bool, fmt: str,
     decoded = decode(data)
     if not decoded.text.strip():
         return Skipped(rel, "empty file")
+    rst = rst_doc.is_rst(rel)
     try:
-        doc = parse(decoded.text)
+        doc = _parse(decoded.text, rel)
     except Exception as error:
-        return Skipped(rel, f"Markdown could not be parsed: {error}")
+        return Skipped(rel, f"{'reStructuredText' if rst else 'Markdown'} could not be parsed: {error}")
     reason = detect.skip_reason_for_content(doc, rel)
     if reason:
         return Skipped(rel, reason)
     notes = [f"the paragraph at line {line + 1} is too long to scan for links and images; its text is kept as it is"
              for line in doc.unscanned]
-    guess = detect.guess_file_format(doc, rel)
-    told = fmt if fmt != "auto" else guess
+    # A reStructuredText file is that format whatever its folder's (and votes for none): its
+    # record is written back as it was, never patched with Markdown.
+    guess = None if rst else detect.guess_file_format(doc, rel)
+    told = rst_doc.RST_FORMAT if rst else fmt if fmt != "auto" else guess
     outcome = read_as(rel, named_by_folder, decoded, doc, data, told or FOR_NOW, kbridge_reader)
     waiting = data if isinstance(outcome, Skipped) and told is None else b""
     return FileRead(rel, named_by_folder, guess, outcome, told is not None, notes, waiting)
@@ -90,7 +94,11 @@ def read_bytes(rel: str, named_by_folder: bool, data: bytes, fmt: str,
                kbridge_reader: KbridgeReader | None) -> ParsedRecord | Skipped:
     """A file read before (so its bytes decode and parse) read again as `fmt`."""
     decoded = decode(data)
-    return read_as(rel, named_by_folder, decoded, parse(decoded.text), data, fmt, kbridge_reader)
+    return read_as(rel, named_by_folder, decoded, _parse(decoded.text, rel), data, fmt, kbridge_reader)
+
+
+def _parse(text: str, rel: str) -> Document:
+    return rst_doc.parse(text) if rst_doc.is_rst(rel) else parse(text)
 
 
 def named_as(record: ParsedRecord, fmt: str) -> ParsedRecord:

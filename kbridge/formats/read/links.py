@@ -30,7 +30,8 @@ _MD_LINK_IN_TEXT = re.compile(
 # A decision named right after a verb, maybe after an article or a preposition ("Reemplaza a
 # [ADR-007](...)", "Remplace l'ADR 7").
 _ADR_REFERENCE = re.compile(
-    r"^\s*(?:[^\W\d_]{1,3}['’]?\s*){0,2}(?:\[[^\]]+\]\((?:[^).]|\.(?!md))+\.md[^)]*\)|ADR[\s#-]*\d+(?:-[\w-]+)?)",
+    r"^\s*(?:[^\W\d_]{1,3}['’]?\s*){0,2}(?:\[[^\]]+\]\((?:[^).]|\.(?!md|rst))+\.(?:md|rst)[^)]*\)"
+    r"|ADR[\s#-]*\d+(?:-[\w-]+)?)",
     re.I)  # `[^).]` before `.md`: with `[^)]+`, each `.md` of a long target was tried against the rest
 _HEADING_PREPOSITIONS = {"of", "by", "to", "on", "from", "with", "upon", "von", "auf", "de", "par", "da"}
 _NONE_TARGETS = {"n/a", "na", "none", "-", "—", "–", "tbd", "tbc", "nil", "null", "keine",
@@ -322,7 +323,7 @@ def _front_matter_links(data: dict[str, Any]) -> list[ParsedLink]:
 
 def _looks_like_decision(text: str, href: str) -> bool:
     target = href.split("#")[0].split("?")[0]
-    return (target.endswith((".md", ".markdown")) or bool(re.match(r"^\W*adr\W*\d", text, re.I))
+    return (target.endswith((".md", ".markdown", ".rst")) or bool(re.match(r"^\W*adr\W*\d", text, re.I))
             or bool(re.match(r"^/?(?:[\w-]+/)*(?:adrs?|decisions?)/[\w-]+/?$", target, re.I)))
 
 

@@ -16,6 +16,9 @@ from kbridge.formats.read.numbering import log_folder
 from kbridge.formats.read.parsed import FileWarning, ParsedLink, ParsedRecord, ResolvedLink
 from kbridge.formats.read.shelf import NAMES, names_of, numbered
 
+# What a link to a decision's file ends with.
+_DOCUMENTS = (".md", ".markdown", ".rst")
+
 
 class FolderIndex(Protocol):
     """What links find a file of the folder by: its path, and `named` for its file name
@@ -73,7 +76,7 @@ class Resolver:
                         f"its path is {found}: linked by the path")))
                 return found
         if by_number:
-            if link.href.lower().split("#")[0].endswith((".md", ".markdown")) and "://" not in link.href:
+            if link.href.lower().split("#")[0].endswith(_DOCUMENTS) and "://" not in link.href:
                 self.warnings.append(FileWarning(where, (
                     f"the link [{text}]({link.href}) names no file of the folder: linked by its "
                     f"number to {by_number}")))
@@ -101,7 +104,7 @@ class Resolver:
         url = urlparse(href)
         if url.scheme in ("http", "https"):
             base = posixpath.basename(unquote(url.path))
-            if base.lower().endswith((".md", ".markdown")):
+            if base.lower().endswith(_DOCUMENTS):
                 return _prefer(self.index.named("basename", base.lower()), folder)
             return None
         if url.scheme:
@@ -117,7 +120,7 @@ class Resolver:
             if self.index.has(inside):
                 return inside
         found = _prefer(self.index.named("basename", posixpath.basename(target).lower()), folder)
-        if found or target.lower().endswith((".md", ".markdown")):
+        if found or target.lower().endswith(_DOCUMENTS):
             return found
         # A site address (`/adr/23`, `../decisions/use-x`): its last part names a slug.
         last = posixpath.basename(target.rstrip("/")).lower()

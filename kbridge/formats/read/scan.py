@@ -30,6 +30,7 @@ from kbridge.formats.read.numbering import assign_keys, key_hints
 from kbridge.formats.read.parsed import FORMATS, FileWarning, ParsedRecord, Skipped
 from kbridge.formats.read.reading_pool import Reading, ReadRequest, read_in_order
 from kbridge.formats.read.shelf import FileShelf, ShelvedRecords
+from kbridge.formats.rst_doc import RST_SUFFIXES
 from kbridge.formats.text import decode
 from kbridge.model import Cancel, Progress
 
@@ -37,10 +38,12 @@ __all__ = ["MAX_IMAGE_BYTES", "MAX_MARKDOWN_BYTES", "MAX_MARKDOWN_LINES", "Kbrid
            "list_files", "scan_folder"]
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
-# Other markup decisions are written in (Open edX's hundreds of repositories keep theirs in
-# reStructuredText): named in the skip, so that a folder of them does not just "import nothing".
-OTHER_MARKUP = {".rst": "reStructuredText", ".adoc": "AsciiDoc", ".asciidoc": "AsciiDoc", ".org": "Org mode",
-                ".textile": "Textile"}
+# What is read: Markdown, and reStructuredText (Open edX's hundreds of repositories keep their
+# decisions so: `kbridge.formats.rst_doc`).
+READ_SUFFIXES = (*MARKDOWN_SUFFIXES, *RST_SUFFIXES)
+# Other markup decisions are written in: named in the skip, so that a folder of them does not
+# just "import nothing".
+OTHER_MARKUP = {".adoc": "AsciiDoc", ".asciidoc": "AsciiDoc", ".org": "Org mode", ".textile": "Textile"}
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".drawio")
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 
@@ -364,10 +367,10 @@ def _sort_out(root: Path, rel: str, named_by_folder: bool) -> Skipped | _Image |
         return _Image(rel)
     if name.startswith("."):
         return Skipped(rel, "hidden file")
-    if not lower.endswith(MARKDOWN_SUFFIXES):
+    if not lower.endswith(READ_SUFFIXES):
         markup = OTHER_MARKUP.get(posixpath.splitext(lower)[1])
-        return Skipped(rel, f"{markup}, not Markdown: kbridge reads Markdown files only" if markup
-                       else "not a Markdown file")
+        return Skipped(rel, f"{markup}, not Markdown: kbridge reads Markdown and reStructuredText files only"
+                       if markup else "not a Markdown file")
     if size > MAX_MARKDOWN_BYTES:
         return Skipped(rel, f"file of {size} bytes is over the {MAX_MARKDOWN_BYTES >> 20} MiB size cap")
     reason = detect.skip_reason_for_name(rel, folder_decision=named_by_folder)

@@ -24,6 +24,7 @@ from kbridge.core.graph import LinkIndex
 from kbridge.core.recovery import RecoveryPlan
 from kbridge.core.timeline import system_timeline
 from kbridge.core.trails import why
+from kbridge.formats.rst_doc import shown_body
 from kbridge.formats.site import fragments, pages
 from kbridge.formats.write.graph_files import record_graph_svg
 from kbridge.model import Cancel, ConflictError, Kind, Progress, Record
@@ -131,7 +132,8 @@ def _record_page(
         return href(found.key) if found is not None and not found.deleted else None
 
     links = [link for link in index.links(record.uid) if not link.deleted]
-    page = record_page_html(record, links, status_hex=fragments.status_hex, record_href=record_href, today=today)
+    page = record_page_html(record, links, status_hex=fragments.status_hex, record_href=record_href, today=today,
+                            body=shown_body(record))
     page = fragments.rewrite_links(page, resolve)
     sections = [("why", "Why it exists", fragments.trail_html(
         why(index, record, SITE_WHY_DEPTH), href, "No risk, requirement, incident or decision is linked as its reason."

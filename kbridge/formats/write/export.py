@@ -20,6 +20,7 @@ from kbridge.core import KnowledgeBase
 from kbridge.formats.json_format import json_target, json_text, write_json
 from kbridge.formats.kbridge_markdown import write_kbridge_markdown
 from kbridge.formats.read.parsed import FileWarning, Skipped
+from kbridge.formats.rst_doc import RST_FORMAT
 from kbridge.formats.text import decode
 from kbridge.formats.write import generate
 from kbridge.formats.write import paths as export_paths
@@ -29,6 +30,10 @@ from kbridge.formats.write.relink import relink
 from kbridge.model import Cancel, LinkedRecord, LinkType, Progress, Record, ValidationError
 
 FILE_FORMATS = export_paths.FILE_FORMATS
+
+
+class _NotWrittenError(Exception):
+    """A record's own file that cannot be written back as it changed (the reason)."""
 
 
 @dataclass
@@ -182,7 +187,11 @@ class _FileExport:
         data: bytes
         how = "generated"  # or, for an original: "unchanged" (byte for byte), "patched"
         if way == "original":
-            data, how = self._original(record, path, links)
+            try:
+                data, how = self._original(record, path, links)
+            except _NotWrittenError as why:
+                self.report.skipped.append(Skipped(path, str(why)))
+                return
         elif way == "kbridge":
             data = write_kbridge_markdown(record, links).encode("utf-8")
         else:
@@ -231,6 +240,9 @@ class _FileExport:
         original = self.kb.files.read(record.uid, str(source.get("path")), role="original")
         own = str(source.get("format"))
         if original is None:  # imported before originals were kept (or from JSON): written anew
+            if own == RST_FORMAT:
+                raise _NotWrittenError(f"{record.key} was imported from reStructuredText, which kbridge does not "
+                                       "write, and its file was not kept: not written (export as MADR to write it)")
             if own == "kbridge":
                 return write_kbridge_markdown(record, links).encode("utf-8"), "generated"
             writer = generate.WRITERS.get(own, generate.madr)
@@ -257,6 +269,9 @@ class _FileExport:
             return original, "unchanged"
         if own == "kbridge":
             return write_kbridge_markdown(record, links).encode("utf-8"), "patched"
+        if own == RST_FORMAT:  # the patches are Markdown's: never written into reStructuredText
+            raise _NotWrittenError(f"{record.key} changed since it was imported from reStructuredText, which kbridge "
+                                   "does not write: not written (export as MADR, --format madr, to write it)")
         text = patch_text(decoded.text, own, source, record, parts, added, removed, generate.record_number(record))
         return decoded.encode(relink(text, folder, folder, moved)), "patched"
 
