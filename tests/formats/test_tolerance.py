@@ -73,7 +73,7 @@ def test_bad_files_are_skipped_with_reasons_and_do_not_stop_the_others(
     write(folder, "template.md", "# {short title of solved problem}\n")
     write(folder, "0005-not-filled-in.md", "# [short title of solved problem and solution]\n")
     write(folder, "notes.txt", "not markdown")
-    write(folder, "0007-kafka.rst", "Kafka\n=====\n\nStatus\n------\n\nAccepted\n")
+    write(folder, "0007-kafka.adoc", "= Kafka\n\n== Status\n\nAccepted\n")
     outside = write(tmp_path, "outside.md", "# Secret outside the folder\n")
     os.symlink(outside, folder / "0006-link-out.md")
     result = imported(kb, folder)
@@ -83,7 +83,8 @@ def test_bad_files_are_skipped_with_reasons_and_do_not_stop_the_others(
     assert "template" in skipped["template.md"]
     assert "unfilled template" in skipped["0005-not-filled-in.md"]
     assert "not a Markdown file" in skipped["notes.txt"]
-    assert skipped["0007-kafka.rst"] == "reStructuredText, not Markdown: kbridge reads Markdown files only"
+    assert skipped["0007-kafka.adoc"] == ("AsciiDoc, not Markdown: kbridge reads Markdown and reStructuredText "
+                                          "files only")
     assert "outside the imported folder" in skipped["0006-link-out.md"]
     assert set(result["by_path"]) == {"0003-yaml.md", "0004-good.md"}
     assert result["by_path"]["0003-yaml.md"].body == "Body.\n"

@@ -141,3 +141,32 @@ def test_preview_model_passes_the_model_tester(qtmodeltester, kb: KnowledgeBase,
     model.set_rows(plan_import(kb, folder).rows)
     qtmodeltester.check(model)
     assert model.rowCount() == 2
+
+
+def test_a_folder_of_restructuredtext_decisions_imports_and_reads_as_markdown(
+    qtbot: QtBot, empty_kb_window: MainWindow, tmp_path: Path
+) -> None:
+    """Open edX's decisions are .rst files: File > Import listed them as "not a Markdown file" and
+    imported nothing. Now they import; the reader and the editor's preview show their sections."""
+    window = empty_kb_window
+    folder = tmp_path / "docs" / "decisions"
+    write(folder, "0001-purpose.rst", "1. Purpose\n##########\n\nStatus\n******\n\nAccepted\n\n"
+          "Context\n*******\n\nWe need a bus (see :doc:`0002-bus`)::\n\n    Status: Rejected\n")
+    write(folder, "0002-bus.rst", "Kafka Bus\n=========\n\n:Status: Provisional\n:Date: 2022-03-04\n\n"
+          "Decision\n--------\n\nUse Kafka.\n")
+    dialog = open_import(qtbot, window, folder)
+    rows = table(dialog)
+    assert rows["0001-purpose.rst"]["Title"] == "Purpose" and rows["0002-bus.rst"]["Date"] == "2022-03-04"
+    with qtbot.waitSignal(dialog.finished_ok, timeout=60000) as done:
+        dialog.start()
+    assert done.args[0].imported == 2 and done.args[0].formats == {"rst": 2}
+    qtbot.waitUntil(lambda: window.model.total == 2)
+    window.open_record(window.kb.get("ADR-0001").uid)
+    shown = window.record_page.reader.toPlainText()
+    assert "Context" in shown and "*******" not in shown and "Status: Rejected" in shown
+    window.actions.edit.trigger()
+    editor = window.editor
+    assert "*******" in editor.body.toPlainText()  # edited as written
+    qtbot.waitUntil(lambda: "Context" in editor.preview.toPlainText(), timeout=5000)
+    assert "*******" not in editor.preview.toPlainText()
+    editor.discard()

@@ -35,6 +35,7 @@ _LABELS = {
     "madr": "MADR",
     "log4brains": "log4brains",
     "kbridge": "kbridge Markdown",
+    "rst": "reStructuredText",
     "native": "Each record as it was imported (new ones as MADR 4)",
     "json": "JSON (one file)",
     "html": "Static HTML site",

@@ -41,6 +41,7 @@ MODULES = (
     "kbridge.formats.read.extract",
     "kbridge.formats.read.reader",
     "kbridge.formats.kbridge_markdown",
+    "kbridge.formats.rst_doc",  # the reader asks it how to show a record's body
     "kbridge.formats.sync.state",
     "kbridge.formats.sync.conflicts",
     "kbridge.ui.views.why_view",

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from kbridge.core import lifecycle
+from kbridge.formats.rst_doc import RST_FORMAT, to_markdown
 from kbridge.model import KIND_FIELDS, KbridgeError, Kind, Record
 from kbridge.ui.jobs.choices_loader import fill_choices
 from kbridge.ui.style import is_dark, reader_css
@@ -408,7 +409,10 @@ class RecordEditor(QWidget):
         self.write_draft()
 
     def _on_preview_timeout(self) -> None:
-        self.preview.set_markdown(self.body.toPlainText())
+        text = self.body.toPlainText()
+        if self.record is not None and (self.record.source or {}).get("format") == RST_FORMAT:
+            text = to_markdown(text)  # previewed as the reader shows it
+        self.preview.set_markdown(text)
 
     def _on_save_button_clicked(self) -> None:
         self.save()
