@@ -157,6 +157,9 @@ def test_a_folder_of_restructuredtext_decisions_imports_and_reads_as_markdown(
     dialog = open_import(qtbot, window, folder)
     rows = table(dialog)
     assert rows["0001-purpose.rst"]["Title"] == "Purpose" and rows["0002-bus.rst"]["Date"] == "2022-03-04"
+    # Open edX's "Provisional" (in force, may be revised) reads as accepted, shown as read so.
+    assert (rows["0002-bus.rst"]["Status"], rows["0002-bus.rst"]["Note"]) == (
+        "accepted", "read as accepted from 'Provisional'")
     with qtbot.waitSignal(dialog.finished_ok, timeout=60000) as done:
         dialog.start()
     assert done.args[0].imported == 2 and done.args[0].formats == {"rst": 2}

@@ -41,7 +41,9 @@ _WORDS: dict[str, list[str]] = {
     "accepted": [
         "accepted", "approved", "decided", "agreed", "active", "adopted", "implemented",
         "in effect", "done", "final", "planned", "ratified", "valid", "confirmed", "completed",
-        "established", "in force", "akzeptiert", "angenommen", "genehmigt", "beschlossen",
+        # "Provisional": Open edX's status (OEP-1) for a decision in force that may be revised.
+        "established", "in force", "provisional", "provisionally accepted", "akzeptiert", "angenommen",
+        "genehmigt", "beschlossen",
         "entschieden", "freigegeben", "gultig", "umgesetzt", "verabschiedet", "accepte",
         "acceptee", "approuve", "approuvee", "adopte", "adoptee", "valide", "validee", "decide",
         "decidee", "aceptado", "aceptada", "aprobado", "aprobada", "decidido", "decidida",
