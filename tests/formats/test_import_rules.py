@@ -199,13 +199,17 @@ def test_front_matter_glued_to_its_colon_is_read_and_a_tag_is_one_tag(tmp_path: 
 
 def test_a_template_blank_left_in_a_header_line_is_no_value(tmp_path: Path) -> None:
     """SSW's decisions keep `Deciders: {{ TBC }}` from their template: it was kept as the deciders."""
-    text = ("# Use DDD\n\n- Status: accepted\n- Deciders: {{ TBC }} <!-- optional -->\n- Owner: TBD\n"
-            "- Informed: Alice | Bob\n- Consulted: [Platform team](https://example.com/team)\n\n"
+    text = ("# Use DDD\n\n- Status: accepted\n- Deciders: {{ TBC }} <!-- optional -->\n- Owner: N/A\n"
+            "- Informed: Alice | Bob\n- Consulted: [Platform team](https://example.com/team)\n"
+            "- Reviewers: TBD\n- Ticket: [description | ticket/issue URL]\n- Story: [Error handling report]\n\n"
             "Technical Story: {{ TECH STORY }}\n\n## Context\n\nWhy.\n")
     record = read_one(tmp_path, "20240404-use-ddd.md", text)
-    assert "deciders" not in record.fields and "technical_story" not in record.fields and "owner" not in record.fields
+    for blank in ("deciders", "technical_story", "owner", "ticket"):
+        assert blank not in record.fields, blank
     assert record.fields["informed"] == "Alice | Bob"  # a bar between names is not a template's choices
     assert "Platform team" in str(record.fields["consulted"])
+    # Not known yet is a statement, and a title kept in brackets is the author's (identus ADR 19).
+    assert record.fields["reviewers"] == "TBD" and record.fields["story"] == "[Error handling report]"
 
 
 def test_an_option_wrapped_over_two_lines_is_one_option(tmp_path: Path) -> None:
@@ -310,6 +314,31 @@ def test_a_heading_can_be_the_verb_of_the_links_listed_under_it(kb: KnowledgeBas
     assert {(lk.label, lk.key) for lk in kb.links.of("ADR-0009")} >= {("consequence of", "ADR-0008")}
     assert ("superseded by", "ADR-0009") in {(lk.label, lk.key) for lk in kb.links.of("ADR-0010")}
     assert not any("webassembly" in lk.key for lk in kb.links.of("ADR-0009"))
+
+
+def test_a_decision_listed_under_links_with_no_verb_is_related_and_nothing_else_is(
+        kb: KnowledgeBase, tmp_path: Path) -> None:
+    """sva-studio's `## Verwandte ADRs` and python-tuf's `## Links` list decisions with no verb: 46
+    relations of the corpus were not kept. What such a list also names that is no decision (a
+    spec, a guide) makes no link, dangling or not; a decision kept elsewhere is a dangling link,
+    as an ADR's own file states one; and a decision already linked with a verb is not related a
+    second time."""
+    folder = tmp_path / "adr"
+    write(folder, "0001-use-a.md", "# 1. Use A\n\n## Status\n\nAccepted\n")
+    write(folder, "0002-use-b.md", "# 2. Use B\n\n## Status\n\nSuperseded by [3. Use C](0003-use-c.md)\n")
+    write(folder, "0003-use-c.md", "# 3. Use C\n\n## Status\n\nAccepted\n\n## Links\n\n"
+          "* [ADR1: Use A (decision driver)](0001-use-a.md)\n"
+          "* [The spec](../spec/abci.md)\n* [Guide](https://example.com/guide.md)\n"
+          "* [ADR-002](../architecture/decisions/ADR-002-plugins.md)\n")
+    write(folder, "0004-use-d.md", "# 4. Use D\n\n## Status\n\nAccepted\n\n## Links\n\n"
+          "* [Use C](0003-use-c.md)\n* See [Use C](0003-use-c.md) for the rest\n")
+    report = import_folder(kb, folder)
+    assert {(lk.label, lk.key) for lk in kb.links.of("ADR-0003")} == {
+        ("relates to", "ADR-0001"), ("supersedes", "ADR-0002"), ("see this", "ADR-0004"),
+        ("relates to", "ADR-002")}  # a decision kept in another folder: dangling, as stated
+    assert [(lk.label, lk.key) for lk in kb.links.of("ADR-0004")] == [("see", "ADR-0003")]  # once, as stated
+    assert [link.target_ref for link in kb.links.dangling()] == ["ADR-002"]  # not the spec, not the guide
+    assert not [w for w in report.warnings if "spec" in w.message]
 
 
 def test_verbs_of_their_own_are_kept_and_written_back(kb: KnowledgeBase, tmp_path: Path) -> None:

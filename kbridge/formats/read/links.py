@@ -148,11 +148,22 @@ def find_links(doc: Document, header: Header, front_matter: dict[str, Any] | Non
                     local = [(t, h) for t, h in block.links if _looks_like_decision(t, h)]
                     if local or not block.links:
                         sub = Block(block.kind, block.start, block.end, block.text, links=local)
-                        found.extend(_block_phrase_links(sub, generic=bool(local)))
+                        stated = _block_phrase_links(sub, generic=bool(local))
+                        if not stated and local and _starts_with_link(block.text):
+                            # `* [ADR 4: Add classes (decision driver)](0004-x.md)`: listed under
+                            # Links with no verb, a decision is related, and no more is claimed.
+                            stated = [ParsedLink(LinkType.RELATES_TO, True, plain_text(text) or href, href, listed=True)
+                                      for text, href in local]
+                        found.extend(stated)
     for block in doc.blocks[header.end_block:]:
         if block.kind in ("paragraph", "item") and not block.quoted:
             found.extend(_prose_links(block))
     return dedupe(found)
+
+
+def _starts_with_link(text: str) -> bool:
+    """An item that is a link (then maybe a remark), not a sentence that mentions one."""
+    return strip_comments(text).lstrip().startswith("[")
 
 
 def _heading_verb(text: str) -> LinkPhrase | None:
@@ -328,9 +339,13 @@ def _looks_like_decision(text: str, href: str) -> bool:
 
 
 def dedupe(links: list[ParsedLink]) -> list[ParsedLink]:
+    """Each link once; one listed with no verb only when no other link names its target."""
     seen: set[tuple[LinkType, bool, str]] = set()
     unique: list[ParsedLink] = []
+    named = {link.href or link.target.lower() for link in links if not link.listed}
     for link in links:
+        if link.listed and (link.href or link.target.lower()) in named:
+            continue
         marker = (link.type, link.outgoing, link.href or link.target.lower())
         if marker not in seen:
             seen.add(marker)

@@ -21,6 +21,9 @@ class ParsedLink:
     href: str = ""  # the Markdown link's destination, when the target was a link
     note: str = ""
     verb: str = ""  # the phrase as written ("Superceded by"), kept for writing back
+    # Listed under a Links heading with no verb: a relation only to a record of the folder (a
+    # spec or a guide the list also names is no record, and no dangling link either).
+    listed: bool = False
 
 
 @dataclass(frozen=True)

@@ -195,21 +195,33 @@ def _section_value(blocks: list[Block], field_name: str) -> str | list[str]:
     if field_name == "outcome":
         for block in blocks:
             if block.kind == "paragraph":
-                return plain_text(_joined(block.text))  # a wrapped outcome was cut at its first line
+                return plain_text(_statement(block.text))
         return ""
-    # Each item's first paragraph, its lines joined: an option wrapped over two lines (python-
-    # tuf's "... called `typeguard`, and\nusage of python descriptors.") is one option, and two
-    # that differ only on their second line are not the same.
     items: dict[int, Block] = {}  # an item's first paragraph (a loose item's next ones are not options)
     for block in blocks:
         if block.kind == "item" and block.depth == 1:
             items.setdefault(block.item_start, block)
-    return [plain_text(_joined(b.text)) for b in items.values() if not is_placeholder(b.text)]
+    return [plain_text(_statement(b.text)) for b in items.values() if not is_placeholder(b.text)]
 
 
-def _joined(text: str) -> str:
-    """A paragraph's lines as one line (Markdown wraps text; a field is one line)."""
-    return " ".join(line.strip() for line in text.split("\n"))
+# The end of a sentence, maybe closed by a quote, a parenthesis or emphasis.
+_SENTENCE_END = re.compile(r"[.!?][)\]\"'”’*_`]*$")
+
+
+def _statement(text: str) -> str:
+    """A paragraph's first statement as one line: its lines while a sentence runs on. An option
+    or an outcome wrapped over lines was cut at its first line ("Chosen option:", python-tuf's
+    "... called `typeguard`, and" twice, for two options that differ on the next line); once its
+    first sentence ends, what follows is its description (`* Store the key on /boot.` then `This
+    is security theatre ...`), and a line opening with a list marker glued to its text
+    (`-Monitoring ...`) is not a continuation."""
+    lines = [line.strip() for line in text.split("\n")]
+    taken = lines[:1]
+    for line in lines[1:]:
+        if not line or _SENTENCE_END.search(taken[-1]) or line[0] in "-*+•":
+            break
+        taken.append(line)
+    return " ".join(taken)
 
 
 def _tags(value: Any, *, one: bool = False) -> list[str]:

@@ -6,6 +6,7 @@ path wins and a warning says so."""
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterable
 from typing import Protocol
 from urllib.parse import unquote, urlparse
@@ -142,10 +143,12 @@ def _prefer(candidates: list[str], folder: str) -> str | None:
 def links_stated_by(record: ParsedRecord, resolver: Resolver) -> list[ResolvedLink]:
     """The links `record`'s own text states, each from its source to its target."""
     stated: list[ResolvedLink] = []
-    for link in record.links:
-        other = resolver.find(link, record.path)
-        if other == record.path:
-            continue
+    found = [(link, _listed_target(link, resolver.find(link, record.path))) for link in record.links]
+    linked = {other for link, other in found if not link.listed}
+    for link, other in found:
+        unwanted = link.listed and (other in linked or (other is None and not _names_a_decision(link)))
+        if other == record.path or unwanted:
+            continue  # listed with no verb: related only when nothing else links it, and never to a guide
         if link.outgoing:
             item = ResolvedLink(record.path, link.type, other, link.target, link.note,
                                 stated_in=record.path)
@@ -157,6 +160,27 @@ def links_stated_by(record: ParsedRecord, resolver: Resolver) -> list[ResolvedLi
                                 reversed_from=link.verb or "superseded by", stated_in=record.path)
         stated.append(item)
     return stated
+
+
+# A decision outside the folder, by its name or its folder (`ADR-002` in `../architecture/decisions/`).
+_DECISION_NAME = re.compile(r"^\W*(?:adr|decision)\W*\d", re.I)
+_DECISION_FOLDER = re.compile(r"(?:^|/)(?:adrs?|decisions?|architecture-decisions?|decision-records?)/", re.I)
+
+
+def _listed_target(link: ParsedLink, other: str | None) -> str | None:
+    """`other`, unless a listed link's path leads out of its folder to a file of another name: a
+    decision of another folder (`../architecture/decisions/ADR-002-x.md`) is not the one this
+    folder numbers 2."""
+    if not (link.listed and other is not None and "../" in link.href):
+        return other
+    name = posixpath.basename(unquote(urlparse(link.href).path)).lower()
+    return other if posixpath.basename(other).lower() == name else None
+
+
+def _names_a_decision(link: ParsedLink) -> bool:
+    """Whether a link no record of the folder answers names a decision kept elsewhere (kept,
+    dangling) rather than a guide or a spec the same list names (left out)."""
+    return bool(_DECISION_NAME.match(link.target) or _DECISION_FOLDER.search(link.href))
 
 
 def resolve_links(records: Iterable[ParsedRecord], warnings: list[FileWarning] | None = None,

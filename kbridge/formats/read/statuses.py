@@ -128,10 +128,15 @@ def _fold(text: str) -> str:
     return fold_accents(text)
 
 
-# A value that is a template's blank and nothing else: `{{ TBC }}`, `{list of deciders}`,
-# `[ticket]`, `TBD`. Narrower than `is_placeholder`, which also takes any `|` for a template's
-# choices: a field's value `Alice | Bob` is kept.
-_UNFILLED = re.compile(r"^\s*(?:\{\{?[^{}]*\}\}?|\[[^\]]*\]|\W*(?:tbd|tbc|todo|n/?a|\?+)\W*)\s*$", re.I)
+# A value that is a template's blank and nothing else: `{{ TBC }}`, `{list of deciders}`, MADR's
+# `[description | ticket/issue URL]` and `[list everyone involved in the decision]`, or a word for
+# nothing (`N/A`, `-`). Narrower than `is_placeholder`: a bar between names (`Alice | Bob`), a title
+# an author kept in brackets (`[Error handling report]`) and `TBD` (a statement: not known yet)
+# are values.
+_UNFILLED = re.compile(
+    r"^\s*(?:\{\{?[^{}]*\}\}?|\[[^\]|]*\|[^\]]*\]"
+    r"|\[\s*(?:list|describe|description|e\.g\.|yyyy|add|insert|short|name of)\b[^\]]*\]"
+    r"|n/?a|\?+|-+|—)\s*$", re.I)
 
 
 def is_unfilled(text: str) -> bool:
