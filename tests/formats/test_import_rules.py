@@ -320,16 +320,17 @@ def test_a_decision_listed_under_links_with_no_verb_is_related_and_nothing_else_
         kb: KnowledgeBase, tmp_path: Path) -> None:
     """sva-studio's `## Verwandte ADRs` and python-tuf's `## Links` list decisions with no verb: 46
     relations of the corpus were not kept. What such a list also names that is no decision (a
-    spec, a guide) makes no link, dangling or not; a decision kept elsewhere is a dangling link,
-    as an ADR's own file states one; and a decision already linked with a verb is not related a
-    second time."""
+    spec, a guide, another project's decision at an address) makes no link, dangling or not; a
+    decision kept beside the folder is a dangling link, as an ADR's own file states one; and a
+    decision already linked with a verb is not related a second time."""
     folder = tmp_path / "adr"
     write(folder, "0001-use-a.md", "# 1. Use A\n\n## Status\n\nAccepted\n")
     write(folder, "0002-use-b.md", "# 2. Use B\n\n## Status\n\nSuperseded by [3. Use C](0003-use-c.md)\n")
     write(folder, "0003-use-c.md", "# 3. Use C\n\n## Status\n\nAccepted\n\n## Links\n\n"
           "* [ADR1: Use A (decision driver)](0001-use-a.md)\n"
           "* [The spec](../spec/abci.md)\n* [Guide](https://example.com/guide.md)\n"
-          "* [ADR-002](../architecture/decisions/ADR-002-plugins.md)\n")
+          "* [ADR-002](../architecture/decisions/ADR-002-plugins.md)\n"
+          "* [ADR 002: DID-Linked Resources](https://docs.cheqd.io/adr-list/adr-002-did-linked-resources)\n")
     write(folder, "0004-use-d.md", "# 4. Use D\n\n## Status\n\nAccepted\n\n## Links\n\n"
           "* [Use C](0003-use-c.md)\n* See [Use C](0003-use-c.md) for the rest\n")
     report = import_folder(kb, folder)

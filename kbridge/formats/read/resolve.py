@@ -168,18 +168,23 @@ _DECISION_FOLDER = re.compile(r"(?:^|/)(?:adrs?|decisions?|architecture-decision
 
 
 def _listed_target(link: ParsedLink, other: str | None) -> str | None:
-    """`other`, unless a listed link's path leads out of its folder to a file of another name: a
-    decision of another folder (`../architecture/decisions/ADR-002-x.md`) is not the one this
-    folder numbers 2."""
-    if not (link.listed and other is not None and "../" in link.href):
+    """`other`, unless a listed link leads out of its folder (a path up, an address) to a file of
+    another name: a decision of another folder (`../architecture/decisions/ADR-002-x.md`) or
+    project (`https://.../adr-002-x`) is not the one this folder numbers 2. (Beside it, a
+    renamed file is found by its number, and said so.)"""
+    if not (link.listed and other is not None and ("../" in link.href or "://" in link.href)):
         return other
     name = posixpath.basename(unquote(urlparse(link.href).path)).lower()
     return other if posixpath.basename(other).lower() == name else None
 
 
 def _names_a_decision(link: ParsedLink) -> bool:
-    """Whether a link no record of the folder answers names a decision kept elsewhere (kept,
-    dangling) rather than a guide or a spec the same list names (left out)."""
+    """Whether a link no record of the folder answers names a decision kept beside it, in the same
+    repository (kept, dangling: it may be imported too), rather than a guide or a spec the same
+    list names, or another project's decision at an address (left out: no record of this
+    knowledge base will ever answer it, and a dangling link asks for one)."""
+    if "://" in link.href:
+        return False
     return bool(_DECISION_NAME.match(link.target) or _DECISION_FOLDER.search(link.href))
 
 
