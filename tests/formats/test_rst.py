@@ -154,7 +154,7 @@ def test_written_back_as_they_were_and_never_patched_with_markdown(tmp_path: Pat
         kb.update("ADR-0001", status="deprecated")
         changed = export_kb(kb, tmp_path / "changed", "native")
         reasons = {s.path: s.reason for s in changed.skipped}
-        assert "does not write" in reasons["0001-purpose-of-this-repo.rst"] and "--format madr" in reasons[
+        assert "does not write" in reasons["0001-purpose-of-this-repo.rst"] and "export as MADR" in reasons[
             "0001-purpose-of-this-repo.rst"]
         assert not (tmp_path / "changed" / "0001-purpose-of-this-repo.rst").exists()
         madr = export_kb(kb, tmp_path / "madr", "madr")

@@ -173,3 +173,15 @@ def test_a_folder_of_restructuredtext_decisions_imports_and_reads_as_markdown(
     qtbot.waitUntil(lambda: "Context" in editor.preview.toPlainText(), timeout=5000)
     assert "*******" not in editor.preview.toPlainText()
     editor.discard()
+    # Changed since, its file is not written back by a native export: the dialog says which and why.
+    window.kb.update("ADR-0001", status="deprecated")
+    dialog = window.file_commands.export_records()
+    dialog.path_field.setText(str(tmp_path / "out"))
+    dialog.format_box.setCurrentIndex(dialog.format_box.findData("native"))
+    with qtbot.waitSignal(dialog.finished_ok, timeout=60000):
+        dialog.start()
+    assert dialog.message.text().endswith("; 1 not written (below).")
+    assert dialog.report.isVisible() and dialog.report.toPlainText().startswith(
+        "0001-purpose.rst: ADR-0001 changed since it was imported from reStructuredText")
+    assert (tmp_path / "out" / "0002-bus.rst").read_bytes() == (folder / "0002-bus.rst").read_bytes()
+    dialog.close()

@@ -196,7 +196,7 @@ def test_file_menu_import_export_and_sync_of_a_large_base_run_apart(
     qtbot.waitUntil(lambda: (dialog := window.file_commands.export_dialog) is not None
                     and dialog.result is not None, timeout=60000)
     wait_until_idle(qtbot, window)
-    assert window.file_commands.export_dialog.result == summary.imported + 1
+    assert window.file_commands.export_dialog.result.written == summary.imported + 1
     assert len(list(out.rglob("*.md"))) == summary.imported + 1
 
     # The same export on the worker thread writes the same bytes.

@@ -242,7 +242,7 @@ class _FileExport:
         if original is None:  # imported before originals were kept (or from JSON): written anew
             if own == RST_FORMAT:
                 raise _NotWrittenError(f"{record.key} was imported from reStructuredText, which kbridge does not "
-                                       "write, and its file was not kept: not written (export as MADR to write it)")
+                                       "write, and its file was not kept: not written (an export as MADR writes it)")
             if own == "kbridge":
                 return write_kbridge_markdown(record, links).encode("utf-8"), "generated"
             writer = generate.WRITERS.get(own, generate.madr)
@@ -271,7 +271,7 @@ class _FileExport:
             return write_kbridge_markdown(record, links).encode("utf-8"), "patched"
         if own == RST_FORMAT:  # the patches are Markdown's: never written into reStructuredText
             raise _NotWrittenError(f"{record.key} changed since it was imported from reStructuredText, which kbridge "
-                                   "does not write: not written (export as MADR, --format madr, to write it)")
+                                   "does not write: not written (an export as MADR writes it)")
         text = patch_text(decoded.text, own, source, record, parts, added, removed, generate.record_number(record))
         return decoded.encode(relink(text, folder, folder, moved)), "patched"
 

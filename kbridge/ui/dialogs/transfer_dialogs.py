@@ -371,4 +371,11 @@ class ExportDialog(_TransferDialog):
             self.message.setText(f"{said[:1].upper()}{said[1:]}; the knowledge base was not changed.")
 
     def _describe(self, result: Any) -> str:
-        return f"Exported {result} records to {self.path_field.text()}."
+        summary: formats.ExportSummary = result
+        lines = [f"{path}: {reason}" for path, reason in summary.skipped]
+        lines += [f"{path}: {message}" for path, message in summary.warnings]
+        if lines:
+            self.report.setPlainText("\n".join(lines))
+            self.report.show()
+        left = f"; {len(summary.skipped)} not written (below)" if summary.skipped else ""
+        return f"Exported {summary.written} records to {self.path_field.text()}{left}."

@@ -168,12 +168,24 @@ def _import_folder(kb_path: Path, folder: Path, fmt: str, force: bool, progress:
     return summary
 
 
-def export_all(kb_path: Path, out: Path, fmt: str, progress: Progress, cancel: threading.Event) -> int:
-    """Write every record to `out` (a folder, or a .json file); the number of files written."""
+@dataclass
+class ExportSummary:
+    """What an export did: the files written, and each record not written with why (a kind the
+    format has no form for, a file that would leave the folder, a changed reStructuredText
+    record), and the warnings; the window shows them as the command line prints them."""
+
+    written: int
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+
+
+def export_all(kb_path: Path, out: Path, fmt: str, progress: Progress,
+               cancel: threading.Event) -> ExportSummary:
+    """Write every record to `out` (a folder, or a .json file)."""
     return run_by_size(_export_all, kb_path, out, fmt, progress=progress, cancel=cancel)
 
 
-def _export_all(kb_path: Path, out: Path, fmt: str, progress: Progress, cancel: CancelFlag) -> int:
+def _export_all(kb_path: Path, out: Path, fmt: str, progress: Progress, cancel: CancelFlag) -> ExportSummary:
     out = Path(out)
     with KnowledgeBase.open(kb_path, initiator=Initiator.JOB) as kb:
         if fmt == "json" and out.suffix != ".json":
@@ -185,7 +197,9 @@ def _export_all(kb_path: Path, out: Path, fmt: str, progress: Progress, cancel: 
         written = len(report.written)
         raise CancelledError(f"export cancelled: {written} file{'' if written == 1 else 's'} written"
                              if written else "export cancelled")
-    return len(report.written) or (1 if fmt == "json" else 0)
+    return ExportSummary(len(report.written) or (1 if fmt == "json" else 0),
+                         [(item.path, item.reason) for item in report.skipped],
+                         [(item.path, item.message) for item in report.warnings])
 
 
 @dataclass
