@@ -107,6 +107,14 @@ class _TransferDialog(QDialog):
     def _describe(self, result: Any) -> str:
         return str(result)
 
+    def _show_report(self, skipped: list[tuple[str, str]], warnings: list[tuple[str, str]]) -> None:
+        """Each file skipped or not written, and each warning, with why, below the message."""
+        lines = [f"{path}: {reason}" for path, reason in skipped]
+        lines += [f"{path}: {message}" for path, message in warnings]
+        if lines:
+            self.report.setPlainText("\n".join(lines))
+            self.report.show()
+
     @property
     def running(self) -> bool:
         return self.job is not None
@@ -290,11 +298,7 @@ class ImportDialog(_TransferDialog):
 
     def _describe(self, result: Any) -> str:
         summary: formats.ImportSummary = result
-        lines = [f"{path}: {reason}" for path, reason in summary.skipped]
-        lines += [f"{path}: {message}" for path, message in summary.warnings]
-        if lines:
-            self.report.setPlainText("\n".join(lines))
-            self.report.show()
+        self._show_report(summary.skipped, summary.warnings)
         return f"Imported: {summary.describe()}; read as {formats.describe_formats(summary.formats)}."
 
     def _on_preview_job_progressed(self, done: int, total: int, _message: str) -> None:
@@ -372,10 +376,6 @@ class ExportDialog(_TransferDialog):
 
     def _describe(self, result: Any) -> str:
         summary: formats.ExportSummary = result
-        lines = [f"{path}: {reason}" for path, reason in summary.skipped]
-        lines += [f"{path}: {message}" for path, message in summary.warnings]
-        if lines:
-            self.report.setPlainText("\n".join(lines))
-            self.report.show()
+        self._show_report(summary.skipped, summary.warnings)
         left = f"; {len(summary.skipped)} not written (below)" if summary.skipped else ""
         return f"Exported {summary.written} records to {self.path_field.text()}{left}."
