@@ -18,6 +18,7 @@ from kbridge.ui.dialogs.import_preview import COLUMNS, PreviewModel
 from kbridge.ui.dialogs.transfer_dialogs import ImportDialog
 from kbridge.ui.models.record_table_model import KEY, STATUS
 from kbridge.ui.window.main_window import MainWindow
+from tests.ui.answers import wait_until_idle
 from tests.ui.conftest import press_button, when_modal
 
 
@@ -164,12 +165,17 @@ def test_a_folder_of_restructuredtext_decisions_imports_and_reads_as_markdown(
         dialog.start()
     assert done.args[0].imported == 2 and done.args[0].formats == {"rst": 2}
     qtbot.waitUntil(lambda: window.model.total == 2)
-    window.open_record(window.kb.get("ADR-0001").uid)
+    dialog.accept()  # the person closes the import's report
+    wait_until_idle(qtbot, window)  # Edit is off while a job writes (the import's last steps, under load)
+    uid = window.kb.get("ADR-0001").uid
+    window.open_record(uid)
     shown = window.record_page.reader.toPlainText()
     assert "Context" in shown and "*******" not in shown and "Status: Rejected" in shown
+    qtbot.waitUntil(lambda: (record := window.current_record()) is not None and record.uid == uid)
+    assert window.actions.edit.isEnabled()
     window.actions.edit.trigger()
     editor = window.editor
-    assert "*******" in editor.body.toPlainText()  # edited as written
+    qtbot.waitUntil(lambda: "*******" in editor.body.toPlainText(), timeout=5000)  # edited as written
     qtbot.waitUntil(lambda: "Context" in editor.preview.toPlainText(), timeout=5000)
     assert "*******" not in editor.preview.toPlainText()
     editor.discard()
