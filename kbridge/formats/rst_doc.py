@@ -21,6 +21,7 @@ unknown construct is a paragraph).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kbridge.formats.markdown_doc import MAX_INLINE_CHARS, Block, Document
@@ -149,7 +150,7 @@ class _Parser:
             return stop
         if _FIELD.match(line):
             return self._fields(index, end, column, depth, quoted)
-        item = _BULLET.match(self.plain[index]) or _ENUMERATED.match(self.plain[index])
+        item = _list_item(self.plain[index])
         if item is not None and (item["text"] or "").strip():
             return self._item(index, end, item, depth, quoted)
         return self._paragraph(index, end, column, depth, quoted, item_start)
@@ -193,22 +194,24 @@ class _Parser:
             first = len(self.blocks)
             if directive is not None and (directive["argument"] or "").strip():
                 self._add_paragraph(index, index + 1, [directive["argument"] or ""], depth, True, -1)
-            inner = index + 1
-            while inner < stop and _FIELD.match(self.plain[inner].strip()):
-                inner += 1  # the directive's options
+            inner = self._after_options(index + 1, stop)
             self.run(inner, stop, indent=_content_indent(self.plain, inner, stop, column + 1), depth=depth,
                      quoted=True)
             for block in self.blocks[first:]:
                 block.quoted = True
         elif name in _CODE_DIRECTIVES:
-            inner = index + 1
-            while inner < stop and _FIELD.match(self.plain[inner].strip()):
-                inner += 1  # the directive's options (`:linenos:`)
+            inner = self._after_options(index + 1, stop)
             self.blocks.append(Block("fence", index, stop, text="\n".join(self.plain[inner:stop]).strip("\n"),
                                      depth=depth))
         else:
             self.blocks.append(Block("html", index, stop, text="\n".join(self.plain[index:stop]), depth=depth))
         return stop
+
+    def _after_options(self, index: int, stop: int) -> int:
+        """The first line of a directive's content, after its options (`:linenos:`)."""
+        while index < stop and _FIELD.match(self.plain[index].strip()):
+            index += 1
+        return index
 
     def _fields(self, index: int, end: int, column: int, depth: int, quoted: bool) -> int:
         """A field list: one paragraph of `Name: value` lines, as a header of metadata reads."""
@@ -234,8 +237,7 @@ class _Parser:
         stop = self._indented_end(index + 1, end, content)
         # The item's first paragraph: its first line and the lines after it up to a blank or a list.
         first_end = index + 1
-        while first_end < stop and self.plain[first_end].strip() and not (
-                _BULLET.match(self.plain[first_end]) or _ENUMERATED.match(self.plain[first_end])):
+        while first_end < stop and self.plain[first_end].strip() and not _list_item(self.plain[first_end]):
             first_end += 1
         texts = [item["text"] or ""] + [self.plain[n].strip() for n in range(index + 1, first_end)]
         self._add_paragraph(index, first_end, texts, depth + 1, quoted, index, kind="item")
@@ -248,8 +250,7 @@ class _Parser:
         while stop < end and self.plain[stop].strip() and _indent_of(self.plain[stop]) >= column:
             if stop > index and (_EXPLICIT.match(self.plain[stop].strip()) or _FIELD.match(self.plain[stop].strip())):
                 break
-            if stop > index and (_BULLET.match(self.plain[stop]) or _ENUMERATED.match(self.plain[stop])) \
-                    and _indent_of(self.plain[stop]) == column:
+            if stop > index and _list_item(self.plain[stop]) and _indent_of(self.plain[stop]) == column:
                 break
             stop += 1
         texts = [self.plain[n].strip() for n in range(index, stop)]
@@ -345,6 +346,10 @@ class _Parser:
         return re.sub(r"\x00(\d+)\x00", lambda m: f"`{literals[int(m.group(1))]}`", text)
 
 
+def _list_item(line: str) -> re.Match[str] | None:
+    return _BULLET.match(line) or _ENUMERATED.match(line)
+
+
 def _indent_of(line: str) -> int:
     return len(line) - len(line.lstrip(" \t"))
 
@@ -386,7 +391,7 @@ def to_markdown(text: str) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def shown_body(record: Record) -> str | None:
-    """The body of `record` as Markdown to be shown, when it was imported from reStructuredText
-    (`record_page_html`'s `body`); None for a Markdown body."""
-    return to_markdown(record.body) if (record.source or {}).get("format") == RST_FORMAT else None
+def body_markup(record: Record) -> Callable[[str], str] | None:
+    """How the body of `record` becomes Markdown to be shown (`record_page_html`'s `to_markdown`):
+    `to_markdown` when it was imported from reStructuredText, None for a Markdown body."""
+    return to_markdown if (record.source or {}).get("format") == RST_FORMAT else None

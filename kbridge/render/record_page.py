@@ -30,23 +30,23 @@ def record_page_html(
     record_href: Callable[[str], str] = viewer_href,
     today: dt.date | None = None,
     budget: Budget | None = None,
-    body: str | None = None,
+    to_markdown: Callable[[str], str] | None = None,
 ) -> str:
     """The page; with a `budget` (the desktop views), a very long body or link list is cut, with
-    a notice saying so. `body`: the record's body as Markdown, when it is written in another
-    markup (an imported reStructuredText decision)."""
-    markdown = record.body if body is None else body
+    a notice saying so. `to_markdown` turns a body written in another markup (an imported
+    reStructuredText decision) into Markdown: only the part shown, after the cut."""
+    convert = to_markdown or (lambda text: text)
     parts = [_header(record, status_hex, today or dt.date.today())]
     parts.append(_facts(record, today or dt.date.today()))
     if links:
         shown = links if budget is None else links[: budget.links]
         parts.append(_links(shown, record_href, hidden=len(links) - len(shown)))
     if budget is None:
-        parts.append(f'<div class="body">{render_markdown(markdown)}</div>')
+        parts.append(f'<div class="body">{render_markdown(convert(record.body))}</div>')
     else:
-        part = shorten_markdown(markdown, budget)
+        part = shorten_markdown(record.body, budget)
         notice = shortened_notice(part)
-        parts.append(f'<div class="body">{notice}{render_markdown(part.text)}{notice}</div>')
+        parts.append(f'<div class="body">{notice}{render_markdown(convert(part.text))}{notice}</div>')
     return "\n".join(parts)
 
 

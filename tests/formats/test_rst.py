@@ -184,7 +184,7 @@ def test_hostile_files_finish_quickly_and_deep_nesting_is_bounded() -> None:
 
 
 def test_shown_as_markdown_in_the_reader_and_the_site_while_kept_as_written(tmp_path: Path) -> None:
-    from kbridge.formats.rst_doc import shown_body, to_markdown
+    from kbridge.formats.rst_doc import body_markup, to_markdown
     from kbridge.render import record_page_html
 
     shown = to_markdown(PURPOSE)
@@ -197,7 +197,7 @@ def test_shown_as_markdown_in_the_reader_and_the_site_while_kept_as_written(tmp_
         import_folder(kb, folder)
         record = kb.get("ADR-0001")
         assert "*******" in record.body  # the record keeps its text as the file has it
-        page = record_page_html(record, [], status_hex=lambda status: "#123456", body=shown_body(record))
+        page = record_page_html(record, [], status_hex=lambda status: "#123456", to_markdown=body_markup(record))
         assert '<h2 id="context">Context</h2>' in page and "*******" not in page and "code-block" not in page
         markdown = kb.create("decision", "Written here", body="## Context\n\n*******\n")
-        assert shown_body(kb.get(markdown.key)) is None  # a Markdown body is shown as it is
+        assert body_markup(kb.get(markdown.key)) is None  # a Markdown body is shown as it is

@@ -24,7 +24,7 @@ from kbridge.core.graph import LinkIndex
 from kbridge.core.recovery import RecoveryPlan
 from kbridge.core.timeline import system_timeline
 from kbridge.core.trails import why
-from kbridge.formats.rst_doc import shown_body
+from kbridge.formats.rst_doc import body_markup
 from kbridge.formats.site import fragments, pages
 from kbridge.formats.write.graph_files import record_graph_svg
 from kbridge.model import Cancel, ConflictError, Kind, Progress, Record
@@ -133,7 +133,7 @@ def _record_page(
 
     links = [link for link in index.links(record.uid) if not link.deleted]
     page = record_page_html(record, links, status_hex=fragments.status_hex, record_href=record_href, today=today,
-                            body=shown_body(record))
+                            to_markdown=body_markup(record))
     page = fragments.rewrite_links(page, resolve)
     sections = [("why", "Why it exists", fragments.trail_html(
         why(index, record, SITE_WHY_DEPTH), href, "No risk, requirement, incident or decision is linked as its reason."

@@ -4,6 +4,7 @@ asks first, and a draft is autosaved while typing so that a crash can be recover
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from kbridge.core import lifecycle
-from kbridge.formats.rst_doc import RST_FORMAT, to_markdown
+from kbridge.formats.rst_doc import body_markup
 from kbridge.model import KIND_FIELDS, KbridgeError, Kind, Record
 from kbridge.ui.jobs.choices_loader import fill_choices
 from kbridge.ui.style import is_dark, reader_css
@@ -47,7 +48,9 @@ class PreviewBrowser(QTextBrowser):
     def loadResource(self, kind: int, url: QUrl | str) -> Any:
         return refused(kind)  # images and the rest are refused (an empty value: None lets Qt read the file)
 
-    def set_markdown(self, text: str) -> None:
+    def set_markdown(self, text: str, to_markdown: Callable[[str], str] | None = None) -> None:
+        """Show `text` (turned into Markdown by `to_markdown` when it is in another markup: only
+        the part shown, after the cut, for the preview runs on the GUI thread as the person types)."""
         bar = self.verticalScrollBar()
         position = bar.value()
         self.document().setDefaultStyleSheet(reader_css(self.palette()))
@@ -55,7 +58,7 @@ class PreviewBrowser(QTextBrowser):
 
         part = shorten_markdown(text, VIEW_BUDGET)
         notice = shortened_notice(part, "You are editing all of it; the preview stops there.")
-        self.setHtml(notice + render_markdown(part.text))
+        self.setHtml(notice + render_markdown(to_markdown(part.text) if to_markdown else part.text))
         bar.setValue(position)
 
 
@@ -409,10 +412,8 @@ class RecordEditor(QWidget):
         self.write_draft()
 
     def _on_preview_timeout(self) -> None:
-        text = self.body.toPlainText()
-        if self.record is not None and (self.record.source or {}).get("format") == RST_FORMAT:
-            text = to_markdown(text)  # previewed as the reader shows it
-        self.preview.set_markdown(text)
+        # Previewed as the reader shows it (a reStructuredText body, as Markdown).
+        self.preview.set_markdown(self.body.toPlainText(), body_markup(self.record) if self.record else None)
 
     def _on_save_button_clicked(self) -> None:
         self.save()

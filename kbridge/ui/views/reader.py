@@ -54,14 +54,14 @@ class ReaderView(QTextBrowser):
     def show_record(self, record: Record) -> None:
         """Show `record`; if it cannot be laid out, say so for this record (never leave the one
         before on screen while Edit and Delete act on this one)."""
-        from kbridge.formats.rst_doc import shown_body
+        from kbridge.formats.rst_doc import body_markup
         from kbridge.render import VIEW_BUDGET, record_page_html
 
         self.record = record
         self.document().setDefaultStyleSheet(reader_css(self.palette()))
         try:
             html = record_page_html(record, self.kb.links.of(record.uid), status_hex=status_hex, budget=VIEW_BUDGET,
-                                    body=shown_body(record))
+                                    to_markdown=body_markup(record))
         except Exception as error:  # the renderer is bounded and does not raise; this is the backstop
             logged = log_exception(error, f"showing {record.key} in the reader")
             details = f" Details: {escape_html(logged)}" if logged else ""
