@@ -58,7 +58,7 @@ class History(Manager):
 
     def revisions(self, ref: str) -> list[Revision]:
         """Every saved version, oldest first."""
-        return self._store.revisions(self._kb.get(ref).uid)
+        return self._store.revisions(self._kb.uid_of(ref))
 
     def revision(self, ref: str, rev: int) -> Revision:
         record = self._kb.get(ref)
@@ -116,12 +116,12 @@ class Files(Manager):
         """Keep a file with a record (an image it shows, or the file it was imported from);
         True when something was stored, False when the same bytes were already there. `data` may
         be packed beforehand, on any thread (`prepare_file`)."""
-        record = self._kb.get(ref)
+        uid = self._kb.uid_of(ref)
         with self._kb.transaction():
-            return self._store.put_file(record.uid, role, name, data if isinstance(data, PreparedFile) else bytes(data))
+            return self._store.put_file(uid, role, name, data if isinstance(data, PreparedFile) else bytes(data))
 
     def read(self, ref: str, name: str, *, role: str = "attachment") -> bytes | None:
-        return self._store.get_file(self._kb.get(ref).uid, role, name)
+        return self._store.get_file(self._kb.uid_of(ref), role, name)
 
     def records_with(self, role: str = "attachment") -> list[str]:
         """The uids of the records keeping a file of `role` (for an export: the few with images)."""
@@ -131,5 +131,5 @@ class Files(Manager):
         """`{role, name, size, sha256}` of each file kept with a record."""
         return [
             {"role": role, "name": name, "size": size, "sha256": digest}
-            for role, name, size, digest in self._store.list_files(self._kb.get(ref).uid)
+            for role, name, size, digest in self._store.list_files(self._kb.uid_of(ref))
         ]

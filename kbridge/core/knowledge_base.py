@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from kbridge.core import lifecycle
 from kbridge.core.clock import utc_now
@@ -50,6 +50,7 @@ from kbridge.search import FacetCounts, SearchResults
 from kbridge.storage import Store
 
 ChangeListener = Callable[[Changes], None]
+_Found = TypeVar("_Found", Record, str)
 
 
 class KnowledgeBase:
@@ -203,13 +204,25 @@ class KnowledgeBase:
     def find(self, ref: str) -> Record | None:
         """The record with key (any case, `adr-7` for `ADR-0007`, `7` for the decision numbered
         so, as adr-tools names them) or uid `ref`, deleted or not."""
+        return self._looked_up(ref, self._store.get_by_key, self._store.get_record)
+
+    def uid_of(self, ref: str) -> str:
+        """The uid of the record `ref` names, as `get` finds it, without reading the record (a
+        file kept with it, read or written, needs no more)."""
+        uid = self._looked_up(ref, self._store.uid_by_key, self._store.uid_if_exists)
+        if uid is None:
+            raise NotFoundError(f"no record {ref!r}")
+        return uid
+
+    def _looked_up(self, ref: str, by_key: Callable[[str], _Found | None],
+                   by_uid: Callable[[str], _Found | None]) -> _Found | None:
         ref = (ref or "").strip()
         if not ref:
             return None
-        record = self._store.get_by_key(ref) or self._store.get_record(ref)
-        for key in shorthand_keys(ref) if record is None else ():
-            record = record or self._store.get_by_key(key)
-        return record
+        found = by_key(ref) or by_uid(ref)
+        for key in shorthand_keys(ref) if found is None else ():
+            found = found or by_key(key)
+        return found
 
     def get(self, ref: str) -> Record:
         record = self.find(ref)

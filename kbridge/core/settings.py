@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import getpass
 import json
 import os
@@ -12,6 +13,16 @@ from kbridge import paths, safe_files
 from kbridge.model import ValidationError
 
 SEARCH_ENGINES = ("tantivy", "whoosh")
+
+
+@functools.cache
+def _os_user() -> str:
+    """The operating-system user, asked once: each revision is attributed, and asking the
+    password database for every record of an import was 1 % of it."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (some containers)
+        return "unknown"
 
 
 @dataclass
@@ -29,10 +40,7 @@ class Settings:
             return from_env
         if self.author.strip():
             return self.author.strip()
-        try:
-            return getpass.getuser()
-        except (KeyError, OSError):  # no passwd entry (some containers)
-            return "unknown"
+        return _os_user()
 
     def validate(self) -> None:
         if self.search_engine not in SEARCH_ENGINES:

@@ -153,6 +153,14 @@ class Store:
     def get_by_key(self, key: str) -> Record | None:
         return self._one(f"{RECORD_SELECT} WHERE r.key = ?", [key])
 
+    def uid_by_key(self, key: str) -> str | None:
+        row = self.db.execute("SELECT uid FROM records WHERE key = ?", [key]).fetchone()
+        return str(row[0]) if row else None
+
+    def uid_if_exists(self, uid: str) -> str | None:
+        row = self.db.execute("SELECT uid FROM records WHERE uid = ?", [uid]).fetchone()
+        return str(row[0]) if row else None
+
     def get_by_source_path(self, path: str) -> Record | None:
         return self._one(f"{RECORD_SELECT} WHERE r.source_path = ?", [path])
 

@@ -220,6 +220,19 @@ def test_find_accepts_short_keys_and_uids(kb: KnowledgeBase) -> None:
     assert kb.find("ADR-0002") is None
 
 
+def test_a_uid_is_found_as_find_finds_its_record(kb: KnowledgeBase) -> None:
+    uid = kb.create("decision", "A").uid
+    for ref in ("ADR-0001", "adr-1", "ADR 0001", uid):
+        assert kb.uid_of(ref) == kb.get(ref).uid == uid
+    kb.files.put("adr-1", "a.png", b"png")  # a file is kept with the record its reference names
+    assert kb.files.read(uid, "a.png") == b"png"
+    for ref in ("ADR-0002", "", "no-such-uid"):
+        with pytest.raises(NotFoundError):
+            kb.uid_of(ref)
+        with pytest.raises(NotFoundError):
+            kb.files.put(ref, "b.png", b"png")
+
+
 def test_renumbering_keeps_the_uid(kb: KnowledgeBase) -> None:
     uid = kb.create("system", "Payments").uid
     kb.update("SYS-001", key="SYS-payments")

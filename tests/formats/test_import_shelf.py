@@ -5,6 +5,7 @@ must come from the shelf's indexes as the in-memory index gives them."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
@@ -153,3 +154,33 @@ def test_a_folder_whose_records_are_all_in_the_trash_is_matched_there_not_import
     assert (again.imported, again.unchanged) == (0, first.imported)
     assert len(kb.list_summaries(deleted=None)) == first.imported + 1
     assert KnowledgeBase.init(tmp_path / "empty.kbridge").is_empty()
+
+
+def _heavy(record: ParsedRecord) -> tuple[object, ...]:
+    return (record.body, record.original, record.fields, record.layout)
+
+
+def test_a_record_comes_off_the_shelf_as_it_went_on_and_its_body_is_not_kept_twice(corpus: Path) -> None:
+    made = [
+        # A body that is a run of the file's bytes: kept as where it lies in them.
+        ParsedRecord("in.md", "madr", "In", body="Body é\n", original="---\nt: 1\n---\nBody é\n".encode(),
+                     fields={"a": [1]}, layout={"named_by_folder": False, "k": "v"}),
+        # One the reader changed (line ends), one with a byte the file does not hold as UTF-8,
+        # and one no UTF-8 can hold: kept whole.
+        ParsedRecord("crlf.md", "madr", "CRLF", body="a\nb\n", original=b"a\r\nb\r\n"),
+        ParsedRecord("latin.md", "madr", "Latin", body="caf\u00e9", original="café".encode("latin-1")),
+        ParsedRecord("surrogate.md", "madr", "Lone", body="x\udc80y", original=b"x\x80y"),
+        ParsedRecord("empty.md", "madr", "Empty", body="", original=b""),
+    ]
+    held = [*made, *(dataclasses.replace(record, path=f"{name}/{record.path}") for name in sorted(CORPUS_FOLDERS)
+                     for record in scan_folder(adr_folder(corpus, name)).records)]
+    shelf = FileShelf()
+    for record in held:
+        shelf.keep(record)
+    back = {record.path: shelf.load(record) for record in shelf.walk("path")}
+    assert len(back) == len(held)
+    for record in held:
+        assert not back[record.path].shelved
+        assert _heavy(back[record.path]) == _heavy(record), record.path
+    stored = len(shelf._texts.where("path", "in.md", "text")[0])
+    assert stored < len(made[0].original) + len(made[0].body.encode()) + 120, "the body should not be kept twice"

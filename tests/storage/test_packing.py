@@ -4,8 +4,10 @@ a knowledge base written by the schema before packing migrates in place without 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
+import zlib
 from pathlib import Path
 
 import pytest
@@ -128,6 +130,21 @@ def test_a_file_packed_beforehand_is_kept_only_around_the_body_its_record_has(tm
         assert not kb.files.put(uid, "chart.png", prepare_file(image))  # the same bytes: nothing stored
         assert kb.files.read(uid, "chart.png") == image
         assert {f["name"]: f["sha256"] for f in kb.files.of(uid)}["chart.png"] == prepare_file(image).digest
+
+
+def test_a_file_whose_start_does_not_compress_is_kept_as_it_is_and_others_compressed() -> None:
+    """Compressing an image costs as much as reading it and saves nothing: its first bytes say so."""
+    text = b"".join(b"line %d of a long log that compresses well\n" % n for n in range(4000))
+    noise = os.urandom(200_000)  # as a PNG's or a JPEG's bytes are
+    assert packing.pack_file(text)[0] == "zlib"
+    assert packing.pack_file(noise) == ("raw", noise)
+    # Compressible past its start only: kept as it is, the price of not compressing images twice.
+    assert packing.pack_file(noise[:40_000] + text)[0] == "raw"
+    # A small file is tried whole, as before.
+    small = os.urandom(30_000) + text[:30_000]
+    assert packing.pack_file(small)[0] == ("zlib" if len(zlib.compress(small, 6)) < len(small) * 0.9 else "raw")
+    for data in (text, noise, small):
+        assert packing.unpack_file(*packing.pack_file(data)) == data
 
 
 @pytest.mark.parametrize(

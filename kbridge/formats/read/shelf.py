@@ -83,9 +83,32 @@ def _numbering(record: ParsedRecord) -> dict[str, Any]:
             "number_order": number_order(record.number, record.path)}
 
 
-def _dump(value: Any, level: int = 0) -> bytes:
-    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    return zlib.compress(data, level) if level else data
+def _dump(value: Any) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _text_of(heavy: dict[str, Any]) -> bytes:
+    """A record's heavy parts as kept on the shelf. A body that is a run of its file's bytes (all
+    but a few of the corpus's) is kept as where it lies in them, not a second time. Not
+    compressed: compressing was a tenth of an import of real text, and the shelf is a scratch file
+    of about the size of the folder's Markdown."""
+    body, original = heavy["body"], heavy["original"]
+    try:
+        encoded = body.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: kept as it is
+        encoded = None
+    at = original.find(encoded) if encoded is not None else -1
+    if at >= 0:
+        heavy = {**heavy, "body": (at, at + len(encoded))}
+    return _dump(heavy)
+
+
+def _heavy_of(text: bytes) -> dict[str, Any]:
+    heavy: dict[str, Any] = pickle.loads(text)
+    if isinstance(heavy["body"], tuple):
+        start, end = heavy["body"]
+        heavy["body"] = heavy["original"][start:end].decode("utf-8")
+    return heavy
 
 
 def _facts_of(facts: bytes, log: str | None, key_hint: str | None) -> ParsedRecord:
@@ -117,7 +140,7 @@ class FileShelf:
 
     def keep(self, record: ParsedRecord) -> int:
         """Store `record` (its facts and its text); the row it is."""
-        self._texts.add({"path": record.path, "text": _dump({name: getattr(record, name) for name in _HEAVY}, 1)})
+        self._texts.add({"path": record.path, "text": _text_of({name: getattr(record, name) for name in _HEAVY})})
         return self._rows.add({"path": record.path, "plan_order": plan_order(record), "read_order": "",
                                "facts": _dump(self._facts(record)), **names_of(record), **_numbering(record)})
 
@@ -138,6 +161,15 @@ class FileShelf:
         """The number space and key hint of the record at `path`, once the folder is read."""
         self._rows.set_where("path", path, {"log": log, "key_hint": key_hint, "numbered": numbered(log, number)})
 
+    def unnumber(self, path: str) -> None:
+        """The record at `path` has no number after all (the one its name starts with is a year)."""
+        for row in self._rows.where("path", path, "id"):
+            (facts,) = self._rows.get(row, ("facts",))
+            record: ParsedRecord = pickle.loads(facts)
+            record.number = None
+            self._rows.set_many("facts", [(row, _dump(record))])
+        self._rows.set_where("path", path, {**dict.fromkeys(NUMBERING), "numbered": None})
+
     def set_format(self, row: int, fmt: str) -> int:
         """The record at `row` named as read in `fmt` (the formats but kbridge Markdown read a
         file alike: see `kbridge.formats.read.file_read.named_as`); its row."""
@@ -145,9 +177,9 @@ class FileShelf:
         record: ParsedRecord = pickle.loads(facts)
         record.format = fmt
         self._rows.set_many("facts", [(row, _dump(record))])
-        heavy = pickle.loads(zlib.decompress(self._texts.where("path", path, "text")[0]))
+        heavy = _heavy_of(self._texts.where("path", path, "text")[0])
         heavy["layout"]["format"] = fmt
-        self._texts.set_where("path", path, {"text": _dump(heavy, 1)})
+        self._texts.set_where("path", path, {"text": _text_of(heavy)})
         return row
 
     def take(self, row: int) -> ParsedRecord:
@@ -181,8 +213,7 @@ class FileShelf:
         """`record` whole again (its facts as they are now, its text as it was kept)."""
         if not record.shelved:
             return record
-        text = self._texts.where("path", record.path, "text")[0]
-        heavy = pickle.loads(zlib.decompress(text))
+        heavy = _heavy_of(self._texts.where("path", record.path, "text")[0])
         return dataclasses.replace(record, shelved=False, sha256="", **heavy)
 
     def value(self, path: str, column: str) -> Any:
