@@ -171,6 +171,11 @@ def _plain_value(line: str, text: str) -> Any:
             return plain_value(next(iter(loaded.values())))
     if ": " in text and text[0] not in "[]{}\"'|>&*!%@`#,?-":
         return text
+    if text.startswith("[") and text.endswith("]") and "\n" not in text:
+        # A list closed on its line that YAML refuses: ` #` inside it opens a comment
+        # (`consulted: [Karl (author of PR #2389)]`, neicnordic's decisions). Its items are not
+        # guessed at: the value is the text as written.
+        return text
     return _REFUSED
 
 

@@ -11,6 +11,7 @@ from kbridge.formats.read.importer import import_folder
 from kbridge.formats.read.numbering import HeldNumbers, key_hints
 from kbridge.formats.read.parsed import FileWarning, ParsedRecord
 from kbridge.formats.read.plan import plan_import
+from kbridge.formats.read.scan import scan_folder
 from kbridge.formats.read.planned_keys import HeldKeys, PlannedKeys
 from kbridge.formats.read.shelf import FileShelf, ShelvedKeys
 from kbridge.model import Kind
@@ -161,3 +162,40 @@ def test_the_logs_of_a_monorepo_are_keyed_by_whose_they_are_not_by_where_they_si
         "services/billing/docs/adr/0001-a.md": "BILLING-0001", "services/billing/docs/adr/0002-b.md": "BILLING-0002",
         "apps/billing/docs/adr/0001-c.md": "APPS-BILLING-0001",
         "services/search/architecture/decisions/0001-d.md": "SEARCH-0001"}
+
+
+def _write_folder(folder: Path, names: list[str]) -> None:
+    folder.mkdir(parents=True)
+    for name in names:
+        (folder / f"{name}.md").write_text(f"# Choice {name}\n\n## Status\n\nAccepted\n", encoding="utf-8")
+
+
+def test_a_year_alone_beside_names_that_start_with_a_date_is_a_year_not_a_number(tmp_path: Path) -> None:
+    """json-schema-spec's decisions (a folder no test had seen) are named by date, two of them by a
+    year alone: those were keyed ADR-2024 and ADR-2025, and the others ADR-2026 on. A folder with a
+    number below 1900 is numbered (Rust's RFCs pass 2000), and so is one with no date in its names."""
+    dated = tmp_path / "dated"
+    _write_folder(dated, ["2022-04-08-cref", "2022-08-decouple", "2024-11-2-assertion-format", "2024-object-graph",
+                          "2025-version-keyword"])
+    numbered = tmp_path / "numbered"
+    _write_folder(numbered, ["0001-first", "2024-later", "2023-01-05-dated"])
+    years = tmp_path / "years"
+    _write_folder(years, ["2024-x", "2025-y"])
+    for folder, keys, numbers in (
+        (dated, {"2022-04-08-cref.md": "ADR-0001", "2022-08-decouple.md": "ADR-0002",
+                 "2024-11-2-assertion-format.md": "ADR-0003", "2024-object-graph.md": "ADR-0004",
+                 "2025-version-keyword.md": "ADR-0005"}, {}),
+        (numbered, {"0001-first.md": "ADR-0001", "2024-later.md": "ADR-2024", "2023-01-05-dated.md": "ADR-2025"},
+         {"0001-first.md": 1, "2024-later.md": 2024}),
+        (years, {"2024-x.md": "ADR-2024", "2025-y.md": "ADR-2025"}, {"2024-x.md": 2024, "2025-y.md": 2025}),
+    ):
+        # Read through the import's shelf, and held in memory: the same keys and numbers.
+        plan = plan_import(KnowledgeBase.init(tmp_path / f"{folder.name}.kbridge"), folder)
+        assert {row.path: row.key for row in plan.rows} == keys
+        assert {record.path: record.number for record in plan.records if record.number is not None} == numbers
+        held = scan_folder(folder)
+        assert {record.path: record.number for record in held.records if record.number is not None} == numbers
+        said = [w.message for w in plan.warnings if "a year" in w.message]
+        assert len(said) == (2 if folder is dated else 0)
+    assert any(w.path == "2024-object-graph.md" and "its name starts with 2024, a year" in w.message
+               for w in plan_import(KnowledgeBase.init(tmp_path / "again.kbridge"), dated).warnings)

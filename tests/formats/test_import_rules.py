@@ -174,6 +174,20 @@ def test_front_matter_yaml_refuses_is_read_line_by_line_and_said_so(tmp_path: Pa
         assert any("front matter not read" in w for w in unread.warnings)
 
 
+def test_a_list_yaml_refuses_for_a_hash_in_it_keeps_its_text_and_the_rest_is_read(tmp_path: Path) -> None:
+    """neicnordic's decisions (a folder no test had seen): a ` #` in a flow list starts a YAML
+    comment, the list is left open and the whole front matter was not read, its status and date
+    lost with it."""
+    text = ('---\nstatus: proposed\ndate: "2026-05-06"\ndecision-makers: [Jonas Hagberg]\n'
+            "consulted: [Karl (author of feature/database_interface PR #2389)]\n---\n\n# Stay on lib/pq\n")
+    record = read_one(tmp_path, "0006-postgres-driver.md", text)
+    assert (record.title, record.status, record.date) == ("Stay on lib/pq", "proposed", "2026-05-06")
+    assert record.fields["deciders"] == ["Jonas Hagberg"]
+    assert record.fields["consulted"] == "[Karl (author of feature/database_interface PR #2389)]"
+    assert any("plain `key: value` lines" in w for w in record.warnings)
+    assert not any("not read" in w for w in record.warnings)
+
+
 def test_front_matter_glued_to_its_colon_is_read_and_a_tag_is_one_tag(tmp_path: Path) -> None:
     """Ensembl's decisions (a folder no test had seen): `tag:Web Client` is one YAML string, not a
     key; every file said "front matter not read" and lost its tag. The status "Depreciated." is

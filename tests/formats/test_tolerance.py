@@ -92,6 +92,28 @@ def test_bad_files_are_skipped_with_reasons_and_do_not_stop_the_others(
     assert not any("Secret" in r.title for r in kb.list_records())
 
 
+def test_a_decision_that_kept_only_the_template_s_title_is_imported_titled_from_its_name(
+    kb: KnowledgeBase, folder: Path
+) -> None:
+    """json-schema-spec's `2024-11-2-assertion-format.md` (a folder no test had seen): its status,
+    deciders, date and text written, its title left as MADR's placeholder. It was skipped as an
+    unfilled template; the folder's template, its fields still blanks, still is."""
+    title = "# [short title of solved problem and solution]\n\n"
+    write(folder, "2024-11-2-assertion-format.md", title + "* Status: proposed\n* Deciders: @greg @jason\n"
+          "* Date: 2024-11-02\n\n## Context and Problem Statement\n\nA long history around format.\n")
+    write(folder, "template.md", title + "* Status: [proposed | rejected | accepted | deprecated]\n"
+          "* Deciders: [list everyone involved in the decision]\n* Date: [YYYY-MM-DD when the decision was "
+          "last updated]\n\n## Context and Problem Statement\n\n[Describe the context]\n")
+    write(folder, "0002-blank.md", title + "* Status: [proposed | accepted]\n\n## Context\n\n[Describe it]\n")
+    result = imported(kb, folder)
+    record = result["by_path"]["2024-11-2-assertion-format.md"]
+    assert (record.title, record.status, record.date) == ("Assertion format", "proposed", "2024-11-02")
+    assert any("the title is the template's placeholder" in m for p, m in result["warnings"]
+               if p == "2024-11-2-assertion-format.md")
+    assert set(result["skipped"]) == {"template.md", "0002-blank.md"}
+    assert all("template" in reason for reason in result["skipped"].values())
+
+
 def test_structure_not_lines(kb: KnowledgeBase, folder: Path) -> None:
     write(folder, "0001-fenced.md", "# Real title\n\n```yaml\nstatus: rejected\n# not a title\n```\n"
           "\n~~~\n- Status: deprecated\n~~~\n")

@@ -9,11 +9,12 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from kbridge.formats.markdown_doc import Document, strip_comments
 from kbridge.formats.read.extract import parse_filename
 from kbridge.formats.read.header import Header, read_header
-from kbridge.formats.read.statuses import is_placeholder, is_status_key
+from kbridge.formats.read.statuses import is_placeholder, is_placeholder_title, is_status_key
 from kbridge.formats.text import fold_accents
 
 ADR_TOOLS_CONFIG = ".adr-dir"
@@ -105,12 +106,12 @@ def template_reason(doc: Document, path: str = "") -> str | None:
     front = doc.front_matter.data if doc.front_matter and doc.front_matter.data else {}
     if not title and isinstance(front.get("title"), str):
         title = front["title"]
-    if title and _placeholder_title(title):
+    stem = posixpath.splitext(posixpath.basename(path))[0]
+    named = parse_filename(stem).slug.lower() in _TEMPLATE_NAMES or stem.lower() in _TEMPLATE_NAMES
+    if title and is_placeholder_title(title) and not _filled_in(doc, header, front, named):
         return "unfilled template (its title is a placeholder), not a decision"
     # Placeholders are counted only on a page named or titled as a template: the count reads
     # every paragraph, and most files are not.
-    stem = posixpath.splitext(posixpath.basename(path))[0]
-    named = parse_filename(stem).slug.lower() in _TEMPLATE_NAMES or stem.lower() in _TEMPLATE_NAMES
     if named and (re.search(r"\btemplate\b", title, re.I) or _placeholder_count(doc, header)):
         return "the folder's template (its name, with unfilled placeholders), not a decision"
     if re.fullmatch(r"(?:adr |decision |architecture decision record |madr )?template",
@@ -119,16 +120,13 @@ def template_reason(doc: Document, path: str = "") -> str | None:
     return None
 
 
-def _placeholder_title(title: str) -> bool:
-    text = title.strip()
-    return bool(
-        re.fullmatch(r"[\[{<].*[\]}>]", text)
-        or re.search(r"\{[^}]*\}|\[(?:short title|title|kurzer titel|titre|titulo|nummer|number|"
-                     r"nnnn|adr-?number)[^\]]*\]", text, re.I)
-        or re.fullmatch(r"(?:\d+|NNNN|XXXX)\.\s*(?:title|\[title\]|\{title\})", text, re.I)
-        or re.match(r"(?:short title of solved problem|title of the decision|titre court|"
-                    r"kurzer titel|t[íi]tulo corto|t[íi]tulo curto)", text, re.I)
-    )
+def _filled_in(doc: Document, header: Header, front: dict[str, Any], named: bool) -> bool:
+    """A decision whose author left only the template's title (json-schema-spec's
+    `2024-11-2-assertion-format.md`: its status, deciders and date stated, its text written): a
+    status or a date, no placeholder left, and a name that is not a template's."""
+    stated = (header.get("status") is not None or header.status_section is not None
+              or header.get("date") is not None or any(is_status_key(str(key)) for key in front))
+    return stated and not named and not _placeholder_count(doc, header)
 
 
 def _placeholder_count(doc: Document, header: Header) -> int:

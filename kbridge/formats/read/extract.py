@@ -18,6 +18,8 @@ from kbridge.model import LinkType
 _DATE_PREFIX = re.compile(
     r"^(?P<y>(?:19|20)\d\d)(?P<sep>-?)(?P<m>\d\d)(?P=sep)(?P<d>\d\d)(?:\d{4}(?:\d\d)?)?(?=[-_ .]|$)[-_ .]?"
 )
+# `2024-11-2-x`: a date whose month or day is written without its zero (json-schema-spec's).
+_UNPADDED_DATE_PREFIX = re.compile(r"^(?P<y>(?:19|20)\d\d)-(?P<m>\d\d?)-(?P<d>\d\d?)(?=[-_ .]|$)[-_ .]?")
 # `2026-01-x`: a year and a month, which is neither a number nor a date.
 _YEAR_MONTH_PREFIX = re.compile(r"^(?:19|20)\d\d-[01]\d(?=[-_ .]|$)[-_ .]?")
 # A number at the start of the name, after at most three words of series (`ADR-009-x`,
@@ -40,11 +42,12 @@ class NameInfo:
 
 
 def parse_filename(stem: str) -> NameInfo:
-    """`0001-use-x` -> 1; `adr_001_x` and `adr001-x` -> 1; `20210308-x` and `2023-07-20-x` are dates;
-    `2021-06-05_001-x` is both; `2026-01-x` is neither (a year and a month)."""
+    """`0001-use-x` -> 1; `adr_001_x` and `adr001-x` -> 1; `20210308-x`, `2023-07-20-x` and
+    `2024-11-2-x` are dates; `2021-06-05_001-x` is both; `2026-01-x` is neither (a year and a
+    month)."""
     date = None
     rest = stem
-    date_match = _DATE_PREFIX.match(stem)
+    date_match = _DATE_PREFIX.match(stem) or _UNPADDED_DATE_PREFIX.match(stem)
     if date_match:
         date = valid_date(int(date_match["y"]), int(date_match["m"]), int(date_match["d"]))
         if date:

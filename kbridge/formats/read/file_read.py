@@ -14,7 +14,7 @@ from kbridge.formats import rst_doc
 from kbridge.formats.markdown_doc import Document, parse
 from kbridge.formats.read import detect
 from kbridge.formats.read.parsed import ParsedRecord, Skipped
-from kbridge.formats.read.reader import NotADecisionError, read_adr
+from kbridge.formats.read.reader import read_adr
 from kbridge.formats.text import DecodedText, decode
 from kbridge.model import KbridgeError
 
@@ -120,7 +120,7 @@ def read_as(rel: str, named_by_folder: bool, decoded: DecodedText, doc: Document
             record.decision_like = detect.looks_like_decision(doc, rel)
             if named_by_folder:
                 record.layout["named_by_folder"] = True
-    except (NotADecisionError, KbridgeError) as reason:
+    except KbridgeError as reason:
         return Skipped(rel, str(reason))
     except Exception as error:
         return Skipped(rel, f"could not be read: {error!r}")

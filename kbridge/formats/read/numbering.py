@@ -99,6 +99,26 @@ class HeldNumbers(NumberedFiles):
         return iter(sorted(member for folder in folders for member in self._by_folder[folder]))
 
 
+# Numbers that may be years: in a folder whose files are named by date, a name that starts with
+# one of them alone (`2024-object-graph-serialization.md` beside `2022-04-08-x.md`) is dated too.
+_YEARS = range(1900, 2100)
+
+
+def years_not_numbers(numbered: NumberedFiles, dated: set[str]) -> Iterator[tuple[str, int]]:
+    """(path, year) of each decision numbered by a year in a folder of `dated` (folders with
+    files named by date) where every number is a year: json-schema-spec's decisions, named by
+    date, and two of them by a year alone, were keyed ADR-2024 and ADR-2025, and the others after
+    them. A folder with one number below 1900 is numbered (Rust's RFCs run past 2000)."""
+    for folder in sorted(dated & set(numbered.folder_sizes())):
+        members = []
+        for number, path in numbered.in_order([folder]):
+            if number not in _YEARS:
+                break
+            members.append((path, number))
+        else:
+            yield from members
+
+
 def assign_keys(records: list[ParsedRecord]) -> list[FileWarning]:
     """Set `log` and `key_hint` on every numbered decision; the warnings for duplicate numbers."""
     warnings: list[FileWarning] = []

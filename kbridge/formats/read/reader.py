@@ -14,7 +14,7 @@ from kbridge.formats.read.facts import front_line, read_date, read_status
 from kbridge.formats.read.header import FIELD_ALIASES, Header, MetaEntry, read_header
 from kbridge.formats.read.links import find_links, front_matter_links, states_links
 from kbridge.formats.read.parsed import ParsedRecord
-from kbridge.formats.read.statuses import is_placeholder, is_status_key, is_unfilled, plain_text
+from kbridge.formats.read.statuses import is_placeholder, is_placeholder_title, is_status_key, is_unfilled, plain_text
 from kbridge.formats.text import DecodedText, strip_line_end
 
 # Front-matter keys the reader turns into record attributes; every other key is kept as a field.
@@ -31,10 +31,6 @@ SECTION_FIELDS = ("drivers", "options", "outcome")
 _MADR_SECTIONS = {
     "decision drivers": "drivers", "considered options": "options", "decision outcome": "outcome",
 }
-
-
-class NotADecisionError(Exception):
-    """The file is not a decision record (README, index, template); the message says why."""
 
 
 def read_adr(
@@ -80,9 +76,12 @@ def _read_title(record: ParsedRecord, header: Header, front: dict[str, Any] | No
     if header.h1 is not None:
         info = extract.clean_title(strip_comments(header.h1.text), name.number)
         decoration = info.decoration
-        _check_placeholder_title(info.title)
         title = extract.strip_generic_prefix(info.title)
-        if title and not extract.is_section_title(title):
+        if is_placeholder_title(info.title):
+            # Only a decision whose other parts are filled gets here (`detect.template_reason`).
+            record.warnings.append(f"the title is the template's placeholder ({info.title!r}): "
+                                   f"titled from the front matter, a title line or the {named}")
+        elif title and not extract.is_section_title(title):
             _take_title(record, title, "h1", info.number, named)
             return decoration
     front_title = front.get("title") if front else None
@@ -114,13 +113,6 @@ def _take_title(record: ParsedRecord, title: str, where: str, stated: int | None
     elif stated != record.number:
         record.warnings.append(f"the title says number {stated}, the {named} {record.number}: "
                                f"numbered {record.number}, as the {named} says")
-
-
-def _check_placeholder_title(title: str) -> None:
-    lowered = title.lower()
-    if lowered.startswith(("[short title", "{short title", "short title of solved", "{title",
-                           "[title", "title of the decision")):
-        raise NotADecisionError("unfilled template (the title is a placeholder)")
 
 
 def _read_fields(record: ParsedRecord, doc: Document, header: Header,

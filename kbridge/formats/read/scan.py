@@ -26,7 +26,7 @@ from kbridge.formats.read.file_read import (
     read_again,
     read_bytes,
 )
-from kbridge.formats.read.numbering import assign_keys, key_hints
+from kbridge.formats.read.numbering import HeldNumbers, assign_keys, key_hints, years_not_numbers
 from kbridge.formats.read.parsed import FORMATS, FileWarning, ParsedRecord, Skipped
 from kbridge.formats.read.reading_pool import Reading, ReadRequest, read_in_order
 from kbridge.formats.read.shelf import FileShelf, ShelvedRecords
@@ -123,6 +123,7 @@ class _Reading:
     kbridge_reader: KbridgeReader | None
     shelf: FileShelf | None
     config: str | None = None  # the format an `.adr-dir` or `.log4brains.yml` names
+    dated: set[str] = field(default_factory=set)  # the folders with decisions named by date
 
     def kept(self, outcome: ParsedRecord | Skipped) -> ParsedRecord | Skipped | int:
         if self.shelf is not None and isinstance(outcome, ParsedRecord):
@@ -249,6 +250,7 @@ def scan_folder(root: Path, fmt: str = "auto", progress: Progress | None = None,
         result.records = shelf.records("read_order")
     _keep_decisions(result, force, shelf)
     _attach_images(images, result)
+    _years_not_numbers(result, shelf, reading.dated)
     _assign_keys(result, shelf)
     _report_links(inner_links, result, shelf)
     if progress is not None:
@@ -333,6 +335,26 @@ def _keep_decisions(result: ScanResult, force: bool, shelf: FileShelf | None) ->
         result.records = [record for record in result.records if record.path not in gone]
 
 
+def _years_not_numbers(result: ScanResult, shelf: FileShelf | None, dated: set[str]) -> None:
+    """Names that start with a year among names that start with a date are dated, not numbered
+    (`numbering.years_not_numbers`): such a decision is keyed as an unnumbered one is."""
+    if not dated:
+        return
+    held = result.records if isinstance(result.records, list) else None
+    numbered = HeldNumbers(held) if held is not None else shelf.numbers() if shelf is not None else None
+    if numbered is None:
+        return
+    years = dict(years_not_numbers(numbered, dated))
+    for path, year in years.items():
+        if shelf is not None and held is None:
+            shelf.unnumber(path)
+        result.warnings.append(FileWarning(path, f"its name starts with {year}, a year, as its folder's other "
+                                                 "names start with a date: not read as its number"))
+    for record in held if years and held is not None else ():
+        if record.path in years:
+            record.number = None
+
+
 def _assign_keys(result: ScanResult, shelf: FileShelf | None) -> None:
     """Each numbered decision's number space and key hint (kbridge.formats.read.numbering), then
     the warnings each file's reading gave."""
@@ -384,6 +406,12 @@ def _take(read: FileRead, result: ScanResult, candidates: dict[str, _FolderFiles
     whose own marks tell no format was read as FOR_NOW: it is named as the format the folder's
     files so far point to, which is most often the folder's (`_held_again`, `_shelved_again`)."""
     result.warnings.extend(FileWarning(read.path, note) for note in read.notes)
+    if read.named_by_folder:  # `<slug>/README.md`: the slug is its name, numbered in the folder above
+        folder, stem = posixpath.split(posixpath.dirname(read.path))
+    else:
+        folder, stem = posixpath.dirname(read.path), posixpath.splitext(posixpath.basename(read.path))[0]
+    if parse_filename(stem).date is not None:
+        reading.dated.add(folder)
     group = candidates[posixpath.dirname(read.path)]
     candidate = _Candidate(read.path, read.guess, read.named_by_folder)
     outcome = read.outcome

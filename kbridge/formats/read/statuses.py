@@ -219,3 +219,17 @@ def normalise_key(key: str) -> str:
 @functools.lru_cache(maxsize=4096)
 def is_status_key(key: str) -> bool:
     return normalise_key(key) in STATUS_KEYS
+
+
+def is_placeholder_title(title: str) -> bool:
+    """A template's title left as it was: `[short title of solved problem]`, `{titre court}`,
+    `ADR-[Nummer]: [Kurzer Titel]`, `NNNN. Title`."""
+    text = title.strip()
+    return bool(
+        re.fullmatch(r"[\[{<].*[\]}>]", text)
+        or re.search(r"\{[^}]*\}|\[(?:short title|title|kurzer titel|titre|titulo|nummer|number|"
+                     r"nnnn|adr-?number)[^\]]*\]", text, re.I)
+        or re.fullmatch(r"(?:\d+|NNNN|XXXX)\.\s*(?:title|\[title\]|\{title\})", text, re.I)
+        or re.match(r"(?:short title of solved problem|title of the decision|titre court|"
+                    r"kurzer titel|t[íi]tulo corto|t[íi]tulo curto)", text, re.I)
+    )
