@@ -170,3 +170,54 @@ def test_nothing_changed_writes_nothing(tmp_path: Path, folder: Path, small_batc
     assert again.unchanged == first.imported and (again.imported, again.updated) == (0, 0)
     assert again.result is not None and not again.result.changes
     assert stored(kb) == before
+
+
+def test_a_batch_keeps_the_images_of_its_records_and_a_cancel_keeps_those_of_the_batches_before(
+    tmp_path: Path, small_batches: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Images are read and packed while their batch's records are written, and kept with that
+    batch: one shown by records of two batches is kept with both and counted once, one gone
+    since the folder was read is reported once, and a cancel keeps the images of the batches it
+    keeps."""
+    folder = tmp_path / "adr"
+    (folder / "img").mkdir(parents=True)
+    (folder / "img" / "shared.png").write_bytes(b"\x89PNG" + bytes(range(256)) * 300)
+    (folder / "img" / "gone.png").write_bytes(b"\x89PNG gone")
+    for number in range(1, 13):
+        own = f"img/own-{number}.png"
+        (folder / own).write_bytes(b"\x89PNG" + bytes([number]) * 5000)
+        shown = f"![own]({own})\n\n![shared](img/shared.png)\n\n![gone](img/gone.png)\n"
+        (folder / f"{number:04d}-choice.md").write_text(f"# {number}. Choice {number}\n\n## Status\n\nAccepted\n\n"
+                                                        f"## Context\n\n{shown}", encoding="utf-8")
+
+    def attachments(kb: KnowledgeBase) -> set[tuple[str, str, str]]:
+        return {(r.key, item["name"], item["sha256"]) for r in kb.list_records() for item in kb.files.of(r.uid)
+                if item["role"] == "attachment"}
+
+    kb = KnowledgeBase.init(tmp_path / "kb.kbridge")
+    plan = plan_import(kb, folder)
+    (folder / "img" / "gone.png").unlink()  # between the preview and the import
+    report = import_folder(kb, folder, plan=plan)
+    assert report.attachments == 13  # twelve images of their own and the shared one
+    assert [s.path for s in report.skipped if s.path.startswith("img/")] == ["img/gone.png"]
+    assert {(key, name) for key, name, _ in attachments(kb)} == {
+        (f"ADR-{number:04d}", name) for number in range(1, 13) for name in (f"img/own-{number}.png", "img/shared.png")}
+    assert kb.files.read("ADR-0012", "img/shared.png") == (folder / "img" / "shared.png").read_bytes()
+
+    cancelled = KnowledgeBase.init(tmp_path / "cancelled.kbridge")
+    upserts: list[str] = []
+    upsert = importer._Importer.upsert
+
+    def counted(self: Any, parsed: Any) -> None:
+        upserts.append(parsed.path)
+        upsert(self, parsed)
+
+    monkeypatch.setattr(importer._Importer, "upsert", counted)
+    first = import_folder(cancelled, folder, cancel=lambda: len(upserts) >= small_batches + 2)
+    assert first.cancelled and first.imported == small_batches  # the second batch undone
+    assert first.attachments == small_batches + 1
+    assert {(key, name) for key, name, _ in attachments(cancelled)} == {
+        (f"ADR-{number:04d}", name) for number in range(1, 6) for name in (f"img/own-{number}.png", "img/shared.png")}
+    rest = import_folder(cancelled, folder)
+    assert rest.imported == 12 - small_batches and rest.attachments == 13
+    assert attachments(cancelled) == attachments(kb)

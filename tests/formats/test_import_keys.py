@@ -11,8 +11,8 @@ from kbridge.formats.read.importer import import_folder
 from kbridge.formats.read.numbering import HeldNumbers, key_hints
 from kbridge.formats.read.parsed import FileWarning, ParsedRecord
 from kbridge.formats.read.plan import plan_import
-from kbridge.formats.read.scan import scan_folder
 from kbridge.formats.read.planned_keys import HeldKeys, PlannedKeys
+from kbridge.formats.read.scan import scan_folder
 from kbridge.formats.read.shelf import FileShelf, ShelvedKeys
 from kbridge.model import Kind
 

@@ -8,6 +8,7 @@ import contextlib
 import dataclasses
 import hashlib
 from collections.abc import Iterable, Iterator, MutableMapping
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from kbridge.formats.json_format import JSON_FORMAT
 from kbridge.formats.read import extract
 from kbridge.formats.read.link_book import LinkBook
 from kbridge.formats.read.numbering import MAIN_PREFIX
-from kbridge.formats.read.packing_ahead import Packer
+from kbridge.formats.read.packing_ahead import Packer, ShownImages
 from kbridge.formats.read.parsed import FileWarning, ParsedRecord, ResolvedLink, Skipped
 from kbridge.formats.read.plan import (
     SCAN_SHARE,
@@ -205,6 +206,8 @@ class _Importer:
         self.managed: dict[str, list[list[str]]] = {}  # uid -> links it had from the last import
         self.removals: list[tuple[str, list[str]]] = []  # links to take away once their target is written
         self.committed = 0  # files of the batches committed
+        self.images = ShownImages(plan.attachments, self._image_size)
+        self.images_seen: set[str] = set()  # images kept or skipped: each counted and reported once
 
     # --- batches ------------------------------------------------------------------------------
 
@@ -214,8 +217,11 @@ class _Importer:
         written now. Cancelled, the batch is undone and the report says what the earlier ones did."""
         total = self.report.files
         saved = self._mark()
+        shown = self.images.of(parsed.path for parsed in batch)
         try:
             with self.kb.transaction():
+                # Read and packed on the packing threads while the batch's records are written.
+                packing = self.packer.ahead(shown.items(), self._packed_image, self.images.depth(shown))
                 for done, parsed in enumerate(batch, start=start + 1):
                     if cancel is not None and cancel():
                         raise _CancelledError
@@ -227,24 +233,26 @@ class _Importer:
                 for link in self.book.ready(paths, self.uids):
                     self._add_link(self.uids[link.source], link)
                 self._remove_unstated(paths)
+                self._keep_images(packing)
         except BaseException:
             self._roll_back(saved, batch)
+            self.images_seen.difference_update(shown)
             raise
         self.committed += len(batch)
 
     def finish(self) -> None:
         for uid, item in self.removals:
             self._remove_link(uid, item)
-        self.keep_attachments(self.plan.attachments)
 
-    def _mark(self) -> tuple[int, int, int, int, int]:
+    def _mark(self) -> tuple[int, int, int, int, int, int]:
         report = self.report
-        return (report.imported, report.updated, report.unchanged, len(report.skipped), len(report.warnings))
+        return (report.imported, report.updated, report.unchanged, report.attachments, len(report.skipped),
+                len(report.warnings))
 
-    def _roll_back(self, saved: tuple[int, int, int, int, int], batch: list[ParsedRecord]) -> None:
+    def _roll_back(self, saved: tuple[int, int, int, int, int, int], batch: list[ParsedRecord]) -> None:
         """Forget what an undone batch did (its transaction was rolled back)."""
         report = self.report
-        report.imported, report.updated, report.unchanged, skipped, warned = saved
+        report.imported, report.updated, report.unchanged, report.attachments, skipped, warned = saved
         del report.skipped[skipped:]
         del report.warnings[warned:]
         for parsed in batch:
@@ -421,18 +429,33 @@ class _Importer:
         with contextlib.suppress(KbridgeError):  # removed in the knowledge base already
             self.kb.links.remove(source_uid, link_type, target, reason="link no longer in the file")
 
-    def keep_attachments(self, attachments: dict[str, list[str]]) -> None:
-        """Keep each image with the records that show it, read and packed on the packing thread."""
-        for (image, users), packed in self.packer.ahead(attachments.items(), self._packed_image):
+    def _keep_images(self, packing: Iterator[tuple[tuple[str, list[str]], Future[PreparedFile]]]) -> None:
+        """Keep each image of the batch with its records written (an image shown by records of
+        two batches is read for each: rare, and no batch holds another's images)."""
+        for (image, users), packed in packing:
+            first = image not in self.images_seen
+            self.images_seen.add(image)
             try:
                 data = packed.result()
             except safe_files.UnsafePathError as error:
-                self.report.skipped.append(Skipped(image, str(error).removeprefix(f"{image}: ")))
-                continue
+                reason = str(error).removeprefix(f"{image}: ")
             except OSError as error:
-                self.report.skipped.append(Skipped(image, f"cannot be read: {error.strerror}"))
+                reason = f"cannot be read: {error.strerror}"
+            else:
+                self._keep(image, data, users)
+                self.report.attachments += first
                 continue
-            self._keep(image, data, users)
+            if first:
+                self.report.skipped.append(Skipped(image, reason))
+
+    def _image_size(self, image: str) -> int:
+        """About how many bytes an image will take to read (what starts its packing early)."""
+        if self.plan.json is not None:
+            return len(self.plan.json.attachments[image][0])
+        try:
+            return (self.root / image).lstat().st_size
+        except OSError:
+            return 0
 
     def _packed_image(self, item: tuple[str, list[str]]) -> PreparedFile:
         """On the packing thread: touches no connection."""
@@ -447,7 +470,6 @@ class _Importer:
             uid = self.uids.get(user)
             if uid is not None:
                 self.kb.files.put(uid, image, data, role="attachment")
-        self.report.attachments += 1
 
 
 def _fields(existing: Record, parsed: ParsedRecord) -> dict[str, Any]:

@@ -1,11 +1,12 @@
-"""Images packed on threads of their own while the ones before them are written.
+"""Images packed on threads of their own while the records that show them are written.
 
-An import keeps every image its records show, packed: a digest and a zlib pass over every byte,
-an image being compressed whole to learn whether that saves a tenth (most do not, and zlib goes
-through such bytes at 66 MB/s at any level). Done between the writes, that was most of the end of
-an import of 180 copies of the corpus folders (6,480 images, 575 MB), on one processor while the
-other had nothing to do. zlib and hashlib let go of the interpreter while they work, and so does
-SQLite, so two threads pack the next images while the writing thread keeps the one before.
+An import keeps every image its records show, packed: a digest, and a zlib pass over the bytes
+when its first ones compress (`kbridge.storage.packing`). zlib and hashlib let go of the
+interpreter while they work, and so does SQLite, so two threads read and pack the images of a
+batch of records while that batch's records are written; the images are kept at the end of the
+batch, each with those of its records written. Done after every record was written, the images
+of 180 copies of the corpus folders (6,480 images, 575 MB) were an end the writing waited for
+while the other processor had little to do.
 
 The records' own files are packed where they are kept: they are mostly a splice around the body
 (a few hundred bytes compressed), and handing each to a thread cost more than it saved (the
@@ -14,8 +15,9 @@ writing of ten copies of the corpus 2.6-2.8 s, 2.8-2.9 s with a thread).
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+import itertools
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from types import TracebackType
 from typing import TypeVar
@@ -27,6 +29,9 @@ Result = TypeVar("Result")
 # little (an image may be 20 MB).
 IMAGES_AHEAD = 3
 THREADS = 2
+# A batch's images started at once, while its records are written, up to this many bytes (the
+# corpus's run about 6 MB a thousand records); past it, IMAGES_AHEAD at a time as they are kept.
+BATCH_IMAGE_BYTES = 64 * 1024 * 1024
 
 
 class Packer:
@@ -48,12 +53,45 @@ class Packer:
 
     def ahead(self, items: Iterable[Item], prepare: Callable[[Item], Result],
               depth: int = IMAGES_AHEAD) -> Iterator[tuple[Item, Future[Result]]]:
-        """Each of `items` in turn with `prepare(item)` running on the thread, started for up to
-        `depth` items beyond the one given. What `prepare` raises comes out of the future."""
-        started: deque[tuple[Item, Future[Result]]] = deque()
-        for item in items:
+        """Each of `items` in turn with `prepare(item)` running on a thread: the first `depth`
+        started now, and one more as each is given. What `prepare` raises comes out of the future."""
+        rest = iter(items)
+        started = deque((item, self._pool.submit(prepare, item)) for item in itertools.islice(rest, depth))
+        return self._given(started, rest, prepare)
+
+    def _given(self, started: deque[tuple[Item, Future[Result]]], rest: Iterator[Item],
+               prepare: Callable[[Item], Result]) -> Iterator[tuple[Item, Future[Result]]]:
+        for item in rest:
             started.append((item, self._pool.submit(prepare, item)))
-            if len(started) > depth:
-                yield started.popleft()
+            yield started.popleft()
         while started:
             yield started.popleft()
+
+
+class ShownImages:
+    """The images of an import by the files that show them, a batch's at a time."""
+
+    def __init__(self, attachments: Mapping[str, list[str]], size: Callable[[str], int]) -> None:
+        self._size = size
+        self._by_file: dict[str, list[str]] = defaultdict(list)
+        for image, users in attachments.items():
+            for user in users:
+                self._by_file[user].append(image)
+
+    def of(self, paths: Iterable[str]) -> dict[str, list[str]]:
+        """The images these files show, each with those of the files that show it."""
+        shown: dict[str, list[str]] = {}
+        for path in paths:
+            for image in self._by_file.get(path, ()):
+                shown.setdefault(image, []).append(path)
+        return shown
+
+    def depth(self, images: Iterable[str]) -> int:
+        """How many of `images` to start at once: those within BATCH_IMAGE_BYTES."""
+        total = started = 0
+        for image in images:
+            total += self._size(image)
+            if total > BATCH_IMAGE_BYTES:
+                break
+            started += 1
+        return max(started, IMAGES_AHEAD)
