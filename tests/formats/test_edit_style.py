@@ -55,6 +55,12 @@ CASES = [
      "# Nutze PostgreSQL\n\n**Status:** Akzeptiert, 2024-02-01\n\n## Kontext\n\nText.\n",
      {"status": "deprecated"},
      ["-**Status:** Akzeptiert, 2024-02-01", "+**Status:** Veraltet, 2024-02-01"]),
+    # A status glossed in English (AutoKanban, a folder no test had seen), its sections below a note.
+    ("0008-raw-sql.md",
+     "# ADR-0008: Raw SQL採用\n\n> **注**: 移行後も継続しています。\n\n## ステータス\n\n採用 (Accepted)\n\n"
+     "## 日付\n\n2026-02-28\n\n## コンテキスト\n\n文字。\n",
+     {"status": "deprecated", "date": "2026-03-01"},
+     ["-採用 (Accepted)", "+非推奨 (Deprecated)", "-2026-02-28", "+2026-03-01"]),
     ("0006-use-redis.md",
      "# 6. Use Redis\n\nDate: Oct 21, 2022\n\n## Status\n\nAccepted\n\n## Context\n\nText.\n",
      {"date": "2023-01-05"},

@@ -143,6 +143,12 @@ def test_numbers_dates_and_titles_from_names_and_headings(
      ("Payments", "accepted", None, 7), set()),
     ("0009-flags.md", "---\ntitle: Feature flags\nstate: approved\ndecision-date: 2021-01-20\n---\n\n## Context\n",
      ("Feature flags", "accepted", "2021-01-20", 9), set()),
+    # Status and date sections below a quoted note (AutoKanban, a folder no test had seen); a
+    # section beside the status that names no date is none (cometbft's `Proposed Implementation`).
+    ("0004-raw-sql.md", "# ADR-0004: Raw SQL\n\n> **注**: 継続しています。\n\n## ステータス\n\n採用 (Accepted)\n\n"
+     "## 日付\n\n2026-02-28\n\n## コンテキスト\n\n文字。\n", ("Raw SQL", "accepted", "2026-02-28", 4), set()),
+    ("0014-secp.md", "# ADR 014: Secp\n\n## Context\n\nWhy.\n\n## Proposed Implementation\n\nFork btcd, 2 "
+     "functions.\n\n## Status\n\nAccepted\n", ("Secp", "accepted", None, 14), set()),
     # A site generator's page: the series glued to the number, a colon in the unquoted title.
     ("adr007-use-msw.md", "---\nid: adrs-adr007\ntitle: ADR007: Use MSW to mock requests\n---\n\n## Decision\n\nMSW.\n",
      ("Use MSW to mock requests", "unknown", None, 7), set()),

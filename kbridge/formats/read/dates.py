@@ -178,6 +178,13 @@ def _words(key: str) -> list[str]:
 
 
 @functools.lru_cache(maxsize=4096)
+def says_date(key: str) -> bool:
+    """Whether `key` names a date in so many words (`Date`, `日付`, `Decision date`), not only a
+    moment (`Proposed`, `Accepted`)."""
+    words = _words(key)
+    return any(word in _DATE_WORDS for word in words) or " ".join(words) in _DATE_WORDS
+
+
 def date_key_rank(key: str) -> int | None:
     """How much a `key: value` line counts as the decision's date, or None when the key is not a
     date of the decision (`Date`, `Datum`, `日期`, `Decision Date`, `Introduced`, `Last Modified`,

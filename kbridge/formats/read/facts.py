@@ -14,7 +14,7 @@ from typing import Any
 from kbridge.formats.markdown_doc import Block, Document, strip_comments
 from kbridge.formats.read import dates
 from kbridge.formats.read.extract import generic_verb, link_phrase
-from kbridge.formats.read.header import Header, find_status_section
+from kbridge.formats.read.header import Header, find_date_section, find_status_section
 from kbridge.formats.read.parsed import ParsedRecord
 from kbridge.formats.read.statuses import (
     is_placeholder,
@@ -160,8 +160,9 @@ def read_date(record: ParsedRecord, doc: Document, header: Header, front: dict[s
     for entry in header.dates():
         where = {"item": "list", "table": "table"}.get(entry.block.kind, "line")
         candidates.append((entry.date_rank or dates.PLAIN_DATE, entry.value, where, entry.line))
-    if header.date_section:
-        texts = [b for b in header.date_section[1] if b.kind in ("paragraph", "item")]
+    section = header.date_section or (find_date_section(doc) if header.status_section is None else None)
+    if section:
+        texts = [b for b in section[1] if b.kind in ("paragraph", "item")]
         if texts:
             candidates.append((dates.PLAIN_DATE, texts[0].text, "section", texts[0].start))
     if record.status_text and dates.find_dates(record.status_text):

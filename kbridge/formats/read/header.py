@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from kbridge.formats.markdown_doc import Block, Document, is_comment_only, strip_comments
-from kbridge.formats.read.dates import PLAIN_DATE, date_key_rank, find_dates, month_only, strip_dates
+from kbridge.formats.read.dates import PLAIN_DATE, date_key_rank, find_dates, month_only, says_date, strip_dates
 from kbridge.formats.read.statuses import is_status_key, plain_text, read_status
 
 # Keys that make a `Key: value` line metadata, normalised (lower case, words joined by "_");
@@ -263,6 +263,21 @@ def find_status_section(doc: Document) -> tuple[Block, list[Block]] | None:
     """A `Status` heading anywhere (some teams put it at the end), in any common language."""
     for block in doc.headings():
         if block.level >= 2 and is_status_key(strip_comments(block.text).strip(" :*")):
+            return block, doc.section(block)
+    return None
+
+
+def find_date_section(doc: Document) -> tuple[Block, list[Block]] | None:
+    """A `Date` heading beside a `Status` heading found past the head (a note above them ended
+    the head: AutoKanban's `## ステータス`, `## 日付` below a quoted note)."""
+    status = find_status_section(doc)
+    if status is None:
+        return None
+    headings = [block for block in doc.headings() if block.level == status[0].level]
+    at = headings.index(status[0])
+    for block in headings[max(at - 1, 0):at + 2]:
+        name = strip_comments(block.text).strip(" :*")
+        if block is not status[0] and _is_date_heading(name) and says_date(name):  # not `## Proposed Implementation`
             return block, doc.section(block)
     return None
 

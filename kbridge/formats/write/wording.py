@@ -96,12 +96,28 @@ def status_in_style(old: str | None, status: str, successor: tuple[str, str] | N
         link = re.match(r"(?:[^\[\n]{0,40}?\[[^\]\n]*\]\([^)\n]*\)|[^\n.,;]{0,60})", old[end:])
         end += link.end() if link else 0
     words = _same_case(_phrase(language, status, successor), old[start:end])
+    rest = _gloss_in_style(old[end:], reading.status, status)
     before = old[:start]
     symbol = before.strip()
     if symbol and all(char in _STATUS_SYMBOLS or unicodedata.category(char) in ("Mn", "Cf") or char == "\ufe0f"
                       for char in symbol):
         before = before.replace(symbol, _SYMBOL_OF.get(status, symbol))
-    return before + words + old[end:]
+    return before + words + rest
+
+
+def _gloss_in_style(rest: str, was: str, status: str) -> str:
+    """The text after a status word, with a gloss of it in brackets changed alike: AutoKanban's
+    `採用 (Accepted)` became `非推奨 (Accepted)`, two statuses at once."""
+    gloss = re.match(r"\s*[(（]([^()（）\n]{1,40})[)）]", rest)
+    reading = read_status(gloss.group(1)) if gloss else None
+    if gloss is None or reading is None or reading.status != was:
+        return rest
+    inner = gloss.group(1)
+    span = _word_span(inner, reading.word)
+    if span is None:
+        return rest
+    word = _same_case(_phrase(_language(inner[span[0]:span[1]]), status, None), inner[span[0]:span[1]])
+    return rest[:gloss.start(1)] + inner[:span[0]] + word + inner[span[1]:] + rest[gloss.end(1):]
 
 
 def _phrase(language: str, status: str, successor: tuple[str, str] | None) -> str:
