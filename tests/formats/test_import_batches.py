@@ -221,3 +221,28 @@ def test_a_batch_keeps_the_images_of_its_records_and_a_cancel_keeps_those_of_the
     rest = import_folder(cancelled, folder)
     assert rest.imported == 12 - small_batches and rest.attachments == 13
     assert attachments(cancelled) == attachments(kb)
+
+
+def test_a_supersede_undone_with_its_batch_is_not_reported(
+    tmp_path: Path, small_batches: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "adr"
+    folder.mkdir()
+    for number in range(1, 8):
+        replaces = "\n\nSupersedes [1. Choice 1](0001-choice.md)" if number == 7 else ""
+        (folder / f"{number:04d}-choice.md").write_text(
+            f"# {number}. Choice {number}\n\n## Status\n\nAccepted{replaces}\n\n## Context\n\nWhy.\n", encoding="utf-8")
+    kb = KnowledgeBase.init(tmp_path / "kb.kbridge")
+    # The second batch (6 and 7) is written, its links too, then undone by a cancel at its end.
+    links_of_batch = importer._Importer._remove_unstated
+
+    def then_cancel(self: Any, paths: list[str]) -> None:
+        links_of_batch(self, paths)
+        if "0007-choice.md" in paths:
+            assert self.report.superseded == {"0001-choice.md": "0007-choice.md"}
+            raise importer._CancelledError
+
+    monkeypatch.setattr(importer._Importer, "_remove_unstated", then_cancel)
+    report = import_folder(kb, folder)
+    assert report.cancelled and report.imported == small_batches and report.superseded == {}
+    assert kb.get("ADR-0001").status == "accepted"

@@ -29,7 +29,11 @@ def _folder(tmp_path: Path, files: dict[str, str]) -> Path:
 def test_an_imported_supersede_marks_the_old_record_and_export_writes_both_files(kb: KnowledgeBase,
                                                                                  tmp_path: Path) -> None:
     folder = _folder(tmp_path, {"0001-use-rabbitmq.md": FIRST, "0002-use-kafka.md": SECOND})
-    import_folder(kb, folder)
+    lines = {row.path: row for row in import_folder(kb, folder).records}
+    # The line printed says what the record holds and why, not only what its file says.
+    assert (lines["0001-use-rabbitmq.md"].status, lines["0001-use-rabbitmq.md"].status_note) == (
+        "superseded", "its file says accepted; ADR-0002 supersedes it")
+    assert (lines["0002-use-kafka.md"].status, lines["0002-use-kafka.md"].status_note) == ("accepted", "")
     old = kb.get("ADR-0001")
     assert old.status == "superseded" and "superseded by ADR-0002" in kb.history.revisions(old.key)[-1].reason
     assert kb.maintenance.check().ok
@@ -46,8 +50,8 @@ def test_an_imported_supersede_marks_the_old_record_and_export_writes_both_files
 def test_a_partial_supersede_is_kept_as_amends_and_written_back_unchanged(kb: KnowledgeBase, tmp_path: Path) -> None:
     partly = SECOND.replace("Supersedes [1.", "In part supersedes [1.")
     folder = _folder(tmp_path, {"0001-use-rabbitmq.md": FIRST, "0002-use-kafka.md": partly})
-    import_folder(kb, folder)
-    assert kb.get("ADR-0001").status == "accepted"
+    lines = {row.path: row for row in import_folder(kb, folder).records}
+    assert kb.get("ADR-0001").status == lines["0001-use-rabbitmq.md"].status == "accepted"
     (link,) = kb.links.of("ADR-0002")
     assert (link.type, link.direction, link.key) == (LinkType.AMENDS, "out", "ADR-0001")
     assert "supersedes" in link.note

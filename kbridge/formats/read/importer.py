@@ -61,6 +61,8 @@ class ImportReport:
     warnings: list[FileWarning] = field(default_factory=list)
     attachments: int = 0
     keys: MutableMapping[str, str] = field(default_factory=dict)  # source path -> key
+    # The files whose record another file's "supersedes" marked superseded: path -> its path.
+    superseded: dict[str, str] = field(default_factory=dict)
     formats: dict[str, int] = field(default_factory=dict)  # what the files were read as, counted
     cancelled: bool = False
     files: int = 0  # the files to write (records of the plan)
@@ -188,8 +190,12 @@ def _carried_out(row: PlannedRecord, report: ImportReport) -> PlannedRecord:
     if row.action == "skip" or row.path not in report.keys:
         failed = next((s.reason for s in report.skipped if s.path == row.path), row.reason)
         return PlannedRecord(row.path, "skip", reason=failed) if row.action != "skip" else row
-    return PlannedRecord(row.path, row.action, row.title, row.status, row.date,
-                         report.keys[row.path], "", row.status_note, row.date_note)
+    status, note = row.status, row.status_note
+    if row.path in report.superseded:  # what the record holds, and why, not only what its file says
+        by = report.keys.get(report.superseded[row.path], report.superseded[row.path])
+        status, note = "superseded", "; ".join(filter(None, (note, f"its file says {row.status}; {by} supersedes it")))
+    return PlannedRecord(row.path, row.action, row.title, status, row.date, report.keys[row.path], "", note,
+                         row.date_note)
 
 
 class _Importer:
@@ -244,17 +250,19 @@ class _Importer:
         for uid, item in self.removals:
             self._remove_link(uid, item)
 
-    def _mark(self) -> tuple[int, int, int, int, int, int]:
+    def _mark(self) -> tuple[int, ...]:
         report = self.report
         return (report.imported, report.updated, report.unchanged, report.attachments, len(report.skipped),
-                len(report.warnings))
+                len(report.warnings), len(report.superseded))
 
-    def _roll_back(self, saved: tuple[int, int, int, int, int, int], batch: list[ParsedRecord]) -> None:
+    def _roll_back(self, saved: tuple[int, ...], batch: list[ParsedRecord]) -> None:
         """Forget what an undone batch did (its transaction was rolled back)."""
         report = self.report
-        report.imported, report.updated, report.unchanged, report.attachments, skipped, warned = saved
+        report.imported, report.updated, report.unchanged, report.attachments, skipped, warned, superseded = saved
         del report.skipped[skipped:]
         del report.warnings[warned:]
+        for path in list(report.superseded)[superseded:]:
+            del report.superseded[path]
         for parsed in batch:
             uid = self.uids.pop(parsed.path, None)
             report.keys.pop(parsed.path, None)
@@ -413,8 +421,10 @@ class _Importer:
         # matched to a key that happens to spell it (another folder's, or an unnumbered file's).
         resolve = link.target is not None or extract.number_in(link.target_text) is None
         try:
-            self.kb.links.add(source_uid, link_type, target, note=note, allow_dangling=True,
-                              resolve=resolve, reason=f"imported from {link.source}")
+            added = self.kb.links.add(source_uid, link_type, target, note=note, allow_dangling=True,
+                                      resolve=resolve, reason=f"imported from {link.source}")
+            if link.target is not None and target in added.changes.updated and target != source_uid:
+                self.report.superseded.setdefault(link.target, link.source)  # its status changed with the link
         except ConflictError:
             pass  # already there
         except KbridgeError as error:
