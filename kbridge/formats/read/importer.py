@@ -8,19 +8,17 @@ import contextlib
 import dataclasses
 import hashlib
 from collections.abc import Iterable, Iterator, MutableMapping
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kbridge import safe_files
 from kbridge.core import KnowledgeBase, lifecycle
-from kbridge.core.history import PreparedFile, prepare_file
 from kbridge.formats.json_format import JSON_FORMAT
 from kbridge.formats.read import extract
+from kbridge.formats.read.batch_images import BatchImages
 from kbridge.formats.read.link_book import LinkBook
 from kbridge.formats.read.numbering import MAIN_PREFIX
-from kbridge.formats.read.packing_ahead import Packer, ShownImages
+from kbridge.formats.read.packing_ahead import Packer
 from kbridge.formats.read.parsed import FileWarning, ParsedRecord, ResolvedLink, Skipped
 from kbridge.formats.read.plan import (
     SCAN_SHARE,
@@ -32,7 +30,6 @@ from kbridge.formats.read.plan import (
     unchanged,
 )
 from kbridge.formats.read.sameness import as_text
-from kbridge.formats.read.scan import MAX_IMAGE_BYTES
 from kbridge.model import (
     Cancel,
     ConflictError,
@@ -212,8 +209,7 @@ class _Importer:
         self.managed: dict[str, list[list[str]]] = {}  # uid -> links it had from the last import
         self.removals: list[tuple[str, list[str]]] = []  # links to take away once their target is written
         self.committed = 0  # files of the batches committed
-        self.images = ShownImages(plan.attachments, self._image_size)
-        self.images_seen: set[str] = set()  # images kept or skipped: each counted and reported once
+        self.images = BatchImages(kb, plan, self.root, packer, self.uids)
 
     # --- batches ------------------------------------------------------------------------------
 
@@ -223,11 +219,11 @@ class _Importer:
         written now. Cancelled, the batch is undone and the report says what the earlier ones did."""
         total = self.report.files
         saved = self._mark()
-        shown = self.images.of(parsed.path for parsed in batch)
+        shown: list[str] = []
         try:
             with self.kb.transaction():
                 # Read and packed on the packing threads while the batch's records are written.
-                packing = self.packer.ahead(shown.items(), self._packed_image, self.images.depth(shown))
+                shown, packing = self.images.start(parsed.path for parsed in batch)
                 for done, parsed in enumerate(batch, start=start + 1):
                     if cancel is not None and cancel():
                         raise _CancelledError
@@ -239,10 +235,12 @@ class _Importer:
                 for link in self.book.ready(paths, self.uids):
                     self._add_link(self.uids[link.source], link)
                 self._remove_unstated(paths)
-                self._keep_images(packing)
+                kept, unread = self.images.keep(packing)
+                self.report.attachments += kept
+                self.report.skipped.extend(unread)
         except BaseException:
             self._roll_back(saved, batch)
-            self.images_seen.difference_update(shown)
+            self.images.forget(shown)
             raise
         self.committed += len(batch)
 
@@ -438,48 +436,6 @@ class _Importer:
             return
         with contextlib.suppress(KbridgeError):  # removed in the knowledge base already
             self.kb.links.remove(source_uid, link_type, target, reason="link no longer in the file")
-
-    def _keep_images(self, packing: Iterator[tuple[tuple[str, list[str]], Future[PreparedFile]]]) -> None:
-        """Keep each image of the batch with its records written (an image shown by records of
-        two batches is read for each: rare, and no batch holds another's images)."""
-        for (image, users), packed in packing:
-            first = image not in self.images_seen
-            self.images_seen.add(image)
-            try:
-                data = packed.result()
-            except safe_files.UnsafePathError as error:
-                reason = str(error).removeprefix(f"{image}: ")
-            except OSError as error:
-                reason = f"cannot be read: {error.strerror}"
-            else:
-                self._keep(image, data, users)
-                self.report.attachments += first
-                continue
-            if first:
-                self.report.skipped.append(Skipped(image, reason))
-
-    def _image_size(self, image: str) -> int:
-        """About how many bytes an image will take to read (what starts its packing early)."""
-        if self.plan.json is not None:
-            return len(self.plan.json.attachments[image][0])
-        try:
-            return (self.root / image).lstat().st_size
-        except OSError:
-            return 0
-
-    def _packed_image(self, item: tuple[str, list[str]]) -> PreparedFile:
-        """On the packing thread: touches no connection."""
-        image = item[0]
-        if self.plan.json is not None:
-            return prepare_file(self.plan.json.attachments[image][0])
-        # A regular file, no link followed: it may have been swapped since the scan.
-        return prepare_file(safe_files.read_file(self.root, image, max_bytes=MAX_IMAGE_BYTES))
-
-    def _keep(self, image: str, data: PreparedFile, users: list[str]) -> None:
-        for user in users:
-            uid = self.uids.get(user)
-            if uid is not None:
-                self.kb.files.put(uid, image, data, role="attachment")
 
 
 def _fields(existing: Record, parsed: ParsedRecord) -> dict[str, Any]:
