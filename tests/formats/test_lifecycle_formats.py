@@ -9,6 +9,7 @@ from pathlib import Path
 
 from kbridge.core import KnowledgeBase
 from kbridge.formats.read.importer import import_folder
+from kbridge.formats.read.plan import plan_import
 from kbridge.formats.site import export_site
 from kbridge.formats.write.export import export_kb
 from kbridge.model import LinkType
@@ -47,6 +48,48 @@ def test_an_imported_supersede_marks_the_old_record_and_export_writes_both_files
     assert (again.imported, again.updated, again.unchanged) == (0, 0, 2)
 
 
+def test_the_preview_shows_the_status_the_import_will_keep_for_a_superseded_file(kb: KnowledgeBase,
+                                                                              tmp_path: Path) -> None:
+    """The preview (`import --dry-run`, the import dialog) says what the record will hold, as the
+    import's own lines do, for each way a file names an older one: a full supersede, a partial
+    one, one by a rejected proposal, and a file that says superseded itself."""
+    rejected = SECOND.replace("Accepted\n\nSupersedes [1. Use RabbitMQ](0001-use-rabbitmq.md)",
+                              "Rejected\n\nSupersedes [3. Use SQS](0003-use-sqs.md)")
+    third = FIRST.replace("1. Use RabbitMQ", "3. Use SQS")
+    fourth = FIRST.replace("1. Use RabbitMQ", "4. Use NATS").replace("Accepted", "Superseded")
+    fifth = SECOND.replace("2. Use Kafka", "5. Use Pulsar").replace(
+        "Supersedes [1. Use RabbitMQ](0001-use-rabbitmq.md)", "Supersedes [4. Use NATS](0004-use-nats.md)")
+    files = {"0001-use-rabbitmq.md": FIRST, "0002-use-kafka.md": rejected, "0003-use-sqs.md": third,
+             "0004-use-nats.md": fourth, "0005-use-pulsar.md": fifth,
+             "0006-use-grpc.md": FIRST.replace("1. Use RabbitMQ", "6. Use gRPC").replace(
+                 "Accepted\n", "Accepted\n\nIn part supersedes [1. Use RabbitMQ](0001-use-rabbitmq.md)\n")}
+    folder = _folder(tmp_path, files)
+
+    def lines(rows: object) -> dict[str, tuple[str, str]]:
+        return {row.path: (row.status, row.status_note) for row in rows}  # type: ignore[attr-defined]
+
+    foreseen = lines(plan_import(kb, folder).rows)
+    assert foreseen["0003-use-sqs.md"] == ("accepted", "")  # a rejected proposal replaces nothing
+    assert foreseen["0004-use-nats.md"] == ("superseded", "")  # as its file says: nothing to explain
+    assert foreseen["0001-use-rabbitmq.md"] == ("accepted", "")  # in part: an amends link
+    done = lines(import_folder(kb, folder).records)
+    assert foreseen == done
+    assert kb.get("ADR-0004").status == "superseded" and kb.get("ADR-0003").status == "accepted"
+
+    # A full supersede of a file that says accepted: shown superseded, and why, before and after.
+    (tmp_path / "again").mkdir()
+    again = _folder(tmp_path / "again", {"0001-use-rabbitmq.md": FIRST, "0002-use-kafka.md": SECOND})
+    other = KnowledgeBase.init(tmp_path / "other.kbridge")
+    try:
+        preview = lines(plan_import(other, again).rows)
+        assert preview["0001-use-rabbitmq.md"] == ("superseded", "its file says accepted; ADR-0002 supersedes it")
+        assert preview == lines(import_folder(other, again).records)
+        # Imported again: both files unchanged, the old record still shown as it is kept.
+        assert lines(plan_import(other, again).rows)["0001-use-rabbitmq.md"][0] == "superseded"
+    finally:
+        other.close()
+
+
 def test_a_partial_supersede_is_kept_as_amends_and_written_back_unchanged(kb: KnowledgeBase, tmp_path: Path) -> None:
     partly = SECOND.replace("Supersedes [1.", "In part supersedes [1.")
     folder = _folder(tmp_path, {"0001-use-rabbitmq.md": FIRST, "0002-use-kafka.md": partly})
@@ -62,7 +105,14 @@ def test_a_partial_supersede_is_kept_as_amends_and_written_back_unchanged(kb: Kn
 
 def test_a_supersede_cycle_in_files_keeps_one_link_and_warns(kb: KnowledgeBase, tmp_path: Path) -> None:
     back = FIRST.replace("Accepted\n", "Accepted\n\nSupersedes [2. Use Kafka](0002-use-kafka.md)\n")
-    report = import_folder(kb, _folder(tmp_path, {"0001-use-rabbitmq.md": back, "0002-use-kafka.md": SECOND}))
+    folder = _folder(tmp_path, {"0001-use-rabbitmq.md": back, "0002-use-kafka.md": SECOND})
+    # The preview shows each file's own status and says that the import keeps one link of the
+    # cycle (which one is its order's); the import's lines then say which it marked superseded.
+    foreseen = plan_import(kb, folder).rows
+    assert [row.status for row in foreseen] == ["accepted", "accepted"]
+    assert all("in a cycle of supersede links" in row.status_note for row in foreseen)
+    report = import_folder(kb, folder)
+    assert sorted(row.status for row in report.records) == ["accepted", "superseded"]
     assert [w.message for w in report.warnings if "cycle" in w.message]
     supersedes = [link for link in kb.links.all() if link.type is LinkType.SUPERSEDES]
     assert len(supersedes) == 1

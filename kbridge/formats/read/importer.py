@@ -16,6 +16,7 @@ from kbridge.core import KnowledgeBase, lifecycle
 from kbridge.formats.json_format import JSON_FORMAT
 from kbridge.formats.read import extract
 from kbridge.formats.read.batch_images import BatchImages
+from kbridge.formats.read.foreseen import superseded_status
 from kbridge.formats.read.link_book import LinkBook
 from kbridge.formats.read.numbering import MAIN_PREFIX
 from kbridge.formats.read.packing_ahead import Packer
@@ -76,7 +77,7 @@ class ImportReport:
         """The same lines made one at a time (see `ImportPlan.rows_by_path`)."""
         if self.plan is None or self.cancelled:
             return iter(())
-        return (_carried_out(row, self) for row in self.plan.rows_by_path())
+        return (_carried_out(row, self) for row in self.plan.rows_by_path(foreseen=False))
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -189,8 +190,8 @@ def _carried_out(row: PlannedRecord, report: ImportReport) -> PlannedRecord:
         return PlannedRecord(row.path, "skip", reason=failed) if row.action != "skip" else row
     status, note = row.status, row.status_note
     if row.path in report.superseded:  # what the record holds, and why, not only what its file says
-        by = report.keys.get(report.superseded[row.path], report.superseded[row.path])
-        status, note = "superseded", "; ".join(filter(None, (note, f"its file says {row.status}; {by} supersedes it")))
+        status, note = superseded_status(status, note, report.keys.get(report.superseded[row.path],
+                                                                       report.superseded[row.path]))
     return PlannedRecord(row.path, row.action, row.title, status, row.date, report.keys[row.path], "", note,
                          row.date_note)
 

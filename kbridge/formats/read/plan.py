@@ -18,6 +18,13 @@ from typing import Any
 from kbridge.core import KnowledgeBase
 from kbridge.formats.json_format import JsonExport, is_json_export, read_json_export
 from kbridge.formats.kbridge_markdown import read_kbridge
+from kbridge.formats.read.foreseen import (
+    IN_A_CYCLE,
+    SUPERSEDABLE,
+    in_a_cycle_status,
+    superseded_by_files,
+    superseded_status,
+)
 from kbridge.formats.read.link_book import HeldLinks, LinkBook, ShelvedLinks
 from kbridge.formats.read.matches import HeldMatches, Matches
 from kbridge.formats.read.parsed import FORMATS, FileWarning, ParsedRecord, Skipped
@@ -105,35 +112,61 @@ class ImportPlan:
         """The preview: a line per file, by path (made when asked: the plan does not hold it)."""
         return list(self.rows_by_path())
 
-    def rows_by_path(self) -> Iterator[PlannedRecord]:
+    def rows_by_path(self, *, foreseen: bool = True) -> Iterator[PlannedRecord]:
         """The preview's lines by path, made one at a time: read from the shelf in path order,
         a large folder's are never all held (the command line's list of 100,000 files sorted in
-        memory took 50 MB at the end of an import)."""
+        memory took 50 MB at the end of an import). A file that another file of the folder
+        supersedes is shown superseded, as the import will mark it, unless not `foreseen` (the
+        file's own status: the import's report says what it did)."""
+        superseded = self.superseded_here() if foreseen else {}
         if self.shelf is None:
-            yield from sorted(self.each_row(), key=lambda row: row.path)
+            yield from sorted(self.each_row(superseded), key=lambda row: row.path)
             return
         skips = sorted(self._skip_rows(), key=lambda row: row.path)
-        yield from heapq.merge(self._record_rows(self.shelf.walk("path")), skips, key=lambda row: row.path)
+        rows = self._record_rows(self.shelf.walk("path"), superseded)
+        yield from heapq.merge(rows, skips, key=lambda row: row.path)
 
-    def each_row(self) -> Iterator[PlannedRecord]:
+    def each_row(self, superseded: dict[str, str] | None = None) -> Iterator[PlannedRecord]:
         """The preview's lines, records first (people first, then by path), then the skips."""
-        yield from self._record_rows(self.records)
+        yield from self._record_rows(self.records, superseded or {})
         yield from self._skip_rows()
+
+    def superseded_here(self) -> dict[str, str]:
+        """The files whose record the import will mark superseded (see
+        kbridge.formats.read.foreseen): path -> the path of the file that supersedes it."""
+
+        def status_of(paths: set[str]) -> dict[str, str]:
+            if self.shelf is not None:
+                return {path: record.status for path in paths if (record := self.shelf.record(path)) is not None}
+            return {record.path: record.status for record in self.records if record.path in paths}
+
+        return superseded_by_files(self.resolved, status_of)
+
+    def key_of(self, path: str) -> str:
+        """The key file `path`'s record has or will have ("" when it is skipped)."""
+        existing = self.matches.get(path)
+        return existing.key if existing is not None else self.keys.get(path, "")
 
     def _skip_rows(self) -> Iterator[PlannedRecord]:
         for item in self.skipped:
             if item.path not in self.images:
                 yield PlannedRecord(item.path, "skip", reason=item.reason)
 
-    def _record_rows(self, records: Iterable[ParsedRecord]) -> Iterator[PlannedRecord]:
+    def _record_rows(self, records: Iterable[ParsedRecord], superseded: dict[str, str]) -> Iterator[PlannedRecord]:
         for parsed in records:
             existing = self.matches.get(parsed.path)
             if existing is None:
                 action, key = "import", self.keys.get(parsed.path, "")
             else:
                 action, key = ("unchanged" if unchanged(existing, parsed, self) else "update"), existing.key
-            yield PlannedRecord(parsed.path, action, " ".join(parsed.title.split()), parsed.status,
-                                parsed.date, key, "", parsed.status_note, parsed.date_note)
+            status, note = parsed.status, parsed.status_note
+            by = superseded.get(parsed.path)
+            if by == IN_A_CYCLE:
+                status, note = in_a_cycle_status(status, note)
+            elif by is not None and parsed.kind in SUPERSEDABLE:
+                status, note = superseded_status(status, note, self.key_of(by) or by)
+            yield PlannedRecord(parsed.path, action, " ".join(parsed.title.split()), status,
+                                parsed.date, key, "", note, parsed.date_note)
 
     def count(self, action: str) -> int:
         return sum(1 for row in self.each_row() if row.action == action)
