@@ -161,6 +161,18 @@ def _child(path: str) -> None:
     reading = time.monotonic() + 2  # a person reads the record: the worker reads the list's order
     settled(lambda: time.monotonic() < reading)
     opened("select_later", 0.45)
+    # A person who has read the list a while: the worker has read every record's order by each
+    # column (kbridge.core.record_list keep_plain_orders); a new long filter's far pages are
+    # picked from it, not walked to.
+    reading = time.monotonic() + 3
+    settled(lambda: time.monotonic() < reading)
+    for number, character in enumerate(DENSE):
+        filtered(f"again{number}", character)
+    table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+    middled("kept_middle")
+    middled("kept_next", 0.6)
+    window.filter_field.clear()
+    table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
     timed("navigator", window.recount_navigator)
     resident, peak = _resident_mb()
     figures.update(rss=resident, peak=peak, rows=window.model.rowCount())
@@ -231,6 +243,9 @@ def report(size: int, runs: list[dict[str, float]], first_open: float) -> None:
          name="dense_further")
     line("  then open a record in its middle, row shown", worst["dense_open"], TARGET_MS, name="dense_open")
     line("    the GUI thread's longest hold meanwhile", worst["dense_open_gui"], 50, name="dense_open_gui")
+    line(f"read a while, then {DENSE!r} again by title: its middle", worst["kept_middle"], TARGET_MS,
+         name="kept_middle")
+    line("  then further down at once, rows shown", worst["kept_next"], TARGET_MS, name="kept_next")
     line("open a record in the middle (reader too)", worst["select"], TARGET_MS, name="select")
     line("  the GUI thread's longest hold meanwhile", worst["select_gui"], 50, name="select_gui")
     line("  2 s later another (the list's order kept)", worst["select_later"], TARGET_MS, name="select_later")

@@ -197,6 +197,30 @@ def order(
         raise
 
 
+def matched(db: sqlite_utils.Database, query: ListQuery) -> bytearray:
+    """The records the word index matches for `query` (its words, tag, status, kind and logs; not a
+    fixed set of keys), as a map of rowids: byte r is 1 for a match (a million records: 1 MB, read
+    in 60 ms for 600,000 matches, where an IN list of them cost SQLite 70-80 ms at each question)."""
+
+    def read(answered: ListQuery) -> bytearray:
+        found = json.loads(db.execute(
+            f"SELECT json_group_array(rowid) FROM {list_words.TABLE} WHERE {list_words.TABLE} MATCH ?",
+            [list_words.match_expression(db, answered)]).fetchone()[0])
+        marks = bytearray(max(_rowid_span(db), found[-1] if found else 0) + 1)
+        for rowid in found:
+            marks[rowid] = 1
+        return marks
+
+    return _words_answer(read, query)
+
+
+def plain_order(
+    db: sqlite_utils.Database, by: ListOrder, *, stop: Callable[[], bool] = lambda: False
+) -> array[int] | None:
+    """The rowids of every live record sorted `by` a column, ascending (see `order`)."""
+    return order(db, ListQuery(order=by), stop=stop)
+
+
 def rowid(db: sqlite_utils.Database, uid: str) -> int | None:
     row = db.execute("SELECT rowid FROM records WHERE uid = ?", [uid]).fetchone()
     return int(row[0]) if row is not None else None

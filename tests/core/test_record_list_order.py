@@ -62,6 +62,56 @@ def test_far_pages_and_places_read_from_the_kept_order_are_storages(long_list: K
     assert kept.position(query, outside) is None
 
 
+PICKED = [
+    *QUERIES,
+    ListQuery(words=("vault",), order=ListOrder.OWNER, descending=True),
+    ListQuery(tag="ledger", order=ListOrder.STATUS),
+    ListQuery(status="accepted", words=("e",), order=ListOrder.DATE),
+    ListQuery(kind="note", words=("k",), order=ListOrder.TITLE, descending=True),
+    ListQuery(words=("nothing-matches-this",), order=ListOrder.TITLE),
+]
+
+
+@pytest.mark.parametrize("query", PICKED, ids=lambda q: f"{q.words or q.tag or q.status}-{q.kind}-{q.order.value}"
+                         f"{'-desc' if q.descending else ''}")
+def test_a_filtered_order_picked_from_every_records_order_is_storages(long_list: KnowledgeBase,
+                                                                      query: ListQuery) -> None:
+    """Once every record's order by each column is kept (`keep_plain_orders`), a filtered list's
+    whole order is picked from its column's: the same rows, in the same order, as storage's walk."""
+    db = long_list._store.db
+    kept = long_list.listing
+    expected = list(listing.order(db, query) or [])
+    assert kept._matched_order(query) is None  # nothing kept yet: storage walks
+    assert kept.keep_plain_orders()
+    assert list(kept._matched_order(query) or []) == expected
+    total = len(expected)
+    if total >= 50:  # a far page is then a slice of it, kept for the next ones
+        page = [record.uid for record in kept.window(query, total // 2, 10, total=total)]
+        assert page == [record.uid for record in listing.window(db, query, total // 2, 10, total=total)]
+        assert kept._kept_order(query) is not None
+
+
+def test_every_records_order_kept_is_dropped_after_a_change_and_a_stop_keeps_what_was_read(
+        long_list: KnowledgeBase) -> None:
+    query = ListQuery(words=("vault",), order=ListOrder.TITLE)
+    kept = long_list.listing
+    asked = []
+
+    def stop_at_the_third() -> bool:
+        asked.append(1)
+        return len(asked) > 2
+
+    assert not kept.keep_plain_orders(stop=stop_at_the_third)
+    assert 0 < len(kept._plain) < len(ListOrder)
+    assert kept.keep_plain_orders()
+    with KnowledgeBase.open(long_list.path) as other:  # sorts first now, and matches
+        other.create("decision", "Aaa vault news")
+    assert kept._matched_order(query) is None  # stale: not picked from
+    assert kept.keep_plain_orders()
+    picked = kept._matched_order(query)
+    assert picked is not None and list(picked) == list(listing.order(long_list._store.db, query) or [])
+
+
 def test_the_order_is_read_again_after_a_change_by_another_connection(long_list: KnowledgeBase) -> None:
     query = ListQuery(words=("vault",), order=ListOrder.TITLE)
     kept = long_list.listing

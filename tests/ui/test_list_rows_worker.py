@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from kbridge.core import KnowledgeBase
 from kbridge.model.listing import ListOrder, ListQuery
 from kbridge.ui.jobs import list_filter, list_rows
-from kbridge.ui.models.record_table_model import KEY, PAGE_ROWS, UidRole
+from kbridge.ui.models.record_table_model import KEY, PAGE_ROWS, TITLE, UidRole
 from kbridge.ui.window.main_window import MainWindow
 from tests.ui.answers import Answers
 from tests.ui.test_journeys import _cli
@@ -250,3 +250,31 @@ def test_a_newer_open_drops_the_search_for_the_row_of_the_older_one(
     qtbot.waitUntil(lambda: _selected_key(window) == "ADR-0500", timeout=5000)
     assert window.table.currentIndex().row() == 499 and searched[-1] == sample_kb.get("ADR-0500").uid
     assert window.current_record().key == "ADR-0500"  # type: ignore[union-attr]
+
+
+def test_a_large_base_left_alone_keeps_every_records_order_by_each_column_the_lists_first(
+    qtbot: QtBot, large_window: MainWindow, sample_kb: KnowledgeBase,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """After the list's own order, the worker reads every record's order by each column, the one
+    the list is sorted by first (a long filtered list's order is then picked from it:
+    kbridge.core.record_list `keep_plain_orders`)."""
+    from kbridge.core import record_list
+
+    monkeypatch.setattr(list_rows, "ORDER_KEPT_FROM", 500)
+    monkeypatch.setattr(record_list, "ORDER_KEPT_FROM", 500)
+    read: list[tuple[ListOrder, bool, list[ListOrder]]] = []
+    real_keep = record_list.RecordListing.keep_plain_orders
+
+    def recording(self: record_list.RecordListing, first: ListOrder = ListOrder.KEY, **kwargs: object) -> bool:
+        done = real_keep(self, first, **kwargs)  # type: ignore[arg-type]
+        read.append((first, done, list(self._plain)))
+        return done
+
+    monkeypatch.setattr(record_list.RecordListing, "keep_plain_orders", recording)
+    window = large_window
+    window.table.sortByColumn(TITLE, Qt.SortOrder.DescendingOrder)
+    qtbot.waitUntil(lambda: any(done and first is ListOrder.TITLE for first, done, _ in read), timeout=10000)
+    kept = next(kept for first, done, kept in read if done and first is ListOrder.TITLE)
+    assert set(kept) == set(ListOrder)
+    assert sample_kb._store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

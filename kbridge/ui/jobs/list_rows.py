@@ -158,8 +158,11 @@ class OrderReader(QObject):
     """Reads the whole order of a long list ahead, on the filter's worker connection, once the
     list has been left as it is for a moment (a person reads it): the next record opened from
     elsewhere (a search hit, a link) has its row found in it at once (kbridge.core.record_list
-    `keep_whole_order`). It starts only while no other job uses the connection, and any job
-    asking for it then stops the read (a part for later: `WorkerConnection.giving_way`)."""
+    `keep_whole_order`). Then, in a knowledge base of that many records, every record's order by
+    each column, the list's first (`keep_plain_orders`): a long filtered list's order is then
+    picked from it (0.13 s, against 1 s walked, for a word in 6 of a million records), and so
+    its pages far from both ends. It starts only while no other job uses the connection, and
+    any job asking for it then stops the read (a part for later: `WorkerConnection.giving_way`)."""
 
     def __init__(self, model: RecordTableModel, filterer: ListFilterer, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -176,7 +179,7 @@ class OrderReader(QObject):
     def _on_timer_timeout(self) -> None:
         connection = self.filterer.connection
         count = self.model.rowCount()
-        if connection is None or not self.filterer.slow or count < ORDER_KEPT_FROM:
+        if connection is None or not self.filterer.slow or self.model.total < ORDER_KEPT_FROM:
             return
         if self._running is not None or self.filterer.pending or connection.in_use:
             # Later: the list is not settled yet, or the worker reads for it (a page, maybe then its
@@ -195,7 +198,10 @@ class OrderReader(QObject):
                     time.sleep(PAUSE_SECONDS)
                     return stopped.is_set()
 
-                kb.listing.keep_whole_order(query, count, stop=paused_or_stopped)
+                if count >= ORDER_KEPT_FROM:
+                    kb.listing.keep_whole_order(query, count, stop=paused_or_stopped)
+                # Then every record's order by each column: a long filtered list's is picked from it.
+                kb.listing.keep_plain_orders(query.order, stop=paused_or_stopped)
 
         job = Job("Reading the list's order", work)
         job.signals.ended.connect(self._on_job_ended)
