@@ -6,11 +6,11 @@ from __future__ import annotations
 from array import array
 from collections.abc import Callable
 from dataclasses import replace
-from itertools import compress
 
+from kbridge.core.picked_orders import PlainOrders
 from kbridge.model import Kind, Record, RecordBrief
 from kbridge.model.listing import ListFacets, ListOrder, ListQuery
-from kbridge.storage import Store, list_facets, list_words, listing, whole_base
+from kbridge.storage import Store, list_facets, listing, whole_base
 
 # A filtered list at least this long keeps its whole order (a worker's, asked for a window this far
 # from both ends, where storage walks to it: 0.5 s for each page in the middle of 600,775 matches
@@ -29,8 +29,7 @@ class RecordListing:
         # (75-117 ms at a million records). (The database's data_version, the count.)
         self._counted_ahead: tuple[int, int] | None = None
         self._order: tuple[ListQuery, tuple[int, int, int], array[int]] | None = None  # see `window`
-        # Every live record's order by each column, ascending, as read ahead (see `keep_plain_orders`).
-        self._plain: dict[ListOrder, tuple[tuple[int, int, int], array[int]]] = {}
+        self.plain = PlainOrders(store)  # every live record's order by each column (see keep_plain_orders)
 
     def count_ahead(self) -> None:
         """Count every live record now, for the next `count` of the whole list to use."""
@@ -43,17 +42,23 @@ class RecordListing:
             return counted[1]
         return listing.count(self._store.db, query)
 
-    def window(self, query: ListQuery, offset: int, limit: int, *, total: int | None = None) -> list[Record]:
+    def window(
+        self, query: ListQuery, offset: int, limit: int, *, total: int | None = None,
+        stop: Callable[[], bool] = lambda: False,
+    ) -> list[Record]:
         """Record summaries (no body, fields or source) at rows offset..offset+limit; `total`, the
         list's count when known, lets rows near its end be read from there. From the list's whole
-        order when this connection keeps it (`keep_order`)."""
+        order when this connection keeps it (`keep_order`), or picks it from every record's order
+        (`keep_plain_orders`) for a window far from both ends; none once `stop()` is true."""
         kept = self._kept_order(query)
         if kept is None and total is not None and _far(offset, limit, total):
             stamp = self._store.change_stamp()
-            matched = self._matched_order(query)
+            matched = self.plain.picked(query, stop=stop)
             if matched is not None:
                 self._order = (query, stamp, matched)
                 kept = matched
+            elif stop():
+                return []
         if kept is not None:
             return listing.rows(self._store.db, kept[max(0, offset):max(0, offset + limit)].tolist())
         return listing.window(self._store.db, query, offset, limit, total=total)
@@ -110,59 +115,21 @@ class RecordListing:
         if total < ORDER_KEPT_FROM or self._kept_order(query) is not None:
             return False
         stamp = self._store.change_stamp()  # before the read: a change during it makes it stale
-        order = self._matched_order(query) or listing.order(self._store.db, query, total, stop=stop)
+        order = self.plain.picked(query, stop=stop) or listing.order(self._store.db, query, total, stop=stop)
         if order is None:
             return False
         self._order = (query, stamp, order)  # one list's, the latest
-        if _plain(query) and query.order not in self._plain:
-            ascending = array(order.typecode, reversed(order)) if query.descending else order
-            self._plain[query.order] = (stamp, ascending)
+        if _plain(query):
+            self.plain.adopt(query.order, stamp, array(order.typecode, reversed(order)) if query.descending else order)
         return True
 
     def keep_plain_orders(self, first: ListOrder = ListOrder.KEY, *, stop: Callable[[], bool] = lambda: False) -> bool:
-        """Read and keep every live record's order by each column not kept yet (a worker's
-        connection, while the list is read by a person: a million records, 0.26 s and 4 MB a
-        column). A long list narrowed by the word index is then the kept order of its column
-        with the word index's matches picked out of it (`_matched_order`): its page in the middle
-        is a slice, not a walk of the order's index asking about each entry (a word in 6 records
-        of 10, by title: 0.4-0.6 s). The order `first` (the list's, likely next filtered) is read
-        first. Whether all are kept; not when `stop()` became true first."""
-        for by in sorted(ListOrder, key=lambda order: order is not first):
-            if self._plain_order(by) is not None:
-                continue
-            stamp = self._store.change_stamp()
-            order = listing.plain_order(self._store.db, by, stop=stop)
-            if order is None:
-                return False
-            self._plain[by] = (stamp, _compact(order))
-        return True
-
-    def _plain_order(self, by: ListOrder) -> array[int] | None:
-        kept = self._plain.get(by)
-        if kept is None or kept[0] != self._store.change_stamp():
-            self._plain.pop(by, None)  # stale: a record changed since
-            return None
-        return kept[1]
-
-    def _matched_order(self, query: ListQuery) -> array[int] | None:
-        """The whole order of a list narrowed by the word index alone (no fixed keys, not the
-        trash), picked from its column's kept order (see `keep_plain_orders`): 0.14 s for
-        600,000 matches of a million records. None when that order is not kept (or stale)."""
-        if query.trash or query.keys is not None or not list_words.needs_index(query):
-            return None
-        plain = self._plain_order(query.order)
-        if plain is None:
-            return None
-        marks = listing.matched(self._store.db, query)
-        if self._plain_order(query.order) is None:
-            return None  # changed meanwhile
-        try:
-            found = array(plain.typecode, compress(plain, map(marks.__getitem__, plain)))
-        except IndexError:  # a rowid past the matches' map: the file changed between the reads
-            return None
-        if query.descending:
-            found.reverse()
-        return found
+        """Read and keep every live record's order by each column, `first` first (a worker's
+        connection, while the list is read by a person: a million records, 0.28 s and 4 MB a
+        column), going on from where a stopped read was. A long list narrowed by the word index
+        then has its whole order, and any page of it, picked from its column's
+        (kbridge.core.picked_orders). Whether all are kept; not when `stop()` became true first."""
+        return self.plain.read(first, stop=stop)
 
     def interrupt(self) -> None:
         """From another thread: stop the SQL this connection runs (a `keep_order` whose `stop()` is
@@ -193,11 +160,6 @@ class RecordListing:
 def _plain(query: ListQuery) -> bool:
     """Whether `query` lists every live record (in some order)."""
     return replace(query, order=ListOrder.KEY, descending=False) == ListQuery()
-
-
-def _compact(order: array[int]) -> array[int]:
-    """`order` in four bytes a rowid when they fit (a million rowids: 4 MB, not 8)."""
-    return array("i", order) if not order or max(order) < 2**31 else order
 
 
 def _far(offset: int, limit: int, total: int) -> bool:

@@ -214,11 +214,43 @@ def matched(db: sqlite_utils.Database, query: ListQuery) -> bytearray:
     return _words_answer(read, query)
 
 
-def plain_order(
-    db: sqlite_utils.Database, by: ListOrder, *, stop: Callable[[], bool] = lambda: False
-) -> array[int] | None:
-    """The rowids of every live record sorted `by` a column, ascending (see `order`)."""
-    return order(db, ListQuery(order=by), stop=stop)
+def interrupted_as_none(read: Callable[[], _T], stop: Callable[[], bool]) -> _T | None:
+    """`read()`, or None when its SQL was interrupted because `stop()` became true (Store.interrupt)."""
+    try:
+        return read()
+    except sqlite3.OperationalError:
+        if stop():
+            return None
+        raise
+
+
+def plain_order_part(
+    db: sqlite_utils.Database, by: ListOrder, after: tuple[Any, ...] | None, limit: int,
+    *, stop: Callable[[], bool] = lambda: False,
+) -> tuple[list[int], tuple[Any, ...] | None] | None:
+    """The rowids of up to `limit` live records sorted `by` a column, ascending, from the first
+    one after the record whose sort values are `after` (from the start when None), and the sort
+    values of the last one (None when there was none): every record's order read in parts, a
+    stopped read going on from where it was (a million records: 0.28 s in parts of 20,000,
+    against 0.23 s in one statement). None when `stop()` became true while it read (its SQL
+    interrupted by another thread)."""
+    query = ListQuery(order=by)
+    where, params = _where(db, query)
+    if after is not None:
+        where, params = f"{where} AND {_beyond(query, '>')}", [*params, *after]
+    try:
+        found = [row[0] for row in db.execute(
+            f"SELECT rowid FROM records {_index(query)} WHERE {where} ORDER BY {_order_by(query)} LIMIT ?",
+            [*params, limit])]
+        if not found:
+            return found, None
+        columns = ", ".join(_sort_columns(query))
+        last = db.execute(f"SELECT {columns} FROM records WHERE rowid = ?", [found[-1]]).fetchone()
+    except sqlite3.OperationalError:
+        if stop():  # interrupted (Store.interrupt)
+            return None
+        raise
+    return found, tuple(last)
 
 
 def rowid(db: sqlite_utils.Database, uid: str) -> int | None:

@@ -8,6 +8,7 @@ import random
 import sqlite3
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -81,9 +82,9 @@ def test_a_filtered_order_picked_from_every_records_order_is_storages(long_list:
     db = long_list._store.db
     kept = long_list.listing
     expected = list(listing.order(db, query) or [])
-    assert kept._matched_order(query) is None  # nothing kept yet: storage walks
+    assert kept.plain.picked(query) is None  # nothing kept yet: storage walks
     assert kept.keep_plain_orders()
-    assert list(kept._matched_order(query) or []) == expected
+    assert list(kept.plain.picked(query) or []) == expected
     total = len(expected)
     if total >= 50:  # a far page is then a slice of it, kept for the next ones
         page = [record.uid for record in kept.window(query, total // 2, 10, total=total)]
@@ -91,24 +92,37 @@ def test_a_filtered_order_picked_from_every_records_order_is_storages(long_list:
         assert kept._kept_order(query) is not None
 
 
-def test_every_records_order_kept_is_dropped_after_a_change_and_a_stop_keeps_what_was_read(
-        long_list: KnowledgeBase) -> None:
+def test_every_records_order_kept_is_dropped_after_a_change_and_a_stopped_read_goes_on(
+        long_list: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kbridge.core import picked_orders
+
+    monkeypatch.setattr(picked_orders, "PART", 40)  # 300 live records: eight parts an order, the last short
     query = ListQuery(words=("vault",), order=ListOrder.TITLE)
     kept = long_list.listing
+    parts: list[object] = []
+    real_part = listing.plain_order_part
+    monkeypatch.setattr(listing, "plain_order_part", lambda *a, **k: parts.append(a[1]) or real_part(*a, **k))
     asked = []
 
-    def stop_at_the_third() -> bool:
+    def stop_at_the_tenth() -> bool:
         asked.append(1)
-        return len(asked) > 2
+        return len(asked) > 10
 
-    assert not kept.keep_plain_orders(stop=stop_at_the_third)
-    assert 0 < len(kept._plain) < len(ListOrder)
-    assert kept.keep_plain_orders()
+    assert not kept.keep_plain_orders(ListOrder.TITLE, stop=stop_at_the_tenth)
+    assert kept.plain.read_orders == [ListOrder.TITLE]  # the list's first, whole; the next one begun
+    assert kept.plain.picked(ListQuery(words=("vault",), order=ListOrder.KEY)) is None  # not whole yet
+    read_before = len(parts)
+    assert kept.keep_plain_orders(ListOrder.TITLE)
+    # Went on from where it stopped: each of the six orders read once, in eight parts.
+    assert read_before < len(parts) and Counter(parts) == dict.fromkeys(ListOrder, 8)
+    assert set(kept.plain.read_orders) == set(ListOrder)
+    for by in ListOrder:
+        assert list(kept.plain.order(by) or []) == list(listing.order(long_list._store.db, ListQuery(order=by)) or [])
     with KnowledgeBase.open(long_list.path) as other:  # sorts first now, and matches
         other.create("decision", "Aaa vault news")
-    assert kept._matched_order(query) is None  # stale: not picked from
+    assert kept.plain.picked(query) is None and kept.plain.read_orders == []  # stale: not picked from
     assert kept.keep_plain_orders()
-    picked = kept._matched_order(query)
+    picked = kept.plain.picked(query)
     assert picked is not None and list(picked) == list(listing.order(long_list._store.db, query) or [])
 
 
@@ -248,3 +262,27 @@ def test_a_part_dropped_before_it_began_sees_its_event_set(long_list: KnowledgeB
     with connection.opened(), connection.giving_way(stop, to_waiters=False) as part:
         assert part.is_set()
     connection.close()
+
+
+def test_a_pick_stops_between_its_parts_and_a_stopped_far_window_reads_nothing(
+        long_list: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page's pick gives way to a keystroke (its list dropped) within one part of the order."""
+    from kbridge.core import picked_orders
+
+    monkeypatch.setattr(picked_orders, "PICK_PART", 50)
+    query = ListQuery(words=("e",), order=ListOrder.DATE)
+    kept = long_list.listing
+    assert kept.keep_plain_orders()
+    looks: list[int] = []
+
+    def stop_at_the_third_part() -> bool:
+        looks.append(1)
+        return len(looks) >= 3
+
+    assert kept.plain.picked(query, stop=stop_at_the_third_part) is None and len(looks) == 3
+    total = kept.count(query)
+    assert total >= 50 and kept.window(query, total // 2, 10, total=total, stop=lambda: True) == []
+    assert kept._kept_order(query) is None  # nothing kept from a stopped pick
+    middle = kept.window(query, total // 2, 10, total=total)
+    assert [r.uid for r in middle] == [r.uid for r in listing.window(long_list._store.db, query, total // 2, 10,
+                                                                     total=total)]

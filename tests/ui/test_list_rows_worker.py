@@ -268,7 +268,7 @@ def test_a_large_base_left_alone_keeps_every_records_order_by_each_column_the_li
 
     def recording(self: record_list.RecordListing, first: ListOrder = ListOrder.KEY, **kwargs: object) -> bool:
         done = real_keep(self, first, **kwargs)  # type: ignore[arg-type]
-        read.append((first, done, list(self._plain)))
+        read.append((first, done, self.plain.read_orders))
         return done
 
     monkeypatch.setattr(record_list.RecordListing, "keep_plain_orders", recording)

@@ -125,7 +125,8 @@ class PageReader(QObject):
                 # of 600,775 matches, that a record's row waited for).
                 with connection.giving_way(stop, to_waiters=False) as dropped:
                     try:
-                        rows = None if dropped.is_set() else kb.listing.window(query, offset, PAGE_ROWS, total=count)
+                        rows = None if dropped.is_set() else kb.listing.window(query, offset, PAGE_ROWS, total=count,
+                                                                               stop=dropped.is_set)
                     except sqlite3.OperationalError:
                         if not dropped.is_set():
                             raise
