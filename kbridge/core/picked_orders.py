@@ -50,10 +50,14 @@ class PlainOrders:
         return all(self._read_one(by, stop) for by in sorted(ListOrder, key=lambda order: order is not first))
 
     def _read_one(self, by: ListOrder, stop: Callable[[], bool]) -> bool:
+        parts = 0
         while True:
             stamp = self._store.change_stamp()
             reading = self._readings.get(by)
             if reading is None or reading.stamp != stamp:  # the file changed: from the start
+                if parts:  # while read here (another program writing): later, not part after part
+                    del self._readings[by]
+                    return False
                 reading = self._readings[by] = _Reading(stamp)
             if reading.complete:
                 return True
@@ -64,6 +68,7 @@ class PlainOrders:
                 return False
             found, reading.after = part
             reading.rowids.extend(found)
+            parts += 1
             if reading.after is None or len(found) < PART:
                 reading.complete = True
                 reading.rowids = _compact(reading.rowids)

@@ -286,3 +286,29 @@ def test_a_pick_stops_between_its_parts_and_a_stopped_far_window_reads_nothing(
     middle = kept.window(query, total // 2, 10, total=total)
     assert [r.uid for r in middle] == [r.uid for r in listing.window(long_list._store.db, query, total // 2, 10,
                                                                      total=total)]
+
+
+def test_a_read_of_the_orders_during_which_the_file_changes_stops_for_later(
+        long_list: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another program writing while every record's orders are read: the read stops, rather than
+    start again part after part for as long as the other program writes; the next read is whole."""
+    from kbridge.core import picked_orders
+
+    monkeypatch.setattr(picked_orders, "PART", 40)
+    kept = long_list.listing
+    real_part = listing.plain_order_part
+    other = KnowledgeBase.open(long_list.path)
+    written: list[str] = []
+
+    def writing_meanwhile(*args: object, **kwargs: object) -> object:
+        written.append(other.create("note", f"Written meanwhile {len(written)}").key)
+        return real_part(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(listing, "plain_order_part", writing_meanwhile)
+    assert not kept.keep_plain_orders()
+    assert len(written) == 1 and kept.plain.read_orders == []  # one part read, then it stopped
+    monkeypatch.setattr(listing, "plain_order_part", real_part)
+    other.close()
+    assert kept.keep_plain_orders()
+    for by in ListOrder:
+        assert list(kept.plain.order(by) or []) == list(listing.order(long_list._store.db, ListQuery(order=by)) or [])
