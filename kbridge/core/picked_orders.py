@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from itertools import compress
 from typing import Any
 
@@ -42,7 +42,6 @@ class PlainOrders:
     def __init__(self, store: Store) -> None:
         self._store = store
         self._readings: dict[ListOrder, _Reading] = {}
-        self._matches: tuple[ListQuery, Stamp, bytearray] | None = None
 
     def read(self, first: ListOrder = ListOrder.KEY, *, stop: Callable[[], bool] = lambda: False) -> bool:
         """Read every column's order not read yet, `first` first, going on from where a stopped
@@ -86,18 +85,9 @@ class PlainOrders:
         return reading.rowids
 
     def keep_matches(self, query: ListQuery) -> None:
-        """Read and keep the map of the word index's matches for `query` (a worker's, right after
-        a long list's filter: its far pages and whole order are then picked in 60 ms)."""
-        self._matched(query)
-
-    def _matched(self, query: ListQuery) -> bytearray:
-        narrowed = replace(query, order=ListOrder.KEY, descending=False)  # the same matches in any order
-        stamp = self._store.change_stamp()
-        if self._matches is not None and self._matches[:2] == (narrowed, stamp):
-            return self._matches[2]
-        marks = listing.matched(self._store.db, narrowed)
-        self._matches = (narrowed, stamp, marks)
-        return marks
+        """Read the map of the word index's matches for `query` now (kept by storage until the
+        file changes: kbridge.storage.listing.matched)."""
+        listing.matched(self._store.db, query)
 
     def picked(self, query: ListQuery, *, stop: Callable[[], bool] = lambda: False) -> array[int] | None:
         """The whole order of a list narrowed by the word index alone (no fixed keys, not the
@@ -109,7 +99,7 @@ class PlainOrders:
         plain = self.order(query.order)
         if plain is None:
             return None
-        marks = listing.interrupted_as_none(lambda: self._matched(query), stop)
+        marks = listing.interrupted_as_none(lambda: listing.matched(self._store.db, query), stop)
         if marks is None:
             return None
         found = array(plain.typecode)
@@ -130,7 +120,6 @@ class PlainOrders:
 
     def forget(self) -> None:
         self._readings.clear()
-        self._matches = None
 
     @property
     def read_orders(self) -> list[ListOrder]:

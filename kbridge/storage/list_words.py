@@ -21,6 +21,7 @@ has a text primary key, so a VACUUM may renumber them: `rebuild` after one
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
@@ -137,6 +138,34 @@ def count(db: sqlite_utils.Database, query: ListQuery) -> int:
     return _remembered(db, f"count {expression}", counted)
 
 
+def match_map(db: sqlite_utils.Database, query: ListQuery) -> bytes:
+    """The records the index matches for `query` (not a fixed set of keys), as a map of rowids:
+    byte r is 1 for a match (a million records: 1 MB, read in 60 ms for 600,000 matches). The
+    last one is kept with the open database until the file changes: a list's pages, its whole
+    order and a row's place ask for the same."""
+    expression = match_expression(db, query)
+    version = (int(db.execute("PRAGMA data_version").fetchone()[0]), db.conn.total_changes)
+    kept = getattr(db, _MAP, None)
+    if kept is not None and kept[:2] == (expression, version):
+        return cast(bytes, kept[2])
+    span = int(db.execute("SELECT ifnull(max(rowid), 0) FROM records").fetchone()[0])
+    marks = bytearray(span + 1)
+    # Read by ranges of rowids: decoding 600,000 of them at once held every other thread 26 ms
+    # (the GUI thread's painting among them), a range a few.
+    for low in range(0, span + 1, _MAP_RANGE):
+        high = low + _MAP_RANGE - 1 if low + _MAP_RANGE <= span else 2**63 - 1
+        found = json.loads(db.execute(
+            f"SELECT json_group_array(rowid) FROM {TABLE} WHERE {TABLE} MATCH ? AND rowid BETWEEN ? AND ?",
+            [expression, low, high]).fetchone()[0])
+        if found and found[-1] >= len(marks):
+            marks.extend(bytes(found[-1] + 1 - len(marks)))
+        for rowid in found:
+            marks[rowid] = 1
+    value = bytes(marks)
+    setattr(db, _MAP, (expression, version, value))
+    return value
+
+
 def ascii_words(query: ListQuery) -> tuple[str, ...]:
     """The typed words cut at every character that is not an ASCII letter or digit."""
     return tuple(part for word in query.words for part in _parts(word, ascii_only=True))
@@ -167,6 +196,8 @@ def _beginning(db: sqlite_utils.Database, part: str) -> str:
 _T = TypeVar("_T")
 _MOST_WORDS = 8
 _CACHE = "_kbridge_words_beginning"  # an attribute of the open database (one per connection)
+_MAP = "_kbridge_match_map"  # the last map of matches (see match_map), an attribute too
+_MAP_RANGE = 1 << 17  # rowids of the map read at once
 
 
 def _words_beginning(db: sqlite_utils.Database, prefix: str) -> list[str] | None:

@@ -418,3 +418,26 @@ def test_an_entry_is_one_record_as_a_list_shows_it_or_none(tmp_path: Path) -> No
         kb.delete("ADR-0001")
         assert kb.listing.entry(ListQuery(), kept.uid) is None  # in the trash
         assert kb.listing.entry(ListQuery(), "no-such-uid") is None
+
+
+def test_the_map_of_matches_is_kept_until_the_file_changes_here_or_elsewhere(
+        varied: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long list's far pages, whole order and rows walk its order's index with the word index's
+    matches as a map of rowids (read in ranges of rowids, here of two): read once per list, and
+    again after any change, by this connection or another."""
+    monkeypatch.setattr(list_words, "_MAP_RANGE", 2)
+    db = varied._store.db
+    query = ListQuery(words=("title",))
+    expected = {r.uid for r in varied.list_summaries(deleted=None) if r.key in set(_python(varied, query))}
+    marks = listing.matched(db, query)
+    rowids = {row[0]: row[1] for row in db.execute("SELECT rowid, uid FROM records")}
+    assert {rowids[r] for r, mark in enumerate(marks) if mark} == expected
+    assert listing.matched(db, query) is marks  # kept
+    other = KnowledgeBase.open(varied.path)
+    added = other.create("note", "Another title").uid
+    other.close()
+    again = listing.matched(db, query)
+    added_rowid = db.execute("SELECT rowid FROM records WHERE uid = ?", [added]).fetchone()[0]
+    assert again is not marks and again[added_rowid] == 1
+    varied.update(added, title="Renamed")  # a change by this connection
+    assert listing.matched(db, query).count(1) == len(expected)
