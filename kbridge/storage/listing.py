@@ -8,8 +8,10 @@ key's natural order, so that a window is read in index order and a count never t
 rows that hold the bodies. Lower-casing for sorting is SQLite's (ASCII letters only), so "Ä" and
 "ä" sort apart: the price of answering in SQL, noted in the list's docs. The filter field's words
 and the navigator's tag are looked up in the word index (kbridge.storage.list_words), which folds
-case and accents; its matches are read as a set, and the order's index is walked keeping the rows
-in it. The columns, triggers and indexes themselves are made by kbridge.storage.list_schema."""
+case and accents; near either end of a list its matches among the entries walked are read, and
+further a map of all its matches (one byte a record, bound as a blob) is read once and the order's
+index is walked keeping the rows it marks. The columns, triggers and indexes themselves are made
+by kbridge.storage.list_schema."""
 
 from __future__ import annotations
 
