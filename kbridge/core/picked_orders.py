@@ -84,11 +84,6 @@ class PlainOrders:
             return None
         return reading.rowids
 
-    def keep_matches(self, query: ListQuery) -> None:
-        """Read the map of the word index's matches for `query` now (kept by storage until the
-        file changes: kbridge.storage.listing.matched)."""
-        listing.matched(self._store.db, query)
-
     def picked(self, query: ListQuery, *, stop: Callable[[], bool] = lambda: False) -> array[int] | None:
         """The whole order of a list narrowed by the word index alone (no fixed keys, not the
         trash), picked from its column's order; None when that is not read (or no longer true),
@@ -117,9 +112,6 @@ class PlainOrders:
         if query.descending:
             found.reverse()
         return found
-
-    def forget(self) -> None:
-        self._readings.clear()
 
     @property
     def read_orders(self) -> list[ListOrder]:

@@ -144,7 +144,7 @@ def match_map(db: sqlite_utils.Database, query: ListQuery) -> bytes:
     last one is kept with the open database until the file changes: a list's pages, its whole
     order and a row's place ask for the same."""
     expression = match_expression(db, query)
-    version = (int(db.execute("PRAGMA data_version").fetchone()[0]), db.conn.total_changes)
+    version = _version(db)
     kept = getattr(db, _MAP, None)
     if kept is not None and kept[:2] == (expression, version):
         return cast(bytes, kept[2])
@@ -219,7 +219,7 @@ def _words_beginning(db: sqlite_utils.Database, prefix: str) -> list[str] | None
 def _remembered(db: sqlite_utils.Database, key: str, compute: Callable[[], _T]) -> _T:
     """`compute()`, remembered with the open database until the file changes: one keystroke asks
     for a window, a count and a position of one list, each needing the same answers."""
-    version = (int(db.execute("PRAGMA data_version").fetchone()[0]), db.conn.total_changes)
+    version = _version(db)
     cache: dict[str, tuple[tuple[int, int], Any]] = getattr(db, _CACHE, None) or {}
     setattr(db, _CACHE, cache)
     cached = cache.get(key)
@@ -230,6 +230,11 @@ def _remembered(db: sqlite_utils.Database, key: str, compute: Callable[[], _T]) 
         cache.clear()
     cache[key] = (version, value)
     return value
+
+
+def _version(db: sqlite_utils.Database) -> tuple[int, int]:
+    """Changes whenever the file does, by this connection or another."""
+    return int(db.execute("PRAGMA data_version").fetchone()[0]), db.conn.total_changes
 
 
 def _parts(word: str, *, ascii_only: bool = False) -> list[str]:

@@ -192,12 +192,7 @@ def order(
             found.extend(row[0] for row in part)
         return found
 
-    try:
-        return _words_answer(read, query)
-    except sqlite3.OperationalError:
-        if stop():  # interrupted (Store.interrupt)
-            return None
-        raise
+    return interrupted_as_none(lambda: _words_answer(read, query), stop)
 
 
 def matched(db: sqlite_utils.Database, query: ListQuery) -> bytes:
@@ -241,19 +236,17 @@ def plain_order_part(
     where, params = _where(db, query)
     if after is not None:
         where, params = f"{where} AND {_beyond(query, '>')}", [*params, *after]
-    try:
+
+    def read() -> tuple[list[int], tuple[Any, ...] | None]:
         found = [row[0] for row in db.execute(
             f"SELECT rowid FROM records {_index(query)} WHERE {where} ORDER BY {_order_by(query)} LIMIT ?",
             [*params, limit])]
         if not found:
             return found, None
         columns = ", ".join(_sort_columns(query))
-        last = db.execute(f"SELECT {columns} FROM records WHERE rowid = ?", [found[-1]]).fetchone()
-    except sqlite3.OperationalError:
-        if stop():  # interrupted (Store.interrupt)
-            return None
-        raise
-    return found, tuple(last)
+        return found, tuple(db.execute(f"SELECT {columns} FROM records WHERE rowid = ?", [found[-1]]).fetchone())
+
+    return interrupted_as_none(read, stop)
 
 
 def rowid(db: sqlite_utils.Database, uid: str) -> int | None:
