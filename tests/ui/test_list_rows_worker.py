@@ -278,3 +278,56 @@ def test_a_large_base_left_alone_keeps_every_records_order_by_each_column_the_li
     kept = next(kept for first, done, kept in read if done and first is ListOrder.TITLE)
     assert set(kept) == set(ListOrder)
     assert sample_kb._store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_far_page_of_a_filtered_list_after_the_command_line_wrote_is_storages(
+    qtbot: QtBot, large_window: MainWindow, sample_kb: KnowledgeBase,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A person reads the list (the worker keeps every record's orders), the command line adds a
+    record to the same file meanwhile, and a moment later the person filters and scrolls to the
+    middle: the rows shown are storage's own, picked from the orders read again after the change."""
+    from kbridge.core import picked_orders, record_list
+
+    monkeypatch.setattr(list_rows, "ORDER_KEPT_FROM", 100)
+    monkeypatch.setattr(record_list, "ORDER_KEPT_FROM", 100)
+    monkeypatch.setattr(record_list, "FAR_FROM_ENDS", 20)
+    reads: list[bool] = []
+    picks: list[ListQuery] = []
+    real_keep, real_pick = record_list.RecordListing.keep_plain_orders, picked_orders.PlainOrders.picked
+
+    def keeping(self: record_list.RecordListing, first: ListOrder = ListOrder.KEY, **kwargs: object) -> bool:
+        reads.append(real_keep(self, first, **kwargs))  # type: ignore[arg-type]
+        return reads[-1]
+
+    def picking(self: picked_orders.PlainOrders, query: ListQuery, **kwargs: object) -> object:
+        found = real_pick(self, query, **kwargs)  # type: ignore[arg-type]
+        if found is not None:
+            picks.append(query)
+        return found
+
+    monkeypatch.setattr(record_list.RecordListing, "keep_plain_orders", keeping)
+    monkeypatch.setattr(picked_orders.PlainOrders, "picked", picking)
+    window = large_window
+    window.table.sortByColumn(TITLE, Qt.SortOrder.DescendingOrder)
+    qtbot.waitUntil(lambda: any(reads), timeout=10000)
+    read_before = reads.count(True)
+    done = _cli(sample_kb.path, "new", "decision", "--title", "Aaa choice written by the command line")
+    assert done.returncode == 0, done.stderr
+    qtbot.waitUntil(lambda: window.model.total == SIZE + 1, timeout=10000)  # the window saw the change
+    qtbot.waitUntil(lambda: reads.count(True) > read_before, timeout=10000)  # and read the orders again
+    qtbot.wait(300)  # a person reaches the filter field
+    qtbot.keyClicks(window.filter_field, "choice")  # every record's title: its middle is pages from either end
+    _settled(qtbot, window)
+    model = window.model
+    count, query = model.rowCount(), model.query_for(model.record_filter)
+    middle = count // 2
+    window.table.scrollTo(model.index(middle, 0), window.table.ScrollHint.PositionAtCenter)
+    qtbot.waitUntil(lambda: model.index(middle, 0).data() not in (None, "…"), timeout=10000)
+    shown = [model.index(row, 0).data() for row in range(middle, middle + 5)]
+    with KnowledgeBase.open(sample_kb.path) as fresh:
+        total = fresh.listing.count(query)
+        expected = [record.key for record in fresh.listing.window(query, middle, 5, total=total)]
+        assert fresh._store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert count == total == SIZE + 1 and shown == expected
+    assert query in picks  # from the orders kept, not walked
