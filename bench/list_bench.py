@@ -116,6 +116,23 @@ def _child(path: str) -> None:
         figures[f"{name}_gui"] = held
         app.processEvents()
 
+    def paused(seconds: float) -> None:
+        until = time.monotonic() + seconds
+        settled(lambda: time.monotonic() < until)
+
+    def sorted_shown(name: str, column: int, order: Qt.SortOrder) -> None:
+        """Sort by `column` at the top of the list: the GUI thread's hold (`name_gui`: a first page
+        that reads every match is read on a worker) and the time until its first row shows."""
+        started = time.perf_counter()
+        table.sortByColumn(column, order)
+        table.viewport().repaint()
+        held = (time.perf_counter() - started) * 1000
+        held = max(held, settled(lambda: window.model.index(0, 0).data() in (None, "…")))
+        table.viewport().repaint()
+        figures[name] = (time.perf_counter() - started) * 1000
+        figures[f"{name}_gui"] = held
+        app.processEvents()
+
     def opened(name: str, share: float = 0.5) -> None:
         """Open the record in the middle of the list (or `share` of it), found elsewhere (a search
         hit, a link: the list has not read its row): the GUI thread's longest hold (`name_gui`, the
@@ -151,6 +168,20 @@ def _child(path: str) -> None:
     timed("dense_sort", lambda: table.sortByColumn(1, Qt.SortOrder.DescendingOrder))
     middled("dense_middle")
     middled("dense_next", 0.6)  # at once: the worker's reading of the whole order gives way to it
+    # At a person's pace, another long list ("e": words beginning with it, in 7 records of 10):
+    # typed, its first rows read for a moment, sorted by date at the top, then dragged to its middle.
+    window.filter_field.clear()
+    filtered("paced_key", "e")
+    table.scrollToTop()
+    paused(0.3)
+    sorted_shown("paced_sort", 3, Qt.SortOrder.AscendingOrder)
+    paused(0.3)
+    middled("paced_middle")
+    window.filter_field.clear()  # back to the list before, for the steps after
+    for character in DENSE:
+        QTest.keyClicks(window.filter_field, character)
+    settled(lambda: window.list_filterer.pending)
+    table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
     reading = time.monotonic() + 2  # a person reads the page: the worker reads the list's order
     settled(lambda: time.monotonic() < reading)
     middled("dense_further", 0.7)  # from the order kept
@@ -243,6 +274,11 @@ def report(size: int, runs: list[dict[str, float]], first_open: float) -> None:
          name="dense_further")
     line("  then open a record in its middle, row shown", worst["dense_open"], TARGET_MS, name="dense_open")
     line("    the GUI thread's longest hold meanwhile", worst["dense_open_gui"], 50, name="dense_open_gui")
+    line("'e' at a person's pace: its first keystroke", worst["paced_key"], TARGET_MS, name="paced_key")
+    line("  0.3 s later sorted by date at the top, rows shown", worst["paced_sort"], TARGET_MS, name="paced_sort")
+    line("    the GUI thread's longest hold meanwhile", worst["paced_sort_gui"], 50, name="paced_sort_gui")
+    line("  0.3 s later dragged to its middle, rows shown", worst["paced_middle"], TARGET_MS, name="paced_middle")
+    line("    the GUI thread's longest hold meanwhile", worst["paced_middle_gui"], 50, name="paced_middle_gui")
     line(f"read a while, then {DENSE!r} again by title: its middle", worst["kept_middle"], TARGET_MS,
          name="kept_middle")
     line("  then further down at once, rows shown", worst["kept_next"], TARGET_MS, name="kept_next")

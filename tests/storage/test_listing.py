@@ -441,3 +441,45 @@ def test_the_map_of_matches_is_kept_until_the_file_changes_here_or_elsewhere(
     assert again is not marks and again[added_rowid] == 1
     varied.update(added, title="Renamed")  # a change by this connection
     assert listing.matched(db, query).count(1) == len(expected)
+
+
+def test_the_first_page_of_a_list_whose_matches_lie_apart_keeps_their_map_for_the_far_pages(
+        varied: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first rows of a list the word index narrows, in an order whose first entries lie far
+    apart in the table (by title, say), are kept when among every match: read as the map of
+    matches, kept, so a page far down the same list, walked to, does not read them again (a
+    sort by title at a million records: 70 ms for the first page, and 70 ms saved on the next)."""
+    monkeypatch.setattr(listing, "FEW_MATCHES", 0)  # the list is walked along its order's index
+    monkeypatch.setattr(listing, "NARROW_SPAN", 10**9)  # whose first entries never lie close together
+    db = varied._store.db
+    query = ListQuery(words=("title",), order=ListOrder.TITLE)
+    total = listing.count(db, query)
+    assert getattr(db, list_words._MAP, None) is None
+    assert [r.key for r in listing.window(db, query, 0, 2, total=total)] == _python(varied, query)[:2]
+    kept = getattr(db, list_words._MAP)
+    read = []
+    monkeypatch.setattr(list_words, "json", type("Spy", (), {"loads": lambda text: read.append(text) or []}))
+    assert listing.matched(db, query) is kept[2]
+    assert read == []
+
+
+def test_a_count_after_the_map_of_matches_was_read_is_read_from_it_while_the_file_is_unchanged(
+        varied: KnowledgeBase) -> None:
+    """A filter's first page in an order whose first entries lie apart reads every match as a map
+    before the filter counts them (kbridge.ui.models answer_filter): the count is then the map's
+    (0.3 ms, not 15 for 600,000 matches), and the word index's again once the file changed."""
+    db = varied._store.db
+    query = ListQuery(words=("title",), order=ListOrder.DATE)
+    marks = listing.matched(db, query)
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)
+    try:
+        counted = listing.count(db, query)
+    finally:
+        db.conn.set_trace_callback(None)
+    assert counted == marks.count(1) == len(_python(varied, query))
+    assert not [sql for sql in statements if "count(*)" in sql], statements
+    other = KnowledgeBase.open(varied.path)
+    other.create("note", "Another title")
+    other.close()
+    assert listing.count(db, query) == counted + 1
