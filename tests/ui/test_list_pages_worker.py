@@ -269,3 +269,32 @@ def test_a_sort_drops_the_page_of_the_list_before_and_a_record_opened_then_finds
     window.open_record(by_title[0].uid)
     qtbot.waitUntil(lambda: not window.list_panel.row_locator.pending, timeout=5000)
     assert window.table.currentIndex().row() == 300
+
+
+def test_a_sorted_filtered_list_the_command_line_adds_to_shows_storages_first_rows_again(
+    qtbot: QtBot, large_window: MainWindow, sample_kb: KnowledgeBase, windows_read: list[tuple[int, bool]],  # noqa: F811
+) -> None:
+    """A person filters a long list and sorts it by title, Z first; the command line adds a
+    record that sorts first; after a moment the list's first rows are storage's own, the new
+    record first, none left empty, and none read on the GUI thread (the recount on the worker
+    brings them, as a sort's are read there)."""
+    from tests.ui.test_journeys import _cli
+    from tests.ui.test_list_filter_worker import SIZE
+
+    window, model = large_window, large_window.model
+    qtbot.keyClicks(window.filter_field, "choice")
+    qtbot.waitUntil(lambda: not window.list_filterer.pending and model.rowCount() == SIZE)
+    window.table.sortByColumn(KEY + 1, Qt.SortOrder.DescendingOrder)
+    qtbot.waitUntil(lambda: model.index(0, KEY).data() not in (None, "…"), timeout=10000)
+    qtbot.wait(300)  # a person reads the first rows
+    windows_read.clear()
+    done = _cli(sample_kb.path, "new", "decision", "--title", "Zzz choice written by the command line")
+    assert done.returncode == 0, done.stderr
+    qtbot.waitUntil(lambda: model.rowCount() == SIZE + 1, timeout=10000)  # the window saw the change
+    query = model.query_for(model.record_filter)
+    with KnowledgeBase.open(sample_kb.path) as fresh:
+        expected = _keys(fresh, query, 0)[:10]
+        assert fresh._store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    qtbot.waitUntil(lambda: [model.index(row, KEY).data() for row in range(10)] == expected, timeout=10000)
+    assert model.index(0, KEY + 1).data() == "Zzz choice written by the command line"
+    assert (0, True) not in windows_read, windows_read
