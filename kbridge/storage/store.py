@@ -45,6 +45,9 @@ class SearchRow(NamedTuple):
 
 
 _OPENINGS = itertools.count(1)
+# Steps of SQLite's machine between two looks at `Store.stop_when`'s question: a walk of 500,000
+# index entries takes about 5 million (50 looks, each taking the interpreter a moment).
+STOP_LOOK_STEPS = 100_000
 
 
 class Store:
@@ -112,6 +115,14 @@ class Store:
     def interrupt(self) -> None:
         """From another thread: the SQL this connection runs stops (sqlite3.OperationalError)."""
         self.db.conn.interrupt()
+
+    def stop_when(self, stopped: Callable[[], bool] | None) -> None:
+        """Until called with None, the SQL run here stops as by `interrupt` once `stopped()` is true
+        (looked at every STOP_LOOK_STEPS): SQLite forgets an interrupt that finds nothing running."""
+        if stopped is None:
+            self.db.conn.set_progress_handler(None, 0)
+        else:
+            self.db.conn.set_progress_handler(lambda: 1 if stopped() else 0, STOP_LOOK_STEPS)
 
     def change_stamp(self) -> tuple[int, int, int]:
         """Changes whenever a row of the file changes, through this connection or another; never

@@ -264,6 +264,42 @@ def test_a_part_dropped_before_it_began_sees_its_event_set(long_list: KnowledgeB
     connection.close()
 
 
+
+def test_a_part_dropped_between_its_last_look_and_its_statement_still_stops(long_list: KnowledgeBase) -> None:
+    """The drop comes after the part looked at its event and before its statement starts: SQLite
+    forgets an interrupt that finds nothing running, so the statement itself looks at the event
+    (a page read on forever: a test's endless read hung the window's worker 1 time in 10)."""
+    from kbridge.ui.jobs.worker_connection import WorkerConnection
+
+    connection = WorkerConnection(long_list.path)
+    stop, looked, dropped, ended = threading.Event(), threading.Event(), threading.Event(), []
+    endless = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n"
+
+    def part() -> None:
+        with connection.opened() as kb, connection.giving_way(stop, to_waiters=False) as part_stop:
+            assert not part_stop.is_set()
+            looked.set()
+            dropped.wait(10)  # the drop happens here, with nothing running
+            try:
+                kb._store.db.execute(endless).fetchone()
+                ended.append("ran on")
+            except sqlite3.OperationalError:
+                ended.append("stopped")
+
+    thread = threading.Thread(target=part, daemon=True)
+    thread.start()
+    assert looked.wait(10)
+    connection.drop(stop)
+    dropped.set()
+    thread.join(5)
+    ran_on = thread.is_alive()
+    if ran_on:  # let the endless read go before failing
+        connection._kb.listing.interrupt()  # type: ignore[union-attr]
+        thread.join(10)
+    assert not ran_on and ended == ["stopped"]
+    connection.close()
+
+
 def test_a_pick_stops_between_its_parts_and_a_stopped_far_window_reads_nothing(
         long_list: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
     """A page's pick gives way to a keystroke (its list dropped) within one part of the order."""

@@ -454,13 +454,52 @@ def test_the_first_page_of_a_list_whose_matches_lie_apart_keeps_their_map_for_th
     db = varied._store.db
     query = ListQuery(words=("title",), order=ListOrder.TITLE)
     total = listing.count(db, query)
-    assert getattr(db, list_words._MAP, None) is None
+    assert list_words.kept_match_map(db, query) is None
     assert [r.key for r in listing.window(db, query, 0, 2, total=total)] == _python(varied, query)[:2]
-    kept = getattr(db, list_words._MAP)
-    read = []
-    monkeypatch.setattr(list_words, "json", type("Spy", (), {"loads": lambda text: read.append(text) or []}))
-    assert listing.matched(db, query) is kept[2]
-    assert read == []
+    kept = list_words.kept_match_map(db, query)
+    assert kept is not None
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)
+    try:
+        assert listing.matched(db, query) is kept
+    finally:
+        db.conn.set_trace_callback(None)
+    assert not [sql for sql in statements if list_words.TABLE in sql], statements
+
+
+def test_a_map_of_matches_read_ahead_goes_on_from_where_it_was_stopped(
+        varied: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The map a long list's far pages are walked with is read ahead by ranges of rowids (here of
+    two), stopped by the next job between two of them: the next read goes on from there, and
+    begins again once the file changed."""
+    monkeypatch.setattr(list_words, "_MAP_RANGE", 2)
+    db = varied._store.db
+    query = ListQuery(words=("title",))
+    looks: list[int] = []
+
+    def stop_at_the_third_look() -> bool:
+        looks.append(1)
+        return len(looks) >= 3
+
+    assert not listing.read_matches(db, query, stop=stop_at_the_third_look)
+    ranges: list[str] = []
+    db.conn.set_trace_callback(lambda sql: ranges.append(sql) if "json_group_array" in sql else None)
+    try:
+        assert listing.read_matches(db, query)
+    finally:
+        db.conn.set_trace_callback(None)
+    span = db.execute("SELECT max(rowid) FROM records").fetchone()[0]
+    assert len(ranges) == span // 2 + 1 - 2  # the two ranges read before the stop are not read again
+    rowids = {row[0]: row[1] for row in db.execute("SELECT rowid, uid FROM records")}
+    marks = list_words.kept_match_map(db, query)
+    assert marks is not None
+    assert {rowids[r] for r, mark in enumerate(marks) if mark} == {
+        r.uid for r in varied.list_summaries(deleted=None) if r.key in set(_python(varied, query))}
+    assert listing.read_matches(db, query, stop=lambda: True)  # kept whole: nothing to read
+    assert list_words.kept_match_map(db, query) is marks
+    varied.create("note", "One more title")
+    assert list_words.kept_match_map(db, query) is None
+    assert not listing.read_matches(db, query, stop=lambda: True)  # begun again: stopped at once
 
 
 def test_a_count_after_the_map_of_matches_was_read_is_read_from_it_while_the_file_is_unchanged(

@@ -4,6 +4,7 @@ storage, the newest filter wins, and what the list shows is always what was last
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -118,8 +119,10 @@ def test_sorting_before_the_answer_arrives_shows_the_new_order(
     window.table.sortByColumn(KEY, Qt.SortOrder.DescendingOrder)
     _settled(qtbot, window)
     query = ListQuery(words=("vault",), order=ListOrder.KEY, descending=True)
-    first = sample_kb.listing.window(query, 0, 3)
-    assert [window.model.index(row, KEY).data() for row in range(3)] == [record.key for record in first]
+    first = [record.key for record in sample_kb.listing.window(query, 0, 3)]
+    # The filter's answer was read in the order before: the first rows in the new one come from
+    # the worker too (kbridge.ui.jobs.list_pages), a moment later.
+    qtbot.waitUntil(lambda: [window.model.index(row, KEY).data() for row in range(3)] == first, timeout=5000)
     assert window.model.rowCount() == sample_kb.listing.count(query)
 
 
@@ -240,3 +243,43 @@ def test_what_the_cli_adds_to_a_large_list_is_counted_on_the_worker(
     _settled(qtbot, window)
     assert window.model.rowCount() == 1
     assert sample_kb._store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_long_narrowed_list_has_its_map_of_matches_read_after_its_answer_and_the_next_key_stops_it(
+    qtbot: QtBot, slow_window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a filter's answer is shown, the worker reads the map of its matches for the pages far
+    down the list (70 ms at a million records); the next keystroke does not wait for that read."""
+    from kbridge.core import record_list
+    from kbridge.storage import list_words, listing
+
+    monkeypatch.setattr(record_list, "ORDER_KEPT_FROM", 100)
+    monkeypatch.setattr(listing, "FEW_MATCHES", 0)
+    window = slow_window
+    qtbot.keyClicks(window.filter_field, "choice")
+    _settled(qtbot, window)
+    reader = window.list_filterer._reader
+    assert reader is not None and reader._kb is not None
+    query = window.model.query_for(window.model.record_filter)
+    assert list_words.kept_match_map(reader._kb._store.db, query) is not None
+    # A read that would not end by itself: the next keystroke stops it.
+    ended: list[str] = []
+
+    def endless(self: record_list.RecordListing, query: ListQuery, total: int, *, stop: object) -> bool:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if stop():  # type: ignore[operator]
+                ended.append("stopped")
+                return False
+            time.sleep(0.005)
+        ended.append("timed out")
+        return False
+
+    monkeypatch.setattr(record_list.RecordListing, "keep_matches", endless)
+    qtbot.keyClicks(window.filter_field, " ")
+    qtbot.waitUntil(lambda: window.list_filterer._running is not None and not window.list_filterer.pending)
+    started = time.monotonic()
+    qtbot.keyClicks(window.filter_field, "v")  # "choice v": the records of one word in three
+    qtbot.waitUntil(lambda: not window.list_filterer.pending, timeout=5000)
+    assert time.monotonic() - started < 5 and "stopped" in ended
+    assert window.model.rowCount() == 200

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from PySide6.QtCore import QObject
@@ -99,6 +100,8 @@ class ListFilterer(QObject):
         self._wanted = record_filter
         if self._running is None:
             self._start()
+        elif self._reader is not None:
+            self._reader.ask_way()  # the running job's part for later, if it is in it
 
     def recount(self) -> bool:
         """The file changed in a way the list must be counted again for: in a list of LARGE_LIST
@@ -111,6 +114,8 @@ class ListFilterer(QObject):
         self._wanted = self.record_filter
         if self._running is None:
             self._start()
+        elif self._reader is not None:
+            self._reader.ask_way()
         return True
 
     def _start(self) -> None:
@@ -120,15 +125,24 @@ class ListFilterer(QObject):
         known_total = None if self._recount else self.model.total
         reader = self._reader
 
-        def work(_progress: object, cancel: threading.Event) -> FilterAnswer | None:
+        def work(_progress: object, cancel: threading.Event) -> Iterator[FilterAnswer]:
             if generation != self._generation:
-                return None  # typed past before it started
+                return  # typed past before it started
             with reader.opened(new_list=True) as kb:  # what reads for the list shown is dropped
-                return answer_filter(kb.listing, record_filter, query, known_total)
+                answer = answer_filter(kb.listing, record_filter, query, known_total)
+                yield answer
+                # Then, for a long list the word index narrows, the map of its matches, that a
+                # page far from both ends is walked with (70 ms at a million records, spent while
+                # the person reads the first rows); the next keystroke, or any job asking for the
+                # connection, stops it (what was read is kept).
+                with reader.giving_way() as later:
+                    # A filter asked for after this one stops it too: it waits for this job's end.
+                    kb.listing.keep_matches(query, answer.count,
+                                            stop=lambda: later.is_set() or generation != self._generation)
 
         job = Job("Filtering", work)
         # Bound methods, not lambdas: Qt drops them with this object if the window goes first.
-        job.signals.finished.connect(self._on_job_finished)
+        job.signals.yielded.connect(self._on_job_yielded)
         job.signals.ended.connect(self._on_job_ended)
         self._running, self._running_generation = job, generation
         self._running_recounts = known_total is None
@@ -154,8 +168,8 @@ class ListFilterer(QObject):
     def _on_warming_ended(self) -> None:
         self._warming = None
 
-    def _on_job_finished(self, answer: FilterAnswer | None) -> None:
-        if answer is None or self._running_generation != self._generation:
+    def _on_job_yielded(self, answer: FilterAnswer) -> None:
+        if self._running_generation != self._generation:
             return
         self.last_seconds = time.perf_counter() - self._started
         self._wanted = None

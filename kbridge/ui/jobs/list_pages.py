@@ -150,9 +150,11 @@ class PageReader(QObject):
                     yield PageAnswer(query, count, number, rows[start:start + PAGE_ROWS])
                 # Then, for a page far into a long filtered list, its whole order, kept on this
                 # connection: the pages after it are slices of it (1.2 s once, against 0.5 s a page);
-                # a job that asks for the connection meanwhile stops it.
+                # for its first pages, the map of its matches, that the walk to a far page reads.
+                # A job that asks for the connection meanwhile stops them.
                 with connection.giving_way() as later:
                     kb.listing.keep_order(query, offset, len(pages) * PAGE_ROWS, count, stop=later.is_set)
+                    kb.listing.keep_matches(query, count, stop=later.is_set)
 
         job = Job("Reading the list", work)
         # Bound methods, not lambdas: Qt drops them with this object if the window goes first.

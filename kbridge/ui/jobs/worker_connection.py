@@ -71,9 +71,15 @@ class WorkerConnection:
             self._giving_way = (stop, to_waiters)
             if (self._waiting and to_waiters) or self._waiting_new_lists:
                 stop.set()  # another job waits already: nothing for later now
+        if self._kb is not None:
+            # An interrupt that comes between the part's last look at `stop` and its statement's
+            # start finds nothing running, and SQLite forgets it: the statement looks at `stop`.
+            self._kb.listing.stop_when(stop.is_set)
         try:
             yield stop
         finally:
+            if self._kb is not None:
+                self._kb.listing.stop_when(None)
             with self._state:
                 self._giving_way = None
 
