@@ -153,7 +153,10 @@ class PageReader(QObject):
                 # for its first pages, the map of its matches, that the walk to a far page reads.
                 # A job that asks for the connection meanwhile stops them.
                 with connection.giving_way() as later:
-                    kb.listing.keep_order(query, offset, len(pages) * PAGE_ROWS, count, stop=later.is_set)
+                    # Judged by the page of them farthest from both ends: the last page read with
+                    # the one before it is not far, the one before may be.
+                    farthest = max(pages, key=lambda number: min(number, (count - 1) // PAGE_ROWS - number))
+                    kb.listing.keep_order(query, farthest * PAGE_ROWS, PAGE_ROWS, count, stop=later.is_set)
                     kb.listing.keep_matches(query, count, stop=later.is_set)
 
         job = Job("Reading the list", work)
