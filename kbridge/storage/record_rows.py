@@ -1,13 +1,13 @@
 """A record as SQL reads it whole: the columns (with its owner's key and name) and the row made
 into a `Record` (kbridge.storage.store and whole_base read it so); and a `Record` made into the
-row that is written."""
+row that is written. A link's row made into a `Link`."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from kbridge.model import Kind, Record
+from kbridge.model import Kind, Link, LinkType, Record
 
 RECORD_COLUMNS = (
     "r.uid, r.key, r.kind, r.title, r.status, r.body, r.tags, r.owner_uid, r.date, r.review_by, "
@@ -61,3 +61,9 @@ def row_from_record(record: Record) -> dict[str, Any]:
         "updated_at": record.updated_at,
         "deleted_at": record.deleted_at,
     }
+
+
+def link_from_row(row: tuple[Any, ...]) -> Link:
+    """(source_uid, type, target_uid, target_ref, note) as the links table holds them."""
+    source_uid, link_type, target_uid, target_ref, note = row
+    return Link(source_uid, LinkType(link_type), target_uid, target_ref, note)

@@ -18,7 +18,7 @@ from kbridge.storage.database import APPLICATION_ID, connect
 from kbridge.storage.low_priority import at_low_priority
 from kbridge.storage.migrations import MigrationProgress
 from kbridge.storage.packing import PreparedFile
-from kbridge.storage.record_rows import RECORD_SELECT, record_from_row, row_from_record
+from kbridge.storage.record_rows import RECORD_SELECT, link_from_row, record_from_row, row_from_record
 from kbridge.storage.revision_count import RevisionCount
 
 _SEARCH_COLUMNS = (
@@ -313,7 +313,7 @@ class Store:
             "WHERE source_uid = ? ORDER BY id",
             [uid],
         )
-        return [_link(row) for row in rows]
+        return [link_from_row(row) for row in rows]
 
     def links_from_each(self, uids: list[str]) -> list[Link]:
         """The links these records make (at most a few hundred uids), in `links_from`'s order."""
@@ -322,13 +322,13 @@ class Store:
             f"WHERE source_uid IN ({', '.join('?' * len(uids))}) ORDER BY id",
             uids,
         )
-        return [_link(row) for row in rows]
+        return [link_from_row(row) for row in rows]
 
     def all_links(self) -> list[Link]:
         rows = self.db.execute(
             "SELECT source_uid, type, target_uid, target_ref, note FROM links ORDER BY id"
         )
-        return [_link(row) for row in rows]
+        return [link_from_row(row) for row in rows]
 
     def linked_records(self, uid: str) -> list[LinkedRecord]:
         """The record's links both ways, each with the record at the other end (if it exists)."""
@@ -367,7 +367,7 @@ class Store:
             "SELECT source_uid, type, target_uid, target_ref, note FROM links "
             "WHERE target_uid IS NULL ORDER BY id"
         )
-        return [_link(row) for row in rows]
+        return [link_from_row(row) for row in rows]
 
     def resolve_link(self, link: Link, target_uid: str) -> bool:
         """Point a dangling link at the record that now exists; False if that link exists already."""
@@ -497,7 +497,3 @@ class Store:
         for row in cursor:
             yield dict(zip(names, row, strict=True))
 
-
-def _link(row: tuple[Any, ...]) -> Link:
-    source_uid, link_type, target_uid, target_ref, note = row
-    return Link(source_uid, LinkType(link_type), target_uid, target_ref, note)
