@@ -423,13 +423,11 @@ def _near_window(
 ) -> list[int] | None:
     """The rowids of a window found within the first `NEAR_WALK` entries of the order's index,
     kept when the word index matched them; None when they are not all there (the matches thin
-    out). Asking the word index about each entry costs 0.05-3 ms an entry (more once it has grown
-    by triggers into many segments), so the matches are read at once: only those among the rowids
-    the walk passed, when these lie close together (in key order they do: 1 ms for "engineer" at a
-    million records), else every match as a map (`list_words.match_map`: 70 ms for 600,000, as
-    SQLite's IN list of them took, but kept: the walk to a page far down the list asks for it).
-    Asking the index about the rowids walked instead, as a list, looks each one up (40-45 us for
-    a one-letter prefix: 113 ms for the 2,500 entries walked)."""
+    out). The matches are read at once: those among the rowids the walk passed, when these lie
+    close together (in key order they do: 1 ms for "engineer" at a million records); else, when
+    the window's rows are among the first walked, the index is asked about these (looked up one
+    by one: `list_words.first_matches`); else every match, as a map (`list_words.match_map`: 70
+    ms for 600,000, kept: the walk to a page far down the list asks for it)."""
     where, params = _where(db, query, matches=None)
     walked = [row[0] for row in db.execute(
         f"SELECT rowid FROM records {_index(query)} WHERE {where} ORDER BY {_order_by(query)} LIMIT ?",
@@ -441,9 +439,13 @@ def _near_window(
             f"SELECT rowid FROM {list_words.TABLE} WHERE {list_words.TABLE} MATCH ? AND rowid BETWEEN ? AND ?",
             [expression, low, high])}
         ids = [rowid for rowid in walked if rowid in matched][offset:offset + limit]
-    else:  # every match: as a map, kept for the pages after it (a walk to them asks it too)
-        marks = list_words.match_map(db, query)
-        ids = [rowid for rowid in walked if rowid < len(marks) and marks[rowid]][offset:offset + limit]
+    else:
+        marks = list_words.kept_match_map(db, query)
+        asked = None if marks is not None else list_words.first_matches(db, query, walked, offset + limit)
+        if asked is None:  # every match: as a map, kept for the pages after it (a walk to them asks it too)
+            marks = marks if marks is not None else list_words.match_map(db, query)
+            asked = [rowid for rowid in walked if rowid < len(marks) and marks[rowid]][:offset + limit]
+        ids = asked[offset:offset + limit]
     complete = len(ids) == limit or (total is not None and offset + len(ids) >= total)
     return ids if complete else None
 

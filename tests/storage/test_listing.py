@@ -51,17 +51,23 @@ def varied(kb: KnowledgeBase) -> KnowledgeBase:
     return kb
 
 
-@pytest.fixture(params=[(0, 8, 0, 8), (0, 8, 3, 8), (0, 8, 3, 0), (2000, 0, 0, 8)],
-                ids=["walked", "walked-near", "walked-near-in-range", "looked-up"])
+@pytest.fixture(params=[(0, 8, 0, 8, 512), (0, 8, 3, 8, 0), (0, 8, 3, 8, 10**6), (0, 8, 3, 0, 512),
+                        (2000, 0, 0, 8, 512)],
+                ids=["walked", "walked-near", "walked-near-asked", "walked-near-in-range", "looked-up"])
 def few_matches(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
     """Every way of reading a filtered list (along the order's index, its first entries kept
-    when among every match, or among the matches in their rowids' range, else every match read
-    first; or the matches sorted), and both ways of asking for the words a typed word begins (as
-    the words, or as a prefix)."""
-    few, most_words, near_walk, narrow_span = request.param
+    when among every match, or among the matches in their rowids' range, or among the matches
+    the index is asked about one part of them at a time, else every match read first; or the
+    matches sorted), and both ways of asking for the words a typed word begins (as the words, or
+    as a prefix)."""
+    few, most_words, near_walk, narrow_span, probe_most = request.param
     monkeypatch.setattr(listing, "FEW_MATCHES", few)
     monkeypatch.setattr(list_words, "_MOST_WORDS", most_words)
     monkeypatch.setattr(listing, "NARROW_SPAN", narrow_span)  # 0: every walk is narrow enough
+    monkeypatch.setattr(list_words, "PROBE_MOST", probe_most)  # 0: every match read first
+    if probe_most > 512:  # asked about one at a time, however long it takes
+        monkeypatch.setattr(list_words, "PROBE_PART", 1)
+        monkeypatch.setattr(list_words, "PROBE_SECONDS", float("inf"))
     if near_walk:  # a walk of three entries: some windows are there, the others read the long way
         monkeypatch.setattr(listing, "NEAR_WALK", near_walk)
         monkeypatch.setattr(listing, "_near", lambda *args: True)
@@ -443,14 +449,57 @@ def test_the_map_of_matches_is_kept_until_the_file_changes_here_or_elsewhere(
     assert listing.matched(db, query).count(1) == len(expected)
 
 
+def _word_index_questions(db: Any, read: Callable[[], Any]) -> tuple[Any, list[str]]:
+    """What `read()` returns, and the statements it asked the word index."""
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)
+    try:
+        answer = read()
+    finally:
+        db.conn.set_trace_callback(None)
+    return answer, [sql for sql in statements if f"{list_words.TABLE} MATCH" in sql]
+
+
+@pytest.mark.parametrize("probe_most, probe_seconds", [(512, 10.0), (0, 10.0), (512, 0.0)],
+                         ids=["asked", "matches-too-thin", "index-too-slow"])
+def test_the_first_page_of_a_list_whose_matches_lie_apart_asks_the_index_about_its_first_entries(
+        varied: KnowledgeBase, monkeypatch: pytest.MonkeyPatch, probe_most: int, probe_seconds: float) -> None:
+    """The first rows of a list the word index narrows, in an order whose first entries lie far
+    apart in the table (by title, say), are those of the entries the index matches: when the
+    matches are dense there, the index is asked about the first entries, a part at a time (the
+    first page of "e" by title at a million records: 8 ms), and no map of every match is read
+    (65-85 ms); when they are thin, or the index answers slowly, every match is read as a map."""
+    monkeypatch.setattr(listing, "FEW_MATCHES", 0)  # the list is walked along its order's index
+    monkeypatch.setattr(listing, "NARROW_SPAN", 10**9)  # whose first entries never lie close together
+    monkeypatch.setattr(list_words, "PROBE_PART", 2)  # "kafka" in 3 of the first 4 by title: 2 asked, 1 found
+    monkeypatch.setattr(list_words, "PROBE_MOST", probe_most)
+    monkeypatch.setattr(list_words, "PROBE_SECONDS", probe_seconds)
+    db = varied._store.db
+    query = ListQuery(words=("kafka",), order=ListOrder.TITLE)
+    expected = _python(varied, query)
+    total = listing.count(db, query)
+    rows, asked = _word_index_questions(db, lambda: listing.window(db, query, 0, 3, total=total))
+    assert [r.key for r in rows] == expected[:3]
+    mapped = [sql for sql in asked if "json_group_array" in sql]
+    looked_up = [sql for sql in asked if "json_each" in sql]
+    if probe_most:
+        assert looked_up  # asked first, either way
+    if (probe_most, probe_seconds) == (512, 10.0):
+        assert not mapped and list_words.kept_match_map(db, query) is None
+    else:
+        assert mapped and list_words.kept_match_map(db, query) is not None
+    assert len(looked_up) == (0 if not probe_most else 1 if probe_seconds == 0 else 2)
+
+
 def test_the_first_page_of_a_list_whose_matches_lie_apart_keeps_their_map_for_the_far_pages(
         varied: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
     """The first rows of a list the word index narrows, in an order whose first entries lie far
-    apart in the table (by title, say), are kept when among every match: read as the map of
-    matches, kept, so a page far down the same list, walked to, does not read them again (a
-    sort by title at a million records: 70 ms for the first page, and 70 ms saved on the next)."""
+    apart in the table (by title, say), are kept when among every match read as a map (the
+    matches thin there): kept, so a page far down the same list, walked to, does not read them
+    again (70 ms for the first page at a million records, and 70 ms saved on the next)."""
     monkeypatch.setattr(listing, "FEW_MATCHES", 0)  # the list is walked along its order's index
     monkeypatch.setattr(listing, "NARROW_SPAN", 10**9)  # whose first entries never lie close together
+    monkeypatch.setattr(list_words, "PROBE_MOST", 0)  # and where the matches are too thin to ask about
     db = varied._store.db
     query = ListQuery(words=("title",), order=ListOrder.TITLE)
     total = listing.count(db, query)
