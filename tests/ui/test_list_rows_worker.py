@@ -331,3 +331,66 @@ def test_a_far_page_of_a_filtered_list_after_the_command_line_wrote_is_storages(
         assert fresh._store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert count == total == SIZE + 1 and shown == expected
     assert query in picks  # from the orders kept, not walked
+
+
+def test_a_list_scrolled_while_the_row_is_looked_for_stays_where_the_person_took_it(
+    qtbot: QtBot, large_window: MainWindow, sample_kb: KnowledgeBase, answers: Answers,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The record opened is selected when its row is found; a person who scrolled the list
+    meanwhile is not taken back to it."""
+    window = large_window
+    looking, found = threading.Event(), threading.Event()
+    real = list_rows.locate
+
+    def slow(*args: object) -> object:
+        looking.set()
+        found.wait(10)  # the worker takes its time (a million records)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(list_rows, "locate", slow)
+    _switch(qtbot, window, answers, "ADR-0450")
+    qtbot.waitUntil(looking.is_set)
+    window.table.scrollToBottom()  # the person reads the end of the list meanwhile
+    bottom = window.table.verticalScrollBar().value()
+    assert bottom > 0
+    found.set()
+    qtbot.waitUntil(lambda: _selected_key(window) == "ADR-0450")
+    assert window.table.currentIndex().row() == 449
+    assert window.table.verticalScrollBar().value() == bottom
+    _switch(qtbot, window, answers, "ADR-0150")  # not scrolled this time: taken to its row
+    qtbot.waitUntil(lambda: _selected_key(window) == "ADR-0150")
+    assert window.table.viewport().rect().intersects(window.table.visualRect(window.table.currentIndex()))
+
+
+def test_a_page_scrolled_to_is_read_before_the_row_of_the_record_shown(
+    qtbot: QtBot, large_window: MainWindow, sample_kb: KnowledgeBase, answers: Answers,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The worker looks for the row of the record shown (here without end, the first time); the
+    person scrolls the filtered list meanwhile: the page they see is read first, the row after."""
+    window = large_window
+    window.filter_field.setText("choice")  # every record, pages read on the worker
+    _settled(qtbot, window)
+    target = sample_kb.get("ADR-0450").uid
+    real = list_rows.locate
+    searched: list[str] = []
+
+    def endless_at_first(listing: object, uid: str, *args: object) -> object:
+        searched.append(uid)
+        if searched.count(target) == 1:
+            endless = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n"
+            listing._store.db.execute(endless).fetchone()  # type: ignore[attr-defined]
+        return real(listing, uid, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(list_rows, "locate", endless_at_first)
+    _switch(qtbot, window, answers, "ADR-0450")
+    qtbot.waitUntil(lambda: target in searched)
+    model, row = window.model, 2 * PAGE_ROWS + 44  # a page not read yet
+    window.table.scrollTo(model.index(row, KEY), window.table.ScrollHint.PositionAtTop)
+    qtbot.waitUntil(lambda: model.index(row, KEY).data() not in (None, "…"), timeout=5000)
+    assert model.index(row, KEY).data() == "ADR-0301"
+    qtbot.waitUntil(lambda: _selected_key(window) == "ADR-0450", timeout=5000)  # then the row, found again
+    assert searched.count(target) == 2 and window.table.currentIndex().row() == 449
+    assert window.table.viewport().rect().intersects(window.table.visualRect(model.index(row, KEY)))
+    assert sample_kb._store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

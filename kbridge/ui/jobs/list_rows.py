@@ -6,8 +6,10 @@ is immediate; otherwise storage counts the entries before it (kbridge.storage.li
 middle of a filtered list of 600,000 matches: 170 ms). So, in a list the filter sends to a worker
 (kbridge.ui.jobs.list_filter: a long list, or filters found slow), the reader shows the record at
 once and a worker finds its row and reads that row's page; the list selects it when the answer
-comes, if the list still shows what was asked about. The newest request wins (one runs at a time;
-the newest waiting one goes when it is back); the worker uses the filter's connection.
+comes, if the list still shows what was asked about (without scrolling a list the person moved
+meanwhile: kbridge.ui.views.record_list). The newest request wins (one runs at a time; the newest
+waiting one goes when it is back); the worker uses the filter's connection, and gives it up to any
+other job asking for it (a page scrolled to, a filter), asking again after it.
 """
 
 from __future__ import annotations
@@ -116,9 +118,11 @@ class RowLocator(QObject):
         def work(_progress: object, cancel: threading.Event) -> RowAnswer | None:
             if generation != self._generation:
                 return None  # a newer request came before it started
-            # Dropped when a newer request comes, or a filter asks for the connection (it is asked
-            # again after it, about the list then shown); a page asked for meanwhile waits for it.
-            with connection.opened() as kb, connection.giving_way(stop, to_waiters=False) as stopped:
+            # Dropped when a newer request comes, or any other job asks for the connection: it is
+            # asked again after that one, about the list then shown. A page the person scrolled to
+            # meanwhile goes first (it waited 200 ms at a million records for the row of the
+            # record shown, in a list just sorted: its count before it, and its whole order).
+            with connection.opened() as kb, connection.giving_way(stop) as stopped:
                 try:
                     answer = None if stopped.is_set() else locate(kb.listing, uid, query, count)
                 except sqlite3.OperationalError:

@@ -59,6 +59,7 @@ class RecordListPanel(QWidget):
         self.page_reader = PageReader(model, filterer, self)  # a long list's middle pages, painted from a worker
         self.order_reader = OrderReader(model, filterer, self)  # a long list's order, for the rows of records opened
         self.row_locator.row_found.connect(self._on_row_locator_row_found)
+        self._scrolled_to = 0  # where the list was scrolled when the row of a record was asked for
         self.title = ListTitle(self)
         self.title.setObjectName("listTitle")
         self.filter_field = QLineEdit(self)
@@ -179,19 +180,24 @@ class RecordListPanel(QWidget):
         row = self.model.row_if_read(uid)
         if row is None and self.row_locator.on_worker:
             self.row_locator.request(uid)
+            self._scrolled_to = self.table.verticalScrollBar().value()
             self.table.selectionModel().clearSelection()
             return
         self.row_locator.forget()
         self._select_row(self.model.row_of(uid) if row is None else row)
 
     def _on_row_locator_row_found(self, uid: str, row: int | None) -> None:
-        self._select_row(row)
+        # A list the person scrolled while the row was looked for stays where they took it: the
+        # row is selected there (the scroll bar only clamped to a shorter list is not theirs).
+        bar = self.table.verticalScrollBar()
+        self._select_row(row, scroll=bar.value() == min(self._scrolled_to, bar.maximum()))
 
-    def _select_row(self, row: int | None) -> None:
+    def _select_row(self, row: int | None, *, scroll: bool = True) -> None:
         selection = self.table.selectionModel()
         if row is None:
             selection.clearSelection()
-            self.table.scrollToTop()  # not where a longer list was scrolled to (clamped to its end)
+            if scroll:
+                self.table.scrollToTop()  # not where a longer list was scrolled to (clamped to its end)
             return
         index = self.model.index(row, KEY)
         if selection.currentIndex().row() != row:
@@ -201,4 +207,5 @@ class RecordListPanel(QWidget):
             )
             selection.blockSignals(False)
             self.table.viewport().update()
-        self.table.scrollTo(index)
+        if scroll:
+            self.table.scrollTo(index)
