@@ -16,6 +16,7 @@ from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import compress
+from operator import itemgetter
 from typing import Any
 
 from kbridge.model.listing import ListOrder, ListQuery
@@ -89,6 +90,29 @@ class PlainOrders:
         trash), picked from its column's order; None when that is not read (or no longer true),
         or when `stop()` became true meanwhile (a keystroke waits 30 ms at most: the map's read
         is interrupted, and the pick looks between parts)."""
+        return self._picked(query, stop, backward=query.descending)
+
+    def picked_window(
+        self, query: ListQuery, offset: int, limit: int, total: int, *, stop: Callable[[], bool] = lambda: False,
+    ) -> list[int] | None:
+        """The rowids at rows offset..offset+limit of the list of `total` rows (as `picked`), picked
+        from the end of its column's order nearer to them: half the pick at most (the middle of
+        683,542 matches at a million records: 30 ms, not 60). None as for `picked`."""
+        end = min(offset + limit, total)
+        from_end = offset > total // 2
+        wanted = total - offset if from_end else end
+        found = self._picked(query, stop, backward=query.descending != from_end, wanted=wanted)
+        if found is None:
+            return None
+        if from_end:  # found from the list's last row backwards
+            return found[max(0, total - end):max(0, total - offset)].tolist()[::-1]
+        return found[offset:end].tolist()
+
+    def _picked(
+        self, query: ListQuery, stop: Callable[[], bool], *, backward: bool, wanted: int | None = None
+    ) -> array[int] | None:
+        """The list's rowids in its column's order, ascending (descending when `backward`), the
+        first `wanted` of them at least (all when None)."""
         if query.trash or query.keys is not None or not list_words.needs_index(query):
             return None
         plain = self.order(query.order)
@@ -98,19 +122,23 @@ class PlainOrders:
         if marks is None:
             return None
         found = array(plain.typecode)
-        marked = marks.__getitem__
+        starts = range(0, len(plain), PICK_PART)
         try:
-            for start in range(0, len(plain), PICK_PART):
+            for start in reversed(starts) if backward else starts:
                 if stop():
                     return None
-                part = plain[start:start + PICK_PART]
-                found.extend(compress(part, map(marked, part)))
+                # The marks of a part looked up in one call (as a list of its rowids: 48 ms a
+                # million, where a call for each rowid took 64-74 ms).
+                part = plain[start:start + PICK_PART].tolist()
+                if backward:
+                    part.reverse()
+                found.extend(compress(part, itemgetter(*part)(marks) if len(part) > 1 else [marks[part[0]]]))
+                if wanted is not None and len(found) >= wanted:
+                    break
         except IndexError:  # a rowid past the map: a record was added between the two reads
             return None
         if self.order(query.order) is None:
             return None  # the file changed meanwhile
-        if query.descending:
-            found.reverse()
         return found
 
     @property

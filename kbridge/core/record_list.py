@@ -48,16 +48,15 @@ class RecordListing:
     ) -> list[Record]:
         """Record summaries (no body, fields or source) at rows offset..offset+limit; `total`, the
         list's count when known, lets rows near its end be read from there. From the list's whole
-        order when this connection keeps it (`keep_order`), or picks it from every record's order
-        (`keep_plain_orders`) for a window far from both ends; none once `stop()` is true."""
+        order when this connection keeps it (`keep_order`), or, for a window far from both ends, picked
+        from every record's order (`keep_plain_orders`); none once `stop()` is true."""
         kept = self._kept_order(query)
         if kept is None and total is not None and _far(offset, limit, total):
-            stamp = self._store.change_stamp()
-            matched = self.plain.picked(query, stop=stop)
-            if matched is not None:
-                self._order = (query, stamp, matched)
-                kept = matched
-            elif stop():
+            # Picked as far as the window only: the whole order is kept later (`keep_order`).
+            picked = self.plain.picked_window(query, offset, limit, total, stop=stop)
+            if picked is not None:
+                return listing.rows(self._store.db, picked)
+            if stop():
                 return []
         if kept is not None:
             return listing.rows(self._store.db, kept[max(0, offset):max(0, offset + limit)].tolist())

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from kbridge.core import KnowledgeBase, record_list
+from kbridge.core import KnowledgeBase, picked_orders, record_list
 from kbridge.model.listing import ListOrder, ListQuery
 from kbridge.storage import listing
 
@@ -75,10 +75,13 @@ PICKED = [
 
 @pytest.mark.parametrize("query", PICKED, ids=lambda q: f"{q.words or q.tag or q.status}-{q.kind}-{q.order.value}"
                          f"{'-desc' if q.descending else ''}")
-def test_a_filtered_order_picked_from_every_records_order_is_storages(long_list: KnowledgeBase,
-                                                                      query: ListQuery) -> None:
+@pytest.mark.parametrize("pick_part", [65_536, 7, 1], ids=["whole", "parts-of-7", "parts-of-1"])
+def test_a_filtered_order_picked_from_every_records_order_is_storages(
+        long_list: KnowledgeBase, query: ListQuery, pick_part: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """Once every record's order by each column is kept (`keep_plain_orders`), a filtered list's
-    whole order is picked from its column's: the same rows, in the same order, as storage's walk."""
+    whole order is picked from its column's, a part at a time: the same rows, in the same order,
+    as storage's walk."""
+    monkeypatch.setattr(picked_orders, "PICK_PART", pick_part)
     db = long_list._store.db
     kept = long_list.listing
     expected = list(listing.order(db, query) or [])
@@ -86,16 +89,17 @@ def test_a_filtered_order_picked_from_every_records_order_is_storages(long_list:
     assert kept.keep_plain_orders()
     assert list(kept.plain.picked(query) or []) == expected
     total = len(expected)
-    if total >= 50:  # a far page is then a slice of it, kept for the next ones
-        page = [record.uid for record in kept.window(query, total // 2, 10, total=total)]
-        assert page == [record.uid for record in listing.window(db, query, total // 2, 10, total=total)]
-        assert kept._kept_order(query) is not None
+    if total >= 50:  # a far page is picked as far as it only, from the nearer end: storage's rows
+        for offset in (20, total // 2 - 3, total // 2, total // 2 + 1, total - 30):
+            page = [record.uid for record in kept.window(query, offset, 10, total=total)]
+            assert page == [record.uid for record in listing.window(db, query, offset, 10, total=total)], offset
+            assert kept.plain.picked_window(query, offset, 10, total) == expected[offset:offset + 10]
+        assert kept._kept_order(query) is None  # the whole order is kept after it (`keep_order`)
+        assert kept.keep_whole_order(query, total) and list(kept._kept_order(query) or []) == expected
 
 
 def test_every_records_order_kept_is_dropped_after_a_change_and_a_stopped_read_goes_on(
         long_list: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
-    from kbridge.core import picked_orders
-
     monkeypatch.setattr(picked_orders, "PART", 40)  # 300 live records: eight parts an order, the last short
     query = ListQuery(words=("vault",), order=ListOrder.TITLE)
     kept = long_list.listing
@@ -303,8 +307,6 @@ def test_a_part_dropped_between_its_last_look_and_its_statement_still_stops(long
 def test_a_pick_stops_between_its_parts_and_a_stopped_far_window_reads_nothing(
         long_list: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
     """A page's pick gives way to a keystroke (its list dropped) within one part of the order."""
-    from kbridge.core import picked_orders
-
     monkeypatch.setattr(picked_orders, "PICK_PART", 50)
     query = ListQuery(words=("e",), order=ListOrder.DATE)
     kept = long_list.listing
@@ -328,8 +330,6 @@ def test_a_read_of_the_orders_during_which_the_file_changes_stops_for_later(
         long_list: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
     """Another program writing while every record's orders are read: the read stops, rather than
     start again part after part for as long as the other program writes; the next read is whole."""
-    from kbridge.core import picked_orders
-
     monkeypatch.setattr(picked_orders, "PART", 40)
     kept = long_list.listing
     real_part = listing.plain_order_part
