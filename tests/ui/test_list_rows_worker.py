@@ -394,3 +394,26 @@ def test_a_page_scrolled_to_is_read_before_the_row_of_the_record_shown(
     assert searched.count(target) == 2 and window.table.currentIndex().row() == 449
     assert window.table.viewport().rect().intersects(window.table.visualRect(model.index(row, KEY)))
     assert sample_kb._store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_list_the_command_line_changes_stays_where_the_person_reads_it(
+    qtbot: QtBot, large_window: MainWindow, sample_kb: KnowledgeBase, answers: Answers  # noqa: F811
+) -> None:
+    """The record shown is far from where the person reads the list; the command line adds a
+    record: the list is counted again and the record's new row selected, the list not scrolled."""
+    window = large_window
+    _switch(qtbot, window, answers, "ADR-0400")
+    _settled(qtbot, window)
+    window.table.scrollTo(window.model.index(100, KEY), window.table.ScrollHint.PositionAtTop)
+    place = window.table.verticalScrollBar().value()
+    added = _cli(sample_kb.path, "new", "decision", "--title", "Decided in a terminal", "--key", "ADR-0000")
+    assert added.returncode == 0, added.stderr
+    qtbot.waitUntil(lambda: window.model.rowCount() == SIZE + 1, timeout=10000)
+    _settled(qtbot, window)
+    assert _selected_key(window) == "ADR-0400" and window.table.currentIndex().row() == 400
+    assert window.table.verticalScrollBar().value() == place
+    window.table.sortByColumn(KEY, Qt.SortOrder.DescendingOrder)  # the person's own change: taken to the record
+    _settled(qtbot, window)
+    assert _selected_key(window) == "ADR-0400"
+    assert window.table.viewport().rect().intersects(window.table.visualRect(window.table.currentIndex()))
+    assert sample_kb._store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -88,6 +88,9 @@ class RecordTableModel(QAbstractTableModel):
         # Asked first when a change means counting the list again; True: it is counted elsewhere
         # (a long list's, on a worker: 165 ms at a million records) and `show_filtered` brings it.
         self.recount_elsewhere: Callable[[], bool] | None = None
+        # The last `rows_refiltered` showed the list shown before, counted again (the file changed,
+        # here or in another program): the view stays where the person is in it.
+        self.same_list = False
 
     # --- contents -------------------------------------------------------------------------
 
@@ -95,9 +98,10 @@ class RecordTableModel(QAbstractTableModel):
         """Read rows from `listing` (a knowledge base's), or show nothing when it is None; the
         same listing again: its file changed (counted elsewhere when that is quicker)."""
         if listing is not None and listing is self._listing:
+            self.same_list = True
             self._reload_after_change()
             return
-        self._listing = listing
+        self._listing, self.same_list = listing, False
         self.reload()
 
     def reload(self) -> None:
@@ -164,12 +168,14 @@ class RecordTableModel(QAbstractTableModel):
                 self.dataChanged.emit(self.index(0, TITLE), self.index(self._count - 1, TITLE))
 
     def set_filter(self, record_filter: RecordFilter) -> None:
+        self.same_list = record_filter == self._filter
         self._filter = record_filter
         self._refilter(recount_total=False)
 
     def show_filtered(self, answer: FilterAnswer) -> None:
         """Show what a worker read for `answer.record_filter` (kbridge.ui.jobs.list_filter); its
         first page is kept only if the list is still in the order it was read in."""
+        self.same_list = answer.record_filter == self._filter and answer.query == self._query()
         self.beginResetModel()
         self._filter = answer.record_filter
         self._count, self._total = answer.count, answer.total
@@ -309,6 +315,7 @@ class RecordTableModel(QAbstractTableModel):
         if not 0 <= column < len(COLUMNS) or (column, order) == (self._column, self._order):
             return
         self._column, self._order = column, order
+        self.same_list = False
         self.beginResetModel()
         self._pages.clear()
         self.endResetModel()

@@ -59,7 +59,8 @@ class RecordListPanel(QWidget):
         self.page_reader = PageReader(model, filterer, self)  # a long list's middle pages, painted from a worker
         self.order_reader = OrderReader(model, filterer, self)  # a long list's order, for the rows of records opened
         self.row_locator.row_found.connect(self._on_row_locator_row_found)
-        self._scrolled_to = 0  # where the list was scrolled when the row of a record was asked for
+        # Where the list was scrolled when the row of a record was asked for (None: not to be scrolled).
+        self._scrolled_to: int | None = 0
         self.title = ListTitle(self)
         self.title.setObjectName("listTitle")
         self.filter_field = QLineEdit(self)
@@ -173,24 +174,26 @@ class RecordListPanel(QWidget):
         table.setColumnHidden(TAGS, True)
         return table
 
-    def select_uid(self, uid: str) -> None:
-        """Make the row of `uid` current without emitting a change (the reader already shows it):
-        at once when it is on a page read or the list is short, else when a worker has found it
-        (the selection cleared meanwhile: the row selected is no longer the record shown)."""
+    def select_uid(self, uid: str, *, keep_place: bool = False) -> None:
+        """Make the row of `uid` current without emitting a change (the reader already shows it),
+        scrolled to unless `keep_place`: at once when it is on a page read or the list is short,
+        else when a worker has found it (the selection cleared meanwhile: the row selected is no
+        longer the record shown)."""
         row = self.model.row_if_read(uid)
         if row is None and self.row_locator.on_worker:
             self.row_locator.request(uid)
-            self._scrolled_to = self.table.verticalScrollBar().value()
+            self._scrolled_to = None if keep_place else self.table.verticalScrollBar().value()
             self.table.selectionModel().clearSelection()
             return
         self.row_locator.forget()
-        self._select_row(self.model.row_of(uid) if row is None else row)
+        self._select_row(self.model.row_of(uid) if row is None else row, scroll=not keep_place)
 
     def _on_row_locator_row_found(self, uid: str, row: int | None) -> None:
         # A list the person scrolled while the row was looked for stays where they took it: the
         # row is selected there (the scroll bar only clamped to a shorter list is not theirs).
         bar = self.table.verticalScrollBar()
-        self._select_row(row, scroll=bar.value() == min(self._scrolled_to, bar.maximum()))
+        moved = self._scrolled_to is None or bar.value() != min(self._scrolled_to, bar.maximum())
+        self._select_row(row, scroll=not moved)
 
     def _select_row(self, row: int | None, *, scroll: bool = True) -> None:
         selection = self.table.selectionModel()

@@ -320,8 +320,8 @@ class MainWindow(QMainWindow):
         if self.kb is not None:
             self.load_records()
             current = self.current_record()
-            if current is not None:
-                self.show_record(current.uid)
+            if current is not None:  # shown again where the person reads the list: not scrolled to
+                self.show_record(current.uid, keep_place=True)
 
     def refresh_attention(self) -> None:
         """Run the checks behind "Needs attention" (on a worker thread: see jobs/attention.py)."""
@@ -343,13 +343,13 @@ class MainWindow(QMainWindow):
         self.record_opened.emit(uid)
         return True
 
-    def show_record(self, uid: str) -> bool:
+    def show_record(self, uid: str, *, keep_place: bool = False) -> bool:
         record = self.kb.find(uid) if self.kb else None
         if record is None:
             self.statusBar().showMessage("That record is not in the knowledge base.", 5000)
             return False
         self.tabs.show_record(record)
-        self._select_row_of(uid)
+        self.list_panel.select_uid(uid, keep_place=keep_place)
         self._update_record_actions()
         return True
 
@@ -442,8 +442,8 @@ class MainWindow(QMainWindow):
 
     def _on_model_rows_refiltered(self) -> None:
         self.update_count()
-        if self.current_record() is not None:
-            self._select_row_of(self.current_record().uid)  # type: ignore[union-attr]
+        if self.current_record() is not None:  # not scrolled to in a list counted again: the person's place is kept
+            self.list_panel.select_uid(self.current_record().uid, keep_place=self.model.same_list)  # type: ignore[union-attr]
 
     def _on_table_current_row_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
         uid = self.model.data(current, UidRole) if current.isValid() else None
