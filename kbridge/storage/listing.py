@@ -442,8 +442,8 @@ def _near_window(
     else:
         marks = list_words.kept_match_map(db, query)
         asked = None if marks is not None else list_words.first_matches(db, query, walked, offset + limit)
-        if asked is None:  # every match: as a map, kept for the pages after it (a walk to them asks it too)
-            marks = marks if marks is not None else list_words.match_map(db, query)
+        if asked is None:  # every match: as a map (the kept one), kept for the pages after it
+            marks = list_words.match_map(db, query)
             asked = [rowid for rowid in walked if rowid < len(marks) and marks[rowid]][:offset + limit]
         ids = asked[offset:offset + limit]
     complete = len(ids) == limit or (total is not None and offset + len(ids) >= total)

@@ -373,9 +373,6 @@ class MainWindow(QMainWindow):
 
     # --- helpers ------------------------------------------------------------------------------
 
-    def _select_row_of(self, uid: str) -> None:
-        self.list_panel.select_uid(uid)
-
     def update_count(self) -> None:
         shown, total = self.model.rowCount(), self.model.total
         label = self.model.record_filter.label
@@ -449,7 +446,7 @@ class MainWindow(QMainWindow):
         uid = self.model.data(current, UidRole) if current.isValid() else None
         shown = self.current_record()
         if uid and (shown is None or shown.uid != uid) and not self.open_record(uid):
-            self._select_row_of(shown.uid) if shown else None
+            self.list_panel.select_uid(shown.uid) if shown else None
 
     def _on_table_activated(self, index: QModelIndex) -> None:
         self.reader.setFocus()
