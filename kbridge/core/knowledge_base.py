@@ -47,7 +47,7 @@ from kbridge.model import (
 )
 from kbridge.model.wording import with_article
 from kbridge.search import FacetCounts, SearchResults
-from kbridge.storage import Store
+from kbridge.storage import Store, list_words
 
 ChangeListener = Callable[[Changes], None]
 _Found = TypeVar("_Found", Record, str)
@@ -150,9 +150,10 @@ class KnowledgeBase:
             unsubscribe()
 
     @contextmanager
-    def transaction(self) -> Iterator[None]:
+    def transaction(self, *, bulk: bool = False) -> Iterator[None]:
         """Group mutations: all are saved or none; each record changed gets one revision, written
-        before the commit; listeners hear once, after it."""
+        before the commit; listeners hear once, after it. `bulk` (many records added: an import's
+        batch) indexes the new records' words for the list at its end, in one go."""
         mark = self._pending.mark()
         if self._depth == 0:
             self.search_index.before_writing()
@@ -161,7 +162,7 @@ class KnowledgeBase:
         # of this process wait before they judge the index (kbridge.core.index_writes).
         with contextlib.ExitStack() as indexing:
             try:
-                with self._store.atomic():
+                with self._store.atomic(), list_words.deferred(self._store.db) if bulk else contextlib.nullcontext():
                     yield
                     if self._depth == 1:
                         self._write_revisions()

@@ -16,6 +16,10 @@ from kbridge.formats.read import importer
 from kbridge.formats.read.importer import ImportStoppedError, cancelled_message, import_folder
 from kbridge.formats.read.plan import SCAN_SHARE, plan_import
 from kbridge.formats.read.scan import scan_folder
+from kbridge.model import Kind
+from kbridge.model.listing import ListQuery
+from kbridge.storage import list_words
+from tests.storage.sql_rows import rebuilt_word_vocabulary, rows, word_vocabulary
 
 from .conftest import adr_folder
 
@@ -246,3 +250,45 @@ def test_a_supersede_undone_with_its_batch_is_not_reported(
     report = import_folder(kb, folder)
     assert report.cancelled and report.imported == small_batches and report.superseded == {}
     assert kb.get("ADR-0001").status == "accepted"
+
+
+def test_batches_that_add_many_records_index_their_words_together_as_the_triggers_would(
+    tmp_path: Path, folder: Path, small_batches: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch adding BULK_ADDS records or more has their words indexed at its end; the list's
+    word index is then the one a record at a time makes, after an import and after a re-import
+    that both adds files and changes files imported before (batches of both)."""
+    deferred = list_words.deferred
+    used: list[bool] = []
+
+    def counted(db: Any) -> Any:
+        used.append(True)
+        return deferred(db)
+
+    def imported_twice(name: str, bulk_adds: int) -> KnowledgeBase:
+        monkeypatch.setattr(importer, "BULK_ADDS", bulk_adds)
+        copy = tmp_path / f"{name}-adr"
+        shutil.copytree(folder, copy)
+        (copy / "later").mkdir()
+        kb = KnowledgeBase.init(tmp_path / f"{name}.kbridge")
+        kb.create(Kind.DECISION, "Written here before the ledger import")
+        import_folder(kb, copy)
+        for number in range(2, 30, 3):  # changed files among new ones, batch by batch
+            path = copy / f"log-{number:04d}-decision.md"
+            path.write_text(path.read_text("utf-8").replace(f"Decision {number}", f"Ledger entry {number}"), "utf-8")
+            (copy / "later" / f"{number:04d}-later.md").write_text(
+                f"# {number}. Later ledger {number}\n\n## Status\n\nProposed\n\n## Context\n\nLater.\n", "utf-8")
+        again = import_folder(kb, copy)
+        assert again.updated >= 9 and again.imported == 10
+        return kb
+
+    monkeypatch.setattr(list_words, "deferred", counted)
+    one_by_one = imported_twice("one-by-one", 10**9)
+    assert not used
+    together = imported_twice("together", 2)
+    assert len(used) >= 5  # the first import's batches, and the re-import's that add two or more
+    assert word_vocabulary(together.path) == word_vocabulary(one_by_one.path)
+    assert word_vocabulary(together.path) == rebuilt_word_vocabulary(together.path, tmp_path / "rebuilt.kbridge")
+    found = [r.title for r in together.listing.window(ListQuery(words=("ledger",)), 0, 100)]
+    assert len(found) == 1 + 10 + 10 and "Written here before the ledger import" in found
+    assert rows(together.path, "PRAGMA integrity_check") == [("ok",)]

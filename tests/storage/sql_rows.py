@@ -13,3 +13,30 @@ def rows(path: Path, sql: str) -> list[tuple]:
         return list(conn.execute(sql))
     finally:
         conn.close()
+
+
+def word_vocabulary(path: Path) -> dict[str, int]:
+    """Every word the list's word index holds in the file at `path`, and how many records hold it."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("CREATE VIRTUAL TABLE temp.vocabulary USING fts5vocab('main', 'record_words', 'row')")
+        return {str(term): int(records) for term, records in conn.execute("SELECT term, doc FROM temp.vocabulary")}
+    finally:
+        conn.close()
+
+
+def rebuilt_word_vocabulary(path: Path, scratch: Path) -> dict[str, int]:
+    """`word_vocabulary` of a copy of the file whose word index is made again from its records."""
+    from kbridge.storage import list_words  # the index's own rebuild, as a VACUUM has it done
+
+    source, copy = sqlite3.connect(path), sqlite3.connect(scratch)
+    try:
+        source.backup(copy)
+        import sqlite_utils
+
+        with copy:
+            list_words.rebuild(sqlite_utils.Database(copy))
+    finally:
+        source.close()
+        copy.close()
+    return word_vocabulary(scratch)
