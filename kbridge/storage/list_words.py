@@ -1,6 +1,7 @@
 """The record list's word index (schema 6): an FTS5 table over what the filter field searches (a
 record's key, title, status, owner's name and tags) and over the navigator's choices (live or in
-the trash, kind, status, each tag, decision log), kept by triggers on `records`.
+the trash, kind, status, each tag, decision log), kept by triggers on `records` (an import's batch
+that adds many records defers them: `deferred`).
 
 How the filter field matches (the list's docs say it too): every word typed is the beginning of a
 word of the record, in any case and with or without accents ("ärger", "Arg" and "ARG" find
