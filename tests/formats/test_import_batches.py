@@ -16,7 +16,7 @@ from kbridge.formats.read import importer
 from kbridge.formats.read.importer import ImportStoppedError, cancelled_message, import_folder
 from kbridge.formats.read.plan import SCAN_SHARE, plan_import
 from kbridge.formats.read.scan import scan_folder
-from kbridge.model import Kind
+from kbridge.model import Kind, ValidationError
 from kbridge.model.listing import ListQuery
 from kbridge.storage import list_words
 from tests.storage.sql_rows import rebuilt_word_vocabulary, rows, word_vocabulary
@@ -292,3 +292,27 @@ def test_batches_that_add_many_records_index_their_words_together_as_the_trigger
     found = [r.title for r in together.listing.window(ListQuery(words=("ledger",)), 0, 100)]
     assert len(found) == 1 + 10 + 10 and "Written here before the ledger import" in found
     assert rows(together.path, "PRAGMA integrity_check") == [("ok",)]
+
+
+def test_a_file_refused_as_it_is_written_has_its_line_say_why(
+    tmp_path: Path, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file the plan would import that the knowledge base then refuses is a skipped line with
+    the refusal as its reason; the files skipped before writing keep their own lines."""
+    create = importer._Importer._create
+
+    def refusing(self: Any, parsed: Any, source: Any) -> Any:
+        if parsed.path == "log-0007-decision.md":
+            raise ValidationError("a made-up refusal")
+        return create(self, parsed, source)
+
+    monkeypatch.setattr(importer._Importer, "_create", refusing)
+    (folder / "notes.txt").write_text("not a decision", encoding="utf-8")
+    kb = KnowledgeBase.init(tmp_path / "kb.kbridge")
+    report = import_folder(kb, folder)
+    lines = {row.path: row for row in report.records}
+    assert (lines["log-0007-decision.md"].action, lines["log-0007-decision.md"].reason) == (
+        "skip", "not imported: a made-up refusal")
+    planned_skips = [row for row in report.plan.rows if row.action == "skip"] if report.plan else []
+    assert planned_skips and all(lines[row.path] == row for row in planned_skips)
+    assert lines["log-0006-decision.md"].action == "import" and lines["log-0006-decision.md"].key

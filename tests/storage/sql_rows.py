@@ -1,9 +1,14 @@
-"""Reading a knowledge base file with SQLite alone, as a test checks what was stored."""
+"""Reading a knowledge base file with SQLite alone (the word index rebuilt by its own code), as a test
+checks what was stored."""
 
 from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+
+import sqlite_utils
+
+from kbridge.storage import list_words
 
 
 def rows(path: Path, sql: str) -> list[tuple]:
@@ -27,14 +32,10 @@ def word_vocabulary(path: Path) -> dict[str, int]:
 
 def rebuilt_word_vocabulary(path: Path, scratch: Path) -> dict[str, int]:
     """`word_vocabulary` of a copy of the file whose word index is made again from its records."""
-    from kbridge.storage import list_words  # the index's own rebuild, as a VACUUM has it done
-
     source, copy = sqlite3.connect(path), sqlite3.connect(scratch)
     try:
         source.backup(copy)
-        import sqlite_utils
-
-        with copy:
+        with copy:  # the index's own rebuild, as after a VACUUM
             list_words.rebuild(sqlite_utils.Database(copy))
     finally:
         source.close()

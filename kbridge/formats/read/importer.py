@@ -66,7 +66,6 @@ class ImportReport:
     files: int = 0  # the files to write (records of the plan)
     result: OpResult | None = None  # what the import changed, for the views (None when cancelled)
     plan: ImportPlan | None = field(default=None, repr=False)  # the plan carried out
-    _skip_reasons: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def records(self) -> list[PlannedRecord]:
@@ -78,17 +77,12 @@ class ImportReport:
         """The same lines made one at a time (see `ImportPlan.rows_by_path`)."""
         if self.plan is None or self.cancelled:
             return iter(())
-        return (_carried_out(row, self) for row in self.plan.rows_by_path(foreseen=False))
-
-    def skip_reason(self, path: str, otherwise: str) -> str:
-        """Why the file at `path` was skipped (the first reason given), or `otherwise`. Looked up
-        in a table made once: a line per file of a folder with 9,360 skipped files scanned them
-        all for each (2-3 s of its 110,000 lines)."""
-        if self._skip_reasons is None:
-            self._skip_reasons = {}
-            for item in self.skipped:
-                self._skip_reasons.setdefault(item.path, item.reason)
-        return self._skip_reasons.get(path, otherwise)
+        # Why each file was skipped (the first reason given), looked up: a line per file of a
+        # folder with 9,360 skipped files scanned them all for each (2-3 s of its 110,000 lines).
+        reasons: dict[str, str] = {}
+        for item in self.skipped:
+            reasons.setdefault(item.path, item.reason)
+        return (_carried_out(row, self, reasons) for row in self.plan.rows_by_path(foreseen=False))
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -196,12 +190,12 @@ def _written(report: ImportReport) -> str:
             f"{report.updated:,} updated, {report.unchanged:,} unchanged)")
 
 
-def _carried_out(row: PlannedRecord, report: ImportReport) -> PlannedRecord:
+def _carried_out(row: PlannedRecord, report: ImportReport, reasons: dict[str, str]) -> PlannedRecord:
     if row.action == "skip":
         return row
     key = report.keys.get(row.path)  # one question to the shelf, not two
     if key is None:  # planned, then refused as it was written: the report's skips say why
-        return PlannedRecord(row.path, "skip", reason=report.skip_reason(row.path, row.reason))
+        return PlannedRecord(row.path, "skip", reason=reasons.get(row.path, row.reason))
     status, note = row.status, row.status_note
     if row.path in report.superseded:  # what the record holds, and why, not only what its file says
         status, note = superseded_status(status, note, report.keys.get(report.superseded[row.path],
